@@ -1,0 +1,188 @@
+/**
+ * The one schema file (drizzle-kit cannot follow `.js` imports between schema files).
+ * Every table that holds a server's data carries `guild_id`; every query filters on it.
+ * Column names are snake_case in SQL (drizzle `casing: 'snake_case'`).
+ */
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  real,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+const ts = (name?: string) =>
+  name ? timestamp(name, { withTimezone: true, mode: 'date' }) : timestamp({ withTimezone: true, mode: 'date' });
+
+export const verdictEnum = pgEnum('verdict', ['came_true', 'partly', 'did_not', 'too_early']);
+export const outcomeEnum = pgEnum('outcome', ['came_true', 'partly', 'did_not', 'void']);
+export const claimStatusEnum = pgEnum('claim_status', ['open', 'resolved']);
+
+/** One row per server: its settings and the counter behind claim numbers (#1, #2, …). */
+export const guilds = pgTable(
+  'guilds',
+  {
+    guildId: text().primaryKey(),
+    quorum: integer().notNull().default(3),
+    majorityPct: integer().notNull().default(60),
+    votingWindowDays: integer().notNull().default(7),
+    blindVoting: boolean().notNull().default(false),
+    timezone: text().notNull().default('UTC'),
+    tooEarlyStepDays: integer().notNull().default(30),
+    /** The number the next claim added to this server gets. */
+    nextClaimNumber: integer().notNull().default(1),
+    createdAt: ts().notNull().defaultNow(),
+    updatedAt: ts().notNull().defaultNow(),
+  },
+  (t) => [
+    check('guilds_quorum_range', sql`${t.quorum} between 1 and 1000`),
+    check('guilds_majority_range', sql`${t.majorityPct} between 50 and 100`),
+    check('guilds_window_range', sql`${t.votingWindowDays} between 1 and 365`),
+    check('guilds_too_early_range', sql`${t.tooEarlyStepDays} between 1 and 3650`),
+  ],
+);
+
+export const articles = pgTable(
+  'articles',
+  {
+    id: serial().primaryKey(),
+    guildId: text().notNull(),
+    /** Natural key inside a server: the URL, or `pack:<id>`, or outlet|title|date. */
+    key: text().notNull(),
+    outlet: text(),
+    title: text(),
+    url: text(),
+    publishedOn: date({ mode: 'string' }),
+    createdAt: ts().notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('articles_guild_key').on(t.guildId, t.key)],
+);
+
+export const speakers = pgTable(
+  'speakers',
+  {
+    id: serial().primaryKey(),
+    guildId: text().notNull(),
+    /** As the article names them, e.g. "a Russian government official". */
+    name: text().notNull(),
+    /** Lower-cased, whitespace-folded name: two spellings of one speaker are one row. */
+    nameKey: text().notNull(),
+    createdAt: ts().notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('speakers_guild_name_key').on(t.guildId, t.nameKey)],
+);
+
+export const claims = pgTable(
+  'claims',
+  {
+    id: serial().primaryKey(),
+    guildId: text().notNull(),
+    /** The short number members use (#1, #2, …), unique within a server. */
+    number: integer().notNull(),
+    /** Where an imported claim came from (`<pack>/<key>`): importing twice adds it once. */
+    sourceKey: text(),
+    /** Our plain restatement of the forecast. */
+    text: text().notNull(),
+    /** The speaker's words, verbatim. */
+    quote: text(),
+    speakerId: integer().references(() => speakers.id),
+    articleId: integer().references(() => articles.id),
+    family: text(),
+    madeOn: date({ mode: 'string' }).notNull(),
+    checkBy: date({ mode: 'string' }).notNull(),
+    /** What counts as "came true". */
+    criteria: text(),
+    /** The instant the check date has passed (start of the next day in the server's timezone). */
+    dueAt: ts().notNull(),
+    /** When the current round's voting window started: dueAt, or the moment a manager reopened it. */
+    windowStartsAt: ts().notNull(),
+    /** windowStartsAt + the server's voting window. */
+    votingClosesAt: ts().notNull(),
+    /** Voting round: bumped by a too-early postponement or a reopening; only this round's votes count. */
+    round: integer().notNull().default(1),
+    status: claimStatusEnum().notNull().default('open'),
+    outcome: outcomeEnum(),
+    /** Set when the window closed without a result (no quorum, tie, no majority): managers should look. */
+    flag: text(),
+    resolvedBy: text(),
+    resolvedAt: ts(),
+    resolutionNote: text(),
+    addedBy: text().notNull(),
+    createdAt: ts().notNull().defaultNow(),
+    updatedAt: ts().notNull().defaultNow(),
+    deletedAt: ts(),
+  },
+  (t) => [
+    uniqueIndex('claims_guild_number').on(t.guildId, t.number),
+    uniqueIndex('claims_guild_source_key').on(t.guildId, t.sourceKey),
+    index('claims_guild_status_due').on(t.guildId, t.status, t.dueAt),
+    index('claims_open_closes').on(t.votingClosesAt).where(sql`${t.status} = 'open' and ${t.deletedAt} is null`),
+    index('claims_open_due').on(t.dueAt).where(sql`${t.status} = 'open' and ${t.deletedAt} is null`),
+    index('claims_guild_speaker').on(t.guildId, t.speakerId),
+  ],
+);
+
+export const votes = pgTable(
+  'votes',
+  {
+    guildId: text().notNull(),
+    claimId: integer()
+      .notNull()
+      .references(() => claims.id),
+    round: integer().notNull(),
+    userId: text().notNull(),
+    verdict: verdictEnum().notNull(),
+    evidence: text(),
+    /** When the member cast this verdict (the click's time); an older click never replaces a newer one. */
+    castAt: ts().notNull(),
+    createdAt: ts().notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.claimId, t.round, t.userId] })],
+);
+
+/** Insert-only: every change of a member's probability is kept; the latest one counts. */
+export const forecasts = pgTable(
+  'forecasts',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    guildId: text().notNull(),
+    claimId: integer()
+      .notNull()
+      .references(() => claims.id),
+    userId: text().notNull(),
+    probability: real().notNull(),
+    createdAt: ts().notNull().defaultNow(),
+  },
+  (t) => [
+    index('forecasts_claim_user_time').on(t.claimId, t.userId, t.createdAt),
+    index('forecasts_guild_user').on(t.guildId, t.userId),
+    check('forecasts_probability_range', sql`${t.probability} >= 0 and ${t.probability} <= 100`),
+  ],
+);
+
+/** Every change to a claim, vote, resolution or setting, with who did it and when. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    guildId: text().notNull(),
+    claimId: integer(),
+    claimNumber: integer(),
+    actorId: text().notNull(),
+    action: text().notNull(),
+    detail: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: ts().notNull().defaultNow(),
+  },
+  (t) => [index('audit_guild_claim_time').on(t.guildId, t.claimId, t.createdAt)],
+);

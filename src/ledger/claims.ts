@@ -1,0 +1,422 @@
+import { and, asc, count, desc, eq, ilike, inArray, isNull, lte, gt, or, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { articles, claims, speakers, votes, forecasts } from '../db/schema.js';
+import { claimHistory, recordAudit } from './audit.js';
+import { nowOf, type LedgerCtx } from './context.js';
+import { dueAtFor, parseCheckBy, todayIn } from './dates.js';
+import { forbidden, invalid, notFound } from './errors.js';
+import { LIMITS } from './limits.js';
+import { emptyTally, phaseOf, tallyVisible, type Outcome, type Tally, type Verdict } from './rules.js';
+import { addDaysMs, getSettings, reserveClaimNumbers, type GuildSettings } from './settings.js';
+import {
+  claimNumber,
+  isoDate,
+  optionalFamily,
+  optionalText,
+  optionalUrl,
+  requiredText,
+  speakerKey,
+} from './validate.js';
+
+export type ClaimRow = typeof claims.$inferSelect;
+
+/** A claim ready to be written: every field already validated. */
+export interface ClaimFields {
+  text: string;
+  quote: string | null;
+  speaker: string | null;
+  article: { key: string; outlet: string | null; title: string | null; url: string | null; publishedOn: string | null } | null;
+  family: string | null;
+  madeOn: string;
+  checkBy: string;
+  criteria: string | null;
+  sourceKey: string | null;
+  addedBy: string;
+}
+
+async function upsertSpeaker(db: Db, guildId: string, name: string): Promise<number> {
+  const [row] = await db
+    .insert(speakers)
+    .values({ guildId, name, nameKey: speakerKey(name) })
+    .onConflictDoUpdate({ target: [speakers.guildId, speakers.nameKey], set: { nameKey: sql`excluded.name_key` } })
+    .returning({ id: speakers.id });
+  return row!.id;
+}
+
+async function upsertArticle(db: Db, guildId: string, a: NonNullable<ClaimFields['article']>): Promise<number> {
+  const [row] = await db
+    .insert(articles)
+    .values({ guildId, ...a })
+    .onConflictDoUpdate({
+      target: [articles.guildId, articles.key],
+      // Fill in what an earlier row lacked; never erase.
+      set: {
+        outlet: sql`coalesce(excluded.outlet, ${articles.outlet})`,
+        title: sql`coalesce(excluded.title, ${articles.title})`,
+        url: sql`coalesce(excluded.url, ${articles.url})`,
+        publishedOn: sql`coalesce(excluded.published_on, ${articles.publishedOn})`,
+      },
+    })
+    .returning({ id: articles.id });
+  return row!.id;
+}
+
+/**
+ * Writes validated claims to a server inside the caller's transaction and returns the rows.
+ * Numbers are reserved in one step, so they are consecutive and never shared.
+ */
+export async function insertClaims(
+  tx: Db,
+  guildId: string,
+  items: ClaimFields[],
+  settings: GuildSettings,
+  extra: (item: ClaimFields, index: number) => Partial<typeof claims.$inferInsert> = () => ({}),
+): Promise<ClaimRow[]> {
+  if (!items.length) return [];
+  const first = await reserveClaimNumbers(tx, guildId, items.length);
+  const rows: (typeof claims.$inferInsert)[] = [];
+  for (const [i, item] of items.entries()) {
+    const speakerId = item.speaker ? await upsertSpeaker(tx, guildId, item.speaker) : null;
+    const articleId = item.article ? await upsertArticle(tx, guildId, item.article) : null;
+    const dueAt = dueAtFor(item.checkBy, settings.timezone);
+    rows.push({
+      guildId,
+      number: first + i,
+      sourceKey: item.sourceKey,
+      text: item.text,
+      quote: item.quote,
+      speakerId,
+      articleId,
+      family: item.family,
+      madeOn: item.madeOn,
+      checkBy: item.checkBy,
+      criteria: item.criteria,
+      dueAt,
+      windowStartsAt: dueAt,
+      votingClosesAt: addDaysMs(dueAt, settings.votingWindowDays),
+      addedBy: item.addedBy,
+      ...extra(item, i),
+    });
+  }
+  return tx.insert(claims).values(rows).returning();
+}
+
+export interface AddClaimInput {
+  claim: string;
+  checkBy: string;
+  speaker?: string | null;
+  quote?: string | null;
+  sourceUrl?: string | null;
+  family?: string | null;
+  criteria?: string | null;
+  outlet?: string | null;
+  madeOn?: string | null;
+}
+
+export async function addClaim(ctx: LedgerCtx, input: AddClaimInput): Promise<ClaimRow> {
+  const now = nowOf(ctx);
+  const settings = await getSettings(ctx.db, ctx.guildId);
+  const text = requiredText('Claim', input.claim, LIMITS.claimText);
+  const checked = parseCheckBy(input.checkBy ?? '', settings.timezone, now);
+  if (!checked.ok) throw invalid(checked.message);
+  const today = todayIn(settings.timezone, now);
+  const madeOn = input.madeOn ? isoDate('Made on', input.madeOn) : today;
+  if (madeOn > today) throw invalid('A claim cannot have been made in the future.');
+  const url = optionalUrl('Source URL', input.sourceUrl);
+  const outlet = optionalText('Outlet', input.outlet, LIMITS.outlet) ?? (url ? new URL(url).hostname.replace(/^www\./, '') : null);
+  const fields: ClaimFields = {
+    text,
+    checkBy: checked.date,
+    madeOn,
+    quote: optionalText('Quote', input.quote, LIMITS.quote),
+    speaker: optionalText('Speaker', input.speaker, LIMITS.speaker),
+    family: optionalFamily(input.family),
+    criteria: optionalText('Criteria', input.criteria, LIMITS.criteria),
+    article: url ? { key: url, url, outlet, title: null, publishedOn: null } : null,
+    sourceKey: null,
+    addedBy: ctx.actor.id,
+  };
+  return ctx.db.transaction(async (tx) => {
+    const [row] = await insertClaims(tx, ctx.guildId, [fields], settings);
+    await recordAudit(tx, {
+      guildId: ctx.guildId,
+      actorId: ctx.actor.id,
+      action: 'claim.add',
+      claimId: row!.id,
+      claimNumber: row!.number,
+      detail: { text, checkBy: fields.checkBy },
+      at: now,
+    });
+    return row!;
+  });
+}
+
+/** A live (not deleted) claim of this server by its number; another server's numbers are simply not found. */
+export async function findClaim(db: Db, guildId: string, number: number | string, opts: { forUpdate?: boolean } = {}): Promise<ClaimRow> {
+  const n = claimNumber(number);
+  const query = db
+    .select()
+    .from(claims)
+    .where(and(eq(claims.guildId, guildId), eq(claims.number, n), isNull(claims.deletedAt)));
+  const [row] = opts.forUpdate ? await query.for('update') : await query;
+  if (!row) throw notFound(`There is no claim #${n} in this server. /predict list shows the claims.`);
+  return row;
+}
+
+function assertAuthorOrManager(ctx: LedgerCtx, claim: ClaimRow, verb: string) {
+  if (claim.addedBy !== ctx.actor.id && !ctx.actor.isManager) {
+    throw forbidden(`Only the member who added claim #${claim.number} or a manager (Manage Server) can ${verb} it.`);
+  }
+}
+
+export interface EditClaimInput {
+  claim?: string | null;
+  checkBy?: string | null;
+  speaker?: string | null;
+  quote?: string | null;
+  sourceUrl?: string | null;
+  family?: string | null;
+  criteria?: string | null;
+}
+
+export async function editClaim(ctx: LedgerCtx, number: number | string, input: EditClaimInput): Promise<ClaimRow> {
+  const now = nowOf(ctx);
+  const settings = await getSettings(ctx.db, ctx.guildId);
+  return ctx.db.transaction(async (tx) => {
+    const claim = await findClaim(tx, ctx.guildId, number, { forUpdate: true });
+    assertAuthorOrManager(ctx, claim, 'edit');
+    const set: Partial<typeof claims.$inferInsert> = {};
+    const changes: Record<string, { from: unknown; to: unknown }> = {};
+    const note = (field: string, from: unknown, to: unknown) => {
+      if (from !== to) changes[field] = { from, to };
+    };
+    if (input.claim != null) {
+      set.text = requiredText('Claim', input.claim, LIMITS.claimText);
+      note('text', claim.text, set.text);
+    }
+    if (input.quote != null) {
+      set.quote = optionalText('Quote', input.quote, LIMITS.quote);
+      note('quote', claim.quote, set.quote);
+    }
+    if (input.criteria != null) {
+      set.criteria = optionalText('Criteria', input.criteria, LIMITS.criteria);
+      note('criteria', claim.criteria, set.criteria);
+    }
+    if (input.family != null) {
+      set.family = optionalFamily(input.family);
+      note('family', claim.family, set.family);
+    }
+    if (input.checkBy != null) {
+      if (claim.status === 'resolved') throw invalid(`Claim #${claim.number} is resolved; reopen it before moving its check date.`);
+      const checked = parseCheckBy(input.checkBy, settings.timezone, now);
+      if (!checked.ok) throw invalid(checked.message);
+      set.checkBy = checked.date;
+      set.dueAt = dueAtFor(checked.date, settings.timezone);
+      set.windowStartsAt = set.dueAt;
+      set.votingClosesAt = addDaysMs(set.dueAt, settings.votingWindowDays);
+      note('checkBy', claim.checkBy, set.checkBy);
+    }
+    if (input.speaker != null) {
+      const name = optionalText('Speaker', input.speaker, LIMITS.speaker);
+      set.speakerId = name ? await upsertSpeaker(tx, ctx.guildId, name) : null;
+      if (set.speakerId !== claim.speakerId) changes.speaker = { from: claim.speakerId, to: name };
+    }
+    if (input.sourceUrl != null) {
+      const url = optionalUrl('Source URL', input.sourceUrl);
+      set.articleId = url
+        ? await upsertArticle(tx, ctx.guildId, { key: url, url, outlet: new URL(url).hostname.replace(/^www\./, ''), title: null, publishedOn: null })
+        : null;
+      if (set.articleId !== claim.articleId) changes.source = { from: claim.articleId, to: url };
+    }
+    if (!Object.keys(changes).length) throw invalid('Nothing to change: give at least one new value.');
+    const [row] = await tx
+      .update(claims)
+      .set({ ...set, updatedAt: now })
+      .where(eq(claims.id, claim.id))
+      .returning();
+    await recordAudit(tx, {
+      guildId: ctx.guildId,
+      actorId: ctx.actor.id,
+      action: 'claim.edit',
+      claimId: claim.id,
+      claimNumber: claim.number,
+      detail: { changes },
+      at: now,
+    });
+    return row!;
+  });
+}
+
+export async function deleteClaim(ctx: LedgerCtx, number: number | string): Promise<ClaimRow> {
+  const now = nowOf(ctx);
+  return ctx.db.transaction(async (tx) => {
+    const claim = await findClaim(tx, ctx.guildId, number, { forUpdate: true });
+    assertAuthorOrManager(ctx, claim, 'delete');
+    await tx.update(claims).set({ deletedAt: now, updatedAt: now }).where(eq(claims.id, claim.id));
+    await recordAudit(tx, {
+      guildId: ctx.guildId,
+      actorId: ctx.actor.id,
+      action: 'claim.delete',
+      claimId: claim.id,
+      claimNumber: claim.number,
+      detail: { text: claim.text },
+      at: now,
+    });
+    return claim;
+  });
+}
+
+export const STATUS_FILTERS = ['open', 'due', 'resolved', 'all'] as const;
+export type StatusFilter = (typeof STATUS_FILTERS)[number];
+
+export interface ListFilter {
+  status?: StatusFilter;
+  family?: string | null;
+  speaker?: string | null;
+  page?: number;
+  pageSize?: number;
+}
+
+export interface ClaimSummary {
+  id: number;
+  number: number;
+  text: string;
+  speaker: string | null;
+  family: string | null;
+  checkBy: string;
+  dueAt: Date;
+  votingClosesAt: Date;
+  status: 'open' | 'resolved';
+  outcome: Outcome | null;
+  flag: string | null;
+}
+
+const summaryColumns = {
+  id: claims.id,
+  number: claims.number,
+  text: claims.text,
+  speaker: speakers.name,
+  family: claims.family,
+  checkBy: claims.checkBy,
+  dueAt: claims.dueAt,
+  votingClosesAt: claims.votingClosesAt,
+  status: claims.status,
+  outcome: claims.outcome,
+  flag: claims.flag,
+};
+
+/**
+ * Claims of this server, numbered order, one page at a time.
+ * status: open = check date not reached; due = check date passed, unresolved; resolved; all.
+ */
+export async function listClaims(ctx: LedgerCtx, filter: ListFilter = {}) {
+  const now = nowOf(ctx);
+  const pageSize = Math.min(Math.max(filter.pageSize ?? LIMITS.pageSize, 1), 25);
+  const conditions: SQL[] = [eq(claims.guildId, ctx.guildId), isNull(claims.deletedAt)];
+  const status = filter.status ?? 'all';
+  if (status === 'open') conditions.push(eq(claims.status, 'open'), gt(claims.dueAt, now));
+  if (status === 'due') conditions.push(eq(claims.status, 'open'), lte(claims.dueAt, now));
+  if (status === 'resolved') conditions.push(eq(claims.status, 'resolved'));
+  const family = optionalFamily(filter.family);
+  if (family) conditions.push(eq(claims.family, family));
+  const speaker = optionalText('Speaker', filter.speaker, LIMITS.speaker);
+  if (speaker) conditions.push(ilike(speakers.nameKey, `%${escapeLike(speakerKey(speaker))}%`));
+  const where = and(...conditions);
+  const [{ total } = { total: 0 }] = await ctx.db
+    .select({ total: count() })
+    .from(claims)
+    .leftJoin(speakers, eq(speakers.id, claims.speakerId))
+    .where(where);
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  const page = Math.min(Math.max(Math.trunc(filter.page ?? 1) || 1, 1), pages);
+  const items: ClaimSummary[] = await ctx.db
+    .select(summaryColumns)
+    .from(claims)
+    .leftJoin(speakers, eq(speakers.id, claims.speakerId))
+    .where(where)
+    .orderBy(asc(claims.number))
+    .limit(pageSize)
+    .offset((page - 1) * pageSize);
+  return { items, total, page, pages, pageSize, status };
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** Up to 25 claims whose number or text starts with / contains what the member typed (autocomplete). */
+export async function searchClaims(db: Db, guildId: string, typed: string, limit = 25) {
+  const text = typed.trim().replace(/^#/, '').slice(0, 100);
+  const conditions: SQL[] = [eq(claims.guildId, guildId), isNull(claims.deletedAt)];
+  if (/^\d+$/.test(text)) {
+    conditions.push(or(sql`${claims.number}::text like ${`${text}%`}`, ilike(claims.text, `%${text}%`))!);
+  } else if (text) {
+    conditions.push(ilike(claims.text, `%${escapeLike(text)}%`));
+  }
+  return db
+    .select({ number: claims.number, text: claims.text, status: claims.status })
+    .from(claims)
+    .where(and(...conditions))
+    .orderBy(desc(claims.status), asc(claims.number))
+    .limit(limit);
+}
+
+export async function tallyFor(db: Db, claimId: number, round: number): Promise<Tally> {
+  const rows = await db
+    .select({ verdict: votes.verdict, n: count() })
+    .from(votes)
+    .where(and(eq(votes.claimId, claimId), eq(votes.round, round)))
+    .groupBy(votes.verdict);
+  const tally = emptyTally();
+  for (const r of rows) tally[r.verdict as Verdict] = Number(r.n);
+  return tally;
+}
+
+/** Everything about one claim, as /predict show needs it. */
+export async function claimDetail(ctx: LedgerCtx, number: number | string) {
+  const now = nowOf(ctx);
+  const claim = await findClaim(ctx.db, ctx.guildId, number);
+  const settings = await getSettings(ctx.db, ctx.guildId);
+  const [speaker] = claim.speakerId
+    ? await ctx.db.select().from(speakers).where(eq(speakers.id, claim.speakerId))
+    : [];
+  const [article] = claim.articleId
+    ? await ctx.db.select().from(articles).where(eq(articles.id, claim.articleId))
+    : [];
+  const tally = await tallyFor(ctx.db, claim.id, claim.round);
+  const visible = tallyVisible(claim, settings.blindVoting, now);
+  const [myVote] = await ctx.db
+    .select({ verdict: votes.verdict })
+    .from(votes)
+    .where(and(eq(votes.claimId, claim.id), eq(votes.round, claim.round), eq(votes.userId, ctx.actor.id)));
+  const [myForecast] = await ctx.db
+    .select({ probability: forecasts.probability, createdAt: forecasts.createdAt })
+    .from(forecasts)
+    .where(and(eq(forecasts.claimId, claim.id), eq(forecasts.userId, ctx.actor.id)))
+    .orderBy(desc(forecasts.createdAt), desc(forecasts.id))
+    .limit(1);
+  const [forecastStats] = await ctx.db
+    .select({ members: sql<number>`count(distinct ${forecasts.userId})`.mapWith(Number) })
+    .from(forecasts)
+    .where(eq(forecasts.claimId, claim.id));
+  const history = await claimHistory(ctx.db, ctx.guildId, claim.id, 8);
+  return {
+    claim,
+    speaker: speaker?.name ?? null,
+    article: article ?? null,
+    phase: phaseOf(claim, now),
+    tally: visible ? tally : null,
+    votesCast: Object.values(tally).reduce((a, b) => a + b, 0),
+    myVote: (myVote?.verdict as Verdict | undefined) ?? null,
+    myForecast: myForecast?.probability ?? null,
+    forecasters: forecastStats?.members ?? 0,
+    settings,
+    history,
+  };
+}
+
+export type ClaimDetail = Awaited<ReturnType<typeof claimDetail>>;
+
+/** Claims by number for a server (used by exports and rounds). */
+export async function claimsByIds(db: Db, guildId: string, ids: number[]) {
+  if (!ids.length) return [];
+  return db.select().from(claims).where(and(eq(claims.guildId, guildId), inArray(claims.id, ids)));
+}

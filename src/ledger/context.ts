@@ -1,0 +1,23 @@
+import type { Db } from '../db/client.js';
+
+/** Who is acting: a member's id, and whether they hold Manage Server in this server. */
+export interface Actor {
+  id: string;
+  isManager: boolean;
+}
+
+/** The system itself (rules applied by the scheduler) acts as this actor id in the audit trail. */
+export const SYSTEM_ACTOR: Actor = { id: 'system', isManager: true };
+
+/**
+ * Everything a ledger operation needs: the database (or a transaction), the server, the member.
+ * `now` is injectable so tests control the clock.
+ */
+export interface LedgerCtx {
+  db: Db;
+  guildId: string;
+  actor: Actor;
+  now?: () => Date;
+}
+
+export const nowOf = (ctx: { now?: () => Date }) => (ctx.now ? ctx.now() : new Date());

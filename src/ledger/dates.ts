@@ -1,0 +1,198 @@
+/**
+ * Calendar dates (YYYY-MM-DD strings) and time zones, without a date library.
+ * A claim's check date is a calendar date in its server's time zone; it has *passed* at the
+ * start of the next day there.
+ */
+import { LIMITS } from './limits.js';
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DAY_MS = 86_400_000;
+
+export function isValidIsoDate(value: string): boolean {
+  const m = ISO_DATE.exec(value);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+}
+
+const toUtcMs = (iso: string) => {
+  const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
+  return Date.UTC(y, m - 1, d);
+};
+const fromUtcMs = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+export const addDays = (iso: string, days: number) => fromUtcMs(toUtcMs(iso) + days * DAY_MS);
+
+/** Adds months, clamping to the month's last day (Jan 31 + 1 month = Feb 28/29). */
+export function addMonths(iso: string, months: number): string {
+  const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
+  const total = y * 12 + (m - 1) + months;
+  const ny = Math.floor(total / 12);
+  const nm = total - ny * 12;
+  const last = new Date(Date.UTC(ny, nm + 1, 0)).getUTCDate();
+  return fromUtcMs(Date.UTC(ny, nm, Math.min(d, last)));
+}
+
+export const compareDates = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+export const dayOfWeek = (iso: string) => new Date(toUtcMs(iso)).getUTCDay(); // 0 = Sunday
+
+export function isValidTimezone(tz: string): boolean {
+  if (!tz || tz.length > 64) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatterFor(tz: string): Intl.DateTimeFormat {
+  let f = formatters.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: tz,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(tz, f);
+  }
+  return f;
+}
+
+function wallClock(instant: Date, tz: string) {
+  const parts: Record<string, number> = {};
+  for (const p of formatterFor(tz).formatToParts(instant)) if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  return parts as Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', number>;
+}
+
+/** The time zone's offset from UTC at an instant, in ms (positive east of Greenwich). */
+export function tzOffsetMs(instant: Date, tz: string): number {
+  const w = wallClock(instant, tz);
+  const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
+  return asUtc - Math.floor(instant.getTime() / 1000) * 1000;
+}
+
+/** Today's calendar date in a time zone. */
+export function todayIn(tz: string, now: Date): string {
+  const w = wallClock(now, tz);
+  return `${String(w.year).padStart(4, '0')}-${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}`;
+}
+
+/** The instant a calendar date starts in a time zone. */
+export function startOfDay(iso: string, tz: string): Date {
+  const guess = toUtcMs(iso);
+  let t = guess - tzOffsetMs(new Date(guess), tz);
+  const second = tzOffsetMs(new Date(t), tz);
+  if (guess - second !== t) t = guess - second;
+  return new Date(t);
+}
+
+/** The instant a check date has passed: the start of the following day in the server's zone. */
+export const dueAtFor = (checkBy: string, tz: string) => startOfDay(addDays(checkBy, 1), tz);
+
+const MONTHS = [
+  'january', 'february', 'march', 'april', 'may', 'june',
+  'july', 'august', 'september', 'october', 'november', 'december',
+];
+const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
+const NUMBER_WORDS: Record<string, number> = {
+  a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6,
+  seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12,
+};
+
+function monthIndex(word: string): number {
+  const w = word.toLowerCase();
+  return MONTHS.findIndex((m) => m === w || (w.length >= 3 && m.startsWith(w)));
+}
+
+const endOfMonth = (year: number, month0: number) => fromUtcMs(Date.UTC(year, month0 + 1, 0));
+
+export type DateParse = { ok: true; date: string } | { ok: false; message: string };
+
+export const CHECK_BY_HELP =
+  'Use YYYY-MM-DD or a phrase such as "tomorrow", "in 3 months", "next Friday", "end of March", "end of 2025".';
+
+/**
+ * Reads a check date typed by a member, relative to today in the server's time zone:
+ * `2025-06-30`, `today`, `tomorrow`, `in 3 months`, `in two weeks`, `next Friday`, `next month`,
+ * `end of month`, `end of year`, `end of March`, `end of March 2026`, `end of 2025`,
+ * `March 2026` (its last day), `30 June 2026`, `June 30, 2026`. A leading "by" is ignored.
+ */
+export function parseDatePhrase(input: string, today: string): DateParse {
+  const text = input.trim().toLowerCase().replace(/\s+/g, ' ').replace(/^(by|on|before) /, '').replace(/[.!]$/, '');
+  if (!text) return { ok: false, message: `The date is empty. ${CHECK_BY_HELP}` };
+  const [ty, tm] = today.split('-').map(Number) as [number, number, number];
+
+  if (ISO_DATE.test(text)) {
+    return isValidIsoDate(text) ? { ok: true, date: text } : { ok: false, message: `${input.trim()} is not a real date.` };
+  }
+  if (text === 'today') return { ok: true, date: today };
+  if (text === 'tomorrow') return { ok: true, date: addDays(today, 1) };
+
+  let m = /^in (\d{1,4}|[a-z]+) (day|week|month|year)s?$/.exec(text);
+  if (m) {
+    const n = /^\d+$/.test(m[1]!) ? Number(m[1]) : NUMBER_WORDS[m[1]!];
+    if (n === undefined) return { ok: false, message: `I could not read "${m[1]}" as a number. ${CHECK_BY_HELP}` };
+    switch (m[2]) {
+      case 'day':
+        return { ok: true, date: addDays(today, n) };
+      case 'week':
+        return { ok: true, date: addDays(today, 7 * n) };
+      case 'month':
+        return { ok: true, date: addMonths(today, n) };
+      default:
+        return { ok: true, date: addMonths(today, 12 * n) };
+    }
+  }
+  m = /^next (day|week|month|year)$/.exec(text);
+  if (m) return parseDatePhrase(`in 1 ${m[1]}`, today);
+  m = /^(?:next |this )?([a-z]+)$/.exec(text);
+  if (m && WEEKDAYS.includes(m[1]!)) {
+    const target = WEEKDAYS.indexOf(m[1]!);
+    let delta = (target - dayOfWeek(today) + 7) % 7;
+    if (delta === 0) delta = 7;
+    return { ok: true, date: addDays(today, delta) };
+  }
+  m = /^end of (?:the )?(month|year|week)$/.exec(text);
+  if (m) {
+    if (m[1] === 'month') return { ok: true, date: endOfMonth(ty, tm - 1) };
+    if (m[1] === 'year') return { ok: true, date: `${ty}-12-31` };
+    return { ok: true, date: addDays(today, (7 - dayOfWeek(today)) % 7) }; // the coming Sunday
+  }
+  m = /^end of (\d{4})$/.exec(text);
+  if (m) return { ok: true, date: `${m[1]}-12-31` };
+  m = /^(?:end of )?([a-z]+),? (\d{4})$/.exec(text);
+  if (m && monthIndex(m[1]!) >= 0) return { ok: true, date: endOfMonth(Number(m[2]), monthIndex(m[1]!)) };
+  m = /^end of ([a-z]+)$/.exec(text);
+  if (m && monthIndex(m[1]!) >= 0) {
+    const mi = monthIndex(m[1]!);
+    const thisYear = endOfMonth(ty, mi);
+    return { ok: true, date: thisYear >= today ? thisYear : endOfMonth(ty + 1, mi) };
+  }
+  m = /^(\d{1,2}) ([a-z]+),? (\d{4})$/.exec(text) ?? null;
+  const m2 = /^([a-z]+) (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})$/.exec(text);
+  const dmy = m ? { d: m[1]!, mon: m[2]!, y: m[3]! } : m2 ? { d: m2[2]!, mon: m2[1]!, y: m2[3]! } : null;
+  if (dmy && monthIndex(dmy.mon) >= 0) {
+    const iso = `${dmy.y}-${String(monthIndex(dmy.mon) + 1).padStart(2, '0')}-${dmy.d.padStart(2, '0')}`;
+    return isValidIsoDate(iso) ? { ok: true, date: iso } : { ok: false, message: `${input.trim()} is not a real date.` };
+  }
+  return { ok: false, message: `I could not read "${input.trim().slice(0, 60)}" as a date. ${CHECK_BY_HELP}` };
+}
+
+/** A check date for a new claim: readable, not in the past, not absurdly far ahead. */
+export function parseCheckBy(input: string, timezone: string, now: Date): DateParse {
+  const today = todayIn(timezone, now);
+  const parsed = parseDatePhrase(input, today);
+  if (!parsed.ok) return parsed;
+  if (parsed.date < today) return { ok: false, message: `The check date ${parsed.date} is in the past; pick today or later.` };
+  const latest = addMonths(today, 12 * LIMITS.maxYearsAhead);
+  if (parsed.date > latest) return { ok: false, message: `The check date ${parsed.date} is too far ahead (at most ${LIMITS.maxYearsAhead} years).` };
+  return parsed;
+}

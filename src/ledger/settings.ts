@@ -1,0 +1,133 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { claims, guilds } from '../db/schema.js';
+import { recordAudit } from './audit.js';
+import { forbidden, invalid } from './errors.js';
+import { dueAtFor, isValidTimezone } from './dates.js';
+import { LIMITS } from './limits.js';
+import { nowOf, type LedgerCtx } from './context.js';
+import { intInRange } from './validate.js';
+
+export interface GuildSettings {
+  quorum: number;
+  majorityPct: number;
+  votingWindowDays: number;
+  blindVoting: boolean;
+  timezone: string;
+  tooEarlyStepDays: number;
+}
+
+export const DEFAULT_SETTINGS: GuildSettings = {
+  quorum: 3,
+  majorityPct: 60,
+  votingWindowDays: 7,
+  blindVoting: false,
+  timezone: 'UTC',
+  tooEarlyStepDays: 30,
+};
+
+const DAY_MS = 86_400_000;
+export const addDaysMs = (at: Date, days: number) => new Date(at.getTime() + days * DAY_MS);
+
+/** A server's settings; the defaults when it has never changed any (reading writes nothing). */
+export async function getSettings(db: Db, guildId: string): Promise<GuildSettings> {
+  const [row] = await db
+    .select({
+      quorum: guilds.quorum,
+      majorityPct: guilds.majorityPct,
+      votingWindowDays: guilds.votingWindowDays,
+      blindVoting: guilds.blindVoting,
+      timezone: guilds.timezone,
+      tooEarlyStepDays: guilds.tooEarlyStepDays,
+    })
+    .from(guilds)
+    .where(eq(guilds.guildId, guildId));
+  return row ?? { ...DEFAULT_SETTINGS };
+}
+
+/**
+ * Reserves `count` consecutive claim numbers for a server and returns the first. The upsert locks
+ * the server's row until the transaction ends, so concurrent adds get distinct numbers.
+ * `count = 0` only takes the lock.
+ */
+export async function reserveClaimNumbers(db: Db, guildId: string, count: number): Promise<number> {
+  const [row] = await db
+    .insert(guilds)
+    .values({ guildId, nextClaimNumber: 1 + count })
+    .onConflictDoUpdate({
+      target: guilds.guildId,
+      set: { nextClaimNumber: sql`${guilds.nextClaimNumber} + ${count}` },
+    })
+    .returning({ next: guilds.nextClaimNumber });
+  return row!.next - count;
+}
+
+export type SettingsPatch = Partial<GuildSettings>;
+
+function validatePatch(patch: SettingsPatch): SettingsPatch {
+  const out: SettingsPatch = {};
+  if (patch.quorum !== undefined) out.quorum = intInRange('Quorum', patch.quorum, LIMITS.quorum);
+  if (patch.majorityPct !== undefined) out.majorityPct = intInRange('Majority', patch.majorityPct, LIMITS.majorityPct);
+  if (patch.votingWindowDays !== undefined)
+    out.votingWindowDays = intInRange('Voting window (days)', patch.votingWindowDays, LIMITS.votingWindowDays);
+  if (patch.tooEarlyStepDays !== undefined)
+    out.tooEarlyStepDays = intInRange('Too-early step (days)', patch.tooEarlyStepDays, LIMITS.tooEarlyStepDays);
+  if (patch.blindVoting !== undefined) out.blindVoting = Boolean(patch.blindVoting);
+  if (patch.timezone !== undefined) {
+    const tz = patch.timezone.trim();
+    if (!isValidTimezone(tz)) throw invalid(`"${tz.slice(0, 64)}" is not a time zone I know. Use an IANA name such as UTC, Europe/Berlin or America/New_York.`);
+    out.timezone = tz;
+  }
+  return out;
+}
+
+/**
+ * Changes a server's settings (managers only) and records each change. A new time zone or voting
+ * window re-times the server's open claims.
+ */
+export async function updateSettings(ctx: LedgerCtx, patch: SettingsPatch): Promise<{ before: GuildSettings; after: GuildSettings }> {
+  if (!ctx.actor.isManager) throw forbidden('Only managers (Manage Server) can change the settings.');
+  const changes = validatePatch(patch);
+  return ctx.db.transaction(async (tx) => {
+    await reserveClaimNumbers(tx, ctx.guildId, 0); // creates the row if needed and locks it
+    const before = await getSettings(tx, ctx.guildId);
+    const changed = Object.fromEntries(
+      Object.entries(changes).filter(([k, v]) => before[k as keyof GuildSettings] !== v),
+    ) as SettingsPatch;
+    if (!Object.keys(changed).length) return { before, after: before };
+    await tx
+      .update(guilds)
+      .set({ ...changed, updatedAt: nowOf(ctx) })
+      .where(eq(guilds.guildId, ctx.guildId));
+    const after = { ...before, ...changed };
+    if (changed.timezone !== undefined || changed.votingWindowDays !== undefined) await retimeOpenClaims(tx, ctx.guildId, before, after);
+    await recordAudit(
+      tx,
+      Object.entries(changed).map(([key, value]) => ({
+        guildId: ctx.guildId,
+        actorId: ctx.actor.id,
+        action: 'settings.change' as const,
+        detail: { setting: key, from: before[key as keyof GuildSettings], to: value },
+        at: nowOf(ctx),
+      })),
+    );
+    return { before, after };
+  });
+}
+
+async function retimeOpenClaims(db: Db, guildId: string, before: GuildSettings, after: GuildSettings) {
+  const open = await db
+    .select({ id: claims.id, checkBy: claims.checkBy, dueAt: claims.dueAt, windowStartsAt: claims.windowStartsAt })
+    .from(claims)
+    .where(and(eq(claims.guildId, guildId), eq(claims.status, 'open')));
+  for (const c of open) {
+    // A window that started at the check date moves with it; one a manager reopened keeps its start.
+    const followsDue = c.windowStartsAt.getTime() === c.dueAt.getTime();
+    const dueAt = before.timezone === after.timezone ? c.dueAt : dueAtFor(c.checkBy, after.timezone);
+    const windowStartsAt = followsDue ? dueAt : c.windowStartsAt;
+    await db
+      .update(claims)
+      .set({ dueAt, windowStartsAt, votingClosesAt: addDaysMs(windowStartsAt, after.votingWindowDays) })
+      .where(eq(claims.id, c.id));
+  }
+}

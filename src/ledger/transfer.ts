@@ -1,0 +1,366 @@
+/**
+ * Packs, imports and exports. Two JSON shapes are read:
+ * - a *pack* (src/packs/*.json): an article and the forecasts it reports;
+ * - a *ledger export* (`format: "hindsight-ledger"`): what /predict export writes, claims with
+ *   their resolution, votes and forecasts. Importing an export into the ledger it came from
+ *   changes nothing; into another server it recreates the claims.
+ * Every imported claim has a source key; importing the same thing twice adds it once.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '../db/client.js';
+import { articles, claims, forecasts, speakers, votes } from '../db/schema.js';
+import { recordAudit } from './audit.js';
+import { insertClaims, type ClaimFields } from './claims.js';
+import { nowOf, type LedgerCtx } from './context.js';
+import { forbidden, invalid } from './errors.js';
+import { LIMITS } from './limits.js';
+import { OUTCOMES, VERDICTS } from './rules.js';
+import { getSettings, reserveClaimNumbers } from './settings.js';
+import { isoDate, optionalFamily, optionalText, optionalUrl, requiredText } from './validate.js';
+
+const PACKS_DIR = fileURLToPath(new URL('../packs/', import.meta.url));
+
+const text = (max: number) => z.string().max(max * 2);
+const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD');
+
+const packSchema = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,60}$/, 'must be a short lower-case id'),
+  name: z.string().min(1).max(100),
+  article: z.object({
+    outlet: z.string().max(LIMITS.outlet).nullish(),
+    title: z.string().max(LIMITS.title).nullish(),
+    url: z.string().max(LIMITS.url).nullish(),
+    publishedOn: isoDay.nullish(),
+  }),
+  claims: z
+    .array(
+      z.object({
+        key: z.string().regex(/^[a-z0-9][a-z0-9-]{0,80}$/, 'must be a short lower-case key'),
+        speaker: text(LIMITS.speaker).nullish(),
+        quote: text(LIMITS.quote).nullish(),
+        claim: text(LIMITS.claimText),
+        family: z.string().max(LIMITS.family).nullish(),
+        madeOn: isoDay,
+        checkBy: isoDay,
+        criteria: text(LIMITS.criteria).nullish(),
+      }),
+    )
+    .min(1)
+    .max(LIMITS.maxImportClaims),
+});
+export type Pack = z.infer<typeof packSchema>;
+
+const snowflakeish = z.string().regex(/^[\w-]{1,32}$/);
+const exportSchema = z.object({
+  format: z.literal('hindsight-ledger'),
+  version: z.literal(1),
+  guildId: z.string().max(32),
+  claims: z
+    .array(
+      z.object({
+        key: z.string().min(1).max(200),
+        number: z.number().int().positive(),
+        text: text(LIMITS.claimText),
+        quote: text(LIMITS.quote).nullish(),
+        speaker: text(LIMITS.speaker).nullish(),
+        article: z
+          .object({
+            key: z.string().max(LIMITS.url),
+            outlet: z.string().max(LIMITS.outlet).nullish(),
+            title: z.string().max(LIMITS.title).nullish(),
+            url: z.string().max(LIMITS.url).nullish(),
+            publishedOn: isoDay.nullish(),
+          })
+          .nullish(),
+        family: z.string().max(LIMITS.family).nullish(),
+        madeOn: isoDay,
+        checkBy: isoDay,
+        criteria: text(LIMITS.criteria).nullish(),
+        status: z.enum(['open', 'resolved']),
+        outcome: z.enum(OUTCOMES).nullish(),
+        resolvedBy: snowflakeish.nullish(),
+        resolvedAt: z.iso.datetime({ offset: true }).nullish(),
+        resolutionNote: text(LIMITS.note).nullish(),
+        addedBy: snowflakeish,
+        round: z.number().int().positive().default(1),
+        votes: z
+          .array(
+            z.object({
+              userId: snowflakeish,
+              round: z.number().int().positive(),
+              verdict: z.enum(VERDICTS),
+              evidence: text(LIMITS.evidence).nullish(),
+              castAt: z.iso.datetime({ offset: true }),
+            }),
+          )
+          .max(100_000)
+          .default([]),
+        forecasts: z
+          .array(z.object({ userId: snowflakeish, probability: z.number().min(0).max(100), createdAt: z.iso.datetime({ offset: true }) }))
+          .max(100_000)
+          .default([]),
+      }),
+    )
+    .max(LIMITS.maxImportClaims),
+});
+export type LedgerExport = z.infer<typeof exportSchema>;
+
+/** The packs shipped with Hindsight, read once. */
+let bundled: Pack[] | null = null;
+export function bundledPacks(): Pack[] {
+  bundled ??= readdirSync(PACKS_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => packSchema.parse(JSON.parse(readFileSync(PACKS_DIR + f, 'utf8'))));
+  return bundled;
+}
+
+export function findPack(id: string): Pack {
+  const pack = bundledPacks().find((p) => p.id === id);
+  if (!pack) throw invalid(`There is no bundled pack "${id.slice(0, 60)}". Packs: ${bundledPacks().map((p) => p.id).join(', ')}.`);
+  return pack;
+}
+
+export interface ImportResult {
+  added: number;
+  skipped: number;
+  numbers: number[];
+}
+
+/** Parses an uploaded JSON file (a pack or a ledger export), with errors that point at the faulty field. */
+export function parseImportFile(raw: string): { kind: 'pack'; pack: Pack } | { kind: 'export'; data: LedgerExport } {
+  if (raw.length > LIMITS.maxImportBytes) throw invalid(`The file is too large (at most ${LIMITS.maxImportBytes / 1_000_000} MB).`);
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    throw invalid('The file is not valid JSON. Attach a pack or a file made by /predict export format:json.');
+  }
+  const isExport = typeof json === 'object' && json !== null && (json as { format?: unknown }).format === 'hindsight-ledger';
+  const result = isExport ? exportSchema.safeParse(json) : packSchema.safeParse(json);
+  if (!result.success) {
+    const first = result.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`);
+    throw invalid(`The file is not a valid ${isExport ? 'Hindsight export' : 'pack'}: ${first.join('; ')}.`);
+  }
+  return isExport ? { kind: 'export', data: result.data as LedgerExport } : { kind: 'pack', pack: result.data as Pack };
+}
+
+function packFields(pack: Pack, actorId: string): ClaimFields[] {
+  const a = pack.article;
+  const url = optionalUrl('article.url', a.url);
+  const article = { key: `pack:${pack.id}`, outlet: optionalText('Outlet', a.outlet, LIMITS.outlet), title: optionalText('Title', a.title, LIMITS.title), url, publishedOn: a.publishedOn ? isoDate('publishedOn', a.publishedOn) : null };
+  return pack.claims.map((c) => validated({ ...c, text: c.claim, sourceKey: `${pack.id}/${c.key}`, article, addedBy: actorId }));
+}
+
+function validated(c: {
+  text: string;
+  quote?: string | null | undefined;
+  speaker?: string | null | undefined;
+  family?: string | null | undefined;
+  madeOn: string;
+  checkBy: string;
+  criteria?: string | null | undefined;
+  sourceKey: string;
+  article: ClaimFields['article'];
+  addedBy: string;
+}): ClaimFields {
+  const madeOn = isoDate('madeOn', c.madeOn);
+  const checkBy = isoDate('checkBy', c.checkBy);
+  if (checkBy < madeOn) throw invalid(`Claim "${c.sourceKey}": its check date ${checkBy} is before the date it was made (${madeOn}).`);
+  return {
+    text: requiredText('Claim', c.text, LIMITS.claimText),
+    quote: optionalText('Quote', c.quote, LIMITS.quote),
+    speaker: optionalText('Speaker', c.speaker, LIMITS.speaker),
+    family: optionalFamily(c.family),
+    criteria: optionalText('Criteria', c.criteria, LIMITS.criteria),
+    madeOn,
+    checkBy,
+    sourceKey: c.sourceKey,
+    article: c.article,
+    addedBy: c.addedBy,
+  };
+}
+
+/** The key an exported claim carries: its source key, or `<guild>#<number>` for a claim added by hand. */
+const exportKey = (guildId: string, c: { sourceKey: string | null; number: number }) => c.sourceKey ?? `${guildId}#${c.number}`;
+
+async function existingKeys(tx: Db, guildId: string, keys: string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  const own = keys.map((k) => new RegExp(`^${guildId}#(\\d+)$`).exec(k)).filter((m) => m !== null);
+  if (own.length) {
+    const rows = await tx
+      .select({ number: claims.number })
+      .from(claims)
+      .where(and(eq(claims.guildId, guildId), inArray(claims.number, own.map((m) => Number(m[1])))));
+    for (const r of rows) found.add(`${guildId}#${r.number}`);
+  }
+  for (let i = 0; i < keys.length; i += 500) {
+    const rows = await tx
+      .select({ key: claims.sourceKey })
+      .from(claims)
+      .where(and(eq(claims.guildId, guildId), inArray(claims.sourceKey, keys.slice(i, i + 500))));
+    for (const r of rows) if (r.key) found.add(r.key);
+  }
+  return found;
+}
+
+/** Imports a bundled pack or an uploaded file into a server (managers only). */
+export async function importLedger(
+  ctx: LedgerCtx,
+  source: { packId: string } | { raw: string },
+): Promise<ImportResult & { name: string }> {
+  if (!ctx.actor.isManager) throw forbidden('Only managers (Manage Server) can import claims.');
+  const parsed = 'packId' in source ? { kind: 'pack' as const, pack: findPack(source.packId) } : parseImportFile(source.raw);
+  const now = nowOf(ctx);
+  const settings = await getSettings(ctx.db, ctx.guildId);
+  const name = parsed.kind === 'pack' ? parsed.pack.name : `export of ${parsed.data.claims.length} claims`;
+  const items =
+    parsed.kind === 'pack'
+      ? packFields(parsed.pack, ctx.actor.id).map((fields) => ({ fields, extra: null }))
+      : parsed.data.claims.map((c) => ({
+          fields: validated({
+            ...c,
+            sourceKey: c.key,
+            article: c.article
+              ? { key: c.article.key, outlet: c.article.outlet ?? null, title: c.article.title ?? null, url: optionalUrl('article.url', c.article.url), publishedOn: c.article.publishedOn ?? null }
+              : null,
+          }),
+          extra: c,
+        }));
+  const seen = new Set<string>();
+  for (const { fields } of items) {
+    if (seen.has(fields.sourceKey!)) throw invalid(`The file lists "${fields.sourceKey}" twice.`);
+    seen.add(fields.sourceKey!);
+  }
+  return ctx.db.transaction(async (tx) => {
+    await reserveClaimNumbers(tx, ctx.guildId, 0); // lock the server's row: imports of one server run one at a time
+    const existing = await existingKeys(tx, ctx.guildId, [...seen]);
+    const fresh = items.filter((i) => !existing.has(i.fields.sourceKey!));
+    const rows = await insertClaims(
+      tx,
+      ctx.guildId,
+      fresh.map((i) => i.fields),
+      settings,
+      (_, index) => {
+        const e = fresh[index]!.extra;
+        if (!e || e.status !== 'resolved' || !e.outcome) return {};
+        return {
+          status: 'resolved' as const,
+          outcome: e.outcome,
+          resolvedBy: e.resolvedBy ?? null,
+          resolvedAt: e.resolvedAt ? new Date(e.resolvedAt) : now,
+          resolutionNote: e.resolutionNote ?? null,
+          round: e.round,
+        };
+      },
+    );
+    for (const [index, row] of rows.entries()) {
+      const e = fresh[index]!.extra;
+      if (!e) continue;
+      if (e.votes.length) {
+        await tx
+          .insert(votes)
+          .values(e.votes.map((v) => ({ guildId: ctx.guildId, claimId: row.id, round: v.round, userId: v.userId, verdict: v.verdict, evidence: v.evidence ?? null, castAt: new Date(v.castAt) })))
+          .onConflictDoNothing();
+      }
+      if (e.forecasts.length) {
+        await tx
+          .insert(forecasts)
+          .values(e.forecasts.map((f) => ({ guildId: ctx.guildId, claimId: row.id, userId: f.userId, probability: f.probability, createdAt: new Date(f.createdAt) })));
+      }
+    }
+    await recordAudit(
+      tx,
+      rows.map((row) => ({
+        guildId: ctx.guildId,
+        actorId: ctx.actor.id,
+        action: 'claim.import' as const,
+        claimId: row.id,
+        claimNumber: row.number,
+        detail: { sourceKey: row.sourceKey, from: name },
+        at: now,
+      })),
+    );
+    return { name, added: rows.length, skipped: items.length - rows.length, numbers: rows.map((r) => r.number) };
+  });
+}
+
+/** The whole ledger of a server as an export (readable by importLedger). */
+export async function exportLedger(db: Db, guildId: string): Promise<LedgerExport> {
+  const rows = await db
+    .select({ claim: claims, speaker: speakers.name, article: articles })
+    .from(claims)
+    .leftJoin(speakers, eq(speakers.id, claims.speakerId))
+    .leftJoin(articles, eq(articles.id, claims.articleId))
+    .where(and(eq(claims.guildId, guildId)))
+    .orderBy(asc(claims.number));
+  const live = rows.filter((r) => !r.claim.deletedAt);
+  const ids = live.map((r) => r.claim.id);
+  const allVotes = ids.length ? await db.select().from(votes).where(and(eq(votes.guildId, guildId), inArray(votes.claimId, ids))) : [];
+  const allForecasts = ids.length
+    ? await db.select().from(forecasts).where(and(eq(forecasts.guildId, guildId), inArray(forecasts.claimId, ids))).orderBy(asc(forecasts.createdAt), asc(forecasts.id))
+    : [];
+  return {
+    format: 'hindsight-ledger',
+    version: 1,
+    guildId,
+    claims: live.map(({ claim: c, speaker, article }) => ({
+      key: exportKey(guildId, c),
+      number: c.number,
+      text: c.text,
+      quote: c.quote,
+      speaker,
+      article: article ? { key: article.key, outlet: article.outlet, title: article.title, url: article.url, publishedOn: article.publishedOn } : null,
+      family: c.family,
+      madeOn: c.madeOn,
+      checkBy: c.checkBy,
+      criteria: c.criteria,
+      status: c.status,
+      outcome: c.outcome,
+      resolvedBy: c.resolvedBy,
+      resolvedAt: c.resolvedAt?.toISOString() ?? null,
+      resolutionNote: c.resolutionNote,
+      addedBy: c.addedBy,
+      round: c.round,
+      votes: allVotes
+        .filter((v) => v.claimId === c.id)
+        .map((v) => ({ userId: v.userId, round: v.round, verdict: v.verdict, evidence: v.evidence, castAt: v.castAt.toISOString() })),
+      forecasts: allForecasts
+        .filter((f) => f.claimId === c.id)
+        .map((f) => ({ userId: f.userId, probability: f.probability, createdAt: f.createdAt.toISOString() })),
+    })),
+  };
+}
+
+const CSV_COLUMNS = [
+  'number', 'key', 'claim', 'quote', 'speaker', 'outlet', 'article_title', 'article_url', 'published_on', 'family',
+  'made_on', 'check_by', 'criteria', 'status', 'outcome', 'came_true', 'partly', 'did_not', 'too_early',
+  'resolved_by', 'resolved_at', 'added_by',
+] as const;
+
+/** RFC 4180 quoting; a leading = + - @ is prefixed with ' so spreadsheets do not run it as a formula. */
+export function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  let s = String(value);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** One row per claim with the current round's tally, for spreadsheets. */
+export function exportCsv(data: LedgerExport): string {
+  const lines = [CSV_COLUMNS.join(',')];
+  for (const c of data.claims) {
+    const current = c.votes.filter((v) => v.round === c.round);
+    const n = (verdict: string) => current.filter((v) => v.verdict === verdict).length;
+    const row = [
+      c.number, c.key, c.text, c.quote, c.speaker, c.article?.outlet, c.article?.title, c.article?.url, c.article?.publishedOn,
+      c.family, c.madeOn, c.checkBy, c.criteria, c.status, c.outcome, n('came_true'), n('partly'), n('did_not'), n('too_early'),
+      c.resolvedBy, c.resolvedAt, c.addedBy,
+    ];
+    lines.push(row.map(csvCell).join(','));
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}

@@ -1,0 +1,74 @@
+/** Checks on member-typed input. Each returns the cleaned value or throws a LedgerError that says what to fix. */
+import { invalid } from './errors.js';
+import { isValidIsoDate } from './dates.js';
+import { LIMITS } from './limits.js';
+
+/** Trims, folds runs of spaces (not newlines), drops control characters other than newline and tab. */
+export function cleanText(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  return value.replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, '').replace(/[ \t]+/g, ' ').trim();
+}
+
+export function requiredText(field: string, value: string | null | undefined, max: number): string {
+  const cleaned = cleanText(value ?? '');
+  if (!cleaned) throw invalid(`${field} cannot be empty.`);
+  if (cleaned.length > max) throw invalid(`${field} is too long (${cleaned.length} characters; at most ${max}).`);
+  return cleaned;
+}
+
+export function optionalText(field: string, value: string | null | undefined, max: number): string | null {
+  if (value === undefined || value === null) return null;
+  const cleaned = cleanText(value);
+  if (!cleaned) return null;
+  if (cleaned.length > max) throw invalid(`${field} is too long (${cleaned.length} characters; at most ${max}).`);
+  return cleaned;
+}
+
+export function optionalUrl(field: string, value: string | null | undefined): string | null {
+  const text = optionalText(field, value, LIMITS.url);
+  if (!text) return null;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw invalid(`${field} must be a full web address starting with https:// (got "${text.slice(0, 80)}").`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid(`${field} must be an http(s) address.`);
+  return url.toString();
+}
+
+/** A family (category) is a short lower-case label: "diplomacy", "war", "us-politics". */
+export function optionalFamily(value: string | null | undefined): string | null {
+  const text = optionalText('Family', value, LIMITS.family);
+  if (!text) return null;
+  const family = text.toLowerCase().replace(/\s+/g, '-');
+  if (!/^[\p{L}\p{N}][\p{L}\p{N}_-]*$/u.test(family)) throw invalid('Family may use letters, digits, "-" and "_" only.');
+  return family;
+}
+
+export function isoDate(field: string, value: string): string {
+  if (!isValidIsoDate(value)) throw invalid(`${field} must be a real date written YYYY-MM-DD (got "${value.slice(0, 40)}").`);
+  if (value < LIMITS.earliestDate || value > '2200-12-31') throw invalid(`${field} ${value} is out of range.`);
+  return value;
+}
+
+export function intInRange(field: string, value: number, range: { min: number; max: number }): number {
+  if (!Number.isInteger(value) || value < range.min || value > range.max) {
+    throw invalid(`${field} must be a whole number from ${range.min} to ${range.max}.`);
+  }
+  return value;
+}
+
+export function probability(value: number): number {
+  if (!Number.isFinite(value) || value < 0 || value > 100) throw invalid('Probability must be a number from 0 to 100 (percent).');
+  return Math.round(value * 10) / 10;
+}
+
+export function claimNumber(value: number | string): number {
+  const n = typeof value === 'number' ? value : Number.parseInt(String(value).trim().replace(/^#/, ''), 10);
+  if (!Number.isInteger(n) || n < 1 || n > 2_000_000_000) throw invalid('Claim must be a claim number such as 3 or #3.');
+  return n;
+}
+
+/** Folded key for a speaker's name, so "A Russian official" and "a russian  official" are one speaker. */
+export const speakerKey = (name: string) => name.toLowerCase().replace(/\s+/g, ' ').trim();

@@ -420,3 +420,13 @@ export async function claimsByIds(db: Db, guildId: string, ids: number[]) {
   if (!ids.length) return [];
   return db.select().from(claims).where(and(eq(claims.guildId, guildId), inArray(claims.id, ids)));
 }
+
+/** The families used in a server, for autocomplete. */
+export async function familiesOf(db: Db, guildId: string): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ family: claims.family })
+    .from(claims)
+    .where(and(eq(claims.guildId, guildId), isNull(claims.deletedAt)))
+    .orderBy(asc(claims.family));
+  return rows.map((r) => r.family).filter((f): f is string => !!f);
+}

@@ -88,10 +88,13 @@ export function todayIn(tz: string, now: Date): string {
 /** The instant a calendar date starts in a time zone. */
 export function startOfDay(iso: string, tz: string): Date {
   const guess = toUtcMs(iso);
-  let t = guess - tzOffsetMs(new Date(guess), tz);
-  const second = tzOffsetMs(new Date(t), tz);
-  if (guess - second !== t) t = guess - second;
-  return new Date(t);
+  const first = guess - tzOffsetMs(new Date(guess), tz);
+  const second = guess - tzOffsetMs(new Date(first), tz);
+  // Local midnight under the offsets in force around it. Where midnight itself is skipped (clocks
+  // jump from 00:00 to 01:00, e.g. America/Santiago, America/Havana) only one of the two falls on
+  // `iso` there — the instant of the jump — so take the earliest candidate that is on that day.
+  const onDay = [first, second].filter((t) => todayIn(tz, new Date(t)) === iso);
+  return new Date(onDay.length ? Math.min(...onDay) : second);
 }
 
 /** The instant a check date has passed: the start of the following day in the server's zone. */
@@ -138,18 +141,17 @@ export function parseDatePhrase(input: string, today: string): DateParse {
 
   let m = /^in (\d{1,4}|[a-z]+) (day|week|month|year)s?$/.exec(text);
   if (m) {
-    const n = /^\d+$/.test(m[1]!) ? Number(m[1]) : NUMBER_WORDS[m[1]!];
+    // Object.hasOwn: "constructor" must not be read from Object.prototype.
+    const n = /^\d+$/.test(m[1]!) ? Number(m[1]) : Object.hasOwn(NUMBER_WORDS, m[1]!) ? NUMBER_WORDS[m[1]!] : undefined;
     if (n === undefined) return { ok: false, message: `I could not read "${m[1]}" as a number. ${CHECK_BY_HELP}` };
-    switch (m[2]) {
-      case 'day':
-        return { ok: true, date: addDays(today, n) };
-      case 'week':
-        return { ok: true, date: addDays(today, 7 * n) };
-      case 'month':
-        return { ok: true, date: addMonths(today, n) };
-      default:
-        return { ok: true, date: addMonths(today, 12 * n) };
-    }
+    const date =
+      m[2] === 'day' ? addDays(today, n)
+      : m[2] === 'week' ? addDays(today, 7 * n)
+      : m[2] === 'month' ? addMonths(today, n)
+      : addMonths(today, 12 * n);
+    // Past year 9999 the date is no longer YYYY-MM-DD ("+012025-01").
+    if (!ISO_DATE.test(date)) return { ok: false, message: `${input.trim().slice(0, 60)} is too far ahead.` };
+    return { ok: true, date };
   }
   m = /^next (day|week|month|year)$/.exec(text);
   if (m) return parseDatePhrase(`in 1 ${m[1]}`, today);

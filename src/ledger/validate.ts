@@ -65,7 +65,9 @@ export function probability(value: number): number {
 }
 
 export function claimNumber(value: number | string): number {
-  const n = typeof value === 'number' ? value : Number.parseInt(String(value).trim().replace(/^#/, ''), 10);
+  // Whole digits only: parseInt would read "3.5", "3abc" and "1e3" as another claim's number.
+  const digits = typeof value === 'number' ? null : /^#?\s*(\d{1,10})$/.exec(String(value).trim());
+  const n = typeof value === 'number' ? value : digits ? Number(digits[1]) : Number.NaN;
   if (!Number.isInteger(n) || n < 1 || n > 2_000_000_000) throw invalid('Claim must be a claim number such as 3 or #3.');
   return n;
 }

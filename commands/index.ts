@@ -1,0 +1,12 @@
+/** Every slash command, in one static list: used by the router, by command sync and by the console. */
+import type { Command } from '../src/discord/types.js';
+import * as predict from './predict.js';
+import * as vote from './vote.js';
+import * as resolve from './resolve.js';
+import * as reopen from './reopen.js';
+import * as forecast from './forecast.js';
+import * as settings from './settings.js';
+
+export const commands: readonly Command[] = [predict, vote, resolve, reopen, forecast, settings];
+
+export const commandsByName: ReadonlyMap<string, Command> = new Map(commands.map((c) => [c.definition.name, c]));

@@ -1,0 +1,53 @@
+import { SlashCommandBuilder, InteractionContextType, PermissionFlagsBits } from 'discord.js';
+import { closeVoting, resolveClaim } from '../src/ledger/voting.js';
+import { FLAG_LABELS, OUTCOME_LABELS, type FlagReason } from '../src/ledger/rules.js';
+import { safe, tallyLine } from '../src/discord/render.js';
+import { ledgerCtx, type AppCtx, type CommandCall } from '../src/discord/types.js';
+import { claimChoices, claimOption, fromChoice } from './shared.js';
+
+export const definition = new SlashCommandBuilder()
+  .setName('resolve')
+  .setDescription('Resolve a claim directly, or close its voting now and apply the rule (managers)')
+  .setContexts(InteractionContextType.Guild)
+  .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
+  .addStringOption((o) => claimOption(o))
+  .addStringOption((o) =>
+    o
+      .setName('outcome')
+      .setDescription('The outcome, or "by the vote" to close voting now')
+      .setRequired(true)
+      .addChoices(
+        { name: 'Came true', value: 'came-true' },
+        { name: 'Partly', value: 'partly' },
+        { name: 'Did not', value: 'did-not' },
+        { name: 'Void (cannot be judged)', value: 'void' },
+        { name: 'By the vote (close voting now)', value: 'by-vote' },
+      ),
+  )
+  .addStringOption((o) => o.setName('note').setDescription('Why (kept in the history)').setMaxLength(500))
+  .toJSON();
+
+export async function execute(call: CommandCall, ctx: AppCtx) {
+  const lctx = ledgerCtx(call, ctx);
+  const claimArg = call.options.string('claim') ?? '';
+  const outcome = call.options.string('outcome') ?? '';
+  if (outcome === 'by-vote') {
+    const result = await closeVoting(lctx, claimArg);
+    const n = result.claim.number;
+    const text =
+      result.kind === 'resolve'
+        ? `Voting on claim #${n} is closed: **${OUTCOME_LABELS[result.outcome]}** by the vote.`
+        : result.kind === 'postpone'
+          ? `Most voters said it is too early: claim #${n} is now checked on ${result.claim.checkBy}.`
+          : `Voting on claim #${n} is closed but undecided: ${FLAG_LABELS[result.reason as FlagReason]}. Resolve it with an outcome.`;
+    await call.reply({ content: `${text}\n${tallyLine(result.tally, Object.values(result.tally).reduce((a, b) => a + b, 0))}` });
+    return;
+  }
+  const result = await resolveClaim(lctx, claimArg, fromChoice(outcome), call.options.string('note'));
+  const was = result.previous ? ` (was ${OUTCOME_LABELS[result.previous]})` : '';
+  await call.reply({
+    content: `<@${call.member.id}> resolved claim #${result.claim.number}: **${OUTCOME_LABELS[result.claim.outcome ?? 'void']}**${was}.${result.claim.resolutionNote ? `\nNote: ${safe(result.claim.resolutionNote, 500)}` : ''}`,
+  });
+}
+
+export const autocomplete = claimChoices;

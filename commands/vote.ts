@@ -1,0 +1,48 @@
+import { SlashCommandBuilder, InteractionContextType } from 'discord.js';
+import { castVote } from '../src/ledger/voting.js';
+import { VERDICT_LABELS } from '../src/ledger/rules.js';
+import { tallyLine } from '../src/discord/render.js';
+import { ledgerCtx, type AppCtx, type CommandCall } from '../src/discord/types.js';
+import { claimChoices, claimOption, fromChoice } from './shared.js';
+import { getSettings } from '../src/ledger/settings.js';
+import { tallyVisible } from '../src/ledger/rules.js';
+
+export const definition = new SlashCommandBuilder()
+  .setName('vote')
+  .setDescription('Score a due claim in hindsight: came true, partly, did not, or too early to tell')
+  .setContexts(InteractionContextType.Guild)
+  .addStringOption((o) => claimOption(o))
+  .addStringOption((o) =>
+    o
+      .setName('verdict')
+      .setDescription('Your verdict')
+      .setRequired(true)
+      .addChoices(
+        { name: 'Came true', value: 'came-true' },
+        { name: 'Partly', value: 'partly' },
+        { name: 'Did not', value: 'did-not' },
+        { name: 'Too early', value: 'too-early' },
+      ),
+  )
+  .addStringOption((o) => o.setName('evidence').setDescription('A link or a sentence that backs your verdict').setMaxLength(500))
+  .toJSON();
+
+export async function execute(call: CommandCall, ctx: AppCtx) {
+  const result = await castVote(
+    ledgerCtx(call, ctx),
+    call.options.string('claim') ?? '',
+    fromChoice(call.options.string('verdict') ?? ''),
+    call.options.string('evidence'),
+    call.createdAt,
+  );
+  const settings = await getSettings(ctx.db, call.guildId);
+  const visible = tallyVisible(result.claim, settings.blindVoting, ctx.now());
+  const total = Object.values(result.tally).reduce((a, b) => a + b, 0);
+  const verb = result.previous && result.previous !== result.verdict ? `changed your vote to` : 'voted';
+  await call.reply({
+    ephemeral: true,
+    content: `You ${verb} **${VERDICT_LABELS[result.verdict]}** on claim #${result.claim.number}.\n${tallyLine(visible ? result.tally : null, total)}`,
+  });
+}
+
+export const autocomplete = claimChoices;

@@ -1,0 +1,84 @@
+/**
+ * Assembles the bot from explicit parts: database → migrations → client → router → jobs →
+ * login. `stop()` undoes them in reverse. Nothing happens at import time.
+ */
+import { Events, type Client } from 'discord.js';
+import type { Config } from './config.js';
+import type { Logger } from './log.js';
+import { migrateDatabase, openDatabase, type Database } from './db/client.js';
+import { createClient } from './discord/client.js';
+import { createRouter } from './discord/router.js';
+import { componentHandlers } from './discord/components.js';
+import { syncCommands } from './discord/sync.js';
+import { commands } from '../commands/index.js';
+import { startCloser, type Closer } from './jobs/closer.js';
+import type { AppCtx, AttachmentRef } from './discord/types.js';
+import { UserError } from './discord/types.js';
+
+/** Downloads a member's attachment with a size cap and a timeout. */
+export async function fetchAttachment(ref: AttachmentRef, maxBytes: number): Promise<string> {
+  const response = await fetch(ref.url, { signal: AbortSignal.timeout(15_000) });
+  if (!response.ok || !response.body) throw new UserError(`Could not download ${ref.name} (HTTP ${response.status}). Try uploading it again.`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > maxBytes) throw new UserError(`The file is too large (at most ${Math.floor(maxBytes / 1_000_000)} MB).`);
+    chunks.push(Buffer.from(chunk));
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export interface RunningApp {
+  client: Client;
+  database: Database;
+  ctx: AppCtx;
+  /** Resolves once the client is ready and commands are synced. */
+  ready: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startApp(config: Config, log: Logger, opts: { now?: () => Date } = {}): Promise<RunningApp> {
+  if (!config.DISCORD_TOKEN) throw new Error('startApp needs DISCORD_TOKEN');
+  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.HINDSIGHT_DATA_DIR });
+  const undo: (() => Promise<void>)[] = [() => database.close()];
+  const stop = async () => {
+    for (const step of undo.reverse()) {
+      try {
+        await step();
+      } catch (error) {
+        log.warn({ err: error }, 'error while stopping');
+      }
+    }
+    undo.length = 0;
+  };
+  try {
+    await migrateDatabase(database, config.DATABASE_URL);
+    log.info({ database: database.kind }, 'database ready');
+    const ctx: AppCtx = { db: database.db, log, now: opts.now ?? (() => new Date()), fetchAttachment };
+    const client = createClient(config.DISCORD_API_URL);
+    undo.push(() => client.destroy());
+    const router = createRouter(commands, componentHandlers, ctx);
+    client.on(Events.InteractionCreate, (interaction) => void router.handle(interaction));
+    client.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));
+    client.on(Events.ShardDisconnect, (_event, shard) => log.warn({ shard }, 'gateway disconnected'));
+    const ready = new Promise<void>((resolve, reject) => {
+      client.once(Events.ClientReady, async (c) => {
+        try {
+          log.info({ user: c.user.tag, guilds: c.guilds.cache.size }, 'logged in');
+          await syncCommands(c.rest, c.application.id, commands.map((cmd) => cmd.definition), log, config.DISCORD_GUILD_ID);
+          resolve();
+        } catch (error) {
+          reject(error);
+        }
+      });
+    });
+    const closer: Closer = startCloser(database.db, log, ctx.now);
+    undo.push(() => closer.stop());
+    await client.login(config.DISCORD_TOKEN);
+    return { client, database, ctx, ready, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

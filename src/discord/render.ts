@@ -1,0 +1,296 @@
+/**
+ * Turns ledger data into replies that always fit Discord's limits: member text is shortened
+ * with an ellipsis (never rejected by Discord) and markdown in it is escaped.
+ */
+import {
+  ButtonStyle,
+  ComponentType,
+  TimestampStyles,
+  escapeMarkdown,
+  time,
+  type APIActionRowComponent,
+  type APIButtonComponent,
+  type APIComponentInMessageActionRow,
+  type APIEmbed,
+  type APIEmbedField,
+} from 'discord.js';
+import type { ClaimDetail, ClaimSummary } from '../ledger/claims.js';
+import {
+  FLAG_LABELS,
+  OUTCOME_LABELS,
+  VERDICTS,
+  VERDICT_LABELS,
+  phaseOf,
+  type FlagReason,
+  type Outcome,
+  type Tally,
+  type Verdict,
+} from '../ledger/rules.js';
+import type { GuildSettings } from '../ledger/settings.js';
+import type { Reply } from './types.js';
+import { listId, voteId, type ListState } from './custom-ids.js';
+
+/** Discord's limits (developer docs: message and embed limits, components). */
+export const DISCORD_LIMITS = {
+  content: 2000,
+  embedTitle: 256,
+  embedDescription: 4096,
+  embedFields: 25,
+  fieldName: 256,
+  fieldValue: 1024,
+  footer: 2048,
+  author: 256,
+  embedTotal: 6000,
+  embedsPerMessage: 10,
+  customId: 100,
+  buttonLabel: 80,
+  rows: 5,
+  buttonsPerRow: 5,
+  choices: 25,
+  choiceName: 100,
+  choiceValue: 100,
+} as const;
+
+/** Shortens to at most `max` characters, ending with an ellipsis when cut. */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const chars = Array.from(text);
+  if (chars.length <= max) return text; // astral characters counted as one by Discord
+  return `${chars.slice(0, Math.max(0, max - 1)).join('').trimEnd()}…`;
+}
+
+/** Member-typed text: markdown escaped, then shortened (escaping first, so the cut never splits an escape). */
+export const safe = (text: string, max: number) => truncate(escapeMarkdown(text), max);
+
+export const VERDICT_STYLES: Record<Verdict, ButtonStyle.Success | ButtonStyle.Primary | ButtonStyle.Danger | ButtonStyle.Secondary> = {
+  came_true: ButtonStyle.Success,
+  partly: ButtonStyle.Primary,
+  did_not: ButtonStyle.Danger,
+  too_early: ButtonStyle.Secondary,
+};
+
+export const COLORS = { open: 0x5865f2, due: 0xfee75c, resolved: 0x57f287, failed: 0xed4245, flagged: 0xeb459e, neutral: 0x99aab5 };
+
+const embedLength = (e: APIEmbed) =>
+  (e.title?.length ?? 0) +
+  (e.description?.length ?? 0) +
+  (e.footer?.text.length ?? 0) +
+  (e.author?.name.length ?? 0) +
+  (e.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0);
+
+/** Enforces per-field limits and the 6,000-character total of all embeds in one message. */
+export function fitEmbeds(embeds: APIEmbed[]): APIEmbed[] {
+  const out: APIEmbed[] = [];
+  let budget: number = DISCORD_LIMITS.embedTotal;
+  for (const raw of embeds.slice(0, DISCORD_LIMITS.embedsPerMessage)) {
+    const e: APIEmbed = { ...raw };
+    if (e.title !== undefined) e.title = truncate(e.title, DISCORD_LIMITS.embedTitle);
+    if (e.description !== undefined) e.description = truncate(e.description, DISCORD_LIMITS.embedDescription);
+    if (e.footer) e.footer = { ...e.footer, text: truncate(e.footer.text, DISCORD_LIMITS.footer) };
+    if (e.fields) {
+      e.fields = e.fields.slice(0, DISCORD_LIMITS.embedFields).map((f) => ({
+        ...f,
+        name: truncate(f.name, DISCORD_LIMITS.fieldName) || '\u200b',
+        value: truncate(f.value, DISCORD_LIMITS.fieldValue) || '\u200b',
+      }));
+    }
+    let over = embedLength(e) - budget;
+    if (over > 0 && e.description) {
+      e.description = truncate(e.description, Math.max(1, e.description.length - over));
+      over = embedLength(e) - budget;
+    }
+    while (over > 0 && e.fields?.length) {
+      e.fields = e.fields.slice(0, -1);
+      over = embedLength(e) - budget;
+    }
+    if (over > 0) break;
+    budget -= embedLength(e);
+    out.push(e);
+  }
+  return out;
+}
+
+export function fitReply(reply: Reply): Reply {
+  return {
+    ...reply,
+    ...(reply.content !== undefined ? { content: truncate(reply.content, DISCORD_LIMITS.content) } : {}),
+    ...(reply.embeds ? { embeds: fitEmbeds(reply.embeds) } : {}),
+    ...(reply.components ? { components: reply.components.slice(0, DISCORD_LIMITS.rows) } : {}),
+  };
+}
+
+export function tallyLine(tally: Tally | null, votesCast: number): string {
+  if (!tally) return `Hidden until voting closes (blind voting) · ${votesCast} vote${votesCast === 1 ? '' : 's'} so far`;
+  return VERDICTS.map((v) => `${VERDICT_LABELS[v]} **${tally[v]}**`).join(' · ');
+}
+
+export function voteButtons(number: number, disabled = false): APIActionRowComponent<APIButtonComponent> {
+  return {
+    type: ComponentType.ActionRow,
+    components: VERDICTS.map((verdict) => ({
+      type: ComponentType.Button,
+      style: VERDICT_STYLES[verdict],
+      label: VERDICT_LABELS[verdict],
+      custom_id: voteId(number, verdict),
+      disabled,
+    })),
+  };
+}
+
+export function statusText(c: { status: 'open' | 'resolved'; outcome: Outcome | null; flag: string | null; dueAt: Date; votingClosesAt: Date }, now: Date): string {
+  const phase = phaseOf(c, now);
+  switch (phase) {
+    case 'resolved':
+      return `Resolved: **${OUTCOME_LABELS[c.outcome ?? 'void']}**`;
+    case 'upcoming':
+      return `Open: can be scored ${time(c.dueAt, TimestampStyles.RelativeTime)}`;
+    case 'voting':
+      return `Due: voting closes ${time(c.votingClosesAt, TimestampStyles.RelativeTime)}`;
+    case 'closed':
+      return c.flag ? `Needs a manager: ${FLAG_LABELS[c.flag as FlagReason] ?? c.flag}` : 'Voting closed; being decided';
+  }
+}
+
+const colorFor = (c: Parameters<typeof statusText>[0], now: Date) => {
+  const phase = phaseOf(c, now);
+  if (phase === 'resolved') return c.outcome === 'did_not' ? COLORS.failed : c.outcome === 'void' ? COLORS.neutral : COLORS.resolved;
+  if (phase === 'closed' && c.flag) return COLORS.flagged;
+  return phase === 'upcoming' ? COLORS.open : COLORS.due;
+};
+
+const AUDIT_LABELS: Record<string, (d: Record<string, unknown>) => string> = {
+  'claim.add': () => 'added it',
+  'claim.import': (d) => `imported it${d.from ? ` from ${String(d.from)}` : ''}`,
+  'claim.edit': (d) => `edited ${Object.keys((d.changes as object) ?? {}).join(', ') || 'it'}`,
+  'claim.delete': () => 'deleted it',
+  'vote.cast': (d) => `voted ${VERDICT_LABELS[d.verdict as Verdict] ?? String(d.verdict)}`,
+  'forecast.set': (d) => `forecast ${String(d.probability)}%`,
+  'claim.resolve': (d) => `resolved it: ${OUTCOME_LABELS[d.outcome as Outcome] ?? String(d.outcome)}${d.by === 'rule' ? ' (by the vote)' : ''}`,
+  'claim.reopen': () => 'reopened it',
+  'claim.postpone': (d) => `moved the check date to ${String(d.to)} (too early)`,
+  'claim.flag': (d) => `flagged it: ${FLAG_LABELS[d.reason as FlagReason] ?? String(d.reason)}`,
+};
+
+const actorText = (id: string) => (id === 'system' ? 'Hindsight' : `<@${id}>`);
+
+/** The card for one claim, as /predict show and rounds post it, with vote buttons while it is due. */
+export function claimCard(detail: ClaimDetail, now: Date, opts: { history?: boolean; personal?: boolean } = {}): Reply {
+  const { claim: c } = detail;
+  const fields: APIEmbedField[] = [];
+  const speakerLine = [detail.speaker ? safe(detail.speaker, 200) : null, detail.article?.outlet ? safe(detail.article.outlet, 100) : null]
+    .filter(Boolean)
+    .join(', ');
+  const lines: string[] = [];
+  if (c.quote) lines.push(`> ${safe(c.quote, 1500).replace(/\n/g, '\n> ')}`);
+  if (speakerLine) lines.push(`— ${speakerLine}${c.madeOn ? `, ${c.madeOn}` : ''}`);
+  fields.push({ name: 'Check by', value: `${c.checkBy} (${time(c.dueAt, TimestampStyles.RelativeTime)})`, inline: true });
+  fields.push({ name: 'Status', value: statusText(c, now), inline: true });
+  if (c.family) fields.push({ name: 'Family', value: safe(c.family, 100), inline: true });
+  if (c.criteria) fields.push({ name: 'Counts as came true', value: safe(c.criteria, DISCORD_LIMITS.fieldValue) });
+  if (phaseOf(c, now) !== 'upcoming' || detail.votesCast > 0) {
+    fields.push({
+      name: `Votes${c.round > 1 ? ` (round ${c.round})` : ''}`,
+      value: `${tallyLine(detail.tally, detail.votesCast)}\nQuorum ${detail.settings.quorum} · majority ${detail.settings.majorityPct}%`,
+    });
+  }
+  if (opts.personal && (detail.myVote || detail.myForecast !== null)) {
+    const mine = [detail.myVote ? `vote: ${VERDICT_LABELS[detail.myVote]}` : null, detail.myForecast !== null ? `forecast: ${detail.myForecast}%` : null]
+      .filter(Boolean)
+      .join(' · ');
+    fields.push({ name: 'Yours', value: mine, inline: true });
+  }
+  if (detail.forecasters) fields.push({ name: 'Forecasters', value: String(detail.forecasters), inline: true });
+  if (detail.article?.url) fields.push({ name: 'Source', value: truncate(detail.article.url, 500) });
+  else if (detail.article?.title) fields.push({ name: 'Source', value: safe(detail.article.title, 300) });
+  if (c.resolutionNote) fields.push({ name: 'Resolution note', value: safe(c.resolutionNote, 1000) });
+  if (opts.history && detail.history.length) {
+    fields.push({
+      name: 'History',
+      value: detail.history
+        .map((h) => `${time(h.createdAt, TimestampStyles.ShortDate)} ${actorText(h.actorId)} ${AUDIT_LABELS[h.action]?.(h.detail) ?? h.action}`)
+        .join('\n'),
+    });
+  }
+  const embed: APIEmbed = {
+    title: `#${c.number} · ${truncate(c.text, 240)}`,
+    ...(lines.length ? { description: lines.join('\n') } : {}),
+    color: colorFor(c, now),
+    fields,
+    footer: { text: phaseOf(c, now) === 'voting' || phaseOf(c, now) === 'closed' ? 'Score it with the buttons; you can change your vote.' : 'Hindsight' },
+  };
+  const votable = c.status === 'open' && c.dueAt <= now;
+  return { embeds: [embed], ...(votable ? { components: [voteButtons(c.number)] } : {}) };
+}
+
+const LIST_TITLES: Record<ListState['status'], string> = {
+  open: 'Open claims (check date not reached)',
+  due: 'Due claims (waiting for a verdict)',
+  resolved: 'Resolved claims',
+  all: 'All claims',
+};
+
+function summaryLine(c: ClaimSummary, now: Date): string {
+  const who = c.speaker ? ` — ${safe(c.speaker, 60)}` : '';
+  const phase = phaseOf(c, now);
+  const status =
+    phase === 'resolved'
+      ? OUTCOME_LABELS[c.outcome ?? 'void']
+      : phase === 'upcoming'
+        ? `check ${c.checkBy}`
+        : c.flag
+          ? 'needs a manager'
+          : 'due';
+  return `**#${c.number}** ${safe(c.text, 160)}${who} · *${status}*`;
+}
+
+export function listPage(
+  result: { items: ClaimSummary[]; total: number; page: number; pages: number },
+  state: ListState,
+  now: Date,
+): Reply {
+  const filters = [state.family ? `family ${safe(state.family, 40)}` : null, state.speaker ? `speaker “${safe(state.speaker, 40)}”` : null]
+    .filter(Boolean)
+    .join(', ');
+  const embed: APIEmbed = {
+    title: LIST_TITLES[state.status],
+    description: result.items.length
+      ? result.items.map((c) => summaryLine(c, now)).join('\n')
+      : 'No claims match. Add one with /predict add, or a manager can /predict import the article pack.',
+    color: COLORS.open,
+    footer: { text: `Page ${result.page} of ${result.pages} · ${result.total} claim${result.total === 1 ? '' : 's'}${filters ? ` · ${filters}` : ''} · /predict show claim:<number>` },
+  };
+  const components: APIActionRowComponent<APIComponentInMessageActionRow>[] =
+    result.pages > 1
+      ? [
+          {
+            type: ComponentType.ActionRow,
+            components: [
+              { type: ComponentType.Button, style: ButtonStyle.Secondary, label: '◀ Previous', custom_id: listId({ ...state, page: result.page - 1 }, 'p'), disabled: result.page <= 1 },
+              { type: ComponentType.Button, style: ButtonStyle.Secondary, label: 'Next ▶', custom_id: listId({ ...state, page: result.page + 1 }, 'n'), disabled: result.page >= result.pages },
+            ],
+          },
+        ]
+      : [];
+  return { embeds: [embed], components };
+}
+
+export function settingsView(s: GuildSettings, title = 'Hindsight settings'): Reply {
+  return {
+    embeds: [
+      {
+        title,
+        color: COLORS.neutral,
+        fields: [
+          { name: 'Quorum', value: `${s.quorum} votes`, inline: true },
+          { name: 'Majority', value: `${s.majorityPct}%`, inline: true },
+          { name: 'Voting window', value: `${s.votingWindowDays} days`, inline: true },
+          { name: 'Blind voting', value: s.blindVoting ? 'on: tallies hidden until voting closes' : 'off', inline: true },
+          { name: 'Time zone', value: s.timezone, inline: true },
+          { name: 'Too-early step', value: `${s.tooEarlyStepDays} days`, inline: true },
+        ],
+      },
+    ],
+  };
+}
+
+export const errorReply = (message: string): Reply => ({ content: truncate(message, DISCORD_LIMITS.content), ephemeral: true });

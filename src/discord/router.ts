@@ -1,0 +1,266 @@
+/**
+ * The one place interactions come in. It turns discord.js interactions into the plain calls
+ * handlers take, finds the handler, and is the error boundary: expected failures answer
+ * ephemerally with what to fix; anything else answers "something went wrong (ref …)" and logs
+ * the same ref with the stack. Nothing an interaction does can stop the process.
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  ApplicationCommandOptionType,
+  MessageFlags,
+  PermissionFlagsBits,
+  type AutocompleteInteraction,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type CommandInteractionOption,
+  type Interaction,
+  type InteractionEditReplyOptions,
+  type InteractionReplyOptions,
+  type MessageCreateOptions,
+} from 'discord.js';
+import { LedgerError } from '../ledger/errors.js';
+import { DISCORD_LIMITS, errorReply, fitReply, truncate } from './render.js';
+import {
+  UserError,
+  type AppCtx,
+  type Choice,
+  type Command,
+  type ComponentCall,
+  type ComponentHandler,
+  type CommandCall,
+  type Member,
+  type OptionReader,
+  type Reply,
+} from './types.js';
+
+export const GUILD_ONLY = 'Hindsight works inside servers only.';
+
+/** The message an expected failure shows, or null for a bug. */
+export function expectedMessage(error: unknown): string | null {
+  if (error instanceof LedgerError || error instanceof UserError) return error.message;
+  return null;
+}
+
+export const newRef = () => randomBytes(4).toString('hex');
+
+/** A reply as discord.js takes it. Mentions are never parsed (also the client default). */
+export function toDiscord(reply: Reply): InteractionReplyOptions & InteractionEditReplyOptions & MessageCreateOptions {
+  const fitted = fitReply(reply);
+  return {
+    ...(fitted.content !== undefined ? { content: fitted.content } : {}),
+    embeds: fitted.embeds ?? [],
+    components: fitted.components ?? [],
+    ...(fitted.files ? { files: fitted.files.map((f) => ({ attachment: f.data, name: f.name, ...(f.description ? { description: f.description } : {}) })) } : {}),
+    allowedMentions: { parse: [] },
+  };
+}
+
+function optionReader(options: readonly CommandInteractionOption[]): OptionReader {
+  let sub: string | null = null;
+  let leaves = options;
+  const first = options[0];
+  if (first && (first.type === ApplicationCommandOptionType.Subcommand || first.type === ApplicationCommandOptionType.SubcommandGroup)) {
+    sub = first.name;
+    leaves = first.options ?? [];
+    const inner = leaves[0];
+    if (first.type === ApplicationCommandOptionType.SubcommandGroup && inner) {
+      sub = `${first.name} ${inner.name}`;
+      leaves = inner.options ?? [];
+    }
+  }
+  const get = (name: string) => leaves.find((o) => o.name === name);
+  const typed = <T>(name: string, type: ApplicationCommandOptionType, check: (v: unknown) => v is T): T | null => {
+    const o = get(name);
+    return o && o.type === type && check(o.value) ? o.value : null;
+  };
+  const isString = (v: unknown): v is string => typeof v === 'string';
+  const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+  const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
+  return {
+    subcommand: () => sub,
+    string: (name) => typed(name, ApplicationCommandOptionType.String, isString),
+    integer: (name) => typed(name, ApplicationCommandOptionType.Integer, isNumber),
+    number: (name) => typed(name, ApplicationCommandOptionType.Number, isNumber),
+    boolean: (name) => typed(name, ApplicationCommandOptionType.Boolean, isBoolean),
+    channel: (name) => {
+      const o = get(name);
+      return o?.type === ApplicationCommandOptionType.Channel && o.channel ? { id: o.channel.id, type: o.channel.type } : null;
+    },
+    attachment: (name) => {
+      const o = get(name);
+      const a = o?.type === ApplicationCommandOptionType.Attachment ? o.attachment : null;
+      return a ? { name: a.name, url: a.url, size: a.size, contentType: a.contentType } : null;
+    },
+    focused: () => {
+      const o = leaves.find((x) => x.focused);
+      return o ? { name: o.name, value: String(o.value ?? '') } : null;
+    },
+  };
+}
+
+function memberOf(interaction: Interaction): Member {
+  const user = interaction.user;
+  const member = interaction.member;
+  const displayName =
+    (member && 'displayName' in member ? member.displayName : member && 'nick' in member && member.nick ? member.nick : null) ??
+    user.globalName ??
+    user.username;
+  return {
+    id: user.id,
+    displayName,
+    isManager: interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ?? false,
+  };
+}
+
+function commandCall(interaction: ChatInputCommandInteraction<'cached' | 'raw'>): CommandCall {
+  return {
+    commandName: interaction.commandName,
+    guildId: interaction.guildId,
+    channelId: interaction.channelId,
+    member: memberOf(interaction),
+    createdAt: interaction.createdAt,
+    options: optionReader(interaction.options.data),
+    async defer(opts) {
+      if (interaction.deferred || interaction.replied) return;
+      await interaction.deferReply(opts?.ephemeral ? { flags: MessageFlags.Ephemeral } : {});
+    },
+    async reply(reply) {
+      if (interaction.deferred || interaction.replied) {
+        await interaction.editReply(toDiscord(reply));
+        return;
+      }
+      await interaction.reply({ ...toDiscord(reply), ...(reply.ephemeral ? { flags: MessageFlags.Ephemeral } : {}) });
+    },
+  };
+}
+
+function componentCall(interaction: ButtonInteraction<'cached' | 'raw'>): ComponentCall {
+  return {
+    customId: interaction.customId,
+    guildId: interaction.guildId,
+    channelId: interaction.channelId,
+    member: memberOf(interaction),
+    createdAt: interaction.createdAt,
+    async reply(reply) {
+      const payload = { ...toDiscord(reply), ...(reply.ephemeral ? { flags: MessageFlags.Ephemeral as const } : {}) };
+      if (interaction.deferred || interaction.replied) await interaction.followUp(payload);
+      else await interaction.reply(payload);
+    },
+    async update(reply) {
+      await interaction.update(toDiscord(reply));
+    },
+    async deferUpdate() {
+      if (!interaction.deferred && !interaction.replied) await interaction.deferUpdate();
+    },
+    async editMessage(reply) {
+      await interaction.editReply(toDiscord(reply));
+    },
+    async followUp(reply) {
+      await interaction.followUp({ ...toDiscord(reply), ...(reply.ephemeral ? { flags: MessageFlags.Ephemeral as const } : {}) });
+    },
+  };
+}
+
+export interface Router {
+  handle(interaction: Interaction): Promise<void>;
+}
+
+export function createRouter(commands: readonly Command[], components: readonly ComponentHandler[], ctx: AppCtx): Router {
+  const byName = new Map(commands.map((c) => [c.definition.name, c]));
+  const byPrefix = new Map(components.map((c) => [c.prefix, c]));
+
+  /** Answers a failure in whatever way the interaction still allows. */
+  async function fail(
+    interaction: ChatInputCommandInteraction | ButtonInteraction,
+    error: unknown,
+    what: string,
+  ): Promise<void> {
+    let message = expectedMessage(error);
+    if (message === null) {
+      const ref = newRef();
+      ctx.log.error({ err: error, ref, interaction: what, guildId: interaction.guildId, userId: interaction.user.id }, 'interaction failed');
+      message = `Something went wrong (ref ${ref}). Nothing was changed by the part that failed; try again, and tell the server's managers the ref if it keeps happening.`;
+    }
+    const payload = { ...toDiscord(errorReply(message)), flags: MessageFlags.Ephemeral as const };
+    try {
+      if (interaction.deferred && interaction.isChatInputCommand()) {
+        // A deferred command's answer is the deferred message: edit it (ephemeral when deferred so).
+        await interaction.editReply(toDiscord(errorReply(message)));
+      } else if (interaction.deferred || interaction.replied) {
+        await interaction.followUp(payload);
+      } else {
+        await interaction.reply(payload);
+      }
+    } catch (answerError) {
+      ctx.log.warn({ err: answerError, interaction: what }, 'could not deliver the error reply');
+    }
+  }
+
+  async function onCommand(interaction: ChatInputCommandInteraction) {
+    const command = byName.get(interaction.commandName);
+    try {
+      if (!interaction.inGuild()) throw new UserError(GUILD_ONLY);
+      if (!command) throw new UserError('That command is not known to this version of Hindsight.');
+      await command.execute(commandCall(interaction), ctx);
+    } catch (error) {
+      await fail(interaction, error, `/${interaction.commandName}`);
+    }
+  }
+
+  async function onAutocomplete(interaction: AutocompleteInteraction) {
+    let choices: Choice[] = [];
+    try {
+      const command = byName.get(interaction.commandName);
+      if (interaction.inGuild() && command?.autocomplete) {
+        choices = await command.autocomplete(
+          {
+            commandName: interaction.commandName,
+            guildId: interaction.guildId,
+            channelId: interaction.channelId,
+            member: memberOf(interaction),
+            createdAt: interaction.createdAt,
+            options: optionReader(interaction.options.data),
+          },
+          ctx,
+        );
+      }
+    } catch (error) {
+      if (expectedMessage(error) === null) ctx.log.warn({ err: error, command: interaction.commandName }, 'autocomplete failed');
+    }
+    try {
+      await interaction.respond(
+        choices.slice(0, DISCORD_LIMITS.choices).map((c) => ({
+          name: truncate(c.name, DISCORD_LIMITS.choiceName),
+          value: typeof c.value === 'string' ? truncate(c.value, DISCORD_LIMITS.choiceValue) : c.value,
+        })),
+      );
+    } catch (error) {
+      ctx.log.debug({ err: error }, 'autocomplete answer not delivered (probably expired)');
+    }
+  }
+
+  async function onButton(interaction: ButtonInteraction) {
+    try {
+      if (!interaction.inGuild()) throw new UserError(GUILD_ONLY);
+      const prefix = interaction.customId.split(':', 1)[0] ?? '';
+      const handler = byPrefix.get(prefix);
+      if (!handler) throw new UserError('That button is not one Hindsight made.');
+      await handler.handle(componentCall(interaction), ctx);
+    } catch (error) {
+      await fail(interaction, error, `button ${interaction.customId.slice(0, 100)}`);
+    }
+  }
+
+  return {
+    async handle(interaction) {
+      try {
+        if (interaction.isChatInputCommand()) await onCommand(interaction);
+        else if (interaction.isAutocomplete()) await onAutocomplete(interaction);
+        else if (interaction.isButton()) await onButton(interaction);
+      } catch (error) {
+        // Last line of defence: never let an interaction reject into the event loop.
+        ctx.log.error({ err: error }, 'interaction handler crashed');
+      }
+    },
+  };
+}

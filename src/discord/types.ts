@@ -1,0 +1,131 @@
+/**
+ * What a command handler sees. Discord interactions and the local console both produce these,
+ * so each command is written once (commands/*.ts) and served by both.
+ */
+import type {
+  APIActionRowComponent,
+  APIApplicationCommandOptionChoice,
+  APIComponentInMessageActionRow,
+  APIEmbed,
+  RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord.js';
+import type { Db } from '../db/client.js';
+import type { Logger } from '../log.js';
+import type { LedgerCtx } from '../ledger/context.js';
+
+export interface ReplyFile {
+  name: string;
+  data: Buffer;
+  description?: string;
+}
+
+/** A reply as plain data: what both Discord and the console can show. */
+export interface Reply {
+  content?: string;
+  embeds?: APIEmbed[];
+  components?: APIActionRowComponent<APIComponentInMessageActionRow>[];
+  files?: ReplyFile[];
+  /** Only the member who asked sees it. */
+  ephemeral?: boolean;
+}
+
+export interface AttachmentRef {
+  name: string;
+  url: string;
+  size: number;
+  contentType: string | null;
+}
+
+/** Reads the options of a slash command, already checked against the definition. */
+export interface OptionReader {
+  subcommand(): string | null;
+  string(name: string): string | null;
+  integer(name: string): number | null;
+  number(name: string): number | null;
+  boolean(name: string): boolean | null;
+  channel(name: string): { id: string; type: number } | null;
+  attachment(name: string): AttachmentRef | null;
+  /** The option being typed, during autocomplete. */
+  focused(): { name: string; value: string } | null;
+}
+
+export interface Member {
+  id: string;
+  displayName: string;
+  /** Holds Manage Server in this server (as the interaction reports it). */
+  isManager: boolean;
+}
+
+interface CallBase {
+  guildId: string;
+  channelId: string | null;
+  member: Member;
+  /** When the member acted (the interaction's snowflake time). */
+  createdAt: Date;
+}
+
+/** A slash command being run. */
+export interface CommandCall extends CallBase {
+  commandName: string;
+  options: OptionReader;
+  /** Acknowledge now and answer later (for work that may take longer than 3 s). */
+  defer(opts?: { ephemeral?: boolean }): Promise<void>;
+  /** The answer (edits the deferred one if deferred). */
+  reply(reply: Reply): Promise<void>;
+}
+
+export interface AutocompleteCall extends CallBase {
+  commandName: string;
+  options: OptionReader;
+}
+
+/** A button click on a message the bot posted. */
+export interface ComponentCall extends CallBase {
+  customId: string;
+  /** Answers only the clicker. */
+  reply(reply: Reply): Promise<void>;
+  /** Replaces the message the button is on. */
+  update(reply: Reply): Promise<void>;
+  /** Acknowledge now; then `followUp` for the clicker and/or `editMessage` for the message. */
+  deferUpdate(): Promise<void>;
+  editMessage(reply: Reply): Promise<void>;
+  followUp(reply: Reply): Promise<void>;
+}
+
+/** Explicit dependencies handed to every handler. */
+export interface AppCtx {
+  db: Db;
+  log: Logger;
+  now(): Date;
+  /** Downloads an attachment a member uploaded (size-capped). */
+  fetchAttachment(ref: AttachmentRef, maxBytes: number): Promise<string>;
+  /** Scheduling of rounds (reminders); absent where no scheduler runs. */
+  scheduler?: unknown;
+}
+
+export const ledgerCtx = (call: CallBase, ctx: AppCtx): LedgerCtx => ({
+  db: ctx.db,
+  guildId: call.guildId,
+  actor: { id: call.member.id, isManager: call.member.isManager },
+  now: ctx.now,
+});
+
+export type CommandDefinition = RESTPostAPIChatInputApplicationCommandsJSONBody;
+export type Choice = APIApplicationCommandOptionChoice<string | number>;
+
+export interface Command {
+  definition: CommandDefinition;
+  execute(call: CommandCall, ctx: AppCtx): Promise<void>;
+  autocomplete?(call: AutocompleteCall, ctx: AppCtx): Promise<Choice[]>;
+}
+
+/** A button family, routed by the custom_id prefix before the first ':'. */
+export interface ComponentHandler {
+  prefix: string;
+  handle(call: ComponentCall, ctx: AppCtx): Promise<void>;
+}
+
+/** An expected problem with what the member asked; shown to them ephemerally as is. */
+export class UserError extends Error {
+  override name = 'UserError';
+}

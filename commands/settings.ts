@@ -27,6 +27,13 @@ export const definition = new SlashCommandBuilder()
       .setMinValue(LIMITS.tooEarlyStepDays.min)
       .setMaxValue(LIMITS.tooEarlyStepDays.max),
   )
+  .addIntegerOption((o) =>
+    o
+      .setName('min-ranked')
+      .setDescription('Resolved forecasts a member needs to be ranked on /scores')
+      .setMinValue(LIMITS.minRanked.min)
+      .setMaxValue(LIMITS.minRanked.max),
+  )
   .toJSON();
 
 export async function execute(call: CommandCall, ctx: AppCtx) {
@@ -44,6 +51,8 @@ export async function execute(call: CommandCall, ctx: AppCtx) {
   if (timezone !== null) patch.timezone = timezone;
   const step = o.integer('too-early-step');
   if (step !== null) patch.tooEarlyStepDays = step;
+  const minRanked = o.integer('min-ranked');
+  if (minRanked !== null) patch.minRanked = minRanked;
   if (!Object.keys(patch).length) {
     await call.reply({ ...settingsView(await getSettings(ctx.db, call.guildId)), ephemeral: true });
     return;

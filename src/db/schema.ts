@@ -27,6 +27,7 @@ const ts = (name?: string) =>
 
 export const verdictEnum = pgEnum('verdict', ['came_true', 'partly', 'did_not', 'too_early']);
 export const outcomeEnum = pgEnum('outcome', ['came_true', 'partly', 'did_not', 'void']);
+export const scheduleStatusEnum = pgEnum('schedule_status', ['active', 'paused', 'disabled']);
 export const claimStatusEnum = pgEnum('claim_status', ['open', 'resolved']);
 
 /** One row per server: its settings and the counter behind claim numbers (#1, #2, …). */
@@ -40,6 +41,8 @@ export const guilds = pgTable(
     blindVoting: boolean().notNull().default(false),
     timezone: text().notNull().default('UTC'),
     tooEarlyStepDays: integer().notNull().default(30),
+    /** Resolved forecasts a member needs before the leaderboard ranks them. */
+    minRanked: integer().notNull().default(3),
     /** The number the next claim added to this server gets. */
     nextClaimNumber: integer().notNull().default(1),
     createdAt: ts().notNull().defaultNow(),
@@ -50,6 +53,7 @@ export const guilds = pgTable(
     check('guilds_majority_range', sql`${t.majorityPct} between 50 and 100`),
     check('guilds_window_range', sql`${t.votingWindowDays} between 1 and 365`),
     check('guilds_too_early_range', sql`${t.tooEarlyStepDays} between 1 and 3650`),
+    check('guilds_min_ranked_range', sql`${t.minRanked} between 1 and 1000`),
   ],
 );
 
@@ -186,3 +190,56 @@ export const auditLog = pgTable(
   },
   (t) => [index('audit_guild_claim_time').on(t.guildId, t.claimId, t.createdAt)],
 );
+
+/** A scoring round schedule: posts due claims to a channel on a cron schedule. */
+export const schedules = pgTable(
+  'schedules',
+  {
+    id: serial().primaryKey(),
+    guildId: text().notNull(),
+    channelId: text().notNull(),
+    cron: text().notNull(),
+    timezone: text().notNull(),
+    /** The schedule in plain words, as shown to members. */
+    description: text().notNull(),
+    status: scheduleStatusEnum().notNull().default('active'),
+    /** Rounds in a row that failed for missing access or permissions. */
+    failures: integer().notNull().default(0),
+    /** Why the schedule is paused or disabled, in words for managers. */
+    statusReason: text(),
+    /** The fire time of the last round posted: "since the last round" starts here. */
+    lastSlot: ts(),
+    createdBy: text().notNull(),
+    createdAt: ts().notNull().defaultNow(),
+    updatedAt: ts().notNull().defaultNow(),
+  },
+  (t) => [index('schedules_guild').on(t.guildId), index('schedules_status').on(t.status)],
+);
+
+/**
+ * One row per (schedule, fire slot) that was run: inserted in the same transaction that records
+ * the round's post, so a slot is posted at most once however many processes fire it.
+ */
+export const scheduleRuns = pgTable(
+  'schedule_runs',
+  {
+    scheduleId: integer()
+      .notNull()
+      .references(() => schedules.id, { onDelete: 'cascade' }),
+    slot: ts().notNull(),
+    guildId: text().notNull(),
+    /** posted | empty (nothing to say) | failed | skipped (missed beyond the catch-up window) */
+    outcome: text().notNull(),
+    messageIds: jsonb().$type<string[]>().notNull().default([]),
+    detail: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: ts().notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.scheduleId, t.slot] })],
+);
+
+/** node-cron RunCoordinator leases: the first process to insert a fire key runs it. */
+export const cronLeases = pgTable('cron_leases', {
+  key: text().primaryKey(),
+  owner: text().notNull(),
+  claimedAt: ts().notNull().defaultNow(),
+});

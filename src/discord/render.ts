@@ -287,6 +287,7 @@ export function settingsView(s: GuildSettings, title = 'Hindsight settings'): Re
           { name: 'Blind voting', value: s.blindVoting ? 'on: tallies hidden until voting closes' : 'off', inline: true },
           { name: 'Time zone', value: s.timezone, inline: true },
           { name: 'Too-early step', value: `${s.tooEarlyStepDays} days`, inline: true },
+          { name: 'Ranked after', value: `${s.minRanked} resolved forecasts`, inline: true },
         ],
       },
     ],

@@ -21,4 +21,5 @@ export const LIMITS = {
   majorityPct: { min: 50, max: 100 },
   votingWindowDays: { min: 1, max: 365 },
   tooEarlyStepDays: { min: 1, max: 3650 },
+  minRanked: { min: 1, max: 1000 },
 } as const;

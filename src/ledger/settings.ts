@@ -15,6 +15,8 @@ export interface GuildSettings {
   blindVoting: boolean;
   timezone: string;
   tooEarlyStepDays: number;
+  /** Resolved forecasts a member needs before the leaderboard ranks them. */
+  minRanked: number;
 }
 
 export const DEFAULT_SETTINGS: GuildSettings = {
@@ -24,6 +26,7 @@ export const DEFAULT_SETTINGS: GuildSettings = {
   blindVoting: false,
   timezone: 'UTC',
   tooEarlyStepDays: 30,
+  minRanked: 3,
 };
 
 const DAY_MS = 86_400_000;
@@ -39,6 +42,7 @@ export async function getSettings(db: Db, guildId: string): Promise<GuildSetting
       blindVoting: guilds.blindVoting,
       timezone: guilds.timezone,
       tooEarlyStepDays: guilds.tooEarlyStepDays,
+      minRanked: guilds.minRanked,
     })
     .from(guilds)
     .where(eq(guilds.guildId, guildId));
@@ -72,6 +76,7 @@ function validatePatch(patch: SettingsPatch): SettingsPatch {
     out.votingWindowDays = intInRange('Voting window (days)', patch.votingWindowDays, LIMITS.votingWindowDays);
   if (patch.tooEarlyStepDays !== undefined)
     out.tooEarlyStepDays = intInRange('Too-early step (days)', patch.tooEarlyStepDays, LIMITS.tooEarlyStepDays);
+  if (patch.minRanked !== undefined) out.minRanked = intInRange('Minimum to rank', patch.minRanked, LIMITS.minRanked);
   if (patch.blindVoting !== undefined) out.blindVoting = Boolean(patch.blindVoting);
   if (patch.timezone !== undefined) {
     const tz = patch.timezone.trim();

@@ -69,6 +69,7 @@ describe('settings', () => {
       blindVoting: false,
       timezone: 'UTC',
       tooEarlyStepDays: 30,
+      minRanked: 3,
     });
     const { after } = await updateSettings(ctxFor(g), { quorum: 5, timezone: 'Europe/Berlin', blindVoting: true });
     expect(after).toMatchObject({ quorum: 5, timezone: 'Europe/Berlin', blindVoting: true });

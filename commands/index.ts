@@ -6,7 +6,8 @@ import * as resolve from './resolve.js';
 import * as reopen from './reopen.js';
 import * as forecast from './forecast.js';
 import * as settings from './settings.js';
+import * as reminders from './reminders.js';
 
-export const commands: readonly Command[] = [predict, vote, resolve, reopen, forecast, settings];
+export const commands: readonly Command[] = [predict, vote, resolve, reopen, forecast, settings, reminders];
 
 export const commandsByName: ReadonlyMap<string, Command> = new Map(commands.map((c) => [c.definition.name, c]));

@@ -1,6 +1,6 @@
 /**
  * Assembles the bot from explicit parts: database → migrations → client → router → jobs →
- * login. `stop()` undoes them in reverse. Nothing happens at import time.
+ * login (scheduled rounds start once the client is ready). `stop()` undoes them in reverse. Nothing happens at import time.
  */
 import { Events, type Client } from 'discord.js';
 import type { Config } from './config.js';
@@ -12,6 +12,8 @@ import { componentHandlers } from './discord/components.js';
 import { syncCommands } from './discord/sync.js';
 import { commands } from '../commands/index.js';
 import { startCloser, type Closer } from './jobs/closer.js';
+import { Scheduler } from './jobs/scheduler.js';
+import { discordPoster } from './discord/poster.js';
 import type { AppCtx, AttachmentRef } from './discord/types.js';
 import { UserError } from './discord/types.js';
 
@@ -55,9 +57,13 @@ export async function startApp(config: Config, log: Logger, opts: { now?: () => 
   try {
     await migrateDatabase(database, config.DATABASE_URL);
     log.info({ database: database.kind }, 'database ready');
-    const ctx: AppCtx = { db: database.db, log, now: opts.now ?? (() => new Date()), fetchAttachment };
+    const now = opts.now ?? (() => new Date());
     const client = createClient(config.DISCORD_API_URL);
     undo.push(() => client.destroy());
+    const scheduler = new Scheduler({ db: database.db, log, poster: discordPoster(client), now, catchupHours: config.HINDSIGHT_CATCHUP_HOURS });
+    // Stopped first on shutdown: no new slots, rounds in flight get up to 10 s.
+    undo.push(() => scheduler.stop(10_000));
+    const ctx: AppCtx = { db: database.db, log, now, fetchAttachment, scheduler };
     const router = createRouter(commands, componentHandlers, ctx);
     client.on(Events.InteractionCreate, (interaction) => void router.handle(interaction));
     client.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));
@@ -67,13 +73,14 @@ export async function startApp(config: Config, log: Logger, opts: { now?: () => 
         try {
           log.info({ user: c.user.tag, guilds: c.guilds.cache.size }, 'logged in');
           await syncCommands(c.rest, c.application.id, commands.map((cmd) => cmd.definition), log, config.DISCORD_GUILD_ID);
+          await scheduler.start();
           resolve();
         } catch (error) {
           reject(error);
         }
       });
     });
-    const closer: Closer = startCloser(database.db, log, ctx.now);
+    const closer: Closer = startCloser(database.db, log, now);
     undo.push(() => closer.stop());
     await client.login(config.DISCORD_TOKEN);
     return { client, database, ctx, ready, stop };

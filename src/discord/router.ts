@@ -19,10 +19,12 @@ import {
   type MessageCreateOptions,
 } from 'discord.js';
 import { LedgerError } from '../ledger/errors.js';
+import type { Logger } from '../log.js';
 import { DISCORD_LIMITS, errorReply, fitReply, truncate } from './render.js';
 import {
   UserError,
   type AppCtx,
+  type AutocompleteCall,
   type Choice,
   type Command,
   type ComponentCall,
@@ -42,6 +44,58 @@ export function expectedMessage(error: unknown): string | null {
 }
 
 export const newRef = () => randomBytes(4).toString('hex');
+
+/**
+ * What a failed interaction tells the member: an expected failure's own message, or for a bug a
+ * "something went wrong (ref …)" whose ref is logged with the stack. Shared with the console.
+ */
+export function failureMessage(error: unknown, log: Logger, context: Record<string, unknown>): string {
+  const message = expectedMessage(error);
+  if (message !== null) return message;
+  const ref = newRef();
+  log.error({ err: error, ref, ...context }, 'interaction failed');
+  return `Something went wrong (ref ${ref}). Nothing was changed by the part that failed; try again, and tell the server's managers the ref if it keeps happening.`;
+}
+
+/** The handlers by command name and by button custom_id prefix (shared with the console). */
+export interface HandlerIndex {
+  /** The command of that name, or a UserError. */
+  command(name: string): Command;
+  /** The button family a custom_id belongs to, or a UserError. */
+  component(customId: string): ComponentHandler;
+  /** A command's autocomplete answer, within Discord's limits; a failure answers no choices (logged when unexpected). */
+  choices(call: AutocompleteCall, ctx: AppCtx): Promise<Choice[]>;
+}
+
+export function indexHandlers(commands: readonly Command[], components: readonly ComponentHandler[]): HandlerIndex {
+  const byName = new Map(commands.map((c) => [c.definition.name, c]));
+  const byPrefix = new Map(components.map((c) => [c.prefix, c]));
+  return {
+    command(name) {
+      const command = byName.get(name);
+      if (!command) throw new UserError('That command is not known to this version of Hindsight.');
+      return command;
+    },
+    component(customId) {
+      const handler = byPrefix.get(customId.split(':', 1)[0] ?? '');
+      if (!handler) throw new UserError('That button is not one Hindsight made.');
+      return handler;
+    },
+    async choices(call, ctx) {
+      let choices: Choice[] = [];
+      try {
+        const command = byName.get(call.commandName);
+        if (command?.autocomplete) choices = await command.autocomplete(call, ctx);
+      } catch (error) {
+        if (expectedMessage(error) === null) ctx.log.warn({ err: error, command: call.commandName }, 'autocomplete failed');
+      }
+      return choices.slice(0, DISCORD_LIMITS.choices).map((c) => ({
+        name: truncate(c.name, DISCORD_LIMITS.choiceName),
+        value: typeof c.value === 'string' ? truncate(c.value, DISCORD_LIMITS.choiceValue) : c.value,
+      }));
+    },
+  };
+}
 
 /** A reply as discord.js takes it. Mentions are never parsed (also the client default). */
 export function toDiscord(reply: Reply): InteractionReplyOptions & InteractionEditReplyOptions & MessageCreateOptions {
@@ -166,8 +220,7 @@ export interface Router {
 }
 
 export function createRouter(commands: readonly Command[], components: readonly ComponentHandler[], ctx: AppCtx): Router {
-  const byName = new Map(commands.map((c) => [c.definition.name, c]));
-  const byPrefix = new Map(components.map((c) => [c.prefix, c]));
+  const handlers = indexHandlers(commands, components);
 
   /** Answers a failure in whatever way the interaction still allows. */
   async function fail(
@@ -175,12 +228,7 @@ export function createRouter(commands: readonly Command[], components: readonly 
     error: unknown,
     what: string,
   ): Promise<void> {
-    let message = expectedMessage(error);
-    if (message === null) {
-      const ref = newRef();
-      ctx.log.error({ err: error, ref, interaction: what, guildId: interaction.guildId, userId: interaction.user.id }, 'interaction failed');
-      message = `Something went wrong (ref ${ref}). Nothing was changed by the part that failed; try again, and tell the server's managers the ref if it keeps happening.`;
-    }
+    const message = failureMessage(error, ctx.log, { interaction: what, guildId: interaction.guildId, userId: interaction.user.id });
     const payload = { ...toDiscord(errorReply(message)), flags: MessageFlags.Ephemeral as const };
     try {
       if (interaction.deferred && interaction.isChatInputCommand()) {
@@ -197,11 +245,9 @@ export function createRouter(commands: readonly Command[], components: readonly 
   }
 
   async function onCommand(interaction: ChatInputCommandInteraction) {
-    const command = byName.get(interaction.commandName);
     try {
       if (!interaction.inGuild()) throw new UserError(GUILD_ONLY);
-      if (!command) throw new UserError('That command is not known to this version of Hindsight.');
-      await command.execute(commandCall(interaction), ctx);
+      await handlers.command(interaction.commandName).execute(commandCall(interaction), ctx);
     } catch (error) {
       await fail(interaction, error, `/${interaction.commandName}`);
     }
@@ -210,9 +256,8 @@ export function createRouter(commands: readonly Command[], components: readonly 
   async function onAutocomplete(interaction: AutocompleteInteraction) {
     let choices: Choice[] = [];
     try {
-      const command = byName.get(interaction.commandName);
-      if (interaction.inGuild() && command?.autocomplete) {
-        choices = await command.autocomplete(
+      if (interaction.inGuild()) {
+        choices = await handlers.choices(
           {
             commandName: interaction.commandName,
             guildId: interaction.guildId,
@@ -228,12 +273,7 @@ export function createRouter(commands: readonly Command[], components: readonly 
       if (expectedMessage(error) === null) ctx.log.warn({ err: error, command: interaction.commandName }, 'autocomplete failed');
     }
     try {
-      await interaction.respond(
-        choices.slice(0, DISCORD_LIMITS.choices).map((c) => ({
-          name: truncate(c.name, DISCORD_LIMITS.choiceName),
-          value: typeof c.value === 'string' ? truncate(c.value, DISCORD_LIMITS.choiceValue) : c.value,
-        })),
-      );
+      await interaction.respond(choices);
     } catch (error) {
       ctx.log.debug({ err: error }, 'autocomplete answer not delivered (probably expired)');
     }
@@ -242,10 +282,7 @@ export function createRouter(commands: readonly Command[], components: readonly 
   async function onButton(interaction: ButtonInteraction) {
     try {
       if (!interaction.inGuild()) throw new UserError(GUILD_ONLY);
-      const prefix = interaction.customId.split(':', 1)[0] ?? '';
-      const handler = byPrefix.get(prefix);
-      if (!handler) throw new UserError('That button is not one Hindsight made.');
-      await handler.handle(componentCall(interaction), ctx);
+      await handlers.component(interaction.customId).handle(componentCall(interaction), ctx);
     } catch (error) {
       await fail(interaction, error, `button ${interaction.customId.slice(0, 100)}`);
     }

@@ -12,6 +12,7 @@ import type {
 import type { Db } from '../db/client.js';
 import type { Logger } from '../log.js';
 import type { LedgerCtx } from '../ledger/context.js';
+import type { Scheduler } from '../jobs/scheduler.js';
 
 export interface ReplyFile {
   name: string;
@@ -99,8 +100,8 @@ export interface AppCtx {
   now(): Date;
   /** Downloads an attachment a member uploaded (size-capped). */
   fetchAttachment(ref: AttachmentRef, maxBytes: number): Promise<string>;
-  /** Scheduling of rounds (reminders); absent where no scheduler runs. */
-  scheduler?: unknown;
+  /** Scheduling of rounds (/reminders); absent where no scheduler runs. */
+  scheduler?: Pick<Scheduler, 'register' | 'unregister' | 'runNow'>;
 }
 
 export const ledgerCtx = (call: CallBase, ctx: AppCtx): LedgerCtx => ({

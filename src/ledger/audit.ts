@@ -13,7 +13,12 @@ export type AuditAction =
   | 'claim.reopen'
   | 'claim.postpone'
   | 'claim.flag'
-  | 'settings.change';
+  | 'settings.change'
+  | 'schedule.add'
+  | 'schedule.remove'
+  | 'schedule.pause'
+  | 'schedule.resume'
+  | 'schedule.disable';
 
 export interface AuditEntry {
   guildId: string;

@@ -47,7 +47,11 @@ export class MessageStore {
   private readonly byId = new Map<Snowflake, StoredMessage>();
   private readonly byChannel = new Map<Snowflake, Snowflake[]>();
 
-  constructor(private readonly state: FakeState) {}
+  /** `emit` receives MESSAGE_CREATE/UPDATE/DELETE gateway events for non-ephemeral messages. */
+  constructor(
+    private readonly state: FakeState,
+    private readonly emit: (t: string, d: unknown) => void = () => undefined,
+  ) {}
 
   get(id: Snowflake): StoredMessage | undefined {
     return this.byId.get(id);
@@ -116,6 +120,7 @@ export class MessageStore {
     const list = this.byChannel.get(channel.id) ?? [];
     list.push(id);
     this.byChannel.set(channel.id, list);
+    this.emitEvent('MESSAGE_CREATE', stored);
     return stored;
   }
 
@@ -137,11 +142,17 @@ export class MessageStore {
     m.edited_timestamp = new Date().toISOString();
     stored.editCount += 1;
     this.applyMentions(stored, body);
+    this.emitEvent('MESSAGE_UPDATE', stored);
     return stored;
   }
 
   delete(stored: StoredMessage): void {
     stored.deleted = true;
+    if (!stored.ephemeral) this.emit('MESSAGE_DELETE', { id: stored.message.id, channel_id: stored.message.channel_id, guild_id: stored.guildId });
+  }
+
+  private emitEvent(t: 'MESSAGE_CREATE' | 'MESSAGE_UPDATE', stored: StoredMessage): void {
+    if (!stored.ephemeral) this.emit(t, { ...this.apiObject(stored), guild_id: stored.guildId });
   }
 
   inChannel(channelId: Snowflake, opts: { includeEphemeral?: boolean; includeDeleted?: boolean } = {}): StoredMessage[] {

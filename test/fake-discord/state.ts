@@ -63,6 +63,7 @@ export class FakeState {
   readonly guilds = new Map<Snowflake, GuildRecord>();
   readonly channels = new Map<Snowflake, ChannelRecord>();
   readonly files = new Map<Snowflake, StoredFile>();
+  private readonly aliases = new Map<string, Snowflake>();
 
   constructor(
     readonly bot: UserRecord,
@@ -72,6 +73,21 @@ export class FakeState {
   }
 
   // ---- users / members -------------------------------------------------------------
+
+  /**
+   * A snowflake stays as is; any other string is a readable alias ("alice") for a stable
+   * generated snowflake, whose user gets the alias as username.
+   */
+  userId(idOrAlias: string): Snowflake {
+    if (/^\d+$/.test(idOrAlias)) return idOrAlias;
+    let id = this.aliases.get(idOrAlias);
+    if (!id) {
+      id = snowflake();
+      this.aliases.set(idOrAlias, id);
+      this.ensureUser(id, idOrAlias);
+    }
+    return id;
+  }
 
   ensureUser(id: Snowflake, username?: string): UserRecord {
     let user = this.users.get(id);
@@ -97,8 +113,9 @@ export class FakeState {
   }
 
   /** Creates or updates a member of a guild. */
-  upsertMember(guildId: Snowflake, userId: Snowflake, opts: MemberOptions = {}): MemberRecord {
+  upsertMember(guildId: Snowflake, idOrAlias: string, opts: MemberOptions = {}): MemberRecord {
     const guild = this.guild(guildId);
+    const userId = this.userId(idOrAlias);
     this.ensureUser(userId, opts.username);
     let member = guild.members.get(userId);
     if (!member) {
@@ -137,7 +154,7 @@ export class FakeState {
 
   addGuild(opts: { id?: Snowflake; name?: string; ownerId?: Snowflake } = {}): GuildRecord {
     const id = opts.id ?? snowflake();
-    const ownerId = opts.ownerId ?? snowflake();
+    const ownerId = opts.ownerId ? this.userId(opts.ownerId) : snowflake();
     this.ensureUser(ownerId, `owner${ownerId.slice(-4)}`);
     const guild: GuildRecord = {
       id,

@@ -121,7 +121,21 @@ export interface MemberOptions {
   roles?: Snowflake[];
 }
 
-/** Who triggers an interaction: a user id, or a user description (member options apply). */
+/** A guild member object as Discord sends it in interactions (with computed `permissions`). */
+export interface FakeMemberObject {
+  user: { id: Snowflake; username: string; [key: string]: unknown };
+  nick: string | null;
+  roles: Snowflake[];
+  joined_at: string;
+  /** Decimal permission bit set, e.g. "32" for MANAGE_GUILD alone. */
+  permissions: string;
+  [key: string]: unknown;
+}
+
+/**
+ * Who triggers an interaction: a user id or alias ("alice" → a stable generated snowflake,
+ * see fake.userId), or a user description (member options apply).
+ */
 export type FakeActor = Snowflake | ({ id?: Snowflake } & MemberOptions);
 
 /** An attachment option value, created with fake.attachment(). */

@@ -1,4 +1,5 @@
 /** Small helpers shared by the fake Discord modules. */
+import type { ViolationKind } from './types.js';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -117,6 +118,9 @@ export const DENIED_CHANNEL_BITS = Perm.ViewChannel | Perm.SendMessages;
 
 /** Thrown by route handlers to produce a Discord-style JSON error. */
 export class ApiError extends Error {
+  /** Set when the error is the bot's fault and must be recorded as a violation. */
+  violation: { kind: ViolationKind; message: string } | undefined;
+
   constructor(
     readonly status: number,
     readonly code: number,
@@ -124,6 +128,12 @@ export class ApiError extends Error {
     readonly errors?: unknown,
   ) {
     super(message);
+  }
+
+  /** Marks this error as a protocol violation by the bot. */
+  blame(kind: ViolationKind, message: string): this {
+    this.violation = { kind, message };
+    return this;
   }
 }
 

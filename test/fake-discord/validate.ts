@@ -76,6 +76,7 @@ export class SpecValidator {
         throw new Error(`fake-discord: Discord OpenAPI spec not found at ${specPath} (set HINDSIGHT_DISCORD_SPEC)`);
       }
       validator = new SpecValidator(JSON.parse(readFileSync(specPath, 'utf8')) as JsonObject);
+      validator.warmUp();
       cache.set(specPath, validator);
     }
     return validator;
@@ -123,6 +124,26 @@ export class SpecValidator {
     }
     // Most literal segments first, so /users/@me wins over /users/{user_id}.
     for (const list of this.operations.values()) list.sort((a, b) => b.literalCount - a.literalCount);
+  }
+
+  /** Compiles the hot operations up front so the first interaction callback is not slowed down. */
+  private warmUp(): void {
+    const hot: [string, string][] = [
+      ['POST', '/interactions/1/t/callback'],
+      ['POST', '/channels/1/messages'],
+      ['PATCH', '/channels/1/messages/1'],
+      ['POST', '/webhooks/1/t'],
+      ['PATCH', '/webhooks/1/t/messages/@original'],
+      ['PUT', '/applications/1/commands'],
+      ['PUT', '/applications/1/guilds/1/commands'],
+    ];
+    for (const [method, path] of hot) {
+      const match = this.match(method, path);
+      if (!match) continue;
+      this.validateBody(match, {}, 'json');
+      this.validateQuery(match, new URLSearchParams());
+      this.validatePath(match);
+    }
   }
 
   /** Finds the operation for a method and a path relative to /api/v10. */

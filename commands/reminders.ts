@@ -1,0 +1,172 @@
+import { ChannelType, InteractionContextType, PermissionFlagsBits, SlashCommandBuilder, TimestampStyles, time } from 'discord.js';
+import { addSchedule, getSchedule, listSchedules, removeSchedule, setScheduleActive, specFor, type ScheduleRow } from '../src/jobs/schedules.js';
+import { nextRuns, PRESET_EXAMPLES } from '../src/jobs/schedule-spec.js';
+import { COLORS, truncate } from '../src/discord/render.js';
+import { ledgerCtx, UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall } from '../src/discord/types.js';
+import type { RoundOutcome } from '../src/jobs/rounds.js';
+
+export const definition = new SlashCommandBuilder()
+  .setName('reminders')
+  .setDescription('Scheduled scoring rounds: post due claims to a channel on a schedule (managers)')
+  .setContexts(InteractionContextType.Guild)
+  .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
+  .addSubcommand((s) =>
+    s
+      .setName('add')
+      .setDescription('Post scoring rounds to a channel on a schedule')
+      .addChannelOption((o) =>
+        o.setName('channel').setDescription('Where rounds are posted').setRequired(true).addChannelTypes(ChannelType.GuildText, ChannelType.GuildAnnouncement),
+      )
+      .addStringOption((o) =>
+        o
+          .setName('schedule')
+          .setDescription('A preset ("daily 09:00", "weekly monday 09:00", "monthly 1 09:00") or a cron expression')
+          .setRequired(true)
+          .setMaxLength(100)
+          .setAutocomplete(true),
+      )
+      .addStringOption((o) => o.setName('timezone').setDescription('IANA time zone (default: the server’s)').setMaxLength(64).setAutocomplete(true)),
+  )
+  .addSubcommand((s) => s.setName('list').setDescription('This server’s schedules'))
+  .addSubcommand((s) =>
+    s
+      .setName('remove')
+      .setDescription('Delete a schedule')
+      .addIntegerOption((o) => o.setName('id').setDescription('Schedule id (see /reminders list)').setRequired(true).setMinValue(1)),
+  )
+  .addSubcommand((s) =>
+    s
+      .setName('pause')
+      .setDescription('Stop a schedule for now')
+      .addIntegerOption((o) => o.setName('id').setDescription('Schedule id').setRequired(true).setMinValue(1)),
+  )
+  .addSubcommand((s) =>
+    s
+      .setName('resume')
+      .setDescription('Start a paused schedule again')
+      .addIntegerOption((o) => o.setName('id').setDescription('Schedule id').setRequired(true).setMinValue(1)),
+  )
+  .addSubcommand((s) =>
+    s
+      .setName('run-now')
+      .setDescription('Post a round now')
+      .addIntegerOption((o) => o.setName('id').setDescription('Schedule id').setRequired(true).setMinValue(1)),
+  )
+  .toJSON();
+
+const when = (d: Date) => `${time(d, TimestampStyles.LongDateShortTime)} (${time(d, TimestampStyles.RelativeTime)})`;
+
+function line(s: ScheduleRow): string {
+  const status = s.status === 'active' ? 'active' : `**${s.status}**${s.statusReason ? ` (${s.statusReason})` : ''}`;
+  const next = s.status === 'active' ? nextRuns(s, 1)[0] : undefined;
+  return `**${s.id}** · <#${s.channelId}> · ${s.description} · ${status}${next ? ` · next ${time(next, TimestampStyles.RelativeTime)}` : ''}`;
+}
+
+const outcomeText: Record<RoundOutcome['outcome'], string> = {
+  posted: 'posted',
+  empty: 'nothing to report, so nothing was posted',
+  duplicate: 'already posted for this moment',
+  inactive: 'not posted: the schedule is not active',
+  failed: 'could not be posted',
+};
+
+function requireManager(call: CommandCall) {
+  if (!call.member.isManager) throw new UserError('Only managers (Manage Server) can manage scoring rounds.');
+}
+
+export async function execute(call: CommandCall, ctx: AppCtx) {
+  requireManager(call);
+  const lctx = ledgerCtx(call, ctx);
+  const sub = call.options.subcommand();
+  const id = call.options.integer('id') ?? 0;
+  switch (sub) {
+    case 'add': {
+      const channel = call.options.channel('channel');
+      if (!channel) throw new UserError('channel: pick a text channel.');
+      const row = await addSchedule(lctx, { channelId: channel.id, schedule: call.options.string('schedule') ?? '', timezone: call.options.string('timezone') });
+      ctx.scheduler?.register(row);
+      const runs = nextRuns(row, 3);
+      await call.reply({
+        ephemeral: true,
+        embeds: [
+          {
+            title: `Schedule ${row.id} added`,
+            color: COLORS.open,
+            description: `Scoring rounds will be posted in <#${row.channelId}> ${row.description}.\nA round with nothing to report posts nothing.`,
+            fields: [{ name: 'Next runs', value: runs.map(when).join('\n') || 'none' }],
+          },
+        ],
+      });
+      return;
+    }
+    case 'list': {
+      const rows = await listSchedules(ctx.db, call.guildId);
+      await call.reply({
+        ephemeral: true,
+        embeds: [
+          {
+            title: 'Scoring-round schedules',
+            color: COLORS.neutral,
+            description: rows.length ? rows.map(line).join('\n') : 'None yet. Add one with /reminders add.',
+          },
+        ],
+      });
+      return;
+    }
+    case 'remove': {
+      const row = await removeSchedule(lctx, id);
+      await ctx.scheduler?.unregister(row.id);
+      await call.reply({ ephemeral: true, content: `Schedule ${row.id} (${row.description}) removed.` });
+      return;
+    }
+    case 'pause':
+    case 'resume': {
+      const row = await setScheduleActive(lctx, id, sub === 'resume');
+      if (sub === 'resume') ctx.scheduler?.register(row);
+      else await ctx.scheduler?.unregister(row.id);
+      const next = sub === 'resume' ? nextRuns(row, 1)[0] : undefined;
+      await call.reply({ ephemeral: true, content: `Schedule ${row.id} ${sub === 'resume' ? 'resumed' : 'paused'}.${next ? ` Next round ${when(next)}.` : ''}` });
+      return;
+    }
+    case 'run-now': {
+      const row = await getSchedule(ctx.db, call.guildId, id);
+      if (row.status !== 'active') throw new UserError(`Schedule ${row.id} is ${row.status}; resume it first.`);
+      if (!ctx.scheduler) throw new UserError('Scheduled rounds are not running in this process.');
+      await call.defer({ ephemeral: true });
+      const result = await ctx.scheduler.runNow(row.id);
+      if (!result) throw new Error('the round failed; see the logs');
+      const extra = result.outcome === 'failed' ? ` (${result.kind.replace('_', ' ')}${result.paused ? '; the schedule is now paused' : result.disabled ? '; the schedule is now disabled' : ''})` : '';
+      await call.reply({ ephemeral: true, content: `Round for schedule ${row.id}: ${outcomeText[result.outcome]}${extra}.` });
+      return;
+    }
+    default:
+      throw new UserError('Unknown subcommand.');
+  }
+}
+
+let zones: string[] | null = null;
+export async function autocomplete(call: AutocompleteCall, ctx: AppCtx): Promise<Choice[]> {
+  const focused = call.options.focused();
+  const typed = (focused?.value ?? '').trim();
+  if (focused?.name === 'timezone') {
+    zones ??= ['UTC', ...Intl.supportedValuesOf('timeZone').filter((z) => z !== 'UTC')];
+    return zones
+      .filter((z) => z.toLowerCase().includes(typed.toLowerCase()))
+      .slice(0, 25)
+      .map((z) => ({ name: z, value: z }));
+  }
+  if (focused?.name === 'schedule') {
+    const choices: Choice[] = [];
+    if (typed) {
+      try {
+        const spec = await specFor(ledgerCtx(call, ctx), typed, call.options.string('timezone'));
+        choices.push({ name: truncate(`${typed} → ${spec.description}`, 100), value: truncate(typed, 100) });
+      } catch {
+        // not valid yet: offer the presets
+      }
+    }
+    for (const example of PRESET_EXAMPLES) if (example.startsWith(typed.toLowerCase()) || !typed) choices.push({ name: example, value: example });
+    return choices.slice(0, 25);
+  }
+  return [];
+}

@@ -1,0 +1,64 @@
+/** Posts scoring rounds to Discord channels through @discordjs/rest (which handles rate limits and retries). */
+import { DiscordAPIError, HTTPError, RESTJSONErrorCodes, Routes, type Client, type RESTPostAPIChannelMessageJSONBody } from 'discord.js';
+import { PostError, type Poster } from '../jobs/poster.js';
+import type { Reply } from './types.js';
+import { fitReply } from './render.js';
+
+export function messageBody(reply: Reply, nonce?: string): RESTPostAPIChannelMessageJSONBody {
+  const fitted = fitReply(reply);
+  return {
+    ...(fitted.content ? { content: fitted.content } : {}),
+    ...(fitted.embeds?.length ? { embeds: fitted.embeds } : {}),
+    ...(fitted.components?.length ? { components: fitted.components } : {}),
+    ...(nonce ? { nonce, enforce_nonce: true } : {}),
+    allowed_mentions: { parse: [] },
+  };
+}
+
+/** Sorts a failed post into what the scheduler should do about it. */
+export function classify(error: unknown): PostError {
+  if (error instanceof DiscordAPIError) {
+    const code = typeof error.code === 'number' ? error.code : undefined;
+    if (code === RESTJSONErrorCodes.UnknownChannel) return new PostError('unknown_channel', error.message, error.status, code);
+    if (code === RESTJSONErrorCodes.MissingAccess || code === RESTJSONErrorCodes.MissingPermissions) {
+      return new PostError('missing_access', error.message, error.status, code);
+    }
+    if (error.status >= 500) return new PostError('transient', error.message, error.status, code);
+    if (error.status === 404) return new PostError('unknown_channel', error.message, error.status, code);
+    return new PostError('rejected', error.message, error.status, code);
+  }
+  if (error instanceof HTTPError) return new PostError(error.status >= 500 ? 'transient' : 'rejected', error.message, error.status);
+  return new PostError('transient', error instanceof Error ? error.message : String(error));
+}
+
+export function discordPoster(client: Client): Poster {
+  const send = async (channelId: string, reply: Reply, nonce?: string) => {
+    try {
+      const body = messageBody(reply, nonce);
+      const files = reply.files?.map((f) => ({ name: f.name, data: f.data }));
+      return (await client.rest.post(Routes.channelMessages(channelId), { body, ...(files?.length ? { files } : {}) })) as { id: string };
+    } catch (error) {
+      throw classify(error);
+    }
+  };
+  return {
+    async post(channelId, reply, { nonce }) {
+      const message = await send(channelId, reply, nonce);
+      return { id: message.id };
+    },
+    async notifyManagers(guildId, text, { createdBy }) {
+      const systemChannelId = client.guilds.cache.get(guildId)?.systemChannelId;
+      if (systemChannelId) {
+        try {
+          await send(systemChannelId, { content: text });
+          return `in <#${systemChannelId}>`;
+        } catch {
+          // fall through to a direct message
+        }
+      }
+      const dm = (await client.rest.post(Routes.userChannels(), { body: { recipient_id: createdBy } })) as { id: string };
+      await send(dm.id, { content: text });
+      return `by direct message to <@${createdBy}>`;
+    },
+  };
+}

@@ -1,0 +1,102 @@
+/** Scoring-round schedules of a server: small data functions, each scoped by guild id. */
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { schedules } from '../db/schema.js';
+import { recordAudit } from '../ledger/audit.js';
+import { forbidden, LedgerError, notFound } from '../ledger/errors.js';
+import { nowOf, type LedgerCtx } from '../ledger/context.js';
+import { getSettings } from '../ledger/settings.js';
+import { parseSchedule, ScheduleError, type ScheduleSpec } from './schedule-spec.js';
+
+export type ScheduleRow = typeof schedules.$inferSelect;
+
+/** At most this many schedules per server. */
+export const MAX_SCHEDULES_PER_GUILD = 10;
+
+function assertManager(ctx: LedgerCtx) {
+  if (!ctx.actor.isManager) throw forbidden('Only managers (Manage Server) can manage scoring rounds.');
+}
+
+/** Validates what a manager typed; a bad cron field or time zone is named and nothing is saved. */
+export async function specFor(ctx: LedgerCtx, schedule: string, timezone: string | null): Promise<ScheduleSpec> {
+  const tz = timezone ?? (await getSettings(ctx.db, ctx.guildId)).timezone;
+  try {
+    return parseSchedule(schedule, tz);
+  } catch (error) {
+    if (error instanceof ScheduleError) throw new LedgerError('invalid_input', `${error.field}: ${error.message}`);
+    throw error;
+  }
+}
+
+export async function addSchedule(ctx: LedgerCtx, input: { channelId: string; schedule: string; timezone: string | null }): Promise<ScheduleRow> {
+  assertManager(ctx);
+  if (!/^\d{1,20}$/.test(input.channelId)) throw new LedgerError('invalid_input', 'channel: pick a text channel of this server.');
+  const spec = await specFor(ctx, input.schedule, input.timezone);
+  const now = nowOf(ctx);
+  return ctx.db.transaction(async (tx) => {
+    const [existing] = await tx
+      .select({ n: sql<number>`count(*)`.mapWith(Number) })
+      .from(schedules)
+      .where(eq(schedules.guildId, ctx.guildId));
+    if ((existing?.n ?? 0) >= MAX_SCHEDULES_PER_GUILD) {
+      throw new LedgerError('conflict', `This server already has ${MAX_SCHEDULES_PER_GUILD} schedules; remove one first (/reminders remove).`);
+    }
+    const [row] = await tx
+      .insert(schedules)
+      .values({ guildId: ctx.guildId, channelId: input.channelId, ...spec, createdBy: ctx.actor.id, createdAt: now, updatedAt: now })
+      .returning();
+    await recordAudit(tx, {
+      guildId: ctx.guildId,
+      actorId: ctx.actor.id,
+      action: 'schedule.add',
+      detail: { schedule: row!.id, channel: input.channelId, cron: spec.cron, timezone: spec.timezone },
+      at: now,
+    });
+    return row!;
+  });
+}
+
+export async function listSchedules(db: Db, guildId: string): Promise<ScheduleRow[]> {
+  return db.select().from(schedules).where(eq(schedules.guildId, guildId)).orderBy(asc(schedules.id));
+}
+
+export async function getSchedule(db: Db, guildId: string, id: number): Promise<ScheduleRow> {
+  const [row] = Number.isInteger(id) && id > 0 && id < 2 ** 31
+    ? await db.select().from(schedules).where(and(eq(schedules.guildId, guildId), eq(schedules.id, id)))
+    : [];
+  if (!row) throw notFound(`There is no schedule ${id} in this server. /reminders list shows them.`);
+  return row;
+}
+
+export async function removeSchedule(ctx: LedgerCtx, id: number): Promise<ScheduleRow> {
+  assertManager(ctx);
+  return ctx.db.transaction(async (tx) => {
+    const row = await getSchedule(tx, ctx.guildId, id);
+    await tx.delete(schedules).where(eq(schedules.id, row.id));
+    await recordAudit(tx, { guildId: ctx.guildId, actorId: ctx.actor.id, action: 'schedule.remove', detail: { schedule: row.id, cron: row.cron }, at: nowOf(ctx) });
+    return row;
+  });
+}
+
+/** Pause or resume by a manager. Resuming clears the failure count. */
+export async function setScheduleActive(ctx: LedgerCtx, id: number, active: boolean): Promise<ScheduleRow> {
+  assertManager(ctx);
+  const now = nowOf(ctx);
+  return ctx.db.transaction(async (tx) => {
+    const row = await getSchedule(tx, ctx.guildId, id);
+    if (active && row.status === 'active') throw new LedgerError('conflict', `Schedule ${id} is already running.`);
+    if (!active && row.status !== 'active') throw new LedgerError('conflict', `Schedule ${id} is already ${row.status}.`);
+    const [updated] = await tx
+      .update(schedules)
+      .set(active ? { status: 'active', failures: 0, statusReason: null, updatedAt: now } : { status: 'paused', statusReason: `paused by <@${ctx.actor.id}>`, updatedAt: now })
+      .where(eq(schedules.id, row.id))
+      .returning();
+    await recordAudit(tx, { guildId: ctx.guildId, actorId: ctx.actor.id, action: active ? 'schedule.resume' : 'schedule.pause', detail: { schedule: row.id }, at: now });
+    return updated!;
+  });
+}
+
+/** Every active schedule of every server (the scheduler loads these). */
+export async function activeSchedules(db: Db): Promise<ScheduleRow[]> {
+  return db.select().from(schedules).where(eq(schedules.status, 'active')).orderBy(asc(schedules.id));
+}

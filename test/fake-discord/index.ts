@@ -1,0 +1,419 @@
+/**
+ * An in-process fake Discord for end-to-end tests: REST (/api/v10) and the gateway WebSocket on
+ * 127.0.0.1, which a real discord.js Client logs into with `rest: { api: fake.apiUrl }`.
+ * Every request body is validated against Discord's OpenAPI spec and documented limits;
+ * problems are collected in `fake.violations`.
+ *
+ *   const fake = await startFakeDiscord();
+ *   const guild = fake.addGuild({ name: 'Test' });
+ *   const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: fake.apiUrl } });
+ *   await client.login(fake.token);
+ *   const reply = await fake.sendCommand(guild.id, 'user-1', { name: 'ping' }).reply();
+ *   fake.assertNoViolations();
+ *   await fake.close();
+ */
+import { CommandStore } from './commands.js';
+import { FakeGateway, Intents } from './gateway.js';
+import { buildHandlers } from './handlers.js';
+import { InteractionEngine } from './interactions.js';
+import { MessageStore } from './messages.js';
+import { FailureInjector, RateLimiter } from './ratelimit.js';
+import { FakeHttpServer } from './rest.js';
+import { FakeState } from './state.js';
+import type {
+  AutocompleteInput,
+  ButtonInput,
+  CommandInput,
+  FailNextOptions,
+  FakeActor,
+  FakeAttachmentOption,
+  FakeChannelInfo,
+  FakeCommand,
+  FakeDiscordOptions,
+  FakeGuildInfo,
+  FakeMemberObject,
+  FakeMessageView,
+  FakeStats,
+  IdentifyInfo,
+  InteractionHandle,
+  MemberOptions,
+  ModalInput,
+  RecordedRequest,
+  SelectInput,
+  Snowflake,
+  Violation,
+} from './types.js';
+import { randomToken, snowflake, type JsonObject } from './util.js';
+import { SpecValidator } from './validate.js';
+
+export type * from './types.js';
+export { Intents } from './gateway.js';
+
+export async function startFakeDiscord(opts: FakeDiscordOptions = {}): Promise<FakeDiscord> {
+  const fake = new FakeDiscord(opts);
+  await fake.start();
+  return fake;
+}
+
+export class FakeDiscord {
+  readonly token: string;
+  readonly applicationId: Snowflake;
+  readonly botUserId: Snowflake;
+  /** Every REST request, in arrival order. */
+  readonly requests: RecordedRequest[] = [];
+  /** Everything the bot did that Discord would reject or that breaks the protocol. */
+  readonly violations: Violation[] = [];
+  readonly stats: FakeStats = { rateLimited: 0, globalRateLimited: 0, injectedFailures: 0, commandPuts: { global: 0, guild: {} } };
+
+  private port = 0;
+  private closed = false;
+  private readonly waitTimeoutMs: number;
+  private readonly state: FakeState;
+  private readonly messageStore: MessageStore;
+  private readonly commandStore: CommandStore;
+  private readonly interactions: InteractionEngine;
+  private readonly gateway: FakeGateway;
+  private readonly injector = new FailureInjector();
+  private readonly http: FakeHttpServer;
+
+  constructor(opts: FakeDiscordOptions = {}) {
+    this.applicationId = opts.applicationId ?? snowflake();
+    this.botUserId = opts.botUserId ?? this.applicationId;
+    this.token = opts.token ?? `${Buffer.from(this.botUserId).toString('base64url')}.${randomToken(3)}.${randomToken(19)}`;
+    this.waitTimeoutMs = opts.waitTimeoutMs ?? 3000;
+    const validator = SpecValidator.load(opts.specPath);
+
+    this.state = new FakeState(
+      { id: this.botUserId, username: opts.botUsername ?? 'Hindsight', globalName: null, bot: true },
+      () => this.baseUrl,
+    );
+    this.gateway = new FakeGateway({
+      token: this.token,
+      heartbeatIntervalMs: opts.heartbeatIntervalMs ?? 41250,
+      allowPrivilegedIntents: false,
+      url: () => this.gatewayUrl,
+      ready: () => this.readyPayload(),
+      guildCreates: () => this.liveGuilds().map((g) => this.state.guildCreatePayload(g)),
+      membersChunk: (d) => this.membersChunk(d),
+    });
+    this.messageStore = new MessageStore(this.state, (t, d) => this.gateway.dispatch(t, d, Intents.GuildMessages));
+    this.commandStore = new CommandStore(this.applicationId);
+    this.stats.commandPuts = this.commandStore.puts;
+    this.interactions = new InteractionEngine({
+      state: this.state,
+      messages: this.messageStore,
+      commands: this.commandStore,
+      gateway: this.gateway,
+      applicationId: this.applicationId,
+      deadlineMs: opts.interactionDeadlineMs ?? 3000,
+      waitTimeoutMs: this.waitTimeoutMs,
+      unanswered: (i) =>
+        this.violations.push({
+          kind: 'interaction',
+          method: 'POST',
+          path: `/interactions/${i.id}/${i.token}/callback`,
+          route: '/interactions/{interaction_id}/{interaction_token}/callback',
+          message: `${i.label} was never acknowledged within ${opts.interactionDeadlineMs ?? 3000} ms (users see "The application did not respond")`,
+          errors: [],
+          time: Date.now(),
+        }),
+    });
+    const rateLimits = opts.rateLimits ?? false;
+    this.http = new FakeHttpServer({
+      token: this.token,
+      validator,
+      handlers: buildHandlers({
+        state: this.state,
+        messages: this.messageStore,
+        commands: this.commandStore,
+        interactions: this.interactions,
+        gateway: this.gateway,
+        applicationId: this.applicationId,
+        gatewayUrl: () => this.gatewayUrl,
+        removeGuild: (id) => this.removeGuild(id),
+      }),
+      limiter: new RateLimiter(rateLimits !== false, typeof rateLimits === 'object' ? rateLimits : {}, this.stats),
+      injector: this.injector,
+      gateway: this.gateway,
+      stats: this.stats,
+      requests: this.requests,
+      rejectInvalid: opts.rejectInvalid ?? true,
+      latencyMs: opts.latencyMs ?? 0,
+      violation: (v) => this.violations.push({ ...v, time: Date.now() }),
+      file: (id) => this.state.files.get(id),
+      interactionFailure: (token, line) => this.interactions.noteFailure(token, line),
+    });
+  }
+
+  /** @internal use startFakeDiscord() */
+  async start(): Promise<void> {
+    this.port = await this.http.listen();
+  }
+
+  /** http://127.0.0.1:PORT */
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** Give to discord.js as `rest: { api: fake.apiUrl }`; it appends /v10/... */
+  get apiUrl(): string {
+    return `${this.baseUrl}/api`;
+  }
+
+  /** ws://127.0.0.1:PORT (what GET /gateway/bot returns). */
+  get gatewayUrl(): string {
+    return `ws://127.0.0.1:${this.port}`;
+  }
+
+  /** The last IDENTIFY the bot sent (intents, properties, shard, ...). */
+  get identify(): IdentifyInfo | undefined {
+    return this.gateway.identifies.at(-1);
+  }
+
+  /** Every IDENTIFY, in order (a reconnect that could not resume adds one). */
+  get identifies(): readonly IdentifyInfo[] {
+    return this.gateway.identifies;
+  }
+
+  /** Every payload the client sent over the gateway (op, d, time). */
+  get gatewayPayloads(): readonly { op: number; d: unknown; time: number }[] {
+    return this.gateway.received;
+  }
+
+  // ---- guilds, channels, members ------------------------------------------------------
+
+  /** Adds a guild with one text channel ("general"); dispatches GUILD_CREATE to connected bots. */
+  addGuild(opts: { id?: Snowflake; name?: string; ownerId?: Snowflake } = {}): FakeGuildInfo {
+    const guild = this.state.addGuild(opts);
+    this.gateway.dispatch('GUILD_CREATE', this.state.guildCreatePayload(guild), Intents.Guilds);
+    return this.state.guildInfo(guild);
+  }
+
+  /** The bot is removed from the guild: GUILD_DELETE, and its REST routes answer 403/404. */
+  removeGuild(guildId: Snowflake): void {
+    const guild = this.state.guild(guildId);
+    guild.removed = true;
+    this.gateway.dispatch('GUILD_DELETE', { id: guild.id }, Intents.Guilds);
+  }
+
+  addChannel(guildId: Snowflake, opts: { name: string; id?: Snowflake; type?: number }): FakeChannelInfo {
+    const channel = this.state.addChannel(guildId, opts);
+    this.gateway.dispatch('CHANNEL_CREATE', this.state.channelObject(channel), Intents.Guilds);
+    return this.state.channelInfo(channel);
+  }
+
+  /** Deletes a channel: later sends get 404 code 10003. `notify: false` skips CHANNEL_DELETE. */
+  deleteChannel(channelId: Snowflake, opts: { notify?: boolean } = {}): void {
+    const channel = this.state.channel(channelId);
+    channel.deleted = true;
+    if (opts.notify !== false) this.gateway.dispatch('CHANNEL_DELETE', this.state.channelObject(channel), Intents.Guilds);
+  }
+
+  /** Denies the bot VIEW_CHANNEL/SEND_MESSAGES: later sends get 403 code 50001. `notify: false` skips CHANNEL_UPDATE. */
+  denyChannel(channelId: Snowflake, opts: { notify?: boolean } = {}): void {
+    this.setDenied(channelId, true, opts.notify !== false);
+  }
+
+  allowChannel(channelId: Snowflake, opts: { notify?: boolean } = {}): void {
+    this.setDenied(channelId, false, opts.notify !== false);
+  }
+
+  private setDenied(channelId: Snowflake, denied: boolean, notify: boolean): void {
+    const channel = this.state.channel(channelId);
+    channel.denied = denied;
+    if (notify) this.gateway.dispatch('CHANNEL_UPDATE', this.state.channelObject(channel), Intents.Guilds);
+  }
+
+  /**
+   * Creates or updates a member and returns its Discord member object, with `permissions`
+   * (normal member bits; + MANAGE_GUILD 0x20 for `manager`; all bits for `admin` or the owner).
+   */
+  member(guildId: Snowflake, user: Snowflake | string, opts: MemberOptions = {}): FakeMemberObject {
+    const guild = this.state.guild(guildId);
+    const member = this.state.upsertMember(guildId, user, opts);
+    return this.state.memberObject(guild, member, { withPermissions: true }) as FakeMemberObject;
+  }
+
+  /** The snowflake of a user: ids stay as they are, aliases ("alice") map to a stable generated id. */
+  userId(idOrAlias: string): Snowflake {
+    return this.state.userId(idOrAlias);
+  }
+
+  // ---- interactions ---------------------------------------------------------------------
+
+  /** Dispatches a slash command (INTERACTION_CREATE type 2). */
+  sendCommand(guildId: Snowflake, user: FakeActor, command: CommandInput): InteractionHandle {
+    return this.interactions.command(guildId, user, command);
+  }
+
+  /** Dispatches an autocomplete interaction (type 4); await `.choices()`. */
+  sendAutocomplete(guildId: Snowflake, user: FakeActor, input: AutocompleteInput): InteractionHandle {
+    return this.interactions.autocomplete(guildId, user, input);
+  }
+
+  /** Clicks a button on a stored message (type 3, component_type 2, with `message`). */
+  clickButton(guildId: Snowflake, user: FakeActor, input: ButtonInput): InteractionHandle {
+    return this.interactions.button(guildId, user, input);
+  }
+
+  /** Picks values in a select menu on a stored message. */
+  selectMenu(guildId: Snowflake, user: FakeActor, input: SelectInput): InteractionHandle {
+    return this.interactions.select(guildId, user, input);
+  }
+
+  /** Submits a modal (type 5) with text input values by custom_id. */
+  submitModal(guildId: Snowflake, user: FakeActor, input: ModalInput): InteractionHandle {
+    return this.interactions.modal(guildId, user, input);
+  }
+
+  /** A file a user attaches to a command option; served from this fake's HTTP server. */
+  attachment(input: { filename: string; content: string | Buffer; contentType?: string }): FakeAttachmentOption {
+    return this.interactions.attachment(input);
+  }
+
+  interaction(id: Snowflake): InteractionHandle | undefined {
+    return this.interactions.handle(id);
+  }
+
+  // ---- messages, commands ---------------------------------------------------------------
+
+  /** Messages in a channel, oldest first (interaction responses included; ephemeral/deleted on request). */
+  messages(channelId: Snowflake, opts: { includeEphemeral?: boolean; includeDeleted?: boolean } = {}): FakeMessageView[] {
+    return this.messageStore.inChannel(channelId, opts).map((m) => this.messageStore.view(m));
+  }
+
+  message(id: Snowflake): FakeMessageView | undefined {
+    const stored = this.messageStore.get(id);
+    return stored ? this.messageStore.view(stored) : undefined;
+  }
+
+  /** Waits until a channel has a message matching `predicate` (default: any) and returns it. */
+  waitForMessage(channelId: Snowflake, predicate: (m: FakeMessageView) => boolean = () => true, timeoutMs = this.waitTimeoutMs): Promise<FakeMessageView> {
+    return this.waitUntil(() => this.messages(channelId).find(predicate), timeoutMs, () => {
+      const seen = this.messages(channelId).map((m) => JSON.stringify(m.content).slice(0, 80));
+      return `no matching message in channel ${channelId} (has ${seen.length}: ${seen.join(', ')})`;
+    });
+  }
+
+  /** Waits for a REST request matching `predicate` (e.g. r => r.route === 'PUT /...'). */
+  waitForRequest(predicate: (r: RecordedRequest) => boolean, timeoutMs = this.waitTimeoutMs): Promise<RecordedRequest> {
+    return this.waitUntil(() => this.requests.find((r) => r.status !== 0 && predicate(r)), timeoutMs, () => `no matching request among ${this.requests.length}`);
+  }
+
+  /** Registered commands: global when guildId is omitted. */
+  commands(guildId?: Snowflake): FakeCommand[] {
+    return this.commandStore.list(guildId);
+  }
+
+  // ---- faults, gateway control ----------------------------------------------------------
+
+  /** Answers the next `n` matching REST requests with `status` (e.g. 500, 502, 429). */
+  failNext(n: number, status = 500, opts: FailNextOptions = {}): void {
+    this.injector.add(n, status, opts);
+  }
+
+  /** Sends op 7 RECONNECT; discord.js reconnects and RESUMEs. */
+  reconnectGateway(): void {
+    this.gateway.requestReconnect();
+  }
+
+  /** Closes gateway sockets with `code` (default 4000, resumable). */
+  disconnectGateway(code = 4000): void {
+    this.gateway.disconnect(code);
+  }
+
+  /** Sends op 9 INVALID_SESSION. */
+  invalidateSessions(resumable = false): void {
+    this.gateway.invalidateSessions(resumable);
+  }
+
+  /** Number of gateway sessions with an open socket. */
+  connectedSessions(): number {
+    return this.gateway.connectedSessions();
+  }
+
+  // ---- violations ---------------------------------------------------------------------
+
+  clearViolations(): void {
+    this.violations.length = 0;
+  }
+
+  /** Throws a readable error listing every violation (optionally only those matching `filter`). */
+  assertNoViolations(filter: (v: Violation) => boolean = () => true): void {
+    const found = this.violations.filter(filter);
+    if (found.length === 0) return;
+    throw new Error(`fake-discord: ${found.length} violation(s):\n${found.map(formatViolation).join('\n')}`);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.interactions.close();
+    await this.gateway.close();
+    await this.http.close();
+  }
+
+  // ---- internals ------------------------------------------------------------------------
+
+  private liveGuilds() {
+    return [...this.state.guilds.values()].filter((g) => !g.removed);
+  }
+
+  private readyPayload(): JsonObject {
+    return {
+      v: 10,
+      user: { ...this.state.userObject(this.state.bot), bot: true, verified: true, mfa_enabled: false, email: null },
+      guilds: this.liveGuilds().map((g) => ({ id: g.id, unavailable: true })),
+      application: { id: this.applicationId, flags: 0 },
+      user_settings: {},
+      private_channels: [],
+      relationships: [],
+      presences: [],
+      guild_join_requests: [],
+      geo_ordered_rtc_regions: [],
+      _trace: ['fake-discord'],
+    };
+  }
+
+  private membersChunk(d: JsonObject): JsonObject | undefined {
+    const guild = typeof d.guild_id === 'string' ? this.state.guilds.get(d.guild_id) : undefined;
+    if (!guild) return undefined;
+    const wanted = typeof d.user_ids === 'string' ? [d.user_ids] : Array.isArray(d.user_ids) ? d.user_ids.map(String) : undefined;
+    const query = typeof d.query === 'string' ? d.query.toLowerCase() : '';
+    const limit = typeof d.limit === 'number' && d.limit > 0 ? d.limit : Infinity;
+    const members = [...guild.members.values()]
+      .filter((m) => (wanted ? wanted.includes(m.userId) : this.state.ensureUser(m.userId).username.toLowerCase().startsWith(query)))
+      .slice(0, limit);
+    return {
+      guild_id: guild.id,
+      members: members.map((m) => this.state.memberObject(guild, m)),
+      chunk_index: 0,
+      chunk_count: 1,
+      ...(wanted ? { not_found: wanted.filter((id) => !guild.members.has(id)) } : {}),
+      ...(d.nonce !== undefined ? { nonce: d.nonce } : {}),
+    };
+  }
+
+  private waitUntil<T>(probe: () => T | undefined, timeoutMs: number, describe: () => string): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    return new Promise<T>((resolve, reject) => {
+      const tick = (): void => {
+        const value = probe();
+        if (value !== undefined) resolve(value);
+        else if (Date.now() >= deadline) reject(new Error(`fake-discord: timed out after ${timeoutMs} ms: ${describe()}`));
+        else setTimeout(tick, 5);
+      };
+      tick();
+    });
+  }
+}
+
+function formatViolation(v: Violation, index: number): string {
+  const lines = [`${index + 1}. [${v.kind}] ${v.method} ${v.path}${v.route ? ` (${v.route})` : ''}: ${v.message}`];
+  for (const e of v.errors) lines.push(`     - ${e}`);
+  if (v.body !== undefined) {
+    const body = JSON.stringify(v.body);
+    lines.push(`     body: ${body.length > 600 ? `${body.slice(0, 600)}…` : body}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,245 @@
+/**
+ * The whole bot, end to end: the real discord.js client logged into our fake Discord, every
+ * command, autocomplete, vote and page buttons, permissions, forged ids, other servers' numbers,
+ * over-long input and @everyone. Every request the bot sends is checked against Discord's schema.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { GatewayIntentBits } from 'discord.js';
+import { bundledPacks } from '../../src/ledger/transfer.js';
+import { commands } from '../../commands/index.js';
+import { startBotHarness, type BotHarness } from '../support/bot-harness.js';
+import type { FakeReply } from '../fake-discord/index.js';
+
+let h: BotHarness & { dataDir: string };
+const MOD = { id: 'mod', manager: true } as const;
+const pack = bundledPacks()[0]!;
+const text = (r: FakeReply) => [r.content, ...r.embeds.flatMap((e) => [e.title, e.description, ...(e.fields ?? []).flatMap((f) => [f.name, f.value]), e.footer?.text])].filter(Boolean).join('\n');
+const buttons = (r: { components: unknown[] }) =>
+  (r.components as { components: { label?: string; custom_id?: string; disabled?: boolean }[] }[]).flatMap((row) => row.components);
+
+beforeAll(async () => {
+  h = await startBotHarness();
+});
+afterEach(() => {
+  h.fake.assertNoViolations();
+});
+afterAll(async () => {
+  await h?.stop();
+});
+
+const cmd = (user: string | typeof MOD, name: string, options: Record<string, string | number | boolean> = {}, subcommand?: string) =>
+  h.fake.sendCommand(h.guild.id, user, { name, options, ...(subcommand ? { subcommand } : {}) }).reply();
+
+describe('start-up', () => {
+  it('identifies with the Guilds intent only and registers every command once', () => {
+    expect(h.fake.identify?.intents).toBe(GatewayIntentBits.Guilds);
+    expect(h.fake.commands().map((c) => c.name).sort()).toEqual(commands.map((c) => c.definition.name).sort());
+    expect(h.fake.stats.commandPuts.global).toBe(1);
+    const managerOnly = h.fake.commands().filter((c) => c.default_member_permissions === '32').map((c) => c.name).sort();
+    expect(managerOnly).toEqual(['reminders', 'reopen', 'resolve', 'settings']);
+  });
+});
+
+describe('commands', () => {
+  it('imports the article pack once, for managers only', async () => {
+    const denied = await cmd('alice', 'predict', { pack: pack.id }, 'import');
+    expect(denied.ephemeral).toBe(true);
+    expect(denied.content).toMatch(/Only managers/);
+    const first = await cmd(MOD, 'predict', { pack: pack.id }, 'import');
+    expect(first.ephemeral).toBe(true);
+    expect(first.content).toContain(`**${pack.claims.length}** added as #1–#${pack.claims.length}, **0** skipped`);
+    const again = await cmd(MOD, 'predict', { pack: pack.id }, 'import');
+    expect(again.content).toContain(`**0** added, **${pack.claims.length}** skipped`);
+  });
+
+  it('lists due claims with Previous/Next buttons that page', async () => {
+    const page1 = await cmd('alice', 'predict', { status: 'due' }, 'list');
+    expect(page1.embeds[0]!.title).toBe('Due claims (waiting for a verdict)');
+    expect(page1.embeds[0]!.description!.split('\n')).toHaveLength(10);
+    expect(page1.embeds[0]!.footer!.text).toMatch(new RegExp(`Page 1 of 2 · ${pack.claims.length} claims`));
+    const [prev, next] = buttons(page1);
+    expect(prev).toMatchObject({ label: '◀ Previous', disabled: true });
+    const page2 = await h.fake.clickButton(h.guild.id, 'bob', { customId: next!.custom_id!, messageId: page1.messageId }).reply();
+    expect(page2.type).toBe(7);
+    expect(page2.embeds[0]!.description).toMatch(/^\*\*#11\*\*/);
+    expect(page2.embeds[0]!.footer!.text).toMatch(/Page 2 of 2/);
+  });
+
+  it('shows one claim with its quote, speaker, criteria, vote buttons and history', async () => {
+    const shown = await cmd('alice', 'predict', { claim: '2' }, 'show');
+    const body = text(shown);
+    expect(shown.embeds[0]!.title).toContain(`#2 · ${pack.claims[1]!.claim.slice(0, 40)}`);
+    expect(body).toContain(pack.claims[1]!.speaker!);
+    expect(body).toContain('Counts as came true');
+    expect(body).toMatch(/History\n.*imported it/);
+    expect(buttons(shown).map((b) => b.label)).toEqual(['Came true', 'Partly', 'Did not', 'Too early']);
+  });
+
+  it('autocompletes claims of this server by number or text', async () => {
+    const byText = await h.fake.sendAutocomplete(h.guild.id, 'alice', { name: 'vote', options: { claim: 'ambassador' }, focused: 'claim' }).choices();
+    const ambassador = pack.claims.findIndex((c) => c.claim.toLowerCase().includes('ambassador')) + 1;
+    expect(byText.map((c) => c.value)).toContain(String(ambassador));
+    const byNumber = await h.fake.sendAutocomplete(h.guild.id, 'alice', { name: 'predict', subcommand: 'show', options: { claim: '1' }, focused: 'claim' }).choices();
+    expect(byNumber[0]).toMatchObject({ value: '1' });
+    expect(byNumber.length).toBeLessThanOrEqual(25);
+    expect(byNumber.every((c) => c.name.length <= 100)).toBe(true);
+  });
+
+  it('records a vote from a card button, answers the clicker alone and updates the tally', async () => {
+    const card = await cmd('alice', 'predict', { claim: '1' }, 'show');
+    const cameTrue = buttons(card).find((b) => b.label === 'Came true')!;
+    const click = h.fake.clickButton(h.guild.id, 'alice', { customId: cameTrue.custom_id!, messageId: card.messageId });
+    const ack = await click.followup();
+    expect(ack.ephemeral).toBe(true);
+    expect(ack.content).toBe('You voted **Came true** on claim #1.');
+    await vi.waitFor(() => expect(JSON.stringify(h.fake.message(card.messageId)!.embeds)).toContain('Came true **1**'));
+    const change = await h.fake.clickButton(h.guild.id, 'alice', { customId: buttons(card).find((b) => b.label === 'Did not')!.custom_id!, messageId: card.messageId }).followup();
+    expect(change.content).toBe('You changed your vote to **Did not** on claim #1.');
+  });
+
+  it('votes with /vote, and a manager closes voting by the vote', async () => {
+    for (const member of ['bob', 'carol', 'dave']) {
+      const r = await cmd(member, 'vote', { claim: '3', verdict: 'came-true' });
+      expect(r.ephemeral).toBe(true);
+    }
+    const denied = await cmd('bob', 'resolve', { claim: '3', outcome: 'by-vote' });
+    expect(denied.ephemeral).toBe(true);
+    expect(denied.content).toMatch(/Only managers/);
+    const closed = await cmd(MOD, 'resolve', { claim: '3', outcome: 'by-vote' });
+    expect(closed.content).toContain('Voting on claim #3 is closed: **Came true** by the vote.');
+    const late = await cmd('erin', 'vote', { claim: '3', verdict: 'did-not' });
+    expect(late.content).toMatch(/already resolved/);
+  });
+
+  it('lets managers resolve, override and reopen, and shows it in the history', async () => {
+    expect((await cmd(MOD, 'resolve', { claim: '4', outcome: 'partly', note: 'Half of it happened' })).content).toMatch(/resolved claim #4: \*\*Partly\*\*/);
+    expect((await cmd(MOD, 'resolve', { claim: '4', outcome: 'void' })).content).toMatch(/\*\*Void \(cannot be judged\)\*\* \(was Partly\)/);
+    expect((await cmd('bob', 'reopen', { claim: '4' })).content).toMatch(/Only managers/);
+    expect((await cmd(MOD, 'reopen', { claim: '4' })).content).toMatch(/reopened claim #4 \(round 2\)/);
+    const history = text(await cmd('alice', 'predict', { claim: '4' }, 'show'));
+    expect(history).toMatch(/reopened it/);
+    expect(history).toMatch(/resolved it: Void/);
+  });
+
+  it('adds a claim from plain words, forecasts on it, edits and deletes it (author or manager only)', async () => {
+    const added = await cmd('alice', 'predict', { claim: 'A ceasefire is signed', 'check-by': 'in 3 months', speaker: 'A columnist', family: 'war' }, 'add');
+    const number = Number(/Claim #(\d+) added/.exec(added.content)![1]);
+    expect(number).toBe(pack.claims.length + 1);
+    expect((await cmd('bob', 'forecast', { claim: String(number), probability: 35 })).content).toMatch(/now \*\*35%\*\*/);
+    expect((await cmd('bob', 'forecast', { claim: String(number), probability: 40 })).content).toMatch(/now \*\*40%\*\* \(was 35%\)/);
+    expect((await cmd('bob', 'predict', { claim: String(number), text: 'Hijack' }, 'edit')).content).toMatch(/Only the member who added/);
+    expect((await cmd('alice', 'predict', { claim: String(number), criteria: 'Both sides sign a text' }, 'edit')).content).toBe(`Claim #${number} updated.`);
+    expect((await cmd('bob', 'predict', { claim: String(number) }, 'delete')).content).toMatch(/Only the member who added/);
+    expect((await cmd(MOD, 'predict', { claim: String(number) }, 'delete')).content).toMatch(/deleted/);
+    expect((await cmd('alice', 'predict', { claim: String(number) }, 'show')).content).toMatch(/There is no claim/);
+  });
+
+  it('refuses a check date in the past and a probability out of range, writing nothing', async () => {
+    const past = await cmd('alice', 'predict', { claim: 'Old news', 'check-by': '2001-01-01' }, 'add');
+    expect(past.ephemeral).toBe(true);
+    expect(past.content).toMatch(/in the past/);
+    const list = await cmd('alice', 'predict', { status: 'all', page: 99 }, 'list');
+    expect(text(list)).not.toContain('Old news');
+  });
+
+  it('shows and changes settings for managers; members are refused', async () => {
+    expect((await cmd('alice', 'settings', { quorum: 1 })).content).toMatch(/Only managers/);
+    const view = await cmd(MOD, 'settings');
+    expect(view.ephemeral).toBe(true);
+    expect(text(view)).toMatch(/Quorum\n3 votes/);
+    const changed = await cmd(MOD, 'settings', { quorum: 2, timezone: 'Europe/Berlin', blind: true });
+    expect(changed.embeds[0]!.title).toBe('Settings updated');
+    expect(text(changed)).toMatch(/Time zone\nEurope\/Berlin/);
+    const tz = await h.fake.sendAutocomplete(h.guild.id, MOD, { name: 'settings', options: { timezone: 'berl' }, focused: 'timezone' }).choices();
+    expect(tz.map((c) => c.value)).toContain('Europe/Berlin');
+    await cmd(MOD, 'settings', { blind: false });
+  });
+
+  it('exports JSON that imports back as a no-op, and CSV', async () => {
+    const json = await cmd('alice', 'predict', { format: 'json' }, 'export');
+    expect(json.ephemeral).toBe(true);
+    const file = json.files[0]!;
+    expect(file.name).toMatch(/^hindsight-\d{4}-\d{2}-\d{2}\.json$/);
+    const data = JSON.parse(file.data.toString('utf8')) as { claims: unknown[] };
+    expect(data.claims.length).toBe(pack.claims.length);
+    const reimport = h.fake.attachment({ filename: 'ledger.json', content: file.data });
+    const back = await cmd(MOD, 'predict', { file: reimport as never }, 'import');
+    expect(back.content).toContain(`**0** added, **${pack.claims.length}** skipped`);
+    const csv = await cmd('alice', 'predict', { format: 'csv' }, 'export');
+    expect(csv.files[0]!.data.toString('utf8').split('\r\n')[0]).toMatch(/^number,key,claim/);
+  });
+});
+
+describe('what members must not be able to do', () => {
+  it('never pings: a claim reading @everyone and <@id> mentions nobody', async () => {
+    const added = await cmd('mallory', 'predict', { claim: '@everyone @here <@123456789012345678> will win', 'check-by': 'tomorrow', speaker: '@everyone' }, 'add');
+    expect(added.message.pingedEveryone).toBe(false);
+    expect(added.message.pingedUserIds).toEqual([]);
+    expect(added.allowed_mentions).toEqual({ parse: [] });
+  });
+
+  it('over-long input is shortened to Discord’s limits, never rejected by Discord', async () => {
+    const long = await cmd('alice', 'predict', { claim: 'L'.repeat(500), 'check-by': 'in 1 year', quote: 'Q'.repeat(1500), criteria: 'C'.repeat(1000), speaker: 'S'.repeat(120) }, 'add');
+    expect(long.embeds[0]!.title!.length).toBeLessThanOrEqual(256);
+    expect(long.embeds[0]!.title!.endsWith('…')).toBe(true);
+    const tooLong = await cmd('alice', 'vote', { claim: '1', verdict: 'partly', evidence: 'E'.repeat(500) });
+    expect(tooLong.ephemeral).toBe(true);
+  });
+
+  it('forged button ids are refused and change nothing', async () => {
+    const card = await cmd('alice', 'predict', { claim: '5' }, 'show');
+    for (const customId of ['vote:5:maybe', 'vote:0:came_true', 'list:p:bogus:1||', 'nothing-of-ours', `vote:5:came_true:${h.guild.id}`]) {
+      const r = await h.fake.clickButton(h.guild.id, 'alice', { customId, messageId: card.messageId, force: true }).reply();
+      expect(r.ephemeral).toBe(true);
+      expect(r.content).toMatch(/not one Hindsight made/);
+    }
+    const unknown = await h.fake.clickButton(h.guild.id, 'alice', { customId: 'vote:9999:came_true', messageId: card.messageId, force: true }).followup();
+    expect(unknown.content).toMatch(/There is no claim #9999/);
+    expect(text(await cmd('alice', 'predict', { claim: '5' }, 'show'))).not.toMatch(/Came true \*\*1\*\*/);
+  });
+
+  it('another server sees none of this ledger, by number, list, button or autocomplete', async () => {
+    const other = h.fake.addGuild({ name: 'Other server' });
+    const show = await h.fake.sendCommand(other.id, 'alice', { name: 'predict', subcommand: 'show', options: { claim: '1' } }).reply();
+    expect(show.content).toMatch(/There is no claim #1 in this server/);
+    const vote = await h.fake.sendCommand(other.id, 'alice', { name: 'vote', options: { claim: '2', verdict: 'did-not' } }).reply();
+    expect(vote.content).toMatch(/There is no claim #2/);
+    const list = await h.fake.sendCommand(other.id, 'alice', { name: 'predict', subcommand: 'list' }).reply();
+    expect(list.embeds[0]!.description).toMatch(/No claims match/);
+    const click = await h.fake.clickButton(other.id, 'alice', { customId: 'vote:2:did_not', messageId: list.messageId, force: true }).followup();
+    expect(click.content).toMatch(/There is no claim #2/);
+    const choices = await h.fake.sendAutocomplete(other.id, 'alice', { name: 'vote', options: { claim: '' }, focused: 'claim' }).choices();
+    expect(choices).toEqual([]);
+  });
+
+  it('an unexpected failure answers with a ref that is in the log, and the bot keeps serving', async () => {
+    const original = h.app.ctx.fetchAttachment;
+    h.app.ctx.fetchAttachment = async () => {
+      throw new Error('disk on fire');
+    };
+    try {
+      const r = await cmd(MOD, 'predict', { file: h.fake.attachment({ filename: 'x.json', content: '{}' }) as never }, 'import');
+      const ref = /ref ([0-9a-f]{8})/.exec(r.content)?.[1];
+      expect(ref).toBeDefined();
+      const logged = h.logs.find((l) => l.ref === ref);
+      expect(logged).toBeDefined();
+      expect(JSON.stringify(logged)).toContain('disk on fire');
+    } finally {
+      h.app.ctx.fetchAttachment = original;
+    }
+    expect((await cmd('alice', 'predict', { claim: '1' }, 'show')).embeds[0]!.title).toMatch(/^#1 /);
+  });
+});
+
+describe('restarts', () => {
+  it('does not re-register unchanged commands, and old page buttons still work', async () => {
+    const page1 = await cmd('alice', 'predict', { status: 'all' }, 'list');
+    const next = buttons(page1).find((b) => b.label === 'Next ▶')!;
+    const { fake, guild, dataDir } = h;
+    await h.app.stop();
+    h = { ...(await startBotHarness({ reuse: { fake, guild, dataDir } })), stop: h.stop };
+    expect(fake.stats.commandPuts.global).toBe(1);
+    const page2 = await fake.clickButton(guild.id, 'bob', { customId: next.custom_id!, messageId: page1.messageId }).reply();
+    expect(page2.embeds[0]!.footer!.text).toMatch(/Page 2 of/);
+  });
+});

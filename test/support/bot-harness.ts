@@ -1,0 +1,58 @@
+/**
+ * The real bot (startApp: database, migrations, discord.js client, router, jobs) logged into our
+ * fake Discord on 127.0.0.1, with its logs captured.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
+import { startApp, type RunningApp } from '../../src/app.js';
+import { startFakeDiscord, type FakeDiscord, type FakeDiscordOptions, type FakeGuildInfo } from '../fake-discord/index.js';
+
+export interface BotHarness {
+  fake: FakeDiscord;
+  guild: FakeGuildInfo;
+  app: RunningApp;
+  logs: Record<string, unknown>[];
+  stop(): Promise<void>;
+}
+
+export async function startBotHarness(
+  opts: { fake?: FakeDiscordOptions; env?: Record<string, string>; now?: () => Date; reuse?: { fake: FakeDiscord; guild: FakeGuildInfo; dataDir: string } } = {},
+): Promise<BotHarness & { dataDir: string }> {
+  const fake = opts.reuse?.fake ?? (await startFakeDiscord(opts.fake));
+  const guild = opts.reuse?.guild ?? fake.addGuild({ name: 'Hindsight test server' });
+  const dataDir = opts.reuse?.dataDir ?? mkdtempSync(join(tmpdir(), 'hindsight-e2e-'));
+  const logs: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString().split('\n')) if (line.trim()) logs.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  const config = loadConfig({
+    DISCORD_TOKEN: fake.token,
+    DISCORD_API_URL: fake.apiUrl,
+    HINDSIGHT_DATA_DIR: dataDir,
+    LOG_LEVEL: 'info',
+    ...opts.env,
+  });
+  const app = await startApp(config, createLogger('info', sink), opts.now ? { now: opts.now } : {});
+  await app.ready;
+  return {
+    fake,
+    guild,
+    app,
+    logs,
+    dataDir,
+    async stop() {
+      await app.stop();
+      if (!opts.reuse) {
+        await fake.close();
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    },
+  };
+}

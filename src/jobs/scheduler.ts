@@ -71,8 +71,10 @@ export class Scheduler {
   }
 
   async start(): Promise<void> {
+    // Catch up before any live task runs: a slot a killed process left half-posted is finished
+    // (same nonces, so nothing doubles) before the next live round could fold it in.
+    await this.catchUp({ logSkipped: true, graceMs: 0 });
     await this.reconcile();
-    await this.catchUp({ logSkipped: true });
     this.maintenance = cron.schedule(
       this.opts.maintenanceCron ?? '30 * * * * *',
       async () => {
@@ -155,11 +157,11 @@ export class Scheduler {
    * window (earlier missed slots in the window are folded into it: a round reports everything
    * since the last one posted). Slots missed before the window are logged and skipped.
    */
-  async catchUp({ logSkipped }: { logSkipped: boolean }): Promise<number> {
+  async catchUp({ logSkipped, graceMs }: { logSkipped: boolean; graceMs?: number }): Promise<number> {
     if (this.stopping) return 0;
     const now = this.now();
     const windowStart = new Date(now.getTime() - this.opts.catchupHours * 3_600_000);
-    const latestLate = new Date(now.getTime() - (this.opts.graceMs ?? 30_000));
+    const latestLate = new Date(now.getTime() - (graceMs ?? this.opts.graceMs ?? 30_000));
     let posted = 0;
     for (const row of await activeSchedules(this.opts.db)) {
       const from = new Date(Math.max(windowStart.getTime(), row.createdAt.getTime(), row.lastSlot?.getTime() ?? 0));

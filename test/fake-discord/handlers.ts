@@ -206,6 +206,15 @@ export function buildHandlers(core: Core): Map<string, Handler> {
     },
     'POST /channels/{channel_id}/messages': (ctx) => {
       const channel = usableChannel(param(ctx, 'channel_id'));
+      const body = bodyObject(ctx);
+      // enforce_nonce: the same author and nonce within a few minutes returns the first message.
+      if (body.enforce_nonce === true && body.nonce !== undefined) {
+        const since = Date.now() - 5 * 60_000;
+        const twin = messages
+          .inChannel(channel.id)
+          .find((m) => m.nonce === body.nonce && m.message.author.id === state.bot.id && m.createdAt >= since);
+        if (twin) return ok(messages.apiObject(twin));
+      }
       const stored = messages.create({
         channel,
         body: bodyObject(ctx),

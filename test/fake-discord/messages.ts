@@ -27,6 +27,9 @@ export interface StoredMessage {
   pingedUserIds: Snowflake[];
   pingedEveryone: boolean;
   interactionId: Snowflake | undefined;
+  /** The nonce the creating request carried, and when it was created (for enforce_nonce). */
+  nonce: string | number | undefined;
+  createdAt: number;
 }
 
 export interface CreateMessageInput {
@@ -107,6 +110,8 @@ export class MessageStore {
       guildId: channel.guildId,
       files,
       ephemeral: (flags & EPHEMERAL) !== 0,
+      nonce: typeof body.nonce === 'string' || typeof body.nonce === 'number' ? body.nonce : undefined,
+      createdAt: Date.now(),
       deleted: false,
       editCount: 0,
       allowedMentions: undefined,

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { describeCron, nextRuns, parseSchedule, ScheduleError, slotsBetween } from '../../src/jobs/schedule-spec.js';
+import { parseListId, parseVoteId, listId, voteId } from '../../src/discord/custom-ids.js';
+import { canonical, sameCommands } from '../../src/discord/sync.js';
+import { commands } from '../../commands/index.js';
+
+describe('schedules as typed', () => {
+  it.each([
+    ['daily 09:00', '0 9 * * *', 'every day at 09:00'],
+    ['daily at 6pm', '0 18 * * *', 'every day at 18:00'],
+    ['weekly monday 09:00', '0 9 * * 1', 'every Monday at 09:00'],
+    ['weekly on fri at 18:30', '30 18 * * 5', 'every Friday at 18:30'],
+    ['monthly 15 08:05', '5 8 15 * *', 'on day 15 of every month at 08:05'],
+    ['monthly', '0 9 1 * *', 'on day 1 of every month at 09:00'],
+  ])('reads the preset "%s"', (input, cron, words) => {
+    expect(parseSchedule(input, 'Europe/Berlin')).toEqual({ cron, timezone: 'Europe/Berlin', description: `${words} (Europe/Berlin)` });
+  });
+
+  it.each([
+    ['*/5 * * * *', 'every 5 minutes'],
+    ['*/2 * * * * *', 'every 2 seconds'],
+    ['0 18 * * 1-5', 'every weekday at 18:00'],
+    ['15 * * * *', 'every hour at minute 15'],
+    ['0 9 1,15 * *', 'on the cron schedule `0 9 1,15 * *`'],
+  ])('describes the cron "%s" in words', (cron, words) => {
+    expect(describeCron(cron)).toBe(words);
+    expect(parseSchedule(cron, 'UTC').cron).toBe(cron);
+  });
+
+  it('names the faulty cron field, and refuses bad time zones and presets', () => {
+    const fieldOf = (input: string, tz = 'UTC') => {
+      try {
+        parseSchedule(input, tz);
+        return null;
+      } catch (e) {
+        return e instanceof ScheduleError ? [e.field, e.message] : ['?', String(e)];
+      }
+    };
+    expect(fieldOf('61 * * * *')).toEqual(['minute', expect.stringMatching(/the minute field \("61"\)/)]);
+    expect(fieldOf('0 25 * * *')![0]).toBe('hour');
+    expect(fieldOf('a b c')![0]).toBe('expression');
+    expect(fieldOf('daily 09:00', 'Mars/Olympus')![0]).toBe('timezone');
+    expect(fieldOf('weekly someday 09:00')![1]).toMatch(/not a day of the week/);
+    expect(fieldOf('monthly 31 09:00')![1]).toMatch(/day 1 to 28/);
+    expect(fieldOf('daily 25:00')![1]).toMatch(/not a time of day/);
+    expect(fieldOf('')![1]).toMatch(/empty/);
+  });
+
+  it('lists the next runs in the schedule’s time zone', () => {
+    const runs = nextRuns({ cron: '0 9 * * *', timezone: 'America/New_York' }, 3);
+    expect(runs).toHaveLength(3);
+    for (const r of runs) expect(new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', hour: 'numeric', hour12: false }).format(r)).toBe('09');
+  });
+
+  it('finds the fire slots in a window, oldest first', () => {
+    const slots = slotsBetween({ cron: '0 */6 * * *', timezone: 'UTC' }, new Date('2026-01-01T00:00:00Z'), new Date('2026-01-02T00:00:00Z'));
+    expect(slots.map((d) => d.toISOString())).toEqual(['2026-01-01T06:00:00.000Z', '2026-01-01T12:00:00.000Z', '2026-01-01T18:00:00.000Z', '2026-01-02T00:00:00.000Z']);
+    expect(slotsBetween({ cron: '*/10 * * * * *', timezone: 'UTC' }, new Date('2026-01-01T00:00:00Z'), new Date('2026-01-01T00:00:30Z'))).toHaveLength(3);
+  });
+});
+
+describe('button ids', () => {
+  it('round-trip and refuse anything else', () => {
+    expect(parseVoteId(voteId(12, 'too_early'))).toEqual({ number: 12, verdict: 'too_early' });
+    for (const forged of ['vote:12:maybe', 'vote:0:partly', 'vote:-1:partly', 'vote:1e3:partly', 'vote:12:partly:x', 'vote:12345678901:partly', 'Vote:1:partly']) {
+      expect(parseVoteId(forged)).toBeNull();
+    }
+    const state = { status: 'due' as const, page: 3, family: 'war', speaker: 'a Russian | official' };
+    const id = listId(state, 'n');
+    expect(id.length).toBeLessThanOrEqual(100);
+    expect(parseListId(id)).toEqual({ ...state, speaker: 'a Russian   official' });
+    expect(parseListId('list:n:bogus:1||')).toBeNull();
+    expect(parseListId('list:n:due:0||')).toBeNull();
+  });
+});
+
+describe('command sync comparison', () => {
+  const ours = commands.map((c) => c.definition);
+  it('sees what Discord returns for our definitions as unchanged', () => {
+    // What the API sends back: ids, versions, defaults filled in, nulls for unset fields.
+    const fromApi = ours.map((c, i) => ({
+      ...c,
+      id: String(1000 + i),
+      application_id: '1',
+      version: '1',
+      type: 1,
+      dm_permission: false,
+      nsfw: false,
+      integration_types: [0],
+      default_member_permissions: c.default_member_permissions ?? null,
+      name_localizations: null,
+      description_localizations: null,
+    }));
+    expect(sameCommands(ours, [...fromApi].reverse())).toBe(true);
+  });
+
+  it('notices a changed option, a new command and changed permissions', () => {
+    const changed = structuredClone(ours);
+    (changed[1]!.options![0] as { description: string }).description = 'something else';
+    expect(sameCommands(ours, changed)).toBe(false);
+    expect(sameCommands(ours, ours.slice(1))).toBe(false);
+    const perms = structuredClone(ours);
+    perms[0]!.default_member_permissions = '8';
+    expect(sameCommands(ours, perms)).toBe(false);
+    expect(canonical({ required: false, a: [], b: null })).toEqual({});
+  });
+});

@@ -58,7 +58,7 @@ export async function startApp(config: Config, log: Logger, opts: { now?: () => 
     await migrateDatabase(database, config.DATABASE_URL);
     log.info({ database: database.kind }, 'database ready');
     const now = opts.now ?? (() => new Date());
-    const client = createClient(config.DISCORD_API_URL);
+    const client = createClient(config.DISCORD_API_URL, config.DISCORD_SHARD);
     undo.push(() => client.destroy());
     const scheduler = new Scheduler({ db: database.db, log, poster: discordPoster(client), now, catchupHours: config.HINDSIGHT_CATCHUP_HOURS });
     // Stopped first on shutdown: no new slots, rounds in flight get up to 10 s.

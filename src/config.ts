@@ -21,6 +21,15 @@ const schema = z.object({
   DISCORD_GUILD_ID: snowflake.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HINDSIGHT_CATCHUP_HOURS: z.coerce.number().min(0).max(24 * 14).default(6),
+  /** This process's gateway shard, "id/count" (e.g. "0/2"), when several processes share one bot. */
+  DISCORD_SHARD: z
+    .string()
+    .regex(/^\d{1,4}\/\d{1,4}$/, 'must be "id/count", e.g. 0/2')
+    .refine((v) => {
+      const [id, count] = v.split('/').map(Number) as [number, number];
+      return count >= 1 && id < count;
+    }, 'the shard id must be below the shard count')
+    .optional(),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -4,8 +4,10 @@
  */
 import { Client, GatewayIntentBits, Options, Partials } from 'discord.js';
 
-export function createClient(apiUrl: string): Client {
+export function createClient(apiUrl: string, shard?: string): Client {
+  const [shardId, shardCount] = shard ? (shard.split('/').map(Number) as [number, number]) : [];
   return new Client({
+    ...(shard ? { shards: [shardId!], shardCount: shardCount! } : {}),
     intents: [GatewayIntentBits.Guilds],
     partials: [Partials.Channel],
     allowedMentions: { parse: [], repliedUser: false },

@@ -145,3 +145,12 @@ describe('loadConfig — errors', () => {
     expect(e.message).not.toContain('DISCORD_TOKEN');
   });
 });
+
+describe('DISCORD_SHARD', () => {
+  it('accepts id/count with the id below the count, and names the variable otherwise', () => {
+    expect(loadConfig({ DISCORD_SHARD: '1/2' }).DISCORD_SHARD).toBe('1/2');
+    for (const bad of ['2/2', 'one/two', '0', '0/0']) {
+      expect(() => loadConfig({ DISCORD_SHARD: bad })).toThrow(/DISCORD_SHARD/);
+    }
+  });
+});

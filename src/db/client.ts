@@ -48,7 +48,15 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 }
 
 function openPostgres(url: string, max: number): Database {
-  const client = postgres(url, { max, onnotice: () => {}, connection: { application_name: 'hindsight' } });
+  const client = postgres(url, {
+    max,
+    onnotice: () => {},
+    connection: { application_name: 'hindsight' },
+    // Fail fast when the server is down, so a member hears so within Discord's 3-second deadline;
+    // postgres.js reconnects by itself once the server is back.
+    connect_timeout: 2,
+    idle_timeout: 60,
+  });
   const db = drizzlePg(client, { schema, casing: 'snake_case' });
   return {
     db,

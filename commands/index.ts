@@ -6,8 +6,9 @@ import * as resolve from './resolve.js';
 import * as reopen from './reopen.js';
 import * as forecast from './forecast.js';
 import * as settings from './settings.js';
+import * as scores from './scores.js';
 import * as reminders from './reminders.js';
 
-export const commands: readonly Command[] = [predict, vote, resolve, reopen, forecast, settings, reminders];
+export const commands: readonly Command[] = [predict, vote, resolve, reopen, forecast, settings, reminders, scores];
 
 export const commandsByName: ReadonlyMap<string, Command> = new Map(commands.map((c) => [c.definition.name, c]));

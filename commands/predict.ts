@@ -1,10 +1,10 @@
 import { SlashCommandBuilder, InteractionContextType, time, TimestampStyles } from 'discord.js';
-import { addClaim, claimDetail, deleteClaim, editClaim, familiesOf, listClaims, STATUS_FILTERS, type StatusFilter } from '../src/ledger/claims.js';
+import { addClaim, claimDetail, deleteClaim, editClaim, listClaims, STATUS_FILTERS, type StatusFilter } from '../src/ledger/claims.js';
 import { bundledPacks, exportCsv, exportLedger, importLedger } from '../src/ledger/transfer.js';
 import { LIMITS } from '../src/ledger/limits.js';
 import { claimCard, listPage, safe, truncate } from '../src/discord/render.js';
 import { ledgerCtx, UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall } from '../src/discord/types.js';
-import { claimChoices, claimOption } from './shared.js';
+import { bySubcommand, claimChoices, claimOption, familyChoices } from './shared.js';
 
 const checkByHelp = 'YYYY-MM-DD or a phrase: "in 3 months", "end of 2025", "next Friday"';
 
@@ -179,7 +179,7 @@ async function exportClaims(call: CommandCall, ctx: AppCtx) {
   });
 }
 
-const SUBCOMMANDS: Record<string, (call: CommandCall, ctx: AppCtx) => Promise<void>> = {
+export const execute = bySubcommand({
   add,
   list,
   show,
@@ -187,22 +187,9 @@ const SUBCOMMANDS: Record<string, (call: CommandCall, ctx: AppCtx) => Promise<vo
   delete: remove,
   import: importClaims,
   export: exportClaims,
-};
-
-export async function execute(call: CommandCall, ctx: AppCtx) {
-  const sub = SUBCOMMANDS[call.options.subcommand() ?? ''];
-  if (!sub) throw new UserError('Unknown subcommand.');
-  await sub(call, ctx);
-}
+});
 
 export async function autocomplete(call: AutocompleteCall, ctx: AppCtx): Promise<Choice[]> {
-  const focused = call.options.focused();
-  if (focused?.name === 'family') {
-    const typed = focused.value.toLowerCase();
-    return (await familiesOf(ctx.db, call.guildId))
-      .filter((f) => f.includes(typed))
-      .slice(0, 25)
-      .map((f) => ({ name: f, value: f }));
-  }
+  if (call.options.focused()?.name === 'family') return familyChoices(call, ctx);
   return claimChoices(call, ctx);
 }

@@ -1,8 +1,8 @@
-/** Pieces several commands share: the `claim` option and its autocomplete. */
+/** Pieces several commands share: the `claim` option and its autocomplete, family autocomplete, subcommand dispatch. */
 import type { SlashCommandStringOption } from 'discord.js';
-import { searchClaims } from '../src/ledger/claims.js';
+import { familiesOf, searchClaims } from '../src/ledger/claims.js';
 import { truncate, DISCORD_LIMITS } from '../src/discord/render.js';
-import type { AppCtx, AutocompleteCall, Choice } from '../src/discord/types.js';
+import { UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall } from '../src/discord/types.js';
 
 export const claimOption = (o: SlashCommandStringOption, description = 'The claim: its number (#3) or start typing its text') =>
   o.setName('claim').setDescription(description).setRequired(true).setAutocomplete(true).setMaxLength(100);
@@ -20,3 +20,23 @@ export async function claimChoices(call: AutocompleteCall, ctx: AppCtx): Promise
 
 /** Option values use dashes (came-true); the ledger uses underscores (came_true). */
 export const fromChoice = (value: string) => value.replace(/-/g, '_');
+
+/** Up to 25 of this server's families containing what is typed in the focused option. */
+export async function familyChoices(call: AutocompleteCall, ctx: AppCtx): Promise<Choice[]> {
+  const typed = (call.options.focused()?.value ?? '').toLowerCase();
+  return (await familiesOf(ctx.db, call.guildId))
+    .filter((f) => f.includes(typed))
+    .slice(0, DISCORD_LIMITS.choices)
+    .map((f) => ({ name: f, value: f }));
+}
+
+export type Handler = (call: CommandCall, ctx: AppCtx) => Promise<void>;
+
+/** An `execute` that runs the handler of the subcommand called. */
+export const bySubcommand =
+  (handlers: Record<string, Handler>): Handler =>
+  async (call, ctx) => {
+    const sub = handlers[call.options.subcommand() ?? ''];
+    if (!sub) throw new UserError('Unknown subcommand.');
+    await sub(call, ctx);
+  };

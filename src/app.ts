@@ -14,6 +14,7 @@ import { commands } from '../commands/index.js';
 import { startCloser, type Closer } from './jobs/closer.js';
 import { Scheduler } from './jobs/scheduler.js';
 import { discordPoster } from './discord/poster.js';
+import { roundScoreNotes } from './ledger/leaderboard.js';
 import type { AppCtx, AttachmentRef } from './discord/types.js';
 import { UserError } from './discord/types.js';
 
@@ -60,7 +61,7 @@ export async function startApp(config: Config, log: Logger, opts: { now?: () => 
     const now = opts.now ?? (() => new Date());
     const client = createClient(config.DISCORD_API_URL, config.DISCORD_SHARD);
     undo.push(() => client.destroy());
-    const scheduler = new Scheduler({ db: database.db, log, poster: discordPoster(client), now, catchupHours: config.HINDSIGHT_CATCHUP_HOURS });
+    const scheduler = new Scheduler({ db: database.db, log, poster: discordPoster(client), now, catchupHours: config.HINDSIGHT_CATCHUP_HOURS, notesFor: roundScoreNotes });
     // Stopped first on shutdown: no new slots, rounds in flight get up to 10 s.
     undo.push(() => scheduler.stop(10_000));
     const ctx: AppCtx = { db: database.db, log, now, fetchAttachment, scheduler };

@@ -145,6 +145,12 @@ function optionReader(options: readonly CommandInteractionOption[]): OptionReade
       const a = o?.type === ApplicationCommandOptionType.Attachment ? o.attachment : null;
       return a ? { name: a.name, url: a.url, size: a.size, contentType: a.contentType } : null;
     },
+    user: (name) => {
+      const o = get(name);
+      if (o?.type !== ApplicationCommandOptionType.User || !o.user) return null;
+      const member = o.member && 'displayName' in o.member ? o.member : null;
+      return { id: o.user.id, displayName: member?.displayName ?? o.user.globalName ?? o.user.username };
+    },
     focused: () => {
       const o = leaves.find((x) => x.focused);
       return o ? { name: o.name, value: String(o.value ?? '') } : null;

@@ -46,6 +46,8 @@ export interface OptionReader {
   boolean(name: string): boolean | null;
   channel(name: string): { id: string; type: number } | null;
   attachment(name: string): AttachmentRef | null;
+  /** A user option: their id and the name the server shows for them. */
+  user(name: string): { id: string; displayName: string } | null;
   /** The option being typed, during autocomplete. */
   focused(): { name: string; value: string } | null;
 }

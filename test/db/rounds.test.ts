@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { scheduleRuns, schedules } from '../../src/db/schema.js';
-import { addClaim, bundledPacks, castVote, importLedger, resolveClaim, updateSettings, type LedgerCtx } from '../../src/ledger/index.js';
+import { addClaim, bundledPacks, castVote, importLedger, resolveClaim, setForecast, updateSettings, type LedgerCtx } from '../../src/ledger/index.js';
+import { roundScoreNotes } from '../../src/ledger/leaderboard.js';
 import { addSchedule, listSchedules } from '../../src/jobs/schedules.js';
 import { runRound, MAX_CARDS_PER_ROUND } from '../../src/jobs/rounds.js';
 import { DISCORD_LIMITS } from '../../src/discord/render.js';
@@ -77,6 +78,8 @@ describe('a scoring round', () => {
     expect(poster.posts).toHaveLength(0);
     const c1 = await addClaim(ctx(g, member(1), new Date('2026-11-20T00:00:00Z')), { claim: 'Will resolve', checkBy: '2026-11-27' });
     const c2 = await addClaim(ctx(g, member(1), new Date('2026-11-20T00:00:00Z')), { claim: 'Will wait', checkBy: '2026-11-27' });
+    await setForecast(ctx(g, member(7), new Date('2026-11-21T00:00:00Z')), c1.number, 70);
+    await setForecast(ctx(g, member(8), new Date('2026-11-21T00:00:00Z')), c1.number, 20);
     const slot2 = new Date('2026-11-28T09:00:00Z');
     expect((await runRound({ db: database.db, poster, log }, schedule.id, slot2, slot2)).outcome).toBe('posted');
     expect(poster.posts.slice(1).map((p) => p.reply.embeds![0]!.title)).toEqual([`#${c1.number} · Will resolve`, `#${c2.number} · Will wait`]);
@@ -85,11 +88,13 @@ describe('a scoring round', () => {
     await resolveClaim(ctx(g, MANAGER, at), c1.number, 'came_true');
     poster.posts = [];
     const slot3 = new Date('2026-11-30T09:00:00Z');
-    expect((await runRound({ db: database.db, poster, log }, schedule.id, slot3, slot3)).outcome).toBe('posted');
+    expect((await runRound({ db: database.db, poster, log, notesFor: roundScoreNotes }, schedule.id, slot3, slot3)).outcome).toBe('posted');
     expect(poster.posts).toHaveLength(1);
     const text = poster.posts[0]!.reply.embeds!.map((e) => `${e.title}\n${e.description}`).join('\n');
     expect(text).toMatch(/Resolved since the last round\n\*\*#1\*\* Will resolve → \*\*Came true\*\* \(Came true 3 · Partly 0 · Did not 0 · Too early 0\)/);
     expect(text).toMatch(/Still open from earlier rounds\n\*\*#2\*\* Will wait · waiting 2 days/);
+    // (0.7 − 1)² = 0.09 and (0.2 − 1)² = 0.64: each member's first score.
+    expect(text).toMatch(new RegExp(`Score changes\n<@${member(7).id}> first score: 0\\.090\n<@${member(8).id}> first score: 0\\.640`));
   });
 
   it('splits a very large round across messages in order, each within Discord’s limits', async () => {

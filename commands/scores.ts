@@ -1,0 +1,238 @@
+import { SlashCommandBuilder, InteractionContextType, type APIEmbed, type APIEmbedField } from 'discord.js';
+import {
+  fitLines,
+  formatPct,
+  formatScore,
+  formatSigned,
+  leaderboard,
+  memberRecord,
+  outcomesOverTime,
+  outletRecords,
+  rankLabel,
+  searchSpeakers,
+  speakerRecords,
+  SMALL_SAMPLE,
+  type ClaimScore,
+  type MemberRecord,
+  type NamedTrackRecord,
+  type RankedMember,
+} from '../src/ledger/leaderboard.js';
+import { LIMITS } from '../src/ledger/limits.js';
+import { OUTCOME_LABELS } from '../src/ledger/rules.js';
+import type { TrackRecord } from '../src/ledger/scoring.js';
+import { renderCalibrationChart } from '../src/charts/calibration.js';
+import { renderOutcomesChart } from '../src/charts/outcomes.js';
+import { COLORS, DISCORD_LIMITS, safe } from '../src/discord/render.js';
+import { UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall, type Reply } from '../src/discord/types.js';
+import { bySubcommand, familyChoices } from './shared.js';
+
+/** Entries shown in a list before the rest is summed up. */
+const TOP = 20;
+
+export const definition = new SlashCommandBuilder()
+  .setName('scores')
+  .setDescription('Who calls it right: leaderboards, track records and charts')
+  .setContexts(InteractionContextType.Guild)
+  .addSubcommand((s) => s.setName('members').setDescription('Leaderboard of members by Brier score on resolved claims (lower is better)'))
+  .addSubcommand((s) => s.setName('speakers').setDescription('Track records of the speakers: how often their claims came true'))
+  .addSubcommand((s) => s.setName('outlets').setDescription('Track records of the outlets: how often the claims they reported came true'))
+  .addSubcommand((s) =>
+    s
+      .setName('me')
+      .setDescription('A member’s record: scores, best and worst calls, calibration chart')
+      .addUserOption((o) => o.setName('member').setDescription('Someone else’s record (default: yours)')),
+  )
+  .addSubcommand((s) =>
+    s
+      .setName('chart')
+      .setDescription('Outcomes over time of a speaker’s or a family’s claims, as a chart')
+      .addStringOption((o) => o.setName('speaker').setDescription('A speaker').setMaxLength(LIMITS.speaker).setAutocomplete(true))
+      .addStringOption((o) => o.setName('family').setDescription('A family, e.g. diplomacy').setMaxLength(LIMITS.family).setAutocomplete(true)),
+  )
+  .toJSON();
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+const SCORE_HELP =
+  'Brier score: (forecast − outcome)², came true = 1, partly = ½, did not = 0; 0 is perfect, 0.25 is what always saying 50% earns. ' +
+  'vs crowd: your Brier minus the median forecaster’s on the same claims; negative beats the crowd.';
+
+function memberLine(m: RankedMember): string {
+  return `\`${rankLabel(m).padStart(3)}\` <@${m.userId}> · **${formatScore(m.brier)}** · vs crowd ${formatSigned(m.relative)} · ${plural(m.claims, 'claim')}`;
+}
+
+async function members(call: CommandCall, ctx: AppCtx) {
+  const board = await leaderboard(ctx.db, call.guildId);
+  const min = board.minRanked;
+  const lines = board.ranked.slice(0, TOP).map(memberLine);
+  const mine = board.ranked.findIndex((m) => m.userId === call.member.id);
+  if (mine >= TOP) lines.push('…', memberLine(board.ranked[mine]!));
+  const fields: APIEmbedField[] = [];
+  if (board.unranked.length) {
+    fields.push({
+      name: `Not yet ranked (scored claims/${min})`,
+      value: fitLines(
+        board.unranked.map((m) => `<@${m.userId}> ${m.claims}/${min}`),
+        DISCORD_LIMITS.fieldValue,
+      ),
+    });
+  }
+  const empty = !board.ranked.length && !board.unranked.length;
+  const description = empty
+    ? 'No scores yet. Put your probability on open claims with /forecast; you are scored once they resolve.'
+    : lines.length
+      ? fitLines(lines, DISCORD_LIMITS.embedDescription)
+      : `Nobody has ${plural(min, 'scored claim')} yet.`;
+  await call.reply({
+    embeds: [
+      {
+        title: 'Leaderboard: mean Brier score (lower is better)',
+        description,
+        color: COLORS.resolved,
+        fields,
+        footer: {
+          text: `${board.ranked.length > TOP ? `Top ${TOP} of ${board.ranked.length} ranked. ` : ''}Ranked after ${plural(min, 'scored claim')} (server setting). ${SCORE_HELP}`,
+        },
+      },
+    ],
+  });
+}
+
+/** "12 claims: 5 came true, 2 partly, 3 did not, 2 open · 60% came true ⚠ fewer than 5 judged" */
+function recordSummary(r: TrackRecord): string {
+  const parts = [`${r.cameTrue} came true`, `${r.partly} partly`, `${r.didNot} did not`];
+  if (r.void) parts.push(`${r.void} void`);
+  if (r.open) parts.push(`${r.open} open`);
+  const share = r.shareTrue === null ? 'none judged yet' : `**${formatPct(r.shareTrue)}** came true`;
+  const caution = r.judged < SMALL_SAMPLE ? ` · ⚠ fewer than ${SMALL_SAMPLE} judged` : '';
+  return `${plural(r.made, 'claim')}: ${parts.join(', ')} · ${share}${caution}`;
+}
+
+function trackRecordsReply(records: readonly NamedTrackRecord[], what: { title: string; noun: string; empty: string }): Reply {
+  const lines = records.slice(0, TOP).map((r) => `**${safe(r.name, 80)}** · ${recordSummary(r)}`);
+  const shown = records.length > TOP ? `Top ${TOP} of ${records.length} ${what.noun} by judged claims. ` : '';
+  return {
+    embeds: [
+      {
+        title: what.title,
+        description: lines.length ? fitLines(lines, DISCORD_LIMITS.embedDescription) : what.empty,
+        color: COLORS.open,
+        footer: {
+          text: `${shown}Share that came true: among judged claims (came true, partly, did not), partly counting half. ⚠ marks fewer than ${SMALL_SAMPLE} judged: too few to tell.`,
+        },
+      },
+    ],
+  };
+}
+
+async function speakersCmd(call: CommandCall, ctx: AppCtx) {
+  const records = await speakerRecords(ctx.db, call.guildId);
+  await call.reply(trackRecordsReply(records, { title: 'Speakers’ track records', noun: 'speakers', empty: 'No claims name a speaker yet.' }));
+}
+
+async function outletsCmd(call: CommandCall, ctx: AppCtx) {
+  const records = await outletRecords(ctx.db, call.guildId);
+  await call.reply(trackRecordsReply(records, { title: 'Outlets’ track records', noun: 'outlets', empty: 'No claims come from an article with a known outlet yet.' }));
+}
+
+function callLine(s: ClaimScore): string {
+  return `**#${s.number}** ${safe(s.text, 100)} — ${formatPct(s.probability / 100)} · ${OUTCOME_LABELS[s.outcome]} (Brier ${formatScore(s.brier)})`;
+}
+
+/** The member's headline numbers, shown as embed fields and beside the chart. */
+function facts(rec: MemberRecord & { score: NonNullable<MemberRecord['score']> }): [string, string][] {
+  const standing = rec.rank
+    ? `${rankLabel(rec.rank)} of ${rec.rankedMembers}`
+    : `not yet ranked (${rec.score.claims}/${rec.minRanked})`;
+  return [
+    ['Claims forecast', String(rec.forecastClaims)],
+    ['Scored', String(rec.score.claims)],
+    ['Mean Brier', formatScore(rec.score.brier)],
+    ['vs crowd', formatSigned(rec.score.relative)],
+    ['Rank', standing],
+  ];
+}
+
+async function me(call: CommandCall, ctx: AppCtx) {
+  const user = call.options.user('member') ?? { id: call.member.id, displayName: call.member.displayName };
+  await call.defer();
+  const rec = await memberRecord(ctx.db, call.guildId, user.id);
+  const title = `Record of ${safe(user.displayName, 200)}`;
+  const { score } = rec;
+  if (!score) {
+    await call.reply({
+      embeds: [
+        {
+          title,
+          description: `<@${user.id}> has no scored forecasts yet (${plural(rec.forecastClaims, 'claim')} forecast). A forecast is scored once its claim resolves.`,
+          color: COLORS.neutral,
+        },
+      ],
+    });
+    return;
+  }
+  const headline = facts({ ...rec, score });
+  const calls = (name: string, list: ClaimScore[]) =>
+    list.length ? [{ name, value: fitLines(list.map(callLine), DISCORD_LIMITS.fieldValue) }] : [];
+  const png = await renderCalibrationChart({
+    title: `Calibration: ${user.displayName}`,
+    subtitle: `${plural(score.claims, 'scored forecast')}; a well-calibrated forecaster’s dots sit on the diagonal`,
+    bins: rec.calibration,
+    notes: headline.map(([k, v]) => `${k}: ${v}`),
+  });
+  const embed: APIEmbed = {
+    title,
+    description: `<@${user.id}>`,
+    color: COLORS.resolved,
+    fields: [
+      ...headline.map(([name, value]) => ({ name, value, inline: true })),
+      ...calls('Best calls', rec.best),
+      ...calls('Worst calls', rec.worst),
+    ],
+    image: { url: 'attachment://calibration.png' },
+    footer: { text: SCORE_HELP },
+  };
+  await call.reply({ embeds: [embed], files: [{ name: 'calibration.png', data: png, description: 'Calibration chart' }] });
+}
+
+async function chart(call: CommandCall, ctx: AppCtx) {
+  const speaker = call.options.string('speaker');
+  const family = call.options.string('family');
+  if (!speaker === !family) throw new UserError('Give either a speaker or a family (one of the two).');
+  await call.defer();
+  const data = await outcomesOverTime(ctx.db, call.guildId, speaker ? { speaker } : { family: family! });
+  const title = data.kind === 'speaker' ? `Claims of ${data.subject}` : `Claims in the family ${data.subject}`;
+  const older = data.omitted ? ` (last ${data.buckets.length} quarters; ${plural(data.omitted, 'older claim')} not shown)` : '';
+  const png = await renderOutcomesChart({
+    title,
+    subtitle: `${plural(data.record.made, 'claim')} by outcome, per quarter of the check date${older}`,
+    buckets: data.buckets,
+  });
+  await call.reply({
+    embeds: [
+      {
+        title: safe(title, DISCORD_LIMITS.embedTitle),
+        description: recordSummary(data.record),
+        color: COLORS.open,
+        image: { url: 'attachment://outcomes.png' },
+      },
+    ],
+    files: [{ name: 'outcomes.png', data: png, description: 'Outcomes per quarter' }],
+  });
+}
+
+export const execute = bySubcommand({
+  members,
+  speakers: speakersCmd,
+  outlets: outletsCmd,
+  me,
+  chart,
+});
+
+export async function autocomplete(call: AutocompleteCall, ctx: AppCtx): Promise<Choice[]> {
+  const focused = call.options.focused();
+  if (focused?.name === 'family') return familyChoices(call, ctx);
+  if (focused?.name !== 'speaker') return [];
+  const names = await searchSpeakers(ctx.db, call.guildId, focused.value, DISCORD_LIMITS.choices);
+  return names.map((name) => ({ name, value: name }));
+}

@@ -170,6 +170,27 @@ describe('commands', () => {
   });
 });
 
+describe('/scores', () => {
+  it('shows leaderboards, track records, and charts as PNG attachments', async () => {
+    // A claim forecast before its check date and resolved, so there is something to score.
+    const added = await cmd('alice', 'predict', { claim: 'Scored claim', 'check-by': 'tomorrow', speaker: 'A forecaster' }, 'add');
+    const number = /Claim #(\d+) added/.exec(added.content)![1]!;
+    await cmd('alice', 'forecast', { claim: number, probability: 80 });
+    await cmd('bob', 'forecast', { claim: number, probability: 30 });
+    await cmd(MOD, 'resolve', { claim: number, outcome: 'came-true' });
+    const members = await cmd('alice', 'scores', {}, 'members');
+    expect(text(members)).toMatch(/Not yet ranked/);
+    const speakers = await cmd('alice', 'scores', {}, 'speakers');
+    expect(text(speakers)).toContain('A forecaster');
+    const me = await cmd('alice', 'scores', {}, 'me');
+    const png = me.files.find((f) => f.name.endsWith('.png'))!;
+    expect(png.data.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect(text(me)).toMatch(/0\.040/); // (0.8 − 1)²
+    const chart = await cmd('alice', 'scores', { speaker: 'A forecaster' }, 'chart');
+    expect(chart.files.some((f) => f.name.endsWith('.png'))).toBe(true);
+  });
+});
+
 describe('what members must not be able to do', () => {
   it('never pings: a claim reading @everyone and <@id> mentions nobody', async () => {
     const added = await cmd('mallory', 'predict', { claim: '@everyone @here <@123456789012345678> will win', 'check-by': 'tomorrow', speaker: '@everyone' }, 'add');

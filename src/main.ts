@@ -1,13 +1,20 @@
 /**
  * The only place with side effects at start: config → logger → database → migrations →
  * client → jobs → login. SIGTERM/SIGINT undo them in reverse and exit 0.
+ * Without DISCORD_TOKEN it opens the local console instead (src/console/); `--help` explains both.
  */
-import { ConfigError, loadConfig, loadDotEnv } from './config.js';
+import { pino } from 'pino';
+import { ConfigError, loadConfig, loadDotEnv, type Config } from './config.js';
 import { createLogger } from './log.js';
 import { startApp } from './app.js';
 import { DatabaseLockedError } from './db/client.js';
 
 async function main(): Promise<number> {
+  if (process.argv.slice(2).some((arg) => arg === '--help' || arg === '-h')) {
+    const { PROGRAM_HELP } = await import('./console/help.js');
+    process.stdout.write(PROGRAM_HELP);
+    return 0;
+  }
   let config;
   try {
     loadDotEnv();
@@ -19,11 +26,8 @@ async function main(): Promise<number> {
     }
     throw error;
   }
+  if (!config.DISCORD_TOKEN) return consoleMode(config);
   const log = createLogger(config.LOG_LEVEL);
-  if (!config.DISCORD_TOKEN) {
-    process.stderr.write('DISCORD_TOKEN is not set. Set it (see README.md, "Creating the Discord application") to connect to Discord.\n');
-    return 2;
-  }
   let app;
   try {
     app = await startApp(config, log);
@@ -52,6 +56,27 @@ async function main(): Promise<number> {
   await app.stop();
   log.info('stopped');
   return 0;
+}
+
+/** No token: the local console on this terminal (or a script on stdin). Logs go to stderr, warnings only unless LOG_LEVEL is set. */
+async function consoleMode(config: Config): Promise<number> {
+  const log = createLogger(process.env.LOG_LEVEL?.trim() ? config.LOG_LEVEL : 'warn', pino.destination({ dest: 2, sync: true }));
+  const { runConsole } = await import('./console/index.js');
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+  let code: number;
+  try {
+    const isTTY = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+    code = await runConsole(config, { input: process.stdin, output: process.stdout, isTTY, log, signal: stop.signal });
+  } catch (error) {
+    if (!(error instanceof DatabaseLockedError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    code = 3;
+  }
+  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+  return code;
 }
 
 process.on('unhandledRejection', (reason) => {

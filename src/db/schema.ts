@@ -131,6 +131,7 @@ export const claims = pgTable(
     uniqueIndex('claims_guild_number').on(t.guildId, t.number),
     uniqueIndex('claims_guild_source_key').on(t.guildId, t.sourceKey),
     index('claims_guild_status_due').on(t.guildId, t.status, t.dueAt),
+    index('claims_guild_status_window').on(t.guildId, t.status, t.windowStartsAt),
     index('claims_open_closes').on(t.votingClosesAt).where(sql`${t.status} = 'open' and ${t.deletedAt} is null`),
     index('claims_open_due').on(t.dueAt).where(sql`${t.status} = 'open' and ${t.deletedAt} is null`),
     index('claims_guild_speaker').on(t.guildId, t.speakerId),

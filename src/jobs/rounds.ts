@@ -31,18 +31,22 @@ export interface RoundContent {
 
 const live = (guildId: string) => and(eq(claims.guildId, guildId), isNull(claims.deletedAt));
 
-/** What a round posted at `until` reports, given the previous round's slot (`since`, null for the first). */
+/**
+ * What a round posted at `until` reports, given the previous round's slot (`since`, null for the
+ * first). "Came due" means its voting opened: the check date passed, or it was imported already
+ * due, or a manager reopened it.
+ */
 export async function composeRound(db: Db, guildId: string, since: Date | null, until: Date, createdAt: Date): Promise<RoundContent> {
   const newlyDue = await db
     .select({ number: claims.number })
     .from(claims)
-    .where(and(live(guildId), eq(claims.status, 'open'), lte(claims.dueAt, until), ...(since ? [gt(claims.dueAt, since)] : [])))
+    .where(and(live(guildId), eq(claims.status, 'open'), lte(claims.windowStartsAt, until), ...(since ? [gt(claims.windowStartsAt, since)] : [])))
     .orderBy(asc(claims.number));
   const stillOpen = since
     ? await db
         .select({ number: claims.number, text: claims.text, dueAt: claims.dueAt, flag: claims.flag })
         .from(claims)
-        .where(and(live(guildId), eq(claims.status, 'open'), lte(claims.dueAt, since)))
+        .where(and(live(guildId), eq(claims.status, 'open'), lte(claims.windowStartsAt, since)))
         .orderBy(asc(claims.dueAt), asc(claims.number))
     : [];
   const resolvedRows = await db

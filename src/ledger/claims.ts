@@ -63,13 +63,15 @@ async function upsertArticle(db: Db, guildId: string, a: NonNullable<ClaimFields
 
 /**
  * Writes validated claims to a server inside the caller's transaction and returns the rows.
- * Numbers are reserved in one step, so they are consecutive and never shared.
+ * Numbers are reserved in one step, so they are consecutive and never shared. A claim whose
+ * check date passed before it was added (an imported article) opens its voting window now.
  */
 export async function insertClaims(
   tx: Db,
   guildId: string,
   items: ClaimFields[],
   settings: GuildSettings,
+  now: Date,
   extra: (item: ClaimFields, index: number) => Partial<typeof claims.$inferInsert> = () => ({}),
 ): Promise<ClaimRow[]> {
   if (!items.length) return [];
@@ -79,6 +81,7 @@ export async function insertClaims(
     const speakerId = item.speaker ? await upsertSpeaker(tx, guildId, item.speaker) : null;
     const articleId = item.article ? await upsertArticle(tx, guildId, item.article) : null;
     const dueAt = dueAtFor(item.checkBy, settings.timezone);
+    const windowStartsAt = dueAt < now ? now : dueAt;
     rows.push({
       guildId,
       number: first + i,
@@ -92,8 +95,8 @@ export async function insertClaims(
       checkBy: item.checkBy,
       criteria: item.criteria,
       dueAt,
-      windowStartsAt: dueAt,
-      votingClosesAt: addDaysMs(dueAt, settings.votingWindowDays),
+      windowStartsAt,
+      votingClosesAt: addDaysMs(windowStartsAt, settings.votingWindowDays),
       addedBy: item.addedBy,
       ...extra(item, i),
     });
@@ -137,7 +140,7 @@ export async function addClaim(ctx: LedgerCtx, input: AddClaimInput): Promise<Cl
     addedBy: ctx.actor.id,
   };
   return ctx.db.transaction(async (tx) => {
-    const [row] = await insertClaims(tx, ctx.guildId, [fields], settings);
+    const [row] = await insertClaims(tx, ctx.guildId, [fields], settings, now);
     await recordAudit(tx, {
       guildId: ctx.guildId,
       actorId: ctx.actor.id,

@@ -244,6 +244,7 @@ export async function importLedger(
       ctx.guildId,
       fresh.map((i) => i.fields),
       settings,
+      now,
       (_, index) => {
         const e = fresh[index]!.extra;
         if (!e || e.status !== 'resolved' || !e.outcome) return {};

@@ -163,6 +163,10 @@ describe('the article pack', () => {
     expect(detail.speaker).toBe(pack.claims[1]!.speaker);
     expect(detail.claim.quote).toBe(pack.claims[1]!.quote);
     expect(detail.article).toMatchObject({ outlet: pack.article.outlet, publishedOn: '2024-11-06' });
+    // Its check dates passed long ago: voting opens at the import, for the server's window.
+    expect(detail.claim.windowStartsAt.getTime()).toBe(NOW.getTime());
+    expect(detail.claim.votingClosesAt.toISOString()).toBe('2026-12-04T12:00:00.000Z');
+    expect((await closeExpiredWindows(database.db, NOW)).filter((d) => d.claim.guildId === g)).toEqual([]);
   });
 
   it('is for managers only', async () => {

@@ -1,0 +1,1 @@
+CREATE INDEX "claims_guild_status_window" ON "claims" USING btree ("guild_id","status","window_starts_at");

@@ -1,0 +1,88 @@
+/** What /help prints in the console (from the command definitions), and `--help` for the program. */
+import { ApplicationCommandOptionType as T } from 'discord.js';
+import type { Command } from '../discord/types.js';
+import { optionsOf, placeholder, usage, type OptionDef } from './parse.js';
+
+/** Commands Discord shows only to members with a permission (here: Manage Server) are for managers. */
+export const managersOnly = (command: Command) => command.definition.default_member_permissions != null;
+
+export const CONSOLE_COMMANDS: { name: string; usage: string; description: string }[] = [
+  { name: 'as', usage: '/as NAME [--manager|--member]', description: 'act as another member of the server (--manager: holds Manage Server)' },
+  { name: 'whoami', usage: '/whoami', description: 'who you are acting as' },
+  { name: 'help', usage: '/help [command]', description: 'this list, or one command with its options explained' },
+  { name: 'click', usage: '1, 2, … or /click N', description: 'press the button with that number' },
+  { name: 'quit', usage: '/quit', description: 'leave (Ctrl-D does too)' },
+];
+
+const isBranch = (o: OptionDef) => o.type === T.Subcommand || o.type === T.SubcommandGroup;
+
+/** Every runnable form of a command: [path, options, description]. */
+function forms(command: Command): { path: string[]; leaves: OptionDef[]; description: string }[] {
+  const walk = (options: OptionDef[], path: string[], description: string): ReturnType<typeof forms> =>
+    options.some(isBranch)
+      ? options.filter(isBranch).flatMap((b) => walk(b.options ?? [], [...path, b.name], b.description))
+      : [{ path, leaves: options, description }];
+  return walk(optionsOf(command), [], command.definition.description);
+}
+
+export function commandList(commands: readonly Command[], bold: (s: string) => string): string {
+  const lines = ['Hindsight’s commands, typed as in Discord: /command subcommand name:value (quote values with spaces: claim:"Talks start").', ''];
+  for (const command of commands) {
+    for (const form of forms(command)) {
+      const mark = managersOnly(command) && !/\(managers\)/.test(form.description) ? '   (managers)' : '';
+      lines.push(`  ${bold(usage(command, form.path, form.leaves))}${mark}`);
+      lines.push(`      ${form.description}`);
+    }
+  }
+  lines.push('', 'The console’s own commands:');
+  const width = Math.max(...CONSOLE_COMMANDS.map((c) => c.usage.length));
+  for (const c of CONSOLE_COMMANDS) lines.push(`  ${bold(c.usage.padEnd(width))}  ${c.description}`);
+  lines.push('', 'Tab completes commands, subcommands, options, choices and claims. /help COMMAND explains one command.');
+  return lines.join('\n');
+}
+
+export function commandDetail(command: Command, bold: (s: string) => string): string {
+  const lines = [`${bold(`/${command.definition.name}`)}: ${command.definition.description}${managersOnly(command) ? ' (managers only)' : ''}`];
+  for (const form of forms(command)) {
+    lines.push('', `  ${bold(usage(command, form.path, form.leaves))}`);
+    if (form.path.length) lines.push(`  ${form.description}`);
+    for (const o of form.leaves) {
+      const choices = o.choices?.length ? ` One of: ${o.choices.map((c) => `${c.value} (${c.name})`).join(', ')}.` : '';
+      const kind = o.choices?.length ? '' : ` ${placeholder(o)}.${o.autocomplete ? ' Tab suggests values as you type.' : ''}`;
+      lines.push(`    ${o.name}${o.required ? ' (required)' : ''}: ${o.description}.${kind}${choices}`.replace(/\.\./g, '.'));
+    }
+  }
+  return lines.join('\n');
+}
+
+/** `npm start -- --help` */
+export const PROGRAM_HELP = `Hindsight keeps a server's ledger of forecasts from the news, to be scored in hindsight.
+
+Usage: npm start [-- --help]      (or: npx tsx src/main.ts)
+
+Two ways to run it:
+
+  In Discord   1. In the Discord developer portal, create an application, add a bot to it and
+                  copy the bot's token.
+               2. Invite the bot to your server with the "bot" and "applications.commands" scopes
+                  (and Send Messages, Embed Links, Attach Files where rounds are posted).
+               3. Start it with the token:  DISCORD_TOKEN=... npm start
+               It logs in, registers its slash commands and answers in every server it is in.
+               DISCORD_GUILD_ID=<server id> registers them in that server only (at once, for testing).
+               README.md, "Creating the Discord application", has the details.
+
+  Console      Without DISCORD_TOKEN it opens a local console instead: a pretend server with one
+               channel, #console, and the bundled article pack imported. Type the same slash
+               commands as in Discord, e.g.
+                 /predict list status:due
+                 /vote claim:1 verdict:came-true
+                 /as bob --manager
+               Replies show as text; type a button's number to press it. /help lists everything.
+               With input piped in (not a terminal) it runs one command per line, prints each with
+               its reply, and exits 1 if any command failed, else 0:
+                 printf '/predict list status:due\\n' | npm start --silent
+
+Both keep the ledger in an embedded database in HINDSIGHT_DATA_DIR (default ./data), or in
+PostgreSQL when DATABASE_URL is set. LOG_LEVEL sets the log level (default info; warn in the
+console, where logs go to standard error). Settings may also be put in a .env file.
+`;

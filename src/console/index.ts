@@ -1,0 +1,200 @@
+/**
+ * Hindsight without Discord: a local server with one channel, #console, on the same database,
+ * migrations, commands, buttons, closer and scheduler as the bot. On a terminal it is a prompt
+ * with Tab completion; with input piped in it runs one command per line and exits 1 if any
+ * failed. Started by src/main.ts when DISCORD_TOKEN is not set.
+ */
+import { join, resolve } from 'node:path';
+import { createInterface, clearLine, cursorTo, type Interface } from 'node:readline';
+import { pino } from 'pino';
+import type { Config } from '../config.js';
+import { createLogger, type Logger } from '../log.js';
+import { migrateDatabase, openDatabase } from '../db/client.js';
+import { commands } from '../../commands/index.js';
+import { componentHandlers } from '../discord/components.js';
+import { indexHandlers } from '../discord/router.js';
+import type { AppCtx } from '../discord/types.js';
+import { SYSTEM_ACTOR } from '../ledger/context.js';
+import { bundledPacks, importLedger } from '../ledger/transfer.js';
+import { startCloser } from '../jobs/closer.js';
+import { Scheduler } from '../jobs/scheduler.js';
+import { Board, type Screen } from './board.js';
+import { readLocalAttachment } from './calls.js';
+import { Members } from './members.js';
+import { ConsolePoster } from './poster.js';
+import { styles, wrap } from './render.js';
+import { Session } from './session.js';
+
+/** The local server and its one channel (fixed, so a restart finds the same ledger). */
+export const CONSOLE_GUILD_ID = '100000000000000001';
+export const CONSOLE_CHANNEL = { id: '100000000000000002', name: 'console' } as const;
+
+export interface ConsoleIO {
+  input: NodeJS.ReadableStream;
+  output: NodeJS.WritableStream & { columns?: number };
+  /** A person at a terminal (prompt, completion, colours) rather than a script. */
+  isTTY: boolean;
+  /** Defaults to warnings and errors on standard error. */
+  log?: Logger;
+  /** Stops the session (e.g. on SIGTERM). */
+  signal?: AbortSignal;
+  /** Where relative paths start and where exported files are saved (default: the working directory, ./exports). */
+  cwd?: string;
+  exportsDir?: string;
+  now?: () => Date;
+}
+
+/** Text for a terminal or a pipe; on a terminal, text arriving while the prompt waits is printed above it. */
+class ConsoleScreen implements Screen {
+  rl: Interface | null = null;
+  /** True while a line runs (the prompt is not shown then). */
+  busy = true;
+
+  constructor(
+    private readonly output: ConsoleIO['output'],
+    readonly color: boolean,
+  ) {}
+
+  get width(): number {
+    return Math.max(40, Math.min(this.output.columns ?? 100, 120));
+  }
+
+  print(text: string): void {
+    if (this.rl && !this.busy) {
+      clearLine(this.output, 0);
+      cursorTo(this.output, 0);
+      this.output.write(`${text}\n`);
+      this.rl.prompt(true);
+    } else {
+      this.output.write(`${text}\n`);
+    }
+  }
+}
+
+export async function runConsole(config: Config, io: ConsoleIO): Promise<number> {
+  const log = io.log ?? createLogger('warn', pino.destination({ dest: 2, sync: true }));
+  const now = io.now ?? (() => new Date());
+  const cwd = io.cwd ?? process.cwd();
+  const screen = new ConsoleScreen(io.output, io.isTTY);
+  const s = styles(screen.color);
+
+  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.HINDSIGHT_DATA_DIR });
+  const undo: (() => Promise<void>)[] = [() => database.close()];
+  try {
+    await migrateDatabase(database, config.DATABASE_URL);
+    const dataDir = resolve(config.HINDSIGHT_DATA_DIR);
+    const members = new Members(config.DATABASE_URL ? null : join(dataDir, 'console-members.json'));
+    const board = new Board(screen, {
+      exportsDir: io.exportsDir ?? resolve(cwd, 'exports'),
+      cwd,
+      renderOptions: () => ({
+        now: now(),
+        nameOf: (id) => members.find(id)?.displayName,
+        channelOf: (id) => (id === CONSOLE_CHANNEL.id ? CONSOLE_CHANNEL.name : undefined),
+      }),
+    });
+    const scheduler = new Scheduler({
+      db: database.db,
+      log,
+      poster: new ConsolePoster(board, CONSOLE_CHANNEL),
+      now,
+      catchupHours: config.HINDSIGHT_CATCHUP_HOURS,
+    });
+    undo.push(() => scheduler.stop(10_000));
+    const ctx: AppCtx = { db: database.db, log, now, fetchAttachment: readLocalAttachment, scheduler };
+    const session = new Session({
+      ctx,
+      commands,
+      handlers: indexHandlers(commands, componentHandlers),
+      members,
+      board,
+      screen,
+      guildId: CONSOLE_GUILD_ID,
+      channel: CONSOLE_CHANNEL,
+      cwd,
+    });
+
+    const banner = io.isTTY
+      ? [
+          'Hindsight, local console: DISCORD_TOKEN is not set, so this is a pretend server with one channel, #console.',
+          `Ledger: ${config.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `${dataDir} (embedded, kept between runs)`}. npm start -- --help tells how to connect to Discord.`,
+          `You are ${session.member.displayName}, the server's owner (a manager). /as NAME switches member; /help lists the commands; Tab completes; /quit leaves.`,
+        ]
+      : [`Hindsight local console · #console · ledger in ${config.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : dataDir}`];
+    screen.print(banner.flatMap((line) => wrap(line, screen.width)).map((line) => s.dim(line)).join('\n'));
+    for (const pack of bundledPacks()) {
+      const result = await importLedger({ db: database.db, guildId: CONSOLE_GUILD_ID, actor: SYSTEM_ACTOR, now }, { packId: pack.id });
+      if (result.added) {
+        const range = `#${result.numbers[0]}–#${result.numbers[result.numbers.length - 1]}`;
+        screen.print(s.dim(`Imported the article pack “${result.name}”: ${result.added} claims added as ${range}.`));
+      }
+    }
+    const closer = startCloser(database.db, log, now);
+    undo.push(() => closer.stop());
+    await scheduler.start();
+    await loop(session, screen, io);
+    return io.isTTY || !session.failed ? 0 : 1;
+  } finally {
+    for (const step of undo.reverse()) {
+      try {
+        await step();
+      } catch (error) {
+        log.warn({ err: error }, 'error while stopping');
+      }
+    }
+  }
+}
+
+/** Reads lines until the input ends, /quit, Ctrl-D or the signal. */
+async function loop(session: Session, screen: ConsoleScreen, io: ConsoleIO): Promise<void> {
+  const rl = createInterface({
+    input: io.input,
+    ...(io.isTTY
+      ? {
+          output: io.output,
+          terminal: true,
+          historySize: 500,
+          completer: (line: string, callback: (error: Error | null, result: [string[], string]) => void) => {
+            session.complete(line).then(
+              (result) => callback(null, result),
+              () => callback(null, [[], line]),
+            );
+          },
+        }
+      : { terminal: false }),
+  });
+  const close = () => rl.close();
+  io.signal?.addEventListener('abort', close, { once: true });
+  if (io.isTTY) {
+    screen.rl = rl;
+    // Ctrl-C clears what is typed; on an empty line it leaves.
+    rl.on('SIGINT', () => {
+      if (rl.line) rl.write(null, { ctrl: true, name: 'u' });
+      else rl.close();
+    });
+    rl.once('close', () => io.output.write('\n'));
+  }
+  const prompt = () => {
+    rl.setPrompt(session.prompt());
+    screen.busy = false;
+    rl.prompt();
+  };
+  try {
+    if (io.isTTY) prompt();
+    for await (const line of rl) {
+      screen.busy = true;
+      if (!io.isTTY && line.trim()) screen.print(`\n${session.prompt()}${line.trim()}`);
+      await session.run(line);
+      if (session.quitting) break;
+      if (io.isTTY) {
+        if (line.trim()) io.output.write('\n');
+        prompt();
+      }
+    }
+  } finally {
+    screen.busy = true;
+    screen.rl = null;
+    io.signal?.removeEventListener('abort', close);
+    rl.close();
+  }
+}

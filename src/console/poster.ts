@@ -1,0 +1,35 @@
+/**
+ * Scheduled rounds in the console: what the scheduler posts to the channel is printed as it
+ * would appear there, with numbered buttons like any reply.
+ */
+import { PostError, type PostedMessage, type Poster } from '../jobs/poster.js';
+import type { Reply } from '../discord/types.js';
+
+/** What the poster prints through (the console's Board). */
+export interface PostSurface {
+  show(reply: Reply, opts: { ephemeral: boolean; header?: string }): string;
+}
+
+export class ConsolePoster implements Poster {
+  /** nonce → message: a retried post of the same part returns the first message. */
+  private readonly sent = new Map<string, string>();
+
+  constructor(
+    private readonly surface: PostSurface,
+    private readonly channel: { id: string; name: string },
+  ) {}
+
+  async post(channelId: string, reply: Reply, opts: { nonce: string }): Promise<PostedMessage> {
+    if (channelId !== this.channel.id) throw new PostError('unknown_channel', `The console has no channel ${channelId}; only #${this.channel.name}.`, 404, 10003);
+    const earlier = this.sent.get(opts.nonce);
+    if (earlier) return { id: earlier };
+    const id = this.surface.show({ ...reply, ephemeral: false }, { ephemeral: false, header: `Hindsight posted in #${this.channel.name}` });
+    this.sent.set(opts.nonce, id);
+    if (this.sent.size > 1000) this.sent.delete(this.sent.keys().next().value!);
+    return { id };
+  }
+
+  async notifyManagers(_guildId: string, text: string, _opts: { createdBy: string }): Promise<string> {
+    return this.surface.show({ content: text }, { ephemeral: false, header: `Hindsight, to the managers in #${this.channel.name}` });
+  }
+}

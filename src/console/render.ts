@@ -1,0 +1,256 @@
+/**
+ * Replies as readable terminal text: Discord markdown and its escapes removed (or shown as ANSI
+ * styles on a terminal), timestamps as dates, mentions as names, embeds as titled blocks,
+ * buttons as numbered actions.
+ */
+import { ButtonStyle, ComponentType, type APIEmbed } from 'discord.js';
+import type { Reply } from '../discord/types.js';
+
+export interface RenderOptions {
+  now: Date;
+  /** A member's name for a mention, when known. */
+  nameOf(id: string): string | undefined;
+  /** A channel's name for a mention, when known. */
+  channelOf(id: string): string | undefined;
+  /** ANSI styles and colours (terminals only). */
+  color: boolean;
+  /** Where lines are wrapped. */
+  width: number;
+}
+
+const ESC = '\x1b[';
+const style = (on: boolean, open: number, close: number) => (s: string) => (on ? `${ESC}${open}m${s}${ESC}${close}m` : s);
+export const styles = (color: boolean) => ({
+  bold: style(color, 1, 22),
+  dim: style(color, 2, 22),
+  italic: style(color, 3, 23),
+  underline: style(color, 4, 24),
+  strike: style(color, 9, 29),
+  red: style(color, 31, 39),
+  green: style(color, 32, 39),
+  blue: style(color, 34, 39),
+  rgb: (rgb: number | undefined, s: string) =>
+    color && rgb !== undefined ? `${ESC}38;2;${(rgb >> 16) & 255};${(rgb >> 8) & 255};${rgb & 255}m${s}${ESC}39m` : s,
+});
+
+const visible = (s: string) => s.replace(/\x1b\[[\d;]*m/g, '');
+
+/** How a quoted line (`> …` in Discord) starts. */
+const QUOTE_BAR = (color: boolean) => (color ? styles(true).dim('│ ') : '> ');
+
+// ── Timestamps ──────────────────────────────────────────────────────────────
+
+const UNITS: [Intl.RelativeTimeFormatUnit, number, number][] = [
+  // unit, seconds in it, used while |difference| is below this many seconds
+  ['second', 1, 45],
+  ['minute', 60, 45 * 60],
+  ['hour', 3600, 22 * 3600],
+  ['day', 86_400, 26 * 86_400],
+  ['month', 30.44 * 86_400, 320 * 86_400],
+  ['year', 365.25 * 86_400, Infinity],
+];
+
+/** "in 3 days", "2 months ago" (as Discord's `R` style shows it). */
+export function relativeTime(date: Date, now: Date): string {
+  const seconds = (date.getTime() - now.getTime()) / 1000;
+  const [unit, size] = UNITS.find(([, , below]) => Math.abs(seconds) < below) ?? UNITS[UNITS.length - 1]!;
+  return new Intl.RelativeTimeFormat('en', { numeric: 'auto' }).format(Math.round(seconds / size), unit);
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+const isoDay = (d: Date) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+const clock = (d: Date, seconds: boolean) => `${pad(d.getHours())}:${pad(d.getMinutes())}${seconds ? `:${pad(d.getSeconds())}` : ''}`;
+const longDay = (d: Date, weekday: boolean) =>
+  new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', ...(weekday ? { weekday: 'long' } : {}) }).format(d);
+
+/** `<t:1737331200:R>` and the other styles, in the viewer's time zone as Discord shows them. */
+export function formatTimestamp(seconds: number, style: string | undefined, now: Date): string {
+  const d = new Date(seconds * 1000);
+  if (Number.isNaN(d.getTime())) return String(seconds);
+  switch (style) {
+    case 't':
+      return clock(d, false);
+    case 'T':
+      return clock(d, true);
+    case 'd':
+      return isoDay(d);
+    case 'D':
+      return longDay(d, false);
+    case 'F':
+      return `${longDay(d, true)} ${clock(d, false)}`;
+    case 'R':
+      return relativeTime(d, now);
+    default:
+      return `${longDay(d, false)} ${clock(d, false)}`;
+  }
+}
+
+// ── Inline text ─────────────────────────────────────────────────────────────
+
+/** Discord markdown → terminal text: formatting as styles (or dropped), mentions and timestamps as words, escapes removed. */
+export function renderText(text: string, o: RenderOptions): string {
+  const s = styles(o.color);
+  const lines = text.split('\n').map((line) => {
+    let prefix = '';
+    const heading = /^(#{1,3}) (.*)$/.exec(line);
+    if (heading) line = s.bold(heading[2]!);
+    const quote = /^>>?>? ?(.*)$/.exec(line);
+    if (quote) {
+      prefix = QUOTE_BAR(o.color);
+      line = quote[1]!;
+    }
+    // Code spans keep their text (and backticks) untouched.
+    const parts = line.split(/((?<!\\)`[^`\n]+`)/);
+    const out = parts.map((part, i) => (i % 2 ? part : inline(part, s)));
+    return prefix + out.join('');
+  });
+  return lines
+    .join('\n')
+    .replace(/<t:(-?\d{1,13})(?::([tTdDfFR]))?>/g, (_, t: string, st: string | undefined) => formatTimestamp(Number(t), st, o.now))
+    .replace(/<@!?(\d{1,20})>/g, (_, id: string) => `@${o.nameOf(id) ?? `member ${id}`}`)
+    .replace(/<@&(\d{1,20})>/g, '@role')
+    .replace(/<#(\d{1,20})>/g, (_, id: string) => `#${o.channelOf(id) ?? 'unknown-channel'}`)
+    .replace(/<\/([\w -]{1,100}):\d{1,20}>/g, '/$1')
+    .replace(/<a?:(\w{1,32}):\d{1,20}>/g, ':$1:')
+    .replace(/\\([^a-zA-Z0-9\s])/g, '$1');
+}
+
+function inline(text: string, s: ReturnType<typeof styles>): string {
+  return text
+    .replace(/(?<!\\)\[([^\]\n]+)\]\((https?:\/\/[^)\s]+)\)/g, '$1 ($2)')
+    .replace(/(?<!\\)\*\*(?!\s)(.+?)(?<![\s\\])\*\*/g, (_, t: string) => s.bold(t))
+    .replace(/(?<!\\)__(?!\s)(.+?)(?<![\s\\])__/g, (_, t: string) => s.underline(t))
+    .replace(/(?<!\\)~~(?!\s)(.+?)(?<![\s\\])~~/g, (_, t: string) => s.strike(t))
+    .replace(/(?<!\\)\|\|(.+?)(?<!\\)\|\|/g, '$1')
+    .replace(/(?<![\\\w*])\*(?![\s*])([^*\n]+?)(?<![\s\\])\*(?![\w*])/g, (_, t: string) => s.italic(t))
+    .replace(/(?<![\\\w])_(?![\s_])([^_\n]+?)(?<![\s\\])_(?!\w)/g, (_, t: string) => s.italic(t));
+}
+
+/** Wraps one line at `width` visible characters; continuation lines start with `indent`. */
+export function wrap(line: string, width: number, indent = ''): string[] {
+  if (visible(line).length <= width) return [line];
+  const out: string[] = [];
+  let current = '';
+  for (const word of line.split(/(?<=\S) (?=\S)/)) {
+    const candidate = current ? `${current} ${word}` : word;
+    if (current && visible(candidate).length > width) {
+      out.push(current);
+      current = indent + word;
+    } else {
+      current = candidate;
+    }
+  }
+  if (current) out.push(current);
+  return out;
+}
+
+// ── Messages ────────────────────────────────────────────────────────────────
+
+export interface Button {
+  /** Absent for link buttons. */
+  customId?: string;
+  url?: string;
+  label: string;
+  style: number;
+  disabled: boolean;
+}
+
+/** The buttons of a reply, row by row; other components are not shown in the console. */
+export function buttonsOf(reply: Reply): Button[] {
+  const out: Button[] = [];
+  for (const row of reply.components ?? []) {
+    for (const c of row.components) {
+      if (c.type !== ComponentType.Button) continue;
+      const label = 'label' in c && c.label ? c.label : 'emoji' in c && c.emoji?.name ? c.emoji.name : '(button)';
+      out.push({
+        ...('custom_id' in c ? { customId: c.custom_id } : {}),
+        ...('url' in c ? { url: c.url } : {}),
+        label,
+        style: c.style,
+        disabled: c.disabled ?? false,
+      });
+    }
+  }
+  return out;
+}
+
+export interface SavedFile {
+  name: string;
+  path: string;
+  bytes: number;
+}
+
+const size = (bytes: number) => (bytes < 1000 ? `${bytes} bytes` : bytes < 1_000_000 ? `${(bytes / 1000).toFixed(1)} kB` : `${(bytes / 1_000_000).toFixed(1)} MB`);
+
+function embedLines(e: APIEmbed, o: RenderOptions & { saved: SavedFile[] }): string[] {
+  const s = styles(o.color);
+  const bar = (ch: string) => s.rgb(e.color, ch);
+  const inner = o.width - 2;
+  const body: string[] = [];
+  const quoteBar = QUOTE_BAR(o.color);
+  /** Adds rendered text, wrapped; quoted lines keep their bar when wrapped. */
+  const add = (rendered: string, indent = '', cont = indent) => {
+    for (const line of rendered.split('\n')) body.push(...wrap(indent + line, inner, line.startsWith(quoteBar) ? indent + quoteBar : cont));
+  };
+  if (e.author?.name) add(s.dim(renderText(e.author.name, o)));
+  if (e.description) add(renderText(e.description, o), '', '  ');
+  if (e.fields?.length) {
+    if (e.description) body.push('');
+    for (const f of e.fields) {
+      const name = s.bold(`${renderText(f.name, o)}:`);
+      const value = f.value === '\u200b' ? '' : renderText(f.value, o);
+      if (!value.includes('\n')) add(`${name} ${value}`, '', '  ');
+      else {
+        body.push(name);
+        add(value, '  ');
+      }
+    }
+  }
+  if (e.url) add(s.dim(e.url));
+  if (e.image?.url) {
+    const attached = /^attachment:\/\/(.+)$/.exec(e.image.url)?.[1];
+    const file = attached ? o.saved.find((f) => f.name === attached) : undefined;
+    add(s.dim(file ? `(image: ${file.path})` : `(image: ${e.image.url})`));
+  }
+  const title = e.title ? s.bold(renderText(e.title, o)) : '';
+  const titleLines = title ? wrap(title, inner, '  ') : [''];
+  const lines = [
+    `${bar('┌─')} ${titleLines[0]}`.trimEnd(),
+    ...titleLines.slice(1).map((l) => `${bar('│')} ${l}`),
+    ...body.map((l) => `${bar('│')} ${l}`.trimEnd()),
+  ];
+  const footer = e.footer?.text ? wrap(renderText(e.footer.text, o), inner, '   ').map((l) => s.dim(l)) : [''];
+  lines.push(`${bar('└─')} ${footer[0]}`.trimEnd(), ...footer.slice(1));
+  if (e.timestamp) lines[lines.length - 1] += s.dim(` · ${formatTimestamp(Math.floor(Date.parse(e.timestamp) / 1000), 'f', o.now)}`);
+  return lines;
+}
+
+/** `[1] Came true  [2] Partly  …` — `numbers[i]` is the number of the i-th clickable button. */
+export function buttonLine(buttons: Button[], numbers: (number | undefined)[], o: RenderOptions): string[] {
+  const s = styles(o.color);
+  const paint: Record<number, (t: string) => string> = {
+    [ButtonStyle.Success]: s.green,
+    [ButtonStyle.Primary]: s.blue,
+    [ButtonStyle.Danger]: s.red,
+  };
+  const items = buttons.map((b, i) => {
+    if (b.url) return `${b.label} <${b.url}>`;
+    const n = numbers[i];
+    const label = `[${n ?? '?'}] ${b.label}`;
+    return b.disabled ? s.dim(`${label} (disabled)`) : (paint[b.style] ?? ((t: string) => t))(label);
+  });
+  return wrap(items.join('  '), o.width);
+}
+
+/** A whole message: content, embeds, saved files, then its buttons. */
+export function renderMessage(reply: Reply, o: RenderOptions & { numbers: (number | undefined)[]; saved: SavedFile[] }): string[] {
+  const s = styles(o.color);
+  const lines: string[] = [];
+  if (reply.content) for (const line of renderText(reply.content, o).split('\n')) lines.push(...wrap(line, o.width, '  '));
+  for (const e of reply.embeds ?? []) lines.push(...embedLines(e, o));
+  for (const f of o.saved) lines.push(`Saved ${s.bold(f.name)} to ${f.path} (${size(f.bytes)})`);
+  const buttons = buttonsOf(reply);
+  if (buttons.length) lines.push(...buttonLine(buttons, o.numbers, o));
+  if (!lines.length) lines.push(s.dim('(an empty message)'));
+  return lines;
+}

@@ -1,0 +1,268 @@
+/**
+ * One person at the console: reads a line, runs it as the current member through the same
+ * command and button handlers Discord uses, with the router's error boundary, and completes
+ * what they are typing.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { ApplicationCommandOptionType as T } from 'discord.js';
+import { failureMessage, type HandlerIndex } from '../discord/router.js';
+import { errorReply } from '../discord/render.js';
+import { UserError, type AppCtx, type Choice, type Command, type Member } from '../discord/types.js';
+import type { Board, Screen } from './board.js';
+import { autocompleteCall, commandCall, componentCall, consoleOptions, type CallPlace } from './calls.js';
+import { CONSOLE_COMMANDS, commandDetail, commandList, managersOnly } from './help.js';
+import { OWNER, type Members } from './members.js';
+import { checkOptions, optionsOf, structure, tokenize, type Invocation, type OptionDef, type OptionValue, type Resolvers, type Token } from './parse.js';
+import { styles } from './render.js';
+
+export interface SessionDeps {
+  ctx: AppCtx;
+  commands: readonly Command[];
+  handlers: HandlerIndex;
+  members: Members;
+  board: Board;
+  screen: Screen;
+  guildId: string;
+  channel: { id: string; name: string };
+  /** Where relative file paths start. */
+  cwd: string;
+}
+
+export class Session {
+  member: Member;
+  /** Whether any command failed (for the exit status of a script). */
+  failed = false;
+  quitting = false;
+  private readonly resolvers: Resolvers;
+
+  constructor(private readonly deps: SessionDeps) {
+    this.member = deps.members.get(OWNER);
+    this.resolvers = { member: (name) => deps.members.get(name), channel: deps.channel, cwd: deps.cwd };
+  }
+
+  prompt(): string {
+    return `${this.member.displayName}${this.member.isManager ? ' (manager)' : ''} › `;
+  }
+
+  /** Runs one line; false when it failed. */
+  async run(line: string): Promise<boolean> {
+    const text = line.trim();
+    if (!text || text.startsWith('#')) return true;
+    try {
+      if (/^\d{1,6}$/.test(text)) return await this.press(Number(text));
+      const { tokens, openQuote } = tokenize(text);
+      if (openQuote) throw new UserError(`A ${openQuote} quote is not closed: end the value with ${openQuote}.`);
+      const [first, ...args] = tokens;
+      const name = first!.text.replace(/^\//, '').toLowerCase();
+      if (!first!.text.startsWith('/') && !this.commandNamed(name) && !CONSOLE_COMMANDS.some((c) => c.name === name)) {
+        throw new UserError('Commands start with / (for example /predict list). Type /help for the list, or a number to press a button.');
+      }
+      switch (name) {
+        case 'as':
+          return this.switchMember(args);
+        case 'whoami':
+          this.info(`You are ${this.describe(this.member)}. Switch with /as NAME, or /as NAME --manager for a manager.`);
+          return true;
+        case 'help':
+          return this.help(args[0]?.text);
+        case 'quit':
+        case 'exit':
+          this.quitting = true;
+          return true;
+        case 'click': {
+          const n = Number(args[0]?.text);
+          if (!Number.isInteger(n)) throw new UserError('Give the number of a button: /click 2 (or just type 2).');
+          return await this.press(n);
+        }
+      }
+      return await this.runCommand(name, args);
+    } catch (error) {
+      if (error instanceof UserError) return this.refuse(error.message);
+      return this.guarded(() => Promise.reject(error), `console line`);
+    }
+  }
+
+  private commandNamed(name: string): Command | undefined {
+    return this.deps.commands.find((c) => c.definition.name === name);
+  }
+
+  private place(): CallPlace {
+    return { guildId: this.deps.guildId, channelId: this.deps.channel.id, member: this.member, createdAt: this.deps.ctx.now() };
+  }
+
+  private async runCommand(name: string, args: Token[]): Promise<boolean> {
+    const command = this.commandNamed(name);
+    if (!command) {
+      const known = this.deps.commands.map((c) => `/${c.definition.name}`).join(', ');
+      throw new UserError(`There is no command /${name.slice(0, 40)}. Hindsight’s commands: ${known}; type /help for more.`);
+    }
+    if (managersOnly(command) && !this.member.isManager) {
+      throw new UserError(
+        `/${name} is for managers (Manage Server): Discord does not offer it to ${this.member.displayName}. Switch with /as NAME --manager to try it as a manager.`,
+      );
+    }
+    const inv = structure(command, args);
+    const values = checkOptions(inv, this.resolvers);
+    const call = commandCall(this.place(), name, consoleOptions(inv.subcommand, values), this.deps.board);
+    return this.guarded(() => command.execute(call, this.deps.ctx), `/${name}`);
+  }
+
+  private async press(n: number): Promise<boolean> {
+    const pressed = this.deps.board.press(n);
+    if (typeof pressed === 'string') return this.refuse(pressed);
+    const { ctx, handlers, board } = this.deps;
+    const call = componentCall(this.place(), pressed.customId, pressed.messageId, board);
+    return this.guarded(() => handlers.component(pressed.customId).handle(call, ctx), `button ${pressed.customId.slice(0, 100)}`);
+  }
+
+  /** The router's error boundary: expected failures answer as themselves, bugs as a ref (logged with the stack). */
+  private async guarded(work: () => Promise<void>, what: string): Promise<boolean> {
+    try {
+      await work();
+      return true;
+    } catch (error) {
+      const message = failureMessage(error, this.deps.ctx.log, { interaction: what, guildId: this.deps.guildId, userId: this.member.id });
+      this.deps.board.show(errorReply(message), { ephemeral: true });
+      this.failed = true;
+      return false;
+    }
+  }
+
+  /** Refused before reaching Hindsight, as Discord's client refuses a bad option. */
+  private refuse(message: string): false {
+    const s = styles(this.deps.screen.color);
+    this.deps.screen.print(message.split('\n').map((l, i) => `  ${i ? '  ' : s.red('✗ ')}${l}`).join('\n'));
+    this.failed = true;
+    return false;
+  }
+
+  private info(text: string): void {
+    this.deps.screen.print(text.split('\n').map((l) => (l ? `  ${l}` : l)).join('\n'));
+  }
+
+  private describe(m: Member): string {
+    return `${m.displayName} (${m.isManager ? 'a manager: holds Manage Server' : 'a member'})`;
+  }
+
+  private switchMember(args: Token[]): boolean {
+    const flags = args.filter((a) => a.text.startsWith('--')).map((a) => a.text);
+    const names = args.filter((a) => !a.text.startsWith('--'));
+    const unknown = flags.find((f) => f !== '--manager' && f !== '--member');
+    if (names.length !== 1 || unknown) throw new UserError('Write /as NAME, /as NAME --manager or /as NAME --member (for example /as alice).');
+    let member = this.deps.members.get(names[0]!.text);
+    if (flags.includes('--manager')) member = this.deps.members.setManager(member, true);
+    else if (flags.includes('--member')) member = this.deps.members.setManager(member, false);
+    this.member = member;
+    this.info(`You are now ${this.describe(member)}.`);
+    return true;
+  }
+
+  private help(topic: string | undefined): boolean {
+    const bold = styles(this.deps.screen.color).bold;
+    if (!topic) {
+      this.info(commandList(this.deps.commands, bold));
+      return true;
+    }
+    const name = topic.replace(/^\//, '').toLowerCase();
+    const command = this.commandNamed(name);
+    if (command) this.info(commandDetail(command, bold));
+    else {
+      const own = CONSOLE_COMMANDS.find((c) => c.name === name);
+      if (!own) throw new UserError(`There is no command /${name.slice(0, 40)}. Type /help for the list.`);
+      this.info(`${bold(own.usage)}: ${own.description}`);
+    }
+    return true;
+  }
+
+  // ── Tab completion ────────────────────────────────────────────────────────
+
+  /** Completions for the text before the cursor: [candidates, the part they replace]. */
+  async complete(line: string): Promise<[string[], string]> {
+    const { tokens, openQuote } = tokenize(line);
+    const typingNew = !openQuote && (line === '' || /\s$/.test(line));
+    const current: Token = typingNew ? { text: '', start: line.length, colon: -1 } : tokens[tokens.length - 1]!;
+    const before = typingNew ? tokens : tokens.slice(0, -1);
+    const raw = line.slice(current.start);
+    const pick = (candidates: string[]) => [candidates.filter((c) => c.toLowerCase().startsWith(raw.toLowerCase())), raw] as [string[], string];
+    if (!before.length) {
+      return pick([...this.deps.commands.map((c) => `/${c.definition.name} `), ...CONSOLE_COMMANDS.filter((c) => c.name !== 'click').map((c) => `/${c.name} `)]);
+    }
+    const name = before[0]!.text.replace(/^\//, '').toLowerCase();
+    if (name === 'as') return pick(before.length === 1 ? this.deps.members.names().map((n) => `${n} `) : ['--manager', '--member']);
+    if (name === 'help') return before.length === 1 ? pick(this.deps.commands.map((c) => c.definition.name)) : [[], raw];
+    const command = this.commandNamed(name);
+    if (!command) return [[], raw];
+    const branches = branchesAt(command, before.slice(1).map((t) => t.text));
+    if (branches) return pick(branches.map((b) => `${b} `));
+    const inv = structure(command, before.slice(1), true);
+    if (current.colon === -1) {
+      const used = new Set(inv.pairs.map((p) => p.name));
+      return pick(inv.leaves.filter((o) => !used.has(o.name)).map((o) => `${o.name}:`));
+    }
+    const optionName = current.text.slice(0, current.colon).toLowerCase();
+    const typed = current.text.slice(current.colon + 1);
+    const def = inv.leaves.find((o) => o.name === optionName);
+    if (!def) return [[], raw];
+    const values = await this.valuesFor(command, inv, def, typed);
+    return [values.map((v) => `${optionName}:${quote(v)}${v.endsWith('/') ? '' : ' '}`), raw];
+  }
+
+  /** The values an option can take that start with (or, from autocomplete, match) what is typed. */
+  private async valuesFor(command: Command, inv: Invocation, def: OptionDef, typed: string): Promise<string[]> {
+    const { subcommand, pairs, leaves } = inv;
+    const starts = (v: string) => v.toLowerCase().startsWith(typed.toLowerCase());
+    if (def.choices?.length) return def.choices.map((c) => String(c.value)).filter(starts);
+    if (def.type === T.Boolean) return ['true', 'false'].filter(starts);
+    if (def.type === T.User) return this.deps.members.names().map((n) => `@${n}`).filter((n) => starts(n) || starts(n.slice(1)));
+    if (def.type === T.Channel) return [`#${this.deps.channel.name}`];
+    if (def.type === T.Attachment) return localPaths(this.deps.cwd, typed);
+    if (!def.autocomplete) return [];
+    // The command's own autocomplete, as Discord would call it while the option is typed.
+    const values = new Map<string, OptionValue>();
+    for (const p of pairs) {
+      if (p.name !== def.name && leaves.find((o) => o.name === p.name)?.type === T.String) values.set(p.name, { type: T.String, value: p.raw });
+    }
+    const call = autocompleteCall(this.place(), command.definition.name, consoleOptions(subcommand, values, { name: def.name, value: typed }));
+    const choices: Choice[] = await this.deps.handlers.choices(call, this.deps.ctx);
+    if (choices.length > 1) {
+      // Discord shows the choices' names in a menu; here they are listed above the prompt.
+      const width = this.deps.screen.width - 4;
+      this.info(choices.map((c) => (c.name.startsWith(`#${c.value} `) ? c.name : `${c.value}: ${c.name}`)).map((l) => (l.length > width ? `${l.slice(0, width - 1)}…` : l)).join('\n'));
+    }
+    return choices.length === 1 ? [String(choices[0]!.value)] : [];
+  }
+}
+
+/** The subcommand names still to choose after `words`, or null when the subcommand is chosen (or there is none). */
+function branchesAt(command: Command, words: string[]): string[] | null {
+  let options = optionsOf(command);
+  for (let depth = 0; ; depth++) {
+    const branches = options.filter((o) => o.type === T.Subcommand || o.type === T.SubcommandGroup);
+    if (!branches.length) return null;
+    const word = words[depth]?.toLowerCase();
+    if (word === undefined) return branches.map((b) => b.name);
+    const next = branches.find((b) => b.name === word);
+    if (!next) return null;
+    options = next.options ?? [];
+  }
+}
+
+const quote = (v: string) => (/[\s"']/.test(v) ? `"${v.replace(/["\\]/g, '\\$&')}"` : v);
+
+/** Files and folders that complete a typed path. */
+function localPaths(cwd: string, typed: string): string[] {
+  const dir = typed.endsWith('/') ? typed : dirname(typed);
+  const base = typed.endsWith('/') ? '' : typed.slice(dir === '.' && !typed.startsWith('./') ? 0 : dir.length + 1);
+  try {
+    return readdirSync(resolve(cwd, dir))
+      .filter((f) => f.startsWith(base) && !f.startsWith('.'))
+      .slice(0, 50)
+      .map((f) => {
+        const path = dir === '.' && !typed.startsWith('./') ? f : join(dir, f);
+        return statSync(resolve(cwd, path)).isDirectory() ? `${path}/` : path;
+      });
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,290 @@
+/**
+ * The local console as a person uses it without Discord: `node --import tsx src/main.ts` with no
+ * DISCORD_TOKEN and commands piped on stdin. Each run is a real process on an embedded database
+ * in a temporary folder (the working directory too, so no .env of the repository is read).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
+const MAIN = join(ROOT, 'src/main.ts');
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'hindsight-console-'));
+  dirs.push(dir);
+  return dir;
+}
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** The output of each command, keyed by its echo: `alice › /vote …` (or `mod (manager) › …`). */
+  replies: Map<string, string>;
+}
+
+/** Runs the console in `dir` with these lines on stdin. */
+function runConsole(dir: string, lines: string[], args: string[] = []): Promise<Run> {
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? dir, HINDSIGHT_DATA_DIR: join(dir, 'data') };
+  const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], { cwd: dir, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdin.end(lines.map((l) => `${l}\n`).join(''));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the console did not exit within 60 s\n${stdout}\n${stderr}`));
+    }, 60_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, replies: repliesOf(stdout) });
+    });
+  });
+}
+
+/** Splits a transcript at the echoed command lines (`name › /command …`); a line run twice keeps the last. */
+function repliesOf(stdout: string): Map<string, string> {
+  const replies = new Map<string, string>();
+  let current: string | null = null;
+  for (const line of stdout.split('\n')) {
+    if (/^\S+(?: \(manager\))? › /.test(line)) {
+      current = line;
+      replies.set(current, '');
+    } else if (current !== null && line.trim()) {
+      replies.set(current, `${replies.get(current)}${line}\n`);
+    }
+  }
+  return replies;
+}
+
+/** What the console printed for one command, by its echo; fails with the transcript when absent. */
+function replyTo(run: Run, echo: string): string {
+  const text = run.replies.get(echo);
+  if (text === undefined) throw new Error(`no output for "${echo}":\n${run.stdout}\n${run.stderr}`);
+  return text;
+}
+
+describe('the console without Discord', () => {
+  it('imports the pack, votes to quorum, resolves by the vote, and refuses what Discord would refuse (exit 1)', async () => {
+    const dir = tempDir();
+    const run = await runConsole(dir, [
+      '/predict list status:due',
+      '/as alice',
+      '/vote claim:1 verdict:came-true',
+      '/as bob',
+      '/vote claim:1 verdict:"Came true"',
+      '/as carol',
+      '/vote claim:1 verdict:came-true',
+      '/as dave',
+      '/resolve claim:1 outcome:by-vote',
+      '/settings quorum:2',
+      '/as mod --manager',
+      '/resolve claim:1 outcome:by-vote',
+      '/forecast claim:2 probability:150',
+      '/vote claim:1 verdict:maybe',
+      '/vote claim:1 verdikt:came-true',
+      '/vote claim:1',
+      '/predict show claim:1',
+    ]);
+    const reply = (echo: string) => replyTo(run, echo);
+    expect(run.stdout).toMatch(/Imported the article pack .*: 17 claims added as #1–#17\./);
+    expect(reply('you (manager) › /predict list status:due')).toContain('Due claims (waiting for a verdict)');
+    expect(reply('you (manager) › /predict list status:due')).toMatch(/#1 Russian forces will keep gaining ground/);
+    expect(reply('you (manager) › /predict list status:due')).toContain('Page 1 of 2 · 17 claims');
+    expect(reply('you (manager) › /predict list status:due')).toMatch(/\[1\] ◀ Previous \(disabled\) {2}\[2\] Next ▶/);
+    expect(reply('you (manager) › /as alice')).toContain('You are now alice (a member)');
+    expect(reply('alice › /vote claim:1 verdict:came-true')).toContain('(only you can see this)');
+    expect(reply('alice › /vote claim:1 verdict:came-true')).toContain('You voted Came true on claim #1.');
+    expect(reply('bob › /vote claim:1 verdict:"Came true"')).toContain('Came true 2 ·');
+    // Refused: managers' commands, as Discord hides them from other members.
+    expect(reply('dave › /resolve claim:1 outcome:by-vote')).toMatch(/✗ \/resolve is for managers \(Manage Server\)/);
+    expect(reply('dave › /settings quorum:2')).toMatch(/✗ \/settings is for managers/);
+    expect(reply('dave › /as mod --manager')).toContain('You are now mod (a manager');
+    // (The closer sweeps expired windows every minute: if one falls between the last vote and this line, it resolved the claim first.)
+    expect(run.stdout).toMatch(
+      /mod \(manager\) › \/resolve claim:1 outcome:by-vote\n(Hindsight:\n {2}Voting on claim #1 is closed: Came true by the vote\.|.*\n {2}Claim #1 is already resolved\.)/,
+    );
+    // Options checked against the definitions, as Discord's client does.
+    expect(reply('mod (manager) › /forecast claim:2 probability:150')).toContain('Option `probability` must be at most 100.');
+    expect(reply('mod (manager) › /vote claim:1 verdict:maybe')).toContain('Option `verdict` must be one of: came-true, partly, did-not, too-early');
+    expect(reply('mod (manager) › /vote claim:1 verdikt:came-true')).toContain('/vote has no option `verdikt`. The options of /vote are: claim, verdict, evidence.');
+    expect(reply('mod (manager) › /vote claim:1')).toContain('Option `verdict` is required.');
+    const card = reply('mod (manager) › /predict show claim:1');
+    expect(card).toContain('Status: Resolved: Came true');
+    expect(card).toMatch(/(@mod|Hindsight) resolved it: Came true \(by the vote\)/);
+    expect(card).toMatch(/@alice voted Came true/);
+    expect(run.code).toBe(1);
+    expect(run.stderr).not.toMatch(/"level":50/); // no unexpected errors logged
+  });
+
+  it('exits 0 when every command succeeds; buttons page and vote; exports are saved; state survives a restart', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'mine.json'), JSON.stringify({
+      id: 'mine',
+      name: 'My pack',
+      article: { outlet: 'Local', title: 'A test article', url: null, publishedOn: '2024-01-02' },
+      claims: [{ key: 'rain', speaker: 'the forecaster', quote: 'It will rain', claim: 'It will rain in Oslo', family: 'weather', madeOn: '2024-01-02', checkBy: '2099-01-01' }],
+    }));
+    const first = await runConsole(dir, [
+      '# a comment, and a blank line, are skipped',
+      '',
+      '/predict list',
+      '2',
+      '/predict show claim:2',
+      '/as alice',
+      '3',
+      '/as you',
+      '/predict add claim:"Talks start" check-by:"in 3 months" speaker:the envoy',
+      '/predict import file:mine.json',
+      '/predict export format:csv',
+      '/whoami',
+      '/help vote',
+    ]);
+    expect(replyTo(first, 'you (manager) › /predict list')).toContain('All claims');
+    const page2 = replyTo(first, 'you (manager) › 2');
+    expect(page2).toContain('Hindsight edited the message:');
+    expect(page2).toContain('Page 2 of 2');
+    expect(page2).toMatch(/\[1\] ◀ Previous {2}\[2\] Next ▶ \(disabled\)/);
+    expect(replyTo(first, 'you (manager) › /predict show claim:2')).toMatch(/\[3\] Came true {2}\[4\] Partly {2}\[5\] Did not {2}\[6\] Too early/);
+    expect(replyTo(first, 'alice › 3')).toContain('You voted Came true on claim #2.');
+    expect(replyTo(first, 'alice › 3')).toContain('Came true 1 · Partly 0');
+    expect(replyTo(first, 'you (manager) › /predict add claim:"Talks start" check-by:"in 3 months" speaker:the envoy')).toMatch(/Claim #18 added\./);
+    expect(replyTo(first, 'you (manager) › /predict import file:mine.json')).toContain('Imported My pack: 1 added as #19–#19, 0 skipped');
+    const exported = replyTo(first, 'you (manager) › /predict export format:csv');
+    expect(exported).toMatch(/Saved hindsight-\d{4}-\d{2}-\d{2}\.csv to \.\/exports\/hindsight-/);
+    expect(readdirSync(join(dir, 'exports'))).toHaveLength(1);
+    expect(replyTo(first, 'you (manager) › /help vote')).toContain('/vote claim:<number> verdict:came-true|partly|did-not|too-early [evidence:<text>]');
+    expect(first.code).toBe(0);
+
+    const second = await runConsole(dir, ['/as bob', '/forecast claim:18 probability:55.5', '/predict show claim:2', '/predict list status:open']);
+    expect(second.stdout).not.toContain('Imported the article pack'); // nothing new to import
+    expect(replyTo(second, 'bob › /forecast claim:18 probability:55.5')).toContain('Your forecast on claim #18 is now 55.5%.');
+    expect(replyTo(second, 'bob › /predict show claim:2')).toMatch(/@alice voted Came true/); // the name is remembered too
+    expect(replyTo(second, 'bob › /predict list status:open')).toContain('#18 Talks start — the envoy');
+    expect(replyTo(second, 'bob › /predict list status:open')).toContain('#19 It will rain in Oslo');
+    expect(second.code).toBe(0);
+    expect(existsSync(join(dir, 'data', 'hindsight.lock'))).toBe(false);
+  });
+
+  it('--help explains both modes and exits 0 without opening a database', async () => {
+    const dir = tempDir();
+    const run = await runConsole(dir, [], ['--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('DISCORD_TOKEN');
+    expect(run.stdout).toContain('local console');
+    expect(run.stdout).toMatch(/exits 1 if any command failed/);
+    expect(existsSync(join(dir, 'data'))).toBe(false);
+  });
+});
+
+describe('console pieces, in process', () => {
+  const bootstrap = async () => {
+    const { Session } = await import('../../src/console/session.js');
+    const { Board } = await import('../../src/console/board.js');
+    const { Members } = await import('../../src/console/members.js');
+    const { indexHandlers } = await import('../../src/discord/router.js');
+    const { createLogger } = await import('../../src/log.js');
+    const { SlashCommandBuilder } = await import('discord.js');
+    const printed: string[] = [];
+    const logged: string[] = [];
+    const screen = { print: (t: string) => void printed.push(t), color: false, width: 100 };
+    const members = new Members(null);
+    const board = new Board(screen, { exportsDir: join(tempDir(), 'exports'), cwd: tmpdir(), renderOptions: () => ({ now: new Date(), nameOf: (id) => members.find(id)?.displayName, channelOf: () => 'console' }) });
+    const log = createLogger('error', { write: (line: string) => void logged.push(line) });
+    const definition = new SlashCommandBuilder()
+      .setName('try')
+      .setDescription('Options of every kind')
+      .addStringOption((o) => o.setName('word').setDescription('A word').setMinLength(2).setMaxLength(5))
+      .addIntegerOption((o) => o.setName('count').setDescription('How many').setMinValue(1).setMaxValue(10))
+      .addBooleanOption((o) => o.setName('flag').setDescription('Yes or no'))
+      .addUserOption((o) => o.setName('member').setDescription('Someone'))
+      .addStringOption((o) => o.setName('kind').setDescription('A kind').addChoices({ name: 'Very big', value: 'very-big' }, { name: 'Small', value: 'small' }))
+      .toJSON();
+    const seen: unknown[] = [];
+    const commands = [
+      {
+        definition,
+        async execute(call: import('../../src/discord/types.js').CommandCall) {
+          const o = call.options;
+          seen.push({ word: o.string('word'), count: o.integer('count'), flag: o.boolean('flag'), member: o.user('member'), kind: o.string('kind') });
+          await call.defer({ ephemeral: true });
+          await call.reply({ content: `Done <t:0:d> for <@${call.member.id}>: \\*not bold\\* **bold**` });
+        },
+      },
+      {
+        definition: new SlashCommandBuilder().setName('boom').setDescription('Fails').toJSON(),
+        async execute() {
+          throw new Error('kaboom');
+        },
+      },
+    ];
+    const session = new Session({
+      ctx: { db: null as never, log, now: () => new Date(), fetchAttachment: () => Promise.reject(new Error('unused')) },
+      commands,
+      handlers: indexHandlers(commands, []),
+      members,
+      board,
+      screen,
+      guildId: '100000000000000001',
+      channel: { id: '100000000000000002', name: 'console' },
+      cwd: tmpdir(),
+    });
+    return { session, printed, logged, seen };
+  };
+
+  it('reads quoted values and checks each option kind against the definition', async () => {
+    const { session, printed, seen } = await bootstrap();
+    expect(await session.run(`/try word:"a b" count:+3 flag:yes member:@alice kind:"very BIG"`)).toBe(true);
+    expect(seen[0]).toEqual({ word: 'a b', count: 3, flag: true, member: { id: expect.stringMatching(/^\d{18}$/), displayName: 'alice' }, kind: 'very-big' });
+    expect(await session.run(`/try word:it's kind:small`)).toBe(true);
+    expect(seen[1]).toMatchObject({ word: "it's", kind: 'small' });
+    const refused: [string, string][] = [
+      ['/try word:abcdef', 'Option `word` must be at most 5 characters long (it has 6).'],
+      ['/try word:a', 'Option `word` must be at least 2 characters long.'],
+      ['/try count:0', 'Option `count` must be at least 1.'],
+      ['/try count:2.5', 'Option `count` must be a whole number (not `2.5`).'],
+      ['/try flag:maybe', 'Option `flag` must be true or false (not `maybe`).'],
+      ['/try kind:huge', 'Option `kind` must be one of: very-big, small (not `huge`).'],
+      ['/try count:1 count:2', 'Option `count` is given twice.'],
+      ['/try word:"open', 'A " quote is not closed'],
+      ['/try color:red', '/try has no option `color`. The options of /try are: word, count, flag, member, kind.'],
+      ['tri count:1', 'Commands start with /'], // (a known command works without its slash)
+    ];
+    for (const [line, message] of refused) {
+      printed.length = 0;
+      expect(await session.run(line), line).toBe(false);
+      expect(printed.join('\n'), line).toContain(message);
+    }
+    expect(session.failed).toBe(true);
+  });
+
+  it('answers as the deferral said, with timestamps, mentions and escapes as text', async () => {
+    const { session, printed } = await bootstrap();
+    await session.run('/try');
+    const text = printed.join('\n');
+    expect(text).toContain('Hindsight (only you can see this):'); // deferred ephemerally
+    expect(text).toMatch(/Done (1970-01-01|1969-12-31) for @you: \*not bold\* bold/);
+  });
+
+  it('answers a bug with a ref and logs the stack under the same ref', async () => {
+    const { session, printed, logged } = await bootstrap();
+    expect(await session.run('/boom')).toBe(false);
+    const ref = /Something went wrong \(ref ([0-9a-f]{8})\)/.exec(printed.join('\n'))?.[1];
+    expect(ref).toBeDefined();
+    const entry = JSON.parse(logged.find((l) => l.includes(ref!))!) as { ref: string; err: { stack: string }; interaction: string };
+    expect(entry.err.stack).toContain('kaboom');
+    expect(entry.interaction).toBe('/boom');
+  });
+});

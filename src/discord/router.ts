@@ -45,6 +45,20 @@ export function expectedMessage(error: unknown): string | null {
 
 export const newRef = () => randomBytes(4).toString('hex');
 
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED']);
+
+/** The database server is down or unreachable (postgres.js / SQLSTATE codes, through drizzle's wrapping). */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = String((e as { code?: unknown }).code ?? '');
+    if (CONNECTION_CODES.has(code) || code.startsWith('08') || ['57P01', '57P02', '57P03'].includes(code)) return true;
+  }
+  return false;
+}
+
+export const DATABASE_UNAVAILABLE =
+  "Hindsight's database is not reachable right now, so nothing was recorded. Try again in a minute.";
+
 /**
  * What a failed interaction tells the member: an expected failure's own message, or for a bug a
  * "something went wrong (ref …)" whose ref is logged with the stack. Shared with the console.
@@ -52,6 +66,10 @@ export const newRef = () => randomBytes(4).toString('hex');
 export function failureMessage(error: unknown, log: Logger, context: Record<string, unknown>): string {
   const message = expectedMessage(error);
   if (message !== null) return message;
+  if (isDatabaseUnavailable(error)) {
+    log.warn({ err: error, ...context }, 'database unavailable');
+    return DATABASE_UNAVAILABLE;
+  }
   const ref = newRef();
   log.error({ err: error, ref, ...context }, 'interaction failed');
   return `Something went wrong (ref ${ref}). Nothing was changed by the part that failed; try again, and tell the server's managers the ref if it keeps happening.`;

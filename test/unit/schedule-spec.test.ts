@@ -105,3 +105,15 @@ describe('command sync comparison', () => {
     expect(canonical({ required: false, a: [], b: null })).toEqual({});
   });
 });
+
+describe('database outages', () => {
+  it('are recognised through drizzle’s wrapping, and bugs are not', async () => {
+    const { isDatabaseUnavailable } = await import('../../src/discord/router.js');
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    expect(isDatabaseUnavailable(new Error('Failed query', { cause: refused }))).toBe(true);
+    expect(isDatabaseUnavailable(Object.assign(new Error('terminating connection'), { code: '57P01' }))).toBe(true);
+    expect(isDatabaseUnavailable(Object.assign(new Error('x'), { code: '08006' }))).toBe(true);
+    expect(isDatabaseUnavailable(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBe(false);
+    expect(isDatabaseUnavailable(new TypeError('undefined is not a function'))).toBe(false);
+  });
+});

@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, ilike, inArray, isNull, lte, gt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { articles, claims, speakers, votes, forecasts } from '../db/schema.js';
-import { claimHistory, recordAudit } from './audit.js';
+import { claimHistory, recordAudit, type AuditAction } from './audit.js';
 import { nowOf, type LedgerCtx } from './context.js';
 import { dueAtFor, parseCheckBy, todayIn } from './dates.js';
 import { forbidden, invalid, notFound } from './errors.js';
@@ -172,6 +172,25 @@ function assertAuthorOrManager(ctx: LedgerCtx, claim: ClaimRow, verb: string) {
   }
 }
 
+/**
+ * Writes a change to one claim and its audit entry (same transaction): every transition of a
+ * claim goes through here, so none is left unrecorded.
+ */
+export async function changeClaim(
+  tx: Db,
+  claim: Pick<ClaimRow, 'id' | 'guildId' | 'number'>,
+  set: Partial<typeof claims.$inferInsert>,
+  audit: { actorId: string; action: AuditAction; detail: Record<string, unknown>; at: Date },
+): Promise<ClaimRow> {
+  const [row] = await tx
+    .update(claims)
+    .set({ ...set, updatedAt: audit.at })
+    .where(eq(claims.id, claim.id))
+    .returning();
+  await recordAudit(tx, { guildId: claim.guildId, claimId: claim.id, claimNumber: claim.number, ...audit });
+  return row!;
+}
+
 export interface EditClaimInput {
   claim?: string | null;
   checkBy?: string | null;
@@ -232,21 +251,7 @@ export async function editClaim(ctx: LedgerCtx, number: number | string, input: 
       if (set.articleId !== claim.articleId) changes.source = { from: claim.articleId, to: url };
     }
     if (!Object.keys(changes).length) throw invalid('Nothing to change: give at least one new value.');
-    const [row] = await tx
-      .update(claims)
-      .set({ ...set, updatedAt: now })
-      .where(eq(claims.id, claim.id))
-      .returning();
-    await recordAudit(tx, {
-      guildId: ctx.guildId,
-      actorId: ctx.actor.id,
-      action: 'claim.edit',
-      claimId: claim.id,
-      claimNumber: claim.number,
-      detail: { changes },
-      at: now,
-    });
-    return row!;
+    return changeClaim(tx, claim, set, { actorId: ctx.actor.id, action: 'claim.edit', detail: { changes }, at: now });
   });
 }
 
@@ -255,16 +260,7 @@ export async function deleteClaim(ctx: LedgerCtx, number: number | string): Prom
   return ctx.db.transaction(async (tx) => {
     const claim = await findClaim(tx, ctx.guildId, number, { forUpdate: true });
     assertAuthorOrManager(ctx, claim, 'delete');
-    await tx.update(claims).set({ deletedAt: now, updatedAt: now }).where(eq(claims.id, claim.id));
-    await recordAudit(tx, {
-      guildId: ctx.guildId,
-      actorId: ctx.actor.id,
-      action: 'claim.delete',
-      claimId: claim.id,
-      claimNumber: claim.number,
-      detail: { text: claim.text },
-      at: now,
-    });
+    await changeClaim(tx, claim, { deletedAt: now }, { actorId: ctx.actor.id, action: 'claim.delete', detail: { text: claim.text }, at: now });
     return claim;
   });
 }

@@ -2,8 +2,8 @@
 import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { claims, forecasts, votes } from '../db/schema.js';
-import { recordAudit } from './audit.js';
-import { findClaim, tallyFor, type ClaimRow } from './claims.js';
+import { recordAudit, type AuditAction } from './audit.js';
+import { changeClaim, findClaim, tallyFor, type ClaimRow } from './claims.js';
 import { nowOf, SYSTEM_ACTOR, type LedgerCtx } from './context.js';
 import { addDays, dueAtFor } from './dates.js';
 import { forbidden, LedgerError } from './errors.js';
@@ -141,21 +141,14 @@ export async function resolveClaim(ctx: LedgerCtx, number: number | string, outc
       throw new LedgerError('conflict', `Claim #${claim.number} is already resolved as ${OUTCOME_LABELS[outcome]}.`);
     }
     const tally = await tallyFor(tx, claim.id, claim.round);
-    const [row] = await tx
-      .update(claims)
-      .set({ status: 'resolved', outcome, flag: null, resolvedBy: ctx.actor.id, resolvedAt: now, resolutionNote: note, updatedAt: now })
-      .where(eq(claims.id, claim.id))
-      .returning();
-    await recordAudit(tx, {
-      guildId: ctx.guildId,
-      actorId: ctx.actor.id,
-      action: 'claim.resolve',
-      claimId: claim.id,
-      claimNumber: claim.number,
-      detail: { outcome, from: claim.status === 'resolved' ? claim.outcome : null, by: 'manager', tally, ...(note ? { note } : {}) },
-      at: now,
-    });
-    return { claim: row!, tally, previous: claim.status === 'resolved' ? claim.outcome : null };
+    const previous = claim.status === 'resolved' ? claim.outcome : null;
+    const row = await changeClaim(
+      tx,
+      claim,
+      { status: 'resolved', outcome, flag: null, resolvedBy: ctx.actor.id, resolvedAt: now, resolutionNote: note },
+      { actorId: ctx.actor.id, action: 'claim.resolve', detail: { outcome, from: previous, by: 'manager', tally, ...(note ? { note } : {}) }, at: now },
+    );
+    return { claim: row, tally, previous };
   });
 }
 
@@ -171,9 +164,10 @@ export async function reopenClaim(ctx: LedgerCtx, number: number | string, noteI
       throw new LedgerError('conflict', `Claim #${claim.number} is already open for voting.`);
     }
     const windowStartsAt = claim.dueAt > now ? claim.dueAt : now;
-    const [row] = await tx
-      .update(claims)
-      .set({
+    return changeClaim(
+      tx,
+      claim,
+      {
         status: 'open',
         outcome: null,
         flag: null,
@@ -183,20 +177,9 @@ export async function reopenClaim(ctx: LedgerCtx, number: number | string, noteI
         round: claim.round + 1,
         windowStartsAt,
         votingClosesAt: addDaysMs(windowStartsAt, settings.votingWindowDays),
-        updatedAt: now,
-      })
-      .where(eq(claims.id, claim.id))
-      .returning();
-    await recordAudit(tx, {
-      guildId: ctx.guildId,
-      actorId: ctx.actor.id,
-      action: 'claim.reopen',
-      claimId: claim.id,
-      claimNumber: claim.number,
-      detail: { fromOutcome: claim.outcome, round: claim.round + 1, ...(note ? { note } : {}) },
-      at: now,
-    });
-    return row!;
+      },
+      { actorId: ctx.actor.id, action: 'claim.reopen', detail: { fromOutcome: claim.outcome, round: claim.round + 1, ...(note ? { note } : {}) }, at: now },
+    );
   });
 }
 
@@ -206,39 +189,28 @@ export type AppliedDecision = CloseDecision & { claim: ClaimRow; tally: Tally; c
 async function applyDecision(tx: Db, claim: ClaimRow, settings: GuildSettings, actorId: string, now: Date): Promise<AppliedDecision> {
   const tally = await tallyFor(tx, claim.id, claim.round);
   const decision = decideAtClose(tally, settings);
-  const audit = { guildId: claim.guildId, actorId, claimId: claim.id, claimNumber: claim.number, at: now };
+  const change = (set: Partial<ClaimRow>, action: AuditAction, detail: Record<string, unknown>) =>
+    changeClaim(tx, claim, set, { actorId, action, detail: { ...detail, tally }, at: now });
   if (decision.kind === 'resolve') {
-    const [row] = await tx
-      .update(claims)
-      .set({ status: 'resolved', outcome: decision.outcome, flag: null, resolvedBy: actorId, resolvedAt: now, updatedAt: now })
-      .where(eq(claims.id, claim.id))
-      .returning();
-    await recordAudit(tx, { ...audit, action: 'claim.resolve', detail: { outcome: decision.outcome, by: 'rule', tally } });
-    return { ...decision, claim: row!, tally, changed: true };
+    const row = await change({ status: 'resolved', outcome: decision.outcome, flag: null, resolvedBy: actorId, resolvedAt: now }, 'claim.resolve', {
+      outcome: decision.outcome,
+      by: 'rule',
+    });
+    return { ...decision, claim: row, tally, changed: true };
   }
   if (decision.kind === 'postpone') {
     const checkBy = addDays(claim.checkBy, decision.days);
     const dueAt = dueAtFor(checkBy, settings.timezone);
-    const [row] = await tx
-      .update(claims)
-      .set({
-        checkBy,
-        dueAt,
-        windowStartsAt: dueAt,
-        votingClosesAt: addDaysMs(dueAt, settings.votingWindowDays),
-        round: claim.round + 1,
-        flag: null,
-        updatedAt: now,
-      })
-      .where(eq(claims.id, claim.id))
-      .returning();
-    await recordAudit(tx, { ...audit, action: 'claim.postpone', detail: { from: claim.checkBy, to: checkBy, tally } });
-    return { ...decision, claim: row!, tally, changed: true };
+    const row = await change(
+      { checkBy, dueAt, windowStartsAt: dueAt, votingClosesAt: addDaysMs(dueAt, settings.votingWindowDays), round: claim.round + 1, flag: null },
+      'claim.postpone',
+      { from: claim.checkBy, to: checkBy },
+    );
+    return { ...decision, claim: row, tally, changed: true };
   }
   if (claim.flag === decision.reason) return { ...decision, claim, tally, changed: false };
-  const [row] = await tx.update(claims).set({ flag: decision.reason, updatedAt: now }).where(eq(claims.id, claim.id)).returning();
-  await recordAudit(tx, { ...audit, action: 'claim.flag', detail: { reason: decision.reason, tally } });
-  return { ...decision, claim: row!, tally, changed: true };
+  const row = await change({ flag: decision.reason }, 'claim.flag', { reason: decision.reason });
+  return { ...decision, claim: row, tally, changed: true };
 }
 
 /** A manager closes voting now: the rule is applied as if the window had ended. */

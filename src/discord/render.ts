@@ -51,12 +51,12 @@ export const DISCORD_LIMITS = {
   choiceValue: 100,
 } as const;
 
-/** Shortens to at most `max` characters, ending with an ellipsis when cut. */
+/** Shortens to at most `max` UTF-16 units (as Discord counts), ending with an ellipsis when cut; never splits a surrogate pair. */
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;
-  const chars = Array.from(text);
-  if (chars.length <= max) return text; // astral characters counted as one by Discord
-  return `${chars.slice(0, Math.max(0, max - 1)).join('').trimEnd()}…`;
+  let cut = text.slice(0, Math.max(0, max - 1));
+  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
+  return `${cut.trimEnd()}…`;
 }
 
 /** Member-typed text: markdown escaped, then shortened (escaping first, so the cut never splits an escape). */

@@ -11,6 +11,7 @@
  *                            test/*.test.ts files, and any other test/** file outside
  *                            db/, pg/, e2e/ — nothing is silently left out.
  *   test/support/**         → helpers, never collected as tests.
+ *   test/faults/**          → not here: the fault suite (`npm run test:faults`, vitest.faults.config.ts).
  *
  * The `postgres` project's globalSetup (test/support/global-setup.ts) provides
  * `inject('pgAdminUrl')`: it starts a throwaway PostgreSQL cluster, or uses
@@ -37,7 +38,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, ...DB_ONLY, ...PG_ONLY, ...E2E, 'test/support/**'],
+          exclude: [...configDefaults.exclude, ...DB_ONLY, ...PG_ONLY, ...E2E, 'test/support/**', 'test/faults/**'],
         },
       },
       {

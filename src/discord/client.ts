@@ -2,11 +2,11 @@
  * The discord.js client: Guilds intent only (no privileged intent), caches trimmed to what the
  * bot uses, mentions never parsed, REST pointed at DISCORD_API_URL.
  */
-import { Client, GatewayIntentBits, Options, Partials } from 'discord.js';
+import { Client, GatewayIntentBits, Options, Partials, REST } from 'discord.js';
 
 export function createClient(apiUrl: string, shard?: string): Client {
   const [shardId, shardCount] = shard ? (shard.split('/').map(Number) as [number, number]) : [];
-  return new Client({
+  const client = new Client({
     ...(shard ? { shards: [shardId!], shardCount: shardCount! } : {}),
     intents: [GatewayIntentBits.Guilds],
     partials: [Partials.Channel],
@@ -45,4 +45,21 @@ export function createClient(apiUrl: string, shard?: string): Client {
       users: { interval: 3600, filter: () => (user) => user.id !== user.client.user.id },
     },
   });
+  exemptInteractionWebhooks(client.rest);
+  return client;
+}
+
+/**
+ * Discord does not count an interaction's followups and edits (POST/PATCH
+ * /webhooks/{application}/{interaction token}, sent without the bot token) against the bot's
+ * global 50 requests/s; @discordjs/rest counts every request but the interaction callback, so a
+ * burst of votes queued its "You voted" followups and card edits behind that limit (about 25
+ * votes/s at most). They go through a REST manager of their own without the global limit; their
+ * per-route buckets and 429 handling stay as they are.
+ */
+function exemptInteractionWebhooks(rest: REST): void {
+  const webhooks = new REST({ ...rest.options, globalRequestsPerSecond: Number.POSITIVE_INFINITY });
+  const queue = rest.queueRequest.bind(rest);
+  rest.queueRequest = (request) =>
+    request.auth === false && request.fullRoute.startsWith('/webhooks/') ? webhooks.queueRequest(request) : queue(request);
 }

@@ -18,7 +18,13 @@ export const voteButton: ComponentHandler = {
     await call.deferUpdate();
     const result = await castVote(lctx, parsed.number, parsed.verdict, null, call.createdAt);
     const verb = result.previous && result.previous !== result.verdict ? 'changed your vote to' : 'voted';
-    await call.followUp({ ephemeral: true, content: `You ${verb} **${VERDICT_LABELS[result.verdict]}** on claim #${result.claim.number}.` });
+    try {
+      await call.followUp({ ephemeral: true, content: `You ${verb} **${VERDICT_LABELS[result.verdict]}** on claim #${result.claim.number}.` });
+    } catch (error) {
+      // The vote is stored: the member must not be told "nothing was changed" (the router's answer to a bug).
+      ctx.log.warn({ err: error, claim: result.claim.number }, 'vote stored, but its confirmation was not delivered');
+      throw new UserError(`Your vote (${VERDICT_LABELS[result.verdict]}) on claim #${result.claim.number} is recorded.`);
+    }
     const detail = await claimDetail(lctx, parsed.number);
     await call.editMessage(claimCard(detail, ctx.now()));
   },

@@ -26,7 +26,7 @@ import { invalid, notFound } from './errors.js';
 import type { Outcome } from './rules.js';
 import { brier, countingForecast, mean, outcomeValue, trackRecord, type TimedForecast, type TrackRecord } from './scoring.js';
 import { getSettings } from './settings.js';
-import { optionalFamily, speakerKey } from './validate.js';
+import { cleanText, optionalFamily, speakerKey } from './validate.js';
 
 /* ------------------------------------------------------------------ pure: scoring */
 
@@ -475,7 +475,7 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
  * end) is found by its start when only one speaker's name starts so.
  */
 async function findSpeaker(db: Db, guildId: string, name: string) {
-  const key = speakerKey(name);
+  const key = speakerKey(cleanText(name));
   const columns = { id: speakers.id, name: speakers.name };
   const [exact] = await db.select(columns).from(speakers).where(and(eq(speakers.guildId, guildId), eq(speakers.nameKey, key)));
   if (exact || !key.endsWith('…')) return exact ?? null;

@@ -3,10 +3,19 @@ import { invalid } from './errors.js';
 import { isValidIsoDate } from './dates.js';
 import { LIMITS } from './limits.js';
 
-/** Trims, folds runs of spaces (not newlines), drops control characters other than newline and tab. */
+/**
+ * Trims, folds runs of spaces (not newlines), drops control characters other than newline and
+ * tab, and replaces lone UTF-16 surrogates with U+FFFD (PostgreSQL's json refuses them).
+ */
 export function cleanText(value: string): string {
-  // eslint-disable-next-line no-control-regex
-  return value.replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, '').replace(/[ \t]+/g, ' ').trim();
+  return (
+    value
+      .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, '')
+      .replace(/[ \t]+/g, ' ')
+      .trim()
+  );
 }
 
 export function requiredText(field: string, value: string | null | undefined, max: number): string {

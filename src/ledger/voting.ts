@@ -86,6 +86,8 @@ export async function castVote(
         detail: { verdict, from: before?.verdict ?? null, round: claim.round, ...(evidence ? { evidence } : {}) },
         at: now,
       });
+      // The sweep skips flagged claims; a new vote hands this one back to it, to be decided again.
+      if (claim.flag) await tx.update(claims).set({ flag: null }).where(eq(claims.id, claim.id));
     }
     const tally = await tallyFor(tx, claim.id, claim.round);
     return { claim, verdict, applied, previous: (before?.verdict as Verdict | undefined) ?? null, tally };
@@ -239,7 +241,7 @@ export async function closeExpiredWindows(db: Db, now: Date, batch = 200): Promi
     const due = await tx
       .select()
       .from(claims)
-      .where(and(eq(claims.status, 'open'), isNull(claims.deletedAt), lte(claims.votingClosesAt, now)))
+      .where(and(eq(claims.status, 'open'), isNull(claims.deletedAt), isNull(claims.flag), lte(claims.votingClosesAt, now)))
       .orderBy(asc(claims.votingClosesAt))
       .limit(batch)
       .for('update', { skipLocked: true });

@@ -74,7 +74,7 @@ describe('bot processes on one PostgreSQL', () => {
   }, 60_000);
 
   it('kill -9 in the middle of a round, then a restart: the slot is finished once, nothing doubled', async () => {
-    const w = await world('*/15 * * * * *', { latencyMs: 120 });
+    const w = await world('*/15 * * * * *', { latencyMs: 250 });
     const a = w.bot();
     await a.waitFor(/scheduler started/, 30_000);
     const deadline = Date.now() + 30_000;

@@ -40,6 +40,10 @@ export interface PgCluster {
   dir: string;
   /** `pg_ctl stop -m fast`, then removes `dir`. Safe to call more than once. */
   stop(): Promise<void>;
+  /** Fault tests: `pg_ctl stop -m fast`, keeping the data directory and port (clients see the server go away). */
+  pause(): Promise<void>;
+  /** Fault tests: starts a paused server again on the same data directory and port; resolves once it accepts connections. */
+  resume(): Promise<void>;
 }
 
 export interface StartPgClusterOptions {
@@ -373,7 +377,15 @@ export async function startPgCluster(opts: StartPgClusterOptions = {}): Promise<
     return stopping;
   };
 
-  return { url, port, dir, stop };
+  const pgCtl = async (what: string, argv: string[], timeoutMs: number) => {
+    if (stopped) throw new Error(`cannot ${what}: the cluster was stopped`);
+    const res = await run(runAs, [bins.pgCtl, '-D', dataDir, ...argv], dir, timeoutMs);
+    if (res.code !== 0) throw new Error(`pg_ctl ${what} failed (exit ${res.code}):\n${indent(res.output)}\n  server log (${logFile}):\n${indent(tail(logFile))}`);
+  };
+  const pause = () => pgCtl('stop', ['-m', 'fast', '-w', '-t', '30', 'stop'], 60_000);
+  const resume = () => pgCtl('start', ['-l', logFile, '-w', '-t', '60', 'start'], 90_000);
+
+  return { url, port, dir, stop, pause, resume };
 }
 
 // ---------------------------------------------------------------------------

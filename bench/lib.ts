@@ -5,7 +5,7 @@ import { cpus, totalmem, release } from 'node:os';
 /** Sizes: full by default, small with BENCH_QUICK=1; each can be set on its own by env. */
 export interface BenchSizes {
   quick: boolean;
-  /** Also measure the bot with the change proposed for src/ preloaded (rows marked "proposed fix"; BENCH_EXPERIMENTS=0 skips). */
+  /** Also run the experiments (the "compiled" memory row; BENCH_EXPERIMENTS=0 skips). */
   experiments: boolean;
   /** Distinct members voting (closed loop) and how many clicks are in flight at once. */
   voteSeconds: number;

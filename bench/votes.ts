@@ -6,7 +6,6 @@
  * The bot runs as a child process (`node --import tsx src/main.ts`, as `npm start`), so that it
  * has its own event loop; the fake Discord and the load generator run in this process.
  */
-import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { eq, sql as dsql } from 'drizzle-orm';
 import { claims, votes } from '../src/db/schema.js';
@@ -31,19 +30,15 @@ import { cpuMeter, figure, percentile, round, say, type BenchSizes, type Figure 
 const POOL = 10;
 const RAW_GUILD = '100000000000000001';
 
-/** How the bot process is started: as it is, or with the change proposed for src/discord/client.ts preloaded. */
+/** How the bot process is started (one variant today; the field keeps room for comparisons). */
 export interface BotVariant {
   label: string;
   env: Record<string, string>;
 }
 
 export const AS_IS: BotVariant = { label: 'as is', env: {} };
-export const PROPOSED_FIX: BotVariant = {
-  label: 'proposed fix',
-  env: { NODE_OPTIONS: `--import ${fileURLToPath(new URL('./webhooks-exempt.mjs', import.meta.url))}` },
-};
 
-export const variants = (sizes: BenchSizes): BotVariant[] => (sizes.experiments ? [AS_IS, PROPOSED_FIX] : [AS_IS]);
+export const variants = (_sizes: BenchSizes): BotVariant[] => [AS_IS];
 
 interface VoteWorld {
   fake: FakeDiscord;

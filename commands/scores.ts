@@ -20,8 +20,6 @@ import {
 import { LIMITS } from '../src/ledger/limits.js';
 import { OUTCOME_LABELS } from '../src/ledger/rules.js';
 import type { TrackRecord } from '../src/ledger/scoring.js';
-import { renderCalibrationChart } from '../src/charts/calibration.js';
-import { renderOutcomesChart } from '../src/charts/outcomes.js';
 import { COLORS, DISCORD_LIMITS, safe } from '../src/discord/render.js';
 import { UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall, type Reply } from '../src/discord/types.js';
 import { bySubcommand, familyChoices } from './shared.js';
@@ -174,6 +172,8 @@ async function me(call: CommandCall, ctx: AppCtx) {
   const headline = facts({ ...rec, score });
   const calls = (name: string, list: ClaimScore[]) =>
     list.length ? [{ name, value: fitLines(list.map(callLine), DISCORD_LIMITS.fieldValue) }] : [];
+  // Loaded on first use: the chart library (Skia) costs ~25 MB of memory a bot that never draws need not pay.
+  const { renderCalibrationChart } = await import('../src/charts/calibration.js');
   const png = await renderCalibrationChart({
     title: `Calibration: ${user.displayName}`,
     subtitle: `${plural(score.claims, 'scored forecast')}; a well-calibrated forecaster’s dots sit on the diagonal`,
@@ -203,6 +203,7 @@ async function chart(call: CommandCall, ctx: AppCtx) {
   const data = await outcomesOverTime(ctx.db, call.guildId, speaker ? { speaker } : { family: family! });
   const title = data.kind === 'speaker' ? `Claims of ${data.subject}` : `Claims in the family ${data.subject}`;
   const older = data.omitted ? ` (last ${data.buckets.length} quarters; ${plural(data.omitted, 'older claim')} not shown)` : '';
+  const { renderOutcomesChart } = await import('../src/charts/outcomes.js');
   const png = await renderOutcomesChart({
     title,
     subtitle: `${plural(data.record.made, 'claim')} by outcome, per quarter of the check date${older}`,

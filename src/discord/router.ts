@@ -190,13 +190,15 @@ function memberOf(interaction: Interaction): Member {
   };
 }
 
+/** What every call carries: the server (always from the interaction itself), channel, member and time. */
+function callBase(interaction: Interaction<'cached' | 'raw'>) {
+  return { guildId: interaction.guildId, channelId: interaction.channelId, member: memberOf(interaction), createdAt: interaction.createdAt };
+}
+
 function commandCall(interaction: ChatInputCommandInteraction<'cached' | 'raw'>): CommandCall {
   return {
     commandName: interaction.commandName,
-    guildId: interaction.guildId,
-    channelId: interaction.channelId,
-    member: memberOf(interaction),
-    createdAt: interaction.createdAt,
+    ...callBase(interaction),
     options: optionReader(interaction.options.data),
     async defer(opts) {
       if (interaction.deferred || interaction.replied) return;
@@ -215,10 +217,7 @@ function commandCall(interaction: ChatInputCommandInteraction<'cached' | 'raw'>)
 function componentCall(interaction: ButtonInteraction<'cached' | 'raw'>): ComponentCall {
   return {
     customId: interaction.customId,
-    guildId: interaction.guildId,
-    channelId: interaction.channelId,
-    member: memberOf(interaction),
-    createdAt: interaction.createdAt,
+    ...callBase(interaction),
     async reply(reply) {
       const payload = { ...toDiscord(reply), ...(reply.ephemeral ? { flags: MessageFlags.Ephemeral as const } : {}) };
       if (interaction.deferred || interaction.replied) await interaction.followUp(payload);
@@ -284,10 +283,7 @@ export function createRouter(commands: readonly Command[], components: readonly 
         choices = await handlers.choices(
           {
             commandName: interaction.commandName,
-            guildId: interaction.guildId,
-            channelId: interaction.channelId,
-            member: memberOf(interaction),
-            createdAt: interaction.createdAt,
+            ...callBase(interaction),
             options: optionReader(interaction.options.data),
           },
           ctx,

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, ilike, inArray, isNull, lte, gt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, ilike, isNull, lte, gt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { articles, claims, speakers, votes, forecasts } from '../db/schema.js';
 import { claimHistory, recordAudit, type AuditAction } from './audit.js';
@@ -414,11 +414,6 @@ export async function claimDetail(ctx: LedgerCtx, number: number | string) {
 
 export type ClaimDetail = Awaited<ReturnType<typeof claimDetail>>;
 
-/** Claims by number for a server (used by exports and rounds). */
-export async function claimsByIds(db: Db, guildId: string, ids: number[]) {
-  if (!ids.length) return [];
-  return db.select().from(claims).where(and(eq(claims.guildId, guildId), inArray(claims.id, ids)));
-}
 
 /** The families used in a server, for autocomplete. */
 export async function familiesOf(db: Db, guildId: string): Promise<string[]> {

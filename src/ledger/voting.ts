@@ -10,6 +10,7 @@ import { forbidden, LedgerError } from './errors.js';
 import { LIMITS } from './limits.js';
 import {
   decideAtClose,
+  isDue,
   OUTCOME_LABELS,
   VERDICTS,
   OUTCOMES,
@@ -57,7 +58,7 @@ export async function castVote(
     if (claim.status === 'resolved') {
       throw closed(`Claim #${claim.number} is already resolved (${OUTCOME_LABELS[claim.outcome ?? 'void']}). A manager can reopen it.`);
     }
-    if (claim.dueAt > now) {
+    if (!isDue(claim, now)) {
       throw closed(
         `Claim #${claim.number} can be scored once its check date (${claim.checkBy}) has passed. Until then, put your probability on it with /forecast.`,
       );

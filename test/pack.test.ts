@@ -6,10 +6,9 @@ import path from 'node:path';
 /**
  * Checks the bundled article pack against the article it was built from.
  *
- * The article is resolved as: env HINDSIGHT_ARTICLE if set, otherwise
- * `<repo root>/../shared/article.txt`. If it cannot be found the tests FAIL
- * (they are never skipped): a pack whose quotes cannot be verified is not
- * a pack we ship.
+ * The article is vendored at test/fixtures/articles/vpost-2024-11-06.txt (see
+ * test/fixtures/README.md). If it cannot be found the tests FAIL (they are never
+ * skipped): a pack whose quotes cannot be verified is not a pack we ship.
  */
 
 interface PackClaim {
@@ -40,9 +39,7 @@ interface Pack {
 const PACK_URL = new URL('../src/packs/vpost-2024-11-06.json', import.meta.url);
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-const ARTICLE_PATH = process.env['HINDSIGHT_ARTICLE']
-  ? path.resolve(process.env['HINDSIGHT_ARTICLE'])
-  : path.resolve(REPO_ROOT, '..', 'shared', 'article.txt');
+const ARTICLE_PATH = path.resolve(REPO_ROOT, 'test', 'fixtures', 'articles', 'vpost-2024-11-06.txt');
 
 const FAMILIES = ['war', 'negotiations', 'diplomacy', 'us-politics', 'geopolitics'];
 
@@ -71,7 +68,6 @@ function loadArticle(): string {
   if (!existsSync(ARTICLE_PATH)) {
     throw new Error(
       `Source article not found at ${ARTICLE_PATH}. ` +
-        'Set HINDSIGHT_ARTICLE to the path of article.txt, or place it at <repo root>/../shared/article.txt. ' +
         'The pack cannot be verified without it.',
     );
   }
@@ -90,7 +86,7 @@ describe('article pack vpost-2024-11-06', () => {
   it('finds the source article', () => {
     expect(
       existsSync(ARTICLE_PATH),
-      `Source article not found at ${ARTICLE_PATH} (set HINDSIGHT_ARTICLE or put it at <repo root>/../shared/article.txt)`,
+      `Source article not found at ${ARTICLE_PATH} (it is vendored in the repository)`,
     ).toBe(true);
     expect(norm(loadArticle()).length).toBeGreaterThan(1000);
   });

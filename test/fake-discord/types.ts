@@ -16,7 +16,7 @@ export interface FakeDiscordOptions {
   applicationId?: Snowflake;
   botUserId?: Snowflake;
   botUsername?: string;
-  /** Path to Discord's openapi.json. Default: env HINDSIGHT_DISCORD_SPEC or <repo>/../shared/discord-api-spec/openapi.json. */
+  /** Path to Discord's openapi.json. Default: the vendored test/fixtures/discord-api-spec/openapi.json. */
   specPath?: string;
   /** Emulate Discord's rate limits (off by default). `true` means the defaults of RateLimitOptions. */
   rateLimits?: boolean | RateLimitOptions;

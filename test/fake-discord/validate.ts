@@ -52,12 +52,9 @@ const SPEC_PATCHES: { schema: string; property: string; reason: string; add: unk
   ),
 ];
 
-/** `<repo>/../shared/discord-api-spec/openapi.json`, or env HINDSIGHT_DISCORD_SPEC. */
+/** The vendored spec, `test/fixtures/discord-api-spec/openapi.json` (see test/fixtures/README.md). */
 export function defaultSpecPath(): string {
-  const fromEnv = process.env.HINDSIGHT_DISCORD_SPEC;
-  if (fromEnv) return fromEnv;
-  const repoRoot = new URL('../../', import.meta.url);
-  return fileURLToPath(new URL('../shared/discord-api-spec/openapi.json', repoRoot));
+  return fileURLToPath(new URL('../fixtures/discord-api-spec/openapi.json', import.meta.url));
 }
 
 const cache = new Map<string, SpecValidator>();
@@ -73,7 +70,7 @@ export class SpecValidator {
     let validator = cache.get(specPath);
     if (!validator) {
       if (!existsSync(specPath)) {
-        throw new Error(`fake-discord: Discord OpenAPI spec not found at ${specPath} (set HINDSIGHT_DISCORD_SPEC)`);
+        throw new Error(`fake-discord: Discord OpenAPI spec not found at ${specPath} (vendored in the repository: see test/fixtures/README.md)`);
       }
       validator = new SpecValidator(JSON.parse(readFileSync(specPath, 'utf8')) as JsonObject);
       validator.warmUp();

@@ -68,6 +68,8 @@ export const articles = pgTable(
     title: text(),
     url: text(),
     publishedOn: date({ mode: 'string' }),
+    /** Why the title reads as it does (e.g. the text carries no headline and the title is ours). */
+    titleNote: text(),
     createdAt: ts().notNull().defaultNow(),
   },
   (t) => [uniqueIndex('articles_guild_key').on(t.guildId, t.key)],
@@ -105,6 +107,10 @@ export const claims = pgTable(
     family: text(),
     madeOn: date({ mode: 'string' }).notNull(),
     checkBy: date({ mode: 'string' }).notNull(),
+    /** Why this check date was chosen (shown to voters). */
+    checkByNote: text(),
+    /** How sure the speaker's wording sounded: an ICD-203 band (src/ledger/hedge.ts), or null. */
+    hedge: text(),
     /** What counts as "came true". */
     criteria: text(),
     /** The instant the check date has passed (start of the next day in the server's timezone). */

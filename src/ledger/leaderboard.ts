@@ -19,9 +19,10 @@
  *   scores share a rank ("=2", the next rank after two members at 2 is 4). Members scored on
  *   fewer claims than the server's `minRanked` are listed apart, not ranked.
  */
-import { and, asc, eq, ilike, inArray, isNotNull, isNull, type SQL } from 'drizzle-orm';
+import { and, asc, eq, ilike, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { articles, claims, forecasts, speakers } from '../db/schema.js';
+import { nameIdentity, speakerLabel, speakerLabelSql } from './claims.js';
 import { invalid, notFound } from './errors.js';
 import type { Outcome } from './rules.js';
 import { brier, countingForecast, mean, outcomeValue, trackRecord, type TimedForecast, type TrackRecord } from './scoring.js';
@@ -303,11 +304,18 @@ export interface OutcomeRow {
  * Track records grouped by name (folded: case and spacing do not split a name), most judged
  * claims first, then most claims, then by name. Rows without a name are left out.
  */
-export function trackRecordsBy(rows: Iterable<OutcomeRow & { name: string | null }>): NamedTrackRecord[] {
-  const named = [...rows].filter((r): r is OutcomeRow & { name: string } => !!r.name?.trim());
-  return [...groupBy(named, (r) => speakerKey(r.name)).values()]
+export function trackRecordsBy(rows: Iterable<OutcomeRow & { name: string | null; key?: string | number }>): NamedTrackRecord[] {
+  const named = [...rows].filter((r): r is OutcomeRow & { name: string; key?: string | number } => !!r.name?.trim());
+  const records = [...groupBy(named, (r) => (r.key === undefined ? speakerKey(r.name) : `#${r.key}`)).values()]
     .map((list) => ({ name: list[0]!.name.trim(), ...trackRecord(list) }))
     .sort((a, b) => b.judged - a.judged || b.made - a.made || a.name.localeCompare(b.name));
+  // Two identities shown alike (same label, no distinction) get a number, so neither is mistaken for the other.
+  const seen = new Map<string, number>();
+  return records.map((r) => {
+    const n = (seen.get(speakerKey(r.name)) ?? 0) + 1;
+    seen.set(speakerKey(r.name), n);
+    return n === 1 ? r : { ...r, name: `${r.name} (${n})` };
+  });
 }
 
 export const SEGMENTS = ['came_true', 'partly', 'did_not', 'void', 'open'] as const;
@@ -441,11 +449,12 @@ const liveClaimsOf = (guildId: string) => and(eq(claims.guildId, guildId), isNul
 /** Speakers' track records. */
 export async function speakerRecords(db: Db, guildId: string): Promise<NamedTrackRecord[]> {
   const rows = await db
-    .select({ name: speakers.name, status: claims.status, outcome: claims.outcome })
+    .select({ key: speakers.id, name: speakers.name, note: speakers.note, status: claims.status, outcome: claims.outcome })
     .from(claims)
     .innerJoin(speakers, and(eq(speakers.id, claims.speakerId), eq(speakers.guildId, guildId)))
     .where(liveClaimsOf(guildId));
-  return trackRecordsBy(rows);
+  // One record per speaker identity (speakers.nameKey): two sources an article names alike stay apart.
+  return trackRecordsBy(rows.map((r) => ({ ...r, name: speakerLabel(r.name, r.note) })));
 }
 
 /** Outlets' track records (the outlet of the claim's article). */
@@ -476,15 +485,21 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
  */
 async function findSpeaker(db: Db, guildId: string, name: string) {
   const key = speakerKey(cleanText(name));
-  const columns = { id: speakers.id, name: speakers.name };
-  const [exact] = await db.select(columns).from(speakers).where(and(eq(speakers.guildId, guildId), eq(speakers.nameKey, key)));
-  if (exact || !key.endsWith('…')) return exact ?? null;
+  const columns = { id: speakers.id, name: speakerLabelSql };
+  const label = sql`lower(${speakerLabelSql})`;
+  const [exact] = await db
+    .select(columns)
+    .from(speakers)
+    .where(and(eq(speakers.guildId, guildId), or(eq(speakers.nameKey, nameIdentity(key)), sql`${label} = ${key}`)))
+    .orderBy(asc(speakers.id))
+    .limit(1);
+  if (exact || !key.endsWith('…')) return exact ? { id: exact.id, name: exact.name ?? '' } : null;
   const starting = await db
     .select(columns)
     .from(speakers)
-    .where(and(eq(speakers.guildId, guildId), ilike(speakers.nameKey, `${escapeLike(key.slice(0, -1).trimEnd())}%`)))
+    .where(and(eq(speakers.guildId, guildId), ilike(speakerLabelSql, `${escapeLike(key.slice(0, -1).trimEnd())}%`)))
     .limit(2);
-  return starting.length === 1 ? starting[0]! : null;
+  return starting.length === 1 ? { id: starting[0]!.id, name: starting[0]!.name ?? '' } : null;
 }
 
 /** A speaker's or a family's claims per quarter of their check date, by outcome. */
@@ -520,12 +535,12 @@ export async function outcomesOverTime(
 export async function searchSpeakers(db: Db, guildId: string, typed: string, limit = 25): Promise<string[]> {
   const text = escapeLike(speakerKey(typed.slice(0, 100)));
   const rows = await db
-    .select({ name: speakers.name })
+    .select({ name: speakerLabelSql })
     .from(speakers)
-    .where(and(eq(speakers.guildId, guildId), ...(text ? [ilike(speakers.nameKey, `%${text}%`)] : [])))
-    .orderBy(asc(speakers.nameKey))
+    .where(and(eq(speakers.guildId, guildId), ...(text ? [ilike(speakerLabelSql, `%${text}%`)] : [])))
+    .orderBy(sql`lower(${speakerLabelSql})`)
     .limit(limit);
-  return rows.map((r) => r.name);
+  return rows.map((r) => r.name ?? '');
 }
 
 /**

@@ -192,7 +192,7 @@ export function claimCard(detail: ClaimDetail, now: Date, opts: { history?: bool
     const band = HEDGE_BAND_INFO[c.hedge];
     fields.push({ name: 'As sure as the wording', value: `${band.label} (${band.range[0]}–${band.range[1]}%)`, inline: true });
   }
-  if (c.criteria) fields.push({ name: 'Counts as came true', value: safe(c.criteria, DISCORD_LIMITS.fieldValue) });
+  if (c.criteria) fields.push({ name: 'How it is scored', value: safe(c.criteria, DISCORD_LIMITS.fieldValue) });
   if (phaseOf(c, now) !== 'upcoming' || detail.votesCast > 0) {
     fields.push({
       name: `Votes${c.round > 1 ? ` (round ${c.round})` : ''}`,

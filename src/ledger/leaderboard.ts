@@ -483,6 +483,9 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
  * A speaker by name (case and spacing folded). A name autocomplete had to shorten ("…" at the
  * end) is found by its start when only one speaker's name starts so.
  */
+/** Speakers some live claim names (a re-imported pack can leave an old speaker row with none). */
+const hasClaims = sql`exists (select 1 from ${claims} where ${claims.speakerId} = ${speakers.id} and ${claims.deletedAt} is null)`;
+
 async function findSpeaker(db: Db, guildId: string, name: string) {
   const key = speakerKey(cleanText(name));
   const columns = { id: speakers.id, name: speakerLabelSql };
@@ -490,14 +493,14 @@ async function findSpeaker(db: Db, guildId: string, name: string) {
   const [exact] = await db
     .select(columns)
     .from(speakers)
-    .where(and(eq(speakers.guildId, guildId), or(eq(speakers.nameKey, nameIdentity(key)), sql`${label} = ${key}`)))
+    .where(and(eq(speakers.guildId, guildId), hasClaims, or(eq(speakers.nameKey, nameIdentity(key)), sql`${label} = ${key}`)))
     .orderBy(asc(speakers.id))
     .limit(1);
   if (exact || !key.endsWith('…')) return exact ? { id: exact.id, name: exact.name ?? '' } : null;
   const starting = await db
     .select(columns)
     .from(speakers)
-    .where(and(eq(speakers.guildId, guildId), ilike(speakerLabelSql, `${escapeLike(key.slice(0, -1).trimEnd())}%`)))
+    .where(and(eq(speakers.guildId, guildId), hasClaims, ilike(speakerLabelSql, `${escapeLike(key.slice(0, -1).trimEnd())}%`)))
     .limit(2);
   return starting.length === 1 ? { id: starting[0]!.id, name: starting[0]!.name ?? '' } : null;
 }
@@ -537,7 +540,7 @@ export async function searchSpeakers(db: Db, guildId: string, typed: string, lim
   const rows = await db
     .select({ name: speakerLabelSql })
     .from(speakers)
-    .where(and(eq(speakers.guildId, guildId), ...(text ? [ilike(speakerLabelSql, `%${text}%`)] : [])))
+    .where(and(eq(speakers.guildId, guildId), hasClaims, ...(text ? [ilike(speakerLabelSql, `%${text}%`)] : [])))
     .orderBy(sql`lower(${speakerLabelSql})`)
     .limit(limit);
   return rows.map((r) => r.name ?? '');

@@ -13,7 +13,7 @@ import {
   setForecast,
   type LedgerCtx,
 } from '../../src/ledger/index.js';
-import { speakerRecords } from '../../src/ledger/leaderboard.js';
+import { outcomesOverTime, searchSpeakers, speakerRecords } from '../../src/ledger/leaderboard.js';
 import { makeTestDb, newGuildId, type TestDatabase } from '../support/test-db.js';
 
 /**
@@ -107,6 +107,11 @@ describe('re-importing the corrected article pack', () => {
     expect(records.find((r) => r.name === 'another official (on US-proposed talks)')).toMatchObject({ made: 2 });
     expect(records.find((r) => r.name === 'another official (hoping for normalisation)')).toMatchObject({ made: 1 });
     expect(records.some((r) => r.name === 'another official')).toBe(false);
+    // The speakers of the first import that no claim names any more are not offered.
+    const offered = await searchSpeakers(database.db, g, 'another official');
+    expect(offered.sort()).toEqual(['another official (hoping for normalisation)', 'another official (on US-proposed talks)']);
+    const chart = await outcomesOverTime(database.db, g, { speaker: 'a Russian government official' });
+    expect(chart.record.made).toBe(2);
 
     // The article's title note reaches the card; the families are the design's.
     expect(proposer.article?.titleNote).toBe(pack.article.titleNote);

@@ -1,6 +1,6 @@
 import { SlashCommandBuilder, InteractionContextType, PermissionFlagsBits } from 'discord.js';
 import { reopenClaim } from '../src/ledger/voting.js';
-import { ledgerCtx, type AppCtx, type CommandCall } from '../src/discord/types.js';
+import { ledgerCtx, type AppCtx, type CommandCall } from '../src/kit/types.js';
 import { claimChoices, claimOption } from './shared.js';
 
 export const definition = new SlashCommandBuilder()

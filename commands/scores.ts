@@ -20,8 +20,8 @@ import {
 import { LIMITS } from '../src/ledger/limits.js';
 import { OUTCOME_LABELS } from '../src/ledger/rules.js';
 import type { TrackRecord } from '../src/ledger/scoring.js';
-import { COLORS, DISCORD_LIMITS, safe } from '../src/discord/render.js';
-import { UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall, type Reply } from '../src/discord/types.js';
+import { COLORS, DISCORD_LIMITS, safe } from '../src/kit/render.js';
+import { UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall, type Reply } from '../src/kit/types.js';
 import { bySubcommand, familyChoices } from './shared.js';
 
 /** Entries shown in a list before the rest is summed up. */

@@ -15,7 +15,7 @@ import {
   type Member,
   type OptionReader,
   type Reply,
-} from '../discord/types.js';
+} from '../kit/types.js';
 import type { OptionValue } from './parse.js';
 
 /** Where the calls' answers go: new messages, and edits of shown ones. */

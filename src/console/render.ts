@@ -4,7 +4,7 @@
  * buttons as numbered actions.
  */
 import { ButtonStyle, ComponentType, type APIEmbed } from 'discord.js';
-import type { Reply } from '../discord/types.js';
+import type { Reply } from '../kit/types.js';
 
 export interface RenderOptions {
   now: Date;

@@ -10,10 +10,10 @@ import { claims, scheduleRuns, schedules } from '../db/schema.js';
 import { recordAudit } from '../ledger/audit.js';
 import { claimDetail, tallyFor } from '../ledger/claims.js';
 import { FLAG_LABELS, OUTCOME_LABELS, VERDICTS, VERDICT_LABELS, type FlagReason, type Outcome, type Tally } from '../ledger/rules.js';
-import { claimCard, COLORS, DISCORD_LIMITS, safe } from '../discord/render.js';
-import type { Reply } from '../discord/types.js';
+import { claimCard, COLORS, DISCORD_LIMITS, safe } from '../kit/render.js';
+import type { Reply } from '../kit/types.js';
 import type { Logger } from '../log.js';
-import { PostError, type Poster } from './poster.js';
+import { PostError, type Poster, type RoundOutcome } from '../kit/poster.js';
 import type { ScheduleRow } from './schedules.js';
 
 /** At most this many claim cards in one round; the rest are listed (they get cards via /predict show). */
@@ -140,12 +140,7 @@ export async function renderRound(db: Db, guildId: string, content: RoundContent
 export const roundNonce = (scheduleId: number, slot: Date, part: number) =>
   `r${scheduleId.toString(36)}.${Math.floor(slot.getTime() / 1000).toString(36)}.${part}`.slice(0, 25);
 
-export type RoundOutcome =
-  | { outcome: 'posted'; messageIds: string[] }
-  | { outcome: 'empty' }
-  | { outcome: 'duplicate' }
-  | { outcome: 'inactive' }
-  | { outcome: 'failed'; kind: PostError['kind']; paused?: boolean; disabled?: boolean; notified?: string };
+export type { RoundOutcome } from '../kit/poster.js';
 
 export interface RoundDeps {
   db: Db;

@@ -27,8 +27,8 @@ import {
   searchSpeakers,
   speakerRecords,
 } from '../../src/ledger/leaderboard.js';
-import { fitEmbeds } from '../../src/discord/render.js';
-import type { AppCtx, CommandCall, OptionReader, Reply } from '../../src/discord/types.js';
+import { fitEmbeds } from '../../src/kit/render.js';
+import type { AppCtx, CommandCall, OptionReader, Reply } from '../../src/kit/types.js';
 import * as scores from '../../commands/scores.js';
 import { makeTestDb, newGuildId, type TestDatabase } from '../support/test-db.js';
 

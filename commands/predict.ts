@@ -1,4 +1,6 @@
-import { SlashCommandBuilder, InteractionContextType, time, TimestampStyles } from 'discord.js';
+import { SlashCommandBuilder } from '@discordjs/builders';
+import { time, TimestampStyles } from '@discordjs/formatters';
+import { InteractionContextType } from 'discord-api-types/v10';
 import { addClaim, claimDetail, deleteClaim, editClaim, listClaims, STATUS_FILTERS, type StatusFilter } from '../src/ledger/claims.js';
 import { bundledPacks, exportCsv, exportLedger, importLedger } from '../src/ledger/transfer.js';
 import { LIMITS } from '../src/ledger/limits.js';

@@ -1,4 +1,6 @@
-import { ChannelType, InteractionContextType, PermissionFlagsBits, SlashCommandBuilder, TimestampStyles, time } from 'discord.js';
+import { SlashCommandBuilder } from '@discordjs/builders';
+import { TimestampStyles, time } from '@discordjs/formatters';
+import { ChannelType, InteractionContextType, PermissionFlagsBits } from 'discord-api-types/v10';
 import { addSchedule, getSchedule, listSchedules, removeSchedule, setScheduleActive, specFor, type ScheduleRow } from '../src/jobs/schedules.js';
 import { nextRuns, PRESET_EXAMPLES } from '../src/jobs/schedule-spec.js';
 import { COLORS, truncate } from '../src/kit/render.js';

@@ -1,4 +1,5 @@
-import { SlashCommandBuilder, InteractionContextType, type APIEmbed, type APIEmbedField } from 'discord.js';
+import { SlashCommandBuilder } from '@discordjs/builders';
+import { InteractionContextType, type APIEmbed, type APIEmbedField } from 'discord-api-types/v10';
 import {
   fitLines,
   formatPct,

@@ -1,4 +1,5 @@
-import { SlashCommandBuilder, InteractionContextType, PermissionFlagsBits } from 'discord.js';
+import { SlashCommandBuilder } from '@discordjs/builders';
+import { InteractionContextType, PermissionFlagsBits } from 'discord-api-types/v10';
 import { getSettings, updateSettings, type SettingsPatch } from '../src/ledger/settings.js';
 import { LIMITS } from '../src/ledger/limits.js';
 import { settingsView, truncate } from '../src/kit/render.js';

@@ -1,5 +1,5 @@
 /** Pieces several commands share: the `claim` option and its autocomplete, family autocomplete, subcommand dispatch. */
-import type { SlashCommandStringOption } from 'discord.js';
+import type { SlashCommandStringOption } from '@discordjs/builders';
 import { familiesOf, searchClaims } from '../src/ledger/claims.js';
 import { truncate, DISCORD_LIMITS } from '../src/kit/render.js';
 import { UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall } from '../src/kit/types.js';

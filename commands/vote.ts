@@ -1,4 +1,5 @@
-import { SlashCommandBuilder, InteractionContextType } from 'discord.js';
+import { SlashCommandBuilder } from '@discordjs/builders';
+import { InteractionContextType } from 'discord-api-types/v10';
 import { castVote } from '../src/ledger/voting.js';
 import { VERDICT_LABELS } from '../src/ledger/rules.js';
 import { tallyLine } from '../src/kit/render.js';

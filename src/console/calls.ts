@@ -5,7 +5,7 @@
  */
 import { stat, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { ApplicationCommandOptionType as T } from 'discord.js';
+import { ApplicationCommandOptionType as T } from 'discord-api-types/v10';
 import {
   UserError,
   type AttachmentRef,

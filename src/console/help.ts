@@ -1,5 +1,5 @@
 /** What /help prints in the console (from the command definitions), and `--help` for the program. */
-import { ApplicationCommandOptionType as T } from 'discord.js';
+import { ApplicationCommandOptionType as T } from 'discord-api-types/v10';
 import type { Command } from '../kit/types.js';
 import { optionsOf, placeholder, usage, type OptionDef } from './parse.js';
 

@@ -3,7 +3,7 @@
  * styles on a terminal), timestamps as dates, mentions as names, embeds as titled blocks,
  * buttons as numbered actions.
  */
-import { ButtonStyle, ComponentType, type APIEmbed } from 'discord.js';
+import { ButtonStyle, ComponentType, type APIEmbed } from 'discord-api-types/v10';
 import type { Reply } from '../kit/types.js';
 
 export interface RenderOptions {

@@ -5,7 +5,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { ApplicationCommandOptionType as T } from 'discord.js';
+import { ApplicationCommandOptionType as T } from 'discord-api-types/v10';
 import { failureMessage, type HandlerIndex } from '../kit/handlers.js';
 import { errorReply } from '../kit/render.js';
 import { UserError, type AppCtx, type Choice, type Command, type Member } from '../kit/types.js';

@@ -4,7 +4,7 @@
  * (outcome and tally). Posted so that each (schedule, slot) is posted at most once.
  */
 import { and, asc, eq, gt, isNull, lte } from 'drizzle-orm';
-import { TimestampStyles, time } from 'discord.js';
+import { TimestampStyles, time } from '@discordjs/formatters';
 import type { Db } from '../db/client.js';
 import { claims, scheduleRuns, schedules } from '../db/schema.js';
 import { recordAudit } from '../ledger/audit.js';

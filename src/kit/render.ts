@@ -2,18 +2,16 @@
  * Turns ledger data into replies that always fit Discord's limits: member text is shortened
  * with an ellipsis (never rejected by Discord) and markdown in it is escaped.
  */
+import { TimestampStyles, escapeMarkdown, time } from '@discordjs/formatters';
 import {
   ButtonStyle,
   ComponentType,
-  TimestampStyles,
-  escapeMarkdown,
-  time,
   type APIActionRowComponent,
   type APIButtonComponent,
   type APIComponentInMessageActionRow,
   type APIEmbed,
   type APIEmbedField,
-} from 'discord.js';
+} from 'discord-api-types/v10';
 import type { ClaimDetail, ClaimSummary } from '../ledger/claims.js';
 import {
   FLAG_LABELS,

@@ -2,13 +2,7 @@
  * What a command handler sees. Discord interactions and the local console both produce these,
  * so each command is written once (commands/*.ts) and served by both.
  */
-import type {
-  APIActionRowComponent,
-  APIApplicationCommandOptionChoice,
-  APIComponentInMessageActionRow,
-  APIEmbed,
-  RESTPostAPIChatInputApplicationCommandsJSONBody,
-} from 'discord.js';
+import type { APIActionRowComponent, APIApplicationCommandOptionChoice, APIComponentInMessageActionRow, APIEmbed, RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord-api-types/v10';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../log.js';
 import type { LedgerCtx } from '../ledger/context.js';

@@ -1,23 +1,9 @@
 import { SlashCommandBuilder } from '@discordjs/builders';
 import { InteractionContextType, type APIEmbed, type APIEmbedField } from 'discord-api-types/v10';
-import {
-  fitLines,
-  formatPct,
-  formatScore,
-  formatSigned,
-  leaderboard,
-  memberRecord,
-  outcomesOverTime,
-  outletRecords,
-  rankLabel,
-  searchSpeakers,
-  speakerRecords,
-  SMALL_SAMPLE,
-  type ClaimScore,
-  type MemberRecord,
-  type NamedTrackRecord,
-  type RankedMember,
-} from '../src/ledger/leaderboard.js';
+import { leaderboard, memberRecord, outcomesOverTime, outletRecords, searchSpeakers, speakerRecords, type MemberRecord } from '../src/ledger/leaderboard.js';
+import { SMALL_SAMPLE, type ClaimScore, type NamedTrackRecord, type RankedMember } from '../src/ledger/scoring.js';
+import { formatPct, formatScore, formatSigned, rankLabel } from '../src/kit/score-text.js';
+import { fitLines } from '../src/kit/render.js';
 import { LIMITS } from '../src/ledger/limits.js';
 import { OUTCOME_LABELS } from '../src/ledger/rules.js';
 import type { TrackRecord } from '../src/ledger/scoring.js';

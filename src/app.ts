@@ -14,7 +14,7 @@ import { commands } from '../commands/index.js';
 import { startCloser, type Closer } from './jobs/closer.js';
 import { Scheduler } from './jobs/scheduler.js';
 import { discordPoster } from './discord/poster.js';
-import { roundScoreNotes } from './ledger/leaderboard.js';
+import { roundScoreNotes } from './kit/score-text.js';
 import type { AppCtx, AttachmentRef } from './kit/types.js';
 import { UserError } from './kit/types.js';
 

@@ -18,15 +18,7 @@ import {
   type ClaimRow,
   type LedgerCtx,
 } from '../../src/ledger/index.js';
-import {
-  leaderboard,
-  memberRecord,
-  outcomesOverTime,
-  outletRecords,
-  scoreChanges,
-  searchSpeakers,
-  speakerRecords,
-} from '../../src/ledger/leaderboard.js';
+import { leaderboard, memberRecord, outcomesOverTime, outletRecords, scoreChanges, searchSpeakers, speakerRecords } from '../../src/ledger/leaderboard.js';
 import { fitEmbeds } from '../../src/kit/render.js';
 import type { AppCtx, CommandCall, OptionReader, Reply } from '../../src/kit/types.js';
 import * as scores from '../../commands/scores.js';

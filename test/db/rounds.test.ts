@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { scheduleRuns, schedules } from '../../src/db/schema.js';
 import { addClaim, bundledPacks, castVote, importLedger, resolveClaim, setForecast, updateSettings, type LedgerCtx } from '../../src/ledger/index.js';
-import { roundScoreNotes } from '../../src/ledger/leaderboard.js';
+import { roundScoreNotes } from '../../src/kit/score-text.js';
 import { addSchedule, listSchedules } from '../../src/jobs/schedules.js';
 import { runRound, MAX_CARDS_PER_ROUND } from '../../src/jobs/rounds.js';
 import { DISCORD_LIMITS } from '../../src/kit/render.js';

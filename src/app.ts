@@ -11,12 +11,12 @@ import type { Database } from './db/client.js';
 import { openCore } from './core.js';
 import { createClient } from './discord/client.js';
 import { createRouter } from './discord/router.js';
-import { componentHandlers } from './discord/components.js';
+import { componentHandlers } from '../commands/buttons.js';
 import { syncCommands } from './discord/sync.js';
 import { commands } from '../commands/index.js';
 import { discordPoster } from './discord/poster.js';
-import type { AppCtx, AttachmentRef } from './discord/types.js';
-import { UserError } from './discord/types.js';
+import type { AppCtx, AttachmentRef } from './kit/types.js';
+import { UserError } from './kit/types.js';
 
 /** Downloads a member's attachment with a size cap and a timeout. */
 export async function fetchAttachment(ref: AttachmentRef, maxBytes: number): Promise<string> {

@@ -8,10 +8,10 @@ import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import { migrateDatabase, openDatabase, type Database } from './db/client.js';
 import { startCloser } from './jobs/closer.js';
-import type { Poster } from './jobs/poster.js';
+import type { Poster } from './kit/poster.js';
 import { Scheduler } from './jobs/scheduler.js';
-import { roundScoreNotes } from './ledger/leaderboard.js';
-import type { AppCtx } from './discord/types.js';
+import { roundScoreNotes } from './kit/score-text.js';
+import type { AppCtx } from './kit/types.js';
 
 export interface CoreOptions {
   now?: () => Date;

@@ -1,6 +1,6 @@
 /** What /help prints in the console (from the command definitions), and `--help` for the program. */
-import { ApplicationCommandOptionType as T } from 'discord.js';
-import type { Command } from '../discord/types.js';
+import { ApplicationCommandOptionType as T } from 'discord-api-types/v10';
+import type { Command } from '../kit/types.js';
 import { optionsOf, placeholder, usage, type OptionDef } from './parse.js';
 
 /** Commands Discord shows only to members with a permission (here: Manage Server) are for managers. */

@@ -12,7 +12,7 @@ import cron, { type RunCoordinator, type ScheduledTask } from 'node-cron';
 import type { Db } from '../db/client.js';
 import { cronLeases, scheduleRuns } from '../db/schema.js';
 import type { Logger } from '../log.js';
-import type { Poster } from './poster.js';
+import type { Poster } from '../kit/poster.js';
 import { runRound, type RoundDeps, type RoundOutcome } from './rounds.js';
 import { hasSeconds, slotsBetween } from './schedule-spec.js';
 import { activeSchedules, type ScheduleRow } from './schedules.js';

@@ -217,7 +217,7 @@ describe('console pieces, in process', () => {
     const { Session } = await import('../../src/console/session.js');
     const { Board } = await import('../../src/console/board.js');
     const { Members } = await import('../../src/console/members.js');
-    const { indexHandlers } = await import('../../src/discord/router.js');
+    const { indexHandlers } = await import('../../src/kit/handlers.js');
     const { createLogger } = await import('../../src/log.js');
     const { SlashCommandBuilder } = await import('discord.js');
     const printed: string[] = [];
@@ -239,7 +239,7 @@ describe('console pieces, in process', () => {
     const commands = [
       {
         definition,
-        async execute(call: import('../../src/discord/types.js').CommandCall) {
+        async execute(call: import('../../src/kit/types.js').CommandCall) {
           const o = call.options;
           seen.push({ word: o.string('word'), count: o.integer('count'), flag: o.boolean('flag'), member: o.user('member'), kind: o.string('kind') });
           await call.defer({ ephemeral: true });

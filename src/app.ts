@@ -4,17 +4,19 @@
  * them and is retried with backoff, so a failed sync never stops scheduled rounds. `stop()`
  * undoes everything in reverse. Nothing happens at import time.
  */
-import { Events, type Client } from 'discord.js';
+import { Events, Routes, type Client } from 'discord.js';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import type { Database } from './db/client.js';
 import { openCore } from './core.js';
-import { createClient } from './discord/client.js';
+import { createClient, createRestClient } from './discord/client.js';
 import { createRouter } from './discord/router.js';
 import { componentHandlers } from '../commands/buttons.js';
 import { syncCommands } from './discord/sync.js';
 import { commands } from '../commands/index.js';
-import { discordPoster } from './discord/poster.js';
+import { discordPoster, restPoster } from './discord/poster.js';
+import { indexHandlers } from './kit/handlers.js';
+import { startInteractionServer } from './http/server.js';
 import type { AppCtx, AttachmentRef } from './kit/types.js';
 import { UserError } from './kit/types.js';
 
@@ -44,7 +46,10 @@ export interface Health {
 }
 
 export interface RunningApp {
-  client: Client;
+  /** The gateway client (null in the interactions role). */
+  client: Client | null;
+  /** The port of the interactions endpoint, when this process serves one. */
+  endpointPort: number | null;
   database: Database;
   ctx: AppCtx;
   /** Resolves once the client is ready and the jobs run (whether or not the command sync has succeeded yet). */
@@ -58,19 +63,30 @@ export interface RunningApp {
 /** Retry delays of the command sync: 1 s, 2 s, 4 s … at most 5 minutes between tries. */
 export const syncBackoff = (attempt: number) => Math.min(1000 * 2 ** attempt, 300_000);
 
+/** The REST base every request of this process goes to: the shared REST exit when there is one. */
+export function restApi(config: Config): string {
+  if (!config.DISCORD_REST_PROXY_URL) return config.DISCORD_API_URL.replace(/\/+$/, '');
+  const url = config.DISCORD_REST_PROXY_URL.replace(/\/+$/, '');
+  // @discordjs/proxy strips an /api[/vN] prefix and puts its own version back.
+  return /\/api$/.test(url) ? url : `${url}/api`;
+}
+
 export async function startApp(config: Config, log: Logger, opts: { now?: () => Date; syncBackoff?: (attempt: number) => number } = {}): Promise<RunningApp> {
   if (!config.DISCORD_TOKEN) throw new Error('startApp needs DISCORD_TOKEN');
+  const token = config.DISCORD_TOKEN;
+  const role = config.HINDSIGHT_ROLE;
+  const withGateway = role !== 'interactions';
+  const withEndpoint = role !== 'gateway' && config.INTERACTIONS_PORT !== undefined;
+  if (role === 'gateway' && config.INTERACTIONS_PORT !== undefined) log.warn('INTERACTIONS_PORT is ignored with HINDSIGHT_ROLE=gateway');
   const core = await openCore(config, log, opts.now ? { now: opts.now } : {});
   try {
-    const client = createClient(config.DISCORD_API_URL, config.DISCORD_SHARD);
-    core.onStop(() => client.destroy());
-    const jobs = core.jobs(discordPoster(client), fetchAttachment);
+    const api = restApi(config);
+    const client = withGateway ? createClient(api, config.DISCORD_SHARD) : null;
+    if (client) core.onStop(() => client.destroy());
+    const rest = client?.rest ?? createRestClient(api, token);
+    const jobs = core.jobs(client ? discordPoster(client) : restPoster(rest), fetchAttachment, { runsJobs: withGateway });
     const { ctx } = jobs;
-    const router = createRouter(commands, componentHandlers, ctx);
-    client.on(Events.InteractionCreate, (interaction) => void router.handle(interaction));
-    client.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));
-    client.on(Events.ShardDisconnect, (_event, shard) => log.warn({ shard }, 'gateway disconnected'));
-    const state = { jobs: false, commandsSynced: false, stopping: false };
+    const state = { jobs: false, commandsSynced: false, stopping: false, endpoint: false };
     let retry: NodeJS.Timeout | undefined;
     core.onStop(async () => {
       state.stopping = true;
@@ -79,43 +95,73 @@ export async function startApp(config: Config, log: Logger, opts: { now?: () => 
     let markSynced!: () => void;
     const commandsSynced = new Promise<void>((resolve) => (markSynced = resolve));
     // The sync is retried on its own: a failure never keeps the scheduler from running.
-    const sync = (c: Client<true>, attempt: number) => {
-      syncCommands(c.rest, c.application.id, commands.map((cmd) => cmd.definition), log, config.DISCORD_GUILD_ID).then(
-        () => {
-          state.commandsSynced = true;
-          markSynced();
-        },
-        (error: unknown) => {
-          if (state.stopping) return;
-          const delay = (opts.syncBackoff ?? syncBackoff)(attempt);
-          log.error({ err: error, attempt: attempt + 1, retryInMs: delay }, 'slash command sync failed; retrying');
-          retry = setTimeout(() => sync(c, attempt + 1), delay);
-        },
-      );
+    const sync = (applicationId: () => Promise<string>, attempt: number) => {
+      applicationId()
+        .then((id) => syncCommands(rest, id, commands.map((cmd) => cmd.definition), log, config.DISCORD_GUILD_ID))
+        .then(
+          () => {
+            state.commandsSynced = true;
+            markSynced();
+          },
+          (error: unknown) => {
+            if (state.stopping) return;
+            const delay = (opts.syncBackoff ?? syncBackoff)(attempt);
+            log.error({ err: error, attempt: attempt + 1, retryInMs: delay }, 'slash command sync failed; retrying');
+            retry = setTimeout(() => sync(applicationId, attempt + 1), delay);
+          },
+        );
     };
-    const ready = new Promise<void>((resolve, reject) => {
-      client.once(Events.ClientReady, async (c) => {
-        log.info({ user: c.user.tag, guilds: c.guilds.cache.size }, 'logged in');
-        sync(c, 0);
-        try {
-          await jobs.start();
-          state.jobs = true;
-          resolve();
-        } catch (error) {
-          reject(error);
-        }
+    let ready: Promise<void>;
+    if (client) {
+      const router = createRouter(commands, componentHandlers, ctx);
+      client.on(Events.InteractionCreate, (interaction) => void router.handle(interaction));
+      client.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));
+      client.on(Events.ShardDisconnect, (_event, shard) => log.warn({ shard }, 'gateway disconnected'));
+      ready = new Promise<void>((resolve, reject) => {
+        client.once(Events.ClientReady, async (c) => {
+          log.info({ user: c.user.tag, guilds: c.guilds.cache.size }, 'logged in');
+          sync(async () => c.application.id, 0);
+          try {
+            await jobs.start();
+            state.jobs = true;
+            resolve();
+          } catch (error) {
+            reject(error);
+          }
+        });
       });
-    });
-    await client.login(config.DISCORD_TOKEN);
+    } else {
+      ready = Promise.resolve();
+      sync(async () => ((await rest.get(Routes.currentApplication())) as { id: string }).id, 0);
+    }
+    let endpointPort: number | null = null;
+    if (withEndpoint) {
+      // Registered last, so it stops first: no new interactions, the ones in flight finish, then the rest.
+      const endpoint = await startInteractionServer({
+        port: config.INTERACTIONS_PORT!,
+        publicKey: config.DISCORD_PUBLIC_KEY!,
+        db: core.database.db,
+        ctx,
+        handlers: indexHandlers(commands, componentHandlers),
+        rest,
+        role,
+        ping: () => core.database.ping(),
+      });
+      endpointPort = endpoint.port;
+      state.endpoint = true;
+      core.onStop(() => endpoint.close());
+    }
+    if (client) await client.login(token);
     const health = async (): Promise<Health> => ({
       database: await core.database.ping(),
-      gateway: client.isReady(),
+      gateway: client?.isReady() ?? false,
       commandsSynced: state.commandsSynced,
       jobs: state.jobs,
     });
-    return { client, database: core.database, ctx, ready, commandsSynced, health, stop: core.stop };
+    return { client, database: core.database, ctx, ready, commandsSynced, health, endpointPort, stop: core.stop };
   } catch (error) {
     await core.stop();
     throw error;
   }
 }
+

@@ -30,6 +30,19 @@ const schema = z.object({
       return count >= 1 && id < count;
     }, 'the shard id must be below the shard count')
     .optional(),
+  /** Serve Discord's interactions endpoint (POST /interactions, GET /healthz) on this port. */
+  INTERACTIONS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** The application's public key (developer portal, General Information), 64 hex digits. */
+  DISCORD_PUBLIC_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be the 64 hex digits of the public key').optional(),
+  /** interactions: HTTP endpoint only · gateway: gateway, rounds, closer · all: both (default). */
+  HINDSIGHT_ROLE: z.enum(['interactions', 'gateway', 'all']).default('all'),
+  /** The shared REST exit (`npm run rest-proxy`); every REST request of this process goes there. */
+  DISCORD_REST_PROXY_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  /** Port of `npm run rest-proxy`. */
+  REST_PROXY_PORT: z.coerce.number().int().min(1).max(65535).default(8090),
+}).superRefine((c, ctx) => {
+  if (c.INTERACTIONS_PORT !== undefined && !c.DISCORD_PUBLIC_KEY) ctx.addIssue({ code: 'custom', path: ['DISCORD_PUBLIC_KEY'], message: 'is required with INTERACTIONS_PORT' });
+  if (c.HINDSIGHT_ROLE === 'interactions' && c.INTERACTIONS_PORT === undefined) ctx.addIssue({ code: 'custom', path: ['INTERACTIONS_PORT'], message: 'is required with HINDSIGHT_ROLE=interactions' });
 });
 
 export type Config = z.infer<typeof schema>;

@@ -35,7 +35,12 @@ export interface Core {
   /** Registers an undo step; steps run in reverse order on stop. */
   onStop(step: () => Promise<void>): void;
   /** The scheduler, the closer and the handler context, posting rounds through `poster`. */
-  jobs(poster: Poster, fetchAttachment: AppCtx['fetchAttachment']): CoreJobs;
+  /**
+   * `runsJobs: false` (the interactions role): the scheduler is never started here; /reminders
+   * changes are picked up by the gateway process's scheduler (it reconciles every 30 s), and
+   * run-now posts the round from this process.
+   */
+  jobs(poster: Poster, fetchAttachment: AppCtx['fetchAttachment'], opts?: { runsJobs?: boolean }): CoreJobs;
   stop(): Promise<void>;
 }
 
@@ -65,7 +70,8 @@ export async function openCore(config: Config, log: Logger, opts: CoreOptions = 
     database,
     now,
     onStop: (step) => void undo.push(step),
-    jobs(poster, fetchAttachment) {
+    jobs(poster, fetchAttachment, jobOpts = {}) {
+      const runsJobs = jobOpts.runsJobs ?? true;
       const scheduler = new Scheduler({
         db: database.db,
         log,
@@ -77,11 +83,15 @@ export async function openCore(config: Config, log: Logger, opts: CoreOptions = 
       });
       // Stopped before the database closes: no new slots, rounds in flight get up to 10 s.
       undo.push(() => scheduler.stop(10_000));
-      const ctx: AppCtx = { db: database.db, log, now, fetchAttachment, scheduler };
+      const scheduling: AppCtx['scheduler'] = runsJobs
+        ? scheduler
+        : { register: () => {}, unregister: async () => {}, runNow: (id) => scheduler.runNow(id) };
+      const ctx: AppCtx = { db: database.db, log, now, fetchAttachment, scheduler: scheduling };
       return {
         ctx,
         scheduler,
         async start() {
+          if (!runsJobs) return;
           const closer = startCloser(database.db, log, now, opts.guildId);
           undo.push(() => closer.stop());
           await scheduler.start();

@@ -256,3 +256,13 @@ export const cronLeases = pgTable('cron_leases', {
   owner: text().notNull(),
   claimedAt: ts().notNull().defaultNow(),
 });
+
+/**
+ * Interaction ids already taken by an HTTP replica (src/http/): a replayed request, to this
+ * replica or another, finds its id here and is refused. Pruned after a few minutes (Discord's
+ * signed timestamp older than that is refused anyway).
+ */
+export const interactionReceipts = pgTable('interaction_receipts', {
+  id: text().primaryKey(),
+  receivedAt: ts().notNull().defaultNow(),
+}, (t) => [index('interaction_receipts_received_at_idx').on(t.receivedAt)]);

@@ -57,9 +57,16 @@ export function createClient(apiUrl: string, shard?: string): Client {
  * votes/s at most). They go through a REST manager of their own without the global limit; their
  * per-route buckets and 429 handling stay as they are.
  */
-function exemptInteractionWebhooks(rest: REST): void {
+export function exemptInteractionWebhooks(rest: REST): void {
   const webhooks = new REST({ ...rest.options, globalRequestsPerSecond: Number.POSITIVE_INFINITY });
   const queue = rest.queueRequest.bind(rest);
   rest.queueRequest = (request) =>
     request.auth === false && request.fullRoute.startsWith('/webhooks/') ? webhooks.queueRequest(request) : queue(request);
+}
+
+/** A REST client without a gateway (the interactions role), with the same exemption of interaction webhooks. */
+export function createRestClient(api: string, token: string): REST {
+  const rest = new REST({ api: api.replace(/\/+$/, '') }).setToken(token);
+  exemptInteractionWebhooks(rest);
+  return rest;
 }

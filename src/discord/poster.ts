@@ -1,5 +1,5 @@
 /** Posts scoring rounds to Discord channels through @discordjs/rest (which handles rate limits and retries). */
-import { DiscordAPIError, HTTPError, RESTJSONErrorCodes, Routes, type Client, type RESTPostAPIChannelMessageJSONBody } from 'discord.js';
+import { DiscordAPIError, HTTPError, RESTJSONErrorCodes, Routes, type Client, type REST, type RESTPostAPIChannelMessageJSONBody } from 'discord.js';
 import { PostError, type Poster } from '../kit/poster.js';
 import type { Reply } from '../kit/types.js';
 import { fitReply } from '../kit/render.js';
@@ -32,11 +32,16 @@ export function classify(error: unknown): PostError {
 }
 
 export function discordPoster(client: Client): Poster {
+  return restPoster(client.rest, (guildId) => client.guilds.cache.get(guildId)?.systemChannelId);
+}
+
+/** Rounds over REST alone (the interactions role); `systemChannelOf` knows a server's system channel where a gateway cache has it (else managers get a DM). */
+export function restPoster(rest: REST, systemChannelOf: (guildId: string) => string | null | undefined = () => null): Poster {
   const send = async (channelId: string, reply: Reply, nonce?: string) => {
     try {
       const body = messageBody(reply, nonce);
       const files = reply.files?.map((f) => ({ name: f.name, data: f.data }));
-      return (await client.rest.post(Routes.channelMessages(channelId), { body, ...(files?.length ? { files } : {}) })) as { id: string };
+      return (await rest.post(Routes.channelMessages(channelId), { body, ...(files?.length ? { files } : {}) })) as { id: string };
     } catch (error) {
       throw classify(error);
     }
@@ -47,7 +52,7 @@ export function discordPoster(client: Client): Poster {
       return { id: message.id };
     },
     async notifyManagers(guildId, text, { createdBy }) {
-      const systemChannelId = client.guilds.cache.get(guildId)?.systemChannelId;
+      const systemChannelId = systemChannelOf(guildId);
       if (systemChannelId) {
         try {
           await send(systemChannelId, { content: text });
@@ -56,7 +61,7 @@ export function discordPoster(client: Client): Poster {
           // fall through to a direct message
         }
       }
-      const dm = (await client.rest.post(Routes.userChannels(), { body: { recipient_id: createdBy } })) as { id: string };
+      const dm = (await rest.post(Routes.userChannels(), { body: { recipient_id: createdBy } })) as { id: string };
       await send(dm.id, { content: text });
       return `by direct message to <@${createdBy}>`;
     },

@@ -17,8 +17,8 @@ import {
   type InteractionReplyOptions,
   type MessageCreateOptions,
 } from 'discord.js';
-import { errorReply, fitReply } from '../kit/render.js';
-import { expectedMessage, failureMessage, GUILD_ONLY, indexHandlers } from '../kit/handlers.js';
+import { fitReply } from '../kit/render.js';
+import { expectedMessage, GUILD_ONLY, guarded, indexHandlers } from '../kit/handlers.js';
 import {
   UserError,
   type AppCtx,
@@ -163,40 +163,39 @@ export interface Router {
 export function createRouter(commands: readonly Command[], components: readonly ComponentHandler[], ctx: AppCtx): Router {
   const handlers = indexHandlers(commands, components);
 
-  /** Answers a failure in whatever way the interaction still allows. */
-  async function fail(
-    interaction: ChatInputCommandInteraction | ButtonInteraction,
-    error: unknown,
-    what: string,
-  ): Promise<void> {
-    const message = failureMessage(error, ctx.log, { interaction: what, guildId: interaction.guildId, userId: interaction.user.id });
-    const payload = { ...toDiscord(errorReply(message)), flags: MessageFlags.Ephemeral as const };
-    try {
-      if (interaction.deferred && interaction.isChatInputCommand() && interaction.ephemeral) {
-        // A deferred command's answer is the deferred message: edit it (it is ephemeral already).
-        await interaction.editReply(toDiscord(errorReply(message)));
-      } else if (interaction.deferred && interaction.isChatInputCommand()) {
-        // Deferred publicly ("thinking…" in the channel): an error is the member's alone, so the
-        // public placeholder goes and the error comes as an ephemeral follow-up.
-        await interaction.deleteReply().catch(() => {});
-        await interaction.followUp(payload);
-      } else if (interaction.deferred || interaction.replied) {
-        await interaction.followUp(payload);
-      } else {
-        await interaction.reply(payload);
-      }
-    } catch (answerError) {
-      ctx.log.warn({ err: answerError, interaction: what }, 'could not deliver the error reply');
+  /** Delivers an error reply in whatever way the interaction still allows (the boundary is the kit's `guarded`). */
+  const answerFailure = (interaction: ChatInputCommandInteraction | ButtonInteraction) => async (reply: Reply) => {
+    const payload = { ...toDiscord(reply), flags: MessageFlags.Ephemeral as const };
+    if (interaction.deferred && interaction.isChatInputCommand() && interaction.ephemeral) {
+      // A deferred command's answer is the deferred message: edit it (it is ephemeral already).
+      await interaction.editReply(toDiscord(reply));
+    } else if (interaction.deferred && interaction.isChatInputCommand()) {
+      // Deferred publicly ("thinking…" in the channel): an error is the member's alone, so the
+      // public placeholder goes and the error comes as an ephemeral follow-up.
+      await interaction.deleteReply().catch(() => {});
+      await interaction.followUp(payload);
+    } else if (interaction.deferred || interaction.replied) {
+      await interaction.followUp(payload);
+    } else {
+      await interaction.reply(payload);
     }
-  }
+  };
+  const context = (interaction: ChatInputCommandInteraction | ButtonInteraction, what: string) => ({
+    interaction: what,
+    guildId: interaction.guildId,
+    userId: interaction.user.id,
+  });
 
   async function onCommand(interaction: ChatInputCommandInteraction) {
-    try {
-      if (!interaction.inGuild()) throw new UserError(GUILD_ONLY);
-      await handlers.command(interaction.commandName).execute(commandCall(interaction), ctx);
-    } catch (error) {
-      await fail(interaction, error, `/${interaction.commandName}`);
-    }
+    await guarded(
+      ctx,
+      context(interaction, `/${interaction.commandName}`),
+      async () => {
+        if (!interaction.inGuild()) throw new UserError(GUILD_ONLY);
+        await handlers.command(interaction.commandName).execute(commandCall(interaction), ctx);
+      },
+      answerFailure(interaction),
+    );
   }
 
   async function onAutocomplete(interaction: AutocompleteInteraction) {
@@ -223,12 +222,15 @@ export function createRouter(commands: readonly Command[], components: readonly 
   }
 
   async function onButton(interaction: ButtonInteraction) {
-    try {
-      if (!interaction.inGuild()) throw new UserError(GUILD_ONLY);
-      await handlers.component(interaction.customId).handle(componentCall(interaction), ctx);
-    } catch (error) {
-      await fail(interaction, error, `button ${interaction.customId.slice(0, 100)}`);
-    }
+    await guarded(
+      ctx,
+      context(interaction, `button ${interaction.customId.slice(0, 100)}`),
+      async () => {
+        if (!interaction.inGuild()) throw new UserError(GUILD_ONLY);
+        await handlers.component(interaction.customId).handle(componentCall(interaction), ctx);
+      },
+      answerFailure(interaction),
+    );
   }
 
   return {

@@ -5,8 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { LedgerError } from '../ledger/errors.js';
 import type { Logger } from '../log.js';
-import { DISCORD_LIMITS, truncate } from './render.js';
-import { UserError, type AppCtx, type AutocompleteCall, type Choice, type Command, type ComponentHandler } from './types.js';
+import { DISCORD_LIMITS, errorReply, truncate } from './render.js';
+import { UserError, type AppCtx, type AutocompleteCall, type Choice, type Command, type ComponentHandler, type Reply } from './types.js';
 
 export const GUILD_ONLY = 'Hindsight works inside servers only.';
 
@@ -46,6 +46,30 @@ export function failureMessage(error: unknown, log: Logger, context: Record<stri
   const ref = newRef();
   log.error({ err: error, ref, ...context }, 'interaction failed');
   return `Something went wrong (ref ${ref}). Nothing was changed by the part that failed; try again, and tell the server's managers the ref if it keeps happening.`;
+}
+
+/**
+ * The error boundary every adapter (gateway router, HTTP endpoint) puts around a command or a
+ * button: runs `work`; on a failure, answers the member alone with `failureMessage`'s text through
+ * `answer` (the adapter knows whether the interaction was deferred or answered already). A failure
+ * to deliver that answer is logged, never thrown.
+ */
+export async function guarded(
+  ctx: Pick<AppCtx, 'log'>,
+  context: Record<string, unknown>,
+  work: () => Promise<void>,
+  answer: (reply: Reply) => Promise<void>,
+): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    const message = failureMessage(error, ctx.log, context);
+    try {
+      await answer(errorReply(message));
+    } catch (answerError) {
+      ctx.log.warn({ err: answerError, ...context }, 'could not deliver the error reply');
+    }
+  }
 }
 
 /** The handlers by command name and by button custom_id prefix (shared with the console). */

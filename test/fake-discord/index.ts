@@ -12,6 +12,7 @@
  *   fake.assertNoViolations();
  *   await fake.close();
  */
+import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { CommandStore } from './commands.js';
 import { FakeGateway, Intents } from './gateway.js';
 import { buildHandlers } from './handlers.js';
@@ -24,6 +25,7 @@ import type {
   AutocompleteInput,
   ButtonInput,
   CommandInput,
+  EndpointDelivery,
   FailNextOptions,
   FakeActor,
   FakeAttachmentOption,
@@ -65,6 +67,12 @@ export class FakeDiscord {
   readonly violations: Violation[] = [];
   readonly stats: FakeStats = { rateLimited: 0, globalRateLimited: 0, injectedFailures: 0, commandPuts: { global: 0, guild: {} } };
 
+  /** Outgoing mode: every signed POST to the bot's endpoint, in order. */
+  readonly deliveries: EndpointDelivery[] = [];
+  private readonly signingKey: KeyObject;
+  /** The public half, 64 hex digits: the bot's DISCORD_PUBLIC_KEY. */
+  readonly publicKeyHex: string;
+  private interactionsUrl: string | undefined;
   private port = 0;
   private closed = false;
   private readonly waitTimeoutMs: number;
@@ -81,6 +89,10 @@ export class FakeDiscord {
     this.botUserId = opts.botUserId ?? this.applicationId;
     this.token = opts.token ?? `${Buffer.from(this.botUserId).toString('base64url')}.${randomToken(3)}.${randomToken(19)}`;
     this.waitTimeoutMs = opts.waitTimeoutMs ?? 3000;
+    const pair = generateKeyPairSync('ed25519');
+    this.signingKey = pair.privateKey;
+    this.publicKeyHex = pair.publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('hex');
+    this.interactionsUrl = opts.interactionsUrl;
     const validator = SpecValidator.load(opts.specPath);
 
     this.state = new FakeState(
@@ -107,6 +119,7 @@ export class FakeDiscord {
       applicationId: this.applicationId,
       deadlineMs: opts.interactionDeadlineMs ?? 3000,
       waitTimeoutMs: this.waitTimeoutMs,
+      outgoing: () => (this.interactionsUrl ? (payload) => void this.deliver(this.interactionsUrl!, payload) : undefined),
       unanswered: (i) =>
         this.violations.push({
           kind: 'interaction',
@@ -143,6 +156,67 @@ export class FakeDiscord {
       file: (id) => this.state.files.get(id),
       interactionFailure: (token, line) => this.interactions.noteFailure(token, line),
     });
+  }
+
+  // ---- outgoing-interactions mode ----------------------------------------------------
+
+  /** Send interactions to this URL (signed POSTs) instead of the gateway; null goes back to the gateway. */
+  setInteractionsEndpoint(url: string | null): void {
+    this.interactionsUrl = url ?? undefined;
+  }
+
+  /** Discord's signature headers for `body` (`key` signs instead of the fake's own: a forgery). */
+  signedHeaders(body: string, opts: { timestamp?: number; key?: KeyObject } = {}): Record<string, string> {
+    const timestamp = String(opts.timestamp ?? Math.floor(Date.now() / 1000));
+    const signature = sign(null, Buffer.from(timestamp + body, 'utf8'), opts.key ?? this.signingKey).toString('hex');
+    return { 'content-type': 'application/json', 'x-signature-ed25519': signature, 'x-signature-timestamp': timestamp };
+  }
+
+  /** A raw POST to an endpoint, as the tests' forged and replayed requests need (no callback handling). */
+  async postRaw(url: string, body: string, headers: Record<string, string>): Promise<{ status: number; body: unknown }> {
+    const response = await fetch(url, { method: 'POST', body, headers });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // not JSON
+    }
+    return { status: response.status, body: parsed };
+  }
+
+  /** PINGs the endpoint as Discord does when the Interactions Endpoint URL is saved; true when it answers PONG. */
+  async verifyEndpoint(url: string): Promise<boolean> {
+    const body = JSON.stringify({ id: snowflake(), application_id: this.applicationId, type: 1, token: randomToken(20), version: 1 });
+    const answer = await this.postRaw(url, body, this.signedHeaders(body));
+    return answer.status === 200 && typeof answer.body === 'object' && answer.body !== null && (answer.body as { type?: unknown }).type === 1;
+  }
+
+  private async deliver(url: string, payload: JsonObject): Promise<void> {
+    const body = JSON.stringify(payload);
+    const id = String(payload.id);
+    const delivery: EndpointDelivery = { interactionId: id, url, body, headers: this.signedHeaders(body), status: 0, response: undefined, time: Date.now(), latencyMs: 0 };
+    this.deliveries.push(delivery);
+    const violation = (message: string) =>
+      this.violations.push({ kind: 'interaction', method: 'POST', path: url, message, errors: [], body: delivery.response, time: Date.now() });
+    try {
+      const answer = await this.postRaw(url, body, delivery.headers);
+      delivery.status = answer.status;
+      delivery.response = answer.body;
+      delivery.latencyMs = Date.now() - delivery.time;
+    } catch (error) {
+      delivery.status = -1;
+      delivery.latencyMs = Date.now() - delivery.time;
+      this.interactions.noteFailure(String(payload.token), `POST ${url} failed: ${String(error)}`);
+      return;
+    }
+    if (delivery.status !== 200) {
+      violation(`the interactions endpoint answered ${delivery.status} to a correctly signed interaction`);
+      this.interactions.noteFailure(String(payload.token), `POST ${url} → ${delivery.status}`);
+      return;
+    }
+    // The response is the callback: through the same pipeline (validation, deadline, state).
+    await this.http.inject('POST', `/interactions/${id}/${String(payload.token)}/callback`, delivery.response);
   }
 
   /** @internal use startFakeDiscord() */

@@ -72,6 +72,11 @@ export interface InteractionDeps {
   applicationId: Snowflake;
   deadlineMs: number;
   waitTimeoutMs: number;
+  /**
+   * Outgoing-interactions mode: when it returns a delivery function, interactions are POSTed
+   * (signed) to the bot's endpoint instead of dispatched over the gateway.
+   */
+  outgoing?(): ((payload: JsonObject) => void) | undefined;
   /** Records an interaction the bot never acknowledged. */
   unanswered(record: { id: Snowflake; token: string; label: string }): void;
 }
@@ -461,11 +466,13 @@ export class InteractionEngine {
   }
 
   private dispatch(record: InteractionRecord): InteractionHandle {
-    if (!this.deps.gateway.hasSession()) throw new Error('fake-discord: no gateway session; log the client in before sending interactions');
+    const deliver = this.deps.outgoing?.();
+    if (!deliver && !this.deps.gateway.hasSession()) throw new Error('fake-discord: no gateway session; log the client in before sending interactions');
     record.createdAt = Date.now();
     this.byId.set(record.id, record);
     this.byToken.set(record.token, record);
-    this.deps.gateway.dispatch('INTERACTION_CREATE', record.payload);
+    if (deliver) deliver(record.payload);
+    else this.deps.gateway.dispatch('INTERACTION_CREATE', record.payload);
     record.deadlineTimer = setTimeout(() => {
       record.deadlineTimer = undefined;
       if (!record.callback) this.deps.unanswered(record);

@@ -90,7 +90,7 @@ export class FakeHttpServer {
       injected: false,
     };
     this.deps.requests.push(record);
-    const reply = await this.process(req, url, method, path, version?.[1], raw, record).catch((error: unknown) =>
+    const reply = await this.process(req.headers, url, method, path, version?.[1], raw, record).catch((error: unknown) =>
       this.fromError(error, record),
     );
     record.status = reply.status;
@@ -99,8 +99,24 @@ export class FakeHttpServer {
     send(res, reply);
   }
 
+  /**
+   * Runs a request through the same pipeline as if the bot had sent it (recorded, validated,
+   * handled), without HTTP: the outgoing-interactions mode feeds the bot's HTTP response to an
+   * interaction in as its callback.
+   */
+  async inject(method: string, path: string, body: unknown): Promise<{ status: number; body?: unknown }> {
+    const url = new URL(`/api/v10${path}`, 'http://127.0.0.1');
+    const record: RecordedRequest = { method, path, query: {}, body: undefined, files: [], authorized: false, time: Date.now(), status: 0, injected: false };
+    this.deps.requests.push(record);
+    const raw = Buffer.from(JSON.stringify(body));
+    const reply = await this.process({ 'content-type': 'application/json' }, url, method, path, '10', raw, record).catch((error: unknown) => this.fromError(error, record));
+    record.status = reply.status;
+    if (reply.status >= 400) this.noteInteractionFailure(record, reply);
+    return { status: reply.status, ...(reply.body !== undefined ? { body: reply.body } : {}) };
+  }
+
   private async process(
-    req: IncomingMessage,
+    reqHeaders: IncomingMessage['headers'],
     url: URL,
     method: string,
     path: string,
@@ -115,7 +131,7 @@ export class FakeHttpServer {
       violation('unknown-route', `not an /api/v10 path: ${url.pathname}`);
       return notFound();
     }
-    const parsed = await parseBody(req.headers['content-type'], raw);
+    const parsed = await parseBody(reqHeaders['content-type'], raw);
     record.body = parsed.body;
     record.files = parsed.files;
 
@@ -129,7 +145,7 @@ export class FakeHttpServer {
     record.route = template;
 
     const interactionRoute = isInteractionRoute(template);
-    const authHeader = req.headers.authorization;
+    const authHeader = reqHeaders.authorization;
     const needsAuth = !interactionRoute && !NO_AUTH_ROUTES.has(template);
     if ((needsAuth && !record.authorized) || (authHeader !== undefined && !record.authorized)) {
       violation('auth', authHeader === undefined ? 'missing Authorization header' : 'wrong Authorization header (expected "Bot <token>")');

@@ -28,6 +28,12 @@ export interface FakeDiscordOptions {
   heartbeatIntervalMs?: number;
   /** The 3 s initial-response deadline; a later callback gets 404 10062 and a violation (default 3000). */
   interactionDeadlineMs?: number;
+  /**
+   * Outgoing-interactions mode: POST every interaction, signed with the fake's Ed25519 key
+   * (`fake.publicKeyHex`), to this URL instead of the gateway; the HTTP response is the callback
+   * (validated like any other). Also settable later with `fake.setInteractionsEndpoint()`.
+   */
+  interactionsUrl?: string;
   /** Default timeout of handle.reply()/choices()/... and waitFor* helpers (default 3000 ms). */
   waitTimeoutMs?: number;
 }
@@ -346,4 +352,18 @@ export interface FakeStats {
   injectedFailures: number;
   /** PUT bulk-overwrite calls: global and per guild id. */
   commandPuts: { global: number; guild: Record<Snowflake, number> };
+}
+
+/** One signed POST the fake made to the bot's interactions endpoint (outgoing mode). */
+export interface EndpointDelivery {
+  interactionId: Snowflake;
+  url: string;
+  /** The exact bytes signed and sent. */
+  body: string;
+  headers: Record<string, string>;
+  /** HTTP status of the bot's answer (0 while in flight, -1 when the connection failed). */
+  status: number;
+  response: unknown;
+  time: number;
+  latencyMs: number;
 }

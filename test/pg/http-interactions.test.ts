@@ -1,0 +1,138 @@
+/**
+ * Interactions over HTTP: three replicas (HINDSIGHT_ROLE=interactions, in-process) on one
+ * PostgreSQL behind a round-robin, our fake Discord POSTing signed interactions to it and taking
+ * each HTTP response as the callback. Forged, replayed, unsigned, stale and altered requests are
+ * refused (401) by whichever replica gets them, and change nothing.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { count } from 'drizzle-orm';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
+import { startApp, type RunningApp } from '../../src/app.js';
+import { migrateDatabase, openDatabase, type Database } from '../../src/db/client.js';
+import { votes } from '../../src/db/schema.js';
+import { bundledPacks, importLedger } from '../../src/ledger/transfer.js';
+import { startFakeDiscord, type FakeDiscord, type FakeGuildInfo, type FakeReply } from '../fake-discord/index.js';
+import { createDatabase } from '../support/pg-cluster.js';
+import { roundRobin, type RoundRobin } from '../support/http-replicas.js';
+
+const pack = bundledPacks()[0]!;
+let fake: FakeDiscord;
+let guild: FakeGuildInfo;
+let database: Database;
+let replicas: RunningApp[] = [];
+let lb: RoundRobin;
+
+const buttons = (r: { components: unknown[] }) =>
+  (r.components as { components: { label?: string; custom_id?: string }[] }[]).flatMap((row) => row.components);
+const voteCount = async () => (await database.db.select({ n: count() }).from(votes))[0]!.n;
+
+beforeAll(async () => {
+  fake = await startFakeDiscord();
+  guild = fake.addGuild({ name: 'HTTP replicas' });
+  const url = await createDatabase(inject('pgAdminUrl'), `http_${randomBytes(5).toString('hex')}`);
+  database = await openDatabase({ databaseUrl: url });
+  await migrateDatabase(database, url);
+  await importLedger({ db: database.db, guildId: guild.id, actor: { id: '900000000000000001', isManager: true } }, { packId: pack.id });
+  const env = {
+    DISCORD_TOKEN: fake.token,
+    DISCORD_API_URL: fake.apiUrl,
+    DATABASE_URL: url,
+    HINDSIGHT_ROLE: 'interactions',
+    INTERACTIONS_PORT: '0',
+    DISCORD_PUBLIC_KEY: fake.publicKeyHex,
+  };
+  replicas = await Promise.all([0, 1, 2].map(() => startApp(loadConfig(env), createLogger('silent'))));
+  await Promise.all(replicas.map((r) => r.commandsSynced));
+  lb = await roundRobin(() => replicas.map((r) => `http://127.0.0.1:${r.endpointPort}`));
+  fake.setInteractionsEndpoint(`${lb.url}/interactions`);
+});
+
+afterAll(async () => {
+  await lb?.close();
+  for (const r of replicas) await r.stop();
+  await database?.close();
+  await fake?.close();
+});
+
+describe('interactions over HTTP on three replicas', () => {
+  it('answers the PING Discord sends when the endpoint URL is saved, on every replica', async () => {
+    for (let i = 0; i < 3; i++) expect(await fake.verifyEndpoint(`${lb.url}/interactions`)).toBe(true);
+    const health = await fetch(`http://127.0.0.1:${replicas[0]!.endpointPort}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ database: true, role: 'interactions' });
+  });
+
+  it('runs commands, autocomplete and buttons through the same handlers, whichever replica gets them', async () => {
+    const card = await fake.sendCommand(guild.id, 'alice', { name: 'predict', subcommand: 'show', options: { claim: '1' } }).reply();
+    expect(card.embeds[0]!.title).toMatch(/#1/);
+    const choices = await fake.sendAutocomplete(guild.id, 'alice', { name: 'vote', options: { claim: '1' }, focused: 'claim' }).choices();
+    expect(choices[0]).toMatchObject({ value: '1' });
+    const click = fake.clickButton(guild.id, 'alice', { customId: buttons(card).find((b) => b.label === 'Came true')!.custom_id!, messageId: card.messageId });
+    const ack = await click.followup();
+    expect(ack).toMatchObject({ ephemeral: true, content: 'You voted **Came true** on claim #1.' });
+    const bad = await fake.sendCommand(guild.id, 'bob', { name: 'vote', options: { claim: '9999', verdict: 'came-true' } }).reply();
+    expect(bad.ephemeral).toBe(true);
+    expect(bad.content).toMatch(/no claim #9999/);
+    // Three kinds of work landed on all three replicas.
+    expect(lb.counts.filter((n) => n > 0)).toHaveLength(3);
+    fake.assertNoViolations();
+  });
+
+  it('a reply with files is deferred and finished over REST', async () => {
+    const exported = await fake.sendCommand(guild.id, 'alice', { name: 'predict', subcommand: 'export', options: { format: 'csv' } }).reply();
+    expect(exported.attachments.length).toBe(1);
+    const delivery = fake.deliveries.at(-1)!;
+    expect((delivery.response as { type: number }).type).toBe(5);
+    fake.assertNoViolations();
+  });
+
+  it('refuses a forged signature, a missing header, a stale timestamp, an altered body and a replay (401), and nothing changes', async () => {
+    const card = await fake.sendCommand(guild.id, 'carol', { name: 'predict', subcommand: 'show', options: { claim: '2' } }).reply();
+    const vote = await fake.clickButton(guild.id, 'carol', { customId: buttons(card).find((b) => b.label === 'Did not')!.custom_id!, messageId: card.messageId }).followup();
+    expect(vote.content).toMatch(/You voted/);
+    const signed = fake.deliveries.at(-1)!;
+    expect(signed.status).toBe(200);
+    // The card's tally edit follows the answer: wait for it before taking stock.
+    await vi.waitFor(() => expect(JSON.stringify(fake.message(card.messageId)!.embeds)).toContain('Did not **1**'));
+    const before = { votes: await voteCount(), requests: fake.requests.length };
+    const endpoint = `${lb.url}/interactions`;
+    const other = generateKeyPairSync('ed25519').privateKey;
+    const { 'x-signature-ed25519': _sig, ...unsigned } = signed.headers;
+    const { 'x-signature-timestamp': _ts, ...noTimestamp } = signed.headers;
+    const altered = signed.body.replace('did_not', 'came_true');
+    expect(altered).not.toBe(signed.body);
+    const attempts: [string, string, Record<string, string>][] = [
+      ['forged', signed.body, fake.signedHeaders(signed.body, { key: other })],
+      ['missing signature', signed.body, unsigned],
+      ['missing timestamp', signed.body, noTimestamp],
+      ['not hex', signed.body, { ...signed.headers, 'x-signature-ed25519': 'zz'.repeat(64) }],
+      ['altered after signing', altered, signed.headers],
+      ['stale', signed.body, fake.signedHeaders(signed.body, { timestamp: Math.floor(Date.now() / 1000) - 3600 })],
+      // The same bytes and signature again, to each of the three replicas in turn.
+      ['replay 1', signed.body, signed.headers],
+      ['replay 2', signed.body, signed.headers],
+      ['replay 3', signed.body, signed.headers],
+    ];
+    for (const [what, body, headers] of attempts) {
+      const answer = await fake.postRaw(endpoint, body, headers);
+      expect({ what, status: answer.status }).toEqual({ what, status: 401 });
+    }
+    // A replay signed afresh (a new timestamp) is still the same interaction id: refused.
+    expect((await fake.postRaw(endpoint, signed.body, fake.signedHeaders(signed.body))).status).toBe(401);
+    await new Promise((r) => setTimeout(r, 200));
+    expect({ votes: await voteCount(), requests: fake.requests.length }).toEqual(before);
+    const tally = JSON.stringify(fake.message(card.messageId)!.embeds);
+    expect(tally).toContain('Did not **1**');
+    expect(tally).not.toMatch(/Came true \*\*1\*\*/);
+  });
+
+  it('answers a body too large with 413, before reading it all', async () => {
+    const huge = 'x'.repeat(2 * 1024 * 1024);
+    const answer = await fake.postRaw(`${lb.url}/interactions`, huge, fake.signedHeaders(huge));
+    expect(answer.status).toBe(413);
+  });
+});
+
+export type { FakeReply };

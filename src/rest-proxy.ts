@@ -10,7 +10,7 @@
  * interaction webhooks (PATCH @original, follow-ups) — go through a second queue without the
  * global limit, as Discord does not count them; their per-route buckets still apply.
  */
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import { proxyRequests } from '@discordjs/proxy';
 import { REST } from '@discordjs/rest';
 import { z } from 'zod';
@@ -24,6 +24,8 @@ const env = z
     DISCORD_TOKEN: z.string().min(20).optional(),
     REST_PROXY_PORT: z.coerce.number().int().min(1).max(65535).default(8090),
     REST_PROXY_HOST: z.string().default('127.0.0.1'),
+    /** Below Discord's 50 on purpose: our window and Discord's do not start at the same instant. */
+    REST_PROXY_GLOBAL_PER_SECOND: z.coerce.number().int().min(1).max(50).default(40),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .safeParse(Object.fromEntries(Object.entries(process.env).filter(([, v]) => v?.trim())));
@@ -34,11 +36,33 @@ if (!env.success) {
 const config = env.data;
 const log = createLogger(config.LOG_LEVEL);
 const api = config.DISCORD_API_URL.replace(/\/+$/, '');
-const limited = new REST({ api, version: '10' });
+const limited = new REST({ api, version: '10', globalRequestsPerSecond: config.REST_PROXY_GLOBAL_PER_SECOND });
 const unlimited = new REST({ api, version: '10', globalRequestsPerSecond: Number.POSITIVE_INFINITY });
 limited.on('rateLimited', (info) => log.debug({ route: info.route, global: info.global, ms: info.timeToReset }, 'waiting for a rate limit'));
 const viaLimited = proxyRequests(limited);
 const viaUnlimited = proxyRequests(unlimited);
+const MAX_BODY = 26 * 1024 * 1024;
+
+/**
+ * @discordjs/proxy hands the request stream itself to @discordjs/rest as the body, and a stream
+ * can be sent once: a request retried after a 429 or a 5xx went out empty. The body is read into
+ * a buffer first, which the retries can send again.
+ */
+async function buffered(req: IncomingMessage): Promise<IncomingMessage> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY) throw new Error('request body too large');
+    chunks.push(chunk);
+  }
+  const body = Buffer.concat(chunks);
+  return Object.assign(size === 0 && ['GET', 'HEAD', 'DELETE'].includes(req.method ?? '') ? Buffer.alloc(0) : body, {
+    method: req.method,
+    url: req.url,
+    headers: req.headers,
+  }) as unknown as IncomingMessage;
+}
 const expected = config.DISCORD_TOKEN ? `Bot ${config.DISCORD_TOKEN}` : null;
 
 const server = createServer((req, res) => {
@@ -47,7 +71,9 @@ const server = createServer((req, res) => {
     res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ message: '401: Unauthorized (not this bot\'s token)', code: 0 }));
     return;
   }
-  Promise.resolve((auth === undefined ? viaUnlimited : viaLimited)(req, res)).catch((error: unknown) => {
+  buffered(req)
+    .then((request) => (auth === undefined ? viaUnlimited : viaLimited)(request, res))
+    .catch((error: unknown) => {
     log.error({ err: error, method: req.method, url: req.url }, 'proxy request failed');
     if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ message: '502: upstream request failed', code: 0 }));

@@ -48,6 +48,10 @@ const alt = (words: string[]) => words.map((w) => w.replace(/ /g, '\\s+')).sort(
 const VERB = `(?:${alt([...VERB_PHRASES, ...VERB_WORDS])})`;
 const PARTICIPLE = `(?:${alt(PARTICIPLES)})`;
 const verbAt = new RegExp(`\\b(${VERB}|${PARTICIPLE})\\b`, 'giu');
+const AFTER_VERB_FIRST = new RegExp(`^\\s*(${VERB})\\s+(.+)$`, 'iu');
+const AFTER_SPEAKER_FIRST = new RegExp(`^\\s*((?:[^.;:!?“”"]){1,90}?)\\s+(?:also\\s+|later\\s+|then\\s+)?(${VERB})\\b(.*)$`, 'iu');
+const CLAUSE_THEN_SPEAKER = new RegExp(`^(.*\\S),\\s+((?:[^,.;:!?]){2,80}?)\\s+(?:also\\s+)?(${VERB})\\b([^,.;]*)(?:[,;]\\s*(.*))?$`, 'iu');
+const FURTHER_CLAUSE = new RegExp(`^(?:who\\s+(?:also\\s+)?(?:${VERB})|${PARTICIPLE})\\s+(?:that\\s+)?`, 'iu');
 const isParticiple = (v: string) => PARTICIPLES.includes(v.toLowerCase().replace(/\s+/g, ' '));
 
 const PRONOUNS = new Set(['he', 'she', 'they', 'it', 'we', 'i']);
@@ -169,19 +173,19 @@ const sentenceAt = (sentences: Sentence[], at: number) => sentences.find((s) => 
 /** The speaker named right after a quotation: `,” she said.` `,” said X, who also expects that …` */
 function afterQuote(tail: string): { speaker: string; verb: string; rest: string } | null {
   const t = tail.replace(/^[\s,]+/, ' ');
-  let m = new RegExp(`^\\s*(${VERB})\\s+(.+)$`, 'iu').exec(t);
+  let m = AFTER_VERB_FIRST.exec(t);
   if (m) {
     const np = cutPhrase(m[2]!);
     if (np && np.split(' ').length <= 12) return { speaker: np, verb: m[1]!.toLowerCase(), rest: m[2]!.slice(np.length) };
   }
-  m = new RegExp(`^\\s*((?:[^.;:!?“”"]){1,90}?)\\s+(?:also\\s+|later\\s+|then\\s+)?(${VERB})\\b(.*)$`, 'iu').exec(t);
+  m = AFTER_SPEAKER_FIRST.exec(t);
   if (m && m[1]!.split(/\s+/).length <= 10 && !/\b(?:that|if|when|because|and then)\b/i.test(m[1]!)) return { speaker: m[1]!.trim(), verb: m[2]!.toLowerCase(), rest: m[3]! };
   return null;
 }
 
 /** The speaker named before a quotation in its sentence: `X said: “` `…, saying: “` `X said in a statement that the budget “` */
 function beforeQuote(head: string): { speaker: string; verb: string } | null {
-  const all = [...head.matchAll(new RegExp(`\\b(${VERB}|${PARTICIPLE})\\b`, 'giu'))];
+  const all = [...head.matchAll(verbAt)];
   const last = all.at(-1);
   if (!last) return null;
   const verb = last[1]!.toLowerCase();
@@ -221,7 +225,7 @@ export function paraphrases(masked: string): { start: number; end: number; speak
     return out;
   }
   // CLAUSE, X said(, adding that CLAUSE2).
-  m = new RegExp(`^(.*\\S),\\s+((?:[^,.;:!?]){2,80}?)\\s+(?:also\\s+)?(${VERB})\\b([^,.;]*)(?:[,;]\\s*(.*))?$`, 'iu').exec(masked);
+  m = CLAUSE_THEN_SPEAKER.exec(masked);
   if (
     m &&
     m[2]!.split(/\s+/).length <= 9 &&
@@ -234,7 +238,7 @@ export function paraphrases(masked: string): { start: number; end: number; speak
     clause(0, m[1]!.length, m[2]!, m[3]!.toLowerCase());
     const rest = m[5];
     if (rest) {
-      const r = new RegExp(`^(?:who\\s+(?:also\\s+)?(?:${VERB})|${PARTICIPLE})\\s+(?:that\\s+)?`, 'iu').exec(rest);
+      const r = FURTHER_CLAUSE.exec(rest);
       if (r) {
         const at = masked.length - rest.length + r[0].length;
         clause(at, trimEnd(masked.length), m[2]!, m[3]!.toLowerCase());
@@ -289,7 +293,7 @@ export function attributedSegments(ctx: AttributionContext): Segment[] {
         const a = /\p{L}/u.test(tail) ? afterQuote(tail) : null;
         if (a) {
           raw.set(q, { at: q.closeAt + 1, speaker: a.speaker, verb: a.verb });
-          const r = new RegExp(`^\\s*(?:who\\s+(?:also\\s+)?(?:${VERB})|${PARTICIPLE})\\s+(?:that\\s+)?`, 'iu').exec(a.rest.replace(/^,\s*/, ''));
+          const r = FURTHER_CLAUSE.exec(a.rest.replace(/^,\s*/, '').trimStart());
           if (r) {
             const restStart = tailEnd - a.rest.replace(/^,\s*/, '').length + r[0].length;
             let end = tailEnd;

@@ -33,8 +33,11 @@ export class FetchArticleError extends Error {
 }
 
 export interface FetchArticleOptions {
-  /** Let loopback and private addresses through (tests and local test doubles). Default false. */
-  allowPrivateAddresses?: boolean;
+  /**
+   * Let loopback and private addresses through (tests and local test doubles): true for all of
+   * them, or a list of the addresses allowed ("127.0.0.1"). Default false.
+   */
+  allowPrivateAddresses?: boolean | readonly string[];
   /** Default 2 MB. */
   maxBytes?: number;
   /** The whole fetch, redirects included. Default 10 000 ms. */
@@ -151,9 +154,10 @@ async function checkedAddress(url: URL, opts: FetchArticleOptions): Promise<{ ad
     }
     if (!addresses.length) throw new FetchArticleError('dns', `That site could not be found (${host}).`);
   }
-  if (!opts.allowPrivateAddresses) {
+  if (opts.allowPrivateAddresses !== true) {
+    const allowed = Array.isArray(opts.allowPrivateAddresses) ? opts.allowPrivateAddresses : [];
     for (const a of addresses) {
-      const why = blockedAddressReason(a.address);
+      const why = allowed.includes(a.address) ? null : blockedAddressReason(a.address);
       if (why) throw new FetchArticleError('private-address', `That address is private (${host}${host === a.address ? '' : ` is ${a.address}`}: ${why}); only public web pages can be read.`);
     }
   }

@@ -20,7 +20,8 @@ interface Rule {
   negated?: boolean;
 }
 
-// First match wins: the most specific wording comes first.
+// First match wins: the most specific wording comes first, and of two hedges the weaker ("possible
+// to predict" is an even chance).
 const RULES: Rule[] = [
   { re: /\b(?:no chance|impossible|no way|not a chance|zero chance)\b/i, band: 'almost-no-chance', negated: true },
   { re: /\bbetter than (?:an? )?even chance\b/i, band: 'likely' },
@@ -33,8 +34,8 @@ const RULES: Rule[] = [
   { re: /\bsurprised if\b.*\bnot\b/i, band: 'very-likely' },
   { re: /\b(?:almost|virtually|all but) certain(?:ly)?\b|\b(?:definitely|certainly|undoubtedly|inevitabl[ey]|guaranteed)\b|\bno doubt\b|\bmark my words\b|\bbound to\b|\bwithout (?:a )?doubt\b|\bfor sure\b/i, band: 'almost-certain' },
   { re: /\b(?:highly|very) likely\b|\balmost surely\b|\bI(?:['’]m| am) (?:confident|sure)\b/i, band: 'very-likely' },
-  { re: /\b(?:probably|likely|my (?:guess|bet|base case|expectation)|(?:expects?|expected|expecting)|predicts?|predicted|forecasts?|anticipates?|on track|should be|should see|I think|I believe|we think|we believe)\b/i, band: 'likely' },
   { re: /\b(?:could|might|may|possibl[ey]|maybe|perhaps|chance)\b/i, band: 'even-chance' },
+  { re: /\b(?:probably|likely|my (?:guess|bet|base case|expectation)|(?:expects?|expected|expecting)|predicts?|predicted|forecasts?|anticipates?|on track|should be|should see|I think|I believe|we think|we believe)\b/i, band: 'likely' },
   { re: /\b(?:won[’']t|will not|shall not|isn[’']t going to|aren[’']t going to|is not going to|are not going to|not going to)\b/i, band: 'very-unlikely', negated: true },
   { re: /\bwould(?:n[’']t)?\b|\b\p{L}+[’']d\b/iu, band: 'likely' },
   { re: /\bwill\b|\b\p{L}+[’']ll\b|\bgoing to\b|\bshall\b|\b(?:is|are) set to\b/iu, band: 'very-likely' },

@@ -285,7 +285,11 @@ function fromRules(text: string, on: string, ctx: RuleContext): Horizon | null {
   return best?.h ?? null;
 }
 
+/** Words without which chrono-node finds nothing we'd keep (a cheap test before the parser). */
+const CHRONO_HINT = /\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\b|\b(?:mon|tues?|wed|thu|thurs|fri|sat|sun)(?:day)?\b|\b(?:tomorrow|tonight|weekend|noon|midnight|morning|evening|afternoon|next|coming|later|ides)\b/i;
+
 function fromChrono(text: string, on: string): Horizon | null {
+  if (!CHRONO_HINT.test(text)) return null;
   const ref = new Date(`${on}T12:00:00Z`);
   for (const r of chrono.parse(text, { instant: ref, timezone: 'UTC' }, { forwardDate: true })) {
     const c = r.start;

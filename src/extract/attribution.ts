@@ -50,7 +50,7 @@ const PARTICIPLE = `(?:${alt(PARTICIPLES)})`;
 const verbAt = new RegExp(`\\b(${VERB}|${PARTICIPLE})\\b`, 'giu');
 const AFTER_VERB_FIRST = new RegExp(`^\\s*(${VERB})\\s+(.+)$`, 'iu');
 const AFTER_SPEAKER_FIRST = new RegExp(`^\\s*((?:[^.;:!?“”"]){1,90}?)\\s+(?:also\\s+|later\\s+|then\\s+)?(${VERB})\\b(.*)$`, 'iu');
-const CLAUSE_THEN_SPEAKER = new RegExp(`^(.*\\S),\\s+((?:[^,.;:!?]){2,80}?)\\s+(?:also\\s+)?(${VERB})\\b([^,.;]*)(?:[,;]\\s*(.*))?$`, 'iu');
+const CLAUSE_THEN_SPEAKER = new RegExp(`^(.*\\S),\\s+((?:[^,.;:!?]){2,80}?)\\s+(?:also\\s+)?(${VERB})\\b([^,.;]*)(?:[,;]\\s*(.*?))?[.!]?\\s*$`, 'iu');
 const FURTHER_CLAUSE = new RegExp(`^(?:who\\s+(?:also\\s+)?(?:${VERB})|${PARTICIPLE})\\s+(?:that\\s+)?`, 'iu');
 const isParticiple = (v: string) => PARTICIPLES.includes(v.toLowerCase().replace(/\s+/g, ' '));
 
@@ -240,7 +240,7 @@ export function paraphrases(masked: string): { start: number; end: number; speak
     if (rest) {
       const r = FURTHER_CLAUSE.exec(rest);
       if (r) {
-        const at = masked.length - rest.length + r[0].length;
+        const at = masked.indexOf(rest, m[1]!.length) + r[0].length;
         clause(at, trimEnd(masked.length), m[2]!, m[3]!.toLowerCase());
       }
     }
@@ -251,6 +251,9 @@ export function paraphrases(masked: string): { start: number; end: number; speak
   for (const v of masked.matchAll(verbAt)) {
     let prefix = masked.slice(0, v.index);
     if (/\0/.test(prefix) || /[“”"]/.test(prefix)) break;
+    if (/[-–]$/.test(prefix)) continue; // "slower-than-expected"
+    // a verb in a relative clause ("the startup that once promised …") is not the attribution
+    if (/\b(?:that|who|which)(?:\s+(?:once|also|had|has|have|\p{Ll}+ly))?\s*$/iu.test(prefix)) continue;
     if (isParticiple(v[1]!)) {
       if (!/,\s*$/.test(prefix)) continue;
       prefix = prefix.replace(/,\s*$/, '');
@@ -391,7 +394,13 @@ export function attributedSegments(ctx: AttributionContext): Segment[] {
 
   // Resolve pronouns and surnames in reading order.
   segments.sort((a, b) => a.start - b.start);
-  const events = [...segments.map((s) => ({ at: s.at, raw: s.rawSpeaker, seg: s })), ...[...raw.values()].map((r) => ({ at: r.at, raw: r.speaker, seg: null }))].sort((a, b) => a.at - b.at);
+  // a sentence whose subject is a person the article named ("Camacho disputes that.") makes them the one "he" means next
+  const fullNames = new Set(names.values());
+  const subjects = sentences.flatMap((s) => {
+    const m = /^(\p{Lu}[\p{L}’'-]+(?:\s\p{Lu}[\p{L}’'-]+)?)\b/u.exec(s.text.replace(CONNECTORS, ''));
+    return m && (names.has(m[1]!) || fullNames.has(m[1]!)) ? [{ at: s.start, raw: m[1]!, seg: null }] : [];
+  });
+  const events = [...segments.map((s) => ({ at: s.at, raw: s.rawSpeaker, seg: s })), ...[...raw.values()].map((r) => ({ at: r.at, raw: r.speaker, seg: null })), ...subjects].sort((a, b) => a.at - b.at);
   let last: string | null = null;
   let lastParagraphSpeaker = new Map<number, string>();
   const resolved = new Map<(typeof segments)[number], string | null>();

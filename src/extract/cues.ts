@@ -38,7 +38,7 @@ const EXPECTATION: RegExp[] = [
   /\bhold(?:s)? no illusions\b/gi,
 ];
 const HORIZON: RegExp[] = [
-  /\b(?:by|until|before|within|as early as|no later than)\s+(?:the\s+)?(?:end of\s+)?(?:next|this|early|mid|late|January|February|March|April|May|June|July|August|September|October|November|December|(?:19|20)\d{2}\b|mid-(?:19|20)\d{2}|days|weeks|months|years|a\s+(?:year|month|week)|the next|the coming|spring|summer|autumn|fall|winter|Christmas|the (?:first|second|third|fourth) quarter)/gi,
+  /\b(?:by|until|before|within|as early as|no later than|into)\s+(?:the\s+)?(?:(?:end|summer|spring|autumn|fall|winter|start|beginning|middle) of\s+)?(?:next|this|early|mid|late|January|February|March|April|May|June|July|August|September|October|November|December|(?:19|20)\d{2}\b|mid-(?:19|20)\d{2}|days|weeks|months|years|a\s+(?:year|month|week)|the next|the coming|spring|summer|autumn|fall|winter|Christmas|the (?:first|second|third|fourth) quarter)/gi,
   /\b(?:next|coming)\s+(?:week|month|year|decade|spring|summer|autumn|fall|winter|quarter)\b/gi,
   /\bin the (?:coming|next) (?:days|weeks|months|years|decade)\b/gi,
   /\b(?:anytime|any time) soon\b/gi,
@@ -53,6 +53,7 @@ const NOT_FORECAST: { re: RegExp; why: string }[] = [
   { re: /\b(?:would|will)\s+(?:believe|see)\s+\p{L}+\s+when\b/giu, why: 'scepticism, not a forecast' },
   { re: /\bwhat\s+(?:a|an|the)?\s*\p{L}+\s+would\s+(?:cost|mean|look)\b/giu, why: 'a hypothetical, not a forecast' },
   { re: /\bwill\s+(?:never\s+)?get\s+back\b/giu, why: 'an embedded clause' },
+  { re: /\b(?:I|we)(?:['’]m|['’]re| am| are)\s+(?:confident|sure|certain)\s+(?:of|about)\s+(?:that|it|this)\b/giu, why: 'confidence in what was just said' },
   { re: /\bwill\s+(?:tell|show|reveal|determine|decide)\s+(?:us\s+)?(?:whether|if|how)\b|\bremains to be seen\b/giu, why: 'says when we will know, not what will happen' },
 ];
 
@@ -69,7 +70,7 @@ const collect = (text: string, res: RegExp[], kind: Cue['kind'], out: Cue[]) => 
 };
 
 /** Cues in a stretch of speech, and whether it reads as a forecast at all. */
-export function readCues(text: string): CueReading {
+export function readCues(text: string, publishedOn?: string): CueReading {
   const trimmed = text.trim();
   if (/\?\s*[”"’]?$/.test(trimmed)) return { cues: [], rejected: 'a question' };
   const excluded: [number, number][] = [];
@@ -87,7 +88,15 @@ export function readCues(text: string): CueReading {
   collect(text, EXPECTATION, 'expectation', all);
   collect(text, HORIZON, 'horizon', all);
   collect(text, CONDITIONAL, 'conditional', all);
-  const cues = all.filter(outside).sort((a, b) => a.index - b.index);
+  // a horizon in a year before the article's ("by the summer of 2024", said in 2025) is the past
+  const year = publishedOn ? Number(publishedOn.slice(0, 4)) : null;
+  const pastHorizon = (c: Cue) => {
+    if (c.kind !== 'horizon' || year === null) return false;
+    const after = text.slice(c.index, c.index + c.phrase.length + 20);
+    const y = /\b((?:19|20)\d{2})\b/.exec(after)?.[1];
+    return y !== undefined && Number(y) < year;
+  };
+  const cues = all.filter((c) => outside(c) && !pastHorizon(c)).sort((a, b) => a.index - b.index);
   // only would/could/might, with the past named ("twenty years ago", "last year"): the past, not a forecast
   if (cues.length && cues.every((c) => c.kind === 'modal' || c.kind === 'conditional') && PAST_MARKER.test(text)) return { cues, rejected: 'the past (a modal about what was)' };
   // a forecast needs a future, modal or expectation cue, or a horizon (conditions alone are not one)

@@ -180,7 +180,15 @@ const RULES: Rule[] = [
   { re: /\bbefore\s+((?:19|20)\d{2})\b/i, date: (m) => ({ checkBy: iso(Number(m[1]) - 1, 12, 31) }) },
   { re: /\b(?:by\s+|in\s+|until\s+)?mid-((?:19|20)\d{2})\b/i, date: (m) => ({ checkBy: iso(Number(m[1]), 6, 30) }) },
   { re: /\b(?:by|in)\s+early\s+((?:19|20)\d{2})\b/i, date: (m) => ({ checkBy: iso(Number(m[1]), 3, 31) }) },
-  { re: /\b(?:by|in|until|during|for|through|throughout|as early as|as late as|no later than|by the end of|the end of|late)\s+((?:19|20)\d{2})\b/i, date: (m, on) => (Number(m[1]) >= year(on) ? { checkBy: iso(Number(m[1]), 12, 31) } : null) },
+  { re: /\b(?:by|in|into|until|during|for|through|throughout|as early as|as late as|no later than|by the end of|the end of|late)\s+((?:19|20)\d{2})\b/i, date: (m, on) => (Number(m[1]) >= year(on) ? { checkBy: iso(Number(m[1]), 12, 31) } : null) },
+  // Halves: "the second half of 2026", "the first half of next year"
+  {
+    re: /\b(?:the\s+)?(first|second|back)\s+half\s+of\s+(next year|this year|the year|(?:19|20)\d{2})\b/i,
+    date: (m, on) => {
+      const y = /next/i.test(m[2]!) ? year(on) + 1 : /\d/.test(m[2]!) ? Number(m[2]) : year(on);
+      return { checkBy: /first/i.test(m[1]!) ? iso(y, 6, 30) : iso(y, 12, 31) };
+    },
+  },
   // This / next year, month, week, quarter
   { re: /\b(?:within\s+|over\s+|in\s+)?(?:the\s+)?next\s+year\s+or\s+(two|so)\b/i, date: (m, on) => ({ checkBy: addMonths(on, /two/i.test(m[1]!) ? 24 : 12) }) },
   { re: /\b(?:by|in|during|for|until|over|by the end of|the end of|before the end of)?\s*next year\b/i, date: (_m, on) => ({ checkBy: iso(year(on) + 1, 12, 31) }) },
@@ -308,11 +316,19 @@ function fromChrono(text: string, on: string): Horizon | null {
   return null;
 }
 
+/** A year named on its own ("a 2026 launch"), not before the article's: its end. */
+function bareYear(text: string, on: string): Horizon | null {
+  for (const m of text.matchAll(/\b((?:19|20)\d{2})\b/g)) {
+    if (Number(m[1]) >= year(on)) return { checkBy: iso(Number(m[1]), 12, 31), phrase: m[1]!, anchor: null };
+  }
+  return null;
+}
+
 /** The horizon of a forecast: from its own words, else from its sentence, else the default. */
 export function readHorizon(text: string, publishedOn: string, context?: string, opts: HorizonOptions = {}): Horizon {
   const ctx: RuleContext = { usContext: US_CONTEXT.test(opts.article ?? `${context ?? ''} ${text}`) };
   for (const t of context && context !== text ? [text, context] : [text]) {
-    const h = fromRules(t, publishedOn, ctx) ?? fromChrono(t, publishedOn);
+    const h = fromRules(t, publishedOn, ctx) ?? fromChrono(t, publishedOn) ?? bareYear(t, publishedOn);
     if (h) return h;
   }
   return { checkBy: addMonths(publishedOn, DEFAULT_HORIZON_MONTHS), phrase: `no horizon in the text: the default of ${DEFAULT_HORIZON_MONTHS} months`, anchor: null };

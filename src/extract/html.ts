@@ -7,6 +7,7 @@
  */
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
+import * as chrono from 'chrono-node';
 import type { ArticleInput } from './types.js';
 
 /** The little of the DOM this file uses (the project compiles without the DOM library). */
@@ -145,10 +146,25 @@ export function articleFromHtml(html: string, url?: string | null): ArticleInput
   return { text: paragraphs.join('\n\n'), title, outlet: outlet ?? reader?.siteName ?? null, publishedOn: published ?? isoDay(reader?.publishedTime), url: url ?? null };
 }
 
-/** An article from plain text: paragraphs as they are (blank lines between), the first line as the title when it reads like a headline. */
+/** A full date (day, month and year) in a byline or dateline among the first short lines: "By A. Writer — May 9, 2024". */
+function bylineDate(text: string): string | null {
+  const lines = text.trim().split(/\n\s*\n/).slice(0, 4).map((p) => p.trim()).filter((p) => p.split(/\s+/).length <= 25);
+  for (const line of lines) {
+    for (const r of chrono.parse(line)) {
+      const c = r.start;
+      if (c.isCertain('day') && c.isCertain('month') && c.isCertain('year')) return `${c.get('year')}-${String(c.get('month')).padStart(2, '0')}-${String(c.get('day')).padStart(2, '0')}`;
+    }
+  }
+  return null;
+}
+
+/**
+ * An article from plain text: paragraphs as they are (blank lines between), the first line as the
+ * title when it reads like a headline, the date of a byline among the first short lines.
+ */
 export function articleFromText(text: string, meta: Partial<Omit<ArticleInput, 'text'>> = {}): ArticleInput {
   const clean = text.replace(/\r\n?/g, '\n').replace(/^\uFEFF/, '');
   const first = clean.trim().split('\n')[0]?.trim() ?? '';
   const headline = first && first.split(/\s+/).length <= 20 && !/[.!?…]["”’]?$/.test(first) && /\n\s*\n/.test(clean) ? first.replace(/^["“]|["”]$/g, '') : null;
-  return { text: clean, title: meta.title ?? headline, outlet: meta.outlet ?? null, publishedOn: meta.publishedOn ?? null, url: meta.url ?? null };
+  return { text: clean, title: meta.title ?? headline, outlet: meta.outlet ?? null, publishedOn: meta.publishedOn ?? bylineDate(clean), url: meta.url ?? null };
 }

@@ -69,7 +69,7 @@ export function extractCandidates(input: ArticleInput, opts: ExtractOptions = {}
     if (quote.split(/\s+/).length < 4) continue;
     const key = `${start}:${end}`;
     if (seen.has(key)) continue;
-    const reading = readCues(quote);
+    const reading = readCues(quote, publishedOn);
     const forecastVerb = seg.form === 'paraphrase' && FORECAST_VERBS.has(seg.verb);
     if (reading.rejected && !forecastVerb) continue;
     seen.add(key);

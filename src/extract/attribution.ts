@@ -148,6 +148,9 @@ function subjectOf(prefix: string): string | null {
   return out.length ? out.join(' ') : null;
 }
 
+/** "The finance minister spoke …": a role the next "she" may stand for. */
+const ROLE_SUBJECT = /^((?:The|A|An)\s+(?:[\p{Ll}-]+\s+){0,3}(?:minister|mayor|president|governor|senator|chief|spokesman|spokeswoman|spokesperson|secretary|director|chairman|chairwoman|chair|official|officer|economist|analyst|executive|founder|commissioner|judge|prosecutor|general|ambassador|diplomat|councilor|councillor))\b/u;
+
 interface RawAttribution {
   at: number;
   speaker: string;
@@ -377,7 +380,12 @@ export function attributedSegments(ctx: AttributionContext): Segment[] {
     } else {
       const para = paragraphs[q.firstParagraph]!;
       const opensParagraph = q.openAt <= para.start + 1;
-      quoteSpeaker.set(q, { raw: opensParagraph ? '\u0001previous paragraph' : null, at: q.openAt, verb: 'continued quote' });
+      // "She said:" ending the paragraph before
+      const before = paragraphs[q.firstParagraph - 1];
+      const intro = opensParagraph && before && text[before.end - 1] === ':' ? sentenceAt(sentences, before.end - 1) : undefined;
+      const introduced = intro ? beforeQuote(text.slice(intro.start, before!.end).replace(/\s/g, ' ')) : null;
+      if (introduced) quoteSpeaker.set(q, { raw: introduced.speaker, at: intro!.start, verb: introduced.verb });
+      else quoteSpeaker.set(q, { raw: opensParagraph ? '\u0001previous paragraph' : null, at: q.openAt, verb: 'continued quote' });
     }
   }
   for (const q of speech) {
@@ -398,7 +406,9 @@ export function attributedSegments(ctx: AttributionContext): Segment[] {
   const fullNames = new Set(names.values());
   const subjects = sentences.flatMap((s) => {
     const m = /^(\p{Lu}[\p{L}’'-]+(?:\s\p{Lu}[\p{L}’'-]+)?)\b/u.exec(s.text.replace(CONNECTORS, ''));
-    return m && (names.has(m[1]!) || fullNames.has(m[1]!)) ? [{ at: s.start, raw: m[1]!, seg: null }] : [];
+    if (m && (names.has(m[1]!) || fullNames.has(m[1]!))) return [{ at: s.start, raw: m[1]!, seg: null }];
+    const role = ROLE_SUBJECT.exec(s.text.replace(CONNECTORS, ''));
+    return role ? [{ at: s.start, raw: role[1]!, seg: null }] : [];
   });
   const events = [...segments.map((s) => ({ at: s.at, raw: s.rawSpeaker, seg: s })), ...[...raw.values()].map((r) => ({ at: r.at, raw: r.speaker, seg: null })), ...subjects].sort((a, b) => a.at - b.at);
   let last: string | null = null;

@@ -277,11 +277,15 @@ export interface HorizonOptions {
 
 const US_CONTEXT = /\b(?:U\.S\.|US|USA|United States|American|Americans|Washington|White House|president-elect|Trump|Biden|Harris|Obama|Congress|Republicans?|Democrats?)\b/;
 
+const RETROSPECTIVE = /\b(?:\p{L}+est|best|worst|most|least|first|last|highest|lowest|biggest|since|ever|time)\s+(?:\p{L}+\s+){0,3}$/iu;
+
 function fromRules(text: string, on: string, ctx: RuleContext): Horizon | null {
   let best: { at: number; h: Horizon } | null = null;
   for (const [order, rule] of RULES.entries()) {
     const m = rule.re.exec(text);
     if (!m) continue;
+    // "the worst in a decade", "the first time in years": looking back, not ahead
+    if (/^(?:in|over|for)\b/i.test(m[0].trim()) && RETROSPECTIVE.test(text.slice(Math.max(0, m.index - 40), m.index))) continue;
     const r = rule.date(m, on, ctx);
     if (!r) continue;
     const h: Horizon = { checkBy: r.checkBy, phrase: m[0].trim(), anchor: r.anchor ?? null };

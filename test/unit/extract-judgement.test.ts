@@ -93,6 +93,11 @@ describe('horizons', () => {
     expect(nextUsElection('2024-11-06')).toBe('2026-11-03');
   });
 
+  it('does not read a look back ("the worst in a decade") as a horizon', () => {
+    expect(readHorizon('he expects the harvest to be the worst in a decade', on).phrase).toMatch(/default/);
+    expect(readHorizon('it will be done in a decade', on).checkBy).toBe('2034-11-06');
+  });
+
   it('uses chrono-node for dates our rules do not read, forward from the article', () => {
     expect(readHorizon('the vote is expected on Friday', '2024-11-06').checkBy).toBe('2024-11-08');
     expect(readHorizon('results will come on 3 February', '2024-11-06').checkBy).toBe('2025-02-03');

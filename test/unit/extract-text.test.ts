@@ -89,6 +89,11 @@ describe('attributed speech', () => {
     expect(speech(text).map((s) => s.speaker)).toEqual(['Mira Castellanos', 'Mira Castellanos', 'Mira Castellanos']);
   });
 
+  it('takes a quote opening a paragraph from "She said:" ending the one before, and a role for "she"', () => {
+    const text = 'The finance minister spoke to reporters on Monday. She said:\n\n“Inflation will be back at 2% within two years.”';
+    expect(speech(text).filter((s) => s.form === 'quote').map((s) => s.speaker)).toEqual(['The finance minister']);
+  });
+
   it('reads interview answers by the name before the colon', () => {
     const got = speech('Review: Will it grow?\n\nSolberg: It will. I expect it to reach the front within two years.');
     expect(got.filter((s) => s.speaker === 'Solberg').map((s) => s.text)).toEqual(['It will.', 'I expect it to reach the front within two years.']);

@@ -148,6 +148,8 @@ function subjectOf(prefix: string): string | null {
   return out.length ? out.join(' ') : null;
 }
 
+const MAX_SENTENCE = 2_000;
+
 /** "The finance minister spoke …": a role the next "she" may stand for. */
 const ROLE_SUBJECT = /^((?:The|A|An)\s+(?:[\p{Ll}-]+\s+){0,3}(?:minister|mayor|president|governor|senator|chief|spokesman|spokeswoman|spokesperson|secretary|director|chairman|chairwoman|chair|official|officer|economist|analyst|executive|founder|commissioner|judge|prosecutor|general|ambassador|diplomat|councilor|councillor))\b/u;
 
@@ -171,7 +173,21 @@ export function readStructure(text: string): AttributionContext {
 /** Quotations of speech, not scare quotes ("desperate", "not that far apart"): at least five words. */
 export const isSpeech = (q: Quotation) => q.words >= 5;
 
-const sentenceAt = (sentences: Sentence[], at: number) => sentences.find((s) => s.start <= at && at < s.end) ?? sentences.findLast((s) => s.start <= at);
+/** The last item whose start is at or before `at` (items sorted by start), by binary search. */
+function lastStartingBy<T extends { start: number }>(items: readonly T[], at: number): number {
+  let lo = 0;
+  let hi = items.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (items[mid]!.start <= at) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}
+const sentenceAt = (sentences: Sentence[], at: number): Sentence | undefined => sentences[lastStartingBy(sentences, at)];
 
 /** The speaker named right after a quotation: `,” she said.` `,” said X, who also expects that …` */
 function afterQuote(tail: string): { speaker: string; verb: string; rest: string } | null {
@@ -250,8 +266,9 @@ export function paraphrases(masked: string): { start: number; end: number; speak
     return out;
   }
   // X said/expects/predicts (that) CLAUSE.
-  verbAt.lastIndex = 0;
+  let tries = 0;
   for (const v of masked.matchAll(verbAt)) {
+    if (++tries > 6) break;
     let prefix = masked.slice(0, v.index);
     if (/\0/.test(prefix) || /[“”"]/.test(prefix)) break;
     if (/[-–]$/.test(prefix)) continue; // "slower-than-expected"
@@ -287,13 +304,14 @@ export function attributedSegments(ctx: AttributionContext): Segment[] {
   const raw = new Map<Quotation, RawAttribution & { verb: string }>();
   const extraFromQuotes: { start: number; end: number; at: number; quotation: Quotation; verb: string }[] = [];
 
-  for (const q of speech) {
+  for (const [qi, q] of speech.entries()) {
     // after the closing mark, in the same sentence
     if (q.closeAt >= 0) {
       const s = sentenceAt(sentences, q.closeAt);
       if (s) {
         let tailEnd = s.end;
-        const nextOpen = speech.find((o) => o.openAt > q.closeAt && o.openAt < s.end);
+        const following = speech[qi + 1];
+        const nextOpen = following && following.openAt > q.closeAt && following.openAt < s.end ? following : undefined;
         if (nextOpen) tailEnd = nextOpen.openAt;
         const tail = text.slice(q.closeAt + 1, tailEnd).replace(/\s/g, ' ');
         const a = /\p{L}/u.test(tail) ? afterQuote(tail) : null;
@@ -314,7 +332,8 @@ export function attributedSegments(ctx: AttributionContext): Segment[] {
     const s = sentenceAt(sentences, q.openAt);
     if (s && s.start < q.openAt) {
       const head = text.slice(s.start, q.openAt).replace(/\s/g, ' ');
-      const prev = speech.find((o) => o.closeAt > s.start && o.closeAt < q.openAt);
+      const before = speech[qi - 1];
+      const prev = before && before.closeAt > s.start && before.closeAt < q.openAt ? before : undefined;
       const b = /\p{L}/u.test(head) && !prev ? beforeQuote(head) : null;
       if (b) raw.set(q, { at: s.start, speaker: b.speaker, verb: b.verb });
     }
@@ -327,24 +346,24 @@ export function attributedSegments(ctx: AttributionContext): Segment[] {
     const m = /^(\p{Lu}[\p{L}’'.-]+(?:\s\p{Lu}[\p{L}’'.-]+){0,2}):\s+/u.exec(text.slice(p.start, Math.min(p.end, p.start + 60)));
     if (m && !NOT_SPEAKERS.has(m[1]!.toLowerCase())) interviewSpeaker.set(p.index, { name: m[1]!, prefixEnd: p.start + m[0].length });
   }
+  // The text with speech (its marks too) and the clauses read after quotes blanked out, whitespace as spaces
+  const chars = text.replace(/\s/g, ' ').split('');
+  const blank = (a: number, b: number) => {
+    for (let i = Math.max(0, a); i < Math.min(chars.length, b); i++) chars[i] = '\0';
+  };
+  for (const q of speech) for (const part of q.parts) blank(part.start - 1, part.end + 1);
+  for (const x of extraFromQuotes) blank(x.start, x.end);
+  const maskedText = chars.join('');
   for (const s of sentences) {
+    // a "sentence" of thousands of characters is not prose (a list, a table, a page's debris)
     const iv = interviewSpeaker.get(s.paragraph);
     if (iv) {
       const start = Math.max(s.start, iv.prefixEnd);
       if (s.end - start > 3) segments.push({ start, end: s.end, rawSpeaker: iv.name, at: start, form: 'interview', verb: 'interview answer', sentence: s });
       continue;
     }
-    let masked = text.slice(s.start, s.end).replace(/\s/g, ' ');
-    for (const q of speech) {
-      for (const part of q.parts) {
-        const a = Math.max(part.start - 1, s.start);
-        const b = Math.min(part.end + 1, s.end);
-        if (a < b) masked = masked.slice(0, a - s.start) + '\0'.repeat(b - a) + masked.slice(b - s.start);
-      }
-    }
-    for (const x of extraFromQuotes) {
-      if (x.start >= s.start && x.end <= s.end) masked = masked.slice(0, x.start - s.start) + '\0'.repeat(x.end - x.start) + masked.slice(x.end - s.start);
-    }
+    if (s.end - s.start > MAX_SENTENCE) continue;
+    const masked = maskedText.slice(s.start, s.end);
     for (const c of paraphrases(masked)) {
       let start = s.start + c.start;
       let end = s.start + c.end;
@@ -391,7 +410,8 @@ export function attributedSegments(ctx: AttributionContext): Segment[] {
   for (const q of speech) {
     const info = quoteSpeaker.get(q)!;
     for (const part of q.parts) {
-      for (const s of sentences) {
+      for (let si = Math.max(0, lastStartingBy(sentences, part.start)); si < sentences.length && sentences[si]!.start < part.end; si++) {
+        const s = sentences[si]!;
         const start = Math.max(part.start, s.start);
         const end = Math.min(part.end, s.end);
         if (end - start < 3) continue;
@@ -414,7 +434,7 @@ export function attributedSegments(ctx: AttributionContext): Segment[] {
   let last: string | null = null;
   let lastParagraphSpeaker = new Map<number, string>();
   const resolved = new Map<(typeof segments)[number], string | null>();
-  const paragraphOf = (at: number) => paragraphs.findLast((p) => p.start <= at)?.index ?? 0;
+  const paragraphOf = (at: number) => paragraphs[lastStartingBy(paragraphs, at)]?.index ?? 0;
   for (const e of events) {
     let speaker: string | null = null;
     if (e.raw === '\u0001previous paragraph') {

@@ -22,8 +22,8 @@ export interface ExtractOptions {
   today?: string;
 }
 
-/** A candidate with the one optional field the contract gained: the band reads as the chance of the event a negated quote denies. */
-export type ExtractedCandidate = Candidate & { negated?: boolean };
+/** A candidate (the contract's, with its optional `negated`). */
+export type ExtractedCandidate = Candidate;
 
 const LEADING = /^(?:[\s,;:—–-]+|(?:but|and|so|yet|still|however|clearly|frankly|honestly|look|well|now|mark my words|at that rate|that said)\b[,:]?\s*)+/i;
 
@@ -55,10 +55,14 @@ const ANAPHORIC = /^(?:when (?:it|that|this|they|he|she) (?:does|do|happens?|com
 
 const todayUtc = () => new Date().toISOString().slice(0, 10);
 
+/** Text past this many characters (about 30,000 words) is not read: no article is that long, a hostile file may be. */
+export const MAX_TEXT_CHARS = 200_000;
+
 export function extractCandidates(input: ArticleInput, opts: ExtractOptions = {}): ExtractedCandidate[] {
-  const text = input.text;
+  const text = input.text.length > MAX_TEXT_CHARS ? input.text.slice(0, MAX_TEXT_CHARS) : input.text;
   const publishedOn = input.publishedOn ?? opts.today ?? todayUtc();
   const ctx = readStructure(text);
+  const usContextText = text.slice(0, 20_000);
   const headings = new Set(ctx.paragraphs.filter((p) => isHeading(text.slice(p.start, p.end))).map((p) => p.index));
   const out: ExtractedCandidate[] = [];
   const seen = new Set<string>();
@@ -74,7 +78,7 @@ export function extractCandidates(input: ArticleInput, opts: ExtractOptions = {}
     if (reading.rejected && !forecastVerb) continue;
     seen.add(key);
     const hedge = readHedge(forecastVerb ? `${seg.verb} ${quote}` : quote);
-    let horizon = readHorizon(quote, publishedOn, seg.sentence.text, { article: text });
+    let horizon = readHorizon(quote, publishedOn, seg.sentence.text, { article: usContextText });
     // "When it does, …", "Then …": the horizon of the forecast it follows
     const previous = out.at(-1);
     if (previous && previous.speaker === seg.speaker && horizon.phrase.startsWith('no horizon') && ANAPHORIC.test(quote) && previous.checkBy) {

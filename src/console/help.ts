@@ -58,7 +58,7 @@ export function commandDetail(command: Command, bold: (s: string) => string): st
 /** `npm start -- --help` */
 export const PROGRAM_HELP = `Hindsight keeps a server's ledger of forecasts from the news, to be scored in hindsight.
 
-Usage: npm start [-- --help]      (or: npx tsx src/main.ts)
+Usage: npm start [-- --help]      (builds dist/ when the sources changed; npm run dev runs the TypeScript directly)
 
 Two ways to run it:
 

@@ -172,9 +172,14 @@ export function createRouter(commands: readonly Command[], components: readonly 
     const message = failureMessage(error, ctx.log, { interaction: what, guildId: interaction.guildId, userId: interaction.user.id });
     const payload = { ...toDiscord(errorReply(message)), flags: MessageFlags.Ephemeral as const };
     try {
-      if (interaction.deferred && interaction.isChatInputCommand()) {
-        // A deferred command's answer is the deferred message: edit it (ephemeral when deferred so).
+      if (interaction.deferred && interaction.isChatInputCommand() && interaction.ephemeral) {
+        // A deferred command's answer is the deferred message: edit it (it is ephemeral already).
         await interaction.editReply(toDiscord(errorReply(message)));
+      } else if (interaction.deferred && interaction.isChatInputCommand()) {
+        // Deferred publicly ("thinking…" in the channel): an error is the member's alone, so the
+        // public placeholder goes and the error comes as an ephemeral follow-up.
+        await interaction.deleteReply().catch(() => {});
+        await interaction.followUp(payload);
       } else if (interaction.deferred || interaction.replied) {
         await interaction.followUp(payload);
       } else {

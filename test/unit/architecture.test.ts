@@ -12,8 +12,9 @@
  * The layers, top to bottom (a module may import its own folder, or any layer below its own):
  *
  *   main         src/main.ts                    the only start-up side effects (config, signals; Discord or the console)
- *   composition  src/app.ts                     wires the parts together (used by main and the end-to-end tests)
+ *   composition  src/app.ts                     Discord mode: client, router, sync on the core (main and the e2e tests)
  *   adapters     src/discord/, src/console/     Discord (discord.js) and the local console; never each other
+ *   core         src/core.ts                    what both modes share: database, migrations, scheduler, closer, AppCtx
  *   commands     commands/                      one file per slash command, and the button handlers
  *   jobs         src/jobs/                      scheduled rounds, schedules, the voting-window closer
  *   kit          src/kit/, src/charts/          what a handler sees (calls, replies, AppCtx, UserError),
@@ -36,6 +37,7 @@ const LAYERS: readonly (readonly [layer: string, units: readonly string[]])[] = 
   ['main', ['src/main.ts']],
   ['composition', ['src/app.ts']],
   ['adapters', ['src/discord/', 'src/console/']],
+  ['core', ['src/core.ts']],
   ['commands', ['commands/']],
   ['jobs', ['src/jobs/']],
   ['kit', ['src/kit/', 'src/charts/']],

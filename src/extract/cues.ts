@@ -96,6 +96,10 @@ export function readCues(text: string, publishedOn?: string): CueReading {
     const y = /\b((?:19|20)\d{2})\b/.exec(after)?.[1];
     return y !== undefined && Number(y) < year;
   };
+  // "As soon as he takes office, then we can agree to start talks": a condition with "can" is a conditional forecast
+  if (all.some((c) => c.kind === 'conditional' && /^(?:as soon as|once|if)$/i.test(c.phrase))) {
+    for (const m of text.matchAll(/\b(?:then\s+)?(?:we|they|you|he|she|it|Russia|\p{Lu}\p{L}+)\s+can\b/gu)) all.push({ kind: 'modal', phrase: m[0], index: m.index });
+  }
   const cues = all.filter((c) => outside(c) && !pastHorizon(c)).sort((a, b) => a.index - b.index);
   // only would/could/might, with the past named ("twenty years ago", "last year"): the past, not a forecast
   if (cues.length && cues.every((c) => c.kind === 'modal' || c.kind === 'conditional') && PAST_MARKER.test(text)) return { cues, rejected: 'the past (a modal about what was)' };

@@ -14,6 +14,7 @@ describe('forecast cues', () => {
     'The study should be finished by March',
     'We are going back in November with a ship',
     "I don't think any of them pulls back this year",
+    'As soon as Trump takes office and forms his team, then we can agree to start consultations.',
   ])('a forecast: %s', (text) => {
     expect(readCues(text).rejected).toBeNull();
   });

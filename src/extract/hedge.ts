@@ -2,8 +2,9 @@
  * How sure a forecast sounds, on ICD-203's seven bands (src/ledger/hedge.ts). The words that
  * hedge win over the tense they hedge ("will probably" is likely, "possible … will" is an even
  * chance); a negated belief or a negated future maps down ("I don't think X will" → unlikely,
- * "won't" → very unlikely), and the candidate says it was negated, so the band reads as the chance
- * of the event the quote names. Plain functions.
+ * "won't" → very unlikely) as the chance of the event the quote names, and says it was negated;
+ * the extractor then mirrors the band (index.ts), since a claim is scored as stated ("there won't be
+ * X" comes true when X does not happen). Plain functions.
  */
 import type { HedgeBand } from '../ledger/hedge.js';
 

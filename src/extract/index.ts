@@ -12,6 +12,7 @@ import { describeCue, readCues } from './cues.js';
 import { readHedge } from './hedge.js';
 import { readHorizon } from './horizon.js';
 import { guessFamily } from './family.js';
+import { HEDGE_BAND_INFO, mirrorBand } from '../ledger/hedge.js';
 
 export type { ArticleInput, Candidate, Extraction } from './types.js';
 export { articleFromHtml, articleFromText } from './html.js';
@@ -93,7 +94,10 @@ export function extractCandidates(input: ArticleInput, opts: ExtractOptions = {}
       if (!described.has(d.toLowerCase())) described.add(d.toLowerCase()) && why.push(d);
       if (described.size >= 6) break;
     }
-    why.push(`hedge: ${hedge.phrase}${hedge.negated ? ' (negated)' : ''}`);
+    // A claim is scored as stated ("there won't be a shift" comes true when there is none), so a
+    // negated forecast's band is mirrored: "very unlikely that X" is "very likely that not X".
+    const band = hedge.negated ? mirrorBand(hedge.band) : hedge.band;
+    why.push(`hedge: ${hedge.phrase}${hedge.negated ? ` (negated: ${HEDGE_BAND_INFO[band].label} that the claim as stated comes true)` : ''}`);
     if (horizon.anchor) why.push(`anchored on ${horizon.anchor}`);
     const candidate: ExtractedCandidate = {
       quote,
@@ -104,7 +108,7 @@ export function extractCandidates(input: ArticleInput, opts: ExtractOptions = {}
       checkBy: horizon.checkBy,
       checkByPhrase: horizon.phrase,
       anchor: horizon.anchor,
-      hedge: hedge.band,
+      hedge: band,
       hedgePhrase: hedge.phrase,
       family: guessFamily(`${quote} ${seg.sentence.text}`),
       why,

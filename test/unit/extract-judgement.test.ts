@@ -143,3 +143,15 @@ describe('candidates', () => {
     expect(c).toMatchObject({ checkBy: '2024-12-31', hedge: 'almost-certain' });
   });
 });
+
+describe('bands of candidates are for the claim as stated', () => {
+  it('mirrors a negated forecast: "there won\'t be X" is very likely to come true as stated', () => {
+    const [negated] = extractCandidates({ text: '"There won\'t be an immediate radical shift in relations," a senior official told reporters.', publishedOn: '2024-11-06' });
+    expect(negated?.negated).toBe(true);
+    expect(negated?.hedge).toBe('very-likely');
+    expect(negated?.why.join(' ')).toMatch(/negated: very likely that the claim as stated comes true/);
+    const [plain] = extractCandidates({ text: '"Prices will probably rise by March," the minister said.', publishedOn: '2024-11-06' });
+    expect(plain?.negated).toBeUndefined();
+    expect(plain?.hedge).toBe('likely');
+  });
+});

@@ -7,7 +7,9 @@
 import { randomBytes } from 'node:crypto';
 import {
   ApplicationCommandOptionType,
+  DiscordAPIError,
   MessageFlags,
+  Routes,
   PermissionFlagsBits,
   type AutocompleteInteraction,
   type ButtonInteraction,
@@ -210,6 +212,15 @@ function commandCall(interaction: ChatInputCommandInteraction<'cached' | 'raw'>)
         return;
       }
       await interaction.reply({ ...toDiscord(reply), ...(reply.ephemeral ? { flags: MessageFlags.Ephemeral } : {}) });
+    },
+    async channelGuildId(channelId) {
+      try {
+        const channel = (await interaction.client.rest.get(Routes.channel(channelId))) as { guild_id?: string };
+        return channel.guild_id ?? null;
+      } catch (error) {
+        if (error instanceof DiscordAPIError && error.status >= 400 && error.status < 500) return null;
+        throw error;
+      }
     },
   };
 }

@@ -75,6 +75,11 @@ export interface CommandCall extends CallBase {
   defer(opts?: { ephemeral?: boolean }): Promise<void>;
   /** The answer (edits the deferred one if deferred). */
   reply(reply: Reply): Promise<void>;
+  /**
+   * The server a channel belongs to, as Discord says when asked (an option's resolved channel is
+   * not proof: it is whatever the interaction carried). Null when it is no server's or not visible.
+   */
+  channelGuildId(channelId: string): Promise<string | null>;
 }
 
 export interface AutocompleteCall extends CallBase {

@@ -6,7 +6,6 @@
  */
 import {
   ApplicationCommandOptionType,
-  DiscordAPIError,
   MessageFlags,
   Routes,
   PermissionFlagsBits,
@@ -132,13 +131,10 @@ function commandCall(interaction: ChatInputCommandInteraction<'cached' | 'raw'>)
       await interaction.reply({ ...toDiscord(reply), ...(reply.ephemeral ? { flags: MessageFlags.Ephemeral } : {}) });
     },
     async channelGuildId(channelId) {
-      try {
-        const channel = (await interaction.client.rest.get(Routes.channel(channelId))) as { guild_id?: string };
-        return channel.guild_id ?? null;
-      } catch (error) {
-        if (error instanceof DiscordAPIError && error.status >= 400 && error.status < 500) return null;
-        throw error;
-      }
+      // The server's channel list holds every channel of it, also those the bot cannot view
+      // (GET /channels/{id} would answer 403 for those, and a schedule there is paused later, not refused).
+      const channels = (await interaction.client.rest.get(Routes.guildChannels(interaction.guildId))) as { id: string }[];
+      return channels.some((c) => c.id === channelId) ? interaction.guildId : null;
     },
   };
 }

@@ -57,8 +57,8 @@ export interface CommandCall extends CallBase {
   /** The answer (edits the deferred one if deferred). */
   reply(reply: Reply): Promise<void>;
   /**
-   * The server a channel belongs to, as Discord says when asked (an option's resolved channel is
-   * not proof: it is whatever the interaction carried). Null when it is no server's or not visible.
+   * This server's id if the channel is one of this server's, as Discord lists them when asked (an
+   * option's resolved channel is not proof: it is whatever the interaction carried); else null.
    */
   channelGuildId(channelId: string): Promise<string | null>;
 }

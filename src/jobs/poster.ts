@@ -28,8 +28,17 @@ export class PostError extends Error {
 }
 
 export interface Poster {
-  /** Posts one message. `nonce` makes a retried post of the same part return the first message instead of a duplicate. */
+  /**
+   * Posts one message. `nonce` (with enforce_nonce) makes a retry of the same part within Discord's
+   * memory of it (a few minutes) return the first message; exactly-once does not rest on it (see rounds.ts).
+   */
   post(channelId: string, reply: Reply, opts: { nonce: string }): Promise<PostedMessage>;
+  /**
+   * After a crash: the id of a message this bot already posted in the channel that matches `reply`
+   * (posted after message `after`, or after `since` when null), or null. Used for the one part of a
+   * resumed round that may have reached Discord without its id being recorded.
+   */
+  findPosted?(channelId: string, reply: Reply, opts: { after: string | null; since: Date }): Promise<string | null>;
   /** Tells a server's managers about a problem with one of its schedules, where they will see it. */
   notifyManagers(guildId: string, text: string, opts: { createdBy: string }): Promise<string>;
 }

@@ -3,6 +3,8 @@
  * once; kill -9 in the middle of a round and a restart neither loses nor doubles the slot;
  * SIGTERM exits 0.
  */
+// Test-only: these schedules fire every few seconds; servers get at least an hour between rounds.
+process.env.HINDSIGHT_TEST_MIN_ROUND_INTERVAL_SECONDS = '1';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';

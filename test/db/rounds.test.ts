@@ -224,7 +224,7 @@ describe('a scoring round', () => {
     const old = new Date('2026-11-01T00:00:00Z');
     for (let i = 0; i < 24; i++) await addClaim(ctx(g, member(1), old), { claim: `Old ${i} ${'y'.repeat(300)}`, checkBy: '2026-11-10' });
     await runRound({ db: database.db, poster, log }, schedule.id, new Date(T0.getTime() - 86_400_000), new Date(T0.getTime() - 86_400_000));
-    await addClaim(ctx(g, member(1), new Date('2026-11-20T00:00:00Z')), { claim: `New ${'z'.repeat(490)}`, checkBy: '2026-11-25', quote: 'q'.repeat(1500), criteria: 'c'.repeat(1000) });
+    await addClaim(ctx(g, member(1), new Date('2026-11-20T00:00:00Z')), { claim: `New ${'z'.repeat(490)}`, checkBy: '2026-11-26', quote: 'q'.repeat(1500), criteria: 'c'.repeat(1000) });
     poster.posts = [];
     await runRound({ db: database.db, poster, log }, schedule.id, T0, T0);
     expect(poster.posts).toHaveLength(2);

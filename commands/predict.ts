@@ -1,9 +1,11 @@
-import { SlashCommandBuilder, InteractionContextType, time, TimestampStyles } from 'discord.js';
+import { SlashCommandBuilder } from '@discordjs/builders';
+import { time, TimestampStyles } from '@discordjs/formatters';
+import { InteractionContextType } from 'discord-api-types/v10';
 import { addClaim, claimDetail, deleteClaim, editClaim, listClaims, STATUS_FILTERS, type StatusFilter } from '../src/ledger/claims.js';
 import { bundledPacks, exportCsv, exportLedger, importLedger } from '../src/ledger/transfer.js';
 import { LIMITS } from '../src/ledger/limits.js';
-import { claimCard, listPage, safe, truncate } from '../src/discord/render.js';
-import { ledgerCtx, UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall } from '../src/discord/types.js';
+import { claimCard, listPage, safe, truncate } from '../src/kit/render.js';
+import { ledgerCtx, UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall } from '../src/kit/types.js';
 import { bySubcommand, claimChoices, claimOption, familyChoices } from './shared.js';
 
 const checkByHelp = 'YYYY-MM-DD or a phrase: "in 3 months", "end of 2025", "next Friday"';

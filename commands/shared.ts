@@ -1,8 +1,8 @@
 /** Pieces several commands share: the `claim` option and its autocomplete, family autocomplete, subcommand dispatch. */
-import type { SlashCommandStringOption } from 'discord.js';
+import type { SlashCommandStringOption } from '@discordjs/builders';
 import { familiesOf, searchClaims } from '../src/ledger/claims.js';
-import { truncate, DISCORD_LIMITS } from '../src/discord/render.js';
-import { UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall } from '../src/discord/types.js';
+import { truncate, DISCORD_LIMITS } from '../src/kit/render.js';
+import { UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall } from '../src/kit/types.js';
 
 export const claimOption = (o: SlashCommandStringOption, description = 'The claim: its number (#3) or start typing its text') =>
   o.setName('claim').setDescription(description).setRequired(true).setAutocomplete(true).setMaxLength(100);

@@ -12,7 +12,7 @@ import cron, { type RunCoordinator, type ScheduledTask } from 'node-cron';
 import type { Db } from '../db/client.js';
 import { cronLeases, scheduleRuns, schedules } from '../db/schema.js';
 import type { Logger } from '../log.js';
-import type { Poster } from './poster.js';
+import type { Poster } from '../kit/poster.js';
 import { LEASE_MS, runRound, skipSlot, type RoundDeps, type RoundOutcome } from './rounds.js';
 import { countSlots, hasSeconds, latestSlot } from './schedule-spec.js';
 import { activeSchedules, type ScheduleRow } from './schedules.js';
@@ -46,6 +46,8 @@ export interface SchedulerOptions {
   maintenanceCron?: string;
   /** How long a slot's lease holds without renewal (default LEASE_MS). */
   leaseMs?: number;
+  /** Only this server's schedules (the console on a shared database); unset → every server's. */
+  guildId?: string;
 }
 
 /** Finished slots (and their outbox rows) are deleted after this many days; fire leases after 2. */
@@ -122,7 +124,7 @@ export class Scheduler {
   /** Makes the running tasks match the active schedules in the database. */
   async reconcile(): Promise<void> {
     if (this.stopping) return;
-    const rows = await activeSchedules(this.opts.db);
+    const rows = await activeSchedules(this.opts.db, this.opts.guildId);
     const wanted = new Map(rows.map((r) => [r.id, r]));
     for (const [id, reg] of this.tasks) {
       const row = wanted.get(id);
@@ -175,9 +177,12 @@ export class Scheduler {
     }
   }
 
-  /** A manager's /reminders run-now: a round for this moment. */
+  /**
+   * A manager's /reminders run-now: a round for this moment. The slot is rounded up to the next
+   * whole second so that it covers what happened in the same second (a claim resolved just before).
+   */
   async runNow(scheduleId: number): Promise<RoundOutcome | null> {
-    return this.runSlot(scheduleId, new Date(Math.floor(this.now().getTime() / 1000) * 1000));
+    return this.runSlot(scheduleId, new Date(Math.ceil(this.now().getTime() / 1000) * 1000));
   }
 
   /**
@@ -194,7 +199,7 @@ export class Scheduler {
     const windowStart = new Date(now.getTime() - this.opts.catchupHours * 3_600_000);
     const latestLate = new Date(now.getTime() - (graceMs ?? this.opts.graceMs ?? 30_000));
     let posted = 0;
-    const active = await activeSchedules(this.opts.db);
+    const active = await activeSchedules(this.opts.db, this.opts.guildId);
     const activeIds = new Set(active.map((r) => r.id));
     const unfinished = await this.opts.db
       .select({ scheduleId: scheduleRuns.scheduleId, slot: scheduleRuns.slot, leaseUntil: scheduleRuns.leaseUntil })

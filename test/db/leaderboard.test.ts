@@ -18,17 +18,9 @@ import {
   type ClaimRow,
   type LedgerCtx,
 } from '../../src/ledger/index.js';
-import {
-  leaderboard,
-  memberRecord,
-  outcomesOverTime,
-  outletRecords,
-  scoreChanges,
-  searchSpeakers,
-  speakerRecords,
-} from '../../src/ledger/leaderboard.js';
-import { fitEmbeds } from '../../src/discord/render.js';
-import type { AppCtx, CommandCall, OptionReader, Reply } from '../../src/discord/types.js';
+import { leaderboard, memberRecord, outcomesOverTime, outletRecords, scoreChanges, searchSpeakers, speakerRecords } from '../../src/ledger/leaderboard.js';
+import { fitEmbeds } from '../../src/kit/render.js';
+import type { AppCtx, CommandCall, OptionReader, Reply } from '../../src/kit/types.js';
 import * as scores from '../../commands/scores.js';
 import { makeTestDb, newGuildId, type TestDatabase } from '../support/test-db.js';
 

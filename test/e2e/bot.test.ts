@@ -189,6 +189,17 @@ describe('/scores', () => {
     const chart = await cmd('alice', 'scores', { speaker: 'A forecaster' }, 'chart');
     expect(chart.files.some((f) => f.name.endsWith('.png'))).toBe(true);
   });
+
+  it('a mistake in a publicly deferred command is answered to the member alone', async () => {
+    const handle = h.fake.sendCommand(h.guild.id, 'alice', { name: 'scores', subcommand: 'chart', options: { speaker: 'nobody at all' } });
+    const error = await handle.followup();
+    expect(error.ephemeral).toBe(true);
+    expect(error.content).toMatch(/nobody at all/i);
+    // The public "thinking…" placeholder is gone, not edited into the error for the channel to see.
+    const original = handle.state().originalMessageId!;
+    expect(original).not.toBe(error.messageId);
+    await vi.waitFor(() => expect(h.fake.message(original)?.deleted).toBe(true));
+  });
 });
 
 describe('what members must not be able to do', () => {

@@ -176,7 +176,30 @@ describe('the console without Discord', () => {
     expect(replyTo(second, 'bob › /predict list status:open')).toContain('#19 It will rain in Oslo');
     expect(second.code).toBe(0);
     expect(existsSync(join(dir, 'data', 'hindsight.lock'))).toBe(false);
-  });
+  }, 120_000);
+
+  it('posts rounds with the same parts as the bot, score changes included (one composition root)', async () => {
+    const dir = tempDir();
+    const first = await runConsole(dir, ['/predict add claim:"The ferry will run by May" check-by:"in 3 months"', '/reminders add channel:#console schedule:"daily 09:00"']);
+    expect(first.code).toBe(0);
+    const number = /Claim #(\d+) added\./.exec(first.stdout)?.[1];
+    const schedule = /Schedule (\d+) added/.exec(first.stdout)?.[1];
+    expect(number, first.stdout).toBeTruthy();
+    expect(schedule, first.stdout).toBeTruthy();
+    const second = await runConsole(dir, [
+      `/forecast claim:${number} probability:80`,
+      '/as bob',
+      `/forecast claim:${number} probability:30`,
+      '/as you --manager',
+      `/resolve claim:${number} outcome:came-true`,
+      `/reminders run-now id:${schedule}`,
+    ]);
+    expect(second.code, second.stdout + second.stderr).toBe(0);
+    const round = replyTo(second, `you (manager) › /reminders run-now id:${schedule}`);
+    expect(round).toContain('Resolved since the last round');
+    expect(round).toContain('Score changes');
+    expect(round).toMatch(/bob/);
+  }, 120_000);
 
   it('--help explains both modes and exits 0 without opening a database', async () => {
     const dir = tempDir();
@@ -194,7 +217,7 @@ describe('console pieces, in process', () => {
     const { Session } = await import('../../src/console/session.js');
     const { Board } = await import('../../src/console/board.js');
     const { Members } = await import('../../src/console/members.js');
-    const { indexHandlers } = await import('../../src/discord/router.js');
+    const { indexHandlers } = await import('../../src/kit/handlers.js');
     const { createLogger } = await import('../../src/log.js');
     const { SlashCommandBuilder } = await import('discord.js');
     const printed: string[] = [];
@@ -216,7 +239,7 @@ describe('console pieces, in process', () => {
     const commands = [
       {
         definition,
-        async execute(call: import('../../src/discord/types.js').CommandCall) {
+        async execute(call: import('../../src/kit/types.js').CommandCall) {
           const o = call.options;
           seen.push({ word: o.string('word'), count: o.integer('count'), flag: o.boolean('flag'), member: o.user('member'), kind: o.string('kind') });
           await call.defer({ ephemeral: true });

@@ -2,18 +2,16 @@
  * Turns ledger data into replies that always fit Discord's limits: member text is shortened
  * with an ellipsis (never rejected by Discord) and markdown in it is escaped.
  */
+import { TimestampStyles, escapeMarkdown, time } from '@discordjs/formatters';
 import {
   ButtonStyle,
   ComponentType,
-  TimestampStyles,
-  escapeMarkdown,
-  time,
   type APIActionRowComponent,
   type APIButtonComponent,
   type APIComponentInMessageActionRow,
   type APIEmbed,
   type APIEmbedField,
-} from 'discord.js';
+} from 'discord-api-types/v10';
 import type { ClaimDetail, ClaimSummary } from '../ledger/claims.js';
 import {
   FLAG_LABELS,
@@ -49,7 +47,29 @@ export const DISCORD_LIMITS = {
   choices: 25,
   choiceName: 100,
   choiceValue: 100,
+  /** A message nonce (for enforce_nonce). */
+  nonce: 25,
 } as const;
+
+/**
+ * Joins lines into at most `maxChars` characters: as many whole lines as fit, then
+ * "…and N more" for the rest. Never cuts a line.
+ */
+export function fitLines(lines: readonly string[], maxChars: number, more = (n: number) => `…and ${n} more`): string {
+  let used = -1; // no newline before the first line
+  let shown = 0;
+  for (const line of lines) {
+    if (used + 1 + line.length > maxChars) break;
+    used += 1 + line.length;
+    shown += 1;
+  }
+  for (; shown >= 0; shown -= 1) {
+    const rest = lines.length - shown;
+    const text = [...lines.slice(0, shown), ...(rest ? [more(rest)] : [])].join('\n');
+    if (text.length <= maxChars) return text;
+  }
+  return '';
+}
 
 /** Shortens to at most `max` UTF-16 units (as Discord counts), ending with an ellipsis when cut; never splits a surrogate pair. */
 export function truncate(text: string, max: number): string {
@@ -295,3 +315,43 @@ export function settingsView(s: GuildSettings, title = 'Hindsight settings'): Re
 }
 
 export const errorReply = (message: string): Reply => ({ content: truncate(message, DISCORD_LIMITS.content), ephemeral: true });
+
+/** Room kept free in a message's embeds when packing sections (titles and colours count too). */
+const SECTION_SLACK = 100;
+/** A section line longer than this is cut (an embed description holds 4096; a line should not fill it). */
+const SECTION_LINE = 1000;
+/** A section's embed description is continued in a new embed past this many characters. */
+const SECTION_DESCRIPTION = 3800;
+
+/** Packs lines into embed descriptions, and embeds into messages, within Discord's limits and in order. */
+export function packSections(sections: { title: string; lines: string[] }[], color: number): Reply[] {
+  const messages: Reply[] = [];
+  let embeds: NonNullable<Reply['embeds']> = [];
+  let size = 0;
+  const flushMessage = () => {
+    if (embeds.length) messages.push({ embeds });
+    embeds = [];
+    size = 0;
+  };
+  for (const section of sections) {
+    let part = 0;
+    let description = '';
+    const push = () => {
+      const title = part === 0 ? section.title : `${section.title} (continued)`;
+      const cost = title.length + description.length;
+      if (size + cost > DISCORD_LIMITS.embedTotal - SECTION_SLACK || embeds.length >= DISCORD_LIMITS.embedsPerMessage) flushMessage();
+      embeds.push({ title, description, color });
+      size += cost;
+      part += 1;
+      description = '';
+    };
+    for (const line of section.lines) {
+      const clipped = line.length > SECTION_LINE ? `${line.slice(0, SECTION_LINE - 1)}…` : line;
+      if (description.length + clipped.length + 1 > SECTION_DESCRIPTION) push();
+      description += (description ? '\n' : '') + clipped;
+    }
+    if (description) push();
+  }
+  flushMessage();
+  return messages;
+}

@@ -153,6 +153,8 @@ export interface RoundDeps {
   owner?: string;
   /** The clock leases are read against (default: the system clock). */
   clock?: () => Date;
+  /** A lease owner known to be dead (a process of this host that is gone): its lease is taken over before it expires. */
+  takeOverFrom?: string;
   leaseMs?: number;
 }
 
@@ -185,7 +187,13 @@ async function claimSlot(deps: RoundDeps, owner: string, scheduleId: number, slo
       const taken = await tx
         .update(scheduleRuns)
         .set({ leaseOwner: owner, leaseUntil })
-        .where(and(runKey(scheduleId, slot), eq(scheduleRuns.outcome, 'posting'), or(isNull(scheduleRuns.leaseUntil), lt(scheduleRuns.leaseUntil, at))))
+        .where(
+          and(
+            runKey(scheduleId, slot),
+            eq(scheduleRuns.outcome, 'posting'),
+            or(isNull(scheduleRuns.leaseUntil), lt(scheduleRuns.leaseUntil, at), ...(deps.takeOverFrom ? [eq(scheduleRuns.leaseOwner, deps.takeOverFrom)] : [])),
+          ),
+        )
         .returning({ slot: scheduleRuns.slot });
       if (taken.length) return { kind: 'post', schedule, resumed: true };
       const [run] = await tx.select({ outcome: scheduleRuns.outcome }).from(scheduleRuns).where(runKey(scheduleId, slot));

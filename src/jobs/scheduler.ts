@@ -7,6 +7,7 @@
  * (or finished) once if they fall within the catch-up window; older ones are logged and skipped.
  */
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { and, asc, eq, lt, ne } from 'drizzle-orm';
 import cron, { type RunCoordinator, type ScheduledTask } from 'node-cron';
 import type { Db } from '../db/client.js';
@@ -16,6 +17,24 @@ import type { Poster } from '../kit/poster.js';
 import { LEASE_MS, runRound, skipSlot, type RoundDeps, type RoundOutcome } from './rounds.js';
 import { countSlots, hasSeconds, latestSlot } from './schedule-spec.js';
 import { activeSchedules, type ScheduleRow } from './schedules.js';
+
+/**
+ * True when a lease owner (host/pid/random) was a process on this host that is no longer running:
+ * its pid is gone, or it is this process's pid under another instance id (a restarted container).
+ * Owners on other hosts are never judged: their leases expire.
+ */
+export function ownerIsGone(owner: string, me: string): boolean {
+  const [host, pid] = owner.split('/');
+  const [myHost, myPid] = me.split('/');
+  if (!host || !pid || host !== myHost || owner === me || !/^\d+$/.test(pid)) return false;
+  if (pid === myPid) return true;
+  try {
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
 
 /** Elects one process per fire: the first to insert the fire's key runs it. */
 export function tableRunCoordinator(db: Db, owner: string, log: Logger): RunCoordinator {
@@ -74,7 +93,8 @@ interface Registered {
 }
 
 export class Scheduler {
-  readonly instanceId = `${process.pid}-${randomBytes(3).toString('hex')}`;
+  /** host/pid/random: lets a restart on the same host see that a lease's owner is gone. */
+  readonly instanceId = `${hostname()}/${process.pid}/${randomBytes(3).toString('hex')}`;
   private readonly tasks = new Map<number, Registered>();
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly coordinator: RunCoordinator;
@@ -156,9 +176,9 @@ export class Scheduler {
   }
 
   /** Runs one slot, tracked so shutdown can wait for it. */
-  async runSlot(scheduleId: number, slot: Date): Promise<RoundOutcome | null> {
+  async runSlot(scheduleId: number, slot: Date, takeOverFrom?: string): Promise<RoundOutcome | null> {
     if (this.stopping) return null;
-    const run = runRound(this.deps, scheduleId, slot, this.now()).then(
+    const run = runRound({ ...this.deps, ...(takeOverFrom ? { takeOverFrom } : {}) }, scheduleId, slot, this.now()).then(
       (result) => {
         if (result.outcome !== 'duplicate') this.opts.log.info({ scheduleId, slot: slot.toISOString(), ...result }, 'round');
         if (result.outcome === 'failed' && (result.paused || result.disabled)) void this.unregister(scheduleId);
@@ -202,14 +222,16 @@ export class Scheduler {
     const active = await activeSchedules(this.opts.db, this.opts.guildId);
     const activeIds = new Set(active.map((r) => r.id));
     const unfinished = await this.opts.db
-      .select({ scheduleId: scheduleRuns.scheduleId, slot: scheduleRuns.slot, leaseUntil: scheduleRuns.leaseUntil })
+      .select({ scheduleId: scheduleRuns.scheduleId, slot: scheduleRuns.slot, leaseOwner: scheduleRuns.leaseOwner, leaseUntil: scheduleRuns.leaseUntil })
       .from(scheduleRuns)
       .where(eq(scheduleRuns.outcome, 'posting'))
       .orderBy(asc(scheduleRuns.slot))
       .limit(500);
     for (const run of unfinished) {
       if (this.stopping) return posted;
-      if (!activeIds.has(run.scheduleId) || (run.leaseUntil && run.leaseUntil >= now)) continue;
+      if (!activeIds.has(run.scheduleId)) continue;
+      const dead = run.leaseOwner && run.leaseUntil && run.leaseUntil >= now && ownerIsGone(run.leaseOwner, this.instanceId) ? run.leaseOwner : undefined;
+      if (run.leaseUntil && run.leaseUntil >= now && !dead) continue;
       if (run.slot < windowStart) {
         const left = await skipSlot(this.opts.db, run.scheduleId, run.slot, now);
         if (left !== null) {
@@ -217,8 +239,8 @@ export class Scheduler {
         }
         continue;
       }
-      this.opts.log.info({ scheduleId: run.scheduleId, slot: run.slot.toISOString() }, 'resuming a half-posted round');
-      const result = await this.runSlot(run.scheduleId, run.slot);
+      this.opts.log.info({ scheduleId: run.scheduleId, slot: run.slot.toISOString(), ...(dead ? { from: dead } : {}) }, 'resuming a half-posted round');
+      const result = await this.runSlot(run.scheduleId, run.slot, dead);
       if (result?.outcome === 'posted') posted += 1;
     }
     for (const row of active) {

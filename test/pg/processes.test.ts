@@ -89,7 +89,7 @@ describe('bot processes on one PostgreSQL', () => {
     const firstSlot = w.nonceOf(w.posts()[0]!).split('.').slice(0, 2).join('.');
 
     const b = w.bot();
-    await b.waitFor(/catching up a missed round/, 30_000);
+    await b.waitFor(/resuming a half-posted round|catching up a missed round/, 30_000);
     await b.waitFor(/"outcome":"posted"/, 30_000);
     expect(await stop(b)).toBe(0);
 

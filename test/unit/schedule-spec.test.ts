@@ -139,3 +139,17 @@ describe('slot scans jump with node-cron\'s next-match function', () => {
   });
 });
 
+
+describe('lease owners on this host', () => {
+  it('an owner whose process is gone (or a restarted container reusing the pid) is gone; a live one or another host is not', async () => {
+    const { ownerIsGone } = await import('../../src/jobs/scheduler.js');
+    const { hostname } = await import('node:os');
+    const me = `${hostname()}/${process.pid}/aaaaaa`;
+    expect(ownerIsGone(`${hostname()}/${process.pid}/bbbbbb`, me)).toBe(true);
+    expect(ownerIsGone(me, me)).toBe(false);
+    expect(ownerIsGone(`${hostname()}/${process.ppid}/cccccc`, me)).toBe(false);
+    expect(ownerIsGone(`${hostname()}/4194999/cccccc`, me)).toBe(true);
+    expect(ownerIsGone(`another-host/4194999/cccccc`, me)).toBe(false);
+    expect(ownerIsGone('round-123', me)).toBe(false);
+  });
+});

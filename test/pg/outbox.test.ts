@@ -101,6 +101,8 @@ async function killMidRound(name: string, part: number, when: 'before' | 'after'
     90_000,
     `slot of ${name} finished`,
   );
+  // A racer still starting when the slot finished must be up before SIGTERM means "stop cleanly".
+  for (const b of bots) await b.waitFor(/scheduler started/, 60_000);
   for (const b of bots) expect(await stop(b)).toBe(0);
 
   const parts = await database.db.select().from(roundParts).where(eq(roundParts.scheduleId, schedule.id)).orderBy(asc(roundParts.part));

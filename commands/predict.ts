@@ -23,7 +23,7 @@ export const definition = new SlashCommandBuilder()
       .addStringOption((o) => o.setName('speaker').setDescription('Who said it, as the source names them').setMaxLength(LIMITS.speaker))
       .addStringOption((o) => o.setName('quote').setDescription('Their words, verbatim').setMaxLength(LIMITS.quote))
       .addStringOption((o) => o.setName('source-url').setDescription('Link to the article').setMaxLength(LIMITS.url))
-      .addStringOption((o) => o.setName('family').setDescription('Category, e.g. diplomacy, war, economy').setMaxLength(LIMITS.family).setAutocomplete(true))
+      .addStringOption((o) => o.setName('family').setDescription('Category, e.g. negotiations, front-line-goals, ambassador-appointment').setMaxLength(LIMITS.family).setAutocomplete(true))
       .addStringOption((o) => o.setName('criteria').setDescription('What would count as "came true"').setMaxLength(LIMITS.criteria)),
   )
   .addSubcommand((s) =>
@@ -164,7 +164,10 @@ async function importClaims(call: CommandCall, ctx: AppCtx) {
   const range = result.numbers.length ? ` as #${result.numbers[0]}–#${result.numbers[result.numbers.length - 1]}` : '';
   await call.reply({
     ephemeral: true,
-    content: `Imported ${safe(result.name, 120)}: **${result.added}** added${range}, **${result.skipped}** skipped (already in this server).`,
+    content:
+      `Imported ${safe(result.name, 120)}: **${result.added}** added${range}, ` +
+      (result.updated ? `**${result.updated}** updated to the pack's corrected text (votes and forecasts kept; see each claim's history), ` : '') +
+      `**${result.skipped}** skipped (already in this server${result.updated ? ', unchanged' : ''}).`,
   });
 }
 

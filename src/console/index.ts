@@ -120,6 +120,7 @@ export async function runConsole(config: Config, io: ConsoleIO): Promise<number>
         const range = `#${result.numbers[0]}–#${result.numbers[result.numbers.length - 1]}`;
         screen.print(s.dim(`Imported the article pack “${result.name}”: ${result.added} claims added as ${range}.`));
       }
+      if (result.updated) screen.print(s.dim(`The article pack “${result.name}” was corrected: ${result.updated} claims updated (votes and forecasts kept).`));
     }
     await jobs.start();
     await loop(session, screen, io);

@@ -25,6 +25,7 @@ import {
   type Verdict,
 } from '../ledger/rules.js';
 import type { GuildSettings } from '../ledger/settings.js';
+import { HEDGE_BAND_INFO, isHedgeBand } from '../ledger/hedge.js';
 import type { Reply } from './types.js';
 import { listId, voteId, type ListState } from './custom-ids.js';
 
@@ -181,7 +182,7 @@ const colorFor = (c: Parameters<typeof statusText>[0], now: Date) => {
 const AUDIT_LABELS: Record<string, (d: Record<string, unknown>) => string> = {
   'claim.add': () => 'added it',
   'claim.import': (d) => `imported it${d.from ? ` from ${String(d.from)}` : ''}`,
-  'claim.edit': (d) => `edited ${Object.keys((d.changes as object) ?? {}).join(', ') || 'it'}`,
+  'claim.edit': (d) => `edited ${Object.keys((d.changes as object) ?? {}).join(', ') || 'it'}${d.from ? ` (re-import of ${String(d.from)})` : ''}`,
   'claim.delete': () => 'deleted it',
   'vote.cast': (d) => `voted ${VERDICT_LABELS[d.verdict as Verdict] ?? String(d.verdict)}`,
   'forecast.set': (d) => `forecast ${String(d.probability)}%`,
@@ -206,7 +207,12 @@ export function claimCard(detail: ClaimDetail, now: Date, opts: { history?: bool
   fields.push({ name: 'Check by', value: `${c.checkBy} (${time(c.dueAt, TimestampStyles.RelativeTime)})`, inline: true });
   fields.push({ name: 'Status', value: statusText(c, now), inline: true });
   if (c.family) fields.push({ name: 'Family', value: safe(c.family, 100), inline: true });
-  if (c.criteria) fields.push({ name: 'Counts as came true', value: safe(c.criteria, DISCORD_LIMITS.fieldValue) });
+  if (c.checkByNote) fields.push({ name: 'Why this date', value: safe(c.checkByNote, 600) });
+  if (isHedgeBand(c.hedge)) {
+    const band = HEDGE_BAND_INFO[c.hedge];
+    fields.push({ name: 'As sure as the wording', value: `${band.label} (${band.range[0]}–${band.range[1]}%)`, inline: true });
+  }
+  if (c.criteria) fields.push({ name: 'How it is scored', value: safe(c.criteria, DISCORD_LIMITS.fieldValue) });
   if (phaseOf(c, now) !== 'upcoming' || detail.votesCast > 0) {
     fields.push({
       name: `Votes${c.round > 1 ? ` (round ${c.round})` : ''}`,
@@ -222,6 +228,7 @@ export function claimCard(detail: ClaimDetail, now: Date, opts: { history?: bool
   if (detail.forecasters) fields.push({ name: 'Forecasters', value: String(detail.forecasters), inline: true });
   if (detail.article?.url) fields.push({ name: 'Source', value: truncate(detail.article.url, 500) });
   else if (detail.article?.title) fields.push({ name: 'Source', value: safe(detail.article.title, 300) });
+  if (detail.article?.titleNote) fields.push({ name: 'About the title', value: safe(detail.article.titleNote, 600) });
   if (c.resolutionNote) fields.push({ name: 'Resolution note', value: safe(c.resolutionNote, 1000) });
   if (opts.history && detail.history.length) {
     fields.push({

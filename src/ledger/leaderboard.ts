@@ -8,9 +8,10 @@
  *
  * The maths is in scoring.ts, the text in src/kit/score-text.ts; these are the loaders.
  */
-import { and, asc, eq, ilike, inArray, isNotNull, isNull, type SQL } from 'drizzle-orm';
+import { and, asc, eq, ilike, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { articles, claims, forecasts, speakers } from '../db/schema.js';
+import { nameIdentity, speakerLabel, speakerLabelSql } from './claims.js';
 import { invalid, notFound } from './errors.js';
 import type { Outcome } from './rules.js';
 import {
@@ -136,11 +137,12 @@ const liveClaimsOf = (guildId: string) => and(eq(claims.guildId, guildId), isNul
 /** Speakers' track records. */
 export async function speakerRecords(db: Db, guildId: string): Promise<NamedTrackRecord[]> {
   const rows = await db
-    .select({ name: speakers.name, status: claims.status, outcome: claims.outcome })
+    .select({ key: speakers.id, name: speakers.name, note: speakers.note, status: claims.status, outcome: claims.outcome })
     .from(claims)
     .innerJoin(speakers, and(eq(speakers.id, claims.speakerId), eq(speakers.guildId, guildId)))
     .where(liveClaimsOf(guildId));
-  return trackRecordsBy(rows);
+  // One record per speaker identity (speakers.nameKey): two sources an article names alike stay apart.
+  return trackRecordsBy(rows.map((r) => ({ ...r, name: speakerLabel(r.name, r.note) })));
 }
 
 /** Outlets' track records (the outlet of the claim's article). */
@@ -169,17 +171,26 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
  * A speaker by name (case and spacing folded). A name autocomplete had to shorten ("…" at the
  * end) is found by its start when only one speaker's name starts so.
  */
+/** Speakers some live claim names (a re-imported pack can leave an old speaker row with none). */
+const hasClaims = sql`exists (select 1 from ${claims} where ${claims.speakerId} = ${speakers.id} and ${claims.deletedAt} is null)`;
+
 async function findSpeaker(db: Db, guildId: string, name: string) {
   const key = speakerKey(cleanText(name));
-  const columns = { id: speakers.id, name: speakers.name };
-  const [exact] = await db.select(columns).from(speakers).where(and(eq(speakers.guildId, guildId), eq(speakers.nameKey, key)));
-  if (exact || !key.endsWith('…')) return exact ?? null;
+  const columns = { id: speakers.id, name: speakerLabelSql };
+  const label = sql`lower(${speakerLabelSql})`;
+  const [exact] = await db
+    .select(columns)
+    .from(speakers)
+    .where(and(eq(speakers.guildId, guildId), hasClaims, or(eq(speakers.nameKey, nameIdentity(key)), sql`${label} = ${key}`)))
+    .orderBy(asc(speakers.id))
+    .limit(1);
+  if (exact || !key.endsWith('…')) return exact ? { id: exact.id, name: exact.name ?? '' } : null;
   const starting = await db
     .select(columns)
     .from(speakers)
-    .where(and(eq(speakers.guildId, guildId), ilike(speakers.nameKey, `${escapeLike(key.slice(0, -1).trimEnd())}%`)))
+    .where(and(eq(speakers.guildId, guildId), hasClaims, ilike(speakerLabelSql, `${escapeLike(key.slice(0, -1).trimEnd())}%`)))
     .limit(2);
-  return starting.length === 1 ? starting[0]! : null;
+  return starting.length === 1 ? { id: starting[0]!.id, name: starting[0]!.name ?? '' } : null;
 }
 
 /** A speaker's or a family's claims per quarter of their check date, by outcome. */
@@ -215,12 +226,12 @@ export async function outcomesOverTime(
 export async function searchSpeakers(db: Db, guildId: string, typed: string, limit = 25): Promise<string[]> {
   const text = escapeLike(speakerKey(typed.slice(0, 100)));
   const rows = await db
-    .select({ name: speakers.name })
+    .select({ name: speakerLabelSql })
     .from(speakers)
-    .where(and(eq(speakers.guildId, guildId), ...(text ? [ilike(speakers.nameKey, `%${text}%`)] : [])))
-    .orderBy(asc(speakers.nameKey))
+    .where(and(eq(speakers.guildId, guildId), hasClaims, ...(text ? [ilike(speakerLabelSql, `%${text}%`)] : [])))
+    .orderBy(sql`lower(${speakerLabelSql})`)
     .limit(limit);
-  return rows.map((r) => r.name);
+  return rows.map((r) => r.name ?? '');
 }
 
 /**

@@ -317,14 +317,21 @@ export interface OutcomeRow {
 }
 
 /**
- * Track records grouped by name (folded: case and spacing do not split a name), most judged
+ * Track records grouped by `key` when rows carry one (a speaker's identity), else by name (folded: case and spacing do not split a name), most judged
  * claims first, then most claims, then by name. Rows without a name are left out.
  */
-export function trackRecordsBy(rows: Iterable<OutcomeRow & { name: string | null }>): NamedTrackRecord[] {
-  const named = [...rows].filter((r): r is OutcomeRow & { name: string } => !!r.name?.trim());
-  return [...groupBy(named, (r) => speakerKey(r.name)).values()]
+export function trackRecordsBy(rows: Iterable<OutcomeRow & { name: string | null; key?: string | number }>): NamedTrackRecord[] {
+  const named = [...rows].filter((r): r is OutcomeRow & { name: string; key?: string | number } => !!r.name?.trim());
+  const records = [...groupBy(named, (r) => (r.key === undefined ? speakerKey(r.name) : `#${r.key}`)).values()]
     .map((list) => ({ name: list[0]!.name.trim(), ...trackRecord(list) }))
     .sort((a, b) => b.judged - a.judged || b.made - a.made || a.name.localeCompare(b.name));
+  // Two identities shown alike (same label, no distinction) get a number, so neither is mistaken for the other.
+  const seen = new Map<string, number>();
+  return records.map((r) => {
+    const n = (seen.get(speakerKey(r.name)) ?? 0) + 1;
+    seen.set(speakerKey(r.name), n);
+    return n === 1 ? r : { ...r, name: `${r.name} (${n})` };
+  });
 }
 
 export const SEGMENTS = ['came_true', 'partly', 'did_not', 'void', 'open'] as const;

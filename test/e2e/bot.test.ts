@@ -70,7 +70,11 @@ describe('commands', () => {
     const body = text(shown);
     expect(shown.embeds[0]!.title).toContain(`#2 · ${pack.claims[1]!.claim.slice(0, 40)}`);
     expect(body).toContain(pack.claims[1]!.speaker!);
-    expect(body).toContain('Counts as came true');
+    expect(body).toContain('How it is scored');
+    // The notes reach the voter: why the date, how sure the wording was, what the title is.
+    expect(body).toContain(`Why this date\n${pack.claims[1]!.checkByNote!.slice(0, 40)}`);
+    expect(body).toMatch(/As sure as the wording\n(roughly even chance|likely|very likely|unlikely)/);
+    expect(body).toContain(`About the title\n${pack.article.titleNote!.slice(0, 40)}`);
     expect(body).toMatch(/History\n.*imported it/);
     expect(buttons(shown).map((b) => b.label)).toEqual(['Came true', 'Partly', 'Did not', 'Too early']);
   });

@@ -247,6 +247,8 @@ export const schedules = pgTable(
     statusReason: text(),
     /** The fire time of the last round posted: "since the last round" starts here. */
     lastSlot: ts(),
+    /** Catch-up has accounted for every slot up to here (posted, folded or logged as skipped): it never scans before it again. */
+    scannedUntil: ts(),
     createdBy: text().notNull(),
     createdAt: ts().notNull().defaultNow(),
     updatedAt: ts().notNull().defaultNow(),
@@ -255,8 +257,10 @@ export const schedules = pgTable(
 );
 
 /**
- * One row per (schedule, fire slot) that was run: inserted in the same transaction that records
- * the round's post, so a slot is posted at most once however many processes fire it.
+ * One row per (schedule, fire slot) that was run. Claiming a slot inserts it (in a short
+ * transaction that also stores the round's parts in `round_parts`); whoever holds the lease
+ * (`lease_owner` until `lease_until`) posts the parts; `finished_at` is set once every part has a
+ * message id (or the slot was closed as empty, failed or skipped).
  */
 export const scheduleRuns = pgTable(
   'schedule_runs',
@@ -264,21 +268,56 @@ export const scheduleRuns = pgTable(
     scheduleId: integer().notNull(),
     slot: ts().notNull(),
     guildId: text().notNull(),
-    /** posted | empty (nothing to say) | failed | skipped (missed beyond the catch-up window) */
+    /** posting (parts not all posted yet) | posted | empty (nothing to say) | failed | skipped (missed beyond the catch-up window) */
     outcome: text().notNull(),
     messageIds: jsonb().$type<string[]>().notNull().default([]),
     detail: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    /** The process posting the slot's parts, and until when its lease holds (renewed while it posts). */
+    leaseOwner: text(),
+    leaseUntil: ts(),
+    finishedAt: ts(),
     createdAt: ts().notNull().defaultNow(),
   },
   (t) => [
     primaryKey({ columns: [t.scheduleId, t.slot] }),
     foreignKey({ name: 'schedule_runs_schedule_same_guild', columns: [t.guildId, t.scheduleId], foreignColumns: [schedules.guildId, schedules.id] }).onDelete('cascade'),
+    index('schedule_runs_posting').on(t.slot).where(sql`${t.outcome} = 'posting'`),
+    index('schedule_runs_created').on(t.createdAt),
+  ],
+);
+
+/**
+ * The outbox: a round's messages, composed once when its slot is claimed. Each part is posted
+ * outside any transaction and its Discord message id recorded as soon as Discord answers; a
+ * resumed round posts only the parts without one, in order.
+ */
+export const roundParts = pgTable(
+  'round_parts',
+  {
+    scheduleId: integer().notNull(),
+    slot: ts().notNull(),
+    part: integer().notNull(),
+    guildId: text().notNull(),
+    channelId: text().notNull(),
+    /** The message as plain data (a Reply without files). */
+    payload: jsonb().$type<Record<string, unknown>>().notNull(),
+    nonce: text().notNull(),
+    messageId: text(),
+    postedAt: ts(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.scheduleId, t.slot, t.part] }),
+    foreignKey({ columns: [t.scheduleId, t.slot], foreignColumns: [scheduleRuns.scheduleId, scheduleRuns.slot] }).onDelete('cascade'),
   ],
 );
 
 /** node-cron RunCoordinator leases: the first process to insert a fire key runs it. */
-export const cronLeases = pgTable('cron_leases', {
-  key: text().primaryKey(),
-  owner: text().notNull(),
-  claimedAt: ts().notNull().defaultNow(),
-});
+export const cronLeases = pgTable(
+  'cron_leases',
+  {
+    key: text().primaryKey(),
+    owner: text().notNull(),
+    claimedAt: ts().notNull().defaultNow(),
+  },
+  (t) => [index('cron_leases_claimed').on(t.claimedAt)],
+);

@@ -259,7 +259,7 @@ function buttonCases(): Case[] {
 async function snapshot(guildId: string): Promise<string> {
   const db = h.app.database.db;
   const [ledger, settings, schedules, [audit], [rows]] = await Promise.all([
-    exportLedger(db, guildId),
+    exportLedger(db, guildId, { memberData: true, now: new Date() }),
     getSettings(db, guildId),
     listSchedules(db, guildId),
     db.select({ n: count() }).from(auditLog).where(eq(auditLog.guildId, guildId)),

@@ -23,7 +23,7 @@ import {
   type LedgerCtx,
 } from '../../src/ledger/index.js';
 import { leaderboard, loadScores } from '../../src/ledger/leaderboard.js';
-import { claimCard } from '../../src/discord/render.js';
+import { claimCard } from '../../src/kit/render.js';
 import { makeTestDb, newGuildId, type TestDatabase } from '../support/test-db.js';
 
 let database: TestDatabase;

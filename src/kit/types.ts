@@ -2,17 +2,11 @@
  * What a command handler sees. Discord interactions and the local console both produce these,
  * so each command is written once (commands/*.ts) and served by both.
  */
-import type {
-  APIActionRowComponent,
-  APIApplicationCommandOptionChoice,
-  APIComponentInMessageActionRow,
-  APIEmbed,
-  RESTPostAPIChatInputApplicationCommandsJSONBody,
-} from 'discord.js';
+import type { APIActionRowComponent, APIApplicationCommandOptionChoice, APIComponentInMessageActionRow, APIEmbed, RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord-api-types/v10';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../log.js';
 import type { LedgerCtx } from '../ledger/context.js';
-import type { Scheduler } from '../jobs/scheduler.js';
+import type { RoundOutcome } from './poster.js';
 
 export interface ReplyFile {
   name: string;
@@ -95,6 +89,13 @@ export interface ComponentCall extends CallBase {
   followUp(reply: Reply): Promise<void>;
 }
 
+/** What /reminders needs of the scheduler (src/jobs/scheduler.ts implements it). */
+export interface RoundScheduling {
+  register(schedule: { id: number; cron: string; timezone: string }): void;
+  unregister(id: number): Promise<void>;
+  runNow(scheduleId: number): Promise<RoundOutcome | null>;
+}
+
 /** Explicit dependencies handed to every handler. */
 export interface AppCtx {
   db: Db;
@@ -103,7 +104,7 @@ export interface AppCtx {
   /** Downloads an attachment a member uploaded (size-capped). */
   fetchAttachment(ref: AttachmentRef, maxBytes: number): Promise<string>;
   /** Scheduling of rounds (/reminders); absent where no scheduler runs. */
-  scheduler?: Pick<Scheduler, 'register' | 'unregister' | 'runNow'>;
+  scheduler?: RoundScheduling;
 }
 
 export const ledgerCtx = (call: CallBase, ctx: AppCtx): LedgerCtx => ({

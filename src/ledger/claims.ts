@@ -196,7 +196,9 @@ export async function updateFromSource(
     }
   }
   if (!Object.keys(changes).length) return false;
-  await changeClaim(tx, claim, set, { actorId: audit.actorId, action: 'claim.edit', detail: { changes, from: audit.from }, at: audit.at });
+  // A correction once members forecast or voted is marked like a manager's edit, and the card shows it.
+  const locked = await lockReason(tx, claim, audit.at);
+  await changeClaim(tx, claim, set, { actorId: audit.actorId, action: 'claim.edit', detail: { changes, from: audit.from, ...(locked ? { lockedBy: locked } : {}) }, at: audit.at });
   return true;
 }
 

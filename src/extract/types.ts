@@ -36,6 +36,12 @@ export interface Candidate {
   hedge: HedgeBand;
   /** The words the band came from ("would be logical", "will"). */
   hedgePhrase: string;
+  /**
+   * Set when the wording is negated ("won't", "I don't think … will"): the band is then the chance
+   * of the event the quote denies (ICD-203 read on "X happens"), so a came-true verdict on the
+   * claim as quoted means that event did not happen. Absent otherwise.
+   */
+  negated?: boolean;
   /** A family guess (see src/ledger/families.ts when it exists; otherwise a short lower-case label). */
   family: string | null;
   /** Why it was picked: the cues found, in words ("future tense: will keep advancing", "attributed: said"). */

@@ -63,6 +63,8 @@ export const guilds = pgTable(
     minRanked: integer().notNull().default(SETTINGS_DEFAULTS.minRanked),
     /** The number the next claim added to this server gets. */
     nextClaimNumber: integer().notNull().default(1),
+    /** Secret key that signs this server's exports (never shown): a file signed with it is this server's own. */
+    exportKey: text(),
     createdAt: ts().notNull().defaultNow(),
     updatedAt: ts().notNull().defaultNow(),
   },
@@ -182,6 +184,8 @@ export const votes = pgTable(
     evidence: text(),
     /** When the member cast this verdict (the click's time); an older click never replaces a newer one. */
     castAt: ts().notNull(),
+    /** Null for a vote cast here; for an imported one, where it came from (`export:<guild id>`). */
+    importedFrom: text(),
     createdAt: ts().notNull().defaultNow(),
   },
   (t) => [
@@ -200,6 +204,8 @@ export const forecasts = pgTable(
     userId: text().notNull(),
     probability: real().notNull(),
     createdAt: ts().notNull().defaultNow(),
+    /** Null for a forecast made here (or restored from this server's own signed export); else its origin. Never scored. */
+    importedFrom: text(),
   },
   (t) => [
     index('forecasts_claim_user_time').on(t.claimId, t.userId, t.createdAt),

@@ -255,6 +255,10 @@ describe('a scoring round', () => {
     expect(poster.posts).toHaveLength(1);
     const votes = poster.posts[0]!.reply.embeds![1]!.fields!.find((f) => f.name.startsWith('Votes'))!;
     expect(votes.value).toMatch(/Hidden until voting closes/);
-    expect(votes.value).not.toMatch(/Did not \*\*1\*\*/);
+    // Every part of every post, not only the tally field: no tally, no voter, no verdict.
+    const everything = JSON.stringify(poster.posts.map((p) => p.reply));
+    expect(everything).not.toMatch(/(Came true|Partly|Did not|Too early) \*\*\d+\*\*/);
+    expect(everything).not.toContain(member(2).id);
+    expect(everything).not.toMatch(/voted /);
   });
 });

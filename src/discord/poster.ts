@@ -1,5 +1,16 @@
 /** Posts scoring rounds to Discord channels through @discordjs/rest (which handles rate limits and retries). */
-import { DiscordAPIError, HTTPError, RESTJSONErrorCodes, Routes, type Client, type REST, type RESTPostAPIChannelMessageJSONBody } from 'discord.js';
+import {
+  DiscordAPIError,
+  HTTPError,
+  RESTJSONErrorCodes,
+  Routes,
+  SnowflakeUtil,
+  type APIGuild,
+  type APIMessage,
+  type Client,
+  type REST,
+  type RESTPostAPIChannelMessageJSONBody,
+} from 'discord.js';
 import { PostError, type Poster } from '../kit/poster.js';
 import type { Reply } from '../kit/types.js';
 import { fitReply } from '../kit/render.js';
@@ -31,12 +42,41 @@ export function classify(error: unknown): PostError {
   return new PostError('transient', error instanceof Error ? error.message : String(error));
 }
 
-export function discordPoster(client: Client): Poster {
-  return restPoster(client.rest, (guildId) => client.guilds.cache.get(guildId)?.systemChannelId);
+/**
+ * The server's system channel: from the cache when this process holds the guild, else from Discord
+ * (GET /guilds/{id}): with shards, a schedule's server is often another process's.
+ */
+async function systemChannelOf(rest: REST, guildId: string, client?: Client): Promise<string | null> {
+  const cached = client?.guilds.cache.get(guildId);
+  if (cached) return cached.systemChannelId;
+  try {
+    const guild = (await rest.get(Routes.guild(guildId))) as APIGuild;
+    return guild.system_channel_id;
+  } catch {
+    return null; // not visible to the bot: a direct message is what is left
+  }
 }
 
-/** Rounds over REST alone (the interactions role); `systemChannelOf` knows a server's system channel where a gateway cache has it (else managers get a DM). */
-export function restPoster(rest: REST, systemChannelOf: (guildId: string) => string | null | undefined = () => null): Poster {
+/** The first embed's title and description, and the buttons' ids: what tells one round part from another. */
+export function partSignature(m: { content?: string | undefined; embeds?: readonly { title?: string | undefined; description?: string | undefined }[] | undefined; components?: readonly unknown[] | undefined }): string {
+  const e = m.embeds?.[0];
+  const ids = JSON.stringify(m.components ?? []).match(/"custom_id":"[^"]*"/g) ?? [];
+  return JSON.stringify([m.content ?? '', e?.title ?? '', e?.description ?? '', ids]);
+}
+
+export function discordPoster(client: Client): Poster {
+  return restPoster(client.rest, { botId: async () => client.user?.id ?? null, client });
+}
+
+/**
+ * Rounds over REST alone: the interactions role has no gateway client, so the bot's id comes
+ * from GET /users/@me (once) and system channels from GET /guilds/{id}.
+ */
+export function restPoster(rest: REST, opts: { botId?: () => Promise<string | null>; client?: Client } = {}): Poster {
+  let me: Promise<string | null> | undefined;
+  const botId =
+    opts.botId ??
+    (() => (me ??= (rest.get(Routes.user('@me')) as Promise<{ id: string }>).then((u) => u.id, () => ((me = undefined), null))));
   const send = async (channelId: string, reply: Reply, nonce?: string) => {
     try {
       const body = messageBody(reply, nonce);
@@ -51,8 +91,21 @@ export function restPoster(rest: REST, systemChannelOf: (guildId: string) => str
       const message = await send(channelId, reply, nonce);
       return { id: message.id };
     },
+    async findPosted(channelId, reply, { after, since }) {
+      const bot = await botId();
+      if (!bot) return null;
+      const from = after ?? SnowflakeUtil.generate({ timestamp: since.getTime() - 60_000 }).toString();
+      const query = new URLSearchParams({ after: from, limit: '50' });
+      const list = (await rest.get(Routes.channelMessages(channelId), { query })) as APIMessage[];
+      const wanted = partSignature(messageBody(reply));
+      const hit = list
+        .filter((m) => m.author.id === bot && !m.interaction_metadata && !m.webhook_id)
+        .sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1))
+        .find((m) => partSignature(m) === wanted);
+      return hit?.id ?? null;
+    },
     async notifyManagers(guildId, text, { createdBy }) {
-      const systemChannelId = systemChannelOf(guildId);
+      const systemChannelId = await systemChannelOf(rest, guildId, opts.client);
       if (systemChannelId) {
         try {
           await send(systemChannelId, { content: text });

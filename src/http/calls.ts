@@ -130,7 +130,7 @@ export class Exchange {
 
   constructor(
     readonly interaction: APIInteraction,
-    private readonly rest: REST,
+    readonly rest: REST,
   ) {}
 
   get isCommand(): boolean {
@@ -240,6 +240,13 @@ export function commandCall(i: APIInteraction & { data: { name: string; options?
       x.defer(Boolean(opts?.ephemeral));
     },
     reply: (reply) => x.commandReply(reply),
+    async channelGuildId(channelId) {
+      // As the gateway router does: the server's channel list (also channels the bot cannot view).
+      const guildId = i.guild_id;
+      if (!guildId) return null;
+      const channels = (await x.rest.get(Routes.guildChannels(guildId))) as { id: string }[];
+      return channels.some((c) => c.id === channelId) ? guildId : null;
+    },
   };
 }
 

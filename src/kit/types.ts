@@ -2,27 +2,14 @@
  * What a command handler sees. Discord interactions and the local console both produce these,
  * so each command is written once (commands/*.ts) and served by both.
  */
-import type { APIActionRowComponent, APIApplicationCommandOptionChoice, APIComponentInMessageActionRow, APIEmbed, RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord-api-types/v10';
+import type { APIApplicationCommandOptionChoice, RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord-api-types/v10';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../log.js';
 import type { LedgerCtx } from '../ledger/context.js';
 import type { RoundOutcome } from './poster.js';
+import type { Reply } from './reply.js';
 
-export interface ReplyFile {
-  name: string;
-  data: Buffer;
-  description?: string;
-}
-
-/** A reply as plain data: what both Discord and the console can show. */
-export interface Reply {
-  content?: string;
-  embeds?: APIEmbed[];
-  components?: APIActionRowComponent<APIComponentInMessageActionRow>[];
-  files?: ReplyFile[];
-  /** Only the member who asked sees it. */
-  ephemeral?: boolean;
-}
+export type { Reply, ReplyFile } from './reply.js';
 
 export interface AttachmentRef {
   name: string;
@@ -69,6 +56,11 @@ export interface CommandCall extends CallBase {
   defer(opts?: { ephemeral?: boolean }): Promise<void>;
   /** The answer (edits the deferred one if deferred). */
   reply(reply: Reply): Promise<void>;
+  /**
+   * This server's id if the channel is one of this server's, as Discord lists them when asked (an
+   * option's resolved channel is not proof: it is whatever the interaction carried); else null.
+   */
+  channelGuildId(channelId: string): Promise<string | null>;
 }
 
 export interface AutocompleteCall extends CallBase {

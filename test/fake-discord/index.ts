@@ -22,6 +22,7 @@ import { FailureInjector, RateLimiter } from './ratelimit.js';
 import { FakeHttpServer } from './rest.js';
 import { FakeState } from './state.js';
 import type {
+  RequestHold,
   AutocompleteInput,
   ButtonInput,
   CommandInput,
@@ -73,6 +74,9 @@ export class FakeDiscord {
   /** The public half, 64 hex digits: the bot's DISCORD_PUBLIC_KEY. */
   readonly publicKeyHex: string;
   private interactionsUrl: string | undefined;
+  /** How long enforce_nonce remembers a nonce, in ms; 0 forgets at once (a restart "after Discord forgot"). */
+  nonceMemoryMs: number;
+  private readonly holds: { match: (r: RecordedRequest) => boolean; when: 'before' | 'after'; reached: (r: RecordedRequest) => void; gate: Promise<boolean>; open: (go: boolean) => void }[] = [];
   private port = 0;
   private closed = false;
   private readonly waitTimeoutMs: number;
@@ -93,6 +97,7 @@ export class FakeDiscord {
     this.signingKey = pair.privateKey;
     this.publicKeyHex = pair.publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('hex');
     this.interactionsUrl = opts.interactionsUrl;
+    this.nonceMemoryMs = opts.nonceMemoryMs ?? 5 * 60_000;
     const validator = SpecValidator.load(opts.specPath);
 
     this.state = new FakeState(
@@ -144,6 +149,7 @@ export class FakeDiscord {
         applicationId: this.applicationId,
         gatewayUrl: () => this.gatewayUrl,
         removeGuild: (id) => this.removeGuild(id),
+        nonceMemoryMs: () => this.nonceMemoryMs,
       }),
       limiter: new RateLimiter(rateLimits !== false, typeof rateLimits === 'object' ? rateLimits : {}, this.stats),
       injector: this.injector,
@@ -155,6 +161,13 @@ export class FakeDiscord {
       violation: (v) => this.violations.push({ ...v, time: Date.now() }),
       file: (id) => this.state.files.get(id),
       interactionFailure: (token, line) => this.interactions.noteFailure(token, line),
+      hold: (record, when) => {
+        const i = this.holds.findIndex((h) => h.when === when && h.match(record));
+        if (i < 0) return undefined;
+        const [h] = this.holds.splice(i, 1);
+        h!.reached(record);
+        return h!.gate;
+      },
     });
   }
 
@@ -380,6 +393,19 @@ export class FakeDiscord {
   }
 
   // ---- faults, gateway control ----------------------------------------------------------
+
+  /**
+   * Holds the next REST request matching `match`: `before` the handler runs (nothing is created
+   * yet) or `after` it (created, but the answer not sent). `drop()` cuts the connection unanswered.
+   */
+  hold(match: (r: RecordedRequest) => boolean, opts: { when?: 'before' | 'after' } = {}): RequestHold {
+    let reached!: (r: RecordedRequest) => void;
+    let open!: (go: boolean) => void;
+    const reachedP = new Promise<RecordedRequest>((resolve) => (reached = resolve));
+    const gate = new Promise<boolean>((resolve) => (open = resolve));
+    this.holds.push({ match, when: opts.when ?? 'before', reached, gate, open });
+    return { reached: reachedP, release: () => open(true), drop: () => open(false) };
+  }
 
   /** Answers the next `n` matching REST requests with `status` (e.g. 500, 502, 429). */
   failNext(n: number, status = 500, opts: FailNextOptions = {}): void {

@@ -3,7 +3,7 @@
  * measures, prints a table and writes bench-report.json. See bench/README.md.
  *
  *   BENCH_QUICK=1        small sizes (about a minute)
- *   BENCH_ONLY=a,b       only these sections: extract, votes, latency, query, round, memory
+ *   BENCH_ONLY=a,b       only these sections: extract, votes, latency, query, round, memory, http
  *   BENCH_REPORT=path    where the JSON goes (default bench-report.json)
  */
 import { writeFileSync } from 'node:fs';
@@ -15,8 +15,9 @@ import { benchDueClaims } from './due-claims.js';
 import { benchRoundFanout } from './round-fanout.js';
 import { benchMemory } from './memory.js';
 import { benchExtract } from './extract.js';
+import { benchHttp } from './http.js';
 
-const SECTIONS = ['extract', 'votes', 'latency', 'query', 'round', 'memory'] as const;
+const SECTIONS = ['extract', 'votes', 'latency', 'query', 'round', 'memory', 'http'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function selected(): Set<Section> {
@@ -69,6 +70,7 @@ async function main(): Promise<number> {
     await run('query', () => benchDueClaims(cluster.url, sizes));
     await run('round', () => benchRoundFanout(cluster.url, sizes));
     await run('memory', () => benchMemory(cluster.url, sizes));
+    await run('http', () => benchHttp(cluster.url, sizes));
   } finally {
     await cluster.stop();
   }

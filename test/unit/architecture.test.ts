@@ -11,9 +11,10 @@
  *
  * The layers, top to bottom (a module may import its own folder, or any layer below its own):
  *
- *   main         src/main.ts                    the only start-up side effects (config, signals; Discord or the console)
+ *   main         src/main.ts, src/rest-proxy.ts the only start-up side effects (config, signals; Discord or the console; the REST exit)
  *   composition  src/app.ts                     Discord mode: client, router, sync on the core (main and the e2e tests)
- *   adapters     src/discord/, src/console/     Discord (discord.js) and the local console; never each other
+ *   adapters     src/discord/, src/console/,    Discord (discord.js), the local console and the HTTP interactions endpoint
+ *                src/http/                      (raw API JSON, no discord.js); never each other
  *   core         src/core.ts                    what both modes share: database, migrations, scheduler, closer, AppCtx
  *   commands     commands/                      one file per slash command, and the button handlers
  *   jobs         src/jobs/                      scheduled rounds, schedules, the voting-window closer
@@ -34,9 +35,9 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Units (a file, or a folder ending in /) and their layer; a lower number is a higher layer. */
 const LAYERS: readonly (readonly [layer: string, units: readonly string[]])[] = [
-  ['main', ['src/main.ts']],
+  ['main', ['src/main.ts', 'src/rest-proxy.ts']],
   ['composition', ['src/app.ts']],
-  ['adapters', ['src/discord/', 'src/console/']],
+  ['adapters', ['src/discord/', 'src/console/', 'src/http/']],
   ['core', ['src/core.ts']],
   ['commands', ['commands/']],
   ['jobs', ['src/jobs/']],

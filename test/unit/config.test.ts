@@ -23,6 +23,8 @@ describe('loadConfig — defaults', () => {
       DISCORD_API_URL: 'https://discord.com/api',
       LOG_LEVEL: 'info',
       HINDSIGHT_CATCHUP_HOURS: 6,
+      HINDSIGHT_ROLE: 'all',
+      REST_PROXY_PORT: 8090,
     });
     expect(config.DATABASE_URL).toBeUndefined();
     expect(config.DISCORD_TOKEN).toBeUndefined();
@@ -66,7 +68,23 @@ describe('loadConfig — valid values', () => {
       DISCORD_GUILD_ID: GUILD,
       LOG_LEVEL: 'debug',
       HINDSIGHT_CATCHUP_HOURS: 12,
+      HINDSIGHT_ROLE: 'all',
+      REST_PROXY_PORT: 8090,
     });
+  });
+
+  it('reads the HTTP interactions settings and refuses incomplete or malformed ones', () => {
+    const key = 'ab'.repeat(32);
+    expect(loadConfig({ HINDSIGHT_ROLE: 'interactions', INTERACTIONS_PORT: '8080', DISCORD_PUBLIC_KEY: key, DISCORD_REST_PROXY_URL: 'http://127.0.0.1:8090/api' })).toMatchObject({
+      HINDSIGHT_ROLE: 'interactions',
+      INTERACTIONS_PORT: 8080,
+      DISCORD_PUBLIC_KEY: key,
+      DISCORD_REST_PROXY_URL: 'http://127.0.0.1:8090/api',
+    });
+    expect(() => loadConfig({ INTERACTIONS_PORT: '8080' })).toThrow(/DISCORD_PUBLIC_KEY: is required with INTERACTIONS_PORT/);
+    expect(() => loadConfig({ HINDSIGHT_ROLE: 'interactions' })).toThrow(/INTERACTIONS_PORT: is required/);
+    expect(() => loadConfig({ INTERACTIONS_PORT: '8080', DISCORD_PUBLIC_KEY: 'zz'.repeat(32) })).toThrow(/DISCORD_PUBLIC_KEY: must be the 64 hex digits/);
+    expect(() => loadConfig({ HINDSIGHT_ROLE: 'both' })).toThrow(/HINDSIGHT_ROLE/);
   });
 
   it('accepts postgresql:// too', () => {

@@ -15,6 +15,10 @@ import { votes } from '../../src/db/schema.js';
 import { bundledPacks, importLedger } from '../../src/ledger/transfer.js';
 import { startFakeDiscord, type FakeDiscord, type FakeGuildInfo, type FakeReply } from '../fake-discord/index.js';
 import { createDatabase } from '../support/pg-cluster.js';
+import { startInteractionServer } from '../../src/http/server.js';
+import { indexHandlers } from '../../src/kit/handlers.js';
+import { UserError, type Command } from '../../src/kit/types.js';
+import { REST } from '@discordjs/rest';
 import { roundRobin, type RoundRobin } from '../support/http-replicas.js';
 
 const pack = bundledPacks()[0]!;
@@ -126,6 +130,50 @@ describe('interactions over HTTP on three replicas', () => {
     const tally = JSON.stringify(fake.message(card.messageId)!.embeds);
     expect(tally).toContain('Did not **1**');
     expect(tally).not.toMatch(/Came true \*\*1\*\*/);
+  });
+
+  it('defers when the handler takes longer than the deadline allows, and finishes over REST', async () => {
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const slow = (name: string, work: (call: Parameters<Command['execute']>[0]) => Promise<void>): Command => ({
+      definition: { name, description: 'slow' },
+      execute: (call) => work(call),
+    });
+    const server = await startInteractionServer({
+      port: 0,
+      host: '127.0.0.1',
+      publicKey: fake.publicKeyHex,
+      db: database.db,
+      ctx: replicas[0]!.ctx,
+      handlers: indexHandlers(
+        [
+          slow('slow', async (call) => (await sleep(600), call.reply({ content: 'done late' }))),
+          slow('slowsecret', async (call) => (await sleep(600), call.reply({ content: 'only you', ephemeral: true }))),
+          slow('slowfail', async () => {
+            await sleep(600);
+            throw new UserError('That went wrong, and only you see it.');
+          }),
+        ],
+        [],
+      ),
+      rest: new REST({ api: fake.apiUrl }).setToken(fake.token),
+      role: 'interactions',
+      ping: async () => true,
+      deferAfterMs: 150,
+    });
+    fake.setInteractionsEndpoint(`http://127.0.0.1:${server.port}/interactions`);
+    try {
+      const late = await fake.sendCommand(guild.id, 'dave', { name: 'slow' }).reply();
+      expect(late).toMatchObject({ content: 'done late', ephemeral: false });
+      expect((fake.deliveries.at(-1)!.response as { type: number }).type).toBe(5);
+      const secret = await fake.sendCommand(guild.id, 'dave', { name: 'slowsecret' }).followup();
+      expect(secret).toMatchObject({ content: 'only you', ephemeral: true });
+      const failed = await fake.sendCommand(guild.id, 'dave', { name: 'slowfail' }).followup();
+      expect(failed).toMatchObject({ content: 'That went wrong, and only you see it.', ephemeral: true });
+      fake.assertNoViolations();
+    } finally {
+      fake.setInteractionsEndpoint(`${lb.url}/interactions`);
+      await server.close();
+    }
   });
 
   it('answers a body too large with 413, before reading it all', async () => {

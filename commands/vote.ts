@@ -4,7 +4,6 @@ import { VERDICT_LABELS } from '../src/ledger/rules.js';
 import { tallyLine } from '../src/discord/render.js';
 import { ledgerCtx, type AppCtx, type CommandCall } from '../src/discord/types.js';
 import { claimChoices, claimOption, fromChoice } from './shared.js';
-import { getSettings } from '../src/ledger/settings.js';
 import { tallyVisible } from '../src/ledger/rules.js';
 
 export const definition = new SlashCommandBuilder()
@@ -35,8 +34,7 @@ export async function execute(call: CommandCall, ctx: AppCtx) {
     call.options.string('evidence'),
     call.createdAt,
   );
-  const settings = await getSettings(ctx.db, call.guildId);
-  const visible = tallyVisible(result.claim, settings.blindVoting, ctx.now());
+  const visible = tallyVisible(result.claim, result.blindVoting, ctx.now());
   const total = Object.values(result.tally).reduce((a, b) => a + b, 0);
   const verb = result.previous && result.previous !== result.verdict ? `changed your vote to` : 'voted';
   await call.reply({

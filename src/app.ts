@@ -13,7 +13,8 @@ import { syncCommands } from './discord/sync.js';
 import { commands } from '../commands/index.js';
 import { startCloser, type Closer } from './jobs/closer.js';
 import { Scheduler } from './jobs/scheduler.js';
-import { discordPoster } from './discord/poster.js';
+import { discordCardEditor, discordPoster } from './discord/poster.js';
+import { startCardFlusher } from './jobs/cards.js';
 import { roundScoreNotes } from './ledger/leaderboard.js';
 import type { AppCtx, AttachmentRef } from './discord/types.js';
 import { UserError } from './discord/types.js';
@@ -75,6 +76,9 @@ export async function startApp(config: Config, log: Logger, opts: { now?: () => 
           log.info({ user: c.user.tag, guilds: c.guilds.cache.size }, 'logged in');
           await syncCommands(c.rest, c.application.id, commands.map((cmd) => cmd.definition), log, config.DISCORD_GUILD_ID);
           await scheduler.start();
+          // Vote cards' tallies (pending ones left by a restart go out at once).
+          const cards = startCardFlusher({ db: database.db, editor: discordCardEditor(c), log, now });
+          undo.push(() => cards.stop());
           resolve();
         } catch (error) {
           reject(error);

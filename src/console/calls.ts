@@ -86,6 +86,7 @@ export function componentCall(place: CallPlace, customId: string, messageId: str
   return {
     ...place,
     customId,
+    message: null,
     reply: answer,
     followUp: answer,
     update: edit,

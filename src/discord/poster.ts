@@ -1,6 +1,7 @@
 /** Posts scoring rounds to Discord channels through @discordjs/rest (which handles rate limits and retries). */
 import { DiscordAPIError, HTTPError, RESTJSONErrorCodes, Routes, type Client, type RESTPostAPIChannelMessageJSONBody } from 'discord.js';
 import { PostError, type Poster } from '../jobs/poster.js';
+import type { CardEditor } from '../jobs/cards.js';
 import type { Reply } from './types.js';
 import { fitReply } from './render.js';
 
@@ -59,6 +60,22 @@ export function discordPoster(client: Client): Poster {
       const dm = (await client.rest.post(Routes.userChannels(), { body: { recipient_id: createdBy } })) as { id: string };
       await send(dm.id, { content: text });
       return `by direct message to <@${createdBy}>`;
+    },
+  };
+}
+
+/** Edits vote cards in place (PATCH the channel message): embeds and components replaced, content kept. */
+export function discordCardEditor(client: Client): CardEditor {
+  return {
+    async edit(channelId, messageId, reply) {
+      const fitted = fitReply(reply);
+      try {
+        await client.rest.patch(Routes.channelMessage(channelId, messageId), {
+          body: { embeds: fitted.embeds ?? [], components: fitted.components ?? [], allowed_mentions: { parse: [] } },
+        });
+      } catch (error) {
+        throw classify(error);
+      }
     },
   };
 }

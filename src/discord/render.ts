@@ -14,7 +14,7 @@ import {
   type APIEmbed,
   type APIEmbedField,
 } from 'discord.js';
-import type { ClaimDetail, ClaimSummary } from '../ledger/claims.js';
+import type { CardData, ClaimSummary } from '../ledger/claims.js';
 import {
   FLAG_LABELS,
   OUTCOME_LABELS,
@@ -174,7 +174,7 @@ const AUDIT_LABELS: Record<string, (d: Record<string, unknown>) => string> = {
 const actorText = (id: string) => (id === 'system' ? 'Hindsight' : `<@${id}>`);
 
 /** The card for one claim, as /predict show and rounds post it, with vote buttons while it is due. */
-export function claimCard(detail: ClaimDetail, now: Date, opts: { history?: boolean; personal?: boolean } = {}): Reply {
+export function claimCard(detail: CardData, now: Date, opts: { history?: boolean; personal?: boolean } = {}): Reply {
   const { claim: c } = detail;
   const fields: APIEmbedField[] = [];
   const speakerLine = [detail.speaker ? safe(detail.speaker, 200) : null, detail.article?.outlet ? safe(detail.article.outlet, 100) : null]
@@ -193,8 +193,8 @@ export function claimCard(detail: ClaimDetail, now: Date, opts: { history?: bool
       value: `${tallyLine(detail.tally, detail.votesCast)}\nQuorum ${detail.settings.quorum} · majority ${detail.settings.majorityPct}%`,
     });
   }
-  if (opts.personal && (detail.myVote || detail.myForecast !== null)) {
-    const mine = [detail.myVote ? `vote: ${VERDICT_LABELS[detail.myVote]}` : null, detail.myForecast !== null ? `forecast: ${detail.myForecast}%` : null]
+  if (opts.personal && (detail.myVote || (detail.myForecast ?? null) !== null)) {
+    const mine = [detail.myVote ? `vote: ${VERDICT_LABELS[detail.myVote]}` : null, (detail.myForecast ?? null) !== null ? `forecast: ${detail.myForecast}%` : null]
       .filter(Boolean)
       .join(' · ');
     fields.push({ name: 'Yours', value: mine, inline: true });
@@ -203,10 +203,10 @@ export function claimCard(detail: ClaimDetail, now: Date, opts: { history?: bool
   if (detail.article?.url) fields.push({ name: 'Source', value: truncate(detail.article.url, 500) });
   else if (detail.article?.title) fields.push({ name: 'Source', value: safe(detail.article.title, 300) });
   if (c.resolutionNote) fields.push({ name: 'Resolution note', value: safe(c.resolutionNote, 1000) });
-  if (opts.history && detail.history.length) {
+  if (opts.history && detail.history?.length) {
     fields.push({
       name: 'History',
-      value: detail.history
+      value: (detail.history ?? [])
         .map((h) => `${time(h.createdAt, TimestampStyles.ShortDate)} ${actorText(h.actorId)} ${AUDIT_LABELS[h.action]?.(h.detail) ?? h.action}`)
         .join('\n'),
     });

@@ -215,9 +215,16 @@ function commandCall(interaction: ChatInputCommandInteraction<'cached' | 'raw'>)
 }
 
 function componentCall(interaction: ButtonInteraction<'cached' | 'raw'>): ComponentCall {
+  const message = interaction.message;
   return {
     customId: interaction.customId,
     ...callBase(interaction),
+    message: {
+      id: message.id,
+      channelId: message.channelId,
+      embeds: message.embeds.map((e) => e.toJSON()),
+      ephemeral: message.flags.has(MessageFlags.Ephemeral),
+    },
     async reply(reply) {
       const payload = { ...toDiscord(reply), ...(reply.ephemeral ? { flags: MessageFlags.Ephemeral as const } : {}) };
       if (interaction.deferred || interaction.replied) await interaction.followUp(payload);

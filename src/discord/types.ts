@@ -82,9 +82,19 @@ export interface AutocompleteCall extends CallBase {
   options: OptionReader;
 }
 
+/** The message a button was clicked on, as the click carries it. */
+export interface ClickedMessage {
+  id: string;
+  channelId: string;
+  embeds: APIEmbed[];
+  ephemeral: boolean;
+}
+
 /** A button click on a message the bot posted. */
 export interface ComponentCall extends CallBase {
   customId: string;
+  /** The message the button is on (Discord); null where the surface edits it in place (the console). */
+  message: ClickedMessage | null;
   /** Answers only the clicker. */
   reply(reply: Reply): Promise<void>;
   /** Replaces the message the button is on. */

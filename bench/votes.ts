@@ -13,7 +13,7 @@ import { sql as dsql } from 'drizzle-orm';
 import { votes } from '../src/db/schema.js';
 import type { Database } from '../src/db/client.js';
 import { cardData } from '../src/ledger/claims.js';
-import { claimCard } from '../src/discord/render.js';
+import { claimCard } from '../src/kit/render.js';
 import { messageBody } from '../src/discord/poster.js';
 import { startFakeDiscord, type FakeDiscord, type FakeGuildInfo, type InteractionHandle } from '../test/fake-discord/index.js';
 import type { BotProcess } from '../test/support/bot-process.js';

@@ -1,5 +1,5 @@
 /** Every slash command, in one static list: used by the router, by command sync and by the console. */
-import type { Command } from '../src/discord/types.js';
+import type { Command } from '../src/kit/types.js';
 import * as predict from './predict.js';
 import * as vote from './vote.js';
 import * as resolve from './resolve.js';

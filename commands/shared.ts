@@ -1,8 +1,9 @@
 /** Pieces several commands share: the `claim` option and its autocomplete, family autocomplete, subcommand dispatch. */
-import type { SlashCommandStringOption } from 'discord.js';
+import type { SlashCommandStringOption } from '@discordjs/builders';
 import { familiesOf, searchClaims } from '../src/ledger/claims.js';
-import { truncate, DISCORD_LIMITS } from '../src/discord/render.js';
-import { UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall } from '../src/discord/types.js';
+import { FAMILIES, FAMILY_NAMES, isKnownFamily } from '../src/ledger/families.js';
+import { truncate, DISCORD_LIMITS } from '../src/kit/render.js';
+import { UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall } from '../src/kit/types.js';
 
 export const claimOption = (o: SlashCommandStringOption, description = 'The claim: its number (#3) or start typing its text') =>
   o.setName('claim').setDescription(description).setRequired(true).setAutocomplete(true).setMaxLength(100);
@@ -19,15 +20,40 @@ export async function claimChoices(call: AutocompleteCall, ctx: AppCtx): Promise
 }
 
 /** Option values use dashes (came-true); the ledger uses underscores (came_true). */
-export const fromChoice = (value: string) => value.replace(/-/g, '_');
+const toChoice = (value: string) => value.replace(/_/g, '-');
 
-/** Up to 25 of this server's families containing what is typed in the focused option. */
+/** The choices of an option over ledger values (verdicts, outcomes), named by their labels: one source for both. */
+export const choicesOf = <V extends string>(values: readonly V[], labels: Record<V, string>) =>
+  values.map((value) => ({ name: labels[value], value: toChoice(value) }));
+
+/** The ledger value a choice stands for; anything else is handed on as typed (the ledger refuses it by name). */
+export const fromChoice = <V extends string>(values: readonly V[], choice: string): V | string =>
+  values.find((value) => toChoice(value) === choice || value === choice) ?? choice;
+
+/**
+ * Families matching what is typed in the focused option: the known families first (src/ledger/
+ * families.ts, with what each holds), then the other families this server uses; at most 25.
+ */
 export async function familyChoices(call: AutocompleteCall, ctx: AppCtx): Promise<Choice[]> {
-  const typed = (call.options.focused()?.value ?? '').toLowerCase();
-  return (await familiesOf(ctx.db, call.guildId))
-    .filter((f) => f.includes(typed))
+  const typed = (call.options.focused()?.value ?? '').toLowerCase().trim();
+  const known = FAMILY_NAMES.filter((f) => f.includes(typed) || FAMILIES[f].toLowerCase().includes(typed)).map((f) => ({
+    name: truncate(`${f} · ${FAMILIES[f]}`, DISCORD_LIMITS.choiceName),
+    value: f,
+  }));
+  const own = (await familiesOf(ctx.db, call.guildId)).filter((f) => !isKnownFamily(f) && f.includes(typed)).map((f) => ({ name: truncate(f, DISCORD_LIMITS.choiceName), value: f }));
+  return [...known, ...own].slice(0, DISCORD_LIMITS.choices);
+}
+
+let zones: string[] | null = null;
+
+/** Up to 25 IANA time zones containing what is typed (UTC first): the `timezone` options of /settings and /reminders. */
+export function timeZoneChoices(typed: string): Choice[] {
+  zones ??= ['UTC', ...Intl.supportedValuesOf('timeZone').filter((z) => z !== 'UTC')];
+  const needle = typed.trim().toLowerCase();
+  return zones
+    .filter((z) => z.toLowerCase().includes(needle))
     .slice(0, DISCORD_LIMITS.choices)
-    .map((f) => ({ name: f, value: f }));
+    .map((z) => ({ name: truncate(z, DISCORD_LIMITS.choiceName), value: z }));
 }
 
 export type Handler = (call: CommandCall, ctx: AppCtx) => Promise<void>;

@@ -5,10 +5,10 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { ApplicationCommandOptionType as T } from 'discord.js';
-import { failureMessage, type HandlerIndex } from '../discord/router.js';
-import { errorReply } from '../discord/render.js';
-import { UserError, type AppCtx, type Choice, type Command, type Member } from '../discord/types.js';
+import { ApplicationCommandOptionType as T } from 'discord-api-types/v10';
+import { failureMessage, type HandlerIndex } from '../kit/handlers.js';
+import { errorReply } from '../kit/render.js';
+import { UserError, type AppCtx, type Choice, type Command, type Member } from '../kit/types.js';
 import type { Board, Screen } from './board.js';
 import { autocompleteCall, commandCall, componentCall, consoleOptions, type CallPlace } from './calls.js';
 import { CONSOLE_COMMANDS, commandDetail, commandList, managersOnly } from './help.js';

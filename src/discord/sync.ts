@@ -5,7 +5,7 @@
  */
 import { Routes, type REST } from 'discord.js';
 import type { Logger } from '../log.js';
-import type { CommandDefinition } from './types.js';
+import type { CommandDefinition } from '../kit/types.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 

@@ -11,10 +11,10 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { cardData, rowsOf } from '../ledger/claims.js';
-import { claimCard } from '../discord/render.js';
-import type { Reply } from '../discord/types.js';
+import { claimCard } from '../kit/render.js';
+import type { Reply } from '../kit/reply.js';
 import type { Logger } from '../log.js';
-import { PostError } from './poster.js';
+import { PostError } from '../kit/poster.js';
 
 /** Edits a message in place (embeds and components; its content stays). Throws PostError. */
 export interface CardEditor {

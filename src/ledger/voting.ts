@@ -4,9 +4,9 @@ import type { Db } from '../db/client.js';
 import { claims, forecasts } from '../db/schema.js';
 import { recordAudit, type AuditAction } from './audit.js';
 import { changeClaim, claimRowFromJson, findClaim, rowsOf, tallyFor, type ClaimRow } from './claims.js';
-import { nowOf, SYSTEM_ACTOR, type LedgerCtx } from './context.js';
+import { assertManager, nowOf, SYSTEM_ACTOR, type LedgerCtx } from './context.js';
 import { addDays, dueAtFor } from './dates.js';
-import { forbidden, LedgerError, notFound } from './errors.js';
+import { LedgerError, notFound } from './errors.js';
 import { LIMITS } from './limits.js';
 import {
   decideAtClose,
@@ -176,10 +176,6 @@ export async function setForecast(ctx: LedgerCtx, number: number | string, proba
   });
 }
 
-function assertManager(ctx: LedgerCtx, what: string) {
-  if (!ctx.actor.isManager) throw forbidden(`Only managers (Manage Server) can ${what}.`);
-}
-
 /** A manager's direct resolution (also overrides an earlier one). */
 export async function resolveClaim(ctx: LedgerCtx, number: number | string, outcomeInput: string, noteInput?: string | null) {
   assertManager(ctx, 'resolve claims');
@@ -286,14 +282,15 @@ export async function closeVoting(ctx: LedgerCtx, number: number | string) {
  * applied (resolved, postponed or flagged). Rows are claimed with SKIP LOCKED, so several
  * processes can sweep at once without doing a claim twice. Returns what changed.
  */
-export async function closeExpiredWindows(db: Db, now: Date, batch = 200): Promise<AppliedDecision[]> {
+/** Applies the rule to claims whose voting window has closed: every server's, or only `guildId`'s. */
+export async function closeExpiredWindows(db: Db, now: Date, batch = 200, guildId?: string): Promise<AppliedDecision[]> {
   const results: AppliedDecision[] = [];
   const settingsCache = new Map<string, GuildSettings>();
   await db.transaction(async (tx) => {
     const due = await tx
       .select()
       .from(claims)
-      .where(and(eq(claims.status, 'open'), isNull(claims.deletedAt), isNull(claims.flag), lte(claims.votingClosesAt, now)))
+      .where(and(eq(claims.status, 'open'), isNull(claims.deletedAt), isNull(claims.flag), lte(claims.votingClosesAt, now), ...(guildId ? [eq(claims.guildId, guildId)] : [])))
       .orderBy(asc(claims.votingClosesAt))
       .limit(batch)
       .for('update', { skipLocked: true });

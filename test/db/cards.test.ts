@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { addClaim, castVote, type LedgerCtx } from '../../src/ledger/index.js';
 import { flushCards, type CardEditor } from '../../src/jobs/cards.js';
-import { PostError } from '../../src/jobs/poster.js';
-import type { Reply } from '../../src/discord/types.js';
+import { PostError } from '../../src/kit/poster.js';
+import type { Reply } from '../../src/kit/reply.js';
 import { makeTestDb, newGuildId, type TestDatabase } from '../support/test-db.js';
 
 let database: TestDatabase;

@@ -20,7 +20,14 @@ export interface BotHarness {
 }
 
 export async function startBotHarness(
-  opts: { fake?: FakeDiscordOptions; env?: Record<string, string>; now?: () => Date; reuse?: { fake: FakeDiscord; guild: FakeGuildInfo; dataDir: string } } = {},
+  opts: {
+    fake?: FakeDiscordOptions;
+    env?: Record<string, string>;
+    now?: () => Date;
+    reuse?: { fake: FakeDiscord; guild: FakeGuildInfo; dataDir: string };
+    /** Also wait for the slash command sync (default true). */
+    waitForSync?: boolean;
+  } = {},
 ): Promise<BotHarness & { dataDir: string }> {
   const fake = opts.reuse?.fake ?? (await startFakeDiscord(opts.fake));
   const guild = opts.reuse?.guild ?? fake.addGuild({ name: 'Hindsight test server' });
@@ -41,6 +48,7 @@ export async function startBotHarness(
   });
   const app = await startApp(config, createLogger('info', sink), opts.now ? { now: opts.now } : {});
   await app.ready;
+  if (opts.waitForSync ?? true) await app.commandsSynced;
   return {
     fake,
     guild,

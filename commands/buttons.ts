@@ -1,11 +1,11 @@
 /** Button handlers: vote buttons on claim cards and Previous/Next on claim lists. */
-import { castVote } from '../ledger/voting.js';
-import type { APIEmbed } from 'discord.js';
-import { cardData, listClaims } from '../ledger/claims.js';
-import { VERDICT_LABELS } from '../ledger/rules.js';
-import { claimCard, listPage } from './render.js';
-import { parseListId, parseVoteId } from './custom-ids.js';
-import { ledgerCtx, UserError, type ComponentHandler } from './types.js';
+import type { APIEmbed } from 'discord-api-types/v10';
+import { castVote } from '../src/ledger/voting.js';
+import { cardData, listClaims } from '../src/ledger/claims.js';
+import { VERDICT_LABELS } from '../src/ledger/rules.js';
+import { claimCard, listPage } from '../src/kit/render.js';
+import { parseListId, parseVoteId } from '../src/kit/custom-ids.js';
+import { ledgerCtx, UserError, type ComponentHandler } from '../src/kit/types.js';
 
 export const FORGED = 'That button is not one Hindsight made (or it is from an older version). Use /predict show to get a fresh card.';
 

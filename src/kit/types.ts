@@ -2,33 +2,14 @@
  * What a command handler sees. Discord interactions and the local console both produce these,
  * so each command is written once (commands/*.ts) and served by both.
  */
-import type {
-  APIActionRowComponent,
-  APIApplicationCommandOptionChoice,
-  APIComponentInMessageActionRow,
-  APIEmbed,
-  RESTPostAPIChatInputApplicationCommandsJSONBody,
-} from 'discord.js';
+import type { APIApplicationCommandOptionChoice, APIEmbed, RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord-api-types/v10';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../log.js';
 import type { LedgerCtx } from '../ledger/context.js';
-import type { Scheduler } from '../jobs/scheduler.js';
+import type { RoundOutcome } from './poster.js';
+import type { Reply } from './reply.js';
 
-export interface ReplyFile {
-  name: string;
-  data: Buffer;
-  description?: string;
-}
-
-/** A reply as plain data: what both Discord and the console can show. */
-export interface Reply {
-  content?: string;
-  embeds?: APIEmbed[];
-  components?: APIActionRowComponent<APIComponentInMessageActionRow>[];
-  files?: ReplyFile[];
-  /** Only the member who asked sees it. */
-  ephemeral?: boolean;
-}
+export type { Reply, ReplyFile } from './reply.js';
 
 export interface AttachmentRef {
   name: string;
@@ -105,6 +86,13 @@ export interface ComponentCall extends CallBase {
   followUp(reply: Reply): Promise<void>;
 }
 
+/** What /reminders needs of the scheduler (src/jobs/scheduler.ts implements it). */
+export interface RoundScheduling {
+  register(schedule: { id: number; cron: string; timezone: string }): void;
+  unregister(id: number): Promise<void>;
+  runNow(scheduleId: number): Promise<RoundOutcome | null>;
+}
+
 /** Explicit dependencies handed to every handler. */
 export interface AppCtx {
   db: Db;
@@ -113,7 +101,7 @@ export interface AppCtx {
   /** Downloads an attachment a member uploaded (size-capped). */
   fetchAttachment(ref: AttachmentRef, maxBytes: number): Promise<string>;
   /** Scheduling of rounds (/reminders); absent where no scheduler runs. */
-  scheduler?: Pick<Scheduler, 'register' | 'unregister' | 'runNow'>;
+  scheduler?: RoundScheduling;
 }
 
 export const ledgerCtx = (call: CallBase, ctx: AppCtx): LedgerCtx => ({

@@ -46,7 +46,15 @@ export const voteButton: ComponentHandler = {
     const lctx = ledgerCtx(call, ctx);
     const message = call.message;
     const card = message && !message.ephemeral ? { messageId: message.id, channelId: message.channelId, frame: cardFrame(message.embeds, parsed.number) } : null;
-    const result = await castVote(lctx, parsed.number, parsed.verdict, null, call.createdAt, card);
+    // The answer is the callback itself once the vote is stored; should the database be slow, acknowledge
+    // before Discord's 3 s deadline and answer with a follow-up instead (call.reply does that once deferred).
+    const slow = setTimeout(() => void call.deferUpdate().catch(() => {}), 2_000);
+    let result;
+    try {
+      result = await castVote(lctx, parsed.number, parsed.verdict, null, call.createdAt, card);
+    } finally {
+      clearTimeout(slow);
+    }
     const verb = result.previous && result.previous !== result.verdict ? 'changed your vote to' : 'voted';
     try {
       await call.reply({ ephemeral: true, content: `You ${verb} **${VERDICT_LABELS[result.verdict]}** on claim #${result.claim.number}.` });

@@ -97,7 +97,7 @@ export async function castVote(
       insert into votes as v (guild_id, claim_id, round, user_id, verdict, evidence, cast_at)
       select ${g}, ok.id, ok.round, ${u}, ${verdict}::verdict, ${evidence}::text, ${at.toISOString()}::timestamptz from ok
       on conflict (claim_id, round, user_id) do update
-        set verdict = excluded.verdict, evidence = excluded.evidence, cast_at = excluded.cast_at
+        set verdict = excluded.verdict, evidence = excluded.evidence, cast_at = excluded.cast_at, imported_from = null
         where v.cast_at <= excluded.cast_at
       returning v.verdict
     ), audit as (

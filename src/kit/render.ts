@@ -99,6 +99,17 @@ const embedLength = (e: APIEmbed) =>
   (e.author?.name.length ?? 0) +
   (e.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0);
 
+/** Two messages as one, or null when the result would break Discord's 10-embed or 6,000-character limits. */
+export function mergeMessages(a: Reply, b: Reply): Reply | null {
+  if (a.files?.length || b.files?.length || (a.content && b.content)) return null;
+  const embeds = [...(a.embeds ?? []), ...(b.embeds ?? [])];
+  const components = [...(a.components ?? []), ...(b.components ?? [])];
+  if (embeds.length > DISCORD_LIMITS.embedsPerMessage || components.length > DISCORD_LIMITS.rows) return null;
+  if (embeds.reduce((n, e) => n + embedLength(e), 0) > DISCORD_LIMITS.embedTotal) return null;
+  const content = a.content ?? b.content;
+  return { ...(content ? { content } : {}), ...(embeds.length ? { embeds } : {}), ...(components.length ? { components } : {}) };
+}
+
 /** Enforces per-field limits and the 6,000-character total of all embeds in one message. */
 export function fitEmbeds(embeds: APIEmbed[]): APIEmbed[] {
   const out: APIEmbed[] = [];

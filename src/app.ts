@@ -10,12 +10,14 @@ import { createClient } from './discord/client.js';
 import { createRouter } from './discord/router.js';
 import { componentHandlers } from './discord/components.js';
 import { syncCommands } from './discord/sync.js';
-import { commands } from '../commands/index.js';
+import { allDefinitions, commands, messageCommands } from '../commands/index.js';
+import { draftComponentHandlers, draftModalHandlers } from './discord/drafts.js';
+import { articleTools } from './articles.js';
 import { startCloser, type Closer } from './jobs/closer.js';
 import { Scheduler } from './jobs/scheduler.js';
 import { discordPoster } from './discord/poster.js';
 import { roundScoreNotes } from './ledger/leaderboard.js';
-import type { AppCtx, AttachmentRef } from './discord/types.js';
+import type { AppCtx, ArticleTools, AttachmentRef } from './discord/types.js';
 import { UserError } from './discord/types.js';
 
 /** Downloads a member's attachment with a size cap and a timeout. */
@@ -41,7 +43,7 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
-export async function startApp(config: Config, log: Logger, opts: { now?: () => Date } = {}): Promise<RunningApp> {
+export async function startApp(config: Config, log: Logger, opts: { now?: () => Date; articles?: ArticleTools } = {}): Promise<RunningApp> {
   if (!config.DISCORD_TOKEN) throw new Error('startApp needs DISCORD_TOKEN');
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.HINDSIGHT_DATA_DIR });
   const undo: (() => Promise<void>)[] = [() => database.close()];
@@ -64,8 +66,15 @@ export async function startApp(config: Config, log: Logger, opts: { now?: () => 
     const scheduler = new Scheduler({ db: database.db, log, poster: discordPoster(client), now, catchupHours: config.HINDSIGHT_CATCHUP_HOURS, notesFor: roundScoreNotes });
     // Stopped first on shutdown: no new slots, rounds in flight get up to 10 s.
     undo.push(() => scheduler.stop(10_000));
-    const ctx: AppCtx = { db: database.db, log, now, fetchAttachment, scheduler };
-    const router = createRouter(commands, componentHandlers, ctx);
+    const ctx: AppCtx = {
+      db: database.db,
+      log,
+      now,
+      fetchAttachment,
+      scheduler,
+      articles: opts.articles ?? articleTools({ allowPrivateAddresses: config.HINDSIGHT_EXTRACT_ALLOW_PRIVATE }),
+    };
+    const router = createRouter(commands, [...componentHandlers, ...draftComponentHandlers], ctx, { messageCommands, modals: draftModalHandlers });
     client.on(Events.InteractionCreate, (interaction) => void router.handle(interaction));
     client.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));
     client.on(Events.ShardDisconnect, (_event, shard) => log.warn({ shard }, 'gateway disconnected'));
@@ -73,7 +82,7 @@ export async function startApp(config: Config, log: Logger, opts: { now?: () => 
       client.once(Events.ClientReady, async (c) => {
         try {
           log.info({ user: c.user.tag, guilds: c.guilds.cache.size }, 'logged in');
-          await syncCommands(c.rest, c.application.id, commands.map((cmd) => cmd.definition), log, config.DISCORD_GUILD_ID);
+          await syncCommands(c.rest, c.application.id, allDefinitions, log, config.DISCORD_GUILD_ID);
           await scheduler.start();
           resolve();
         } catch (error) {

@@ -21,6 +21,11 @@ const schema = z.object({
   DISCORD_GUILD_ID: snowflake.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HINDSIGHT_CATCHUP_HOURS: z.coerce.number().min(0).max(24 * 14).default(6),
+  /** Lets /predict extract fetch private, loopback and link-local addresses (tests only). */
+  HINDSIGHT_EXTRACT_ALLOW_PRIVATE: z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+    .default('false')
+    .transform((v) => v === 'true' || v === '1' || v === 'yes'),
   /** This process's gateway shard, "id/count" (e.g. "0/2"), when several processes share one bot. */
   DISCORD_SHARD: z
     .string()

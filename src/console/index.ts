@@ -10,8 +10,10 @@ import { pino } from 'pino';
 import type { Config } from '../config.js';
 import { createLogger, type Logger } from '../log.js';
 import { migrateDatabase, openDatabase } from '../db/client.js';
-import { commands } from '../../commands/index.js';
+import { commands, messageCommands } from '../../commands/index.js';
 import { componentHandlers } from '../discord/components.js';
+import { draftComponentHandlers, draftModalHandlers } from '../discord/drafts.js';
+import { articleTools } from '../articles.js';
 import { indexHandlers } from '../discord/router.js';
 import type { AppCtx } from '../discord/types.js';
 import { SYSTEM_ACTOR } from '../ledger/context.js';
@@ -101,11 +103,18 @@ export async function runConsole(config: Config, io: ConsoleIO): Promise<number>
       catchupHours: config.HINDSIGHT_CATCHUP_HOURS,
     });
     undo.push(() => scheduler.stop(10_000));
-    const ctx: AppCtx = { db: database.db, log, now, fetchAttachment: readLocalAttachment, scheduler };
+    const ctx: AppCtx = {
+      db: database.db,
+      log,
+      now,
+      fetchAttachment: readLocalAttachment,
+      scheduler,
+      articles: articleTools({ allowPrivateAddresses: config.HINDSIGHT_EXTRACT_ALLOW_PRIVATE }),
+    };
     const session = new Session({
       ctx,
       commands,
-      handlers: indexHandlers(commands, componentHandlers),
+      handlers: indexHandlers(commands, [...componentHandlers, ...draftComponentHandlers], { messageCommands, modals: draftModalHandlers }),
       members,
       board,
       screen,

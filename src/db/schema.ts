@@ -43,6 +43,8 @@ export const guilds = pgTable(
     tooEarlyStepDays: integer().notNull().default(30),
     /** Resolved forecasts a member needs before the leaderboard ranks them. */
     minRanked: integer().notNull().default(3),
+    /** Who may turn articles into claims (/predict extract): managers, or members too (as proposals a manager accepts). */
+    extractBy: text().notNull().default('managers'),
     /** The number the next claim added to this server gets. */
     nextClaimNumber: integer().notNull().default(1),
     createdAt: ts().notNull().defaultNow(),
@@ -54,6 +56,7 @@ export const guilds = pgTable(
     check('guilds_window_range', sql`${t.votingWindowDays} between 1 and 365`),
     check('guilds_too_early_range', sql`${t.tooEarlyStepDays} between 1 and 3650`),
     check('guilds_min_ranked_range', sql`${t.minRanked} between 1 and 1000`),
+    check('guilds_extract_by', sql`${t.extractBy} in ('managers', 'members')`),
   ],
 );
 
@@ -250,3 +253,24 @@ export const cronLeases = pgTable('cron_leases', {
   owner: text().notNull(),
   claimedAt: ts().notNull().defaultNow(),
 });
+
+/**
+ * A review draft: the forecasts /predict extract found in one article, waiting for a person to
+ * accept, edit or discard each (nothing enters the ledger unreviewed). Lives 24 hours; the closer's
+ * tick deletes expired rows. `candidates` holds src/ledger/drafts.ts's DraftCandidate[].
+ */
+export const extractDrafts = pgTable(
+  'extract_drafts',
+  {
+    id: serial().primaryKey(),
+    guildId: text().notNull(),
+    /** The member who ran the extraction. */
+    ownerId: text().notNull(),
+    /** What is known of the article: key, title, outlet, url, publishedOn. */
+    article: jsonb().$type<Record<string, unknown>>().notNull(),
+    candidates: jsonb().$type<unknown[]>().notNull(),
+    createdAt: ts().notNull().defaultNow(),
+    expiresAt: ts().notNull(),
+  },
+  (t) => [index('extract_drafts_guild').on(t.guildId, t.createdAt), index('extract_drafts_expires').on(t.expiresAt)],
+);

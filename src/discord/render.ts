@@ -288,6 +288,11 @@ export function settingsView(s: GuildSettings, title = 'Hindsight settings'): Re
           { name: 'Time zone', value: s.timezone, inline: true },
           { name: 'Too-early step', value: `${s.tooEarlyStepDays} days`, inline: true },
           { name: 'Ranked after', value: `${s.minRanked} resolved forecasts`, inline: true },
+          {
+            name: 'Extract from articles',
+            value: s.extractBy === 'members' ? 'members too (their forecasts wait for a manager)' : 'managers only',
+            inline: true,
+          },
         ],
       },
     ],

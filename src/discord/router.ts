@@ -7,7 +7,9 @@
 import { randomBytes } from 'node:crypto';
 import {
   ApplicationCommandOptionType,
+  ComponentType,
   MessageFlags,
+  TextInputStyle,
   PermissionFlagsBits,
   type AutocompleteInteraction,
   type ButtonInteraction,
@@ -16,7 +18,10 @@ import {
   type Interaction,
   type InteractionEditReplyOptions,
   type InteractionReplyOptions,
+  type MessageContextMenuCommandInteraction,
   type MessageCreateOptions,
+  type ModalSubmitInteraction,
+  type APIModalInteractionResponseCallbackData,
 } from 'discord.js';
 import { LedgerError } from '../ledger/errors.js';
 import type { Logger } from '../log.js';
@@ -31,6 +36,11 @@ import {
   type ComponentHandler,
   type CommandCall,
   type Member,
+  type MessageCommand,
+  type MessageCommandCall,
+  type Modal,
+  type ModalCall,
+  type ModalHandler,
   type OptionReader,
   type Reply,
 } from './types.js';
@@ -81,21 +91,44 @@ export interface HandlerIndex {
   command(name: string): Command;
   /** The button family a custom_id belongs to, or a UserError. */
   component(customId: string): ComponentHandler;
+  /** The message context-menu command of that name, or a UserError. */
+  messageCommand(name: string): MessageCommand;
+  /** The modal family a custom_id belongs to, or a UserError. */
+  modal(customId: string): ModalHandler;
   /** A command's autocomplete answer, within Discord's limits; a failure answers no choices (logged when unexpected). */
   choices(call: AutocompleteCall, ctx: AppCtx): Promise<Choice[]>;
 }
 
-export function indexHandlers(commands: readonly Command[], components: readonly ComponentHandler[]): HandlerIndex {
+export interface MoreHandlers {
+  messageCommands?: readonly MessageCommand[];
+  modals?: readonly ModalHandler[];
+}
+
+const prefixOf = (customId: string) => customId.split(':', 1)[0] ?? '';
+
+export function indexHandlers(commands: readonly Command[], components: readonly ComponentHandler[], more: MoreHandlers = {}): HandlerIndex {
   const byName = new Map(commands.map((c) => [c.definition.name, c]));
   const byPrefix = new Map(components.map((c) => [c.prefix, c]));
+  const menuByName = new Map((more.messageCommands ?? []).map((c) => [c.definition.name, c]));
+  const modalByPrefix = new Map((more.modals ?? []).map((m) => [m.prefix, m]));
   return {
+    messageCommand(name) {
+      const command = menuByName.get(name);
+      if (!command) throw new UserError('That command is not known to this version of Hindsight.');
+      return command;
+    },
+    modal(customId) {
+      const handler = modalByPrefix.get(prefixOf(customId));
+      if (!handler) throw new UserError('That form is not one Hindsight made.');
+      return handler;
+    },
     command(name) {
       const command = byName.get(name);
       if (!command) throw new UserError('That command is not known to this version of Hindsight.');
       return command;
     },
     component(customId) {
-      const handler = byPrefix.get(customId.split(':', 1)[0] ?? '');
+      const handler = byPrefix.get(prefixOf(customId));
       if (!handler) throw new UserError('That button is not one Hindsight made.');
       return handler;
     },
@@ -125,6 +158,43 @@ export function toDiscord(reply: Reply): InteractionReplyOptions & InteractionEd
     ...(fitted.files ? { files: fitted.files.map((f) => ({ attachment: f.data, name: f.name, ...(f.description ? { description: f.description } : {}) })) } : {}),
     allowedMentions: { parse: [] },
   };
+}
+
+/** Discord's limits on modals: 45-character title and labels, 5 inputs, 4,000-character values. */
+export const MODAL_LIMITS = { title: 45, label: 45, fields: 5, value: 4000, placeholder: 100 } as const;
+
+/** A modal as Discord takes it (action rows of text inputs), within its limits. */
+export function toDiscordModal(modal: Modal): APIModalInteractionResponseCallbackData {
+  return {
+    custom_id: modal.customId.slice(0, DISCORD_LIMITS.customId),
+    title: truncate(modal.title, MODAL_LIMITS.title),
+    components: modal.fields.slice(0, MODAL_LIMITS.fields).map((f) => {
+      const max = Math.min(f.maxLength ?? MODAL_LIMITS.value, MODAL_LIMITS.value);
+      const value = f.value ? truncate(f.value, max) : '';
+      return {
+        type: ComponentType.ActionRow,
+        components: [
+          {
+            type: ComponentType.TextInput,
+            custom_id: f.id,
+            label: truncate(f.label, MODAL_LIMITS.label),
+            style: f.style === 'paragraph' ? TextInputStyle.Paragraph : TextInputStyle.Short,
+            required: f.required ?? false,
+            max_length: max,
+            ...(value ? { value } : {}),
+            ...(f.placeholder ? { placeholder: truncate(f.placeholder, MODAL_LIMITS.placeholder) } : {}),
+          },
+        ],
+      };
+    }),
+  };
+}
+
+const URL_IN_TEXT = /https?:\/\/[^\s<>()"']+/g;
+
+/** Links in a message's text, in order (trailing punctuation dropped). */
+export function linksIn(text: string): string[] {
+  return [...text.matchAll(URL_IN_TEXT)].map((m) => m[0].replace(/[.,;:!?\]]+$/, ''));
 }
 
 function optionReader(options: readonly CommandInteractionOption[]): OptionReader {
@@ -214,10 +284,69 @@ function commandCall(interaction: ChatInputCommandInteraction<'cached' | 'raw'>)
   };
 }
 
+function messageCommandCall(interaction: MessageContextMenuCommandInteraction<'cached' | 'raw'>): MessageCommandCall {
+  const message = interaction.targetMessage;
+  return {
+    commandName: interaction.commandName,
+    ...callBase(interaction),
+    target: {
+      id: message.id,
+      authorId: message.author.id,
+      content: message.content ?? '',
+      embedUrls: (message.embeds ?? []).map((e) => e.url).filter((u): u is string => !!u),
+    },
+    async defer(opts) {
+      if (interaction.deferred || interaction.replied) return;
+      await interaction.deferReply(opts?.ephemeral ? { flags: MessageFlags.Ephemeral } : {});
+    },
+    async reply(reply) {
+      if (interaction.deferred || interaction.replied) {
+        await interaction.editReply(toDiscord(reply));
+        return;
+      }
+      await interaction.reply({ ...toDiscord(reply), ...(reply.ephemeral ? { flags: MessageFlags.Ephemeral } : {}) });
+    },
+  };
+}
+
+function modalCall(interaction: ModalSubmitInteraction<'cached' | 'raw'>): ModalCall {
+  const fields = new Map<string, string>();
+  for (const [id, field] of interaction.fields.fields) {
+    if (field.type === ComponentType.TextInput && typeof field.value === 'string') fields.set(id, field.value);
+  }
+  const ephemeralFlags = (reply: Reply) => (reply.ephemeral ? { flags: MessageFlags.Ephemeral as const } : {});
+  return {
+    customId: interaction.customId,
+    ...callBase(interaction),
+    fields,
+    async reply(reply) {
+      const payload = { ...toDiscord(reply), ...ephemeralFlags(reply) };
+      if (interaction.deferred || interaction.replied) await interaction.followUp(payload);
+      else await interaction.reply(payload);
+    },
+    async update(reply) {
+      if (!interaction.isFromMessage()) throw new UserError('This form was not opened from a message.');
+      await interaction.update(toDiscord(reply));
+    },
+    async deferUpdate() {
+      if (!interaction.deferred && !interaction.replied && interaction.isFromMessage()) await interaction.deferUpdate();
+    },
+    async editMessage(reply) {
+      await interaction.editReply(toDiscord(reply));
+    },
+    async followUp(reply) {
+      await interaction.followUp({ ...toDiscord(reply), ...ephemeralFlags(reply) });
+    },
+  };
+}
+
 function componentCall(interaction: ButtonInteraction<'cached' | 'raw'>): ComponentCall {
   return {
     customId: interaction.customId,
     ...callBase(interaction),
+    async showModal(modal) {
+      await interaction.showModal(toDiscordModal(modal));
+    },
     async reply(reply) {
       const payload = { ...toDiscord(reply), ...(reply.ephemeral ? { flags: MessageFlags.Ephemeral as const } : {}) };
       if (interaction.deferred || interaction.replied) await interaction.followUp(payload);
@@ -242,19 +371,19 @@ export interface Router {
   handle(interaction: Interaction): Promise<void>;
 }
 
-export function createRouter(commands: readonly Command[], components: readonly ComponentHandler[], ctx: AppCtx): Router {
-  const handlers = indexHandlers(commands, components);
+export function createRouter(commands: readonly Command[], components: readonly ComponentHandler[], ctx: AppCtx, more: MoreHandlers = {}): Router {
+  const handlers = indexHandlers(commands, components, more);
 
   /** Answers a failure in whatever way the interaction still allows. */
   async function fail(
-    interaction: ChatInputCommandInteraction | ButtonInteraction,
+    interaction: ChatInputCommandInteraction | ButtonInteraction | MessageContextMenuCommandInteraction | ModalSubmitInteraction,
     error: unknown,
     what: string,
   ): Promise<void> {
     const message = failureMessage(error, ctx.log, { interaction: what, guildId: interaction.guildId, userId: interaction.user.id });
     const payload = { ...toDiscord(errorReply(message)), flags: MessageFlags.Ephemeral as const };
     try {
-      if (interaction.deferred && interaction.isChatInputCommand()) {
+      if (interaction.deferred && interaction.isCommand()) {
         // A deferred command's answer is the deferred message: edit it (ephemeral when deferred so).
         await interaction.editReply(toDiscord(errorReply(message)));
       } else if (interaction.deferred || interaction.replied) {
@@ -308,12 +437,32 @@ export function createRouter(commands: readonly Command[], components: readonly 
     }
   }
 
+  async function onMessageCommand(interaction: MessageContextMenuCommandInteraction) {
+    try {
+      if (!interaction.inGuild()) throw new UserError(GUILD_ONLY);
+      await handlers.messageCommand(interaction.commandName).execute(messageCommandCall(interaction), ctx);
+    } catch (error) {
+      await fail(interaction, error, `menu ${interaction.commandName}`);
+    }
+  }
+
+  async function onModal(interaction: ModalSubmitInteraction) {
+    try {
+      if (!interaction.inGuild()) throw new UserError(GUILD_ONLY);
+      await handlers.modal(interaction.customId).submit(modalCall(interaction), ctx);
+    } catch (error) {
+      await fail(interaction, error, `modal ${interaction.customId.slice(0, 100)}`);
+    }
+  }
+
   return {
     async handle(interaction) {
       try {
         if (interaction.isChatInputCommand()) await onCommand(interaction);
+        else if (interaction.isMessageContextMenuCommand()) await onMessageCommand(interaction);
         else if (interaction.isAutocomplete()) await onAutocomplete(interaction);
         else if (interaction.isButton()) await onButton(interaction);
+        else if (interaction.isModalSubmit()) await onModal(interaction);
       } catch (error) {
         // Last line of defence: never let an interaction reject into the event loop.
         ctx.log.error({ err: error }, 'interaction handler crashed');

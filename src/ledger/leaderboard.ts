@@ -26,6 +26,7 @@ import { invalid, notFound } from './errors.js';
 import type { Outcome } from './rules.js';
 import { brier, countingForecast, mean, outcomeValue, trackRecord, type TimedForecast, type TrackRecord } from './scoring.js';
 import { getSettings } from './settings.js';
+import { hedgeScore, type HedgeScore } from './hedge-scores.js';
 import { cleanText, optionalFamily, speakerKey } from './validate.js';
 
 /* ------------------------------------------------------------------ pure: scoring */
@@ -290,7 +291,7 @@ export function formatScoreChanges(changes: readonly ScoreChange[], maxChars: nu
 /** Fewer judged claims than this gets a small-sample caution. */
 export const SMALL_SAMPLE = 5;
 
-export interface NamedTrackRecord extends TrackRecord {
+export interface NamedTrackRecord extends TrackRecord, HedgeScore {
   name: string;
 }
 
@@ -303,10 +304,10 @@ export interface OutcomeRow {
  * Track records grouped by name (folded: case and spacing do not split a name), most judged
  * claims first, then most claims, then by name. Rows without a name are left out.
  */
-export function trackRecordsBy(rows: Iterable<OutcomeRow & { name: string | null }>): NamedTrackRecord[] {
-  const named = [...rows].filter((r): r is OutcomeRow & { name: string } => !!r.name?.trim());
+export function trackRecordsBy(rows: Iterable<OutcomeRow & { name: string | null; hedge?: string | null }>): NamedTrackRecord[] {
+  const named = [...rows].filter((r): r is OutcomeRow & { name: string; hedge?: string | null } => !!r.name?.trim());
   return [...groupBy(named, (r) => speakerKey(r.name)).values()]
-    .map((list) => ({ name: list[0]!.name.trim(), ...trackRecord(list) }))
+    .map((list) => ({ name: list[0]!.name.trim(), ...trackRecord(list), ...hedgeScore(list.map((r) => ({ ...r, hedge: r.hedge ?? null }))) }))
     .sort((a, b) => b.judged - a.judged || b.made - a.made || a.name.localeCompare(b.name));
 }
 
@@ -441,7 +442,7 @@ const liveClaimsOf = (guildId: string) => and(eq(claims.guildId, guildId), isNul
 /** Speakers' track records. */
 export async function speakerRecords(db: Db, guildId: string): Promise<NamedTrackRecord[]> {
   const rows = await db
-    .select({ name: speakers.name, status: claims.status, outcome: claims.outcome })
+    .select({ name: speakers.name, status: claims.status, outcome: claims.outcome, hedge: claims.hedge })
     .from(claims)
     .innerJoin(speakers, and(eq(speakers.id, claims.speakerId), eq(speakers.guildId, guildId)))
     .where(liveClaimsOf(guildId));
@@ -451,7 +452,7 @@ export async function speakerRecords(db: Db, guildId: string): Promise<NamedTrac
 /** Outlets' track records (the outlet of the claim's article). */
 export async function outletRecords(db: Db, guildId: string): Promise<NamedTrackRecord[]> {
   const rows = await db
-    .select({ name: articles.outlet, status: claims.status, outcome: claims.outcome })
+    .select({ name: articles.outlet, status: claims.status, outcome: claims.outcome, hedge: claims.hedge })
     .from(claims)
     .innerJoin(articles, and(eq(articles.id, claims.articleId), eq(articles.guildId, guildId)))
     .where(and(liveClaimsOf(guildId), isNotNull(articles.outlet)));
@@ -474,7 +475,7 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
  * A speaker by name (case and spacing folded). A name autocomplete had to shorten ("…" at the
  * end) is found by its start when only one speaker's name starts so.
  */
-async function findSpeaker(db: Db, guildId: string, name: string) {
+export async function findSpeaker(db: Db, guildId: string, name: string) {
   const key = speakerKey(cleanText(name));
   const columns = { id: speakers.id, name: speakers.name };
   const [exact] = await db.select(columns).from(speakers).where(and(eq(speakers.guildId, guildId), eq(speakers.nameKey, key)));

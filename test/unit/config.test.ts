@@ -67,6 +67,7 @@ describe('loadConfig — valid values', () => {
       DISCORD_GUILD_ID: GUILD,
       LOG_LEVEL: 'debug',
       HINDSIGHT_CATCHUP_HOURS: '12',
+      HINDSIGHT_EXTRACT_ALLOW_PRIVATE: ' true ',
     });
     expect(config).toEqual({
       DATABASE_URL: 'postgres://u:p@localhost:5432/hindsight',
@@ -76,6 +77,7 @@ describe('loadConfig — valid values', () => {
       DISCORD_GUILD_ID: GUILD,
       LOG_LEVEL: 'debug',
       HINDSIGHT_CATCHUP_HOURS: 12,
+      HINDSIGHT_EXTRACT_ALLOW_PRIVATE: true,
     });
   });
 

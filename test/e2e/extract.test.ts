@@ -319,6 +319,23 @@ describe('calibration', () => {
     const [row] = await db().select().from(claims).where(and(eq(claims.guildId, h.guild.id), eq(claims.number, 1)));
     expect(row!.hedge).toBe('very-likely');
   });
+
+  it('resolved banded claims give speakers and outlets a Brier score and a calibration chart', async () => {
+    // Claim 1 (Anna Berg, now "very likely": p 0.875) came true: Brier (0.875 − 1)² = 0.015625.
+    await h.fake.sendCommand(h.guild.id, MOD, { name: 'resolve', options: { claim: '1', outcome: 'came-true' } }).reply();
+    const speakersList = await h.fake.sendCommand(h.guild.id, 'alice', { name: 'scores', subcommand: 'speakers' }).reply();
+    expect(text(speakersList)).toMatch(/\*\*Anna Berg, foreign minister\*\* · 1 claim: 1 came true.*\*\*100%\*\* came true.* · Brier \*\*0\.016\*\* on 1 banded/);
+    const outlets = await h.fake.sendCommand(h.guild.id, 'alice', { name: 'scores', subcommand: 'outlets' }).reply();
+    expect(text(outlets)).toMatch(/Brier on banded claims/);
+    const chart = await h.fake
+      .sendCommand(h.guild.id, 'alice', { name: 'scores', subcommand: 'chart', options: { speaker: 'Anna Berg, foreign minister', kind: 'calibration' } })
+      .reply();
+    expect(chart.embeds[0]!.title).toBe('Calibration of Anna Berg, foreign minister');
+    expect(chart.embeds[0]!.description).toMatch(/Brier \*\*0\.016\*\* on 1 banded/);
+    expect(chart.files.map((f) => f.name)).toEqual(['calibration.png']);
+    const family = await h.fake.sendCommand(h.guild.id, 'alice', { name: 'scores', subcommand: 'chart', options: { family: 'negotiations', kind: 'calibration' } }).reply();
+    expect(family.content).toMatch(/Calibration charts are for a speaker or an outlet/);
+  });
 });
 
 describe('restart and expiry', () => {

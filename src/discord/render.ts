@@ -27,6 +27,7 @@ import {
   type Verdict,
 } from '../ledger/rules.js';
 import type { GuildSettings } from '../ledger/settings.js';
+import { HEDGE_BAND_INFO, isHedgeBand } from '../ledger/hedge.js';
 import type { Reply } from './types.js';
 import { listId, voteId, type ListState } from './custom-ids.js';
 
@@ -186,6 +187,7 @@ export function claimCard(detail: ClaimDetail, now: Date, opts: { history?: bool
   fields.push({ name: 'Check by', value: `${c.checkBy} (${time(c.dueAt, TimestampStyles.RelativeTime)})`, inline: true });
   fields.push({ name: 'Status', value: statusText(c, now), inline: true });
   if (c.family) fields.push({ name: 'Family', value: safe(c.family, 100), inline: true });
+  if (isHedgeBand(c.hedge)) fields.push({ name: 'Band', value: `${HEDGE_BAND_INFO[c.hedge].label} (implied ${Math.round(HEDGE_BAND_INFO[c.hedge].probability * 1000) / 10}%)`, inline: true });
   if (c.criteria) fields.push({ name: 'Counts as came true', value: safe(c.criteria, DISCORD_LIMITS.fieldValue) });
   if (phaseOf(c, now) !== 'upcoming' || detail.votesCast > 0) {
     fields.push({

@@ -146,7 +146,7 @@ export function extractCandidates(input: ArticleInput, opts: { today?: string } 
       start,
       end: start + quote.length,
       speaker: said[1]!.trim(),
-      restatement: quote.replace(/^["“]|["”]?,? (?:said|says|told|added) .*$/i, '').trim(),
+      restatement: quote.replace(/^["“]/, '').replace(/[,.]?["”]?,? (?:said|says|told|added)\b.*$/i, '').trim(),
       checkBy: when?.date ?? null,
       checkByPhrase: when?.phrase ?? null,
       anchor: null,

@@ -244,7 +244,7 @@ async function chart(call: CommandCall, ctx: AppCtx) {
   const family = call.options.string('family');
   const outlet = call.options.string('outlet');
   const kind = call.options.string('kind') ?? (outlet ? 'calibration' : 'outcomes');
-  if ([speaker, family, outlet].filter((x) => x !== null).length !== 1) throw new UserError('Give one of speaker, family or outlet.');
+  if ([speaker, family, outlet].filter((x) => x !== null).length !== 1) throw new UserError('Give either a speaker or a family (one of the two), or an outlet for a calibration chart.');
   if (kind === 'calibration') {
     if (family) throw new UserError('Calibration charts are for a speaker or an outlet (families have no single voice).');
     await calibrationChart(call, ctx, speaker ? { speaker } : { outlet: outlet! });

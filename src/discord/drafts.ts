@@ -83,7 +83,8 @@ export async function runExtraction(call: IntakeCall, ctx: AppCtx, source: Artic
   if (!article.text.trim()) throw new UserError('There is no text to read in that article.');
   const settings = await getSettings(ctx.db, call.guildId);
   const now = ctx.now();
-  const candidates = ctx.articles.candidates(article, { today: article.publishedOn ?? todayIn(settings.timezone, now) });
+  // The engine reads horizons against the article's own date; `today` is for articles without one.
+  const candidates = ctx.articles.candidates(article, { today: todayIn(settings.timezone, now) });
   const name = describeArticle(article);
   if (!candidates.length) {
     await call.reply({ ephemeral: true, content: `I found no forecasts in ${name}. Nothing was saved.` });
@@ -215,7 +216,7 @@ export function editModal(draft: Draft, index: number): Modal {
     customId: draftEditId(draft.id, index),
     title: `Edit forecast ${index + 1} of ${draft.candidates.length}`,
     fields: [
-      { id: 'restatement', label: 'Restatement (plain, no stronger than the quote)', style: 'paragraph', required: true, maxLength: LIMITS.claimText, value: c.restatement },
+      { id: 'restatement', label: 'Restatement (no stronger than the quote)', style: 'paragraph', required: true, maxLength: LIMITS.claimText, value: c.restatement },
       { id: 'speaker', label: 'Speaker (as the article names them)', maxLength: LIMITS.speaker, value: c.speaker ?? '' },
       { id: 'check-by', label: 'Check by (YYYY-MM-DD or "end of 2027")', maxLength: 60, value: c.checkBy ?? '', placeholder: c.anchor ? `confirm the date of: ${c.anchor}` : 'YYYY-MM-DD' },
       { id: 'band', label: 'Band (almost-no-chance … almost-certain)', required: true, maxLength: 20, value: c.hedge, placeholder: HEDGE_BANDS.join(', ') },

@@ -77,8 +77,9 @@ async function readSource(ctx: AppCtx, source: ArticleSource): Promise<ArticleIn
 /** Reads an article, finds its forecasts and shows the first as a draft card (ephemeral). Writes no claim. */
 export async function runExtraction(call: IntakeCall, ctx: AppCtx, source: ArticleSource): Promise<void> {
   if (!ctx.articles) throw new UserError('Reading articles is not available in this installation.');
-  await assertMayExtract(ctx, call.guildId, call.member);
+  // Acknowledge first (ephemerally): reading a link may take seconds; every answer below is private.
   await call.defer({ ephemeral: true });
+  await assertMayExtract(ctx, call.guildId, call.member);
   const article = await readSource(ctx, source);
   if (!article.text.trim()) throw new UserError('There is no text to read in that article.');
   const settings = await getSettings(ctx.db, call.guildId);

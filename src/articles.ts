@@ -11,11 +11,15 @@ export const ARTICLE_LIMITS = { maxBytes: 5_000_000, timeoutMs: 15_000, maxFileB
 const looksLikeHtml = (content: string, name: string, contentType: string | null) =>
   /html|xhtml/i.test(contentType ?? '') || /\.x?html?$/i.test(name) || /^\s*(?:<!doctype html|<html[\s>])/i.test(content);
 
-export function articleTools(opts: { allowPrivateAddresses: boolean }): ArticleTools {
+export function articleTools(opts: { allowPrivateAddresses: boolean; maxBytes?: number; timeoutMs?: number }): ArticleTools {
   return {
     async fetchUrl(url) {
       try {
-        return await fetchArticle(url, { allowPrivateAddresses: opts.allowPrivateAddresses, maxBytes: ARTICLE_LIMITS.maxBytes, timeoutMs: ARTICLE_LIMITS.timeoutMs });
+        return await fetchArticle(url, {
+          allowPrivateAddresses: opts.allowPrivateAddresses,
+          maxBytes: opts.maxBytes ?? ARTICLE_LIMITS.maxBytes,
+          timeoutMs: opts.timeoutMs ?? ARTICLE_LIMITS.timeoutMs,
+        });
       } catch (error) {
         if (error instanceof FetchArticleError) throw new UserError(`Could not read that link: ${error.message}`);
         throw error;

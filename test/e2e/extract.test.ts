@@ -14,6 +14,7 @@ import { and, eq } from 'drizzle-orm';
 import { articles, claims, extractDrafts, speakers } from '../../src/db/schema.js';
 import { startBotHarness, type BotHarness } from '../support/bot-harness.js';
 import { startFakeDiscord, type FakeReply } from '../fake-discord/index.js';
+import { articleTools } from '../../src/articles.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,6 +66,15 @@ beforeAll(async () => {
     if (req.url === '/article.html') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       res.end(HTML);
+    } else if (req.url === '/huge.html') {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(`<html><body><p>${'word '.repeat(100_000)}</p></body></html>`);
+    } else if (req.url === '/slow.html') {
+      const timer = setTimeout(() => {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end(HTML);
+      }, 6000);
+      req.on('close', () => clearTimeout(timer));
     } else if (req.url === '/picture.png') {
       res.writeHead(200, { 'content-type': 'image/png' });
       res.end(Buffer.alloc(64));
@@ -78,7 +88,13 @@ beforeAll(async () => {
   const fake = await startFakeDiscord();
   const guild = fake.addGuild({ name: 'Extract test server' });
   const dataDir = mkdtempSync(join(tmpdir(), 'hindsight-extract-'));
-  h = await startBotHarness({ reuse: { fake, guild, dataDir }, env: { HINDSIGHT_EXTRACT_ALLOW_PRIVATE: 'true' }, now });
+  // Private addresses allowed (the config variable), and short limits so the huge and slow pages fail fast.
+  h = await startBotHarness({
+    reuse: { fake, guild, dataDir },
+    env: { HINDSIGHT_EXTRACT_ALLOW_PRIVATE: 'true' },
+    now,
+    articles: articleTools({ allowPrivateAddresses: true, maxBytes: 200_000, timeoutMs: 1500 }),
+  });
   stopAll = async () => {
     await h.app.stop();
     await fake.close();
@@ -119,6 +135,16 @@ describe('intake', () => {
     expect(notHtml.content).toMatch(/^Could not read that link: /);
     const missing = await extract(MOD, { url: `${base}/gone.html` });
     expect(missing.content).toMatch(/^Could not read that link: .*404/);
+    for (const bad of ['/huge.html', '/slow.html']) {
+      const refused = await h.fake.sendCommand(h.guild.id, MOD, { name: 'predict', subcommand: 'extract', options: { url: `${base}${bad}` } }).reply(8000);
+      expect(refused.ephemeral, bad).toBe(true);
+      expect(refused.content, bad).toMatch(/^Could not read that link: /);
+    }
+    for (const bad of ['ftp://127.0.0.1/a.txt', 'not a link', 'file:///etc/passwd']) {
+      const refused = await extract(MOD, { url: bad });
+      expect(refused.ephemeral, bad).toBe(true);
+      expect(refused.content, bad).toMatch(/^Could not read that link: /);
+    }
     expect(await db().select().from(extractDrafts)).toHaveLength(0);
   });
 });
@@ -339,14 +365,18 @@ describe('calibration', () => {
 });
 
 describe('restart and expiry', () => {
-  it('a draft survives a restart; with the private setting off a loopback link is refused', async () => {
+  it('a draft survives a restart; HINDSIGHT_EXTRACT_ALLOW_PRIVATE on reads a loopback link, off refuses it', async () => {
     const card = await extract(MOD, { file: fileOf() });
     const { fake, guild, dataDir } = h;
     await h.app.stop();
-    h = { ...(await startBotHarness({ reuse: { fake, guild, dataDir }, now })), stop: h.stop };
+    h = { ...(await startBotHarness({ reuse: { fake, guild, dataDir }, env: { HINDSIGHT_EXTRACT_ALLOW_PRIVATE: 'true' }, now })), stop: h.stop };
     expect(fake.stats.commandPuts.global).toBe(1);
     const next = await click(MOD, card, 'Next ▶');
     expect(next.embeds[0]!.title).toMatch(/^Forecast 2 of/);
+    const allowed = await extract(MOD, { url: `${base}/article.html` });
+    expect(allowed.embeds[0]!.title).toMatch(/^Forecast 1 of/);
+    await h.app.stop();
+    h = { ...(await startBotHarness({ reuse: { fake, guild, dataDir }, now })), stop: h.stop };
     const refused = await extract(MOD, { url: `${base}/article.html` });
     expect(refused.ephemeral).toBe(true);
     expect(refused.content).toMatch(/^Could not read that link: .*private or local address/);

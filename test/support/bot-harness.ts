@@ -9,6 +9,7 @@ import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { startApp, type RunningApp } from '../../src/app.js';
+import type { ArticleTools } from '../../src/discord/types.js';
 import { startFakeDiscord, type FakeDiscord, type FakeDiscordOptions, type FakeGuildInfo } from '../fake-discord/index.js';
 
 export interface BotHarness {
@@ -20,7 +21,14 @@ export interface BotHarness {
 }
 
 export async function startBotHarness(
-  opts: { fake?: FakeDiscordOptions; env?: Record<string, string>; now?: () => Date; reuse?: { fake: FakeDiscord; guild: FakeGuildInfo; dataDir: string } } = {},
+  opts: {
+    fake?: FakeDiscordOptions;
+    env?: Record<string, string>;
+    now?: () => Date;
+    reuse?: { fake: FakeDiscord; guild: FakeGuildInfo; dataDir: string };
+    /** Article intake with other limits than the configuration's (e.g. a short fetch timeout). */
+    articles?: ArticleTools;
+  } = {},
 ): Promise<BotHarness & { dataDir: string }> {
   const fake = opts.reuse?.fake ?? (await startFakeDiscord(opts.fake));
   const guild = opts.reuse?.guild ?? fake.addGuild({ name: 'Hindsight test server' });
@@ -39,7 +47,7 @@ export async function startBotHarness(
     LOG_LEVEL: 'info',
     ...opts.env,
   });
-  const app = await startApp(config, createLogger('info', sink), opts.now ? { now: opts.now } : {});
+  const app = await startApp(config, createLogger('info', sink), { ...(opts.now ? { now: opts.now } : {}), ...(opts.articles ? { articles: opts.articles } : {}) });
   await app.ready;
   return {
     fake,

@@ -1,5 +1,5 @@
 /** Every slash command, in one static list: used by the router, by command sync and by the console. */
-import type { Command, CommandDefinition, ContextMenuDefinition, MessageCommand } from '../src/discord/types.js';
+import type { Command, CommandDefinition, ContextMenuDefinition, MessageCommand } from '../src/kit/types.js';
 import * as track from './track.js';
 import * as predict from './predict.js';
 import * as vote from './vote.js';

@@ -1,11 +1,13 @@
-import { SlashCommandBuilder, InteractionContextType, time, TimestampStyles } from 'discord.js';
+import { SlashCommandBuilder } from '@discordjs/builders';
+import { time, TimestampStyles } from '@discordjs/formatters';
+import { InteractionContextType } from 'discord-api-types/v10';
 import { addClaim, claimDetail, deleteClaim, editClaim, listClaims, STATUS_FILTERS, type StatusFilter } from '../src/ledger/claims.js';
 import { bundledPacks, exportCsv, exportLedger, importLedger } from '../src/ledger/transfer.js';
 import { LIMITS } from '../src/ledger/limits.js';
-import { claimCard, listPage, safe, truncate } from '../src/discord/render.js';
-import { ledgerCtx, UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall } from '../src/discord/types.js';
+import { claimCard, listPage, safe, truncate } from '../src/kit/render.js';
+import { ledgerCtx, UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall } from '../src/kit/types.js';
 import { HEDGE_BANDS, HEDGE_BAND_INFO } from '../src/ledger/hedge.js';
-import { draftsList, runExtraction } from '../src/discord/drafts.js';
+import { draftsList, runExtraction } from './drafts.js';
 import { bySubcommand, claimChoices, claimOption, familyChoices } from './shared.js';
 
 const checkByHelp = 'YYYY-MM-DD or a phrase: "in 3 months", "end of 2025", "next Friday"';
@@ -23,7 +25,7 @@ export const definition = new SlashCommandBuilder()
       .addStringOption((o) => o.setName('speaker').setDescription('Who said it, as the source names them').setMaxLength(LIMITS.speaker))
       .addStringOption((o) => o.setName('quote').setDescription('Their words, verbatim').setMaxLength(LIMITS.quote))
       .addStringOption((o) => o.setName('source-url').setDescription('Link to the article').setMaxLength(LIMITS.url))
-      .addStringOption((o) => o.setName('family').setDescription('Category, e.g. diplomacy, war, economy').setMaxLength(LIMITS.family).setAutocomplete(true))
+      .addStringOption((o) => o.setName('family').setDescription('Category, e.g. negotiations, front-line-goals, ambassador-appointment').setMaxLength(LIMITS.family).setAutocomplete(true))
       .addStringOption((o) => o.setName('criteria').setDescription('What would count as "came true"').setMaxLength(LIMITS.criteria)),
   )
   .addSubcommand((s) =>
@@ -179,7 +181,10 @@ async function importClaims(call: CommandCall, ctx: AppCtx) {
   const range = result.numbers.length ? ` as #${result.numbers[0]}–#${result.numbers[result.numbers.length - 1]}` : '';
   await call.reply({
     ephemeral: true,
-    content: `Imported ${safe(result.name, 120)}: **${result.added}** added${range}, **${result.skipped}** skipped (already in this server).`,
+    content:
+      `Imported ${safe(result.name, 120)}: **${result.added}** added${range}, ` +
+      (result.updated ? `**${result.updated}** updated to the pack's corrected text (votes and forecasts kept; see each claim's history), ` : '') +
+      `**${result.skipped}** skipped (already in this server${result.updated ? ', unchanged' : ''}).`,
   });
 }
 

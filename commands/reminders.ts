@@ -1,8 +1,10 @@
-import { ChannelType, InteractionContextType, PermissionFlagsBits, SlashCommandBuilder, TimestampStyles, time } from 'discord.js';
+import { SlashCommandBuilder } from '@discordjs/builders';
+import { TimestampStyles, time } from '@discordjs/formatters';
+import { ChannelType, InteractionContextType, PermissionFlagsBits } from 'discord-api-types/v10';
 import { addSchedule, getSchedule, listSchedules, removeSchedule, setScheduleActive, specFor, type ScheduleRow } from '../src/jobs/schedules.js';
 import { nextRuns, PRESET_EXAMPLES } from '../src/jobs/schedule-spec.js';
-import { COLORS, truncate } from '../src/discord/render.js';
-import { ledgerCtx, UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall } from '../src/discord/types.js';
+import { COLORS, truncate } from '../src/kit/render.js';
+import { ledgerCtx, UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall } from '../src/kit/types.js';
 import type { RoundOutcome } from '../src/jobs/rounds.js';
 
 export const definition = new SlashCommandBuilder()

@@ -1,6 +1,7 @@
-import { SlashCommandBuilder, InteractionContextType, PermissionFlagsBits } from 'discord.js';
+import { SlashCommandBuilder } from '@discordjs/builders';
+import { InteractionContextType, PermissionFlagsBits } from 'discord-api-types/v10';
 import { reopenClaim } from '../src/ledger/voting.js';
-import { ledgerCtx, type AppCtx, type CommandCall } from '../src/discord/types.js';
+import { ledgerCtx, type AppCtx, type CommandCall } from '../src/kit/types.js';
 import { claimChoices, claimOption } from './shared.js';
 
 export const definition = new SlashCommandBuilder()

@@ -1,8 +1,9 @@
-import { SlashCommandBuilder, InteractionContextType, PermissionFlagsBits } from 'discord.js';
+import { SlashCommandBuilder } from '@discordjs/builders';
+import { InteractionContextType, PermissionFlagsBits } from 'discord-api-types/v10';
 import { closeVoting, resolveClaim } from '../src/ledger/voting.js';
 import { FLAG_LABELS, OUTCOME_LABELS, type FlagReason } from '../src/ledger/rules.js';
-import { safe, tallyLine } from '../src/discord/render.js';
-import { ledgerCtx, type AppCtx, type CommandCall } from '../src/discord/types.js';
+import { safe, tallyLine } from '../src/kit/render.js';
+import { ledgerCtx, type AppCtx, type CommandCall } from '../src/kit/types.js';
 import { claimChoices, claimOption, fromChoice } from './shared.js';
 
 export const definition = new SlashCommandBuilder()

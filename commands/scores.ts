@@ -1,28 +1,15 @@
-import { SlashCommandBuilder, InteractionContextType, type APIEmbed, type APIEmbedField } from 'discord.js';
-import {
-  fitLines,
-  formatPct,
-  formatScore,
-  formatSigned,
-  leaderboard,
-  memberRecord,
-  outcomesOverTime,
-  outletRecords,
-  rankLabel,
-  searchSpeakers,
-  speakerRecords,
-  SMALL_SAMPLE,
-  type ClaimScore,
-  type MemberRecord,
-  type NamedTrackRecord,
-  type RankedMember,
-} from '../src/ledger/leaderboard.js';
+import { SlashCommandBuilder } from '@discordjs/builders';
+import { InteractionContextType, type APIEmbed, type APIEmbedField } from 'discord-api-types/v10';
+import { leaderboard, memberRecord, outcomesOverTime, outletRecords, searchSpeakers, speakerRecords, type MemberRecord } from '../src/ledger/leaderboard.js';
+import { SMALL_SAMPLE, type ClaimScore, type NamedTrackRecord, type RankedMember } from '../src/ledger/scoring.js';
+import { formatPct, formatScore, formatSigned, rankLabel } from '../src/kit/score-text.js';
+import { fitLines } from '../src/kit/render.js';
 import { LIMITS } from '../src/ledger/limits.js';
 import { hedgeCalibrationOf, searchOutlets, type HedgeScore } from '../src/ledger/hedge-scores.js';
 import { OUTCOME_LABELS } from '../src/ledger/rules.js';
 import type { TrackRecord } from '../src/ledger/scoring.js';
-import { COLORS, DISCORD_LIMITS, safe } from '../src/discord/render.js';
-import { UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall, type Reply } from '../src/discord/types.js';
+import { COLORS, DISCORD_LIMITS, safe } from '../src/kit/render.js';
+import { UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall, type Reply } from '../src/kit/types.js';
 import { bySubcommand, familyChoices } from './shared.js';
 
 /** Entries shown in a list before the rest is summed up. */

@@ -1,8 +1,9 @@
-import { SlashCommandBuilder, InteractionContextType, PermissionFlagsBits } from 'discord.js';
+import { SlashCommandBuilder } from '@discordjs/builders';
+import { InteractionContextType, PermissionFlagsBits } from 'discord-api-types/v10';
 import { getSettings, updateSettings, type SettingsPatch } from '../src/ledger/settings.js';
 import { LIMITS } from '../src/ledger/limits.js';
-import { settingsView, truncate } from '../src/discord/render.js';
-import { ledgerCtx, type AppCtx, type AutocompleteCall, type Choice, type CommandCall } from '../src/discord/types.js';
+import { settingsView, truncate } from '../src/kit/render.js';
+import { ledgerCtx, type AppCtx, type AutocompleteCall, type Choice, type CommandCall } from '../src/kit/types.js';
 
 export const definition = new SlashCommandBuilder()
   .setName('settings')

@@ -1,8 +1,9 @@
 /** Pieces several commands share: the `claim` option and its autocomplete, family autocomplete, subcommand dispatch. */
-import type { SlashCommandStringOption } from 'discord.js';
+import type { SlashCommandStringOption } from '@discordjs/builders';
 import { familiesOf, searchClaims } from '../src/ledger/claims.js';
-import { truncate, DISCORD_LIMITS } from '../src/discord/render.js';
-import { UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall } from '../src/discord/types.js';
+import { FAMILIES, FAMILY_NAMES, isKnownFamily } from '../src/ledger/families.js';
+import { truncate, DISCORD_LIMITS } from '../src/kit/render.js';
+import { UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall } from '../src/kit/types.js';
 
 export const claimOption = (o: SlashCommandStringOption, description = 'The claim: its number (#3) or start typing its text') =>
   o.setName('claim').setDescription(description).setRequired(true).setAutocomplete(true).setMaxLength(100);
@@ -21,13 +22,18 @@ export async function claimChoices(call: AutocompleteCall, ctx: AppCtx): Promise
 /** Option values use dashes (came-true); the ledger uses underscores (came_true). */
 export const fromChoice = (value: string) => value.replace(/-/g, '_');
 
-/** Up to 25 of this server's families containing what is typed in the focused option. */
+/**
+ * Families matching what is typed in the focused option: the known families first (src/ledger/
+ * families.ts, with what each holds), then the other families this server uses; at most 25.
+ */
 export async function familyChoices(call: AutocompleteCall, ctx: AppCtx): Promise<Choice[]> {
-  const typed = (call.options.focused()?.value ?? '').toLowerCase();
-  return (await familiesOf(ctx.db, call.guildId))
-    .filter((f) => f.includes(typed))
-    .slice(0, DISCORD_LIMITS.choices)
-    .map((f) => ({ name: f, value: f }));
+  const typed = (call.options.focused()?.value ?? '').toLowerCase().trim();
+  const known = FAMILY_NAMES.filter((f) => f.includes(typed) || FAMILIES[f].toLowerCase().includes(typed)).map((f) => ({
+    name: truncate(`${f} · ${FAMILIES[f]}`, DISCORD_LIMITS.choiceName),
+    value: f,
+  }));
+  const own = (await familiesOf(ctx.db, call.guildId)).filter((f) => !isKnownFamily(f) && f.includes(typed)).map((f) => ({ name: truncate(f, DISCORD_LIMITS.choiceName), value: f }));
+  return [...known, ...own].slice(0, DISCORD_LIMITS.choices);
 }
 
 export type Handler = (call: CommandCall, ctx: AppCtx) => Promise<void>;

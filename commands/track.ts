@@ -1,8 +1,9 @@
 /** "Track forecasts": a message context-menu command (Apps → Track forecasts) that reviews a message's link, or its text. */
-import { ApplicationCommandType, ContextMenuCommandBuilder, InteractionContextType } from 'discord.js';
-import { linksIn } from '../src/discord/router.js';
-import { runExtraction } from '../src/discord/drafts.js';
-import { UserError, type AppCtx, type MessageCommandCall } from '../src/discord/types.js';
+import { ContextMenuCommandBuilder } from '@discordjs/builders';
+import { ApplicationCommandType, InteractionContextType } from 'discord-api-types/v10';
+import { linksIn } from '../src/kit/render.js';
+import { runExtraction } from './drafts.js';
+import { UserError, type AppCtx, type MessageCommandCall } from '../src/kit/types.js';
 
 export const definition = new ContextMenuCommandBuilder()
   .setName('Track forecasts')

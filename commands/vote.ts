@@ -1,8 +1,9 @@
-import { SlashCommandBuilder, InteractionContextType } from 'discord.js';
+import { SlashCommandBuilder } from '@discordjs/builders';
+import { InteractionContextType } from 'discord-api-types/v10';
 import { castVote } from '../src/ledger/voting.js';
 import { VERDICT_LABELS } from '../src/ledger/rules.js';
-import { tallyLine } from '../src/discord/render.js';
-import { ledgerCtx, type AppCtx, type CommandCall } from '../src/discord/types.js';
+import { tallyLine } from '../src/kit/render.js';
+import { ledgerCtx, type AppCtx, type CommandCall } from '../src/kit/types.js';
 import { claimChoices, claimOption, fromChoice } from './shared.js';
 import { getSettings } from '../src/ledger/settings.js';
 import { tallyVisible } from '../src/ledger/rules.js';

@@ -1,24 +1,22 @@
 /**
- * Assembles the bot from explicit parts: database → migrations → client → router → jobs →
- * login (scheduled rounds start once the client is ready). `stop()` undoes them in reverse. Nothing happens at import time.
+ * The bot in Discord mode: the shared core (database → migrations, src/core.ts) → client →
+ * router → jobs → login. The jobs start once the client is ready; the command sync runs beside
+ * them and is retried with backoff, so a failed sync never stops scheduled rounds. `stop()`
+ * undoes everything in reverse. Nothing happens at import time.
  */
 import { Events, type Client } from 'discord.js';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
-import { migrateDatabase, openDatabase, type Database } from './db/client.js';
+import type { Database } from './db/client.js';
+import { openCore } from './core.js';
 import { createClient } from './discord/client.js';
 import { createRouter } from './discord/router.js';
-import { componentHandlers } from './discord/components.js';
+import { componentHandlers, modalHandlers } from '../commands/buttons.js';
 import { syncCommands } from './discord/sync.js';
 import { allDefinitions, commands, messageCommands } from '../commands/index.js';
-import { draftComponentHandlers, draftModalHandlers } from './discord/drafts.js';
-import { articleTools } from './articles.js';
-import { startCloser, type Closer } from './jobs/closer.js';
-import { Scheduler } from './jobs/scheduler.js';
 import { discordPoster } from './discord/poster.js';
-import { roundScoreNotes } from './ledger/leaderboard.js';
-import type { AppCtx, ArticleTools, AttachmentRef } from './discord/types.js';
-import { UserError } from './discord/types.js';
+import type { AppCtx, ArticleTools, AttachmentRef } from './kit/types.js';
+import { UserError } from './kit/types.js';
 
 /** Downloads a member's attachment with a size cap and a timeout. */
 export async function fetchAttachment(ref: AttachmentRef, maxBytes: number): Promise<string> {
@@ -34,68 +32,90 @@ export async function fetchAttachment(ref: AttachmentRef, maxBytes: number): Pro
   return Buffer.concat(chunks).toString('utf8');
 }
 
+export interface Health {
+  /** The database answered a trivial query just now. */
+  database: boolean;
+  /** The gateway connection is ready. */
+  gateway: boolean;
+  /** Slash commands match our definitions (false while the sync is still being retried). */
+  commandsSynced: boolean;
+  /** The scheduler and the window closer are running. */
+  jobs: boolean;
+}
+
 export interface RunningApp {
   client: Client;
   database: Database;
   ctx: AppCtx;
-  /** Resolves once the client is ready and commands are synced. */
+  /** Resolves once the client is ready and the jobs run (whether or not the command sync has succeeded yet). */
   ready: Promise<void>;
+  /** Resolves once the slash commands are in sync (retried with backoff until then). */
+  commandsSynced: Promise<void>;
+  health(): Promise<Health>;
   stop(): Promise<void>;
 }
 
-export async function startApp(config: Config, log: Logger, opts: { now?: () => Date; articles?: ArticleTools } = {}): Promise<RunningApp> {
+/** Retry delays of the command sync: 1 s, 2 s, 4 s … at most 5 minutes between tries. */
+export const syncBackoff = (attempt: number) => Math.min(1000 * 2 ** attempt, 300_000);
+
+export async function startApp(config: Config, log: Logger, opts: { now?: () => Date; syncBackoff?: (attempt: number) => number; articles?: ArticleTools } = {}): Promise<RunningApp> {
   if (!config.DISCORD_TOKEN) throw new Error('startApp needs DISCORD_TOKEN');
-  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.HINDSIGHT_DATA_DIR });
-  const undo: (() => Promise<void>)[] = [() => database.close()];
-  const stop = async () => {
-    for (const step of undo.reverse()) {
-      try {
-        await step();
-      } catch (error) {
-        log.warn({ err: error }, 'error while stopping');
-      }
-    }
-    undo.length = 0;
-  };
+  const core = await openCore(config, log, { ...(opts.now ? { now: opts.now } : {}), ...(opts.articles ? { articles: opts.articles } : {}) });
   try {
-    await migrateDatabase(database, config.DATABASE_URL);
-    log.info({ database: database.kind }, 'database ready');
-    const now = opts.now ?? (() => new Date());
     const client = createClient(config.DISCORD_API_URL, config.DISCORD_SHARD);
-    undo.push(() => client.destroy());
-    const scheduler = new Scheduler({ db: database.db, log, poster: discordPoster(client), now, catchupHours: config.HINDSIGHT_CATCHUP_HOURS, notesFor: roundScoreNotes });
-    // Stopped first on shutdown: no new slots, rounds in flight get up to 10 s.
-    undo.push(() => scheduler.stop(10_000));
-    const ctx: AppCtx = {
-      db: database.db,
-      log,
-      now,
-      fetchAttachment,
-      scheduler,
-      articles: opts.articles ?? articleTools({ allowPrivateAddresses: config.HINDSIGHT_EXTRACT_ALLOW_PRIVATE }),
-    };
-    const router = createRouter(commands, [...componentHandlers, ...draftComponentHandlers], ctx, { messageCommands, modals: draftModalHandlers });
+    core.onStop(() => client.destroy());
+    const jobs = core.jobs(discordPoster(client), fetchAttachment);
+    const { ctx } = jobs;
+    const router = createRouter(commands, componentHandlers, ctx, { messageCommands, modals: modalHandlers });
     client.on(Events.InteractionCreate, (interaction) => void router.handle(interaction));
     client.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));
     client.on(Events.ShardDisconnect, (_event, shard) => log.warn({ shard }, 'gateway disconnected'));
+    const state = { jobs: false, commandsSynced: false, stopping: false };
+    let retry: NodeJS.Timeout | undefined;
+    core.onStop(async () => {
+      state.stopping = true;
+      clearTimeout(retry);
+    });
+    let markSynced!: () => void;
+    const commandsSynced = new Promise<void>((resolve) => (markSynced = resolve));
+    // The sync is retried on its own: a failure never keeps the scheduler from running.
+    const sync = (c: Client<true>, attempt: number) => {
+      syncCommands(c.rest, c.application.id, allDefinitions, log, config.DISCORD_GUILD_ID).then(
+        () => {
+          state.commandsSynced = true;
+          markSynced();
+        },
+        (error: unknown) => {
+          if (state.stopping) return;
+          const delay = (opts.syncBackoff ?? syncBackoff)(attempt);
+          log.error({ err: error, attempt: attempt + 1, retryInMs: delay }, 'slash command sync failed; retrying');
+          retry = setTimeout(() => sync(c, attempt + 1), delay);
+        },
+      );
+    };
     const ready = new Promise<void>((resolve, reject) => {
       client.once(Events.ClientReady, async (c) => {
+        log.info({ user: c.user.tag, guilds: c.guilds.cache.size }, 'logged in');
+        sync(c, 0);
         try {
-          log.info({ user: c.user.tag, guilds: c.guilds.cache.size }, 'logged in');
-          await syncCommands(c.rest, c.application.id, allDefinitions, log, config.DISCORD_GUILD_ID);
-          await scheduler.start();
+          await jobs.start();
+          state.jobs = true;
           resolve();
         } catch (error) {
           reject(error);
         }
       });
     });
-    const closer: Closer = startCloser(database.db, log, now);
-    undo.push(() => closer.stop());
     await client.login(config.DISCORD_TOKEN);
-    return { client, database, ctx, ready, stop };
+    const health = async (): Promise<Health> => ({
+      database: await core.database.ping(),
+      gateway: client.isReady(),
+      commandsSynced: state.commandsSynced,
+      jobs: state.jobs,
+    });
+    return { client, database: core.database, ctx, ready, commandsSynced, health, stop: core.stop };
   } catch (error) {
-    await stop();
+    await core.stop();
     throw error;
   }
 }

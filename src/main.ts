@@ -1,15 +1,31 @@
 /**
- * The only place with side effects at start: config → logger → database → migrations →
- * client → jobs → login. SIGTERM/SIGINT undo them in reverse and exit 0.
+ * The only place with side effects at start: config → logger → core (database → migrations,
+ * src/core.ts) → client → jobs → login. SIGTERM/SIGINT undo them in reverse and exit 0.
  * Without DISCORD_TOKEN it opens the local console instead (src/console/); `--help` explains both.
  */
+import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { ConfigError, loadConfig, loadDotEnv, type Config } from './config.js';
 import { createLogger } from './log.js';
 import { startApp } from './app.js';
 import { DatabaseLockedError } from './db/client.js';
 
+/**
+ * Run from the compiled build (dist/, what `npm start` runs): refuse when the sources in the
+ * working tree are not the ones it was built from (scripts/build.mjs; `npm start` rebuilds).
+ */
+async function staleBuild(): Promise<string | null> {
+  if (!/[\\/]dist[\\/]src[\\/]main\.js$/.test(fileURLToPath(import.meta.url))) return null;
+  const build = (await import(new URL('../../scripts/build.mjs', import.meta.url).href)) as { isBuildCurrent(): boolean };
+  return build.isBuildCurrent() ? null : 'The compiled build in dist/ is older than the sources. Start with `npm start` (it rebuilds), or run `npm run build` first.\n';
+}
+
 async function main(): Promise<number> {
+  const stale = await staleBuild();
+  if (stale) {
+    process.stderr.write(stale);
+    return 1;
+  }
   if (process.argv.slice(2).some((arg) => arg === '--help' || arg === '-h')) {
     const { PROGRAM_HELP } = await import('./console/help.js');
     process.stdout.write(PROGRAM_HELP);
@@ -39,7 +55,7 @@ async function main(): Promise<number> {
     log.fatal({ err: error }, 'could not start');
     return 1;
   }
-  app.ready.catch((error: unknown) => log.error({ err: error }, 'start-up after login failed (command sync)'));
+  app.ready.catch((error: unknown) => log.error({ err: error }, 'start-up after login failed (scheduled rounds)'));
   await new Promise<void>((resolve) => {
     const onSignal = (signal: NodeJS.Signals) => {
       log.info({ signal }, 'stopping');

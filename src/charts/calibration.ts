@@ -3,7 +3,7 @@
  * against how often those claims came true (y; partly counts half), one dot per non-empty bin
  * sized by its count, the counts in a row under the axis, and the diagonal of perfect calibration.
  */
-import type { CalibrationBin } from '../ledger/leaderboard.js';
+import type { CalibrationBin } from '../ledger/scoring.js';
 import { axes, axisTitle, bottom, fitText, font, legendItem, line, linear, newChart, right, text, THEME, toPng, yGrid, type Rect } from './canvas.js';
 
 /** Where the plot sits: the unit square of (forecast, observed) maps onto it. */

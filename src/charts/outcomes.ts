@@ -2,7 +2,7 @@
  * Outcomes over time: one stacked bar per quarter of the claims' check date, split by outcome
  * (came true at the bottom, then partly, did not, void, and open on top).
  */
-import { SEGMENTS, type QuarterBucket, type Segment } from '../ledger/leaderboard.js';
+import { SEGMENTS, type QuarterBucket, type Segment } from '../ledger/scoring.js';
 import { axes, axisTitle, bottom, font, legendItem, linear, newChart, niceTicks, text, THEME, toPng, yGrid, type Rect } from './canvas.js';
 
 export const OUTCOMES_FRAME: Rect = { left: 70, top: 110, width: 700, height: 290 };

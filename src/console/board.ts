@@ -5,8 +5,8 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { extname, join, relative, basename } from 'node:path';
-import { fitReply } from '../discord/render.js';
-import type { Reply } from '../discord/types.js';
+import { fitReply } from '../kit/render.js';
+import type { Reply } from '../kit/types.js';
 import type { Surface } from './calls.js';
 import { buttonsOf, renderMessage, styles, type RenderOptions, type SavedFile } from './render.js';
 

@@ -5,7 +5,7 @@
  */
 import { stat, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { ApplicationCommandOptionType as T } from 'discord.js';
+import { ApplicationCommandOptionType as T } from 'discord-api-types/v10';
 import {
   UserError,
   type AttachmentRef,
@@ -17,7 +17,7 @@ import {
   type ModalCall,
   type OptionReader,
   type Reply,
-} from '../discord/types.js';
+} from '../kit/types.js';
 import type { OptionValue } from './parse.js';
 
 /** Where the calls' answers go: new messages, and edits of shown ones. */

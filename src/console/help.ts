@@ -1,6 +1,6 @@
 /** What /help prints in the console (from the command definitions), and `--help` for the program. */
-import { ApplicationCommandOptionType as T } from 'discord.js';
-import type { Command } from '../discord/types.js';
+import { ApplicationCommandOptionType as T } from 'discord-api-types/v10';
+import type { Command } from '../kit/types.js';
 import { optionsOf, placeholder, usage, type OptionDef } from './parse.js';
 
 /** Commands Discord shows only to members with a permission (here: Manage Server) are for managers. */
@@ -58,7 +58,7 @@ export function commandDetail(command: Command, bold: (s: string) => string): st
 /** `npm start -- --help` */
 export const PROGRAM_HELP = `Hindsight keeps a server's ledger of forecasts from the news, to be scored in hindsight.
 
-Usage: npm start [-- --help]      (or: npx tsx src/main.ts)
+Usage: npm start [-- --help]      (builds dist/ when the sources changed; npm run dev runs the TypeScript directly)
 
 Two ways to run it:
 

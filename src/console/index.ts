@@ -1,6 +1,7 @@
 /**
- * Hindsight without Discord: a local server with one channel, #console, on the same database,
- * migrations, commands, buttons, closer and scheduler as the bot. On a terminal it is a prompt
+ * Hindsight without Discord: a local server with one channel, #console, on the same core as the
+ * bot (src/core.ts: database, migrations, closer, scheduler with score changes), commands and
+ * buttons. Its jobs touch only the console's own server, so it is safe on a shared database. On a terminal it is a prompt
  * with Tab completion; with input piped in it runs one command per line and exits 1 if any
  * failed. Started by src/main.ts when DISCORD_TOKEN is not set.
  */
@@ -9,17 +10,12 @@ import { createInterface, clearLine, cursorTo, type Interface } from 'node:readl
 import { pino } from 'pino';
 import type { Config } from '../config.js';
 import { createLogger, type Logger } from '../log.js';
-import { migrateDatabase, openDatabase } from '../db/client.js';
+import { openCore } from '../core.js';
 import { commands, messageCommands } from '../../commands/index.js';
-import { componentHandlers } from '../discord/components.js';
-import { draftComponentHandlers, draftModalHandlers } from '../discord/drafts.js';
-import { articleTools } from '../articles.js';
-import { indexHandlers } from '../discord/router.js';
-import type { AppCtx } from '../discord/types.js';
+import { componentHandlers, modalHandlers } from '../../commands/buttons.js';
+import { indexHandlers } from '../kit/handlers.js';
 import { SYSTEM_ACTOR } from '../ledger/context.js';
 import { bundledPacks, importLedger } from '../ledger/transfer.js';
-import { startCloser } from '../jobs/closer.js';
-import { Scheduler } from '../jobs/scheduler.js';
 import { Board, type Screen } from './board.js';
 import { readLocalAttachment } from './calls.js';
 import { Members } from './members.js';
@@ -80,10 +76,11 @@ export async function runConsole(config: Config, io: ConsoleIO): Promise<number>
   const screen = new ConsoleScreen(io.output, io.isTTY);
   const s = styles(screen.color);
 
-  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.HINDSIGHT_DATA_DIR });
-  const undo: (() => Promise<void>)[] = [() => database.close()];
+  // The same core as the bot, limited to the console's own server: on a shared database
+  // (DATABASE_URL) it never runs, or disables, real servers' rounds or voting windows.
+  const core = await openCore(config, log, { now, guildId: CONSOLE_GUILD_ID });
+  const { database } = core;
   try {
-    await migrateDatabase(database, config.DATABASE_URL);
     const dataDir = resolve(config.HINDSIGHT_DATA_DIR);
     const members = new Members(config.DATABASE_URL ? null : join(dataDir, 'console-members.json'));
     const board = new Board(screen, {
@@ -95,26 +92,12 @@ export async function runConsole(config: Config, io: ConsoleIO): Promise<number>
         channelOf: (id) => (id === CONSOLE_CHANNEL.id ? CONSOLE_CHANNEL.name : undefined),
       }),
     });
-    const scheduler = new Scheduler({
-      db: database.db,
-      log,
-      poster: new ConsolePoster(board, CONSOLE_CHANNEL),
-      now,
-      catchupHours: config.HINDSIGHT_CATCHUP_HOURS,
-    });
-    undo.push(() => scheduler.stop(10_000));
-    const ctx: AppCtx = {
-      db: database.db,
-      log,
-      now,
-      fetchAttachment: readLocalAttachment,
-      scheduler,
-      articles: articleTools({ allowPrivateAddresses: config.HINDSIGHT_EXTRACT_ALLOW_PRIVATE }),
-    };
+    const jobs = core.jobs(new ConsolePoster(board, CONSOLE_CHANNEL), readLocalAttachment);
+    const { ctx } = jobs;
     const session = new Session({
       ctx,
       commands,
-      handlers: indexHandlers(commands, [...componentHandlers, ...draftComponentHandlers], { messageCommands, modals: draftModalHandlers }),
+      handlers: indexHandlers(commands, componentHandlers, { messageCommands, modals: modalHandlers }),
       members,
       board,
       screen,
@@ -137,20 +120,13 @@ export async function runConsole(config: Config, io: ConsoleIO): Promise<number>
         const range = `#${result.numbers[0]}–#${result.numbers[result.numbers.length - 1]}`;
         screen.print(s.dim(`Imported the article pack “${result.name}”: ${result.added} claims added as ${range}.`));
       }
+      if (result.updated) screen.print(s.dim(`The article pack “${result.name}” was corrected: ${result.updated} claims updated (votes and forecasts kept).`));
     }
-    const closer = startCloser(database.db, log, now);
-    undo.push(() => closer.stop());
-    await scheduler.start();
+    await jobs.start();
     await loop(session, screen, io);
     return io.isTTY || !session.failed ? 0 : 1;
   } finally {
-    for (const step of undo.reverse()) {
-      try {
-        await step();
-      } catch (error) {
-        log.warn({ err: error }, 'error while stopping');
-      }
-    }
+    await core.stop();
   }
 }
 

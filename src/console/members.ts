@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { UserError, type Member } from '../discord/types.js';
+import { UserError, type Member } from '../kit/types.js';
 
 /** Who acts when the console starts: the owner of the local server. */
 export const OWNER = 'you';

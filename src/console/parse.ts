@@ -6,8 +6,8 @@
 import { statSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ApplicationCommandOptionType as T, ChannelType } from 'discord.js';
-import { UserError, type AttachmentRef, type Command, type Member } from '../discord/types.js';
+import { ApplicationCommandOptionType as T, ChannelType } from 'discord-api-types/v10';
+import { UserError, type AttachmentRef, type Command, type Member } from '../kit/types.js';
 
 /** One word of a line, unquoted. `colon` is the index in `text` of the first unquoted ':' (or -1). */
 export interface Token {

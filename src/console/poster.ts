@@ -2,8 +2,8 @@
  * Scheduled rounds in the console: what the scheduler posts to the channel is printed as it
  * would appear there, with numbered buttons like any reply.
  */
-import { PostError, type PostedMessage, type Poster } from '../jobs/poster.js';
-import type { Reply } from '../discord/types.js';
+import { PostError, type PostedMessage, type Poster } from '../kit/poster.js';
+import type { Reply } from '../kit/types.js';
 
 /** What the poster prints through (the console's Board). */
 export interface PostSurface {

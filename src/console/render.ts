@@ -3,8 +3,8 @@
  * styles on a terminal), timestamps as dates, mentions as names, embeds as titled blocks,
  * buttons as numbered actions.
  */
-import { ButtonStyle, ComponentType, type APIEmbed } from 'discord.js';
-import type { Reply } from '../discord/types.js';
+import { ButtonStyle, ComponentType, type APIEmbed } from 'discord-api-types/v10';
+import type { Reply } from '../kit/types.js';
 
 export interface RenderOptions {
   now: Date;

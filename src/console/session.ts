@@ -5,13 +5,13 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { ApplicationCommandOptionType as T } from 'discord.js';
-import { failureMessage, type HandlerIndex } from '../discord/router.js';
-import { errorReply } from '../discord/render.js';
-import { UserError, type AppCtx, type Choice, type Command, type Member, type Modal } from '../discord/types.js';
+import { ApplicationCommandOptionType as T } from 'discord-api-types/v10';
+import { failureMessage, type HandlerIndex } from '../kit/handlers.js';
+import { errorReply } from '../kit/render.js';
+import { UserError, type AppCtx, type Choice, type Command, type Member, type Modal } from '../kit/types.js';
 import type { Board, Screen } from './board.js';
 import { autocompleteCall, commandCall, componentCall, consoleOptions, modalCall, type CallPlace } from './calls.js';
-import { MODAL_LIMITS } from '../discord/router.js';
+import { MODAL_LIMITS } from '../kit/render.js';
 import { CONSOLE_COMMANDS, commandDetail, commandList, managersOnly } from './help.js';
 import { OWNER, type Members } from './members.js';
 import { checkOptions, optionsOf, structure, tokenize, type Invocation, type OptionDef, type OptionValue, type Resolvers, type Token } from './parse.js';

@@ -5,6 +5,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
+import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePg } from 'drizzle-orm/postgres-js';
 import { migrate as migratePg } from 'drizzle-orm/postgres-js/migrator';
@@ -21,8 +22,16 @@ export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 export interface Database {
   db: Db;
   kind: 'postgres' | 'pglite';
+  /** True when the database answers a trivial query (health checks); never throws. */
+  ping(): Promise<boolean>;
   close(): Promise<void>;
 }
+
+const pingOf = (db: Db) => () =>
+  db.execute(sql`select 1`).then(
+    () => true,
+    () => false,
+  );
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../migrations', import.meta.url));
 /** Arbitrary constant: the advisory lock that serialises migrations across processes. */
@@ -65,6 +74,7 @@ function openPostgres(url: string, max: number): Database {
   return {
     db,
     kind: 'postgres',
+    ping: pingOf(db),
     close: () => client.end({ timeout: 5 }),
   };
 }
@@ -77,6 +87,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     return {
       db,
       kind: 'pglite',
+      ping: pingOf(db),
       close: async () => {
         try {
           await client.close();

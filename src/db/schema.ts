@@ -85,8 +85,14 @@ export const speakers = pgTable(
     guildId: text().notNull(),
     /** As the article names them, e.g. "a Russian government official". */
     name: text().notNull(),
-    /** Lower-cased, whitespace-folded name: two spellings of one speaker are one row. */
+    /**
+     * The speaker's identity within the server. For a name typed by a member: the lower-cased,
+     * whitespace-folded name (two spellings of one speaker are one row). For a source of a pack:
+     * `pack:<pack id>/<speaker key>`, so two different people the article names alike stay apart.
+     */
     nameKey: text().notNull(),
+    /** A discreet distinction shown after the name where two sources share a label ("on talks"). */
+    note: text(),
     createdAt: ts().notNull().defaultNow(),
   },
   (t) => [uniqueIndex('speakers_guild_name_key').on(t.guildId, t.nameKey)],

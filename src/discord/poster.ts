@@ -1,8 +1,8 @@
 /** Posts scoring rounds to Discord channels through @discordjs/rest (which handles rate limits and retries). */
 import { DiscordAPIError, HTTPError, RESTJSONErrorCodes, Routes, type Client, type RESTPostAPIChannelMessageJSONBody } from 'discord.js';
-import { PostError, type Poster } from '../jobs/poster.js';
-import type { Reply } from './types.js';
-import { fitReply } from './render.js';
+import { PostError, type Poster } from '../kit/poster.js';
+import type { Reply } from '../kit/types.js';
+import { fitReply } from '../kit/render.js';
 
 export function messageBody(reply: Reply, nonce?: string): RESTPostAPIChannelMessageJSONBody {
   const fitted = fitReply(reply);

@@ -4,7 +4,6 @@
  * ephemerally with what to fix; anything else answers "something went wrong (ref …)" and logs
  * the same ref with the stack. Nothing an interaction does can stop the process.
  */
-import { randomBytes } from 'node:crypto';
 import {
   ApplicationCommandOptionType,
   ComponentType,
@@ -23,9 +22,10 @@ import {
   type ModalSubmitInteraction,
   type APIModalInteractionResponseCallbackData,
 } from 'discord.js';
-import { LedgerError } from '../ledger/errors.js';
-import type { Logger } from '../log.js';
-import { DISCORD_LIMITS, errorReply, fitReply, truncate } from './render.js';
+import { DISCORD_LIMITS, errorReply, fitReply, MODAL_LIMITS, truncate } from '../kit/render.js';
+import { expectedMessage, failureMessage, GUILD_ONLY, indexHandlers, type MoreHandlers } from '../kit/handlers.js';
+
+export { linksIn } from '../kit/render.js';
 import {
   UserError,
   type AppCtx,
@@ -43,110 +43,7 @@ import {
   type ModalHandler,
   type OptionReader,
   type Reply,
-} from './types.js';
-
-export const GUILD_ONLY = 'Hindsight works inside servers only.';
-
-/** The message an expected failure shows, or null for a bug. */
-export function expectedMessage(error: unknown): string | null {
-  if (error instanceof LedgerError || error instanceof UserError) return error.message;
-  return null;
-}
-
-export const newRef = () => randomBytes(4).toString('hex');
-
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED']);
-
-/** The database server is down or unreachable (postgres.js / SQLSTATE codes, through drizzle's wrapping). */
-export function isDatabaseUnavailable(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = String((e as { code?: unknown }).code ?? '');
-    if (CONNECTION_CODES.has(code) || code.startsWith('08') || ['57P01', '57P02', '57P03'].includes(code)) return true;
-  }
-  return false;
-}
-
-export const DATABASE_UNAVAILABLE =
-  "Hindsight's database is not reachable right now, so nothing was recorded. Try again in a minute.";
-
-/**
- * What a failed interaction tells the member: an expected failure's own message, or for a bug a
- * "something went wrong (ref …)" whose ref is logged with the stack. Shared with the console.
- */
-export function failureMessage(error: unknown, log: Logger, context: Record<string, unknown>): string {
-  const message = expectedMessage(error);
-  if (message !== null) return message;
-  if (isDatabaseUnavailable(error)) {
-    log.warn({ err: error, ...context }, 'database unavailable');
-    return DATABASE_UNAVAILABLE;
-  }
-  const ref = newRef();
-  log.error({ err: error, ref, ...context }, 'interaction failed');
-  return `Something went wrong (ref ${ref}). Nothing was changed by the part that failed; try again, and tell the server's managers the ref if it keeps happening.`;
-}
-
-/** The handlers by command name and by button custom_id prefix (shared with the console). */
-export interface HandlerIndex {
-  /** The command of that name, or a UserError. */
-  command(name: string): Command;
-  /** The button family a custom_id belongs to, or a UserError. */
-  component(customId: string): ComponentHandler;
-  /** The message context-menu command of that name, or a UserError. */
-  messageCommand(name: string): MessageCommand;
-  /** The modal family a custom_id belongs to, or a UserError. */
-  modal(customId: string): ModalHandler;
-  /** A command's autocomplete answer, within Discord's limits; a failure answers no choices (logged when unexpected). */
-  choices(call: AutocompleteCall, ctx: AppCtx): Promise<Choice[]>;
-}
-
-export interface MoreHandlers {
-  messageCommands?: readonly MessageCommand[];
-  modals?: readonly ModalHandler[];
-}
-
-const prefixOf = (customId: string) => customId.split(':', 1)[0] ?? '';
-
-export function indexHandlers(commands: readonly Command[], components: readonly ComponentHandler[], more: MoreHandlers = {}): HandlerIndex {
-  const byName = new Map(commands.map((c) => [c.definition.name, c]));
-  const byPrefix = new Map(components.map((c) => [c.prefix, c]));
-  const menuByName = new Map((more.messageCommands ?? []).map((c) => [c.definition.name, c]));
-  const modalByPrefix = new Map((more.modals ?? []).map((m) => [m.prefix, m]));
-  return {
-    messageCommand(name) {
-      const command = menuByName.get(name);
-      if (!command) throw new UserError('That command is not known to this version of Hindsight.');
-      return command;
-    },
-    modal(customId) {
-      const handler = modalByPrefix.get(prefixOf(customId));
-      if (!handler) throw new UserError('That form is not one Hindsight made.');
-      return handler;
-    },
-    command(name) {
-      const command = byName.get(name);
-      if (!command) throw new UserError('That command is not known to this version of Hindsight.');
-      return command;
-    },
-    component(customId) {
-      const handler = byPrefix.get(prefixOf(customId));
-      if (!handler) throw new UserError('That button is not one Hindsight made.');
-      return handler;
-    },
-    async choices(call, ctx) {
-      let choices: Choice[] = [];
-      try {
-        const command = byName.get(call.commandName);
-        if (command?.autocomplete) choices = await command.autocomplete(call, ctx);
-      } catch (error) {
-        if (expectedMessage(error) === null) ctx.log.warn({ err: error, command: call.commandName }, 'autocomplete failed');
-      }
-      return choices.slice(0, DISCORD_LIMITS.choices).map((c) => ({
-        name: truncate(c.name, DISCORD_LIMITS.choiceName),
-        value: typeof c.value === 'string' ? truncate(c.value, DISCORD_LIMITS.choiceValue) : c.value,
-      }));
-    },
-  };
-}
+} from '../kit/types.js';
 
 /** A reply as discord.js takes it. Mentions are never parsed (also the client default). */
 export function toDiscord(reply: Reply): InteractionReplyOptions & InteractionEditReplyOptions & MessageCreateOptions {
@@ -160,8 +57,6 @@ export function toDiscord(reply: Reply): InteractionReplyOptions & InteractionEd
   };
 }
 
-/** Discord's limits on modals: 45-character title and labels, 5 inputs, 4,000-character values. */
-export const MODAL_LIMITS = { title: 45, label: 45, fields: 5, value: 4000, placeholder: 100 } as const;
 
 /** A modal as Discord takes it (action rows of text inputs), within its limits. */
 export function toDiscordModal(modal: Modal): APIModalInteractionResponseCallbackData {
@@ -190,12 +85,6 @@ export function toDiscordModal(modal: Modal): APIModalInteractionResponseCallbac
   };
 }
 
-const URL_IN_TEXT = /https?:\/\/[^\s<>()"']+/g;
-
-/** Links in a message's text, in order (trailing punctuation dropped). */
-export function linksIn(text: string): string[] {
-  return [...text.matchAll(URL_IN_TEXT)].map((m) => m[0].replace(/[.,;:!?\]]+$/, ''));
-}
 
 function optionReader(options: readonly CommandInteractionOption[]): OptionReader {
   let sub: string | null = null;
@@ -383,9 +272,14 @@ export function createRouter(commands: readonly Command[], components: readonly 
     const message = failureMessage(error, ctx.log, { interaction: what, guildId: interaction.guildId, userId: interaction.user.id });
     const payload = { ...toDiscord(errorReply(message)), flags: MessageFlags.Ephemeral as const };
     try {
-      if (interaction.deferred && interaction.isCommand()) {
-        // A deferred command's answer is the deferred message: edit it (ephemeral when deferred so).
+      if (interaction.deferred && (interaction.isChatInputCommand() || interaction.isMessageContextMenuCommand()) && interaction.ephemeral) {
+        // A deferred command's answer is the deferred message: edit it (it is ephemeral already).
         await interaction.editReply(toDiscord(errorReply(message)));
+      } else if (interaction.deferred && (interaction.isChatInputCommand() || interaction.isMessageContextMenuCommand())) {
+        // Deferred publicly ("thinking…" in the channel): an error is the member's alone, so the
+        // public placeholder goes and the error comes as an ephemeral follow-up.
+        await interaction.deleteReply().catch(() => {});
+        await interaction.followUp(payload);
       } else if (interaction.deferred || interaction.replied) {
         await interaction.followUp(payload);
       } else {

@@ -5,7 +5,7 @@
  */
 import { Routes, type REST } from 'discord.js';
 import type { Logger } from '../log.js';
-import type { CommandDefinition, ContextMenuDefinition } from './types.js';
+import type { CommandDefinition, ContextMenuDefinition } from '../kit/types.js';
 
 type AnyDefinition = CommandDefinition | ContextMenuDefinition;
 

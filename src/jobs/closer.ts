@@ -9,10 +9,10 @@ import type { Logger } from '../log.js';
 import { closeExpiredWindows, type AppliedDecision } from '../ledger/voting.js';
 import { pruneExpiredDrafts } from '../ledger/drafts.js';
 
-export async function sweepOnce(db: Db, now: Date, log: Logger, batch = 200): Promise<AppliedDecision[]> {
+export async function sweepOnce(db: Db, now: Date, log: Logger, batch = 200, guildId?: string): Promise<AppliedDecision[]> {
   const all: AppliedDecision[] = [];
   for (let round = 0; round < 50; round++) {
-    const decided = await closeExpiredWindows(db, now, batch);
+    const decided = await closeExpiredWindows(db, now, batch, guildId);
     all.push(...decided);
     if (decided.length < batch) break;
   }
@@ -26,12 +26,13 @@ export interface Closer {
   stop(): Promise<void>;
 }
 
-export function startCloser(db: Db, log: Logger, now: () => Date = () => new Date()): Closer {
+/** Every minute; `guildId` limits it to one server (the console on a shared database). */
+export function startCloser(db: Db, log: Logger, now: () => Date = () => new Date(), guildId?: string): Closer {
   const task = cron.schedule(
     '* * * * *',
     async () => {
       try {
-        await sweepOnce(db, now(), log);
+        await sweepOnce(db, now(), log, 200, guildId);
       } catch (error) {
         log.error({ err: error }, 'closing voting windows failed; will retry next minute');
       }

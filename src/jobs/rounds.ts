@@ -4,16 +4,16 @@
  * (outcome and tally). Posted so that each (schedule, slot) is posted at most once.
  */
 import { and, asc, eq, gt, isNull, lte } from 'drizzle-orm';
-import { TimestampStyles, time } from 'discord.js';
+import { TimestampStyles, time } from '@discordjs/formatters';
 import type { Db } from '../db/client.js';
 import { claims, scheduleRuns, schedules } from '../db/schema.js';
 import { recordAudit } from '../ledger/audit.js';
 import { claimDetail, tallyFor } from '../ledger/claims.js';
 import { FLAG_LABELS, OUTCOME_LABELS, VERDICTS, VERDICT_LABELS, type FlagReason, type Outcome, type Tally } from '../ledger/rules.js';
-import { claimCard, COLORS, DISCORD_LIMITS, safe } from '../discord/render.js';
-import type { Reply } from '../discord/types.js';
+import { claimCard, COLORS, DISCORD_LIMITS, packSections, safe } from '../kit/render.js';
+import type { Reply } from '../kit/types.js';
 import type { Logger } from '../log.js';
-import { PostError, type Poster } from './poster.js';
+import { PostError, type Poster, type RoundOutcome } from '../kit/poster.js';
 import type { ScheduleRow } from './schedules.js';
 
 /** At most this many claim cards in one round; the rest are listed (they get cards via /predict show). */
@@ -68,39 +68,6 @@ const waited = (dueAt: Date, now: Date) => {
 
 const shortTally = (t: Tally) => VERDICTS.map((v) => `${VERDICT_LABELS[v]} ${t[v]}`).join(' · ');
 
-/** Packs lines into embed descriptions, and embeds into messages, within Discord's limits and in order. */
-export function packSections(sections: { title: string; lines: string[] }[], color: number): Reply[] {
-  const messages: Reply[] = [];
-  let embeds: NonNullable<Reply['embeds']> = [];
-  let size = 0;
-  const flushMessage = () => {
-    if (embeds.length) messages.push({ embeds });
-    embeds = [];
-    size = 0;
-  };
-  for (const section of sections) {
-    let part = 0;
-    let description = '';
-    const push = () => {
-      const title = part === 0 ? section.title : `${section.title} (continued)`;
-      const cost = title.length + description.length;
-      if (size + cost > DISCORD_LIMITS.embedTotal - 100 || embeds.length >= DISCORD_LIMITS.embedsPerMessage) flushMessage();
-      embeds.push({ title, description, color });
-      size += cost;
-      part += 1;
-      description = '';
-    };
-    for (const line of section.lines) {
-      const clipped = line.length > 1000 ? `${line.slice(0, 999)}…` : line;
-      if (description.length + clipped.length + 1 > 3800) push();
-      description += (description ? '\n' : '') + clipped;
-    }
-    if (description) push();
-  }
-  flushMessage();
-  return messages;
-}
-
 /** The messages of a round, in order: the summary (possibly split), then one card per newly due claim. */
 export async function renderRound(db: Db, guildId: string, content: RoundContent, now: Date): Promise<Reply[]> {
   const cards = content.newlyDue.slice(0, MAX_CARDS_PER_ROUND);
@@ -138,14 +105,9 @@ export async function renderRound(db: Db, guildId: string, content: RoundContent
 
 /** A short, stable nonce per (schedule, slot, part): a retried post returns the first message instead of a duplicate. */
 export const roundNonce = (scheduleId: number, slot: Date, part: number) =>
-  `r${scheduleId.toString(36)}.${Math.floor(slot.getTime() / 1000).toString(36)}.${part}`.slice(0, 25);
+  `r${scheduleId.toString(36)}.${Math.floor(slot.getTime() / 1000).toString(36)}.${part}`.slice(0, DISCORD_LIMITS.nonce);
 
-export type RoundOutcome =
-  | { outcome: 'posted'; messageIds: string[] }
-  | { outcome: 'empty' }
-  | { outcome: 'duplicate' }
-  | { outcome: 'inactive' }
-  | { outcome: 'failed'; kind: PostError['kind']; paused?: boolean; disabled?: boolean; notified?: string };
+export type { RoundOutcome } from '../kit/poster.js';
 
 export interface RoundDeps {
   db: Db;

@@ -12,7 +12,7 @@ import cron, { type RunCoordinator, type ScheduledTask } from 'node-cron';
 import type { Db } from '../db/client.js';
 import { cronLeases, scheduleRuns } from '../db/schema.js';
 import type { Logger } from '../log.js';
-import type { Poster } from './poster.js';
+import type { Poster } from '../kit/poster.js';
 import { runRound, type RoundDeps, type RoundOutcome } from './rounds.js';
 import { hasSeconds, slotsBetween } from './schedule-spec.js';
 import { activeSchedules, type ScheduleRow } from './schedules.js';
@@ -44,6 +44,8 @@ export interface SchedulerOptions {
   graceMs?: number;
   /** The maintenance tick (reconcile + catch-up); node-cron syntax. */
   maintenanceCron?: string;
+  /** Only this server's schedules (the console on a shared database); unset → every server's. */
+  guildId?: string;
 }
 
 interface Registered {
@@ -94,7 +96,7 @@ export class Scheduler {
   /** Makes the running tasks match the active schedules in the database. */
   async reconcile(): Promise<void> {
     if (this.stopping) return;
-    const rows = await activeSchedules(this.opts.db);
+    const rows = await activeSchedules(this.opts.db, this.opts.guildId);
     const wanted = new Map(rows.map((r) => [r.id, r]));
     for (const [id, reg] of this.tasks) {
       const row = wanted.get(id);
@@ -147,9 +149,12 @@ export class Scheduler {
     }
   }
 
-  /** A manager's /reminders run-now: a round for this moment. */
+  /**
+   * A manager's /reminders run-now: a round for this moment. The slot is rounded up to the next
+   * whole second so that it covers what happened in the same second (a claim resolved just before).
+   */
   async runNow(scheduleId: number): Promise<RoundOutcome | null> {
-    return this.runSlot(scheduleId, new Date(Math.floor(this.now().getTime() / 1000) * 1000));
+    return this.runSlot(scheduleId, new Date(Math.ceil(this.now().getTime() / 1000) * 1000));
   }
 
   /**
@@ -163,7 +168,7 @@ export class Scheduler {
     const windowStart = new Date(now.getTime() - this.opts.catchupHours * 3_600_000);
     const latestLate = new Date(now.getTime() - (graceMs ?? this.opts.graceMs ?? 30_000));
     let posted = 0;
-    for (const row of await activeSchedules(this.opts.db)) {
+    for (const row of await activeSchedules(this.opts.db, this.opts.guildId)) {
       const from = new Date(Math.max(windowStart.getTime(), row.createdAt.getTime(), row.lastSlot?.getTime() ?? 0));
       const missed = slotsBetween(row, from, latestLate, 100_000);
       if (logSkipped) {

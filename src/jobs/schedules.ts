@@ -97,6 +97,11 @@ export async function setScheduleActive(ctx: LedgerCtx, id: number, active: bool
 }
 
 /** Every active schedule of every server (the scheduler loads these). */
-export async function activeSchedules(db: Db): Promise<ScheduleRow[]> {
-  return db.select().from(schedules).where(eq(schedules.status, 'active')).orderBy(asc(schedules.id));
+/** Active schedules of every server, or only of `guildId`. */
+export async function activeSchedules(db: Db, guildId?: string): Promise<ScheduleRow[]> {
+  return db
+    .select()
+    .from(schedules)
+    .where(and(eq(schedules.status, 'active'), ...(guildId ? [eq(schedules.guildId, guildId)] : [])))
+    .orderBy(asc(schedules.id));
 }

@@ -4,6 +4,7 @@ import { articles, claims, speakers, votes, forecasts } from '../db/schema.js';
 import { claimHistory, recordAudit, type AuditAction } from './audit.js';
 import { nowOf, type LedgerCtx } from './context.js';
 import { dueAtFor, parseCheckBy, todayIn } from './dates.js';
+import type { HedgeBand } from './hedge.js';
 import { forbidden, invalid, notFound } from './errors.js';
 import { LIMITS } from './limits.js';
 import { HEDGE_BANDS, isHedgeBand } from './hedge.js';
@@ -26,36 +27,72 @@ export interface ClaimFields {
   text: string;
   quote: string | null;
   speaker: string | null;
-  article: { key: string; outlet: string | null; title: string | null; url: string | null; publishedOn: string | null } | null;
+  /**
+   * Who the speaker is, when the source says more than a name: `key` is the identity (e.g.
+   * `pack:<pack>/<speaker key>`), `note` the distinction shown where two share a label. Null: the
+   * speaker is known by the folded name alone.
+   */
+  speakerIdentity?: { key: string; note: string | null } | null;
+  article: ArticleFields | null;
   family: string | null;
   madeOn: string;
   checkBy: string;
+  checkByNote?: string | null;
+  hedge?: HedgeBand | null;
   criteria: string | null;
   sourceKey: string | null;
   addedBy: string;
 }
 
-async function upsertSpeaker(db: Db, guildId: string, name: string): Promise<number> {
+export interface ArticleFields {
+  key: string;
+  outlet: string | null;
+  title: string | null;
+  url: string | null;
+  publishedOn: string | null;
+  titleNote?: string | null;
+  /** The source is authoritative (a bundled pack's own article): its values replace the stored ones. */
+  authoritative?: boolean;
+}
+
+/** The identity key of a speaker known by name only. A typed name never takes a pack's namespace. */
+export const nameIdentity = (name: string) => {
+  const key = speakerKey(name);
+  return key.startsWith('pack:') ? `name:${key}` : key;
+};
+
+/** How a speaker is shown: as the source names them, plus the distinction where there is one. */
+export const speakerLabel = (name: string, note: string | null | undefined) => (note ? `${name} (${note})` : name);
+
+export async function upsertSpeaker(db: Db, guildId: string, name: string, identity?: ClaimFields['speakerIdentity']): Promise<number> {
   const [row] = await db
     .insert(speakers)
-    .values({ guildId, name, nameKey: speakerKey(name) })
-    .onConflictDoUpdate({ target: [speakers.guildId, speakers.nameKey], set: { nameKey: sql`excluded.name_key` } })
+    .values({ guildId, name, nameKey: identity?.key ?? nameIdentity(name), note: identity?.note ?? null })
+    .onConflictDoUpdate({
+      target: [speakers.guildId, speakers.nameKey],
+      // A named identity follows its source (a re-imported pack may correct it); a folded name keeps its first spelling.
+      set: identity ? { name: sql`excluded.name`, note: sql`excluded.note` } : { nameKey: sql`excluded.name_key` },
+    })
     .returning({ id: speakers.id });
   return row!.id;
 }
 
-async function upsertArticle(db: Db, guildId: string, a: NonNullable<ClaimFields['article']>): Promise<number> {
+async function upsertArticle(db: Db, guildId: string, a: ArticleFields): Promise<number> {
+  const { authoritative, ...values } = a;
+  const fill = <T extends string>(column: T, current: unknown) =>
+    authoritative ? sql.raw(`excluded.${column}`) : sql`coalesce(${sql.raw(`excluded.${column}`)}, ${current})`;
   const [row] = await db
     .insert(articles)
-    .values({ guildId, ...a })
+    .values({ guildId, ...values, titleNote: values.titleNote ?? null })
     .onConflictDoUpdate({
       target: [articles.guildId, articles.key],
-      // Fill in what an earlier row lacked; never erase.
+      // Fill in what an earlier row lacked and never erase, unless the source is authoritative.
       set: {
-        outlet: sql`coalesce(excluded.outlet, ${articles.outlet})`,
-        title: sql`coalesce(excluded.title, ${articles.title})`,
-        url: sql`coalesce(excluded.url, ${articles.url})`,
-        publishedOn: sql`coalesce(excluded.published_on, ${articles.publishedOn})`,
+        outlet: fill('outlet', articles.outlet),
+        title: fill('title', articles.title),
+        url: fill('url', articles.url),
+        publishedOn: fill('published_on', articles.publishedOn),
+        titleNote: fill('title_note', articles.titleNote),
       },
     })
     .returning({ id: articles.id });
@@ -79,7 +116,7 @@ export async function insertClaims(
   const first = await reserveClaimNumbers(tx, guildId, items.length);
   const rows: (typeof claims.$inferInsert)[] = [];
   for (const [i, item] of items.entries()) {
-    const speakerId = item.speaker ? await upsertSpeaker(tx, guildId, item.speaker) : null;
+    const speakerId = item.speaker ? await upsertSpeaker(tx, guildId, item.speaker, item.speakerIdentity) : null;
     const articleId = item.article ? await upsertArticle(tx, guildId, item.article) : null;
     const dueAt = dueAtFor(item.checkBy, settings.timezone);
     const windowStartsAt = dueAt < now ? now : dueAt;
@@ -94,6 +131,8 @@ export async function insertClaims(
       family: item.family,
       madeOn: item.madeOn,
       checkBy: item.checkBy,
+      checkByNote: item.checkByNote ?? null,
+      hedge: item.hedge ?? null,
       criteria: item.criteria,
       dueAt,
       windowStartsAt,
@@ -103,6 +142,63 @@ export async function insertClaims(
     });
   }
   return tx.insert(claims).values(rows).returning();
+}
+
+/**
+ * Brings an imported claim in line with a corrected version of its source (a re-imported pack),
+ * through the audited edit path: one `claim.edit` entry listing what changed, nothing when nothing
+ * did. Votes, forecasts, rounds and a resolution are kept; a resolved claim keeps its dates too
+ * (its verdict was given against them). Returns whether the claim changed.
+ */
+export async function updateFromSource(
+  tx: Db,
+  claim: ClaimRow,
+  item: ClaimFields,
+  settings: GuildSettings,
+  audit: { actorId: string; at: Date; from: string },
+): Promise<boolean> {
+  const set: Partial<typeof claims.$inferInsert> = {};
+  const changes: Record<string, { from: unknown; to: unknown }> = {};
+  const put = <K extends keyof typeof claims.$inferInsert & keyof ClaimRow>(field: K, to: ClaimRow[K]) => {
+    if (claim[field] === to) return;
+    set[field] = to as (typeof claims.$inferInsert)[K];
+    changes[field] = { from: claim[field], to };
+  };
+  put('text', item.text);
+  put('quote', item.quote);
+  put('family', item.family);
+  put('criteria', item.criteria);
+  put('checkByNote', item.checkByNote ?? null);
+  put('hedge', item.hedge ?? null);
+  const speakerId = item.speaker ? await upsertSpeaker(tx, claim.guildId, item.speaker, item.speakerIdentity) : null;
+  if (speakerId !== claim.speakerId) {
+    set.speakerId = speakerId;
+    changes.speaker = { from: claim.speakerId, to: item.speaker };
+  }
+  if (item.article) {
+    const articleId = await upsertArticle(tx, claim.guildId, item.article);
+    if (articleId !== claim.articleId) {
+      set.articleId = articleId;
+      changes.source = { from: claim.articleId, to: item.article.key };
+    }
+  }
+  if (claim.status === 'open') {
+    put('madeOn', item.madeOn);
+    if (item.checkBy !== claim.checkBy) {
+      put('checkBy', item.checkBy);
+      const dueAt = dueAtFor(item.checkBy, settings.timezone);
+      set.dueAt = dueAt;
+      // A window already under way stays as it is when the claim is still due; otherwise it starts
+      // at the new due time (or now, if that has passed).
+      if (!(claim.windowStartsAt <= audit.at && dueAt <= audit.at)) {
+        set.windowStartsAt = dueAt < audit.at ? audit.at : dueAt;
+        set.votingClosesAt = addDaysMs(set.windowStartsAt, settings.votingWindowDays);
+      }
+    }
+  }
+  if (!Object.keys(changes).length) return false;
+  await changeClaim(tx, claim, set, { actorId: audit.actorId, action: 'claim.edit', detail: { changes, from: audit.from }, at: audit.at });
+  return true;
 }
 
 export interface AddClaimInput {
@@ -300,11 +396,14 @@ export interface ClaimSummary {
   flag: string | null;
 }
 
+/** The speaker as shown (speakerLabel, in SQL). */
+export const speakerLabelSql = sql<string | null>`case when ${speakers.note} is null then ${speakers.name} else ${speakers.name} || ' (' || ${speakers.note} || ')' end`;
+
 const summaryColumns = {
   id: claims.id,
   number: claims.number,
   text: claims.text,
-  speaker: speakers.name,
+  speaker: speakerLabelSql,
   family: claims.family,
   checkBy: claims.checkBy,
   dueAt: claims.dueAt,
@@ -329,7 +428,7 @@ export async function listClaims(ctx: LedgerCtx, filter: ListFilter = {}) {
   const family = optionalFamily(filter.family);
   if (family) conditions.push(eq(claims.family, family));
   const speaker = optionalText('Speaker', filter.speaker, LIMITS.speaker);
-  if (speaker) conditions.push(ilike(speakers.nameKey, `%${escapeLike(speakerKey(speaker))}%`));
+  if (speaker) conditions.push(ilike(speakerLabelSql, `%${escapeLike(speakerKey(speaker))}%`));
   const where = and(...conditions);
   const [{ total } = { total: 0 }] = await ctx.db
     .select({ total: count() })
@@ -409,7 +508,7 @@ export async function claimDetail(ctx: LedgerCtx, number: number | string) {
   const history = await claimHistory(ctx.db, ctx.guildId, claim.id, 8);
   return {
     claim,
-    speaker: speaker?.name ?? null,
+    speaker: speaker ? speakerLabel(speaker.name, speaker.note) : null,
     article: article ?? null,
     phase: phaseOf(claim, now),
     tally: visible ? tally : null,

@@ -1,7 +1,7 @@
 /**
- * Speakers calibrated: a claim's hedge band (how sure the wording sounded, src/ledger/hedge.ts)
- * implies a probability, so a speaker's or an outlet's claims can be scored like a member's
- * forecasts.
+ * Speakers calibrated, the loaders (the maths, hedgeScore and hedgeCalibration, is in scoring.ts):
+ * a claim's hedge band (how sure the wording sounded, src/ledger/hedge.ts) implies a probability,
+ * so a speaker's or an outlet's claims can be scored like a member's forecasts.
  *
  * - Which claims count: resolved claims that have a band, with outcome came true (o = 1), partly
  *   (o = 0.5) or did not (o = 0). Void, open and deleted claims, and claims without a band, are
@@ -15,41 +15,9 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { articles, claims } from '../db/schema.js';
 import { notFound, invalid } from './errors.js';
-import { impliedProbability, isHedgeBand } from './hedge.js';
-import { calibration, findSpeaker, type CalibrationBin } from './leaderboard.js';
-import type { Outcome } from './rules.js';
-import { brier, mean, outcomeValue, trackRecord, type TrackRecord } from './scoring.js';
+import { findSpeaker } from './leaderboard.js';
+import { hedgeCalibration, hedgeScore, trackRecord, type BandedRow, type CalibrationBin, type HedgeScore, type TrackRecord } from './scoring.js';
 import { cleanText, speakerKey } from './validate.js';
-
-export interface BandedRow {
-  status: 'open' | 'resolved';
-  outcome: Outcome | null;
-  hedge: string | null;
-}
-
-export interface HedgeScore {
-  /** Resolved claims with a band and a scored outcome. */
-  banded: number;
-  /** Mean Brier of the implied probabilities; null when none is scored. */
-  brier: number | null;
-}
-
-/** The scored claims as (probability %, outcome) pairs. */
-function scored(rows: Iterable<BandedRow>): { probability: number; outcome: Exclude<Outcome, 'void'> }[] {
-  const out: { probability: number; outcome: Exclude<Outcome, 'void'> }[] = [];
-  for (const r of rows) {
-    if (r.status !== 'resolved' || !r.outcome || outcomeValue(r.outcome) === null || !isHedgeBand(r.hedge)) continue;
-    out.push({ probability: impliedProbability(r.hedge)! * 100, outcome: r.outcome as Exclude<Outcome, 'void'> });
-  }
-  return out;
-}
-
-export function hedgeScore(rows: Iterable<BandedRow>): HedgeScore {
-  const list = scored(rows);
-  return { banded: list.length, brier: mean(list.map((s) => brier(s.probability, outcomeValue(s.outcome)!))) };
-}
-
-export const hedgeCalibration = (rows: Iterable<BandedRow>): CalibrationBin[] => calibration(scored(rows));
 
 export interface HedgeCalibration {
   subject: string;
@@ -97,3 +65,6 @@ export async function searchOutlets(db: Db, guildId: string, typed: string, limi
     .limit(limit);
   return rows.map((r) => r.outlet!).filter(Boolean);
 }
+
+export type { BandedRow, HedgeScore };
+export { hedgeScore, hedgeCalibration };

@@ -8,49 +8,104 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/client.js';
 import { articles, claims, forecasts, speakers, votes } from '../db/schema.js';
 import { recordAudit } from './audit.js';
-import { insertClaims, type ClaimFields } from './claims.js';
+import { insertClaims, updateFromSource, type ClaimFields } from './claims.js';
 import { nowOf, type LedgerCtx } from './context.js';
 import { forbidden, invalid } from './errors.js';
 import { LIMITS } from './limits.js';
 import { OUTCOMES, VERDICTS } from './rules.js';
 import { getSettings, reserveClaimNumbers } from './settings.js';
-import { isoDate, optionalFamily, optionalText, optionalUrl, requiredText } from './validate.js';
+import { isoDate, optionalFamily, optionalText, optionalUrl, requiredText, speakerKey } from './validate.js';
+import { HEDGE_BANDS, isHedgeBand, type HedgeBand } from './hedge.js';
 
 const PACKS_DIR = fileURLToPath(new URL('../packs/', import.meta.url));
 
 const text = (max: number) => z.string().max(max * 2);
 const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD');
 
-const packSchema = z.object({
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,60}$/, 'must be a short lower-case id'),
-  name: z.string().min(1).max(100),
-  article: z.object({
-    outlet: z.string().max(LIMITS.outlet).nullish(),
-    title: z.string().max(LIMITS.title).nullish(),
-    url: z.string().max(LIMITS.url).nullish(),
-    publishedOn: isoDay.nullish(),
-  }),
-  claims: z
-    .array(
-      z.object({
-        key: z.string().regex(/^[a-z0-9][a-z0-9-]{0,80}$/, 'must be a short lower-case key'),
-        speaker: text(LIMITS.speaker).nullish(),
-        quote: text(LIMITS.quote).nullish(),
-        claim: text(LIMITS.claimText),
-        family: z.string().max(LIMITS.family).nullish(),
-        madeOn: isoDay,
-        checkBy: isoDay,
-        criteria: text(LIMITS.criteria).nullish(),
-      }),
-    )
-    .min(1)
-    .max(LIMITS.maxImportClaims),
-});
+const packKey = z.string().regex(/^[a-z0-9][a-z0-9-]{0,80}$/, 'must be a short lower-case key');
+
+/**
+ * A bundled or uploaded pack. Strict at every level: a misspelt or unknown key is an error that
+ * names it, never a value silently dropped.
+ */
+const packSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,60}$/, 'must be a short lower-case id'),
+    name: z.string().min(1).max(100),
+    article: z
+      .object({
+        outlet: z.string().max(LIMITS.outlet).nullish(),
+        title: z.string().max(LIMITS.title).nullish(),
+        /** Why the title reads as it does (shown with it). */
+        titleNote: text(LIMITS.note).nullish(),
+        url: z.string().max(LIMITS.url).nullish(),
+        publishedOn: isoDay.nullish(),
+      })
+      .strict(),
+    /** The article's distinct sources: one identity each, however the article labels them. */
+    speakers: z
+      .array(
+        z
+          .object({
+            key: packKey,
+            /** As the article names them. */
+            name: text(LIMITS.speaker),
+            /** A short distinction shown after the name, for sources that share a label. */
+            note: z.string().max(60).nullish(),
+          })
+          .strict(),
+      )
+      .max(LIMITS.maxImportClaims)
+      .default([]),
+    claims: z
+      .array(
+        z
+          .object({
+            key: packKey,
+            speaker: text(LIMITS.speaker).nullish(),
+            /** Which of `speakers` said it. */
+            speakerKey: packKey.nullish(),
+            quote: text(LIMITS.quote).nullish(),
+            claim: text(LIMITS.claimText),
+            family: z.string().max(LIMITS.family).nullish(),
+            /** How sure the wording sounded (src/ledger/hedge.ts). */
+            hedge: z.enum(HEDGE_BANDS).nullish(),
+            madeOn: isoDay,
+            checkBy: isoDay,
+            /** Why this check date (shown to voters). */
+            checkByNote: text(LIMITS.note).nullish(),
+            criteria: text(LIMITS.criteria).nullish(),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(LIMITS.maxImportClaims),
+    /** Forecast-like sentences of the article deliberately not made claims, and why. */
+    leftOut: z
+      .array(z.object({ quote: text(LIMITS.quote), why: text(LIMITS.note) }).strict())
+      .max(LIMITS.maxImportClaims)
+      .default([]),
+  })
+  .strict()
+  .superRefine((pack, ctx) => {
+    const speakers = new Map<string, string>();
+    for (const [i, s] of pack.speakers.entries()) {
+      if (speakers.has(s.key)) ctx.addIssue({ code: 'custom', path: ['speakers', i, 'key'], message: `lists "${s.key}" twice` });
+      speakers.set(s.key, s.name);
+    }
+    for (const [i, c] of pack.claims.entries()) {
+      if (!c.speakerKey) continue;
+      const name = speakers.get(c.speakerKey);
+      if (name === undefined) ctx.addIssue({ code: 'custom', path: ['claims', i, 'speakerKey'], message: `"${c.speakerKey}" is not one of the pack's speakers` });
+      else if (!c.speaker || speakerKey(name) !== speakerKey(c.speaker))
+        ctx.addIssue({ code: 'custom', path: ['claims', i, 'speaker'], message: `must be "${name}", the name of speaker "${c.speakerKey}"` });
+    }
+  });
 export type Pack = z.infer<typeof packSchema>;
 
 const snowflakeish = z.string().regex(/^[\w-]{1,32}$/);
@@ -66,11 +121,15 @@ const exportSchema = z.object({
         text: text(LIMITS.claimText),
         quote: text(LIMITS.quote).nullish(),
         speaker: text(LIMITS.speaker).nullish(),
+        /** The speaker's identity in the server it came from (see speakers.nameKey) and its distinction. */
+        speakerKey: z.string().max(200).nullish(),
+        speakerNote: z.string().max(60).nullish(),
         article: z
           .object({
             key: z.string().max(LIMITS.url),
             outlet: z.string().max(LIMITS.outlet).nullish(),
             title: z.string().max(LIMITS.title).nullish(),
+            titleNote: text(LIMITS.note).nullish(),
             url: z.string().max(LIMITS.url).nullish(),
             publishedOn: isoDay.nullish(),
           })
@@ -78,6 +137,8 @@ const exportSchema = z.object({
         family: z.string().max(LIMITS.family).nullish(),
         madeOn: isoDay,
         checkBy: isoDay,
+        checkByNote: text(LIMITS.note).nullish(),
+        hedge: z.enum(HEDGE_BANDS).nullish(),
         criteria: text(LIMITS.criteria).nullish(),
         status: z.enum(['open', 'resolved']),
         outcome: z.enum(OUTCOMES).nullish(),
@@ -126,6 +187,9 @@ export function findPack(id: string): Pack {
 
 export interface ImportResult {
   added: number;
+  /** Claims already in the server that a re-imported pack corrected (one audited edit each). */
+  updated: number;
+  /** Already in the server and unchanged. */
   skipped: number;
   numbers: number[];
 }
@@ -151,17 +215,38 @@ export function parseImportFile(raw: string): { kind: 'pack'; pack: Pack } | { k
 function packFields(pack: Pack, actorId: string): ClaimFields[] {
   const a = pack.article;
   const url = optionalUrl('article.url', a.url);
-  const article = { key: `pack:${pack.id}`, outlet: optionalText('Outlet', a.outlet, LIMITS.outlet), title: optionalText('Title', a.title, LIMITS.title), url, publishedOn: a.publishedOn ? isoDate('publishedOn', a.publishedOn) : null };
-  return pack.claims.map((c) => validated({ ...c, text: c.claim, sourceKey: `${pack.id}/${c.key}`, article, addedBy: actorId }));
+  const article = {
+    key: `pack:${pack.id}`,
+    outlet: optionalText('Outlet', a.outlet, LIMITS.outlet),
+    title: optionalText('Title', a.title, LIMITS.title),
+    titleNote: optionalText('Title note', a.titleNote, LIMITS.note),
+    url,
+    publishedOn: a.publishedOn ? isoDate('publishedOn', a.publishedOn) : null,
+    authoritative: true,
+  };
+  const notes = new Map(pack.speakers.map((s) => [s.key, optionalText('Speaker note', s.note, 60)]));
+  return pack.claims.map((c) =>
+    validated({
+      ...c,
+      text: c.claim,
+      speakerIdentity: c.speakerKey ? { key: `pack:${pack.id}/${c.speakerKey}`, note: notes.get(c.speakerKey) ?? null } : null,
+      sourceKey: `${pack.id}/${c.key}`,
+      article,
+      addedBy: actorId,
+    }),
+  );
 }
 
 function validated(c: {
   text: string;
   quote?: string | null | undefined;
   speaker?: string | null | undefined;
+  speakerIdentity?: ClaimFields['speakerIdentity'];
   family?: string | null | undefined;
   madeOn: string;
   checkBy: string;
+  checkByNote?: string | null | undefined;
+  hedge?: HedgeBand | null | undefined;
   criteria?: string | null | undefined;
   sourceKey: string;
   article: ClaimFields['article'];
@@ -170,14 +255,18 @@ function validated(c: {
   const madeOn = isoDate('madeOn', c.madeOn);
   const checkBy = isoDate('checkBy', c.checkBy);
   if (checkBy < madeOn) throw invalid(`Claim "${c.sourceKey}": its check date ${checkBy} is before the date it was made (${madeOn}).`);
+  const speaker = optionalText('Speaker', c.speaker, LIMITS.speaker);
   return {
     text: requiredText('Claim', c.text, LIMITS.claimText),
     quote: optionalText('Quote', c.quote, LIMITS.quote),
-    speaker: optionalText('Speaker', c.speaker, LIMITS.speaker),
+    speaker,
+    speakerIdentity: speaker ? (c.speakerIdentity ?? null) : null,
     family: optionalFamily(c.family),
     criteria: optionalText('Criteria', c.criteria, LIMITS.criteria),
     madeOn,
     checkBy,
+    checkByNote: optionalText('Check-by note', c.checkByNote, LIMITS.note),
+    hedge: c.hedge ?? null,
     sourceKey: c.sourceKey,
     article: c.article,
     addedBy: c.addedBy,
@@ -224,8 +313,16 @@ export async function importLedger(
           fields: validated({
             ...c,
             sourceKey: c.key,
+            speakerIdentity: c.speakerKey ? { key: c.speakerKey, note: optionalText('Speaker note', c.speakerNote, 60) } : null,
             article: c.article
-              ? { key: c.article.key, outlet: c.article.outlet ?? null, title: c.article.title ?? null, url: optionalUrl('article.url', c.article.url), publishedOn: c.article.publishedOn ?? null }
+              ? {
+                  key: c.article.key,
+                  outlet: c.article.outlet ?? null,
+                  title: c.article.title ?? null,
+                  titleNote: optionalText('Title note', c.article.titleNote, LIMITS.note),
+                  url: optionalUrl('article.url', c.article.url),
+                  publishedOn: c.article.publishedOn ?? null,
+                }
               : null,
           }),
           extra: c,
@@ -239,6 +336,23 @@ export async function importLedger(
     await reserveClaimNumbers(tx, ctx.guildId, 0); // lock the server's row: imports of one server run one at a time
     const existing = await existingKeys(tx, ctx.guildId, [...seen]);
     const fresh = items.filter((i) => !existing.has(i.fields.sourceKey!));
+    // A pack is the source of its claims: a re-import brings the ones already here up to date.
+    let updated = 0;
+    if (parsed.kind === 'pack') {
+      const known = items.filter((i) => existing.has(i.fields.sourceKey!)).map((i) => i.fields);
+      const rows = known.length
+        ? await tx
+            .select()
+            .from(claims)
+            .where(and(eq(claims.guildId, ctx.guildId), inArray(claims.sourceKey, known.map((f) => f.sourceKey!)), isNull(claims.deletedAt)))
+            .orderBy(asc(claims.number))
+            .for('update')
+        : [];
+      const bySource = new Map(known.map((f) => [f.sourceKey!, f]));
+      for (const row of rows) {
+        if (await updateFromSource(tx, row, bySource.get(row.sourceKey!)!, settings, { actorId: ctx.actor.id, at: now, from: name })) updated++;
+      }
+    }
     const rows = await insertClaims(
       tx,
       ctx.guildId,
@@ -285,14 +399,14 @@ export async function importLedger(
         at: now,
       })),
     );
-    return { name, added: rows.length, skipped: items.length - rows.length, numbers: rows.map((r) => r.number) };
+    return { name, added: rows.length, updated, skipped: items.length - rows.length - updated, numbers: rows.map((r) => r.number) };
   });
 }
 
 /** The whole ledger of a server as an export (readable by importLedger). */
 export async function exportLedger(db: Db, guildId: string): Promise<LedgerExport> {
   const rows = await db
-    .select({ claim: claims, speaker: speakers.name, article: articles })
+    .select({ claim: claims, speaker: speakers.name, speakerKey: speakers.nameKey, speakerNote: speakers.note, article: articles })
     .from(claims)
     .leftJoin(speakers, eq(speakers.id, claims.speakerId))
     .leftJoin(articles, eq(articles.id, claims.articleId))
@@ -308,16 +422,22 @@ export async function exportLedger(db: Db, guildId: string): Promise<LedgerExpor
     format: 'hindsight-ledger',
     version: 1,
     guildId,
-    claims: live.map(({ claim: c, speaker, article }) => ({
+    claims: live.map(({ claim: c, speaker, speakerKey: identity, speakerNote, article }) => ({
       key: exportKey(guildId, c),
       number: c.number,
       text: c.text,
       quote: c.quote,
       speaker,
-      article: article ? { key: article.key, outlet: article.outlet, title: article.title, url: article.url, publishedOn: article.publishedOn } : null,
+      speakerKey: identity,
+      speakerNote,
+      article: article
+        ? { key: article.key, outlet: article.outlet, title: article.title, titleNote: article.titleNote, url: article.url, publishedOn: article.publishedOn }
+        : null,
       family: c.family,
       madeOn: c.madeOn,
       checkBy: c.checkBy,
+      checkByNote: c.checkByNote,
+      hedge: isHedgeBand(c.hedge) ? c.hedge : null,
       criteria: c.criteria,
       status: c.status,
       outcome: c.outcome,

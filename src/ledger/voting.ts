@@ -235,14 +235,15 @@ export async function closeVoting(ctx: LedgerCtx, number: number | string) {
  * applied (resolved, postponed or flagged). Rows are claimed with SKIP LOCKED, so several
  * processes can sweep at once without doing a claim twice. Returns what changed.
  */
-export async function closeExpiredWindows(db: Db, now: Date, batch = 200): Promise<AppliedDecision[]> {
+/** Applies the rule to claims whose voting window has closed: every server's, or only `guildId`'s. */
+export async function closeExpiredWindows(db: Db, now: Date, batch = 200, guildId?: string): Promise<AppliedDecision[]> {
   const results: AppliedDecision[] = [];
   const settingsCache = new Map<string, GuildSettings>();
   await db.transaction(async (tx) => {
     const due = await tx
       .select()
       .from(claims)
-      .where(and(eq(claims.status, 'open'), isNull(claims.deletedAt), isNull(claims.flag), lte(claims.votingClosesAt, now)))
+      .where(and(eq(claims.status, 'open'), isNull(claims.deletedAt), isNull(claims.flag), lte(claims.votingClosesAt, now), ...(guildId ? [eq(claims.guildId, guildId)] : [])))
       .orderBy(asc(claims.votingClosesAt))
       .limit(batch)
       .for('update', { skipLocked: true });

@@ -18,17 +18,9 @@ import {
   type ClaimRow,
   type LedgerCtx,
 } from '../../src/ledger/index.js';
-import {
-  leaderboard,
-  memberRecord,
-  outcomesOverTime,
-  outletRecords,
-  scoreChanges,
-  searchSpeakers,
-  speakerRecords,
-} from '../../src/ledger/leaderboard.js';
-import { fitEmbeds } from '../../src/discord/render.js';
-import type { AppCtx, CommandCall, OptionReader, Reply } from '../../src/discord/types.js';
+import { leaderboard, memberRecord, outcomesOverTime, outletRecords, scoreChanges, searchSpeakers, speakerRecords } from '../../src/ledger/leaderboard.js';
+import { fitEmbeds } from '../../src/kit/render.js';
+import type { AppCtx, CommandCall, OptionReader, Reply } from '../../src/kit/types.js';
 import * as scores from '../../commands/scores.js';
 import { makeTestDb, newGuildId, type TestDatabase } from '../support/test-db.js';
 
@@ -388,9 +380,14 @@ describe('the /scores command', () => {
     }
   });
 
-  it('autocompletes speakers and families of this server', async () => {
+  it('autocompletes speakers, the known families, then the families of this server', async () => {
     const choices = (focused: { name: string; value: string }) => scores.autocomplete(call('chart', { focused }), app());
     expect(await choices({ name: 'speaker', value: 'white' })).toEqual([{ name: 'White House', value: 'White House' }]);
-    expect(await choices({ name: 'family', value: 'dip' })).toEqual([{ name: 'diplomacy', value: 'diplomacy' }]);
+    expect(await choices({ name: 'family', value: 'dip' })).toEqual([
+      { name: 'ambassador-appointment · Ambassador appointment and diplomatic staffing', value: 'ambassador-appointment' },
+      { name: 'diplomacy', value: 'diplomacy' },
+    ]);
+    const all = await choices({ name: 'family', value: '' });
+    expect(all.slice(0, 3).map((c) => c.value)).toEqual(['front-line-goals', 'negotiations', 'ambassador-appointment']);
   });
 });

@@ -346,10 +346,10 @@ describe('voting and resolution', () => {
 describe('export and import', () => {
   it('round-trips: re-importing into the same ledger adds nothing; into another it recreates claims, votes and forecasts', async () => {
     const g = newGuildId();
-    await importLedger(ctxFor(g), { packId: bundledPacks()[0]!.id });
+    const { added } = await importLedger(ctxFor(g), { packId: bundledPacks()[0]!.id });
     await addClaim(ctxFor(g, ALICE), { claim: '=HYPERLINK("x") "quoted", with comma', checkBy: 'in 1 year', quote: 'line one\nline two' });
     await castVote(ctxFor(g, ALICE), 1, 'came_true', 'evidence');
-    await setForecast(ctxFor(g, BOB), 18, 42);
+    await setForecast(ctxFor(g, BOB), added + 1, 42);
     await resolveClaim(ctxFor(g), 2, 'partly', 'half of it');
     const exported = await exportLedger(database.db, g);
     const raw = JSON.stringify(exported);

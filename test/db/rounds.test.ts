@@ -2,12 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { scheduleRuns, schedules } from '../../src/db/schema.js';
 import { addClaim, bundledPacks, castVote, importLedger, resolveClaim, setForecast, updateSettings, type LedgerCtx } from '../../src/ledger/index.js';
-import { roundScoreNotes } from '../../src/ledger/leaderboard.js';
+import { roundScoreNotes } from '../../src/kit/score-text.js';
 import { addSchedule, listSchedules } from '../../src/jobs/schedules.js';
 import { runRound, MAX_CARDS_PER_ROUND } from '../../src/jobs/rounds.js';
-import { DISCORD_LIMITS } from '../../src/discord/render.js';
+import { DISCORD_LIMITS } from '../../src/kit/render.js';
 import { createLogger } from '../../src/log.js';
-import type { Reply } from '../../src/discord/types.js';
+import type { Reply } from '../../src/kit/types.js';
 import { makeTestDb, newGuildId, type TestDatabase } from '../support/test-db.js';
 import { RecordingPoster } from '../support/recording-poster.js';
 

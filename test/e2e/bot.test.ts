@@ -70,7 +70,11 @@ describe('commands', () => {
     const body = text(shown);
     expect(shown.embeds[0]!.title).toContain(`#2 · ${pack.claims[1]!.claim.slice(0, 40)}`);
     expect(body).toContain(pack.claims[1]!.speaker!);
-    expect(body).toContain('Counts as came true');
+    expect(body).toContain('How it is scored');
+    // The notes reach the voter: why the date, how sure the wording was, what the title is.
+    expect(body).toContain(`Why this date\n${pack.claims[1]!.checkByNote!.slice(0, 40)}`);
+    expect(body).toMatch(/As sure as the wording\n(roughly even chance|likely|very likely|unlikely)/);
+    expect(body).toContain(`About the title\n${pack.article.titleNote!.slice(0, 40)}`);
     expect(body).toMatch(/History\n.*imported it/);
     expect(buttons(shown).map((b) => b.label)).toEqual(['Came true', 'Partly', 'Did not', 'Too early']);
   });
@@ -188,6 +192,17 @@ describe('/scores', () => {
     expect(text(me)).toMatch(/0\.040/); // (0.8 − 1)²
     const chart = await cmd('alice', 'scores', { speaker: 'A forecaster' }, 'chart');
     expect(chart.files.some((f) => f.name.endsWith('.png'))).toBe(true);
+  });
+
+  it('a mistake in a publicly deferred command is answered to the member alone', async () => {
+    const handle = h.fake.sendCommand(h.guild.id, 'alice', { name: 'scores', subcommand: 'chart', options: { speaker: 'nobody at all' } });
+    const error = await handle.followup();
+    expect(error.ephemeral).toBe(true);
+    expect(error.content).toMatch(/nobody at all/i);
+    // The public "thinking…" placeholder is gone, not edited into the error for the channel to see.
+    const original = handle.state().originalMessageId!;
+    expect(original).not.toBe(error.messageId);
+    await vi.waitFor(() => expect(h.fake.message(original)?.deleted).toBe(true));
   });
 });
 

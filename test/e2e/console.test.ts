@@ -99,10 +99,10 @@ describe('the console without Discord', () => {
       '/predict show claim:1',
     ]);
     const reply = (echo: string) => replyTo(run, echo);
-    expect(run.stdout).toMatch(/Imported the article pack .*: 17 claims added as #1–#17\./);
+    expect(run.stdout).toMatch(/Imported the article pack .*: 19 claims added as #1–#19\./);
     expect(reply('you (manager) › /predict list status:due')).toContain('Due claims (waiting for a verdict)');
-    expect(reply('you (manager) › /predict list status:due')).toMatch(/#1 Russian forces will keep gaining ground/);
-    expect(reply('you (manager) › /predict list status:due')).toContain('Page 1 of 2 · 17 claims');
+    expect(reply('you (manager) › /predict list status:due')).toMatch(/#1 Until Trump's inauguration on 20 January 2025/);
+    expect(reply('you (manager) › /predict list status:due')).toContain('Page 1 of 2 · 19 claims');
     expect(reply('you (manager) › /predict list status:due')).toMatch(/\[1\] ◀ Previous \(disabled\) {2}\[2\] Next ▶/);
     expect(reply('you (manager) › /as alice')).toContain('You are now alice (a member)');
     expect(reply('alice › /vote claim:1 verdict:came-true')).toContain('(only you can see this)');
@@ -160,23 +160,46 @@ describe('the console without Discord', () => {
     expect(replyTo(first, 'you (manager) › /predict show claim:2')).toMatch(/\[3\] Came true {2}\[4\] Partly {2}\[5\] Did not {2}\[6\] Too early/);
     expect(replyTo(first, 'alice › 3')).toContain('You voted Came true on claim #2.');
     expect(replyTo(first, 'alice › 3')).toContain('Came true 1 · Partly 0');
-    expect(replyTo(first, 'you (manager) › /predict add claim:"Talks start" check-by:"in 3 months" speaker:the envoy')).toMatch(/Claim #18 added\./);
-    expect(replyTo(first, 'you (manager) › /predict import file:mine.json')).toContain('Imported My pack: 1 added as #19–#19, 0 skipped');
+    expect(replyTo(first, 'you (manager) › /predict add claim:"Talks start" check-by:"in 3 months" speaker:the envoy')).toMatch(/Claim #20 added\./);
+    expect(replyTo(first, 'you (manager) › /predict import file:mine.json')).toContain('Imported My pack: 1 added as #21–#21, 0 skipped');
     const exported = replyTo(first, 'you (manager) › /predict export format:csv');
     expect(exported).toMatch(/Saved hindsight-\d{4}-\d{2}-\d{2}\.csv to \.\/exports\/hindsight-/);
     expect(readdirSync(join(dir, 'exports'))).toHaveLength(1);
     expect(replyTo(first, 'you (manager) › /help vote')).toContain('/vote claim:<number> verdict:came-true|partly|did-not|too-early [evidence:<text>]');
     expect(first.code).toBe(0);
 
-    const second = await runConsole(dir, ['/as bob', '/forecast claim:18 probability:55.5', '/predict show claim:2', '/predict list status:open']);
+    const second = await runConsole(dir, ['/as bob', '/forecast claim:20 probability:55.5', '/predict show claim:2', '/predict list status:open']);
     expect(second.stdout).not.toContain('Imported the article pack'); // nothing new to import
-    expect(replyTo(second, 'bob › /forecast claim:18 probability:55.5')).toContain('Your forecast on claim #18 is now 55.5%.');
+    expect(replyTo(second, 'bob › /forecast claim:20 probability:55.5')).toContain('Your forecast on claim #20 is now 55.5%.');
     expect(replyTo(second, 'bob › /predict show claim:2')).toMatch(/@alice voted Came true/); // the name is remembered too
-    expect(replyTo(second, 'bob › /predict list status:open')).toContain('#18 Talks start — the envoy');
-    expect(replyTo(second, 'bob › /predict list status:open')).toContain('#19 It will rain in Oslo');
+    expect(replyTo(second, 'bob › /predict list status:open')).toContain('#20 Talks start — the envoy');
+    expect(replyTo(second, 'bob › /predict list status:open')).toContain('#21 It will rain in Oslo');
     expect(second.code).toBe(0);
     expect(existsSync(join(dir, 'data', 'hindsight.lock'))).toBe(false);
-  });
+  }, 120_000);
+
+  it('posts rounds with the same parts as the bot, score changes included (one composition root)', async () => {
+    const dir = tempDir();
+    const first = await runConsole(dir, ['/predict add claim:"The ferry will run by May" check-by:"in 3 months"', '/reminders add channel:#console schedule:"daily 09:00"']);
+    expect(first.code).toBe(0);
+    const number = /Claim #(\d+) added\./.exec(first.stdout)?.[1];
+    const schedule = /Schedule (\d+) added/.exec(first.stdout)?.[1];
+    expect(number, first.stdout).toBeTruthy();
+    expect(schedule, first.stdout).toBeTruthy();
+    const second = await runConsole(dir, [
+      `/forecast claim:${number} probability:80`,
+      '/as bob',
+      `/forecast claim:${number} probability:30`,
+      '/as you --manager',
+      `/resolve claim:${number} outcome:came-true`,
+      `/reminders run-now id:${schedule}`,
+    ]);
+    expect(second.code, second.stdout + second.stderr).toBe(0);
+    const round = replyTo(second, `you (manager) › /reminders run-now id:${schedule}`);
+    expect(round).toContain('Resolved since the last round');
+    expect(round).toContain('Score changes');
+    expect(round).toMatch(/bob/);
+  }, 120_000);
 
   it('/predict extract file:article.txt: the review buttons are numbered actions and Edit is a form filled at the prompt', async () => {
     const dir = tempDir();
@@ -225,7 +248,7 @@ describe('the console without Discord', () => {
     expect(shown).toContain('The embassy in Oslo will reopen before the end of 2027');
     expect(shown).toContain('Karl Holm, deputy minister');
     expect(shown).toContain('Source: Talks in Geneva expected soon');
-    expect(shown).toMatch(/Band: likely \(implied 67\.5%\)/);
+    expect(shown).toMatch(/As sure as the wording: likely \(55–80%\)/);
     // A form line naming no field of the form is refused, and the form stays open.
     expect(replyTo(run, 'you (manager) › colour=red')).toMatch(/The form has no field colour\. Its fields: 1 restatement, 2 speaker, 3 check-by, 4 band, 5 family\./);
     // All reviewed: the buttons are disabled.
@@ -251,7 +274,7 @@ describe('console pieces, in process', () => {
     const { Session } = await import('../../src/console/session.js');
     const { Board } = await import('../../src/console/board.js');
     const { Members } = await import('../../src/console/members.js');
-    const { indexHandlers } = await import('../../src/discord/router.js');
+    const { indexHandlers } = await import('../../src/kit/handlers.js');
     const { createLogger } = await import('../../src/log.js');
     const { SlashCommandBuilder } = await import('discord.js');
     const printed: string[] = [];
@@ -273,7 +296,7 @@ describe('console pieces, in process', () => {
     const commands = [
       {
         definition,
-        async execute(call: import('../../src/discord/types.js').CommandCall) {
+        async execute(call: import('../../src/kit/types.js').CommandCall) {
           const o = call.options;
           seen.push({ word: o.string('word'), count: o.integer('count'), flag: o.boolean('flag'), member: o.user('member'), kind: o.string('kind') });
           await call.defer({ ephemeral: true });

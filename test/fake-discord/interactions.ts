@@ -299,8 +299,8 @@ export class InteractionEngine {
     const data = isObject(body) ? body : {};
     const original = record.originalMessageId ? this.deps.messages.get(record.originalMessageId) : undefined;
     let stored: StoredMessage;
-    if (original && record.callback.type === 5 && original.message.flags & LOADING) {
-      // The first followup after a deferred reply replaces the "thinking..." message.
+    if (original && !original.deleted && record.callback.type === 5 && original.message.flags & LOADING) {
+      // The first followup after a deferred reply replaces the "thinking..." message (unless it was deleted).
       stored = this.deps.messages.edit(original, data, files, { clearFlags: LOADING });
     } else {
       stored = this.createResponseMessage(record, data, files, 0);

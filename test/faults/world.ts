@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { migrateDatabase, openDatabase, type Database } from '../../src/db/client.js';
 import { addClaim } from '../../src/ledger/claims.js';
 import type { Verdict } from '../../src/ledger/rules.js';
-import { voteId } from '../../src/discord/custom-ids.js';
+import { voteId } from '../../src/kit/custom-ids.js';
 import type { FakeDiscord, FakeReply, InteractionHandle, Snowflake } from '../fake-discord/index.js';
 import { createDatabase } from '../support/pg-cluster.js';
 import { spawnBot, type BotProcess } from '../support/bot-process.js';

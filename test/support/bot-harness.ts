@@ -9,7 +9,7 @@ import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { startApp, type RunningApp } from '../../src/app.js';
-import type { ArticleTools } from '../../src/discord/types.js';
+import type { ArticleTools } from '../../src/kit/types.js';
 import { startFakeDiscord, type FakeDiscord, type FakeDiscordOptions, type FakeGuildInfo } from '../fake-discord/index.js';
 
 export interface BotHarness {
@@ -28,6 +28,8 @@ export async function startBotHarness(
     reuse?: { fake: FakeDiscord; guild: FakeGuildInfo; dataDir: string };
     /** Article intake with other limits than the configuration's (e.g. a short fetch timeout). */
     articles?: ArticleTools;
+    /** Also wait for the slash command sync (default true). */
+    waitForSync?: boolean;
   } = {},
 ): Promise<BotHarness & { dataDir: string }> {
   const fake = opts.reuse?.fake ?? (await startFakeDiscord(opts.fake));
@@ -49,6 +51,7 @@ export async function startBotHarness(
   });
   const app = await startApp(config, createLogger('info', sink), { ...(opts.now ? { now: opts.now } : {}), ...(opts.articles ? { articles: opts.articles } : {}) });
   await app.ready;
+  if (opts.waitForSync ?? true) await app.commandsSynced;
   return {
     fake,
     guild,

@@ -1,6 +1,6 @@
 /** A Poster for tests: records every post, and can be told to fail like Discord would. */
-import type { Reply } from '../../src/discord/types.js';
-import { PostError, type Poster, type PostErrorKind } from '../../src/jobs/poster.js';
+import type { Reply } from '../../src/kit/types.js';
+import { PostError, type Poster, type PostErrorKind } from '../../src/kit/poster.js';
 
 export interface RecordedPost {
   channelId: string;

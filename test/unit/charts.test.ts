@@ -7,7 +7,7 @@ import { PNG } from 'pngjs';
 import { CALIBRATION_COLORS, CALIBRATION_FRAME, dotRadius, renderCalibrationChart } from '../../src/charts/calibration.js';
 import { MAX_BAR_WIDTH, OUTCOMES_FRAME, SEGMENT_COLORS, renderOutcomesChart } from '../../src/charts/outcomes.js';
 import { CHART_SIZE, THEME } from '../../src/charts/canvas.js';
-import { calibration, outcomesByQuarter, type ClaimScore } from '../../src/ledger/leaderboard.js';
+import { calibration, outcomesByQuarter, type ClaimScore } from '../../src/ledger/scoring.js';
 import type { Outcome } from '../../src/ledger/rules.js';
 
 type Rgb = [number, number, number];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hedgeCalibration, hedgeScore, type BandedRow } from '../../src/ledger/hedge-scores.js';
-import { trackRecordsBy } from '../../src/ledger/leaderboard.js';
+import { trackRecordsBy } from '../../src/ledger/scoring.js';
 
 const resolved = (outcome: BandedRow['outcome'], hedge: string | null): BandedRow => ({ status: 'resolved', outcome, hedge });
 

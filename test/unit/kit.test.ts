@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { linksIn, toDiscordModal } from '../../src/discord/router.js';
 import { sameCommands } from '../../src/discord/sync.js';
-import { draftEditId, draftId, parseDraftEditId, parseDraftId } from '../../src/discord/custom-ids.js';
+import { draftEditId, draftId, parseDraftEditId, parseDraftId } from '../../src/kit/custom-ids.js';
 import { allDefinitions } from '../../commands/index.js';
 
 describe('modals', () => {

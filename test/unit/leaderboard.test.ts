@@ -1,24 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  bestAndWorst,
-  calibration,
-  fitLines,
-  formatPct,
-  formatScore,
-  formatScoreChanges,
-  formatSigned,
-  median,
-  memberScores,
-  outcomesByQuarter,
-  rankLabel,
-  rankMembers,
-  scoreChangesFrom,
-  scoreClaims,
-  trackRecordsBy,
-  type ClaimScore,
-  type MemberScore,
-  type ResolvedClaim,
-} from '../../src/ledger/leaderboard.js';
+import { bestAndWorst, calibration, median, memberScores, outcomesByQuarter, rankMembers, scoreChangesFrom, scoreClaims, trackRecordsBy, type ClaimScore, type MemberScore, type ResolvedClaim } from '../../src/ledger/scoring.js';
+import { formatPct, formatScore, formatScoreChanges, formatSigned, rankLabel } from '../../src/kit/score-text.js';
+import { fitLines } from '../../src/kit/render.js';
 import type { Outcome } from '../../src/ledger/rules.js';
 
 const DUE = new Date('2026-03-01T00:00:00Z');

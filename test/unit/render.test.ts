@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitEmbeds, safe, truncate, DISCORD_LIMITS } from '../../src/discord/render.js';
+import { fitEmbeds, safe, truncate, DISCORD_LIMITS } from '../../src/kit/render.js';
 
 describe('fitting Discord’s limits', () => {
   it('truncates with an ellipsis, never splitting an emoji', () => {

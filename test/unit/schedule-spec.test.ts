@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeCron, nextRuns, parseSchedule, ScheduleError, slotsBetween } from '../../src/jobs/schedule-spec.js';
-import { parseListId, parseVoteId, listId, voteId } from '../../src/discord/custom-ids.js';
+import { parseListId, parseVoteId, listId, voteId } from '../../src/kit/custom-ids.js';
 import { canonical, sameCommands } from '../../src/discord/sync.js';
 import { commands } from '../../commands/index.js';
 
@@ -108,7 +108,7 @@ describe('command sync comparison', () => {
 
 describe('database outages', () => {
   it('are recognised through drizzle’s wrapping, and bugs are not', async () => {
-    const { isDatabaseUnavailable } = await import('../../src/discord/router.js');
+    const { isDatabaseUnavailable } = await import('../../src/kit/handlers.js');
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
     expect(isDatabaseUnavailable(new Error('Failed query', { cause: refused }))).toBe(true);
     expect(isDatabaseUnavailable(Object.assign(new Error('terminating connection'), { code: '57P01' }))).toBe(true);

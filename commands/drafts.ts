@@ -5,7 +5,8 @@
  * and the candidate's index; the draft's state is read from the database and the server from the
  * interaction, so a draft survives a restart and no id reaches another server's drafts.
  */
-import { ButtonStyle, ComponentType, TimestampStyles, time, type APIButtonComponent, type APIEmbedField } from 'discord.js';
+import { TimestampStyles, time } from '@discordjs/formatters';
+import { ButtonStyle, ComponentType, type APIButtonComponent, type APIEmbedField } from 'discord-api-types/v10';
 import {
   acceptCandidate,
   createDraft,
@@ -17,14 +18,14 @@ import {
   listDrafts,
   type Draft,
   type DraftCandidate,
-} from '../ledger/drafts.js';
-import { HEDGE_BANDS, HEDGE_BAND_INFO } from '../ledger/hedge.js';
-import { getSettings } from '../ledger/settings.js';
-import { todayIn } from '../ledger/dates.js';
-import { LIMITS } from '../ledger/limits.js';
-import type { ArticleInput } from '../extract/types.js';
-import { COLORS, safe } from './render.js';
-import { draftEditId, draftId, parseDraftEditId, parseDraftId } from './custom-ids.js';
+} from '../src/ledger/drafts.js';
+import { HEDGE_BANDS, HEDGE_BAND_INFO } from '../src/ledger/hedge.js';
+import { getSettings } from '../src/ledger/settings.js';
+import { todayIn } from '../src/ledger/dates.js';
+import { LIMITS } from '../src/ledger/limits.js';
+import type { ArticleInput } from '../src/extract/types.js';
+import { COLORS, safe } from '../src/kit/render.js';
+import { draftEditId, draftId, parseDraftEditId, parseDraftId } from '../src/kit/custom-ids.js';
 import {
   ledgerCtx,
   UserError,
@@ -35,7 +36,7 @@ import {
   type Modal,
   type ModalHandler,
   type Reply,
-} from './types.js';
+} from '../src/kit/types.js';
 
 export const FORGED_DRAFT = 'That button is not one Hindsight made (or it is from an older version). Run /predict extract again.';
 

@@ -1,10 +1,11 @@
 /** Button handlers: vote buttons on claim cards and Previous/Next on claim lists. */
-import { castVote } from '../ledger/voting.js';
-import { claimDetail, listClaims } from '../ledger/claims.js';
-import { VERDICT_LABELS } from '../ledger/rules.js';
-import { claimCard, listPage } from './render.js';
-import { parseListId, parseVoteId } from './custom-ids.js';
-import { ledgerCtx, UserError, type ComponentHandler } from './types.js';
+import { castVote } from '../src/ledger/voting.js';
+import { claimDetail, listClaims } from '../src/ledger/claims.js';
+import { VERDICT_LABELS } from '../src/ledger/rules.js';
+import { claimCard, listPage } from '../src/kit/render.js';
+import { parseListId, parseVoteId } from '../src/kit/custom-ids.js';
+import { ledgerCtx, UserError, type ComponentHandler, type ModalHandler } from '../src/kit/types.js';
+import { draftComponentHandlers, draftModalHandlers } from './drafts.js';
 
 export const FORGED = 'That button is not one Hindsight made (or it is from an older version). Use /predict show to get a fresh card.';
 
@@ -40,4 +41,7 @@ export const listButton: ComponentHandler = {
   },
 };
 
-export const componentHandlers: readonly ComponentHandler[] = [voteButton, listButton];
+export const componentHandlers: readonly ComponentHandler[] = [voteButton, listButton, ...draftComponentHandlers];
+
+/** Modal (form) handlers, routed like buttons by the custom_id prefix. */
+export const modalHandlers: readonly ModalHandler[] = [...draftModalHandlers];

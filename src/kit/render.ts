@@ -2,18 +2,16 @@
  * Turns ledger data into replies that always fit Discord's limits: member text is shortened
  * with an ellipsis (never rejected by Discord) and markdown in it is escaped.
  */
+import { TimestampStyles, escapeMarkdown, time } from '@discordjs/formatters';
 import {
   ButtonStyle,
   ComponentType,
-  TimestampStyles,
-  escapeMarkdown,
-  time,
   type APIActionRowComponent,
   type APIButtonComponent,
   type APIComponentInMessageActionRow,
   type APIEmbed,
   type APIEmbedField,
-} from 'discord.js';
+} from 'discord-api-types/v10';
 import type { ClaimDetail, ClaimSummary } from '../ledger/claims.js';
 import {
   FLAG_LABELS,
@@ -50,7 +48,39 @@ export const DISCORD_LIMITS = {
   choices: 25,
   choiceName: 100,
   choiceValue: 100,
+  /** A message nonce (for enforce_nonce). */
+  nonce: 25,
 } as const;
+
+/**
+ * Joins lines into at most `maxChars` characters: as many whole lines as fit, then
+ * "…and N more" for the rest. Never cuts a line.
+ */
+export function fitLines(lines: readonly string[], maxChars: number, more = (n: number) => `…and ${n} more`): string {
+  let used = -1; // no newline before the first line
+  let shown = 0;
+  for (const line of lines) {
+    if (used + 1 + line.length > maxChars) break;
+    used += 1 + line.length;
+    shown += 1;
+  }
+  for (; shown >= 0; shown -= 1) {
+    const rest = lines.length - shown;
+    const text = [...lines.slice(0, shown), ...(rest ? [more(rest)] : [])].join('\n');
+    if (text.length <= maxChars) return text;
+  }
+  return '';
+}
+
+/** Discord's limits on modals: 45-character title and labels, 5 inputs, 4,000-character values. */
+export const MODAL_LIMITS = { title: 45, label: 45, fields: 5, value: 4000, placeholder: 100 } as const;
+
+const URL_IN_TEXT = /https?:\/\/[^\s<>()"']+/g;
+
+/** Links in a message's text, in order (trailing punctuation dropped). */
+export function linksIn(text: string): string[] {
+  return [...text.matchAll(URL_IN_TEXT)].map((m) => m[0].replace(/[.,;:!?\]]+$/, ''));
+}
 
 /** Shortens to at most `max` UTF-16 units (as Discord counts), ending with an ellipsis when cut; never splits a surrogate pair. */
 export function truncate(text: string, max: number): string {
@@ -162,7 +192,7 @@ const colorFor = (c: Parameters<typeof statusText>[0], now: Date) => {
 const AUDIT_LABELS: Record<string, (d: Record<string, unknown>) => string> = {
   'claim.add': () => 'added it',
   'claim.import': (d) => `imported it${d.from ? ` from ${String(d.from)}` : ''}`,
-  'claim.edit': (d) => `edited ${Object.keys((d.changes as object) ?? {}).join(', ') || 'it'}`,
+  'claim.edit': (d) => `edited ${Object.keys((d.changes as object) ?? {}).join(', ') || 'it'}${d.from ? ` (re-import of ${String(d.from)})` : ''}`,
   'claim.delete': () => 'deleted it',
   'vote.cast': (d) => `voted ${VERDICT_LABELS[d.verdict as Verdict] ?? String(d.verdict)}`,
   'forecast.set': (d) => `forecast ${String(d.probability)}%`,
@@ -187,8 +217,12 @@ export function claimCard(detail: ClaimDetail, now: Date, opts: { history?: bool
   fields.push({ name: 'Check by', value: `${c.checkBy} (${time(c.dueAt, TimestampStyles.RelativeTime)})`, inline: true });
   fields.push({ name: 'Status', value: statusText(c, now), inline: true });
   if (c.family) fields.push({ name: 'Family', value: safe(c.family, 100), inline: true });
-  if (isHedgeBand(c.hedge)) fields.push({ name: 'Band', value: `${HEDGE_BAND_INFO[c.hedge].label} (implied ${Math.round(HEDGE_BAND_INFO[c.hedge].probability * 1000) / 10}%)`, inline: true });
-  if (c.criteria) fields.push({ name: 'Counts as came true', value: safe(c.criteria, DISCORD_LIMITS.fieldValue) });
+  if (c.checkByNote) fields.push({ name: 'Why this date', value: safe(c.checkByNote, 600) });
+  if (isHedgeBand(c.hedge)) {
+    const band = HEDGE_BAND_INFO[c.hedge];
+    fields.push({ name: 'As sure as the wording', value: `${band.label} (${band.range[0]}–${band.range[1]}%)`, inline: true });
+  }
+  if (c.criteria) fields.push({ name: 'How it is scored', value: safe(c.criteria, DISCORD_LIMITS.fieldValue) });
   if (phaseOf(c, now) !== 'upcoming' || detail.votesCast > 0) {
     fields.push({
       name: `Votes${c.round > 1 ? ` (round ${c.round})` : ''}`,
@@ -204,6 +238,7 @@ export function claimCard(detail: ClaimDetail, now: Date, opts: { history?: bool
   if (detail.forecasters) fields.push({ name: 'Forecasters', value: String(detail.forecasters), inline: true });
   if (detail.article?.url) fields.push({ name: 'Source', value: truncate(detail.article.url, 500) });
   else if (detail.article?.title) fields.push({ name: 'Source', value: safe(detail.article.title, 300) });
+  if (detail.article?.titleNote) fields.push({ name: 'About the title', value: safe(detail.article.titleNote, 600) });
   if (c.resolutionNote) fields.push({ name: 'Resolution note', value: safe(c.resolutionNote, 1000) });
   if (opts.history && detail.history.length) {
     fields.push({
@@ -302,3 +337,43 @@ export function settingsView(s: GuildSettings, title = 'Hindsight settings'): Re
 }
 
 export const errorReply = (message: string): Reply => ({ content: truncate(message, DISCORD_LIMITS.content), ephemeral: true });
+
+/** Room kept free in a message's embeds when packing sections (titles and colours count too). */
+const SECTION_SLACK = 100;
+/** A section line longer than this is cut (an embed description holds 4096; a line should not fill it). */
+const SECTION_LINE = 1000;
+/** A section's embed description is continued in a new embed past this many characters. */
+const SECTION_DESCRIPTION = 3800;
+
+/** Packs lines into embed descriptions, and embeds into messages, within Discord's limits and in order. */
+export function packSections(sections: { title: string; lines: string[] }[], color: number): Reply[] {
+  const messages: Reply[] = [];
+  let embeds: NonNullable<Reply['embeds']> = [];
+  let size = 0;
+  const flushMessage = () => {
+    if (embeds.length) messages.push({ embeds });
+    embeds = [];
+    size = 0;
+  };
+  for (const section of sections) {
+    let part = 0;
+    let description = '';
+    const push = () => {
+      const title = part === 0 ? section.title : `${section.title} (continued)`;
+      const cost = title.length + description.length;
+      if (size + cost > DISCORD_LIMITS.embedTotal - SECTION_SLACK || embeds.length >= DISCORD_LIMITS.embedsPerMessage) flushMessage();
+      embeds.push({ title, description, color });
+      size += cost;
+      part += 1;
+      description = '';
+    };
+    for (const line of section.lines) {
+      const clipped = line.length > SECTION_LINE ? `${line.slice(0, SECTION_LINE - 1)}…` : line;
+      if (description.length + clipped.length + 1 > SECTION_DESCRIPTION) push();
+      description += (description ? '\n' : '') + clipped;
+    }
+    if (description) push();
+  }
+  flushMessage();
+  return messages;
+}

@@ -2,7 +2,7 @@
  * Where scheduled rounds go. In Discord: channel messages through @discordjs/rest. In the local
  * console: printed. The scheduler only knows this interface.
  */
-import type { Reply } from '../discord/types.js';
+import type { Reply } from './types.js';
 
 export interface PostedMessage {
   id: string;
@@ -33,3 +33,11 @@ export interface Poster {
   /** Tells a server's managers about a problem with one of its schedules, where they will see it. */
   notifyManagers(guildId: string, text: string, opts: { createdBy: string }): Promise<string>;
 }
+
+/** What one round came to (src/jobs/rounds.ts runs it; /reminders run-now reports it). */
+export type RoundOutcome =
+  | { outcome: 'posted'; messageIds: string[] }
+  | { outcome: 'empty' }
+  | { outcome: 'duplicate' }
+  | { outcome: 'inactive' }
+  | { outcome: 'failed'; kind: PostError['kind']; paused?: boolean; disabled?: boolean; notified?: string };

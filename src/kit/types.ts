@@ -9,11 +9,11 @@ import type {
   APIEmbed,
   RESTPostAPIChatInputApplicationCommandsJSONBody,
   RESTPostAPIContextMenuApplicationCommandsJSONBody,
-} from 'discord.js';
+} from 'discord-api-types/v10';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../log.js';
 import type { LedgerCtx } from '../ledger/context.js';
-import type { Scheduler } from '../jobs/scheduler.js';
+import type { RoundOutcome } from './poster.js';
 import type { ArticleInput, Candidate } from '../extract/types.js';
 
 export interface ReplyFile {
@@ -163,6 +163,13 @@ export interface ArticleTools {
   candidates(input: ArticleInput, opts: { today: string }): Candidate[];
 }
 
+/** What /reminders needs of the scheduler (src/jobs/scheduler.ts implements it). */
+export interface RoundScheduling {
+  register(schedule: { id: number; cron: string; timezone: string }): void;
+  unregister(id: number): Promise<void>;
+  runNow(scheduleId: number): Promise<RoundOutcome | null>;
+}
+
 /** Explicit dependencies handed to every handler. */
 export interface AppCtx {
   db: Db;
@@ -171,7 +178,7 @@ export interface AppCtx {
   /** Downloads an attachment a member uploaded (size-capped). */
   fetchAttachment(ref: AttachmentRef, maxBytes: number): Promise<string>;
   /** Scheduling of rounds (/reminders); absent where no scheduler runs. */
-  scheduler?: Pick<Scheduler, 'register' | 'unregister' | 'runNow'>;
+  scheduler?: RoundScheduling;
   /** Article intake (/predict extract, Track forecasts); absent → those commands say they are unavailable. */
   articles?: ArticleTools;
 }

@@ -1,0 +1,97 @@
+/**
+ * The one composition root both modes share: Discord (src/app.ts) and the local console
+ * (src/console/index.ts) each call `openCore` and `core.jobs(poster)`, so the database,
+ * migrations, scheduler (with the rounds' score changes), window closer and handler context
+ * are assembled once, the same way. Each step registers its undo; `stop()` runs them in reverse.
+ */
+import type { Config } from './config.js';
+import type { Logger } from './log.js';
+import { migrateDatabase, openDatabase, type Database } from './db/client.js';
+import { startCloser } from './jobs/closer.js';
+import type { Poster } from './kit/poster.js';
+import { Scheduler } from './jobs/scheduler.js';
+import { roundScoreNotes } from './kit/score-text.js';
+import type { AppCtx, ArticleTools } from './kit/types.js';
+import { articleTools } from './articles.js';
+
+export interface CoreOptions {
+  now?: () => Date;
+  /**
+   * Limit the jobs to one server's schedules and voting windows. The console sets it to its own
+   * server, so that on a shared database it never runs (or disables) real servers' rounds.
+   */
+  guildId?: string;
+  /** Article intake other than the configuration's (tests: shorter limits). */
+  articles?: ArticleTools;
+}
+
+export interface CoreJobs {
+  ctx: AppCtx;
+  scheduler: Scheduler;
+  /** Starts the window closer and the scheduler (catch-up first). */
+  start(): Promise<void>;
+}
+
+export interface Core {
+  database: Database;
+  now: () => Date;
+  /** Registers an undo step; steps run in reverse order on stop. */
+  onStop(step: () => Promise<void>): void;
+  /** The scheduler, the closer and the handler context, posting rounds through `poster`. */
+  jobs(poster: Poster, fetchAttachment: AppCtx['fetchAttachment']): CoreJobs;
+  stop(): Promise<void>;
+}
+
+/** Opens the database (PGlite without DATABASE_URL, else PostgreSQL) and applies the migrations. */
+export async function openCore(config: Config, log: Logger, opts: CoreOptions = {}): Promise<Core> {
+  const now = opts.now ?? (() => new Date());
+  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.HINDSIGHT_DATA_DIR });
+  const undo: (() => Promise<void>)[] = [() => database.close()];
+  const stop = async () => {
+    for (const step of undo.reverse()) {
+      try {
+        await step();
+      } catch (error) {
+        log.warn({ err: error }, 'error while stopping');
+      }
+    }
+    undo.length = 0;
+  };
+  try {
+    await migrateDatabase(database, config.DATABASE_URL);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  log.info({ database: database.kind }, 'database ready');
+  return {
+    database,
+    now,
+    onStop: (step) => void undo.push(step),
+    jobs(poster, fetchAttachment) {
+      const scheduler = new Scheduler({
+        db: database.db,
+        log,
+        poster,
+        now,
+        catchupHours: config.HINDSIGHT_CATCHUP_HOURS,
+        notesFor: roundScoreNotes,
+        ...(opts.guildId ? { guildId: opts.guildId } : {}),
+      });
+      // Stopped before the database closes: no new slots, rounds in flight get up to 10 s.
+      undo.push(() => scheduler.stop(10_000));
+      const articles = opts.articles ?? articleTools({ allowPrivateAddresses: config.HINDSIGHT_EXTRACT_ALLOW_PRIVATE });
+      const ctx: AppCtx = { db: database.db, log, now, fetchAttachment, scheduler, articles };
+      return {
+        ctx,
+        scheduler,
+        async start() {
+          const closer = startCloser(database.db, log, now, opts.guildId);
+          undo.push(() => closer.stop());
+          await scheduler.start();
+        },
+      };
+    },
+    stop,
+  };
+}

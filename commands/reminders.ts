@@ -1,11 +1,22 @@
 import { SlashCommandBuilder } from '@discordjs/builders';
 import { TimestampStyles, time } from '@discordjs/formatters';
 import { ChannelType, InteractionContextType, PermissionFlagsBits } from 'discord-api-types/v10';
-import { addSchedule, getSchedule, listSchedules, removeSchedule, setScheduleActive, specFor, type ScheduleRow } from '../src/jobs/schedules.js';
+import {
+  addSchedule,
+  getSchedule,
+  listSchedules,
+  MANAGE_ROUNDS,
+  removeSchedule,
+  setScheduleActive,
+  specFor,
+  type ScheduleRow,
+} from '../src/jobs/schedules.js';
 import { nextRuns, PRESET_EXAMPLES } from '../src/jobs/schedule-spec.js';
-import { COLORS, truncate } from '../src/kit/render.js';
+import { COLORS, DISCORD_LIMITS, truncate } from '../src/kit/render.js';
 import { ledgerCtx, UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall } from '../src/kit/types.js';
-import type { RoundOutcome } from '../src/jobs/rounds.js';
+import type { RoundOutcome } from '../src/kit/poster.js';
+import { assertManager } from '../src/ledger/context.js';
+import { bySubcommand, timeZoneChoices } from './shared.js';
 
 export const definition = new SlashCommandBuilder()
   .setName('reminders')
@@ -72,103 +83,88 @@ const outcomeText: Record<RoundOutcome['outcome'], string> = {
   failed: 'could not be posted',
 };
 
-function requireManager(call: CommandCall) {
-  if (!call.member.isManager) throw new UserError('Only managers (Manage Server) can manage scoring rounds.');
+async function add(call: CommandCall, ctx: AppCtx) {
+  const channel = call.options.channel('channel');
+  if (!channel) throw new UserError('channel: pick a text channel.');
+  const row = await addSchedule(ledgerCtx(call, ctx), { channelId: channel.id, schedule: call.options.string('schedule') ?? '', timezone: call.options.string('timezone') });
+  ctx.scheduler?.register(row);
+  const runs = nextRuns(row, 3);
+  await call.reply({
+    ephemeral: true,
+    embeds: [
+      {
+        title: `Schedule ${row.id} added`,
+        color: COLORS.open,
+        description: `Scoring rounds will be posted in <#${row.channelId}> ${row.description}.\nA round with nothing to report posts nothing.`,
+        fields: [{ name: 'Next runs', value: runs.map(when).join('\n') || 'none' }],
+      },
+    ],
+  });
 }
 
+async function list(call: CommandCall, ctx: AppCtx) {
+  const rows = await listSchedules(ctx.db, call.guildId);
+  await call.reply({
+    ephemeral: true,
+    embeds: [
+      {
+        title: 'Scoring-round schedules',
+        color: COLORS.neutral,
+        description: rows.length ? rows.map(line).join('\n') : 'None yet. Add one with /reminders add.',
+      },
+    ],
+  });
+}
+
+async function remove(call: CommandCall, ctx: AppCtx) {
+  const row = await removeSchedule(ledgerCtx(call, ctx), call.options.integer('id') ?? 0);
+  await ctx.scheduler?.unregister(row.id);
+  await call.reply({ ephemeral: true, content: `Schedule ${row.id} (${row.description}) removed.` });
+}
+
+const setActive = (sub: 'pause' | 'resume') => async (call: CommandCall, ctx: AppCtx) => {
+  const row = await setScheduleActive(ledgerCtx(call, ctx), call.options.integer('id') ?? 0, sub === 'resume');
+  if (sub === 'resume') ctx.scheduler?.register(row);
+  else await ctx.scheduler?.unregister(row.id);
+  const next = sub === 'resume' ? nextRuns(row, 1)[0] : undefined;
+  await call.reply({ ephemeral: true, content: `Schedule ${row.id} ${sub === 'resume' ? 'resumed' : 'paused'}.${next ? ` Next round ${when(next)}.` : ''}` });
+};
+
+async function runNow(call: CommandCall, ctx: AppCtx) {
+  const row = await getSchedule(ctx.db, call.guildId, call.options.integer('id') ?? 0);
+  if (row.status !== 'active') throw new UserError(`Schedule ${row.id} is ${row.status}; resume it first.`);
+  if (!ctx.scheduler) throw new UserError('Scheduled rounds are not running in this process.');
+  await call.defer({ ephemeral: true });
+  const result = await ctx.scheduler.runNow(row.id);
+  if (!result) throw new Error('the round failed; see the logs');
+  const extra = result.outcome === 'failed' ? ` (${result.kind.replace('_', ' ')}${result.paused ? '; the schedule is now paused' : result.disabled ? '; the schedule is now disabled' : ''})` : '';
+  await call.reply({ ephemeral: true, content: `Round for schedule ${row.id}: ${outcomeText[result.outcome]}${extra}.` });
+}
+
+const dispatch = bySubcommand({ add, list, remove, pause: setActive('pause'), resume: setActive('resume'), 'run-now': runNow });
+
+/** Every subcommand is for managers: checked here first, whatever the server's integration settings say. */
 export async function execute(call: CommandCall, ctx: AppCtx) {
-  requireManager(call);
-  const lctx = ledgerCtx(call, ctx);
-  const sub = call.options.subcommand();
-  const id = call.options.integer('id') ?? 0;
-  switch (sub) {
-    case 'add': {
-      const channel = call.options.channel('channel');
-      if (!channel) throw new UserError('channel: pick a text channel.');
-      const row = await addSchedule(lctx, { channelId: channel.id, schedule: call.options.string('schedule') ?? '', timezone: call.options.string('timezone') });
-      ctx.scheduler?.register(row);
-      const runs = nextRuns(row, 3);
-      await call.reply({
-        ephemeral: true,
-        embeds: [
-          {
-            title: `Schedule ${row.id} added`,
-            color: COLORS.open,
-            description: `Scoring rounds will be posted in <#${row.channelId}> ${row.description}.\nA round with nothing to report posts nothing.`,
-            fields: [{ name: 'Next runs', value: runs.map(when).join('\n') || 'none' }],
-          },
-        ],
-      });
-      return;
-    }
-    case 'list': {
-      const rows = await listSchedules(ctx.db, call.guildId);
-      await call.reply({
-        ephemeral: true,
-        embeds: [
-          {
-            title: 'Scoring-round schedules',
-            color: COLORS.neutral,
-            description: rows.length ? rows.map(line).join('\n') : 'None yet. Add one with /reminders add.',
-          },
-        ],
-      });
-      return;
-    }
-    case 'remove': {
-      const row = await removeSchedule(lctx, id);
-      await ctx.scheduler?.unregister(row.id);
-      await call.reply({ ephemeral: true, content: `Schedule ${row.id} (${row.description}) removed.` });
-      return;
-    }
-    case 'pause':
-    case 'resume': {
-      const row = await setScheduleActive(lctx, id, sub === 'resume');
-      if (sub === 'resume') ctx.scheduler?.register(row);
-      else await ctx.scheduler?.unregister(row.id);
-      const next = sub === 'resume' ? nextRuns(row, 1)[0] : undefined;
-      await call.reply({ ephemeral: true, content: `Schedule ${row.id} ${sub === 'resume' ? 'resumed' : 'paused'}.${next ? ` Next round ${when(next)}.` : ''}` });
-      return;
-    }
-    case 'run-now': {
-      const row = await getSchedule(ctx.db, call.guildId, id);
-      if (row.status !== 'active') throw new UserError(`Schedule ${row.id} is ${row.status}; resume it first.`);
-      if (!ctx.scheduler) throw new UserError('Scheduled rounds are not running in this process.');
-      await call.defer({ ephemeral: true });
-      const result = await ctx.scheduler.runNow(row.id);
-      if (!result) throw new Error('the round failed; see the logs');
-      const extra = result.outcome === 'failed' ? ` (${result.kind.replace('_', ' ')}${result.paused ? '; the schedule is now paused' : result.disabled ? '; the schedule is now disabled' : ''})` : '';
-      await call.reply({ ephemeral: true, content: `Round for schedule ${row.id}: ${outcomeText[result.outcome]}${extra}.` });
-      return;
-    }
-    default:
-      throw new UserError('Unknown subcommand.');
-  }
+  assertManager(ledgerCtx(call, ctx), MANAGE_ROUNDS);
+  await dispatch(call, ctx);
 }
 
-let zones: string[] | null = null;
 export async function autocomplete(call: AutocompleteCall, ctx: AppCtx): Promise<Choice[]> {
   const focused = call.options.focused();
   const typed = (focused?.value ?? '').trim();
-  if (focused?.name === 'timezone') {
-    zones ??= ['UTC', ...Intl.supportedValuesOf('timeZone').filter((z) => z !== 'UTC')];
-    return zones
-      .filter((z) => z.toLowerCase().includes(typed.toLowerCase()))
-      .slice(0, 25)
-      .map((z) => ({ name: z, value: z }));
-  }
+  if (focused?.name === 'timezone') return timeZoneChoices(typed);
   if (focused?.name === 'schedule') {
     const choices: Choice[] = [];
     if (typed) {
       try {
         const spec = await specFor(ledgerCtx(call, ctx), typed, call.options.string('timezone'));
-        choices.push({ name: truncate(`${typed} → ${spec.description}`, 100), value: truncate(typed, 100) });
+        choices.push({ name: truncate(`${typed} → ${spec.description}`, DISCORD_LIMITS.choiceName), value: truncate(typed, DISCORD_LIMITS.choiceValue) });
       } catch {
         // not valid yet: offer the presets
       }
     }
     for (const example of PRESET_EXAMPLES) if (example.startsWith(typed.toLowerCase()) || !typed) choices.push({ name: example, value: example });
-    return choices.slice(0, 25);
+    return choices.slice(0, DISCORD_LIMITS.choices);
   }
   return [];
 }

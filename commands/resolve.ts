@@ -1,10 +1,13 @@
 import { SlashCommandBuilder } from '@discordjs/builders';
 import { InteractionContextType, PermissionFlagsBits } from 'discord-api-types/v10';
 import { closeVoting, resolveClaim } from '../src/ledger/voting.js';
-import { FLAG_LABELS, OUTCOME_LABELS, type FlagReason } from '../src/ledger/rules.js';
+import { FLAG_LABELS, OUTCOME_LABELS, OUTCOMES, type FlagReason } from '../src/ledger/rules.js';
 import { safe, tallyLine } from '../src/kit/render.js';
 import { ledgerCtx, type AppCtx, type CommandCall } from '../src/kit/types.js';
-import { claimChoices, claimOption, fromChoice } from './shared.js';
+import { choicesOf, claimChoices, claimOption, fromChoice } from './shared.js';
+
+/** The `outcome` choice that closes voting now and applies the rule. */
+const BY_VOTE = 'by-vote';
 
 export const definition = new SlashCommandBuilder()
   .setName('resolve')
@@ -17,13 +20,7 @@ export const definition = new SlashCommandBuilder()
       .setName('outcome')
       .setDescription('The outcome, or "by the vote" to close voting now')
       .setRequired(true)
-      .addChoices(
-        { name: 'Came true', value: 'came-true' },
-        { name: 'Partly', value: 'partly' },
-        { name: 'Did not', value: 'did-not' },
-        { name: 'Void (cannot be judged)', value: 'void' },
-        { name: 'By the vote (close voting now)', value: 'by-vote' },
-      ),
+      .addChoices(...choicesOf(OUTCOMES, OUTCOME_LABELS), { name: 'By the vote (close voting now)', value: BY_VOTE }),
   )
   .addStringOption((o) => o.setName('note').setDescription('Why (kept in the history)').setMaxLength(500))
   .toJSON();
@@ -32,7 +29,7 @@ export async function execute(call: CommandCall, ctx: AppCtx) {
   const lctx = ledgerCtx(call, ctx);
   const claimArg = call.options.string('claim') ?? '';
   const outcome = call.options.string('outcome') ?? '';
-  if (outcome === 'by-vote') {
+  if (outcome === BY_VOTE) {
     const result = await closeVoting(lctx, claimArg);
     const n = result.claim.number;
     const text =
@@ -44,7 +41,7 @@ export async function execute(call: CommandCall, ctx: AppCtx) {
     await call.reply({ content: `${text}\n${tallyLine(result.tally, Object.values(result.tally).reduce((a, b) => a + b, 0))}` });
     return;
   }
-  const result = await resolveClaim(lctx, claimArg, fromChoice(outcome), call.options.string('note'));
+  const result = await resolveClaim(lctx, claimArg, fromChoice(OUTCOMES, outcome), call.options.string('note'));
   const was = result.previous ? ` (was ${OUTCOME_LABELS[result.previous]})` : '';
   await call.reply({
     content: `<@${call.member.id}> resolved claim #${result.claim.number}: **${OUTCOME_LABELS[result.claim.outcome ?? 'void']}**${was}.${result.claim.resolutionNote ? `\nNote: ${safe(result.claim.resolutionNote, 500)}` : ''}`,

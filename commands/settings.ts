@@ -2,8 +2,9 @@ import { SlashCommandBuilder } from '@discordjs/builders';
 import { InteractionContextType, PermissionFlagsBits } from 'discord-api-types/v10';
 import { getSettings, updateSettings, type SettingsPatch } from '../src/ledger/settings.js';
 import { LIMITS } from '../src/ledger/limits.js';
-import { settingsView, truncate } from '../src/kit/render.js';
+import { settingsView } from '../src/kit/render.js';
 import { ledgerCtx, type AppCtx, type AutocompleteCall, type Choice, type CommandCall } from '../src/kit/types.js';
+import { timeZoneChoices } from './shared.js';
 
 export const definition = new SlashCommandBuilder()
   .setName('settings')
@@ -74,12 +75,6 @@ export async function execute(call: CommandCall, ctx: AppCtx) {
   });
 }
 
-let zones: string[] | null = null;
 export async function autocomplete(call: AutocompleteCall): Promise<Choice[]> {
-  zones ??= ['UTC', ...Intl.supportedValuesOf('timeZone').filter((z) => z !== 'UTC')];
-  const typed = (call.options.focused()?.value ?? '').toLowerCase();
-  return zones
-    .filter((z) => z.toLowerCase().includes(typed))
-    .slice(0, 25)
-    .map((z) => ({ name: truncate(z, 100), value: z }));
+  return timeZoneChoices(call.options.focused()?.value ?? '');
 }

@@ -20,7 +20,15 @@ export async function claimChoices(call: AutocompleteCall, ctx: AppCtx): Promise
 }
 
 /** Option values use dashes (came-true); the ledger uses underscores (came_true). */
-export const fromChoice = (value: string) => value.replace(/-/g, '_');
+const toChoice = (value: string) => value.replace(/_/g, '-');
+
+/** The choices of an option over ledger values (verdicts, outcomes), named by their labels: one source for both. */
+export const choicesOf = <V extends string>(values: readonly V[], labels: Record<V, string>) =>
+  values.map((value) => ({ name: labels[value], value: toChoice(value) }));
+
+/** The ledger value a choice stands for; anything else is handed on as typed (the ledger refuses it by name). */
+export const fromChoice = <V extends string>(values: readonly V[], choice: string): V | string =>
+  values.find((value) => toChoice(value) === choice || value === choice) ?? choice;
 
 /**
  * Families matching what is typed in the focused option: the known families first (src/ledger/
@@ -34,6 +42,18 @@ export async function familyChoices(call: AutocompleteCall, ctx: AppCtx): Promis
   }));
   const own = (await familiesOf(ctx.db, call.guildId)).filter((f) => !isKnownFamily(f) && f.includes(typed)).map((f) => ({ name: truncate(f, DISCORD_LIMITS.choiceName), value: f }));
   return [...known, ...own].slice(0, DISCORD_LIMITS.choices);
+}
+
+let zones: string[] | null = null;
+
+/** Up to 25 IANA time zones containing what is typed (UTC first): the `timezone` options of /settings and /reminders. */
+export function timeZoneChoices(typed: string): Choice[] {
+  zones ??= ['UTC', ...Intl.supportedValuesOf('timeZone').filter((z) => z !== 'UTC')];
+  const needle = typed.trim().toLowerCase();
+  return zones
+    .filter((z) => z.toLowerCase().includes(needle))
+    .slice(0, DISCORD_LIMITS.choices)
+    .map((z) => ({ name: truncate(z, DISCORD_LIMITS.choiceName), value: z }));
 }
 
 export type Handler = (call: CommandCall, ctx: AppCtx) => Promise<void>;

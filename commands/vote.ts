@@ -1,10 +1,10 @@
 import { SlashCommandBuilder } from '@discordjs/builders';
 import { InteractionContextType } from 'discord-api-types/v10';
 import { castVote } from '../src/ledger/voting.js';
-import { VERDICT_LABELS } from '../src/ledger/rules.js';
+import { VERDICT_LABELS, VERDICTS } from '../src/ledger/rules.js';
 import { tallyLine } from '../src/kit/render.js';
 import { ledgerCtx, type AppCtx, type CommandCall } from '../src/kit/types.js';
-import { claimChoices, claimOption, fromChoice } from './shared.js';
+import { choicesOf, claimChoices, claimOption, fromChoice } from './shared.js';
 import { getSettings } from '../src/ledger/settings.js';
 import { tallyVisible } from '../src/ledger/rules.js';
 
@@ -18,12 +18,7 @@ export const definition = new SlashCommandBuilder()
       .setName('verdict')
       .setDescription('Your verdict')
       .setRequired(true)
-      .addChoices(
-        { name: 'Came true', value: 'came-true' },
-        { name: 'Partly', value: 'partly' },
-        { name: 'Did not', value: 'did-not' },
-        { name: 'Too early', value: 'too-early' },
-      ),
+      .addChoices(...choicesOf(VERDICTS, VERDICT_LABELS)),
   )
   .addStringOption((o) => o.setName('evidence').setDescription('A link or a sentence that backs your verdict').setMaxLength(500))
   .toJSON();
@@ -32,7 +27,7 @@ export async function execute(call: CommandCall, ctx: AppCtx) {
   const result = await castVote(
     ledgerCtx(call, ctx),
     call.options.string('claim') ?? '',
-    fromChoice(call.options.string('verdict') ?? ''),
+    fromChoice(VERDICTS, call.options.string('verdict') ?? ''),
     call.options.string('evidence'),
     call.createdAt,
   );

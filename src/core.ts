@@ -12,7 +12,7 @@ import type { Poster } from './kit/poster.js';
 import { Scheduler } from './jobs/scheduler.js';
 import { roundScoreNotes } from './kit/score-text.js';
 import type { AppCtx, ArticleTools } from './kit/types.js';
-import { articleTools } from './articles.js';
+import { articleTools } from './kit/articles.js';
 
 export interface CoreOptions {
   now?: () => Date;

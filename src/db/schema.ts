@@ -30,21 +30,34 @@ export const outcomeEnum = pgEnum('outcome', ['came_true', 'partly', 'did_not', 
 export const scheduleStatusEnum = pgEnum('schedule_status', ['active', 'paused', 'disabled']);
 export const claimStatusEnum = pgEnum('claim_status', ['open', 'resolved']);
 
+/** A server's settings until a manager changes them (the columns' defaults; src/ledger/settings.ts reads them too). */
+export const SETTINGS_DEFAULTS = {
+  quorum: 3,
+  majorityPct: 60,
+  votingWindowDays: 7,
+  blindVoting: false,
+  timezone: 'UTC',
+  tooEarlyStepDays: 30,
+  minRanked: 3,
+  /** managers | members (members' accepted forecasts wait for a manager). */
+  extractBy: 'managers' as 'managers' | 'members',
+} as const;
+
 /** One row per server: its settings and the counter behind claim numbers (#1, #2, …). */
 export const guilds = pgTable(
   'guilds',
   {
     guildId: text().primaryKey(),
-    quorum: integer().notNull().default(3),
-    majorityPct: integer().notNull().default(60),
-    votingWindowDays: integer().notNull().default(7),
-    blindVoting: boolean().notNull().default(false),
-    timezone: text().notNull().default('UTC'),
-    tooEarlyStepDays: integer().notNull().default(30),
+    quorum: integer().notNull().default(SETTINGS_DEFAULTS.quorum),
+    majorityPct: integer().notNull().default(SETTINGS_DEFAULTS.majorityPct),
+    votingWindowDays: integer().notNull().default(SETTINGS_DEFAULTS.votingWindowDays),
+    blindVoting: boolean().notNull().default(SETTINGS_DEFAULTS.blindVoting),
+    timezone: text().notNull().default(SETTINGS_DEFAULTS.timezone),
+    tooEarlyStepDays: integer().notNull().default(SETTINGS_DEFAULTS.tooEarlyStepDays),
     /** Resolved forecasts a member needs before the leaderboard ranks them. */
-    minRanked: integer().notNull().default(3),
+    minRanked: integer().notNull().default(SETTINGS_DEFAULTS.minRanked),
     /** Who may turn articles into claims (/predict extract): managers, or members too (as proposals a manager accepts). */
-    extractBy: text().notNull().default('managers'),
+    extractBy: text().notNull().default(SETTINGS_DEFAULTS.extractBy),
     /** The number the next claim added to this server gets. */
     nextClaimNumber: integer().notNull().default(1),
     createdAt: ts().notNull().defaultNow(),

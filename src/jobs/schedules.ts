@@ -3,8 +3,8 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { schedules } from '../db/schema.js';
 import { recordAudit } from '../ledger/audit.js';
-import { forbidden, LedgerError, notFound } from '../ledger/errors.js';
-import { nowOf, type LedgerCtx } from '../ledger/context.js';
+import { LedgerError, notFound } from '../ledger/errors.js';
+import { assertManager, nowOf, type LedgerCtx } from '../ledger/context.js';
 import { getSettings } from '../ledger/settings.js';
 import { parseSchedule, ScheduleError, type ScheduleSpec } from './schedule-spec.js';
 
@@ -13,9 +13,7 @@ export type ScheduleRow = typeof schedules.$inferSelect;
 /** At most this many schedules per server. */
 export const MAX_SCHEDULES_PER_GUILD = 10;
 
-function assertManager(ctx: LedgerCtx) {
-  if (!ctx.actor.isManager) throw forbidden('Only managers (Manage Server) can manage scoring rounds.');
-}
+export const MANAGE_ROUNDS = 'manage scoring rounds';
 
 /** Validates what a manager typed; a bad cron field or time zone is named and nothing is saved. */
 export async function specFor(ctx: LedgerCtx, schedule: string, timezone: string | null): Promise<ScheduleSpec> {
@@ -29,7 +27,7 @@ export async function specFor(ctx: LedgerCtx, schedule: string, timezone: string
 }
 
 export async function addSchedule(ctx: LedgerCtx, input: { channelId: string; schedule: string; timezone: string | null }): Promise<ScheduleRow> {
-  assertManager(ctx);
+  assertManager(ctx, MANAGE_ROUNDS);
   if (!/^\d{1,20}$/.test(input.channelId)) throw new LedgerError('invalid_input', 'channel: pick a text channel of this server.');
   const spec = await specFor(ctx, input.schedule, input.timezone);
   const now = nowOf(ctx);
@@ -69,7 +67,7 @@ export async function getSchedule(db: Db, guildId: string, id: number): Promise<
 }
 
 export async function removeSchedule(ctx: LedgerCtx, id: number): Promise<ScheduleRow> {
-  assertManager(ctx);
+  assertManager(ctx, MANAGE_ROUNDS);
   return ctx.db.transaction(async (tx) => {
     const row = await getSchedule(tx, ctx.guildId, id);
     await tx.delete(schedules).where(eq(schedules.id, row.id));
@@ -80,7 +78,7 @@ export async function removeSchedule(ctx: LedgerCtx, id: number): Promise<Schedu
 
 /** Pause or resume by a manager. Resuming clears the failure count. */
 export async function setScheduleActive(ctx: LedgerCtx, id: number, active: boolean): Promise<ScheduleRow> {
-  assertManager(ctx);
+  assertManager(ctx, MANAGE_ROUNDS);
   const now = nowOf(ctx);
   return ctx.db.transaction(async (tx) => {
     const row = await getSchedule(tx, ctx.guildId, id);

@@ -2,7 +2,7 @@
  * Where scheduled rounds go. In Discord: channel messages through @discordjs/rest. In the local
  * console: printed. The scheduler only knows this interface.
  */
-import type { Reply } from './types.js';
+import type { Reply } from './reply.js';
 
 export interface PostedMessage {
   id: string;

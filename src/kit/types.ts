@@ -2,35 +2,15 @@
  * What a command handler sees. Discord interactions and the local console both produce these,
  * so each command is written once (commands/*.ts) and served by both.
  */
-import type {
-  APIActionRowComponent,
-  APIApplicationCommandOptionChoice,
-  APIComponentInMessageActionRow,
-  APIEmbed,
-  RESTPostAPIChatInputApplicationCommandsJSONBody,
-  RESTPostAPIContextMenuApplicationCommandsJSONBody,
-} from 'discord-api-types/v10';
+import type { APIApplicationCommandOptionChoice, RESTPostAPIChatInputApplicationCommandsJSONBody, RESTPostAPIContextMenuApplicationCommandsJSONBody } from 'discord-api-types/v10';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../log.js';
 import type { LedgerCtx } from '../ledger/context.js';
 import type { RoundOutcome } from './poster.js';
+import type { Reply } from './reply.js';
 import type { ArticleInput, Candidate } from '../extract/types.js';
 
-export interface ReplyFile {
-  name: string;
-  data: Buffer;
-  description?: string;
-}
-
-/** A reply as plain data: what both Discord and the console can show. */
-export interface Reply {
-  content?: string;
-  embeds?: APIEmbed[];
-  components?: APIActionRowComponent<APIComponentInMessageActionRow>[];
-  files?: ReplyFile[];
-  /** Only the member who asked sees it. */
-  ephemeral?: boolean;
-}
+export type { Reply, ReplyFile } from './reply.js';
 
 export interface AttachmentRef {
   name: string;

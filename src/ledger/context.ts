@@ -1,4 +1,5 @@
 import type { Db } from '../db/client.js';
+import { forbidden } from './errors.js';
 
 /** Who is acting: a member's id, and whether they hold Manage Server in this server. */
 export interface Actor {
@@ -21,3 +22,8 @@ export interface LedgerCtx {
 }
 
 export const nowOf = (ctx: { now?: () => Date }) => (ctx.now ? ctx.now() : new Date());
+
+/** The one manager check: managers hold Manage Server (as the interaction reports it). `what` ends "Only managers … can ___." */
+export function assertManager(ctx: { actor: Actor }, what: string): void {
+  if (!ctx.actor.isManager) throw forbidden(`Only managers (Manage Server) can ${what}.`);
+}

@@ -11,7 +11,6 @@ import { createHash } from 'node:crypto';
 import { and, asc, eq, gt, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { claims, extractDrafts } from '../db/schema.js';
-import type { ArticleInput, Candidate } from '../extract/types.js';
 import { recordAudit } from './audit.js';
 import { insertClaims, type ClaimFields, type ClaimRow } from './claims.js';
 import { nowOf, type LedgerCtx } from './context.js';
@@ -25,6 +24,34 @@ import { cleanText, isoDate, optionalFamily, optionalText, requiredText } from '
 export const DRAFT_TTL_MS = 24 * 60 * 60 * 1000;
 /** At most this many candidates are kept per draft (the review is one card per candidate). */
 export const MAX_DRAFT_CANDIDATES = 50;
+
+/**
+ * A forecast as the extractor hands it over (src/extract/types.ts's Candidate has this shape; the
+ * ledger sits below the extractor, so it names the fields it stores rather than importing them).
+ */
+export interface Candidate {
+  quote: string;
+  start: number;
+  end: number;
+  speaker: string | null;
+  restatement: string;
+  checkBy: string | null;
+  checkByPhrase: string | null;
+  anchor: string | null;
+  hedge: HedgeBand;
+  hedgePhrase: string;
+  family: string | null;
+  why: string[];
+}
+
+/** What the ledger keeps of an article (src/extract/types.ts's ArticleInput has these fields). */
+export interface ArticleInput {
+  text: string;
+  title?: string | null;
+  outlet?: string | null;
+  publishedOn?: string | null;
+  url?: string | null;
+}
 
 export type CandidateState = 'pending' | 'proposed' | 'accepted' | 'discarded';
 

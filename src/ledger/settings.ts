@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { claims, guilds } from '../db/schema.js';
+import { claims, guilds, SETTINGS_DEFAULTS } from '../db/schema.js';
 import { recordAudit } from './audit.js';
 import { forbidden, invalid } from './errors.js';
 import { dueAtFor, isValidTimezone } from './dates.js';
@@ -24,16 +24,7 @@ export interface GuildSettings {
 export const EXTRACT_BY = ['managers', 'members'] as const;
 export type ExtractBy = (typeof EXTRACT_BY)[number];
 
-export const DEFAULT_SETTINGS: GuildSettings = {
-  quorum: 3,
-  majorityPct: 60,
-  votingWindowDays: 7,
-  blindVoting: false,
-  timezone: 'UTC',
-  tooEarlyStepDays: 30,
-  minRanked: 3,
-  extractBy: 'managers',
-};
+export const DEFAULT_SETTINGS: GuildSettings = { ...SETTINGS_DEFAULTS };
 
 const DAY_MS = 86_400_000;
 export const addDaysMs = (at: Date, days: number) => new Date(at.getTime() + days * DAY_MS);

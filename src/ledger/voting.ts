@@ -4,9 +4,9 @@ import type { Db } from '../db/client.js';
 import { claims, forecasts, votes } from '../db/schema.js';
 import { recordAudit, type AuditAction } from './audit.js';
 import { changeClaim, findClaim, tallyFor, type ClaimRow } from './claims.js';
-import { nowOf, SYSTEM_ACTOR, type LedgerCtx } from './context.js';
+import { assertManager, nowOf, SYSTEM_ACTOR, type LedgerCtx } from './context.js';
 import { addDays, dueAtFor } from './dates.js';
-import { forbidden, LedgerError } from './errors.js';
+import { LedgerError } from './errors.js';
 import { LIMITS } from './limits.js';
 import {
   decideAtClose,
@@ -123,10 +123,6 @@ export async function setForecast(ctx: LedgerCtx, number: number | string, proba
     });
     return { claim, probability, previous: previous?.probability ?? null };
   });
-}
-
-function assertManager(ctx: LedgerCtx, what: string) {
-  if (!ctx.actor.isManager) throw forbidden(`Only managers (Manage Server) can ${what}.`);
 }
 
 /** A manager's direct resolution (also overrides an earlier one). */

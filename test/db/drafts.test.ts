@@ -20,7 +20,7 @@ import {
   DRAFT_TTL_MS,
 } from '../../src/ledger/drafts.js';
 import { addClaim, LedgerError, type LedgerCtx } from '../../src/ledger/index.js';
-import type { Candidate } from '../../src/extract/types.js';
+import type { Candidate } from '../../src/ledger/drafts.js';
 import { makeTestDb, newGuildId, type TestDatabase } from '../support/test-db.js';
 
 let database: TestDatabase;

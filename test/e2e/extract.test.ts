@@ -14,7 +14,7 @@ import { and, eq } from 'drizzle-orm';
 import { articles, claims, extractDrafts, speakers } from '../../src/db/schema.js';
 import { startBotHarness, type BotHarness } from '../support/bot-harness.js';
 import { startFakeDiscord, type FakeReply } from '../fake-discord/index.js';
-import { articleTools } from '../../src/articles.js';
+import { articleTools } from '../../src/kit/articles.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

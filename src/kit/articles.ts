@@ -3,8 +3,8 @@
  * src/extract/engine-port.ts) with this deployment's limits, its errors turned into answers for
  * the member.
  */
-import { UserError, type ArticleTools } from './kit/types.js';
-import { articleFromHtml, articleFromText, extractCandidates, fetchArticle, FetchArticleError } from './extract/engine-port.js';
+import { UserError, type ArticleTools } from './types.js';
+import { articleFromHtml, articleFromText, extractCandidates, fetchArticle, FetchArticleError } from '../extract/engine-port.js';
 
 export const ARTICLE_LIMITS = { maxBytes: 5_000_000, timeoutMs: 15_000, maxFileBytes: 2_000_000 } as const;
 

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { bundledPacks } from '../../src/ledger/transfer.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
@@ -215,6 +216,8 @@ describe('the console without Discord', () => {
         '"The embassy in Oslo will reopen before the end of 2027," said Deputy Minister Karl Holm.',
       ].join('\n'),
     );
+    // The console imports the bundled pack first: the first claim added here comes after its claims.
+    const next = bundledPacks().reduce((n, p) => n + p.claims.length, 0) + 1;
     const run = await runConsole(dir, [
       '/predict extract file:article.txt',
       '5',
@@ -223,7 +226,7 @@ describe('the console without Discord', () => {
       'speaker="Karl Holm, deputy minister" 3=2099-12-31 band:likely family=us-russia-relations',
       '1',
       '3',
-      '/predict show claim:18',
+      `/predict show claim:${next}`,
       '/click 2',
       '/predict extract',
     ]);
@@ -242,9 +245,9 @@ describe('the console without Discord', () => {
     expect(edited).toContain('Speaker: Karl Holm, deputy minister');
     expect(edited).toContain('Check by: 2099-12-31');
     expect(edited).toMatch(/Band: likely \(55–80%, implied 67\.5%\)/);
-    expect(replyTo(run, 'you (manager) › 1')).toContain('Claim #18 added from forecast 2 (likely).');
+    expect(replyTo(run, 'you (manager) › 1')).toContain(`Claim #${next} added from forecast 2 (likely).`);
     expect(replyTo(run, 'you (manager) › 3')).toContain('All 2 forecasts are reviewed: 1 accepted, 1 discarded.');
-    const shown = replyTo(run, 'you (manager) › /predict show claim:18');
+    const shown = replyTo(run, `you (manager) › /predict show claim:${next}`);
     expect(shown).toContain('The embassy in Oslo will reopen before the end of 2027');
     expect(shown).toContain('Karl Holm, deputy minister');
     expect(shown).toContain('Source: Talks in Geneva expected soon');

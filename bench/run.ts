@@ -3,7 +3,7 @@
  * measures, prints a table and writes bench-report.json. See bench/README.md.
  *
  *   BENCH_QUICK=1        small sizes (about a minute)
- *   BENCH_ONLY=a,b       only these sections: votes, latency, query, round, memory
+ *   BENCH_ONLY=a,b       only these sections: extract, votes, latency, query, round, memory
  *   BENCH_REPORT=path    where the JSON goes (default bench-report.json)
  */
 import { writeFileSync } from 'node:fs';
@@ -14,8 +14,9 @@ import { benchLatency, benchVotes } from './votes.js';
 import { benchDueClaims } from './due-claims.js';
 import { benchRoundFanout } from './round-fanout.js';
 import { benchMemory } from './memory.js';
+import { benchExtract } from './extract.js';
 
-const SECTIONS = ['votes', 'latency', 'query', 'round', 'memory'] as const;
+const SECTIONS = ['extract', 'votes', 'latency', 'query', 'round', 'memory'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function selected(): Set<Section> {
@@ -62,6 +63,7 @@ async function main(): Promise<number> {
         say(`${section} FAILED: ${errors[section]}`);
       }
     };
+    await run('extract', () => benchExtract());
     await run('votes', () => benchVotes(cluster.url, sizes));
     await run('latency', () => benchLatency(cluster.url, sizes));
     await run('query', () => benchDueClaims(cluster.url, sizes));

@@ -26,6 +26,10 @@ const schema = z.object({
     .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
     .default('false')
     .transform((v) => v === 'true' || v === '1' || v === 'yes'),
+  /** Test-only: lowers the minimum interval between a schedule's rounds (1 hour) to this many seconds. */
+  HINDSIGHT_TEST_MIN_ROUND_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).optional(),
+  /** Test-only: the bot's clock runs this many ms ahead (a restart "after a long pause"). */
+  HINDSIGHT_TEST_CLOCK_OFFSET_MS: z.coerce.number().int().min(0).max(14 * 86_400_000).optional(),
   /** This process's gateway shard, "id/count" (e.g. "0/2"), when several processes share one bot. */
   DISCORD_SHARD: z
     .string()

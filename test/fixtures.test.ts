@@ -30,7 +30,7 @@ describe('vendored fixtures', () => {
   });
 
   it('every article the README lists is in the repository', () => {
-    const listed = [...readme.matchAll(/^\| `([^`]+\.txt)` \|/gm)].map((m) => m[1]!);
+    const listed = [...readme.matchAll(/^\| `([^`]+\.(?:txt|html))` \|/gm)].map((m) => m[1]!);
     expect(listed.length).toBeGreaterThan(0);
     for (const file of listed) expect(existsSync(fixture(`articles/${file}`)), file).toBe(true);
   });

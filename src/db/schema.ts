@@ -1,6 +1,11 @@
 /**
  * The one schema file (drizzle-kit cannot follow `.js` imports between schema files).
  * Every table that holds a server's data carries `guild_id`; every query filters on it.
+ *
+ * Isolation is also the database's: a row that names another row (a claim, a schedule, a speaker,
+ * an article) references it by the composite key (guild_id, id), so it can only name a row of its
+ * own server. A parent table has a unique (guild_id, id); a child has `guild_id` not null and a
+ * composite foreign key — never a single-column `.references()`.
  * Column names are snake_case in SQL (drizzle `casing: 'snake_case'`).
  */
 import { sql } from 'drizzle-orm';
@@ -9,6 +14,7 @@ import {
   boolean,
   check,
   date,
+  foreignKey,
   index,
   integer,
   jsonb,
@@ -19,6 +25,7 @@ import {
   serial,
   text,
   timestamp,
+  unique,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 
@@ -60,6 +67,8 @@ export const guilds = pgTable(
     extractBy: text().notNull().default(SETTINGS_DEFAULTS.extractBy),
     /** The number the next claim added to this server gets. */
     nextClaimNumber: integer().notNull().default(1),
+    /** Secret key that signs this server's exports (never shown): a file signed with it is this server's own. */
+    exportKey: text(),
     createdAt: ts().notNull().defaultNow(),
     updatedAt: ts().notNull().defaultNow(),
   },
@@ -88,7 +97,7 @@ export const articles = pgTable(
     titleNote: text(),
     createdAt: ts().notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('articles_guild_key').on(t.guildId, t.key)],
+  (t) => [uniqueIndex('articles_guild_key').on(t.guildId, t.key), unique('articles_guild_id').on(t.guildId, t.id)],
 );
 
 export const speakers = pgTable(
@@ -108,7 +117,7 @@ export const speakers = pgTable(
     note: text(),
     createdAt: ts().notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('speakers_guild_name_key').on(t.guildId, t.nameKey)],
+  (t) => [uniqueIndex('speakers_guild_name_key').on(t.guildId, t.nameKey), unique('speakers_guild_id').on(t.guildId, t.id)],
 );
 
 export const claims = pgTable(
@@ -124,8 +133,8 @@ export const claims = pgTable(
     text: text().notNull(),
     /** The speaker's words, verbatim. */
     quote: text(),
-    speakerId: integer().references(() => speakers.id),
-    articleId: integer().references(() => articles.id),
+    speakerId: integer(),
+    articleId: integer(),
     family: text(),
     madeOn: date({ mode: 'string' }).notNull(),
     checkBy: date({ mode: 'string' }).notNull(),
@@ -163,6 +172,9 @@ export const claims = pgTable(
     index('claims_open_closes').on(t.votingClosesAt).where(sql`${t.status} = 'open' and ${t.deletedAt} is null`),
     index('claims_open_due').on(t.dueAt).where(sql`${t.status} = 'open' and ${t.deletedAt} is null`),
     index('claims_guild_speaker').on(t.guildId, t.speakerId),
+    unique('claims_guild_id').on(t.guildId, t.id),
+    foreignKey({ name: 'claims_speaker_same_guild', columns: [t.guildId, t.speakerId], foreignColumns: [speakers.guildId, speakers.id] }),
+    foreignKey({ name: 'claims_article_same_guild', columns: [t.guildId, t.articleId], foreignColumns: [articles.guildId, articles.id] }),
   ],
 );
 
@@ -170,18 +182,21 @@ export const votes = pgTable(
   'votes',
   {
     guildId: text().notNull(),
-    claimId: integer()
-      .notNull()
-      .references(() => claims.id),
+    claimId: integer().notNull(),
     round: integer().notNull(),
     userId: text().notNull(),
     verdict: verdictEnum().notNull(),
     evidence: text(),
     /** When the member cast this verdict (the click's time); an older click never replaces a newer one. */
     castAt: ts().notNull(),
+    /** Null for a vote cast here; for an imported one, where it came from (`export:<guild id>`). */
+    importedFrom: text(),
     createdAt: ts().notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.claimId, t.round, t.userId] })],
+  (t) => [
+    primaryKey({ columns: [t.claimId, t.round, t.userId] }),
+    foreignKey({ name: 'votes_claim_same_guild', columns: [t.guildId, t.claimId], foreignColumns: [claims.guildId, claims.id] }),
+  ],
 );
 
 /** Insert-only: every change of a member's probability is kept; the latest one counts. */
@@ -190,17 +205,18 @@ export const forecasts = pgTable(
   {
     id: bigserial({ mode: 'number' }).primaryKey(),
     guildId: text().notNull(),
-    claimId: integer()
-      .notNull()
-      .references(() => claims.id),
+    claimId: integer().notNull(),
     userId: text().notNull(),
     probability: real().notNull(),
     createdAt: ts().notNull().defaultNow(),
+    /** Null for a forecast made here (or restored from this server's own signed export); else its origin. Never scored. */
+    importedFrom: text(),
   },
   (t) => [
     index('forecasts_claim_user_time').on(t.claimId, t.userId, t.createdAt),
     index('forecasts_guild_user').on(t.guildId, t.userId),
     check('forecasts_probability_range', sql`${t.probability} >= 0 and ${t.probability} <= 100`),
+    foreignKey({ name: 'forecasts_claim_same_guild', columns: [t.guildId, t.claimId], foreignColumns: [claims.guildId, claims.id] }),
   ],
 );
 
@@ -217,7 +233,11 @@ export const auditLog = pgTable(
     detail: jsonb().$type<Record<string, unknown>>().notNull().default({}),
     createdAt: ts().notNull().defaultNow(),
   },
-  (t) => [index('audit_guild_claim_time').on(t.guildId, t.claimId, t.createdAt)],
+  (t) => [
+    index('audit_guild_claim_time').on(t.guildId, t.claimId, t.createdAt),
+    // Null claim id (settings, schedules): not checked. Claims are never hard-deleted (deleted_at).
+    foreignKey({ name: 'audit_claim_same_guild', columns: [t.guildId, t.claimId], foreignColumns: [claims.guildId, claims.id] }),
+  ],
 );
 
 /** A scoring round schedule: posts due claims to a channel on a cron schedule. */
@@ -238,40 +258,80 @@ export const schedules = pgTable(
     statusReason: text(),
     /** The fire time of the last round posted: "since the last round" starts here. */
     lastSlot: ts(),
+    /** Catch-up has accounted for every slot up to here (posted, folded or logged as skipped): it never scans before it again. */
+    scannedUntil: ts(),
     createdBy: text().notNull(),
     createdAt: ts().notNull().defaultNow(),
     updatedAt: ts().notNull().defaultNow(),
   },
-  (t) => [index('schedules_guild').on(t.guildId), index('schedules_status').on(t.status)],
+  (t) => [index('schedules_guild').on(t.guildId), index('schedules_status').on(t.status), unique('schedules_guild_id').on(t.guildId, t.id)],
 );
 
 /**
- * One row per (schedule, fire slot) that was run: inserted in the same transaction that records
- * the round's post, so a slot is posted at most once however many processes fire it.
+ * One row per (schedule, fire slot) that was run. Claiming a slot inserts it (in a short
+ * transaction that also stores the round's parts in `round_parts`); whoever holds the lease
+ * (`lease_owner` until `lease_until`) posts the parts; `finished_at` is set once every part has a
+ * message id (or the slot was closed as empty, failed or skipped).
  */
 export const scheduleRuns = pgTable(
   'schedule_runs',
   {
-    scheduleId: integer()
-      .notNull()
-      .references(() => schedules.id, { onDelete: 'cascade' }),
+    scheduleId: integer().notNull(),
     slot: ts().notNull(),
     guildId: text().notNull(),
-    /** posted | empty (nothing to say) | failed | skipped (missed beyond the catch-up window) */
+    /** posting (parts not all posted yet) | posted | empty (nothing to say) | failed | skipped (missed beyond the catch-up window) */
     outcome: text().notNull(),
     messageIds: jsonb().$type<string[]>().notNull().default([]),
     detail: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    /** The process posting the slot's parts, and until when its lease holds (renewed while it posts). */
+    leaseOwner: text(),
+    leaseUntil: ts(),
+    finishedAt: ts(),
     createdAt: ts().notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.scheduleId, t.slot] })],
+  (t) => [
+    primaryKey({ columns: [t.scheduleId, t.slot] }),
+    foreignKey({ name: 'schedule_runs_schedule_same_guild', columns: [t.guildId, t.scheduleId], foreignColumns: [schedules.guildId, schedules.id] }).onDelete('cascade'),
+    index('schedule_runs_posting').on(t.slot).where(sql`${t.outcome} = 'posting'`),
+    index('schedule_runs_created').on(t.createdAt),
+  ],
+);
+
+/**
+ * The outbox: a round's messages, composed once when its slot is claimed. Each part is posted
+ * outside any transaction and its Discord message id recorded as soon as Discord answers; a
+ * resumed round posts only the parts without one, in order.
+ */
+export const roundParts = pgTable(
+  'round_parts',
+  {
+    scheduleId: integer().notNull(),
+    slot: ts().notNull(),
+    part: integer().notNull(),
+    guildId: text().notNull(),
+    channelId: text().notNull(),
+    /** The message as plain data (a Reply without files). */
+    payload: jsonb().$type<Record<string, unknown>>().notNull(),
+    nonce: text().notNull(),
+    messageId: text(),
+    postedAt: ts(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.scheduleId, t.slot, t.part] }),
+    foreignKey({ columns: [t.scheduleId, t.slot], foreignColumns: [scheduleRuns.scheduleId, scheduleRuns.slot] }).onDelete('cascade'),
+  ],
 );
 
 /** node-cron RunCoordinator leases: the first process to insert a fire key runs it. */
-export const cronLeases = pgTable('cron_leases', {
-  key: text().primaryKey(),
-  owner: text().notNull(),
-  claimedAt: ts().notNull().defaultNow(),
-});
+export const cronLeases = pgTable(
+  'cron_leases',
+  {
+    key: text().primaryKey(),
+    owner: text().notNull(),
+    claimedAt: ts().notNull().defaultNow(),
+  },
+  (t) => [index('cron_leases_claimed').on(t.claimedAt)],
+);
 
 /**
  * A review draft: the forecasts /predict extract found in one article, waiting for a person to

@@ -32,10 +32,16 @@ export interface Candidate {
   checkByPhrase: string | null;
   /** An event-anchored horizon ("the inauguration") the reviewer must confirm the date of; null when none. */
   anchor: string | null;
-  /** How sure the wording sounds (ICD-203 band). */
+  /** How sure the wording sounds that the claim as stated comes true (ICD-203 band). */
   hedge: HedgeBand;
   /** The words the band came from ("would be logical", "will"). */
   hedgePhrase: string;
+  /**
+   * Set when the wording is negated ("won't", "I don't think … will"). The band is still the
+   * chance that the claim as stated comes true ("there won't be X": came true when X did not
+   * happen), i.e. the mirror of the chance the wording gives X. Absent otherwise.
+   */
+  negated?: boolean;
   /** A family guess (see src/ledger/families.ts when it exists; otherwise a short lower-case label). */
   family: string | null;
   /** Why it was picked: the cues found, in words ("future tense: will keep advancing", "attributed: said"). */

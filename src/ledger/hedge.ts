@@ -41,3 +41,6 @@ export const isHedgeBand = (value: unknown): value is HedgeBand => typeof value 
 
 /** The probability a claim's wording implies, or null when no band was set. */
 export const impliedProbability = (hedge: HedgeBand | null | undefined): number | null => (hedge ? HEDGE_BAND_INFO[hedge].probability : null);
+
+/** The band of the opposite statement: "very unlikely that X" is "very likely that not X". */
+export const mirrorBand = (hedge: HedgeBand): HedgeBand => HEDGE_BANDS[HEDGE_BANDS.length - 1 - HEDGE_BANDS.indexOf(hedge)]!;

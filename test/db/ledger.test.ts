@@ -24,6 +24,8 @@ import {
   type LedgerCtx,
 } from '../../src/ledger/index.js';
 import { makeTestDb, newGuildId, type TestDatabase } from '../support/test-db.js';
+import { sweepOnce } from '../../src/jobs/closer.js';
+import { createLogger } from '../../src/log.js';
 
 let database: TestDatabase;
 const NOW = new Date('2026-11-27T12:00:00Z');
@@ -144,7 +146,7 @@ describe('claims', () => {
     await expectLedgerError(deleteClaim(ctxFor(b, MANAGER), 1), 'not_found');
     expect((await listClaims(ctxFor(b, ALICE))).total).toBe(0);
     expect(await searchClaims(database.db, b, 'Secret')).toEqual([]);
-    expect((await exportLedger(database.db, b)).claims).toEqual([]);
+    expect((await exportLedger(database.db, b, { memberData: true, now: clock.now })).claims).toEqual([]);
     expect((await listClaims(ctxFor(a, ALICE))).items.map((c) => c.text)).toEqual(['Secret of A']);
   });
 });
@@ -278,6 +280,23 @@ describe('voting and resolution', () => {
     clock.now = NOW;
   });
 
+  it('the closer leaves a flagged claim alone until a new vote arrives, then decides it again (README: rules of resolution)', async () => {
+    const g = newGuildId();
+    const c = await dueClaim(g);
+    await castVote(ctxFor(g, ALICE), c.number, 'came_true');
+    afterWindow();
+    const log = createLogger('silent');
+    const sweep = async () => (await sweepOnce(database.db, clock.now, log)).filter((d) => d.claim.guildId === g);
+    expect((await sweep())[0]).toMatchObject({ kind: 'flag', reason: 'no_quorum' });
+    const audits = await rowCount(auditLog, g);
+    for (let minute = 0; minute < 3; minute++) expect(await sweep()).toEqual([]);
+    expect(await rowCount(auditLog, g)).toBe(audits); // nothing rewritten minute after minute
+    await castVote(ctxFor(g, BOB), c.number, 'came_true');
+    await castVote(ctxFor(g, CAROL), c.number, 'came_true');
+    expect((await sweep())[0]).toMatchObject({ kind: 'resolve', outcome: 'came_true' });
+    clock.now = NOW;
+  });
+
   it('moves the check date by the too-early step when most say too early, starting a new round', async () => {
     const g = newGuildId();
     const c = await dueClaim(g);
@@ -351,7 +370,7 @@ describe('export and import', () => {
     await castVote(ctxFor(g, ALICE), 1, 'came_true', 'evidence');
     await setForecast(ctxFor(g, BOB), added + 1, 42);
     await resolveClaim(ctxFor(g), 2, 'partly', 'half of it');
-    const exported = await exportLedger(database.db, g);
+    const exported = await exportLedger(database.db, g, { memberData: true, now: clock.now });
     const raw = JSON.stringify(exported);
     const again = await importLedger(ctxFor(g), { raw });
     expect(again.added).toBe(0);
@@ -360,9 +379,11 @@ describe('export and import', () => {
     const h = newGuildId();
     const copy = await importLedger(ctxFor(h), { raw });
     expect(copy.added).toBe(exported.claims.length);
-    const reExported = await exportLedger(database.db, h);
-    const strip = (e: typeof exported) => e.claims.map(({ key: _k, ...rest }) => rest);
+    const reExported = await exportLedger(database.db, h, { memberData: true, now: clock.now });
+    // Into another server: the importing manager is recorded as adding and resolving; votes and forecasts come along (marked imported).
+    const strip = (e: typeof exported) => e.claims.map(({ key: _k, addedBy: _a, resolvedBy: _r, ...rest }) => rest);
     expect(strip(reExported)).toEqual(strip(exported));
+    expect(reExported.claims.every((c) => c.addedBy === MANAGER.id)).toBe(true);
     expect((await importLedger(ctxFor(h), { raw })).added).toBe(0);
 
     const csv = exportCsv(exported);

@@ -2,6 +2,8 @@
  * Scoring rounds end to end: /reminders through the real client, posts arriving on a schedule of
  * seconds, votes on posted cards, a deleted channel, a missing permission, bad input.
  */
+// Test-only: these schedules fire every few seconds; servers get at least an hour between rounds.
+process.env.HINDSIGHT_TEST_MIN_ROUND_INTERVAL_SECONDS = '1';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { bundledPacks } from '../../src/ledger/transfer.js';
 import { startBotHarness, type BotHarness } from '../support/bot-harness.js';
@@ -34,6 +36,16 @@ describe('/reminders', () => {
     const badTz = await reminders('add', { channel: h.guild.defaultChannelId, schedule: 'daily 09:00', timezone: 'Mars/Olympus' });
     expect(badTz.content).toMatch(/^timezone: "Mars\/Olympus" is not a time zone/);
     expect((await reminders('list')).embeds[0]!.description).toMatch(/None yet/);
+  });
+
+  it("refuses a channel of another server handed in the channel option (forged), saving nothing", async () => {
+    const other = h.fake.addGuild({ name: 'Other server' });
+    const theirs = h.fake.addChannel(other.id, { name: 'their-news' });
+    const forged = await reminders('add', { channel: theirs.id, schedule: 'daily 09:00', timezone: 'UTC' });
+    expect(forged.ephemeral).toBe(true);
+    expect(forged.content).toBe('channel: pick a channel of this server.');
+    expect((await reminders('list')).embeds[0]!.description).toMatch(/None yet/);
+    expect(h.fake.messages(theirs.id)).toEqual([]);
   });
 
   it('reads the schedule back in words with the next three runs', async () => {

@@ -1,0 +1,457 @@
+/**
+ * Attributed speech: who said what, as the article names them. Three forms are read:
+ *
+ * - quotations ("…," X said. / X said: "…" / "…," said X, who also expects that …), a quotation
+ *   without its own attribution taking the speaker of the quotation before it in the paragraph,
+ *   or, when it opens a paragraph, of the last speaker of the paragraph before (newspapers' way of
+ *   continuing a quote);
+ * - paraphrase (X said/expects/predicts (that) …; …, X said(, adding that …); …, according to X;
+ *   According to X, …);
+ * - interviews (a paragraph opening with "Name: …").
+ *
+ * Pronouns (he, she, they) take the last named speaker; a surname alone takes the full name the
+ * article used earlier ("Sandor" → "Paul Sandor"). Plain functions over offsets in the text.
+ */
+import { findQuotations, splitParagraphs, splitSentences, type Paragraph, type Quotation, type Sentence } from './sentences.js';
+
+export type SpeechForm = 'quote' | 'paraphrase' | 'interview';
+
+/** A stretch of the text someone is reported as saying. */
+export interface Segment {
+  start: number;
+  end: number;
+  speaker: string | null;
+  form: SpeechForm;
+  /** The attribution's words ("said", "according to", "expects", "continued quote"). */
+  verb: string;
+  sentence: Sentence;
+}
+
+const VERB_WORDS = [
+  'said', 'says', 'say', 'told', 'tells', 'tell', 'added', 'adds', 'noted', 'notes', 'explained', 'explains', 'wrote', 'writes',
+  'argued', 'argues', 'warned', 'warns', 'cautioned', 'predicted', 'predicts', 'predict', 'expects', 'expect', 'expected',
+  'believes', 'believe', 'believed', 'suggested', 'suggests', 'suggest', 'acknowledged', 'insisted', 'insists', 'stated', 'states',
+  'stressed', 'declared', 'announced', 'estimated', 'estimates', 'forecast', 'forecasts', 'projected', 'projects', 'claimed', 'claims',
+  'contended', 'conceded', 'asserted', 'emphasized', 'emphasised', 'observed', 'remarked', 'hopes', 'fears', 'feared', 'thinks',
+  'think', 'thought', 'reckons', 'anticipates', 'anticipated', 'promised', 'promises', 'vowed', 'vows', 'agreed', 'continued',
+  'replied', 'recalled', 'confirmed', 'admitted',
+];
+const VERB_PHRASES = [
+  'pointed out', 'hold no illusions', 'holds no illusions', 'held no illusions', 'expressed confidence', 'shared his view', 'shared her view',
+  'shared their view', 'is confident', 'are confident', 'was confident', 'were confident',
+];
+const PARTICIPLES = ['saying', 'adding', 'noting', 'warning', 'predicting', 'arguing', 'explaining', 'voicing the belief', 'expressing the hope', 'insisting', 'stressing'];
+/** Verbs that carry a forecast themselves (so the restatement keeps them). */
+export const FORECAST_VERBS = new Set(['expects', 'expect', 'expected', 'predicted', 'predicts', 'predict', 'forecast', 'forecasts', 'projected', 'projects', 'anticipates', 'anticipated', 'estimates']);
+
+const alt = (words: string[]) => words.map((w) => w.replace(/ /g, '\\s+')).sort((a, b) => b.length - a.length).join('|');
+const VERB = `(?:${alt([...VERB_PHRASES, ...VERB_WORDS])})`;
+const PARTICIPLE = `(?:${alt(PARTICIPLES)})`;
+const verbAt = new RegExp(`\\b(${VERB}|${PARTICIPLE})\\b`, 'giu');
+const AFTER_VERB_FIRST = new RegExp(`^\\s*(${VERB})\\s+(.+)$`, 'iu');
+const AFTER_SPEAKER_FIRST = new RegExp(`^\\s*((?:[^.;:!?“”"]){1,90}?)\\s+(?:also\\s+|later\\s+|then\\s+)?(${VERB})\\b(.*)$`, 'iu');
+const CLAUSE_THEN_SPEAKER = new RegExp(`^(.*\\S),\\s+((?:[^,.;:!?]){2,80}?)\\s+(?:also\\s+)?(${VERB})\\b([^,.;]*)(?:[,;]\\s*(.*?))?[.!]?\\s*$`, 'iu');
+const FURTHER_CLAUSE = new RegExp(`^(?:who\\s+(?:also\\s+)?(?:${VERB})|${PARTICIPLE})\\s+(?:that\\s+)?`, 'iu');
+const isParticiple = (v: string) => PARTICIPLES.includes(v.toLowerCase().replace(/\s+/g, ' '));
+
+const PRONOUNS = new Set(['he', 'she', 'they', 'it', 'we', 'i']);
+const CONNECTORS = /^(?:however|meanwhile|but|and|yet|still|also|instead|moreover|separately|similarly|likewise|indeed|now|so|then|later|earlier|previously|in (?:a|an|the) [\p{L} -]+|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\s*,?\s+/iu;
+const TITLES = new Set(
+  ['mayor', 'president', 'councilor', 'councillor', 'council', 'city', 'manager', 'chief', 'executive', 'officer', 'minister', 'senator', 'sen.', 'rep.', 'gov.',
+    'governor', 'dr.', 'mr.', 'mrs.', 'ms.', 'prof.', 'professor', 'resident', 'director', 'chairman', 'chairwoman', 'chair', 'secretary', 'spokesman',
+    'spokeswoman', 'spokesperson', 'commissioner', 'judge', 'general', 'gen.', 'ceo', 'cfo', 'prime', 'deputy', 'vice', 'state', 'foreign', 'analyst', 'economist',
+    'professor', 'sheriff', 'superintendent', 'trustee', 'alderman', 'alderwoman', 'supervisor', 'assemblyman', 'assemblywoman', 'coach', 'captain', 'brokerage', 'lord', 'lady', 'sir'],
+);
+const NOT_SPEAKERS = new Set(['related', 'advertisement', 'correction', 'corrections', 'update', 'note', 'photo', 'source', 'sources', 'read more', 'editor', "editor's note", 'q', 'a', 'q&a', 'watch', 'listen', 'see also', 'caption', 'credit']);
+
+/** The full names (two or three capitalised words) the text uses, by surname. */
+function namesBySurname(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const re = /\b(\p{Lu}[\p{Ll}’'-]+(?:\s\p{Lu}\.)?(?:\s\p{Lu}[\p{Ll}’'-]+){1,2})\b/gu;
+  for (const m of text.matchAll(re)) {
+    const words = m[1]!.split(/\s+/);
+    if (words.some((w) => TITLES.has(w.toLowerCase()))) {
+      // "Mayor Alicia Ferreira": keep what follows the titles
+      while (words.length && TITLES.has(words[0]!.toLowerCase())) words.shift();
+      if (words.length < 2) continue;
+    }
+    const surname = words.at(-1)!;
+    if (!out.has(surname)) out.set(surname, words.join(' '));
+  }
+  return out;
+}
+
+/** The end of a speaker's noun phrase: at a period, a semicolon, a quote mark, or a comma before a lower-case word. */
+function cutPhrase(s: string): string {
+  const m = /^(.*?)(?:[.;:!?“”"(]|,\s*(?=\p{Ll})|\s+—|\s+–|$)/u.exec(s);
+  return (m?.[1] ?? s).trim().replace(/,$/, '');
+}
+
+/** A speaker's phrase tidied: connectors dropped, a personal name preferred to its job title. */
+export function cleanSpeaker(raw: string): string | null {
+  let s = raw.replace(/\s+/g, ' ').trim().replace(/^[,;:\s]+|[,;:\s]+$/g, '');
+  for (let i = 0; i < 3; i++) s = s.replace(CONNECTORS, '');
+  s = s.replace(/\s+(?:also|later|previously|then|again|once|too|had|has|have|who|which)$/i, '').trim();
+  if (!s || s.split(' ').length > 14) return null;
+  if (!/\p{L}/u.test(s)) return null;
+  // "Shirin Mahmoudi of Castlegate Research": the person, not the firm
+  const of = /^(?:[\p{Ll}\s’'-]*\s)?((?:\p{Lu}[\p{L}’'.-]*\s){1,3}\p{Lu}[\p{L}’'.-]*)\s+(?:of|at|from|with)\s+\p{Lu}/u.exec(s);
+  if (of) {
+    const words = of[1]!.split(' ');
+    while (words.length > 2 && TITLES.has(words[0]!.toLowerCase())) words.shift();
+    if (words.length >= 2) return words.join(' ');
+  }
+  // A trailing personal name after a description: "union president Dana Okafor", "the chair, Hollis Brandt"
+  const m = /(?:^|[\s,])((?:\p{Lu}[\p{L}’'.-]*)(?:\s(?:\p{Lu}[\p{L}’'.-]*|&|de|van|von|da|bin|al))*)$/u.exec(s);
+  if (m) {
+    const words = m[1]!.split(' ');
+    while (words.length > 2 && TITLES.has(words[0]!.toLowerCase())) words.shift();
+    if (words.length >= 2 && TITLES.has(words[0]!.toLowerCase()) && words.length > 2) words.shift();
+    const name = words.join(' ');
+    const before = s.slice(0, s.length - m[1]!.length).trim();
+    // only when the part before is a description in lower case (not "Russian diplomats" → "diplomats")
+    if (words.length >= 2 && (before === '' || /\p{Ll}/u.test(before.split(' ').at(-1) ?? '') || before.endsWith(','))) {
+      if (!TITLES.has(words[0]!.toLowerCase()) || words.length > 2) return name;
+    }
+  }
+  return s;
+}
+
+const LEAD_IN = /^(asked|speaking|responding|writing|asking|in|on|at|after|before|for|during|with|from|while|when|if|as|since|although|though|however|meanwhile|but|still|yet|instead|throughout|over|across|under|amid|despite|according|unlike|like|by|to)$/;
+
+/** The subject of a clause that ends where its verb starts: "Mayor X, who proposed the plan in April," → "Mayor X". */
+function subjectOf(prefix: string): string | null {
+  let s = prefix.replace(/\s+/g, ' ').trim().replace(/,$/, '').trim();
+  // drop a lead-in clause: "Asked whether …, she", "In a statement, the company"
+  const parts = s.split(/,\s*/);
+  const useful: string[] = [];
+  for (const [i, p] of parts.entries()) {
+    const first = p.split(' ')[0]?.toLowerCase() ?? '';
+    if (!p.trim()) continue;
+    if (i < parts.length - 1 && LEAD_IN.test(first)) continue;
+    // an appositive after a kept part: "Mira Castellanos, a transport economist at …,"
+    if (useful.length && /^(who|which|whose|where|a|an|the|one|each|both|some)$/.test(first) && !/\p{Lu}\p{Ll}+\s\p{Lu}/u.test(p)) continue;
+    useful.push(p);
+  }
+  if (!useful.length) return null;
+  const named = useful.find((p) => /\p{Lu}\p{Ll}+\s\p{Lu}\p{Ll}+/u.test(p) && !/^(asked|in|on)\b/i.test(p));
+  s = named ?? useful[0]!;
+  // cut at the clause's first verb, if the prefix ran past it ("A Russian official expressed confidence in …")
+  const words = s.split(' ');
+  const out: string[] = [];
+  for (const [i, w] of words.entries()) {
+    const lw = w.toLowerCase().replace(/[^\p{L}’']/gu, '');
+    if (i > 0 && (/^(is|are|was|were|has|have|had|will|would|could|can|may|might|shared|hold|holds|thanked|urged|told|made|gave|took|did|does|do|who|which|that|also)$/.test(lw) || (/^\p{Ll}/u.test(w) && /ed$/.test(lw) && lw.length > 4 && !/(?:speed|need|seed|feed|breed|creed|deed|greed|bred|hundred|red|bed|led)$/.test(lw)))) break;
+    out.push(w);
+  }
+  while (out.length > 1 && /^\p{Ll}+ly$/u.test(out.at(-1)!)) out.pop();
+  return out.length ? out.join(' ') : null;
+}
+
+const MAX_SENTENCE = 2_000;
+
+/** "The finance minister spoke …": a role the next "she" may stand for. */
+const ROLE_SUBJECT = /^((?:The|A|An)\s+(?:[\p{Ll}-]+\s+){0,3}(?:minister|mayor|president|governor|senator|chief|spokesman|spokeswoman|spokesperson|secretary|director|chairman|chairwoman|chair|official|officer|economist|analyst|executive|founder|commissioner|judge|prosecutor|general|ambassador|diplomat|councilor|councillor))\b/u;
+
+interface RawAttribution {
+  at: number;
+  speaker: string;
+}
+
+export interface AttributionContext {
+  text: string;
+  paragraphs: Paragraph[];
+  sentences: Sentence[];
+  quotations: Quotation[];
+}
+
+export function readStructure(text: string): AttributionContext {
+  const paragraphs = splitParagraphs(text);
+  return { text, paragraphs, sentences: splitSentences(text, paragraphs), quotations: findQuotations(text, paragraphs) };
+}
+
+/** Quotations of speech, not scare quotes ("desperate", "not that far apart"): at least five words. */
+export const isSpeech = (q: Quotation) => q.words >= 5;
+
+/** The last item whose start is at or before `at` (items sorted by start), by binary search. */
+function lastStartingBy<T extends { start: number }>(items: readonly T[], at: number): number {
+  let lo = 0;
+  let hi = items.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (items[mid]!.start <= at) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}
+const sentenceAt = (sentences: Sentence[], at: number): Sentence | undefined => sentences[lastStartingBy(sentences, at)];
+
+/** The speaker named right after a quotation: `,” she said.` `,” said X, who also expects that …` */
+function afterQuote(tail: string): { speaker: string; verb: string; rest: string } | null {
+  const t = tail.replace(/^[\s,]+/, ' ');
+  let m = AFTER_VERB_FIRST.exec(t);
+  if (m) {
+    const np = cutPhrase(m[2]!);
+    if (np && np.split(' ').length <= 12) return { speaker: np, verb: m[1]!.toLowerCase(), rest: m[2]!.slice(np.length) };
+  }
+  m = AFTER_SPEAKER_FIRST.exec(t);
+  if (m && m[1]!.split(/\s+/).length <= 10 && !/\b(?:that|if|when|because|and then)\b/i.test(m[1]!)) return { speaker: m[1]!.trim(), verb: m[2]!.toLowerCase(), rest: m[3]! };
+  return null;
+}
+
+/** The speaker named before a quotation in its sentence: `X said: “` `…, saying: “` `X said in a statement that the budget “` */
+function beforeQuote(head: string): { speaker: string; verb: string } | null {
+  const all = [...head.matchAll(verbAt)];
+  const last = all.at(-1);
+  if (!last) return null;
+  const verb = last[1]!.toLowerCase();
+  let prefix = head.slice(0, last.index);
+  if (PARTICIPLES.some((p) => verb.replace(/\s+/g, ' ') === p)) prefix = prefix.replace(/,\s*$/, '');
+  const subject = subjectOf(prefix);
+  return subject ? { speaker: subject, verb } : null;
+}
+
+/** Clauses someone is reported (not quoted) as saying, in a sentence with quotations masked out. */
+export function paraphrases(masked: string): { start: number; end: number; speaker: string; verb: string }[] {
+  const out: { start: number; end: number; speaker: string; verb: string }[] = [];
+  const clause = (start: number, end: number, speaker: string, verb: string) => {
+    // several reported clauses joined by "and that"
+    const body = masked.slice(start, end);
+    let from = 0;
+    for (const m of body.matchAll(/,?\s+and\s+that\s+/giu)) {
+      out.push({ start: start + from, end: start + m.index, speaker, verb });
+      from = m.index + m[0].length;
+    }
+    out.push({ start: start + from, end, speaker, verb });
+  };
+  const trimEnd = (end: number) => {
+    while (end > 0 && /[\s.,;]/.test(masked[end - 1]!)) end--;
+    return end;
+  };
+  // According to X, CLAUSE.
+  let m = /^\s*According to ([^,]{2,120}),\s*/iu.exec(masked);
+  if (m) {
+    clause(m[0].length, trimEnd(masked.length), m[1]!, 'according to');
+    return out;
+  }
+  // CLAUSE, according to X.
+  m = /^(.*\S),\s+according to (.+?)[.]?\s*$/iu.exec(masked);
+  if (m) {
+    clause(0, m[1]!.length, cutPhrase(m[2]!), 'according to');
+    return out;
+  }
+  // CLAUSE, X said(, adding that CLAUSE2).
+  m = CLAUSE_THEN_SPEAKER.exec(masked);
+  if (
+    m &&
+    m[2]!.split(/\s+/).length <= 9 &&
+    !/\b(?:that|if|which|because|when|and|but)\b/i.test(m[2]!) &&
+    /\p{L}/u.test(m[1]!.replace(/\0/g, '')) &&
+    !/\0/.test(m[4]!) &&
+    m[4]!.trim().split(/\s+/).filter(Boolean).length <= 6 &&
+    !/^\s*(?:asked|speaking|responding|in|on|at|for)\b/i.test(m[1]!)
+  ) {
+    clause(0, m[1]!.length, m[2]!, m[3]!.toLowerCase());
+    const rest = m[5];
+    if (rest) {
+      const r = FURTHER_CLAUSE.exec(rest);
+      if (r) {
+        const at = masked.indexOf(rest, m[1]!.length) + r[0].length;
+        clause(at, trimEnd(masked.length), m[2]!, m[3]!.toLowerCase());
+      }
+    }
+    return out;
+  }
+  // X said/expects/predicts (that) CLAUSE.
+  let tries = 0;
+  for (const v of masked.matchAll(verbAt)) {
+    if (++tries > 6) break;
+    let prefix = masked.slice(0, v.index);
+    if (/\0/.test(prefix) || /[“”"]/.test(prefix)) break;
+    if (/[-–]$/.test(prefix)) continue; // "slower-than-expected"
+    // a verb in a relative clause ("the startup that once promised …") is not the attribution
+    if (/\b(?:that|who|which)(?:\s+(?:once|also|had|has|have|\p{Ll}+ly))?\s*$/iu.test(prefix)) continue;
+    if (isParticiple(v[1]!)) {
+      if (!/,\s*$/.test(prefix)) continue;
+      prefix = prefix.replace(/,\s*$/, '');
+    }
+    const subject = subjectOf(prefix);
+    if (!subject || subject.split(' ').length > 12) continue;
+    let at = v.index + v[0].length;
+    const after = masked.slice(at);
+    const verb = v[1]!.toLowerCase().replace(/\s+/g, ' ');
+    // skip an object or an adverbial to "that": "told reporters on Monday that", "said after the vote that"
+    const toThat = /^((?:\s+[\p{L}\p{N}’'&-]+){0,8}?)\s+that\s+/u.exec(after);
+    if (toThat && !/\b(?:will|would|should|could|may|might|can|is|are|was|were|and|but|has|have|had|be|won[’']t)\b/i.test(toThat[1]!)) at += toThat[0].length;
+    else if (/^(?:told|tells|tell)$/.test(verb)) continue;
+    else if (/^\s*(?:on|in|at|last|this|after|before|during)\b/i.test(after)) continue;
+    const end = trimEnd(masked.length);
+    if (end - at < 12) continue;
+    clause(at, end, subject, verb);
+    return out;
+  }
+  return out;
+}
+
+/** Every stretch of reported speech in the text, in order, with speakers resolved. */
+export function attributedSegments(ctx: AttributionContext): Segment[] {
+  const { text, sentences, paragraphs } = ctx;
+  const speech = ctx.quotations.filter(isSpeech);
+  const names = namesBySurname(text);
+  const raw = new Map<Quotation, RawAttribution & { verb: string }>();
+  const extraFromQuotes: { start: number; end: number; at: number; quotation: Quotation; verb: string }[] = [];
+
+  for (const [qi, q] of speech.entries()) {
+    // after the closing mark, in the same sentence
+    if (q.closeAt >= 0) {
+      const s = sentenceAt(sentences, q.closeAt);
+      if (s) {
+        let tailEnd = s.end;
+        const following = speech[qi + 1];
+        const nextOpen = following && following.openAt > q.closeAt && following.openAt < s.end ? following : undefined;
+        if (nextOpen) tailEnd = nextOpen.openAt;
+        const tail = text.slice(q.closeAt + 1, tailEnd).replace(/\s/g, ' ');
+        const a = /\p{L}/u.test(tail) ? afterQuote(tail) : null;
+        if (a) {
+          raw.set(q, { at: q.closeAt + 1, speaker: a.speaker, verb: a.verb });
+          const r = FURTHER_CLAUSE.exec(a.rest.replace(/^,\s*/, '').trimStart());
+          if (r) {
+            const restStart = tailEnd - a.rest.replace(/^,\s*/, '').length + r[0].length;
+            let end = tailEnd;
+            while (end > restStart && /[\s.,;]/.test(text[end - 1]!)) end--;
+            if (end - restStart > 12) extraFromQuotes.push({ start: restStart, end, at: q.closeAt + 1, quotation: q, verb: a.verb });
+          }
+          continue;
+        }
+      }
+    }
+    // before the opening mark, in its sentence
+    const s = sentenceAt(sentences, q.openAt);
+    if (s && s.start < q.openAt) {
+      const head = text.slice(s.start, q.openAt).replace(/\s/g, ' ');
+      const before = speech[qi - 1];
+      const prev = before && before.closeAt > s.start && before.closeAt < q.openAt ? before : undefined;
+      const b = /\p{L}/u.test(head) && !prev ? beforeQuote(head) : null;
+      if (b) raw.set(q, { at: s.start, speaker: b.speaker, verb: b.verb });
+    }
+  }
+
+  // Paraphrase and interview segments, sentence by sentence, with quotations masked out.
+  const segments: (Omit<Segment, 'speaker'> & { rawSpeaker: string | null; at: number; quotation?: Quotation })[] = [];
+  const interviewSpeaker = new Map<number, { name: string; prefixEnd: number }>();
+  for (const p of paragraphs) {
+    const m = /^(\p{Lu}[\p{L}’'.-]+(?:\s\p{Lu}[\p{L}’'.-]+){0,2}):\s+/u.exec(text.slice(p.start, Math.min(p.end, p.start + 60)));
+    if (m && !NOT_SPEAKERS.has(m[1]!.toLowerCase())) interviewSpeaker.set(p.index, { name: m[1]!, prefixEnd: p.start + m[0].length });
+  }
+  // The text with speech (its marks too) and the clauses read after quotes blanked out, whitespace as spaces
+  const chars = text.replace(/\s/g, ' ').split('');
+  const blank = (a: number, b: number) => {
+    for (let i = Math.max(0, a); i < Math.min(chars.length, b); i++) chars[i] = '\0';
+  };
+  for (const q of speech) for (const part of q.parts) blank(part.start - 1, part.end + 1);
+  for (const x of extraFromQuotes) blank(x.start, x.end);
+  const maskedText = chars.join('');
+  for (const s of sentences) {
+    // a "sentence" of thousands of characters is not prose (a list, a table, a page's debris)
+    const iv = interviewSpeaker.get(s.paragraph);
+    if (iv) {
+      const start = Math.max(s.start, iv.prefixEnd);
+      if (s.end - start > 3) segments.push({ start, end: s.end, rawSpeaker: iv.name, at: start, form: 'interview', verb: 'interview answer', sentence: s });
+      continue;
+    }
+    if (s.end - s.start > MAX_SENTENCE) continue;
+    const masked = maskedText.slice(s.start, s.end);
+    for (const c of paraphrases(masked)) {
+      let start = s.start + c.start;
+      let end = s.start + c.end;
+      while (start < end && /[\s\0,]/.test(text[start]!) ) start++;
+      while (end > start && (/[\s,]/.test(text[end - 1]!) || masked[end - 1 - s.start] === '\0')) end--;
+      const tailPhrase = /,\s+(?:citing|pointing to|referring to)\b[^,]*$/i.exec(text.slice(start, end));
+      if (tailPhrase && tailPhrase.index > 20) end = start + tailPhrase.index;
+      const piece = text.slice(start, end);
+      if (end - start < 8 || !/\p{L}/u.test(piece)) continue;
+      segments.push({ start, end, rawSpeaker: c.speaker, at: start, form: 'paraphrase', verb: c.verb, sentence: s });
+    }
+  }
+  for (const x of extraFromQuotes) {
+    const s = sentenceAt(sentences, x.start)!;
+    segments.push({ start: x.start, end: x.end, rawSpeaker: raw.get(x.quotation)?.speaker ?? null, at: x.at, form: 'paraphrase', verb: x.verb, sentence: s });
+  }
+
+  // Quotations without their own attribution: the one before in the paragraph, else the next, else
+  // (opening a paragraph) the last speaker of the paragraph before.
+  const quoteSpeaker = new Map<Quotation, { raw: string | null; at: number; verb: string }>();
+  for (const [i, q] of speech.entries()) {
+    const own = raw.get(q);
+    if (own) {
+      quoteSpeaker.set(q, { raw: own.speaker, at: own.at, verb: own.verb });
+      continue;
+    }
+    const prev = speech[i - 1];
+    const next = speech[i + 1];
+    if (prev && prev.lastParagraph === q.firstParagraph && quoteSpeaker.get(prev)?.raw) {
+      quoteSpeaker.set(q, { ...quoteSpeaker.get(prev)!, verb: 'continued quote' });
+    } else if (next && next.firstParagraph === q.lastParagraph && raw.get(next)) {
+      quoteSpeaker.set(q, { raw: raw.get(next)!.speaker, at: raw.get(next)!.at, verb: 'continued quote' });
+    } else {
+      const para = paragraphs[q.firstParagraph]!;
+      const opensParagraph = q.openAt <= para.start + 1;
+      // "She said:" ending the paragraph before
+      const before = paragraphs[q.firstParagraph - 1];
+      const intro = opensParagraph && before && text[before.end - 1] === ':' ? sentenceAt(sentences, before.end - 1) : undefined;
+      const introduced = intro ? beforeQuote(text.slice(intro.start, before!.end).replace(/\s/g, ' ')) : null;
+      if (introduced) quoteSpeaker.set(q, { raw: introduced.speaker, at: intro!.start, verb: introduced.verb });
+      else quoteSpeaker.set(q, { raw: opensParagraph ? '\u0001previous paragraph' : null, at: q.openAt, verb: 'continued quote' });
+    }
+  }
+  for (const q of speech) {
+    const info = quoteSpeaker.get(q)!;
+    for (const part of q.parts) {
+      for (let si = Math.max(0, lastStartingBy(sentences, part.start)); si < sentences.length && sentences[si]!.start < part.end; si++) {
+        const s = sentences[si]!;
+        const start = Math.max(part.start, s.start);
+        const end = Math.min(part.end, s.end);
+        if (end - start < 3) continue;
+        segments.push({ start, end, rawSpeaker: info.raw, at: info.at, form: 'quote', verb: info.verb, sentence: s, quotation: q });
+      }
+    }
+  }
+
+  // Resolve pronouns and surnames in reading order.
+  segments.sort((a, b) => a.start - b.start);
+  // a sentence whose subject is a person the article named ("Camacho disputes that.") makes them the one "he" means next
+  const fullNames = new Set(names.values());
+  const subjects = sentences.flatMap((s) => {
+    const m = /^(\p{Lu}[\p{L}’'-]+(?:\s\p{Lu}[\p{L}’'-]+)?)\b/u.exec(s.text.replace(CONNECTORS, ''));
+    if (m && (names.has(m[1]!) || fullNames.has(m[1]!))) return [{ at: s.start, raw: m[1]!, seg: null }];
+    const role = ROLE_SUBJECT.exec(s.text.replace(CONNECTORS, ''));
+    return role ? [{ at: s.start, raw: role[1]!, seg: null }] : [];
+  });
+  const events = [...segments.map((s) => ({ at: s.at, raw: s.rawSpeaker, seg: s })), ...[...raw.values()].map((r) => ({ at: r.at, raw: r.speaker, seg: null })), ...subjects].sort((a, b) => a.at - b.at);
+  let last: string | null = null;
+  let lastParagraphSpeaker = new Map<number, string>();
+  const resolved = new Map<(typeof segments)[number], string | null>();
+  const paragraphOf = (at: number) => paragraphs[lastStartingBy(paragraphs, at)]?.index ?? 0;
+  for (const e of events) {
+    let speaker: string | null = null;
+    if (e.raw === '\u0001previous paragraph') {
+      const para = e.seg ? e.seg.sentence.paragraph : paragraphOf(e.at);
+      speaker = lastParagraphSpeaker.get(para - 1) ?? null;
+    } else if (e.raw) {
+      const cleaned = cleanSpeaker(e.raw);
+      if (cleaned) {
+        const lower = cleaned.toLowerCase();
+        if (PRONOUNS.has(lower)) speaker = lower === 'we' || lower === 'i' ? (last ?? cleaned) : (last ?? cleaned);
+        else if (/^\p{Lu}[\p{L}’'-]+$/u.test(cleaned) && names.has(cleaned)) speaker = names.get(cleaned)!;
+        else speaker = cleaned;
+        if (!PRONOUNS.has(lower)) last = speaker;
+      }
+    }
+    if (e.seg) resolved.set(e.seg, speaker);
+    if (speaker) lastParagraphSpeaker.set(e.seg ? e.seg.sentence.paragraph : paragraphOf(e.at), speaker);
+  }
+  return segments.map((s) => ({ start: s.start, end: s.end, speaker: resolved.get(s) ?? null, form: s.form, verb: s.verb, sentence: s.sentence }));
+}

@@ -1,0 +1,115 @@
+/**
+ * Forecast cues: the words that make a sentence about the future (will, going to, could, expects,
+ * by January, within weeks, if …), and the forms that look like one but are not (would have,
+ * "I wouldn't say", "should" as advice, questions). A stretch of speech is a forecast when it has
+ * a cue left after the non-forecast forms are set aside. Plain functions.
+ */
+
+export interface Cue {
+  kind: 'future' | 'modal' | 'conditional' | 'expectation' | 'horizon';
+  phrase: string;
+  index: number;
+}
+
+const FUTURE: RegExp[] = [
+  /\bwill\b/gi,
+  /\bwon[’']t\b/gi,
+  /\b\p{L}+[’'](?:ll)\b/giu,
+  /\bshall\b/gi,
+  /\b(?:is|are|am|was|were|['’]re|['’]s)\s+(?:not\s+)?going\s+to\b/gi,
+  /\b(?:is|are)\s+(?:set|poised|bound|due|slated|expected|likely|unlikely|on track|certain|sure)\s+to\b/gi,
+  /\bgonna\b/gi,
+  // present progressive with a time ahead: "we are going back in November"
+  /\b(?:is|are|am|['’]re|['’]m)\s+(?:going|heading|coming|returning|travelling|traveling|flying|moving|launching|starting|opening|leaving|meeting|holding)\b(?=.*\b(?:next|tomorrow|in (?:January|February|March|April|May|June|July|August|September|October|November|December)|this (?:week|month|year|spring|summer|autumn|fall|winter)|later)\b)/gi,
+];
+const MODAL: RegExp[] = [/\bwould(?:n[’']t)?\b/gi, /\b\p{L}+[’']d\b(?=\s+(?!better\b)\p{Ll})/giu, /\bcould(?:n[’']t)?\b/gi, /\bmight\b/gi, /\bmay\b(?!\s+(?:\d|of\b))/gi, /\bshould\s+(?:be|see|have|start|begin|reach|come|end|finish|arrive|happen|hold|remain|stay|return|recover)\b/gi];
+const EXPECTATION: RegExp[] = [
+  /\b(?:expects?|expected|expecting|expectations?)\b/gi,
+  /\bpredict(?:s|ed|ing)?\b/gi,
+  /\bforecasts?\b(?=\s+(?:that|a|an|\d|growth|rain|rising|falling))/gi,
+  /\banticipat(?:es?|ed|ing)\b/gi,
+  /\b(?:likely|unlikely|probably|possibly|chances?)\b/gi,
+  /\b(?:the odds|odds are|odds of)\b/gi,
+  /\b(?:don[’']t|do not|doesn[’']t|does not) (?:believe|think|expect|foresee|anticipate)\b/gi,
+  /\b(?:I|we)\s+(?:believe|think|reckon|suspect|bet)\b(?=.*\b(?:will|won[’']t|going to|would)\b)/gi,
+  /\bmy (?:guess|bet|base case)\b/gi,
+  /\bI(?:['’]m| am) (?:confident|sure|certain)\b/gi,
+  /\bsurprised if\b/gi,
+  /\bhold(?:s)? no illusions\b/gi,
+];
+const HORIZON: RegExp[] = [
+  /\b(?:by|until|before|within|as early as|no later than|into)\s+(?:the\s+)?(?:(?:end|summer|spring|autumn|fall|winter|start|beginning|middle) of\s+)?(?:next|this|early|mid|late|January|February|March|April|May|June|July|August|September|October|November|December|(?:19|20)\d{2}\b|mid-(?:19|20)\d{2}|days|weeks|months|years|a\s+(?:year|month|week)|the next|the coming|spring|summer|autumn|fall|winter|Christmas|the (?:first|second|third|fourth) quarter)/gi,
+  /\b(?:next|coming)\s+(?:week|month|year|decade|spring|summer|autumn|fall|winter|quarter)\b/gi,
+  /\bin the (?:coming|next) (?:days|weeks|months|years|decade)\b/gi,
+  /\b(?:anytime|any time) soon\b/gi,
+];
+const CONDITIONAL: RegExp[] = [/\bif\b/gi, /\bonce\b/gi, /\bas soon as\b/gi, /\bprovided\b/gi, /\bunless\b/gi, /\bshould\s+(?:the|he|she|they|it|Russian|[A-Z])/g];
+
+/** Forms that carry a modal but no forecast. Their span is set aside before cues are counted. */
+const NOT_FORECAST: { re: RegExp; why: string }[] = [
+  { re: /\b(?:would|could|might|should|may|must)(?:n[’']t)?\s+have\s+\p{L}+/giu, why: 'past counterfactual' },
+  { re: /\b(?:had|have|has|was|were)\s+(?:\p{L}+\s+)?(?:expected|predicted|forecast|anticipated|planned)\b/giu, why: 'a past expectation' },
+  { re: /\b(?:I|we)\s*(?:would(?:n[’']t)?|[’']d|wouldn[’']t)\s+(?:not\s+)?(?:say|add|use|tell|call|describe|dismiss|like|love|prefer|rather|argue|recommend|suggest|caution|put|treat|go|advise|urge|encourage|want|be careful)\b/giu, why: 'speaking about their own words' },
+  { re: /\b(?:would|will)\s+(?:believe|see)\s+\p{L}+\s+when\b/giu, why: 'scepticism, not a forecast' },
+  { re: /\bwhat\s+(?:a|an|the)?\s*\p{L}+\s+would\s+(?:cost|mean|look)\b/giu, why: 'a hypothetical, not a forecast' },
+  { re: /\bwill\s+(?:never\s+)?get\s+back\b/giu, why: 'an embedded clause' },
+  { re: /\b(?:I|we)(?:['’]m|['’]re| am| are)\s+(?:confident|sure|certain)\s+(?:of|about)\s+(?:that|it|this)\b/giu, why: 'confidence in what was just said' },
+  { re: /\bwill\s+(?:tell|show|reveal|determine|decide)\s+(?:us\s+)?(?:whether|if|how)\b|\bremains to be seen\b/giu, why: 'says when we will know, not what will happen' },
+];
+
+const PAST_MARKER = /\b(?:ago|last (?:year|month|week|spring|summer|autumn|fall|winter)|yesterday|previously|at the time|back then|in the past|(?:in|since) (?:19\d\d|200\d|201\d))\b/i;
+
+export interface CueReading {
+  cues: Cue[];
+  /** Why the stretch is not a forecast, when it is not. */
+  rejected: string | null;
+}
+
+const collect = (text: string, res: RegExp[], kind: Cue['kind'], out: Cue[]) => {
+  for (const re of res) for (const m of text.matchAll(re)) out.push({ kind, phrase: m[0], index: m.index });
+};
+
+/** Cues in a stretch of speech, and whether it reads as a forecast at all. */
+export function readCues(text: string, publishedOn?: string): CueReading {
+  const trimmed = text.trim();
+  if (/\?\s*[”"’]?$/.test(trimmed)) return { cues: [], rejected: 'a question' };
+  const excluded: [number, number][] = [];
+  let firstReason: string | null = null;
+  for (const { re, why } of NOT_FORECAST) {
+    for (const m of text.matchAll(re)) {
+      excluded.push([m.index, m.index + m[0].length]);
+      firstReason ??= why;
+    }
+  }
+  const outside = (c: Cue) => !excluded.some(([a, b]) => c.index >= a && c.index < b);
+  const all: Cue[] = [];
+  collect(text, FUTURE, 'future', all);
+  collect(text, MODAL, 'modal', all);
+  collect(text, EXPECTATION, 'expectation', all);
+  collect(text, HORIZON, 'horizon', all);
+  collect(text, CONDITIONAL, 'conditional', all);
+  // a horizon in a year before the article's ("by the summer of 2024", said in 2025) is the past
+  const year = publishedOn ? Number(publishedOn.slice(0, 4)) : null;
+  const pastHorizon = (c: Cue) => {
+    if (c.kind !== 'horizon' || year === null) return false;
+    const after = text.slice(c.index, c.index + c.phrase.length + 20);
+    const y = /\b((?:19|20)\d{2})\b/.exec(after)?.[1];
+    return y !== undefined && Number(y) < year;
+  };
+  // "As soon as he takes office, then we can agree to start talks": a condition with "can" is a conditional forecast
+  if (all.some((c) => c.kind === 'conditional' && /^(?:as soon as|once|if)$/i.test(c.phrase))) {
+    for (const m of text.matchAll(/\b(?:then\s+)?(?:we|they|you|he|she|it|Russia|\p{Lu}\p{L}+)\s+can\b/gu)) all.push({ kind: 'modal', phrase: m[0], index: m.index });
+  }
+  const cues = all.filter((c) => outside(c) && !pastHorizon(c)).sort((a, b) => a.index - b.index);
+  // only would/could/might, with the past named ("twenty years ago", "last year"): the past, not a forecast
+  if (cues.length && cues.every((c) => c.kind === 'modal' || c.kind === 'conditional') && PAST_MARKER.test(text)) return { cues, rejected: 'the past (a modal about what was)' };
+  // a forecast needs a future, modal or expectation cue, or a horizon (conditions alone are not one)
+  const strong = cues.filter((c) => c.kind !== 'conditional');
+  if (!strong.length) return { cues, rejected: firstReason ?? 'no future, modal or expectation form' };
+  return { cues, rejected: null };
+}
+
+export const describeCue = (c: Cue): string => {
+  const label = { future: 'future tense', modal: 'modal', conditional: 'condition', expectation: 'expectation', horizon: 'time horizon' }[c.kind];
+  return `${label}: ${c.phrase}`;
+};

@@ -1,0 +1,339 @@
+/**
+ * When a forecast can be checked, read against the article's date. Our own rules come first, for
+ * what a date parser misses or reads too literally:
+ *
+ * - "by January", "in November" → the end of that month (the next one after the article);
+ *   "March 4" → that day;
+ * - "by next year", "next year" → the end of that year; "this year", "the rest of the year" → the
+ *   end of this one; "in 2025", "for 2024", "as early as 2025" → the end of that year; "before 2035"
+ *   → the end of 2034; "by mid-2026" → 30 June;
+ * - "in the third quarter" → the quarter's last day; "the second half" → 31 December;
+ * - "next summer", "in the spring" → the end of that season (astronomical: 20 June, 22 September,
+ *   21 December, 20 March);
+ * - "within days" ≈ a week, "within weeks"/"in the coming weeks" ≈ 6 weeks, "within months" ≈ 6
+ *   months, "within two years", "over the next decade" → that long; "next week"/"next month" → its
+ *   end;
+ * - "soon", "anytime soon", "before long" ≈ 6 months;
+ * - events: "until/before the inauguration" → the day of it, "after/following the inauguration" → 6
+ *   months after, "as soon as he takes office" → 100 days after; US holidays ("by Memorial Day next
+ *   year") by their calendar rule. An event we can't date ("before the deadline", "after the
+ *   summit") is named as the `anchor` for the reviewer, with the default date.
+ *
+ * Then chrono-node (forwardDate) for the rest; with no horizon at all, the default: 12 months.
+ */
+import * as chrono from 'chrono-node';
+import { addDays, addMonths } from '../ledger/dates.js';
+
+export interface Horizon {
+  checkBy: string;
+  /** The words the date came from, or the rule used when there were none. */
+  phrase: string;
+  /** An event-anchored horizon the reviewer must confirm ("the inauguration"); null when none. */
+  anchor: string | null;
+}
+
+export const DEFAULT_HORIZON_MONTHS = 12;
+
+const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+const MONTH = '(January|February|March|April|May|June|July|August|September|October|November|December|Jan\\.|Feb\\.|Mar\\.|Apr\\.|Jun\\.|Jul\\.|Aug\\.|Sept?\\.|Oct\\.|Nov\\.|Dec\\.)';
+const NUMBER_WORDS: Record<string, number> = { a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12, 'a couple of': 2, 'a few': 3, several: 3 };
+const NUM = '(\\d{1,3}|a couple of|a few|several|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)';
+
+const pad = (n: number) => String(n).padStart(2, '0');
+const iso = (y: number, m: number, d: number) => `${y}-${pad(m)}-${pad(d)}`;
+const lastDay = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTCDate();
+const endOfMonth = (y: number, m: number) => iso(y, m, lastDay(y, m));
+const monthIndex = (name: string) => {
+  const n = name.toLowerCase().replace('.', '');
+  return MONTHS.findIndex((m) => m.startsWith(n.slice(0, 3))) + 1;
+};
+const num = (s: string) => (/^\d+$/.test(s) ? Number(s) : (NUMBER_WORDS[s.toLowerCase()] ?? 1));
+
+/** The n-th given weekday (0 = Sunday) of a month; n = -1 for the last. */
+function nthWeekday(y: number, m: number, weekday: number, n: number): string {
+  if (n > 0) {
+    const first = new Date(Date.UTC(y, m - 1, 1)).getUTCDay();
+    return iso(y, m, 1 + ((weekday - first + 7) % 7) + (n - 1) * 7);
+  }
+  const last = lastDay(y, m);
+  const lastDow = new Date(Date.UTC(y, m - 1, last)).getUTCDay();
+  return iso(y, m, last - ((lastDow - weekday + 7) % 7));
+}
+
+const HOLIDAYS: Record<string, (y: number) => string> = {
+  'memorial day': (y) => nthWeekday(y, 5, 1, -1),
+  'labor day': (y) => nthWeekday(y, 9, 1, 1),
+  thanksgiving: (y) => nthWeekday(y, 11, 4, 4),
+  christmas: (y) => iso(y, 12, 25),
+  'new year': (y) => iso(y, 1, 1),
+  "new year's": (y) => iso(y, 1, 1),
+  'independence day': (y) => iso(y, 7, 4),
+  'the fourth of july': (y) => iso(y, 7, 4),
+  easter: (y) => easter(y),
+};
+
+function easter(y: number): string {
+  const a = y % 19, b = Math.floor(y / 100), c = y % 100, d = Math.floor(b / 4), e = b % 4;
+  const f = Math.floor((b + 8) / 25), g = Math.floor((b - f + 1) / 3), h = (19 * a + b - d - g + 15) % 30;
+  const i = Math.floor(c / 4), k = c % 4, l = (32 + 2 * e + 2 * i - h - k) % 7, m = Math.floor((a + 11 * h + 22 * l) / 451);
+  const month = Math.floor((h + l - 7 * m + 114) / 31);
+  return iso(y, month, ((h + l - 7 * m + 114) % 31) + 1);
+}
+
+/** The next US inauguration day (20 January of a year after a presidential election) after `on`. */
+export function nextUsInauguration(on: string): string {
+  let y = Number(on.slice(0, 4));
+  for (;;) {
+    if (y % 4 === 1 && iso(y, 1, 20) > on) return iso(y, 1, 20);
+    y++;
+  }
+}
+
+/** The next US general election (the Tuesday after the first Monday of November, even years) after `on`. */
+export function nextUsElection(on: string): string {
+  let y = Number(on.slice(0, 4));
+  for (;;) {
+    if (y % 2 === 0) {
+      const day = addDays(nthWeekday(y, 11, 1, 1), 1);
+      if (day > on) return day;
+    }
+    y++;
+  }
+}
+
+/** The season's end after `on`: spring 20 June, summer 22 September, autumn 21 December, winter 20 March. */
+function seasonEnd(season: string, on: string, next: boolean, thisOne = false): string {
+  const s = season.toLowerCase();
+  const y = Number(on.slice(0, 4));
+  const [startMd, endMd, wraps] = s === 'spring' ? ['03-20', '06-20', false] : s === 'summer' ? ['06-21', '09-22', false] : s === 'winter' ? ['12-21', '03-20', true] : ['09-23', '12-21', false];
+  for (let year = y - 1; year < y + 3; year++) {
+    const start = `${year}-${startMd}`;
+    const end = `${wraps ? year + 1 : year}-${endMd}`;
+    if (end <= on) continue;
+    // "in the spring" said in its last weeks means the next one
+    if (!next && start <= on && end < addDays(on, 45) && !thisOne) continue;
+    // "next summer" said in June means the one after; "in the spring"/"this summer" the coming or current one
+    if (next && start < addDays(on, 90)) continue;
+    return end;
+  }
+  return addMonths(on, 12);
+}
+
+interface Rule {
+  re: RegExp;
+  date: (m: RegExpExecArray, on: string, ctx: RuleContext) => { checkBy: string; anchor?: string | null; note?: string } | null;
+}
+interface RuleContext {
+  usContext: boolean;
+}
+
+const year = (on: string) => Number(on.slice(0, 4));
+const month = (on: string) => Number(on.slice(5, 7));
+
+const RULES: Rule[] = [
+  // Events
+  {
+    re: /\b(until|till|by|before|ahead of|after|following|once|as soon as|when|upon|from)\s+(?:\p{Lu}[\p{L}]+['’]s\s+|the\s+|his\s+|her\s+)?(inauguration|swearing-in)\b/iu,
+    date: (m, on, ctx) => {
+      if (!ctx.usContext) return { checkBy: addMonths(on, DEFAULT_HORIZON_MONTHS), anchor: 'the inauguration' };
+      const day = nextUsInauguration(on);
+      const after = /after|following|once|as soon as|when|upon|from/i.test(m[1]!);
+      return { checkBy: after ? addMonths(day, 6) : day, anchor: `the inauguration (${day})` };
+    },
+  },
+  {
+    re: /\b(as soon as|once|after|when)\s+(?:\p{Lu}[\p{L}]+|he|she)\s+(?:takes|took|assumes|enters)\s+office\b/iu,
+    date: (m, on, ctx) => {
+      if (!ctx.usContext) return { checkBy: addMonths(on, DEFAULT_HORIZON_MONTHS), anchor: 'taking office' };
+      const day = nextUsInauguration(on);
+      return { checkBy: /as soon as|once/i.test(m[1]!) ? addDays(day, 100) : addMonths(day, 6), anchor: `taking office (inauguration ${day}; its first 100 days)` };
+    },
+  },
+  {
+    re: /\bthe (?:new|incoming|next)\s+(?:U\.S\.\s+|US\s+|American\s+)?administration\b/iu,
+    date: (_m, on, ctx) => {
+      if (!ctx.usContext) return null;
+      const day = nextUsInauguration(on);
+      return day > addMonths(on, 4) ? null : { checkBy: addMonths(day, 6), anchor: `the new administration (inauguration ${day})` };
+    },
+  },
+  {
+    re: /\b(until|by|before|ahead of|after|following)\s+(?:the\s+)?(?:(?:next|upcoming|coming)\s+)?(?:presidential\s+|general\s+|midterm\s+)?elections?\b/iu,
+    date: (m, on, ctx) => {
+      if (!ctx.usContext) return { checkBy: addMonths(on, DEFAULT_HORIZON_MONTHS), anchor: 'the election' };
+      const day = nextUsElection(on);
+      return { checkBy: /after|following/i.test(m[1]!) ? addMonths(day, 6) : day, anchor: `the election (${day})` };
+    },
+  },
+  {
+    re: /\b(?:by|before|until|on|after|for|at)\s+(Memorial Day|Labor Day|Thanksgiving|Christmas|New Year['’]?s?|Independence Day|the Fourth of July|Easter)(\s+next year|\s+(?:19|20)\d{2})?\b/iu,
+    date: (m, on) => {
+      const key = m[1]!.toLowerCase().replace('’', "'").replace(/^new year'?s?$/, 'new year');
+      const fn = HOLIDAYS[key] ?? HOLIDAYS['new year']!;
+      if (m[2] && /next year/i.test(m[2])) return { checkBy: fn(year(on) + 1) };
+      if (m[2]) return { checkBy: fn(Number(m[2].trim())) };
+      const thisYear = fn(year(on));
+      return { checkBy: thisYear > on ? thisYear : fn(year(on) + 1) };
+    },
+  },
+  // Years
+  { re: /\bbefore\s+((?:19|20)\d{2})\b/i, date: (m) => ({ checkBy: iso(Number(m[1]) - 1, 12, 31) }) },
+  { re: /\b(?:by\s+|in\s+|until\s+)?mid-((?:19|20)\d{2})\b/i, date: (m) => ({ checkBy: iso(Number(m[1]), 6, 30) }) },
+  { re: /\b(?:by|in)\s+early\s+((?:19|20)\d{2})\b/i, date: (m) => ({ checkBy: iso(Number(m[1]), 3, 31) }) },
+  { re: /\b(?:by|in|into|until|during|for|through|throughout|as early as|as late as|no later than|by the end of|the end of|late)\s+((?:19|20)\d{2})\b/i, date: (m, on) => (Number(m[1]) >= year(on) ? { checkBy: iso(Number(m[1]), 12, 31) } : null) },
+  // Halves: "the second half of 2026", "the first half of next year"
+  {
+    re: /\b(?:the\s+)?(first|second|back)\s+half\s+of\s+(next year|this year|the year|(?:19|20)\d{2})\b/i,
+    date: (m, on) => {
+      const y = /next/i.test(m[2]!) ? year(on) + 1 : /\d/.test(m[2]!) ? Number(m[2]) : year(on);
+      return { checkBy: /first/i.test(m[1]!) ? iso(y, 6, 30) : iso(y, 12, 31) };
+    },
+  },
+  // This / next year, month, week, quarter
+  { re: /\b(?:within\s+|over\s+|in\s+)?(?:the\s+)?next\s+year\s+or\s+(two|so)\b/i, date: (m, on) => ({ checkBy: addMonths(on, /two/i.test(m[1]!) ? 24 : 12) }) },
+  { re: /\b(?:by|in|during|for|until|over|by the end of|the end of|before the end of)?\s*next year\b/i, date: (_m, on) => ({ checkBy: iso(year(on) + 1, 12, 31) }) },
+  { re: /\b(?:this year|the rest of the year|the end of the year|year-end|end of this year|the year['’]s end|later this year|the coming year)\b/i, date: (_m, on) => ({ checkBy: iso(year(on), 12, 31) }) },
+  { re: /\bnext month\b/i, date: (_m, on) => { const d = addMonths(on.slice(0, 8) + '01', 1); return { checkBy: endOfMonth(year(d), month(d)) }; } },
+  { re: /\b(?:this month|the end of the month|later this month)\b/i, date: (_m, on) => ({ checkBy: endOfMonth(year(on), month(on)) }) },
+  {
+    re: /\bnext week\b/i,
+    date: (_m, on) => {
+      const dow = new Date(`${on}T00:00:00Z`).getUTCDay();
+      return { checkBy: addDays(on, 7 + ((7 - dow) % 7)) };
+    },
+  },
+  { re: /\b(?:this week|later this week|the end of the week)\b/i, date: (_m, on) => ({ checkBy: addDays(on, (7 - new Date(`${on}T00:00:00Z`).getUTCDay()) % 7) }) },
+  {
+    re: /\b(?:the\s+)?(first|second|third|fourth|1st|2nd|3rd|4th|final|last)\s+quarter(?:\s+of\s+((?:19|20)\d{2}))?|\bQ([1-4])(?:\s+((?:19|20)\d{2}))?\b/i,
+    date: (m, on) => {
+      const words: Record<string, number> = { first: 1, '1st': 1, second: 2, '2nd': 2, third: 3, '3rd': 3, fourth: 4, '4th': 4, final: 4, last: 4 };
+      const q = m[1] ? words[m[1].toLowerCase()]! : Number(m[3]);
+      const explicit = m[2] ?? m[4];
+      let y = explicit ? Number(explicit) : year(on);
+      if (!explicit && endOfMonth(y, q * 3) < on) y++;
+      return { checkBy: endOfMonth(y, q * 3) };
+    },
+  },
+  { re: /\b(?:the\s+)?(second|back)\s+half(?:\s+of\s+(?:the\s+)?year)?\b/i, date: (_m, on) => ({ checkBy: iso(year(on), 12, 31) }) },
+  { re: /\b(?:the\s+)?first\s+half(?:\s+of\s+(?:the\s+)?year)?\b/i, date: (_m, on) => (month(on) <= 6 ? { checkBy: iso(year(on), 6, 30) } : { checkBy: iso(year(on) + 1, 6, 30) }) },
+  // Seasons
+  { re: /\b(next|this|in the|by the|by|in|over the|during the|until the)\s+(spring|summer|autumn|fall|winter)\b/i, date: (m, on) => ({ checkBy: seasonEnd(m[2]!, on, /next/i.test(m[1]!), /this/i.test(m[1]!)) }) },
+  // Month and day, month
+  {
+    re: new RegExp(`\\b${MONTH}\\s+(\\d{1,2})(?:st|nd|rd|th)?(?:,?\\s+((?:19|20)\\d{2}))?\\b`, 'i'),
+    date: (m, on) => {
+      const mo = monthIndex(m[1]!);
+      const d = Number(m[2]);
+      if (d < 1 || d > 31) return null;
+      let y = m[3] ? Number(m[3]) : year(on);
+      if (!m[3] && iso(y, mo, Math.min(d, lastDay(y, mo))) < on) y++;
+      return { checkBy: iso(y, mo, Math.min(d, lastDay(y, mo))) };
+    },
+  },
+  {
+    re: new RegExp(`\\b(?:by|in|until|till|before|through|during|around|from|starting in|by the end of|the end of|early|late|mid-?)\\s*${MONTH}(?:\\s+((?:19|20)\\d{2}))?`, 'i'),
+    date: (m, on) => {
+      const mo = monthIndex(m[1]!);
+      let y = m[2] ? Number(m[2]) : year(on);
+      if (!m[2] && mo < month(on)) y++;
+      return { checkBy: endOfMonth(y, mo) };
+    },
+  },
+  // Durations
+  { re: /\b(?:within|in)\s+(?:a\s+matter\s+of\s+)?days\b|\bin the coming days\b|\bany day now\b/i, date: (_m, on) => ({ checkBy: addDays(on, 7) }) },
+  { re: /\b(?:within|in)\s+(?:a\s+matter\s+of\s+)?weeks\b|\bin the (?:coming|next few) weeks\b|\bcoming weeks\b/i, date: (_m, on) => ({ checkBy: addDays(on, 42) }) },
+  { re: /\b(?:within|in)\s+(?:a\s+matter\s+of\s+)?months\b|\bin the (?:coming|next few) months\b|\bcoming months\b/i, date: (_m, on) => ({ checkBy: addMonths(on, 6) }) },
+  { re: /\b(?:within|in)\s+years\b|\bin the (?:coming|next few) years\b|\bcoming years\b/i, date: (_m, on) => ({ checkBy: addMonths(on, 36) }) },
+  {
+    re: new RegExp(`\\b(?:within|in|over|during|for)\\s+(?:the\\s+)?(?:next\\s+|coming\\s+)?${NUM}\\s+(?:(?:or|to)\\s+${NUM}\\s+)?(day|week|month|year|decade)s?\\b`, 'i'),
+    date: (m, on) => {
+      const n = Math.max(num(m[1]!), m[2] ? num(m[2]) : 0);
+      const unit = m[3]!.toLowerCase();
+      const checkBy = unit === 'day' ? addDays(on, n) : unit === 'week' ? addDays(on, 7 * n) : unit === 'month' ? addMonths(on, n) : unit === 'year' ? addMonths(on, 12 * n) : addMonths(on, 120 * n);
+      return { checkBy };
+    },
+  },
+  {
+    re: new RegExp(`\\b(?:the\\s+)?next\\s+(?:${NUM}\\s+)?(?:(?:or|to)\\s+${NUM}\\s+)?(day|week|month|year|decade)s?\\b`, 'i'),
+    date: (m, on) => {
+      const n = Math.max(m[1] ? num(m[1]) : 1, m[2] ? num(m[2]) : 0);
+      const unit = m[3]!.toLowerCase();
+      const checkBy = unit === 'day' ? addDays(on, n) : unit === 'week' ? addDays(on, 7 * n) : unit === 'month' ? addMonths(on, n) : unit === 'year' ? addMonths(on, 12 * n) : addMonths(on, 120 * n);
+      return { checkBy };
+    },
+  },
+  { re: /\b(?:anytime|any time)\s+soon\b|\bsoon\b|\bbefore long\b|\bshortly\b|\bimminent(?:ly)?\b|\bin the near future\b|\bin the short term\b/i, date: (_m, on) => ({ checkBy: addMonths(on, 6) }) },
+  // Anchors we cannot date
+  {
+    re: /\b(?:until|before|by|after|following|ahead of)\s+(the\s+(?:deadline|summit|vote|referendum|hearing|trial|verdict|ruling|merger|talks|meeting|conference|launch|deal|ceasefire|strike|election|season|games|olympics|world cup|budget)|(?:the\s+)?(?:pool|plant|factory|bridge|line|station|stadium|school|hospital)\s+(?:opens|reopens|is finished|is built|is completed))\b/i,
+    date: (m, on) => ({ checkBy: addMonths(on, DEFAULT_HORIZON_MONTHS), anchor: m[1]!, note: 'an event the article does not date' }),
+  },
+];
+
+export interface HorizonOptions {
+  /** The whole article, to tell whether "the inauguration" is the US one. */
+  article?: string;
+}
+
+const US_CONTEXT = /\b(?:U\.S\.|US|USA|United States|American|Americans|Washington|White House|president-elect|Trump|Biden|Harris|Obama|Congress|Republicans?|Democrats?)\b/;
+
+const RETROSPECTIVE = /\b(?:\p{L}+est|best|worst|most|least|first|last|highest|lowest|biggest|since|ever|time)\s+(?:\p{L}+\s+){0,3}$/iu;
+
+function fromRules(text: string, on: string, ctx: RuleContext): Horizon | null {
+  let best: { at: number; h: Horizon } | null = null;
+  for (const [order, rule] of RULES.entries()) {
+    const m = rule.re.exec(text);
+    if (!m) continue;
+    // "the worst in a decade", "the first time in years": looking back, not ahead
+    if (/^(?:in|over|for)\b/i.test(m[0].trim()) && RETROSPECTIVE.test(text.slice(Math.max(0, m.index - 40), m.index))) continue;
+    const r = rule.date(m, on, ctx);
+    if (!r) continue;
+    const h: Horizon = { checkBy: r.checkBy, phrase: m[0].trim(), anchor: r.anchor ?? null };
+    if (r.note) h.phrase = `${h.phrase} (${r.note}; the default of ${DEFAULT_HORIZON_MONTHS} months proposed)`;
+    // event rules (first five) win; otherwise the earliest-placed rule that matched
+    if (order < 5) return h;
+    if (!best) best = { at: order, h };
+  }
+  return best?.h ?? null;
+}
+
+/** Words without which chrono-node finds nothing we'd keep (a cheap test before the parser). */
+const CHRONO_HINT = /\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\b|\b(?:mon|tues?|wed|thu|thurs|fri|sat|sun)(?:day)?\b|\b(?:tomorrow|tonight|weekend|noon|midnight|morning|evening|afternoon|next|coming|later|ides)\b/i;
+
+function fromChrono(text: string, on: string): Horizon | null {
+  if (!CHRONO_HINT.test(text)) return null;
+  const ref = new Date(`${on}T12:00:00Z`);
+  for (const r of chrono.parse(text, { instant: ref, timezone: 'UTC' }, { forwardDate: true })) {
+    const c = r.start;
+    const y = c.get('year')!;
+    const mo = c.get('month')!;
+    const d = c.get('day')!;
+    let checkBy = iso(y, mo, d);
+    if (!c.isCertain('day') && c.isCertain('month')) checkBy = endOfMonth(y, mo);
+    else if (!c.isCertain('day') && !c.isCertain('month') && c.isCertain('year')) checkBy = iso(y, 12, 31);
+    if (checkBy <= on) continue;
+    // bare durations ("a week", "three weeks", "$96 a year") are not horizons; our rules read "within …"
+    if (/^(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|\d+|a few|several)\s+(?:day|week|month|year|hour|minute)s?$/i.test(r.text.trim())) continue;
+    if (/^(?:now|today|tonight|this morning)$/i.test(r.text.trim())) continue;
+    return { checkBy, phrase: r.text, anchor: null };
+  }
+  return null;
+}
+
+/** A year named on its own ("a 2026 launch"), not before the article's: its end. */
+function bareYear(text: string, on: string): Horizon | null {
+  for (const m of text.matchAll(/\b((?:19|20)\d{2})\b/g)) {
+    if (Number(m[1]) >= year(on)) return { checkBy: iso(Number(m[1]), 12, 31), phrase: m[1]!, anchor: null };
+  }
+  return null;
+}
+
+/** The horizon of a forecast: from its own words, else from its sentence, else the default. */
+export function readHorizon(text: string, publishedOn: string, context?: string, opts: HorizonOptions = {}): Horizon {
+  const ctx: RuleContext = { usContext: US_CONTEXT.test(opts.article ?? `${context ?? ''} ${text}`) };
+  for (const t of context && context !== text ? [text, context] : [text]) {
+    const h = fromRules(t, publishedOn, ctx) ?? fromChrono(t, publishedOn) ?? bareYear(t, publishedOn);
+    if (h) return h;
+  }
+  return { checkBy: addMonths(publishedOn, DEFAULT_HORIZON_MONTHS), phrase: `no horizon in the text: the default of ${DEFAULT_HORIZON_MONTHS} months`, anchor: null };
+}

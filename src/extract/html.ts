@@ -1,0 +1,170 @@
+/**
+ * An article out of a web page: @mozilla/readability (Firefox's reader view) on a linkedom DOM
+ * takes out the main text, kept as paragraphs separated by blank lines; the page's own metadata
+ * gives the title, the outlet (og:site_name, the JSON-LD publisher, else the host) and the
+ * publication date (article:published_time, JSON-LD datePublished, a <time datetime>). Plain text
+ * goes through articleFromText. No network here: see fetch.ts.
+ */
+import { Readability } from '@mozilla/readability';
+import { parseHTML } from 'linkedom';
+import * as chrono from 'chrono-node';
+import type { ArticleInput } from './types.js';
+
+/** The little of the DOM this file uses (the project compiles without the DOM library). */
+interface El {
+  tagName?: string;
+  nodeType: number;
+  textContent: string | null;
+  childNodes: ArrayLike<El>;
+  getAttribute?(name: string): string | null;
+}
+interface Doc {
+  querySelector(sel: string): El | null;
+  querySelectorAll(sel: string): ArrayLike<El>;
+  title?: string;
+}
+
+const BLOCKS = new Set(['P', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'LI', 'BLOCKQUOTE', 'PRE', 'DD', 'DT', 'FIGCAPTION', 'TD', 'TH']);
+const CONTAINERS = new Set(['DIV', 'SECTION', 'ARTICLE', 'MAIN', 'UL', 'OL', 'DL', 'TABLE', 'TBODY', 'THEAD', 'TR', 'FIGURE', 'HEADER', 'FOOTER', 'ASIDE', 'BODY', 'HTML', 'SPAN']);
+
+const squash = (s: string) => s.replace(/[ \t\r\n\f\v\u00a0]+/g, ' ').trim();
+
+/** The text of a DOM subtree as paragraphs: one per block element, blank lines between. */
+function paragraphsOf(root: El): string[] {
+  const out: string[] = [];
+  let loose = '';
+  const flush = () => {
+    const t = squash(loose);
+    if (t) out.push(t);
+    loose = '';
+  };
+  const walk = (node: El) => {
+    for (const child of Array.from(node.childNodes)) {
+      if (child.nodeType === 3) {
+        loose += child.textContent ?? '';
+      } else if (child.nodeType === 1) {
+        const tag = (child.tagName ?? '').toUpperCase();
+        if (tag === 'BR') loose += '\n';
+        else if (BLOCKS.has(tag)) {
+          flush();
+          const t = squash(child.textContent ?? '');
+          if (t) out.push(t);
+        } else if (CONTAINERS.has(tag) && tag !== 'SPAN') {
+          flush();
+          walk(child);
+          flush();
+        } else walk(child);
+      }
+    }
+  };
+  walk(root);
+  flush();
+  return out;
+}
+
+/** YYYY-MM-DD of a date-time string as the page wrote it (its own calendar day, not UTC's). */
+export function isoDay(value: string | null | undefined): string | null {
+  if (!value) return null;
+  const m = /^\s*(\d{4})-(\d{2})-(\d{2})/.exec(value);
+  if (m) return `${m[1]}-${m[2]}-${m[3]}`;
+  const t = Date.parse(value);
+  return Number.isNaN(t) ? null : new Date(t).toISOString().slice(0, 10);
+}
+
+interface JsonLdFacts {
+  headline?: string;
+  datePublished?: string;
+  publisher?: string;
+}
+
+function jsonLd(doc: Doc): JsonLdFacts {
+  const facts: JsonLdFacts = {};
+  const visit = (node: unknown) => {
+    if (!node || typeof node !== 'object') return;
+    if (Array.isArray(node)) return node.forEach(visit);
+    const o = node as Record<string, unknown>;
+    if (o['@graph']) visit(o['@graph']);
+    const type = String(o['@type'] ?? '');
+    if (/Article|Posting|Report|WebPage/i.test(type) || o.datePublished) {
+      if (typeof o.headline === 'string') facts.headline ??= o.headline;
+      if (typeof o.datePublished === 'string') facts.datePublished ??= o.datePublished;
+      const pub = o.publisher as Record<string, unknown> | string | undefined;
+      if (typeof pub === 'string') facts.publisher ??= pub;
+      else if (pub && typeof pub.name === 'string') facts.publisher ??= pub.name;
+    }
+  };
+  for (const script of Array.from(doc.querySelectorAll('script[type="application/ld+json"]'))) {
+    try {
+      visit(JSON.parse(script.textContent ?? ''));
+    } catch {
+      // a broken JSON-LD block is ignored
+    }
+  }
+  return facts;
+}
+
+const meta = (doc: Doc, ...names: string[]) => {
+  for (const n of names) {
+    const el = doc.querySelector(`meta[property="${n}"]`) ?? doc.querySelector(`meta[name="${n}"]`) ?? doc.querySelector(`meta[itemprop="${n}"]`);
+    const v = el?.getAttribute?.('content');
+    if (v && v.trim()) return v.trim();
+  }
+  return null;
+};
+
+const hostOf = (url: string | null | undefined) => {
+  if (!url) return null;
+  try {
+    return new URL(url).hostname.replace(/^www\./, '') || null;
+  } catch {
+    return null;
+  }
+};
+
+/** An article out of an HTML page. */
+export function articleFromHtml(html: string, url?: string | null): ArticleInput {
+  const { document } = parseHTML(html);
+  const doc = document as unknown as Doc;
+  // metadata first: Readability changes the document it reads
+  const ld = jsonLd(doc);
+  const ogTitle = meta(doc, 'og:title', 'twitter:title');
+  const outlet = meta(doc, 'og:site_name', 'application-name') ?? ld.publisher ?? hostOf(url);
+  const timeEl = doc.querySelector('article time[datetime]') ?? doc.querySelector('time[datetime]');
+  const published = isoDay(meta(doc, 'article:published_time', 'datePublished', 'date', 'pubdate', 'publish-date', 'dc.date')) ?? isoDay(ld.datePublished) ?? isoDay(timeEl?.getAttribute?.('datetime'));
+  const h1 = doc.querySelector('h1')?.textContent;
+  const pageTitle = doc.title ?? doc.querySelector('title')?.textContent ?? null;
+
+  const reader = new Readability<El>(document as never, { serializer: (node) => node as unknown as El }).parse();
+  let paragraphs = reader?.content ? paragraphsOf(reader.content) : [];
+  if (!paragraphs.length) {
+    const body = doc.querySelector('body');
+    paragraphs = body ? paragraphsOf(body) : [];
+  }
+  const title = squash(ld.headline ?? ogTitle ?? h1 ?? reader?.title ?? pageTitle ?? '') || null;
+  // the headline often opens the extracted text too; the article's text starts after it
+  if (title && paragraphs[0] && squash(paragraphs[0]) === title) paragraphs = paragraphs.slice(1);
+  return { text: paragraphs.join('\n\n'), title, outlet: outlet ?? reader?.siteName ?? null, publishedOn: published ?? isoDay(reader?.publishedTime), url: url ?? null };
+}
+
+/** A full date (day, month and year) in a byline or dateline among the first short lines: "By A. Writer — May 9, 2024". */
+function bylineDate(text: string): string | null {
+  const lines = text.trim().split(/\n\s*\n/).slice(0, 4).map((p) => p.trim()).filter((p) => p.split(/\s+/).length <= 25);
+  for (const line of lines) {
+    for (const r of chrono.parse(line)) {
+      const c = r.start;
+      if (c.isCertain('day') && c.isCertain('month') && c.isCertain('year')) return `${c.get('year')}-${String(c.get('month')).padStart(2, '0')}-${String(c.get('day')).padStart(2, '0')}`;
+    }
+  }
+  return null;
+}
+
+/**
+ * An article from plain text: paragraphs as they are (blank lines between), the first line as the
+ * title when it reads like a headline, the date of a byline among the first short lines.
+ */
+export function articleFromText(text: string, meta: Partial<Omit<ArticleInput, 'text'>> = {}): ArticleInput {
+  const clean = text.replace(/\r\n?/g, '\n').replace(/^\uFEFF/, '');
+  const first = clean.trim().split('\n')[0]?.trim() ?? '';
+  const headline = first && first.split(/\s+/).length <= 20 && !/[.!?…]["”’]?$/.test(first) && /\n\s*\n/.test(clean) ? first.replace(/^["“]|["”]$/g, '') : null;
+  return { text: clean, title: meta.title ?? headline, outlet: meta.outlet ?? null, publishedOn: meta.publishedOn ?? bylineDate(clean), url: meta.url ?? null };
+}

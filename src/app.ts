@@ -14,7 +14,8 @@ import { createRouter } from './discord/router.js';
 import { componentHandlers, modalHandlers } from '../commands/buttons.js';
 import { syncCommands } from './discord/sync.js';
 import { allDefinitions, commands, messageCommands } from '../commands/index.js';
-import { discordPoster } from './discord/poster.js';
+import { discordCardEditor, discordPoster } from './discord/poster.js';
+import { startCardFlusher } from './jobs/cards.js';
 import type { AppCtx, ArticleTools, AttachmentRef } from './kit/types.js';
 import { UserError } from './kit/types.js';
 
@@ -100,6 +101,9 @@ export async function startApp(config: Config, log: Logger, opts: { now?: () => 
         try {
           await jobs.start();
           state.jobs = true;
+          // Vote cards' tallies (pending ones left by a restart go out at once).
+          const cards = startCardFlusher({ db: core.database.db, editor: discordCardEditor(c), log, now: ctx.now });
+          core.onStop(() => cards.stop());
           resolve();
         } catch (error) {
           reject(error);

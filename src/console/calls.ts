@@ -104,6 +104,7 @@ export function componentCall(
     async showModal(modal) {
       openForm(modal, messageId);
     },
+    message: null,
     reply: answer,
     followUp: answer,
     update: edit,

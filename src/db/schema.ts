@@ -353,3 +353,34 @@ export const extractDrafts = pgTable(
   },
   (t) => [index('extract_drafts_guild').on(t.guildId, t.createdAt), index('extract_drafts_expires').on(t.expiresAt)],
 );
+
+/**
+ * Vote cards whose tally changed since their last edit: a vote upserts its card's row in the
+ * vote's own statement (bumping `version`); the card flusher (src/jobs/cards.ts) edits each
+ * pending card at most once per interval and records the version it showed. Kept in the
+ * database, so a restart still edits what was pending.
+ */
+export const cardRefreshes = pgTable(
+  'card_refreshes',
+  {
+    guildId: text().notNull(),
+    /** The message the card is on, and its channel (a channel message: cards are never ephemeral). */
+    messageId: text().notNull(),
+    channelId: text().notNull(),
+    claimId: integer()
+      .notNull()
+      .references(() => claims.id),
+    /** Embeds of the message around the card (e.g. a round's summary), kept as they are when the card is edited. */
+    frame: jsonb().$type<{ before: unknown[]; after: unknown[] }>(),
+    /** Bumped by every stored vote; the card shows `flushedVersion`. */
+    version: integer().notNull().default(1),
+    flushedVersion: integer().notNull().default(0),
+    dirtyAt: ts().notNull(),
+    /** When a flusher last took the card (at most one edit per card per interval). */
+    editedAt: ts(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.guildId, t.messageId] }),
+    index('card_refreshes_pending').on(t.dirtyAt).where(sql`${t.version} > ${t.flushedVersion}`),
+  ],
+);

@@ -237,11 +237,18 @@ function modalCall(interaction: ModalSubmitInteraction<'cached' | 'raw'>): Modal
 }
 
 function componentCall(interaction: ButtonInteraction<'cached' | 'raw'>): ComponentCall {
+  const message = interaction.message;
   return {
     customId: interaction.customId,
     ...callBase(interaction),
     async showModal(modal) {
       await interaction.showModal(toDiscordModal(modal));
+    },
+    message: {
+      id: message.id,
+      channelId: message.channelId,
+      embeds: message.embeds.map((e) => e.toJSON()),
+      ephemeral: message.flags.has(MessageFlags.Ephemeral),
     },
     async reply(reply) {
       const payload = { ...toDiscord(reply), ...(reply.ephemeral ? { flags: MessageFlags.Ephemeral as const } : {}) };

@@ -12,7 +12,7 @@ import {
   type APIEmbed,
   type APIEmbedField,
 } from 'discord-api-types/v10';
-import type { ClaimDetail, ClaimSummary } from '../ledger/claims.js';
+import type { CardData, ClaimSummary } from '../ledger/claims.js';
 import {
   FLAG_LABELS,
   OUTCOME_LABELS,
@@ -205,7 +205,7 @@ const AUDIT_LABELS: Record<string, (d: Record<string, unknown>) => string> = {
 const actorText = (id: string) => (id === 'system' ? 'Hindsight' : `<@${id}>`);
 
 /** The card for one claim, as /predict show and rounds post it, with vote buttons while it is due. */
-export function claimCard(detail: ClaimDetail, now: Date, opts: { history?: boolean; personal?: boolean } = {}): Reply {
+export function claimCard(detail: CardData, now: Date, opts: { history?: boolean; personal?: boolean } = {}): Reply {
   const { claim: c } = detail;
   const fields: APIEmbedField[] = [];
   const speakerLine = [detail.speaker ? safe(detail.speaker, 200) : null, detail.article?.outlet ? safe(detail.article.outlet, 100) : null]
@@ -229,8 +229,8 @@ export function claimCard(detail: ClaimDetail, now: Date, opts: { history?: bool
       value: `${tallyLine(detail.tally, detail.votesCast)}\nQuorum ${detail.settings.quorum} · majority ${detail.settings.majorityPct}%`,
     });
   }
-  if (opts.personal && (detail.myVote || detail.myForecast !== null)) {
-    const mine = [detail.myVote ? `vote: ${VERDICT_LABELS[detail.myVote]}` : null, detail.myForecast !== null ? `forecast: ${detail.myForecast}%` : null]
+  if (opts.personal && (detail.myVote || (detail.myForecast ?? null) !== null)) {
+    const mine = [detail.myVote ? `vote: ${VERDICT_LABELS[detail.myVote]}` : null, (detail.myForecast ?? null) !== null ? `forecast: ${detail.myForecast}%` : null]
       .filter(Boolean)
       .join(' · ');
     fields.push({ name: 'Yours', value: mine, inline: true });
@@ -248,10 +248,10 @@ export function claimCard(detail: ClaimDetail, now: Date, opts: { history?: bool
       value: `Edited ${when} by ${actorText(e.actorId)} on ${time(e.at, TimestampStyles.ShortDate)}${e.fields.length ? ` (${e.fields.join(', ')})` : ''}`,
     });
   }
-  if (opts.history && detail.history.length) {
+  if (opts.history && detail.history?.length) {
     fields.push({
       name: 'History',
-      value: detail.history
+      value: (detail.history ?? [])
         .map((h) => `${time(h.createdAt, TimestampStyles.ShortDate)} ${actorText(h.actorId)} ${AUDIT_LABELS[h.action]?.(h.detail) ?? h.action}`)
         .join('\n'),
     });

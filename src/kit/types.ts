@@ -2,7 +2,7 @@
  * What a command handler sees. Discord interactions and the local console both produce these,
  * so each command is written once (commands/*.ts) and served by both.
  */
-import type { APIApplicationCommandOptionChoice, RESTPostAPIChatInputApplicationCommandsJSONBody, RESTPostAPIContextMenuApplicationCommandsJSONBody } from 'discord-api-types/v10';
+import type { APIApplicationCommandOptionChoice, APIEmbed, RESTPostAPIChatInputApplicationCommandsJSONBody, RESTPostAPIContextMenuApplicationCommandsJSONBody } from 'discord-api-types/v10';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../log.js';
 import type { LedgerCtx } from '../ledger/context.js';
@@ -110,11 +110,21 @@ export interface MessageCommandCall extends CallBase {
   reply(reply: Reply): Promise<void>;
 }
 
+/** The message a button was clicked on, as the click carries it. */
+export interface ClickedMessage {
+  id: string;
+  channelId: string;
+  embeds: APIEmbed[];
+  ephemeral: boolean;
+}
+
 /** A button click on a message the bot posted. */
 export interface ComponentCall extends CallBase {
   customId: string;
   /** Opens a form (must be the first answer: no defer before it). */
   showModal(modal: Modal): Promise<void>;
+  /** The message the button is on (Discord); null where the surface edits it in place (the console). */
+  message: ClickedMessage | null;
   /** Answers only the clicker. */
   reply(reply: Reply): Promise<void>;
   /** Replaces the message the button is on. */

@@ -46,8 +46,8 @@ function runConsole(dir: string, lines: string[], args: string[] = []): Promise<
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`the console did not exit within 60 s\n${stdout}\n${stderr}`));
-    }, 60_000);
+      reject(new Error(`the console did not exit within 100 s\n${stdout}\n${stderr}`));
+    }, 100_000);
     child.on('exit', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr, replies: repliesOf(stdout) });
@@ -77,7 +77,8 @@ function replyTo(run: Run, echo: string): string {
   return text;
 }
 
-describe('the console without Discord', () => {
+// Each test starts real console processes (a TypeScript loader, an embedded database): generous limits, as a loaded machine needs.
+describe('the console without Discord', { timeout: 120_000 }, () => {
   it('imports the pack, votes to quorum, resolves by the vote, and refuses what Discord would refuse (exit 1)', async () => {
     const dir = tempDir();
     const run = await runConsole(dir, [
@@ -177,7 +178,7 @@ describe('the console without Discord', () => {
     expect(replyTo(second, 'bob › /predict list status:open')).toContain('#21 It will rain in Oslo');
     expect(second.code).toBe(0);
     expect(existsSync(join(dir, 'data', 'hindsight.lock'))).toBe(false);
-  }, 120_000);
+  });
 
   it('posts rounds with the same parts as the bot, score changes included (one composition root)', async () => {
     const dir = tempDir();
@@ -200,7 +201,7 @@ describe('the console without Discord', () => {
     expect(round).toContain('Resolved since the last round');
     expect(round).toContain('Score changes');
     expect(round).toMatch(/bob/);
-  }, 120_000);
+  });
 
   it('/predict extract file:article.txt: the review buttons are numbered actions and Edit is a form filled at the prompt', async () => {
     const dir = tempDir();

@@ -5,7 +5,8 @@ import { cardData, listClaims } from '../src/ledger/claims.js';
 import { VERDICT_LABELS } from '../src/ledger/rules.js';
 import { claimCard, listPage } from '../src/kit/render.js';
 import { parseListId, parseVoteId } from '../src/kit/custom-ids.js';
-import { ledgerCtx, UserError, type ComponentHandler } from '../src/kit/types.js';
+import { ledgerCtx, UserError, type ComponentHandler, type ModalHandler } from '../src/kit/types.js';
+import { draftComponentHandlers, draftModalHandlers } from './drafts.js';
 
 export const FORGED = 'That button is not one Hindsight made (or it is from an older version). Use /predict show to get a fresh card.';
 
@@ -80,4 +81,7 @@ export const listButton: ComponentHandler = {
   },
 };
 
-export const componentHandlers: readonly ComponentHandler[] = [voteButton, listButton];
+export const componentHandlers: readonly ComponentHandler[] = [voteButton, listButton, ...draftComponentHandlers];
+
+/** Modal (form) handlers, routed like buttons by the custom_id prefix. */
+export const modalHandlers: readonly ModalHandler[] = [...draftModalHandlers];

@@ -46,6 +46,8 @@ export const SETTINGS_DEFAULTS = {
   timezone: 'UTC',
   tooEarlyStepDays: 30,
   minRanked: 3,
+  /** managers | members (members' accepted forecasts wait for a manager). */
+  extractBy: 'managers' as 'managers' | 'members',
 } as const;
 
 /** One row per server: its settings and the counter behind claim numbers (#1, #2, …). */
@@ -61,6 +63,8 @@ export const guilds = pgTable(
     tooEarlyStepDays: integer().notNull().default(SETTINGS_DEFAULTS.tooEarlyStepDays),
     /** Resolved forecasts a member needs before the leaderboard ranks them. */
     minRanked: integer().notNull().default(SETTINGS_DEFAULTS.minRanked),
+    /** Who may turn articles into claims (/predict extract): managers, or members too (as proposals a manager accepts). */
+    extractBy: text().notNull().default(SETTINGS_DEFAULTS.extractBy),
     /** The number the next claim added to this server gets. */
     nextClaimNumber: integer().notNull().default(1),
     /** Secret key that signs this server's exports (never shown): a file signed with it is this server's own. */
@@ -74,6 +78,7 @@ export const guilds = pgTable(
     check('guilds_window_range', sql`${t.votingWindowDays} between 1 and 365`),
     check('guilds_too_early_range', sql`${t.tooEarlyStepDays} between 1 and 3650`),
     check('guilds_min_ranked_range', sql`${t.minRanked} between 1 and 1000`),
+    check('guilds_extract_by', sql`${t.extractBy} in ('managers', 'members')`),
   ],
 );
 
@@ -326,6 +331,27 @@ export const cronLeases = pgTable(
     claimedAt: ts().notNull().defaultNow(),
   },
   (t) => [index('cron_leases_claimed').on(t.claimedAt)],
+);
+
+/**
+ * A review draft: the forecasts /predict extract found in one article, waiting for a person to
+ * accept, edit or discard each (nothing enters the ledger unreviewed). Lives 24 hours; the closer's
+ * tick deletes expired rows. `candidates` holds src/ledger/drafts.ts's DraftCandidate[].
+ */
+export const extractDrafts = pgTable(
+  'extract_drafts',
+  {
+    id: serial().primaryKey(),
+    guildId: text().notNull(),
+    /** The member who ran the extraction. */
+    ownerId: text().notNull(),
+    /** What is known of the article: key, title, outlet, url, publishedOn. */
+    article: jsonb().$type<Record<string, unknown>>().notNull(),
+    candidates: jsonb().$type<unknown[]>().notNull(),
+    createdAt: ts().notNull().defaultNow(),
+    expiresAt: ts().notNull(),
+  },
+  (t) => [index('extract_drafts_guild').on(t.guildId, t.createdAt), index('extract_drafts_expires').on(t.expiresAt)],
 );
 
 /**

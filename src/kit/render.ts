@@ -72,6 +72,16 @@ export function fitLines(lines: readonly string[], maxChars: number, more = (n: 
   return '';
 }
 
+/** Discord's limits on modals: 45-character title and labels, 5 inputs, 4,000-character values. */
+export const MODAL_LIMITS = { title: 45, label: 45, fields: 5, value: 4000, placeholder: 100 } as const;
+
+const URL_IN_TEXT = /https?:\/\/[^\s<>()"']+/g;
+
+/** Links in a message's text, in order (trailing punctuation dropped). */
+export function linksIn(text: string): string[] {
+  return [...text.matchAll(URL_IN_TEXT)].map((m) => m[0].replace(/[.,;:!?\]]+$/, ''));
+}
+
 /** Shortens to at most `max` UTF-16 units (as Discord counts), ending with an ellipsis when cut; never splits a surrogate pair. */
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;
@@ -334,6 +344,11 @@ export function settingsView(s: GuildSettings, title = 'Hindsight settings'): Re
           { name: 'Time zone', value: s.timezone, inline: true },
           { name: 'Too-early step', value: `${s.tooEarlyStepDays} days`, inline: true },
           { name: 'Ranked after', value: `${s.minRanked} resolved forecasts`, inline: true },
+          {
+            name: 'Extract from articles',
+            value: s.extractBy === 'members' ? 'members too (their forecasts wait for a manager)' : 'managers only',
+            inline: true,
+          },
         ],
       },
     ],

@@ -7,6 +7,7 @@ import { dueAtFor, parseCheckBy, todayIn } from './dates.js';
 import type { HedgeBand } from './hedge.js';
 import { forbidden, invalid, notFound } from './errors.js';
 import { LIMITS } from './limits.js';
+import { HEDGE_BANDS, isHedgeBand } from './hedge.js';
 import { emptyTally, phaseOf, tallyVisible, type Outcome, type Tally, type Verdict } from './rules.js';
 import { addDaysMs, DEFAULT_SETTINGS, getSettings, reserveClaimNumbers, type GuildSettings } from './settings.js';
 import {
@@ -328,6 +329,8 @@ export interface EditClaimInput {
   sourceUrl?: string | null;
   family?: string | null;
   criteria?: string | null;
+  /** An ICD-203 band, or 'none' to clear it; managers only (it calibrates the speaker's record). */
+  hedge?: string | null;
 }
 
 export async function editClaim(ctx: LedgerCtx, number: number | string, input: EditClaimInput): Promise<ClaimRow> {
@@ -371,6 +374,13 @@ export async function editClaim(ctx: LedgerCtx, number: number | string, input: 
       const name = optionalText('Speaker', input.speaker, LIMITS.speaker);
       set.speakerId = name ? await upsertSpeaker(tx, ctx.guildId, name) : null;
       if (set.speakerId !== claim.speakerId) changes.speaker = { from: claim.speakerId, to: name };
+    }
+    if (input.hedge != null) {
+      if (!ctx.actor.isManager) throw forbidden('Only managers (Manage Server) can correct a claim’s band.');
+      const hedge = input.hedge === 'none' ? null : input.hedge;
+      if (hedge !== null && !isHedgeBand(hedge)) throw invalid(`"${input.hedge.slice(0, 40)}" is not a band. Use one of: ${HEDGE_BANDS.join(', ')}, or none.`);
+      set.hedge = hedge;
+      note('hedge', claim.hedge, set.hedge);
     }
     if (input.sourceUrl != null) {
       const url = optionalUrl('Source URL', input.sourceUrl);

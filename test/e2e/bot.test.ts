@@ -6,7 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { GatewayIntentBits } from 'discord.js';
 import { bundledPacks } from '../../src/ledger/transfer.js';
-import { commands } from '../../commands/index.js';
+import { allDefinitions } from '../../commands/index.js';
 import { startBotHarness, type BotHarness } from '../support/bot-harness.js';
 import type { FakeReply } from '../fake-discord/index.js';
 
@@ -33,7 +33,7 @@ const cmd = (user: string | typeof MOD, name: string, options: Record<string, st
 describe('start-up', () => {
   it('identifies with the Guilds intent only and registers every command once', () => {
     expect(h.fake.identify?.intents).toBe(GatewayIntentBits.Guilds);
-    expect(h.fake.commands().map((c) => c.name).sort()).toEqual(commands.map((c) => c.definition.name).sort());
+    expect(h.fake.commands().map((c) => c.name).sort()).toEqual(allDefinitions.map((c) => c.name).sort());
     expect(h.fake.stats.commandPuts.global).toBe(1);
     const managerOnly = h.fake.commands().filter((c) => c.default_member_permissions === '32').map((c) => c.name).sort();
     expect(managerOnly).toEqual(['reminders', 'reopen', 'resolve', 'settings']);

@@ -6,6 +6,8 @@ import { bundledPacks, exportCsv, exportLedger, importLedger } from '../src/ledg
 import { LIMITS } from '../src/ledger/limits.js';
 import { claimCard, listPage, safe, truncate } from '../src/kit/render.js';
 import { ledgerCtx, UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall } from '../src/kit/types.js';
+import { HEDGE_BANDS, HEDGE_BAND_INFO } from '../src/ledger/hedge.js';
+import { draftsList, runExtraction } from './drafts.js';
 import { bySubcommand, claimChoices, claimOption, familyChoices } from './shared.js';
 
 const checkByHelp = 'YYYY-MM-DD or a phrase: "in 3 months", "end of 2025", "next Friday"';
@@ -62,7 +64,13 @@ export const definition = new SlashCommandBuilder()
       .addStringOption((o) => o.setName('quote').setDescription('New quote').setMaxLength(LIMITS.quote))
       .addStringOption((o) => o.setName('source-url').setDescription('New article link').setMaxLength(LIMITS.url))
       .addStringOption((o) => o.setName('family').setDescription('New family').setMaxLength(LIMITS.family).setAutocomplete(true))
-      .addStringOption((o) => o.setName('criteria').setDescription('New criteria').setMaxLength(LIMITS.criteria)),
+      .addStringOption((o) => o.setName('criteria').setDescription('New criteria').setMaxLength(LIMITS.criteria))
+      .addStringOption((o) =>
+        o
+          .setName('hedge')
+          .setDescription('Correct how sure the speaker sounded (managers)')
+          .addChoices(...HEDGE_BANDS.map((b) => ({ name: `${HEDGE_BAND_INFO[b].label} (${HEDGE_BAND_INFO[b].range[0]}–${HEDGE_BAND_INFO[b].range[1]}%)`, value: b })), { name: 'none (clear the band)', value: 'none' }),
+      ),
   )
   .addSubcommand((s) =>
     s
@@ -82,6 +90,14 @@ export const definition = new SlashCommandBuilder()
       )
       .addAttachmentOption((o) => o.setName('file').setDescription('A pack or a /predict export (JSON)')),
   )
+  .addSubcommand((s) =>
+    s
+      .setName('extract')
+      .setDescription('Find the forecasts in an article (a link or a file) and review them before they become claims')
+      .addStringOption((o) => o.setName('url').setDescription('Link to the article (http or https)').setMaxLength(LIMITS.url))
+      .addAttachmentOption((o) => o.setName('file').setDescription('The article as plain text or HTML')),
+  )
+  .addSubcommand((s) => s.setName('drafts').setDescription('Drafts of /predict extract waiting for review (managers: everyone’s)'))
   .addSubcommand((s) =>
     s
       .setName('export')
@@ -139,6 +155,7 @@ async function edit(call: CommandCall, ctx: AppCtx) {
     sourceUrl: o.string('source-url'),
     family: o.string('family'),
     criteria: o.string('criteria'),
+    ...(o.string('hedge') !== null ? { hedge: o.string('hedge') } : {}),
   });
   await call.reply({ content: `Claim #${claim.number} updated.`, ephemeral: true });
 }
@@ -172,6 +189,17 @@ async function importClaims(call: CommandCall, ctx: AppCtx) {
   });
 }
 
+async function extract(call: CommandCall, ctx: AppCtx) {
+  const url = call.options.string('url');
+  const file = call.options.attachment('file');
+  if (!url === !file) throw new UserError('Give either a `url` or a `file` (one of the two): a link to the article, or the article as a text or HTML file.');
+  await runExtraction(call, ctx, url ? { kind: 'url', url: url.trim() } : { kind: 'file', ref: file! });
+}
+
+async function drafts(call: CommandCall, ctx: AppCtx) {
+  await call.reply(await draftsList(ctx, call.guildId, call.member));
+}
+
 async function exportClaims(call: CommandCall, ctx: AppCtx) {
   const format = call.options.string('format') ?? 'json';
   await call.defer({ ephemeral: true });
@@ -199,6 +227,8 @@ export const execute = bySubcommand({
   delete: remove,
   import: importClaims,
   export: exportClaims,
+  extract,
+  drafts,
 });
 
 export async function autocomplete(call: AutocompleteCall, ctx: AppCtx): Promise<Choice[]> {

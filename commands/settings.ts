@@ -36,6 +36,12 @@ export const definition = new SlashCommandBuilder()
       .setMinValue(LIMITS.minRanked.min)
       .setMaxValue(LIMITS.minRanked.max),
   )
+  .addStringOption((o) =>
+    o
+      .setName('extract-by')
+      .setDescription('Who may run /predict extract (members: as proposals a manager accepts)')
+      .addChoices({ name: 'Managers only', value: 'managers' }, { name: 'Members too (proposals)', value: 'members' }),
+  )
   .toJSON();
 
 export async function execute(call: CommandCall, ctx: AppCtx) {
@@ -55,6 +61,8 @@ export async function execute(call: CommandCall, ctx: AppCtx) {
   if (step !== null) patch.tooEarlyStepDays = step;
   const minRanked = o.integer('min-ranked');
   if (minRanked !== null) patch.minRanked = minRanked;
+  const extractBy = o.string('extract-by');
+  if (extractBy !== null) patch.extractBy = extractBy as SettingsPatch['extractBy'];
   if (!Object.keys(patch).length) {
     await call.reply({ ...settingsView(await getSettings(ctx.db, call.guildId)), ephemeral: true });
     return;

@@ -5,7 +5,6 @@ import { VERDICT_LABELS, VERDICTS } from '../src/ledger/rules.js';
 import { tallyLine } from '../src/kit/render.js';
 import { ledgerCtx, type AppCtx, type CommandCall } from '../src/kit/types.js';
 import { choicesOf, claimChoices, claimOption, fromChoice } from './shared.js';
-import { getSettings } from '../src/ledger/settings.js';
 import { tallyVisible } from '../src/ledger/rules.js';
 
 export const definition = new SlashCommandBuilder()
@@ -31,8 +30,7 @@ export async function execute(call: CommandCall, ctx: AppCtx) {
     call.options.string('evidence'),
     call.createdAt,
   );
-  const settings = await getSettings(ctx.db, call.guildId);
-  const visible = tallyVisible(result.claim, settings.blindVoting, ctx.now());
+  const visible = tallyVisible(result.claim, result.blindVoting, ctx.now());
   const total = Object.values(result.tally).reduce((a, b) => a + b, 0);
   const verb = result.previous && result.previous !== result.verdict ? `changed your vote to` : 'voted';
   await call.reply({

@@ -11,13 +11,14 @@ import type { Database } from './db/client.js';
 import { openCore } from './core.js';
 import { createClient, createRestClient } from './discord/client.js';
 import { createRouter } from './discord/router.js';
-import { componentHandlers } from '../commands/buttons.js';
+import { componentHandlers, modalHandlers } from '../commands/buttons.js';
 import { syncCommands } from './discord/sync.js';
-import { commands } from '../commands/index.js';
-import { discordPoster, restPoster } from './discord/poster.js';
+import { allDefinitions, commands, messageCommands } from '../commands/index.js';
+import { discordCardEditor, discordPoster, restCardEditor, restPoster } from './discord/poster.js';
+import { startCardFlusher } from './jobs/cards.js';
 import { indexHandlers } from './kit/handlers.js';
 import { startInteractionServer } from './http/server.js';
-import type { AppCtx, AttachmentRef } from './kit/types.js';
+import type { AppCtx, ArticleTools, AttachmentRef } from './kit/types.js';
 import { UserError } from './kit/types.js';
 
 /** Downloads a member's attachment with a size cap and a timeout. */
@@ -71,14 +72,14 @@ export function restApi(config: Config): string {
   return /\/api$/.test(url) ? url : `${url}/api`;
 }
 
-export async function startApp(config: Config, log: Logger, opts: { now?: () => Date; syncBackoff?: (attempt: number) => number } = {}): Promise<RunningApp> {
+export async function startApp(config: Config, log: Logger, opts: { now?: () => Date; syncBackoff?: (attempt: number) => number; articles?: ArticleTools } = {}): Promise<RunningApp> {
   if (!config.DISCORD_TOKEN) throw new Error('startApp needs DISCORD_TOKEN');
   const token = config.DISCORD_TOKEN;
   const role = config.HINDSIGHT_ROLE;
   const withGateway = role !== 'interactions';
   const withEndpoint = role !== 'gateway' && config.INTERACTIONS_PORT !== undefined;
   if (role === 'gateway' && config.INTERACTIONS_PORT !== undefined) log.warn('INTERACTIONS_PORT is ignored with HINDSIGHT_ROLE=gateway');
-  const core = await openCore(config, log, opts.now ? { now: opts.now } : {});
+  const core = await openCore(config, log, { ...(opts.now ? { now: opts.now } : {}), ...(opts.articles ? { articles: opts.articles } : {}) });
   try {
     const api = restApi(config);
     const client = withGateway ? createClient(api, config.DISCORD_SHARD) : null;
@@ -97,7 +98,7 @@ export async function startApp(config: Config, log: Logger, opts: { now?: () => 
     // The sync is retried on its own: a failure never keeps the scheduler from running.
     const sync = (applicationId: () => Promise<string>, attempt: number) => {
       applicationId()
-        .then((id) => syncCommands(rest, id, commands.map((cmd) => cmd.definition), log, config.DISCORD_GUILD_ID))
+        .then((id) => syncCommands(rest, id, allDefinitions, log, config.DISCORD_GUILD_ID))
         .then(
           () => {
             state.commandsSynced = true;
@@ -113,7 +114,7 @@ export async function startApp(config: Config, log: Logger, opts: { now?: () => 
     };
     let ready: Promise<void>;
     if (client) {
-      const router = createRouter(commands, componentHandlers, ctx);
+      const router = createRouter(commands, componentHandlers, ctx, { messageCommands, modals: modalHandlers });
       client.on(Events.InteractionCreate, (interaction) => void router.handle(interaction));
       client.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));
       client.on(Events.ShardDisconnect, (_event, shard) => log.warn({ shard }, 'gateway disconnected'));
@@ -124,6 +125,9 @@ export async function startApp(config: Config, log: Logger, opts: { now?: () => 
           try {
             await jobs.start();
             state.jobs = true;
+            // Vote cards' tallies (pending ones left by a restart go out at once).
+            const cards = startCardFlusher({ db: core.database.db, editor: discordCardEditor(c), log, now: ctx.now });
+            core.onStop(() => cards.stop());
             resolve();
           } catch (error) {
             reject(error);
@@ -132,6 +136,9 @@ export async function startApp(config: Config, log: Logger, opts: { now?: () => 
       });
     } else {
       ready = Promise.resolve();
+      // Vote cards' tallies: every replica flushes (cards are taken with SKIP LOCKED), so no gateway is needed for them.
+      const cards = startCardFlusher({ db: core.database.db, editor: restCardEditor(rest), log, now: ctx.now });
+      core.onStop(() => cards.stop());
       sync(async () => ((await rest.get(Routes.currentApplication())) as { id: string }).id, 0);
     }
     let endpointPort: number | null = null;

@@ -20,7 +20,7 @@ import {
   type APIApplicationCommandOptionChoice,
 } from 'discord-api-types/v10';
 import { fitReply } from '../kit/render.js';
-import type { AutocompleteCall, CommandCall, ComponentCall, Member, OptionReader, Reply } from '../kit/types.js';
+import { UserError, type AutocompleteCall, type CommandCall, type ComponentCall, type Member, type OptionReader, type Reply } from '../kit/types.js';
 
 const DISCORD_EPOCH = 1420070400000n;
 
@@ -255,9 +255,17 @@ export function autocompleteCall(i: APIInteraction & { data: { name: string; opt
 }
 
 export function componentCall(i: APIInteraction & { data: { custom_id: string } }, x: Exchange): ComponentCall {
+  const message = 'message' in i && i.message ? i.message : null;
   return {
     customId: i.data.custom_id,
     ...callBase(i),
+    message: message
+      ? { id: message.id, channelId: message.channel_id, embeds: message.embeds ?? [], ephemeral: ((message.flags ?? 0) & MessageFlags.Ephemeral) !== 0 }
+      : null,
+    async showModal() {
+      // Not yet over HTTP (modals and message commands came to the kit as this endpoint merged).
+      throw new UserError('That form cannot be opened through this endpoint yet; use the slash command instead.');
+    },
     reply: (reply) => x.message(reply),
     update: (reply) => x.update(reply),
     async deferUpdate() {

@@ -38,7 +38,7 @@ async function cards(fake: FakeDiscord, guild: FakeGuildInfo, count: number) {
 let voter = 0;
 const click = async (fake: FakeDiscord, guild: FakeGuildInfo, card: { messageId: string; customId: string }) => {
   const t0 = performance.now();
-  await fake.clickButton(guild.id, `v${voter++}`, { customId: card.customId, messageId: card.messageId }).followup();
+  await fake.clickButton(guild.id, `v${voter++}`, { customId: card.customId, messageId: card.messageId }).reply();
   return performance.now() - t0;
 };
 

@@ -74,7 +74,7 @@ describe('interactions over HTTP on three replicas', () => {
     const choices = await fake.sendAutocomplete(guild.id, 'alice', { name: 'vote', options: { claim: '1' }, focused: 'claim' }).choices();
     expect(choices[0]).toMatchObject({ value: '1' });
     const click = fake.clickButton(guild.id, 'alice', { customId: buttons(card).find((b) => b.label === 'Came true')!.custom_id!, messageId: card.messageId });
-    const ack = await click.followup();
+    const ack = await click.reply();
     expect(ack).toMatchObject({ ephemeral: true, content: 'You voted **Came true** on claim #1.' });
     const bad = await fake.sendCommand(guild.id, 'bob', { name: 'vote', options: { claim: '9999', verdict: 'came-true' } }).reply();
     expect(bad.ephemeral).toBe(true);
@@ -94,12 +94,12 @@ describe('interactions over HTTP on three replicas', () => {
 
   it('refuses a forged signature, a missing header, a stale timestamp, an altered body and a replay (401), and nothing changes', async () => {
     const card = await fake.sendCommand(guild.id, 'carol', { name: 'predict', subcommand: 'show', options: { claim: '2' } }).reply();
-    const vote = await fake.clickButton(guild.id, 'carol', { customId: buttons(card).find((b) => b.label === 'Did not')!.custom_id!, messageId: card.messageId }).followup();
+    const vote = await fake.clickButton(guild.id, 'carol', { customId: buttons(card).find((b) => b.label === 'Did not')!.custom_id!, messageId: card.messageId }).reply();
     expect(vote.content).toMatch(/You voted/);
     const signed = fake.deliveries.at(-1)!;
     expect(signed.status).toBe(200);
     // The card's tally edit follows the answer: wait for it before taking stock.
-    await vi.waitFor(() => expect(JSON.stringify(fake.message(card.messageId)!.embeds)).toContain('Did not **1**'));
+    await vi.waitFor(() => expect(JSON.stringify(fake.message(card.messageId)!.embeds)).toContain('Did not **1**'), { timeout: 15_000 });
     const before = { votes: await voteCount(), requests: fake.requests.length };
     const endpoint = `${lb.url}/interactions`;
     const other = generateKeyPairSync('ed25519').privateKey;

@@ -124,7 +124,7 @@ describe('HTTP replicas', () => {
       if (i === 15) bots[1]!.child.kill('SIGKILL');
       const handle = fake.clickButton(guild.id, voter, { customId, messageId: card.messageId });
       clicks.push(
-        handle.followup().then(
+        handle.reply().then(
           (answer) => {
             const delivery = fake.deliveries.find((d) => d.interactionId === handle.id);
             if (delivery?.status === 200 && answer.content === 'You voted **Partly** on claim #3.') confirmed.push(voter);

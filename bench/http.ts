@@ -111,7 +111,7 @@ export async function benchHttp(adminUrl: string, sizes: BenchSizes): Promise<{ 
     const overHttp = await openLoop(fake, guild, list, rate, sizes.latencySeconds);
     // Over the gateway: a gateway-role process on the same database.
     fake.setInteractionsEndpoint(null);
-    const gateway = spawnBot({ ...env, HINDSIGHT_ROLE: 'gateway' });
+    const gateway = spawnBot({ ...env, HINDSIGHT_ROLE: 'gateway', LOG_LEVEL: 'info' });
     procs.push(gateway);
     await gateway.waitFor(/scheduler started/, 180_000);
     const gatewayCards = await cards(fake, guild, sizes.voteClaims);

@@ -86,6 +86,8 @@ const outcomeText: Record<RoundOutcome['outcome'], string> = {
 async function add(call: CommandCall, ctx: AppCtx) {
   const channel = call.options.channel('channel');
   if (!channel) throw new UserError('channel: pick a text channel.');
+  // The option names a channel; only Discord says whose it is. Rounds go to this server's channels only.
+  if ((await call.channelGuildId(channel.id)) !== call.guildId) throw new UserError('channel: pick a channel of this server.');
   const row = await addSchedule(ledgerCtx(call, ctx), { channelId: channel.id, schedule: call.options.string('schedule') ?? '', timezone: call.options.string('timezone') });
   ctx.scheduler?.register(row);
   const runs = nextRuns(row, 3);

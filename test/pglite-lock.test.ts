@@ -1,7 +1,7 @@
 /** Two processes on one PGlite folder: the second must refuse instead of corrupting it. */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseLockedError, lockDataDir, openDatabase } from '../src/db/client.js';
@@ -37,6 +37,43 @@ describe('the PGlite data folder lock', () => {
       await database.close();
       expect(existsSync(join(dir, 'hindsight.lock'))).toBe(false);
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('of several processes racing to take over one stale lock, exactly one wins', { timeout: 120_000 }, async () => {
+    const dir = freshDir();
+    const dead = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+    await new Promise((resolve) => dead.on('exit', resolve));
+    const script = `import { lockDataDir } from ${JSON.stringify(new URL('../src/db/client.ts', import.meta.url).href)};
+      process.stdout.write('READY\\n');
+      process.stdin.once('data', () => {
+        try { lockDataDir(${JSON.stringify(dir)}); process.stdout.write('LOCKED\\n'); }
+        catch (e) { process.stdout.write((e.name === 'DatabaseLockedError' ? 'REFUSED ' : 'ERROR ') + e.message + '\\n'); }
+        process.stdin.once('end', () => process.exit(0)); // the winner holds the lock until told to stop
+      });`;
+    const racers = Array.from({ length: 6 }, () => {
+      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['pipe', 'pipe', 'pipe'] });
+      let out = '';
+      const ready = new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => ((out += d.toString()), out.includes('READY') && resolve())));
+      const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+      return { child, ready, exited, out: () => out };
+    });
+    try {
+      for (let round = 0; round < 1; round++) {
+        writeFileSync(join(dir, 'hindsight.lock'), String(dead.pid));
+        await Promise.all(racers.map((r) => r.ready));
+        for (const r of racers) r.child.stdin.write('go\n'); // all at once
+        await vi.waitFor(() => expect(racers.every((r) => /LOCKED|REFUSED|ERROR/.test(r.out()))).toBe(true), { timeout: 60_000, interval: 50 });
+        const results = racers.map((r) => /LOCKED|REFUSED|ERROR/.exec(r.out())![0]);
+        expect(results.filter((x) => x === 'LOCKED'), racers.map((r) => r.out()).join('')).toHaveLength(1);
+        expect(results.filter((x) => x === 'REFUSED')).toHaveLength(5);
+        const winner = racers[results.indexOf('LOCKED')]!;
+        expect(readFileSync(join(dir, 'hindsight.lock'), 'utf8')).toBe(String(winner.child.pid));
+      }
+    } finally {
+      for (const r of racers) r.child.stdin.end();
+      await Promise.all(racers.map((r) => r.exited));
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -76,6 +76,8 @@ export function commandCall(place: CallPlace, commandName: string, options: Opti
       if (answer) surface.replace(answer, reply);
       else answer = surface.show(reply, { ephemeral: deferred ? deferred.ephemeral : (reply.ephemeral ?? false) });
     },
+    // The console's server has one channel.
+    channelGuildId: async (channelId) => (channelId === place.channelId ? place.guildId : null),
   };
 }
 

@@ -2,9 +2,11 @@
  * Opening the database: PostgreSQL through postgres.js when a URL is given, embedded PGlite in a
  * folder otherwise. Both give the same drizzle handle type and run the same migrations folder.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { createRequire } from 'node:module';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePg } from 'drizzle-orm/postgres-js';
@@ -56,7 +58,25 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   return openPglite(resolve(options.dataDir ?? './data'));
 }
 
+/**
+ * postgres.js 3.4.9 can crash the process when the server goes away while a write is queued;
+ * scripts/patch-postgres.mjs fixes it at install, and `npm ci --ignore-scripts` skips that.
+ * Refuse to run on PostgreSQL without the fix, saying how to apply it. Returns the files checked.
+ */
+export function assertPostgresPatched(packageRoot = dirname(dirname(dirname(createRequire(import.meta.url).resolve('postgres'))))): string[] {
+  const files = ['src', 'cjs/src'].map((build) => join(packageRoot, build, 'connection.js')).filter((f) => existsSync(f));
+  const missing = files.filter((f) => !/function nextWrite\(fn\) \{\s*if \(!socket\)/.test(readFileSync(f, 'utf8')));
+  if (files.length === 0 || missing.length) {
+    throw new Error(
+      `postgres.js at ${packageRoot} lacks the fix for a crash when PostgreSQL goes away (porsager/postgres #1208): ` +
+        'run `node scripts/patch-postgres.mjs` (npm install runs it; --ignore-scripts skipped it), then start again.',
+    );
+  }
+  return files;
+}
+
 function openPostgres(url: string, max: number): Database {
+  assertPostgresPatched();
   const client = postgres(url, {
     max,
     onnotice: () => {},
@@ -105,35 +125,85 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
 /**
  * PGlite has no cross-process locking: two processes on one folder corrupt it. We hold a lock
  * file with our pid; a second process refuses to start while the first is alive.
+ *
+ * Atomic both ways: the lock file appears with the pid already in it (written aside, then
+ * hard-linked into place, which fails if the lock exists), and a stale lock (its holder died) is
+ * removed only by whoever holds the takeover file (created O_EXCL), after checking again that the
+ * lock still names the dead holder. So of processes racing for a stale lock, exactly one wins.
  */
 export function lockDataDir(dataDir: string): () => void {
   mkdirSync(dataDir, { recursive: true });
   const lockPath = join(dataDir, 'hindsight.lock');
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(lockPath, 'wx');
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      let released = false;
-      return () => {
-        if (released) return;
-        released = true;
-        rmSync(lockPath, { force: true });
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = Number.parseInt(readFileSync(lockPath, 'utf8'), 10);
-      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
+  const mine = `${lockPath}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  writeFileSync(mine, String(process.pid), { flag: 'wx' });
+  try {
+    for (let attempt = 0; attempt < 200; attempt++) {
+      try {
+        linkSync(mine, lockPath);
+        let released = false;
+        return () => {
+          if (released) return;
+          released = true;
+          rmSync(lockPath, { force: true });
+        };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      const holder = readHolder(lockPath);
+      if (holder === null) continue; // gone meanwhile: try again
+      if (holder !== process.pid && isAlive(holder)) {
         throw new DatabaseLockedError(
           `The embedded database in ${dataDir} is in use by another Hindsight process (pid ${holder}). ` +
             'PGlite serves one process only: stop that one, or set DATABASE_URL to share a PostgreSQL server between processes.',
         );
       }
-      // The holder is gone (crash, kill -9): the lock is stale.
-      rmSync(lockPath, { force: true });
+      // The holder is gone (crash, kill -9): the lock is stale. Take it over, one process at a time.
+      if (!removeStaleLock(lockPath, holder)) sleepSync(10);
     }
+  } finally {
+    rmSync(mine, { force: true });
   }
   throw new DatabaseLockedError(`Could not take the lock ${lockPath}`);
+}
+
+/** The pid in a lock file; null if there is no lock file. A file without a pid counts as a dead holder. */
+function readHolder(lockPath: string): number | null {
+  try {
+    const pid = Number.parseInt(readFileSync(lockPath, 'utf8'), 10);
+    return Number.isInteger(pid) && pid > 0 ? pid : 0;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+/** Removes the lock if it still names `deadHolder`, holding the takeover file. False if another process is taking over. */
+function removeStaleLock(lockPath: string, deadHolder: number): boolean {
+  const takeoverPath = `${lockPath}.takeover`;
+  let fd: number;
+  try {
+    fd = openSync(takeoverPath, 'wx');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    // A taker that died mid-takeover (a few statements) leaves its file: after 10 s it is stale too.
+    try {
+      if (Date.now() - statSync(takeoverPath).mtimeMs > 10_000) rmSync(takeoverPath, { force: true });
+    } catch {
+      // gone meanwhile
+    }
+    return false;
+  }
+  try {
+    if (readHolder(lockPath) === deadHolder) rmSync(lockPath, { force: true });
+    return true;
+  } finally {
+    closeSync(fd);
+    rmSync(takeoverPath, { force: true });
+  }
+}
+
+function sleepSync(ms: number) {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 function isAlive(pid: number): boolean {

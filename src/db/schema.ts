@@ -1,6 +1,11 @@
 /**
  * The one schema file (drizzle-kit cannot follow `.js` imports between schema files).
  * Every table that holds a server's data carries `guild_id`; every query filters on it.
+ *
+ * Isolation is also the database's: a row that names another row (a claim, a schedule, a speaker,
+ * an article) references it by the composite key (guild_id, id), so it can only name a row of its
+ * own server. A parent table has a unique (guild_id, id); a child has `guild_id` not null and a
+ * composite foreign key — never a single-column `.references()`.
  * Column names are snake_case in SQL (drizzle `casing: 'snake_case'`).
  */
 import { sql } from 'drizzle-orm';
@@ -9,6 +14,7 @@ import {
   boolean,
   check,
   date,
+  foreignKey,
   index,
   integer,
   jsonb,
@@ -19,6 +25,7 @@ import {
   serial,
   text,
   timestamp,
+  unique,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 
@@ -83,7 +90,7 @@ export const articles = pgTable(
     titleNote: text(),
     createdAt: ts().notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('articles_guild_key').on(t.guildId, t.key)],
+  (t) => [uniqueIndex('articles_guild_key').on(t.guildId, t.key), unique('articles_guild_id').on(t.guildId, t.id)],
 );
 
 export const speakers = pgTable(
@@ -103,7 +110,7 @@ export const speakers = pgTable(
     note: text(),
     createdAt: ts().notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('speakers_guild_name_key').on(t.guildId, t.nameKey)],
+  (t) => [uniqueIndex('speakers_guild_name_key').on(t.guildId, t.nameKey), unique('speakers_guild_id').on(t.guildId, t.id)],
 );
 
 export const claims = pgTable(
@@ -119,8 +126,8 @@ export const claims = pgTable(
     text: text().notNull(),
     /** The speaker's words, verbatim. */
     quote: text(),
-    speakerId: integer().references(() => speakers.id),
-    articleId: integer().references(() => articles.id),
+    speakerId: integer(),
+    articleId: integer(),
     family: text(),
     madeOn: date({ mode: 'string' }).notNull(),
     checkBy: date({ mode: 'string' }).notNull(),
@@ -158,6 +165,9 @@ export const claims = pgTable(
     index('claims_open_closes').on(t.votingClosesAt).where(sql`${t.status} = 'open' and ${t.deletedAt} is null`),
     index('claims_open_due').on(t.dueAt).where(sql`${t.status} = 'open' and ${t.deletedAt} is null`),
     index('claims_guild_speaker').on(t.guildId, t.speakerId),
+    unique('claims_guild_id').on(t.guildId, t.id),
+    foreignKey({ name: 'claims_speaker_same_guild', columns: [t.guildId, t.speakerId], foreignColumns: [speakers.guildId, speakers.id] }),
+    foreignKey({ name: 'claims_article_same_guild', columns: [t.guildId, t.articleId], foreignColumns: [articles.guildId, articles.id] }),
   ],
 );
 
@@ -165,9 +175,7 @@ export const votes = pgTable(
   'votes',
   {
     guildId: text().notNull(),
-    claimId: integer()
-      .notNull()
-      .references(() => claims.id),
+    claimId: integer().notNull(),
     round: integer().notNull(),
     userId: text().notNull(),
     verdict: verdictEnum().notNull(),
@@ -176,7 +184,10 @@ export const votes = pgTable(
     castAt: ts().notNull(),
     createdAt: ts().notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.claimId, t.round, t.userId] })],
+  (t) => [
+    primaryKey({ columns: [t.claimId, t.round, t.userId] }),
+    foreignKey({ name: 'votes_claim_same_guild', columns: [t.guildId, t.claimId], foreignColumns: [claims.guildId, claims.id] }),
+  ],
 );
 
 /** Insert-only: every change of a member's probability is kept; the latest one counts. */
@@ -185,9 +196,7 @@ export const forecasts = pgTable(
   {
     id: bigserial({ mode: 'number' }).primaryKey(),
     guildId: text().notNull(),
-    claimId: integer()
-      .notNull()
-      .references(() => claims.id),
+    claimId: integer().notNull(),
     userId: text().notNull(),
     probability: real().notNull(),
     createdAt: ts().notNull().defaultNow(),
@@ -196,6 +205,7 @@ export const forecasts = pgTable(
     index('forecasts_claim_user_time').on(t.claimId, t.userId, t.createdAt),
     index('forecasts_guild_user').on(t.guildId, t.userId),
     check('forecasts_probability_range', sql`${t.probability} >= 0 and ${t.probability} <= 100`),
+    foreignKey({ name: 'forecasts_claim_same_guild', columns: [t.guildId, t.claimId], foreignColumns: [claims.guildId, claims.id] }),
   ],
 );
 
@@ -212,7 +222,11 @@ export const auditLog = pgTable(
     detail: jsonb().$type<Record<string, unknown>>().notNull().default({}),
     createdAt: ts().notNull().defaultNow(),
   },
-  (t) => [index('audit_guild_claim_time').on(t.guildId, t.claimId, t.createdAt)],
+  (t) => [
+    index('audit_guild_claim_time').on(t.guildId, t.claimId, t.createdAt),
+    // Null claim id (settings, schedules): not checked. Claims are never hard-deleted (deleted_at).
+    foreignKey({ name: 'audit_claim_same_guild', columns: [t.guildId, t.claimId], foreignColumns: [claims.guildId, claims.id] }),
+  ],
 );
 
 /** A scoring round schedule: posts due claims to a channel on a cron schedule. */
@@ -237,7 +251,7 @@ export const schedules = pgTable(
     createdAt: ts().notNull().defaultNow(),
     updatedAt: ts().notNull().defaultNow(),
   },
-  (t) => [index('schedules_guild').on(t.guildId), index('schedules_status').on(t.status)],
+  (t) => [index('schedules_guild').on(t.guildId), index('schedules_status').on(t.status), unique('schedules_guild_id').on(t.guildId, t.id)],
 );
 
 /**
@@ -247,9 +261,7 @@ export const schedules = pgTable(
 export const scheduleRuns = pgTable(
   'schedule_runs',
   {
-    scheduleId: integer()
-      .notNull()
-      .references(() => schedules.id, { onDelete: 'cascade' }),
+    scheduleId: integer().notNull(),
     slot: ts().notNull(),
     guildId: text().notNull(),
     /** posted | empty (nothing to say) | failed | skipped (missed beyond the catch-up window) */
@@ -258,7 +270,10 @@ export const scheduleRuns = pgTable(
     detail: jsonb().$type<Record<string, unknown>>().notNull().default({}),
     createdAt: ts().notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.scheduleId, t.slot] })],
+  (t) => [
+    primaryKey({ columns: [t.scheduleId, t.slot] }),
+    foreignKey({ name: 'schedule_runs_schedule_same_guild', columns: [t.guildId, t.scheduleId], foreignColumns: [schedules.guildId, schedules.id] }).onDelete('cascade'),
+  ],
 );
 
 /** node-cron RunCoordinator leases: the first process to insert a fire key runs it. */

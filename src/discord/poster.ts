@@ -1,5 +1,5 @@
 /** Posts scoring rounds to Discord channels through @discordjs/rest (which handles rate limits and retries). */
-import { DiscordAPIError, HTTPError, RESTJSONErrorCodes, Routes, type Client, type RESTPostAPIChannelMessageJSONBody } from 'discord.js';
+import { DiscordAPIError, HTTPError, type APIGuild, RESTJSONErrorCodes, Routes, type Client, type RESTPostAPIChannelMessageJSONBody } from 'discord.js';
 import { PostError, type Poster } from '../kit/poster.js';
 import type { Reply } from '../kit/types.js';
 import { fitReply } from '../kit/render.js';
@@ -31,6 +31,21 @@ export function classify(error: unknown): PostError {
   return new PostError('transient', error instanceof Error ? error.message : String(error));
 }
 
+/**
+ * The server's system channel: from the cache when this process holds the guild, else from Discord
+ * (GET /guilds/{id}): with shards, a schedule's server is often another process's.
+ */
+async function systemChannelOf(client: Client, guildId: string): Promise<string | null> {
+  const cached = client.guilds.cache.get(guildId);
+  if (cached) return cached.systemChannelId;
+  try {
+    const guild = (await client.rest.get(Routes.guild(guildId))) as APIGuild;
+    return guild.system_channel_id;
+  } catch {
+    return null; // not visible to the bot: a direct message is what is left
+  }
+}
+
 export function discordPoster(client: Client): Poster {
   const send = async (channelId: string, reply: Reply, nonce?: string) => {
     try {
@@ -47,7 +62,7 @@ export function discordPoster(client: Client): Poster {
       return { id: message.id };
     },
     async notifyManagers(guildId, text, { createdBy }) {
-      const systemChannelId = client.guilds.cache.get(guildId)?.systemChannelId;
+      const systemChannelId = await systemChannelOf(client, guildId);
       if (systemChannelId) {
         try {
           await send(systemChannelId, { content: text });

@@ -7,6 +7,7 @@
 import {
   ApplicationCommandOptionType,
   MessageFlags,
+  Routes,
   PermissionFlagsBits,
   type AutocompleteInteraction,
   type ButtonInteraction,
@@ -128,6 +129,12 @@ function commandCall(interaction: ChatInputCommandInteraction<'cached' | 'raw'>)
         return;
       }
       await interaction.reply({ ...toDiscord(reply), ...(reply.ephemeral ? { flags: MessageFlags.Ephemeral } : {}) });
+    },
+    async channelGuildId(channelId) {
+      // The server's channel list holds every channel of it, also those the bot cannot view
+      // (GET /channels/{id} would answer 403 for those, and a schedule there is paused later, not refused).
+      const channels = (await interaction.client.rest.get(Routes.guildChannels(interaction.guildId))) as { id: string }[];
+      return channels.some((c) => c.id === channelId) ? interaction.guildId : null;
     },
   };
 }

@@ -56,6 +56,11 @@ export interface CommandCall extends CallBase {
   defer(opts?: { ephemeral?: boolean }): Promise<void>;
   /** The answer (edits the deferred one if deferred). */
   reply(reply: Reply): Promise<void>;
+  /**
+   * This server's id if the channel is one of this server's, as Discord lists them when asked (an
+   * option's resolved channel is not proof: it is whatever the interaction carried); else null.
+   */
+  channelGuildId(channelId: string): Promise<string | null>;
 }
 
 export interface AutocompleteCall extends CallBase {

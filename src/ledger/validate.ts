@@ -4,23 +4,41 @@ import { isValidIsoDate } from './dates.js';
 import { LIMITS } from './limits.js';
 
 /**
- * Trims, folds runs of spaces (not newlines), drops control characters other than newline and
- * tab, and replaces lone UTF-16 surrogates with U+FFFD (PostgreSQL's json refuses them).
+ * Invisible characters: format characters (Unicode category Cf: zero-width space, joiners, direction
+ * marks and embeddings/overrides/isolates, word joiner, invisible operators, BOM, soft hyphen, tag
+ * characters …) except the few Cf that draw a sign (Arabic number signs and the like), plus the
+ * "blank letters" (Hangul fillers, braille blank) that look like nothing. They make a claim or
+ * speaker look empty, or two speakers look alike while differing, so text never keeps them.
+ */
+const INVISIBLE = /(?![\u0600-\u0605\u06DD\u070F\u0890\u0891\u08E2\u{110BD}\u{110CD}])\p{Cf}|[\u115F\u1160\u3164\uFFA0\u2800]/gu;
+
+/**
+ * Trims, folds runs of spaces (not newlines; any Unicode space counts) into one, drops control
+ * and invisible characters (see INVISIBLE) other than newline and tab, and replaces lone UTF-16
+ * surrogates with U+FFFD (PostgreSQL's json refuses them).
  */
 export function cleanText(value: string): string {
   return (
     value
       .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')
       // eslint-disable-next-line no-control-regex
-      .replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, '')
-      .replace(/[ \t]+/g, ' ')
+      .replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g, '')
+      .replace(INVISIBLE, '')
+      .replace(/[\u2028\u2029]/g, '\n')
+      .replace(/[\p{Zs}\t]+/gu, ' ')
       .trim()
   );
 }
 
+/** For a value that cleaned to nothing: did invisible characters make it look like text? */
+const hadInvisible = (raw: string) => raw.search(INVISIBLE) !== -1;
+
+const invisibleError = (field: string) =>
+  invalid(`${field} has only invisible characters (zero-width spaces, direction marks or the like). Type visible text.`);
+
 export function requiredText(field: string, value: string | null | undefined, max: number): string {
   const cleaned = cleanText(value ?? '');
-  if (!cleaned) throw invalid(`${field} cannot be empty.`);
+  if (!cleaned) throw hadInvisible(value ?? '') ? invisibleError(field) : invalid(`${field} cannot be empty.`);
   if (cleaned.length > max) throw invalid(`${field} is too long (${cleaned.length} characters; at most ${max}).`);
   return cleaned;
 }
@@ -28,7 +46,10 @@ export function requiredText(field: string, value: string | null | undefined, ma
 export function optionalText(field: string, value: string | null | undefined, max: number): string | null {
   if (value === undefined || value === null) return null;
   const cleaned = cleanText(value);
-  if (!cleaned) return null;
+  if (!cleaned) {
+    if (hadInvisible(value)) throw invisibleError(field);
+    return null;
+  }
   if (cleaned.length > max) throw invalid(`${field} is too long (${cleaned.length} characters; at most ${max}).`);
   return cleaned;
 }

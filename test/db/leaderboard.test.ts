@@ -298,6 +298,7 @@ describe('the /scores command', () => {
       defer: async () => {
         seen.deferred = true;
       },
+      channelGuildId: async () => guildId,
       reply: async (reply) => {
         seen.replies.push(reply);
       },

@@ -24,6 +24,8 @@ import {
   type LedgerCtx,
 } from '../../src/ledger/index.js';
 import { makeTestDb, newGuildId, type TestDatabase } from '../support/test-db.js';
+import { sweepOnce } from '../../src/jobs/closer.js';
+import { createLogger } from '../../src/log.js';
 
 let database: TestDatabase;
 const NOW = new Date('2026-11-27T12:00:00Z');
@@ -273,6 +275,23 @@ describe('voting and resolution', () => {
     await castVote(ctxFor(g, DAVE), c.number, 'came_true'); // 2 of 4 = 50% < 60%
     expect((await sweep())[0]).toMatchObject({ kind: 'flag', reason: 'no_majority' });
     await castVote(ctxFor(g, CAROL), c.number, 'came_true'); // 3 of 4 = 75%
+    expect((await sweep())[0]).toMatchObject({ kind: 'resolve', outcome: 'came_true' });
+    clock.now = NOW;
+  });
+
+  it('the closer leaves a flagged claim alone until a new vote arrives, then decides it again (README: rules of resolution)', async () => {
+    const g = newGuildId();
+    const c = await dueClaim(g);
+    await castVote(ctxFor(g, ALICE), c.number, 'came_true');
+    afterWindow();
+    const log = createLogger('silent');
+    const sweep = async () => (await sweepOnce(database.db, clock.now, log)).filter((d) => d.claim.guildId === g);
+    expect((await sweep())[0]).toMatchObject({ kind: 'flag', reason: 'no_quorum' });
+    const audits = await rowCount(auditLog, g);
+    for (let minute = 0; minute < 3; minute++) expect(await sweep()).toEqual([]);
+    expect(await rowCount(auditLog, g)).toBe(audits); // nothing rewritten minute after minute
+    await castVote(ctxFor(g, BOB), c.number, 'came_true');
+    await castVote(ctxFor(g, CAROL), c.number, 'came_true');
     expect((await sweep())[0]).toMatchObject({ kind: 'resolve', outcome: 'came_true' });
     clock.now = NOW;
   });

@@ -36,6 +36,16 @@ describe('/reminders', () => {
     expect((await reminders('list')).embeds[0]!.description).toMatch(/None yet/);
   });
 
+  it("refuses a channel of another server handed in the channel option (forged), saving nothing", async () => {
+    const other = h.fake.addGuild({ name: 'Other server' });
+    const theirs = h.fake.addChannel(other.id, { name: 'their-news' });
+    const forged = await reminders('add', { channel: theirs.id, schedule: 'daily 09:00', timezone: 'UTC' });
+    expect(forged.ephemeral).toBe(true);
+    expect(forged.content).toBe('channel: pick a channel of this server.');
+    expect((await reminders('list')).embeds[0]!.description).toMatch(/None yet/);
+    expect(h.fake.messages(theirs.id)).toEqual([]);
+  });
+
   it('reads the schedule back in words with the next three runs', async () => {
     const added = await reminders('add', { channel: h.guild.defaultChannelId, schedule: 'weekly friday 18:30', timezone: 'Europe/Berlin' });
     expect(all(added)).toMatch(/every Friday at 18:30 \(Europe\/Berlin\)/);

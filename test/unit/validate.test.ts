@@ -189,3 +189,39 @@ describe('speakerKey', () => {
     expect(speakerKey('Jane Doe')).not.toBe(speakerKey('Jane Does'));
   });
 });
+
+describe('invisible characters (zero-width, bidi controls and other invisible format characters)', () => {
+  const INVISIBLES = [
+    ...'\u200B\u200C\u200D\u200E\u200F',
+    ...'\u202A\u202B\u202C\u202D\u202E',
+    ...'\u2060\u2061\u2062\u2063\u2064',
+    ...'\u2066\u2067\u2068\u2069',
+    '\uFEFF', '\u00AD', '\u061C', '\u180E', '\u206A', '\uFFF9', '\u{E0001}', '\u{E0041}', '\u{1D173}', // other Cf
+    '\u3164', '\u115F', '\uFFA0', '\u2800', // blank letters
+    '\u0085', '\u009F', // C1 controls
+  ];
+
+  it('are stripped from text, inside words too', () => {
+    for (const ch of INVISIBLES) {
+      expect(cleanText(`Pu${ch}tin`), `U+${ch.codePointAt(0)!.toString(16)}`).toBe('Putin');
+      expect(cleanText(`${ch}talks ${ch} start${ch}`)).toBe('talks start');
+    }
+    // Two spellings that differ only by invisibles are one speaker.
+    expect(speakerKey(cleanText('a\u200B Russian\u2066 official'))).toBe(speakerKey(cleanText('a Russian official')));
+  });
+
+  it('keeps the format characters that draw a sign, and folds other Unicode spaces', () => {
+    expect(cleanText('\u0600١٢')).toBe('\u0600١٢'); // Arabic number sign
+    expect(cleanText('a\u00A0\u2003\u3000b')).toBe('a b');
+    expect(cleanText('one\u2028two')).toBe('one\ntwo');
+  });
+
+  it('a field of only invisible characters is refused with a clear error, required or optional', () => {
+    const sneaky = '\u200B\u200D\u202E\u2066\uFEFF \u3164';
+    expect(invalidMessage(() => requiredText('Claim', sneaky, 50))).toMatch(/^Claim has only invisible characters .*Type visible text\.$/);
+    expect(invalidMessage(() => optionalText('Speaker', sneaky, 50))).toMatch(/^Speaker has only invisible characters/);
+    // Plain blanks stay what they were: empty for a required field, nothing for an optional one.
+    expect(invalidMessage(() => requiredText('Claim', '   ', 50))).toBe('Claim cannot be empty.');
+    expect(optionalText('Speaker', '   ', 50)).toBeNull();
+  });
+});

@@ -1,0 +1,6 @@
+ALTER TABLE "audit_log" ADD CONSTRAINT "audit_claim_same_guild" FOREIGN KEY ("guild_id","claim_id") REFERENCES "public"."claims"("guild_id","id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "claims" ADD CONSTRAINT "claims_speaker_same_guild" FOREIGN KEY ("guild_id","speaker_id") REFERENCES "public"."speakers"("guild_id","id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "claims" ADD CONSTRAINT "claims_article_same_guild" FOREIGN KEY ("guild_id","article_id") REFERENCES "public"."articles"("guild_id","id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "forecasts" ADD CONSTRAINT "forecasts_claim_same_guild" FOREIGN KEY ("guild_id","claim_id") REFERENCES "public"."claims"("guild_id","id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "schedule_runs" ADD CONSTRAINT "schedule_runs_schedule_same_guild" FOREIGN KEY ("guild_id","schedule_id") REFERENCES "public"."schedules"("guild_id","id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "votes" ADD CONSTRAINT "votes_claim_same_guild" FOREIGN KEY ("guild_id","claim_id") REFERENCES "public"."claims"("guild_id","id") ON DELETE no action ON UPDATE no action;

@@ -1,5 +1,4 @@
-import { SlashCommandBuilder } from '@discordjs/builders';
-import { InteractionContextType, type APIEmbed, type APIEmbedField } from 'discord-api-types/v10';
+import { ApplicationCommandOptionType, ApplicationCommandType, InteractionContextType, type APIEmbed, type APIEmbedField } from 'discord-api-types/v10';
 import { leaderboard, memberRecord, outcomesOverTime, outletRecords, searchSpeakers, speakerRecords, type MemberRecord } from '../src/ledger/leaderboard.js';
 import { SMALL_SAMPLE, type ClaimScore, type NamedTrackRecord, type RankedMember } from '../src/ledger/scoring.js';
 import { formatPct, formatScore, formatSigned, rankLabel } from '../src/kit/score-text.js';
@@ -9,32 +8,42 @@ import { OUTCOME_LABELS } from '../src/ledger/rules.js';
 import type { TrackRecord } from '../src/ledger/scoring.js';
 import { COLORS, DISCORD_LIMITS, safe } from '../src/kit/render.js';
 import { UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall, type Reply } from '../src/kit/types.js';
-import { bySubcommand, familyChoices } from './shared.js';
+import { chatInputCommand } from '../src/kit/options.js';
+import { bySubcommand, familyChoices, type SubcommandHandler } from './shared.js';
 
 /** Entries shown in a list before the rest is summed up. */
 const TOP = 20;
 
-export const definition = new SlashCommandBuilder()
-  .setName('scores')
-  .setDescription('Who calls it right: leaderboards, track records and charts')
-  .setContexts(InteractionContextType.Guild)
-  .addSubcommand((s) => s.setName('members').setDescription('Leaderboard of members by Brier score on resolved claims (lower is better)'))
-  .addSubcommand((s) => s.setName('speakers').setDescription('Track records of the speakers: how often their claims came true'))
-  .addSubcommand((s) => s.setName('outlets').setDescription('Track records of the outlets: how often the claims they reported came true'))
-  .addSubcommand((s) =>
-    s
-      .setName('me')
-      .setDescription('A member’s record: scores, best and worst calls, calibration chart')
-      .addUserOption((o) => o.setName('member').setDescription('Someone else’s record (default: yours)')),
-  )
-  .addSubcommand((s) =>
-    s
-      .setName('chart')
-      .setDescription('Outcomes over time of a speaker’s or a family’s claims, as a chart')
-      .addStringOption((o) => o.setName('speaker').setDescription('A speaker').setMaxLength(LIMITS.speaker).setAutocomplete(true))
-      .addStringOption((o) => o.setName('family').setDescription('A family, e.g. diplomacy').setMaxLength(LIMITS.family).setAutocomplete(true)),
-  )
-  .toJSON();
+const { Subcommand, String: Text, User } = ApplicationCommandOptionType;
+
+export const definition = chatInputCommand({
+  type: ApplicationCommandType.ChatInput,
+  name: 'scores',
+  description: 'Who calls it right: leaderboards, track records and charts',
+  contexts: [InteractionContextType.Guild],
+  options: [
+    { type: Subcommand, name: 'members', description: 'Leaderboard of members by Brier score on resolved claims (lower is better)', options: [] },
+    { type: Subcommand, name: 'speakers', description: 'Track records of the speakers: how often their claims came true', options: [] },
+    { type: Subcommand, name: 'outlets', description: 'Track records of the outlets: how often the claims they reported came true', options: [] },
+    {
+      type: Subcommand,
+      name: 'me',
+      description: 'A member’s record: scores, best and worst calls, calibration chart',
+      options: [{ type: User, name: 'member', description: 'Someone else’s record (default: yours)', required: false }],
+    },
+    {
+      type: Subcommand,
+      name: 'chart',
+      description: 'Outcomes over time of a speaker’s or a family’s claims, as a chart',
+      options: [
+        { type: Text, name: 'speaker', description: 'A speaker', required: false, max_length: LIMITS.speaker, autocomplete: true },
+        { type: Text, name: 'family', description: 'A family, e.g. diplomacy', required: false, max_length: LIMITS.family, autocomplete: true },
+      ],
+    },
+  ],
+});
+
+type Scores = typeof definition;
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -138,8 +147,8 @@ function facts(rec: MemberRecord & { score: NonNullable<MemberRecord['score']> }
   ];
 }
 
-async function me(call: CommandCall, ctx: AppCtx) {
-  const user = call.options.user('member') ?? { id: call.member.id, displayName: call.member.displayName };
+const me: SubcommandHandler<Scores, 'me'> = async (call, ctx, options) => {
+  const user = options.member ?? { id: call.member.id, displayName: call.member.displayName };
   await call.defer();
   const rec = await memberRecord(ctx.db, call.guildId, user.id);
   const title = `Record of ${safe(user.displayName, 200)}`;
@@ -180,11 +189,9 @@ async function me(call: CommandCall, ctx: AppCtx) {
     footer: { text: SCORE_HELP },
   };
   await call.reply({ embeds: [embed], files: [{ name: 'calibration.png', data: png, description: 'Calibration chart' }] });
-}
+};
 
-async function chart(call: CommandCall, ctx: AppCtx) {
-  const speaker = call.options.string('speaker');
-  const family = call.options.string('family');
+const chart: SubcommandHandler<Scores, 'chart'> = async (call, ctx, { speaker, family }) => {
   if (!speaker === !family) throw new UserError('Give either a speaker or a family (one of the two).');
   await call.defer();
   const data = await outcomesOverTime(ctx.db, call.guildId, speaker ? { speaker } : { family: family! });
@@ -207,9 +214,9 @@ async function chart(call: CommandCall, ctx: AppCtx) {
     ],
     files: [{ name: 'outcomes.png', data: png, description: 'Outcomes per quarter' }],
   });
-}
+};
 
-export const execute = bySubcommand({
+export const execute = bySubcommand(definition, {
   members,
   speakers: speakersCmd,
   outlets: outletsCmd,

@@ -162,24 +162,31 @@ async function importClaims(call: CommandCall, ctx: AppCtx) {
   }
   const result = await importLedger(ledgerCtx(call, ctx), source);
   const range = result.numbers.length ? ` as #${result.numbers[0]}–#${result.numbers[result.numbers.length - 1]}` : '';
+  const origin = result.foreign ? '\nVotes and forecasts in it are kept as imported (marked with their origin) and do not count in this server’s scores.' : '';
   await call.reply({
     ephemeral: true,
     content:
       `Imported ${safe(result.name, 120)}: **${result.added}** added${range}, ` +
       (result.updated ? `**${result.updated}** updated to the pack's corrected text (votes and forecasts kept; see each claim's history), ` : '') +
-      `**${result.skipped}** skipped (already in this server${result.updated ? ', unchanged' : ''}).`,
+      `**${result.skipped}** skipped (already in this server${result.updated ? ', unchanged' : ''}).${origin}`,
   });
 }
 
 async function exportClaims(call: CommandCall, ctx: AppCtx) {
   const format = call.options.string('format') ?? 'json';
   await call.defer({ ephemeral: true });
-  const data = await exportLedger(ctx.db, call.guildId);
+  const memberData = call.member.isManager;
+  const data = await exportLedger(ctx.db, call.guildId, { memberData, now: ctx.now() });
   const stamp = ctx.now().toISOString().slice(0, 10);
   const body = format === 'csv' ? exportCsv(data) : JSON.stringify(data, null, 2);
+  const hidden = data.claims.filter((c) => c.votesHidden).length;
+  const notes = [
+    memberData ? null : 'Claims only: votes, forecasts and who added or resolved them are exported by managers.',
+    memberData && hidden ? `The votes of ${hidden} claim${hidden === 1 ? '' : 's'} still hidden by blind voting are left out.` : null,
+  ].filter(Boolean);
   await call.reply({
     ephemeral: true,
-    content: `This server’s ledger: ${data.claims.length} claim${data.claims.length === 1 ? '' : 's'} (${format.toUpperCase()}).`,
+    content: `This server’s ledger: ${data.claims.length} claim${data.claims.length === 1 ? '' : 's'} (${format.toUpperCase()}).${notes.length ? `\n${notes.join('\n')}` : ''}`,
     files: [{ name: `hindsight-${stamp}.${format === 'csv' ? 'csv' : 'json'}`, data: Buffer.from(body, 'utf8') }],
   });
 }

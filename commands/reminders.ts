@@ -79,6 +79,7 @@ const outcomeText: Record<RoundOutcome['outcome'], string> = {
   posted: 'posted',
   empty: 'nothing to report, so nothing was posted',
   duplicate: 'already posted for this moment',
+  busy: 'being posted by another process right now',
   inactive: 'not posted: the schedule is not active',
   failed: 'could not be posted',
 };

@@ -21,6 +21,10 @@ const schema = z.object({
   DISCORD_GUILD_ID: snowflake.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HINDSIGHT_CATCHUP_HOURS: z.coerce.number().min(0).max(24 * 14).default(6),
+  /** Test-only: lowers the minimum interval between a schedule's rounds (1 hour) to this many seconds. */
+  HINDSIGHT_TEST_MIN_ROUND_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).optional(),
+  /** Test-only: the bot's clock runs this many ms ahead (a restart "after a long pause"). */
+  HINDSIGHT_TEST_CLOCK_OFFSET_MS: z.coerce.number().int().min(0).max(14 * 86_400_000).optional(),
   /** This process's gateway shard, "id/count" (e.g. "0/2"), when several processes share one bot. */
   DISCORD_SHARD: z
     .string()

@@ -46,7 +46,8 @@ async function main(): Promise<number> {
   const log = createLogger(config.LOG_LEVEL);
   let app;
   try {
-    app = await startApp(config, log);
+    const offset = config.HINDSIGHT_TEST_CLOCK_OFFSET_MS;
+    app = await startApp(config, log, offset ? { now: () => new Date(Date.now() + offset) } : {});
   } catch (error) {
     if (error instanceof DatabaseLockedError) {
       log.fatal(error.message);

@@ -63,6 +63,8 @@ export const guilds = pgTable(
     minRanked: integer().notNull().default(SETTINGS_DEFAULTS.minRanked),
     /** The number the next claim added to this server gets. */
     nextClaimNumber: integer().notNull().default(1),
+    /** Secret key that signs this server's exports (never shown): a file signed with it is this server's own. */
+    exportKey: text(),
     createdAt: ts().notNull().defaultNow(),
     updatedAt: ts().notNull().defaultNow(),
   },
@@ -182,6 +184,8 @@ export const votes = pgTable(
     evidence: text(),
     /** When the member cast this verdict (the click's time); an older click never replaces a newer one. */
     castAt: ts().notNull(),
+    /** Null for a vote cast here; for an imported one, where it came from (`export:<guild id>`). */
+    importedFrom: text(),
     createdAt: ts().notNull().defaultNow(),
   },
   (t) => [
@@ -200,6 +204,8 @@ export const forecasts = pgTable(
     userId: text().notNull(),
     probability: real().notNull(),
     createdAt: ts().notNull().defaultNow(),
+    /** Null for a forecast made here (or restored from this server's own signed export); else its origin. Never scored. */
+    importedFrom: text(),
   },
   (t) => [
     index('forecasts_claim_user_time').on(t.claimId, t.userId, t.createdAt),
@@ -247,6 +253,8 @@ export const schedules = pgTable(
     statusReason: text(),
     /** The fire time of the last round posted: "since the last round" starts here. */
     lastSlot: ts(),
+    /** Catch-up has accounted for every slot up to here (posted, folded or logged as skipped): it never scans before it again. */
+    scannedUntil: ts(),
     createdBy: text().notNull(),
     createdAt: ts().notNull().defaultNow(),
     updatedAt: ts().notNull().defaultNow(),
@@ -255,8 +263,10 @@ export const schedules = pgTable(
 );
 
 /**
- * One row per (schedule, fire slot) that was run: inserted in the same transaction that records
- * the round's post, so a slot is posted at most once however many processes fire it.
+ * One row per (schedule, fire slot) that was run. Claiming a slot inserts it (in a short
+ * transaction that also stores the round's parts in `round_parts`); whoever holds the lease
+ * (`lease_owner` until `lease_until`) posts the parts; `finished_at` is set once every part has a
+ * message id (or the slot was closed as empty, failed or skipped).
  */
 export const scheduleRuns = pgTable(
   'schedule_runs',
@@ -264,21 +274,56 @@ export const scheduleRuns = pgTable(
     scheduleId: integer().notNull(),
     slot: ts().notNull(),
     guildId: text().notNull(),
-    /** posted | empty (nothing to say) | failed | skipped (missed beyond the catch-up window) */
+    /** posting (parts not all posted yet) | posted | empty (nothing to say) | failed | skipped (missed beyond the catch-up window) */
     outcome: text().notNull(),
     messageIds: jsonb().$type<string[]>().notNull().default([]),
     detail: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    /** The process posting the slot's parts, and until when its lease holds (renewed while it posts). */
+    leaseOwner: text(),
+    leaseUntil: ts(),
+    finishedAt: ts(),
     createdAt: ts().notNull().defaultNow(),
   },
   (t) => [
     primaryKey({ columns: [t.scheduleId, t.slot] }),
     foreignKey({ name: 'schedule_runs_schedule_same_guild', columns: [t.guildId, t.scheduleId], foreignColumns: [schedules.guildId, schedules.id] }).onDelete('cascade'),
+    index('schedule_runs_posting').on(t.slot).where(sql`${t.outcome} = 'posting'`),
+    index('schedule_runs_created').on(t.createdAt),
+  ],
+);
+
+/**
+ * The outbox: a round's messages, composed once when its slot is claimed. Each part is posted
+ * outside any transaction and its Discord message id recorded as soon as Discord answers; a
+ * resumed round posts only the parts without one, in order.
+ */
+export const roundParts = pgTable(
+  'round_parts',
+  {
+    scheduleId: integer().notNull(),
+    slot: ts().notNull(),
+    part: integer().notNull(),
+    guildId: text().notNull(),
+    channelId: text().notNull(),
+    /** The message as plain data (a Reply without files). */
+    payload: jsonb().$type<Record<string, unknown>>().notNull(),
+    nonce: text().notNull(),
+    messageId: text(),
+    postedAt: ts(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.scheduleId, t.slot, t.part] }),
+    foreignKey({ columns: [t.scheduleId, t.slot], foreignColumns: [scheduleRuns.scheduleId, scheduleRuns.slot] }).onDelete('cascade'),
   ],
 );
 
 /** node-cron RunCoordinator leases: the first process to insert a fire key runs it. */
-export const cronLeases = pgTable('cron_leases', {
-  key: text().primaryKey(),
-  owner: text().notNull(),
-  claimedAt: ts().notNull().defaultNow(),
-});
+export const cronLeases = pgTable(
+  'cron_leases',
+  {
+    key: text().primaryKey(),
+    owner: text().notNull(),
+    claimedAt: ts().notNull().defaultNow(),
+  },
+  (t) => [index('cron_leases_claimed').on(t.claimedAt)],
+);

@@ -1,5 +1,15 @@
 /** Posts scoring rounds to Discord channels through @discordjs/rest (which handles rate limits and retries). */
-import { DiscordAPIError, HTTPError, type APIGuild, RESTJSONErrorCodes, Routes, type Client, type RESTPostAPIChannelMessageJSONBody } from 'discord.js';
+import {
+  DiscordAPIError,
+  HTTPError,
+  RESTJSONErrorCodes,
+  Routes,
+  SnowflakeUtil,
+  type APIGuild,
+  type APIMessage,
+  type Client,
+  type RESTPostAPIChannelMessageJSONBody,
+} from 'discord.js';
 import { PostError, type Poster } from '../kit/poster.js';
 import type { Reply } from '../kit/types.js';
 import { fitReply } from '../kit/render.js';
@@ -46,6 +56,13 @@ async function systemChannelOf(client: Client, guildId: string): Promise<string 
   }
 }
 
+/** The first embed's title and description, and the buttons' ids: what tells one round part from another. */
+export function partSignature(m: { content?: string | undefined; embeds?: readonly { title?: string | undefined; description?: string | undefined }[] | undefined; components?: readonly unknown[] | undefined }): string {
+  const e = m.embeds?.[0];
+  const ids = JSON.stringify(m.components ?? []).match(/"custom_id":"[^"]*"/g) ?? [];
+  return JSON.stringify([m.content ?? '', e?.title ?? '', e?.description ?? '', ids]);
+}
+
 export function discordPoster(client: Client): Poster {
   const send = async (channelId: string, reply: Reply, nonce?: string) => {
     try {
@@ -60,6 +77,19 @@ export function discordPoster(client: Client): Poster {
     async post(channelId, reply, { nonce }) {
       const message = await send(channelId, reply, nonce);
       return { id: message.id };
+    },
+    async findPosted(channelId, reply, { after, since }) {
+      const botId = client.user?.id;
+      if (!botId) return null;
+      const from = after ?? SnowflakeUtil.generate({ timestamp: since.getTime() - 60_000 }).toString();
+      const query = new URLSearchParams({ after: from, limit: '50' });
+      const list = (await client.rest.get(Routes.channelMessages(channelId), { query })) as APIMessage[];
+      const wanted = partSignature(messageBody(reply));
+      const hit = list
+        .filter((m) => m.author.id === botId && !m.interaction_metadata && !m.webhook_id)
+        .sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1))
+        .find((m) => partSignature(m) === wanted);
+      return hit?.id ?? null;
     },
     async notifyManagers(guildId, text, { createdBy }) {
       const systemChannelId = await systemChannelOf(client, guildId);

@@ -1,17 +1,24 @@
 /**
  * A scoring round: what came due since the last round (a card with vote buttons each), what is
  * still open from earlier rounds (with how long it has waited), and what was resolved since
- * (outcome and tally). Posted so that each (schedule, slot) is posted at most once.
+ * (outcome and tally).
+ *
+ * Exactly once, through an outbox: claiming a (schedule, slot) composes the round's messages once
+ * and stores them in `round_parts`, in one short transaction. Then each part is posted outside any
+ * transaction and its message id recorded the moment Discord answers. A resumed round posts only
+ * the parts without an id, in order. One process at a time holds a slot's lease (renewed while it
+ * posts); a lease left by a dead process expires and another process resumes the slot.
  */
-import { and, asc, eq, gt, isNull, lte } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import { TimestampStyles, time } from '@discordjs/formatters';
 import type { Db } from '../db/client.js';
-import { claims, scheduleRuns, schedules } from '../db/schema.js';
+import { claims, roundParts, scheduleRuns, schedules } from '../db/schema.js';
 import { recordAudit } from '../ledger/audit.js';
 import { claimDetail, tallyFor } from '../ledger/claims.js';
 import { FLAG_LABELS, OUTCOME_LABELS, VERDICTS, VERDICT_LABELS, type FlagReason, type Outcome, type Tally } from '../ledger/rules.js';
 import { claimCard, COLORS, DISCORD_LIMITS, packSections, safe } from '../kit/render.js';
 import type { Reply } from '../kit/types.js';
+import type { APIEmbed } from 'discord-api-types/v10';
 import type { Logger } from '../log.js';
 import { PostError, type Poster, type RoundOutcome } from '../kit/poster.js';
 import type { ScheduleRow } from './schedules.js';
@@ -99,13 +106,40 @@ export async function renderRound(db: Db, guildId: string, content: RoundContent
   }
   const messages = packSections(sections, COLORS.due);
   const ctx = { db, guildId, actor: { id: 'system', isManager: false }, now: () => now };
-  for (const number of cards) messages.push(claimCard(await claimDetail(ctx, number), now));
-  return messages;
+  const cardMessages: Reply[] = [];
+  for (const number of cards) cardMessages.push(claimCard(await claimDetail(ctx, number), now));
+  // A one-card round is one message: the summary and the card together, when they fit.
+  if (cardMessages.length === 1 && messages.length === 1) {
+    const merged = mergeMessages(messages[0]!, cardMessages[0]!);
+    if (merged) return [merged];
+  }
+  return [...messages, ...cardMessages];
 }
 
-/** A short, stable nonce per (schedule, slot, part): a retried post returns the first message instead of a duplicate. */
+const embedLength = (e: APIEmbed) =>
+  (e.title?.length ?? 0) +
+  (e.description?.length ?? 0) +
+  (e.footer?.text.length ?? 0) +
+  (e.author?.name.length ?? 0) +
+  (e.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0);
+
+/** Two messages as one, or null when the result would break Discord's 10-embed or 6,000-character limits. */
+export function mergeMessages(a: Reply, b: Reply): Reply | null {
+  if (a.files?.length || b.files?.length || (a.content && b.content)) return null;
+  const embeds = [...(a.embeds ?? []), ...(b.embeds ?? [])];
+  const components = [...(a.components ?? []), ...(b.components ?? [])];
+  if (embeds.length > DISCORD_LIMITS.embedsPerMessage || components.length > DISCORD_LIMITS.rows) return null;
+  if (embeds.reduce((n, e) => n + embedLength(e), 0) > DISCORD_LIMITS.embedTotal) return null;
+  const content = a.content ?? b.content;
+  return { ...(content ? { content } : {}), ...(embeds.length ? { embeds } : {}), ...(components.length ? { components } : {}) };
+}
+
+/** A short, stable nonce per (schedule, slot, part): Discord returns the first message for a retried post while it remembers it. */
 export const roundNonce = (scheduleId: number, slot: Date, part: number) =>
   `r${scheduleId.toString(36)}.${Math.floor(slot.getTime() / 1000).toString(36)}.${part}`.slice(0, DISCORD_LIMITS.nonce);
+
+/** How long a slot's lease holds without renewal; the poster renews it before every part and every third of it while a post waits. */
+export const LEASE_MS = 30_000;
 
 export type { RoundOutcome } from '../kit/poster.js';
 
@@ -115,97 +149,245 @@ export interface RoundDeps {
   log: Logger;
   /** Extra summary lines for the claims a round reports resolved (score changes). */
   notesFor?: (db: Db, guildId: string, claimIds: number[]) => Promise<string[]>;
+  /** This process, as the holder of slot leases. */
+  owner?: string;
+  /** The clock leases are read against (default: the system clock). */
+  clock?: () => Date;
+  /** A lease owner known to be dead (a process of this host that is gone): its lease is taken over before it expires. */
+  takeOverFrom?: string;
+  leaseMs?: number;
 }
 
+const runKey = (scheduleId: number, slot: Date) => and(eq(scheduleRuns.scheduleId, scheduleId), eq(scheduleRuns.slot, slot));
+const partsKey = (scheduleId: number, slot: Date) => and(eq(roundParts.scheduleId, scheduleId), eq(roundParts.slot, slot));
+
+type Claim =
+  | { kind: 'done'; result: RoundOutcome }
+  | { kind: 'post'; schedule: ScheduleRow; resumed: boolean };
+
 /**
- * Runs one (schedule, slot): the slot's row is inserted in the same transaction that records the
- * post, so whichever process or retry gets there second finds the row and posts nothing.
- * A transient failure (5xx, network) rolls the transaction back: the slot stays unposted and
- * catch-up may post it later (the nonces keep parts already posted from doubling).
+ * The short transaction that takes a slot: a new slot is inserted with this process's lease and
+ * its parts composed and stored (or closed as empty); a slot left unfinished is taken over only
+ * when its lease has expired. Nothing here waits on Discord.
  */
-export async function runRound(deps: RoundDeps, scheduleId: number, slot: Date, now: Date): Promise<RoundOutcome> {
-  const { db, poster, log } = deps;
-  return db.transaction(async (tx) => {
+async function claimSlot(deps: RoundDeps, owner: string, scheduleId: number, slot: Date, now: Date): Promise<Claim> {
+  const clock = deps.clock ?? (() => new Date());
+  const leaseMs = deps.leaseMs ?? LEASE_MS;
+  return deps.db.transaction(async (tx) => {
     const [schedule] = await tx.select().from(schedules).where(eq(schedules.id, scheduleId)).for('update');
-    if (!schedule || schedule.status !== 'active') return { outcome: 'inactive' as const };
-    const claimed = await tx
+    if (!schedule || schedule.status !== 'active') return { kind: 'done', result: { outcome: 'inactive' } };
+    const at = clock();
+    const leaseUntil = new Date(at.getTime() + leaseMs);
+    const inserted = await tx
       .insert(scheduleRuns)
-      .values({ scheduleId, slot, guildId: schedule.guildId, outcome: 'posting' })
+      .values({ scheduleId, slot, guildId: schedule.guildId, outcome: 'posting', leaseOwner: owner, leaseUntil })
       .onConflictDoNothing()
       .returning({ slot: scheduleRuns.slot });
-    if (!claimed.length) return { outcome: 'duplicate' as const };
+    if (!inserted.length) {
+      const taken = await tx
+        .update(scheduleRuns)
+        .set({ leaseOwner: owner, leaseUntil })
+        .where(
+          and(
+            runKey(scheduleId, slot),
+            eq(scheduleRuns.outcome, 'posting'),
+            or(isNull(scheduleRuns.leaseUntil), lt(scheduleRuns.leaseUntil, at), ...(deps.takeOverFrom ? [eq(scheduleRuns.leaseOwner, deps.takeOverFrom)] : [])),
+          ),
+        )
+        .returning({ slot: scheduleRuns.slot });
+      if (taken.length) return { kind: 'post', schedule, resumed: true };
+      const [run] = await tx.select({ outcome: scheduleRuns.outcome }).from(scheduleRuns).where(runKey(scheduleId, slot));
+      return { kind: 'done', result: { outcome: run?.outcome === 'posting' ? 'busy' : 'duplicate' } };
+    }
     const since = schedule.lastSlot && schedule.lastSlot < slot ? schedule.lastSlot : null;
     const content = await composeRound(tx, schedule.guildId, since, slot, schedule.createdAt);
-    const record = (outcome: string, messageIds: string[] = [], detail: Record<string, unknown> = {}) =>
-      tx.update(scheduleRuns).set({ outcome, messageIds, detail }).where(and(eq(scheduleRuns.scheduleId, scheduleId), eq(scheduleRuns.slot, slot)));
+    const advance = !schedule.lastSlot || schedule.lastSlot < slot ? { lastSlot: slot } : {};
     if (isEmpty(content)) {
-      await record('empty');
-      await tx.update(schedules).set({ lastSlot: slot }).where(eq(schedules.id, scheduleId));
-      return { outcome: 'empty' as const };
+      await tx.update(scheduleRuns).set({ outcome: 'empty', finishedAt: at, leaseOwner: null, leaseUntil: null }).where(runKey(scheduleId, slot));
+      await tx.update(schedules).set(advance).where(eq(schedules.id, scheduleId));
+      return { kind: 'done', result: { outcome: 'empty' } };
     }
     if (deps.notesFor && content.resolved.length) {
       try {
         content.notes = await deps.notesFor(tx, schedule.guildId, content.resolved.map((r) => r.id));
       } catch (error) {
-        log.warn({ err: error, scheduleId }, 'score changes unavailable for this round');
+        deps.log.warn({ err: error, scheduleId }, 'score changes unavailable for this round');
       }
     }
     const messages = await renderRound(tx, schedule.guildId, content, now);
-    const ids: string[] = [];
-    try {
-      for (const [part, message] of messages.entries()) {
-        ids.push((await poster.post(schedule.channelId, message, { nonce: roundNonce(scheduleId, slot, part) })).id);
-      }
-    } catch (error) {
-      if (!(error instanceof PostError) || error.kind === 'transient') throw error;
-      return handleDeadTarget(tx, deps, schedule, error, slot, ids, record, now);
-    }
-    await record('posted', ids, { newlyDue: content.newlyDue.length, stillOpen: content.stillOpen.length, resolved: content.resolved.length });
-    await tx.update(schedules).set({ lastSlot: slot, failures: 0 }).where(eq(schedules.id, scheduleId));
-    return { outcome: 'posted' as const, messageIds: ids };
+    await tx.insert(roundParts).values(
+      messages.map((message, part) => ({
+        scheduleId,
+        slot,
+        part,
+        guildId: schedule.guildId,
+        channelId: schedule.channelId,
+        payload: toPayload(message),
+        nonce: roundNonce(scheduleId, slot, part),
+      })),
+    );
+    await tx
+      .update(scheduleRuns)
+      .set({ detail: { parts: messages.length, newlyDue: content.newlyDue.length, stillOpen: content.stillOpen.length, resolved: content.resolved.length } })
+      .where(runKey(scheduleId, slot));
+    // "Since the last round" starts at the last slot composed: the next round never repeats this one.
+    if (advance.lastSlot) await tx.update(schedules).set(advance).where(eq(schedules.id, scheduleId));
+    return { kind: 'post', schedule, resumed: false };
   });
 }
 
-async function handleDeadTarget(
-  tx: Db,
-  deps: RoundDeps,
-  schedule: ScheduleRow,
-  error: PostError,
-  slot: Date,
-  ids: string[],
-  record: (outcome: string, messageIds?: string[], detail?: Record<string, unknown>) => Promise<unknown>,
-  now: Date,
-): Promise<RoundOutcome> {
+/** A round part as stored: plain JSON (rounds carry no files). */
+const toPayload = (reply: Reply): Record<string, unknown> => JSON.parse(JSON.stringify({ ...reply, files: undefined, ephemeral: undefined })) as Record<string, unknown>;
+
+/**
+ * Runs one (schedule, slot): claims it (or resumes it, when the process that had it is gone),
+ * then posts its parts that have no message id yet, in order. A transient failure (5xx, network)
+ * leaves the slot unfinished with its lease released: catch-up resumes it from the part that
+ * failed. Dead targets (unknown channel, missing access) close the slot as failed.
+ */
+export async function runRound(deps: RoundDeps, scheduleId: number, slot: Date, now: Date): Promise<RoundOutcome> {
+  const owner = deps.owner ?? `round-${process.pid}`;
+  const claim = await claimSlot(deps, owner, scheduleId, slot, now);
+  if (claim.kind === 'done') return claim.result;
+  return postParts(deps, owner, claim.schedule, slot, claim.resumed);
+}
+
+async function postParts(deps: RoundDeps, owner: string, schedule: ScheduleRow, slot: Date, resumed: boolean): Promise<RoundOutcome> {
+  const { db, poster, log } = deps;
+  const clock = deps.clock ?? (() => new Date());
+  const leaseMs = deps.leaseMs ?? LEASE_MS;
+  const mine = and(runKey(schedule.id, slot), eq(scheduleRuns.outcome, 'posting'), eq(scheduleRuns.leaseOwner, owner));
+  const renew = async () =>
+    (await db.update(scheduleRuns).set({ leaseUntil: new Date(clock().getTime() + leaseMs) }).where(mine).returning({ slot: scheduleRuns.slot })).length > 0;
+  // While a post waits (rate limits, a slow Discord), the lease is kept alive.
+  const heartbeat = setInterval(() => void renew().catch(() => undefined), Math.max(1000, Math.floor(leaseMs / 3)));
+  heartbeat.unref();
+  try {
+    const parts = await db.select().from(roundParts).where(partsKey(schedule.id, slot)).orderBy(asc(roundParts.part));
+    let previous: string | null = null;
+    let first = true;
+    for (const part of parts) {
+      if (part.messageId) {
+        previous = part.messageId;
+        continue;
+      }
+      if (!(await renew())) {
+        log.warn({ scheduleId: schedule.id, slot: slot.toISOString() }, 'lost the lease on a round; another process carries on');
+        return { outcome: 'busy' };
+      }
+      const reply = part.payload as Reply;
+      let id: string | null = null;
+      // Only the first part without an id can have reached Discord unrecorded (parts go one at a time):
+      // after a takeover, look for it in the channel before sending it again.
+      if (resumed && first && poster.findPosted) {
+        try {
+          id = await poster.findPosted(part.channelId, reply, { after: previous, since: slot });
+          if (id) log.info({ scheduleId: schedule.id, slot: slot.toISOString(), part: part.part }, 'round part found in the channel; not sent again');
+        } catch (error) {
+          log.warn({ err: error, scheduleId: schedule.id }, 'could not read the channel to check the last part; sending it (its nonce guards a recent retry)');
+        }
+      }
+      first = false;
+      if (!id) {
+        try {
+          id = (await poster.post(part.channelId, reply, { nonce: part.nonce })).id;
+        } catch (error) {
+          if (!(error instanceof PostError) || error.kind === 'transient') {
+            await db.update(scheduleRuns).set({ leaseUntil: null }).where(mine);
+            throw error;
+          }
+          return await handleDeadTarget(deps, schedule, error, slot, clock());
+        }
+      }
+      // Recorded the moment Discord answers, in its own statement.
+      await db.update(roundParts).set({ messageId: id, postedAt: clock() }).where(and(partsKey(schedule.id, slot), eq(roundParts.part, part.part)));
+      previous = id;
+    }
+    const ids = (await db.select({ id: roundParts.messageId }).from(roundParts).where(partsKey(schedule.id, slot)).orderBy(asc(roundParts.part))).map((r) => r.id!);
+    await db.transaction(async (tx) => {
+      await tx.update(scheduleRuns).set({ outcome: 'posted', messageIds: ids, finishedAt: clock(), leaseOwner: null, leaseUntil: null }).where(mine);
+      await tx.update(schedules).set({ failures: 0 }).where(eq(schedules.id, schedule.id));
+    });
+    return { outcome: 'posted', messageIds: ids, ...(resumed ? { resumed } : {}) };
+  } finally {
+    clearInterval(heartbeat);
+  }
+}
+
+/** Closes a slot that can never be posted (missed beyond the catch-up window). Returns how many parts were left unposted. */
+export async function skipSlot(db: Db, scheduleId: number, slot: Date, at: Date): Promise<number | null> {
+  return db.transaction(async (tx) => {
+    const closed = await tx
+      .update(scheduleRuns)
+      .set({ outcome: 'skipped', finishedAt: at, leaseOwner: null, leaseUntil: null })
+      .where(and(runKey(scheduleId, slot), eq(scheduleRuns.outcome, 'posting'), or(isNull(scheduleRuns.leaseUntil), lt(scheduleRuns.leaseUntil, at))))
+      .returning({ slot: scheduleRuns.slot });
+    if (!closed.length) return null;
+    const [left] = await tx
+      .select({ n: sql<number>`count(*)`.mapWith(Number) })
+      .from(roundParts)
+      .where(and(partsKey(scheduleId, slot), isNull(roundParts.messageId)));
+    return left?.n ?? 0;
+  });
+}
+
+async function handleDeadTarget(deps: RoundDeps, schedule: ScheduleRow, error: PostError, slot: Date, now: Date): Promise<RoundOutcome> {
   const channel = `<#${schedule.channelId}>`;
-  await record('failed', ids, { kind: error.kind, status: error.status, code: error.code, message: error.message.slice(0, 300) });
   const audit = { guildId: schedule.guildId, actorId: 'system', at: now };
-  if (error.kind === 'unknown_channel') {
-    const reason = `disabled: the channel ${channel} no longer exists`;
-    await tx.update(schedules).set({ status: 'disabled', statusReason: reason, updatedAt: now }).where(eq(schedules.id, schedule.id));
-    await recordAudit(tx, { ...audit, action: 'schedule.disable', detail: { schedule: schedule.id, reason: 'unknown channel' } });
+  const kind = error.kind;
+  const outcome = await deps.db.transaction(async (tx): Promise<{ failures: number; action: 'disable' | 'pause' | 'count' | 'none' }> => {
+    const posted = (await tx.select({ id: roundParts.messageId }).from(roundParts).where(partsKey(schedule.id, slot)).orderBy(asc(roundParts.part)))
+      .map((r) => r.id)
+      .filter((id): id is string => !!id);
+    await tx
+      .update(scheduleRuns)
+      .set({
+        outcome: 'failed',
+        messageIds: posted,
+        finishedAt: now,
+        leaseOwner: null,
+        leaseUntil: null,
+        detail: { kind, status: error.status, code: error.code, message: error.message.slice(0, 300) },
+      })
+      .where(runKey(schedule.id, slot));
+    const [current] = await tx.select({ failures: schedules.failures }).from(schedules).where(eq(schedules.id, schedule.id)).for('update');
+    if (kind === 'unknown_channel') {
+      const reason = `disabled: the channel ${channel} no longer exists`;
+      await tx.update(schedules).set({ status: 'disabled', statusReason: reason, updatedAt: now }).where(eq(schedules.id, schedule.id));
+      await recordAudit(tx, { ...audit, action: 'schedule.disable', detail: { schedule: schedule.id, reason: 'unknown channel' } });
+      return { failures: current?.failures ?? 0, action: 'disable' };
+    }
+    if (kind === 'missing_access') {
+      const failures = (current?.failures ?? schedule.failures) + 1;
+      if (failures >= PAUSE_AFTER_FAILURES) {
+        const reason = `paused: Hindsight cannot post in ${channel} (missing access or permissions) for ${failures} rounds in a row`;
+        await tx.update(schedules).set({ status: 'paused', failures, statusReason: reason, updatedAt: now }).where(eq(schedules.id, schedule.id));
+        await recordAudit(tx, { ...audit, action: 'schedule.pause', detail: { schedule: schedule.id, reason: 'missing access', failures } });
+        return { failures, action: 'pause' };
+      }
+      await tx.update(schedules).set({ failures, updatedAt: now }).where(eq(schedules.id, schedule.id));
+      return { failures, action: 'count' };
+    }
+    return { failures: current?.failures ?? 0, action: 'none' };
+  });
+  // Managers are told after the transaction: nothing is held while Discord answers.
+  if (outcome.action === 'disable') {
     deps.log.warn({ scheduleId: schedule.id, guildId: schedule.guildId }, 'schedule disabled: unknown channel');
     const notified = await notify(deps, schedule, `Hindsight disabled scoring-round schedule ${schedule.id}: its channel no longer exists. Add a new one with /reminders add.`);
-    return { outcome: 'failed', kind: error.kind, disabled: true, ...(notified ? { notified } : {}) };
+    return { outcome: 'failed', kind, disabled: true, ...(notified ? { notified } : {}) };
   }
-  if (error.kind === 'missing_access') {
-    const failures = schedule.failures + 1;
-    if (failures >= PAUSE_AFTER_FAILURES) {
-      const reason = `paused: Hindsight cannot post in ${channel} (missing access or permissions) for ${failures} rounds in a row`;
-      await tx.update(schedules).set({ status: 'paused', failures, statusReason: reason, updatedAt: now }).where(eq(schedules.id, schedule.id));
-      await recordAudit(tx, { ...audit, action: 'schedule.pause', detail: { schedule: schedule.id, reason: 'missing access', failures } });
-      const notified = await notify(
-        deps,
-        schedule,
-        `Hindsight paused scoring-round schedule ${schedule.id}: it could not post in ${channel} for ${failures} rounds (it needs View Channel, Send Messages and Embed Links there). Fix the channel's permissions, then /reminders resume id:${schedule.id}.`,
-      );
-      deps.log.warn({ scheduleId: schedule.id, guildId: schedule.guildId, notified }, 'schedule paused: missing access');
-      return { outcome: 'failed', kind: error.kind, paused: true, ...(notified ? { notified } : {}) };
-    }
-    await tx.update(schedules).set({ failures, updatedAt: now }).where(eq(schedules.id, schedule.id));
-    return { outcome: 'failed', kind: error.kind };
+  if (outcome.action === 'pause') {
+    const notified = await notify(
+      deps,
+      schedule,
+      `Hindsight paused scoring-round schedule ${schedule.id}: it could not post in ${channel} for ${outcome.failures} rounds (it needs View Channel, Send Messages and Embed Links there). Fix the channel's permissions, then /reminders resume id:${schedule.id}.`,
+    );
+    deps.log.warn({ scheduleId: schedule.id, guildId: schedule.guildId, notified }, 'schedule paused: missing access');
+    return { outcome: 'failed', kind, paused: true, ...(notified ? { notified } : {}) };
   }
+  if (outcome.action === 'count') return { outcome: 'failed', kind };
   deps.log.warn({ scheduleId: schedule.id, status: error.status, code: error.code }, 'round rejected by Discord; not retried');
-  return { outcome: 'failed', kind: error.kind };
+  return { outcome: 'failed', kind };
 }
 
 async function notify(deps: RoundDeps, schedule: ScheduleRow, text: string): Promise<string | undefined> {

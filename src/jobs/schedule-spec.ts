@@ -129,22 +129,122 @@ export function nextRuns(spec: Pick<ScheduleSpec, 'cron' | 'timezone'>, count: n
 /** True when the expression has a seconds field (fires can be a second apart). */
 export const hasSeconds = (expression: string) => expression.trim().split(/\s+/).length === 6;
 
+/** Calls of the next-match function made by the slot scans below (tests bound it). */
+export const slotScan = { calls: 0 };
+
+interface Matcher {
+  /** The first fire time strictly after `after`. */
+  next(after: Date): Date | null;
+  destroy(): void;
+}
+
 /**
- * Fire times in (from, to], oldest first, at most `limit` (the scan stops there).
- * Used for catch-up after downtime.
+ * node-cron's own next-match function (the TimeMatcher behind getNextRuns, which jumps field by
+ * field instead of testing every second). getNextRuns only counts from now, so the task's matcher
+ * is used directly; a unit test fails if a node-cron upgrade hides it.
+ */
+export function matcherFor(spec: Pick<ScheduleSpec, 'cron' | 'timezone'>): Matcher {
+  const task = cron.createTask(spec.cron, () => {}, { timezone: spec.timezone });
+  const matcher = (task as unknown as { timeMatcher?: { getNextMatch?: (d: Date) => Date } }).timeMatcher;
+  if (typeof matcher?.getNextMatch !== 'function') {
+    void task.destroy();
+    throw new Error('node-cron no longer exposes its next-match function (task.timeMatcher.getNextMatch)');
+  }
+  return {
+    next(after) {
+      slotScan.calls += 1;
+      const d = matcher.getNextMatch!(after);
+      return d instanceof Date && Number.isFinite(d.getTime()) && d > after ? d : null;
+    },
+    destroy: () => void task.destroy(),
+  };
+}
+
+/**
+ * Fire times in (from, to], oldest first, at most `limit` (the scan stops there): one next-match
+ * call per fire, whatever the gaps between them.
  */
 export function slotsBetween(spec: Pick<ScheduleSpec, 'cron' | 'timezone'>, from: Date, to: Date, limit = 1000): Date[] {
-  const step = hasSeconds(spec.cron) ? 1000 : 60_000;
-  const task = cron.createTask(spec.cron, () => {}, { timezone: spec.timezone });
+  const m = matcherFor(spec);
   const out: Date[] = [];
   try {
-    let t = Math.floor(from.getTime() / step) * step + step;
-    for (; t <= to.getTime() && out.length < limit; t += step) {
-      const d = new Date(t);
-      if (task.match(d)) out.push(d);
-    }
+    for (let t = m.next(from); t && t <= to && out.length < limit; t = m.next(t)) out.push(t);
   } finally {
-    void task.destroy();
+    m.destroy();
   }
   return out;
+}
+
+/** How many fire times fall in (from, to], counting at most `cap`. */
+export const countSlots = (spec: Pick<ScheduleSpec, 'cron' | 'timezone'>, from: Date, to: Date, cap = 10_000) => slotsBetween(spec, from, to, cap).length;
+
+/**
+ * The latest fire time in (from, to], or null: a binary search over next-match calls (about two
+ * per halving of the span), never one call per second or per fire.
+ */
+export function latestSlot(spec: Pick<ScheduleSpec, 'cron' | 'timezone'>, from: Date, to: Date): Date | null {
+  if (to <= from) return null;
+  const m = matcherFor(spec);
+  try {
+    // lo: a fire time <= to. hi: no fire time in (hi, to].
+    const first = m.next(from);
+    if (!first || first > to) return null;
+    let lo: Date = first;
+    let hi = to.getTime();
+    for (;;) {
+      const after = m.next(lo);
+      if (!after || after.getTime() > hi) return lo;
+      const mid: Date = new Date(Math.floor((lo.getTime() + hi) / 2));
+      const found: Date | null = mid > lo ? m.next(mid) : after;
+      if (found && found.getTime() <= hi) lo = found;
+      else hi = mid.getTime();
+    }
+  } finally {
+    m.destroy();
+  }
+}
+
+/** The shortest gap between consecutive fire times among the next `count` after `from`, in ms. */
+export function shortestGapMs(spec: Pick<ScheduleSpec, 'cron' | 'timezone'>, from: Date, count = 48): number {
+  const m = matcherFor(spec);
+  try {
+    let gap = Infinity;
+    let prev = m.next(from);
+    for (let i = 1; prev && i < count; i++) {
+      const next = m.next(prev);
+      if (!next) break;
+      gap = Math.min(gap, next.getTime() - prev.getTime());
+      prev = next;
+    }
+    return gap;
+  } finally {
+    m.destroy();
+  }
+}
+
+/** The fewest seconds between two rounds of one schedule: once an hour. */
+export const MIN_ROUND_INTERVAL_SECONDS = 3600;
+
+/**
+ * The minimum in force: MIN_ROUND_INTERVAL_SECONDS, unless the test-only variable
+ * HINDSIGHT_TEST_MIN_ROUND_INTERVAL_SECONDS lowers it (the tests that run schedules of seconds).
+ */
+export function minRoundIntervalSeconds(env: NodeJS.ProcessEnv = process.env): number {
+  const override = env.HINDSIGHT_TEST_MIN_ROUND_INTERVAL_SECONDS?.trim();
+  if (override && /^\d{1,7}$/.test(override)) return Number(override);
+  return MIN_ROUND_INTERVAL_SECONDS;
+}
+
+const spell = (seconds: number) =>
+  seconds % 3600 === 0 ? `${seconds / 3600} hour${seconds === 3600 ? '' : 's'}` : seconds % 60 === 0 ? `${seconds / 60} minute${seconds === 60 ? '' : 's'}` : `${seconds} second${seconds === 1 ? '' : 's'}`;
+
+/** Refuses a schedule that would fire more often than the minimum interval, naming the minimum. */
+export function assertMinInterval(spec: Pick<ScheduleSpec, 'cron' | 'timezone'>, now: Date, minSeconds = minRoundIntervalSeconds()): void {
+  const gap = shortestGapMs(spec, now);
+  if (gap < minSeconds * 1000) {
+    throw new ScheduleError(
+      'schedule',
+      `Scoring rounds run at most once every ${spell(minSeconds)}; this schedule would post a round every ${spell(Math.max(1, Math.round(gap / 1000)))}. Pick a slower one, e.g. "daily 09:00" or "0 * * * *" (every hour).`,
+    );
+  }
 }

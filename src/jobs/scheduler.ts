@@ -2,20 +2,39 @@
  * node-cron 4 drives scoring rounds: one task per active schedule, loaded from the database at
  * start and changed live by /reminders (and every minute from the database, for schedules other
  * processes changed). A RunCoordinator backed by the `cron_leases` table elects one process per
- * fire; the `schedule_runs` row (see rounds.ts) makes each slot post at most once regardless.
- * Slots missed while down (or lost with a killed process) are posted once if they fall within
- * the catch-up window; older ones are logged and skipped.
+ * fire; the `schedule_runs` row and its outbox (see rounds.ts) make each part of a slot post once
+ * regardless. Slots missed while down, and slots a killed process left half-posted, are posted
+ * (or finished) once if they fall within the catch-up window; older ones are logged and skipped.
  */
 import { randomBytes } from 'node:crypto';
-import { and, eq, inArray, lt } from 'drizzle-orm';
+import { hostname } from 'node:os';
+import { and, asc, eq, lt, ne } from 'drizzle-orm';
 import cron, { type RunCoordinator, type ScheduledTask } from 'node-cron';
 import type { Db } from '../db/client.js';
-import { cronLeases, scheduleRuns } from '../db/schema.js';
+import { cronLeases, scheduleRuns, schedules } from '../db/schema.js';
 import type { Logger } from '../log.js';
 import type { Poster } from '../kit/poster.js';
-import { runRound, type RoundDeps, type RoundOutcome } from './rounds.js';
-import { hasSeconds, slotsBetween } from './schedule-spec.js';
+import { LEASE_MS, runRound, skipSlot, type RoundDeps, type RoundOutcome } from './rounds.js';
+import { countSlots, hasSeconds, latestSlot } from './schedule-spec.js';
 import { activeSchedules, type ScheduleRow } from './schedules.js';
+
+/**
+ * True when a lease owner (host/pid/random) was a process on this host that is no longer running:
+ * its pid is gone, or it is this process's pid under another instance id (a restarted container).
+ * Owners on other hosts are never judged: their leases expire.
+ */
+export function ownerIsGone(owner: string, me: string): boolean {
+  const [host, pid] = owner.split('/');
+  const [myHost, myPid] = me.split('/');
+  if (!host || !pid || host !== myHost || owner === me || !/^\d+$/.test(pid)) return false;
+  if (pid === myPid) return true;
+  try {
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
 
 /** Elects one process per fire: the first to insert the fire's key runs it. */
 export function tableRunCoordinator(db: Db, owner: string, log: Logger): RunCoordinator {
@@ -42,10 +61,29 @@ export interface SchedulerOptions {
   notesFor?: RoundDeps['notesFor'];
   /** How long a slot may be late before catch-up takes it over from the live fire. */
   graceMs?: number;
-  /** The maintenance tick (reconcile + catch-up); node-cron syntax. */
+  /** The maintenance tick (reconcile + catch-up + pruning); node-cron syntax. */
   maintenanceCron?: string;
+  /** How long a slot's lease holds without renewal (default LEASE_MS). */
+  leaseMs?: number;
   /** Only this server's schedules (the console on a shared database); unset → every server's. */
   guildId?: string;
+}
+
+/** Finished slots (and their outbox rows) are deleted after this many days; fire leases after 2. */
+export const RUNS_KEPT_DAYS = 30;
+export const LEASES_KEPT_DAYS = 2;
+
+/** Deletes finished slots older than RUNS_KEPT_DAYS (their parts go with them) and fire leases older than LEASES_KEPT_DAYS. */
+export async function pruneRounds(db: Db, now: Date): Promise<{ runs: number; leases: number }> {
+  const runs = await db
+    .delete(scheduleRuns)
+    .where(and(ne(scheduleRuns.outcome, 'posting'), lt(scheduleRuns.createdAt, new Date(now.getTime() - RUNS_KEPT_DAYS * 86_400_000))))
+    .returning({ slot: scheduleRuns.slot });
+  const leases = await db
+    .delete(cronLeases)
+    .where(lt(cronLeases.claimedAt, new Date(now.getTime() - LEASES_KEPT_DAYS * 86_400_000)))
+    .returning({ key: cronLeases.key });
+  return { runs: runs.length, leases: leases.length };
 }
 
 interface Registered {
@@ -55,7 +93,8 @@ interface Registered {
 }
 
 export class Scheduler {
-  readonly instanceId = `${process.pid}-${randomBytes(3).toString('hex')}`;
+  /** host/pid/random: lets a restart on the same host see that a lease's owner is gone. */
+  readonly instanceId = `${hostname()}/${process.pid}/${randomBytes(3).toString('hex')}`;
   private readonly tasks = new Map<number, Registered>();
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly coordinator: RunCoordinator;
@@ -69,12 +108,20 @@ export class Scheduler {
   }
 
   private get deps(): RoundDeps {
-    return { db: this.opts.db, poster: this.opts.poster, log: this.opts.log, ...(this.opts.notesFor ? { notesFor: this.opts.notesFor } : {}) };
+    return {
+      db: this.opts.db,
+      poster: this.opts.poster,
+      log: this.opts.log,
+      owner: this.instanceId,
+      clock: this.now,
+      leaseMs: this.opts.leaseMs ?? LEASE_MS,
+      ...(this.opts.notesFor ? { notesFor: this.opts.notesFor } : {}),
+    };
   }
 
   async start(): Promise<void> {
     // Catch up before any live task runs: a slot a killed process left half-posted is finished
-    // (same nonces, so nothing doubles) before the next live round could fold it in.
+    // (only its parts without a message id are sent) before the next live round.
     await this.catchUp({ logSkipped: true, graceMs: 0 });
     await this.reconcile();
     this.maintenance = cron.schedule(
@@ -83,7 +130,8 @@ export class Scheduler {
         try {
           await this.reconcile();
           await this.catchUp({ logSkipped: false });
-          await this.opts.db.delete(cronLeases).where(lt(cronLeases.claimedAt, new Date(this.now().getTime() - 2 * 86_400_000)));
+          const pruned = await pruneRounds(this.opts.db, this.now());
+          if (pruned.runs || pruned.leases) this.opts.log.debug(pruned, 'pruned old round records');
         } catch (error) {
           this.opts.log.error({ err: error }, 'scheduler maintenance failed; retrying next tick');
         }
@@ -128,9 +176,9 @@ export class Scheduler {
   }
 
   /** Runs one slot, tracked so shutdown can wait for it. */
-  async runSlot(scheduleId: number, slot: Date): Promise<RoundOutcome | null> {
+  async runSlot(scheduleId: number, slot: Date, takeOverFrom?: string): Promise<RoundOutcome | null> {
     if (this.stopping) return null;
-    const run = runRound(this.deps, scheduleId, slot, this.now()).then(
+    const run = runRound({ ...this.deps, ...(takeOverFrom ? { takeOverFrom } : {}) }, scheduleId, slot, this.now()).then(
       (result) => {
         if (result.outcome !== 'duplicate') this.opts.log.info({ scheduleId, slot: slot.toISOString(), ...result }, 'round');
         if (result.outcome === 'failed' && (result.paused || result.disabled)) void this.unregister(scheduleId);
@@ -158,35 +206,61 @@ export class Scheduler {
   }
 
   /**
-   * Posts, once, the latest slot of each active schedule that was missed within the catch-up
-   * window (earlier missed slots in the window are folded into it: a round reports everything
-   * since the last one posted). Slots missed before the window are logged and skipped.
+   * First finishes the slots left half-posted (a killed process, a transient failure) whose lease
+   * has expired, oldest first; those older than the catch-up window are closed as skipped, never
+   * posted. Then posts, once, the latest slot of each active schedule that was missed within the
+   * window (earlier missed slots fold into it: a round reports everything since the last one).
+   * Slots missed before the window are logged as skipped, and the schedule's `scannedUntil`
+   * moves past them so no scan visits them again.
    */
-  async catchUp({ logSkipped, graceMs }: { logSkipped: boolean; graceMs?: number }): Promise<number> {
+  async catchUp({ graceMs }: { logSkipped?: boolean; graceMs?: number } = {}): Promise<number> {
     if (this.stopping) return 0;
     const now = this.now();
     const windowStart = new Date(now.getTime() - this.opts.catchupHours * 3_600_000);
     const latestLate = new Date(now.getTime() - (graceMs ?? this.opts.graceMs ?? 30_000));
     let posted = 0;
-    for (const row of await activeSchedules(this.opts.db, this.opts.guildId)) {
-      const from = new Date(Math.max(windowStart.getTime(), row.createdAt.getTime(), row.lastSlot?.getTime() ?? 0));
-      const missed = slotsBetween(row, from, latestLate, 100_000);
-      if (logSkipped) {
-        const before = row.lastSlot ?? row.createdAt;
-        if (before < windowStart) {
-          const skipped = slotsBetween(row, before, windowStart, 10_000).length;
-          if (skipped) this.opts.log.warn({ scheduleId: row.id, skipped, window: `${this.opts.catchupHours}h` }, 'rounds missed before the catch-up window were skipped');
+    const active = await activeSchedules(this.opts.db, this.opts.guildId);
+    const activeIds = new Set(active.map((r) => r.id));
+    const unfinished = await this.opts.db
+      .select({ scheduleId: scheduleRuns.scheduleId, slot: scheduleRuns.slot, leaseOwner: scheduleRuns.leaseOwner, leaseUntil: scheduleRuns.leaseUntil })
+      .from(scheduleRuns)
+      .where(eq(scheduleRuns.outcome, 'posting'))
+      .orderBy(asc(scheduleRuns.slot))
+      .limit(500);
+    for (const run of unfinished) {
+      if (this.stopping) return posted;
+      if (!activeIds.has(run.scheduleId)) continue;
+      const dead = run.leaseOwner && run.leaseUntil && run.leaseUntil >= now && ownerIsGone(run.leaseOwner, this.instanceId) ? run.leaseOwner : undefined;
+      if (run.leaseUntil && run.leaseUntil >= now && !dead) continue;
+      if (run.slot < windowStart) {
+        const left = await skipSlot(this.opts.db, run.scheduleId, run.slot, now);
+        if (left !== null) {
+          this.opts.log.warn({ scheduleId: run.scheduleId, slot: run.slot.toISOString(), unposted: left, window: `${this.opts.catchupHours}h` }, 'a half-posted round older than the catch-up window was closed as skipped; its remaining parts were not posted');
+        }
+        continue;
+      }
+      this.opts.log.info({ scheduleId: run.scheduleId, slot: run.slot.toISOString(), ...(dead ? { from: dead } : {}) }, 'resuming a half-posted round');
+      const result = await this.runSlot(run.scheduleId, run.slot, dead);
+      if (result?.outcome === 'posted') posted += 1;
+    }
+    for (const row of active) {
+      if (this.stopping) return posted;
+      const accounted = Math.max(row.createdAt.getTime(), row.lastSlot?.getTime() ?? 0, row.scannedUntil?.getTime() ?? 0);
+      if (accounted < windowStart.getTime()) {
+        const skipped = countSlots(row, new Date(accounted), windowStart, 1000);
+        if (skipped) {
+          this.opts.log.warn({ scheduleId: row.id, skipped: skipped >= 1000 ? '1000+' : skipped, window: `${this.opts.catchupHours}h` }, 'rounds missed before the catch-up window were skipped');
+          await this.opts.db.update(schedules).set({ scannedUntil: windowStart }).where(and(eq(schedules.id, row.id), eq(schedules.cron, row.cron)));
         }
       }
-      if (!missed.length) continue;
-      const done = await this.opts.db
+      const latest = latestSlot(row, new Date(Math.max(accounted, windowStart.getTime())), latestLate);
+      if (!latest) continue;
+      const [done] = await this.opts.db
         .select({ slot: scheduleRuns.slot })
         .from(scheduleRuns)
-        .where(and(eq(scheduleRuns.scheduleId, row.id), inArray(scheduleRuns.slot, missed.slice(-50))));
-      const doneSet = new Set(done.map((d) => d.slot.getTime()));
-      const latest = missed[missed.length - 1]!;
-      if (doneSet.has(latest.getTime())) continue;
-      this.opts.log.info({ scheduleId: row.id, slot: latest.toISOString(), folded: missed.length - 1 }, 'catching up a missed round');
+        .where(and(eq(scheduleRuns.scheduleId, row.id), eq(scheduleRuns.slot, latest)));
+      if (done) continue;
+      this.opts.log.info({ scheduleId: row.id, slot: latest.toISOString() }, 'catching up a missed round');
       const result = await this.runSlot(row.id, latest);
       if (result?.outcome === 'posted' || result?.outcome === 'empty') posted += 1;
     }

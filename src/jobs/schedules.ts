@@ -6,7 +6,7 @@ import { recordAudit } from '../ledger/audit.js';
 import { LedgerError, notFound } from '../ledger/errors.js';
 import { assertManager, nowOf, type LedgerCtx } from '../ledger/context.js';
 import { getSettings } from '../ledger/settings.js';
-import { parseSchedule, ScheduleError, type ScheduleSpec } from './schedule-spec.js';
+import { assertMinInterval, parseSchedule, ScheduleError, type ScheduleSpec } from './schedule-spec.js';
 
 export type ScheduleRow = typeof schedules.$inferSelect;
 
@@ -31,6 +31,12 @@ export async function addSchedule(ctx: LedgerCtx, input: { channelId: string; sc
   if (!/^\d{1,20}$/.test(input.channelId)) throw new LedgerError('invalid_input', 'channel: pick a text channel of this server.');
   const spec = await specFor(ctx, input.schedule, input.timezone);
   const now = nowOf(ctx);
+  try {
+    assertMinInterval(spec, now);
+  } catch (error) {
+    if (error instanceof ScheduleError) throw new LedgerError('invalid_input', `${error.field}: ${error.message}`);
+    throw error;
+  }
   return ctx.db.transaction(async (tx) => {
     const [existing] = await tx
       .select({ n: sql<number>`count(*)`.mapWith(Number) })

@@ -11,7 +11,7 @@ export interface PostedMessage {
 /**
  * unknown_channel: the channel is gone (disable the schedule) · missing_access: the bot may not
  * see or post there (count; pause after 3) · rejected: another 4xx (never retried in a loop) ·
- * transient: 5xx or network (the slot is not recorded, so a later run may post it).
+ * transient: 5xx or network (the slot stays unfinished; catch-up resumes it from the part that failed).
  */
 export type PostErrorKind = 'unknown_channel' | 'missing_access' | 'rejected' | 'transient';
 
@@ -28,16 +28,27 @@ export class PostError extends Error {
 }
 
 export interface Poster {
-  /** Posts one message. `nonce` makes a retried post of the same part return the first message instead of a duplicate. */
+  /**
+   * Posts one message. `nonce` (with enforce_nonce) makes a retry of the same part within Discord's
+   * memory of it (a few minutes) return the first message; exactly-once does not rest on it (see rounds.ts).
+   */
   post(channelId: string, reply: Reply, opts: { nonce: string }): Promise<PostedMessage>;
+  /**
+   * After a crash: the id of a message this bot already posted in the channel that matches `reply`
+   * (posted after message `after`, or after `since` when null), or null. Used for the one part of a
+   * resumed round that may have reached Discord without its id being recorded.
+   */
+  findPosted?(channelId: string, reply: Reply, opts: { after: string | null; since: Date }): Promise<string | null>;
   /** Tells a server's managers about a problem with one of its schedules, where they will see it. */
   notifyManagers(guildId: string, text: string, opts: { createdBy: string }): Promise<string>;
 }
 
 /** What one round came to (src/jobs/rounds.ts runs it; /reminders run-now reports it). */
 export type RoundOutcome =
-  | { outcome: 'posted'; messageIds: string[] }
+  | { outcome: 'posted'; messageIds: string[]; resumed?: boolean }
   | { outcome: 'empty' }
   | { outcome: 'duplicate' }
+  /** Another process holds the slot's lease and is posting it. */
+  | { outcome: 'busy' }
   | { outcome: 'inactive' }
   | { outcome: 'failed'; kind: PostError['kind']; paused?: boolean; disabled?: boolean; notified?: string };

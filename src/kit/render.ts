@@ -230,6 +230,14 @@ export function claimCard(detail: ClaimDetail, now: Date, opts: { history?: bool
   else if (detail.article?.title) fields.push({ name: 'Source', value: safe(detail.article.title, 300) });
   if (detail.article?.titleNote) fields.push({ name: 'About the title', value: safe(detail.article.titleNote, 600) });
   if (c.resolutionNote) fields.push({ name: 'Resolution note', value: safe(c.resolutionNote, 1000) });
+  if (detail.lockedEdit) {
+    const e = detail.lockedEdit;
+    const when = e.lockedBy === 'forecasts' ? 'after forecasts were made' : 'after voting began';
+    fields.push({
+      name: 'Edited',
+      value: `Edited ${when} by ${actorText(e.actorId)} on ${time(e.at, TimestampStyles.ShortDate)}${e.fields.length ? ` (${e.fields.join(', ')})` : ''}`,
+    });
+  }
   if (opts.history && detail.history.length) {
     fields.push({
       name: 'History',

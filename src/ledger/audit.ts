@@ -1,4 +1,4 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, notInArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { auditLog } from '../db/schema.js';
 
@@ -43,11 +43,34 @@ export async function recordAudit(db: Db, entry: AuditEntry | AuditEntry[]): Pro
   if (rows.length) await db.insert(auditLog).values(rows);
 }
 
-export async function claimHistory(db: Db, guildId: string, claimId: number, limit = 10) {
+/**
+ * A claim's recent history. `hide` leaves out entries of these actions by anyone but `viewer`
+ * (blind voting hides others' votes; others' forecasts are private before the check date).
+ */
+export async function claimHistory(
+  db: Db,
+  guildId: string,
+  claimId: number,
+  limit = 10,
+  hide: { actions: AuditAction[]; viewer: string } = { actions: [], viewer: '' },
+) {
+  const conditions = [eq(auditLog.guildId, guildId), eq(auditLog.claimId, claimId)];
+  if (hide.actions.length) conditions.push(or(notInArray(auditLog.action, hide.actions), eq(auditLog.actorId, hide.viewer))!);
   return db
     .select()
     .from(auditLog)
-    .where(and(eq(auditLog.guildId, guildId), eq(auditLog.claimId, claimId)))
+    .where(and(...conditions))
     .orderBy(desc(auditLog.createdAt), desc(auditLog.id))
     .limit(limit);
+}
+
+/** The latest edit a manager made once the claim was locked (forecasts, votes, due or resolved), for the card. */
+export async function lastLockedEdit(db: Db, guildId: string, claimId: number) {
+  const [row] = await db
+    .select({ actorId: auditLog.actorId, at: auditLog.createdAt, detail: auditLog.detail })
+    .from(auditLog)
+    .where(and(eq(auditLog.guildId, guildId), eq(auditLog.claimId, claimId), eq(auditLog.action, 'claim.edit'), sql`${auditLog.detail}->>'lockedBy' is not null`))
+    .orderBy(desc(auditLog.createdAt), desc(auditLog.id))
+    .limit(1);
+  return row ? { actorId: row.actorId, at: row.at, lockedBy: String(row.detail.lockedBy), fields: Object.keys((row.detail.changes as object) ?? {}) } : null;
 }

@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, ilike, isNull, lte, gt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { articles, claims, speakers, votes, forecasts } from '../db/schema.js';
-import { claimHistory, recordAudit, type AuditAction } from './audit.js';
+import { claimHistory, lastLockedEdit, recordAudit, type AuditAction } from './audit.js';
 import { nowOf, type LedgerCtx } from './context.js';
 import { dueAtFor, parseCheckBy, todayIn } from './dates.js';
 import type { HedgeBand } from './hedge.js';
@@ -196,7 +196,9 @@ export async function updateFromSource(
     }
   }
   if (!Object.keys(changes).length) return false;
-  await changeClaim(tx, claim, set, { actorId: audit.actorId, action: 'claim.edit', detail: { changes, from: audit.from }, at: audit.at });
+  // A correction once members forecast or voted is marked like a manager's edit, and the card shows it.
+  const locked = await lockReason(tx, claim, audit.at);
+  await changeClaim(tx, claim, set, { actorId: audit.actorId, action: 'claim.edit', detail: { changes, from: audit.from, ...(locked ? { lockedBy: locked } : {}) }, at: audit.at });
   return true;
 }
 
@@ -262,10 +264,41 @@ export async function findClaim(db: Db, guildId: string, number: number | string
   return row;
 }
 
-function assertAuthorOrManager(ctx: LedgerCtx, claim: ClaimRow, verb: string) {
+export type LockReason = 'resolved' | 'due' | 'votes' | 'forecasts';
+
+/**
+ * Why a claim can no longer be changed by its author: resolved, due (check date passed), or
+ * members already voted or forecast on it. Null while the author may still correct it.
+ */
+export async function lockReason(tx: Db, claim: ClaimRow, now: Date): Promise<LockReason | null> {
+  if (claim.status === 'resolved') return 'resolved';
+  if (claim.dueAt <= now) return 'due';
+  const [vote] = await tx.select({ one: sql`1` }).from(votes).where(eq(votes.claimId, claim.id)).limit(1);
+  if (vote) return 'votes';
+  const [forecast] = await tx.select({ one: sql`1` }).from(forecasts).where(eq(forecasts.claimId, claim.id)).limit(1);
+  return forecast ? 'forecasts' : null;
+}
+
+const LOCK_WORDS: Record<LockReason, string> = {
+  resolved: 'it is resolved',
+  due: 'its check date has passed',
+  votes: 'members have voted on it',
+  forecasts: 'members have forecast on it',
+};
+
+/**
+ * The author or a manager may change a claim until it is locked (see lockReason); after that
+ * only managers. Returns the lock reason (null when unlocked).
+ */
+async function assertMayChange(tx: Db, ctx: LedgerCtx, claim: ClaimRow, verb: string, now: Date): Promise<LockReason | null> {
   if (claim.addedBy !== ctx.actor.id && !ctx.actor.isManager) {
     throw forbidden(`Only the member who added claim #${claim.number} or a manager (Manage Server) can ${verb} it.`);
   }
+  const locked = await lockReason(tx, claim, now);
+  if (locked && !ctx.actor.isManager) {
+    throw forbidden(`Claim #${claim.number} can no longer be changed by its author: ${LOCK_WORDS[locked]}. Ask a manager (Manage Server).`);
+  }
+  return locked;
 }
 
 /**
@@ -302,7 +335,7 @@ export async function editClaim(ctx: LedgerCtx, number: number | string, input: 
   const settings = await getSettings(ctx.db, ctx.guildId);
   return ctx.db.transaction(async (tx) => {
     const claim = await findClaim(tx, ctx.guildId, number, { forUpdate: true });
-    assertAuthorOrManager(ctx, claim, 'edit');
+    const locked = await assertMayChange(tx, ctx, claim, 'edit', now);
     const set: Partial<typeof claims.$inferInsert> = {};
     const changes: Record<string, { from: unknown; to: unknown }> = {};
     const note = (field: string, from: unknown, to: unknown) => {
@@ -347,7 +380,8 @@ export async function editClaim(ctx: LedgerCtx, number: number | string, input: 
       if (set.articleId !== claim.articleId) changes.source = { from: claim.articleId, to: url };
     }
     if (!Object.keys(changes).length) throw invalid('Nothing to change: give at least one new value.');
-    return changeClaim(tx, claim, set, { actorId: ctx.actor.id, action: 'claim.edit', detail: { changes }, at: now });
+    // A change once the claim is locked is marked in the audit, and the card shows it.
+    return changeClaim(tx, claim, set, { actorId: ctx.actor.id, action: 'claim.edit', detail: { changes, ...(locked ? { lockedBy: locked } : {}) }, at: now });
   });
 }
 
@@ -355,8 +389,9 @@ export async function deleteClaim(ctx: LedgerCtx, number: number | string): Prom
   const now = nowOf(ctx);
   return ctx.db.transaction(async (tx) => {
     const claim = await findClaim(tx, ctx.guildId, number, { forUpdate: true });
-    assertAuthorOrManager(ctx, claim, 'delete');
-    await changeClaim(tx, claim, { deletedAt: now }, { actorId: ctx.actor.id, action: 'claim.delete', detail: { text: claim.text }, at: now });
+    const locked = await assertMayChange(tx, ctx, claim, 'delete', now);
+    // Deleting hides the claim; a resolved one keeps counting in the scores (see leaderboard.ts).
+    await changeClaim(tx, claim, { deletedAt: now }, { actorId: ctx.actor.id, action: 'claim.delete', detail: { text: claim.text, ...(locked ? { lockedBy: locked } : {}) }, at: now });
     return claim;
   });
 }
@@ -495,7 +530,10 @@ export async function claimDetail(ctx: LedgerCtx, number: number | string) {
     .select({ members: sql<number>`count(distinct ${forecasts.userId})`.mapWith(Number) })
     .from(forecasts)
     .where(eq(forecasts.claimId, claim.id));
-  const history = await claimHistory(ctx.db, ctx.guildId, claim.id, 8);
+  // Others' votes are hidden while the tally is; others' forecasts until the check date passes.
+  const hiddenActions: AuditAction[] = [...(visible ? [] : ['vote.cast' as const]), ...(now < claim.dueAt ? ['forecast.set' as const] : [])];
+  const history = await claimHistory(ctx.db, ctx.guildId, claim.id, 8, { actions: hiddenActions, viewer: ctx.actor.id });
+  const lockedEdit = await lastLockedEdit(ctx.db, ctx.guildId, claim.id);
   return {
     claim,
     speaker: speaker ? speakerLabel(speaker.name, speaker.note) : null,
@@ -508,6 +546,7 @@ export async function claimDetail(ctx: LedgerCtx, number: number | string) {
     forecasters: forecastStats?.members ?? 0,
     settings,
     history,
+    lockedEdit,
   };
 }
 

@@ -46,7 +46,7 @@ import { cleanText, optionalFamily, speakerKey } from './validate.js';
 
 const SCORED_OUTCOMES: ScoredOutcome[] = ['came_true', 'partly', 'did_not'];
 
-/** Live, resolved, scored (not void) claims of a server with every forecast on them. */
+/** Resolved, scored (not void) claims of a server, deleted ones included, with every forecast made here on them. */
 export async function loadResolvedClaims(db: Db, guildId: string): Promise<ResolvedClaim[]> {
   const rows = await db
     .select({
@@ -60,12 +60,13 @@ export async function loadResolvedClaims(db: Db, guildId: string): Promise<Resol
       createdAt: forecasts.createdAt,
     })
     .from(claims)
-    .innerJoin(forecasts, and(eq(forecasts.claimId, claims.id), eq(forecasts.guildId, guildId)))
+    // Imported forecasts (importedFrom set) are another ledger's data, never a member's own here.
+    .innerJoin(forecasts, and(eq(forecasts.claimId, claims.id), eq(forecasts.guildId, guildId), isNull(forecasts.importedFrom)))
     .where(
       and(
         eq(claims.guildId, guildId),
         eq(claims.status, 'resolved'),
-        isNull(claims.deletedAt),
+        // A deleted claim that was resolved stays in the scores: deletion hides it, it does not rewrite history.
         inArray(claims.outcome, SCORED_OUTCOMES),
       ),
     )
@@ -116,7 +117,7 @@ export async function memberRecord(db: Db, guildId: string, userId: string): Pro
       .selectDistinct({ claimId: forecasts.claimId })
       .from(forecasts)
       .innerJoin(claims, and(eq(claims.id, forecasts.claimId), eq(claims.guildId, guildId)))
-      .where(and(eq(forecasts.guildId, guildId), eq(forecasts.userId, userId), isNull(claims.deletedAt))),
+      .where(and(eq(forecasts.guildId, guildId), eq(forecasts.userId, userId), isNull(forecasts.importedFrom), isNull(claims.deletedAt))),
   ]);
   const board = rankMembers(memberScores(scores), settings.minRanked);
   const mine = scores.filter((s) => s.userId === userId);

@@ -16,7 +16,7 @@ export const LIMITS = {
   earliestDate: '1900-01-01',
   pageSize: 10,
   maxImportClaims: 1000,
-  maxImportBytes: 2_000_000,
+  maxImportBytes: 8_000_000,
   quorum: { min: 1, max: 1000 },
   majorityPct: { min: 50, max: 100 },
   votingWindowDays: { min: 1, max: 365 },

@@ -6,18 +6,19 @@
  *   changes nothing; into another server it recreates the claims.
  * Every imported claim has a source key; importing the same thing twice adds it once.
  */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/client.js';
-import { articles, claims, forecasts, speakers, votes } from '../db/schema.js';
+import { articles, claims, forecasts, guilds, speakers, votes } from '../db/schema.js';
 import { recordAudit } from './audit.js';
 import { insertClaims, updateFromSource, type ClaimFields } from './claims.js';
 import { nowOf, type LedgerCtx } from './context.js';
 import { forbidden, invalid } from './errors.js';
 import { LIMITS } from './limits.js';
-import { OUTCOMES, VERDICTS } from './rules.js';
+import { OUTCOMES, VERDICTS, tallyVisible } from './rules.js';
 import { getSettings, reserveClaimNumbers } from './settings.js';
 import { isoDate, optionalFamily, optionalText, optionalUrl, requiredText, speakerKey } from './validate.js';
 import { HEDGE_BANDS, isHedgeBand, type HedgeBand } from './hedge.js';
@@ -109,6 +110,13 @@ const packSchema = z
 export type Pack = z.infer<typeof packSchema>;
 
 const snowflakeish = z.string().regex(/^[\w-]{1,32}$/);
+/** A voting round: bounded so a file cannot overflow the integer column. */
+export const MAX_ROUND = 1000;
+const roundNumber = z
+  .number()
+  .int('must be a whole number')
+  .min(1, 'must be at least 1')
+  .max(MAX_ROUND, `must be at most ${MAX_ROUND}`);
 const exportSchema = z.object({
   format: z.literal('hindsight-ledger'),
   version: z.literal(1),
@@ -145,13 +153,15 @@ const exportSchema = z.object({
         resolvedBy: snowflakeish.nullish(),
         resolvedAt: z.iso.datetime({ offset: true }).nullish(),
         resolutionNote: text(LIMITS.note).nullish(),
-        addedBy: snowflakeish,
-        round: z.number().int().positive().default(1),
+        addedBy: snowflakeish.nullish(),
+        round: roundNumber.default(1),
+        /** This round's votes are left out: blind voting hides them until the window closes. */
+        votesHidden: z.boolean().optional(),
         votes: z
           .array(
             z.object({
               userId: snowflakeish,
-              round: z.number().int().positive(),
+              round: roundNumber,
               verdict: z.enum(VERDICTS),
               evidence: text(LIMITS.evidence).nullish(),
               castAt: z.iso.datetime({ offset: true }),
@@ -166,6 +176,14 @@ const exportSchema = z.object({
       }),
     )
     .max(LIMITS.maxImportClaims),
+  /**
+   * HMAC-SHA256 of guildId and claims with the exporting server's secret key (guilds.export_key,
+   * never shown). Present only on exports with member data; a file whose signature checks out
+   * with the importing server's own key is that server's own export.
+   */
+  signature: z.string().max(128).nullish(),
+  /** False: a member's export, claims only (no votes, forecasts or member ids). */
+  memberData: z.boolean().optional(),
 });
 export type LedgerExport = z.infer<typeof exportSchema>;
 
@@ -197,6 +215,8 @@ export interface ImportResult {
 /** Parses an uploaded JSON file (a pack or a ledger export), with errors that point at the faulty field. */
 export function parseImportFile(raw: string): { kind: 'pack'; pack: Pack } | { kind: 'export'; data: LedgerExport } {
   if (raw.length > LIMITS.maxImportBytes) throw invalid(`The file is too large (at most ${LIMITS.maxImportBytes / 1_000_000} MB).`);
+  // A UTF-8 byte order mark (as some editors save) is not part of the JSON: strip it.
+  if (raw.charCodeAt(0) === 0xfeff) raw = raw.slice(1);
   let json: unknown;
   try {
     json = JSON.parse(raw);
@@ -226,14 +246,17 @@ function packFields(pack: Pack, actorId: string): ClaimFields[] {
   };
   const notes = new Map(pack.speakers.map((s) => [s.key, optionalText('Speaker note', s.note, 60)]));
   return pack.claims.map((c) =>
-    validated({
-      ...c,
-      text: c.claim,
-      speakerIdentity: c.speakerKey ? { key: `pack:${pack.id}/${c.speakerKey}`, note: notes.get(c.speakerKey) ?? null } : null,
-      sourceKey: `${pack.id}/${c.key}`,
-      article,
-      addedBy: actorId,
-    }),
+    validated(
+      {
+        ...c,
+        text: c.claim,
+        speakerIdentity: c.speakerKey ? { key: `pack:${pack.id}/${c.speakerKey}`, note: notes.get(c.speakerKey) ?? null } : null,
+        sourceKey: `${pack.id}/${c.key}`,
+        article,
+        addedBy: actorId,
+      },
+      actorId,
+    ),
   );
 }
 
@@ -250,8 +273,8 @@ function validated(c: {
   criteria?: string | null | undefined;
   sourceKey: string;
   article: ClaimFields['article'];
-  addedBy: string;
-}): ClaimFields {
+  addedBy?: string | null | undefined;
+}, actorId: string): ClaimFields {
   const madeOn = isoDate('madeOn', c.madeOn);
   const checkBy = isoDate('checkBy', c.checkBy);
   if (checkBy < madeOn) throw invalid(`Claim "${c.sourceKey}": its check date ${checkBy} is before the date it was made (${madeOn}).`);
@@ -269,7 +292,7 @@ function validated(c: {
     hedge: c.hedge ?? null,
     sourceKey: c.sourceKey,
     article: c.article,
-    addedBy: c.addedBy,
+    addedBy: c.addedBy ?? actorId,
   };
 }
 
@@ -296,35 +319,81 @@ async function existingKeys(tx: Db, guildId: string, keys: string[]): Promise<Se
   return found;
 }
 
-/** Imports a bundled pack or an uploaded file into a server (managers only). */
+/** Rows per INSERT of imported votes and forecasts: at most 8 columns × 1,000 rows, far under PostgreSQL's 65,535 parameters. */
+export const IMPORT_CHUNK_ROWS = 1000;
+
+async function insertChunked<T>(rows: T[], write: (chunk: T[]) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < rows.length; i += IMPORT_CHUNK_ROWS) await write(rows.slice(i, i + IMPORT_CHUNK_ROWS));
+}
+
+/** This server's secret export key, created on first use (one upsert; concurrent callers get the same key). */
+async function exportKeyOf(db: Db, guildId: string): Promise<string> {
+  const [row] = await db
+    .insert(guilds)
+    .values({ guildId, exportKey: randomBytes(32).toString('hex') })
+    .onConflictDoUpdate({ target: guilds.guildId, set: { exportKey: sql`coalesce(${guilds.exportKey}, excluded.export_key)` } })
+    .returning({ key: guilds.exportKey });
+  return row!.key!;
+}
+
+/** The signature of an export's member data: over the guild id and the claims as the schema reads them. */
+function signatureOf(key: string, data: Pick<LedgerExport, 'guildId' | 'claims'>): string {
+  const canonical = JSON.stringify([data.guildId, exportSchema.shape.claims.parse(data.claims)]);
+  return createHmac('sha256', key).update(canonical).digest('hex');
+}
+
+/** The file is this server's own signed export (a restore): its member data may count as members' own. */
+async function isOwnExport(db: Db, guildId: string, data: LedgerExport): Promise<boolean> {
+  if (data.guildId !== guildId || !data.signature) return false;
+  const [row] = await db.select({ key: guilds.exportKey }).from(guilds).where(eq(guilds.guildId, guildId));
+  if (!row?.key) return false;
+  const expected = Buffer.from(signatureOf(row.key, data), 'utf8');
+  const given = Buffer.from(data.signature, 'utf8');
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}
+
+/**
+ * Imports a bundled pack or an uploaded file into a server (managers only).
+ *
+ * Member data in a file (votes, forecasts, who added and resolved) is only what the file says.
+ * Unless the file is this server's own signed export, imported votes and forecasts are stored
+ * with `importedFrom = "export:<guild id of the file>"` and are never scored as a member's own
+ * forecasts here; the claims are added by, and resolutions recorded as by, the importing manager.
+ */
 export async function importLedger(
   ctx: LedgerCtx,
   source: { packId: string } | { raw: string },
-): Promise<ImportResult & { name: string }> {
+): Promise<ImportResult & { name: string; foreign: boolean }> {
   if (!ctx.actor.isManager) throw forbidden('Only managers (Manage Server) can import claims.');
   const parsed = 'packId' in source ? { kind: 'pack' as const, pack: findPack(source.packId) } : parseImportFile(source.raw);
   const now = nowOf(ctx);
   const settings = await getSettings(ctx.db, ctx.guildId);
+  const own = parsed.kind === 'export' && (await isOwnExport(ctx.db, ctx.guildId, parsed.data));
+  const importedFrom = parsed.kind === 'export' && !own ? `export:${parsed.data.guildId}` : null;
   const name = parsed.kind === 'pack' ? parsed.pack.name : `export of ${parsed.data.claims.length} claims`;
   const items =
     parsed.kind === 'pack'
       ? packFields(parsed.pack, ctx.actor.id).map((fields) => ({ fields, extra: null }))
       : parsed.data.claims.map((c) => ({
-          fields: validated({
-            ...c,
-            sourceKey: c.key,
-            speakerIdentity: c.speakerKey ? { key: c.speakerKey, note: optionalText('Speaker note', c.speakerNote, 60) } : null,
-            article: c.article
-              ? {
-                  key: c.article.key,
-                  outlet: c.article.outlet ?? null,
-                  title: c.article.title ?? null,
-                  titleNote: optionalText('Title note', c.article.titleNote, LIMITS.note),
-                  url: optionalUrl('article.url', c.article.url),
-                  publishedOn: c.article.publishedOn ?? null,
-                }
-              : null,
-          }),
+          fields: validated(
+            {
+              ...c,
+              addedBy: own ? c.addedBy : ctx.actor.id,
+              sourceKey: c.key,
+              speakerIdentity: c.speakerKey ? { key: c.speakerKey, note: optionalText('Speaker note', c.speakerNote, 60) } : null,
+              article: c.article
+                ? {
+                    key: c.article.key,
+                    outlet: c.article.outlet ?? null,
+                    title: c.article.title ?? null,
+                    titleNote: optionalText('Title note', c.article.titleNote, LIMITS.note),
+                    url: optionalUrl('article.url', c.article.url),
+                    publishedOn: c.article.publishedOn ?? null,
+                  }
+                : null,
+            },
+            ctx.actor.id,
+          ),
           extra: c,
         }));
   const seen = new Set<string>();
@@ -365,28 +434,25 @@ export async function importLedger(
         return {
           status: 'resolved' as const,
           outcome: e.outcome,
-          resolvedBy: e.resolvedBy ?? null,
+          resolvedBy: own ? (e.resolvedBy ?? null) : ctx.actor.id,
           resolvedAt: e.resolvedAt ? new Date(e.resolvedAt) : now,
           resolutionNote: e.resolutionNote ?? null,
           round: e.round,
         };
       },
     );
+    const voteRows: (typeof votes.$inferInsert)[] = [];
+    const forecastRows: (typeof forecasts.$inferInsert)[] = [];
     for (const [index, row] of rows.entries()) {
       const e = fresh[index]!.extra;
       if (!e) continue;
-      if (e.votes.length) {
-        await tx
-          .insert(votes)
-          .values(e.votes.map((v) => ({ guildId: ctx.guildId, claimId: row.id, round: v.round, userId: v.userId, verdict: v.verdict, evidence: v.evidence ?? null, castAt: new Date(v.castAt) })))
-          .onConflictDoNothing();
-      }
-      if (e.forecasts.length) {
-        await tx
-          .insert(forecasts)
-          .values(e.forecasts.map((f) => ({ guildId: ctx.guildId, claimId: row.id, userId: f.userId, probability: f.probability, createdAt: new Date(f.createdAt) })));
-      }
+      for (const v of e.votes)
+        voteRows.push({ guildId: ctx.guildId, claimId: row.id, round: v.round, userId: v.userId, verdict: v.verdict, evidence: v.evidence ?? null, castAt: new Date(v.castAt), importedFrom });
+      for (const f of e.forecasts)
+        forecastRows.push({ guildId: ctx.guildId, claimId: row.id, userId: f.userId, probability: f.probability, createdAt: new Date(f.createdAt), importedFrom });
     }
+    await insertChunked(voteRows, (chunk) => tx.insert(votes).values(chunk).onConflictDoNothing());
+    await insertChunked(forecastRows, (chunk) => tx.insert(forecasts).values(chunk));
     await recordAudit(
       tx,
       rows.map((row) => ({
@@ -395,16 +461,26 @@ export async function importLedger(
         action: 'claim.import' as const,
         claimId: row.id,
         claimNumber: row.number,
-        detail: { sourceKey: row.sourceKey, from: name },
+        detail: { sourceKey: row.sourceKey, from: name, ...(importedFrom ? { importedFrom } : {}) },
         at: now,
       })),
     );
-    return { name, added: rows.length, updated, skipped: items.length - rows.length - updated, numbers: rows.map((r) => r.number) };
+    return { name, added: rows.length, updated, skipped: items.length - rows.length - updated, numbers: rows.map((r) => r.number), foreign: importedFrom !== null };
   });
 }
 
-/** The whole ledger of a server as an export (readable by importLedger). */
-export async function exportLedger(db: Db, guildId: string): Promise<LedgerExport> {
+export interface ExportOptions {
+  /** Votes, forecasts and member ids (managers only); without it, the claims alone. */
+  memberData: boolean;
+  now: Date;
+}
+
+/**
+ * A server's ledger as an export (readable by importLedger). Votes of a round still hidden by
+ * blind voting are left out for everyone; with `memberData` off, so are all votes, forecasts and
+ * member ids. An export with member data is signed with the server's key.
+ */
+export async function exportLedger(db: Db, guildId: string, opts: ExportOptions): Promise<LedgerExport> {
   const rows = await db
     .select({ claim: claims, speaker: speakers.name, speakerKey: speakers.nameKey, speakerNote: speakers.note, article: articles })
     .from(claims)
@@ -412,13 +488,19 @@ export async function exportLedger(db: Db, guildId: string): Promise<LedgerExpor
     .leftJoin(articles, eq(articles.id, claims.articleId))
     .where(and(eq(claims.guildId, guildId)))
     .orderBy(asc(claims.number));
+  const settings = await getSettings(db, guildId);
   const live = rows.filter((r) => !r.claim.deletedAt);
   const ids = live.map((r) => r.claim.id);
-  const allVotes = ids.length ? await db.select().from(votes).where(and(eq(votes.guildId, guildId), inArray(votes.claimId, ids))) : [];
-  const allForecasts = ids.length
-    ? await db.select().from(forecasts).where(and(eq(forecasts.guildId, guildId), inArray(forecasts.claimId, ids))).orderBy(asc(forecasts.createdAt), asc(forecasts.id))
-    : [];
-  return {
+  const allVotes =
+    opts.memberData && ids.length
+      ? await db.select().from(votes).where(and(eq(votes.guildId, guildId), inArray(votes.claimId, ids))).orderBy(asc(votes.claimId), asc(votes.round), asc(votes.userId))
+      : [];
+  const allForecasts =
+    opts.memberData && ids.length
+      ? await db.select().from(forecasts).where(and(eq(forecasts.guildId, guildId), inArray(forecasts.claimId, ids))).orderBy(asc(forecasts.createdAt), asc(forecasts.id))
+      : [];
+  const hidden = new Map(live.map(({ claim: c }) => [c.id, !tallyVisible(c, settings.blindVoting, opts.now)]));
+  const data: LedgerExport = {
     format: 'hindsight-ledger',
     version: 1,
     guildId,
@@ -441,19 +523,24 @@ export async function exportLedger(db: Db, guildId: string): Promise<LedgerExpor
       criteria: c.criteria,
       status: c.status,
       outcome: c.outcome,
-      resolvedBy: c.resolvedBy,
+      resolvedBy: opts.memberData ? c.resolvedBy : null,
       resolvedAt: c.resolvedAt?.toISOString() ?? null,
       resolutionNote: c.resolutionNote,
-      addedBy: c.addedBy,
+      addedBy: opts.memberData ? c.addedBy : null,
       round: c.round,
+      ...(hidden.get(c.id) ? { votesHidden: true } : {}),
       votes: allVotes
-        .filter((v) => v.claimId === c.id)
+        .filter((v) => v.claimId === c.id && !(v.round === c.round && hidden.get(c.id)))
         .map((v) => ({ userId: v.userId, round: v.round, verdict: v.verdict, evidence: v.evidence, castAt: v.castAt.toISOString() })),
       forecasts: allForecasts
         .filter((f) => f.claimId === c.id)
         .map((f) => ({ userId: f.userId, probability: f.probability, createdAt: f.createdAt.toISOString() })),
     })),
+    signature: null,
+    memberData: opts.memberData,
   };
+  if (opts.memberData) data.signature = signatureOf(await exportKeyOf(db, guildId), data);
+  return data;
 }
 
 const CSV_COLUMNS = [
@@ -470,12 +557,13 @@ export function csvCell(value: unknown): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** One row per claim with the current round's tally, for spreadsheets. */
+/** One row per claim with the current round's tally, for spreadsheets; tally cells are empty where the export holds no votes (claims only, or blind voting). */
 export function exportCsv(data: LedgerExport): string {
   const lines = [CSV_COLUMNS.join(',')];
   for (const c of data.claims) {
     const current = c.votes.filter((v) => v.round === c.round);
-    const n = (verdict: string) => current.filter((v) => v.verdict === verdict).length;
+    const withTally = data.memberData !== false && !c.votesHidden;
+    const n = (verdict: string) => (withTally ? current.filter((v) => v.verdict === verdict).length : null);
     const row = [
       c.number, c.key, c.text, c.quote, c.speaker, c.article?.outlet, c.article?.title, c.article?.url, c.article?.publishedOn,
       c.family, c.madeOn, c.checkBy, c.criteria, c.status, c.outcome, n('came_true'), n('partly'), n('did_not'), n('too_early'),

@@ -72,7 +72,7 @@ export async function castVote(
       .values({ guildId: ctx.guildId, claimId: claim.id, round: claim.round, userId: ctx.actor.id, verdict, evidence, castAt: at })
       .onConflictDoUpdate({
         target: [votes.claimId, votes.round, votes.userId],
-        set: { verdict: sql`excluded.verdict`, evidence: sql`excluded.evidence`, castAt: sql`excluded.cast_at` },
+        set: { verdict: sql`excluded.verdict`, evidence: sql`excluded.evidence`, castAt: sql`excluded.cast_at`, importedFrom: sql`null` },
         setWhere: sql`${votes.castAt} <= excluded.cast_at`,
       })
       .returning({ verdict: votes.verdict });

@@ -145,7 +145,7 @@ describe('claims', () => {
     await expectLedgerError(deleteClaim(ctxFor(b, MANAGER), 1), 'not_found');
     expect((await listClaims(ctxFor(b, ALICE))).total).toBe(0);
     expect(await searchClaims(database.db, b, 'Secret')).toEqual([]);
-    expect((await exportLedger(database.db, b)).claims).toEqual([]);
+    expect((await exportLedger(database.db, b, { memberData: true, now: clock.now })).claims).toEqual([]);
     expect((await listClaims(ctxFor(a, ALICE))).items.map((c) => c.text)).toEqual(['Secret of A']);
   });
 });
@@ -369,7 +369,7 @@ describe('export and import', () => {
     await castVote(ctxFor(g, ALICE), 1, 'came_true', 'evidence');
     await setForecast(ctxFor(g, BOB), added + 1, 42);
     await resolveClaim(ctxFor(g), 2, 'partly', 'half of it');
-    const exported = await exportLedger(database.db, g);
+    const exported = await exportLedger(database.db, g, { memberData: true, now: clock.now });
     const raw = JSON.stringify(exported);
     const again = await importLedger(ctxFor(g), { raw });
     expect(again.added).toBe(0);
@@ -378,9 +378,11 @@ describe('export and import', () => {
     const h = newGuildId();
     const copy = await importLedger(ctxFor(h), { raw });
     expect(copy.added).toBe(exported.claims.length);
-    const reExported = await exportLedger(database.db, h);
-    const strip = (e: typeof exported) => e.claims.map(({ key: _k, ...rest }) => rest);
+    const reExported = await exportLedger(database.db, h, { memberData: true, now: clock.now });
+    // Into another server: the importing manager is recorded as adding and resolving; votes and forecasts come along (marked imported).
+    const strip = (e: typeof exported) => e.claims.map(({ key: _k, addedBy: _a, resolvedBy: _r, ...rest }) => rest);
     expect(strip(reExported)).toEqual(strip(exported));
+    expect(reExported.claims.every((c) => c.addedBy === MANAGER.id)).toBe(true);
     expect((await importLedger(ctxFor(h), { raw })).added).toBe(0);
 
     const csv = exportCsv(exported);

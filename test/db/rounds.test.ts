@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { scheduleRuns, schedules } from '../../src/db/schema.js';
+import { roundParts, scheduleRuns, schedules } from '../../src/db/schema.js';
 import { addClaim, bundledPacks, castVote, importLedger, resolveClaim, setForecast, updateSettings, type LedgerCtx } from '../../src/ledger/index.js';
 import { roundScoreNotes } from '../../src/kit/score-text.js';
 import { addSchedule, listSchedules } from '../../src/jobs/schedules.js';
-import { runRound, MAX_CARDS_PER_ROUND } from '../../src/jobs/rounds.js';
+import { runRound, MAX_CARDS_PER_ROUND, roundNonce } from '../../src/jobs/rounds.js';
 import { DISCORD_LIMITS } from '../../src/kit/render.js';
 import { createLogger } from '../../src/log.js';
 import type { Reply } from '../../src/kit/types.js';
@@ -147,22 +147,103 @@ describe('a scoring round', () => {
     expect(poster.notices[0]!.text).toMatch(/\/reminders resume id:\d+/);
   });
 
-  it('leaves the slot open when Discord fails transiently, so catch-up can post it once', async () => {
+  it('leaves the slot open when Discord fails transiently; the retry posts only the parts not posted, whatever Discord remembers', async () => {
     const { schedule, poster } = await setup();
     poster.failAfter = { count: 3, kind: 'transient' };
     await expect(runRound({ db: database.db, poster, log }, schedule.id, T0, T0)).rejects.toThrow(/transient/);
-    const runs = await database.db.select().from(scheduleRuns).where(eq(scheduleRuns.scheduleId, schedule.id));
-    expect(runs).toHaveLength(0);
-    // The retry re-sends the same nonces: the three parts already posted are not doubled.
+    const [open] = await database.db.select().from(scheduleRuns).where(eq(scheduleRuns.scheduleId, schedule.id));
+    expect(open).toMatchObject({ outcome: 'posting', leaseUntil: null });
+    const parts = await database.db.select().from(roundParts).where(eq(roundParts.scheduleId, schedule.id));
+    expect(parts.filter((p) => p.messageId)).toHaveLength(3);
+    // Discord forgot every nonce: the retry must not re-send the three parts already posted.
+    poster.rememberNonces = false;
     expect((await runRound({ db: database.db, poster, log }, schedule.id, T0, T0)).outcome).toBe('posted');
     const nonces = poster.posts.map((p) => p.nonce);
-    expect(new Set(nonces).size).toBe(nonces.length);
-    expect(poster.posts).toHaveLength(1 + bundledPacks()[0]!.claims.length);
+    expect(nonces).toEqual(Array.from({ length: 1 + bundledPacks()[0]!.claims.length }, (_, i) => roundNonce(schedule.id, T0, i)));
     const [run] = await database.db.select().from(scheduleRuns).where(and(eq(scheduleRuns.scheduleId, schedule.id), eq(scheduleRuns.slot, T0)));
     expect(run!.outcome).toBe('posted');
+    expect(run!.finishedAt).not.toBeNull();
+    expect(run!.messageIds).toEqual(poster.posts.map((p) => p.id));
     const [s] = await database.db.select().from(schedules).where(eq(schedules.id, schedule.id));
     expect(s!.lastSlot!.getTime()).toBe(T0.getTime());
   });
+
+  it('a slot whose process died is resumed by another once its lease expires, and only then', async () => {
+    const { schedule, poster } = await setup();
+    poster.rememberNonces = false;
+    // Process A posts 4 parts and dies (its lease is still on the row).
+    poster.failAfter = { count: 4, kind: 'transient' };
+    const clockA = () => T0;
+    await expect(runRound({ db: database.db, poster, log, owner: 'A', clock: clockA }, schedule.id, T0, T0)).rejects.toThrow();
+    await database.db.update(scheduleRuns).set({ leaseOwner: 'A', leaseUntil: new Date(T0.getTime() + 30_000) }).where(eq(scheduleRuns.scheduleId, schedule.id));
+    // B while A's lease holds: busy, nothing posted.
+    expect((await runRound({ db: database.db, poster, log, owner: 'B', clock: () => new Date(T0.getTime() + 10_000) }, schedule.id, T0, T0)).outcome).toBe('busy');
+    expect(poster.posts).toHaveLength(4);
+    // B after it expired: resumes from part 4, in order.
+    const later = () => new Date(T0.getTime() + 60_000);
+    const result = await runRound({ db: database.db, poster, log, owner: 'B', clock: later }, schedule.id, T0, T0);
+    expect(result).toMatchObject({ outcome: 'posted', resumed: true });
+    expect(poster.posts.map((p) => p.nonce)).toEqual(Array.from({ length: 1 + bundledPacks()[0]!.claims.length }, (_, i) => roundNonce(schedule.id, T0, i)));
+    expect((await runRound({ db: database.db, poster, log, owner: 'C', clock: later }, schedule.id, T0, T0)).outcome).toBe('duplicate');
+  });
+
+  it('a part Discord created but whose id was never recorded is found in the channel, not sent again', async () => {
+    const { schedule, poster } = await setup();
+    poster.rememberNonces = false;
+    // The process dies between Discord's answer for part 2 and the commit of its id.
+    const post = poster.post.bind(poster);
+    let calls = 0;
+    poster.post = async (channelId, reply, opts) => {
+      const message = await post(channelId, reply, opts);
+      if (++calls === 3) throw new Error('killed before the id was recorded');
+      return message;
+    };
+    await expect(runRound({ db: database.db, poster, log, owner: 'A' }, schedule.id, T0, T0)).rejects.toThrow(/killed/);
+    poster.post = post;
+    expect(poster.posts).toHaveLength(3);
+    expect((await runRound({ db: database.db, poster, log, owner: 'B' }, schedule.id, T0, T0)).outcome).toBe('posted');
+    const nonces = poster.posts.map((p) => p.nonce);
+    expect(nonces).toEqual(Array.from({ length: 1 + bundledPacks()[0]!.claims.length }, (_, i) => roundNonce(schedule.id, T0, i)));
+    const [part2] = await database.db.select().from(roundParts).where(and(eq(roundParts.scheduleId, schedule.id), eq(roundParts.part, 2)));
+    expect(part2!.messageId).toBe(poster.posts[2]!.id);
+  });
+
+  it('a one-card round is one message: the summary and the card with its buttons', async () => {
+    const { g, schedule, poster } = await setup({ pack: false });
+    await addClaim(ctx(g, member(1), new Date('2026-11-20T00:00:00Z')), { claim: 'Alone', checkBy: '2026-11-25' });
+    expect((await runRound({ db: database.db, poster, log }, schedule.id, T0, T0)).outcome).toBe('posted');
+    expect(poster.posts).toHaveLength(1);
+    const reply = poster.posts[0]!.reply;
+    expect(reply.embeds!.map((e) => e.title)).toEqual([expect.stringMatching(/^Scoring round/), '#1 · Alone']);
+    expect(reply.components![0]!.components.map((b) => ('label' in b ? b.label : ''))).toEqual(['Came true', 'Partly', 'Did not', 'Too early']);
+    assertWithinLimits(reply);
+  });
+
+  it('a one-card round whose summary and card would pass 6,000 characters is two messages', async () => {
+    const { g, schedule, poster } = await setup({ pack: false });
+    const old = new Date('2026-11-01T00:00:00Z');
+    for (let i = 0; i < 24; i++) await addClaim(ctx(g, member(1), old), { claim: `Old ${i} ${'y'.repeat(300)}`, checkBy: '2026-11-10' });
+    await runRound({ db: database.db, poster, log }, schedule.id, new Date(T0.getTime() - 86_400_000), new Date(T0.getTime() - 86_400_000));
+    await addClaim(ctx(g, member(1), new Date('2026-11-20T00:00:00Z')), { claim: `New ${'z'.repeat(490)}`, checkBy: '2026-11-26', quote: 'q'.repeat(1500), criteria: 'c'.repeat(1000) });
+    poster.posts = [];
+    await runRound({ db: database.db, poster, log }, schedule.id, T0, T0);
+    expect(poster.posts).toHaveLength(2);
+    poster.posts.forEach((p) => assertWithinLimits(p.reply));
+  });
+
+  // 1,000 rounds are the bench's job (bench/round-fanout.ts); here 100 rounds, one message each.
+  it('one-card rounds fanned out to 100 channels are 100 messages', async () => {
+    const g = newGuildId();
+    await addClaim(ctx(g, member(1), new Date('2026-11-20T00:00:00Z')), { claim: 'Fan-out', checkBy: '2026-11-25' });
+    const rows = await database.db
+      .insert(schedules)
+      .values(Array.from({ length: 100 }, (_, i) => ({ guildId: g, channelId: `71${String(i).padStart(16, '0')}`, cron: '0 9 * * *', timezone: 'UTC', description: 'daily', createdBy: MANAGER.id, createdAt: new Date(T0.getTime() - 3_600_000) })))
+      .returning({ id: schedules.id });
+    const poster = new RecordingPoster();
+    for (const row of rows) expect((await runRound({ db: database.db, poster, log }, row.id, T0, T0)).outcome).toBe('posted');
+    expect(poster.posts).toHaveLength(100);
+    expect(new Set(poster.posts.map((p) => p.channelId)).size).toBe(100);
+  }, 60_000);
 
   it('hides tallies on cards under blind voting', async () => {
     const { g, schedule, poster } = await setup({ pack: false });
@@ -170,8 +251,14 @@ describe('a scoring round', () => {
     const c = await addClaim(ctx(g, member(1), new Date('2026-11-20T00:00:00Z')), { claim: 'Blind', checkBy: '2026-11-25' });
     await castVote(ctx(g, member(2), T0), c.number, 'did_not');
     await runRound({ db: database.db, poster, log }, schedule.id, T0, T0);
-    const votes = poster.posts[1]!.reply.embeds![0]!.fields!.find((f) => f.name.startsWith('Votes'))!;
+    // One card: the round is one message, the card's embed after the summary.
+    expect(poster.posts).toHaveLength(1);
+    const votes = poster.posts[0]!.reply.embeds![1]!.fields!.find((f) => f.name.startsWith('Votes'))!;
     expect(votes.value).toMatch(/Hidden until voting closes/);
-    expect(votes.value).not.toMatch(/Did not \*\*1\*\*/);
+    // Every part of every post, not only the tally field: no tally, no voter, no verdict.
+    const everything = JSON.stringify(poster.posts.map((p) => p.reply));
+    expect(everything).not.toMatch(/(Came true|Partly|Did not|Too early) \*\*\d+\*\*/);
+    expect(everything).not.toContain(member(2).id);
+    expect(everything).not.toMatch(/voted /);
   });
 });

@@ -132,7 +132,10 @@ describe('commands', () => {
     expect((await cmd('bob', 'forecast', { claim: String(number), probability: 35 })).content).toMatch(/now \*\*35%\*\*/);
     expect((await cmd('bob', 'forecast', { claim: String(number), probability: 40 })).content).toMatch(/now \*\*40%\*\* \(was 35%\)/);
     expect((await cmd('bob', 'predict', { claim: String(number), text: 'Hijack' }, 'edit')).content).toMatch(/Only the member who added/);
-    expect((await cmd('alice', 'predict', { claim: String(number), criteria: 'Both sides sign a text' }, 'edit')).content).toBe(`Claim #${number} updated.`);
+    // Bob forecast on it: the author may no longer change it; a manager may, and the card says so.
+    expect((await cmd('alice', 'predict', { claim: String(number), criteria: 'Both sides sign a text' }, 'edit')).content).toMatch(/no longer be changed by its author/);
+    expect((await cmd(MOD, 'predict', { claim: String(number), criteria: 'Both sides sign a text' }, 'edit')).content).toBe(`Claim #${number} updated.`);
+    expect(text(await cmd('alice', 'predict', { claim: String(number) }, 'show'))).toMatch(/Edited after forecasts were made by <@/);
     expect((await cmd('bob', 'predict', { claim: String(number) }, 'delete')).content).toMatch(/Only the member who added/);
     expect((await cmd(MOD, 'predict', { claim: String(number) }, 'delete')).content).toMatch(/deleted/);
     expect((await cmd('alice', 'predict', { claim: String(number) }, 'show')).content).toMatch(/There is no claim/);

@@ -2,6 +2,8 @@
  * Scoring rounds end to end: /reminders through the real client, posts arriving on a schedule of
  * seconds, votes on posted cards, a deleted channel, a missing permission, bad input.
  */
+// Test-only: these schedules fire every few seconds; servers get at least an hour between rounds.
+process.env.HINDSIGHT_TEST_MIN_ROUND_INTERVAL_SECONDS = '1';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { bundledPacks } from '../../src/ledger/transfer.js';
 import { startBotHarness, type BotHarness } from '../support/bot-harness.js';

@@ -19,6 +19,8 @@ export interface Core {
   applicationId: Snowflake;
   gatewayUrl(): string;
   removeGuild(id: Snowflake): void;
+  /** How long enforce_nonce remembers a nonce (0: forgets at once). */
+  nonceMemoryMs(): number;
 }
 
 export interface RouteContext {
@@ -208,8 +210,9 @@ export function buildHandlers(core: Core): Map<string, Handler> {
       const channel = usableChannel(param(ctx, 'channel_id'));
       const body = bodyObject(ctx);
       // enforce_nonce: the same author and nonce within a few minutes returns the first message.
-      if (body.enforce_nonce === true && body.nonce !== undefined) {
-        const since = Date.now() - 5 * 60_000;
+      const memory = core.nonceMemoryMs();
+      if (body.enforce_nonce === true && body.nonce !== undefined && memory > 0) {
+        const since = Date.now() - memory;
         const twin = messages
           .inChannel(channel.id)
           .find((m) => m.nonce === body.nonce && m.message.author.id === state.bot.id && m.createdAt >= since);

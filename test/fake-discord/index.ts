@@ -21,6 +21,7 @@ import { FailureInjector, RateLimiter } from './ratelimit.js';
 import { FakeHttpServer } from './rest.js';
 import { FakeState } from './state.js';
 import type {
+  RequestHold,
   AutocompleteInput,
   ButtonInput,
   CommandInput,
@@ -65,6 +66,9 @@ export class FakeDiscord {
   readonly violations: Violation[] = [];
   readonly stats: FakeStats = { rateLimited: 0, globalRateLimited: 0, injectedFailures: 0, commandPuts: { global: 0, guild: {} } };
 
+  /** How long enforce_nonce remembers a nonce, in ms; 0 forgets at once (a restart "after Discord forgot"). */
+  nonceMemoryMs: number;
+  private readonly holds: { match: (r: RecordedRequest) => boolean; when: 'before' | 'after'; reached: (r: RecordedRequest) => void; gate: Promise<boolean>; open: (go: boolean) => void }[] = [];
   private port = 0;
   private closed = false;
   private readonly waitTimeoutMs: number;
@@ -81,6 +85,7 @@ export class FakeDiscord {
     this.botUserId = opts.botUserId ?? this.applicationId;
     this.token = opts.token ?? `${Buffer.from(this.botUserId).toString('base64url')}.${randomToken(3)}.${randomToken(19)}`;
     this.waitTimeoutMs = opts.waitTimeoutMs ?? 3000;
+    this.nonceMemoryMs = opts.nonceMemoryMs ?? 5 * 60_000;
     const validator = SpecValidator.load(opts.specPath);
 
     this.state = new FakeState(
@@ -131,6 +136,7 @@ export class FakeDiscord {
         applicationId: this.applicationId,
         gatewayUrl: () => this.gatewayUrl,
         removeGuild: (id) => this.removeGuild(id),
+        nonceMemoryMs: () => this.nonceMemoryMs,
       }),
       limiter: new RateLimiter(rateLimits !== false, typeof rateLimits === 'object' ? rateLimits : {}, this.stats),
       injector: this.injector,
@@ -142,6 +148,13 @@ export class FakeDiscord {
       violation: (v) => this.violations.push({ ...v, time: Date.now() }),
       file: (id) => this.state.files.get(id),
       interactionFailure: (token, line) => this.interactions.noteFailure(token, line),
+      hold: (record, when) => {
+        const i = this.holds.findIndex((h) => h.when === when && h.match(record));
+        if (i < 0) return undefined;
+        const [h] = this.holds.splice(i, 1);
+        h!.reached(record);
+        return h!.gate;
+      },
     });
   }
 
@@ -306,6 +319,19 @@ export class FakeDiscord {
   }
 
   // ---- faults, gateway control ----------------------------------------------------------
+
+  /**
+   * Holds the next REST request matching `match`: `before` the handler runs (nothing is created
+   * yet) or `after` it (created, but the answer not sent). `drop()` cuts the connection unanswered.
+   */
+  hold(match: (r: RecordedRequest) => boolean, opts: { when?: 'before' | 'after' } = {}): RequestHold {
+    let reached!: (r: RecordedRequest) => void;
+    let open!: (go: boolean) => void;
+    const reachedP = new Promise<RecordedRequest>((resolve) => (reached = resolve));
+    const gate = new Promise<boolean>((resolve) => (open = resolve));
+    this.holds.push({ match, when: opts.when ?? 'before', reached, gate, open });
+    return { reached: reachedP, release: () => open(true), drop: () => open(false) };
+  }
 
   /** Answers the next `n` matching REST requests with `status` (e.g. 500, 502, 429). */
   failNext(n: number, status = 500, opts: FailNextOptions = {}): void {

@@ -33,7 +33,12 @@ export interface RestDeps {
   violation(v: Omit<Violation, 'time'>): void;
   file(id: string): StoredFile | undefined;
   interactionFailure(token: string, line: string): void;
+  /** A hold for this request at this point of the pipeline: resolves true to go on, false to drop it. */
+  hold(record: RecordedRequest, when: 'before' | 'after'): Promise<boolean> | undefined;
 }
+
+/** Thrown to cut a held request's connection without an answer. */
+class Dropped extends Error {}
 
 interface Reply {
   status: number;
@@ -90,9 +95,21 @@ export class FakeHttpServer {
       injected: false,
     };
     this.deps.requests.push(record);
-    const reply = await this.process(req, url, method, path, version?.[1], raw, record).catch((error: unknown) =>
-      this.fromError(error, record),
-    );
+    let reply: Reply;
+    try {
+      reply = await this.process(req, url, method, path, version?.[1], raw, record);
+    } catch (error) {
+      if (error instanceof Dropped) {
+        res.destroy();
+        return;
+      }
+      reply = this.fromError(error, record);
+    }
+    const after = this.deps.hold(record, 'after');
+    if (after && !(await after)) {
+      res.destroy();
+      return;
+    }
     record.status = reply.status;
     if (reply.status >= 400) this.noteInteractionFailure(record, reply);
     if (this.deps.latencyMs > 0) await sleep(this.deps.latencyMs);
@@ -168,6 +185,8 @@ export class FakeHttpServer {
       violation('unimplemented', `fake-discord does not implement ${method} ${template} (it is in the spec)`);
       return { status: 404, body: { message: `fake-discord does not implement ${method} ${template}`, code: 0 } };
     }
+    const before = this.deps.hold(record, 'before');
+    if (before && !(await before)) throw new Dropped('dropped by a hold');
     const result = handler({ method, path, params: match.params, query: url.searchParams, body: parsed.body, files: parsed.files });
     return { status: result.status, body: result.body, headers: { ...limit.headers, ...result.headers } };
   }

@@ -22,6 +22,8 @@ export interface FakeDiscordOptions {
   rateLimits?: boolean | RateLimitOptions;
   /** Answer schema/limit violations with 400 code 50035 as Discord does (default true). They are recorded either way. */
   rejectInvalid?: boolean;
+  /** How long enforce_nonce remembers a message's nonce, in ms (default 5 minutes; 0 forgets at once). Also settable later: `fake.nonceMemoryMs`. */
+  nonceMemoryMs?: number;
   /** Added delay before each REST response, in ms (default 0). */
   latencyMs?: number;
   /** HELLO heartbeat_interval in ms (default 41250, as Discord). */
@@ -346,4 +348,12 @@ export interface FakeStats {
   injectedFailures: number;
   /** PUT bulk-overwrite calls: global and per guild id. */
   commandPuts: { global: number; guild: Record<Snowflake, number> };
+}
+
+/** A REST request held by `fake.hold()`: released (answered as usual) or dropped (the connection is cut, never answered). */
+export interface RequestHold {
+  /** Resolves when a matching request arrives and is held. */
+  reached: Promise<RecordedRequest>;
+  release(): void;
+  drop(): void;
 }

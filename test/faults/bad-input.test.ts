@@ -24,6 +24,11 @@ import { startBotHarness, type BotHarness } from '../support/bot-harness.js';
 import { MANAGER } from './world.js';
 
 const MOD = { id: 'sweep-manager', manager: true } as const;
+/** A plain member (no Manage Server): the sweep runs as both, so the bot's own permission checks are swept too. */
+const MEMBER = { id: 'sweep-member', manager: false } as const;
+type Actor = typeof MOD | typeof MEMBER;
+/** Commands that ship for managers only: a plain member running them must change nothing. */
+const MANAGER_COMMANDS = new Set(commands.filter((c) => c.definition.default_member_permissions).map((c) => c.definition.name));
 const MAX_CASES = Number(process.env.FAULTS_SWEEP_MAX ?? 3_000);
 const DEADLINE_MS = Number(process.env.FAULTS_SWEEP_SECONDS ?? 400) * 1000;
 const UNEXPECTED = /Something went wrong \(ref [0-9a-f]+\)/;
@@ -38,6 +43,8 @@ const known = { otherServerClaim: 0, otherServerSchedule: 0, schedule: 0, future
 
 interface Case {
   label: string;
+  /** A manager-only command: swept as a plain member, it must write nothing. */
+  managerOnly?: boolean;
   run: () => Promise<FakeReply>;
 }
 
@@ -210,24 +217,25 @@ function leaves(): Leaf[] {
   return out;
 }
 
-const send = (guildId: string, leaf: Leaf, options: Record<string, CommandOptionValue>) =>
-  h.fake.sendCommand(guildId, MOD, { name: leaf.name, ...(leaf.subcommand ? { subcommand: leaf.subcommand } : {}), options }).reply(15_000);
+const send = (guildId: string, leaf: Leaf, options: Record<string, CommandOptionValue>, actor: Actor = MOD) =>
+  h.fake.sendCommand(guildId, actor, { name: leaf.name, ...(leaf.subcommand ? { subcommand: leaf.subcommand } : {}), options }).reply(15_000);
 
-function commandCases(): Case[] {
+function commandCases(actor: Actor): Case[] {
   const cases: Case[] = [];
   for (const leaf of leaves()) {
     const base = Object.fromEntries(leaf.options.filter((o) => 'required' in o && o.required).map((o) => [o.name, validValue(leaf.path, o)]));
-    cases.push({ label: `/${leaf.path} (required options only)`, run: () => send(h.guild.id, leaf, base) });
+    const managerOnly = MANAGER_COMMANDS.has(leaf.name);
+    cases.push({ label: `/${leaf.path} (required options only)`, managerOnly, run: () => send(h.guild.id, leaf, base, actor) });
     for (const option of leaf.options) {
       for (const [label, value] of valuesFor(option)) {
-        cases.push({ label: `/${leaf.path} ${option.name}: ${label}`, run: () => send(h.guild.id, leaf, { ...base, [option.name]: value }) });
+        cases.push({ label: `/${leaf.path} ${option.name}: ${label}`, managerOnly, run: () => send(h.guild.id, leaf, { ...base, [option.name]: value }, actor) });
       }
     }
   }
   return cases;
 }
 
-function buttonCases(): Case[] {
+function buttonCases(actor: Actor): Case[] {
   const ids: [string, string][] = [
     ['another server’s claim', `vote:${known.otherServerClaim}:came_true`],
     ['claim 0', 'vote:0:came_true'],
@@ -250,8 +258,8 @@ function buttonCases(): Case[] {
     ['list: a valid page', 'list:n:all:2||'],
   ];
   return ids.flatMap(([label, customId]) => [
-    { label: `button on a card: ${label}`, run: () => h.fake.clickButton(h.guild.id, MOD, { customId, messageId: known.card, force: true }).reply(15_000) },
-    { label: `button on a list: ${label}`, run: () => h.fake.clickButton(h.guild.id, MOD, { customId, messageId: known.list, force: true }).reply(15_000) },
+    { label: `button on a card: ${label}`, run: () => h.fake.clickButton(h.guild.id, actor, { customId, messageId: known.card, force: true }).reply(15_000) },
+    { label: `button on a list: ${label}`, run: () => h.fake.clickButton(h.guild.id, actor, { customId, messageId: known.list, force: true }).reply(15_000) },
   ]);
 }
 
@@ -259,7 +267,7 @@ function buttonCases(): Case[] {
 async function snapshot(guildId: string): Promise<string> {
   const db = h.app.database.db;
   const [ledger, settings, schedules, [audit], [rows]] = await Promise.all([
-    exportLedger(db, guildId),
+    exportLedger(db, guildId, { memberData: true, now: new Date() }),
     getSettings(db, guildId),
     listSchedules(db, guildId),
     db.select({ n: count() }).from(auditLog).where(eq(auditLog.guildId, guildId)),
@@ -300,11 +308,14 @@ afterAll(async () => {
 });
 
 describe('bad input over every command, option and button', () => {
-  it('answers each clearly, writes nothing on an error, never touches another server, pings nobody', async () => {
-    const cases = [...commandCases(), ...buttonCases()];
+  it.each([
+    ['a manager', MOD],
+    ['a plain member', MEMBER],
+  ] as const)('as %s: answers each clearly, writes nothing on an error, never touches another server, pings nobody', async (_who, actor) => {
+    const cases = [...commandCases(actor), ...buttonCases(actor)];
     // Another server's schedule id, as an option of every /reminders subcommand that takes one.
     for (const leaf of leaves().filter((l) => l.options.some((o) => o.name === 'id'))) {
-      cases.push({ label: `/${leaf.path} id: another server’s schedule`, run: () => send(h.guild.id, leaf, { id: known.otherServerSchedule }) });
+      cases.push({ label: `/${leaf.path} id: another server’s schedule`, managerOnly: true, run: () => send(h.guild.id, leaf, { id: known.otherServerSchedule }, actor) });
     }
     expect(cases.length).toBeLessThanOrEqual(MAX_CASES);
     const deadline = Date.now() + DEADLINE_MS;
@@ -335,6 +346,8 @@ describe('bad input over every command, option and button', () => {
         errors += 1;
         if (!reply.content.trim()) problems.push(`${c.label}: empty error message`);
         if ((await snapshot(h.guild.id)) !== before) problems.push(`${c.label}: answered with an error (${reply.content.slice(0, 80)}) but wrote to the ledger`);
+      } else if (actor === MEMBER && c.managerOnly && (await snapshot(h.guild.id)) !== before) {
+        problems.push(`${c.label}: a plain member changed the ledger with a manager command (${reply.content.slice(0, 80)})`);
       }
       for (const v of h.fake.violations.slice(violationsBefore)) problems.push(`${c.label}: fake Discord violation [${v.kind}] ${v.message}: ${v.errors.join('; ').slice(0, 200)}`);
     }
@@ -354,17 +367,17 @@ describe('bad input over every command, option and button', () => {
     expect(problems).toEqual([]);
   }, 600_000);
 
-  it('autocomplete answers every option with at most 25 valid choices, whatever is typed', async () => {
+  it('autocomplete answers every option with at most 25 valid choices, whatever is typed, to managers and members', async () => {
     const problems: string[] = [];
     let done = 0;
-    for (const leaf of leaves()) {
+    for (const actor of [MOD, MEMBER]) for (const leaf of leaves()) {
       const base = Object.fromEntries(leaf.options.filter((o) => 'required' in o && o.required).map((o) => [o.name, validValue(leaf.path, o)]));
       for (const option of leaf.options.filter((o) => 'autocomplete' in o && o.autocomplete)) {
         for (const [label, value] of badStrings('max_length' in option ? option.max_length : undefined)) {
           const violationsBefore = h.fake.violations.length;
           try {
             const choices = await h.fake
-              .sendAutocomplete(h.guild.id, MOD, { name: leaf.name, ...(leaf.subcommand ? { subcommand: leaf.subcommand } : {}), options: { ...base, [option.name]: value }, focused: option.name })
+              .sendAutocomplete(h.guild.id, actor, { name: leaf.name, ...(leaf.subcommand ? { subcommand: leaf.subcommand } : {}), options: { ...base, [option.name]: value }, focused: option.name })
               .choices(15_000);
             if (choices.length > 25) problems.push(`/${leaf.path} ${option.name}: ${label}: ${choices.length} choices`);
             for (const c of choices) if (!c.name.length || c.name.length > 100 || String(c.value).length > 100) problems.push(`/${leaf.path} ${option.name}: ${label}: bad choice ${JSON.stringify(c).slice(0, 120)}`);

@@ -5,6 +5,8 @@
  *
  * The kill points come from a seeded generator; the seed is printed (FAULTS_SEED reproduces a run).
  */
+// Test-only: these schedules fire every few seconds; servers get at least an hour between rounds.
+process.env.HINDSIGHT_TEST_MIN_ROUND_INTERVAL_SECONDS = '1';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { scheduleRuns, votes } from '../../src/db/schema.js';

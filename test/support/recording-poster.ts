@@ -18,6 +18,8 @@ export class RecordingPoster implements Poster {
   failAfter: { count: number; kind: PostErrorKind } | null = null;
   /** Delay each post (ms), to keep rounds in flight. */
   delayMs = 0;
+  /** Like Discord's enforce_nonce while it remembers; false: a Discord that forgot every nonce. */
+  rememberNonces = true;
   private seq = 0;
   private byNonce = new Map<string, RecordedPost>();
 
@@ -33,12 +35,19 @@ export class RecordingPoster implements Poster {
       this.failAfter.count -= 1;
     }
     // Like Discord's enforce_nonce: the same nonce again returns the first message.
-    const existing = this.byNonce.get(nonce);
+    const existing = this.rememberNonces ? this.byNonce.get(nonce) : undefined;
     if (existing) return { id: existing.id };
     const post = { channelId, reply, nonce, id: String(++this.seq) };
     this.posts.push(post);
     this.byNonce.set(nonce, post);
     return { id: post.id };
+  }
+
+  /** Like reading the channel: a post after `after` with the same first embed and buttons. */
+  async findPosted(channelId: string, reply: Reply, { after }: { after: string | null; since: Date }) {
+    const sig = (r: Reply) => JSON.stringify([r.content ?? '', r.embeds?.[0]?.title ?? '', r.embeds?.[0]?.description ?? '', r.components ?? []]);
+    const hit = this.posts.find((p) => p.channelId === channelId && (after === null || Number(p.id) > Number(after)) && sig(p.reply) === sig(reply));
+    return hit?.id ?? null;
   }
 
   async notifyManagers(guildId: string, text: string) {

@@ -117,3 +117,39 @@ describe('database outages', () => {
     expect(isDatabaseUnavailable(new TypeError('undefined is not a function'))).toBe(false);
   });
 });
+
+describe('slot scans jump with node-cron\'s next-match function', () => {
+  it('finds the latest fire time in a span with a bounded number of calls, whatever the schedule', async () => {
+    const { latestSlot, slotScan, matcherFor, shortestGapMs } = await import('../../src/jobs/schedule-spec.js');
+    const cases: [string, string, string, string][] = [
+      ['0 0 0 1 1 *', '2025-11-17T12:00:00Z', '2026-11-27T12:00:00Z', '2026-01-01T00:00:00.000Z'],
+      ['* * * * * *', '2026-11-17T12:00:00Z', '2026-11-27T12:00:00Z', '2026-11-27T12:00:00.000Z'],
+      ['* * 1-5 * * *', '2025-11-17T12:00:00Z', '2026-11-27T12:00:00Z', '2026-11-27T05:59:59.000Z'],
+      ['0 9 * * 1', '2026-11-01T00:00:00Z', '2026-11-27T12:00:00Z', '2026-11-23T09:00:00.000Z'],
+    ];
+    for (const [cron, from, to, want] of cases) {
+      const before = slotScan.calls;
+      expect(latestSlot({ cron, timezone: 'UTC' }, new Date(from), new Date(to))?.toISOString()).toBe(want);
+      expect(slotScan.calls - before).toBeLessThanOrEqual(80);
+    }
+    expect(latestSlot({ cron: '0 0 0 1 1 *', timezone: 'UTC' }, new Date('2026-01-02T00:00:00Z'), new Date('2026-11-27T00:00:00Z'))).toBeNull();
+    expect(matcherFor({ cron: '*/10 * * * * *', timezone: 'UTC' }).next(new Date('2026-01-01T00:00:00Z'))?.toISOString()).toBe('2026-01-01T00:00:10.000Z');
+    expect(shortestGapMs({ cron: '0,30 9 * * *', timezone: 'UTC' }, new Date('2026-11-27T12:00:00Z'))).toBe(30 * 60_000);
+    expect(shortestGapMs({ cron: '0 9 * * *', timezone: 'UTC' }, new Date('2026-11-27T12:00:00Z'))).toBe(86_400_000);
+  });
+});
+
+
+describe('lease owners on this host', () => {
+  it('an owner whose process is gone (or a restarted container reusing the pid) is gone; a live one or another host is not', async () => {
+    const { ownerIsGone } = await import('../../src/jobs/scheduler.js');
+    const { hostname } = await import('node:os');
+    const me = `${hostname()}/${process.pid}/aaaaaa`;
+    expect(ownerIsGone(`${hostname()}/${process.pid}/bbbbbb`, me)).toBe(true);
+    expect(ownerIsGone(me, me)).toBe(false);
+    expect(ownerIsGone(`${hostname()}/${process.ppid}/cccccc`, me)).toBe(false);
+    expect(ownerIsGone(`${hostname()}/4194999/cccccc`, me)).toBe(true);
+    expect(ownerIsGone(`another-host/4194999/cccccc`, me)).toBe(false);
+    expect(ownerIsGone('round-123', me)).toBe(false);
+  });
+});

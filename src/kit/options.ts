@@ -68,6 +68,9 @@ export type ArgumentsOf<D extends CommandDefinition> = [Subcommand<D>] extends [
  */
 export const chatInputCommand = <const D extends CommandDefinition>(definition: D): D => definition;
 
+/** Every option may be absent (autocomplete: the member is still typing). */
+export type Loose<A> = { readonly [K in keyof A]: A[K] | null };
+
 function read(option: OptionShape, reader: OptionReader): unknown {
   switch (option.type) {
     case T.String:
@@ -99,7 +102,7 @@ export function readOptions<const Options extends readonly OptionShape[] | undef
   options: Options,
   reader: OptionReader,
   mode: { partial: true },
-): { readonly [K in keyof OptionsOf<Options>]: OptionsOf<Options>[K] | null };
+): Loose<OptionsOf<Options>>;
 export function readOptions(options: readonly OptionShape[] | undefined, reader: OptionReader, mode?: { partial: true }): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const option of options ?? []) {
@@ -123,8 +126,16 @@ export function subcommandCalled<D extends CommandDefinition>(definition: D, rea
 }
 
 /** The options of one subcommand of a definition, as `readOptions` reads them. */
-export function subcommandOptions<D extends CommandDefinition, S extends SubcommandName<D>>(definition: D, name: S, reader: OptionReader): SubcommandArguments<D, S> {
-  return readOptions(subcommandOf(definition, name)?.options, reader) as SubcommandArguments<D, S>;
+export function subcommandOptions<D extends CommandDefinition, const S extends SubcommandName<D>>(definition: D, name: S, reader: OptionReader): SubcommandArguments<D, S>;
+export function subcommandOptions<D extends CommandDefinition, const S extends SubcommandName<D>>(
+  definition: D,
+  name: S,
+  reader: OptionReader,
+  mode: { partial: true },
+): Loose<SubcommandArguments<D, S>>;
+export function subcommandOptions(definition: CommandDefinition, name: string, reader: OptionReader, mode?: { partial: true }): unknown {
+  const options = subcommandOf(definition, name)?.options;
+  return mode ? readOptions(options, reader, mode) : readOptions(options, reader);
 }
 
 /** A call's options, typed from its command's definition. */

@@ -23,7 +23,6 @@ import type { SectionResult } from './votes.js';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 const MB = 1024 * 1024;
-const LIMIT_MB = 150;
 
 /** RSS samples over `ms`: the highest one (what a memory limit would have to allow). */
 async function settledRss(pid: number, ms: number): Promise<number> {
@@ -40,21 +39,21 @@ async function settledRss(pid: number, ms: number): Promise<number> {
  * mirrors the paths the code resolves from import.meta.url: src/<x>/main.mjs finds ../packs/,
  * ../../migrations and node_modules as in the repository.
  */
-function bundleBot(): { file: string; dir: string } {
+function bundleBot(entry = join(ROOT, 'src', 'main.ts')): { file: string; dir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'hindsight-bundle-'));
   mkdirSync(join(dir, 'src', 'bundle'), { recursive: true });
   symlinkSync(join(ROOT, 'src', 'packs'), join(dir, 'src', 'packs'));
   symlinkSync(join(ROOT, 'migrations'), join(dir, 'migrations'));
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
   const file = join(dir, 'src', 'bundle', 'main.mjs');
-  const args = [join(ROOT, 'src', 'main.ts'), '--bundle', '--platform=node', '--format=esm', '--packages=external', `--outfile=${file}`, '--log-level=warning'];
+  const args = [entry, '--bundle', '--platform=node', '--format=esm', '--packages=external', `--outfile=${file}`, '--log-level=warning'];
   const built = spawnSync(join(ROOT, 'node_modules', '.bin', 'esbuild'), args, { encoding: 'utf8' });
   if (built.status !== 0) throw new Error(`esbuild failed: ${built.stderr || built.error?.message}`);
   return { file, dir };
 }
 
 /** The bundled bot as a child process, resolved once it is ready (like startBotProcess). */
-async function startBundledBot(fake: FakeDiscord, databaseUrl: string, file: string): Promise<Pick<BotProcess, 'child' | 'exited'>> {
+async function startBundledBot(fake: FakeDiscord, databaseUrl: string, file: string, ready = /scheduler started/): Promise<Pick<BotProcess, 'child' | 'exited'>> {
   const child = spawn(process.execPath, [file], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'info', DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl, DATABASE_URL: databaseUrl },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -65,7 +64,7 @@ async function startBundledBot(fake: FakeDiscord, databaseUrl: string, file: str
     const timer = setTimeout(() => reject(new Error(`bundled bot not ready within 60 s:\n${output.slice(-2000)}`)), 60_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      if (/scheduler started/.test(output)) {
+      if (ready.test(output)) {
         clearTimeout(timer);
         resolve();
       }
@@ -115,53 +114,61 @@ async function measure(adminUrl: string, sizes: BenchSizes, label: string, start
   }
 }
 
+const PEER_SCRIPT = 'bench/peer-bot.ts';
+
 export async function benchMemory(adminUrl: string, sizes: BenchSizes): Promise<SectionResult> {
-  const asIs = await measure(adminUrl, sizes, 'as is', (fake, url) => startBotProcess(fake, url));
+  // Both bots as child processes, measured the same way, one after the other on the same machine.
+  const peer = await measure(adminUrl, sizes, 'peer', (fake, url) => startBotProcess(fake, url, {}, { script: PEER_SCRIPT, ready: /peer ready/ }));
+  const asIs = await measure(adminUrl, sizes, 'hindsight', (fake, url) => startBotProcess(fake, url));
   const figures: Figure[] = [
     figure({
-      id: 'memory_rss',
-      name: `bot RSS after ${sizes.memoryGuilds} servers`,
+      id: 'memory_vs_peer',
+      name: `RSS after ${sizes.memoryGuilds} servers, Hindsight vs peer (both via tsx, as npm start)`,
       value: asIs.afterMb,
       unit: 'MB',
-      reference: { kind: 'limit', value: LIMIT_MB, label: 'target' },
-      target: '≤ 150 MB',
-      pass: asIs.afterMb <= LIMIT_MB,
+      reference: { kind: 'baseline', value: peer.afterMb, label: 'peer bot' },
+      target: '≤ 1.20× peer',
+      pass: asIs.afterMb <= 1.2 * peer.afterMb,
     }),
     figure({
       id: 'memory_growth',
-      name: `bot RSS after ${sizes.memoryGuilds} servers vs none`,
+      name: `Hindsight RSS after ${sizes.memoryGuilds} servers vs none`,
       value: asIs.afterMb,
       unit: 'MB',
       reference: { kind: 'baseline', value: asIs.beforeMb, label: 'same process, no servers' },
       target: 'info',
       pass: null,
-      notes: `${asIs.perServerKb} KB per server`,
+      notes: `${asIs.perServerKb} KB per server (peer ${peer.perServerKb})`,
     }),
   ];
   const details: Record<string, unknown> = {
-    measured: 'RSS of the bot child process (VmRSS), highest of 15 samples over 3 s, no forced GC',
+    measured: 'RSS of each bot child process (VmRSS), highest of 15 samples over 3 s, no forced GC',
     servers: sizes.memoryGuilds,
     channelsPerServer: 1 + sizes.memoryChannelsPerGuild,
-    asIs,
+    peer,
+    hindsight: asIs,
   };
   if (sizes.experiments) {
-    const bundle = bundleBot();
+    const ours = bundleBot();
+    const theirs = bundleBot(join(ROOT, 'bench', 'peer-bot.ts'));
     try {
-      const run = await measure(adminUrl, sizes, 'compiled', (fake, url) => startBundledBot(fake, url, bundle.file));
-      details.compiled = run;
+      const peerCompiled = await measure(adminUrl, sizes, 'peer compiled', (fake, url) => startBundledBot(fake, url, theirs.file, /peer ready/));
+      const run = await measure(adminUrl, sizes, 'hindsight compiled', (fake, url) => startBundledBot(fake, url, ours.file));
+      details.compiled = { peer: peerCompiled, hindsight: run };
       figures.push(
         figure({
-          id: 'memory_rss_compiled',
-          name: `bot RSS after ${sizes.memoryGuilds} servers (compiled JS, no tsx)`,
+          id: 'memory_vs_peer_compiled',
+          name: `RSS after ${sizes.memoryGuilds} servers, Hindsight vs peer (both compiled JS, no tsx)`,
           value: run.afterMb,
           unit: 'MB',
-          reference: { kind: 'limit', value: LIMIT_MB, label: 'target' },
-          target: '≤ 150 MB',
+          reference: { kind: 'baseline', value: peerCompiled.afterMb, label: 'peer bot compiled' },
+          target: '≤ 1.20× peer',
           pass: null,
         }),
       );
     } finally {
-      rmSync(bundle.dir, { recursive: true, force: true });
+      rmSync(ours.dir, { recursive: true, force: true });
+      rmSync(theirs.dir, { recursive: true, force: true });
     }
   }
   return { figures, details };

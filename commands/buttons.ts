@@ -1,32 +1,73 @@
 /** Button handlers: vote buttons on claim cards and Previous/Next on claim lists. */
+import type { APIEmbed } from 'discord-api-types/v10';
 import { castVote } from '../src/ledger/voting.js';
-import { claimDetail, listClaims } from '../src/ledger/claims.js';
+import { cardData, listClaims } from '../src/ledger/claims.js';
 import { VERDICT_LABELS } from '../src/ledger/rules.js';
 import { claimCard, listPage } from '../src/kit/render.js';
 import { parseListId, parseVoteId } from '../src/kit/custom-ids.js';
-import { ledgerCtx, UserError, type ComponentHandler } from '../src/kit/types.js';
+import { ledgerCtx, UserError, type ComponentHandler, type ModalHandler } from '../src/kit/types.js';
+import { draftComponentHandlers, draftModalHandlers } from './drafts.js';
 
 export const FORGED = 'That button is not one Hindsight made (or it is from an older version). Use /predict show to get a fresh card.';
 
+/** The embeds around claim #number's card on a message (e.g. a round's summary), or null when the card is the whole message. */
+export function cardFrame(embeds: readonly APIEmbed[], number: number): { before: APIEmbed[]; after: APIEmbed[] } | null {
+  const at = embeds.findIndex((e) => e.title?.startsWith(`#${number} `));
+  if (at < 0 || embeds.length <= 1) return null;
+  return { before: embeds.slice(0, at).map(requestEmbed), after: embeds.slice(at + 1).map(requestEmbed) };
+}
+
+/** A received embed as a request may send it back (what Discord adds on receipt — type, proxy URLs, sizes — left out). */
+function requestEmbed(e: APIEmbed): APIEmbed {
+  return {
+    ...(e.title !== undefined ? { title: e.title } : {}),
+    ...(e.description !== undefined ? { description: e.description } : {}),
+    ...(e.url !== undefined ? { url: e.url } : {}),
+    ...(e.color !== undefined ? { color: e.color } : {}),
+    ...(e.timestamp !== undefined ? { timestamp: e.timestamp } : {}),
+    ...(e.fields ? { fields: e.fields.map((f) => ({ name: f.name, value: f.value, ...(f.inline !== undefined ? { inline: f.inline } : {}) })) } : {}),
+    ...(e.footer ? { footer: { text: e.footer.text, ...(e.footer.icon_url ? { icon_url: e.footer.icon_url } : {}) } } : {}),
+    ...(e.author ? { author: { name: e.author.name, ...(e.author.url ? { url: e.author.url } : {}), ...(e.author.icon_url ? { icon_url: e.author.icon_url } : {}) } } : {}),
+    ...(e.image ? { image: { url: e.image.url } } : {}),
+    ...(e.thumbnail ? { thumbnail: { url: e.thumbnail.url } } : {}),
+  };
+}
+
+/**
+ * A vote click: the vote is stored (one statement, which also marks the card for a refresh),
+ * then the click is answered in its own callback with an ephemeral "You voted" — one request.
+ * The card's tally is refreshed by the card flusher (src/jobs/cards.ts), at most once per card per
+ * interval however many votes arrive. The console (no message to mark) edits the card in place.
+ */
 export const voteButton: ComponentHandler = {
   prefix: 'vote',
   async handle(call, ctx) {
     const parsed = parseVoteId(call.customId);
     if (!parsed) throw new UserError(FORGED);
     const lctx = ledgerCtx(call, ctx);
-    // Acknowledge first: the message is then edited and the clicker answered through the interaction's webhook.
-    await call.deferUpdate();
-    const result = await castVote(lctx, parsed.number, parsed.verdict, null, call.createdAt);
+    const message = call.message;
+    const card = message && !message.ephemeral ? { messageId: message.id, channelId: message.channelId, frame: cardFrame(message.embeds, parsed.number) } : null;
+    // The answer is the callback itself once the vote is stored; should the database be slow, acknowledge
+    // before Discord's 3 s deadline and answer with a follow-up instead (call.reply does that once deferred).
+    const slow = setTimeout(() => void call.deferUpdate().catch(() => {}), 2_000);
+    let result;
+    try {
+      result = await castVote(lctx, parsed.number, parsed.verdict, null, call.createdAt, card);
+    } finally {
+      clearTimeout(slow);
+    }
     const verb = result.previous && result.previous !== result.verdict ? 'changed your vote to' : 'voted';
     try {
-      await call.followUp({ ephemeral: true, content: `You ${verb} **${VERDICT_LABELS[result.verdict]}** on claim #${result.claim.number}.` });
+      await call.reply({ ephemeral: true, content: `You ${verb} **${VERDICT_LABELS[result.verdict]}** on claim #${result.claim.number}.` });
     } catch (error) {
       // The vote is stored: the member must not be told "nothing was changed" (the router's answer to a bug).
       ctx.log.warn({ err: error, claim: result.claim.number }, 'vote stored, but its confirmation was not delivered');
       throw new UserError(`Your vote (${VERDICT_LABELS[result.verdict]}) on claim #${result.claim.number} is recorded.`);
     }
-    const detail = await claimDetail(lctx, parsed.number);
-    await call.editMessage(claimCard(detail, ctx.now()));
+    if (!message) {
+      const data = await cardData(ctx.db, call.guildId, result.claim.id, ctx.now());
+      if (data) await call.editMessage(claimCard(data, ctx.now()));
+    }
   },
 };
 
@@ -40,4 +81,7 @@ export const listButton: ComponentHandler = {
   },
 };
 
-export const componentHandlers: readonly ComponentHandler[] = [voteButton, listButton];
+export const componentHandlers: readonly ComponentHandler[] = [voteButton, listButton, ...draftComponentHandlers];
+
+/** Modal (form) handlers, routed like buttons by the custom_id prefix. */
+export const modalHandlers: readonly ModalHandler[] = [...draftModalHandlers];

@@ -1,5 +1,6 @@
 /** Every slash command, in one static list: used by the router, by command sync and by the console. */
-import type { Command } from '../src/kit/types.js';
+import type { Command, CommandDefinition, ContextMenuDefinition, MessageCommand } from '../src/kit/types.js';
+import * as track from './track.js';
 import * as predict from './predict.js';
 import * as vote from './vote.js';
 import * as resolve from './resolve.js';
@@ -10,5 +11,14 @@ import * as scores from './scores.js';
 import * as reminders from './reminders.js';
 
 export const commands: readonly Command[] = [predict, vote, resolve, reopen, forecast, settings, reminders, scores];
+
+/** Message context-menu commands (Apps → …). */
+export const messageCommands: readonly MessageCommand[] = [track];
+
+/** Every definition command sync registers. */
+export const allDefinitions: readonly (CommandDefinition | ContextMenuDefinition)[] = [
+  ...commands.map((c) => c.definition),
+  ...messageCommands.map((c) => c.definition),
+];
 
 export const commandsByName: ReadonlyMap<string, Command> = new Map(commands.map((c) => [c.definition.name, c]));

@@ -5,6 +5,8 @@ import { bundledPacks, exportCsv, exportLedger, importLedger } from '../src/ledg
 import { LIMITS } from '../src/ledger/limits.js';
 import { claimCard, listPage, safe, truncate } from '../src/kit/render.js';
 import { ledgerCtx, UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall } from '../src/kit/types.js';
+import { HEDGE_BANDS, HEDGE_BAND_INFO } from '../src/ledger/hedge.js';
+import { draftsList, runExtraction } from './drafts.js';
 import { chatInputCommand, type SubcommandArguments, type SubcommandName } from '../src/kit/options.js';
 import { bySubcommand, claimChoices, claimOption, familyChoices } from './shared.js';
 
@@ -75,6 +77,16 @@ export const definition = chatInputCommand({
         { type: Text, name: 'source-url', description: 'New article link', required: false, max_length: LIMITS.url },
         { type: Text, name: 'family', description: 'New family', required: false, max_length: LIMITS.family, autocomplete: true },
         { type: Text, name: 'criteria', description: 'New criteria', required: false, max_length: LIMITS.criteria },
+        {
+          type: Text,
+          name: 'hedge',
+          description: 'Correct how sure the speaker sounded (managers)',
+          required: false,
+          choices: [
+            ...HEDGE_BANDS.map((b) => ({ name: `${HEDGE_BAND_INFO[b].label} (${HEDGE_BAND_INFO[b].range[0]}–${HEDGE_BAND_INFO[b].range[1]}%)`, value: b })),
+            { name: 'none (clear the band)', value: 'none' },
+          ],
+        },
       ],
     },
     { type: Subcommand, name: 'delete', description: 'Delete a claim (its author or a manager); its history is kept', options: [claimOption()] },
@@ -93,6 +105,16 @@ export const definition = chatInputCommand({
         { type: Attachment, name: 'file', description: 'A pack or a /predict export (JSON)', required: false },
       ],
     },
+    {
+      type: Subcommand,
+      name: 'extract',
+      description: 'Find the forecasts in an article (a link or a file) and review them before they become claims',
+      options: [
+        { type: Text, name: 'url', description: 'Link to the article (http or https)', required: false, max_length: LIMITS.url },
+        { type: Attachment, name: 'file', description: 'The article as plain text or HTML', required: false },
+      ],
+    },
+    { type: Subcommand, name: 'drafts', description: 'Drafts of /predict extract waiting for review (managers: everyone’s)', options: [] },
     {
       type: Subcommand,
       name: 'export',
@@ -157,6 +179,7 @@ async function edit(call: CommandCall, ctx: AppCtx, o: Args<'edit'>) {
     sourceUrl: o['source-url'],
     family: o.family,
     criteria: o.criteria,
+    ...(o.hedge !== null ? { hedge: o.hedge } : {}),
   });
   await call.reply({ content: `Claim #${claim.number} updated.`, ephemeral: true });
 }
@@ -188,6 +211,15 @@ async function importClaims(call: CommandCall, ctx: AppCtx, { pack, file }: Args
   });
 }
 
+async function extract(call: CommandCall, ctx: AppCtx, { url, file }: Args<'extract'>) {
+  if (!url === !file) throw new UserError('Give either a `url` or a `file` (one of the two): a link to the article, or the article as a text or HTML file.');
+  await runExtraction(call, ctx, url ? { kind: 'url', url: url.trim() } : { kind: 'file', ref: file! });
+}
+
+async function drafts(call: CommandCall, ctx: AppCtx) {
+  await call.reply(await draftsList(ctx, call.guildId, call.member));
+}
+
 async function exportClaims(call: CommandCall, ctx: AppCtx, o: Args<'export'>) {
   const format = o.format ?? 'json';
   await call.defer({ ephemeral: true });
@@ -215,6 +247,8 @@ const handlers = {
   delete: remove,
   import: importClaims,
   export: exportClaims,
+  extract,
+  drafts,
 };
 
 export const execute = bySubcommand(definition, handlers);

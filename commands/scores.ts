@@ -4,12 +4,13 @@ import { SMALL_SAMPLE, type ClaimScore, type NamedTrackRecord, type RankedMember
 import { formatPct, formatScore, formatSigned, rankLabel } from '../src/kit/score-text.js';
 import { fitLines } from '../src/kit/render.js';
 import { LIMITS } from '../src/ledger/limits.js';
+import { hedgeCalibrationOf, searchOutlets, type HedgeScore } from '../src/ledger/hedge-scores.js';
 import { OUTCOME_LABELS } from '../src/ledger/rules.js';
 import type { TrackRecord } from '../src/ledger/scoring.js';
 import { COLORS, DISCORD_LIMITS, safe } from '../src/kit/render.js';
 import { UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall, type Reply } from '../src/kit/types.js';
-import { chatInputCommand } from '../src/kit/options.js';
-import { bySubcommand, familyChoices, type SubcommandHandler } from './shared.js';
+import { chatInputCommand, type SubcommandArguments } from '../src/kit/options.js';
+import { bySubcommand, familyChoices } from './shared.js';
 
 /** Entries shown in a list before the rest is summed up. */
 const TOP = 20;
@@ -34,10 +35,21 @@ export const definition = chatInputCommand({
     {
       type: Subcommand,
       name: 'chart',
-      description: 'Outcomes over time of a speaker’s or a family’s claims, as a chart',
+      description: 'A chart: outcomes over time (speaker or family), or calibration of a speaker’s or outlet’s wording',
       options: [
         { type: Text, name: 'speaker', description: 'A speaker', required: false, max_length: LIMITS.speaker, autocomplete: true },
         { type: Text, name: 'family', description: 'A family, e.g. diplomacy', required: false, max_length: LIMITS.family, autocomplete: true },
+        { type: Text, name: 'outlet', description: 'An outlet (calibration chart)', required: false, max_length: LIMITS.outlet, autocomplete: true },
+        {
+          type: Text,
+          name: 'kind',
+          description: 'outcomes over time (default) or calibration of the hedge bands',
+          required: false,
+          choices: [
+            { name: 'Outcomes over time', value: 'outcomes' },
+            { name: 'Calibration (hedge bands)', value: 'calibration' },
+          ],
+        },
       ],
     },
   ],
@@ -102,8 +114,11 @@ function recordSummary(r: TrackRecord): string {
   return `${plural(r.made, 'claim')}: ${parts.join(', ')} · ${share}${caution}`;
 }
 
+/** "Brier 0.180 on 4 banded" (the hedge bands' implied probabilities), or nothing. */
+const hedgeSummary = (h: HedgeScore) => (h.brier === null ? '' : ` · Brier **${formatScore(h.brier)}** on ${h.banded} banded`);
+
 function trackRecordsReply(records: readonly NamedTrackRecord[], what: { title: string; noun: string; empty: string }): Reply {
-  const lines = records.slice(0, TOP).map((r) => `**${safe(r.name, 80)}** · ${recordSummary(r)}`);
+  const lines = records.slice(0, TOP).map((r) => `**${safe(r.name, 80)}** · ${recordSummary(r)}${hedgeSummary(r)}`);
   const shown = records.length > TOP ? `Top ${TOP} of ${records.length} ${what.noun} by judged claims. ` : '';
   return {
     embeds: [
@@ -112,7 +127,7 @@ function trackRecordsReply(records: readonly NamedTrackRecord[], what: { title: 
         description: lines.length ? fitLines(lines, DISCORD_LIMITS.embedDescription) : what.empty,
         color: COLORS.open,
         footer: {
-          text: `${shown}Share that came true: among judged claims (came true, partly, did not), partly counting half. ⚠ marks fewer than ${SMALL_SAMPLE} judged: too few to tell.`,
+          text: `${shown}Share that came true: among judged claims (came true, partly, did not), partly counting half. ⚠ marks fewer than ${SMALL_SAMPLE} judged: too few to tell. ${HEDGE_HELP}`,
         },
       },
     ],
@@ -147,7 +162,7 @@ function facts(rec: MemberRecord & { score: NonNullable<MemberRecord['score']> }
   ];
 }
 
-const me: SubcommandHandler<Scores, 'me'> = async (call, ctx, options) => {
+async function me(call: CommandCall, ctx: AppCtx, options: SubcommandArguments<Scores, 'me'>) {
   const user = options.member ?? { id: call.member.id, displayName: call.member.displayName };
   await call.defer();
   const rec = await memberRecord(ctx.db, call.guildId, user.id);
@@ -189,10 +204,50 @@ const me: SubcommandHandler<Scores, 'me'> = async (call, ctx, options) => {
     footer: { text: SCORE_HELP },
   };
   await call.reply({ embeds: [embed], files: [{ name: 'calibration.png', data: png, description: 'Calibration chart' }] });
-};
+}
 
-const chart: SubcommandHandler<Scores, 'chart'> = async (call, ctx, { speaker, family }) => {
-  if (!speaker === !family) throw new UserError('Give either a speaker or a family (one of the two).');
+const HEDGE_HELP =
+  'Brier on banded claims: how sure the wording sounded (its ICD-203 band’s midpoint, e.g. “likely” 67.5%) against the outcome, (p − o)²; void and unbanded claims are left out; lower is better.';
+
+async function calibrationChart(call: CommandCall, ctx: AppCtx, of: { speaker: string } | { outlet: string }) {
+  await call.defer();
+  const data = await hedgeCalibrationOf(ctx.db, call.guildId, of);
+  const title = `Calibration of ${data.kind === 'speaker' ? '' : 'the outlet '}${data.subject}`;
+  const { renderCalibrationChart } = await import('../src/charts/calibration.js');
+  const png = await renderCalibrationChart({
+    title,
+    subtitle: `${plural(data.score.banded, 'resolved claim')} with a hedge band; dots on the diagonal: the wording matched what happened`,
+    bins: data.bins,
+    notes: [
+      `Claims: ${data.record.made}`,
+      `Scored (banded): ${data.score.banded}`,
+      `Brier: ${data.score.brier === null ? '–' : formatScore(data.score.brier)}`,
+      `Came true: ${data.record.shareTrue === null ? '–' : formatPct(data.record.shareTrue)}`,
+    ],
+  });
+  await call.reply({
+    embeds: [
+      {
+        title: safe(title, DISCORD_LIMITS.embedTitle),
+        description: `${recordSummary(data.record)}${hedgeSummary(data.score)}${data.score.banded ? '' : '\nNo resolved claim has a hedge band yet, so the chart is empty.'}`,
+        color: COLORS.open,
+        image: { url: 'attachment://calibration.png' },
+        footer: { text: HEDGE_HELP },
+      },
+    ],
+    files: [{ name: 'calibration.png', data: png, description: 'Calibration of the hedge bands' }],
+  });
+}
+
+async function chart(call: CommandCall, ctx: AppCtx, { speaker, family, outlet, kind: given }: SubcommandArguments<Scores, 'chart'>) {
+  const kind = given ?? (outlet ? 'calibration' : 'outcomes');
+  if ([speaker, family, outlet].filter((x) => x !== null).length !== 1) throw new UserError('Give either a speaker or a family (one of the two), or an outlet for a calibration chart.');
+  if (kind === 'calibration') {
+    if (family) throw new UserError('Calibration charts are for a speaker or an outlet (families have no single voice).');
+    await calibrationChart(call, ctx, speaker ? { speaker } : { outlet: outlet! });
+    return;
+  }
+  if (outlet) throw new UserError('Outcomes over time are for a speaker or a family; for an outlet use kind:calibration.');
   await call.defer();
   const data = await outcomesOverTime(ctx.db, call.guildId, speaker ? { speaker } : { family: family! });
   const title = data.kind === 'speaker' ? `Claims of ${data.subject}` : `Claims in the family ${data.subject}`;
@@ -214,7 +269,7 @@ const chart: SubcommandHandler<Scores, 'chart'> = async (call, ctx, { speaker, f
     ],
     files: [{ name: 'outcomes.png', data: png, description: 'Outcomes per quarter' }],
   });
-};
+}
 
 export const execute = bySubcommand(definition, {
   members,
@@ -227,6 +282,7 @@ export const execute = bySubcommand(definition, {
 export async function autocomplete(call: AutocompleteCall, ctx: AppCtx): Promise<Choice[]> {
   const focused = call.options.focused();
   if (focused?.name === 'family') return familyChoices(call, ctx);
+  if (focused?.name === 'outlet') return (await searchOutlets(ctx.db, call.guildId, focused.value, DISCORD_LIMITS.choices)).map((name) => ({ name, value: name }));
   if (focused?.name !== 'speaker') return [];
   const names = await searchSpeakers(ctx.db, call.guildId, focused.value, DISCORD_LIMITS.choices);
   return names.map((name) => ({ name, value: name }));

@@ -50,11 +50,21 @@ export const definition = chatInputCommand({
       min_value: LIMITS.minRanked.min,
       max_value: LIMITS.minRanked.max,
     },
+    {
+      type: Text,
+      name: 'extract-by',
+      description: 'Who may run /predict extract (members: as proposals a manager accepts)',
+      required: false,
+      choices: [
+        { name: 'Managers only', value: 'managers' },
+        { name: 'Members too (proposals)', value: 'members' },
+      ],
+    },
   ],
 });
 
 export async function execute(call: CommandCall, ctx: AppCtx) {
-  const { quorum, majority, window, blind, timezone, 'too-early-step': step, 'min-ranked': minRanked } = argumentsOf(definition, call.options);
+  const { quorum, majority, window, blind, timezone, 'too-early-step': step, 'min-ranked': minRanked, 'extract-by': extractBy } = argumentsOf(definition, call.options);
   const patch: SettingsPatch = {};
   if (quorum !== null) patch.quorum = quorum;
   if (majority !== null) patch.majorityPct = majority;
@@ -63,6 +73,7 @@ export async function execute(call: CommandCall, ctx: AppCtx) {
   if (timezone !== null) patch.timezone = timezone;
   if (step !== null) patch.tooEarlyStepDays = step;
   if (minRanked !== null) patch.minRanked = minRanked;
+  if (extractBy !== null) patch.extractBy = extractBy;
   if (!Object.keys(patch).length) {
     await call.reply({ ...settingsView(await getSettings(ctx.db, call.guildId)), ephemeral: true });
     return;

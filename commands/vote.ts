@@ -5,7 +5,6 @@ import { tallyLine } from '../src/kit/render.js';
 import { ledgerCtx, type AppCtx, type CommandCall } from '../src/kit/types.js';
 import { argumentsOf, chatInputCommand } from '../src/kit/options.js';
 import { choicesOf, claimChoices, claimOption, fromChoice } from './shared.js';
-import { getSettings } from '../src/ledger/settings.js';
 import { tallyVisible } from '../src/ledger/rules.js';
 
 export const definition = chatInputCommand({
@@ -29,8 +28,7 @@ export const definition = chatInputCommand({
 export async function execute(call: CommandCall, ctx: AppCtx) {
   const args = argumentsOf(definition, call.options);
   const result = await castVote(ledgerCtx(call, ctx), args.claim, fromChoice(VERDICTS, args.verdict), args.evidence, call.createdAt);
-  const settings = await getSettings(ctx.db, call.guildId);
-  const visible = tallyVisible(result.claim, settings.blindVoting, ctx.now());
+  const visible = tallyVisible(result.claim, result.blindVoting, ctx.now());
   const total = Object.values(result.tally).reduce((a, b) => a + b, 0);
   const verb = result.previous && result.previous !== result.verdict ? `changed your vote to` : 'voted';
   await call.reply({

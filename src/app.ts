@@ -11,11 +11,12 @@ import type { Database } from './db/client.js';
 import { openCore } from './core.js';
 import { createClient } from './discord/client.js';
 import { createRouter } from './discord/router.js';
-import { componentHandlers } from '../commands/buttons.js';
+import { componentHandlers, modalHandlers } from '../commands/buttons.js';
 import { syncCommands } from './discord/sync.js';
-import { commands } from '../commands/index.js';
-import { discordPoster } from './discord/poster.js';
-import type { AppCtx, AttachmentRef } from './kit/types.js';
+import { allDefinitions, commands, messageCommands } from '../commands/index.js';
+import { discordCardEditor, discordPoster } from './discord/poster.js';
+import { startCardFlusher } from './jobs/cards.js';
+import type { AppCtx, ArticleTools, AttachmentRef } from './kit/types.js';
 import { UserError } from './kit/types.js';
 
 /** Downloads a member's attachment with a size cap and a timeout. */
@@ -58,15 +59,15 @@ export interface RunningApp {
 /** Retry delays of the command sync: 1 s, 2 s, 4 s … at most 5 minutes between tries. */
 export const syncBackoff = (attempt: number) => Math.min(1000 * 2 ** attempt, 300_000);
 
-export async function startApp(config: Config, log: Logger, opts: { now?: () => Date; syncBackoff?: (attempt: number) => number } = {}): Promise<RunningApp> {
+export async function startApp(config: Config, log: Logger, opts: { now?: () => Date; syncBackoff?: (attempt: number) => number; articles?: ArticleTools } = {}): Promise<RunningApp> {
   if (!config.DISCORD_TOKEN) throw new Error('startApp needs DISCORD_TOKEN');
-  const core = await openCore(config, log, opts.now ? { now: opts.now } : {});
+  const core = await openCore(config, log, { ...(opts.now ? { now: opts.now } : {}), ...(opts.articles ? { articles: opts.articles } : {}) });
   try {
     const client = createClient(config.DISCORD_API_URL, config.DISCORD_SHARD);
     core.onStop(() => client.destroy());
     const jobs = core.jobs(discordPoster(client), fetchAttachment);
     const { ctx } = jobs;
-    const router = createRouter(commands, componentHandlers, ctx);
+    const router = createRouter(commands, componentHandlers, ctx, { messageCommands, modals: modalHandlers });
     client.on(Events.InteractionCreate, (interaction) => void router.handle(interaction));
     client.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));
     client.on(Events.ShardDisconnect, (_event, shard) => log.warn({ shard }, 'gateway disconnected'));
@@ -80,7 +81,7 @@ export async function startApp(config: Config, log: Logger, opts: { now?: () => 
     const commandsSynced = new Promise<void>((resolve) => (markSynced = resolve));
     // The sync is retried on its own: a failure never keeps the scheduler from running.
     const sync = (c: Client<true>, attempt: number) => {
-      syncCommands(c.rest, c.application.id, commands.map((cmd) => cmd.definition), log, config.DISCORD_GUILD_ID).then(
+      syncCommands(c.rest, c.application.id, allDefinitions, log, config.DISCORD_GUILD_ID).then(
         () => {
           state.commandsSynced = true;
           markSynced();
@@ -100,6 +101,9 @@ export async function startApp(config: Config, log: Logger, opts: { now?: () => 
         try {
           await jobs.start();
           state.jobs = true;
+          // Vote cards' tallies (pending ones left by a restart go out at once).
+          const cards = startCardFlusher({ db: core.database.db, editor: discordCardEditor(c), log, now: ctx.now });
+          core.onStop(() => cards.stop());
           resolve();
         } catch (error) {
           reject(error);

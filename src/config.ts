@@ -21,6 +21,11 @@ const schema = z.object({
   DISCORD_GUILD_ID: snowflake.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HINDSIGHT_CATCHUP_HOURS: z.coerce.number().min(0).max(24 * 14).default(6),
+  /** Lets /predict extract fetch private, loopback and link-local addresses (tests only). */
+  HINDSIGHT_EXTRACT_ALLOW_PRIVATE: z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+    .default('false')
+    .transform((v) => v === 'true' || v === '1' || v === 'yes'),
   /** Test-only: lowers the minimum interval between a schedule's rounds (1 hour) to this many seconds. */
   HINDSIGHT_TEST_MIN_ROUND_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).optional(),
   /** Test-only: the bot's clock runs this many ms ahead (a restart "after a long pause"). */

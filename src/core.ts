@@ -11,7 +11,8 @@ import { startCloser } from './jobs/closer.js';
 import type { Poster } from './kit/poster.js';
 import { Scheduler } from './jobs/scheduler.js';
 import { roundScoreNotes } from './kit/score-text.js';
-import type { AppCtx } from './kit/types.js';
+import type { AppCtx, ArticleTools } from './kit/types.js';
+import { articleTools } from './kit/articles.js';
 
 export interface CoreOptions {
   now?: () => Date;
@@ -20,6 +21,8 @@ export interface CoreOptions {
    * server, so that on a shared database it never runs (or disables) real servers' rounds.
    */
   guildId?: string;
+  /** Article intake other than the configuration's (tests: shorter limits). */
+  articles?: ArticleTools;
 }
 
 export interface CoreJobs {
@@ -77,7 +80,8 @@ export async function openCore(config: Config, log: Logger, opts: CoreOptions = 
       });
       // Stopped before the database closes: no new slots, rounds in flight get up to 10 s.
       undo.push(() => scheduler.stop(10_000));
-      const ctx: AppCtx = { db: database.db, log, now, fetchAttachment, scheduler };
+      const articles = opts.articles ?? articleTools({ allowPrivateAddresses: config.HINDSIGHT_EXTRACT_ALLOW_PRIVATE });
+      const ctx: AppCtx = { db: database.db, log, now, fetchAttachment, scheduler, articles };
       return {
         ctx,
         scheduler,

@@ -13,6 +13,8 @@ import {
   type CommandCall,
   type ComponentCall,
   type Member,
+  type Modal,
+  type ModalCall,
   type OptionReader,
   type Reply,
 } from '../kit/types.js';
@@ -81,19 +83,41 @@ export function commandCall(place: CallPlace, commandName: string, options: Opti
   };
 }
 
-/** A click on button `customId` of message `messageId`. */
-export function componentCall(place: CallPlace, customId: string, messageId: string, surface: Surface): ComponentCall {
+/**
+ * A click on button `customId` of message `messageId`. A form the handler opens goes to `openForm`
+ * (the session asks for its fields at the prompt).
+ */
+export function componentCall(
+  place: CallPlace,
+  customId: string,
+  messageId: string,
+  surface: Surface,
+  openForm: (modal: Modal, messageId: string) => void = () => {
+    throw new UserError('Forms cannot be filled in here.');
+  },
+): ComponentCall {
   const answer = async (reply: Reply) => void surface.show(reply, { ephemeral: reply.ephemeral ?? false });
   const edit = async (reply: Reply) => surface.replace(messageId, reply);
   return {
     ...place,
     customId,
+    async showModal(modal) {
+      openForm(modal, messageId);
+    },
+    message: null,
     reply: answer,
     followUp: answer,
     update: edit,
     editMessage: edit,
     async deferUpdate() {},
   };
+}
+
+/** A submitted form, opened from a button of message `messageId`. */
+export function modalCall(place: CallPlace, customId: string, fields: ReadonlyMap<string, string>, messageId: string, surface: Surface): ModalCall {
+  const answer = async (reply: Reply) => void surface.show(reply, { ephemeral: reply.ephemeral ?? false });
+  const edit = async (reply: Reply) => surface.replace(messageId, reply);
+  return { ...place, customId, fields, reply: answer, followUp: answer, update: edit, editMessage: edit, async deferUpdate() {} };
 }
 
 export function autocompleteCall(place: CallPlace, commandName: string, options: OptionReader): AutocompleteCall {

@@ -11,8 +11,8 @@ import { pino } from 'pino';
 import type { Config } from '../config.js';
 import { createLogger, type Logger } from '../log.js';
 import { openCore } from '../core.js';
-import { commands } from '../../commands/index.js';
-import { componentHandlers } from '../../commands/buttons.js';
+import { commands, messageCommands } from '../../commands/index.js';
+import { componentHandlers, modalHandlers } from '../../commands/buttons.js';
 import { indexHandlers } from '../kit/handlers.js';
 import { SYSTEM_ACTOR } from '../ledger/context.js';
 import { bundledPacks, importLedger } from '../ledger/transfer.js';
@@ -97,7 +97,7 @@ export async function runConsole(config: Config, io: ConsoleIO): Promise<number>
     const session = new Session({
       ctx,
       commands,
-      handlers: indexHandlers(commands, componentHandlers),
+      handlers: indexHandlers(commands, componentHandlers, { messageCommands, modals: modalHandlers }),
       members,
       board,
       screen,

@@ -241,7 +241,14 @@ function convert(def: OptionDef, raw: string, resolvers: Resolvers): OptionValue
   }
 }
 
-const CONTENT_TYPES: Record<string, string> = { '.json': 'application/json', '.csv': 'text/csv', '.txt': 'text/plain' };
+const CONTENT_TYPES: Record<string, string> = {
+  '.json': 'application/json',
+  '.csv': 'text/csv',
+  '.txt': 'text/plain',
+  '.md': 'text/markdown',
+  '.html': 'text/html',
+  '.htm': 'text/html',
+};
 
 /** `file:path/to/pack.json`: a local file stands in for an upload (read later by ctx.fetchAttachment). */
 function localAttachment(option: string, raw: string, cwd: string): AttachmentRef {

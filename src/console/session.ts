@@ -8,9 +8,10 @@ import { dirname, join, resolve } from 'node:path';
 import { ApplicationCommandOptionType as T } from 'discord-api-types/v10';
 import { failureMessage, type HandlerIndex } from '../kit/handlers.js';
 import { errorReply } from '../kit/render.js';
-import { UserError, type AppCtx, type Choice, type Command, type Member } from '../kit/types.js';
+import { UserError, type AppCtx, type Choice, type Command, type Member, type Modal } from '../kit/types.js';
 import type { Board, Screen } from './board.js';
-import { autocompleteCall, commandCall, componentCall, consoleOptions, type CallPlace } from './calls.js';
+import { autocompleteCall, commandCall, componentCall, consoleOptions, modalCall, type CallPlace } from './calls.js';
+import { MODAL_LIMITS } from '../kit/render.js';
 import { CONSOLE_COMMANDS, commandDetail, commandList, managersOnly } from './help.js';
 import { OWNER, type Members } from './members.js';
 import { checkOptions, optionsOf, structure, tokenize, type Invocation, type OptionDef, type OptionValue, type Resolvers, type Token } from './parse.js';
@@ -34,6 +35,8 @@ export class Session {
   /** Whether any command failed (for the exit status of a script). */
   failed = false;
   quitting = false;
+  /** A form a button opened (a Discord modal): the next line fills it in. */
+  form: { modal: Modal; messageId: string } | null = null;
   private readonly resolvers: Resolvers;
 
   constructor(private readonly deps: SessionDeps) {
@@ -50,6 +53,11 @@ export class Session {
     const text = line.trim();
     if (!text || text.startsWith('#')) return true;
     try {
+      if (this.form) {
+        if (/^\/(submit|cancel)\b/i.test(text) || !text.startsWith('/')) return await this.fillForm(text);
+        this.info(`(The form “${this.form.modal.title}” was dropped.)`);
+        this.form = null;
+      }
       if (/^\d{1,6}$/.test(text)) return await this.press(Number(text));
       const { tokens, openQuote } = tokenize(text);
       if (openQuote) throw new UserError(`A ${openQuote} quote is not closed: end the value with ${openQuote}.`);
@@ -112,8 +120,53 @@ export class Session {
     const pressed = this.deps.board.press(n);
     if (typeof pressed === 'string') return this.refuse(pressed);
     const { ctx, handlers, board } = this.deps;
-    const call = componentCall(this.place(), pressed.customId, pressed.messageId, board);
+    const call = componentCall(this.place(), pressed.customId, pressed.messageId, board, (modal, messageId) => this.openForm(modal, messageId));
     return this.guarded(() => handlers.component(pressed.customId).handle(call, ctx), `button ${pressed.customId.slice(0, 100)}`);
+  }
+
+  /** Shows a form's fields with their values; the next line fills it in. */
+  private openForm(modal: Modal, messageId: string): void {
+    this.form = { modal, messageId };
+    const bold = styles(this.deps.screen.color).bold;
+    const lines = [bold(`Form: ${modal.title}`)];
+    modal.fields.forEach((f, i) => lines.push(`  [${i + 1}] ${f.id}${f.required ? ' (required)' : ''}: ${f.label}`, `      = ${f.value ? JSON.stringify(f.value) : '(empty)'}`));
+    lines.push(
+      'Type the fields to change as field=value or number=value (quote values with spaces: speaker="Anna Berg" 3=2027-03-31),',
+      'or /submit to send it as shown, /cancel to drop it. The other fields keep their values.',
+    );
+    this.info(lines.join('\n'));
+  }
+
+  /** Fills in and submits the open form, or cancels it. */
+  private async fillForm(text: string): Promise<boolean> {
+    const { modal, messageId } = this.form!;
+    if (/^\/cancel\b/i.test(text)) {
+      this.form = null;
+      this.info(`Form “${modal.title}” dropped; nothing was sent.`);
+      return true;
+    }
+    const values = new Map(modal.fields.map((f) => [f.id, f.value ?? '']));
+    if (!/^\/submit\b/i.test(text)) {
+      const pairs = [...text.matchAll(/([\w-]+)\s*[=:]\s*("(?:[^"\\]|\\.)*"|'[^']*'|\S*)/g)];
+      const rest = text.replace(/([\w-]+)\s*[=:]\s*("(?:[^"\\]|\\.)*"|'[^']*'|\S*)/g, '').trim();
+      if (!pairs.length || rest) {
+        throw new UserError(`Write the form's fields as field=value (for example ${modal.fields[0]?.id ?? 'field'}="new text"), or /submit, or /cancel.`);
+      }
+      for (const [, key, raw] of pairs) {
+        const field = /^\d+$/.test(key!) ? modal.fields[Number(key) - 1] : modal.fields.find((f) => f.id === key!.toLowerCase());
+        if (!field) throw new UserError(`The form has no field ${key}. Its fields: ${modal.fields.map((f, i) => `${i + 1} ${f.id}`).join(', ')}.`);
+        const value = raw!.startsWith('"') ? raw!.slice(1, -1).replace(/\\(.)/g, '$1') : raw!.startsWith("'") ? raw!.slice(1, -1) : raw!;
+        const max = Math.min(field.maxLength ?? MODAL_LIMITS.value, MODAL_LIMITS.value);
+        if (value.length > max) throw new UserError(`${field.id} is too long (${value.length} characters; at most ${max}).`);
+        values.set(field.id, value);
+      }
+    }
+    const missing = modal.fields.find((f) => f.required && !values.get(f.id)?.trim());
+    if (missing) throw new UserError(`${missing.id} is required: give it a value (${missing.id}="…").`);
+    this.form = null;
+    const { ctx, handlers, board } = this.deps;
+    const call = modalCall(this.place(), modal.customId, values, messageId, board);
+    return this.guarded(() => handlers.modal(modal.customId).submit(call, ctx), `form ${modal.customId.slice(0, 100)}`);
   }
 
   /** The router's error boundary: expected failures answer as themselves, bugs as a ref (logged with the stack). */

@@ -46,6 +46,8 @@ export const SETTINGS_DEFAULTS = {
   timezone: 'UTC',
   tooEarlyStepDays: 30,
   minRanked: 3,
+  /** managers | members (members' accepted forecasts wait for a manager). */
+  extractBy: 'managers' as 'managers' | 'members',
 } as const;
 
 /** One row per server: its settings and the counter behind claim numbers (#1, #2, …). */
@@ -61,6 +63,8 @@ export const guilds = pgTable(
     tooEarlyStepDays: integer().notNull().default(SETTINGS_DEFAULTS.tooEarlyStepDays),
     /** Resolved forecasts a member needs before the leaderboard ranks them. */
     minRanked: integer().notNull().default(SETTINGS_DEFAULTS.minRanked),
+    /** Who may turn articles into claims (/predict extract): managers, or members too (as proposals a manager accepts). */
+    extractBy: text().notNull().default(SETTINGS_DEFAULTS.extractBy),
     /** The number the next claim added to this server gets. */
     nextClaimNumber: integer().notNull().default(1),
     /** Secret key that signs this server's exports (never shown): a file signed with it is this server's own. */
@@ -74,6 +78,7 @@ export const guilds = pgTable(
     check('guilds_window_range', sql`${t.votingWindowDays} between 1 and 365`),
     check('guilds_too_early_range', sql`${t.tooEarlyStepDays} between 1 and 3650`),
     check('guilds_min_ranked_range', sql`${t.minRanked} between 1 and 1000`),
+    check('guilds_extract_by', sql`${t.extractBy} in ('managers', 'members')`),
   ],
 );
 
@@ -326,4 +331,56 @@ export const cronLeases = pgTable(
     claimedAt: ts().notNull().defaultNow(),
   },
   (t) => [index('cron_leases_claimed').on(t.claimedAt)],
+);
+
+/**
+ * A review draft: the forecasts /predict extract found in one article, waiting for a person to
+ * accept, edit or discard each (nothing enters the ledger unreviewed). Lives 24 hours; the closer's
+ * tick deletes expired rows. `candidates` holds src/ledger/drafts.ts's DraftCandidate[].
+ */
+export const extractDrafts = pgTable(
+  'extract_drafts',
+  {
+    id: serial().primaryKey(),
+    guildId: text().notNull(),
+    /** The member who ran the extraction. */
+    ownerId: text().notNull(),
+    /** What is known of the article: key, title, outlet, url, publishedOn. */
+    article: jsonb().$type<Record<string, unknown>>().notNull(),
+    candidates: jsonb().$type<unknown[]>().notNull(),
+    createdAt: ts().notNull().defaultNow(),
+    expiresAt: ts().notNull(),
+  },
+  (t) => [index('extract_drafts_guild').on(t.guildId, t.createdAt), index('extract_drafts_expires').on(t.expiresAt)],
+);
+
+/**
+ * Vote cards whose tally changed since their last edit: a vote upserts its card's row in the
+ * vote's own statement (bumping `version`); the card flusher (src/jobs/cards.ts) edits each
+ * pending card at most once per interval and records the version it showed. Kept in the
+ * database, so a restart still edits what was pending.
+ */
+export const cardRefreshes = pgTable(
+  'card_refreshes',
+  {
+    guildId: text().notNull(),
+    /** The message the card is on, and its channel (a channel message: cards are never ephemeral). */
+    messageId: text().notNull(),
+    channelId: text().notNull(),
+    claimId: integer()
+      .notNull()
+      .references(() => claims.id),
+    /** Embeds of the message around the card (e.g. a round's summary), kept as they are when the card is edited. */
+    frame: jsonb().$type<{ before: unknown[]; after: unknown[] }>(),
+    /** Bumped by every stored vote; the card shows `flushedVersion`. */
+    version: integer().notNull().default(1),
+    flushedVersion: integer().notNull().default(0),
+    dirtyAt: ts().notNull(),
+    /** When a flusher last took the card (at most one edit per card per interval). */
+    editedAt: ts(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.guildId, t.messageId] }),
+    index('card_refreshes_pending').on(t.dirtyAt).where(sql`${t.version} > ${t.flushedVersion}`),
+  ],
 );

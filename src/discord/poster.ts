@@ -11,6 +11,7 @@ import {
   type RESTPostAPIChannelMessageJSONBody,
 } from 'discord.js';
 import { PostError, type Poster } from '../kit/poster.js';
+import type { CardEditor } from '../jobs/cards.js';
 import type { Reply } from '../kit/types.js';
 import { fitReply } from '../kit/render.js';
 
@@ -104,6 +105,22 @@ export function discordPoster(client: Client): Poster {
       const dm = (await client.rest.post(Routes.userChannels(), { body: { recipient_id: createdBy } })) as { id: string };
       await send(dm.id, { content: text });
       return `by direct message to <@${createdBy}>`;
+    },
+  };
+}
+
+/** Edits vote cards in place (PATCH the channel message): embeds and components replaced, content kept. */
+export function discordCardEditor(client: Client): CardEditor {
+  return {
+    async edit(channelId, messageId, reply) {
+      const fitted = fitReply(reply);
+      try {
+        await client.rest.patch(Routes.channelMessage(channelId, messageId), {
+          body: { embeds: fitted.embeds ?? [], components: fitted.components ?? [], allowed_mentions: { parse: [] } },
+        });
+      } catch (error) {
+        throw classify(error);
+      }
     },
   };
 }

@@ -6,7 +6,9 @@
  */
 import {
   ApplicationCommandOptionType,
+  ComponentType,
   MessageFlags,
+  TextInputStyle,
   Routes,
   PermissionFlagsBits,
   type AutocompleteInteraction,
@@ -16,10 +18,15 @@ import {
   type Interaction,
   type InteractionEditReplyOptions,
   type InteractionReplyOptions,
+  type MessageContextMenuCommandInteraction,
   type MessageCreateOptions,
+  type ModalSubmitInteraction,
+  type APIModalInteractionResponseCallbackData,
 } from 'discord.js';
-import { errorReply, fitReply } from '../kit/render.js';
-import { expectedMessage, failureMessage, GUILD_ONLY, indexHandlers } from '../kit/handlers.js';
+import { DISCORD_LIMITS, errorReply, fitReply, MODAL_LIMITS, truncate } from '../kit/render.js';
+import { expectedMessage, failureMessage, GUILD_ONLY, indexHandlers, type MoreHandlers } from '../kit/handlers.js';
+
+export { linksIn } from '../kit/render.js';
 import {
   UserError,
   type AppCtx,
@@ -30,6 +37,11 @@ import {
   type ComponentHandler,
   type CommandCall,
   type Member,
+  type MessageCommand,
+  type MessageCommandCall,
+  type Modal,
+  type ModalCall,
+  type ModalHandler,
   type OptionReader,
   type Reply,
 } from '../kit/types.js';
@@ -45,6 +57,35 @@ export function toDiscord(reply: Reply): InteractionReplyOptions & InteractionEd
     allowedMentions: { parse: [] },
   };
 }
+
+
+/** A modal as Discord takes it (action rows of text inputs), within its limits. */
+export function toDiscordModal(modal: Modal): APIModalInteractionResponseCallbackData {
+  return {
+    custom_id: modal.customId.slice(0, DISCORD_LIMITS.customId),
+    title: truncate(modal.title, MODAL_LIMITS.title),
+    components: modal.fields.slice(0, MODAL_LIMITS.fields).map((f) => {
+      const max = Math.min(f.maxLength ?? MODAL_LIMITS.value, MODAL_LIMITS.value);
+      const value = f.value ? truncate(f.value, max) : '';
+      return {
+        type: ComponentType.ActionRow,
+        components: [
+          {
+            type: ComponentType.TextInput,
+            custom_id: f.id,
+            label: truncate(f.label, MODAL_LIMITS.label),
+            style: f.style === 'paragraph' ? TextInputStyle.Paragraph : TextInputStyle.Short,
+            required: f.required ?? false,
+            max_length: max,
+            ...(value ? { value } : {}),
+            ...(f.placeholder ? { placeholder: truncate(f.placeholder, MODAL_LIMITS.placeholder) } : {}),
+          },
+        ],
+      };
+    }),
+  };
+}
+
 
 function optionReader(options: readonly CommandInteractionOption[]): OptionReader {
   let sub: string | null = null;
@@ -139,10 +180,76 @@ function commandCall(interaction: ChatInputCommandInteraction<'cached' | 'raw'>)
   };
 }
 
-function componentCall(interaction: ButtonInteraction<'cached' | 'raw'>): ComponentCall {
+function messageCommandCall(interaction: MessageContextMenuCommandInteraction<'cached' | 'raw'>): MessageCommandCall {
+  const message = interaction.targetMessage;
+  return {
+    commandName: interaction.commandName,
+    ...callBase(interaction),
+    target: {
+      id: message.id,
+      authorId: message.author.id,
+      content: message.content ?? '',
+      embedUrls: (message.embeds ?? []).map((e) => e.url).filter((u): u is string => !!u),
+    },
+    async defer(opts) {
+      if (interaction.deferred || interaction.replied) return;
+      await interaction.deferReply(opts?.ephemeral ? { flags: MessageFlags.Ephemeral } : {});
+    },
+    async reply(reply) {
+      if (interaction.deferred || interaction.replied) {
+        await interaction.editReply(toDiscord(reply));
+        return;
+      }
+      await interaction.reply({ ...toDiscord(reply), ...(reply.ephemeral ? { flags: MessageFlags.Ephemeral } : {}) });
+    },
+  };
+}
+
+function modalCall(interaction: ModalSubmitInteraction<'cached' | 'raw'>): ModalCall {
+  const fields = new Map<string, string>();
+  for (const [id, field] of interaction.fields.fields) {
+    if (field.type === ComponentType.TextInput && typeof field.value === 'string') fields.set(id, field.value);
+  }
+  const ephemeralFlags = (reply: Reply) => (reply.ephemeral ? { flags: MessageFlags.Ephemeral as const } : {});
   return {
     customId: interaction.customId,
     ...callBase(interaction),
+    fields,
+    async reply(reply) {
+      const payload = { ...toDiscord(reply), ...ephemeralFlags(reply) };
+      if (interaction.deferred || interaction.replied) await interaction.followUp(payload);
+      else await interaction.reply(payload);
+    },
+    async update(reply) {
+      if (!interaction.isFromMessage()) throw new UserError('This form was not opened from a message.');
+      await interaction.update(toDiscord(reply));
+    },
+    async deferUpdate() {
+      if (!interaction.deferred && !interaction.replied && interaction.isFromMessage()) await interaction.deferUpdate();
+    },
+    async editMessage(reply) {
+      await interaction.editReply(toDiscord(reply));
+    },
+    async followUp(reply) {
+      await interaction.followUp({ ...toDiscord(reply), ...ephemeralFlags(reply) });
+    },
+  };
+}
+
+function componentCall(interaction: ButtonInteraction<'cached' | 'raw'>): ComponentCall {
+  const message = interaction.message;
+  return {
+    customId: interaction.customId,
+    ...callBase(interaction),
+    async showModal(modal) {
+      await interaction.showModal(toDiscordModal(modal));
+    },
+    message: {
+      id: message.id,
+      channelId: message.channelId,
+      embeds: message.embeds.map((e) => e.toJSON()),
+      ephemeral: message.flags.has(MessageFlags.Ephemeral),
+    },
     async reply(reply) {
       const payload = { ...toDiscord(reply), ...(reply.ephemeral ? { flags: MessageFlags.Ephemeral as const } : {}) };
       if (interaction.deferred || interaction.replied) await interaction.followUp(payload);
@@ -167,22 +274,22 @@ export interface Router {
   handle(interaction: Interaction): Promise<void>;
 }
 
-export function createRouter(commands: readonly Command[], components: readonly ComponentHandler[], ctx: AppCtx): Router {
-  const handlers = indexHandlers(commands, components);
+export function createRouter(commands: readonly Command[], components: readonly ComponentHandler[], ctx: AppCtx, more: MoreHandlers = {}): Router {
+  const handlers = indexHandlers(commands, components, more);
 
   /** Answers a failure in whatever way the interaction still allows. */
   async function fail(
-    interaction: ChatInputCommandInteraction | ButtonInteraction,
+    interaction: ChatInputCommandInteraction | ButtonInteraction | MessageContextMenuCommandInteraction | ModalSubmitInteraction,
     error: unknown,
     what: string,
   ): Promise<void> {
     const message = failureMessage(error, ctx.log, { interaction: what, guildId: interaction.guildId, userId: interaction.user.id });
     const payload = { ...toDiscord(errorReply(message)), flags: MessageFlags.Ephemeral as const };
     try {
-      if (interaction.deferred && interaction.isChatInputCommand() && interaction.ephemeral) {
+      if (interaction.deferred && (interaction.isChatInputCommand() || interaction.isMessageContextMenuCommand()) && interaction.ephemeral) {
         // A deferred command's answer is the deferred message: edit it (it is ephemeral already).
         await interaction.editReply(toDiscord(errorReply(message)));
-      } else if (interaction.deferred && interaction.isChatInputCommand()) {
+      } else if (interaction.deferred && (interaction.isChatInputCommand() || interaction.isMessageContextMenuCommand())) {
         // Deferred publicly ("thinking…" in the channel): an error is the member's alone, so the
         // public placeholder goes and the error comes as an ephemeral follow-up.
         await interaction.deleteReply().catch(() => {});
@@ -238,12 +345,32 @@ export function createRouter(commands: readonly Command[], components: readonly 
     }
   }
 
+  async function onMessageCommand(interaction: MessageContextMenuCommandInteraction) {
+    try {
+      if (!interaction.inGuild()) throw new UserError(GUILD_ONLY);
+      await handlers.messageCommand(interaction.commandName).execute(messageCommandCall(interaction), ctx);
+    } catch (error) {
+      await fail(interaction, error, `menu ${interaction.commandName}`);
+    }
+  }
+
+  async function onModal(interaction: ModalSubmitInteraction) {
+    try {
+      if (!interaction.inGuild()) throw new UserError(GUILD_ONLY);
+      await handlers.modal(interaction.customId).submit(modalCall(interaction), ctx);
+    } catch (error) {
+      await fail(interaction, error, `modal ${interaction.customId.slice(0, 100)}`);
+    }
+  }
+
   return {
     async handle(interaction) {
       try {
         if (interaction.isChatInputCommand()) await onCommand(interaction);
+        else if (interaction.isMessageContextMenuCommand()) await onMessageCommand(interaction);
         else if (interaction.isAutocomplete()) await onAutocomplete(interaction);
         else if (interaction.isButton()) await onButton(interaction);
+        else if (interaction.isModalSubmit()) await onModal(interaction);
       } catch (error) {
         // Last line of defence: never let an interaction reject into the event loop.
         ctx.log.error({ err: error }, 'interaction handler crashed');

@@ -5,7 +5,9 @@
  */
 import { Routes, type REST } from 'discord.js';
 import type { Logger } from '../log.js';
-import type { CommandDefinition } from '../kit/types.js';
+import type { CommandDefinition, ContextMenuDefinition } from '../kit/types.js';
+
+type AnyDefinition = CommandDefinition | ContextMenuDefinition;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -17,6 +19,8 @@ function isDefault(key: string, value: unknown): boolean {
   if (value === undefined || value === null) return true;
   if (Array.isArray(value) && value.length === 0 && key !== 'contexts') return true;
   if (value === false && ['required', 'autocomplete', 'nsfw'].includes(key)) return true;
+  // Context-menu commands have no description; Discord answers "".
+  if (key === 'description' && value === '') return true;
   if (key === 'integration_types' && Array.isArray(value) && value.length === 1 && value[0] === 0) return true;
   if ((key === 'name_localizations' || key === 'description_localizations') && typeof value === 'object' && !Object.keys(value as object).length) return true;
   return false;
@@ -38,17 +42,21 @@ export function canonical(value: unknown, key = ''): Json {
   return value as Json;
 }
 
-export function sameCommands(ours: readonly CommandDefinition[], theirs: readonly unknown[]): boolean {
+export function sameCommands(ours: readonly AnyDefinition[], theirs: readonly unknown[]): boolean {
   const byName = (list: readonly unknown[]) =>
     // A command without `type` is a chat-input command (type 1).
-    JSON.stringify([...list].map((c) => canonical({ type: 1, ...(c as object) })).sort((a, b) => String((a as { name: string }).name).localeCompare(String((b as { name: string }).name))));
+    JSON.stringify(
+      [...list]
+        .map((c) => canonical({ type: 1, ...(c as object) }) as { name: string; type: number })
+        .sort((a, b) => a.type - b.type || a.name.localeCompare(b.name)),
+    );
   return byName(ours) === byName(theirs);
 }
 
 export async function syncCommands(
   rest: REST,
   applicationId: string,
-  definitions: readonly CommandDefinition[],
+  definitions: readonly AnyDefinition[],
   log: Logger,
   guildId?: string,
 ): Promise<'unchanged' | 'updated'> {

@@ -7,6 +7,7 @@ import cron from 'node-cron';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../log.js';
 import { closeExpiredWindows, type AppliedDecision } from '../ledger/voting.js';
+import { pruneExpiredDrafts } from '../ledger/drafts.js';
 
 export async function sweepOnce(db: Db, now: Date, log: Logger, batch = 200, guildId?: string): Promise<AppliedDecision[]> {
   const all: AppliedDecision[] = [];
@@ -34,6 +35,12 @@ export function startCloser(db: Db, log: Logger, now: () => Date = () => new Dat
         await sweepOnce(db, now(), log, 200, guildId);
       } catch (error) {
         log.error({ err: error }, 'closing voting windows failed; will retry next minute');
+      }
+      try {
+        const pruned = await pruneExpiredDrafts(db, now());
+        if (pruned) log.info({ pruned }, 'expired review drafts deleted');
+      } catch (error) {
+        log.warn({ err: error }, 'deleting expired review drafts failed; will retry next minute');
       }
     },
     { name: 'close-voting-windows', noOverlap: true },

@@ -16,9 +16,8 @@ import { claims, roundParts, scheduleRuns, schedules } from '../db/schema.js';
 import { recordAudit } from '../ledger/audit.js';
 import { claimDetail, tallyFor } from '../ledger/claims.js';
 import { FLAG_LABELS, OUTCOME_LABELS, VERDICTS, VERDICT_LABELS, type FlagReason, type Outcome, type Tally } from '../ledger/rules.js';
-import { claimCard, COLORS, DISCORD_LIMITS, packSections, safe } from '../kit/render.js';
+import { claimCard, COLORS, DISCORD_LIMITS, mergeMessages, packSections, safe } from '../kit/render.js';
 import type { Reply } from '../kit/types.js';
-import type { APIEmbed } from 'discord-api-types/v10';
 import type { Logger } from '../log.js';
 import { PostError, type Poster, type RoundOutcome } from '../kit/poster.js';
 import type { ScheduleRow } from './schedules.js';
@@ -114,24 +113,6 @@ export async function renderRound(db: Db, guildId: string, content: RoundContent
     if (merged) return [merged];
   }
   return [...messages, ...cardMessages];
-}
-
-const embedLength = (e: APIEmbed) =>
-  (e.title?.length ?? 0) +
-  (e.description?.length ?? 0) +
-  (e.footer?.text.length ?? 0) +
-  (e.author?.name.length ?? 0) +
-  (e.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0);
-
-/** Two messages as one, or null when the result would break Discord's 10-embed or 6,000-character limits. */
-export function mergeMessages(a: Reply, b: Reply): Reply | null {
-  if (a.files?.length || b.files?.length || (a.content && b.content)) return null;
-  const embeds = [...(a.embeds ?? []), ...(b.embeds ?? [])];
-  const components = [...(a.components ?? []), ...(b.components ?? [])];
-  if (embeds.length > DISCORD_LIMITS.embedsPerMessage || components.length > DISCORD_LIMITS.rows) return null;
-  if (embeds.reduce((n, e) => n + embedLength(e), 0) > DISCORD_LIMITS.embedTotal) return null;
-  const content = a.content ?? b.content;
-  return { ...(content ? { content } : {}), ...(embeds.length ? { embeds } : {}), ...(components.length ? { components } : {}) };
 }
 
 /** A short, stable nonce per (schedule, slot, part): Discord returns the first message for a retried post while it remembers it. */

@@ -38,3 +38,24 @@ export function parseListId(id: string): ListState | null {
   if (!m || !(STATUS_FILTERS as readonly string[]).includes(m[1]!)) return null;
   return { status: m[1] as StatusFilter, page: Number(m[2]), family: m[3] || null, speaker: m[4] || null };
 }
+
+/** Draft review buttons: a accept, c accept a duplicate anyway, e edit, d discard, p/n previous/next page, v view. */
+export const DRAFT_ACTIONS = ['a', 'c', 'e', 'd', 'p', 'n', 'v'] as const;
+export type DraftAction = (typeof DRAFT_ACTIONS)[number];
+
+/** `draft:<action>:<draft id>:<candidate index>`; the server comes from the interaction, the state from the database. */
+export const draftId = (action: DraftAction, id: number, index: number) => `draft:${action}:${id}:${index}`;
+
+export function parseDraftId(customId: string): { action: DraftAction; id: number; index: number } | null {
+  const m = /^draft:([a-z]):([1-9]\d{0,9}):(\d{1,3})$/.exec(customId);
+  if (!m || !(DRAFT_ACTIONS as readonly string[]).includes(m[1]!)) return null;
+  return { action: m[1] as DraftAction, id: Number(m[2]), index: Number(m[3]) };
+}
+
+/** The Edit form of a draft's candidate: `dedit:<draft id>:<candidate index>`. */
+export const draftEditId = (id: number, index: number) => `dedit:${id}:${index}`;
+
+export function parseDraftEditId(customId: string): { id: number; index: number } | null {
+  const m = /^dedit:([1-9]\d{0,9}):(\d{1,3})$/.exec(customId);
+  return m ? { id: Number(m[1]), index: Number(m[2]) } : null;
+}

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { LedgerError } from '../ledger/errors.js';
 import type { Logger } from '../log.js';
 import { DISCORD_LIMITS, truncate } from './render.js';
-import { UserError, type AppCtx, type AutocompleteCall, type Choice, type Command, type ComponentHandler } from './types.js';
+import { UserError, type AppCtx, type AutocompleteCall, type Choice, type Command, type ComponentHandler, type MessageCommand, type ModalHandler } from './types.js';
 
 export const GUILD_ONLY = 'Hindsight works inside servers only.';
 
@@ -54,21 +54,44 @@ export interface HandlerIndex {
   command(name: string): Command;
   /** The button family a custom_id belongs to, or a UserError. */
   component(customId: string): ComponentHandler;
+  /** The message context-menu command of that name, or a UserError. */
+  messageCommand(name: string): MessageCommand;
+  /** The modal family a custom_id belongs to, or a UserError. */
+  modal(customId: string): ModalHandler;
   /** A command's autocomplete answer, within Discord's limits; a failure answers no choices (logged when unexpected). */
   choices(call: AutocompleteCall, ctx: AppCtx): Promise<Choice[]>;
 }
 
-export function indexHandlers(commands: readonly Command[], components: readonly ComponentHandler[]): HandlerIndex {
+export interface MoreHandlers {
+  messageCommands?: readonly MessageCommand[];
+  modals?: readonly ModalHandler[];
+}
+
+const prefixOf = (customId: string) => customId.split(':', 1)[0] ?? '';
+
+export function indexHandlers(commands: readonly Command[], components: readonly ComponentHandler[], more: MoreHandlers = {}): HandlerIndex {
   const byName = new Map(commands.map((c) => [c.definition.name, c]));
   const byPrefix = new Map(components.map((c) => [c.prefix, c]));
+  const menuByName = new Map((more.messageCommands ?? []).map((c) => [c.definition.name, c]));
+  const modalByPrefix = new Map((more.modals ?? []).map((m) => [m.prefix, m]));
   return {
+    messageCommand(name) {
+      const command = menuByName.get(name);
+      if (!command) throw new UserError('That command is not known to this version of Hindsight.');
+      return command;
+    },
+    modal(customId) {
+      const handler = modalByPrefix.get(prefixOf(customId));
+      if (!handler) throw new UserError('That form is not one Hindsight made.');
+      return handler;
+    },
     command(name) {
       const command = byName.get(name);
       if (!command) throw new UserError('That command is not known to this version of Hindsight.');
       return command;
     },
     component(customId) {
-      const handler = byPrefix.get(customId.split(':', 1)[0] ?? '');
+      const handler = byPrefix.get(prefixOf(customId));
       if (!handler) throw new UserError('That button is not one Hindsight made.');
       return handler;
     },

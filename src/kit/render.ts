@@ -12,7 +12,7 @@ import {
   type APIEmbed,
   type APIEmbedField,
 } from 'discord-api-types/v10';
-import type { ClaimDetail, ClaimSummary } from '../ledger/claims.js';
+import type { CardData, ClaimSummary } from '../ledger/claims.js';
 import {
   FLAG_LABELS,
   OUTCOME_LABELS,
@@ -72,6 +72,16 @@ export function fitLines(lines: readonly string[], maxChars: number, more = (n: 
   return '';
 }
 
+/** Discord's limits on modals: 45-character title and labels, 5 inputs, 4,000-character values. */
+export const MODAL_LIMITS = { title: 45, label: 45, fields: 5, value: 4000, placeholder: 100 } as const;
+
+const URL_IN_TEXT = /https?:\/\/[^\s<>()"']+/g;
+
+/** Links in a message's text, in order (trailing punctuation dropped). */
+export function linksIn(text: string): string[] {
+  return [...text.matchAll(URL_IN_TEXT)].map((m) => m[0].replace(/[.,;:!?\]]+$/, ''));
+}
+
 /** Shortens to at most `max` UTF-16 units (as Discord counts), ending with an ellipsis when cut; never splits a surrogate pair. */
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;
@@ -98,6 +108,17 @@ const embedLength = (e: APIEmbed) =>
   (e.footer?.text.length ?? 0) +
   (e.author?.name.length ?? 0) +
   (e.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0);
+
+/** Two messages as one, or null when the result would break Discord's 10-embed or 6,000-character limits. */
+export function mergeMessages(a: Reply, b: Reply): Reply | null {
+  if (a.files?.length || b.files?.length || (a.content && b.content)) return null;
+  const embeds = [...(a.embeds ?? []), ...(b.embeds ?? [])];
+  const components = [...(a.components ?? []), ...(b.components ?? [])];
+  if (embeds.length > DISCORD_LIMITS.embedsPerMessage || components.length > DISCORD_LIMITS.rows) return null;
+  if (embeds.reduce((n, e) => n + embedLength(e), 0) > DISCORD_LIMITS.embedTotal) return null;
+  const content = a.content ?? b.content;
+  return { ...(content ? { content } : {}), ...(embeds.length ? { embeds } : {}), ...(components.length ? { components } : {}) };
+}
 
 /** Enforces per-field limits and the 6,000-character total of all embeds in one message. */
 export function fitEmbeds(embeds: APIEmbed[]): APIEmbed[] {
@@ -195,7 +216,7 @@ const AUDIT_LABELS: Record<string, (d: Record<string, unknown>) => string> = {
 const actorText = (id: string) => (id === 'system' ? 'Hindsight' : `<@${id}>`);
 
 /** The card for one claim, as /predict show and rounds post it, with vote buttons while it is due. */
-export function claimCard(detail: ClaimDetail, now: Date, opts: { history?: boolean; personal?: boolean } = {}): Reply {
+export function claimCard(detail: CardData, now: Date, opts: { history?: boolean; personal?: boolean } = {}): Reply {
   const { claim: c } = detail;
   const fields: APIEmbedField[] = [];
   const speakerLine = [detail.speaker ? safe(detail.speaker, 200) : null, detail.article?.outlet ? safe(detail.article.outlet, 100) : null]
@@ -219,8 +240,8 @@ export function claimCard(detail: ClaimDetail, now: Date, opts: { history?: bool
       value: `${tallyLine(detail.tally, detail.votesCast)}\nQuorum ${detail.settings.quorum} · majority ${detail.settings.majorityPct}%`,
     });
   }
-  if (opts.personal && (detail.myVote || detail.myForecast !== null)) {
-    const mine = [detail.myVote ? `vote: ${VERDICT_LABELS[detail.myVote]}` : null, detail.myForecast !== null ? `forecast: ${detail.myForecast}%` : null]
+  if (opts.personal && (detail.myVote || (detail.myForecast ?? null) !== null)) {
+    const mine = [detail.myVote ? `vote: ${VERDICT_LABELS[detail.myVote]}` : null, (detail.myForecast ?? null) !== null ? `forecast: ${detail.myForecast}%` : null]
       .filter(Boolean)
       .join(' · ');
     fields.push({ name: 'Yours', value: mine, inline: true });
@@ -238,10 +259,10 @@ export function claimCard(detail: ClaimDetail, now: Date, opts: { history?: bool
       value: `Edited ${when} by ${actorText(e.actorId)} on ${time(e.at, TimestampStyles.ShortDate)}${e.fields.length ? ` (${e.fields.join(', ')})` : ''}`,
     });
   }
-  if (opts.history && detail.history.length) {
+  if (opts.history && detail.history?.length) {
     fields.push({
       name: 'History',
-      value: detail.history
+      value: (detail.history ?? [])
         .map((h) => `${time(h.createdAt, TimestampStyles.ShortDate)} ${actorText(h.actorId)} ${AUDIT_LABELS[h.action]?.(h.detail) ?? h.action}`)
         .join('\n'),
     });
@@ -323,6 +344,11 @@ export function settingsView(s: GuildSettings, title = 'Hindsight settings'): Re
           { name: 'Time zone', value: s.timezone, inline: true },
           { name: 'Too-early step', value: `${s.tooEarlyStepDays} days`, inline: true },
           { name: 'Ranked after', value: `${s.minRanked} resolved forecasts`, inline: true },
+          {
+            name: 'Extract from articles',
+            value: s.extractBy === 'members' ? 'members too (their forecasts wait for a manager)' : 'managers only',
+            inline: true,
+          },
         ],
       },
     ],

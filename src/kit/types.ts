@@ -2,12 +2,13 @@
  * What a command handler sees. Discord interactions and the local console both produce these,
  * so each command is written once (commands/*.ts) and served by both.
  */
-import type { APIApplicationCommandOptionChoice, RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord-api-types/v10';
+import type { APIApplicationCommandOptionChoice, APIEmbed, RESTPostAPIChatInputApplicationCommandsJSONBody, RESTPostAPIContextMenuApplicationCommandsJSONBody } from 'discord-api-types/v10';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../log.js';
 import type { LedgerCtx } from '../ledger/context.js';
 import type { RoundOutcome } from './poster.js';
 import type { Reply } from './reply.js';
+import type { ArticleInput, Candidate } from '../extract/types.js';
 
 export type { Reply, ReplyFile } from './reply.js';
 
@@ -68,9 +69,62 @@ export interface AutocompleteCall extends CallBase {
   options: OptionReader;
 }
 
+/** One text input of a modal (Discord allows 5 per modal). */
+export interface ModalField {
+  id: string;
+  /** At most 45 characters. */
+  label: string;
+  /** Pre-filled value. */
+  value?: string;
+  /** One line (default) or several. */
+  style?: 'short' | 'paragraph';
+  required?: boolean;
+  maxLength?: number;
+  placeholder?: string;
+}
+
+/** A form the member fills in (a Discord modal; prompts in the console). */
+export interface Modal {
+  /** Routed like a button: by the prefix before the first ':'. */
+  customId: string;
+  /** At most 45 characters. */
+  title: string;
+  /** 1 to 5 fields. */
+  fields: ModalField[];
+}
+
+/** The message a message context-menu command was used on. */
+export interface TargetMessage {
+  id: string;
+  authorId: string;
+  content: string;
+  /** Links in the message's embeds (a link preview's url), after the content's own. */
+  embedUrls: string[];
+}
+
+/** A message context-menu command ("Apps → Track forecasts") being run. */
+export interface MessageCommandCall extends CallBase {
+  commandName: string;
+  target: TargetMessage;
+  defer(opts?: { ephemeral?: boolean }): Promise<void>;
+  reply(reply: Reply): Promise<void>;
+}
+
+/** The message a button was clicked on, as the click carries it. */
+export interface ClickedMessage {
+  id: string;
+  channelId: string;
+  embeds: APIEmbed[];
+  ephemeral: boolean;
+}
+
 /** A button click on a message the bot posted. */
 export interface ComponentCall extends CallBase {
   customId: string;
+  /** Opens a form (must be the first answer: no defer before it). */
+  showModal(modal: Modal): Promise<void>;
+  /** The message the button is on (Discord); null where the surface edits it in place (the console). */
+  message: ClickedMessage | null;
   /** Answers only the clicker. */
   reply(reply: Reply): Promise<void>;
   /** Replaces the message the button is on. */
@@ -79,6 +133,29 @@ export interface ComponentCall extends CallBase {
   deferUpdate(): Promise<void>;
   editMessage(reply: Reply): Promise<void>;
   followUp(reply: Reply): Promise<void>;
+}
+
+/** A submitted modal, opened from a button on a message the bot posted. */
+export interface ModalCall extends CallBase {
+  customId: string;
+  /** The text inputs' values by field id (empty fields as ''). */
+  fields: ReadonlyMap<string, string>;
+  reply(reply: Reply): Promise<void>;
+  /** Replaces the message whose button opened the modal. */
+  update(reply: Reply): Promise<void>;
+  deferUpdate(): Promise<void>;
+  editMessage(reply: Reply): Promise<void>;
+  followUp(reply: Reply): Promise<void>;
+}
+
+/** Reading articles for /predict extract (the engine in src/extract/), injectable for tests. */
+export interface ArticleTools {
+  /** Fetches a link safely (http(s) only, size/time limits, private addresses refused unless allowed). */
+  fetchUrl(url: string): Promise<ArticleInput>;
+  /** An uploaded file: HTML when it looks like HTML, else plain text. */
+  fromFile(content: string, name: string, contentType: string | null): ArticleInput;
+  /** The forecasts found, for review. */
+  candidates(input: ArticleInput, opts: { today: string }): Candidate[];
 }
 
 /** What /reminders needs of the scheduler (src/jobs/scheduler.ts implements it). */
@@ -97,6 +174,8 @@ export interface AppCtx {
   fetchAttachment(ref: AttachmentRef, maxBytes: number): Promise<string>;
   /** Scheduling of rounds (/reminders); absent where no scheduler runs. */
   scheduler?: RoundScheduling;
+  /** Article intake (/predict extract, Track forecasts); absent → those commands say they are unavailable. */
+  articles?: ArticleTools;
 }
 
 export const ledgerCtx = (call: CallBase, ctx: AppCtx): LedgerCtx => ({
@@ -107,6 +186,7 @@ export const ledgerCtx = (call: CallBase, ctx: AppCtx): LedgerCtx => ({
 });
 
 export type CommandDefinition = RESTPostAPIChatInputApplicationCommandsJSONBody;
+export type ContextMenuDefinition = RESTPostAPIContextMenuApplicationCommandsJSONBody;
 export type Choice = APIApplicationCommandOptionChoice<string | number>;
 
 export interface Command {
@@ -115,10 +195,22 @@ export interface Command {
   autocomplete?(call: AutocompleteCall, ctx: AppCtx): Promise<Choice[]>;
 }
 
+/** A message context-menu command (type 3). */
+export interface MessageCommand {
+  definition: ContextMenuDefinition;
+  execute(call: MessageCommandCall, ctx: AppCtx): Promise<void>;
+}
+
 /** A button family, routed by the custom_id prefix before the first ':'. */
 export interface ComponentHandler {
   prefix: string;
   handle(call: ComponentCall, ctx: AppCtx): Promise<void>;
+}
+
+/** A modal family, routed by the custom_id prefix before the first ':'. */
+export interface ModalHandler {
+  prefix: string;
+  submit(call: ModalCall, ctx: AppCtx): Promise<void>;
 }
 
 /** An expected problem with what the member asked; shown to them ephemerally as is. */

@@ -7,8 +7,9 @@ import { dueAtFor, parseCheckBy, todayIn } from './dates.js';
 import type { HedgeBand } from './hedge.js';
 import { forbidden, invalid, notFound } from './errors.js';
 import { LIMITS } from './limits.js';
+import { HEDGE_BANDS, isHedgeBand } from './hedge.js';
 import { emptyTally, phaseOf, tallyVisible, type Outcome, type Tally, type Verdict } from './rules.js';
-import { addDaysMs, getSettings, reserveClaimNumbers, type GuildSettings } from './settings.js';
+import { addDaysMs, DEFAULT_SETTINGS, getSettings, reserveClaimNumbers, type GuildSettings } from './settings.js';
 import {
   claimNumber,
   isoDate,
@@ -328,6 +329,8 @@ export interface EditClaimInput {
   sourceUrl?: string | null;
   family?: string | null;
   criteria?: string | null;
+  /** An ICD-203 band, or 'none' to clear it; managers only (it calibrates the speaker's record). */
+  hedge?: string | null;
 }
 
 export async function editClaim(ctx: LedgerCtx, number: number | string, input: EditClaimInput): Promise<ClaimRow> {
@@ -371,6 +374,13 @@ export async function editClaim(ctx: LedgerCtx, number: number | string, input: 
       const name = optionalText('Speaker', input.speaker, LIMITS.speaker);
       set.speakerId = name ? await upsertSpeaker(tx, ctx.guildId, name) : null;
       if (set.speakerId !== claim.speakerId) changes.speaker = { from: claim.speakerId, to: name };
+    }
+    if (input.hedge != null) {
+      if (!ctx.actor.isManager) throw forbidden('Only managers (Manage Server) can correct a claim’s band.');
+      const hedge = input.hedge === 'none' ? null : input.hedge;
+      if (hedge !== null && !isHedgeBand(hedge)) throw invalid(`"${input.hedge.slice(0, 40)}" is not a band. Use one of: ${HEDGE_BANDS.join(', ')}, or none.`);
+      set.hedge = hedge;
+      note('hedge', claim.hedge, set.hedge);
     }
     if (input.sourceUrl != null) {
       const url = optionalUrl('Source URL', input.sourceUrl);
@@ -551,6 +561,76 @@ export async function claimDetail(ctx: LedgerCtx, number: number | string) {
 }
 
 export type ClaimDetail = Awaited<ReturnType<typeof claimDetail>>;
+
+/** What a claim card shows, and nothing more (the card's re-render after votes reads only this). */
+export interface CardData {
+  claim: ClaimRow;
+  speaker: string | null;
+  article: { outlet: string | null; url: string | null; title: string | null; titleNote: string | null } | null;
+  /** Null under blind voting while the window is open. */
+  tally: Tally | null;
+  votesCast: number;
+  forecasters: number;
+  settings: Pick<GuildSettings, 'quorum' | 'majorityPct'>;
+  myVote?: Verdict | null;
+  myForecast?: number | null;
+  history?: Awaited<ReturnType<typeof claimHistory>>;
+  /** Shown by /predict show: the last edit made after forecasts or votes locked the claim. */
+  lockedEdit?: ClaimDetail['lockedEdit'];
+}
+
+const CARD_TIMESTAMPS = new Set(['dueAt', 'windowStartsAt', 'votingClosesAt', 'resolvedAt', 'createdAt', 'updatedAt', 'deletedAt']);
+
+/** Rows of a raw statement, whichever driver ran it (postgres.js: an array; PGlite: `{ rows }`). */
+export function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : ((result as { rows?: unknown[] }).rows ?? [])) as T[];
+}
+
+/** A claims row as to_jsonb gives it (snake_case keys, timestamps as text) → the drizzle row. */
+export function claimRowFromJson(json: Record<string, unknown>): ClaimRow {
+  const row: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(json)) {
+    const camel = key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+    row[camel] = CARD_TIMESTAMPS.has(camel) && typeof value === 'string' ? new Date(value) : value;
+  }
+  return row as ClaimRow;
+}
+
+/**
+ * A card's content in one statement: the claim (by id, within the server), its speaker's name,
+ * its article's outlet, URL and title, the current round's tally, the number of forecasters and
+ * the server's quorum, majority and blind-voting settings. Null when the claim is gone (deleted).
+ */
+export async function cardData(db: Db, guildId: string, claimId: number, now: Date): Promise<CardData | null> {
+  const result = await db.execute(sql`
+    select to_jsonb(c) as claim, s.name as speaker, a.outlet, a.url, a.title, a.title_note,
+      (select jsonb_object_agg(t.verdict, t.n) from (
+        select v.verdict, count(*)::int as n from votes v where v.claim_id = c.id and v.round = c.round group by v.verdict
+      ) t) as tally,
+      (select count(distinct f.user_id)::int from forecasts f where f.claim_id = c.id) as forecasters,
+      g.quorum, g.majority_pct, g.blind_voting
+    from claims c
+    left join speakers s on s.id = c.speaker_id
+    left join articles a on a.id = c.article_id
+    left join guilds g on g.guild_id = c.guild_id
+    where c.id = ${claimId}::int and c.guild_id = ${guildId} and c.deleted_at is null`);
+  const [row] = rowsOf<Record<string, unknown>>(result);
+  if (!row) return null;
+  const claim = claimRowFromJson(row.claim as Record<string, unknown>);
+  const tally = emptyTally();
+  for (const [v, n] of Object.entries((row.tally as Record<string, number> | null) ?? {})) tally[v as Verdict] = Number(n);
+  const blind = (row.blind_voting as boolean | null) ?? false;
+  const hasArticle = row.outlet != null || row.url != null || row.title != null;
+  return {
+    claim,
+    speaker: (row.speaker as string | null) ?? null,
+    article: hasArticle ? { outlet: (row.outlet as string | null) ?? null, url: (row.url as string | null) ?? null, title: (row.title as string | null) ?? null, titleNote: (row.title_note as string | null) ?? null } : null,
+    tally: tallyVisible(claim, blind, now) ? tally : null,
+    votesCast: Object.values(tally).reduce((a, b) => a + b, 0),
+    forecasters: Number(row.forecasters ?? 0),
+    settings: { quorum: (row.quorum as number | null) ?? DEFAULT_SETTINGS.quorum, majorityPct: (row.majority_pct as number | null) ?? DEFAULT_SETTINGS.majorityPct },
+  };
+}
 
 
 /** The families used in a server, for autocomplete. */

@@ -138,7 +138,7 @@ const liveClaimsOf = (guildId: string) => and(eq(claims.guildId, guildId), isNul
 /** Speakers' track records. */
 export async function speakerRecords(db: Db, guildId: string): Promise<NamedTrackRecord[]> {
   const rows = await db
-    .select({ key: speakers.id, name: speakers.name, note: speakers.note, status: claims.status, outcome: claims.outcome })
+    .select({ key: speakers.id, name: speakers.name, note: speakers.note, status: claims.status, outcome: claims.outcome, hedge: claims.hedge })
     .from(claims)
     .innerJoin(speakers, and(eq(speakers.id, claims.speakerId), eq(speakers.guildId, guildId)))
     .where(liveClaimsOf(guildId));
@@ -149,7 +149,7 @@ export async function speakerRecords(db: Db, guildId: string): Promise<NamedTrac
 /** Outlets' track records (the outlet of the claim's article). */
 export async function outletRecords(db: Db, guildId: string): Promise<NamedTrackRecord[]> {
   const rows = await db
-    .select({ name: articles.outlet, status: claims.status, outcome: claims.outcome })
+    .select({ name: articles.outlet, status: claims.status, outcome: claims.outcome, hedge: claims.hedge })
     .from(claims)
     .innerJoin(articles, and(eq(articles.id, claims.articleId), eq(articles.guildId, guildId)))
     .where(and(liveClaimsOf(guildId), isNotNull(articles.outlet)));
@@ -175,7 +175,7 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 /** Speakers some live claim names (a re-imported pack can leave an old speaker row with none). */
 const hasClaims = sql`exists (select 1 from ${claims} where ${claims.speakerId} = ${speakers.id} and ${claims.deletedAt} is null)`;
 
-async function findSpeaker(db: Db, guildId: string, name: string) {
+export async function findSpeaker(db: Db, guildId: string, name: string) {
   const key = speakerKey(cleanText(name));
   const columns = { id: speakers.id, name: speakerLabelSql };
   const label = sql`lower(${speakerLabelSql})`;

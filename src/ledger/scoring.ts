@@ -22,6 +22,7 @@
  */
 import type { Outcome } from './rules.js';
 import { speakerKey } from './validate.js';
+import { impliedProbability, isHedgeBand } from './hedge.js';
 
 export function outcomeValue(outcome: Outcome): number | null {
   switch (outcome) {
@@ -307,7 +308,7 @@ export function scoreChangesFrom(scores: readonly ClaimScore[], claimIds: readon
 /** Fewer judged claims than this gets a small-sample caution. */
 export const SMALL_SAMPLE = 5;
 
-export interface NamedTrackRecord extends TrackRecord {
+export interface NamedTrackRecord extends TrackRecord, HedgeScore {
   name: string;
 }
 
@@ -320,10 +321,10 @@ export interface OutcomeRow {
  * Track records grouped by `key` when rows carry one (a speaker's identity), else by name (folded: case and spacing do not split a name), most judged
  * claims first, then most claims, then by name. Rows without a name are left out.
  */
-export function trackRecordsBy(rows: Iterable<OutcomeRow & { name: string | null; key?: string | number }>): NamedTrackRecord[] {
-  const named = [...rows].filter((r): r is OutcomeRow & { name: string; key?: string | number } => !!r.name?.trim());
+export function trackRecordsBy(rows: Iterable<OutcomeRow & { name: string | null; key?: string | number; hedge?: string | null }>): NamedTrackRecord[] {
+  const named = [...rows].filter((r): r is OutcomeRow & { name: string; key?: string | number; hedge?: string | null } => !!r.name?.trim());
   const records = [...groupBy(named, (r) => (r.key === undefined ? speakerKey(r.name) : `#${r.key}`)).values()]
-    .map((list) => ({ name: list[0]!.name.trim(), ...trackRecord(list) }))
+    .map((list) => ({ name: list[0]!.name.trim(), ...trackRecord(list), ...hedgeScore(list.map((r) => ({ ...r, hedge: r.hedge ?? null }))) }))
     .sort((a, b) => b.judged - a.judged || b.made - a.made || a.name.localeCompare(b.name));
   // Two identities shown alike (same label, no distinction) get a number, so neither is mistaken for the other.
   const seen = new Map<string, number>();
@@ -369,3 +370,43 @@ export function outcomesByQuarter(rows: Iterable<OutcomeRow & { checkBy: string 
   }
   return { buckets, omitted };
 }
+
+/* ------------------------------------------------------------------ speakers calibrated: the hedge bands */
+
+/**
+ * A claim's hedge band (how sure the wording sounded, hedge.ts) implies a probability, so a
+ * speaker's or an outlet's claims are scored like a member's forecasts:
+ * - which claims count: resolved, with a band, outcome came true (o = 1), partly (o = 0.5) or did
+ *   not (o = 0); void, open and unbanded claims are left out;
+ * - Brier on a claim: (p − o)², p the band's implied probability (its ICD-203 range's middle);
+ *   the speaker's (outlet's) score is the plain mean over their scored claims;
+ * - calibration: the same claims in 10% bins of implied probability (the members' chart).
+ */
+export interface BandedRow {
+  status: 'open' | 'resolved';
+  outcome: Outcome | null;
+  hedge: string | null;
+}
+
+export interface HedgeScore {
+  /** Resolved claims with a band and a scored outcome. */
+  banded: number;
+  /** Mean Brier of the implied probabilities; null when none is scored. */
+  brier: number | null;
+}
+
+function banded(rows: Iterable<BandedRow>): { probability: number; outcome: ScoredOutcome }[] {
+  const out: { probability: number; outcome: ScoredOutcome }[] = [];
+  for (const r of rows) {
+    if (r.status !== 'resolved' || !r.outcome || outcomeValue(r.outcome) === null || !isHedgeBand(r.hedge)) continue;
+    out.push({ probability: impliedProbability(r.hedge)! * 100, outcome: r.outcome as ScoredOutcome });
+  }
+  return out;
+}
+
+export function hedgeScore(rows: Iterable<BandedRow>): HedgeScore {
+  const list = banded(rows);
+  return { banded: list.length, brier: mean(list.map((s) => brier(s.probability, outcomeValue(s.outcome)!))) };
+}
+
+export const hedgeCalibration = (rows: Iterable<BandedRow>): CalibrationBin[] => calibration(banded(rows));

@@ -17,7 +17,12 @@ export interface GuildSettings {
   tooEarlyStepDays: number;
   /** Resolved forecasts a member needs before the leaderboard ranks them. */
   minRanked: number;
+  /** Who may run /predict extract: managers only, or members too (their accepted forecasts wait for a manager). */
+  extractBy: ExtractBy;
 }
+
+export const EXTRACT_BY = ['managers', 'members'] as const;
+export type ExtractBy = (typeof EXTRACT_BY)[number];
 
 export const DEFAULT_SETTINGS: GuildSettings = { ...SETTINGS_DEFAULTS };
 
@@ -35,10 +40,11 @@ export async function getSettings(db: Db, guildId: string): Promise<GuildSetting
       timezone: guilds.timezone,
       tooEarlyStepDays: guilds.tooEarlyStepDays,
       minRanked: guilds.minRanked,
+      extractBy: guilds.extractBy,
     })
     .from(guilds)
     .where(eq(guilds.guildId, guildId));
-  return row ?? { ...DEFAULT_SETTINGS };
+  return row ? { ...row, extractBy: row.extractBy === 'members' ? 'members' : 'managers' } : { ...DEFAULT_SETTINGS };
 }
 
 /**
@@ -69,6 +75,10 @@ function validatePatch(patch: SettingsPatch): SettingsPatch {
   if (patch.tooEarlyStepDays !== undefined)
     out.tooEarlyStepDays = intInRange('Too-early step (days)', patch.tooEarlyStepDays, LIMITS.tooEarlyStepDays);
   if (patch.minRanked !== undefined) out.minRanked = intInRange('Minimum to rank', patch.minRanked, LIMITS.minRanked);
+  if (patch.extractBy !== undefined) {
+    if (!(EXTRACT_BY as readonly string[]).includes(patch.extractBy)) throw invalid('extract-by must be managers or members.');
+    out.extractBy = patch.extractBy;
+  }
   if (patch.blindVoting !== undefined) out.blindVoting = Boolean(patch.blindVoting);
   if (patch.timezone !== undefined) {
     const tz = patch.timezone.trim();

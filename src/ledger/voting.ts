@@ -1,15 +1,16 @@
 /** Votes, forecasts, resolution and reopening: the ledger's moving parts. */
 import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { claims, forecasts, votes } from '../db/schema.js';
+import { claims, forecasts } from '../db/schema.js';
 import { recordAudit, type AuditAction } from './audit.js';
-import { changeClaim, findClaim, tallyFor, type ClaimRow } from './claims.js';
+import { changeClaim, claimRowFromJson, findClaim, rowsOf, tallyFor, type ClaimRow } from './claims.js';
 import { assertManager, nowOf, SYSTEM_ACTOR, type LedgerCtx } from './context.js';
 import { addDays, dueAtFor } from './dates.js';
-import { LedgerError } from './errors.js';
+import { LedgerError, notFound } from './errors.js';
 import { LIMITS } from './limits.js';
 import {
   decideAtClose,
+  emptyTally,
   isDue,
   OUTCOME_LABELS,
   VERDICTS,
@@ -19,8 +20,8 @@ import {
   type Tally,
   type Verdict,
 } from './rules.js';
-import { addDaysMs, getSettings, type GuildSettings } from './settings.js';
-import { optionalText, probability as checkProbability } from './validate.js';
+import { addDaysMs, DEFAULT_SETTINGS, getSettings, type GuildSettings } from './settings.js';
+import { claimNumber, optionalText, probability as checkProbability } from './validate.js';
 
 const closed = (message: string) => new LedgerError('closed', message);
 
@@ -36,11 +37,38 @@ export interface VoteResult {
   applied: boolean;
   previous: Verdict | null;
   tally: Tally;
+  /** The server's blind-voting setting, read in the same statement. */
+  blindVoting: boolean;
+}
+
+/** The message a vote was cast from: its card is marked for a refresh in the vote's own statement. */
+export interface VoteCard {
+  messageId: string;
+  channelId: string;
+  /** Embeds of the message around the card, kept when the card is edited (null: the card is the whole message). */
+  frame?: { before: unknown[]; after: unknown[] } | null;
+}
+
+interface VoteStatementRow {
+  claim: Record<string, unknown>;
+  applied: number;
+  previous: Verdict | null;
+  others: Record<string, number> | null;
+  blind: boolean | null;
 }
 
 /**
  * Records or replaces a member's vote on a due claim. One vote per member per round; the vote
  * cast last (by `castAt`, the click's time) wins even when clicks arrive out of order.
+ *
+ * One statement, one round trip: it locks the claim row (FOR KEY SHARE), checks it is open and
+ * due, upserts the vote, writes its audit entry, hands a flagged claim back to the sweep (clears
+ * the flag), marks the card the click came from for a refresh, and returns the claim and the new
+ * tally. Every transition of a claim (the closer, /resolve, /reopen, a postponement, an edit)
+ * takes FOR UPDATE first, which conflicts with the vote's lock: a vote either commits before the
+ * transition reads the tally, or waits and then sees the transition (and is refused when the
+ * round is closed). KEY SHARE rather than SHARE because the vote may itself update the row (the
+ * flag), which under SHARE would deadlock two voters on a flagged claim.
  */
 export async function castVote(
   ctx: LedgerCtx,
@@ -48,51 +76,74 @@ export async function castVote(
   verdictInput: string,
   evidenceInput?: string | null,
   castAt?: Date,
+  card?: VoteCard | null,
 ): Promise<VoteResult> {
   const now = nowOf(ctx);
   const at = castAt ?? now;
   const verdict = assertVerdict(verdictInput);
   const evidence = optionalText('Evidence', evidenceInput, LIMITS.evidence);
-  return ctx.db.transaction(async (tx) => {
-    const claim = await findClaim(tx, ctx.guildId, number);
-    if (claim.status === 'resolved') {
-      throw closed(`Claim #${claim.number} is already resolved (${OUTCOME_LABELS[claim.outcome ?? 'void']}). A manager can reopen it.`);
-    }
-    if (!isDue(claim, now)) {
-      throw closed(
-        `Claim #${claim.number} can be scored once its check date (${claim.checkBy}) has passed. Until then, put your probability on it with /forecast.`,
-      );
-    }
-    const [before] = await tx
-      .select({ verdict: votes.verdict })
-      .from(votes)
-      .where(and(eq(votes.claimId, claim.id), eq(votes.round, claim.round), eq(votes.userId, ctx.actor.id)));
-    const stored = await tx
-      .insert(votes)
-      .values({ guildId: ctx.guildId, claimId: claim.id, round: claim.round, userId: ctx.actor.id, verdict, evidence, castAt: at })
-      .onConflictDoUpdate({
-        target: [votes.claimId, votes.round, votes.userId],
-        set: { verdict: sql`excluded.verdict`, evidence: sql`excluded.evidence`, castAt: sql`excluded.cast_at`, importedFrom: sql`null` },
-        setWhere: sql`${votes.castAt} <= excluded.cast_at`,
-      })
-      .returning({ verdict: votes.verdict });
-    const applied = stored.length > 0;
-    if (applied) {
-      await recordAudit(tx, {
-        guildId: ctx.guildId,
-        actorId: ctx.actor.id,
-        action: 'vote.cast',
-        claimId: claim.id,
-        claimNumber: claim.number,
-        detail: { verdict, from: before?.verdict ?? null, round: claim.round, ...(evidence ? { evidence } : {}) },
-        at: now,
-      });
-      // The sweep skips flagged claims; a new vote hands this one back to it, to be decided again.
-      if (claim.flag) await tx.update(claims).set({ flag: null }).where(eq(claims.id, claim.id));
-    }
-    const tally = await tallyFor(tx, claim.id, claim.round);
-    return { claim, verdict, applied, previous: (before?.verdict as Verdict | undefined) ?? null, tally };
-  });
+  const n = claimNumber(number);
+  const g = ctx.guildId;
+  const u = ctx.actor.id;
+  const nowText = now.toISOString();
+  const result = await ctx.db.execute(sql`
+    with c as (
+      select * from claims where guild_id = ${g} and number = ${n}::int and deleted_at is null for key share
+    ), ok as (
+      select * from c where status = 'open' and due_at <= ${nowText}::timestamptz
+    ), prev as (
+      select v.verdict from votes v join c on v.claim_id = c.id and v.round = c.round where v.user_id = ${u}
+    ), ins as (
+      insert into votes as v (guild_id, claim_id, round, user_id, verdict, evidence, cast_at)
+      select ${g}, ok.id, ok.round, ${u}, ${verdict}::verdict, ${evidence}::text, ${at.toISOString()}::timestamptz from ok
+      on conflict (claim_id, round, user_id) do update
+        set verdict = excluded.verdict, evidence = excluded.evidence, cast_at = excluded.cast_at, imported_from = null
+        where v.cast_at <= excluded.cast_at
+      returning v.verdict
+    ), audit as (
+      insert into audit_log (guild_id, actor_id, action, claim_id, claim_number, detail, created_at)
+      select ${g}, ${u}, 'vote.cast', ok.id, ok.number,
+        jsonb_build_object('verdict', ${verdict}::text, 'from', (select verdict::text from prev), 'round', ok.round)
+          || case when ${evidence}::text is null then '{}'::jsonb else jsonb_build_object('evidence', ${evidence}::text) end,
+        ${nowText}::timestamptz
+      from ok, ins
+    ), unflag as (
+      update claims set flag = null from ok, ins where claims.id = ok.id and ok.flag is not null
+    ), card as (
+      insert into card_refreshes (guild_id, message_id, channel_id, claim_id, frame, dirty_at)
+      select ${g}, ${card?.messageId ?? null}::text, ${card?.channelId ?? null}::text, ok.id, ${card?.frame ? JSON.stringify(card.frame) : null}::jsonb, ${nowText}::timestamptz
+      from ok, ins where ${card?.messageId ?? null}::text is not null
+      on conflict (guild_id, message_id) do update
+        set version = card_refreshes.version + 1, dirty_at = excluded.dirty_at, claim_id = excluded.claim_id, frame = excluded.frame
+    ), others as (
+      select v.verdict, count(*)::int as n from votes v join c on v.claim_id = c.id and v.round = c.round
+      where v.user_id <> ${u} group by v.verdict
+    )
+    select to_jsonb(c) as claim,
+      (select count(*) from ins)::int as applied,
+      (select verdict from prev) as previous,
+      (select jsonb_object_agg(verdict, n) from others) as others,
+      (select blind_voting from guilds where guild_id = ${g}) as blind
+    from c`);
+  const [row] = rowsOf<VoteStatementRow>(result);
+  if (!row) throw notFound(`There is no claim #${n} in this server. /predict list shows the claims.`);
+  const claim = claimRowFromJson(row.claim);
+  if (claim.status === 'resolved') {
+    throw closed(`Claim #${claim.number} is already resolved (${OUTCOME_LABELS[claim.outcome ?? 'void']}). A manager can reopen it.`);
+  }
+  if (!isDue(claim, now)) {
+    throw closed(
+      `Claim #${claim.number} can be scored once its check date (${claim.checkBy}) has passed. Until then, put your probability on it with /forecast.`,
+    );
+  }
+  const applied = Number(row.applied) > 0;
+  const previous = row.previous ?? null;
+  const tally = emptyTally();
+  for (const [v, count] of Object.entries(row.others ?? {})) tally[v as Verdict] = Number(count);
+  // The member's own vote: this one if stored, else the newer one already there.
+  const mine = applied ? verdict : previous;
+  if (mine) tally[mine] += 1;
+  return { claim: applied && claim.flag ? { ...claim, flag: null } : claim, verdict, applied, previous, tally, blindVoting: row.blind ?? DEFAULT_SETTINGS.blindVoting };
 }
 
 /** Puts (or changes) a member's probability on a claim; every change is kept. Closes when the check date passes. */

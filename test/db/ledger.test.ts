@@ -72,6 +72,7 @@ describe('settings', () => {
       timezone: 'UTC',
       tooEarlyStepDays: 30,
       minRanked: 3,
+      extractBy: 'managers',
     });
     const { after } = await updateSettings(ctxFor(g), { quorum: 5, timezone: 'Europe/Berlin', blindVoting: true });
     expect(after).toMatchObject({ quorum: 5, timezone: 'Europe/Berlin', blindVoting: true });

@@ -6,7 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { GatewayIntentBits } from 'discord.js';
 import { bundledPacks } from '../../src/ledger/transfer.js';
-import { commands } from '../../commands/index.js';
+import { allDefinitions } from '../../commands/index.js';
 import { startBotHarness, type BotHarness } from '../support/bot-harness.js';
 import type { FakeReply } from '../fake-discord/index.js';
 
@@ -33,7 +33,7 @@ const cmd = (user: string | typeof MOD, name: string, options: Record<string, st
 describe('start-up', () => {
   it('identifies with the Guilds intent only and registers every command once', () => {
     expect(h.fake.identify?.intents).toBe(GatewayIntentBits.Guilds);
-    expect(h.fake.commands().map((c) => c.name).sort()).toEqual(commands.map((c) => c.definition.name).sort());
+    expect(h.fake.commands().map((c) => c.name).sort()).toEqual(allDefinitions.map((c) => c.name).sort());
     expect(h.fake.stats.commandPuts.global).toBe(1);
     const managerOnly = h.fake.commands().filter((c) => c.default_member_permissions === '32').map((c) => c.name).sort();
     expect(managerOnly).toEqual(['reminders', 'reopen', 'resolve', 'settings']);
@@ -89,16 +89,38 @@ describe('commands', () => {
     expect(byNumber.every((c) => c.name.length <= 100)).toBe(true);
   });
 
-  it('records a vote from a card button, answers the clicker alone and updates the tally', async () => {
+  it('records a vote from a card button, answers the clicker alone in the callback (one request) and updates the tally', async () => {
     const card = await cmd('alice', 'predict', { claim: '1' }, 'show');
     const cameTrue = buttons(card).find((b) => b.label === 'Came true')!;
     const click = h.fake.clickButton(h.guild.id, 'alice', { customId: cameTrue.custom_id!, messageId: card.messageId });
-    const ack = await click.followup();
+    const ack = await click.reply();
     expect(ack.ephemeral).toBe(true);
+    expect(ack.source).toBe('callback');
+    expect(ack.type).toBe(4);
     expect(ack.content).toBe('You voted **Came true** on claim #1.');
+    expect(click.state().followups).toHaveLength(0);
     await vi.waitFor(() => expect(JSON.stringify(h.fake.message(card.messageId)!.embeds)).toContain('Came true **1**'));
-    const change = await h.fake.clickButton(h.guild.id, 'alice', { customId: buttons(card).find((b) => b.label === 'Did not')!.custom_id!, messageId: card.messageId }).followup();
+    const change = await h.fake.clickButton(h.guild.id, 'alice', { customId: buttons(card).find((b) => b.label === 'Did not')!.custom_id!, messageId: card.messageId }).reply();
     expect(change.content).toBe('You changed your vote to **Did not** on claim #1.');
+    await vi.waitFor(() => expect(JSON.stringify(h.fake.message(card.messageId)!.embeds)).toContain('Did not **1**'), { timeout: 5000 });
+    expect(JSON.stringify(h.fake.message(card.messageId)!.embeds)).toContain('Came true **0**');
+  });
+
+  it('coalesces card edits: a burst of votes edits the card a few times, and the last state lands', async () => {
+    const card = await cmd('alice', 'predict', { claim: '6' }, 'show');
+    const editsOf = () => h.fake.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith(`/messages/${card.messageId}`)).length;
+    const before = editsOf();
+    const started = Date.now();
+    const acks = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => h.fake.clickButton(h.guild.id, `burst-${i}`, { customId: 'vote:6:partly', messageId: card.messageId }).reply()),
+    );
+    expect(acks.every((a) => /^You voted \*\*Partly\*\*/.test(a.content))).toBe(true);
+    await vi.waitFor(() => expect(JSON.stringify(h.fake.message(card.messageId)!.embeds)).toContain('Partly **30**'), { timeout: 10_000 });
+    const elapsed = Date.now() - started;
+    // At most one edit per card per 2 s (plus the one a burst can start with).
+    expect(editsOf() - before).toBeGreaterThanOrEqual(1);
+    expect(editsOf() - before).toBeLessThanOrEqual(Math.floor(elapsed / 2000) + 1);
+    expect(buttons(h.fake.message(card.messageId)!).map((b) => b.label)).toEqual(['Came true', 'Partly', 'Did not', 'Too early']);
   });
 
   it('votes with /vote, and a manager closes voting by the vote', async () => {
@@ -232,7 +254,7 @@ describe('what members must not be able to do', () => {
       expect(r.ephemeral).toBe(true);
       expect(r.content).toMatch(/not one Hindsight made/);
     }
-    const unknown = await h.fake.clickButton(h.guild.id, 'alice', { customId: 'vote:9999:came_true', messageId: card.messageId, force: true }).followup();
+    const unknown = await h.fake.clickButton(h.guild.id, 'alice', { customId: 'vote:9999:came_true', messageId: card.messageId, force: true }).reply();
     expect(unknown.content).toMatch(/There is no claim #9999/);
     expect(text(await cmd('alice', 'predict', { claim: '5' }, 'show'))).not.toMatch(/Came true \*\*1\*\*/);
   });
@@ -245,7 +267,7 @@ describe('what members must not be able to do', () => {
     expect(vote.content).toMatch(/There is no claim #2/);
     const list = await h.fake.sendCommand(other.id, 'alice', { name: 'predict', subcommand: 'list' }).reply();
     expect(list.embeds[0]!.description).toMatch(/No claims match/);
-    const click = await h.fake.clickButton(other.id, 'alice', { customId: 'vote:2:did_not', messageId: list.messageId, force: true }).followup();
+    const click = await h.fake.clickButton(other.id, 'alice', { customId: 'vote:2:did_not', messageId: list.messageId, force: true }).reply();
     expect(click.content).toMatch(/There is no claim #2/);
     const choices = await h.fake.sendAutocomplete(other.id, 'alice', { name: 'vote', options: { claim: '' }, focused: 'claim' }).choices();
     expect(choices).toEqual([]);

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { bundledPacks } from '../../src/ledger/transfer.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
@@ -45,8 +46,8 @@ function runConsole(dir: string, lines: string[], args: string[] = []): Promise<
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`the console did not exit within 60 s\n${stdout}\n${stderr}`));
-    }, 60_000);
+      reject(new Error(`the console did not exit within 100 s\n${stdout}\n${stderr}`));
+    }, 100_000);
     child.on('exit', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr, replies: repliesOf(stdout) });
@@ -76,7 +77,8 @@ function replyTo(run: Run, echo: string): string {
   return text;
 }
 
-describe('the console without Discord', () => {
+// Each test starts real console processes (a TypeScript loader, an embedded database): generous limits, as a loaded machine needs.
+describe('the console without Discord', { timeout: 120_000 }, () => {
   it('imports the pack, votes to quorum, resolves by the vote, and refuses what Discord would refuse (exit 1)', async () => {
     const dir = tempDir();
     const run = await runConsole(dir, [
@@ -176,7 +178,7 @@ describe('the console without Discord', () => {
     expect(replyTo(second, 'bob › /predict list status:open')).toContain('#21 It will rain in Oslo');
     expect(second.code).toBe(0);
     expect(existsSync(join(dir, 'data', 'hindsight.lock'))).toBe(false);
-  }, 120_000);
+  });
 
   it('posts rounds with the same parts as the bot, score changes included (one composition root)', async () => {
     const dir = tempDir();
@@ -199,6 +201,65 @@ describe('the console without Discord', () => {
     expect(round).toContain('Resolved since the last round');
     expect(round).toContain('Score changes');
     expect(round).toMatch(/bob/);
+  });
+
+  it('/predict extract file:article.txt: the review buttons are numbered actions and Edit is a form filled at the prompt', async () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, 'article.txt'),
+      [
+        'Talks in Geneva expected soon',
+        '',
+        '"Negotiations will begin in Geneva by March 2027," said Foreign Minister Anna Berg.',
+        '',
+        'The ministry gave no further details.',
+        '',
+        '"The embassy in Oslo will reopen before the end of 2027," said Deputy Minister Karl Holm.',
+      ].join('\n'),
+    );
+    // The console imports the bundled pack first: the first claim added here comes after its claims.
+    const next = bundledPacks().reduce((n, p) => n + p.claims.length, 0) + 1;
+    const run = await runConsole(dir, [
+      '/predict extract file:article.txt',
+      '5',
+      '2',
+      'colour=red',
+      'speaker="Karl Holm, deputy minister" 3=2099-12-31 band:likely family=us-russia-relations',
+      '1',
+      '3',
+      `/predict show claim:${next}`,
+      '/click 2',
+      '/predict extract',
+    ]);
+    const first = replyTo(run, 'you (manager) › /predict extract file:article.txt');
+    expect(first).toContain('(only you can see this)');
+    expect(first).toMatch(/Found 2 forecasts in Talks in Geneva expected soon/);
+    expect(first).toContain('Forecast 1 of 2');
+    expect(first).toMatch(/\[1\] Accept {2}\[2\] Edit {2}\[3\] Discard {2}\[4\] ◀ Previous \(disabled\) {2}\[5\] Next ▶/);
+    expect(replyTo(run, 'you (manager) › 5')).toContain('Forecast 2 of 2');
+    const form = replyTo(run, 'you (manager) › 2');
+    expect(form).toContain('Form: Edit forecast 2 of 2');
+    expect(form).toMatch(/\[1\] restatement \(required\)/);
+    expect(form).toMatch(/\[4\] band \(required\): .*\n\s+= "very-likely"|\[4\] band \(required\): .*\n\s+= "\w[\w-]*"/);
+    const edited = replyTo(run, 'you (manager) › speaker="Karl Holm, deputy minister" 3=2099-12-31 band:likely family=us-russia-relations');
+    expect(edited).toContain('Forecast 2 updated.');
+    expect(edited).toContain('Speaker: Karl Holm, deputy minister');
+    expect(edited).toContain('Check by: 2099-12-31');
+    expect(edited).toMatch(/Band: likely \(55–80%, implied 67\.5%\)/);
+    expect(replyTo(run, 'you (manager) › 1')).toContain(`Claim #${next} added from forecast 2 (likely).`);
+    expect(replyTo(run, 'you (manager) › 3')).toContain('All 2 forecasts are reviewed: 1 accepted, 1 discarded.');
+    const shown = replyTo(run, `you (manager) › /predict show claim:${next}`);
+    expect(shown).toContain('The embassy in Oslo will reopen before the end of 2027');
+    expect(shown).toContain('Karl Holm, deputy minister');
+    expect(shown).toContain('Source: Talks in Geneva expected soon');
+    expect(shown).toMatch(/As sure as the wording: likely \(55–80%\)/);
+    // A form line naming no field of the form is refused, and the form stays open.
+    expect(replyTo(run, 'you (manager) › colour=red')).toMatch(/The form has no field colour\. Its fields: 1 restatement, 2 speaker, 3 check-by, 4 band, 5 family\./);
+    // All reviewed: the buttons are disabled.
+    expect(replyTo(run, 'you (manager) › /click 2')).toContain('[2] Edit is disabled.');
+    expect(replyTo(run, 'you (manager) › /predict extract')).toMatch(/Give either a `url` or a `file`/);
+    expect(run.code).toBe(1);
+    expect(run.stderr).not.toMatch(/"level":50/);
   }, 120_000);
 
   it('--help explains both modes and exits 0 without opening a database', async () => {

@@ -65,7 +65,7 @@ describe('/reminders', () => {
     expect(first.embeds[0]!.description).toMatch(new RegExp(`\\*\\*${pack.claims.length}\\*\\* claims came due`));
     await vi.waitFor(() => expect(h.fake.messages(rounds.id).filter((m) => m.embeds[0]?.title?.startsWith('#')).length).toBe(pack.claims.length), { timeout: 8000 });
     const card = h.fake.messages(rounds.id).find((m) => m.embeds[0]?.title?.startsWith('#1 '))! as FakeMessageView;
-    const vote = await h.fake.clickButton(h.guild.id, 'alice', { customId: 'vote:1:came_true', messageId: card.id }).followup();
+    const vote = await h.fake.clickButton(h.guild.id, 'alice', { customId: 'vote:1:came_true', messageId: card.id }).reply();
     expect(vote.content).toMatch(/You voted \*\*Came true\*\* on claim #1/);
     // The next rounds list the same claims as still open; each slot posts one summary.
     await vi.waitFor(() => expect(summaries(rounds.id).length).toBeGreaterThanOrEqual(3), { timeout: 10000 });

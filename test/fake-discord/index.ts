@@ -259,6 +259,16 @@ export class FakeDiscord {
     return this.interactions.command(guildId, user, command);
   }
 
+  /** A member posts a message (as a user): returns its id, for sendMessageCommand. */
+  postUserMessage(guildId: Snowflake, user: FakeActor, input: { content: string; channelId?: Snowflake; embeds?: JsonObject[] }): Snowflake {
+    return this.interactions.userMessage(guildId, user, input).message.id;
+  }
+
+  /** Dispatches a message context-menu command (type 2 with data.type 3, target_id and resolved.messages) on a stored message. */
+  sendMessageCommand(guildId: Snowflake, user: FakeActor, input: { name: string; messageId: Snowflake; locale?: string }): InteractionHandle {
+    return this.interactions.messageCommand(guildId, user, input);
+  }
+
   /** Dispatches an autocomplete interaction (type 4); await `.choices()`. */
   sendAutocomplete(guildId: Snowflake, user: FakeActor, input: AutocompleteInput): InteractionHandle {
     return this.interactions.autocomplete(guildId, user, input);

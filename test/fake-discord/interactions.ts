@@ -106,6 +106,42 @@ export class InteractionEngine {
     return this.dispatchCommandLike(InteractionType.Command, guildId, actor, input, undefined);
   }
 
+  /** A member posts a message in a channel (as a user, not the bot): something to use a message command on. */
+  userMessage(guildId: Snowflake, actor: FakeActor, input: { content: string; channelId?: Snowflake; embeds?: JsonObject[] }): StoredMessage {
+    const { state } = this.deps;
+    const guild = state.guild(guildId);
+    const channel = state.channel(input.channelId ?? guild.defaultChannelId);
+    const { id: actorId, ...memberOpts } = typeof actor === 'string' ? { id: actor } : actor;
+    const member = state.upsertMember(guildId, actorId ?? snowflake(), memberOpts);
+    return this.deps.messages.create({
+      channel,
+      body: { content: input.content, ...(input.embeds ? { embeds: input.embeds } : {}) },
+      files: [],
+      author: state.ensureUser(member.userId),
+      type: 0,
+      mentionDefault: 'webhook',
+    });
+  }
+
+  /** A message context-menu command (type 2, data.type 3) on a stored message, with it in `resolved.messages`. */
+  messageCommand(guildId: Snowflake, actor: FakeActor, input: { name: string; messageId: Snowflake; locale?: string }): InteractionHandle {
+    const registered = this.deps.commands.findByName(guildId, input.name, 3);
+    if (!registered) throw new Error(`fake-discord: no MESSAGE command ${JSON.stringify(input.name)} is registered`);
+    const target = this.componentSource(guildId, input.messageId);
+    if (target.ephemeral) throw new Error(`fake-discord: message ${input.messageId} is ephemeral; message commands cannot target it`);
+    const record = this.create(InteractionType.Command, guildId, actor, target.message.channel_id, input.locale, `menu ${JSON.stringify(input.name)}`);
+    record.commandName = input.name;
+    record.payload.data = {
+      id: registered.id,
+      name: input.name,
+      type: 3,
+      target_id: target.message.id,
+      ...(registered.guild_id ? { guild_id: registered.guild_id } : {}),
+      resolved: { messages: { [target.message.id]: { ...this.deps.messages.apiObject(target), guild_id: guildId } } },
+    };
+    return this.dispatch(record);
+  }
+
   autocomplete(guildId: Snowflake, actor: FakeActor, input: AutocompleteInput): InteractionHandle {
     return this.dispatchCommandLike(InteractionType.Autocomplete, guildId, actor, input, input.focused);
   }

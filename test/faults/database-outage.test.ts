@@ -72,16 +72,16 @@ interface Click {
 }
 
 let nextMember = 0;
-/** One new member clicks; resolves with the followup the bot sent (or none within `timeoutMs`). */
+/** One new member clicks; resolves with the answer the bot sent, callback or follow-up (or none within `timeoutMs`). */
 async function click(timeoutMs = 10_000): Promise<Click> {
   const i = nextMember++;
   const c: Click = { member: memberId(i), card: cards[i % cards.length]!, verdict: VERDICTS[i % VERDICTS.length]!, sentAt: Date.now() };
   const handle = clickVote(fake, guild.id, c.card, c.verdict, c.member);
   try {
-    c.reply = await handle.followup(0, timeoutMs);
+    c.reply = await handle.reply(timeoutMs);
     c.answeredAfterMs = Date.now() - c.sentAt;
   } catch {
-    // no followup: recorded as unanswered
+    // no answer: recorded as unanswered
   }
   c.callbackMs = handle.state().callback?.latencyMs;
   return c;
@@ -161,8 +161,8 @@ describe('PostgreSQL stopped while members vote', () => {
     // The votes whose transactions the stop cut off were answered too, within 3 s of the stop.
     for (const handle of inFlight) {
       const state = handle.state();
-      expect(state.followups.length, `vote in flight at the stop (${handle.id}) never answered`).toBe(1);
-      expect(Date.parse(state.followups[0]!.message.timestamp) - stopping).toBeLessThan(ERROR_WITHIN_MS);
+      expect(state.replies.length, `vote in flight at the stop (${handle.id}) never answered`).toBe(1);
+      expect(Date.parse(state.replies[0]!.message.timestamp) - stopping).toBeLessThan(ERROR_WITHIN_MS);
     }
     expect(unanswered.map((c) => c.member), 'clicks never answered').toEqual([]);
     expect(slow.map((c) => `${c.member}: ${c.answeredAfterMs} ms`), 'answered later than 3 s').toEqual([]);

@@ -101,13 +101,13 @@ describe('kill -9 in the middle of a burst of votes', () => {
         await sleep(2);
       }
       await killBotProcess(bot);
-      const acked = handles.filter((h) => h.handle.state().followups.some(isVoteAck));
+      const acked = handles.filter((h) => h.handle.state().replies.some(isVoteAck));
       console.info(`round ${round}: killed after ${killAfterMs} ms, ${handles.length} clicks, ${acked.length} acknowledged`);
       acknowledged.push(...acked.map(({ member: m, verdict }) => ({ member: m, verdict })));
       bot = await w.start();
     }
     // The restarted bot takes votes again.
-    const again = await clickVote(w.fake, w.guild.id, cards[0]!, 'partly', memberId(member++)).followup(0, 15_000);
+    const again = await clickVote(w.fake, w.guild.id, cards[0]!, 'partly', memberId(member++)).reply(15_000);
     expect(isVoteAck(again)).toBe(true);
     expect(acknowledged.length).toBeGreaterThan(0);
     for (const a of acknowledged) {

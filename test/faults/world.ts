@@ -66,10 +66,15 @@ export function clickVote(fake: FakeDiscord, guildId: Snowflake, card: Card, ver
 export const isVoteAck = (reply: FakeReply) => reply.ephemeral && VOTE_ACK.test(reply.content);
 
 /** The bot as a child process on PostgreSQL, logged into the fake; resolves once rounds are scheduled (ready). */
-export async function startBotProcess(fake: FakeDiscord, databaseUrl: string, env: Record<string, string> = {}): Promise<BotProcess> {
-  const bot = spawnBot({ DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl, DATABASE_URL: databaseUrl, ...env });
+export async function startBotProcess(
+  fake: FakeDiscord,
+  databaseUrl: string,
+  env: Record<string, string> = {},
+  opts: { script?: string; ready?: RegExp } = {},
+): Promise<BotProcess> {
+  const bot = spawnBot({ DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl, DATABASE_URL: databaseUrl, ...env }, opts.script);
   try {
-    await bot.waitFor(/scheduler started/, 60_000);
+    await bot.waitFor(opts.ready ?? /scheduler started/, 60_000);
   } catch (error) {
     bot.child.kill('SIGKILL');
     throw error;

@@ -9,6 +9,7 @@ import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { startApp, type RunningApp } from '../../src/app.js';
+import type { ArticleTools } from '../../src/kit/types.js';
 import { startFakeDiscord, type FakeDiscord, type FakeDiscordOptions, type FakeGuildInfo } from '../fake-discord/index.js';
 
 export interface BotHarness {
@@ -25,6 +26,8 @@ export async function startBotHarness(
     env?: Record<string, string>;
     now?: () => Date;
     reuse?: { fake: FakeDiscord; guild: FakeGuildInfo; dataDir: string };
+    /** Article intake with other limits than the configuration's (e.g. a short fetch timeout). */
+    articles?: ArticleTools;
     /** Also wait for the slash command sync (default true). */
     waitForSync?: boolean;
   } = {},
@@ -46,7 +49,7 @@ export async function startBotHarness(
     LOG_LEVEL: 'info',
     ...opts.env,
   });
-  const app = await startApp(config, createLogger('info', sink), opts.now ? { now: opts.now } : {});
+  const app = await startApp(config, createLogger('info', sink), { ...(opts.now ? { now: opts.now } : {}), ...(opts.articles ? { articles: opts.articles } : {}) });
   await app.ready;
   if (opts.waitForSync ?? true) await app.commandsSynced;
   return {

@@ -11,8 +11,9 @@ export interface BotProcess {
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
 }
 
-export function spawnBot(env: Record<string, string>): BotProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+/** `script`: what to run instead of src/main.ts (a path from the repository root, e.g. the bench's peer bot). */
+export function spawnBot(env: Record<string, string>, script = 'src/main.ts'): BotProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -15,6 +15,15 @@ function configError(env: NodeJS.ProcessEnv): ConfigError {
 const GUILD = '123456789012345678';
 const TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.abcdefghijklmnopqrstuvwxyz0123';
 
+describe('loadConfig — HINDSIGHT_EXTRACT_ALLOW_PRIVATE', () => {
+  it('is off by default, reads true/false, and names a bad value', () => {
+    expect(loadConfig({}).HINDSIGHT_EXTRACT_ALLOW_PRIVATE).toBe(false);
+    expect(loadConfig({ HINDSIGHT_EXTRACT_ALLOW_PRIVATE: 'true' }).HINDSIGHT_EXTRACT_ALLOW_PRIVATE).toBe(true);
+    expect(loadConfig({ HINDSIGHT_EXTRACT_ALLOW_PRIVATE: '0' }).HINDSIGHT_EXTRACT_ALLOW_PRIVATE).toBe(false);
+    expect(configError({ HINDSIGHT_EXTRACT_ALLOW_PRIVATE: 'maybe' }).message).toMatch(/HINDSIGHT_EXTRACT_ALLOW_PRIVATE: must be true or false/);
+  });
+});
+
 describe('loadConfig — defaults', () => {
   it('gives the defaults for an empty environment', () => {
     const config = loadConfig({});
@@ -23,6 +32,7 @@ describe('loadConfig — defaults', () => {
       DISCORD_API_URL: 'https://discord.com/api',
       LOG_LEVEL: 'info',
       HINDSIGHT_CATCHUP_HOURS: 6,
+      HINDSIGHT_EXTRACT_ALLOW_PRIVATE: false,
     });
     expect(config.DATABASE_URL).toBeUndefined();
     expect(config.DISCORD_TOKEN).toBeUndefined();
@@ -57,6 +67,7 @@ describe('loadConfig — valid values', () => {
       DISCORD_GUILD_ID: GUILD,
       LOG_LEVEL: 'debug',
       HINDSIGHT_CATCHUP_HOURS: '12',
+      HINDSIGHT_EXTRACT_ALLOW_PRIVATE: ' true ',
     });
     expect(config).toEqual({
       DATABASE_URL: 'postgres://u:p@localhost:5432/hindsight',
@@ -66,6 +77,7 @@ describe('loadConfig — valid values', () => {
       DISCORD_GUILD_ID: GUILD,
       LOG_LEVEL: 'debug',
       HINDSIGHT_CATCHUP_HOURS: 12,
+      HINDSIGHT_EXTRACT_ALLOW_PRIVATE: true,
     });
   });
 

@@ -1,0 +1,356 @@
+/**
+ * Review drafts: the forecasts found in one article (src/extract/), kept in the database until a
+ * person accepts, edits or discards each one. Nothing enters the ledger unreviewed: a claim is
+ * written only by `acceptCandidate`, through the ledger's add path (insertClaims) with the
+ * article as its source and the candidate's hedge band. A draft lives 24 hours.
+ *
+ * Who may act: the draft's owner or a manager. A member's Accept makes the candidate *proposed*;
+ * only a manager's Accept turns a candidate (pending or proposed) into a claim.
+ */
+import { createHash } from 'node:crypto';
+import { and, asc, eq, gt, inArray, isNull, lte, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { claims, extractDrafts } from '../db/schema.js';
+import { recordAudit } from './audit.js';
+import { insertClaims, type ClaimFields, type ClaimRow } from './claims.js';
+import { nowOf, type LedgerCtx } from './context.js';
+import { parseDatePhrase, todayIn } from './dates.js';
+import { forbidden, invalid, LedgerError, notFound } from './errors.js';
+import { HEDGE_BANDS, HEDGE_BAND_INFO, isHedgeBand, type HedgeBand } from './hedge.js';
+import { LIMITS } from './limits.js';
+import { getSettings } from './settings.js';
+import { cleanText, isoDate, optionalFamily, optionalText, requiredText } from './validate.js';
+
+export const DRAFT_TTL_MS = 24 * 60 * 60 * 1000;
+/** At most this many candidates are kept per draft (the review is one card per candidate). */
+export const MAX_DRAFT_CANDIDATES = 50;
+
+/**
+ * A forecast as the extractor hands it over (src/extract/types.ts's Candidate has this shape; the
+ * ledger sits below the extractor, so it names the fields it stores rather than importing them).
+ */
+export interface Candidate {
+  quote: string;
+  start: number;
+  end: number;
+  speaker: string | null;
+  restatement: string;
+  checkBy: string | null;
+  checkByPhrase: string | null;
+  anchor: string | null;
+  hedge: HedgeBand;
+  hedgePhrase: string;
+  family: string | null;
+  why: string[];
+}
+
+/** What the ledger keeps of an article (src/extract/types.ts's ArticleInput has these fields). */
+export interface ArticleInput {
+  text: string;
+  title?: string | null;
+  outlet?: string | null;
+  publishedOn?: string | null;
+  url?: string | null;
+}
+
+export type CandidateState = 'pending' | 'proposed' | 'accepted' | 'discarded';
+
+export interface DraftCandidate extends Candidate {
+  state: CandidateState;
+  /** The claim it became, once accepted. */
+  claimNumber: number | null;
+  /** The member whose Accept proposed it (members' drafts). */
+  proposedBy: string | null;
+  /** A reviewer changed a field (the restatement, speaker, date, band or family). */
+  edited: boolean;
+}
+
+export interface DraftArticle {
+  /** The articles table's natural key: the URL, or `text:<hash>` for a file or a message. */
+  key: string;
+  title: string | null;
+  outlet: string | null;
+  url: string | null;
+  publishedOn: string | null;
+  /** Where it came from, in words ("article.txt", "a message"). */
+  origin: string | null;
+}
+
+export interface Draft {
+  id: number;
+  guildId: string;
+  ownerId: string;
+  article: DraftArticle;
+  candidates: DraftCandidate[];
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+export const EXPIRED =
+  'This draft has expired (drafts last 24 hours) or no longer exists. Run /predict extract again to review the article.';
+
+/** Whitespace-folded, lower-cased: two quotes that differ only so are the same quote. */
+export const foldQuote = (quote: string) => quote.replace(/\s+/g, ' ').trim().toLowerCase();
+const foldedQuoteSql = sql`lower(btrim(regexp_replace(${claims.quote}, '\\s+', ' ', 'g')))`;
+
+/** The article's key in the articles table. */
+export function articleKey(input: Pick<ArticleInput, 'url' | 'text'>): string {
+  return input.url ? input.url : `text:${createHash('sha256').update(input.text).digest('hex').slice(0, 24)}`;
+}
+
+function rowToDraft(row: typeof extractDrafts.$inferSelect): Draft {
+  return {
+    id: row.id,
+    guildId: row.guildId,
+    ownerId: row.ownerId,
+    article: row.article as unknown as DraftArticle,
+    candidates: row.candidates as DraftCandidate[],
+    createdAt: row.createdAt,
+    expiresAt: row.expiresAt,
+  };
+}
+
+/** Stores the candidates found in an article as a new draft owned by `ownerId`. */
+export async function createDraft(
+  db: Db,
+  guildId: string,
+  ownerId: string,
+  article: ArticleInput & { origin?: string | null },
+  candidates: readonly Candidate[],
+  now: Date,
+): Promise<Draft> {
+  const meta: DraftArticle = {
+    key: articleKey(article),
+    title: article.title ? cleanText(article.title).slice(0, LIMITS.title) : null,
+    outlet: article.outlet ? cleanText(article.outlet).slice(0, LIMITS.outlet) : null,
+    url: article.url ?? null,
+    publishedOn: article.publishedOn ?? null,
+    origin: article.origin ?? null,
+  };
+  const kept: DraftCandidate[] = candidates.slice(0, MAX_DRAFT_CANDIDATES).map((c) => ({
+    ...c,
+    state: 'pending',
+    claimNumber: null,
+    proposedBy: null,
+    edited: false,
+  }));
+  const [row] = await db
+    .insert(extractDrafts)
+    .values({
+      guildId,
+      ownerId,
+      article: meta as unknown as Record<string, unknown>,
+      candidates: kept,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + DRAFT_TTL_MS),
+    })
+    .returning();
+  return rowToDraft(row!);
+}
+
+/** A live draft of this server; expired or unknown ones (or another server's) are a clear LedgerError. */
+export async function getDraft(db: Db, guildId: string, id: number, now: Date, opts: { forUpdate?: boolean } = {}): Promise<Draft> {
+  const query = db
+    .select()
+    .from(extractDrafts)
+    .where(and(eq(extractDrafts.guildId, guildId), eq(extractDrafts.id, id)));
+  const [row] = opts.forUpdate ? await query.for('update') : await query;
+  if (!row || row.expiresAt <= now) throw new LedgerError('closed', EXPIRED);
+  return rowToDraft(row);
+}
+
+/** This server's live drafts, newest first: everyone's (managers) or one member's. */
+export async function listDrafts(db: Db, guildId: string, now: Date, ownerId?: string): Promise<Draft[]> {
+  const rows = await db
+    .select()
+    .from(extractDrafts)
+    .where(and(eq(extractDrafts.guildId, guildId), gt(extractDrafts.expiresAt, now), ...(ownerId ? [eq(extractDrafts.ownerId, ownerId)] : [])))
+    .orderBy(asc(extractDrafts.createdAt))
+    .limit(25);
+  return rows.map(rowToDraft).reverse();
+}
+
+/** Deletes expired drafts (every server); returns how many. */
+export async function pruneExpiredDrafts(db: Db, now: Date): Promise<number> {
+  const gone = await db.delete(extractDrafts).where(lte(extractDrafts.expiresAt, now)).returning({ id: extractDrafts.id });
+  return gone.length;
+}
+
+/** Live claims of this server with the same quote (whitespace-folded, case-insensitive), by folded quote. */
+export async function duplicateClaims(db: Db, guildId: string, quotes: readonly string[]): Promise<Map<string, number[]>> {
+  const folded = [...new Set(quotes.map(foldQuote).filter(Boolean))];
+  const out = new Map<string, number[]>();
+  if (!folded.length) return out;
+  const rows = await db
+    .select({ number: claims.number, folded: sql<string>`${foldedQuoteSql}` })
+    .from(claims)
+    .where(and(eq(claims.guildId, guildId), isNull(claims.deletedAt), inArray(foldedQuoteSql, folded)))
+    .orderBy(asc(claims.number));
+  for (const r of rows) out.set(r.folded, [...(out.get(r.folded) ?? []), r.number]);
+  return out;
+}
+
+function assertMayAct(ctx: LedgerCtx, draft: Draft) {
+  if (draft.ownerId !== ctx.actor.id && !ctx.actor.isManager) {
+    throw forbidden('Only the member who ran this extraction or a manager (Manage Server) can review its forecasts.');
+  }
+}
+
+function candidateAt(draft: Draft, index: number): DraftCandidate {
+  const c = draft.candidates[index];
+  if (!Number.isInteger(index) || !c) throw notFound(`This draft has no forecast ${index + 1}.`);
+  return c;
+}
+
+/** Reads a band as typed: its name (`very-likely`), its label (`very likely`) or a unique start of either. */
+export function parseBand(input: string): HedgeBand {
+  const typed = input.trim().toLowerCase().replace(/[\s_]+/g, '-');
+  if (isHedgeBand(typed)) return typed;
+  const byLabel = HEDGE_BANDS.find((b) => HEDGE_BAND_INFO[b].label.replace(/\s+/g, '-') === typed);
+  if (byLabel) return byLabel;
+  const starts = HEDGE_BANDS.filter((b) => typed && (b.startsWith(typed) || HEDGE_BAND_INFO[b].label.replace(/\s+/g, '-').startsWith(typed)));
+  if (starts.length === 1) return starts[0]!;
+  throw invalid(`"${input.trim().slice(0, 40)}" is not a band. Use one of: ${HEDGE_BANDS.join(', ')}.`);
+}
+
+/** A check date as a reviewer types it: YYYY-MM-DD (any real date) or a phrase read from today. */
+export function parseReviewDate(input: string, today: string): string {
+  const text = input.trim();
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return isoDate('Check by', text);
+  const parsed = parseDatePhrase(text, today);
+  if (!parsed.ok) throw invalid(parsed.message);
+  return parsed.date;
+}
+
+export interface CandidateEdit {
+  restatement?: string;
+  speaker?: string;
+  checkBy?: string;
+  hedge?: string;
+  family?: string;
+}
+
+/** Runs `change` on the locked draft and writes its candidates back (one transaction). */
+async function withDraft<T>(ctx: LedgerCtx, id: number, change: (draft: Draft, tx: Db) => Promise<T>): Promise<{ draft: Draft; result: T }> {
+  const now = nowOf(ctx);
+  return ctx.db.transaction(async (tx) => {
+    const draft = await getDraft(tx, ctx.guildId, id, now, { forUpdate: true });
+    assertMayAct(ctx, draft);
+    const result = await change(draft, tx);
+    await tx.update(extractDrafts).set({ candidates: draft.candidates }).where(eq(extractDrafts.id, draft.id));
+    return { draft, result };
+  });
+}
+
+const assertOpen = (c: DraftCandidate, index: number) => {
+  if (c.state === 'accepted') throw invalid(`Forecast ${index + 1} is already in the ledger as claim #${c.claimNumber}.`);
+  if (c.state === 'discarded') throw invalid(`Forecast ${index + 1} was discarded.`);
+};
+
+/** Changes a candidate's fields (validated as the ledger would); empty speaker or family clears them. */
+export async function editCandidate(ctx: LedgerCtx, id: number, index: number, edit: CandidateEdit): Promise<Draft> {
+  const settings = await getSettings(ctx.db, ctx.guildId);
+  const today = todayIn(settings.timezone, nowOf(ctx));
+  const { draft } = await withDraft(ctx, id, async (draft) => {
+    const c = candidateAt(draft, index);
+    assertOpen(c, index);
+    const next: DraftCandidate = { ...c };
+    if (edit.restatement !== undefined) next.restatement = requiredText('The restatement', edit.restatement, LIMITS.claimText);
+    if (edit.speaker !== undefined) next.speaker = optionalText('Speaker', edit.speaker, LIMITS.speaker);
+    if (edit.family !== undefined) next.family = optionalFamily(edit.family);
+    if (edit.hedge !== undefined) {
+      const band = parseBand(edit.hedge);
+      if (band !== c.hedge) next.hedgePhrase = `set by a reviewer (was ${HEDGE_BAND_INFO[c.hedge].label})`;
+      next.hedge = band;
+    }
+    if (edit.checkBy !== undefined) {
+      const date = edit.checkBy.trim() ? parseReviewDate(edit.checkBy, today) : null;
+      if (date !== c.checkBy || c.anchor) {
+        // A date the reviewer set (or kept after seeing the anchor) is confirmed.
+        next.checkBy = date;
+        if (date !== c.checkBy) next.checkByPhrase = `set by a reviewer${c.checkByPhrase ? ` (found: ${c.checkByPhrase})` : ''}`;
+        next.anchor = null;
+      }
+    }
+    const changed = (['restatement', 'speaker', 'family', 'hedge', 'checkBy', 'anchor'] as const).some((k) => next[k] !== c[k]);
+    next.edited = c.edited || changed;
+    draft.candidates[index] = next;
+  });
+  return draft;
+}
+
+export async function discardCandidate(ctx: LedgerCtx, id: number, index: number): Promise<Draft> {
+  const { draft } = await withDraft(ctx, id, async (draft) => {
+    const c = candidateAt(draft, index);
+    assertOpen(c, index);
+    draft.candidates[index] = { ...c, state: 'discarded' };
+  });
+  return draft;
+}
+
+export type AcceptResult =
+  | { kind: 'accepted'; claim: ClaimRow }
+  | { kind: 'proposed' }
+  /** The same quote is already a claim: nothing written; accept again with `confirmDuplicate`. */
+  | { kind: 'duplicate'; of: number[] };
+
+/** The claim a candidate becomes, validated as /predict add validates. */
+function claimFields(c: DraftCandidate, article: DraftArticle, addedBy: string, today: string): ClaimFields {
+  if (!c.checkBy) throw invalid('This forecast has no check-by date yet: press Edit and give one (YYYY-MM-DD or a phrase such as "end of 2027").');
+  const madeOn = article.publishedOn && article.publishedOn <= today ? article.publishedOn : today;
+  return {
+    text: requiredText('The restatement', c.restatement, LIMITS.claimText),
+    quote: optionalText('Quote', c.quote, LIMITS.quote),
+    speaker: optionalText('Speaker', c.speaker, LIMITS.speaker),
+    family: optionalFamily(c.family),
+    madeOn,
+    checkBy: isoDate('Check by', c.checkBy),
+    criteria: null,
+    article: { key: article.key, outlet: article.outlet, title: article.title, url: article.url, publishedOn: article.publishedOn },
+    sourceKey: null,
+    addedBy,
+  };
+}
+
+/**
+ * Accepts a candidate. A manager's Accept writes the claim (with the article as its source and
+ * the hedge band); a member's makes it proposed. A quote already in the ledger needs
+ * `confirmDuplicate`. Check dates already past are allowed (an older article): the claim is due
+ * at once, as an imported one is.
+ */
+export async function acceptCandidate(ctx: LedgerCtx, id: number, index: number, opts: { confirmDuplicate?: boolean } = {}): Promise<{ draft: Draft; result: AcceptResult }> {
+  const now = nowOf(ctx);
+  const settings = await getSettings(ctx.db, ctx.guildId);
+  const today = todayIn(settings.timezone, now);
+  return withDraft(ctx, id, async (draft, tx): Promise<AcceptResult> => {
+    const c = candidateAt(draft, index);
+    assertOpen(c, index);
+    const fields = claimFields(c, draft.article, c.proposedBy ?? draft.ownerId, today);
+    if (!opts.confirmDuplicate) {
+      const dups = (await duplicateClaims(tx, ctx.guildId, [c.quote])).get(foldQuote(c.quote));
+      if (dups?.length) return { kind: 'duplicate', of: dups };
+    }
+    if (!ctx.actor.isManager) {
+      if (c.state === 'proposed') throw invalid(`Forecast ${index + 1} is already proposed; a manager will accept it.`);
+      draft.candidates[index] = { ...c, state: 'proposed', proposedBy: ctx.actor.id };
+      return { kind: 'proposed' };
+    }
+    const [claim] = await insertClaims(tx, ctx.guildId, [fields], settings, now, () => ({
+      hedge: c.hedge,
+      checkByNote: c.checkByPhrase ? truncateNote(c.checkByPhrase) : null,
+    }));
+    await recordAudit(tx, {
+      guildId: ctx.guildId,
+      actorId: ctx.actor.id,
+      action: 'claim.add',
+      claimId: claim!.id,
+      claimNumber: claim!.number,
+      detail: { text: fields.text, checkBy: fields.checkBy, from: 'extract', draft: draft.id, article: draft.article.key, hedge: c.hedge, edited: c.edited },
+      at: now,
+    });
+    draft.candidates[index] = { ...c, state: 'accepted', claimNumber: claim!.number };
+    return { kind: 'accepted', claim: claim! };
+  });
+}
+
+const truncateNote = (s: string) => (s.length > LIMITS.note ? `${s.slice(0, LIMITS.note - 1)}…` : s);

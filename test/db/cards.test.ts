@@ -1,0 +1,93 @@
+/** Coalesced card edits (src/jobs/cards.ts): one edit per card per interval, the last state lands, nothing lost across a restart. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pino from 'pino';
+import { addClaim, castVote, type LedgerCtx } from '../../src/ledger/index.js';
+import { flushCards, type CardEditor } from '../../src/jobs/cards.js';
+import { PostError } from '../../src/kit/poster.js';
+import type { Reply } from '../../src/kit/reply.js';
+import { makeTestDb, newGuildId, type TestDatabase } from '../support/test-db.js';
+
+let database: TestDatabase;
+const log = pino({ level: 'silent' });
+const member = (i: number) => ({ id: `8200000000000${String(i).padStart(5, '0')}`, isManager: false });
+const T0 = new Date('2026-01-07T00:00:00Z');
+const at = (ms: number) => new Date(T0.getTime() + ms);
+
+beforeAll(async () => {
+  database = await makeTestDb();
+}, 180_000);
+afterAll(async () => {
+  await database?.close();
+});
+
+function recorder(fail?: () => Error | null): CardEditor & { edits: { messageId: string; reply: Reply }[] } {
+  const edits: { messageId: string; reply: Reply }[] = [];
+  return {
+    edits,
+    async edit(_channelId, messageId, reply) {
+      const error = fail?.();
+      if (error) throw error;
+      edits.push({ messageId, reply });
+    },
+  };
+}
+
+const votesLine = (reply: Reply) => JSON.stringify(reply.embeds?.find((e) => e.title?.startsWith('#'))?.fields?.find((f) => f.name.startsWith('Votes'))?.value ?? '');
+
+async function setup() {
+  const guildId = newGuildId();
+  const claim = await addClaim({ db: database.db, guildId, actor: member(0), now: () => new Date('2026-01-01T00:00:00Z') }, { claim: 'Card', checkBy: '2026-01-05' });
+  const ctx = (i: number, ms = 0): LedgerCtx => ({ db: database.db, guildId, actor: member(i), now: () => at(ms) });
+  const card = { messageId: `m-${guildId}`, channelId: 'c-1', frame: { before: [{ title: 'Scoring round' }], after: [] } };
+  return { claim, ctx, card };
+}
+
+describe('card flusher', () => {
+  it('edits a card once per interval however many votes arrive, and the last state lands', async () => {
+    const { claim, ctx, card } = await setup();
+    const editor = recorder();
+    for (let i = 1; i <= 5; i++) await castVote(ctx(i), claim.number, 'came_true', null, undefined, card);
+    expect(await flushCards(database.db, editor, at(100), log)).toMatchObject({ edited: 1 });
+    expect(editor.edits).toHaveLength(1);
+    expect(votesLine(editor.edits[0]!.reply)).toContain('Came true **5**');
+    // The frame around the card (a round's summary) is kept, and the buttons are sent again.
+    expect(editor.edits[0]!.reply.embeds![0]!.title).toBe('Scoring round');
+    expect(editor.edits[0]!.reply.components).toHaveLength(1);
+    for (let i = 6; i <= 8; i++) await castVote(ctx(i, 200), claim.number, 'partly', null, undefined, card);
+    // Within the interval: nothing; then one edit with every vote on it.
+    expect(await flushCards(database.db, editor, at(1_000), log)).toMatchObject({ edited: 0 });
+    expect(await flushCards(database.db, editor, at(2_200), log)).toMatchObject({ edited: 1 });
+    expect(votesLine(editor.edits[1]!.reply)).toContain('Partly **3**');
+    // Up to date: no further edit.
+    expect(await flushCards(database.db, editor, at(10_000), log)).toMatchObject({ edited: 0 });
+    expect(editor.edits).toHaveLength(2);
+  });
+
+  it('a pending card survives a restart: a new flusher edits it; a transient failure is retried, a gone message is dropped', async () => {
+    const { claim, ctx, card } = await setup();
+    await castVote(ctx(1), claim.number, 'did_not', null, undefined, card);
+    // The first process failed for now (5xx) and then stopped: the card stays pending.
+    const failing = recorder(() => new PostError('transient', '503'));
+    expect(await flushCards(database.db, failing, at(100), log)).toMatchObject({ failed: 1 });
+    // Another process (a restart) edits it once the interval has passed.
+    const next = recorder();
+    expect(await flushCards(database.db, next, at(2_500), log)).toMatchObject({ edited: 1 });
+    expect(votesLine(next.edits[0]!.reply)).toContain('Did not **1**');
+    // The message is deleted: the card is dropped and not retried.
+    await castVote(ctx(2, 3_000), claim.number, 'did_not', null, undefined, card);
+    const gone = recorder(() => new PostError('unknown_channel', 'Unknown Message', 404, 10008));
+    expect(await flushCards(database.db, gone, at(5_000), log)).toMatchObject({ dropped: 1 });
+    expect(await flushCards(database.db, next, at(9_000), log)).toMatchObject({ edited: 0, dropped: 0 });
+  });
+
+  it('a vote refused (resolved claim) or an older click marks nothing', async () => {
+    const { claim, ctx, card } = await setup();
+    await castVote(ctx(1), claim.number, 'came_true', null, at(50), card);
+    const editor = recorder();
+    await flushCards(database.db, editor, at(100), log);
+    // An older click of the same member arrives late: not stored, the card is not marked again.
+    const late = await castVote(ctx(1, 3_000), claim.number, 'partly', null, at(10), card);
+    expect(late.applied).toBe(false);
+    expect(await flushCards(database.db, editor, at(5_000), log)).toMatchObject({ edited: 0 });
+  });
+});

@@ -1,21 +1,30 @@
-import { SlashCommandBuilder } from '@discordjs/builders';
-import { InteractionContextType } from 'discord-api-types/v10';
+import { ApplicationCommandOptionType, ApplicationCommandType, InteractionContextType } from 'discord-api-types/v10';
 import { setForecast } from '../src/ledger/voting.js';
 import { ledgerCtx, type AppCtx, type CommandCall } from '../src/kit/types.js';
+import { argumentsOf, chatInputCommand } from '../src/kit/options.js';
 import { claimChoices, claimOption } from './shared.js';
 
-export const definition = new SlashCommandBuilder()
-  .setName('forecast')
-  .setDescription('Put your own probability on a claim before its check date (scored once it resolves)')
-  .setContexts(InteractionContextType.Guild)
-  .addStringOption((o) => claimOption(o))
-  .addNumberOption((o) =>
-    o.setName('probability').setDescription('How likely it comes true, in percent (0–100)').setRequired(true).setMinValue(0).setMaxValue(100),
-  )
-  .toJSON();
+export const definition = chatInputCommand({
+  type: ApplicationCommandType.ChatInput,
+  name: 'forecast',
+  description: 'Put your own probability on a claim before its check date (scored once it resolves)',
+  contexts: [InteractionContextType.Guild],
+  options: [
+    claimOption(),
+    {
+      type: ApplicationCommandOptionType.Number,
+      name: 'probability',
+      description: 'How likely it comes true, in percent (0–100)',
+      required: true,
+      min_value: 0,
+      max_value: 100,
+    },
+  ],
+});
 
 export async function execute(call: CommandCall, ctx: AppCtx) {
-  const result = await setForecast(ledgerCtx(call, ctx), call.options.string('claim') ?? '', call.options.number('probability') ?? Number.NaN);
+  const args = argumentsOf(definition, call.options);
+  const result = await setForecast(ledgerCtx(call, ctx), args.claim, args.probability);
   const change = result.previous !== null ? ` (was ${result.previous}%)` : '';
   await call.reply({
     ephemeral: true,

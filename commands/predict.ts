@@ -1,6 +1,5 @@
-import { SlashCommandBuilder } from '@discordjs/builders';
 import { time, TimestampStyles } from '@discordjs/formatters';
-import { InteractionContextType } from 'discord-api-types/v10';
+import { ApplicationCommandOptionType, ApplicationCommandType, InteractionContextType } from 'discord-api-types/v10';
 import { addClaim, claimDetail, deleteClaim, editClaim, listClaims, STATUS_FILTERS, type StatusFilter } from '../src/ledger/claims.js';
 import { bundledPacks, exportCsv, exportLedger, importLedger } from '../src/ledger/transfer.js';
 import { LIMITS } from '../src/ledger/limits.js';
@@ -8,121 +7,148 @@ import { claimCard, listPage, safe, truncate } from '../src/kit/render.js';
 import { ledgerCtx, UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall } from '../src/kit/types.js';
 import { HEDGE_BANDS, HEDGE_BAND_INFO } from '../src/ledger/hedge.js';
 import { draftsList, runExtraction } from './drafts.js';
+import { chatInputCommand, type SubcommandArguments, type SubcommandName } from '../src/kit/options.js';
 import { bySubcommand, claimChoices, claimOption, familyChoices } from './shared.js';
 
 const checkByHelp = 'YYYY-MM-DD or a phrase: "in 3 months", "end of 2025", "next Friday"';
 
-export const definition = new SlashCommandBuilder()
-  .setName('predict')
-  .setDescription('The ledger of forecasts: add, browse, edit, import and export claims')
-  .setContexts(InteractionContextType.Guild)
-  .addSubcommand((s) =>
-    s
-      .setName('add')
-      .setDescription('Add a forecast someone made, to be scored in hindsight')
-      .addStringOption((o) => o.setName('claim').setDescription('What is forecast, in plain words').setRequired(true).setMaxLength(LIMITS.claimText))
-      .addStringOption((o) => o.setName('check-by').setDescription(`When it can be checked: ${checkByHelp}`).setRequired(true).setMaxLength(60))
-      .addStringOption((o) => o.setName('speaker').setDescription('Who said it, as the source names them').setMaxLength(LIMITS.speaker))
-      .addStringOption((o) => o.setName('quote').setDescription('Their words, verbatim').setMaxLength(LIMITS.quote))
-      .addStringOption((o) => o.setName('source-url').setDescription('Link to the article').setMaxLength(LIMITS.url))
-      .addStringOption((o) => o.setName('family').setDescription('Category, e.g. negotiations, front-line-goals, ambassador-appointment').setMaxLength(LIMITS.family).setAutocomplete(true))
-      .addStringOption((o) => o.setName('criteria').setDescription('What would count as "came true"').setMaxLength(LIMITS.criteria)),
-  )
-  .addSubcommand((s) =>
-    s
-      .setName('list')
-      .setDescription('Browse the claims of this server')
-      .addStringOption((o) =>
-        o
-          .setName('status')
-          .setDescription('Which claims (default: all)')
-          .addChoices(
+const { Subcommand, String: Text, Integer, Attachment } = ApplicationCommandOptionType;
+
+export const definition = chatInputCommand({
+  type: ApplicationCommandType.ChatInput,
+  name: 'predict',
+  description: 'The ledger of forecasts: add, browse, edit, import and export claims',
+  contexts: [InteractionContextType.Guild],
+  options: [
+    {
+      type: Subcommand,
+      name: 'add',
+      description: 'Add a forecast someone made, to be scored in hindsight',
+      options: [
+        { type: Text, name: 'claim', description: 'What is forecast, in plain words', required: true, max_length: LIMITS.claimText },
+        { type: Text, name: 'check-by', description: `When it can be checked: ${checkByHelp}`, required: true, max_length: 60 },
+        { type: Text, name: 'speaker', description: 'Who said it, as the source names them', required: false, max_length: LIMITS.speaker },
+        { type: Text, name: 'quote', description: 'Their words, verbatim', required: false, max_length: LIMITS.quote },
+        { type: Text, name: 'source-url', description: 'Link to the article', required: false, max_length: LIMITS.url },
+        {
+          type: Text,
+          name: 'family',
+          description: 'Category, e.g. negotiations, front-line-goals, ambassador-appointment',
+          required: false,
+          max_length: LIMITS.family,
+          autocomplete: true,
+        },
+        { type: Text, name: 'criteria', description: 'What would count as "came true"', required: false, max_length: LIMITS.criteria },
+      ],
+    },
+    {
+      type: Subcommand,
+      name: 'list',
+      description: 'Browse the claims of this server',
+      options: [
+        {
+          type: Text,
+          name: 'status',
+          description: 'Which claims (default: all)',
+          required: false,
+          choices: [
             { name: 'Open (check date not reached)', value: 'open' },
             { name: 'Due (waiting for a verdict)', value: 'due' },
             { name: 'Resolved', value: 'resolved' },
             { name: 'All', value: 'all' },
-          ),
-      )
-      .addStringOption((o) => o.setName('family').setDescription('Only this family').setMaxLength(LIMITS.family).setAutocomplete(true))
-      .addStringOption((o) => o.setName('speaker').setDescription('Only speakers whose name contains this').setMaxLength(40))
-      .addIntegerOption((o) => o.setName('page').setDescription('Page number').setMinValue(1).setMaxValue(100000)),
-  )
-  .addSubcommand((s) =>
-    s
-      .setName('show')
-      .setDescription('Everything about one claim')
-      .addStringOption((o) => claimOption(o)),
-  )
-  .addSubcommand((s) =>
-    s
-      .setName('edit')
-      .setDescription('Correct a claim (its author or a manager)')
-      .addStringOption((o) => claimOption(o))
-      .addStringOption((o) => o.setName('text').setDescription('New plain restatement').setMaxLength(LIMITS.claimText))
-      .addStringOption((o) => o.setName('check-by').setDescription(`New check date: ${checkByHelp}`).setMaxLength(60))
-      .addStringOption((o) => o.setName('speaker').setDescription('New speaker').setMaxLength(LIMITS.speaker))
-      .addStringOption((o) => o.setName('quote').setDescription('New quote').setMaxLength(LIMITS.quote))
-      .addStringOption((o) => o.setName('source-url').setDescription('New article link').setMaxLength(LIMITS.url))
-      .addStringOption((o) => o.setName('family').setDescription('New family').setMaxLength(LIMITS.family).setAutocomplete(true))
-      .addStringOption((o) => o.setName('criteria').setDescription('New criteria').setMaxLength(LIMITS.criteria))
-      .addStringOption((o) =>
-        o
-          .setName('hedge')
-          .setDescription('Correct how sure the speaker sounded (managers)')
-          .addChoices(...HEDGE_BANDS.map((b) => ({ name: `${HEDGE_BAND_INFO[b].label} (${HEDGE_BAND_INFO[b].range[0]}–${HEDGE_BAND_INFO[b].range[1]}%)`, value: b })), { name: 'none (clear the band)', value: 'none' }),
-      ),
-  )
-  .addSubcommand((s) =>
-    s
-      .setName('delete')
-      .setDescription('Delete a claim (its author or a manager); its history is kept')
-      .addStringOption((o) => claimOption(o)),
-  )
-  .addSubcommand((s) =>
-    s
-      .setName('import')
-      .setDescription('Import a bundled pack or a JSON file (managers); importing twice adds once')
-      .addStringOption((o) =>
-        o
-          .setName('pack')
-          .setDescription('A bundled pack')
-          .addChoices(...bundledPacks().map((p) => ({ name: truncate(p.name, 100), value: p.id }))),
-      )
-      .addAttachmentOption((o) => o.setName('file').setDescription('A pack or a /predict export (JSON)')),
-  )
-  .addSubcommand((s) =>
-    s
-      .setName('extract')
-      .setDescription('Find the forecasts in an article (a link or a file) and review them before they become claims')
-      .addStringOption((o) => o.setName('url').setDescription('Link to the article (http or https)').setMaxLength(LIMITS.url))
-      .addAttachmentOption((o) => o.setName('file').setDescription('The article as plain text or HTML')),
-  )
-  .addSubcommand((s) => s.setName('drafts').setDescription('Drafts of /predict extract waiting for review (managers: everyone’s)'))
-  .addSubcommand((s) =>
-    s
-      .setName('export')
-      .setDescription('Download this server’s ledger')
-      .addStringOption((o) =>
-        o
-          .setName('format')
-          .setDescription('json (re-importable) or csv (spreadsheets); default json')
-          .addChoices({ name: 'JSON', value: 'json' }, { name: 'CSV', value: 'csv' }),
-      ),
-  )
-  .toJSON();
+          ],
+        },
+        { type: Text, name: 'family', description: 'Only this family', required: false, max_length: LIMITS.family, autocomplete: true },
+        { type: Text, name: 'speaker', description: 'Only speakers whose name contains this', required: false, max_length: 40 },
+        { type: Integer, name: 'page', description: 'Page number', required: false, min_value: 1, max_value: 100000 },
+      ],
+    },
+    { type: Subcommand, name: 'show', description: 'Everything about one claim', options: [claimOption()] },
+    {
+      type: Subcommand,
+      name: 'edit',
+      description: 'Correct a claim (its author or a manager)',
+      options: [
+        claimOption(),
+        { type: Text, name: 'text', description: 'New plain restatement', required: false, max_length: LIMITS.claimText },
+        { type: Text, name: 'check-by', description: `New check date: ${checkByHelp}`, required: false, max_length: 60 },
+        { type: Text, name: 'speaker', description: 'New speaker', required: false, max_length: LIMITS.speaker },
+        { type: Text, name: 'quote', description: 'New quote', required: false, max_length: LIMITS.quote },
+        { type: Text, name: 'source-url', description: 'New article link', required: false, max_length: LIMITS.url },
+        { type: Text, name: 'family', description: 'New family', required: false, max_length: LIMITS.family, autocomplete: true },
+        { type: Text, name: 'criteria', description: 'New criteria', required: false, max_length: LIMITS.criteria },
+        {
+          type: Text,
+          name: 'hedge',
+          description: 'Correct how sure the speaker sounded (managers)',
+          required: false,
+          choices: [
+            ...HEDGE_BANDS.map((b) => ({ name: `${HEDGE_BAND_INFO[b].label} (${HEDGE_BAND_INFO[b].range[0]}–${HEDGE_BAND_INFO[b].range[1]}%)`, value: b })),
+            { name: 'none (clear the band)', value: 'none' },
+          ],
+        },
+      ],
+    },
+    { type: Subcommand, name: 'delete', description: 'Delete a claim (its author or a manager); its history is kept', options: [claimOption()] },
+    {
+      type: Subcommand,
+      name: 'import',
+      description: 'Import a bundled pack or a JSON file (managers); importing twice adds once',
+      options: [
+        {
+          type: Text,
+          name: 'pack',
+          description: 'A bundled pack',
+          required: false,
+          choices: bundledPacks().map((p) => ({ name: truncate(p.name, 100), value: p.id })),
+        },
+        { type: Attachment, name: 'file', description: 'A pack or a /predict export (JSON)', required: false },
+      ],
+    },
+    {
+      type: Subcommand,
+      name: 'extract',
+      description: 'Find the forecasts in an article (a link or a file) and review them before they become claims',
+      options: [
+        { type: Text, name: 'url', description: 'Link to the article (http or https)', required: false, max_length: LIMITS.url },
+        { type: Attachment, name: 'file', description: 'The article as plain text or HTML', required: false },
+      ],
+    },
+    { type: Subcommand, name: 'drafts', description: 'Drafts of /predict extract waiting for review (managers: everyone’s)', options: [] },
+    {
+      type: Subcommand,
+      name: 'export',
+      description: 'Download this server’s ledger',
+      options: [
+        {
+          type: Text,
+          name: 'format',
+          description: 'json (re-importable) or csv (spreadsheets); default json',
+          required: false,
+          choices: [
+            { name: 'JSON', value: 'json' },
+            { name: 'CSV', value: 'csv' },
+          ],
+        },
+      ],
+    },
+  ],
+});
+
+/** The options of a /predict subcommand, typed from the definition. */
+type Args<S extends SubcommandName<typeof definition>> = SubcommandArguments<typeof definition, S>;
 
 const ts = (d: Date) => time(d, TimestampStyles.LongDate);
 
-async function add(call: CommandCall, ctx: AppCtx) {
-  const o = call.options;
+async function add(call: CommandCall, ctx: AppCtx, o: Args<'add'>) {
   const claim = await addClaim(ledgerCtx(call, ctx), {
-    claim: o.string('claim') ?? '',
-    checkBy: o.string('check-by') ?? '',
-    speaker: o.string('speaker'),
-    quote: o.string('quote'),
-    sourceUrl: o.string('source-url'),
-    family: o.string('family'),
-    criteria: o.string('criteria'),
+    claim: o.claim,
+    checkBy: o['check-by'],
+    speaker: o.speaker,
+    quote: o.quote,
+    sourceUrl: o['source-url'],
+    family: o.family,
+    criteria: o.criteria,
   });
   const detail = await claimDetail(ledgerCtx(call, ctx), claim.number);
   await call.reply({
@@ -131,43 +157,39 @@ async function add(call: CommandCall, ctx: AppCtx) {
   });
 }
 
-async function list(call: CommandCall, ctx: AppCtx) {
-  const o = call.options;
-  const status = (o.string('status') ?? 'all') as StatusFilter;
+async function list(call: CommandCall, ctx: AppCtx, o: Args<'list'>) {
+  const status: StatusFilter = o.status ?? 'all';
   if (!STATUS_FILTERS.includes(status)) throw new UserError('Status must be open, due, resolved or all.');
-  const state = { status, page: o.integer('page') ?? 1, family: o.string('family'), speaker: o.string('speaker') };
+  const state = { status, page: o.page ?? 1, family: o.family, speaker: o.speaker };
   const result = await listClaims(ledgerCtx(call, ctx), state);
   await call.reply(listPage(result, { ...state, page: result.page }, ctx.now()));
 }
 
-async function show(call: CommandCall, ctx: AppCtx) {
-  const detail = await claimDetail(ledgerCtx(call, ctx), call.options.string('claim') ?? '');
+async function show(call: CommandCall, ctx: AppCtx, o: Args<'show'>) {
+  const detail = await claimDetail(ledgerCtx(call, ctx), o.claim);
   await call.reply(claimCard(detail, ctx.now(), { history: true }));
 }
 
-async function edit(call: CommandCall, ctx: AppCtx) {
-  const o = call.options;
-  const claim = await editClaim(ledgerCtx(call, ctx), o.string('claim') ?? '', {
-    claim: o.string('text'),
-    checkBy: o.string('check-by'),
-    speaker: o.string('speaker'),
-    quote: o.string('quote'),
-    sourceUrl: o.string('source-url'),
-    family: o.string('family'),
-    criteria: o.string('criteria'),
-    ...(o.string('hedge') !== null ? { hedge: o.string('hedge') } : {}),
+async function edit(call: CommandCall, ctx: AppCtx, o: Args<'edit'>) {
+  const claim = await editClaim(ledgerCtx(call, ctx), o.claim, {
+    claim: o.text,
+    checkBy: o['check-by'],
+    speaker: o.speaker,
+    quote: o.quote,
+    sourceUrl: o['source-url'],
+    family: o.family,
+    criteria: o.criteria,
+    ...(o.hedge !== null ? { hedge: o.hedge } : {}),
   });
   await call.reply({ content: `Claim #${claim.number} updated.`, ephemeral: true });
 }
 
-async function remove(call: CommandCall, ctx: AppCtx) {
-  const claim = await deleteClaim(ledgerCtx(call, ctx), call.options.string('claim') ?? '');
+async function remove(call: CommandCall, ctx: AppCtx, o: Args<'delete'>) {
+  const claim = await deleteClaim(ledgerCtx(call, ctx), o.claim);
   await call.reply({ content: `Claim #${claim.number} (“${safe(claim.text, 200)}”) deleted. Its history is kept.`, ephemeral: true });
 }
 
-async function importClaims(call: CommandCall, ctx: AppCtx) {
-  const pack = call.options.string('pack');
-  const file = call.options.attachment('file');
+async function importClaims(call: CommandCall, ctx: AppCtx, { pack, file }: Args<'import'>) {
   if (!call.member.isManager) throw new UserError('Only managers (Manage Server) can import claims.');
   if (!pack === !file) throw new UserError('Give either a bundled pack or a JSON file (one of the two).');
   await call.defer({ ephemeral: true });
@@ -189,9 +211,7 @@ async function importClaims(call: CommandCall, ctx: AppCtx) {
   });
 }
 
-async function extract(call: CommandCall, ctx: AppCtx) {
-  const url = call.options.string('url');
-  const file = call.options.attachment('file');
+async function extract(call: CommandCall, ctx: AppCtx, { url, file }: Args<'extract'>) {
   if (!url === !file) throw new UserError('Give either a `url` or a `file` (one of the two): a link to the article, or the article as a text or HTML file.');
   await runExtraction(call, ctx, url ? { kind: 'url', url: url.trim() } : { kind: 'file', ref: file! });
 }
@@ -200,8 +220,8 @@ async function drafts(call: CommandCall, ctx: AppCtx) {
   await call.reply(await draftsList(ctx, call.guildId, call.member));
 }
 
-async function exportClaims(call: CommandCall, ctx: AppCtx) {
-  const format = call.options.string('format') ?? 'json';
+async function exportClaims(call: CommandCall, ctx: AppCtx, o: Args<'export'>) {
+  const format = o.format ?? 'json';
   await call.defer({ ephemeral: true });
   const memberData = call.member.isManager;
   const data = await exportLedger(ctx.db, call.guildId, { memberData, now: ctx.now() });
@@ -219,7 +239,7 @@ async function exportClaims(call: CommandCall, ctx: AppCtx) {
   });
 }
 
-export const execute = bySubcommand({
+const handlers = {
   add,
   list,
   show,
@@ -229,7 +249,9 @@ export const execute = bySubcommand({
   export: exportClaims,
   extract,
   drafts,
-});
+};
+
+export const execute = bySubcommand(definition, handlers);
 
 export async function autocomplete(call: AutocompleteCall, ctx: AppCtx): Promise<Choice[]> {
   if (call.options.focused()?.name === 'family') return familyChoices(call, ctx);

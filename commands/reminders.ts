@@ -1,6 +1,5 @@
-import { SlashCommandBuilder } from '@discordjs/builders';
 import { TimestampStyles, time } from '@discordjs/formatters';
-import { ChannelType, InteractionContextType, PermissionFlagsBits } from 'discord-api-types/v10';
+import { ApplicationCommandOptionType, ApplicationCommandType, ChannelType, InteractionContextType, PermissionFlagsBits } from 'discord-api-types/v10';
 import {
   addSchedule,
   getSchedule,
@@ -16,56 +15,53 @@ import { COLORS, DISCORD_LIMITS, truncate } from '../src/kit/render.js';
 import { ledgerCtx, UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall } from '../src/kit/types.js';
 import type { RoundOutcome } from '../src/kit/poster.js';
 import { assertManager } from '../src/ledger/context.js';
-import { bySubcommand, timeZoneChoices } from './shared.js';
+import { chatInputCommand, subcommandOptions } from '../src/kit/options.js';
+import { bySubcommand, timeZoneChoices, type SubcommandHandler } from './shared.js';
 
-export const definition = new SlashCommandBuilder()
-  .setName('reminders')
-  .setDescription('Scheduled scoring rounds: post due claims to a channel on a schedule (managers)')
-  .setContexts(InteractionContextType.Guild)
-  .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
-  .addSubcommand((s) =>
-    s
-      .setName('add')
-      .setDescription('Post scoring rounds to a channel on a schedule')
-      .addChannelOption((o) =>
-        o.setName('channel').setDescription('Where rounds are posted').setRequired(true).addChannelTypes(ChannelType.GuildText, ChannelType.GuildAnnouncement),
-      )
-      .addStringOption((o) =>
-        o
-          .setName('schedule')
-          .setDescription('A preset ("daily 09:00", "weekly monday 09:00", "monthly 1 09:00") or a cron expression')
-          .setRequired(true)
-          .setMaxLength(100)
-          .setAutocomplete(true),
-      )
-      .addStringOption((o) => o.setName('timezone').setDescription('IANA time zone (default: the server’s)').setMaxLength(64).setAutocomplete(true)),
-  )
-  .addSubcommand((s) => s.setName('list').setDescription('This server’s schedules'))
-  .addSubcommand((s) =>
-    s
-      .setName('remove')
-      .setDescription('Delete a schedule')
-      .addIntegerOption((o) => o.setName('id').setDescription('Schedule id (see /reminders list)').setRequired(true).setMinValue(1)),
-  )
-  .addSubcommand((s) =>
-    s
-      .setName('pause')
-      .setDescription('Stop a schedule for now')
-      .addIntegerOption((o) => o.setName('id').setDescription('Schedule id').setRequired(true).setMinValue(1)),
-  )
-  .addSubcommand((s) =>
-    s
-      .setName('resume')
-      .setDescription('Start a paused schedule again')
-      .addIntegerOption((o) => o.setName('id').setDescription('Schedule id').setRequired(true).setMinValue(1)),
-  )
-  .addSubcommand((s) =>
-    s
-      .setName('run-now')
-      .setDescription('Post a round now')
-      .addIntegerOption((o) => o.setName('id').setDescription('Schedule id').setRequired(true).setMinValue(1)),
-  )
-  .toJSON();
+const { Subcommand, Channel, String: Text, Integer } = ApplicationCommandOptionType;
+
+const scheduleId = (description: string) => ({ type: Integer, name: 'id', description, required: true, min_value: 1 }) as const;
+
+
+export const definition = chatInputCommand({
+  type: ApplicationCommandType.ChatInput,
+  name: 'reminders',
+  description: 'Scheduled scoring rounds: post due claims to a channel on a schedule (managers)',
+  contexts: [InteractionContextType.Guild],
+  default_member_permissions: String(PermissionFlagsBits.ManageGuild),
+  options: [
+    {
+      type: Subcommand,
+      name: 'add',
+      description: 'Post scoring rounds to a channel on a schedule',
+      options: [
+      {
+        type: Channel,
+        name: 'channel',
+        description: 'Where rounds are posted',
+        required: true,
+        channel_types: [ChannelType.GuildText, ChannelType.GuildAnnouncement],
+      },
+      {
+        type: Text,
+        name: 'schedule',
+        description: 'A preset ("daily 09:00", "weekly monday 09:00", "monthly 1 09:00") or a cron expression',
+        required: true,
+        max_length: 100,
+        autocomplete: true,
+      },
+      { type: Text, name: 'timezone', description: 'IANA time zone (default: the server’s)', required: false, max_length: 64, autocomplete: true },
+      ],
+    },
+    { type: Subcommand, name: 'list', description: 'This server’s schedules', options: [] },
+    { type: Subcommand, name: 'remove', description: 'Delete a schedule', options: [scheduleId('Schedule id (see /reminders list)')] },
+    { type: Subcommand, name: 'pause', description: 'Stop a schedule for now', options: [scheduleId('Schedule id')] },
+    { type: Subcommand, name: 'resume', description: 'Start a paused schedule again', options: [scheduleId('Schedule id')] },
+    { type: Subcommand, name: 'run-now', description: 'Post a round now', options: [scheduleId('Schedule id')] },
+  ],
+});
+
+type Reminders = typeof definition;
 
 const when = (d: Date) => `${time(d, TimestampStyles.LongDateShortTime)} (${time(d, TimestampStyles.RelativeTime)})`;
 
@@ -84,12 +80,10 @@ const outcomeText: Record<RoundOutcome['outcome'], string> = {
   failed: 'could not be posted',
 };
 
-async function add(call: CommandCall, ctx: AppCtx) {
-  const channel = call.options.channel('channel');
-  if (!channel) throw new UserError('channel: pick a text channel.');
+const add: SubcommandHandler<Reminders, 'add'> = async (call, ctx, { channel, schedule, timezone }) => {
   // The option names a channel; only Discord says whose it is. Rounds go to this server's channels only.
   if ((await call.channelGuildId(channel.id)) !== call.guildId) throw new UserError('channel: pick a channel of this server.');
-  const row = await addSchedule(ledgerCtx(call, ctx), { channelId: channel.id, schedule: call.options.string('schedule') ?? '', timezone: call.options.string('timezone') });
+  const row = await addSchedule(ledgerCtx(call, ctx), { channelId: channel.id, schedule, timezone });
   ctx.scheduler?.register(row);
   const runs = nextRuns(row, 3);
   await call.reply({
@@ -103,7 +97,7 @@ async function add(call: CommandCall, ctx: AppCtx) {
       },
     ],
   });
-}
+};
 
 async function list(call: CommandCall, ctx: AppCtx) {
   const rows = await listSchedules(ctx.db, call.guildId);
@@ -119,22 +113,24 @@ async function list(call: CommandCall, ctx: AppCtx) {
   });
 }
 
-async function remove(call: CommandCall, ctx: AppCtx) {
-  const row = await removeSchedule(ledgerCtx(call, ctx), call.options.integer('id') ?? 0);
+const remove: SubcommandHandler<Reminders, 'remove'> = async (call, ctx, { id }) => {
+  const row = await removeSchedule(ledgerCtx(call, ctx), id);
   await ctx.scheduler?.unregister(row.id);
   await call.reply({ ephemeral: true, content: `Schedule ${row.id} (${row.description}) removed.` });
-}
+};
 
-const setActive = (sub: 'pause' | 'resume') => async (call: CommandCall, ctx: AppCtx) => {
-  const row = await setScheduleActive(ledgerCtx(call, ctx), call.options.integer('id') ?? 0, sub === 'resume');
+const setActive =
+  (sub: 'pause' | 'resume'): SubcommandHandler<Reminders, 'pause' | 'resume'> =>
+  async (call, ctx, { id }) => {
+  const row = await setScheduleActive(ledgerCtx(call, ctx), id, sub === 'resume');
   if (sub === 'resume') ctx.scheduler?.register(row);
   else await ctx.scheduler?.unregister(row.id);
   const next = sub === 'resume' ? nextRuns(row, 1)[0] : undefined;
   await call.reply({ ephemeral: true, content: `Schedule ${row.id} ${sub === 'resume' ? 'resumed' : 'paused'}.${next ? ` Next round ${when(next)}.` : ''}` });
 };
 
-async function runNow(call: CommandCall, ctx: AppCtx) {
-  const row = await getSchedule(ctx.db, call.guildId, call.options.integer('id') ?? 0);
+const runNow: SubcommandHandler<Reminders, 'run-now'> = async (call, ctx, { id }) => {
+  const row = await getSchedule(ctx.db, call.guildId, id);
   if (row.status !== 'active') throw new UserError(`Schedule ${row.id} is ${row.status}; resume it first.`);
   if (!ctx.scheduler) throw new UserError('Scheduled rounds are not running in this process.');
   await call.defer({ ephemeral: true });
@@ -142,9 +138,9 @@ async function runNow(call: CommandCall, ctx: AppCtx) {
   if (!result) throw new Error('the round failed; see the logs');
   const extra = result.outcome === 'failed' ? ` (${result.kind.replace('_', ' ')}${result.paused ? '; the schedule is now paused' : result.disabled ? '; the schedule is now disabled' : ''})` : '';
   await call.reply({ ephemeral: true, content: `Round for schedule ${row.id}: ${outcomeText[result.outcome]}${extra}.` });
-}
+};
 
-const dispatch = bySubcommand({ add, list, remove, pause: setActive('pause'), resume: setActive('resume'), 'run-now': runNow });
+const dispatch = bySubcommand(definition, { add, list, remove, pause: setActive('pause'), resume: setActive('resume'), 'run-now': runNow });
 
 /** Every subcommand is for managers: checked here first, whatever the server's integration settings say. */
 export async function execute(call: CommandCall, ctx: AppCtx) {
@@ -160,7 +156,7 @@ export async function autocomplete(call: AutocompleteCall, ctx: AppCtx): Promise
     const choices: Choice[] = [];
     if (typed) {
       try {
-        const spec = await specFor(ledgerCtx(call, ctx), typed, call.options.string('timezone'));
+        const spec = await specFor(ledgerCtx(call, ctx), typed, subcommandOptions(definition, 'add', call.options, { partial: true }).timezone);
         choices.push({ name: truncate(`${typed} → ${spec.description}`, DISCORD_LIMITS.choiceName), value: truncate(typed, DISCORD_LIMITS.choiceValue) });
       } catch {
         // not valid yet: offer the presets

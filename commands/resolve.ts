@@ -1,34 +1,36 @@
-import { SlashCommandBuilder } from '@discordjs/builders';
-import { InteractionContextType, PermissionFlagsBits } from 'discord-api-types/v10';
+import { ApplicationCommandOptionType, ApplicationCommandType, InteractionContextType, PermissionFlagsBits } from 'discord-api-types/v10';
 import { closeVoting, resolveClaim } from '../src/ledger/voting.js';
 import { FLAG_LABELS, OUTCOME_LABELS, OUTCOMES, type FlagReason } from '../src/ledger/rules.js';
 import { safe, tallyLine } from '../src/kit/render.js';
 import { ledgerCtx, type AppCtx, type CommandCall } from '../src/kit/types.js';
+import { argumentsOf, chatInputCommand } from '../src/kit/options.js';
 import { choicesOf, claimChoices, claimOption, fromChoice } from './shared.js';
 
 /** The `outcome` choice that closes voting now and applies the rule. */
 const BY_VOTE = 'by-vote';
 
-export const definition = new SlashCommandBuilder()
-  .setName('resolve')
-  .setDescription('Resolve a claim directly, or close its voting now and apply the rule (managers)')
-  .setContexts(InteractionContextType.Guild)
-  .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
-  .addStringOption((o) => claimOption(o))
-  .addStringOption((o) =>
-    o
-      .setName('outcome')
-      .setDescription('The outcome, or "by the vote" to close voting now')
-      .setRequired(true)
-      .addChoices(...choicesOf(OUTCOMES, OUTCOME_LABELS), { name: 'By the vote (close voting now)', value: BY_VOTE }),
-  )
-  .addStringOption((o) => o.setName('note').setDescription('Why (kept in the history)').setMaxLength(500))
-  .toJSON();
+export const definition = chatInputCommand({
+  type: ApplicationCommandType.ChatInput,
+  name: 'resolve',
+  description: 'Resolve a claim directly, or close its voting now and apply the rule (managers)',
+  contexts: [InteractionContextType.Guild],
+  default_member_permissions: String(PermissionFlagsBits.ManageGuild),
+  options: [
+    claimOption(),
+    {
+      type: ApplicationCommandOptionType.String,
+      name: 'outcome',
+      description: 'The outcome, or "by the vote" to close voting now',
+      required: true,
+      choices: [...choicesOf(OUTCOMES, OUTCOME_LABELS), { name: 'By the vote (close voting now)', value: BY_VOTE }],
+    },
+    { type: ApplicationCommandOptionType.String, name: 'note', description: 'Why (kept in the history)', required: false, max_length: 500 },
+  ],
+});
 
 export async function execute(call: CommandCall, ctx: AppCtx) {
   const lctx = ledgerCtx(call, ctx);
-  const claimArg = call.options.string('claim') ?? '';
-  const outcome = call.options.string('outcome') ?? '';
+  const { claim: claimArg, outcome, note } = argumentsOf(definition, call.options);
   if (outcome === BY_VOTE) {
     const result = await closeVoting(lctx, claimArg);
     const n = result.claim.number;
@@ -41,7 +43,7 @@ export async function execute(call: CommandCall, ctx: AppCtx) {
     await call.reply({ content: `${text}\n${tallyLine(result.tally, Object.values(result.tally).reduce((a, b) => a + b, 0))}` });
     return;
   }
-  const result = await resolveClaim(lctx, claimArg, fromChoice(OUTCOMES, outcome), call.options.string('note'));
+  const result = await resolveClaim(lctx, claimArg, fromChoice(OUTCOMES, outcome), note);
   const was = result.previous ? ` (was ${OUTCOME_LABELS[result.previous]})` : '';
   await call.reply({
     content: `<@${call.member.id}> resolved claim #${result.claim.number}: **${OUTCOME_LABELS[result.claim.outcome ?? 'void']}**${was}.${result.claim.resolutionNote ? `\nNote: ${safe(result.claim.resolutionNote, 500)}` : ''}`,

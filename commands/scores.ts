@@ -1,5 +1,4 @@
-import { SlashCommandBuilder } from '@discordjs/builders';
-import { InteractionContextType, type APIEmbed, type APIEmbedField } from 'discord-api-types/v10';
+import { ApplicationCommandOptionType, ApplicationCommandType, InteractionContextType, type APIEmbed, type APIEmbedField } from 'discord-api-types/v10';
 import { leaderboard, memberRecord, outcomesOverTime, outletRecords, searchSpeakers, speakerRecords, type MemberRecord } from '../src/ledger/leaderboard.js';
 import { SMALL_SAMPLE, type ClaimScore, type NamedTrackRecord, type RankedMember } from '../src/ledger/scoring.js';
 import { formatPct, formatScore, formatSigned, rankLabel } from '../src/kit/score-text.js';
@@ -10,39 +9,53 @@ import { OUTCOME_LABELS } from '../src/ledger/rules.js';
 import type { TrackRecord } from '../src/ledger/scoring.js';
 import { COLORS, DISCORD_LIMITS, safe } from '../src/kit/render.js';
 import { UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall, type Reply } from '../src/kit/types.js';
+import { chatInputCommand, type SubcommandArguments } from '../src/kit/options.js';
 import { bySubcommand, familyChoices } from './shared.js';
 
 /** Entries shown in a list before the rest is summed up. */
 const TOP = 20;
 
-export const definition = new SlashCommandBuilder()
-  .setName('scores')
-  .setDescription('Who calls it right: leaderboards, track records and charts')
-  .setContexts(InteractionContextType.Guild)
-  .addSubcommand((s) => s.setName('members').setDescription('Leaderboard of members by Brier score on resolved claims (lower is better)'))
-  .addSubcommand((s) => s.setName('speakers').setDescription('Track records of the speakers: how often their claims came true'))
-  .addSubcommand((s) => s.setName('outlets').setDescription('Track records of the outlets: how often the claims they reported came true'))
-  .addSubcommand((s) =>
-    s
-      .setName('me')
-      .setDescription('A member’s record: scores, best and worst calls, calibration chart')
-      .addUserOption((o) => o.setName('member').setDescription('Someone else’s record (default: yours)')),
-  )
-  .addSubcommand((s) =>
-    s
-      .setName('chart')
-      .setDescription('A chart: outcomes over time (speaker or family), or calibration of a speaker’s or outlet’s wording')
-      .addStringOption((o) => o.setName('speaker').setDescription('A speaker').setMaxLength(LIMITS.speaker).setAutocomplete(true))
-      .addStringOption((o) => o.setName('family').setDescription('A family, e.g. diplomacy').setMaxLength(LIMITS.family).setAutocomplete(true))
-      .addStringOption((o) => o.setName('outlet').setDescription('An outlet (calibration chart)').setMaxLength(LIMITS.outlet).setAutocomplete(true))
-      .addStringOption((o) =>
-        o
-          .setName('kind')
-          .setDescription('outcomes over time (default) or calibration of the hedge bands')
-          .addChoices({ name: 'Outcomes over time', value: 'outcomes' }, { name: 'Calibration (hedge bands)', value: 'calibration' }),
-      ),
-  )
-  .toJSON();
+const { Subcommand, String: Text, User } = ApplicationCommandOptionType;
+
+export const definition = chatInputCommand({
+  type: ApplicationCommandType.ChatInput,
+  name: 'scores',
+  description: 'Who calls it right: leaderboards, track records and charts',
+  contexts: [InteractionContextType.Guild],
+  options: [
+    { type: Subcommand, name: 'members', description: 'Leaderboard of members by Brier score on resolved claims (lower is better)', options: [] },
+    { type: Subcommand, name: 'speakers', description: 'Track records of the speakers: how often their claims came true', options: [] },
+    { type: Subcommand, name: 'outlets', description: 'Track records of the outlets: how often the claims they reported came true', options: [] },
+    {
+      type: Subcommand,
+      name: 'me',
+      description: 'A member’s record: scores, best and worst calls, calibration chart',
+      options: [{ type: User, name: 'member', description: 'Someone else’s record (default: yours)', required: false }],
+    },
+    {
+      type: Subcommand,
+      name: 'chart',
+      description: 'A chart: outcomes over time (speaker or family), or calibration of a speaker’s or outlet’s wording',
+      options: [
+        { type: Text, name: 'speaker', description: 'A speaker', required: false, max_length: LIMITS.speaker, autocomplete: true },
+        { type: Text, name: 'family', description: 'A family, e.g. diplomacy', required: false, max_length: LIMITS.family, autocomplete: true },
+        { type: Text, name: 'outlet', description: 'An outlet (calibration chart)', required: false, max_length: LIMITS.outlet, autocomplete: true },
+        {
+          type: Text,
+          name: 'kind',
+          description: 'outcomes over time (default) or calibration of the hedge bands',
+          required: false,
+          choices: [
+            { name: 'Outcomes over time', value: 'outcomes' },
+            { name: 'Calibration (hedge bands)', value: 'calibration' },
+          ],
+        },
+      ],
+    },
+  ],
+});
+
+type Scores = typeof definition;
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -149,8 +162,8 @@ function facts(rec: MemberRecord & { score: NonNullable<MemberRecord['score']> }
   ];
 }
 
-async function me(call: CommandCall, ctx: AppCtx) {
-  const user = call.options.user('member') ?? { id: call.member.id, displayName: call.member.displayName };
+async function me(call: CommandCall, ctx: AppCtx, options: SubcommandArguments<Scores, 'me'>) {
+  const user = options.member ?? { id: call.member.id, displayName: call.member.displayName };
   await call.defer();
   const rec = await memberRecord(ctx.db, call.guildId, user.id);
   const title = `Record of ${safe(user.displayName, 200)}`;
@@ -226,11 +239,8 @@ async function calibrationChart(call: CommandCall, ctx: AppCtx, of: { speaker: s
   });
 }
 
-async function chart(call: CommandCall, ctx: AppCtx) {
-  const speaker = call.options.string('speaker');
-  const family = call.options.string('family');
-  const outlet = call.options.string('outlet');
-  const kind = call.options.string('kind') ?? (outlet ? 'calibration' : 'outcomes');
+async function chart(call: CommandCall, ctx: AppCtx, { speaker, family, outlet, kind: given }: SubcommandArguments<Scores, 'chart'>) {
+  const kind = given ?? (outlet ? 'calibration' : 'outcomes');
   if ([speaker, family, outlet].filter((x) => x !== null).length !== 1) throw new UserError('Give either a speaker or a family (one of the two), or an outlet for a calibration chart.');
   if (kind === 'calibration') {
     if (family) throw new UserError('Calibration charts are for a speaker or an outlet (families have no single voice).');
@@ -261,7 +271,7 @@ async function chart(call: CommandCall, ctx: AppCtx) {
   });
 }
 
-export const execute = bySubcommand({
+export const execute = bySubcommand(definition, {
   members,
   speakers: speakersCmd,
   outlets: outletsCmd,

@@ -1,12 +1,21 @@
 /** Pieces several commands share: the `claim` option and its autocomplete, family autocomplete, subcommand dispatch. */
-import type { SlashCommandStringOption } from '@discordjs/builders';
+import { ApplicationCommandOptionType } from 'discord-api-types/v10';
 import { familiesOf, searchClaims } from '../src/ledger/claims.js';
 import { FAMILIES, FAMILY_NAMES, isKnownFamily } from '../src/ledger/families.js';
 import { truncate, DISCORD_LIMITS } from '../src/kit/render.js';
-import { UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall } from '../src/kit/types.js';
+import { subcommandCalled, subcommandOptions, type SubcommandArguments, type SubcommandName } from '../src/kit/options.js';
+import type { AppCtx, AutocompleteCall, Choice, CommandCall, CommandDefinition } from '../src/kit/types.js';
 
-export const claimOption = (o: SlashCommandStringOption, description = 'The claim: its number (#3) or start typing its text') =>
-  o.setName('claim').setDescription(description).setRequired(true).setAutocomplete(true).setMaxLength(100);
+/** The `claim` option: a number or text, autocompleted from this server's claims. */
+export const claimOption = (description = 'The claim: its number (#3) or start typing its text') =>
+  ({
+    type: ApplicationCommandOptionType.String,
+    name: 'claim',
+    description,
+    required: true,
+    autocomplete: true,
+    max_length: 100,
+  }) as const;
 
 /** Up to 25 of this server's claims matching what is typed: "#3 · start of the text". */
 export async function claimChoices(call: AutocompleteCall, ctx: AppCtx): Promise<Choice[]> {
@@ -20,7 +29,8 @@ export async function claimChoices(call: AutocompleteCall, ctx: AppCtx): Promise
 }
 
 /** Option values use dashes (came-true); the ledger uses underscores (came_true). */
-const toChoice = (value: string) => value.replace(/_/g, '-');
+const toChoice = <V extends string>(value: V) => value.replace(/_/g, '-') as Dashed<V>;
+type Dashed<S extends string> = S extends `${infer A}_${infer B}` ? `${A}-${Dashed<B>}` : S;
 
 /** The choices of an option over ledger values (verdicts, outcomes), named by their labels: one source for both. */
 export const choicesOf = <V extends string>(values: readonly V[], labels: Record<V, string>) =>
@@ -58,11 +68,18 @@ export function timeZoneChoices(typed: string): Choice[] {
 
 export type Handler = (call: CommandCall, ctx: AppCtx) => Promise<void>;
 
-/** An `execute` that runs the handler of the subcommand called. */
+/** The handler of one subcommand: its options typed from the definition. */
+export type SubcommandHandler<D extends CommandDefinition, S extends SubcommandName<D>> = (
+  call: CommandCall,
+  ctx: AppCtx,
+  options: SubcommandArguments<D, S>,
+) => Promise<void>;
+
+/** An `execute` that runs the handler of the subcommand called (one handler per subcommand of the definition, no more, no fewer). */
 export const bySubcommand =
-  (handlers: Record<string, Handler>): Handler =>
+  <D extends CommandDefinition>(definition: D, handlers: { [S in SubcommandName<D>]: SubcommandHandler<D, S> }): Handler =>
   async (call, ctx) => {
-    const sub = handlers[call.options.subcommand() ?? ''];
-    if (!sub) throw new UserError('Unknown subcommand.');
-    await sub(call, ctx);
+    const name = subcommandCalled(definition, call.options);
+    const handler: SubcommandHandler<D, typeof name> = handlers[name];
+    await handler(call, ctx, subcommandOptions(definition, name, call.options));
   };

@@ -367,9 +367,7 @@ export const cardRefreshes = pgTable(
     /** The message the card is on, and its channel (a channel message: cards are never ephemeral). */
     messageId: text().notNull(),
     channelId: text().notNull(),
-    claimId: integer()
-      .notNull()
-      .references(() => claims.id),
+    claimId: integer().notNull(),
     /** Embeds of the message around the card (e.g. a round's summary), kept as they are when the card is edited. */
     frame: jsonb().$type<{ before: unknown[]; after: unknown[] }>(),
     /** Bumped by every stored vote; the card shows `flushedVersion`. */
@@ -381,6 +379,7 @@ export const cardRefreshes = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.guildId, t.messageId] }),
+    foreignKey({ name: 'card_refreshes_claim_same_guild', columns: [t.guildId, t.claimId], foreignColumns: [claims.guildId, claims.id] }),
     index('card_refreshes_pending').on(t.dirtyAt).where(sql`${t.version} > ${t.flushedVersion}`),
   ],
 );

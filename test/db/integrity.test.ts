@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, isNotNull } from 'drizzle-orm';
-import { claims, forecasts, votes } from '../../src/db/schema.js';
+import { auditLog, claims, forecasts, votes } from '../../src/db/schema.js';
 import {
   addClaim,
   castVote,
@@ -222,6 +222,7 @@ describe('import of member data (finding 8)', () => {
     // The server lost its ledger (but keeps its settings row, and with it the export key).
     await database.db.delete(forecasts).where(eq(forecasts.guildId, g));
     await database.db.delete(votes).where(eq(votes.guildId, g));
+    await database.db.delete(auditLog).where(eq(auditLog.guildId, g)); // the audit names the claims
     await database.db.delete(claims).where(eq(claims.guildId, g));
     await importLedger(ctxFor(g), { raw: JSON.stringify(data) });
     expect(await database.db.select().from(forecasts).where(and(eq(forecasts.guildId, g), isNotNull(forecasts.importedFrom)))).toEqual([]);

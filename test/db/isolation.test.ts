@@ -34,6 +34,23 @@ async function sqlState(promise: Promise<unknown>): Promise<string | null> {
 }
 const FOREIGN_KEY_VIOLATION = '23503';
 
+/**
+ * Inserts a row naming only the columns given, in SQL: the database here is at an older
+ * migration than src/db/schema.ts, whose later columns it does not have yet.
+ */
+async function insertOld(db: Db, table: string, row: Record<string, unknown>): Promise<{ id: number }> {
+  const columns = Object.keys(row);
+  const values = columns.map((c) => {
+    const v = row[c];
+    return sql`${v instanceof Date ? v.toISOString() : v}`;
+  });
+  const result = (await db.execute(
+    sql`insert into ${sql.identifier(table)} (${sql.join(columns.map((c) => sql.identifier(c)), sql`, `)}) values (${sql.join(values, sql`, `)}) returning *`,
+  )) as unknown;
+  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { id: number }[];
+  return rows[0]!;
+}
+
 beforeAll(async () => {
   database = await makeTestDb();
 });
@@ -115,53 +132,47 @@ describe('the migration to composite keys', () => {
       const db = old.db;
       const [a, b] = ['111111111111111111', '222222222222222222'];
       const now = new Date('2026-01-12T00:00:00Z');
-      const [spB] = await db.insert(speakers).values({ guildId: b, name: 'Shared Name', nameKey: 'shared name' }).returning({ id: speakers.id });
-      const [artB] = await db.insert(articles).values({ guildId: b, key: 'https://example.org/x', title: 'X' }).returning({ id: articles.id });
-      const base = { number: 1, text: 'A claim', madeOn: '2026-01-01', checkBy: '2026-01-10', dueAt: now, windowStartsAt: now, votingClosesAt: now, addedBy: '1' };
+      const spB = await insertOld(db, 'speakers', { guild_id: b, name: 'Shared Name', name_key: 'shared name' });
+      const artB = await insertOld(db, 'articles', { guild_id: b, key: 'https://example.org/x', title: 'X' });
+      const base = { number: 1, text: 'A claim', made_on: '2026-01-01', check_by: '2026-01-10', due_at: now, window_starts_at: now, voting_closes_at: now, added_by: '1' };
       // Claim of A, wrongly pointing at B's speaker and article (possible before the keys).
-      const [cA] = await db.insert(claims).values({ ...base, guildId: a, speakerId: spB!.id, articleId: artB!.id }).returning({ id: claims.id });
-      const [cB] = await db.insert(claims).values({ ...base, guildId: b }).returning({ id: claims.id });
-      await db.insert(votes).values([
-        { guildId: a, claimId: cA!.id, round: 1, userId: '1', verdict: 'came_true', castAt: now }, // consistent
-        { guildId: a, claimId: cB!.id, round: 1, userId: '2', verdict: 'did_not', castAt: now }, // names B's claim
-      ]);
-      await db.insert(forecasts).values({ guildId: a, claimId: cB!.id, userId: '2', probability: 10 });
-      await db.insert(auditLog).values([
-        { guildId: a, claimId: cA!.id, claimNumber: 1, actorId: '1', action: 'claim.add' },
-        { guildId: a, claimId: cB!.id, claimNumber: 1, actorId: '2', action: 'vote.cast' },
-        { guildId: a, claimId: 999_999, claimNumber: 7, actorId: '2', action: 'claim.add' },
-      ]);
-      const [sB] = await db
-        .insert(schedules)
-        .values({ guildId: b, channelId: '1', cron: '0 9 * * *', timezone: 'UTC', description: 'daily', createdBy: '1' })
-        .returning({ id: schedules.id });
-      await db.insert(scheduleRuns).values({ scheduleId: sB!.id, guildId: a, slot: now, outcome: 'posted' });
+      const cA = await insertOld(db, 'claims', { ...base, guild_id: a, speaker_id: spB.id, article_id: artB.id });
+      const cB = await insertOld(db, 'claims', { ...base, guild_id: b });
+      await insertOld(db, 'votes', { guild_id: a, claim_id: cA.id, round: 1, user_id: '1', verdict: 'came_true', cast_at: now }); // consistent
+      await insertOld(db, 'votes', { guild_id: a, claim_id: cB.id, round: 1, user_id: '2', verdict: 'did_not', cast_at: now }); // names B's claim
+      await insertOld(db, 'forecasts', { guild_id: a, claim_id: cB.id, user_id: '2', probability: 10 });
+      await insertOld(db, 'audit_log', { guild_id: a, claim_id: cA.id, claim_number: 1, actor_id: '1', action: 'claim.add' });
+      await insertOld(db, 'audit_log', { guild_id: a, claim_id: cB.id, claim_number: 1, actor_id: '2', action: 'vote.cast' });
+      await insertOld(db, 'audit_log', { guild_id: a, claim_id: 999_999, claim_number: 7, actor_id: '2', action: 'claim.add' });
+      const sB = await insertOld(db, 'schedules', { guild_id: b, channel_id: '1', cron: '0 9 * * *', timezone: 'UTC', description: 'daily', created_by: '1' });
+      await insertOld(db, 'schedule_runs', { schedule_id: sB.id, guild_id: a, slot: now, outcome: 'posted' });
 
       await migrateDatabase(old, url);
 
-      const [claimA] = await db.select().from(claims).where(eq(claims.id, cA!.id));
+      const [claimA] = await db.select().from(claims).where(eq(claims.id, cA.id));
       const [speakerOfA] = await db.select().from(speakers).where(eq(speakers.id, claimA!.speakerId!));
       expect(speakerOfA).toMatchObject({ guildId: a, name: 'Shared Name' });
       const [articleOfA] = await db.select().from(articles).where(eq(articles.id, claimA!.articleId!));
       expect(articleOfA).toMatchObject({ guildId: a, key: 'https://example.org/x', title: 'X' });
       const voteRows = await db.select().from(votes);
-      expect(voteRows.map((v) => [v.claimId, v.guildId]).sort()).toEqual([[cA!.id, a], [cB!.id, b]].sort());
-      expect((await db.select().from(forecasts))[0]).toMatchObject({ claimId: cB!.id, guildId: b });
+      expect(voteRows.map((v) => [v.claimId, v.guildId]).sort()).toEqual([[cA.id, a], [cB.id, b]].sort());
+      expect((await db.select().from(forecasts))[0]).toMatchObject({ claimId: cB.id, guildId: b });
       const audit = await db.select().from(auditLog).orderBy(auditLog.id);
       expect(audit.map((e) => [e.guildId, e.claimId, e.claimNumber])).toEqual([
-        [a, cA!.id, 1],
+        [a, cA.id, 1],
         [a, null, 1],
         [a, null, 7],
       ]);
-      expect((await db.select().from(scheduleRuns))[0]).toMatchObject({ scheduleId: sB!.id, guildId: b });
+      expect((await db.select().from(scheduleRuns))[0]).toMatchObject({ scheduleId: sB.id, guildId: b });
       // And from now on the database refuses such rows.
-      expect(await sqlState(db.insert(votes).values({ guildId: a, claimId: cB!.id, round: 1, userId: '3', verdict: 'partly', castAt: now }))).toBe(
+      expect(await sqlState(db.insert(votes).values({ guildId: a, claimId: cB.id, round: 1, userId: '3', verdict: 'partly', castAt: now }))).toBe(
         FOREIGN_KEY_VIOLATION,
       );
       const result = (await db.execute(sql`select conname from pg_constraint where conname like '%same_guild' order by conname`)) as unknown;
       const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { conname: string }[];
       expect(rows.map((r) => r.conname)).toEqual([
         'audit_claim_same_guild',
+        'card_refreshes_claim_same_guild',
         'claims_article_same_guild',
         'claims_speaker_same_guild',
         'forecasts_claim_same_guild',

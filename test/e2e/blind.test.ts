@@ -55,7 +55,7 @@ describe('blind voting, read through every surface', () => {
     await cmd(VOTERS[0]!, 'vote', { claim: '1', verdict: 'did-not', evidence: EVIDENCE });
     const card = await cmd('reader', 'predict', { claim: '1' }, 'show');
     const clicked = h.fake.clickButton(h.guild.id, VOTERS[1]!, { customId: 'vote:1:did_not', messageId: card.messageId });
-    const ack = await clicked.followup();
+    const ack = await clicked.reply();
     expect(ack.content).toMatch(/You voted \*\*Did not\*\* on claim #1/);
 
     const problems: string[] = [];

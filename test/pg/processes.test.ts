@@ -57,7 +57,7 @@ describe('bot processes on one PostgreSQL', () => {
   it('two processes post each slot exactly once', async () => {
     const w = await world('*/3 * * * * *');
     const [a, b] = [w.bot(), w.bot()];
-    await Promise.all([a.waitFor(/scheduler started/), b.waitFor(/scheduler started/)]);
+    await Promise.all([a.waitFor(/scheduler started/, 60_000), b.waitFor(/scheduler started/, 60_000)]);
     const until = Date.now() + 10_000;
     while (Date.now() < until) await new Promise((r) => setTimeout(r, 500));
     expect(await stop(a)).toBe(0);
@@ -73,12 +73,12 @@ describe('bot processes on one PostgreSQL', () => {
     const slots = new Set(nonces.map((n) => n.split('.').slice(0, 2).join('.')));
     expect(slots.size).toBe(posted.length);
     await w.database.close();
-  }, 60_000);
+  }, 120_000);
 
   it('kill -9 in the middle of a round, then a restart: the slot is finished once, nothing doubled', async () => {
     const w = await world('*/15 * * * * *', { latencyMs: 250 });
     const a = w.bot();
-    await a.waitFor(/scheduler started/, 30_000);
+    await a.waitFor(/scheduler started/, 60_000);
     const deadline = Date.now() + 30_000;
     while (w.posts().length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(w.posts().length).toBeGreaterThanOrEqual(3);
@@ -110,5 +110,5 @@ describe('bot processes on one PostgreSQL', () => {
     const runs = await w.database.db.select().from(scheduleRuns).where(eq(scheduleRuns.scheduleId, w.schedule.id));
     expect(runs.filter((r) => r.outcome === 'posted').length).toBeGreaterThanOrEqual(1);
     await w.database.close();
-  }, 90_000);
+  }, 150_000);
 });

@@ -1,0 +1,147 @@
+/**
+ * Typed options: a command's handler reads its options as an object typed from the command's own
+ * definition (as yuudachi's `ArgumentsOf` does), so a renamed or misspelt option, a wrong value
+ * type or a choice that no longer exists is a compile error, not a `null` at run time.
+ *
+ *   export const definition = chatInputCommand({ name: 'vote', options: [{ type: String, name: 'claim', required: true, … }] });
+ *   const args = argumentsOf(definition, call.options); // { claim: string; evidence: string | null }
+ *
+ * Values: string, integer and number options give numbers and strings (a choice list gives the
+ * union of its values), boolean, channel, user and attachment what the OptionReader returns; an
+ * optional option adds `| null`. A command with subcommands gives a union discriminated on
+ * `subcommand`. The values come from the call's OptionReader, so every adapter (Discord, the
+ * console) serves the same typed handlers.
+ */
+import { ApplicationCommandOptionType as T } from 'discord-api-types/v10';
+import { UserError, type AttachmentRef, type CommandDefinition, type OptionReader } from './types.js';
+
+/** What the types read of an option definition. */
+interface OptionShape {
+  readonly type: T;
+  readonly name: string;
+  readonly required?: boolean;
+  readonly choices?: readonly { readonly value: string | number }[];
+  readonly options?: readonly OptionShape[];
+}
+
+interface ValueTypes {
+  [T.String]: string;
+  [T.Integer]: number;
+  [T.Number]: number;
+  [T.Boolean]: boolean;
+  [T.Channel]: NonNullable<ReturnType<OptionReader['channel']>>;
+  [T.User]: NonNullable<ReturnType<OptionReader['user']>>;
+  [T.Attachment]: AttachmentRef;
+}
+
+type ValueOf<O extends OptionShape> = O extends { readonly choices: readonly { readonly value: infer V }[] }
+  ? V
+  : O['type'] extends keyof ValueTypes
+    ? ValueTypes[O['type']]
+    : never;
+
+type Given<O extends OptionShape> = O extends { readonly required: true } ? ValueOf<O> : ValueOf<O> | null;
+
+/** The options of one (sub)command, by name. */
+export type OptionsOf<Options extends readonly OptionShape[] | undefined> = Options extends readonly OptionShape[]
+  ? { readonly [O in Options[number] as O['name']]: Given<O> }
+  : Record<never, never>;
+
+type TopOptions<D extends CommandDefinition> = D extends { readonly options: infer Options extends readonly OptionShape[] } ? Options : undefined;
+type Subcommand<D extends CommandDefinition> = Extract<NonNullable<TopOptions<D>>[number], { readonly type: T.Subcommand }>;
+
+/** The names of a command's subcommands. */
+export type SubcommandName<D extends CommandDefinition> = Subcommand<D>['name'];
+
+/** The options of one subcommand, by name. */
+export type SubcommandArguments<D extends CommandDefinition, S extends SubcommandName<D>> = OptionsOf<Extract<Subcommand<D>, { readonly name: S }>['options']>;
+
+/** A command's options as its handler reads them: by name, or per subcommand (discriminated on `subcommand`). */
+export type ArgumentsOf<D extends CommandDefinition> = [Subcommand<D>] extends [never]
+  ? OptionsOf<TopOptions<D>>
+  : { [S in SubcommandName<D>]: { readonly subcommand: S; readonly options: SubcommandArguments<D, S> } }[SubcommandName<D>];
+
+/**
+ * A slash command's definition, as sent to Discord, with its literal names and choices kept for
+ * `ArgumentsOf` (a `const` type parameter: no `as const` needed, and still checked against
+ * discord-api-types' shape, so a misplaced field is a compile error too).
+ */
+export const chatInputCommand = <const D extends CommandDefinition>(definition: D): D => definition;
+
+/** Every option may be absent (autocomplete: the member is still typing). */
+export type Loose<A> = { readonly [K in keyof A]: A[K] | null };
+
+function read(option: OptionShape, reader: OptionReader): unknown {
+  switch (option.type) {
+    case T.String:
+      return reader.string(option.name);
+    case T.Integer:
+      return reader.integer(option.name);
+    case T.Number:
+      return reader.number(option.name);
+    case T.Boolean:
+      return reader.boolean(option.name);
+    case T.Channel:
+      return reader.channel(option.name);
+    case T.User:
+      return reader.user(option.name);
+    case T.Attachment:
+      return reader.attachment(option.name);
+    default:
+      throw new Error(`option ${option.name}: type ${option.type} has no reader`);
+  }
+}
+
+/**
+ * Reads options as their definitions type them. A required option the call lacks (or whose value
+ * is not of its type) is the member's mistake, named; with `partial` (autocomplete, where the
+ * member is still typing) every option may be null instead.
+ */
+export function readOptions<const Options extends readonly OptionShape[] | undefined>(options: Options, reader: OptionReader): OptionsOf<Options>;
+export function readOptions<const Options extends readonly OptionShape[] | undefined>(
+  options: Options,
+  reader: OptionReader,
+  mode: { partial: true },
+): Loose<OptionsOf<Options>>;
+export function readOptions(options: readonly OptionShape[] | undefined, reader: OptionReader, mode?: { partial: true }): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const option of options ?? []) {
+    const value = read(option, reader);
+    if (value === null && option.required && !mode?.partial) throw new UserError(`${option.name}: this option is required; give a valid value.`);
+    out[option.name] = value;
+  }
+  return out;
+}
+
+const subcommandOf = (definition: CommandDefinition, name: string | null) =>
+  (definition.options as readonly OptionShape[] | undefined)?.find((o) => o.type === T.Subcommand && o.name === name);
+
+export const UNKNOWN_SUBCOMMAND = 'Unknown subcommand.';
+
+/** The subcommand called (by name), or a UserError when the definition has none of that name. */
+export function subcommandCalled<D extends CommandDefinition>(definition: D, reader: OptionReader): SubcommandName<D> {
+  const sub = subcommandOf(definition, reader.subcommand());
+  if (!sub) throw new UserError(UNKNOWN_SUBCOMMAND);
+  return sub.name as SubcommandName<D>;
+}
+
+/** The options of one subcommand of a definition, as `readOptions` reads them. */
+export function subcommandOptions<D extends CommandDefinition, const S extends SubcommandName<D>>(definition: D, name: S, reader: OptionReader): SubcommandArguments<D, S>;
+export function subcommandOptions<D extends CommandDefinition, const S extends SubcommandName<D>>(
+  definition: D,
+  name: S,
+  reader: OptionReader,
+  mode: { partial: true },
+): Loose<SubcommandArguments<D, S>>;
+export function subcommandOptions(definition: CommandDefinition, name: string, reader: OptionReader, mode?: { partial: true }): unknown {
+  const options = subcommandOf(definition, name)?.options;
+  return mode ? readOptions(options, reader, mode) : readOptions(options, reader);
+}
+
+/** A call's options, typed from its command's definition. */
+export function argumentsOf<D extends CommandDefinition>(definition: D, reader: OptionReader): ArgumentsOf<D> {
+  const hasSubcommands = (definition.options as readonly OptionShape[] | undefined)?.some((o) => o.type === T.Subcommand);
+  if (!hasSubcommands) return readOptions(definition.options as readonly OptionShape[] | undefined, reader) as ArgumentsOf<D>;
+  const subcommand = subcommandCalled(definition, reader);
+  return { subcommand, options: subcommandOptions(definition, subcommand, reader) } as ArgumentsOf<D>;
+}

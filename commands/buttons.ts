@@ -49,12 +49,15 @@ export const voteButton: ComponentHandler = {
     const card = message && !message.ephemeral ? { messageId: message.id, channelId: message.channelId, frame: cardFrame(message.embeds, parsed.number) } : null;
     // The answer is the callback itself once the vote is stored; should the database be slow, acknowledge
     // before Discord's 3 s deadline and answer with a follow-up instead (call.reply does that once deferred).
-    const slow = setTimeout(() => void call.deferUpdate().catch(() => {}), 1_000);
+    // A deferral already on its way is waited for, so the answer never races it (one acknowledgement).
+    let deferring: Promise<void> | undefined;
+    const slow = setTimeout(() => (deferring = call.deferUpdate().catch(() => {})), 1_000);
     let result;
     try {
       result = await castVote(lctx, parsed.number, parsed.verdict, null, call.createdAt, card);
     } finally {
       clearTimeout(slow);
+      await deferring;
     }
     const verb = result.previous && result.previous !== result.verdict ? 'changed your vote to' : 'voted';
     try {

@@ -34,6 +34,8 @@ import {
 
 const OUTAGE_SECONDS = Number(process.env.FAULTS_OUTAGE_SECONDS ?? 60);
 const ERROR_WITHIN_MS = 3_000;
+/** The visible answer (after an acknowledgement in time, a follow-up may come later; Discord allows 15 minutes). */
+const ANSWER_WITHIN_MS = 4_000;
 const BACK_WITHIN_MS = 5_000;
 
 let cluster: PgCluster;
@@ -142,7 +144,9 @@ describe('PostgreSQL stopped while members vote', () => {
     const firstAck = clicks.find((c) => c.sentAt >= resumedAt && c.reply && isVoteAck(c.reply));
     const firstAckAfterMs = firstAck ? firstAck.sentAt + firstAck.answeredAfterMs! - resumedAt : undefined;
     const unanswered = clicks.filter((c) => !c.reply);
-    const slow = clicks.filter((c) => (c.answeredAfterMs ?? Infinity) > ERROR_WITHIN_MS);
+    // Acknowledged within Discord's 3 s deadline; the visible answer within 4 s (a follow-up after a deferral).
+    const late = clicks.filter((c) => (c.callbackMs ?? Infinity) > ERROR_WITHIN_MS);
+    const slow = clicks.filter((c) => (c.answeredAfterMs ?? Infinity) > ANSWER_WITHIN_MS);
     const failedAfter = clicks.filter((c) => c.sentAt >= resumedAt && !(c.reply && isVoteAck(c.reply)));
     console.info(
       `outage ${OUTAGE_SECONDS} s: ${clicks.length} clicks (${down.length} while stopped), ${unanswered.length} unanswered, ` +
@@ -165,7 +169,8 @@ describe('PostgreSQL stopped while members vote', () => {
       expect(Date.parse(state.replies[0]!.message.timestamp) - stopping).toBeLessThan(ERROR_WITHIN_MS);
     }
     expect(unanswered.map((c) => c.member), 'clicks never answered').toEqual([]);
-    expect(slow.map((c) => `${c.member}: ${c.answeredAfterMs} ms`), 'answered later than 3 s').toEqual([]);
+    expect(late.map((c) => `${c.member}: ${c.callbackMs} ms`), 'acknowledged later than 3 s').toEqual([]);
+    expect(slow.map((c) => `${c.member}: ${c.answeredAfterMs} ms`), 'answered later than 4 s').toEqual([]);
     // While the server is away: a clear ephemeral message (no error ref), the callback in time.
     expect(down.length).toBeGreaterThan(OUTAGE_SECONDS * 5);
     for (const c of down) {

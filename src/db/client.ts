@@ -3,10 +3,9 @@
  * folder otherwise. Both give the same drizzle handle type and run the same migrations folder.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { dirname, join, resolve } from 'node:path';
-import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePg } from 'drizzle-orm/postgres-js';
@@ -58,25 +57,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   return openPglite(resolve(options.dataDir ?? './data'));
 }
 
-/**
- * postgres.js 3.4.9 can crash the process when the server goes away while a write is queued;
- * scripts/patch-postgres.mjs fixes it at install, and `npm ci --ignore-scripts` skips that.
- * Refuse to run on PostgreSQL without the fix, saying how to apply it. Returns the files checked.
- */
-export function assertPostgresPatched(packageRoot = dirname(dirname(dirname(createRequire(import.meta.url).resolve('postgres'))))): string[] {
-  const files = ['src', 'cjs/src'].map((build) => join(packageRoot, build, 'connection.js')).filter((f) => existsSync(f));
-  const missing = files.filter((f) => !/function nextWrite\(fn\) \{\s*if \(!socket\)/.test(readFileSync(f, 'utf8')));
-  if (files.length === 0 || missing.length) {
-    throw new Error(
-      `postgres.js at ${packageRoot} lacks the fix for a crash when PostgreSQL goes away (porsager/postgres #1208): ` +
-        'run `node scripts/patch-postgres.mjs` (npm install runs it; --ignore-scripts skipped it), then start again.',
-    );
-  }
-  return files;
-}
-
 function openPostgres(url: string, max: number): Database {
-  assertPostgresPatched();
   const client = postgres(url, {
     max,
     onnotice: () => {},

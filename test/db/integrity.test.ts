@@ -15,16 +15,15 @@ import {
   exportCsv,
   exportLedger,
   importLedger,
-  LedgerError,
   resolveClaim,
   searchClaims,
   setForecast,
   updateSettings,
-  type LedgerCtx,
 } from '../../src/ledger/index.js';
 import { leaderboard, loadScores } from '../../src/ledger/leaderboard.js';
 import { claimCard } from '../../src/kit/render.js';
 import { makeTestDb, newGuildId, type TestDatabase } from '../support/test-db.js';
+import { ledgerCtxFor, expectLedgerError } from '../support/ledger-ctx.js';
 
 let database: TestDatabase;
 const clock = { now: new Date('2026-01-01T00:00:00Z') };
@@ -32,17 +31,7 @@ const MANAGER = { id: '910000000000000001', isManager: true };
 const ALICE = { id: '910000000000000002', isManager: false };
 const BOB = { id: '910000000000000003', isManager: false };
 const CAROL = { id: '910000000000000004', isManager: false };
-const ctxFor = (guildId: string, actor = MANAGER): LedgerCtx => ({ db: database.db, guildId, actor, now: () => clock.now });
-
-async function expectLedgerError(promise: Promise<unknown>, code: LedgerError['code'], pattern?: RegExp) {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error, 'expected a LedgerError').toBeInstanceOf(LedgerError);
-  expect((error as LedgerError).code).toBe(code);
-  if (pattern) expect((error as LedgerError).message).toMatch(pattern);
-}
+const ctxFor = ledgerCtxFor(() => database.db, clock, MANAGER);
 
 /** Every string a card shows (title, description, fields, footer). */
 const cardText = (reply: ReturnType<typeof claimCard>) =>

@@ -23,6 +23,7 @@ import { fitEmbeds } from '../../src/kit/render.js';
 import type { AppCtx, CommandCall, OptionReader, Reply } from '../../src/kit/types.js';
 import * as scores from '../../commands/scores.js';
 import { makeTestDb, newGuildId, type TestDatabase } from '../support/test-db.js';
+import { ledgerCtxFor } from '../support/ledger-ctx.js';
 
 let database: TestDatabase;
 const clock = { now: new Date(0) };
@@ -35,7 +36,7 @@ const CAROL = member(3);
 const DAVE = member(4);
 const ERIN = member(5);
 const FRANK = member(6);
-const ctxFor = (guildId: string, actor: Actor = MANAGER): LedgerCtx => ({ db: database.db, guildId, actor, now: () => clock.now });
+const ctxFor = ledgerCtxFor(() => database.db, clock, MANAGER);
 
 /** Check date 2026-02-01 (UTC): due from 2026-02-02T00:00Z. */
 const CHECK_BY = '2026-02-01';

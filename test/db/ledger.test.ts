@@ -14,16 +14,15 @@ import {
   exportLedger,
   getSettings,
   importLedger,
-  LedgerError,
   listClaims,
   reopenClaim,
   resolveClaim,
   searchClaims,
   setForecast,
   updateSettings,
-  type LedgerCtx,
 } from '../../src/ledger/index.js';
 import { makeTestDb, newGuildId, type TestDatabase } from '../support/test-db.js';
+import { ledgerCtxFor, expectLedgerError } from '../support/ledger-ctx.js';
 import { sweepOnce } from '../../src/jobs/closer.js';
 import { createLogger } from '../../src/log.js';
 
@@ -37,17 +36,7 @@ const BOB = { id: '900000000000000003', isManager: false };
 const CAROL = { id: '900000000000000004', isManager: false };
 const DAVE = { id: '900000000000000005', isManager: false };
 
-const ctxFor = (guildId: string, actor = MANAGER): LedgerCtx => ({ db: database.db, guildId, actor, now: () => clock.now });
-
-async function expectLedgerError(promise: Promise<unknown>, code: LedgerError['code'], pattern?: RegExp) {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error, 'expected a LedgerError').toBeInstanceOf(LedgerError);
-  expect((error as LedgerError).code).toBe(code);
-  if (pattern) expect((error as LedgerError).message).toMatch(pattern);
-}
+const ctxFor = ledgerCtxFor(() => database.db, clock, MANAGER);
 
 async function rowCount(table: typeof claims | typeof votes | typeof auditLog | typeof forecasts, guildId: string) {
   const [row] = await database.db.select({ n: count() }).from(table).where(eq(table.guildId, guildId));

@@ -11,10 +11,10 @@ import {
   listClaims,
   resolveClaim,
   setForecast,
-  type LedgerCtx,
 } from '../../src/ledger/index.js';
 import { outcomesOverTime, searchSpeakers, speakerRecords } from '../../src/ledger/leaderboard.js';
 import { makeTestDb, newGuildId, type TestDatabase } from '../support/test-db.js';
+import { ledgerCtxFor } from '../support/ledger-ctx.js';
 
 /**
  * Re-importing a pack whose claims were corrected (`/predict import pack`): a server that imported
@@ -28,7 +28,7 @@ const MANAGER = { id: '900000000000000001', isManager: true };
 const ALICE = { id: '900000000000000002', isManager: false };
 const BOB = { id: '900000000000000003', isManager: false };
 const CAROL = { id: '900000000000000004', isManager: false };
-const ctxFor = (guildId: string, actor = MANAGER): LedgerCtx => ({ db: database.db, guildId, actor, now: () => clock.now });
+const ctxFor = ledgerCtxFor(() => database.db, clock, MANAGER);
 
 const FIRST_SHIPPED = readFileSync(new URL('../fixtures/packs/vpost-2024-11-06-as-first-shipped.json', import.meta.url), 'utf8');
 const pack = bundledPacks().find((p) => p.id === 'vpost-2024-11-06')!;

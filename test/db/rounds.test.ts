@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { roundParts, scheduleRuns, schedules } from '../../src/db/schema.js';
-import { addClaim, bundledPacks, castVote, importLedger, resolveClaim, setForecast, updateSettings, type LedgerCtx } from '../../src/ledger/index.js';
+import { addClaim, bundledPacks, castVote, importLedger, resolveClaim, setForecast, updateSettings } from '../../src/ledger/index.js';
 import { roundScoreNotes } from '../../src/kit/score-text.js';
 import { addSchedule, listSchedules } from '../../src/jobs/schedules.js';
 import { runRound, MAX_CARDS_PER_ROUND, roundNonce } from '../../src/jobs/rounds.js';
@@ -9,6 +9,7 @@ import { DISCORD_LIMITS } from '../../src/kit/render.js';
 import { createLogger } from '../../src/log.js';
 import type { Reply } from '../../src/kit/types.js';
 import { makeTestDb, newGuildId, type TestDatabase } from '../support/test-db.js';
+import { ledgerCtxFor } from '../support/ledger-ctx.js';
 import { RecordingPoster } from '../support/recording-poster.js';
 
 let database: TestDatabase;
@@ -24,7 +25,7 @@ afterAll(async () => {
   await database?.close();
 });
 
-const ctx = (guildId: string, actor = MANAGER, now = T0): LedgerCtx => ({ db: database.db, guildId, actor, now: () => now });
+const ctx = ledgerCtxFor(() => database.db, T0, MANAGER);
 
 function assertWithinLimits(reply: Reply) {
   expect((reply.content ?? '').length).toBeLessThanOrEqual(DISCORD_LIMITS.content);

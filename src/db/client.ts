@@ -47,14 +47,16 @@ export interface OpenOptions {
   dataDir?: string;
   /** PGlite only: keep everything in memory (tests). */
   inMemory?: boolean;
+  /** PGlite only: start from this dumped data folder (`dumpDataDir`), e.g. a migrated template (tests). */
+  loadDataDir?: Blob;
   /** postgres.js pool size. */
   maxConnections?: number;
 }
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   if (options.databaseUrl) return openPostgres(options.databaseUrl, options.maxConnections ?? 10);
-  if (options.inMemory) return openPglite(undefined);
-  return openPglite(resolve(options.dataDir ?? './data'));
+  if (options.inMemory) return openPglite(undefined, options.loadDataDir);
+  return openPglite(resolve(options.dataDir ?? './data'), options.loadDataDir);
 }
 
 function openPostgres(url: string, max: number): Database {
@@ -80,10 +82,10 @@ function openPostgres(url: string, max: number): Database {
   };
 }
 
-async function openPglite(dataDir: string | undefined): Promise<Database> {
+async function openPglite(dataDir: string | undefined, loadDataDir: Blob | undefined): Promise<Database> {
   const release = dataDir ? lockDataDir(dataDir) : () => {};
   try {
-    const client = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
+    const client = await PGlite.create({ ...(dataDir ? { dataDir } : {}), ...(loadDataDir ? { loadDataDir } : {}) });
     const db = drizzlePglite(client, { schema, casing: 'snake_case' });
     return {
       db,

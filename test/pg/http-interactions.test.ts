@@ -4,17 +4,17 @@
  * each HTTP response as the callback. Forged, replayed, unsigned, stale and altered requests are
  * refused (401) by whichever replica gets them, and change nothing.
  */
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { generateKeyPairSync } from 'node:crypto';
 import { count } from 'drizzle-orm';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { startApp, type RunningApp } from '../../src/app.js';
-import { migrateDatabase, openDatabase, type Database } from '../../src/db/client.js';
+import { openDatabase, type Database } from '../../src/db/client.js';
 import { votes } from '../../src/db/schema.js';
 import { bundledPacks, importLedger } from '../../src/ledger/transfer.js';
 import { startFakeDiscord, type FakeDiscord, type FakeGuildInfo, type FakeReply } from '../fake-discord/index.js';
-import { createDatabase } from '../support/pg-cluster.js';
+import { makeTestDatabaseUrl } from '../support/test-db.js';
 import { startInteractionServer } from '../../src/http/server.js';
 import { indexHandlers } from '../../src/kit/handlers.js';
 import { UserError, type Command } from '../../src/kit/types.js';
@@ -35,9 +35,8 @@ const voteCount = async () => (await database.db.select({ n: count() }).from(vot
 beforeAll(async () => {
   fake = await startFakeDiscord();
   guild = fake.addGuild({ name: 'HTTP replicas' });
-  const url = await createDatabase(inject('pgAdminUrl'), `http_${randomBytes(5).toString('hex')}`);
+  const url = await makeTestDatabaseUrl('http');
   database = await openDatabase({ databaseUrl: url });
-  await migrateDatabase(database, url);
   await importLedger({ db: database.db, guildId: guild.id, actor: { id: '900000000000000001', isManager: true } }, { packId: pack.id });
   const env = {
     DISCORD_TOKEN: fake.token,

@@ -11,6 +11,7 @@ import { createLogger } from '../../src/log.js';
 import { startApp, type RunningApp } from '../../src/app.js';
 import type { ArticleTools } from '../../src/kit/types.js';
 import { startFakeDiscord, type FakeDiscord, type FakeDiscordOptions, type FakeGuildInfo } from '../fake-discord/index.js';
+import { seedDataDir } from './test-db.js';
 
 export interface BotHarness {
   fake: FakeDiscord;
@@ -18,6 +19,13 @@ export interface BotHarness {
   app: RunningApp;
   logs: Record<string, unknown>[];
   stop(): Promise<void>;
+}
+
+/** A new data folder holding the run's migrated template (the bot's start-up migration finds nothing to do). */
+function freshDataDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'hindsight-e2e-'));
+  seedDataDir(dir);
+  return dir;
 }
 
 export async function startBotHarness(
@@ -34,7 +42,7 @@ export async function startBotHarness(
 ): Promise<BotHarness & { dataDir: string }> {
   const fake = opts.reuse?.fake ?? (await startFakeDiscord(opts.fake));
   const guild = opts.reuse?.guild ?? fake.addGuild({ name: 'Hindsight test server' });
-  const dataDir = opts.reuse?.dataDir ?? mkdtempSync(join(tmpdir(), 'hindsight-e2e-'));
+  const dataDir = opts.reuse?.dataDir ?? freshDataDir();
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {

@@ -5,15 +5,14 @@
  */
 // Test-only: these schedules fire every few seconds; servers get at least an hour between rounds.
 process.env.HINDSIGHT_TEST_MIN_ROUND_INTERVAL_SECONDS = '1';
-import { afterAll, describe, expect, inject, it, vi } from 'vitest';
-import { randomBytes } from 'node:crypto';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { migrateDatabase, openDatabase } from '../../src/db/client.js';
+import { openDatabase } from '../../src/db/client.js';
 import { scheduleRuns } from '../../src/db/schema.js';
 import { bundledPacks, importLedger } from '../../src/ledger/transfer.js';
 import { addSchedule } from '../../src/jobs/schedules.js';
 import { startFakeDiscord, type FakeDiscord } from '../fake-discord/index.js';
-import { createDatabase } from '../support/pg-cluster.js';
+import { makeTestDatabaseUrl } from '../support/test-db.js';
 import { spawnBot, type BotProcess } from '../support/bot-process.js';
 
 const pack = bundledPacks()[0]!;
@@ -31,9 +30,8 @@ async function world(cron: string, fakeOpts: Parameters<typeof startFakeDiscord>
   fakes.push(fake);
   const guild = fake.addGuild({ name: 'Processes' });
   const channel = fake.addChannel(guild.id, { name: 'rounds' });
-  const url = await createDatabase(inject('pgAdminUrl'), `p_${randomBytes(5).toString('hex')}`);
+  const url = await makeTestDatabaseUrl('p');
   const database = await openDatabase({ databaseUrl: url });
-  await migrateDatabase(database, url);
   const ctx = { db: database.db, guildId: guild.id, actor: MANAGER };
   await importLedger(ctx, { packId: pack.id });
   const schedule = await addSchedule(ctx, { channelId: channel.id, schedule: cron, timezone: 'UTC' });

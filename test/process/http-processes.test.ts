@@ -6,16 +6,15 @@
  * - `kill -9` of one of three HTTP replicas under a burst of votes loses no confirmed vote
  *   (confirmed: the endpoint answered 200 and the member got "You voted").
  */
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { randomBytes } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { and, eq } from 'drizzle-orm';
-import { migrateDatabase, openDatabase } from '../../src/db/client.js';
+import { openDatabase } from '../../src/db/client.js';
 import { votes } from '../../src/db/schema.js';
 import { bundledPacks, importLedger } from '../../src/ledger/transfer.js';
 import { startFakeDiscord, type FakeDiscord } from '../fake-discord/index.js';
-import { createDatabase } from '../support/pg-cluster.js';
+import { makeTestDatabaseUrl } from '../support/test-db.js';
 import { spawnBot, type BotProcess } from '../support/bot-process.js';
 import { freePort, roundRobin, spawnRestProxy } from '../support/http-replicas.js';
 
@@ -87,9 +86,8 @@ describe('HTTP replicas', () => {
     const fake = await startFakeDiscord({ waitTimeoutMs: 8000 });
     fakes.push(fake);
     const guild = fake.addGuild({ name: 'Kill' });
-    const url = await createDatabase(inject('pgAdminUrl'), `k_${randomBytes(5).toString('hex')}`);
+    const url = await makeTestDatabaseUrl('k');
     const database = await openDatabase({ databaseUrl: url });
-    await migrateDatabase(database, url);
     await importLedger({ db: database.db, guildId: guild.id, actor: { id: '900000000000000001', isManager: true } }, { packId: pack.id });
     const ports = await Promise.all([0, 1, 2].map(() => freePort()));
     const bots: BotProcess[] = ports.map((port) =>

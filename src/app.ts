@@ -16,6 +16,7 @@ import { syncCommands } from './discord/sync.js';
 import { allDefinitions, commands, messageCommands } from '../commands/index.js';
 import { discordCardEditor, discordPoster, restCardEditor, restPoster } from './discord/poster.js';
 import { startCardFlusher } from './jobs/cards.js';
+import type { CronSchedule } from './jobs/scheduler.js';
 import { indexHandlers } from './kit/handlers.js';
 import { startInteractionServer } from './http/server.js';
 import type { AppCtx, ArticleTools, AttachmentRef } from './kit/types.js';
@@ -72,14 +73,14 @@ export function restApi(config: Config): string {
   return /\/api$/.test(url) ? url : `${url}/api`;
 }
 
-export async function startApp(config: Config, log: Logger, opts: { now?: () => Date; syncBackoff?: (attempt: number) => number; articles?: ArticleTools } = {}): Promise<RunningApp> {
+export async function startApp(config: Config, log: Logger, opts: { now?: () => Date; syncBackoff?: (attempt: number) => number; articles?: ArticleTools; cron?: CronSchedule } = {}): Promise<RunningApp> {
   if (!config.DISCORD_TOKEN) throw new Error('startApp needs DISCORD_TOKEN');
   const token = config.DISCORD_TOKEN;
   const role = config.HINDSIGHT_ROLE;
   const withGateway = role !== 'interactions';
   const withEndpoint = role !== 'gateway' && config.INTERACTIONS_PORT !== undefined;
   if (role === 'gateway' && config.INTERACTIONS_PORT !== undefined) log.warn('INTERACTIONS_PORT is ignored with HINDSIGHT_ROLE=gateway');
-  const core = await openCore(config, log, { ...(opts.now ? { now: opts.now } : {}), ...(opts.articles ? { articles: opts.articles } : {}) });
+  const core = await openCore(config, log, { ...(opts.now ? { now: opts.now } : {}), ...(opts.articles ? { articles: opts.articles } : {}), ...(opts.cron ? { cron: opts.cron } : {}) });
   try {
     const api = restApi(config);
     const client = withGateway ? createClient(api, config.DISCORD_SHARD) : null;

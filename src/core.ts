@@ -9,7 +9,7 @@ import type { Logger } from './log.js';
 import { migrateDatabase, openDatabase, type Database } from './db/client.js';
 import { startCloser } from './jobs/closer.js';
 import type { Poster } from './kit/poster.js';
-import { Scheduler } from './jobs/scheduler.js';
+import { Scheduler, type CronSchedule } from './jobs/scheduler.js';
 import { roundScoreNotes } from './kit/score-text.js';
 import type { AppCtx, ArticleTools } from './kit/types.js';
 import { articleTools } from './kit/articles.js';
@@ -23,6 +23,8 @@ export interface CoreOptions {
   guildId?: string;
   /** Article intake other than the configuration's (tests: shorter limits). */
   articles?: ArticleTools;
+  /** How the scheduler starts cron tasks (tests: fired by hand); default node-cron. */
+  cron?: CronSchedule;
 }
 
 export interface CoreJobs {
@@ -83,6 +85,7 @@ export async function openCore(config: Config, log: Logger, opts: CoreOptions = 
         catchupHours: config.HINDSIGHT_CATCHUP_HOURS,
         notesFor: roundScoreNotes,
         ...(opts.guildId ? { guildId: opts.guildId } : {}),
+        ...(opts.cron ? { cron: opts.cron } : {}),
       });
       // Stopped before the database closes: no new slots, rounds in flight get up to 10 s.
       undo.push(() => scheduler.stop(10_000));

@@ -10,6 +10,7 @@ import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { startApp, type RunningApp } from '../../src/app.js';
 import type { ArticleTools } from '../../src/kit/types.js';
+import type { CronSchedule } from '../../src/jobs/scheduler.js';
 import { startFakeDiscord, type FakeDiscord, type FakeDiscordOptions, type FakeGuildInfo } from '../fake-discord/index.js';
 import { seedDataDir } from './test-db.js';
 
@@ -38,6 +39,8 @@ export async function startBotHarness(
     articles?: ArticleTools;
     /** Also wait for the slash command sync (default true). */
     waitForSync?: boolean;
+    /** How the scheduler starts cron tasks, e.g. a ManualCron's `schedule` (./manual-cron.ts); default node-cron. */
+    cron?: CronSchedule;
   } = {},
 ): Promise<BotHarness & { dataDir: string }> {
   const fake = opts.reuse?.fake ?? (await startFakeDiscord(opts.fake));
@@ -57,7 +60,11 @@ export async function startBotHarness(
     LOG_LEVEL: 'info',
     ...opts.env,
   });
-  const app = await startApp(config, createLogger('info', sink), { ...(opts.now ? { now: opts.now } : {}), ...(opts.articles ? { articles: opts.articles } : {}) });
+  const app = await startApp(config, createLogger('info', sink), {
+    ...(opts.now ? { now: opts.now } : {}),
+    ...(opts.articles ? { articles: opts.articles } : {}),
+    ...(opts.cron ? { cron: opts.cron } : {}),
+  });
   await app.ready;
   if (opts.waitForSync ?? true) await app.commandsSynced;
   return {

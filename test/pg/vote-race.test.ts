@@ -4,7 +4,7 @@
  * tally or waits and is refused: it never commits into a closed round while the member is told
  * "You voted".
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
 import { auditLog, claims, votes } from '../../src/db/schema.js';
 import { addClaim, castVote, closeVoting, reopenClaim, resolveClaim, type LedgerCtx } from '../../src/ledger/index.js';
@@ -29,6 +29,16 @@ async function dueClaim(guildId: string) {
   return { claim, at };
 }
 
+/** Resolves once another session of this database waits on a lock (one the test's transaction holds): no guess at how long that takes. */
+const lockWaiter = () =>
+  vi.waitFor(
+    async () => {
+      const rows = (await database.db.execute(sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)) as unknown as { n: number }[];
+      expect(rows[0]!.n).toBeGreaterThanOrEqual(1);
+    },
+    { timeout: 20_000, interval: 20 },
+  );
+
 const roundVotes = async (claimId: number, round: number) =>
   database.db.select().from(votes).where(and(eq(votes.claimId, claimId), eq(votes.round, round)));
 
@@ -45,7 +55,7 @@ describe('a vote racing a resolution (PostgreSQL)', () => {
         settledEarly = true;
       });
       vote.catch(() => {});
-      await new Promise((resolve) => setTimeout(resolve, 400));
+      await lockWaiter();
       // The vote has not gone through: it waits for the transition.
       expect(settledEarly).toBe(false);
       await tx.update(claims).set({ status: 'resolved', outcome: 'did_not' }).where(eq(claims.id, claim.id));
@@ -68,7 +78,8 @@ describe('a vote racing a resolution (PostgreSQL)', () => {
       await tx.execute(sql`select id from claims where id = ${claim.id} for key share`);
       await tx.insert(votes).values({ guildId: g, claimId: claim.id, round: 1, userId: member(3).id, verdict: 'came_true', castAt: NOW });
       closed = closeVoting(at(MANAGER), claim.number);
-      await new Promise((resolve) => setTimeout(resolve, 400));
+      // The closer is at the claim's lock before the vote commits.
+      await lockWaiter();
     });
     const decided = await closed!;
     expect(decided.tally.came_true).toBe(3);

@@ -28,17 +28,31 @@ afterAll(async () => {
   for (const f of fakes) await f.close();
 });
 
-function burst(env: Record<string, string>): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/rest-burst.ts'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+/** Runs one rest-burst process per env, all loaded first and then let go at once; resolves with their outputs. */
+async function bursts(envs: Record<string, string>[]): Promise<string[]> {
+  const runs = envs.map((env) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/rest-burst.ts'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', WAIT_FOR_GO: '1', ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    let out = '';
+    let markReady!: () => void;
+    const ready = new Promise<void>((resolve) => (markReady = resolve));
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (out.includes('ready\n')) markReady();
+    });
+    child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+    const done = new Promise<string>((resolve, reject) =>
+      child.on('exit', (code) => (code === 0 ? resolve(out.replace('ready\n', '').trim()) : reject(new Error(`burst exited ${code}: ${out}`)))),
+    );
+    return { child, ready: Promise.race([ready, done.then(() => undefined)]), done };
   });
-  children.push(child);
-  let out = '';
-  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-  return new Promise((resolve, reject) => child.on('exit', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`burst exited ${code}: ${out}`)))));
+  await Promise.all(runs.map((r) => r.ready));
+  for (const r of runs) r.child.stdin!.end('go\n');
+  return Promise.all(runs.map((r) => r.done));
 }
 
 describe('one REST exit for every process', () => {
@@ -56,7 +70,7 @@ describe('one REST exit for every process', () => {
     await proxy.ready;
     const exit = `http://127.0.0.1:${port}`;
     const started = Date.now();
-    const outs = await Promise.all(channelSets.map((set, p) => burst({ ...base, DISCORD_REST_PROXY_URL: exit, CHANNELS: set.join(','), TAG: `x${p}` })));
+    const outs = await bursts(channelSets.map((set, p) => ({ ...base, DISCORD_REST_PROXY_URL: exit, CHANNELS: set.join(','), TAG: `x${p}` })));
     const seconds = (Date.now() - started) / 1000;
     expect(outs.every((o) => o.endsWith('done 75'))).toBe(true);
     const posts = fake.requests.filter((r) => r.method === 'POST' && r.route === '/channels/{channel_id}/messages');
@@ -75,7 +89,7 @@ describe('one REST exit for every process', () => {
 
     // Control: the same four processes, each with its own limiter, straight to the fake.
     const before = fake.requests.length;
-    await Promise.all(channelSets.map((set, p) => burst({ ...base, CHANNELS: set.join(','), TAG: `d${p}` })));
+    await bursts(channelSets.map((set, p) => ({ ...base, CHANNELS: set.join(','), TAG: `d${p}` })));
     expect(fake.stats.globalRateLimited).toBeGreaterThan(0);
     expect(fake.requests.slice(before).some((r) => r.status === 429)).toBe(true);
   }, 240_000);

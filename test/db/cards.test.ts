@@ -46,14 +46,14 @@ describe('card flusher', () => {
   it('edits a card once per interval however many votes arrive, and the last state lands', async () => {
     const { claim, ctx, card } = await setup();
     const editor = recorder();
-    for (let i = 1; i <= 5; i++) await castVote(ctx(i), claim.number, 'came_true', null, undefined, card);
+    for (let i = 1; i <= 5; i++) await castVote(ctx(i), { claim: claim.number, verdict: 'came_true', card });
     expect(await flushCards(database.db, editor, at(100), log)).toMatchObject({ edited: 1 });
     expect(editor.edits).toHaveLength(1);
     expect(votesLine(editor.edits[0]!.reply)).toContain('Came true **5**');
     // The frame around the card (a round's summary) is kept, and the buttons are sent again.
     expect(editor.edits[0]!.reply.embeds![0]!.title).toBe('Scoring round');
     expect(editor.edits[0]!.reply.components).toHaveLength(1);
-    for (let i = 6; i <= 8; i++) await castVote(ctx(i, 200), claim.number, 'partly', null, undefined, card);
+    for (let i = 6; i <= 8; i++) await castVote(ctx(i, 200), { claim: claim.number, verdict: 'partly', card });
     // Within the interval: nothing; then one edit with every vote on it.
     expect(await flushCards(database.db, editor, at(1_000), log)).toMatchObject({ edited: 0 });
     expect(await flushCards(database.db, editor, at(2_200), log)).toMatchObject({ edited: 1 });
@@ -65,7 +65,7 @@ describe('card flusher', () => {
 
   it('a pending card survives a restart: a new flusher edits it; a transient failure is retried, a gone message is dropped', async () => {
     const { claim, ctx, card } = await setup();
-    await castVote(ctx(1), claim.number, 'did_not', null, undefined, card);
+    await castVote(ctx(1), { claim: claim.number, verdict: 'did_not', card });
     // The first process failed for now (5xx) and then stopped: the card stays pending.
     const failing = recorder(() => new PostError('transient', '503'));
     expect(await flushCards(database.db, failing, at(100), log)).toMatchObject({ failed: 1 });
@@ -74,7 +74,7 @@ describe('card flusher', () => {
     expect(await flushCards(database.db, next, at(2_500), log)).toMatchObject({ edited: 1 });
     expect(votesLine(next.edits[0]!.reply)).toContain('Did not **1**');
     // The message is deleted: the card is dropped and not retried.
-    await castVote(ctx(2, 3_000), claim.number, 'did_not', null, undefined, card);
+    await castVote(ctx(2, 3_000), { claim: claim.number, verdict: 'did_not', card });
     const gone = recorder(() => new PostError('unknown_channel', 'Unknown Message', 404, 10008));
     expect(await flushCards(database.db, gone, at(5_000), log)).toMatchObject({ dropped: 1 });
     expect(await flushCards(database.db, next, at(9_000), log)).toMatchObject({ edited: 0, dropped: 0 });
@@ -82,11 +82,11 @@ describe('card flusher', () => {
 
   it('a vote refused (resolved claim) or an older click marks nothing', async () => {
     const { claim, ctx, card } = await setup();
-    await castVote(ctx(1), claim.number, 'came_true', null, at(50), card);
+    await castVote(ctx(1), { claim: claim.number, verdict: 'came_true', castAt: at(50), card });
     const editor = recorder();
     await flushCards(database.db, editor, at(100), log);
     // An older click of the same member arrives late: not stored, the card is not marked again.
-    const late = await castVote(ctx(1, 3_000), claim.number, 'partly', null, at(10), card);
+    const late = await castVote(ctx(1, 3_000), { claim: claim.number, verdict: 'partly', castAt: at(10), card });
     expect(late.applied).toBe(false);
     expect(await flushCards(database.db, editor, at(5_000), log)).toMatchObject({ edited: 0 });
   });

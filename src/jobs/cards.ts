@@ -70,36 +70,37 @@ export interface MarkResult {
 /**
  * Looks for votes stored since the last look and marks the cards of their claims pending; moves
  * the watermark in the same statement (so a look that fails or is cut short marks nothing and is
- * done again). Reads only the votes changed since (an index range from the last snapshot's xmin).
+ * done again). Reads only the votes changed since: an index range from the last snapshot's xmin,
+ * given as a literal so that the planner sees how few rows lie beyond it.
  */
 export async function markChangedCards(db: Db, now: Date): Promise<MarkResult> {
-  const [row] = rowsOf<{ claims: number; cards: number; looked: number }>(
-    await db.execute(sql`
-      with s as (
-        select seen::pg_snapshot as seen from card_scan where id = 1 for update skip locked
-      ), changed as (
-        select distinct v.guild_id, v.claim_id from s join votes v
-          on v.changed_xid >= pg_snapshot_xmin(s.seen) and not pg_visible_in_snapshot(v.changed_xid, s.seen)
-      ), marked as (
-        update card_refreshes r
-        set version = r.version + 1, dirty_at = case when r.version > r.flushed_version then r.dirty_at else ${now.toISOString()}::timestamptz end
-        from changed c where r.guild_id = c.guild_id and r.claim_id = c.claim_id
-        returning 1
-      ), moved as (
-        update card_scan set seen = pg_current_snapshot()::text, scanned_at = ${now.toISOString()}::timestamptz
-        from s where card_scan.id = 1
-        returning 1
-      )
-      select (select count(*) from changed)::int as claims, (select count(*) from marked)::int as cards, (select count(*) from moved)::int as looked`),
-  );
-  const looked = Number(row?.looked ?? 0) > 0;
-  if (!looked) {
-    // Locked by another process's look, or (only if someone deleted it) missing: put it back, from now on.
-    await db.execute(sql`insert into card_scan (id, seen, scanned_at) values (1, pg_current_snapshot()::text, ${now.toISOString()}::timestamptz) on conflict (id) do nothing`);
-  }
-  return { looked, claims: Number(row?.claims ?? 0), cards: Number(row?.cards ?? 0) };
+  return db.transaction(async (tx) => {
+    const [scan] = rowsOf<{ seen: string }>(await tx.execute(sql`select seen from card_scan where id = 1 for update skip locked`));
+    if (!scan) {
+      // Another process is looking (it marks what this one would have), or the row is missing
+      // (only if someone deleted it): put it back, from now on.
+      await tx.execute(sql`insert into card_scan (id, seen, scanned_at) values (1, pg_current_snapshot()::text, ${now.toISOString()}::timestamptz) on conflict (id) do nothing`);
+      return { looked: false, claims: 0, cards: 0 };
+    }
+    const xmin = scan.seen.slice(0, scan.seen.indexOf(':'));
+    const [row] = rowsOf<{ claims: number; cards: number }>(
+      await tx.execute(sql`
+        with changed as (
+          select distinct v.guild_id, v.claim_id from votes v
+          where v.changed_xid >= ${xmin}::xid8 and not pg_visible_in_snapshot(v.changed_xid, ${scan.seen}::pg_snapshot)
+        ), marked as (
+          update card_refreshes r
+          set version = r.version + 1, dirty_at = case when r.version > r.flushed_version then r.dirty_at else ${now.toISOString()}::timestamptz end
+          from changed c where r.guild_id = c.guild_id and r.claim_id = c.claim_id
+          returning 1
+        ), moved as (
+          update card_scan set seen = pg_current_snapshot()::text, scanned_at = ${now.toISOString()}::timestamptz where id = 1
+        )
+        select (select count(*) from changed)::int as claims, (select count(*) from marked)::int as cards`),
+    );
+    return { looked: true, claims: Number(row?.claims ?? 0), cards: Number(row?.cards ?? 0) };
+  });
 }
-const TICK_MS = 250;
 
 /** One pass: takes the pending cards that may be edited now, edits each once, records what it showed. */
 export async function flushCards(db: Db, editor: CardEditor, now: Date, log: Logger, opts: FlushOptions = {}): Promise<FlushResult> {

@@ -1,10 +1,16 @@
-/** Coalesced card edits (src/jobs/cards.ts): one edit per card per interval, the last state lands, nothing lost across a restart. */
+/**
+ * Coalesced card edits (src/jobs/cards.ts): one edit per card per interval, the last state lands,
+ * nothing lost across a restart; a click writes no card row once its card is registered, and the
+ * flusher finds the changed claims through the votes themselves.
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import pino from 'pino';
 import { addClaim, castVote, type LedgerCtx } from '../../src/ledger/index.js';
-import { flushCards, type CardEditor } from '../../src/jobs/cards.js';
+import { flushCards, markChangedCards, type CardEditor } from '../../src/jobs/cards.js';
 import { PostError } from '../../src/kit/poster.js';
 import type { Reply } from '../../src/kit/reply.js';
+import { rowsOf } from '../../src/ledger/claims.js';
 import { makeTestDb, newGuildId, type TestDatabase } from '../support/test-db.js';
 
 let database: TestDatabase;
@@ -89,5 +95,62 @@ describe('card flusher', () => {
     const late = await castVote(ctx(1, 3_000), { claim: claim.number, verdict: 'partly', castAt: at(10), card });
     expect(late.applied).toBe(false);
     expect(await flushCards(database.db, editor, at(5_000), log)).toMatchObject({ edited: 0 });
+  });
+
+  it('a click on a registered card writes no card row: the card is found dirty through the votes', async () => {
+    const { claim, ctx, card } = await setup();
+    const first = await castVote(ctx(1), { claim: claim.number, verdict: 'came_true', card });
+    // A click counts no tally (the card flusher does, once per edit).
+    expect(first.tally).toBeNull();
+    const cardRow = async () =>
+      rowsOf<{ xmin: string; version: number }>(
+        await database.db.execute(sql`select xmin::text as xmin, version from card_refreshes where message_id = ${card.messageId}`),
+      )[0]!;
+    const registered = await cardRow();
+    for (let i = 2; i <= 6; i++) await castVote(ctx(i), { claim: claim.number, verdict: 'did_not', card: { ...card, frame: null } });
+    // The row the first click inserted is untouched by the next five (no row every click on a card queues behind).
+    expect(await cardRow()).toEqual(registered);
+    const editor = recorder();
+    expect(await flushCards(database.db, editor, at(100), log)).toMatchObject({ marked: 1, edited: 1 });
+    expect(votesLine(editor.edits[0]!.reply)).toContain('Did not **5**');
+    // The frame the first click registered is kept.
+    expect(editor.edits[0]!.reply.embeds![0]!.title).toBe('Scoring round');
+  });
+
+  it('a vote cast elsewhere (the /vote command, another card) refreshes every registered card of the claim', async () => {
+    const { claim, ctx, card } = await setup();
+    const other = { messageId: `${card.messageId}-again`, channelId: 'c-2', frame: null };
+    await castVote(ctx(1), { claim: claim.number, verdict: 'partly', card });
+    await castVote(ctx(2), { claim: claim.number, verdict: 'partly', card: other });
+    const editor = recorder();
+    expect(await flushCards(database.db, editor, at(100), log)).toMatchObject({ edited: 2 });
+    // A vote with no card (a command): both cards show it after the interval.
+    await castVote(ctx(3, 500), { claim: claim.number, verdict: 'partly' });
+    expect(await flushCards(database.db, editor, at(2_500), log)).toMatchObject({ edited: 2 });
+    expect(editor.edits.slice(2).map((e) => e.messageId).sort()).toEqual([card.messageId, other.messageId].sort());
+    for (const e of editor.edits.slice(2)) expect(votesLine(e.reply)).toContain('Partly **3**');
+  });
+
+  it('votes stored before a restart are found by the next process, and a look cut short is done again', async () => {
+    const { claim, ctx, card } = await setup();
+    await castVote(ctx(1), { claim: claim.number, verdict: 'came_true', card });
+    const editor = recorder();
+    expect(await flushCards(database.db, editor, at(100), log)).toMatchObject({ edited: 1 });
+    // Two more votes, then the process dies in the middle of its next look (its transaction never commits).
+    await castVote(ctx(2, 200), { claim: claim.number, verdict: 'came_true' });
+    await castVote(ctx(3, 300), { claim: claim.number, verdict: 'came_true' });
+    const cut = new Error('killed mid-look');
+    await expect(
+      database.db.transaction(async (tx) => {
+        expect(await markChangedCards(tx, at(400))).toMatchObject({ looked: true, cards: 1 });
+        throw cut;
+      }),
+    ).rejects.toBe(cut);
+    // The restarted process (a new flusher, nothing in memory) finds them and edits the card once.
+    const next = recorder();
+    expect(await flushCards(database.db, next, at(2_500), log)).toMatchObject({ marked: 1, edited: 1 });
+    expect(votesLine(next.edits[0]!.reply)).toContain('Came true **3**');
+    // Seen once: not marked again.
+    expect(await flushCards(database.db, next, at(6_000), log)).toMatchObject({ marked: 0, edited: 0 });
   });
 });

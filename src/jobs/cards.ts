@@ -58,6 +58,7 @@ interface PendingCard {
 }
 
 export const CARD_INTERVAL_MS = 2_000;
+const TICK_MS = 250;
 
 export interface MarkResult {
   /** False when another process was looking (it marks what this one would have). */

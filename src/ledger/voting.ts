@@ -1,6 +1,6 @@
 /** Votes, forecasts, resolution and reopening: the ledger's moving parts. */
 import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import { executePrepared, type Db } from '../db/client.js';
 import { claims, forecasts } from '../db/schema.js';
 import { recordAudit, type AuditAction } from './audit.js';
 import { changeClaim, findClaim, rowsOf, tallyFor, type ClaimRow } from './claims.js';
@@ -147,7 +147,8 @@ export async function castVote(ctx: LedgerCtx, input: VoteInput): Promise<VoteRe
   const tallyColumns = input.withTally
     ? sql`, (select jsonb_object_agg(verdict, n) from others) as others, (select blind_voting from guilds where guild_id = ${g}) as blind`
     : sql``;
-  const result = await ctx.db.execute(sql`
+  // Prepared: parsed and planned once per connection (a click sends it, one of a few fixed shapes).
+  const result = await executePrepared(ctx.db, 'cast_vote', sql`
     with c as (
       select id, number, round, status, outcome, flag, check_by, due_at, window_starts_at, voting_closes_at
       from claims where guild_id = ${g} and number = ${n}::int and deleted_at is null for key share

@@ -109,10 +109,10 @@ const asDate = (value: string | Date) => (value instanceof Date ? value : new Da
  * UPDATE first, which conflicts with the vote's lock: a vote either commits before the transition
  * reads the tally, or waits and then sees the transition (the lock re-reads the row), and is
  * refused when the round is closed. KEY SHARE rather than SHARE because the vote may itself update
- * the row (the flag), which under SHARE would deadlock two voters on a flagged claim. Its cost is
- * the one the votes' foreign key to claims already pays on every insert (the same KEY SHARE lock,
- * taken by the foreign-key check at the end of the statement): taken first, it costs one lock the
- * check then finds held.
+ * the row (the flag), which under SHARE would deadlock two voters on a flagged claim. Its cost:
+ * a new vote's foreign-key check to claims takes the same KEY SHARE lock anyway (the peer bot's
+ * single upsert pays it too), and finds it already held; only a changed vote (no foreign-key check)
+ * pays the lock on its own. It is shared: voters on one claim never wait for each other.
  */
 export async function castVote(ctx: LedgerCtx, input: VoteInput & { withTally: true }): Promise<VoteResult & { tally: Tally; blindVoting: boolean }>;
 export async function castVote(ctx: LedgerCtx, input: VoteInput): Promise<VoteResult>;
@@ -130,11 +130,13 @@ export async function castVote(ctx: LedgerCtx, input: VoteInput): Promise<VoteRe
   const detail = evidence
     ? sql`jsonb_build_object('verdict', ${verdict}::text, 'from', (select verdict::text from prev), 'round', ok.round, 'evidence', ${evidence}::text)`
     : sql`jsonb_build_object('verdict', ${verdict}::text, 'from', (select verdict::text from prev), 'round', ok.round)`;
+  // Registered once: the frame (a few KB for a round's card) is parsed only when no row exists yet; a race of two first clicks ends in `do nothing`.
   const cardCte = card
     ? sql`, card as (
       insert into card_refreshes (guild_id, message_id, channel_id, claim_id, frame, dirty_at)
       select ${g}, ${card.messageId}::text, ${card.channelId}::text, ok.id, ${card.frame ? JSON.stringify(card.frame) : null}::jsonb, ${nowText}::timestamptz
       from ok, ins
+      where not exists (select 1 from card_refreshes r where r.guild_id = ${g} and r.message_id = ${card.messageId}::text)
       on conflict (guild_id, message_id) do nothing
     )`
     : sql``;

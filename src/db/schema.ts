@@ -403,7 +403,9 @@ export const cardRefreshes = pgTable(
  * (pg_snapshot as text) of its last look: a vote whose transaction was not visible in it is new
  * since. Written once per flusher pass (never by a click), in the statement that marks the cards,
  * so a restart goes on from where the last committed pass stopped. The migration that creates it
- * stores its own snapshot, so votes from before it (marked the old way) are not scanned.
+ * stores its own snapshot, so votes from before it (marked the old way) are not scanned. A
+ * database restored into another cluster (transaction ids restarted lower) is noticed by the
+ * first look, which starts over from then.
  */
 export const cardScan = pgTable(
   'card_scan',

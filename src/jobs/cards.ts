@@ -76,7 +76,16 @@ export interface MarkResult {
  */
 export async function markChangedCards(db: Db, now: Date): Promise<MarkResult> {
   return db.transaction(async (tx) => {
-    const [scan] = rowsOf<{ seen: string }>(await tx.execute(sql`select seen from card_scan where id = 1 for update skip locked`));
+    const [scan] = rowsOf<{ seen: string; ahead: boolean }>(
+      await tx.execute(sql`select seen, pg_snapshot_xmin(seen::pg_snapshot) > pg_current_xact_id() as ahead from card_scan where id = 1 for update skip locked`),
+    );
+    if (scan?.ahead) {
+      // Transaction ids went back: the database was restored into another cluster (pg_dump). The
+      // watermark and the restored votes' ids belong to the old counter: forget them, from now on.
+      await tx.execute(sql`update votes set changed_xid = '0'::xid8 where changed_xid > pg_current_xact_id()`);
+      await tx.execute(sql`update card_scan set seen = pg_current_snapshot()::text, scanned_at = ${now.toISOString()}::timestamptz where id = 1`);
+      return { looked: true, claims: 0, cards: 0 };
+    }
     if (!scan) {
       // Another process is looking (it marks what this one would have), or the row is missing
       // (only if someone deleted it): put it back, from now on.

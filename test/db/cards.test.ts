@@ -153,4 +153,21 @@ describe('card flusher', () => {
     // Seen once: not marked again.
     expect(await flushCards(database.db, next, at(6_000), log)).toMatchObject({ marked: 0, edited: 0 });
   });
+
+  it('after a restore into another cluster (transaction ids started lower) new votes are still found', async () => {
+    const { claim, ctx, card } = await setup();
+    await castVote(ctx(1), { claim: claim.number, verdict: 'came_true', card });
+    const editor = recorder();
+    expect(await flushCards(database.db, editor, at(100), log)).toMatchObject({ edited: 1 });
+    // What a pg_dump restored elsewhere looks like: the watermark and the votes' ids far above the new counter.
+    await database.db.execute(sql`update card_scan set seen = '900000000:900000000:'`);
+    await database.db.execute(sql`update votes set changed_xid = '899999999'::xid8 where claim_id = ${claim.id}`);
+    // The first look notices and starts over from now; a vote cast after it is found.
+    await markChangedCards(database.db, at(200));
+    await castVote(ctx(2, 300), { claim: claim.number, verdict: 'came_true' });
+    expect(await flushCards(database.db, editor, at(2_500), log)).toMatchObject({ marked: 1, edited: 1 });
+    expect(votesLine(editor.edits[1]!.reply)).toContain('Came true **2**');
+    // The restored votes are not taken for new ones on every look.
+    expect(await flushCards(database.db, editor, at(5_000), log)).toMatchObject({ marked: 0, edited: 0 });
+  });
 });

@@ -34,7 +34,7 @@ function requestEmbed(e: APIEmbed): APIEmbed {
 }
 
 /**
- * A vote click: the vote is stored (one statement, which also marks the card for a refresh),
+ * A vote click: the vote is stored (one statement, which registers the card on its first vote),
  * then the click is answered in its own callback with an ephemeral "You voted" — one request.
  * The card's tally is refreshed by the card flusher (src/jobs/cards.ts), at most once per card per
  * interval however many votes arrive. The console (no message to mark) edits the card in place.
@@ -46,7 +46,9 @@ export const voteButton: ComponentHandler = {
     if (!parsed) throw new UserError(FORGED);
     const lctx = ledgerCtx(call, ctx);
     const message = call.message;
-    const card = message && !message.ephemeral ? { messageId: message.id, channelId: message.channelId, frame: cardFrame(message.embeds, parsed.number) } : null;
+    // The message is this claim's card only when it shows the claim (a forged button elsewhere registers nothing).
+    const isCard = message && !message.ephemeral && message.embeds.some((e) => e.title?.startsWith(`#${parsed.number} `));
+    const card = isCard ? { messageId: message.id, channelId: message.channelId, frame: cardFrame(message.embeds, parsed.number) } : null;
     // The answer is the callback itself once the vote is stored; should the database be slow, acknowledge
     // before Discord's 3 s deadline and answer with a follow-up instead (call.reply does that once deferred).
     // A deferral already on its way is waited for, so the answer never races it (one acknowledgement).
@@ -54,7 +56,7 @@ export const voteButton: ComponentHandler = {
     const slow = setTimeout(() => (deferring = call.deferUpdate().catch(() => {})), 1_000);
     let result;
     try {
-      result = await castVote(lctx, parsed.number, parsed.verdict, null, call.createdAt, card);
+      result = await castVote(lctx, { claim: parsed.number, verdict: parsed.verdict, castAt: call.createdAt, card });
     } finally {
       clearTimeout(slow);
       await deferring;

@@ -27,13 +27,14 @@ export const definition = chatInputCommand({
 
 export async function execute(call: CommandCall, ctx: AppCtx) {
   const args = argumentsOf(definition, call.options);
-  const result = await castVote(ledgerCtx(call, ctx), args.claim, fromChoice(VERDICTS, args.verdict), args.evidence, call.createdAt);
+  const result = await castVote(ledgerCtx(call, ctx), { claim: args.claim, verdict: fromChoice(VERDICTS, args.verdict), evidence: args.evidence, castAt: call.createdAt, withTally: true });
+  const { tally } = result;
   const visible = tallyVisible(result.claim, result.blindVoting, ctx.now());
-  const total = Object.values(result.tally).reduce((a, b) => a + b, 0);
+  const total = Object.values(tally).reduce((a, b) => a + b, 0);
   const verb = result.previous && result.previous !== result.verdict ? `changed your vote to` : 'voted';
   await call.reply({
     ephemeral: true,
-    content: `You ${verb} **${VERDICT_LABELS[result.verdict]}** on claim #${result.claim.number}.\n${tallyLine(visible ? result.tally : null, total)}`,
+    content: `You ${verb} **${VERDICT_LABELS[result.verdict]}** on claim #${result.claim.number}.\n${tallyLine(visible ? tally : null, total)}`,
   });
 }
 

@@ -58,8 +58,8 @@ describe('blind voting and private forecasts (finding 4)', () => {
     await updateSettings(ctxFor(g), { blindVoting: true });
     const c = await claimOf(g);
     clock.now = VOTING;
-    await castVote(ctxFor(g, ALICE), c.number, 'did_not', 'evidence-of-alice');
-    await castVote(ctxFor(g, CAROL), c.number, 'did_not');
+    await castVote(ctxFor(g, ALICE), { claim: c.number, verdict: 'did_not', evidence: 'evidence-of-alice' });
+    await castVote(ctxFor(g, CAROL), { claim: c.number, verdict: 'did_not' });
 
     // The card and history /predict show builds for Bob.
     const shown = await claimDetail(ctxFor(g, BOB), c.number);
@@ -140,7 +140,7 @@ describe('claims lock once members forecast or vote (finding 7)', () => {
     clock.now = VOTING;
     await expectLedgerError(editClaim(ctxFor(g, ALICE), c.number, { checkBy: '2026-06-01' }), 'forbidden', /check date has passed/);
     await expectLedgerError(editClaim(ctxFor(g, ALICE), c.number, { claim: 'Something else' }), 'forbidden');
-    await castVote(ctxFor(g, BOB), c.number, 'came_true');
+    await castVote(ctxFor(g, BOB), { claim: c.number, verdict: 'came_true' });
     await editClaim(ctxFor(g, MANAGER), c.number, { checkBy: '2026-06-01' });
     const detail = await claimDetail(ctxFor(g, BOB), c.number);
     expect(detail.claim.checkBy).toBe('2026-06-01');
@@ -169,7 +169,7 @@ describe('import of member data (finding 8)', () => {
     const c = await claimOf(g);
     await setForecast(ctxFor(g, BOB), c.number, 90);
     clock.now = VOTING;
-    for (const m of [ALICE, BOB, CAROL]) await castVote(ctxFor(g, m), c.number, 'came_true');
+    for (const m of [ALICE, BOB, CAROL]) await castVote(ctxFor(g, m), { claim: c.number, verdict: 'came_true' });
     await resolveClaim(ctxFor(g), c.number, 'came_true');
     return { g, data: await exportLedger(database.db, g, { memberData: true, now: clock.now }) };
   }

@@ -107,7 +107,7 @@ beforeAll(async () => {
   ]);
 
   await resolveClaim(ctxFor(guild), 1, 'came_true');
-  for (const voter of [ALICE, BOB, CAROL]) await castVote(ctxFor(guild, voter), 2, 'did_not');
+  for (const voter of [ALICE, BOB, CAROL]) await castVote(ctxFor(guild, voter), { claim: 2, verdict: 'did_not' });
   await closeVoting(ctxFor(guild), 2); // decided by the vote
   await resolveClaim(ctxFor(guild), 3, 'partly');
   await resolveClaim(ctxFor(guild), 4, 'void');

@@ -59,8 +59,8 @@ describe('re-importing the corrected article pack', () => {
     await setForecast(ctxFor(g, BOB), 11, 30);
     clock.now = new Date('2026-11-27T12:00:00Z');
     for (const who of [ALICE, BOB, CAROL]) {
-      await castVote(ctxFor(g, who), 5, 'partly');
-      await castVote(ctxFor(g, who), 3, 'came_true');
+      await castVote(ctxFor(g, who), { claim: 5, verdict: 'partly' });
+      await castVote(ctxFor(g, who), { claim: 3, verdict: 'came_true' });
     }
     await resolveClaim(ctxFor(g), 10, 'came_true', 'by hand');
     const before = await claimDetail(ctxFor(g, ALICE), 10);
@@ -139,7 +139,7 @@ describe('re-importing the corrected article pack', () => {
         ],
       });
     await importLedger(ctxFor(g), { raw: packOf('2026-01-01') });
-    await castVote(ctxFor(g, ALICE), 1, 'did_not');
+    await castVote(ctxFor(g, ALICE), { claim: 1, verdict: 'did_not' });
     await resolveClaim(ctxFor(g), 2, 'partly');
     const opened = (await claimDetail(ctxFor(g, ALICE), 1)).claim;
 

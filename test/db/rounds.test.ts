@@ -85,7 +85,7 @@ describe('a scoring round', () => {
     expect((await runRound({ db: database.db, poster, log }, schedule.id, slot2, slot2)).outcome).toBe('posted');
     expect(poster.posts.slice(1).map((p) => p.reply.embeds![0]!.title)).toEqual([`#${c1.number} · Will resolve`, `#${c2.number} · Will wait`]);
     const at = new Date('2026-11-28T12:00:00Z');
-    for (const i of [1, 2, 3]) await castVote(ctx(g, member(i), at), c1.number, 'came_true');
+    for (const i of [1, 2, 3]) await castVote(ctx(g, member(i), at), { claim: c1.number, verdict: 'came_true' });
     await resolveClaim(ctx(g, MANAGER, at), c1.number, 'came_true');
     poster.posts = [];
     const slot3 = new Date('2026-11-30T09:00:00Z');
@@ -250,7 +250,7 @@ describe('a scoring round', () => {
     const { g, schedule, poster } = await setup({ pack: false });
     await updateSettings(ctx(g), { blindVoting: true });
     const c = await addClaim(ctx(g, member(1), new Date('2026-11-20T00:00:00Z')), { claim: 'Blind', checkBy: '2026-11-25' });
-    await castVote(ctx(g, member(2), T0), c.number, 'did_not');
+    await castVote(ctx(g, member(2), T0), { claim: c.number, verdict: 'did_not' });
     await runRound({ db: database.db, poster, log }, schedule.id, T0, T0);
     // One card: the round is one message, the card's embed after the summary.
     expect(poster.posts).toHaveLength(1);

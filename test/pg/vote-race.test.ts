@@ -51,7 +51,7 @@ describe('a vote racing a resolution (PostgreSQL)', () => {
     await database.db.transaction(async (tx) => {
       // What the closer, /resolve, /reopen and a postponement take first.
       await tx.execute(sql`select id from claims where id = ${claim.id} for update`);
-      vote = castVote(at(member(1)), claim.number, 'came_true').finally(() => {
+      vote = castVote(at(member(1)), { claim: claim.number, verdict: 'came_true' }).finally(() => {
         settledEarly = true;
       });
       vote.catch(() => {});
@@ -71,7 +71,7 @@ describe('a vote racing a resolution (PostgreSQL)', () => {
     const g = newGuildId();
     const { claim, at } = await dueClaim(g);
     // Three votes make quorum once the vote held below lands.
-    for (const i of [1, 2]) await castVote(at(member(i)), claim.number, 'came_true');
+    for (const i of [1, 2]) await castVote(at(member(i)), { claim: claim.number, verdict: 'came_true' });
     let closed: Promise<Awaited<ReturnType<typeof closeVoting>>> | undefined;
     await database.db.transaction(async (tx) => {
       // The vote's own lock, held open: the closer must wait for it.
@@ -95,7 +95,7 @@ describe('a vote racing a resolution (PostgreSQL)', () => {
       (async () => {
         await new Promise((resolve) => setTimeout(resolve, (i % 40) * 3));
         try {
-          const r = await castVote(at(member(100 + i)), claim.number, verdicts[i % 4]!);
+          const r = await castVote(at(member(100 + i)), { claim: claim.number, verdict: verdicts[i % 4]! });
           outcomes.push({ member: 100 + i, ok: true, round: r.claim.round });
         } catch (error) {
           if (!(error instanceof LedgerError)) throw error;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fitEmbeds, safe, truncate, DISCORD_LIMITS } from '../../src/kit/render.js';
+import { safe } from '../../src/kit/render.js';
+import { fitEmbeds, truncate, DISCORD_LIMITS } from '../../src/kit/limits.js';
 
 describe('fitting Discord’s limits', () => {
   it('truncates with an ellipsis, never splitting an emoji', () => {

@@ -41,8 +41,31 @@ export function linksIn(text: string): string[] {
   return [...text.matchAll(URL_IN_TEXT)].map((m) => m[0].replace(/[.,;:!?\]]+$/, ''));
 }
 
-/** Member-typed text: markdown escaped, then shortened (escaping first, so the cut never splits an escape). */
-export const safe = (text: string, max: number) => truncate(escapeMarkdown(text), max);
+/**
+ * Markdown that Discord renders from plain text and `escapeMarkdown` leaves alone (or only partly
+ * escapes), undone after it: every `[` and `]` (its maskedLink option escapes one masked link a
+ * line, so `[a](x) [b](y)` kept the second), and at the start of a line headings (`#`–`###`, also
+ * after a list marker or up to three spaces), subtext (`-#`) and block quotes (`>`, `>>>`).
+ */
+function escapeLineStarts(text: string): string {
+  return text
+    .replace(/[[\]]/g, (c) => `\\${c}`)
+    .replace(/^([ \t]*(?:[-*+][ \t]+)?)(#{1,3}[ \t])/gm, '$1\\$2')
+    .replace(/^([ \t]*)(-#[ \t])/gm, '$1\\$2')
+    .replace(/^([ \t]*)>/gm, '$1\\>');
+}
+
+/**
+ * Member-typed text as it may appear in anything the bot posts: no markdown of the member's
+ * renders — emphasis, code, spoilers, masked links `[text](url)`, headings, subtext, block
+ * quotes, bulleted and numbered lists. Escaped, then shortened (escaping first, so the cut
+ * never splits an escape).
+ */
+export const safe = (text: string, max: number) =>
+  truncate(escapeLineStarts(escapeMarkdown(text, { bulletedList: true, numberedList: true, heading: false, maskedLink: false })), max);
+
+/** A link as shown in a card: the URL itself (Discord links it), with the characters that could make a masked link of it (`[`, `]`, `(`, `)`, `<`, `>`, backticks, spaces) percent-encoded. */
+export const linkText = (url: string, max: number) => truncate(url.replace(/[[\]()<>`\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`), max);
 
 export const VERDICT_STYLES: Record<Verdict, ButtonStyle.Success | ButtonStyle.Primary | ButtonStyle.Danger | ButtonStyle.Secondary> = {
   came_true: ButtonStyle.Success,
@@ -139,7 +162,7 @@ export function claimCard(detail: CardData, now: Date, opts: { history?: boolean
     fields.push({ name: 'Yours', value: mine, inline: true });
   }
   if (detail.forecasters) fields.push({ name: 'Forecasters', value: String(detail.forecasters), inline: true });
-  if (detail.article?.url) fields.push({ name: 'Source', value: truncate(detail.article.url, 500) });
+  if (detail.article?.url) fields.push({ name: 'Source', value: linkText(detail.article.url, 500) });
   else if (detail.article?.title) fields.push({ name: 'Source', value: safe(detail.article.title, 300) });
   if (detail.article?.titleNote) fields.push({ name: 'About the title', value: safe(detail.article.titleNote, 600) });
   if (c.resolutionNote) fields.push({ name: 'Resolution note', value: safe(c.resolutionNote, 1000) });

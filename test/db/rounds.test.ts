@@ -165,6 +165,17 @@ describe('a scoring round', () => {
     expect(summaryOf()).toContain(`…and ${(N - MAX_SECTION_LINES).toLocaleString('en-US')} more: \`/predict list status:resolved\``);
   });
 
+  it("escapes a member's masked link and markup in the round post's lines", async () => {
+    const { g, schedule, poster } = await setup({ pack: false });
+    await addClaim(ctx(g, member(1), new Date('2026-11-20T00:00:00Z')), { claim: '[Official results](https://evil.example/login) say # yes', checkBy: '2026-11-25' });
+    await runRound({ db: database.db, poster, log }, schedule.id, T0, T0);
+    poster.posts = [];
+    const next = new Date(T0.getTime() + 86_400_000);
+    await runRound({ db: database.db, poster, log }, schedule.id, next, next);
+    const text = poster.posts.flatMap((p) => p.reply.embeds!.map((e) => e.description ?? '')).join('\n');
+    expect(text).toContain('**#1** \\[Official results\\](https://evil.example/login) say # yes');
+  });
+
   it('disables the schedule when the channel is gone, and tells the managers', async () => {
     const { g, schedule, poster } = await setup();
     poster.failWith = 'unknown_channel';

@@ -1,13 +1,13 @@
 import { ApplicationCommandOptionType, ApplicationCommandType, InteractionContextType, type APIEmbed, type APIEmbedField } from 'discord-api-types/v10';
-import { leaderboard, memberRecord, outcomesOverTime, outletRecords, searchSpeakers, speakerRecords, type MemberRecord } from '../src/ledger/leaderboard.js';
+import { leaderboard, memberRecord, outcomesOverTime, outletRecords, searchSpeakerEntries, speakerChoiceKey, speakerRecords, type MemberRecord } from '../src/ledger/leaderboard.js';
 import { SMALL_SAMPLE, type ClaimScore, type NamedTrackRecord, type RankedMember } from '../src/ledger/scoring.js';
 import { formatPct, formatScore, formatSigned, rankLabel } from '../src/kit/score-text.js';
 import { fitLines } from '../src/kit/render.js';
 import { LIMITS } from '../src/ledger/limits.js';
-import { hedgeCalibrationOf, searchOutlets, type HedgeScore } from '../src/ledger/hedge-scores.js';
+import { hedgeCalibrationOf, outletChoiceKey, searchOutletEntries, type HedgeScore } from '../src/ledger/hedge-scores.js';
 import { OUTCOME_LABELS } from '../src/ledger/rules.js';
 import type { TrackRecord } from '../src/ledger/scoring.js';
-import { COLORS, DISCORD_LIMITS, safe } from '../src/kit/render.js';
+import { COLORS, DISCORD_LIMITS, safe, truncate } from '../src/kit/render.js';
 import { UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall, type Reply } from '../src/kit/types.js';
 import { chatInputCommand, type SubcommandArguments } from '../src/kit/options.js';
 import { bySubcommand, familyChoices } from './shared.js';
@@ -279,11 +279,18 @@ export const execute = bySubcommand(definition, {
   chart,
 });
 
+/**
+ * A suggestion: the name is its own value when it fits Discord's 100 characters; a longer one is
+ * shown shortened and sent back as `key` (an id), so a look-alike cannot be picked in its place.
+ */
+const choice = (name: string, key: string): Choice =>
+  name.length <= DISCORD_LIMITS.choiceValue ? { name, value: name } : { name: truncate(name, DISCORD_LIMITS.choiceName), value: key };
+
 export async function autocomplete(call: AutocompleteCall, ctx: AppCtx): Promise<Choice[]> {
   const focused = call.options.focused();
   if (focused?.name === 'family') return familyChoices(call, ctx);
-  if (focused?.name === 'outlet') return (await searchOutlets(ctx.db, call.guildId, focused.value, DISCORD_LIMITS.choices)).map((name) => ({ name, value: name }));
+  if (focused?.name === 'outlet') return (await searchOutletEntries(ctx.db, call.guildId, focused.value, DISCORD_LIMITS.choices)).map((o) => choice(o.name, outletChoiceKey(o.articleId)));
   if (focused?.name !== 'speaker') return [];
-  const names = await searchSpeakers(ctx.db, call.guildId, focused.value, DISCORD_LIMITS.choices);
-  return names.map((name) => ({ name, value: name }));
+  const found = await searchSpeakerEntries(ctx.db, call.guildId, focused.value, DISCORD_LIMITS.choices);
+  return found.filter((s) => s.name.trim()).map((s) => choice(s.name, speakerChoiceKey(s.id)));
 }

@@ -19,6 +19,7 @@ import { startCardFlusher } from './jobs/cards.js';
 import type { CronSchedule } from './jobs/scheduler.js';
 import { indexHandlers } from './kit/handlers.js';
 import { startInteractionServer } from './http/server.js';
+import { EXIT_SECRET_HEADER } from './http/rest-exit.js';
 import type { AppCtx, ArticleTools, AttachmentRef } from './kit/types.js';
 import { UserError } from './kit/types.js';
 
@@ -73,6 +74,11 @@ export function restApi(config: Config): string {
   return /\/api$/.test(url) ? url : `${url}/api`;
 }
 
+/** Headers of every REST request of this process: the REST exit's shared secret when it goes through the exit. */
+export function restHeaders(config: Config): Record<string, string> {
+  return config.DISCORD_REST_PROXY_URL && config.HINDSIGHT_REST_PROXY_SECRET ? { [EXIT_SECRET_HEADER]: config.HINDSIGHT_REST_PROXY_SECRET } : {};
+}
+
 export async function startApp(config: Config, log: Logger, opts: { now?: () => Date; syncBackoff?: (attempt: number) => number; articles?: ArticleTools; cron?: CronSchedule } = {}): Promise<RunningApp> {
   if (!config.DISCORD_TOKEN) throw new Error('startApp needs DISCORD_TOKEN');
   const token = config.DISCORD_TOKEN;
@@ -83,9 +89,9 @@ export async function startApp(config: Config, log: Logger, opts: { now?: () => 
   const core = await openCore(config, log, { ...(opts.now ? { now: opts.now } : {}), ...(opts.articles ? { articles: opts.articles } : {}), ...(opts.cron ? { cron: opts.cron } : {}) });
   try {
     const api = restApi(config);
-    const client = withGateway ? createClient(api, config.DISCORD_SHARD) : null;
+    const client = withGateway ? createClient(api, config.DISCORD_SHARD, restHeaders(config)) : null;
     if (client) core.onStop(() => client.destroy());
-    const rest = client?.rest ?? createRestClient(api, token);
+    const rest = client?.rest ?? createRestClient(api, token, restHeaders(config));
     const jobs = core.jobs(client ? discordPoster(client) : restPoster(rest), fetchAttachment, { runsJobs: withGateway });
     const { ctx } = jobs;
     const state = { jobs: false, commandsSynced: false, stopping: false, endpoint: false };

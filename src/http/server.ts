@@ -1,9 +1,11 @@
 /**
  * Discord's interactions endpoint (node:http): POST /interactions and GET /healthz.
  *
- * A request is checked before anything of it is parsed: the Ed25519 signature over
- * `X-Signature-Timestamp + raw body` (401 otherwise), then the timestamp's age, then — once
- * parsed — its interaction id against the ids every replica has taken (a shared table), so a
+ * A request is read and checked by ./intake.ts before anything of it is kept or parsed: the
+ * signature headers and the timestamp's age before the body (401), a body capped in size (413)
+ * and time (dropped), the Ed25519 signature over `X-Signature-Timestamp + raw body` (401), the
+ * shape of an interaction (400); timeouts and a connection cap bound the sockets. Then its
+ * interaction id is checked against the ids every replica has taken (a shared table), so a
  * replayed request is refused by any replica. Commands, autocomplete and buttons run through the
  * kit's handlers inside the kit's error boundary, like the gateway router. The first answer is
  * the HTTP response when it comes within `deferAfterMs`; otherwise the response is a deferral and
@@ -19,7 +21,8 @@ import { errorReply } from '../kit/render.js';
 import { UserError, type AppCtx } from '../kit/types.js';
 import { autocompleteCall, commandCall, componentCall, Exchange, messageData } from './calls.js';
 import { pruneReceipts, takeInteraction } from './receipts.js';
-import { publicKeyFromHex, verifySignature } from './verify.js';
+import { publicKeyFromHex } from './verify.js';
+import { boundServer, DEFAULT_INTAKE_LIMITS, DEFAULT_SOCKET_LIMITS, InteractionIntake, serverOptions, type IntakeLimits, type IntakeStats, type SocketLimits } from './intake.js';
 
 export interface InteractionServerOptions {
   port: number;
@@ -37,40 +40,17 @@ export interface InteractionServerOptions {
   deferAfterMs?: number;
   /** Refuse a signed timestamp older (or further ahead) than this (default 300 s). */
   maxAgeSeconds?: number;
-  /** Largest body read (default 1 MiB). */
-  maxBodyBytes?: number;
+  /** Bounds on what a request may hold and for how long (defaults in ./intake.ts, with the reasons). */
+  limits?: Partial<Omit<IntakeLimits, 'maxAgeMs'> & SocketLimits>;
 }
 
 export interface InteractionServer {
   port: number;
+  /** Bytes held for bodies (now and at most) and requests refused, by status. */
+  intake: IntakeStats;
   /** Stops taking requests, lets the ones in flight (and their follow-ups) finish, up to `graceMs`. */
   close(graceMs?: number): Promise<void>;
 }
-
-class TooLarge extends Error {}
-
-function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > max) {
-        reject(new TooLarge());
-        req.resume();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-const header = (req: IncomingMessage, name: string): string | undefined => {
-  const v = req.headers[name];
-  return Array.isArray(v) ? v[0] : v;
-};
 
 function sendJson(res: ServerResponse, status: number, body: unknown): Promise<void> {
   return new Promise((resolve) => {
@@ -85,7 +65,8 @@ export async function startInteractionServer(opts: InteractionServerOptions): Pr
   const { ctx, handlers, log } = { ...opts, log: opts.ctx.log };
   const deferAfterMs = opts.deferAfterMs ?? 2500;
   const maxAgeMs = (opts.maxAgeSeconds ?? 300) * 1000;
-  const maxBody = opts.maxBodyBytes ?? 1024 * 1024;
+  const limits = { ...DEFAULT_INTAKE_LIMITS, ...DEFAULT_SOCKET_LIMITS, ...opts.limits, maxAgeMs };
+  const intake = new InteractionIntake(key, limits, ctx.now);
   const inFlight = new Set<Promise<void>>();
   let closing = false;
 
@@ -119,25 +100,11 @@ export async function startInteractionServer(opts: InteractionServerOptions): Pr
   }
 
   async function onInteraction(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    let raw: Buffer;
-    try {
-      raw = await readBody(req, maxBody);
-    } catch (error) {
-      if (error instanceof TooLarge) return sendJson(res, 413, { error: 'body too large' });
-      throw error;
-    }
-    const timestamp = header(req, 'x-signature-timestamp');
-    if (!verifySignature(key, header(req, 'x-signature-ed25519'), timestamp, raw)) return sendJson(res, 401, { error: 'invalid request signature' });
-    const signedAt = Number(timestamp) * 1000;
-    if (!Number.isFinite(signedAt) || Math.abs(ctx.now().getTime() - signedAt) > maxAgeMs) return sendJson(res, 401, { error: 'stale request timestamp' });
-    let i: APIInteraction | { type: InteractionType.Ping; id: string };
-    try {
-      i = JSON.parse(raw.toString('utf8')) as APIInteraction;
-    } catch {
-      return sendJson(res, 400, { error: 'invalid JSON' });
-    }
+    const read = await intake.read(req);
+    if (!read.ok) return req.socket.destroyed ? undefined : sendJson(res, read.status, { error: read.error });
+    // From here on `i` is a signed interaction of a shape the handlers can read.
+    const i = read.interaction;
     if (i.type === InteractionType.Ping) return sendJson(res, 200, { type: InteractionResponseType.Pong });
-    if (typeof i.id !== 'string' || !/^\d{1,20}$/.test(i.id)) return sendJson(res, 400, { error: 'no interaction id' });
     try {
       if (!(await takeInteraction(opts.db, i.id, ctx.now()))) return sendJson(res, 401, { error: 'interaction already received' });
     } catch (error) {
@@ -164,7 +131,7 @@ export async function startInteractionServer(opts: InteractionServerOptions): Pr
     await done;
   }
 
-  const server: Server = createServer((req, res) => {
+  const server: Server = createServer(serverOptions(limits), (req, res) => {
     const url = (req.url ?? '/').split('?', 1)[0];
     let handling: Promise<void>;
     if (req.method === 'POST' && url === '/interactions') {
@@ -185,6 +152,7 @@ export async function startInteractionServer(opts: InteractionServerOptions): Pr
     });
   });
   server.keepAliveTimeout = 65_000;
+  boundServer(server, limits);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -200,6 +168,7 @@ export async function startInteractionServer(opts: InteractionServerOptions): Pr
 
   return {
     port,
+    intake: intake.stats,
     async close(graceMs = 10_000) {
       closing = true;
       clearInterval(prune);

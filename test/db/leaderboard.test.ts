@@ -22,6 +22,8 @@ import { leaderboard, memberRecord, outcomesOverTime, outletRecords, scoreChange
 import { fitEmbeds } from '../../src/kit/render.js';
 import type { AppCtx, CommandCall, OptionReader, Reply } from '../../src/kit/types.js';
 import * as scores from '../../commands/scores.js';
+import { indexHandlers } from '../../src/kit/handlers.js';
+import { hedgeCalibrationOf } from '../../src/ledger/hedge-scores.js';
 import { makeTestDb, newGuildId, type TestDatabase } from '../support/test-db.js';
 import { ledgerCtxFor } from '../support/ledger-ctx.js';
 
@@ -390,5 +392,40 @@ describe('the /scores command', () => {
     ]);
     const all = await choices({ name: 'family', value: '' });
     expect(all.slice(0, 3).map((c) => c.value)).toEqual(['front-line-goals', 'negotiations', 'ambassador-appointment']);
+  });
+});
+
+describe('/scores autocomplete with names past Discord’s 100 characters', () => {
+  it('offers names and values of at most 100 characters, and each value finds its own speaker or outlet', async () => {
+    const g = newGuildId();
+    // Two speakers and two outlets whose first 100 characters are the same.
+    const head = 'The Deputy Assistant Undersecretary for Strategic Communications and Long-Range Forecasting at the'; // 98
+    const speakerNames = [`${head} Northern Ministry`, `${head} Southern Ministry`, 'A short name'];
+    const outletNames = [`${head} Morning Herald`, `${head} Evening Gazette`];
+    for (const [i, speaker] of speakerNames.entries()) {
+      await addClaim(ctxFor(g), { claim: `Claim ${i}`, checkBy: '2060-01-01', speaker, sourceUrl: `https://news${i}.example/a`, outlet: outletNames[i % 2]! });
+    }
+    const handlers = indexHandlers([scores], []);
+    const choicesFor = async (name: string, value: string) => {
+      const c = { commandName: 'scores', guildId: g, channelId: 'channel', member: { id: ALICE.id, displayName: 'Alice', isManager: false }, createdAt: clock.now, options: { focused: () => ({ name, value }) } as unknown as OptionReader };
+      return handlers.choices(c, { db: database.db, log: { warn() {}, error() {}, info() {}, debug() {} } as unknown as AppCtx['log'], now: () => clock.now, fetchAttachment: () => Promise.reject(new Error('none')) });
+    };
+    const speakerChoices = await choicesFor('speaker', '');
+    const outletChoices = await choicesFor('outlet', '');
+    expect(speakerChoices).toHaveLength(3);
+    expect(outletChoices).toHaveLength(2);
+    for (const choice of [...speakerChoices, ...outletChoices]) {
+      expect(choice.name.length).toBeLessThanOrEqual(100);
+      expect(String(choice.value).length).toBeLessThanOrEqual(100);
+    }
+    // Picking a suggestion finds that speaker (or outlet), not its look-alike.
+    const subjects = await Promise.all(speakerChoices.map(async (c) => (await outcomesOverTime(database.db, g, { speaker: String(c.value) })).subject));
+    expect(subjects.sort()).toEqual([...speakerNames].sort());
+    const outlets = await Promise.all(outletChoices.map(async (c) => (await hedgeCalibrationOf(database.db, g, { outlet: String(c.value) })).subject));
+    expect(outlets.sort()).toEqual([...outletNames].sort());
+    // A short name stays its own value; another server's id is not found here.
+    expect(speakerChoices.find((c) => c.name === 'A short name')!.value).toBe('A short name');
+    const long = speakerChoices.find((c) => c.name.startsWith(head))!;
+    await expect(outcomesOverTime(database.db, newGuildId(), { speaker: String(long.value) })).rejects.toThrow(/no speaker/);
   });
 });

@@ -2,7 +2,7 @@ import { ApplicationCommandOptionType, ApplicationCommandType, InteractionContex
 import { setForecast } from '../src/ledger/voting.js';
 import { ledgerCtx, type AppCtx, type CommandCall } from '../src/kit/types.js';
 import { argumentsOf, chatInputCommand } from '../src/kit/options.js';
-import { claimChoices, claimOption } from './shared.js';
+import { claimChoices, claimOption } from '../src/kit/shared-options.js';
 
 export const definition = chatInputCommand({
   type: ApplicationCommandType.ChatInput,

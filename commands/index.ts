@@ -20,5 +20,3 @@ export const allDefinitions: readonly (CommandDefinition | ContextMenuDefinition
   ...commands.map((c) => c.definition),
   ...messageCommands.map((c) => c.definition),
 ];
-
-export const commandsByName: ReadonlyMap<string, Command> = new Map(commands.map((c) => [c.definition.name, c]));

@@ -6,9 +6,9 @@ import { LIMITS } from '../src/ledger/limits.js';
 import { claimCard, listPage, safe, truncate } from '../src/kit/render.js';
 import { ledgerCtx, UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall } from '../src/kit/types.js';
 import { HEDGE_BANDS, HEDGE_BAND_INFO } from '../src/ledger/hedge.js';
-import { draftsList, runExtraction } from './drafts.js';
+import { draftsList, runExtraction } from '../src/components/drafts.js';
 import { chatInputCommand, type SubcommandArguments, type SubcommandName } from '../src/kit/options.js';
-import { bySubcommand, claimChoices, claimOption, familyChoices } from './shared.js';
+import { bySubcommand, claimChoices, claimOption, familyChoices } from '../src/kit/shared-options.js';
 
 const checkByHelp = 'YYYY-MM-DD or a phrase: "in 3 months", "end of 2025", "next Friday"';
 

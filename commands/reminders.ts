@@ -16,7 +16,7 @@ import { ledgerCtx, UserError, type AppCtx, type AutocompleteCall, type Choice, 
 import type { RoundOutcome } from '../src/kit/poster.js';
 import { assertManager } from '../src/ledger/context.js';
 import { chatInputCommand, subcommandOptions } from '../src/kit/options.js';
-import { bySubcommand, timeZoneChoices, type SubcommandHandler } from './shared.js';
+import { bySubcommand, timeZoneChoices, type SubcommandHandler } from '../src/kit/shared-options.js';
 
 const { Subcommand, Channel, String: Text, Integer } = ApplicationCommandOptionType;
 

@@ -4,7 +4,7 @@ import { FLAG_LABELS, OUTCOME_LABELS, OUTCOMES, type FlagReason } from '../src/l
 import { safe, tallyLine } from '../src/kit/render.js';
 import { ledgerCtx, type AppCtx, type CommandCall } from '../src/kit/types.js';
 import { argumentsOf, chatInputCommand } from '../src/kit/options.js';
-import { choicesOf, claimChoices, claimOption, fromChoice } from './shared.js';
+import { choicesOf, claimChoices, claimOption, fromChoice } from '../src/kit/shared-options.js';
 
 /** The `outcome` choice that closes voting now and applies the rule. */
 const BY_VOTE = 'by-vote';

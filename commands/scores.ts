@@ -10,7 +10,7 @@ import type { TrackRecord } from '../src/ledger/scoring.js';
 import { COLORS, DISCORD_LIMITS, safe } from '../src/kit/render.js';
 import { UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall, type Reply } from '../src/kit/types.js';
 import { chatInputCommand, type SubcommandArguments } from '../src/kit/options.js';
-import { bySubcommand, familyChoices } from './shared.js';
+import { bySubcommand, familyChoices } from '../src/kit/shared-options.js';
 
 /** Entries shown in a list before the rest is summed up. */
 const TOP = 20;

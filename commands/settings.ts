@@ -4,7 +4,7 @@ import { LIMITS } from '../src/ledger/limits.js';
 import { settingsView } from '../src/kit/render.js';
 import { ledgerCtx, type AppCtx, type AutocompleteCall, type Choice, type CommandCall } from '../src/kit/types.js';
 import { argumentsOf, chatInputCommand } from '../src/kit/options.js';
-import { timeZoneChoices } from './shared.js';
+import { timeZoneChoices } from '../src/kit/shared-options.js';
 
 const { Integer, Boolean: Bool, String: Text } = ApplicationCommandOptionType;
 

@@ -4,7 +4,7 @@ import { VERDICT_LABELS, VERDICTS } from '../src/ledger/rules.js';
 import { tallyLine } from '../src/kit/render.js';
 import { ledgerCtx, type AppCtx, type CommandCall } from '../src/kit/types.js';
 import { argumentsOf, chatInputCommand } from '../src/kit/options.js';
-import { choicesOf, claimChoices, claimOption, fromChoice } from './shared.js';
+import { choicesOf, claimChoices, claimOption, fromChoice } from '../src/kit/shared-options.js';
 import { tallyVisible } from '../src/ledger/rules.js';
 
 export const definition = chatInputCommand({

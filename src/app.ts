@@ -11,7 +11,7 @@ import type { Database } from './db/client.js';
 import { openCore } from './core.js';
 import { createClient, createRestClient } from './discord/client.js';
 import { createRouter } from './discord/router.js';
-import { componentHandlers, modalHandlers } from '../commands/buttons.js';
+import { componentHandlers, modalHandlers } from './components/index.js';
 import { syncCommands } from './discord/sync.js';
 import { allDefinitions, commands, messageCommands } from '../commands/index.js';
 import { discordCardEditor, discordPoster, restCardEditor, restPoster } from './discord/poster.js';

@@ -12,7 +12,7 @@ import type { Config } from '../config.js';
 import { createLogger, type Logger } from '../log.js';
 import { openCore } from '../core.js';
 import { commands, messageCommands } from '../../commands/index.js';
-import { componentHandlers, modalHandlers } from '../../commands/buttons.js';
+import { componentHandlers, modalHandlers } from '../components/index.js';
 import { indexHandlers } from '../kit/handlers.js';
 import { SYSTEM_ACTOR } from '../ledger/context.js';
 import { bundledPacks, importLedger } from '../ledger/transfer.js';

@@ -16,7 +16,8 @@
  *   adapters     src/discord/, src/console/,    Discord (discord.js), the local console and the HTTP interactions endpoint
  *                src/http/                      (raw API JSON, no discord.js); never each other
  *   core         src/core.ts                    what both modes share: database, migrations, scheduler, closer, AppCtx
- *   commands     commands/                      one file per slash command, and the button handlers
+ *   commands     commands/                      one file per slash or message command, and their list
+ *   components   src/components/                the buttons and forms (modals): each handler bound to its custom id
  *   jobs         src/jobs/                      scheduled rounds, schedules, the voting-window closer
  *   kit          src/kit/, src/charts/          what a handler sees (calls, replies, AppCtx, UserError),
  *                                               rendering within Discord's limits, custom ids, the poster port
@@ -40,6 +41,7 @@ const LAYERS: readonly (readonly [layer: string, units: readonly string[]])[] = 
   ['adapters', ['src/discord/', 'src/console/', 'src/http/']],
   ['core', ['src/core.ts']],
   ['commands', ['commands/']],
+  ['components', ['src/components/']],
   ['jobs', ['src/jobs/']],
   ['kit', ['src/kit/', 'src/charts/']],
   ['extract', ['src/extract/']],

@@ -9,7 +9,7 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import * as vote from '../../commands/vote.js';
 import * as reminders from '../../commands/reminders.js';
 import * as predict from '../../commands/predict.js';
-import { bySubcommand } from '../../commands/shared.js';
+import { bySubcommand } from '../../src/kit/shared-options.js';
 import { argumentsOf, chatInputCommand, subcommandOptions, type ArgumentsOf } from '../../src/kit/options.js';
 import { UserError, type OptionReader } from '../../src/kit/types.js';
 

@@ -1,10 +1,10 @@
 /** Pieces several commands share: the `claim` option and its autocomplete, family autocomplete, subcommand dispatch. */
 import { ApplicationCommandOptionType } from 'discord-api-types/v10';
-import { familiesOf, searchClaims } from '../src/ledger/claims.js';
-import { FAMILIES, FAMILY_NAMES, isKnownFamily } from '../src/ledger/families.js';
-import { truncate, DISCORD_LIMITS } from '../src/kit/render.js';
-import { subcommandCalled, subcommandOptions, type SubcommandArguments, type SubcommandName } from '../src/kit/options.js';
-import type { AppCtx, AutocompleteCall, Choice, CommandCall, CommandDefinition } from '../src/kit/types.js';
+import { familiesOf, searchClaims } from '../ledger/claims.js';
+import { FAMILIES, FAMILY_NAMES, isKnownFamily } from '../ledger/families.js';
+import { truncate, DISCORD_LIMITS } from './render.js';
+import { subcommandCalled, subcommandOptions, type SubcommandArguments, type SubcommandName } from './options.js';
+import type { AppCtx, AutocompleteCall, Choice, CommandCall, CommandDefinition } from './types.js';
 
 /** The `claim` option: a number or text, autocompleted from this server's claims. */
 export const claimOption = (description = 'The claim: its number (#3) or start typing its text') =>

@@ -18,14 +18,14 @@ import {
   listDrafts,
   type Draft,
   type DraftCandidate,
-} from '../src/ledger/drafts.js';
-import { HEDGE_BANDS, HEDGE_BAND_INFO } from '../src/ledger/hedge.js';
-import { getSettings } from '../src/ledger/settings.js';
-import { todayIn } from '../src/ledger/dates.js';
-import { LIMITS } from '../src/ledger/limits.js';
-import type { ArticleInput } from '../src/extract/types.js';
-import { COLORS, safe } from '../src/kit/render.js';
-import { draftEditId, draftId, parseDraftEditId, parseDraftId } from '../src/kit/custom-ids.js';
+} from '../ledger/drafts.js';
+import { HEDGE_BANDS, HEDGE_BAND_INFO } from '../ledger/hedge.js';
+import { getSettings } from '../ledger/settings.js';
+import { todayIn } from '../ledger/dates.js';
+import { LIMITS } from '../ledger/limits.js';
+import type { ArticleInput } from '../extract/types.js';
+import { COLORS, safe } from '../kit/render.js';
+import { draftEditId, draftId, parseDraftEditId, parseDraftId } from '../kit/custom-ids.js';
 import {
   ledgerCtx,
   UserError,
@@ -36,7 +36,7 @@ import {
   type Modal,
   type ModalHandler,
   type Reply,
-} from '../src/kit/types.js';
+} from '../kit/types.js';
 
 export const FORGED_DRAFT = 'That button is not one Hindsight made (or it is from an older version). Run /predict extract again.';
 
@@ -306,6 +306,3 @@ export async function draftsList(ctx: AppCtx, guildId: string, member: Member): 
   for (let i = 0; i < buttons.length; i += 5) rows.push({ type: ComponentType.ActionRow, components: buttons.slice(i, i + 5) });
   return { ephemeral: true, embeds: [{ title: 'Drafts to review', description: lines.join('\n').slice(0, 4000), color: COLORS.neutral }], components: rows };
 }
-
-export const draftComponentHandlers: readonly ComponentHandler[] = [draftButton];
-export const draftModalHandlers: readonly ModalHandler[] = [draftEditForm];

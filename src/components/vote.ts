@@ -1,12 +1,11 @@
-/** Button handlers: vote buttons on claim cards and Previous/Next on claim lists. */
+/** The vote buttons on claim cards (Came true / Partly / Did not / Too early). */
 import type { APIEmbed } from 'discord-api-types/v10';
-import { castVote } from '../src/ledger/voting.js';
-import { cardData, listClaims } from '../src/ledger/claims.js';
-import { VERDICT_LABELS } from '../src/ledger/rules.js';
-import { claimCard, listPage } from '../src/kit/render.js';
-import { parseListId, parseVoteId } from '../src/kit/custom-ids.js';
-import { ledgerCtx, UserError, type ComponentHandler, type ModalHandler } from '../src/kit/types.js';
-import { draftComponentHandlers, draftModalHandlers } from './drafts.js';
+import { castVote } from '../ledger/voting.js';
+import { cardData } from '../ledger/claims.js';
+import { VERDICT_LABELS } from '../ledger/rules.js';
+import { claimCard } from '../kit/render.js';
+import { parseVoteId } from '../kit/custom-ids.js';
+import { ledgerCtx, UserError, type ComponentHandler } from '../kit/types.js';
 
 export const FORGED = 'That button is not one Hindsight made (or it is from an older version). Use /predict show to get a fresh card.';
 
@@ -73,18 +72,3 @@ export const voteButton: ComponentHandler = {
     }
   },
 };
-
-export const listButton: ComponentHandler = {
-  prefix: 'list',
-  async handle(call, ctx) {
-    const state = parseListId(call.customId);
-    if (!state) throw new UserError(FORGED);
-    const result = await listClaims(ledgerCtx(call, ctx), state);
-    await call.update(listPage(result, { ...state, page: result.page }, ctx.now()));
-  },
-};
-
-export const componentHandlers: readonly ComponentHandler[] = [voteButton, listButton, ...draftComponentHandlers];
-
-/** Modal (form) handlers, routed like buttons by the custom_id prefix. */
-export const modalHandlers: readonly ModalHandler[] = [...draftModalHandlers];

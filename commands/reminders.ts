@@ -83,7 +83,7 @@ const outcomeText: Record<RoundOutcome['outcome'], string> = {
 const add: SubcommandHandler<Reminders, 'add'> = async (call, ctx, { channel, schedule, timezone }) => {
   // The option names a channel; only Discord says whose it is. Rounds go to this server's channels only.
   if ((await call.channelGuildId(channel.id)) !== call.guildId) throw new UserError('channel: pick a channel of this server.');
-  const row = await addSchedule(ledgerCtx(call, ctx), { channelId: channel.id, schedule, timezone });
+  const row = await addSchedule(ledgerCtx(call, ctx), { channelId: channel.id, schedule, timezone }, { minIntervalSeconds: ctx.minRoundIntervalSeconds });
   ctx.scheduler?.register(row);
   const runs = nextRuns(row, 3);
   await call.reply({

@@ -176,6 +176,8 @@ export interface AppCtx {
   scheduler?: RoundScheduling;
   /** Article intake (/predict extract, Track forecasts); absent → those commands say they are unavailable. */
   articles?: ArticleTools;
+  /** The fewest seconds between two rounds of a schedule (configured; absent → an hour). */
+  minRoundIntervalSeconds?: number;
 }
 
 export const ledgerCtx = (call: CallBase, ctx: AppCtx): LedgerCtx => ({

@@ -2,8 +2,6 @@
  * Scoring rounds end to end: /reminders through the real client, posts arriving on a schedule of
  * seconds, votes on posted cards, a deleted channel, a missing permission, bad input.
  */
-// Test-only: these schedules fire every few seconds; servers get at least an hour between rounds.
-process.env.HINDSIGHT_TEST_MIN_ROUND_INTERVAL_SECONDS = '1';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { bundledPacks } from '../../src/ledger/transfer.js';
 import { startBotHarness, type BotHarness } from '../support/bot-harness.js';
@@ -14,7 +12,8 @@ const MOD = { id: 'mod', manager: true } as const;
 const pack = bundledPacks()[0]!;
 
 beforeAll(async () => {
-  h = await startBotHarness();
+  // Test-only: these schedules fire every few seconds; servers get at least an hour between rounds.
+  h = await startBotHarness({ env: { HINDSIGHT_TEST_MIN_ROUND_INTERVAL_SECONDS: '1' } });
   await h.fake.sendCommand(h.guild.id, MOD, { name: 'predict', subcommand: 'import', options: { pack: pack.id } }).reply();
 });
 afterEach(() => h.fake.assertNoViolations());

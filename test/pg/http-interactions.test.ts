@@ -38,7 +38,7 @@ beforeAll(async () => {
   const url = await createDatabase(inject('pgAdminUrl'), `http_${randomBytes(5).toString('hex')}`);
   database = await openDatabase({ databaseUrl: url });
   await migrateDatabase(database, url);
-  await importLedger({ db: database.db, guildId: guild.id, actor: { id: '900000000000000001', isManager: true } }, { packId: pack.id });
+  await importLedger({ db: database.db, guildId: guild.id, actor: { id: '900000000000000001', isManager: true }, now: () => new Date() }, { packId: pack.id });
   const env = {
     DISCORD_TOKEN: fake.token,
     DISCORD_API_URL: fake.apiUrl,

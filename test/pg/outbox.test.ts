@@ -62,7 +62,7 @@ const nonceOf = (r: RecordedRequest) => String((r.body as { nonce?: unknown } | 
 async function onceSchedule(channelId: string, inMs: number) {
   const at = new Date(Math.ceil((Date.now() + inMs) / 1000) * 1000);
   const cron = `${at.getUTCSeconds()} ${at.getUTCMinutes()} ${at.getUTCHours()} ${at.getUTCDate()} ${at.getUTCMonth() + 1} *`;
-  return { schedule: await addSchedule({ db: database.db, guildId, actor: MANAGER }, { channelId, schedule: cron, timezone: 'UTC' }), at };
+  return { schedule: await addSchedule({ db: database.db, guildId, actor: MANAGER, now: () => new Date() }, { channelId, schedule: cron, timezone: 'UTC' }), at };
 }
 
 async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, ms: number, what: string): Promise<T> {

@@ -3,8 +3,6 @@
  * once; kill -9 in the middle of a round and a restart neither loses nor doubles the slot;
  * SIGTERM exits 0.
  */
-// Test-only: these schedules fire every few seconds; servers get at least an hour between rounds.
-process.env.HINDSIGHT_TEST_MIN_ROUND_INTERVAL_SECONDS = '1';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
@@ -34,9 +32,10 @@ async function world(cron: string, fakeOpts: Parameters<typeof startFakeDiscord>
   const url = await createDatabase(inject('pgAdminUrl'), `p_${randomBytes(5).toString('hex')}`);
   const database = await openDatabase({ databaseUrl: url });
   await migrateDatabase(database, url);
-  const ctx = { db: database.db, guildId: guild.id, actor: MANAGER };
+  const ctx = { db: database.db, guildId: guild.id, actor: MANAGER, now: () => new Date() };
   await importLedger(ctx, { packId: pack.id });
-  const schedule = await addSchedule(ctx, { channelId: channel.id, schedule: cron, timezone: 'UTC' });
+  // Test-only: these schedules fire every few seconds; servers get at least an hour between rounds.
+  const schedule = await addSchedule(ctx, { channelId: channel.id, schedule: cron, timezone: 'UTC' }, { minIntervalSeconds: 1 });
   const env = { DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl, DATABASE_URL: url };
   const bot = () => {
     const p = spawnBot(env);

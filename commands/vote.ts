@@ -2,8 +2,8 @@ import { ApplicationCommandOptionType, ApplicationCommandType, InteractionContex
 import { castVote } from '../src/ledger/voting.js';
 import { VERDICT_LABELS, VERDICTS } from '../src/ledger/rules.js';
 import { tallyLine } from '../src/kit/render.js';
-import { ledgerCtx, type AppCtx, type CommandCall } from '../src/kit/types.js';
-import { argumentsOf, chatInputCommand } from '../src/kit/options.js';
+import { ledgerCtx, type AppCtx, type AutocompleteCall, type CommandCall } from '../src/kit/types.js';
+import { chatInputCommand, type ArgumentsOf } from '../src/kit/options.js';
 import { choicesOf, claimChoices, claimOption, fromChoice } from '../src/kit/shared-options.js';
 import { tallyVisible } from '../src/ledger/rules.js';
 
@@ -25,8 +25,7 @@ export const definition = chatInputCommand({
   ],
 });
 
-export async function execute(call: CommandCall, ctx: AppCtx) {
-  const args = argumentsOf(definition, call.options);
+export async function execute(call: CommandCall, args: ArgumentsOf<typeof definition>, ctx: AppCtx) {
   const result = await castVote(ledgerCtx(call, ctx), args.claim, fromChoice(VERDICTS, args.verdict), args.evidence, call.createdAt);
   const visible = tallyVisible(result.claim, result.blindVoting, ctx.now());
   const total = Object.values(result.tally).reduce((a, b) => a + b, 0);
@@ -37,4 +36,4 @@ export async function execute(call: CommandCall, ctx: AppCtx) {
   });
 }
 
-export const autocomplete = claimChoices;
+export const autocomplete = (call: AutocompleteCall, _args: unknown, ctx: AppCtx) => claimChoices(call, ctx);

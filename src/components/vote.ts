@@ -4,8 +4,8 @@ import { castVote } from '../ledger/voting.js';
 import { cardData } from '../ledger/claims.js';
 import { VERDICT_LABELS } from '../ledger/rules.js';
 import { claimCard } from '../kit/render.js';
-import { parseVoteId } from '../kit/custom-ids.js';
-import { ledgerCtx, UserError, type ComponentHandler } from '../kit/types.js';
+import { voteIds } from '../kit/custom-ids.js';
+import { button, ledgerCtx, UserError } from '../kit/types.js';
 
 export const FORGED = 'That button is not one Hindsight made (or it is from an older version). Use /predict show to get a fresh card.';
 
@@ -38,11 +38,10 @@ function requestEmbed(e: APIEmbed): APIEmbed {
  * The card's tally is refreshed by the card flusher (src/jobs/cards.ts), at most once per card per
  * interval however many votes arrive. The console (no message to mark) edits the card in place.
  */
-export const voteButton: ComponentHandler = {
-  prefix: 'vote',
-  async handle(call, ctx) {
-    const parsed = parseVoteId(call.customId);
-    if (!parsed) throw new UserError(FORGED);
+export const voteButton = button({
+  ids: voteIds,
+  forged: FORGED,
+  async handle(call, parsed, ctx) {
     const lctx = ledgerCtx(call, ctx);
     const message = call.message;
     const card = message && !message.ephemeral ? { messageId: message.id, channelId: message.channelId, frame: cardFrame(message.embeds, parsed.number) } : null;
@@ -71,4 +70,4 @@ export const voteButton: ComponentHandler = {
       if (data) await call.editMessage(claimCard(data, ctx.now()));
     }
   },
-};
+});

@@ -16,8 +16,8 @@ import { bundledPacks, importLedger } from '../../src/ledger/transfer.js';
 import { startFakeDiscord, type FakeDiscord, type FakeGuildInfo, type FakeReply } from '../fake-discord/index.js';
 import { createDatabase } from '../support/pg-cluster.js';
 import { startInteractionServer } from '../../src/http/server.js';
-import { indexHandlers } from '../../src/kit/handlers.js';
-import { UserError, type Command } from '../../src/kit/types.js';
+import { createRegistry } from '../../src/kit/registry.js';
+import { UserError, type Command, type CommandCall } from '../../src/kit/types.js';
 import { REST } from '@discordjs/rest';
 import { roundRobin, type RoundRobin } from '../support/http-replicas.js';
 
@@ -134,7 +134,7 @@ describe('interactions over HTTP on three replicas', () => {
 
   it('defers when the handler takes longer than the deadline allows, and finishes over REST', async () => {
     const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-    const slow = (name: string, work: (call: Parameters<Command['execute']>[0]) => Promise<void>): Command => ({
+    const slow = (name: string, work: (call: CommandCall) => Promise<void>): Command => ({
       definition: { name, description: 'slow' },
       execute: (call) => work(call),
     });
@@ -144,8 +144,8 @@ describe('interactions over HTTP on three replicas', () => {
       publicKey: fake.publicKeyHex,
       db: database.db,
       ctx: replicas[0]!.ctx,
-      handlers: indexHandlers(
-        [
+      registry: createRegistry({
+        commands: [
           slow('slow', async (call) => (await sleep(600), call.reply({ content: 'done late' }))),
           slow('slowsecret', async (call) => (await sleep(600), call.reply({ content: 'only you', ephemeral: true }))),
           slow('slowfail', async () => {
@@ -153,8 +153,7 @@ describe('interactions over HTTP on three replicas', () => {
             throw new UserError('That went wrong, and only you see it.');
           }),
         ],
-        [],
-      ),
+      }),
       rest: new REST({ api: fake.apiUrl }).setToken(fake.token),
       role: 'interactions',
       ping: async () => true,

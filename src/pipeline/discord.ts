@@ -118,9 +118,17 @@ export class DiscordResponder implements Responder {
     if (this.state !== 'pending') throw new Error('interaction already answered');
     this.state = state;
     clearTimeout(this.timer);
-    this.sent = this.first.send(body, files);
-    this.sent.catch(() => {}); // whoever awaits it sees the failure; it is never unhandled
-    return this.sent;
+    const sending: Promise<void> = this.first.send(body, files).catch((error: unknown) => {
+      // Not delivered: the interaction is still unanswered, so a later answer (the error's) tries again.
+      if (this.sent === sending) {
+        this.state = 'pending';
+        this.autoDeferred = false;
+      }
+      throw error;
+    });
+    this.sent = sending;
+    sending.catch(() => {}); // whoever awaits it sees the failure; it is never unhandled
+    return sending;
   }
 
   /** Nothing was answered in time (or at all): acknowledge now, finish over REST. */

@@ -4,20 +4,18 @@
  * them and is retried with backoff, so a failed sync never stops scheduled rounds. `stop()`
  * undoes everything in reverse. Nothing happens at import time.
  */
-import { Events, Routes, type Client } from 'discord.js';
+import { Events, GatewayDispatchEvents, Routes, type APIInteraction, type Client } from 'discord.js';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import type { Database } from './db/client.js';
 import { openCore } from './core.js';
 import { createClient, createRestClient } from './discord/client.js';
 import { createRouter } from './discord/router.js';
-import { componentHandlers, modalHandlers } from '../commands/buttons.js';
 import { syncCommands } from './discord/sync.js';
-import { allDefinitions, commands, messageCommands } from '../commands/index.js';
+import { registry } from '../commands/index.js';
 import { discordCardEditor, discordPoster, restCardEditor, restPoster } from './discord/poster.js';
 import { startCardFlusher } from './jobs/cards.js';
 import type { CronSchedule } from './jobs/scheduler.js';
-import { indexHandlers } from './kit/handlers.js';
 import { startInteractionServer } from './http/server.js';
 import { EXIT_SECRET_HEADER } from './http/rest-exit.js';
 import type { AppCtx, ArticleTools, AttachmentRef } from './kit/types.js';
@@ -105,7 +103,7 @@ export async function startApp(config: Config, log: Logger, opts: { now?: () => 
     // The sync is retried on its own: a failure never keeps the scheduler from running.
     const sync = (applicationId: () => Promise<string>, attempt: number) => {
       applicationId()
-        .then((id) => syncCommands(rest, id, allDefinitions, log, config.DISCORD_GUILD_ID))
+        .then((id) => syncCommands(rest, id, registry.definitions, log, config.DISCORD_GUILD_ID))
         .then(
           () => {
             state.commandsSynced = true;
@@ -121,8 +119,9 @@ export async function startApp(config: Config, log: Logger, opts: { now?: () => 
     };
     let ready: Promise<void>;
     if (client) {
-      const router = createRouter(commands, componentHandlers, ctx, { messageCommands, modals: modalHandlers });
-      client.on(Events.InteractionCreate, (interaction) => void router.handle(interaction));
+      // The raw INTERACTION_CREATE payload goes through the same pipeline as the HTTP endpoint's.
+      const router = createRouter(registry, ctx, rest);
+      client.ws.on(GatewayDispatchEvents.InteractionCreate, (interaction: APIInteraction) => void router.handle(interaction));
       client.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));
       client.on(Events.ShardDisconnect, (_event, shard) => log.warn({ shard }, 'gateway disconnected'));
       ready = new Promise<void>((resolve, reject) => {
@@ -156,7 +155,7 @@ export async function startApp(config: Config, log: Logger, opts: { now?: () => 
         publicKey: config.DISCORD_PUBLIC_KEY!,
         db: core.database.db,
         ctx,
-        handlers: indexHandlers(commands, componentHandlers),
+        registry,
         rest,
         role,
         ping: () => core.database.ping(),

@@ -6,20 +6,23 @@
  * and time (dropped), the Ed25519 signature over `X-Signature-Timestamp + raw body` (401), the
  * shape of an interaction (400); timeouts and a connection cap bound the sockets. Then its
  * interaction id is checked against the ids every replica has taken (a shared table), so a
- * replayed request is refused by any replica. Commands, autocomplete and buttons run through the
- * kit's handlers inside the kit's error boundary, like the gateway router. The first answer is
+ * replayed request is refused by any replica. A verified interaction goes through the same pipeline as
+ * the gateway's (src/pipeline/run.ts: commands, message commands, autocomplete, buttons and forms,
+ * one error boundary), answered by the same DiscordResponder, whose first answer here is
  * the HTTP response when it comes within `deferAfterMs`; otherwise the response is a deferral and
  * the answer follows over REST. Stateless: run any number of replicas on one database.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { REST } from '@discordjs/rest';
-import { InteractionResponseType, InteractionType, type APIInteraction } from 'discord-api-types/v10';
+import { InteractionResponseType, InteractionType, type APIInteraction, type APIInteractionResponse } from 'discord-api-types/v10';
 import type { Db } from '../db/client.js';
-import { DATABASE_UNAVAILABLE, GUILD_ONLY, guarded, isDatabaseUnavailable, type HandlerIndex } from '../kit/handlers.js';
+import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from '../kit/failures.js';
 import { errorReply } from '../kit/render.js';
-import { UserError, type AppCtx } from '../kit/types.js';
-import { autocompleteCall, commandCall, componentCall, Exchange, messageData } from './calls.js';
+import type { Registry } from '../kit/registry.js';
+import type { AppCtx } from '../kit/types.js';
+import { DiscordResponder, messageData } from '../pipeline/discord.js';
+import { runInteraction } from '../pipeline/run.js';
 import { pruneReceipts, takeInteraction } from './receipts.js';
 import { publicKeyFromHex } from './verify.js';
 import { boundServer, DEFAULT_INTAKE_LIMITS, DEFAULT_SOCKET_LIMITS, InteractionIntake, serverOptions, type IntakeLimits, type IntakeStats, type SocketLimits } from './intake.js';
@@ -31,7 +34,8 @@ export interface InteractionServerOptions {
   publicKey: string;
   db: Db;
   ctx: AppCtx;
-  handlers: HandlerIndex;
+  /** Every command, message command, button and form (commands/index.ts). */
+  registry: Registry;
   /** REST for the follow-ups (pointed at the REST exit when there is one). */
   rest: REST;
   role: string;
@@ -62,7 +66,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown): Promise<v
 
 export async function startInteractionServer(opts: InteractionServerOptions): Promise<InteractionServer> {
   const key = publicKeyFromHex(opts.publicKey);
-  const { ctx, handlers, log } = { ...opts, log: opts.ctx.log };
+  const { ctx, registry, log } = { ...opts, log: opts.ctx.log };
   const deferAfterMs = opts.deferAfterMs ?? 2500;
   const maxAgeMs = (opts.maxAgeSeconds ?? 300) * 1000;
   const limits = { ...DEFAULT_INTAKE_LIMITS, ...DEFAULT_SOCKET_LIMITS, ...opts.limits, maxAgeMs };
@@ -75,28 +79,32 @@ export async function startInteractionServer(opts: InteractionServerOptions): Pr
     void p.finally(() => inFlight.delete(p));
   };
 
-  /** Runs the handler; resolves when its work (follow-ups included) is done. */
-  async function run(i: APIInteraction, x: Exchange): Promise<void> {
-    const context = { interaction: i.type === InteractionType.MessageComponent ? `button ${String((i.data as { custom_id?: string }).custom_id).slice(0, 100)}` : `/${(i.data as { name?: string } | undefined)?.name ?? '?'}`, guildId: i.guild_id, userId: i.member?.user.id ?? i.user?.id };
-    if (i.type === InteractionType.ApplicationCommandAutocomplete) {
-      x.choices(i.guild_id ? await handlers.choices(autocompleteCall(i), ctx) : []);
-      return;
-    }
-    await guarded(
-      ctx,
-      context,
-      async () => {
-        if (!i.guild_id) throw new UserError(GUILD_ONLY);
-        if (i.type === InteractionType.ApplicationCommand && 'name' in i.data && i.data.type === 1) {
-          await handlers.command(i.data.name).execute(commandCall(i as Parameters<typeof commandCall>[0], x), ctx);
-        } else if (i.type === InteractionType.MessageComponent && i.data.component_type === 2) {
-          await handlers.component(i.data.custom_id).handle(componentCall(i, x), ctx);
-        } else {
-          throw new UserError('Hindsight does not handle that kind of interaction.');
-        }
+  /**
+   * A verified, parsed interaction through the pipeline: the first answer is the HTTP response
+   * (sent by `respond`), the rest follows over REST once it is written. Resolves when the handler's
+   * work (follow-ups included) is done.
+   */
+  async function dispatch(i: APIInteraction, respond: (body: APIInteractionResponse) => Promise<void>): Promise<void> {
+    let answer!: (body: APIInteractionResponse) => void;
+    const response = new Promise<APIInteractionResponse>((resolve) => (answer = resolve));
+    let written!: () => void;
+    const sent = new Promise<void>((resolve) => (written = resolve));
+    const first = {
+      carriesFiles: false,
+      send(body: APIInteractionResponse) {
+        answer(body);
+        return sent;
       },
-      (reply) => x.failure(reply),
-    );
+    };
+    const responder = new DiscordResponder(i, opts.rest, first, { deferAfterMs });
+    // runInteraction never throws, and settles the interaction (a deferral) when the handler did not answer.
+    const work = runInteraction(i, responder, registry, ctx);
+    try {
+      await respond(await response);
+    } finally {
+      written();
+    }
+    await work;
   }
 
   async function onInteraction(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -113,20 +121,7 @@ export async function startInteractionServer(opts: InteractionServerOptions): Pr
       if (i.type === InteractionType.ApplicationCommandAutocomplete) return sendJson(res, 200, { type: InteractionResponseType.ApplicationCommandAutocompleteResult, data: { choices: [] } });
       return sendJson(res, 200, { type: InteractionResponseType.ChannelMessageWithSource, data: messageData(errorReply(DATABASE_UNAVAILABLE)).data });
     }
-    const x = new Exchange(i, opts.rest);
-    let markSent!: () => void;
-    x.sent = new Promise((resolve) => (markSent = resolve));
-    const work = run(i, x).catch((error: unknown) => log.error({ err: error }, 'interaction handler crashed'));
-    // A handler that ends without answering (or crashes past the boundary) still gets an acknowledgement.
-    void work.then(() => x.deferNow());
-    const timer = setTimeout(() => x.deferNow(), deferAfterMs);
-    const done = (async () => {
-      const body = await x.response;
-      clearTimeout(timer);
-      await sendJson(res, 200, body);
-      markSent();
-      await work;
-    })();
+    const done = dispatch(i, (body) => sendJson(res, 200, body));
     track(done);
     await done;
   }

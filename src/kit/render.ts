@@ -28,7 +28,7 @@ import {
 import type { GuildSettings } from '../ledger/settings.js';
 import { HEDGE_BAND_INFO, isHedgeBand } from '../ledger/hedge.js';
 import type { Reply } from './types.js';
-import { listId, voteId, type ListState } from './custom-ids.js';
+import { listIds, voteIds, type ListState } from './custom-ids.js';
 import { DISCORD_LIMITS, truncate } from './limits.js';
 
 // The limit fitting moved to ./limits.ts; re-exported so importers of the views keep one module.
@@ -88,7 +88,7 @@ export function voteButtons(number: number, disabled = false): APIActionRowCompo
       type: ComponentType.Button,
       style: VERDICT_STYLES[verdict],
       label: VERDICT_LABELS[verdict],
-      custom_id: voteId(number, verdict),
+      custom_id: voteIds.encode(number, verdict),
       disabled,
     })),
   };
@@ -236,8 +236,8 @@ export function listPage(
           {
             type: ComponentType.ActionRow,
             components: [
-              { type: ComponentType.Button, style: ButtonStyle.Secondary, label: '◀ Previous', custom_id: listId({ ...state, page: result.page - 1 }, 'p'), disabled: result.page <= 1 },
-              { type: ComponentType.Button, style: ButtonStyle.Secondary, label: 'Next ▶', custom_id: listId({ ...state, page: result.page + 1 }, 'n'), disabled: result.page >= result.pages },
+              { type: ComponentType.Button, style: ButtonStyle.Secondary, label: '◀ Previous', custom_id: listIds.encode({ ...state, page: result.page - 1 }, 'p'), disabled: result.page <= 1 },
+              { type: ComponentType.Button, style: ButtonStyle.Secondary, label: 'Next ▶', custom_id: listIds.encode({ ...state, page: result.page + 1 }, 'n'), disabled: result.page >= result.pages },
             ],
           },
         ]

@@ -9,8 +9,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { count } from 'drizzle-orm';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
-import { commands } from '../../commands/index.js';
-import { componentHandlers } from '../../commands/buttons.js';
+import { commands, registry } from '../../commands/index.js';
 import { startApp, type RunningApp } from '../../src/app.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import { interactionReceipts, votes } from '../../src/db/schema.js';
@@ -18,8 +17,8 @@ import { bundledPacks, importLedger } from '../../src/ledger/transfer.js';
 import { startFakeDiscord, type FakeDiscord, type FakeGuildInfo, type FakeReply } from '../fake-discord/index.js';
 import { makeTestDatabaseUrl } from '../support/test-db.js';
 import { startInteractionServer } from '../../src/http/server.js';
-import { indexHandlers } from '../../src/kit/handlers.js';
-import { UserError, type Command } from '../../src/kit/types.js';
+import { createRegistry } from '../../src/kit/registry.js';
+import { UserError, type Command, type CommandCall } from '../../src/kit/types.js';
 import { REST } from '@discordjs/rest';
 import { rawConnection, roundRobin, type RawConnection, type RoundRobin } from '../support/http-replicas.js';
 
@@ -39,7 +38,7 @@ beforeAll(async () => {
   guild = fake.addGuild({ name: 'HTTP replicas' });
   const url = await makeTestDatabaseUrl('http');
   database = await openDatabase({ databaseUrl: url });
-  await importLedger({ db: database.db, guildId: guild.id, actor: { id: '900000000000000001', isManager: true } }, { packId: pack.id });
+  await importLedger({ db: database.db, guildId: guild.id, actor: { id: '900000000000000001', isManager: true }, now: () => new Date() }, { packId: pack.id });
   const env = {
     DISCORD_TOKEN: fake.token,
     DISCORD_API_URL: fake.apiUrl,
@@ -135,7 +134,7 @@ describe('interactions over HTTP on three replicas', () => {
 
   it('defers when the handler takes longer than the deadline allows, and finishes over REST', async () => {
     const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-    const slow = (name: string, work: (call: Parameters<Command['execute']>[0]) => Promise<void>): Command => ({
+    const slow = (name: string, work: (call: CommandCall) => Promise<void>): Command => ({
       definition: { name, description: 'slow' },
       execute: (call) => work(call),
     });
@@ -145,8 +144,8 @@ describe('interactions over HTTP on three replicas', () => {
       publicKey: fake.publicKeyHex,
       db: database.db,
       ctx: replicas[0]!.ctx,
-      handlers: indexHandlers(
-        [
+      registry: createRegistry({
+        commands: [
           slow('slow', async (call) => (await sleep(600), call.reply({ content: 'done late' }))),
           slow('slowsecret', async (call) => (await sleep(600), call.reply({ content: 'only you', ephemeral: true }))),
           slow('slowfail', async () => {
@@ -154,8 +153,7 @@ describe('interactions over HTTP on three replicas', () => {
             throw new UserError('That went wrong, and only you see it.');
           }),
         ],
-        [],
-      ),
+      }),
       rest: new REST({ api: fake.apiUrl }).setToken(fake.token),
       role: 'interactions',
       ping: async () => true,
@@ -198,7 +196,7 @@ describe('what one request may hold at the endpoint', () => {
       publicKey: fake.publicKeyHex,
       db: database.db,
       ctx: { ...replicas[0]!.ctx, log },
-      handlers: indexHandlers(commands, componentHandlers),
+      registry,
       rest: new REST({ api: fake.apiUrl }).setToken(fake.token),
       role: 'interactions',
       ping: async () => true,
@@ -211,7 +209,7 @@ describe('what one request may hold at the endpoint', () => {
 
   it('60 stalled unsigned 1 MiB bodies, 60 forged ones, trickled bodies and endless headers are refused or dropped within the configured time, hold at most one capped body, and a vote from another server is still answered', async () => {
     const bystander = fake.addGuild({ name: 'Bystander' });
-    await importLedger({ db: database.db, guildId: bystander.id, actor: MANAGER }, { packId: pack.id });
+    await importLedger({ db: database.db, guildId: bystander.id, actor: MANAGER, now: () => new Date() }, { packId: pack.id });
     const limits = { bodyTimeoutMs: 400, headersTimeoutMs: 400, requestTimeoutMs: 800, idleTimeoutMs: 800, maxBodyBytes: 128 * 1024 };
     const { server, errors } = await endpoint(limits);
     const opened: RawConnection[] = [];

@@ -104,7 +104,7 @@ describe('HTTP replicas', () => {
     const guild = fake.addGuild({ name: 'Kill' });
     const url = await makeTestDatabaseUrl('k');
     const database = await openDatabase({ databaseUrl: url });
-    await importLedger({ db: database.db, guildId: guild.id, actor: { id: '900000000000000001', isManager: true } }, { packId: pack.id });
+    await importLedger({ db: database.db, guildId: guild.id, actor: { id: '900000000000000001', isManager: true }, now: () => new Date() }, { packId: pack.id });
     const ports = await Promise.all([0, 1, 2].map(() => freePort()));
     const bots: BotProcess[] = ports.map((port) =>
       spawnBot({

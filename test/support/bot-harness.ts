@@ -30,6 +30,8 @@ export async function startBotHarness(
     articles?: ArticleTools;
     /** Also wait for the slash command sync (default true). */
     waitForSync?: boolean;
+    /** Also serve the HTTP interactions endpoint (on a free port, the fake's public key): both transports in one process. */
+    endpoint?: boolean;
   } = {},
 ): Promise<BotHarness & { dataDir: string }> {
   const fake = opts.reuse?.fake ?? (await startFakeDiscord(opts.fake));
@@ -47,6 +49,7 @@ export async function startBotHarness(
     DISCORD_API_URL: fake.apiUrl,
     HINDSIGHT_DATA_DIR: dataDir,
     LOG_LEVEL: 'info',
+    ...(opts.endpoint ? { INTERACTIONS_PORT: '0', DISCORD_PUBLIC_KEY: fake.publicKeyHex } : {}),
     ...opts.env,
   });
   const app = await startApp(config, createLogger('info', sink), { ...(opts.now ? { now: opts.now } : {}), ...(opts.articles ? { articles: opts.articles } : {}) });

@@ -12,7 +12,7 @@ import type { Registry } from '../kit/registry.js';
 import { UserError, type AppCtx, type Command, type Member, type Modal } from '../kit/types.js';
 import { runInteraction } from '../pipeline/run.js';
 import type { Board, Screen } from './board.js';
-import { autocompleteInteraction, buttonInteraction, commandInteraction, ConsoleResponder, formInteraction, type CallPlace } from './calls.js';
+import { autocompleteInteraction, buttonInteraction, commandInteraction, ConsoleResponder, formInteraction, messageCommandInteraction, type CallPlace } from './calls.js';
 import { MODAL_LIMITS } from '../kit/render.js';
 import { CONSOLE_COMMANDS, commandDetail, commandList, managersOnly } from './help.js';
 import { OWNER, type Members } from './members.js';
@@ -61,6 +61,7 @@ export class Session {
         this.form = null;
       }
       if (/^\d{1,6}$/.test(text)) return await this.press(Number(text));
+      if (/^\/apps(\s|$)/i.test(text)) return await this.messageCommand(text.slice(5));
       const { tokens, openQuote } = tokenize(text);
       if (openQuote) throw new UserError(`A ${openQuote} quote is not closed: end the value with ${openQuote}.`);
       const [first, ...args] = tokens;
@@ -141,6 +142,21 @@ export class Session {
     const pressed = this.deps.board.press(n);
     if (typeof pressed === 'string') return this.refuse(pressed);
     return this.dispatch(buttonInteraction(this.place(), pressed.customId), this.responder({ messageId: pressed.messageId }));
+  }
+
+  /**
+   * `/apps NAME: TEXT`: TEXT is posted as the member's message in #console, and the message command
+   * NAME runs on it (Discord: right-click a message → Apps → NAME).
+   */
+  private async messageCommand(rest: string): Promise<boolean> {
+    const names = this.deps.registry.messageCommands.map((c) => c.definition.name);
+    const m = /^\s*([^:]+?)\s*:\s*([\s\S]*)$/.exec(rest);
+    if (!m) throw new UserError(`Write /apps NAME: TEXT, for example /apps ${names[0] ?? 'NAME'}: "Talks will start by May," said Ole Lund. Message commands: ${names.join(', ')}.`);
+    const command = this.deps.registry.messageCommands.find((c) => c.definition.name.toLowerCase() === m[1]!.toLowerCase());
+    if (!command) throw new UserError(`There is no message command “${m[1]!.slice(0, 40)}”. Message commands: ${names.join(', ')}.`);
+    const content = m[2]!.trim();
+    const messageId = this.deps.board.show({ content }, { ephemeral: false, header: `${this.member.displayName} wrote` });
+    return this.dispatch(messageCommandInteraction(this.place(), command.definition.name, { id: messageId, content, author: this.member }), this.responder());
   }
 
   /** Shows a form's fields with their values; the next line fills it in. */

@@ -9,6 +9,8 @@ import type { Button, Command, CommandDefinition, ContextMenuDefinition, Form, M
 export interface Registry {
   /** Every slash command, in order (help, completion). */
   readonly commands: readonly Command[];
+  /** Every message command ("Apps → …"). */
+  readonly messageCommands: readonly MessageCommand[];
   /** Every definition command sync registers. */
   readonly definitions: readonly (CommandDefinition | ContextMenuDefinition)[];
   /** The slash command of that name, or a UserError. */
@@ -48,6 +50,7 @@ export function createRegistry(parts: RegistryParts): Registry {
   const forms = index(parts.forms ?? [], (f) => f.ids.prefix, 'form families');
   return {
     commands: parts.commands,
+    messageCommands: parts.messageCommands ?? [],
     definitions: [...parts.commands.map((c) => c.definition), ...(parts.messageCommands ?? []).map((c) => c.definition)],
     command(name) {
       const command = commands.get(name);

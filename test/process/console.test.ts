@@ -230,6 +230,7 @@ describe('the console without Discord', { timeout: 120_000 }, () => {
       `/predict show claim:${next}`,
       '/click 2',
       '/predict extract',
+      '/apps Track forecasts: "Prices will fall by the end of 2027," said Economy Minister Lea Dahl.',
     ]);
     const first = replyTo(run, 'you (manager) › /predict extract file:article.txt');
     expect(first).toContain('(only you can see this)');
@@ -258,6 +259,11 @@ describe('the console without Discord', { timeout: 120_000 }, () => {
     // All reviewed: the buttons are disabled.
     expect(replyTo(run, 'you (manager) › /click 2')).toContain('[2] Edit is disabled.');
     expect(replyTo(run, 'you (manager) › /predict extract')).toMatch(/Give either a `url` or a `file`/);
+    // The message command (Apps → Track forecasts) on a message typed here: a draft of its one forecast.
+    const tracked = replyTo(run, 'you (manager) › /apps Track forecasts: "Prices will fall by the end of 2027," said Economy Minister Lea Dahl.');
+    expect(tracked).toContain('you wrote:');
+    expect(tracked).toMatch(/Found 1 forecast in /);
+    expect(tracked).toContain('Lea Dahl');
     expect(run.code).toBe(1);
     expect(run.stderr).not.toMatch(/"level":50/);
   }, 120_000);
@@ -315,7 +321,18 @@ describe('console pieces, in process', () => {
     ];
     const session = new Session({
       ctx: { db: null as never, log, now: () => new Date(), fetchAttachment: () => Promise.reject(new Error('unused')) },
-      registry: createRegistry({ commands }),
+      registry: createRegistry({
+        commands,
+        messageCommands: [
+          {
+            definition: { name: 'Echo back', type: 3 },
+            async execute(call: import('../../src/kit/types.js').MessageCommandCall) {
+              await call.defer({ ephemeral: true });
+              await call.reply({ content: `Read “${call.target.content}” by <@${call.target.authorId}> (message ${call.target.id})` });
+            },
+          },
+        ],
+      }),
       members,
       board,
       screen,
@@ -358,6 +375,21 @@ describe('console pieces, in process', () => {
     const text = printed.join('\n');
     expect(text).toContain('Hindsight (only you can see this):'); // deferred ephemerally
     expect(text).toMatch(/Done (1970-01-01|1969-12-31) for @you: \*not bold\* bold/);
+  });
+
+  it('runs a message command on a message the member posts (/apps NAME: TEXT), through the same pipeline', async () => {
+    const { session, printed } = await bootstrap();
+    expect(await session.run('/as alice')).toBe(true);
+    printed.length = 0;
+    expect(await session.run('/apps echo BACK: "Rates will rise by June," said Ole Lund.')).toBe(true);
+    const text = printed.join('\n');
+    expect(text).toContain('alice wrote:');
+    expect(text).toMatch(/Hindsight \(only you can see this\):\s+Read “"Rates will rise by June," said Ole Lund\.” by @alice \(message \d+\)/);
+    printed.length = 0;
+    expect(await session.run('/apps Nothing: text')).toBe(false);
+    expect(printed.join('\n')).toContain('There is no message command “Nothing”. Message commands: Echo back.');
+    expect(await session.run('/apps no colon here')).toBe(false);
+    expect(printed.join('\n')).toContain('Write /apps NAME: TEXT');
   });
 
   it('answers a bug with a ref and logs the stack under the same ref', async () => {

@@ -84,7 +84,8 @@ const seenReply = (r: FakeReply) =>
 const seenModal = (m: ModalData) => normalise(JSON.stringify(m));
 const seenChoices = (choices: unknown[]) => JSON.stringify(choices);
 
-const DROPPED = new Set(['id', 'guildId', 'channelId', 'messageId', 'messageIds', 'exportKey', 'speakerId', 'articleId']);
+// changedXid: the transaction that last stored a vote (src/jobs/cards.ts), a database counter, not ledger content.
+const DROPPED = new Set(['id', 'guildId', 'channelId', 'messageId', 'messageIds', 'exportKey', 'speakerId', 'articleId', 'changedXid']);
 
 /** A row as both servers' ledgers can agree on it: no database ids or times; a claim by its number. */
 function normaliseRow(value: unknown, claimNumbers: ReadonlyMap<number, number>, key = ''): unknown {

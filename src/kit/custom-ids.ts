@@ -39,8 +39,8 @@ export function parseListId(id: string): ListState | null {
   return { status: m[1] as StatusFilter, page: Number(m[2]), family: m[3] || null, speaker: m[4] || null };
 }
 
-/** Draft review buttons: a accept, c accept a duplicate anyway, e edit, d discard, p/n previous/next page, v view. */
-export const DRAFT_ACTIONS = ['a', 'c', 'e', 'd', 'p', 'n', 'v'] as const;
+/** Draft review buttons: a accept, c accept a duplicate anyway, e edit, d discard, p/n previous/next page, v view, k drop the proposed condition. */
+export const DRAFT_ACTIONS = ['a', 'c', 'e', 'd', 'p', 'n', 'v', 'k'] as const;
 export type DraftAction = (typeof DRAFT_ACTIONS)[number];
 
 /** `draft:<action>:<draft id>:<candidate index>`; the server comes from the interaction, the state from the database. */

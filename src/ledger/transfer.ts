@@ -490,10 +490,9 @@ export async function importLedger(
         const e = fresh[index]!.extra;
         // A claim with a condition starts waiting on it (linked below, once every claim has its id).
         const cond = conds.get(item.sourceKey!);
-        const waiting = cond ? { status: 'waiting' as const, conditionDays: cond.days } : {};
+        const waiting = cond ? { status: 'waiting' as const } : {};
         if (!e || e.status !== 'resolved' || !e.outcome) return waiting;
         return {
-          ...(cond ? { conditionDays: cond.days } : {}),
           status: 'resolved' as const,
           outcome: e.outcome,
           resolvedBy: own ? (e.resolvedBy ?? null) : ctx.actor.id,

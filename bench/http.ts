@@ -94,7 +94,7 @@ export async function benchHttp(adminUrl: string, sizes: BenchSizes): Promise<{ 
   const url = await createDatabase(adminUrl, `bench_http_${randomBytes(4).toString('hex')}`);
   const database = await openDatabase({ databaseUrl: url });
   await migrateDatabase(database, url);
-  await importLedger({ db: database.db, guildId: guild.id, actor: { id: '900000000000000001', isManager: true } }, { packId: pack.id });
+  await importLedger({ db: database.db, guildId: guild.id, actor: { id: '900000000000000001', isManager: true }, now: () => new Date() }, { packId: pack.id });
   await database.close();
   const env = { DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl, DATABASE_URL: url, LOG_LEVEL: 'warn' };
   const bots = compiledBots();

@@ -2,9 +2,9 @@ import { ApplicationCommandOptionType, ApplicationCommandType, InteractionContex
 import { castVote } from '../src/ledger/voting.js';
 import { VERDICT_LABELS, VERDICTS } from '../src/ledger/rules.js';
 import { tallyLine } from '../src/kit/render.js';
-import { ledgerCtx, type AppCtx, type CommandCall } from '../src/kit/types.js';
-import { argumentsOf, chatInputCommand } from '../src/kit/options.js';
-import { choicesOf, claimChoices, claimOption, fromChoice } from './shared.js';
+import { ledgerCtx, type AppCtx, type AutocompleteCall, type CommandCall } from '../src/kit/types.js';
+import { chatInputCommand, type ArgumentsOf } from '../src/kit/options.js';
+import { choicesOf, claimChoices, claimOption, fromChoice } from '../src/kit/shared-options.js';
 import { tallyVisible } from '../src/ledger/rules.js';
 
 export const definition = chatInputCommand({
@@ -25,8 +25,7 @@ export const definition = chatInputCommand({
   ],
 });
 
-export async function execute(call: CommandCall, ctx: AppCtx) {
-  const args = argumentsOf(definition, call.options);
+export async function execute(call: CommandCall, args: ArgumentsOf<typeof definition>, ctx: AppCtx) {
   const result = await castVote(ledgerCtx(call, ctx), { claim: args.claim, verdict: fromChoice(VERDICTS, args.verdict), evidence: args.evidence, castAt: call.createdAt, withTally: true });
   const { tally } = result;
   const visible = tallyVisible(result.claim, result.blindVoting, ctx.now());
@@ -38,4 +37,4 @@ export async function execute(call: CommandCall, ctx: AppCtx) {
   });
 }
 
-export const autocomplete = claimChoices;
+export const autocomplete = (call: AutocompleteCall, _args: unknown, ctx: AppCtx) => claimChoices(call, ctx);

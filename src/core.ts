@@ -10,6 +10,7 @@ import { migrateDatabase, openDatabase, type Database } from './db/client.js';
 import { startCloser } from './jobs/closer.js';
 import type { Poster } from './kit/poster.js';
 import { Scheduler, type CronSchedule } from './jobs/scheduler.js';
+import { MIN_ROUND_INTERVAL_SECONDS } from './jobs/schedule-spec.js';
 import { roundScoreNotes } from './kit/score-text.js';
 import type { AppCtx, ArticleTools } from './kit/types.js';
 import { articleTools } from './kit/articles.js';
@@ -93,7 +94,8 @@ export async function openCore(config: Config, log: Logger, opts: CoreOptions = 
         ? scheduler
         : { register: () => {}, unregister: async () => {}, runNow: (id) => scheduler.runNow(id) };
       const articles = opts.articles ?? articleTools({ allowPrivateAddresses: config.HINDSIGHT_EXTRACT_ALLOW_PRIVATE });
-      const ctx: AppCtx = { db: database.db, log, now, fetchAttachment, scheduler: scheduling, articles };
+      const minRoundIntervalSeconds = config.HINDSIGHT_TEST_MIN_ROUND_INTERVAL_SECONDS ?? MIN_ROUND_INTERVAL_SECONDS;
+      const ctx: AppCtx = { db: database.db, log, now, fetchAttachment, scheduler: scheduling, articles, minRoundIntervalSeconds };
       return {
         ctx,
         scheduler,

@@ -4,8 +4,6 @@
  * The scheduler's cron tasks are fired by hand (test/support/manual-cron.ts): each test says which
  * slot fires and waits for its round, never for the wall clock.
  */
-// Test-only: these schedules fire every few seconds; servers get at least an hour between rounds.
-process.env.HINDSIGHT_TEST_MIN_ROUND_INTERVAL_SECONDS = '1';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { bundledPacks } from '../../src/ledger/transfer.js';
 import { startBotHarness, type BotHarness } from '../support/bot-harness.js';
@@ -18,7 +16,8 @@ const pack = bundledPacks()[0]!;
 const cron = new ManualCron();
 
 beforeAll(async () => {
-  h = await startBotHarness({ cron: cron.schedule });
+  // Test-only: servers get at least an hour between rounds; these tests fire slots seconds apart.
+  h = await startBotHarness({ cron: cron.schedule, env: { HINDSIGHT_TEST_MIN_ROUND_INTERVAL_SECONDS: '1' } });
   await h.fake.sendCommand(h.guild.id, MOD, { name: 'predict', subcommand: 'import', options: { pack: pack.id } }).reply();
 });
 afterEach(() => h.fake.assertNoViolations());

@@ -76,7 +76,7 @@ describe('on PostgreSQL, at once', () => {
 
   it('importing the pack from two places at once adds it once', async () => {
     const g = newGuildId();
-    const ctx: LedgerCtx = { db: database.db, guildId: g, actor: MANAGER };
+    const ctx: LedgerCtx = { db: database.db, guildId: g, actor: MANAGER, now: () => new Date() };
     const pack = bundledPacks()[0]!;
     const results = await Promise.all([importLedger(ctx, { packId: pack.id }), importLedger(ctx, { packId: pack.id })]);
     expect(results.map((r) => r.added).sort()).toEqual([0, pack.claims.length + pack.events.length]);

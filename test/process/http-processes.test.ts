@@ -8,6 +8,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { and, eq } from 'drizzle-orm';
 import { openDatabase } from '../../src/db/client.js';
@@ -62,10 +63,11 @@ describe('one REST exit for every process', () => {
     const guild = fake.addGuild({ name: 'Rounds' });
     // 4 processes × 15 channels × 5 posts = 300 requests; 5 per channel stays inside the per-channel bucket.
     const channelSets = [0, 1, 2, 3].map((p) => Array.from({ length: 15 }, (_, i) => fake.addChannel(guild.id, { name: `r${p}-${i}` }).id));
-    const base = { DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl, PER_CHANNEL: '5' };
+    const secret = randomBytes(32).toString('hex');
+    const base = { DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl, PER_CHANNEL: '5', HINDSIGHT_REST_PROXY_SECRET: secret };
 
     const port = await freePort();
-    const proxy = spawnRestProxy({ DISCORD_API_URL: fake.apiUrl, DISCORD_TOKEN: fake.token, REST_PROXY_PORT: String(port) });
+    const proxy = spawnRestProxy({ DISCORD_API_URL: fake.apiUrl, DISCORD_TOKEN: fake.token, HINDSIGHT_REST_PROXY_SECRET: secret, REST_PROXY_PORT: String(port) });
     children.push(proxy.child);
     await proxy.ready;
     const exit = `http://127.0.0.1:${port}`;
@@ -102,7 +104,7 @@ describe('HTTP replicas', () => {
     const guild = fake.addGuild({ name: 'Kill' });
     const url = await makeTestDatabaseUrl('k');
     const database = await openDatabase({ databaseUrl: url });
-    await importLedger({ db: database.db, guildId: guild.id, actor: { id: '900000000000000001', isManager: true } }, { packId: pack.id });
+    await importLedger({ db: database.db, guildId: guild.id, actor: { id: '900000000000000001', isManager: true }, now: () => new Date() }, { packId: pack.id });
     const ports = await Promise.all([0, 1, 2].map(() => freePort()));
     const bots: BotProcess[] = ports.map((port) =>
       spawnBot({

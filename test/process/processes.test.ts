@@ -32,9 +32,10 @@ async function world(cron: string, fakeOpts: Parameters<typeof startFakeDiscord>
   const channel = fake.addChannel(guild.id, { name: 'rounds' });
   const url = await makeTestDatabaseUrl('p');
   const database = await openDatabase({ databaseUrl: url });
-  const ctx = { db: database.db, guildId: guild.id, actor: MANAGER };
+  const ctx = { db: database.db, guildId: guild.id, actor: MANAGER, now: () => new Date() };
   await importLedger(ctx, { packId: pack.id });
-  const schedule = await addSchedule(ctx, { channelId: channel.id, schedule: cron, timezone: 'UTC' });
+  // Test-only: these schedules fire every few seconds; servers get at least an hour between rounds.
+  const schedule = await addSchedule(ctx, { channelId: channel.id, schedule: cron, timezone: 'UTC' }, { minIntervalSeconds: 1 });
   const env = { DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl, DATABASE_URL: url };
   const bot = () => {
     const p = spawnBot(env);

@@ -7,12 +7,12 @@
  * each took to start.
  */
 import { loadConfig } from '../../src/config.js';
-import { restApi } from '../../src/app.js';
+import { restApi, restHeaders } from '../../src/app.js';
 import { createRestClient } from '../../src/discord/client.js';
 import { restPoster } from '../../src/discord/poster.js';
 
 const config = loadConfig();
-const poster = restPoster(createRestClient(restApi(config), config.DISCORD_TOKEN!));
+const poster = restPoster(createRestClient(restApi(config), config.DISCORD_TOKEN!, restHeaders(config)));
 const channels = (process.env.CHANNELS ?? '').split(',').filter(Boolean);
 const per = Number(process.env.PER_CHANNEL ?? '1');
 const tag = process.env.TAG ?? String(process.pid);

@@ -161,7 +161,7 @@ export async function draftCard(ctx: AppCtx, draft: Draft, index: number, viewer
     },
   ];
   if (c.condition && open && canAccept) {
-    rows.push({ type: ComponentType.ActionRow, components: [button('Drop the condition', draftId('k', draft.id, i), ButtonStyle.Secondary)] });
+    rows.push({ type: ComponentType.ActionRow, components: [button('Drop the condition', draftIds.encode('k', draft.id, i), ButtonStyle.Secondary)] });
   }
   if (opts.confirmDuplicate?.length && canAccept) {
     rows.push({

@@ -1,16 +1,16 @@
 import { time, TimestampStyles } from '@discordjs/formatters';
 import { ApplicationCommandOptionType, ApplicationCommandType, InteractionContextType } from 'discord-api-types/v10';
-import { addClaim, claimDetail, deleteClaim, editClaim, listClaims, STATUS_FILTERS, type StatusFilter } from '../src/ledger/claims.js';
+import { addClaim, claimDetail, deleteClaim, editClaim, listClaims, searchClaims, STATUS_FILTERS, type StatusFilter } from '../src/ledger/claims.js';
 import { bundledPacks, exportCsv, exportLedger, importLedger } from '../src/ledger/transfer.js';
 import { LIMITS } from '../src/ledger/limits.js';
-import { claimCard, listPage, safe, truncate } from '../src/kit/render.js';
+import { claimCard, DISCORD_LIMITS, listPage, safe, truncate } from '../src/kit/render.js';
 import { bySubcommand, ledgerCtx, UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall } from '../src/kit/types.js';
 import { HEDGE_BANDS, HEDGE_BAND_INFO } from '../src/ledger/hedge.js';
 import { draftsList, runExtraction } from '../src/components/drafts.js';
 import { chatInputCommand, type SubcommandArguments, type SubcommandName } from '../src/kit/options.js';
 import { claimChoices, claimOption, familyChoices } from '../src/kit/shared-options.js';
 
-const checkByHelp = 'YYYY-MM-DD or a phrase: "in 3 months", "end of 2025", "next Friday"';
+const checkByHelp = 'YYYY-MM-DD, "in 3 months", "end of 2025"; with a condition: "90 days after"';
 
 const { Subcommand, String: Text, Integer, Attachment } = ApplicationCommandOptionType;
 
@@ -39,6 +39,14 @@ export const definition = chatInputCommand({
           autocomplete: true,
         },
         { type: Text, name: 'criteria', description: 'What would count as "came true"', required: false, max_length: LIMITS.criteria },
+        {
+          type: Text,
+          name: 'condition',
+          description: 'Only if this claim or event comes true (#4); then check-by may be "90 days after"',
+          required: false,
+          autocomplete: true,
+          max_length: 100,
+        },
       ],
     },
     {
@@ -55,6 +63,7 @@ export const definition = chatInputCommand({
             { name: 'Open (check date not reached)', value: 'open' },
             { name: 'Due (waiting for a verdict)', value: 'due' },
             { name: 'Resolved', value: 'resolved' },
+            { name: 'Waiting on a condition', value: 'waiting' },
             { name: 'All', value: 'all' },
           ],
         },
@@ -149,17 +158,24 @@ async function add(call: CommandCall, o: Args<'add'>, ctx: AppCtx) {
     sourceUrl: o['source-url'],
     family: o.family,
     criteria: o.criteria,
+    condition: o.condition,
   });
   const detail = await claimDetail(ledgerCtx(call, ctx), claim.number);
+  const when =
+    claim.status === 'waiting'
+      ? `It waits on #${detail.condition?.number}: it is scored only if that comes true${claim.conditionDays !== null ? ` (check ${claim.conditionDays} days after)` : ` (check by ${claim.checkBy})`}, and void if it does not.`
+      : claim.status === 'resolved'
+        ? `Resolved: ${claim.resolutionNote ?? claim.outcome}`
+        : `It can be scored from ${ts(claim.dueAt)}.`;
   await call.reply({
-    content: `Claim #${claim.number} added. It can be scored from ${ts(claim.dueAt)}.`,
+    content: `Claim #${claim.number} added. ${when}`,
     ...claimCard(detail, ctx.now()),
   });
 }
 
 async function list(call: CommandCall, o: Args<'list'>, ctx: AppCtx) {
   const status: StatusFilter = o.status ?? 'all';
-  if (!STATUS_FILTERS.includes(status)) throw new UserError('Status must be open, due, resolved or all.');
+  if (!STATUS_FILTERS.includes(status)) throw new UserError('Status must be open, due, resolved, waiting or all.');
   const state = { status, page: o.page ?? 1, family: o.family, speaker: o.speaker };
   const result = await listClaims(ledgerCtx(call, ctx), state);
   await call.reply(listPage(result, { ...state, page: result.page }, ctx.now()));
@@ -255,5 +271,10 @@ export const execute = bySubcommand(definition, handlers);
 
 export async function autocomplete(call: AutocompleteCall, _args: unknown, ctx: AppCtx): Promise<Choice[]> {
   if (call.focused.name === 'family') return familyChoices(call, ctx);
+  if (call.focused.name === 'condition') {
+    // Any claim or event of the server, as for `claim` (one whose condition failed is refused with a reason when chosen).
+    const rows = await searchClaims(ctx.db, call.guildId, call.focused.value, DISCORD_LIMITS.choices);
+    return rows.map((r) => ({ name: truncate(`#${r.number} · ${r.status === 'resolved' ? '(resolved) ' : ''}${r.text.replace(/\s+/g, ' ')}`, DISCORD_LIMITS.choiceName), value: String(r.number) }));
+  }
   return claimChoices(call, ctx);
 }

@@ -19,7 +19,10 @@ export const definition = chatInputCommand({
 export async function execute(call: CommandCall, args: ArgumentsOf<typeof definition>, ctx: AppCtx) {
   const claim = await reopenClaim(ledgerCtx(call, ctx), args.claim, args.note);
   await call.reply({
-    content: `<@${call.member.id}> reopened claim #${claim.number} (round ${claim.round}). Voting is open until <t:${Math.floor(claim.votingClosesAt.getTime() / 1000)}:f>.`,
+    content:
+      claim.status === 'waiting'
+        ? `<@${call.member.id}> reopened claim #${claim.number} (round ${claim.round}): it waits on its condition again.`
+        : `<@${call.member.id}> reopened claim #${claim.number} (round ${claim.round}). Voting is open until <t:${Math.floor(claim.votingClosesAt.getTime() / 1000)}:f>.`,
   });
 }
 

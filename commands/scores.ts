@@ -118,7 +118,7 @@ function recordSummary(r: TrackRecord): string {
 const hedgeSummary = (h: HedgeScore) => (h.brier === null ? '' : ` · Brier **${formatScore(h.brier)}** on ${h.banded} banded`);
 
 function trackRecordsReply(records: readonly NamedTrackRecord[], what: { title: string; noun: string; empty: string }): Reply {
-  const lines = records.slice(0, TOP).map((r) => `**${safe(r.name, 80)}** · ${recordSummary(r)}${hedgeSummary(r)}`);
+  const lines = records.slice(0, TOP).map((r) => `**${safe(r.name, 80)}** · ${recordSummary(r)}${hedgeSummary(r)}${conditionalSummary(r)}`);
   const shown = records.length > TOP ? `Top ${TOP} of ${records.length} ${what.noun} by judged claims. ` : '';
   return {
     embeds: [
@@ -133,6 +133,10 @@ function trackRecordsReply(records: readonly NamedTrackRecord[], what: { title: 
     ],
   };
 }
+
+/** How many of the claims were conditional and how many of those conditions held (only those count). */
+const conditionalSummary = (r: NamedTrackRecord) =>
+  r.conditional ? ` · ${r.conditional} conditional, ${r.conditionsHeld} of ${r.conditional === 1 ? 'its condition' : 'their conditions'} held` : '';
 
 async function speakersCmd(call: CommandCall, _o: unknown, ctx: AppCtx) {
   const records = await speakerRecords(ctx.db, call.guildId);

@@ -11,6 +11,7 @@ import {
   acceptCandidate,
   createDraft,
   discardCandidate,
+  dropCondition,
   duplicateClaims,
   editCandidate,
   foldQuote,
@@ -135,6 +136,7 @@ export async function draftCard(ctx: AppCtx, draft: Draft, index: number, viewer
       value: c.checkBy ? `${c.checkBy}${c.checkByPhrase ? ` · ${safe(c.checkByPhrase, 200)}` : ''}` : '**none found**: press Edit and give a date before accepting',
     },
   ];
+  if (c.condition) fields.push({ name: 'Condition (proposed)', value: `${safe(c.condition, 300)}\nAccept adds it as an event the claim waits on (scored only if it comes true, void if not); drop it to add a plain claim.` });
   if (c.anchor) fields.push({ name: 'Anchor to confirm', value: `${safe(c.anchor, 200)}: check the date above is when it happens (Edit to change it)` });
   if (c.why.length) fields.push({ name: 'Why', value: c.why.map((w) => `• ${safe(w, 200)}`).join('\n') });
   if (dups.length) fields.push({ name: '⚠ Duplicate', value: `The same quote is already claim ${dups.map((n) => `#${n}`).join(', ')}. Accepting adds it again (you will be asked to confirm).` });
@@ -158,6 +160,9 @@ export async function draftCard(ctx: AppCtx, draft: Draft, index: number, viewer
       ],
     },
   ];
+  if (c.condition && open && canAccept) {
+    rows.push({ type: ComponentType.ActionRow, components: [button('Drop the condition', draftIds.encode('k', draft.id, i), ButtonStyle.Secondary)] });
+  }
   if (opts.confirmDuplicate?.length && canAccept) {
     rows.push({
       type: ComponentType.ActionRow,
@@ -234,6 +239,11 @@ export const draftButton = buttonFamily({
       if (draft.ownerId !== call.member.id && !call.member.isManager) throw new UserError('Only the member who ran this extraction or a manager can review its forecasts.');
       if (!draft.candidates[index]) throw new UserError(FORGED_DRAFT);
       await call.update(await draftCard(ctx, draft, index, call.member));
+      return;
+    }
+    if (action === 'k') {
+      const draft = await dropCondition(lctx, id, index);
+      await call.update(await draftCard(ctx, draft, index, call.member, { notice: `Forecast ${index + 1}: condition dropped; it is accepted as a plain claim.` }));
       return;
     }
     if (action === 'd') {

@@ -39,7 +39,8 @@ const ts = (name?: string) =>
 export const verdictEnum = pgEnum('verdict', ['came_true', 'partly', 'did_not', 'too_early']);
 export const outcomeEnum = pgEnum('outcome', ['came_true', 'partly', 'did_not', 'void']);
 export const scheduleStatusEnum = pgEnum('schedule_status', ['active', 'paused', 'disabled']);
-export const claimStatusEnum = pgEnum('claim_status', ['open', 'resolved']);
+/** waiting: the claim hangs on a condition (another claim) that has not come true yet; it is not due and no round asks for it. */
+export const claimStatusEnum = pgEnum('claim_status', ['open', 'resolved', 'waiting']);
 
 /** A server's settings until a manager changes them (the columns' defaults; src/ledger/settings.ts reads them too). */
 export const SETTINGS_DEFAULTS = {
@@ -163,6 +164,14 @@ export const claims = pgTable(
     resolvedBy: text(),
     resolvedAt: ts(),
     resolutionNote: text(),
+    /**
+     * The claim this one hangs on (its condition: another claim, or an event, a claim with no
+     * speaker). While it has not come true the claim is `waiting`; when it did not (did not,
+     * partly or void) the claim resolves void. Rules: src/ledger/conditions.ts.
+     */
+    conditionClaimId: integer(),
+    /** Check by "N days after the condition comes true": the check date is set when it does. Null: the check date is a date. */
+    conditionDays: integer(),
     addedBy: text().notNull(),
     createdAt: ts().notNull().defaultNow(),
     updatedAt: ts().notNull().defaultNow(),
@@ -179,6 +188,10 @@ export const claims = pgTable(
     unique('claims_guild_id').on(t.guildId, t.id),
     foreignKey({ name: 'claims_speaker_same_guild', columns: [t.guildId, t.speakerId], foreignColumns: [speakers.guildId, speakers.id] }),
     foreignKey({ name: 'claims_article_same_guild', columns: [t.guildId, t.articleId], foreignColumns: [articles.guildId, articles.id] }),
+    foreignKey({ name: 'claims_condition_same_guild', columns: [t.guildId, t.conditionClaimId], foreignColumns: [t.guildId, t.id] }),
+    index('claims_guild_condition').on(t.guildId, t.conditionClaimId).where(sql`${t.conditionClaimId} is not null`),
+    check('claims_condition_not_self', sql`${t.conditionClaimId} is null or ${t.conditionClaimId} <> ${t.id}`),
+    check('claims_condition_days_range', sql`${t.conditionDays} is null or (${t.conditionClaimId} is not null and ${t.conditionDays} between 0 and 36500)`),
   ],
 );
 

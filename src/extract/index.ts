@@ -7,6 +7,7 @@
  * Candidates are for a person to review; nothing here touches the ledger.
  */
 import type { ArticleInput, Candidate } from './types.js';
+import { proposeCondition } from './condition.js';
 import { attributedSegments, FORECAST_VERBS, readStructure, type Segment } from './attribution.js';
 import { describeCue, readCues } from './cues.js';
 import { readHedge } from './hedge.js';
@@ -114,6 +115,8 @@ export function extractCandidates(input: ArticleInput, opts: ExtractOptions = {}
       why,
     };
     if (hedge.negated) candidate.negated = true;
+    const condition = proposeCondition(quote);
+    if (condition) candidate.condition = condition;
     out.push(candidate);
   }
   return out.sort((a, b) => a.start - b.start);

@@ -63,8 +63,8 @@ export const listIds = format(
   },
 );
 
-/** Draft review buttons: a accept, c accept a duplicate anyway, e edit, d discard, p/n previous/next page, v view. */
-export const DRAFT_ACTIONS = ['a', 'c', 'e', 'd', 'p', 'n', 'v'] as const;
+/** Draft review buttons: a accept, c accept a duplicate anyway, e edit, d discard, p/n previous/next page, v view, k drop the proposed condition. */
+export const DRAFT_ACTIONS = ['a', 'c', 'e', 'd', 'p', 'n', 'v', 'k'] as const;
 export type DraftAction = (typeof DRAFT_ACTIONS)[number];
 
 /** A draft's review buttons: `draft:<action>:<draft id>:<candidate index>`; the state comes from the database. */

@@ -94,9 +94,14 @@ export function voteButtons(number: number, disabled = false): APIActionRowCompo
   };
 }
 
-export function statusText(c: { status: 'open' | 'resolved'; outcome: Outcome | null; flag: string | null; dueAt: Date; votingClosesAt: Date }, now: Date): string {
+export function statusText(
+  c: { status: 'open' | 'resolved' | 'waiting'; outcome: Outcome | null; flag: string | null; dueAt: Date; votingClosesAt: Date; conditionNumber?: number | null },
+  now: Date,
+): string {
   const phase = phaseOf(c, now);
   switch (phase) {
+    case 'waiting':
+      return c.conditionNumber ? `Waiting on #${c.conditionNumber}` : 'Waiting on its condition';
     case 'resolved':
       return `Resolved: **${OUTCOME_LABELS[c.outcome ?? 'void']}**`;
     case 'upcoming':
@@ -112,7 +117,7 @@ const colorFor = (c: Parameters<typeof statusText>[0], now: Date) => {
   const phase = phaseOf(c, now);
   if (phase === 'resolved') return c.outcome === 'did_not' ? COLORS.failed : c.outcome === 'void' ? COLORS.neutral : COLORS.resolved;
   if (phase === 'closed' && c.flag) return COLORS.flagged;
-  return phase === 'upcoming' ? COLORS.open : COLORS.due;
+  return phase === 'upcoming' || phase === 'waiting' ? COLORS.open : COLORS.due;
 };
 
 const AUDIT_LABELS: Record<string, (d: Record<string, unknown>) => string> = {
@@ -122,11 +127,25 @@ const AUDIT_LABELS: Record<string, (d: Record<string, unknown>) => string> = {
   'claim.delete': () => 'deleted it',
   'vote.cast': (d) => `voted ${VERDICT_LABELS[d.verdict as Verdict] ?? String(d.verdict)}`,
   'forecast.set': (d) => `forecast ${String(d.probability)}%`,
-  'claim.resolve': (d) => `resolved it: ${OUTCOME_LABELS[d.outcome as Outcome] ?? String(d.outcome)}${d.by === 'rule' ? ' (by the vote)' : ''}`,
-  'claim.reopen': () => 'reopened it',
+  'claim.resolve': (d) =>
+    `resolved it: ${OUTCOME_LABELS[d.outcome as Outcome] ?? String(d.outcome)}${d.by === 'rule' ? ' (by the vote)' : d.by === 'condition' ? ` (its condition #${String(d.condition)} did not happen)` : ''}`,
+  'claim.reopen': (d) =>
+    d.by === 'condition'
+      ? d.waiting
+        ? `put it back to waiting on #${String(d.condition)} (reopened)`
+        : `opened it: its condition #${String(d.condition)} came true; check by ${String(d.checkBy)}`
+      : d.waiting
+        ? 'reopened it (waiting on its condition)'
+        : 'reopened it',
   'claim.postpone': (d) => `moved the check date to ${String(d.to)} (too early)`,
   'claim.flag': (d) => `flagged it: ${FLAG_LABELS[d.reason as FlagReason] ?? String(d.reason)}`,
 };
+
+/** A claim's condition and its state: "#4 Trump is inaugurated · came true". */
+function conditionLine(k: NonNullable<CardData['condition']>): string {
+  const state = k.status === 'resolved' ? (k.outcome === 'came_true' ? 'came true' : `did not happen (${OUTCOME_LABELS[k.outcome ?? 'void']})`) : k.status === 'waiting' ? 'waiting on its own condition' : 'not resolved yet';
+  return `Hangs on **#${k.number}** ${safe(k.text, 300)} · ${state}. Scored only if it comes true; void if it does not.`;
+}
 
 const actorText = (id: string) => (id === 'system' ? 'Hindsight' : `<@${id}>`);
 
@@ -140,8 +159,11 @@ export function claimCard(detail: CardData, now: Date, opts: { history?: boolean
   const lines: string[] = [];
   if (c.quote) lines.push(`> ${safe(c.quote, 1500).replace(/\n/g, '\n> ')}`);
   if (speakerLine) lines.push(`— ${speakerLine}${c.madeOn ? `, ${c.madeOn}` : ''}`);
-  fields.push({ name: 'Check by', value: `${c.checkBy} (${time(c.dueAt, TimestampStyles.RelativeTime)})`, inline: true });
-  fields.push({ name: 'Status', value: statusText(c, now), inline: true });
+  const undated = c.status === 'waiting' && c.conditionDays != null;
+  const checkBy = undated ? `${c.conditionDays} day${c.conditionDays === 1 ? '' : 's'} after #${detail.condition?.number ?? '?'} comes true` : `${c.checkBy} (${time(c.dueAt, TimestampStyles.RelativeTime)})`;
+  fields.push({ name: 'Check by', value: checkBy, inline: true });
+  fields.push({ name: 'Status', value: statusText({ ...c, conditionNumber: detail.condition?.number ?? null }, now), inline: true });
+  if (detail.condition) fields.push({ name: 'Condition', value: conditionLine(detail.condition) });
   if (c.family) fields.push({ name: 'Family', value: safe(c.family, 100), inline: true });
   if (c.checkByNote) fields.push({ name: 'Why this date', value: safe(c.checkByNote, 600) });
   if (isHedgeBand(c.hedge)) {
@@ -149,7 +171,7 @@ export function claimCard(detail: CardData, now: Date, opts: { history?: boolean
     fields.push({ name: 'As sure as the wording', value: `${band.label} (${band.range[0]}–${band.range[1]}%)`, inline: true });
   }
   if (c.criteria) fields.push({ name: 'How it is scored', value: safe(c.criteria, DISCORD_LIMITS.fieldValue) });
-  if (phaseOf(c, now) !== 'upcoming' || detail.votesCast > 0) {
+  if ((phaseOf(c, now) !== 'upcoming' && phaseOf(c, now) !== 'waiting') || detail.votesCast > 0) {
     fields.push({
       name: `Votes${c.round > 1 ? ` (round ${c.round})` : ''}`,
       value: `${tallyLine(detail.tally, detail.votesCast)}\nQuorum ${detail.settings.quorum} · majority ${detail.settings.majorityPct}%`,
@@ -197,6 +219,7 @@ const LIST_TITLES: Record<ListState['status'], string> = {
   open: 'Open claims (check date not reached)',
   due: 'Due claims (waiting for a verdict)',
   resolved: 'Resolved claims',
+  waiting: 'Claims waiting on a condition',
   all: 'All claims',
 };
 
@@ -206,6 +229,8 @@ function summaryLine(c: ClaimSummary, now: Date): string {
   const status =
     phase === 'resolved'
       ? OUTCOME_LABELS[c.outcome ?? 'void']
+      : phase === 'waiting'
+        ? `waiting on #${c.conditionNumber ?? '?'}`
       : phase === 'upcoming'
         ? `check ${c.checkBy}`
         : c.flag

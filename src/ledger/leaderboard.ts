@@ -46,6 +46,11 @@ import { cleanText, optionalFamily, speakerKey } from './validate.js';
 
 const SCORED_OUTCOMES: ScoredOutcome[] = ['came_true', 'partly', 'did_not'];
 
+/** The claim's condition came true (src/ledger/conditions.ts: only then does a conditional claim count). */
+const conditionHeldSql = sql<boolean>`exists (select 1 from claims k where k.id = ${claims.conditionClaimId} and k.guild_id = ${claims.guildId} and k.status = 'resolved' and k.outcome = 'came_true')`;
+/** Null for a claim with no condition; else whether its condition held. */
+const conditionHeldColumn = sql<boolean | null>`case when ${claims.conditionClaimId} is null then null else ${conditionHeldSql} end`;
+
 /** Resolved, scored (not void) claims of a server, deleted ones included, with every forecast made here on them. */
 export async function loadResolvedClaims(db: Db, guildId: string): Promise<ResolvedClaim[]> {
   const rows = await db
@@ -68,6 +73,8 @@ export async function loadResolvedClaims(db: Db, guildId: string): Promise<Resol
         eq(claims.status, 'resolved'),
         // A deleted claim that was resolved stays in the scores: deletion hides it, it does not rewrite history.
         inArray(claims.outcome, SCORED_OUTCOMES),
+        // A conditional claim counts only when its condition held.
+        or(isNull(claims.conditionClaimId), conditionHeldSql),
       ),
     )
     .orderBy(asc(claims.number), asc(forecasts.createdAt), asc(forecasts.id));
@@ -138,7 +145,7 @@ const liveClaimsOf = (guildId: string) => and(eq(claims.guildId, guildId), isNul
 /** Speakers' track records. */
 export async function speakerRecords(db: Db, guildId: string): Promise<NamedTrackRecord[]> {
   const rows = await db
-    .select({ key: speakers.id, name: speakers.name, note: speakers.note, status: claims.status, outcome: claims.outcome, hedge: claims.hedge })
+    .select({ key: speakers.id, name: speakers.name, note: speakers.note, status: claims.status, outcome: claims.outcome, hedge: claims.hedge, conditionHeld: conditionHeldColumn })
     .from(claims)
     .innerJoin(speakers, and(eq(speakers.id, claims.speakerId), eq(speakers.guildId, guildId)))
     .where(liveClaimsOf(guildId));
@@ -149,7 +156,7 @@ export async function speakerRecords(db: Db, guildId: string): Promise<NamedTrac
 /** Outlets' track records (the outlet of the claim's article). */
 export async function outletRecords(db: Db, guildId: string): Promise<NamedTrackRecord[]> {
   const rows = await db
-    .select({ name: articles.outlet, status: claims.status, outcome: claims.outcome, hedge: claims.hedge })
+    .select({ name: articles.outlet, status: claims.status, outcome: claims.outcome, hedge: claims.hedge, conditionHeld: conditionHeldColumn })
     .from(claims)
     .innerJoin(articles, and(eq(articles.id, claims.articleId), eq(articles.guildId, guildId)))
     .where(and(liveClaimsOf(guildId), isNotNull(articles.outlet)));

@@ -14,7 +14,9 @@ import { z } from 'zod';
 import type { Db } from '../db/client.js';
 import { articles, claims, forecasts, guilds, speakers, votes } from '../db/schema.js';
 import { recordAudit } from './audit.js';
-import { insertClaims, updateFromSource, type ClaimFields } from './claims.js';
+import { changeClaim, insertClaims, updateFromSource, type ClaimFields } from './claims.js';
+import { assertConditionAllowed, moveDependent } from './condition-chain.js';
+import { conditionOrder } from './conditions.js';
 import { nowOf, type LedgerCtx } from './context.js';
 import { forbidden, invalid } from './errors.js';
 import { LIMITS } from './limits.js';
@@ -81,11 +83,32 @@ const packSchema = z
             /** Why this check date (shown to voters). */
             checkByNote: text(LIMITS.note).nullish(),
             criteria: text(LIMITS.criteria).nullish(),
+            /** The key of the event (or claim) of this pack it hangs on: scored only if that comes true, void if not. */
+            condition: packKey.nullish(),
+            /** Check "N days after the condition comes true" (then checkBy is only the date shown until it does). */
+            conditionDays: z.number().int().min(0).max(36500).nullish(),
           })
           .strict(),
       )
       .min(1)
       .max(LIMITS.maxImportClaims),
+    /** Events the claims hang on: claims with no speaker ("Trump is inaugurated"), resolved like any other. */
+    events: z
+      .array(
+        z
+          .object({
+            key: packKey,
+            claim: text(LIMITS.claimText),
+            family: z.string().max(LIMITS.family).nullish(),
+            madeOn: isoDay,
+            checkBy: isoDay,
+            checkByNote: text(LIMITS.note).nullish(),
+            criteria: text(LIMITS.criteria).nullish(),
+          })
+          .strict(),
+      )
+      .max(LIMITS.maxImportClaims)
+      .default([]),
     /** Forecast-like sentences of the article deliberately not made claims, and why. */
     leftOut: z
       .array(z.object({ quote: text(LIMITS.quote), why: text(LIMITS.note) }).strict())
@@ -98,6 +121,18 @@ const packSchema = z
     for (const [i, s] of pack.speakers.entries()) {
       if (speakers.has(s.key)) ctx.addIssue({ code: 'custom', path: ['speakers', i, 'key'], message: `lists "${s.key}" twice` });
       speakers.set(s.key, s.name);
+    }
+    const keys = new Set<string>();
+    for (const [i, item] of [...pack.events, ...pack.claims].entries()) {
+      if (keys.has(item.key)) ctx.addIssue({ code: 'custom', path: [i < pack.events.length ? 'events' : 'claims', i < pack.events.length ? i : i - pack.events.length, 'key'], message: `"${item.key}" is used twice` });
+      keys.add(item.key);
+    }
+    for (const [i, c] of pack.claims.entries()) {
+      if (c.condition && !keys.has(c.condition)) ctx.addIssue({ code: 'custom', path: ['claims', i, 'condition'], message: `"${c.condition}" is not an event or claim of the pack` });
+      if (c.conditionDays != null && !c.condition) ctx.addIssue({ code: 'custom', path: ['claims', i, 'conditionDays'], message: 'needs a condition' });
+    }
+    if (!conditionOrder(pack.claims.map((c) => ({ key: c.key, condition: c.condition ?? null })))) {
+      ctx.addIssue({ code: 'custom', path: ['claims'], message: 'conditions go round in a loop (a claim cannot hang on itself or on its own dependents)' });
     }
     for (const [i, c] of pack.claims.entries()) {
       if (!c.speakerKey) continue;
@@ -148,13 +183,16 @@ const exportSchema = z.object({
         checkByNote: text(LIMITS.note).nullish(),
         hedge: z.enum(HEDGE_BANDS).nullish(),
         criteria: text(LIMITS.criteria).nullish(),
-        status: z.enum(['open', 'resolved']),
+        status: z.enum(['open', 'resolved', 'waiting']),
         outcome: z.enum(OUTCOMES).nullish(),
         resolvedBy: snowflakeish.nullish(),
         resolvedAt: z.iso.datetime({ offset: true }).nullish(),
         resolutionNote: text(LIMITS.note).nullish(),
         addedBy: snowflakeish.nullish(),
         round: roundNumber.default(1),
+        /** The key (as in this file) of the claim this one hangs on, and "N days after" it comes true. */
+        condition: z.string().min(1).max(200).nullish(),
+        conditionDays: z.number().int().min(0).max(36500).nullish(),
         /** This round's votes are left out: blind voting hides them until the window closes. */
         votesHidden: z.boolean().optional(),
         votes: z
@@ -205,6 +243,8 @@ export function findPack(id: string): Pack {
 
 export interface ImportResult {
   added: number;
+  /** Claims that moved with their condition (waiting, opened or void) during the import. */
+  linked?: number;
   /** Claims already in the server that a re-imported pack corrected (one audited edit each). */
   updated: number;
   /** Already in the server and unchanged. */
@@ -245,7 +285,11 @@ function packFields(pack: Pack, actorId: string): ClaimFields[] {
     authoritative: true,
   };
   const notes = new Map(pack.speakers.map((s) => [s.key, optionalText('Speaker note', s.note, 60)]));
-  return pack.claims.map((c) =>
+  const events = pack.events.map((e) =>
+    validated({ ...e, text: e.claim, speaker: null, sourceKey: `${pack.id}/${e.key}`, article, addedBy: actorId }, actorId),
+  );
+  // Events after the claims: a pack's claims keep their numbers whether or not it has events.
+  return [...pack.claims.map((c) =>
     validated(
       {
         ...c,
@@ -257,6 +301,13 @@ function packFields(pack: Pack, actorId: string): ClaimFields[] {
       },
       actorId,
     ),
+  ), ...events];
+}
+
+/** Each pack claim's condition, as source keys (events and claims share the pack's key space). */
+function packConditions(pack: Pack): Map<string, { condition: string; days: number | null }> {
+  return new Map(
+    pack.claims.filter((c) => c.condition).map((c) => [`${pack.id}/${c.key}`, { condition: `${pack.id}/${c.condition}`, days: c.conditionDays ?? null }]),
   );
 }
 
@@ -401,6 +452,13 @@ export async function importLedger(
     if (seen.has(fields.sourceKey!)) throw invalid(`The file lists "${fields.sourceKey}" twice.`);
     seen.add(fields.sourceKey!);
   }
+  // Conditions, by source key: claim → the claim (or event) it hangs on.
+  const conds =
+    parsed.kind === 'pack'
+      ? packConditions(parsed.pack)
+      : new Map(parsed.data.claims.filter((c) => c.condition).map((c) => [c.key, { condition: c.condition!, days: c.conditionDays ?? null }]));
+  const order = conditionOrder([...conds].map(([key, c]) => ({ key, condition: c.condition })));
+  if (!order) throw invalid('The file’s conditions go round in a loop: a claim cannot hang on itself or on its own dependents.');
   return ctx.db.transaction(async (tx) => {
     await reserveClaimNumbers(tx, ctx.guildId, 0); // lock the server's row: imports of one server run one at a time
     const existing = await existingKeys(tx, ctx.guildId, [...seen]);
@@ -428,9 +486,12 @@ export async function importLedger(
       fresh.map((i) => i.fields),
       settings,
       now,
-      (_, index) => {
+      (item, index) => {
         const e = fresh[index]!.extra;
-        if (!e || e.status !== 'resolved' || !e.outcome) return {};
+        // A claim with a condition starts waiting on it (linked below, once every claim has its id).
+        const cond = conds.get(item.sourceKey!);
+        const waiting = cond ? { status: 'waiting' as const } : {};
+        if (!e || e.status !== 'resolved' || !e.outcome) return waiting;
         return {
           status: 'resolved' as const,
           outcome: e.outcome,
@@ -453,6 +514,8 @@ export async function importLedger(
     }
     await insertChunked(voteRows, (chunk) => tx.insert(votes).values(chunk).onConflictDoNothing());
     await insertChunked(forecastRows, (chunk) => tx.insert(forecasts).values(chunk));
+    const freshKeys = new Set(rows.map((r) => r.sourceKey!));
+    const linked = await linkConditions(tx, ctx.guildId, order.filter((key) => conds.has(key)).map((key) => ({ key, ...conds.get(key)! })), freshKeys, settings, now, { actorId: ctx.actor.id, from: name });
     await recordAudit(
       tx,
       rows.map((row) => ({
@@ -465,8 +528,50 @@ export async function importLedger(
         at: now,
       })),
     );
-    return { name, added: rows.length, updated, skipped: items.length - rows.length - updated, numbers: rows.map((r) => r.number), foreign: importedFrom !== null };
+    return { name, added: rows.length, updated, skipped: items.length - rows.length - updated, numbers: rows.map((r) => r.number), foreign: importedFrom !== null, linked };
   });
+}
+
+/**
+ * Hangs imported claims on their conditions (by source key), conditions first, and lets each
+ * follow its condition's state (src/ledger/condition-chain.ts). A claim already here that gains
+ * or changes its condition (a corrected pack) records it as an audited edit; its votes are kept
+ * (a move back to waiting starts a new round). A condition not in the server is refused.
+ */
+async function linkConditions(
+  tx: Db,
+  guildId: string,
+  links: { key: string; condition: string; days: number | null }[],
+  freshKeys: ReadonlySet<string>,
+  settings: Awaited<ReturnType<typeof getSettings>>,
+  now: Date,
+  audit: { actorId: string; from: string },
+): Promise<number> {
+  let moved = 0;
+  for (const link of links) {
+    const [dependent] = await tx.select().from(claims).where(and(eq(claims.guildId, guildId), eq(claims.sourceKey, link.key), isNull(claims.deletedAt))).for('update');
+    if (!dependent) continue;
+    const [condition] = await tx.select().from(claims).where(and(eq(claims.guildId, guildId), eq(claims.sourceKey, link.condition)));
+    if (!condition) throw invalid(`Claim "${link.key}" hangs on "${link.condition}", which is neither in the file nor in this server.`);
+    let row = dependent;
+    if (dependent.conditionClaimId !== condition.id || dependent.conditionDays !== link.days) {
+      await assertConditionAllowed(tx, guildId, dependent, condition);
+      const fresh = freshKeys.has(link.key);
+      const set = { conditionClaimId: condition.id, conditionDays: link.days };
+      row = fresh
+        ? (await tx.update(claims).set(set).where(eq(claims.id, dependent.id)).returning())[0]!
+        : await changeClaim(tx, dependent, set, {
+            actorId: audit.actorId,
+            action: 'claim.edit',
+            detail: { changes: { condition: { from: dependent.conditionClaimId, to: condition.number }, ...(dependent.conditionDays !== link.days ? { conditionDays: { from: dependent.conditionDays, to: link.days } } : {}) }, from: audit.from },
+            at: now,
+          });
+    }
+    // A claim already here that is linked now keeps its round: the votes cast on it count when its condition comes true.
+    const keepRound = !freshKeys.has(link.key) && dependent.conditionClaimId !== condition.id;
+    if (await moveDependent(tx, row, condition, settings, now, { keepRound })) moved++;
+  }
+  return moved;
 }
 
 export interface ExportOptions {
@@ -500,6 +605,7 @@ export async function exportLedger(db: Db, guildId: string, opts: ExportOptions)
       ? await db.select().from(forecasts).where(and(eq(forecasts.guildId, guildId), inArray(forecasts.claimId, ids))).orderBy(asc(forecasts.createdAt), asc(forecasts.id))
       : [];
   const hidden = new Map(live.map(({ claim: c }) => [c.id, !tallyVisible(c, settings.blindVoting, opts.now)]));
+  const keyById = new Map(live.map(({ claim: c }) => [c.id, exportKey(guildId, c)]));
   const data: LedgerExport = {
     format: 'hindsight-ledger',
     version: 1,
@@ -528,6 +634,7 @@ export async function exportLedger(db: Db, guildId: string, opts: ExportOptions)
       resolutionNote: c.resolutionNote,
       addedBy: opts.memberData ? c.addedBy : null,
       round: c.round,
+      ...(c.conditionClaimId !== null && keyById.has(c.conditionClaimId) ? { condition: keyById.get(c.conditionClaimId)!, conditionDays: c.conditionDays } : {}),
       ...(hidden.get(c.id) ? { votesHidden: true } : {}),
       votes: allVotes
         .filter((v) => v.claimId === c.id && !(v.round === c.round && hidden.get(c.id)))
@@ -546,7 +653,7 @@ export async function exportLedger(db: Db, guildId: string, opts: ExportOptions)
 const CSV_COLUMNS = [
   'number', 'key', 'claim', 'quote', 'speaker', 'outlet', 'article_title', 'article_url', 'published_on', 'family',
   'made_on', 'check_by', 'criteria', 'status', 'outcome', 'came_true', 'partly', 'did_not', 'too_early',
-  'resolved_by', 'resolved_at', 'added_by',
+  'resolved_by', 'resolved_at', 'added_by', 'condition', 'condition_days',
 ] as const;
 
 /** RFC 4180 quoting; a leading = + - @ is prefixed with ' so spreadsheets do not run it as a formula. */
@@ -560,6 +667,7 @@ export function csvCell(value: unknown): string {
 /** One row per claim with the current round's tally, for spreadsheets; tally cells are empty where the export holds no votes (claims only, or blind voting). */
 export function exportCsv(data: LedgerExport): string {
   const lines = [CSV_COLUMNS.join(',')];
+  const numberByKey = new Map(data.claims.map((c) => [c.key, c.number]));
   for (const c of data.claims) {
     const current = c.votes.filter((v) => v.round === c.round);
     const withTally = data.memberData !== false && !c.votesHidden;
@@ -568,6 +676,7 @@ export function exportCsv(data: LedgerExport): string {
       c.number, c.key, c.text, c.quote, c.speaker, c.article?.outlet, c.article?.title, c.article?.url, c.article?.publishedOn,
       c.family, c.madeOn, c.checkBy, c.criteria, c.status, c.outcome, n('came_true'), n('partly'), n('did_not'), n('too_early'),
       c.resolvedBy, c.resolvedAt, c.addedBy,
+      c.condition ? `#${numberByKey.get(c.condition) ?? c.condition}` : null, c.condition ? c.conditionDays : null,
     ];
     lines.push(row.map(csvCell).join(','));
   }

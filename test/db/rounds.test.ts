@@ -61,7 +61,9 @@ describe('a scoring round', () => {
     expect(poster.posts).toHaveLength(1 + n);
     expect(poster.posts[0]!.reply.embeds![0]!.description).toContain(`**${n}** claims came due`);
     const cards = poster.posts.slice(1);
-    expect(cards.map((p) => p.reply.embeds![0]!.title!.split(' ')[0])).toEqual(Array.from({ length: n }, (_, i) => `#${i + 1}`));
+    // The pack's event (#20) is due; #5, which hangs on it, waits and gets no card (src/ledger/conditions.ts).
+    const items = n + bundledPacks()[0]!.events.length;
+    expect(cards.map((p) => p.reply.embeds![0]!.title!.split(' ')[0])).toEqual(Array.from({ length: items }, (_, i) => `#${i + 1}`).filter((k) => k !== '#5'));
     for (const card of cards) {
       const buttons = card.reply.components![0]!.components.map((b) => ('label' in b ? b.label : ''));
       expect(buttons).toEqual(['Came true', 'Partly', 'Did not', 'Too early']);

@@ -101,7 +101,7 @@ describe('the console without Discord', { timeout: 120_000 }, () => {
       '/predict show claim:1',
     ]);
     const reply = (echo: string) => replyTo(run, echo);
-    expect(run.stdout).toMatch(/Imported the article pack .*: 19 claims added as #1–#19\./);
+    expect(run.stdout).toMatch(/Imported the article pack .*: 20 claims added as #1–#20\./);
     expect(reply('you (manager) › /predict list status:due')).toContain('Due claims (waiting for a verdict)');
     expect(reply('you (manager) › /predict list status:due')).toMatch(/#1 Until Trump's inauguration on 20 January 2025/);
     expect(reply('you (manager) › /predict list status:due')).toContain('Page 1 of 2 · 19 claims');

@@ -22,7 +22,9 @@ import {
   speakerKey,
 } from './validate.js';
 
-export type ClaimRow = typeof claims.$inferSelect;
+export type { ClaimRow } from './claim-row.js';
+export { changeClaim } from './claim-row.js';
+import { changeClaim, type ClaimRow } from './claim-row.js';
 
 /** A claim ready to be written: every field already validated. */
 export interface ClaimFields {
@@ -325,24 +327,6 @@ async function assertMayChange(tx: Db, ctx: LedgerCtx, claim: ClaimRow, verb: st
   return locked;
 }
 
-/**
- * Writes a change to one claim and its audit entry (same transaction): every transition of a
- * claim goes through here, so none is left unrecorded.
- */
-export async function changeClaim(
-  tx: Db,
-  claim: Pick<ClaimRow, 'id' | 'guildId' | 'number'>,
-  set: Partial<typeof claims.$inferInsert>,
-  audit: { actorId: string; action: AuditAction; detail: Record<string, unknown>; at: Date },
-): Promise<ClaimRow> {
-  const [row] = await tx
-    .update(claims)
-    .set({ ...set, updatedAt: audit.at })
-    .where(eq(claims.id, claim.id))
-    .returning();
-  await recordAudit(tx, { guildId: claim.guildId, claimId: claim.id, claimNumber: claim.number, ...audit });
-  return row!;
-}
 
 export interface EditClaimInput {
   claim?: string | null;

@@ -8,7 +8,7 @@
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { claims } from '../db/schema.js';
-import { changeClaim, type ClaimRow } from './claims.js';
+import { changeClaim, type ClaimRow } from './claim-row.js';
 import { SYSTEM_ACTOR } from './context.js';
 import { dueAtFor } from './dates.js';
 import { invalid } from './errors.js';

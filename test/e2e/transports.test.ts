@@ -97,7 +97,8 @@ function normaliseRow(value: unknown, claimNumbers: ReadonlyMap<number, number>,
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
       if (DROPPED.has(k) || /At$/.test(k)) continue;
-      if (k === 'claimId') out.claim = typeof v === 'number' ? (claimNumbers.get(v) ?? 'gone') : v;
+      if (k === 'conditionClaimId') out.condition = typeof v === 'number' ? (claimNumbers.get(v) ?? 'gone') : v;
+      else if (k === 'claimId') out.claim = typeof v === 'number' ? (claimNumbers.get(v) ?? 'gone') : v;
       else out[k] = normaliseRow(v, claimNumbers, k);
     }
     return out;
@@ -177,10 +178,10 @@ const STEPS: Step[] = [
   { name: '/vote claim:1 verdict:partly', writes: true, run: async (s) => seenReply(await answer(command(s, 'bob', 'vote', { claim: '1', verdict: 'partly', evidence: 'https://example.org/news' }))) },
   { name: '/vote on a claim that does not exist: refused', writes: false, run: async (s) => seenReply(await answer(command(s, 'bob', 'vote', { claim: '9999', verdict: 'partly' }))) },
   { name: '/predict add', writes: true, run: async (s) => seenReply(await answer(command(s, 'alice', 'predict', { claim: 'The talks start before the summer', 'check-by': 'in 3 months', speaker: 'A diplomat', family: 'negotiations' }, 'add'))) },
-  { name: '/predict edit', writes: true, run: async (s) => seenReply(await answer(command(s, 'alice', 'predict', { claim: '20', text: 'The talks start within three months' }, 'edit'))) },
-  { name: '/forecast', writes: true, run: async (s) => seenReply(await answer(command(s, 'alice', 'forecast', { claim: '20', probability: 70 }))) },
-  { name: '/predict edit (a member, someone else’s claim): refused', writes: false, run: async (s) => seenReply(await answer(command(s, 'bob', 'predict', { claim: '20', text: 'Mine now' }, 'edit'))) },
-  { name: '/predict edit (its author, once forecast on): refused', writes: false, run: async (s) => seenReply(await answer(command(s, 'alice', 'predict', { claim: '20', text: 'Changed again' }, 'edit'))) },
+  { name: '/predict edit', writes: true, run: async (s) => seenReply(await answer(command(s, 'alice', 'predict', { claim: '21', text: 'The talks start within three months' }, 'edit'))) },
+  { name: '/forecast', writes: true, run: async (s) => seenReply(await answer(command(s, 'alice', 'forecast', { claim: '21', probability: 70 }))) },
+  { name: '/predict edit (a member, someone else’s claim): refused', writes: false, run: async (s) => seenReply(await answer(command(s, 'bob', 'predict', { claim: '21', text: 'Mine now' }, 'edit'))) },
+  { name: '/predict edit (its author, once forecast on): refused', writes: false, run: async (s) => seenReply(await answer(command(s, 'alice', 'predict', { claim: '21', text: 'Changed again' }, 'edit'))) },
   { name: '/settings (show)', writes: false, run: async (s) => seenReply(await answer(command(s, MOD, 'settings'))) },
   { name: '/settings quorum:2 extract-by:members', writes: true, run: async (s) => seenReply(await answer(command(s, MOD, 'settings', { quorum: 2, 'extract-by': 'members' }))) },
   { name: '/resolve claim:2 outcome:came-true', writes: true, run: async (s) => seenReply(await answer(command(s, MOD, 'resolve', { claim: '2', outcome: 'came-true', note: 'It happened.' }))) },
@@ -209,7 +210,7 @@ const STEPS: Step[] = [
   { name: '/scores chart speaker', writes: false, run: async (s) => seenReply(await answer(command(s, 'alice', 'scores', { speaker: pack.claims[0]!.speaker! }, 'chart'))) },
   { name: '/predict export format:csv', writes: false, run: async (s) => seenReply(await answer(command(s, MOD, 'predict', { format: 'csv' }, 'export'))) },
   { name: '/predict export (json, a member)', writes: false, run: async (s) => seenReply(await answer(command(s, 'bob', 'predict', {}, 'export'))) },
-  { name: '/predict delete (a manager)', writes: true, run: async (s) => seenReply(await answer(command(s, MOD, 'predict', { claim: '20' }, 'delete'))) },
+  { name: '/predict delete (a manager)', writes: true, run: async (s) => seenReply(await answer(command(s, MOD, 'predict', { claim: '21' }, 'delete'))) },
 
   // Reading an article: the draft's buttons, its Edit form, the message command.
   { name: '/predict extract file', writes: true, run: async (s) => keep(s, 'draft', await answer(command(s, MOD, 'predict', { file: h.fake.attachment({ filename: 'article.txt', content: ARTICLE, contentType: 'text/plain' }) }, 'extract'))) },

@@ -162,20 +162,20 @@ describe('the console without Discord', { timeout: 120_000 }, () => {
     expect(replyTo(first, 'you (manager) › /predict show claim:2')).toMatch(/\[3\] Came true {2}\[4\] Partly {2}\[5\] Did not {2}\[6\] Too early/);
     expect(replyTo(first, 'alice › 3')).toContain('You voted Came true on claim #2.');
     expect(replyTo(first, 'alice › 3')).toContain('Came true 1 · Partly 0');
-    expect(replyTo(first, 'you (manager) › /predict add claim:"Talks start" check-by:"in 3 months" speaker:the envoy')).toMatch(/Claim #20 added\./);
-    expect(replyTo(first, 'you (manager) › /predict import file:mine.json')).toContain('Imported My pack: 1 added as #21–#21, 0 skipped');
+    expect(replyTo(first, 'you (manager) › /predict add claim:"Talks start" check-by:"in 3 months" speaker:the envoy')).toMatch(/Claim #21 added\./);
+    expect(replyTo(first, 'you (manager) › /predict import file:mine.json')).toContain('Imported My pack: 1 added as #22–#22, 0 skipped');
     const exported = replyTo(first, 'you (manager) › /predict export format:csv');
     expect(exported).toMatch(/Saved hindsight-\d{4}-\d{2}-\d{2}\.csv to \.\/exports\/hindsight-/);
     expect(readdirSync(join(dir, 'exports'))).toHaveLength(1);
     expect(replyTo(first, 'you (manager) › /help vote')).toContain('/vote claim:<number> verdict:came-true|partly|did-not|too-early [evidence:<text>]');
     expect(first.code).toBe(0);
 
-    const second = await runConsole(dir, ['/as bob', '/forecast claim:20 probability:55.5', '/predict show claim:2', '/predict list status:open']);
+    const second = await runConsole(dir, ['/as bob', '/forecast claim:21 probability:55.5', '/predict show claim:2', '/predict list status:open']);
     expect(second.stdout).not.toContain('Imported the article pack'); // nothing new to import
-    expect(replyTo(second, 'bob › /forecast claim:20 probability:55.5')).toContain('Your forecast on claim #20 is now 55.5%.');
+    expect(replyTo(second, 'bob › /forecast claim:21 probability:55.5')).toContain('Your forecast on claim #21 is now 55.5%.');
     expect(replyTo(second, 'bob › /predict show claim:2')).toMatch(/@alice voted Came true/); // the name is remembered too
-    expect(replyTo(second, 'bob › /predict list status:open')).toContain('#20 Talks start — the envoy');
-    expect(replyTo(second, 'bob › /predict list status:open')).toContain('#21 It will rain in Oslo');
+    expect(replyTo(second, 'bob › /predict list status:open')).toContain('#21 Talks start — the envoy');
+    expect(replyTo(second, 'bob › /predict list status:open')).toContain('#22 It will rain in Oslo');
     expect(second.code).toBe(0);
     expect(existsSync(join(dir, 'data', 'hindsight.lock'))).toBe(false);
   });
@@ -218,7 +218,7 @@ describe('the console without Discord', { timeout: 120_000 }, () => {
       ].join('\n'),
     );
     // The console imports the bundled pack first: the first claim added here comes after its claims.
-    const next = bundledPacks().reduce((n, p) => n + p.claims.length, 0) + 1;
+    const next = bundledPacks().reduce((n, p) => n + p.claims.length + (p.events?.length ?? 0), 0) + 1;
     const run = await runConsole(dir, [
       '/predict extract file:article.txt',
       '5',

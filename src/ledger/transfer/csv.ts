@@ -15,19 +15,25 @@ export function csvCell(value: unknown): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** One row per claim with the current round's tally, for spreadsheets; tally cells are empty where the export holds no votes (claims only, or blind voting). */
+export const csvHeader = () => CSV_COLUMNS.join(',');
+
+/**
+ * One claim's row (ending in CRLF) with the current round's tally; tally cells are empty where
+ * the export holds no votes (claims only, or blind voting).
+ */
+export function csvRow(c: LedgerExport['claims'][number], memberData: boolean): string {
+  const current = c.votes.filter((v) => v.round === c.round);
+  const withTally = memberData && !c.votesHidden;
+  const n = (verdict: string) => (withTally ? current.filter((v) => v.verdict === verdict).length : null);
+  const row = [
+    c.number, c.key, c.text, c.quote, c.speaker, c.article?.outlet, c.article?.title, c.article?.url, c.article?.publishedOn,
+    c.family, c.madeOn, c.checkBy, c.criteria, c.status, c.outcome, n('came_true'), n('partly'), n('did_not'), n('too_early'),
+    c.resolvedBy, c.resolvedAt, c.addedBy,
+  ];
+  return `${row.map(csvCell).join(',')}\r\n`;
+}
+
+/** One row per claim, for spreadsheets. */
 export function exportCsv(data: LedgerExport): string {
-  const lines = [CSV_COLUMNS.join(',')];
-  for (const c of data.claims) {
-    const current = c.votes.filter((v) => v.round === c.round);
-    const withTally = data.memberData !== false && !c.votesHidden;
-    const n = (verdict: string) => (withTally ? current.filter((v) => v.verdict === verdict).length : null);
-    const row = [
-      c.number, c.key, c.text, c.quote, c.speaker, c.article?.outlet, c.article?.title, c.article?.url, c.article?.publishedOn,
-      c.family, c.madeOn, c.checkBy, c.criteria, c.status, c.outcome, n('came_true'), n('partly'), n('did_not'), n('too_early'),
-      c.resolvedBy, c.resolvedAt, c.addedBy,
-    ];
-    lines.push(row.map(csvCell).join(','));
-  }
-  return `${lines.join('\r\n')}\r\n`;
+  return `${csvHeader()}\r\n${data.claims.map((c) => csvRow(c, data.memberData !== false)).join('')}`;
 }

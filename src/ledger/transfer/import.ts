@@ -7,16 +7,13 @@ import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { claims, forecasts, votes } from '../../db/schema.js';
 import { recordAudit } from '../audit.js';
-import { insertClaims, updateFromSource, type ClaimFields } from '../claims.js';
+import { insertClaims, updateFromSource } from '../claims.js';
 import { nowOf, type LedgerCtx } from '../context.js';
-import { forbidden, invalid } from '../errors.js';
-import { LIMITS } from '../limits.js';
+import { forbidden } from '../errors.js';
 import { getSettings, reserveClaimNumbers } from '../settings.js';
-import { isoDate, optionalFamily, optionalText, optionalUrl, requiredText } from '../validate.js';
-import type { HedgeBand } from '../hedge.js';
-import { parseImportFile, type Pack } from './schema.js';
 import { findPack } from './packs.js';
-import { isOwnExport } from './signature.js';
+import { existingExportKey } from './keys.js';
+import { prepareImport, preparePack, type PrepareScope, type PreparedClaim, type PreparedImport } from './prepare.js';
 
 export interface ImportResult {
   added: number;
@@ -25,70 +22,6 @@ export interface ImportResult {
   /** Already in the server and unchanged. */
   skipped: number;
   numbers: number[];
-}
-
-function packFields(pack: Pack, actorId: string): ClaimFields[] {
-  const a = pack.article;
-  const url = optionalUrl('article.url', a.url);
-  const article = {
-    key: `pack:${pack.id}`,
-    outlet: optionalText('Outlet', a.outlet, LIMITS.outlet),
-    title: optionalText('Title', a.title, LIMITS.title),
-    titleNote: optionalText('Title note', a.titleNote, LIMITS.note),
-    url,
-    publishedOn: a.publishedOn ? isoDate('publishedOn', a.publishedOn) : null,
-    authoritative: true,
-  };
-  const notes = new Map(pack.speakers.map((s) => [s.key, optionalText('Speaker note', s.note, 60)]));
-  return pack.claims.map((c) =>
-    validated(
-      {
-        ...c,
-        text: c.claim,
-        speakerIdentity: c.speakerKey ? { key: `pack:${pack.id}/${c.speakerKey}`, note: notes.get(c.speakerKey) ?? null } : null,
-        sourceKey: `${pack.id}/${c.key}`,
-        article,
-        addedBy: actorId,
-      },
-      actorId,
-    ),
-  );
-}
-
-function validated(c: {
-  text: string;
-  quote?: string | null | undefined;
-  speaker?: string | null | undefined;
-  speakerIdentity?: ClaimFields['speakerIdentity'];
-  family?: string | null | undefined;
-  madeOn: string;
-  checkBy: string;
-  checkByNote?: string | null | undefined;
-  hedge?: HedgeBand | null | undefined;
-  criteria?: string | null | undefined;
-  sourceKey: string;
-  article: ClaimFields['article'];
-  addedBy?: string | null | undefined;
-}, actorId: string): ClaimFields {
-  const madeOn = isoDate('madeOn', c.madeOn);
-  const checkBy = isoDate('checkBy', c.checkBy);
-  if (checkBy < madeOn) throw invalid(`Claim "${c.sourceKey}": its check date ${checkBy} is before the date it was made (${madeOn}).`);
-  const speaker = optionalText('Speaker', c.speaker, LIMITS.speaker);
-  return {
-    text: requiredText('Claim', c.text, LIMITS.claimText),
-    quote: optionalText('Quote', c.quote, LIMITS.quote),
-    speaker,
-    speakerIdentity: speaker ? (c.speakerIdentity ?? null) : null,
-    family: optionalFamily(c.family),
-    criteria: optionalText('Criteria', c.criteria, LIMITS.criteria),
-    madeOn,
-    checkBy,
-    checkByNote: optionalText('Check-by note', c.checkByNote, LIMITS.note),
-    hedge: c.hedge ?? null,
-    sourceKey: c.sourceKey,
-    article: c.article,
-    addedBy: c.addedBy ?? actorId,
-  };
 }
 
 async function existingKeys(tx: Db, guildId: string, keys: string[]): Promise<Set<string>> {
@@ -111,11 +44,25 @@ async function existingKeys(tx: Db, guildId: string, keys: string[]): Promise<Se
   return found;
 }
 
-/** Rows per INSERT of imported votes and forecasts: at most 8 columns × 1,000 rows, far under PostgreSQL's 65,535 parameters. */
-export const IMPORT_CHUNK_ROWS = 1000;
+/** Rows per INSERT of imported votes and forecasts: at most 8 columns × 500 rows, far under PostgreSQL's 65,535 parameters. */
+export const IMPORT_CHUNK_ROWS = 500;
+
+/** Lets the event loop run whatever is waiting (other servers' clicks) before the next step. */
+const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 async function insertChunked<T>(rows: T[], write: (chunk: T[]) => Promise<unknown>): Promise<void> {
-  for (let i = 0; i < rows.length; i += IMPORT_CHUNK_ROWS) await write(rows.slice(i, i + IMPORT_CHUNK_ROWS));
+  for (let i = 0; i < rows.length; i += IMPORT_CHUNK_ROWS) {
+    await write(rows.slice(i, i + IMPORT_CHUNK_ROWS));
+    await breathe();
+  }
+}
+
+export interface ImportOptions {
+  /**
+   * Parses and checks an uploaded file (default: prepareImport on this thread). The bot passes
+   * its worker pool's, so a large file never holds the event loop.
+   */
+  prepare?: (raw: string, scope: PrepareScope) => Promise<PreparedImport>;
 }
 
 /**
@@ -125,112 +72,102 @@ async function insertChunked<T>(rows: T[], write: (chunk: T[]) => Promise<unknow
  * Unless the file is this server's own signed export, imported votes and forecasts are stored
  * with `importedFrom = "export:<guild id of the file>"` and are never scored as a member's own
  * forecasts here; the claims are added by, and resolutions recorded as by, the importing manager.
+ *
+ * The whole file is checked before anything is written (bad input changes nothing). The claims
+ * are then written in batches of about IMPORT_BATCH_ROWS rows, one transaction each, a claim
+ * always with its votes and forecasts; between batches the event loop and the database are free
+ * for other servers (on the embedded database one transaction holds its only connection). An
+ * import cut short (a restart) has written whole claims only; running it again adds the rest,
+ * as importing twice adds once.
  */
 export async function importLedger(
   ctx: LedgerCtx,
   source: { packId: string } | { raw: string },
+  opts: ImportOptions = {},
 ): Promise<ImportResult & { name: string; foreign: boolean }> {
   if (!ctx.actor.isManager) throw forbidden('Only managers (Manage Server) can import claims.');
-  const parsed = 'packId' in source ? { kind: 'pack' as const, pack: findPack(source.packId) } : parseImportFile(source.raw);
+  let plan: PreparedImport;
+  if ('packId' in source) plan = preparePack(findPack(source.packId), ctx.actor.id);
+  else {
+    const scope: PrepareScope = { guildId: ctx.guildId, actorId: ctx.actor.id, ownKey: await existingExportKey(ctx.db, ctx.guildId) };
+    plan = opts.prepare ? await opts.prepare(source.raw, scope) : prepareImport(source.raw, scope);
+  }
   const now = nowOf(ctx);
   const settings = await getSettings(ctx.db, ctx.guildId);
-  const own = parsed.kind === 'export' && (await isOwnExport(ctx.db, ctx.guildId, parsed.data));
-  const importedFrom = parsed.kind === 'export' && !own ? `export:${parsed.data.guildId}` : null;
-  const name = parsed.kind === 'pack' ? parsed.pack.name : `export of ${parsed.data.claims.length} claims`;
-  const items =
-    parsed.kind === 'pack'
-      ? packFields(parsed.pack, ctx.actor.id).map((fields) => ({ fields, extra: null }))
-      : parsed.data.claims.map((c) => ({
-          fields: validated(
-            {
-              ...c,
-              addedBy: own ? c.addedBy : ctx.actor.id,
-              sourceKey: c.key,
-              speakerIdentity: c.speakerKey ? { key: c.speakerKey, note: optionalText('Speaker note', c.speakerNote, 60) } : null,
-              article: c.article
-                ? {
-                    key: c.article.key,
-                    outlet: c.article.outlet ?? null,
-                    title: c.article.title ?? null,
-                    titleNote: optionalText('Title note', c.article.titleNote, LIMITS.note),
-                    url: optionalUrl('article.url', c.article.url),
-                    publishedOn: c.article.publishedOn ?? null,
-                  }
-                : null,
-            },
-            ctx.actor.id,
-          ),
-          extra: c,
-        }));
-  const seen = new Set<string>();
-  for (const { fields } of items) {
-    if (seen.has(fields.sourceKey!)) throw invalid(`The file lists "${fields.sourceKey}" twice.`);
-    seen.add(fields.sourceKey!);
-  }
-  return ctx.db.transaction(async (tx) => {
-    await reserveClaimNumbers(tx, ctx.guildId, 0); // lock the server's row: imports of one server run one at a time
-    const existing = await existingKeys(tx, ctx.guildId, [...seen]);
-    const fresh = items.filter((i) => !existing.has(i.fields.sourceKey!));
-    // A pack is the source of its claims: a re-import brings the ones already here up to date.
-    let updated = 0;
-    if (parsed.kind === 'pack') {
-      const known = items.filter((i) => existing.has(i.fields.sourceKey!)).map((i) => i.fields);
-      const rows = known.length
-        ? await tx
-            .select()
-            .from(claims)
-            .where(and(eq(claims.guildId, ctx.guildId), inArray(claims.sourceKey, known.map((f) => f.sourceKey!)), isNull(claims.deletedAt)))
-            .orderBy(asc(claims.number))
-            .for('update')
-        : [];
-      const bySource = new Map(known.map((f) => [f.sourceKey!, f]));
-      for (const row of rows) {
-        if (await updateFromSource(tx, row, bySource.get(row.sourceKey!)!, settings, { actorId: ctx.actor.id, at: now, from: name })) updated++;
+  const { own, importedFrom, name } = plan;
+  const result: ImportResult = { added: 0, updated: 0, skipped: 0, numbers: [] };
+  for (const text of plan.batches) {
+    const items = JSON.parse(text) as PreparedClaim[];
+    await ctx.db.transaction(async (tx) => {
+      await reserveClaimNumbers(tx, ctx.guildId, 0); // lock the server's row: imports of one server write one batch at a time
+      const existing = await existingKeys(tx, ctx.guildId, items.map((i) => i.fields.sourceKey!));
+      const fresh = items.filter((i) => !existing.has(i.fields.sourceKey!));
+      // A pack is the source of its claims: a re-import brings the ones already here up to date.
+      let updated = 0;
+      if (plan.kind === 'pack') {
+        const known = items.filter((i) => existing.has(i.fields.sourceKey!)).map((i) => i.fields);
+        const rows = known.length
+          ? await tx
+              .select()
+              .from(claims)
+              .where(and(eq(claims.guildId, ctx.guildId), inArray(claims.sourceKey, known.map((f) => f.sourceKey!)), isNull(claims.deletedAt)))
+              .orderBy(asc(claims.number))
+              .for('update')
+          : [];
+        const bySource = new Map(known.map((f) => [f.sourceKey!, f]));
+        for (const row of rows) {
+          if (await updateFromSource(tx, row, bySource.get(row.sourceKey!)!, settings, { actorId: ctx.actor.id, at: now, from: name })) updated++;
+        }
       }
-    }
-    const rows = await insertClaims(
-      tx,
-      ctx.guildId,
-      fresh.map((i) => i.fields),
-      settings,
-      now,
-      (_, index) => {
+      const rows = await insertClaims(
+        tx,
+        ctx.guildId,
+        fresh.map((i) => i.fields),
+        settings,
+        now,
+        (_, index) => {
+          const e = fresh[index]!.extra;
+          if (!e || e.status !== 'resolved' || !e.outcome) return {};
+          return {
+            status: 'resolved' as const,
+            outcome: e.outcome,
+            resolvedBy: own ? (e.resolvedBy ?? null) : ctx.actor.id,
+            resolvedAt: e.resolvedAt ? new Date(e.resolvedAt) : now,
+            resolutionNote: e.resolutionNote ?? null,
+            round: e.round,
+          };
+        },
+      );
+      const voteRows: (typeof votes.$inferInsert)[] = [];
+      const forecastRows: (typeof forecasts.$inferInsert)[] = [];
+      for (const [index, row] of rows.entries()) {
         const e = fresh[index]!.extra;
-        if (!e || e.status !== 'resolved' || !e.outcome) return {};
-        return {
-          status: 'resolved' as const,
-          outcome: e.outcome,
-          resolvedBy: own ? (e.resolvedBy ?? null) : ctx.actor.id,
-          resolvedAt: e.resolvedAt ? new Date(e.resolvedAt) : now,
-          resolutionNote: e.resolutionNote ?? null,
-          round: e.round,
-        };
-      },
-    );
-    const voteRows: (typeof votes.$inferInsert)[] = [];
-    const forecastRows: (typeof forecasts.$inferInsert)[] = [];
-    for (const [index, row] of rows.entries()) {
-      const e = fresh[index]!.extra;
-      if (!e) continue;
-      for (const v of e.votes)
-        voteRows.push({ guildId: ctx.guildId, claimId: row.id, round: v.round, userId: v.userId, verdict: v.verdict, evidence: v.evidence ?? null, castAt: new Date(v.castAt), importedFrom });
-      for (const f of e.forecasts)
-        forecastRows.push({ guildId: ctx.guildId, claimId: row.id, userId: f.userId, probability: f.probability, createdAt: new Date(f.createdAt), importedFrom });
-    }
-    await insertChunked(voteRows, (chunk) => tx.insert(votes).values(chunk).onConflictDoNothing());
-    await insertChunked(forecastRows, (chunk) => tx.insert(forecasts).values(chunk));
-    await recordAudit(
-      tx,
-      rows.map((row) => ({
-        guildId: ctx.guildId,
-        actorId: ctx.actor.id,
-        action: 'claim.import' as const,
-        claimId: row.id,
-        claimNumber: row.number,
-        detail: { sourceKey: row.sourceKey, from: name, ...(importedFrom ? { importedFrom } : {}) },
-        at: now,
-      })),
-    );
-    return { name, added: rows.length, updated, skipped: items.length - rows.length - updated, numbers: rows.map((r) => r.number), foreign: importedFrom !== null };
-  });
+        if (!e) continue;
+        for (const v of e.votes)
+          voteRows.push({ guildId: ctx.guildId, claimId: row.id, round: v.round, userId: v.userId, verdict: v.verdict, evidence: v.evidence ?? null, castAt: new Date(v.castAt), importedFrom });
+        for (const f of e.forecasts)
+          forecastRows.push({ guildId: ctx.guildId, claimId: row.id, userId: f.userId, probability: f.probability, createdAt: new Date(f.createdAt), importedFrom });
+      }
+      await insertChunked(voteRows, (chunk) => tx.insert(votes).values(chunk).onConflictDoNothing());
+      await insertChunked(forecastRows, (chunk) => tx.insert(forecasts).values(chunk));
+      await recordAudit(
+        tx,
+        rows.map((row) => ({
+          guildId: ctx.guildId,
+          actorId: ctx.actor.id,
+          action: 'claim.import' as const,
+          claimId: row.id,
+          claimNumber: row.number,
+          detail: { sourceKey: row.sourceKey, from: name, ...(importedFrom ? { importedFrom } : {}) },
+          at: now,
+        })),
+      );
+      result.added += rows.length;
+      result.updated += updated;
+      result.skipped += items.length - rows.length - updated;
+      result.numbers.push(...rows.map((r) => r.number));
+    });
+    await breathe();
+  }
+  return { name, ...result, foreign: importedFrom !== null };
 }

@@ -95,8 +95,11 @@ export const packSchema = z
 export type Pack = z.infer<typeof packSchema>;
 
 const snowflakeish = z.string().regex(/^[\w-]{1,32}$/);
-/** A voting round: bounded so a file cannot overflow the integer column. */
-export const MAX_ROUND = 1000;
+/**
+ * A voting round: any the ledger can hold (PostgreSQL's integer column). Reopens and
+ * postponements add rounds without a cap, so an export may carry rounds past any smaller bound.
+ */
+export const MAX_ROUND = 2_147_483_647;
 const roundNumber = z
   .number()
   .int('must be a whole number')
@@ -160,7 +163,7 @@ export const exportSchema = z.object({
           .default([]),
       }),
     )
-    .max(LIMITS.maxImportClaims),
+    .max(LIMITS.maxImportClaims, `must hold at most ${LIMITS.maxImportClaims} claims (/predict export cuts a larger ledger into files of that size: import them one by one)`),
   /**
    * HMAC-SHA256 of guildId and claims with the exporting server's secret key (guilds.export_key,
    * never shown). Present only on exports with member data; a file whose signature checks out

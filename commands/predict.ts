@@ -200,7 +200,10 @@ async function importClaims(call: CommandCall, ctx: AppCtx, { pack, file }: Args
     if (file!.size > LIMITS.maxImportBytes) throw new UserError(`The file is too large (at most ${LIMITS.maxImportBytes / 1_000_000} MB).`);
     source = { raw: await ctx.fetchAttachment(file!, LIMITS.maxImportBytes) };
   }
-  const result = await importLedger(ledgerCtx(call, ctx), source);
+  // The file is parsed and checked on the worker pool; only the writing happens here, in batches.
+  const result = await importLedger(ledgerCtx(call, ctx), source, {
+    prepare: (raw, scope) => ctx.work.run(call.guildId, 'import.prepare', { raw, scope }),
+  });
   const range = result.numbers.length ? ` as #${result.numbers[0]}–#${result.numbers[result.numbers.length - 1]}` : '';
   const origin = result.foreign ? '\nVotes and forecasts in it are kept as imported (marked with their origin) and do not count in this server’s scores.' : '';
   await call.reply({

@@ -1,14 +1,5 @@
 /**
- * The one import of the extraction engine by what uses it (src/kit/articles.ts): the engine's own
- * names, with `fetchArticle` answering the article alone (the engine also reports the final URL,
- * type and size of what it read).
+ * The one import of the extraction engine by what uses it (src/kit/articles.ts): fetching a page
+ * without parsing it (parsing and extraction run on the worker pool, src/work/jobs.ts).
  */
-import { fetchArticle as fetchWithReport, type FetchArticleOptions } from './fetch.js';
-import type { ArticleInput } from './types.js';
-
-export { articleFromHtml, articleFromText, extractCandidates, FetchArticleError } from './index.js';
-
-export async function fetchArticle(url: string, opts: FetchArticleOptions = {}): Promise<ArticleInput> {
-  const fetched = await fetchWithReport(url, opts);
-  return { ...fetched.article, url: fetched.article.url ?? fetched.finalUrl };
-}
+export { fetchPage, FetchArticleError, type FetchedPage, type FetchArticleOptions } from './fetch.js';

@@ -9,6 +9,7 @@ import type { LedgerCtx } from '../ledger/context.js';
 import type { RoundOutcome } from './poster.js';
 import type { Reply } from './reply.js';
 import type { ArticleInput, Candidate } from '../extract/types.js';
+import type { WorkRunner } from '../work/index.js';
 
 export type { Reply, ReplyFile } from './reply.js';
 
@@ -148,14 +149,28 @@ export interface ModalCall extends CallBase {
   followUp(reply: Reply): Promise<void>;
 }
 
+/**
+ * CPU-heavy work off the event loop (src/work/: HTML and Readability, extraction, charts, import
+ * files), counted against the server it is for. A job refused (the server or the bot is busy),
+ * out of time or out of memory, or a page refused before parsing, rejects with a UserError that
+ * tells the member; a file's faulty field with a LedgerError.
+ */
+export type Work = WorkRunner;
+
+/** Who a piece of heavy work is for, and what runs it. */
+export interface WorkScope {
+  guildId: string;
+  work: Work;
+}
+
 /** Reading articles for /predict extract (the engine in src/extract/), injectable for tests. */
 export interface ArticleTools {
-  /** Fetches a link safely (http(s) only, size/time limits, private addresses refused unless allowed). */
-  fetchUrl(url: string): Promise<ArticleInput>;
-  /** An uploaded file: HTML when it looks like HTML, else plain text. */
-  fromFile(content: string, name: string, contentType: string | null): ArticleInput;
-  /** The forecasts found, for review. */
-  candidates(input: ArticleInput, opts: { today: string }): Candidate[];
+  /** Fetches a link safely (http(s) only, size/time limits, private addresses refused unless allowed), then reads it on `work`. */
+  fetchUrl(url: string, scope: WorkScope): Promise<ArticleInput>;
+  /** An uploaded file: HTML when it looks like HTML, else plain text (read on `work`). */
+  fromFile(content: string, name: string, contentType: string | null, scope: WorkScope): Promise<ArticleInput>;
+  /** The forecasts found, for review (on `work`). */
+  candidates(input: ArticleInput, opts: { today: string } & WorkScope): Promise<Candidate[]>;
 }
 
 /** What /reminders needs of the scheduler (src/jobs/scheduler.ts implements it). */
@@ -176,6 +191,8 @@ export interface AppCtx {
   scheduler?: RoundScheduling;
   /** Article intake (/predict extract, Track forecasts); absent → those commands say they are unavailable. */
   articles?: ArticleTools;
+  /** The worker pool for CPU-heavy jobs (created by the composition root, src/core.ts). */
+  work: Work;
 }
 
 export const ledgerCtx = (call: CallBase, ctx: AppCtx): LedgerCtx => ({

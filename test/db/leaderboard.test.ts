@@ -23,6 +23,8 @@ import { fitEmbeds } from '../../src/kit/render.js';
 import type { AppCtx, CommandCall, OptionReader, Reply } from '../../src/kit/types.js';
 import * as scores from '../../commands/scores.js';
 import { makeTestDb, newGuildId, type TestDatabase } from '../support/test-db.js';
+import { memberFacing } from '../../src/kit/work.js';
+import { inlineWork } from '../../src/work/index.js';
 
 let database: TestDatabase;
 const clock = { now: new Date(0) };
@@ -309,6 +311,7 @@ describe('the /scores command', () => {
     log: { warn() {}, error() {}, info() {}, debug() {} } as unknown as AppCtx['log'],
     now: () => clock.now,
     fetchAttachment: () => Promise.reject(new Error('no attachments here')),
+    work: memberFacing(inlineWork()),
   });
 
   async function run(subcommand: string, values?: Record<string, unknown>, memberId?: string) {

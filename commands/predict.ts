@@ -1,7 +1,7 @@
 import { time, TimestampStyles } from '@discordjs/formatters';
 import { ApplicationCommandOptionType, ApplicationCommandType, InteractionContextType } from 'discord-api-types/v10';
 import { addClaim, claimDetail, deleteClaim, editClaim, listClaims, searchClaims, STATUS_FILTERS, type StatusFilter } from '../src/ledger/claims.js';
-import { bundledPacks, exportCsv, exportLedger, importLedger } from '../src/ledger/transfer.js';
+import { bundledPacks, exportFiles, importLedger } from '../src/ledger/transfer.js';
 import { LIMITS } from '../src/ledger/limits.js';
 import { claimCard, DISCORD_LIMITS, listPage, safe, truncate } from '../src/kit/render.js';
 import { bySubcommand, ledgerCtx, UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall } from '../src/kit/types.js';
@@ -139,6 +139,7 @@ export const definition = chatInputCommand({
             { name: 'CSV', value: 'csv' },
           ],
         },
+        { type: Integer, name: 'from', description: 'Start at this claim number (a large ledger comes in several replies)', required: false, min_value: 1, max_value: 2_147_483_647 },
       ],
     },
   ],
@@ -215,7 +216,10 @@ async function importClaims(call: CommandCall, { pack, file }: Args<'import'>, c
     if (file!.size > LIMITS.maxImportBytes) throw new UserError(`The file is too large (at most ${LIMITS.maxImportBytes / 1_000_000} MB).`);
     source = { raw: await ctx.fetchAttachment(file!, LIMITS.maxImportBytes) };
   }
-  const result = await importLedger(ledgerCtx(call, ctx), source);
+  // The file is parsed and checked on the worker pool; only the writing happens here, in batches.
+  const result = await importLedger(ledgerCtx(call, ctx), source, {
+    prepare: (raw, scope) => ctx.work.run(call.guildId, 'import.prepare', { raw, scope }),
+  });
   const range = result.numbers.length ? ` as #${result.numbers[0]}–#${result.numbers[result.numbers.length - 1]}` : '';
   const origin = result.foreign ? '\nVotes and forecasts in it are kept as imported (marked with their origin) and do not count in this server’s scores.' : '';
   await call.reply({
@@ -240,18 +244,28 @@ async function exportClaims(call: CommandCall, o: Args<'export'>, ctx: AppCtx) {
   const format = o.format ?? 'json';
   await call.defer({ ephemeral: true });
   const memberData = call.member.isManager;
-  const data = await exportLedger(ctx.db, call.guildId, { memberData, now: ctx.now() });
+  const batch = await exportFiles(ctx.db, call.guildId, { memberData, now: ctx.now(), format, from: o.from ?? 1 });
   const stamp = ctx.now().toISOString().slice(0, 10);
-  const body = format === 'csv' ? exportCsv(data) : JSON.stringify(data, null, 2);
-  const hidden = data.claims.filter((c) => c.votesHidden).length;
+  const ext = format === 'csv' ? 'csv' : 'json';
+  const whole = batch.next === null && (o.from ?? 1) === 1 && batch.files.length === 1;
+  const claimsIn = batch.files.reduce((n, f) => n + f.claims, 0);
+  const range = (f: { first: number; last: number }) => (f.first === f.last ? `#${f.first}` : `#${f.first}–#${f.last}`);
   const notes = [
     memberData ? null : 'Claims only: votes, forecasts and who added or resolved them are exported by managers.',
-    memberData && hidden ? `The votes of ${hidden} claim${hidden === 1 ? '' : 's'} still hidden by blind voting are left out.` : null,
+    memberData && batch.hidden ? `The votes of ${batch.hidden} claim${batch.hidden === 1 ? '' : 's'} still hidden by blind voting are left out.` : null,
+    batch.trimmed.length
+      ? `Claim${batch.trimmed.length === 1 ? '' : 's'} ${batch.trimmed.map((n) => `#${n}`).join(', ')} ha${batch.trimmed.length === 1 ? 's' : 've'} more votes and forecasts than one file can hold: ${batch.trimmed.length === 1 ? 'its' : 'their'} votes and forecasts are left out.`
+      : null,
+    batch.files.length > 1 && format === 'json' ? `${batch.files.length} files (${batch.files.map(range).join(', ')}): each imports on its own; import them one by one.` : null,
+    batch.next !== null ? `More claims follow: run \`/predict export${format === 'csv' ? ' format:csv' : ''} from:${batch.next}\` for the next part.` : null,
   ].filter(Boolean);
+  const heading = whole
+    ? `This server’s ledger: ${claimsIn} claim${claimsIn === 1 ? '' : 's'} (${format.toUpperCase()}).`
+    : `This server’s ledger, claims ${range({ first: batch.files[0]!.first, last: batch.files.at(-1)!.last })}: ${claimsIn} claim${claimsIn === 1 ? '' : 's'} (${format.toUpperCase()}).`;
   await call.reply({
     ephemeral: true,
-    content: `This server’s ledger: ${data.claims.length} claim${data.claims.length === 1 ? '' : 's'} (${format.toUpperCase()}).${notes.length ? `\n${notes.join('\n')}` : ''}`,
-    files: [{ name: `hindsight-${stamp}.${format === 'csv' ? 'csv' : 'json'}`, data: Buffer.from(body, 'utf8') }],
+    content: `${heading}${notes.length ? `\n${notes.join('\n')}` : ''}`,
+    files: batch.files.map((f) => ({ name: whole ? `hindsight-${stamp}.${ext}` : `hindsight-${stamp}-claims-${f.first}-${f.last}.${ext}`, data: Buffer.from(f.body, 'utf8') })),
   });
 }
 

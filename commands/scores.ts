@@ -9,6 +9,7 @@ import { OUTCOME_LABELS } from '../src/ledger/rules.js';
 import type { TrackRecord } from '../src/ledger/scoring.js';
 import { COLORS, DISCORD_LIMITS, safe, truncate } from '../src/kit/render.js';
 import { bySubcommand, UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall, type Reply } from '../src/kit/types.js';
+import type { Jobs } from '../src/work/index.js';
 import { chatInputCommand, type SubcommandArguments } from '../src/kit/options.js';
 import { familyChoices } from '../src/kit/shared-options.js';
 
@@ -152,6 +153,12 @@ function callLine(s: ClaimScore): string {
   return `**#${s.number}** ${safe(s.text, 100)} — ${formatPct(s.probability / 100)} · ${OUTCOME_LABELS[s.outcome]} (Brier ${formatScore(s.brier)})`;
 }
 
+/** A chart drawn on the worker pool, as PNG bytes. */
+async function chartPng<K extends 'chart.calibration' | 'chart.outcomes'>(call: CommandCall, ctx: AppCtx, kind: K, input: Parameters<Jobs[K]>[0]): Promise<Buffer> {
+  const png = await ctx.work.run(call.guildId, kind, input);
+  return Buffer.from(png.buffer, png.byteOffset, png.byteLength);
+}
+
 /** The member's headline numbers, shown as embed fields and beside the chart. */
 function facts(rec: MemberRecord & { score: NonNullable<MemberRecord['score']> }): [string, string][] {
   const standing = rec.rank
@@ -187,9 +194,8 @@ async function me(call: CommandCall, options: SubcommandArguments<Scores, 'me'>,
   const headline = facts({ ...rec, score });
   const calls = (name: string, list: ClaimScore[]) =>
     list.length ? [{ name, value: fitLines(list.map(callLine), DISCORD_LIMITS.fieldValue) }] : [];
-  // Loaded on first use: the chart library (Skia) costs ~25 MB of memory a bot that never draws need not pay.
-  const { renderCalibrationChart } = await import('../src/charts/calibration.js');
-  const png = await renderCalibrationChart({
+  // Drawn on the worker pool (Skia is loaded there on the first chart).
+  const png = await chartPng(call, ctx, 'chart.calibration', {
     title: `Calibration: ${user.displayName}`,
     subtitle: `${plural(score.claims, 'scored forecast')}; a well-calibrated forecaster’s dots sit on the diagonal`,
     bins: rec.calibration,
@@ -217,8 +223,7 @@ async function calibrationChart(call: CommandCall, ctx: AppCtx, of: { speaker: s
   await call.defer();
   const data = await hedgeCalibrationOf(ctx.db, call.guildId, of);
   const title = `Calibration of ${data.kind === 'speaker' ? '' : 'the outlet '}${data.subject}`;
-  const { renderCalibrationChart } = await import('../src/charts/calibration.js');
-  const png = await renderCalibrationChart({
+  const png = await chartPng(call, ctx, 'chart.calibration', {
     title,
     subtitle: `${plural(data.score.banded, 'resolved claim')} with a hedge band; dots on the diagonal: the wording matched what happened`,
     bins: data.bins,
@@ -256,8 +261,7 @@ async function chart(call: CommandCall, { speaker, family, outlet, kind: given }
   const data = await outcomesOverTime(ctx.db, call.guildId, speaker ? { speaker } : { family: family! });
   const title = data.kind === 'speaker' ? `Claims of ${data.subject}` : `Claims in the family ${data.subject}`;
   const older = data.omitted ? ` (last ${data.buckets.length} quarters; ${plural(data.omitted, 'older claim')} not shown)` : '';
-  const { renderOutcomesChart } = await import('../src/charts/outcomes.js');
-  const png = await renderOutcomesChart({
+  const png = await chartPng(call, ctx, 'chart.outcomes', {
     title,
     subtitle: `${plural(data.record.made, 'claim')} by outcome, per quarter of the check date${older}`,
     buckets: data.buckets,

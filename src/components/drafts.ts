@@ -53,17 +53,18 @@ export async function assertMayExtract(ctx: AppCtx, guildId: string, member: Mem
   }
 }
 
-async function readSource(ctx: AppCtx, source: ArticleSource): Promise<ArticleInput & { origin: string | null }> {
+async function readSource(ctx: AppCtx, guildId: string, source: ArticleSource): Promise<ArticleInput & { origin: string | null }> {
   const tools = ctx.articles!;
+  const scope = { guildId, work: ctx.work };
   if (source.kind === 'url') {
-    const article = await tools.fetchUrl(source.url);
+    const article = await tools.fetchUrl(source.url, scope);
     return { ...article, url: article.url ?? source.url, origin: null };
   }
-  if (source.kind === 'text') return { ...tools.fromFile(source.text, 'message.txt', 'text/plain'), origin: source.origin };
+  if (source.kind === 'text') return { ...(await tools.fromFile(source.text, 'message.txt', 'text/plain', scope)), origin: source.origin };
   const { ref } = source;
   if (ref.size > LIMITS.maxImportBytes) throw new UserError(`The file is too large (at most ${LIMITS.maxImportBytes / 1_000_000} MB).`);
   const content = await ctx.fetchAttachment(ref, LIMITS.maxImportBytes);
-  return { ...tools.fromFile(content, ref.name, ref.contentType), origin: ref.name };
+  return { ...(await tools.fromFile(content, ref.name, ref.contentType, scope)), origin: ref.name };
 }
 
 /** Reads an article, finds its forecasts and shows the first as a draft card (ephemeral). Writes no claim. */
@@ -72,12 +73,12 @@ export async function runExtraction(call: IntakeCall, ctx: AppCtx, source: Artic
   // Acknowledge first (ephemerally): reading a link may take seconds; every answer below is private.
   await call.defer({ ephemeral: true });
   await assertMayExtract(ctx, call.guildId, call.member);
-  const article = await readSource(ctx, source);
+  const article = await readSource(ctx, call.guildId, source);
   if (!article.text.trim()) throw new UserError('There is no text to read in that article.');
   const settings = await getSettings(ctx.db, call.guildId);
   const now = ctx.now();
   // The engine reads horizons against the article's own date; `today` is for articles without one.
-  const candidates = ctx.articles.candidates(article, { today: todayIn(settings.timezone, now) });
+  const candidates = await ctx.articles.candidates(article, { today: todayIn(settings.timezone, now), guildId: call.guildId, work: ctx.work });
   const name = describeArticle(article);
   if (!candidates.length) {
     await call.reply({ ephemeral: true, content: `I found no forecasts in ${name}. Nothing was saved.` });

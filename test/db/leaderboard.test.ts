@@ -26,6 +26,8 @@ import * as scores from '../../commands/scores.js';
 import { hedgeCalibrationOf } from '../../src/ledger/hedge-scores.js';
 import { makeTestDb, newGuildId, type TestDatabase } from '../support/test-db.js';
 import { ledgerCtxFor } from '../support/ledger-ctx.js';
+import { memberFacing } from '../../src/kit/work.js';
+import { inlineWork } from '../../src/work/index.js';
 
 let database: TestDatabase;
 const clock = { now: new Date(0) };
@@ -313,6 +315,7 @@ describe('the /scores command', () => {
     log: { warn() {}, error() {}, info() {}, debug() {} } as unknown as AppCtx['log'],
     now: () => clock.now,
     fetchAttachment: () => Promise.reject(new Error('no attachments here')),
+    work: memberFacing(inlineWork()),
   });
 
   async function run(subcommand: string, values?: Record<string, unknown>, memberId?: string) {

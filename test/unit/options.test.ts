@@ -67,7 +67,7 @@ describe('ArgumentsOf', () => {
     type Reminders = ArgumentsOf<typeof reminders.definition>;
     expectTypeOf<Reminders['subcommand']>().toEqualTypeOf<'add' | 'list' | 'remove' | 'pause' | 'resume' | 'run-now'>();
     expectTypeOf<Extract<Reminders, { subcommand: 'remove' }>['options']>().toEqualTypeOf<{ readonly id: number }>();
-    expectTypeOf<Extract<ArgumentsOf<typeof predict.definition>, { subcommand: 'export' }>['options']>().toEqualTypeOf<{ readonly format: 'json' | 'csv' | null }>();
+    expectTypeOf<Extract<ArgumentsOf<typeof predict.definition>, { subcommand: 'export' }>['options']>().toEqualTypeOf<{ readonly format: 'json' | 'csv' | null; readonly from: number | null }>();
   });
 
   it('makes a renamed or misspelt option, a value outside the choices and a missing subcommand handler compile errors', () => {

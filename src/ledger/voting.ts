@@ -375,3 +375,4 @@ export async function closeExpiredWindows(db: Db, now: Date, batch = 200, guildI
   });
   return results;
 }
+

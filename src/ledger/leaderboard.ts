@@ -282,9 +282,10 @@ export interface MyClaim {
  */
 export async function myClaims(db: Db, guildId: string, userId: string, opts: { page?: number; pageSize?: number } = {}) {
   const pageSize = Math.min(Math.max(opts.pageSize ?? 10, 1), 25);
+  // Correlated subqueries name the outer row as claims.* (drizzle renders a column in sql`` unqualified).
   const mine = sql`${claims.guildId} = ${guildId} and ${claims.deletedAt} is null and (
-    exists (select 1 from ${forecasts} f where f.claim_id = ${claims.id} and f.user_id = ${userId})
-    or exists (select 1 from ${votes} v where v.claim_id = ${claims.id} and v.user_id = ${userId}))`;
+    exists (select 1 from ${forecasts} f where f.claim_id = claims.id and f.user_id = ${userId})
+    or exists (select 1 from ${votes} v where v.claim_id = claims.id and v.user_id = ${userId}))`;
   const [{ total } = { total: 0 }] = await db.select({ total: sql<number>`count(*)::int` }).from(claims).where(mine);
   const pages = Math.max(1, Math.ceil(Number(total) / pageSize));
   const page = Math.min(Math.max(Math.trunc(opts.page ?? 1) || 1, 1), pages);
@@ -298,9 +299,9 @@ export async function myClaims(db: Db, guildId: string, userId: string, opts: { 
         outcome: claims.outcome,
         checkBy: claims.checkBy,
         dueAt: claims.dueAt,
-        forecast: sql<number | null>`(select f.probability from ${forecasts} f where f.claim_id = ${claims.id} and f.user_id = ${userId}
-          order by (f.created_at < ${claims.dueAt}) desc, f.created_at desc, f.id desc limit 1)`,
-        vote: sql<string | null>`(select v.verdict::text from ${votes} v where v.claim_id = ${claims.id} and v.user_id = ${userId} order by v.round desc limit 1)`,
+        forecast: sql<number | null>`(select f.probability from ${forecasts} f where f.claim_id = claims.id and f.user_id = ${userId}
+          order by (f.created_at < claims.due_at) desc, f.created_at desc, f.id desc limit 1)`,
+        vote: sql<string | null>`(select v.verdict::text from ${votes} v where v.claim_id = claims.id and v.user_id = ${userId} order by v.round desc limit 1)`,
       })
       .from(claims)
       .where(mine)

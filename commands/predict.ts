@@ -7,8 +7,10 @@ import { claimCard, DISCORD_LIMITS, listPage, safe, truncate } from '../src/kit/
 import { bySubcommand, ledgerCtx, UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall } from '../src/kit/types.js';
 import { HEDGE_BANDS, HEDGE_BAND_INFO } from '../src/ledger/hedge.js';
 import { draftsList, runExtraction } from '../src/components/drafts.js';
+import { mineReply } from '../src/components/mine.js';
 import { chatInputCommand, type SubcommandArguments, type SubcommandName } from '../src/kit/options.js';
 import { claimChoices, claimOption, familyChoices } from '../src/kit/shared-options.js';
+import { QUERY_MAX } from '../src/kit/custom-ids.js';
 
 const checkByHelp = 'YYYY-MM-DD, "in 3 months", "end of 2025"; with a condition: "90 days after"';
 
@@ -69,10 +71,17 @@ export const definition = chatInputCommand({
         },
         { type: Text, name: 'family', description: 'Only this family', required: false, max_length: LIMITS.family, autocomplete: true },
         { type: Text, name: 'speaker', description: 'Only speakers whose name contains this', required: false, max_length: 40 },
+        { type: Text, name: 'query', description: 'Words to find in the claim, its quote or its speaker', required: false, max_length: QUERY_MAX },
         { type: Integer, name: 'page', description: 'Page number', required: false, min_value: 1, max_value: 100000 },
       ],
     },
     { type: Subcommand, name: 'show', description: 'Everything about one claim', options: [claimOption()] },
+    {
+      type: Subcommand,
+      name: 'mine',
+      description: 'Your forecasts and votes, open and resolved, with your score so far',
+      options: [{ type: Integer, name: 'page', description: 'Page number', required: false, min_value: 1, max_value: 100000 }],
+    },
     {
       type: Subcommand,
       name: 'edit',
@@ -177,14 +186,20 @@ async function add(call: CommandCall, o: Args<'add'>, ctx: AppCtx) {
 async function list(call: CommandCall, o: Args<'list'>, ctx: AppCtx) {
   const status: StatusFilter = o.status ?? 'all';
   if (!STATUS_FILTERS.includes(status)) throw new UserError('Status must be open, due, resolved, waiting or all.');
-  const state = { status, page: o.page ?? 1, family: o.family, speaker: o.speaker };
+  const state = { status, page: o.page ?? 1, family: o.family, speaker: o.speaker, query: o.query };
   const result = await listClaims(ledgerCtx(call, ctx), state);
   await call.reply(listPage(result, { ...state, page: result.page }, ctx.now()));
 }
 
+async function mine(call: CommandCall, o: Args<'mine'>, ctx: AppCtx) {
+  await call.reply(await mineReply(ctx, call.guildId, call.member.id, o.page ?? 1));
+}
+
 async function show(call: CommandCall, o: Args<'show'>, ctx: AppCtx) {
   const detail = await claimDetail(ledgerCtx(call, ctx), o.claim);
-  await call.reply(claimCard(detail, ctx.now(), { history: true }));
+  // Before the check date the crowd's median is shown only to a member who forecast: then the card is theirs alone.
+  const crowdBeforeDue = detail.crowd !== null && detail.claim.dueAt > ctx.now();
+  await call.reply({ ...claimCard(detail, ctx.now(), { history: true }), ...(crowdBeforeDue ? { ephemeral: true } : {}) });
 }
 
 async function edit(call: CommandCall, o: Args<'edit'>, ctx: AppCtx) {
@@ -272,6 +287,7 @@ async function exportClaims(call: CommandCall, o: Args<'export'>, ctx: AppCtx) {
 const handlers = {
   add,
   list,
+  mine,
   show,
   edit,
   delete: remove,

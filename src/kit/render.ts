@@ -28,7 +28,7 @@ import {
 import type { GuildSettings } from '../ledger/settings.js';
 import { HEDGE_BAND_INFO, isHedgeBand } from '../ledger/hedge.js';
 import type { Reply } from './types.js';
-import { listIds, voteIds, type ListState } from './custom-ids.js';
+import { FORECAST_CHOICES, forecastIds, listIds, voteIds, type ListState } from './custom-ids.js';
 import { DISCORD_LIMITS, truncate } from './limits.js';
 
 // The limit fitting moved to ./limits.ts; re-exported so importers of the views keep one module.
@@ -184,6 +184,7 @@ export function claimCard(detail: CardData, now: Date, opts: { history?: boolean
     fields.push({ name: 'Yours', value: mine, inline: true });
   }
   if (detail.forecasters) fields.push({ name: 'Forecasters', value: String(detail.forecasters), inline: true });
+  if (detail.crowd?.count && detail.crowd.median !== null) fields.push({ name: 'Crowd', value: `median ${detail.crowd.median}% of ${detail.crowd.count}`, inline: true });
   if (detail.article?.url) fields.push({ name: 'Source', value: linkText(detail.article.url, 500) });
   else if (detail.article?.title) fields.push({ name: 'Source', value: safe(detail.article.title, 300) });
   if (detail.article?.titleNote) fields.push({ name: 'About the title', value: safe(detail.article.titleNote, 600) });
@@ -212,7 +213,20 @@ export function claimCard(detail: CardData, now: Date, opts: { history?: boolean
     footer: { text: phaseOf(c, now) === 'voting' || phaseOf(c, now) === 'closed' ? 'Score it with the buttons; you can change your vote.' : 'Hindsight' },
   };
   const votable = c.status === 'open' && c.dueAt <= now;
-  return { embeds: [embed], ...(votable ? { components: [voteButtons(c.number)] } : {}) };
+  const forecastable = c.status === 'open' && c.dueAt > now;
+  return { embeds: [embed], ...(votable ? { components: [voteButtons(c.number)] } : forecastable ? { components: forecastButtons(c.number) } : {}) };
+}
+
+/** The forecast row of a card before its check date: a few probabilities and "Other…" (a form for any 1–99%). */
+export function forecastButtons(number: number): APIActionRowComponent<APIButtonComponent>[] {
+  // At most five buttons a row: the probabilities, then "Other…" on its own row.
+  return [
+    {
+      type: ComponentType.ActionRow,
+      components: FORECAST_CHOICES.map((p) => ({ type: ComponentType.Button, style: ButtonStyle.Secondary, label: `${p}%`, custom_id: forecastIds.encode(number, p) })),
+    },
+    { type: ComponentType.ActionRow, components: [{ type: ComponentType.Button, style: ButtonStyle.Primary, label: 'Other…', custom_id: forecastIds.encode(number, 'other') }] },
+  ];
 }
 
 const LIST_TITLES: Record<ListState['status'], string> = {
@@ -244,7 +258,7 @@ export function listPage(
   state: ListState,
   now: Date,
 ): Reply {
-  const filters = [state.family ? `family ${safe(state.family, 40)}` : null, state.speaker ? `speaker “${safe(state.speaker, 40)}”` : null]
+  const filters = [state.family ? `family ${safe(state.family, 40)}` : null, state.speaker ? `speaker “${safe(state.speaker, 40)}”` : null, state.query ? `“${safe(state.query, 40)}”` : null]
     .filter(Boolean)
     .join(', ');
   const embed: APIEmbed = {

@@ -172,12 +172,16 @@ describe('the console without Discord', { timeout: 120_000 }, () => {
     expect(replyTo(first, 'you (manager) › /help vote')).toContain('/vote claim:<number> verdict:came-true|partly|did-not|too-early [evidence:<text>]');
     expect(first.code).toBe(0);
 
-    const second = await runConsole(dir, ['/as bob', '/forecast claim:21 probability:55.5', '/predict show claim:2', '/predict list status:open']);
+    const second = await runConsole(dir, ['/as bob', '/forecast claim:21 probability:55.5', '/predict show claim:2', '/predict list status:open', '/predict mine', '/predict list query:oslo']);
     expect(second.stdout).not.toContain('Imported the article pack'); // nothing new to import
     expect(replyTo(second, 'bob › /forecast claim:21 probability:55.5')).toContain('Your forecast on claim #21 is now 55.5%.');
     expect(replyTo(second, 'bob › /predict show claim:2')).toMatch(/@alice voted Came true/); // the name is remembered too
     expect(replyTo(second, 'bob › /predict list status:open')).toContain('#21 Talks start — the envoy');
     expect(replyTo(second, 'bob › /predict list status:open')).toContain('#22 It will rain in Oslo');
+    expect(replyTo(second, 'bob › /forecast claim:21 probability:55.5')).toMatch(/Crowd: median \**55\.5%\**/);
+    expect(replyTo(second, 'bob › /predict mine')).toMatch(/#21\**? Talks start/);
+    expect(replyTo(second, 'bob › /predict list query:oslo')).toContain('#22 It will rain in Oslo');
+    expect(replyTo(second, 'bob › /predict list query:oslo')).not.toContain('#21');
     expect(second.code).toBe(0);
     expect(existsSync(join(dir, 'data', 'hindsight.lock'))).toBe(false);
   });

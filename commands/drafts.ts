@@ -25,6 +25,8 @@ import { todayIn } from '../src/ledger/dates.js';
 import { LIMITS } from '../src/ledger/limits.js';
 import type { ArticleInput } from '../src/extract/types.js';
 import { COLORS, safe } from '../src/kit/render.js';
+import { assertReadableLanguage } from '../src/kit/locale.js';
+import type { Translator } from '../src/i18n/index.js';
 import { draftEditId, draftId, parseDraftEditId, parseDraftId } from '../src/kit/custom-ids.js';
 import {
   ledgerCtx,
@@ -49,6 +51,7 @@ export type ArticleSource =
 export interface IntakeCall {
   guildId: string;
   member: Member;
+  t: Translator;
   defer(opts?: { ephemeral?: boolean }): Promise<void>;
   reply(reply: Reply): Promise<void>;
 }
@@ -83,6 +86,7 @@ export async function runExtraction(call: IntakeCall, ctx: AppCtx, source: Artic
   await assertMayExtract(ctx, call.guildId, call.member);
   const article = await readSource(ctx, source);
   if (!article.text.trim()) throw new UserError('There is no text to read in that article.');
+  assertReadableLanguage(article.text, call.t);
   const settings = await getSettings(ctx.db, call.guildId);
   const now = ctx.now();
   // The engine reads horizons against the article's own date; `today` is for articles without one.

@@ -19,6 +19,7 @@ import {
   type Reply,
 } from '../kit/types.js';
 import type { OptionValue } from './parse.js';
+import type { Translator } from '../i18n/index.js';
 
 /** Where the calls' answers go: new messages, and edits of shown ones. */
 export interface Surface {
@@ -34,6 +35,9 @@ export interface CallPlace {
   channelId: string;
   member: Member;
   createdAt: Date;
+  locale: string;
+  guildLocale: string | null;
+  t: Translator;
 }
 
 /** Reads options that parse.ts already checked against the definition. */

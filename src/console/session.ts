@@ -7,8 +7,9 @@ import { readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ApplicationCommandOptionType as T } from 'discord-api-types/v10';
 import { failureMessage, type HandlerIndex } from '../kit/handlers.js';
+import { localeOf } from '../kit/locale.js';
 import { errorReply } from '../kit/render.js';
-import { UserError, type AppCtx, type Choice, type Command, type Member, type Modal } from '../kit/types.js';
+import { CatalogError, UserError, type AppCtx, type Choice, type Command, type Member, type Modal } from '../kit/types.js';
 import type { Board, Screen } from './board.js';
 import { autocompleteCall, commandCall, componentCall, consoleOptions, modalCall, type CallPlace } from './calls.js';
 import { MODAL_LIMITS } from '../kit/render.js';
@@ -28,6 +29,8 @@ export interface SessionDeps {
   channel: { id: string; name: string };
   /** Where relative file paths start. */
   cwd: string;
+  /** The language the person at the console reads (a Discord locale: en-US, ru, uk; --locale); also the console server's. */
+  locale?: string;
 }
 
 export class Session {
@@ -86,7 +89,7 @@ export class Session {
       }
       return await this.runCommand(name, args);
     } catch (error) {
-      if (error instanceof UserError) return this.refuse(error.message);
+      if (error instanceof UserError) return this.refuse(error instanceof CatalogError ? error.in(this.deps.locale) : error.message);
       return this.guarded(() => Promise.reject(error), `console line`);
     }
   }
@@ -96,7 +99,7 @@ export class Session {
   }
 
   private place(): CallPlace {
-    return { guildId: this.deps.guildId, channelId: this.deps.channel.id, member: this.member, createdAt: this.deps.ctx.now() };
+    return { guildId: this.deps.guildId, channelId: this.deps.channel.id, member: this.member, createdAt: this.deps.ctx.now(), ...localeOf(this.deps.locale, this.deps.locale) };
   }
 
   private async runCommand(name: string, args: Token[]): Promise<boolean> {
@@ -175,7 +178,7 @@ export class Session {
       await work();
       return true;
     } catch (error) {
-      const message = failureMessage(error, this.deps.ctx.log, { interaction: what, guildId: this.deps.guildId, userId: this.member.id });
+      const message = failureMessage(error, this.deps.ctx.log, { interaction: what, guildId: this.deps.guildId, userId: this.member.id }, this.deps.locale);
       this.deps.board.show(errorReply(message), { ephemeral: true });
       this.failed = true;
       return false;

@@ -24,7 +24,8 @@ import {
   type APIModalInteractionResponseCallbackData,
 } from 'discord.js';
 import { DISCORD_LIMITS, errorReply, fitReply, MODAL_LIMITS, truncate } from '../kit/render.js';
-import { expectedMessage, failureMessage, GUILD_ONLY, indexHandlers, type MoreHandlers } from '../kit/handlers.js';
+import { expectedMessage, failureMessage, guildOnly, indexHandlers, type MoreHandlers } from '../kit/handlers.js';
+import { localeOf } from '../kit/locale.js';
 
 export { linksIn } from '../kit/render.js';
 import {
@@ -152,7 +153,7 @@ function memberOf(interaction: Interaction): Member {
 
 /** What every call carries: the server (always from the interaction itself), channel, member and time. */
 function callBase(interaction: Interaction<'cached' | 'raw'>) {
-  return { guildId: interaction.guildId, channelId: interaction.channelId, member: memberOf(interaction), createdAt: interaction.createdAt };
+  return { guildId: interaction.guildId, channelId: interaction.channelId, member: memberOf(interaction), createdAt: interaction.createdAt, ...localeOf(interaction.locale, interaction.guildLocale) };
 }
 
 function commandCall(interaction: ChatInputCommandInteraction<'cached' | 'raw'>): CommandCall {
@@ -283,7 +284,7 @@ export function createRouter(commands: readonly Command[], components: readonly 
     error: unknown,
     what: string,
   ): Promise<void> {
-    const message = failureMessage(error, ctx.log, { interaction: what, guildId: interaction.guildId, userId: interaction.user.id });
+    const message = failureMessage(error, ctx.log, { interaction: what, guildId: interaction.guildId, userId: interaction.user.id }, interaction.locale);
     const payload = { ...toDiscord(errorReply(message)), flags: MessageFlags.Ephemeral as const };
     try {
       if (interaction.deferred && (interaction.isChatInputCommand() || interaction.isMessageContextMenuCommand()) && interaction.ephemeral) {
@@ -306,7 +307,7 @@ export function createRouter(commands: readonly Command[], components: readonly 
 
   async function onCommand(interaction: ChatInputCommandInteraction) {
     try {
-      if (!interaction.inGuild()) throw new UserError(GUILD_ONLY);
+      if (!interaction.inGuild()) throw guildOnly();
       await handlers.command(interaction.commandName).execute(commandCall(interaction), ctx);
     } catch (error) {
       await fail(interaction, error, `/${interaction.commandName}`);
@@ -338,7 +339,7 @@ export function createRouter(commands: readonly Command[], components: readonly 
 
   async function onButton(interaction: ButtonInteraction) {
     try {
-      if (!interaction.inGuild()) throw new UserError(GUILD_ONLY);
+      if (!interaction.inGuild()) throw guildOnly();
       await handlers.component(interaction.customId).handle(componentCall(interaction), ctx);
     } catch (error) {
       await fail(interaction, error, `button ${interaction.customId.slice(0, 100)}`);
@@ -347,7 +348,7 @@ export function createRouter(commands: readonly Command[], components: readonly 
 
   async function onMessageCommand(interaction: MessageContextMenuCommandInteraction) {
     try {
-      if (!interaction.inGuild()) throw new UserError(GUILD_ONLY);
+      if (!interaction.inGuild()) throw guildOnly();
       await handlers.messageCommand(interaction.commandName).execute(messageCommandCall(interaction), ctx);
     } catch (error) {
       await fail(interaction, error, `menu ${interaction.commandName}`);
@@ -356,7 +357,7 @@ export function createRouter(commands: readonly Command[], components: readonly 
 
   async function onModal(interaction: ModalSubmitInteraction) {
     try {
-      if (!interaction.inGuild()) throw new UserError(GUILD_ONLY);
+      if (!interaction.inGuild()) throw guildOnly();
       await handlers.modal(interaction.customId).submit(modalCall(interaction), ctx);
     } catch (error) {
       await fail(interaction, error, `modal ${interaction.customId.slice(0, 100)}`);

@@ -20,6 +20,7 @@ import {
   type APIApplicationCommandOptionChoice,
 } from 'discord-api-types/v10';
 import { fitReply } from '../kit/render.js';
+import { localeOf } from '../kit/locale.js';
 import { UserError, type AutocompleteCall, type CommandCall, type ComponentCall, type Member, type OptionReader, type Reply } from '../kit/types.js';
 
 const DISCORD_EPOCH = 1420070400000n;
@@ -109,7 +110,7 @@ function memberOf(i: APIInteraction): Member {
 
 /** What every call carries: the server (always from the interaction itself), channel, member and time. */
 export function callBase(i: APIInteraction) {
-  return { guildId: i.guild_id ?? '', channelId: i.channel?.id ?? i.channel_id ?? null, member: memberOf(i), createdAt: snowflakeTime(i.id) };
+  return { guildId: i.guild_id ?? '', channelId: i.channel?.id ?? i.channel_id ?? null, member: memberOf(i), createdAt: snowflakeTime(i.id), ...localeOf('locale' in i ? i.locale : null, i.guild_locale) };
 }
 
 type State = 'pending' | 'answered' | 'deferred';

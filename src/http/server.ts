@@ -14,9 +14,9 @@ import type { AddressInfo } from 'node:net';
 import type { REST } from '@discordjs/rest';
 import { InteractionResponseType, InteractionType, type APIInteraction } from 'discord-api-types/v10';
 import type { Db } from '../db/client.js';
-import { DATABASE_UNAVAILABLE, GUILD_ONLY, guarded, isDatabaseUnavailable, type HandlerIndex } from '../kit/handlers.js';
+import { databaseUnavailable, guildOnly, guarded, isDatabaseUnavailable, type HandlerIndex } from '../kit/handlers.js';
 import { errorReply } from '../kit/render.js';
-import { UserError, type AppCtx } from '../kit/types.js';
+import { CatalogError, type AppCtx } from '../kit/types.js';
 import { autocompleteCall, commandCall, componentCall, Exchange, messageData } from './calls.js';
 import { pruneReceipts, takeInteraction } from './receipts.js';
 import { publicKeyFromHex, verifySignature } from './verify.js';
@@ -105,16 +105,17 @@ export async function startInteractionServer(opts: InteractionServerOptions): Pr
       ctx,
       context,
       async () => {
-        if (!i.guild_id) throw new UserError(GUILD_ONLY);
+        if (!i.guild_id) throw guildOnly();
         if (i.type === InteractionType.ApplicationCommand && 'name' in i.data && i.data.type === 1) {
           await handlers.command(i.data.name).execute(commandCall(i as Parameters<typeof commandCall>[0], x), ctx);
         } else if (i.type === InteractionType.MessageComponent && i.data.component_type === 2) {
           await handlers.component(i.data.custom_id).handle(componentCall(i, x), ctx);
         } else {
-          throw new UserError('Hindsight does not handle that kind of interaction.');
+          throw new CatalogError('errors.unsupportedInteraction');
         }
       },
       (reply) => x.failure(reply),
+      'locale' in i ? i.locale : null,
     );
   }
 
@@ -144,7 +145,7 @@ export async function startInteractionServer(opts: InteractionServerOptions): Pr
       if (!isDatabaseUnavailable(error)) log.error({ err: error }, 'could not record the interaction id');
       else log.warn({ err: error }, 'database unavailable');
       if (i.type === InteractionType.ApplicationCommandAutocomplete) return sendJson(res, 200, { type: InteractionResponseType.ApplicationCommandAutocompleteResult, data: { choices: [] } });
-      return sendJson(res, 200, { type: InteractionResponseType.ChannelMessageWithSource, data: messageData(errorReply(DATABASE_UNAVAILABLE)).data });
+      return sendJson(res, 200, { type: InteractionResponseType.ChannelMessageWithSource, data: messageData(errorReply(databaseUnavailable('locale' in i ? i.locale : null))).data });
     }
     const x = new Exchange(i, opts.rest);
     let markSent!: () => void;

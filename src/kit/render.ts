@@ -27,6 +27,7 @@ import {
 import type { GuildSettings } from '../ledger/settings.js';
 import { HEDGE_BAND_INFO, isHedgeBand } from '../ledger/hedge.js';
 import type { Reply } from './types.js';
+import { EN, languageName, type Translator } from '../i18n/index.js';
 import { listId, voteId, type ListState } from './custom-ids.js';
 
 /** Discord's limits (developer docs: message and embed limits, components). */
@@ -161,18 +162,19 @@ export function fitReply(reply: Reply): Reply {
   };
 }
 
-export function tallyLine(tally: Tally | null, votesCast: number): string {
-  if (!tally) return `Hidden until voting closes (blind voting) · ${votesCast} vote${votesCast === 1 ? '' : 's'} so far`;
-  return VERDICTS.map((v) => `${VERDICT_LABELS[v]} **${tally[v]}**`).join(' · ');
+export function tallyLine(tally: Tally | null, votesCast: number, t: Translator = EN): string {
+  if (!tally) return t('vote.hiddenTally', { count: votesCast });
+  return VERDICTS.map((v) => `${t(`verdicts.${v}`)} **${tally[v]}**`).join(' · ');
 }
 
-export function voteButtons(number: number, disabled = false): APIActionRowComponent<APIButtonComponent> {
+/** The verdict buttons under a card, labelled in `t`'s language (the server's, for a public card). */
+export function voteButtons(number: number, disabled = false, t: Translator = EN): APIActionRowComponent<APIButtonComponent> {
   return {
     type: ComponentType.ActionRow,
     components: VERDICTS.map((verdict) => ({
       type: ComponentType.Button,
       style: VERDICT_STYLES[verdict],
-      label: VERDICT_LABELS[verdict],
+      label: t(`verdicts.${verdict}`),
       custom_id: voteId(number, verdict),
       disabled,
     })),
@@ -330,7 +332,7 @@ export function listPage(
   return { embeds: [embed], components };
 }
 
-export function settingsView(s: GuildSettings, title = 'Hindsight settings'): Reply {
+export function settingsView(s: GuildSettings, title = 'Hindsight settings', t: Translator = EN): Reply {
   return {
     embeds: [
       {
@@ -349,6 +351,7 @@ export function settingsView(s: GuildSettings, title = 'Hindsight settings'): Re
             value: s.extractBy === 'members' ? 'members too (their forecasts wait for a manager)' : 'managers only',
             inline: true,
           },
+          { name: t('settings.language'), value: s.language ? languageName(s.language) : t('settings.languageAuto'), inline: true },
         ],
       },
     ],

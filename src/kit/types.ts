@@ -9,6 +9,7 @@ import type { LedgerCtx } from '../ledger/context.js';
 import type { RoundOutcome } from './poster.js';
 import type { Reply } from './reply.js';
 import type { ArticleInput, Candidate } from '../extract/types.js';
+import { t as translate, type MessageKey, type Translator, type Vars } from '../i18n/index.js';
 
 export type { Reply, ReplyFile } from './reply.js';
 
@@ -47,6 +48,12 @@ interface CallBase {
   member: Member;
   /** When the member acted (the interaction's snowflake time). */
   createdAt: Date;
+  /** The member's Discord language ('en-US', 'ru', 'uk', …; the console's --locale). */
+  locale: string;
+  /** The server's Discord language (its guild_locale); null when unknown. Public posts: `serverT` (src/kit/locale.ts). */
+  guildLocale: string | null;
+  /** Messages in the member's language, for answers only they see (src/i18n). */
+  t: Translator;
 }
 
 /** A slash command being run. */
@@ -216,4 +223,23 @@ export interface ModalHandler {
 /** An expected problem with what the member asked; shown to them ephemerally as is. */
 export class UserError extends Error {
   override name = 'UserError';
+}
+
+/**
+ * A UserError whose text comes from the catalogs: for a throw where no locale is at hand. The error
+ * boundary (src/kit/handlers.ts) shows it in the language of whoever sees it; `message` is English.
+ */
+export class CatalogError extends UserError {
+  override name = 'CatalogError';
+  constructor(
+    readonly key: MessageKey,
+    readonly vars: Vars = {},
+  ) {
+    super(translate('en', key, vars));
+  }
+
+  /** The text in a locale. */
+  in(locale: string | null | undefined): string {
+    return translate(locale, this.key, this.vars);
+  }
 }

@@ -22,6 +22,7 @@ import { leaderboard, memberRecord, outcomesOverTime, outletRecords, scoreChange
 import { fitEmbeds } from '../../src/kit/render.js';
 import type { AppCtx, CommandCall, OptionReader, Reply } from '../../src/kit/types.js';
 import * as scores from '../../commands/scores.js';
+import { localeOf } from '../../src/kit/locale.js';
 import { makeTestDb, newGuildId, type TestDatabase } from '../support/test-db.js';
 
 let database: TestDatabase;
@@ -293,6 +294,7 @@ describe('the /scores command', () => {
       channelId: 'channel',
       member: { id: memberId, displayName: 'Alice', isManager: false },
       createdAt: clock.now,
+      ...localeOf('en-US', 'en-US'),
       options,
       defer: async () => {
         seen.deferred = true;

@@ -38,6 +38,7 @@
  * `de` or `pt-BR`). Nothing else changes: the list of languages is the folder's content.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import i18next, { type i18n } from 'i18next';
 import type en from './locales/en.json';
@@ -73,7 +74,7 @@ export function loadCatalogs(dir: string = LOCALES_DIR): ReadonlyMap<string, Cat
   for (const file of readdirSync(dir).sort()) {
     const code = CATALOG_FILE.exec(file)?.[1];
     if (!code) continue;
-    const parsed = JSON.parse(readFileSync(`${dir}/${file}`, 'utf8')) as unknown;
+    const parsed = JSON.parse(readFileSync(join(dir, file), 'utf8')) as unknown;
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(`i18n: ${file} is not a JSON object`);
     out.set(code, parsed as Catalog);
   }

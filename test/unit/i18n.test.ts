@@ -83,6 +83,13 @@ describe('the catalogs', () => {
     });
   }
 
+  it('fit Discord in their longest language: verdicts as button labels (80), messages as content (2000)', () => {
+    for (const code of LANGUAGES) {
+      for (const v of ['came_true', 'partly', 'did_not', 'too_early'] as const) expect([...t(code, `verdicts.${v}`)].length, `${code} ${v}`).toBeLessThanOrEqual(80);
+      for (const [key, text] of messages(CATALOGS.get(code)!)) expect([...text].length, `${code} ${key}`).toBeLessThanOrEqual(1900);
+    }
+  });
+
   it('take Russian and Ukrainian plurals from CLDR: 1 голос, 2 голоса, 5 голосов, 21 голос', () => {
     const ru = [1, 2, 5, 11, 21, 22, 25].map((count) => t('ru', 'vote.hiddenTally', { count }).split(' · ')[1]);
     expect(ru).toEqual(['пока 1 голос', 'пока 2 голоса', 'пока 5 голосов', 'пока 11 голосов', 'пока 21 голос', 'пока 22 голоса', 'пока 25 голосов']);

@@ -4,11 +4,11 @@ import { addClaim, claimDetail, deleteClaim, editClaim, listClaims, STATUS_FILTE
 import { bundledPacks, exportCsv, exportLedger, importLedger } from '../src/ledger/transfer.js';
 import { LIMITS } from '../src/ledger/limits.js';
 import { claimCard, listPage, safe, truncate } from '../src/kit/render.js';
-import { ledgerCtx, UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall } from '../src/kit/types.js';
+import { bySubcommand, ledgerCtx, UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall } from '../src/kit/types.js';
 import { HEDGE_BANDS, HEDGE_BAND_INFO } from '../src/ledger/hedge.js';
-import { draftsList, runExtraction } from './drafts.js';
+import { draftsList, runExtraction } from '../src/components/drafts.js';
 import { chatInputCommand, type SubcommandArguments, type SubcommandName } from '../src/kit/options.js';
-import { bySubcommand, claimChoices, claimOption, familyChoices } from './shared.js';
+import { claimChoices, claimOption, familyChoices } from '../src/kit/shared-options.js';
 
 const checkByHelp = 'YYYY-MM-DD or a phrase: "in 3 months", "end of 2025", "next Friday"';
 
@@ -140,7 +140,7 @@ type Args<S extends SubcommandName<typeof definition>> = SubcommandArguments<typ
 
 const ts = (d: Date) => time(d, TimestampStyles.LongDate);
 
-async function add(call: CommandCall, ctx: AppCtx, o: Args<'add'>) {
+async function add(call: CommandCall, o: Args<'add'>, ctx: AppCtx) {
   const claim = await addClaim(ledgerCtx(call, ctx), {
     claim: o.claim,
     checkBy: o['check-by'],
@@ -157,7 +157,7 @@ async function add(call: CommandCall, ctx: AppCtx, o: Args<'add'>) {
   });
 }
 
-async function list(call: CommandCall, ctx: AppCtx, o: Args<'list'>) {
+async function list(call: CommandCall, o: Args<'list'>, ctx: AppCtx) {
   const status: StatusFilter = o.status ?? 'all';
   if (!STATUS_FILTERS.includes(status)) throw new UserError('Status must be open, due, resolved or all.');
   const state = { status, page: o.page ?? 1, family: o.family, speaker: o.speaker };
@@ -165,12 +165,12 @@ async function list(call: CommandCall, ctx: AppCtx, o: Args<'list'>) {
   await call.reply(listPage(result, { ...state, page: result.page }, ctx.now()));
 }
 
-async function show(call: CommandCall, ctx: AppCtx, o: Args<'show'>) {
+async function show(call: CommandCall, o: Args<'show'>, ctx: AppCtx) {
   const detail = await claimDetail(ledgerCtx(call, ctx), o.claim);
   await call.reply(claimCard(detail, ctx.now(), { history: true }));
 }
 
-async function edit(call: CommandCall, ctx: AppCtx, o: Args<'edit'>) {
+async function edit(call: CommandCall, o: Args<'edit'>, ctx: AppCtx) {
   const claim = await editClaim(ledgerCtx(call, ctx), o.claim, {
     claim: o.text,
     checkBy: o['check-by'],
@@ -184,12 +184,12 @@ async function edit(call: CommandCall, ctx: AppCtx, o: Args<'edit'>) {
   await call.reply({ content: `Claim #${claim.number} updated.`, ephemeral: true });
 }
 
-async function remove(call: CommandCall, ctx: AppCtx, o: Args<'delete'>) {
+async function remove(call: CommandCall, o: Args<'delete'>, ctx: AppCtx) {
   const claim = await deleteClaim(ledgerCtx(call, ctx), o.claim);
   await call.reply({ content: `Claim #${claim.number} (“${safe(claim.text, 200)}”) deleted. Its history is kept.`, ephemeral: true });
 }
 
-async function importClaims(call: CommandCall, ctx: AppCtx, { pack, file }: Args<'import'>) {
+async function importClaims(call: CommandCall, { pack, file }: Args<'import'>, ctx: AppCtx) {
   if (!call.member.isManager) throw new UserError('Only managers (Manage Server) can import claims.');
   if (!pack === !file) throw new UserError('Give either a bundled pack or a JSON file (one of the two).');
   await call.defer({ ephemeral: true });
@@ -211,16 +211,16 @@ async function importClaims(call: CommandCall, ctx: AppCtx, { pack, file }: Args
   });
 }
 
-async function extract(call: CommandCall, ctx: AppCtx, { url, file }: Args<'extract'>) {
+async function extract(call: CommandCall, { url, file }: Args<'extract'>, ctx: AppCtx) {
   if (!url === !file) throw new UserError('Give either a `url` or a `file` (one of the two): a link to the article, or the article as a text or HTML file.');
   await runExtraction(call, ctx, url ? { kind: 'url', url: url.trim() } : { kind: 'file', ref: file! });
 }
 
-async function drafts(call: CommandCall, ctx: AppCtx) {
+async function drafts(call: CommandCall, _o: Args<'drafts'>, ctx: AppCtx) {
   await call.reply(await draftsList(ctx, call.guildId, call.member));
 }
 
-async function exportClaims(call: CommandCall, ctx: AppCtx, o: Args<'export'>) {
+async function exportClaims(call: CommandCall, o: Args<'export'>, ctx: AppCtx) {
   const format = o.format ?? 'json';
   await call.defer({ ephemeral: true });
   const memberData = call.member.isManager;
@@ -253,7 +253,7 @@ const handlers = {
 
 export const execute = bySubcommand(definition, handlers);
 
-export async function autocomplete(call: AutocompleteCall, ctx: AppCtx): Promise<Choice[]> {
-  if (call.options.focused()?.name === 'family') return familyChoices(call, ctx);
+export async function autocomplete(call: AutocompleteCall, _args: unknown, ctx: AppCtx): Promise<Choice[]> {
+  if (call.focused.name === 'family') return familyChoices(call, ctx);
   return claimChoices(call, ctx);
 }

@@ -1,16 +1,16 @@
 import { ApplicationCommandOptionType, ApplicationCommandType, InteractionContextType, type APIEmbed, type APIEmbedField } from 'discord-api-types/v10';
-import { leaderboard, memberRecord, outcomesOverTime, outletRecords, searchSpeakers, speakerRecords, type MemberRecord } from '../src/ledger/leaderboard.js';
+import { leaderboard, memberRecord, outcomesOverTime, outletRecords, searchSpeakerEntries, speakerChoiceKey, speakerRecords, type MemberRecord } from '../src/ledger/leaderboard.js';
 import { SMALL_SAMPLE, type ClaimScore, type NamedTrackRecord, type RankedMember } from '../src/ledger/scoring.js';
 import { formatPct, formatScore, formatSigned, rankLabel } from '../src/kit/score-text.js';
 import { fitLines } from '../src/kit/render.js';
 import { LIMITS } from '../src/ledger/limits.js';
-import { hedgeCalibrationOf, searchOutlets, type HedgeScore } from '../src/ledger/hedge-scores.js';
+import { hedgeCalibrationOf, outletChoiceKey, searchOutletEntries, type HedgeScore } from '../src/ledger/hedge-scores.js';
 import { OUTCOME_LABELS } from '../src/ledger/rules.js';
 import type { TrackRecord } from '../src/ledger/scoring.js';
-import { COLORS, DISCORD_LIMITS, safe } from '../src/kit/render.js';
-import { UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall, type Reply } from '../src/kit/types.js';
+import { COLORS, DISCORD_LIMITS, safe, truncate } from '../src/kit/render.js';
+import { bySubcommand, UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall, type Reply } from '../src/kit/types.js';
 import { chatInputCommand, type SubcommandArguments } from '../src/kit/options.js';
-import { bySubcommand, familyChoices } from './shared.js';
+import { familyChoices } from '../src/kit/shared-options.js';
 
 /** Entries shown in a list before the rest is summed up. */
 const TOP = 20;
@@ -67,7 +67,7 @@ function memberLine(m: RankedMember): string {
   return `\`${rankLabel(m).padStart(3)}\` <@${m.userId}> · **${formatScore(m.brier)}** · vs crowd ${formatSigned(m.relative)} · ${plural(m.claims, 'claim')}`;
 }
 
-async function members(call: CommandCall, ctx: AppCtx) {
+async function members(call: CommandCall, _o: unknown, ctx: AppCtx) {
   const board = await leaderboard(ctx.db, call.guildId);
   const min = board.minRanked;
   const lines = board.ranked.slice(0, TOP).map(memberLine);
@@ -134,12 +134,12 @@ function trackRecordsReply(records: readonly NamedTrackRecord[], what: { title: 
   };
 }
 
-async function speakersCmd(call: CommandCall, ctx: AppCtx) {
+async function speakersCmd(call: CommandCall, _o: unknown, ctx: AppCtx) {
   const records = await speakerRecords(ctx.db, call.guildId);
   await call.reply(trackRecordsReply(records, { title: 'Speakers’ track records', noun: 'speakers', empty: 'No claims name a speaker yet.' }));
 }
 
-async function outletsCmd(call: CommandCall, ctx: AppCtx) {
+async function outletsCmd(call: CommandCall, _o: unknown, ctx: AppCtx) {
   const records = await outletRecords(ctx.db, call.guildId);
   await call.reply(trackRecordsReply(records, { title: 'Outlets’ track records', noun: 'outlets', empty: 'No claims come from an article with a known outlet yet.' }));
 }
@@ -162,7 +162,7 @@ function facts(rec: MemberRecord & { score: NonNullable<MemberRecord['score']> }
   ];
 }
 
-async function me(call: CommandCall, ctx: AppCtx, options: SubcommandArguments<Scores, 'me'>) {
+async function me(call: CommandCall, options: SubcommandArguments<Scores, 'me'>, ctx: AppCtx) {
   const user = options.member ?? { id: call.member.id, displayName: call.member.displayName };
   await call.defer();
   const rec = await memberRecord(ctx.db, call.guildId, user.id);
@@ -239,7 +239,7 @@ async function calibrationChart(call: CommandCall, ctx: AppCtx, of: { speaker: s
   });
 }
 
-async function chart(call: CommandCall, ctx: AppCtx, { speaker, family, outlet, kind: given }: SubcommandArguments<Scores, 'chart'>) {
+async function chart(call: CommandCall, { speaker, family, outlet, kind: given }: SubcommandArguments<Scores, 'chart'>, ctx: AppCtx) {
   const kind = given ?? (outlet ? 'calibration' : 'outcomes');
   if ([speaker, family, outlet].filter((x) => x !== null).length !== 1) throw new UserError('Give either a speaker or a family (one of the two), or an outlet for a calibration chart.');
   if (kind === 'calibration') {
@@ -279,11 +279,18 @@ export const execute = bySubcommand(definition, {
   chart,
 });
 
-export async function autocomplete(call: AutocompleteCall, ctx: AppCtx): Promise<Choice[]> {
-  const focused = call.options.focused();
-  if (focused?.name === 'family') return familyChoices(call, ctx);
-  if (focused?.name === 'outlet') return (await searchOutlets(ctx.db, call.guildId, focused.value, DISCORD_LIMITS.choices)).map((name) => ({ name, value: name }));
-  if (focused?.name !== 'speaker') return [];
-  const names = await searchSpeakers(ctx.db, call.guildId, focused.value, DISCORD_LIMITS.choices);
-  return names.map((name) => ({ name, value: name }));
+/**
+ * A suggestion: the name is its own value when it fits Discord's 100 characters; a longer one is
+ * shown shortened and sent back as `key` (an id), so a look-alike cannot be picked in its place.
+ */
+const choice = (name: string, key: string): Choice =>
+  name.length <= DISCORD_LIMITS.choiceValue ? { name, value: name } : { name: truncate(name, DISCORD_LIMITS.choiceName), value: key };
+
+export async function autocomplete(call: AutocompleteCall, _args: unknown, ctx: AppCtx): Promise<Choice[]> {
+  const focused = call.focused;
+  if (focused.name === 'family') return familyChoices(call, ctx);
+  if (focused.name === 'outlet') return (await searchOutletEntries(ctx.db, call.guildId, focused.value, DISCORD_LIMITS.choices)).map((o) => choice(o.name, outletChoiceKey(o.articleId)));
+  if (focused.name !== 'speaker') return [];
+  const found = await searchSpeakerEntries(ctx.db, call.guildId, focused.value, DISCORD_LIMITS.choices);
+  return found.filter((s) => s.name.trim()).map((s) => choice(s.name, speakerChoiceKey(s.id)));
 }

@@ -9,7 +9,8 @@ import type { Logger } from './log.js';
 import { migrateDatabase, openDatabase, type Database } from './db/client.js';
 import { startCloser } from './jobs/closer.js';
 import type { Poster } from './kit/poster.js';
-import { Scheduler } from './jobs/scheduler.js';
+import { Scheduler, type CronSchedule } from './jobs/scheduler.js';
+import { MIN_ROUND_INTERVAL_SECONDS } from './jobs/schedule-spec.js';
 import { roundScoreNotes } from './kit/score-text.js';
 import type { AppCtx, ArticleTools } from './kit/types.js';
 import { articleTools } from './kit/articles.js';
@@ -23,6 +24,8 @@ export interface CoreOptions {
   guildId?: string;
   /** Article intake other than the configuration's (tests: shorter limits). */
   articles?: ArticleTools;
+  /** How the scheduler starts cron tasks (tests: fired by hand); default node-cron. */
+  cron?: CronSchedule;
 }
 
 export interface CoreJobs {
@@ -83,6 +86,7 @@ export async function openCore(config: Config, log: Logger, opts: CoreOptions = 
         catchupHours: config.HINDSIGHT_CATCHUP_HOURS,
         notesFor: roundScoreNotes,
         ...(opts.guildId ? { guildId: opts.guildId } : {}),
+        ...(opts.cron ? { cron: opts.cron } : {}),
       });
       // Stopped before the database closes: no new slots, rounds in flight get up to 10 s.
       undo.push(() => scheduler.stop(10_000));
@@ -90,7 +94,8 @@ export async function openCore(config: Config, log: Logger, opts: CoreOptions = 
         ? scheduler
         : { register: () => {}, unregister: async () => {}, runNow: (id) => scheduler.runNow(id) };
       const articles = opts.articles ?? articleTools({ allowPrivateAddresses: config.HINDSIGHT_EXTRACT_ALLOW_PRIVATE });
-      const ctx: AppCtx = { db: database.db, log, now, fetchAttachment, scheduler: scheduling, articles };
+      const minRoundIntervalSeconds = config.HINDSIGHT_TEST_MIN_ROUND_INTERVAL_SECONDS ?? MIN_ROUND_INTERVAL_SECONDS;
+      const ctx: AppCtx = { db: database.db, log, now, fetchAttachment, scheduler: scheduling, articles, minRoundIntervalSeconds };
       return {
         ctx,
         scheduler,

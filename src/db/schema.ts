@@ -13,6 +13,7 @@ import {
   bigserial,
   boolean,
   check,
+  customType,
   date,
   foreignKey,
   index,
@@ -28,6 +29,9 @@ import {
   unique,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+
+/** A full transaction id (PostgreSQL's xid8, as text): which transaction last wrote a row. */
+const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 'xid8' });
 
 const ts = (name?: string) =>
   name ? timestamp(name, { withTimezone: true, mode: 'date' }) : timestamp({ withTimezone: true, mode: 'date' });
@@ -194,9 +198,16 @@ export const votes = pgTable(
     /** Null for a vote cast here; for an imported one, where it came from (`export:<guild id>`). */
     importedFrom: text(),
     createdAt: ts().notNull().defaultNow(),
+    /**
+     * The transaction that last stored this vote (set on insert and on every change). The card
+     * flusher finds the claims whose votes changed since its last look through this column's
+     * index (src/jobs/cards.ts, `card_scan`): no row is written per click for it.
+     */
+    changedXid: xid8().notNull().default(sql`pg_current_xact_id()`),
   },
   (t) => [
     primaryKey({ columns: [t.claimId, t.round, t.userId] }),
+    index('votes_changed_xid').on(t.changedXid),
     foreignKey({ name: 'votes_claim_same_guild', columns: [t.guildId, t.claimId], foreignColumns: [claims.guildId, claims.id] }),
   ],
 );
@@ -357,10 +368,12 @@ export const extractDrafts = pgTable(
 );
 
 /**
- * Vote cards whose tally changed since their last edit: a vote upserts its card's row in the
- * vote's own statement (bumping `version`); the card flusher (src/jobs/cards.ts) edits each
- * pending card at most once per interval and records the version it showed. Kept in the
- * database, so a restart still edits what was pending.
+ * Vote cards: the messages a vote was cast from. The first stored vote from a message registers
+ * it (in the vote's own statement, `on conflict do nothing`: a click never writes an existing
+ * row). The card flusher (src/jobs/cards.ts) bumps `version` of every card of a claim whose
+ * votes changed (found through `votes.changed_xid`, see `card_scan`), edits each pending card at
+ * most once per interval and records the version it showed. Kept in the database, so a restart
+ * still edits what was pending.
  */
 export const cardRefreshes = pgTable(
   'card_refreshes',
@@ -372,7 +385,7 @@ export const cardRefreshes = pgTable(
     claimId: integer().notNull(),
     /** Embeds of the message around the card (e.g. a round's summary), kept as they are when the card is edited. */
     frame: jsonb().$type<{ before: unknown[]; after: unknown[] }>(),
-    /** Bumped by every stored vote; the card shows `flushedVersion`. */
+    /** Bumped by the card flusher when the claim's votes changed; the card shows `flushedVersion`. */
     version: integer().notNull().default(1),
     flushedVersion: integer().notNull().default(0),
     dirtyAt: ts().notNull(),
@@ -383,7 +396,27 @@ export const cardRefreshes = pgTable(
     primaryKey({ columns: [t.guildId, t.messageId] }),
     foreignKey({ name: 'card_refreshes_claim_same_guild', columns: [t.guildId, t.claimId], foreignColumns: [claims.guildId, claims.id] }),
     index('card_refreshes_pending').on(t.dirtyAt).where(sql`${t.version} > ${t.flushedVersion}`),
+    index('card_refreshes_claim').on(t.guildId, t.claimId),
   ],
+);
+
+/**
+ * One row (id 1): the card flusher's watermark over `votes.changed_xid`. `seen` is the snapshot
+ * (pg_snapshot as text) of its last look: a vote whose transaction was not visible in it is new
+ * since. Written once per flusher pass (never by a click), in the statement that marks the cards,
+ * so a restart goes on from where the last committed pass stopped. The migration that creates it
+ * stores its own snapshot, so votes from before it (marked the old way) are not scanned. A
+ * database restored into another cluster (transaction ids restarted lower) is noticed by the
+ * first look, which starts over from then.
+ */
+export const cardScan = pgTable(
+  'card_scan',
+  {
+    id: integer().primaryKey(),
+    seen: text().notNull(),
+    scannedAt: ts(),
+  },
+  (t) => [check('card_scan_one_row', sql`${t.id} = 1`)],
 );
 
 /**

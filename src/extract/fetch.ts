@@ -140,6 +140,9 @@ export function blockedAddressReason(address: string): string | null {
 
 const defaultResolve = async (host: string) => (await dnsLookup(host, { all: true, verbatim: true })).map((r) => ({ address: r.address, family: (r.family === 6 ? 6 : 4) as 4 | 6 }));
 
+/** The refusal of an address that is not public (loopback, private, link-local, …), the same for all of them. */
+export const NOT_PUBLIC = 'That address is not public; only public web pages can be read.';
+
 /** The address to connect to: every address the host resolves to is checked, the first one is used. */
 async function checkedAddress(url: URL, opts: FetchArticleOptions): Promise<{ address: string; family: 4 | 6 }> {
   const host = url.hostname.replace(/^\[|\]$/g, '');
@@ -158,7 +161,8 @@ async function checkedAddress(url: URL, opts: FetchArticleOptions): Promise<{ ad
     const allowed = Array.isArray(opts.allowPrivateAddresses) ? opts.allowPrivateAddresses : [];
     for (const a of addresses) {
       const why = allowed.includes(a.address) ? null : blockedAddressReason(a.address);
-      if (why) throw new FetchArticleError('private-address', `That address is private (${host}${host === a.address ? '' : ` is ${a.address}`}: ${why}); only public web pages can be read.`);
+      // Said without the address or why: the answer must not map the network the bot runs in.
+      if (why) throw new FetchArticleError('private-address', NOT_PUBLIC);
     }
   }
   return addresses[0]!;

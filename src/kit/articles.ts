@@ -1,10 +1,9 @@
 /**
- * The article intake the handlers get as `ctx.articles`: the extraction engine (through
- * src/extract/engine-port.ts) with this deployment's limits, its errors turned into answers for
- * the member.
+ * The article intake the handlers get as `ctx.articles`: the extraction engine (src/extract/) with
+ * this deployment's limits, its errors turned into answers for the member.
  */
 import { UserError, type ArticleTools } from './types.js';
-import { articleFromHtml, articleFromText, extractCandidates, fetchArticle, FetchArticleError } from '../extract/engine-port.js';
+import { articleFromHtml, articleFromText, extractCandidates, fetchArticle, FetchArticleError } from '../extract/index.js';
 
 export const ARTICLE_LIMITS = { maxBytes: 5_000_000, timeoutMs: 15_000, maxFileBytes: 2_000_000 } as const;
 
@@ -15,11 +14,13 @@ export function articleTools(opts: { allowPrivateAddresses: boolean; maxBytes?: 
   return {
     async fetchUrl(url) {
       try {
-        return await fetchArticle(url, {
+        const fetched = await fetchArticle(url, {
           allowPrivateAddresses: opts.allowPrivateAddresses,
           maxBytes: opts.maxBytes ?? ARTICLE_LIMITS.maxBytes,
           timeoutMs: opts.timeoutMs ?? ARTICLE_LIMITS.timeoutMs,
         });
+        // The article alone (the engine also reports the type and size of what it read), its URL the final one.
+        return { ...fetched.article, url: fetched.article.url ?? fetched.finalUrl };
       } catch (error) {
         if (error instanceof FetchArticleError) throw new UserError(`Could not read that link: ${error.message}`);
         throw error;

@@ -20,38 +20,13 @@ import { HEDGE_BANDS, HEDGE_BAND_INFO, isHedgeBand, type HedgeBand } from './hed
 import { LIMITS } from './limits.js';
 import { getSettings } from './settings.js';
 import { cleanText, isoDate, optionalFamily, optionalText, requiredText } from './validate.js';
+import type { ArticleInput, Candidate } from './candidates.js';
+
+export type { ArticleInput, Candidate } from './candidates.js';
 
 export const DRAFT_TTL_MS = 24 * 60 * 60 * 1000;
 /** At most this many candidates are kept per draft (the review is one card per candidate). */
 export const MAX_DRAFT_CANDIDATES = 50;
-
-/**
- * A forecast as the extractor hands it over (src/extract/types.ts's Candidate has this shape; the
- * ledger sits below the extractor, so it names the fields it stores rather than importing them).
- */
-export interface Candidate {
-  quote: string;
-  start: number;
-  end: number;
-  speaker: string | null;
-  restatement: string;
-  checkBy: string | null;
-  checkByPhrase: string | null;
-  anchor: string | null;
-  hedge: HedgeBand;
-  hedgePhrase: string;
-  family: string | null;
-  why: string[];
-}
-
-/** What the ledger keeps of an article (src/extract/types.ts's ArticleInput has these fields). */
-export interface ArticleInput {
-  text: string;
-  title?: string | null;
-  outlet?: string | null;
-  publishedOn?: string | null;
-  url?: string | null;
-}
 
 export type CandidateState = 'pending' | 'proposed' | 'accepted' | 'discarded';
 

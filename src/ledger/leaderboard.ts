@@ -175,9 +175,21 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 /** Speakers some live claim names (a re-imported pack can leave an old speaker row with none). */
 const hasClaims = sql`exists (select 1 from ${claims} where ${claims.speakerId} = ${speakers.id} and ${claims.deletedAt} is null)`;
 
+/**
+ * What autocomplete offers as the value of a speaker whose label is longer than a choice value
+ * may be (Discord's 100 characters): its id, which findSpeaker takes back (in its own server only).
+ */
+export const speakerChoiceKey = (id: number) => `speaker:${id}`;
+const SPEAKER_CHOICE_KEY = /^speaker:(\d{1,9})$/;
+
 export async function findSpeaker(db: Db, guildId: string, name: string) {
   const key = speakerKey(cleanText(name));
   const columns = { id: speakers.id, name: speakerLabelSql };
+  const byId = SPEAKER_CHOICE_KEY.exec(name.trim());
+  if (byId) {
+    const [found] = await db.select(columns).from(speakers).where(and(eq(speakers.guildId, guildId), hasClaims, eq(speakers.id, Number(byId[1]))));
+    if (found) return { id: found.id, name: found.name ?? '' };
+  }
   const label = sql`lower(${speakerLabelSql})`;
   const [exact] = await db
     .select(columns)
@@ -225,14 +237,19 @@ export async function outcomesOverTime(
 
 /** Up to `limit` speaker names containing what is typed, alphabetical (autocomplete). */
 export async function searchSpeakers(db: Db, guildId: string, typed: string, limit = 25): Promise<string[]> {
+  return (await searchSpeakerEntries(db, guildId, typed, limit)).map((s) => s.name);
+}
+
+/** The same, with each speaker's id (for a choice value when the name is too long to be one). */
+export async function searchSpeakerEntries(db: Db, guildId: string, typed: string, limit = 25): Promise<{ id: number; name: string }[]> {
   const text = escapeLike(speakerKey(typed.slice(0, 100)));
   const rows = await db
-    .select({ name: speakerLabelSql })
+    .select({ id: speakers.id, name: speakerLabelSql })
     .from(speakers)
     .where(and(eq(speakers.guildId, guildId), hasClaims, ...(text ? [ilike(speakerLabelSql, `%${text}%`)] : [])))
     .orderBy(sql`lower(${speakerLabelSql})`)
     .limit(limit);
-  return rows.map((r) => r.name ?? '');
+  return rows.map((r) => ({ id: r.id, name: r.name ?? '' }));
 }
 
 /**

@@ -99,7 +99,7 @@ describe("a row naming another server's row is refused by the database", () => {
   it('the ledger itself still works across the keys (vote through castVote)', async () => {
     const g = newGuildId();
     const c = await addClaim(ctxFor(database.db, g, new Date('2026-01-01T00:00:00Z')), { claim: 'Due', checkBy: '2026-01-10' });
-    const result = await castVote(ctxFor(database.db, g, new Date('2026-01-12T00:00:00Z')), c.number, 'did_not');
+    const result = await castVote(ctxFor(database.db, g, new Date('2026-01-12T00:00:00Z')), { claim: c.number, verdict: 'did_not', withTally: true });
     expect(result.tally.did_not).toBe(1);
   });
 });

@@ -11,10 +11,10 @@ import {
   listClaims,
   resolveClaim,
   setForecast,
-  type LedgerCtx,
 } from '../../src/ledger/index.js';
 import { outcomesOverTime, searchSpeakers, speakerRecords } from '../../src/ledger/leaderboard.js';
 import { makeTestDb, newGuildId, type TestDatabase } from '../support/test-db.js';
+import { ledgerCtxFor } from '../support/ledger-ctx.js';
 
 /**
  * Re-importing a pack whose claims were corrected (`/predict import pack`): a server that imported
@@ -28,7 +28,7 @@ const MANAGER = { id: '900000000000000001', isManager: true };
 const ALICE = { id: '900000000000000002', isManager: false };
 const BOB = { id: '900000000000000003', isManager: false };
 const CAROL = { id: '900000000000000004', isManager: false };
-const ctxFor = (guildId: string, actor = MANAGER): LedgerCtx => ({ db: database.db, guildId, actor, now: () => clock.now });
+const ctxFor = ledgerCtxFor(() => database.db, clock, MANAGER);
 
 const FIRST_SHIPPED = readFileSync(new URL('../fixtures/packs/vpost-2024-11-06-as-first-shipped.json', import.meta.url), 'utf8');
 const pack = bundledPacks().find((p) => p.id === 'vpost-2024-11-06')!;
@@ -59,8 +59,8 @@ describe('re-importing the corrected article pack', () => {
     await setForecast(ctxFor(g, BOB), 11, 30);
     clock.now = new Date('2026-11-27T12:00:00Z');
     for (const who of [ALICE, BOB, CAROL]) {
-      await castVote(ctxFor(g, who), 5, 'partly');
-      await castVote(ctxFor(g, who), 3, 'came_true');
+      await castVote(ctxFor(g, who), { claim: 5, verdict: 'partly' });
+      await castVote(ctxFor(g, who), { claim: 3, verdict: 'came_true' });
     }
     await resolveClaim(ctxFor(g), 10, 'came_true', 'by hand');
     const before = await claimDetail(ctxFor(g, ALICE), 10);
@@ -139,7 +139,7 @@ describe('re-importing the corrected article pack', () => {
         ],
       });
     await importLedger(ctxFor(g), { raw: packOf('2026-01-01') });
-    await castVote(ctxFor(g, ALICE), 1, 'did_not');
+    await castVote(ctxFor(g, ALICE), { claim: 1, verdict: 'did_not' });
     await resolveClaim(ctxFor(g), 2, 'partly');
     const opened = (await claimDetail(ctxFor(g, ALICE), 1)).claim;
 

@@ -5,6 +5,8 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { GatewayIntentBits } from 'discord.js';
+import { eq } from 'drizzle-orm';
+import { cardRefreshes, claims } from '../../src/db/schema.js';
 import { bundledPacks } from '../../src/ledger/transfer.js';
 import { allDefinitions } from '../../commands/index.js';
 import { startBotHarness, type BotHarness } from '../support/bot-harness.js';
@@ -257,6 +259,20 @@ describe('what members must not be able to do', () => {
     const unknown = await h.fake.clickButton(h.guild.id, 'alice', { customId: 'vote:9999:came_true', messageId: card.messageId, force: true }).reply();
     expect(unknown.content).toMatch(/There is no claim #9999/);
     expect(text(await cmd('alice', 'predict', { claim: '5' }, 'show'))).not.toMatch(/Came true \*\*1\*\*/);
+  });
+
+  it('a vote button for another claim forged onto a card counts as that vote but never makes the card that claim’s', async () => {
+    const card = await cmd('alice', 'predict', { claim: '7' }, 'show');
+    const r = await h.fake.clickButton(h.guild.id, 'forger', { customId: 'vote:8:did_not', messageId: card.messageId, force: true }).reply();
+    expect(r.content).toBe('You voted **Did not** on claim #8.');
+    // The message shows #7: it is not registered as #8's card (the card flusher would re-render it as #8).
+    const registered = await h.app.database.db.select({ number: claims.number }).from(cardRefreshes).innerJoin(claims, eq(claims.id, cardRefreshes.claimId)).where(eq(cardRefreshes.messageId, card.messageId));
+    expect(registered).toEqual([]);
+    // A real click on it registers it as #7's.
+    await h.fake.clickButton(h.guild.id, 'forger', { customId: 'vote:7:partly', messageId: card.messageId }).reply();
+    expect(
+      await h.app.database.db.select({ number: claims.number }).from(cardRefreshes).innerJoin(claims, eq(claims.id, cardRefreshes.claimId)).where(eq(cardRefreshes.messageId, card.messageId)),
+    ).toEqual([{ number: 7 }]);
   });
 
   it('another server sees none of this ledger, by number, list, button or autocomplete', async () => {

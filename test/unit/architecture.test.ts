@@ -13,10 +13,13 @@
  *
  *   main         src/main.ts, src/rest-proxy.ts the only start-up side effects (config, signals; Discord or the console; the REST exit)
  *   composition  src/app.ts                     Discord mode: client, router, sync on the core (main and the e2e tests)
- *   adapters     src/discord/, src/console/,    Discord (discord.js), the local console and the HTTP interactions endpoint
- *                src/http/                      (raw API JSON, no discord.js); never each other
+ *   adapters     src/discord/, src/console/,    the three transports: the gateway (discord.js), the local console and the HTTP
+ *                src/http/                      interactions endpoint (raw API JSON, no discord.js); never each other
+ *   pipeline     src/pipeline/                  one interaction, whatever its transport: the builder (raw interaction → call),
+ *                                               the routing and error boundary, the Responder and Discord's implementation of it
  *   core         src/core.ts                    what both modes share: database, migrations, scheduler, closer, AppCtx
- *   commands     commands/                      one file per slash command, and the button handlers
+ *   commands     commands/                      one file per slash or message command, and their list
+ *   components   src/components/                the buttons and forms (modals): each handler bound to its custom id
  *   jobs         src/jobs/                      scheduled rounds, schedules, the voting-window closer
  *   kit          src/kit/, src/charts/          what a handler sees (calls, replies, AppCtx, UserError),
  *                                               rendering within Discord's limits, custom ids, the poster port
@@ -39,8 +42,10 @@ const LAYERS: readonly (readonly [layer: string, units: readonly string[]])[] = 
   ['main', ['src/main.ts', 'src/rest-proxy.ts']],
   ['composition', ['src/app.ts']],
   ['adapters', ['src/discord/', 'src/console/', 'src/http/']],
+  ['pipeline', ['src/pipeline/']],
   ['core', ['src/core.ts']],
   ['commands', ['commands/']],
+  ['components', ['src/components/']],
   ['jobs', ['src/jobs/']],
   ['kit', ['src/kit/', 'src/charts/']],
   ['extract', ['src/extract/']],

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { franc } from 'franc-min';
 import { detectLanguage } from '../../src/extract/language.js';
-import { articleFromHtml, articleFromText } from '../../src/extract/engine-port.js';
+import { articleFromHtml, articleFromText } from '../../src/extract/index.js';
 import { assertReadableLanguage } from '../../src/kit/locale.js';
 import { translator } from '../../src/i18n/index.js';
 

@@ -7,11 +7,12 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { BASE_LOCALE, CATALOGS, LANGUAGES, RESERVED_VARS, isSupportedLocale, languageName, loadCatalogs, resolveLocale, serverLocale, t, translator, type Catalog } from '../../src/i18n/index.js';
 import { localizeDefinitions } from '../../src/i18n/commands.js';
-import { failureMessage, guildOnly, expectedMessage } from '../../src/kit/handlers.js';
+import { guarded, guildOnly, expectedMessage } from '../../src/kit/failures.js';
 import { tallyLine, voteButtons } from '../../src/kit/render.js';
 import { localeOf } from '../../src/kit/locale.js';
-import { callBase } from '../../src/http/calls.js';
+import { callBase } from '../../src/pipeline/build.js';
 import { CatalogError } from '../../src/kit/types.js';
+import { createRegistry } from '../../src/kit/registry.js';
 import { VERDICT_LABELS } from '../../src/ledger/rules.js';
 import type { Logger } from '../../src/log.js';
 
@@ -163,15 +164,35 @@ describe('numbers and dates', () => {
 
 const silentLog = { warn() {}, error() {}, info() {}, debug() {} } as unknown as Logger;
 
+/** What the one error boundary answers for `error`, for a member in `locale`. */
+async function failureMessage(error: unknown, log: Logger, context: Record<string, unknown>, locale?: string): Promise<string> {
+  let said = '';
+  await guarded(log, context, () => Promise.reject(error), async (reply) => {
+    said = reply.content ?? '';
+  }, locale);
+  return said;
+}
+
 describe('the error boundary', () => {
-  it('answers in the member’s language: a bug with its ref, the database down, outside a server', () => {
-    const bug = failureMessage(new Error('boom'), silentLog, {}, 'ru');
+  it('answers in the member’s language: a bug with its ref, the database down, outside a server', async () => {
+    const bug = await failureMessage(new Error('boom'), silentLog, {}, 'ru');
     expect(bug).toMatch(/^Что-то пошло не так \(код [0-9a-f]{8}\)\./);
-    const down = failureMessage(Object.assign(new Error('down'), { code: 'ECONNREFUSED' }), silentLog, {}, 'uk');
+    const down = await failureMessage(Object.assign(new Error('down'), { code: 'ECONNREFUSED' }), silentLog, {}, 'uk');
     expect(down).toBe('База даних Hindsight зараз недоступна, тож нічого не записано. Спробуйте за хвилину.');
     expect(expectedMessage(guildOnly(), 'ru')).toBe('Hindsight работает только на серверах.');
     expect(expectedMessage(guildOnly(), 'en-US')).toBe('Hindsight works inside servers only.');
-    expect(failureMessage(new Error('boom'), silentLog, {})).toMatch(/^Something went wrong \(ref [0-9a-f]{8}\)/);
+    expect(await failureMessage(new Error('boom'), silentLog, {})).toMatch(/^Something went wrong \(ref [0-9a-f]{8}\)/);
+  });
+
+  it('the registry’s unknown command, button and form reach the member in their language', async () => {
+    const registry = createRegistry({ commands: [] });
+    const said = (work: () => unknown, locale: string) =>
+      failureMessage((() => { try { work(); } catch (e) { return e; } return null; })(), silentLog, {}, locale);
+    expect(await said(() => registry.command('nope'), 'uk')).toBe(t('uk', 'errors.unknownCommand'));
+    expect(await said(() => registry.messageCommand('nope'), 'ru')).toBe(t('ru', 'errors.unknownCommand'));
+    expect(await said(() => registry.button('zz:1'), 'ru')).toBe(t('ru', 'errors.unknownButton'));
+    expect(await said(() => registry.form('zz:1'), 'uk')).toBe(t('uk', 'errors.unknownForm'));
+    expect(t('ru', 'errors.unknownForm')).not.toBe(t('en', 'errors.unknownForm'));
   });
 
   it('keeps a CatalogError’s English as its message (logs), and shows it in any language', () => {

@@ -287,7 +287,7 @@ describe('console pieces, in process', () => {
     const { Session } = await import('../../src/console/session.js');
     const { Board } = await import('../../src/console/board.js');
     const { Members } = await import('../../src/console/members.js');
-    const { indexHandlers } = await import('../../src/kit/handlers.js');
+    const { createRegistry } = await import('../../src/kit/registry.js');
     const { createLogger } = await import('../../src/log.js');
     const { SlashCommandBuilder } = await import('discord.js');
     const printed: string[] = [];
@@ -309,9 +309,8 @@ describe('console pieces, in process', () => {
     const commands = [
       {
         definition,
-        async execute(call: import('../../src/kit/types.js').CommandCall) {
-          const o = call.options;
-          seen.push({ word: o.string('word'), count: o.integer('count'), flag: o.boolean('flag'), member: o.user('member'), kind: o.string('kind') });
+        async execute(call: import('../../src/kit/types.js').CommandCall, o: Record<string, unknown>) {
+          seen.push({ word: o.word, count: o.count, flag: o.flag, member: o.member, kind: o.kind });
           await call.defer({ ephemeral: true });
           await call.reply({ content: `Done <t:0:d> for <@${call.member.id}>: \\*not bold\\* **bold**` });
         },
@@ -325,8 +324,7 @@ describe('console pieces, in process', () => {
     ];
     const session = new Session({
       ctx: { db: null as never, log, now: () => new Date(), fetchAttachment: () => Promise.reject(new Error('unused')) },
-      commands,
-      handlers: indexHandlers(commands, []),
+      registry: createRegistry({ commands }),
       members,
       board,
       screen,

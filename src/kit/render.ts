@@ -28,6 +28,7 @@ import {
 import type { GuildSettings } from '../ledger/settings.js';
 import { HEDGE_BAND_INFO, isHedgeBand } from '../ledger/hedge.js';
 import type { Reply } from './types.js';
+import { EN, languageName, type Translator } from '../i18n/index.js';
 import { FORECAST_CHOICES, forecastIds, listIds, voteIds, type ListState } from './custom-ids.js';
 import { DISCORD_LIMITS, truncate } from './limits.js';
 
@@ -76,18 +77,19 @@ export const VERDICT_STYLES: Record<Verdict, ButtonStyle.Success | ButtonStyle.P
 
 export const COLORS = { open: 0x5865f2, due: 0xfee75c, resolved: 0x57f287, failed: 0xed4245, flagged: 0xeb459e, neutral: 0x99aab5 };
 
-export function tallyLine(tally: Tally | null, votesCast: number): string {
-  if (!tally) return `Hidden until voting closes (blind voting) · ${votesCast} vote${votesCast === 1 ? '' : 's'} so far`;
-  return VERDICTS.map((v) => `${VERDICT_LABELS[v]} **${tally[v]}**`).join(' · ');
+export function tallyLine(tally: Tally | null, votesCast: number, t: Translator = EN): string {
+  if (!tally) return t('vote.hiddenTally', { count: votesCast });
+  return VERDICTS.map((v) => `${t(`verdicts.${v}`)} **${tally[v]}**`).join(' · ');
 }
 
-export function voteButtons(number: number, disabled = false): APIActionRowComponent<APIButtonComponent> {
+/** The verdict buttons under a card, labelled in `t`'s language (the server's, for a public card). */
+export function voteButtons(number: number, disabled = false, t: Translator = EN): APIActionRowComponent<APIButtonComponent> {
   return {
     type: ComponentType.ActionRow,
     components: VERDICTS.map((verdict) => ({
       type: ComponentType.Button,
       style: VERDICT_STYLES[verdict],
-      label: VERDICT_LABELS[verdict],
+      label: t(`verdicts.${verdict}`),
       custom_id: voteIds.encode(number, verdict),
       disabled,
     })),
@@ -284,7 +286,7 @@ export function listPage(
   return { embeds: [embed], components };
 }
 
-export function settingsView(s: GuildSettings, title = 'Hindsight settings'): Reply {
+export function settingsView(s: GuildSettings, title = 'Hindsight settings', t: Translator = EN): Reply {
   return {
     embeds: [
       {
@@ -303,6 +305,7 @@ export function settingsView(s: GuildSettings, title = 'Hindsight settings'): Re
             value: s.extractBy === 'members' ? 'members too (their forecasts wait for a manager)' : 'managers only',
             inline: true,
           },
+          { name: t('settings.language'), value: s.language ? languageName(s.language) : t('settings.languageAuto'), inline: true },
         ],
       },
     ],

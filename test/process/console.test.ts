@@ -274,6 +274,15 @@ describe('the console without Discord', { timeout: 120_000 }, () => {
     expect(run.stderr).not.toMatch(/"level":50/);
   }, 120_000);
 
+  it('--locale ru: an article in Ukrainian is refused in Russian, naming its language', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'statya.txt'), '«Переговори з Україною почнуться не раніше січня», — заявив речник Кремля журналістам.\n');
+    const run = await runConsole(dir, ['/predict extract file:statya.txt'], ['--locale', 'ru']);
+    const reply = replyTo(run, 'you (manager) › /predict extract file:statya.txt').replace(/\s+/g, ' ');
+    expect(reply).toContain('Язык этой статьи — украинский; пока Hindsight читает только статьи на английском. Ничего не сохранено.');
+    expect(run.code).toBe(1);
+  }, 120_000);
+
   it('--help explains both modes and exits 0 without opening a database', async () => {
     const dir = tempDir();
     const run = await runConsole(dir, [], ['--help']);
@@ -286,7 +295,7 @@ describe('the console without Discord', { timeout: 120_000 }, () => {
 });
 
 describe('console pieces, in process', () => {
-  const bootstrap = async () => {
+  const bootstrap = async (locale?: string) => {
     const { Session } = await import('../../src/console/session.js');
     const { Board } = await import('../../src/console/board.js');
     const { Members } = await import('../../src/console/members.js');
@@ -345,6 +354,7 @@ describe('console pieces, in process', () => {
       guildId: '100000000000000001',
       channel: { id: '100000000000000002', name: 'console' },
       cwd: tmpdir(),
+      ...(locale ? { locale } : {}),
     });
     return { session, printed, logged, seen };
   };
@@ -396,6 +406,12 @@ describe('console pieces, in process', () => {
     expect(printed.join('\n')).toContain('There is no message command “Nothing”. Message commands: Echo back.');
     expect(await session.run('/apps no colon here')).toBe(false);
     expect(printed.join('\n')).toContain('Write /apps NAME: TEXT');
+  });
+
+  it('answers in the language of --locale: a bug’s ref in Ukrainian', async () => {
+    const { session, printed } = await bootstrap('uk');
+    expect(await session.run('/boom')).toBe(false);
+    expect(printed.join('\n')).toMatch(/Щось пішло не так \(код [0-9a-f]{8}\)/);
   });
 
   it('answers a bug with a ref and logs the stack under the same ref', async () => {

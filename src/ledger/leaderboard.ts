@@ -272,7 +272,7 @@ export async function scoreChanges(db: Db, guildId: string, claimIds: number[]):
 export interface MyClaim {
   number: number;
   text: string;
-  status: 'open' | 'resolved';
+  status: 'open' | 'resolved' | 'waiting';
   outcome: Outcome | null;
   checkBy: string;
   dueAt: Date;

@@ -259,10 +259,13 @@ async function exportClaims(call: CommandCall, o: Args<'export'>, ctx: AppCtx) {
   const format = o.format ?? 'json';
   await call.defer({ ephemeral: true });
   const memberData = call.member.isManager;
-  const batch = await exportFiles(ctx.db, call.guildId, { memberData, now: ctx.now(), format, from: o.from ?? 1 });
+  const from = o.from ?? 1;
+  // Discord enforces the option's range; a forged or replayed payload may not: refuse it here, as Discord would.
+  if (!Number.isSafeInteger(from) || from < 1 || from > 2_147_483_647) throw new UserError('`from` must be a claim number from 1 to 2147483647.');
+  const batch = await exportFiles(ctx.db, call.guildId, { memberData, now: ctx.now(), format, from });
   const stamp = ctx.now().toISOString().slice(0, 10);
   const ext = format === 'csv' ? 'csv' : 'json';
-  const whole = batch.next === null && (o.from ?? 1) === 1 && batch.files.length === 1;
+  const whole = batch.next === null && from === 1 && batch.files.length === 1;
   const claimsIn = batch.files.reduce((n, f) => n + f.claims, 0);
   const range = (f: { first: number; last: number }) => (f.first === f.last ? `#${f.first}` : `#${f.first}–#${f.last}`);
   const notes = [

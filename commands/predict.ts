@@ -233,6 +233,10 @@ async function exportClaims(call: CommandCall, ctx: AppCtx, o: Args<'export'>) {
   const ext = format === 'csv' ? 'csv' : 'json';
   const whole = batch.next === null && (o.from ?? 1) === 1 && batch.files.length === 1;
   const claimsIn = batch.files.reduce((n, f) => n + f.claims, 0);
+  if (!claimsIn && (o.from ?? 1) > 1) {
+    await call.reply({ ephemeral: true, content: `This server’s ledger has no claim numbered #${o.from} or later.` });
+    return;
+  }
   const range = (f: { first: number; last: number }) => (f.first === f.last ? `#${f.first}` : `#${f.first}–#${f.last}`);
   const notes = [
     memberData ? null : 'Claims only: votes, forecasts and who added or resolved them are exported by managers.',

@@ -10,6 +10,9 @@ import { draftsList, runExtraction } from './drafts.js';
 import { chatInputCommand, type SubcommandArguments, type SubcommandName } from '../src/kit/options.js';
 import { bySubcommand, claimChoices, claimOption, familyChoices } from './shared.js';
 
+/** The highest claim number the ledger can hold (PostgreSQL's integer). */
+const MAX_CLAIM_NUMBER = 2_147_483_647;
+
 const checkByHelp = 'YYYY-MM-DD or a phrase: "in 3 months", "end of 2025", "next Friday"';
 
 const { Subcommand, String: Text, Integer, Attachment } = ApplicationCommandOptionType;
@@ -130,7 +133,7 @@ export const definition = chatInputCommand({
             { name: 'CSV', value: 'csv' },
           ],
         },
-        { type: Integer, name: 'from', description: 'Start at this claim number (a large ledger comes in several replies)', required: false, min_value: 1, max_value: 2_147_483_647 },
+        { type: Integer, name: 'from', description: 'Start at this claim number (a large ledger comes in several replies)', required: false, min_value: 1, max_value: MAX_CLAIM_NUMBER },
       ],
     },
   ],
@@ -226,15 +229,21 @@ async function drafts(call: CommandCall, ctx: AppCtx) {
 
 async function exportClaims(call: CommandCall, ctx: AppCtx, o: Args<'export'>) {
   const format = o.format ?? 'json';
+  const from = o.from ?? 1;
+  if (!Number.isSafeInteger(from) || from < 1) throw new UserError('`from` is a claim number: 1 or more.');
   await call.defer({ ephemeral: true });
+  if (from > MAX_CLAIM_NUMBER) {
+    await call.reply({ ephemeral: true, content: `This server’s ledger has no claim numbered #${from} or later.` });
+    return;
+  }
   const memberData = call.member.isManager;
-  const batch = await exportFiles(ctx.db, call.guildId, { memberData, now: ctx.now(), format, from: o.from ?? 1 });
+  const batch = await exportFiles(ctx.db, call.guildId, { memberData, now: ctx.now(), format, from });
   const stamp = ctx.now().toISOString().slice(0, 10);
   const ext = format === 'csv' ? 'csv' : 'json';
-  const whole = batch.next === null && (o.from ?? 1) === 1 && batch.files.length === 1;
+  const whole = batch.next === null && from === 1 && batch.files.length === 1;
   const claimsIn = batch.files.reduce((n, f) => n + f.claims, 0);
-  if (!claimsIn && (o.from ?? 1) > 1) {
-    await call.reply({ ephemeral: true, content: `This server’s ledger has no claim numbered #${o.from} or later.` });
+  if (!claimsIn && from > 1) {
+    await call.reply({ ephemeral: true, content: `This server’s ledger has no claim numbered #${from} or later.` });
     return;
   }
   const range = (f: { first: number; last: number }) => (f.first === f.last ? `#${f.first}` : `#${f.first}–#${f.last}`);

@@ -12,6 +12,9 @@ import { chatInputCommand, type SubcommandArguments, type SubcommandName } from 
 import { claimChoices, claimOption, familyChoices } from '../src/kit/shared-options.js';
 import { QUERY_MAX } from '../src/kit/custom-ids.js';
 
+/** The highest claim number the ledger can hold (PostgreSQL's integer). */
+const MAX_CLAIM_NUMBER = 2_147_483_647;
+
 const checkByHelp = 'YYYY-MM-DD, "in 3 months", "end of 2025"; with a condition: "90 days after"';
 
 const { Subcommand, String: Text, Integer, Attachment } = ApplicationCommandOptionType;
@@ -148,7 +151,7 @@ export const definition = chatInputCommand({
             { name: 'CSV', value: 'csv' },
           ],
         },
-        { type: Integer, name: 'from', description: 'Start at this claim number (a large ledger comes in several replies)', required: false, min_value: 1, max_value: 2_147_483_647 },
+        { type: Integer, name: 'from', description: 'Start at this claim number (a large ledger comes in several replies)', required: false, min_value: 1, max_value: MAX_CLAIM_NUMBER },
       ],
     },
   ],
@@ -257,16 +260,20 @@ async function drafts(call: CommandCall, _o: Args<'drafts'>, ctx: AppCtx) {
 
 async function exportClaims(call: CommandCall, o: Args<'export'>, ctx: AppCtx) {
   const format = o.format ?? 'json';
-  await call.defer({ ephemeral: true });
-  const memberData = call.member.isManager;
   const from = o.from ?? 1;
   // Discord enforces the option's range; a forged or replayed payload may not: refuse it here, as Discord would.
-  if (!Number.isSafeInteger(from) || from < 1 || from > 2_147_483_647) throw new UserError('`from` must be a claim number from 1 to 2147483647.');
+  if (!Number.isSafeInteger(from) || from < 1 || from > MAX_CLAIM_NUMBER) throw new UserError('`from` must be a claim number from 1 to 2147483647.');
+  await call.defer({ ephemeral: true });
+  const memberData = call.member.isManager;
   const batch = await exportFiles(ctx.db, call.guildId, { memberData, now: ctx.now(), format, from });
   const stamp = ctx.now().toISOString().slice(0, 10);
   const ext = format === 'csv' ? 'csv' : 'json';
   const whole = batch.next === null && from === 1 && batch.files.length === 1;
   const claimsIn = batch.files.reduce((n, f) => n + f.claims, 0);
+  if (!claimsIn && from > 1) {
+    await call.reply({ ephemeral: true, content: `This server’s ledger has no claim numbered #${from} or later.` });
+    return;
+  }
   const range = (f: { first: number; last: number }) => (f.first === f.last ? `#${f.first}` : `#${f.first}–#${f.last}`);
   const notes = [
     memberData ? null : 'Claims only: votes, forecasts and who added or resolved them are exported by managers.',

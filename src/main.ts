@@ -1,5 +1,5 @@
 /**
- * The only place with side effects at start: config → logger → core (database → migrations,
+ * The only place with side effects at start: config → logger → core (database → migrations → worker pool,
  * src/core.ts) → client → jobs → login. SIGTERM/SIGINT undo them in reverse and exit 0.
  * Without DISCORD_TOKEN it opens the local console instead (src/console/); `--help` explains both.
  */

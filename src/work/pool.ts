@@ -292,7 +292,12 @@ export class WorkPool<T extends JobTable> {
     }
     // A running job keeps the process alive (an idle worker does not).
     worker.ref();
-    worker.postMessage({ id: job.id, kind: job.kind, input: job.input });
+    try {
+      worker.postMessage({ id: job.id, kind: job.kind, input: job.input });
+    } catch (error) {
+      // An input that cannot be copied to a thread (a bug): this job fails, the worker stays.
+      this.finish(slot, error);
+    }
   }
 
   /** Ends the slot's job (with an error, or a value) and starts the next waiting one. */

@@ -16,7 +16,7 @@ import { runStallScenario, worstInputs, type StallReport } from '../test/support
 import { figure, round, say, type Figure } from './lib.js';
 
 export async function runStallBench(log: (line: string) => void = say): Promise<StallReport> {
-  const h = await startBotHarness({ articles: articleTools({ allowPrivateAddresses: true }) });
+  const h = await startBotHarness({ articles: articleTools({ allowPrivateAddresses: true }), endpoint: true });
   try {
     return await runStallScenario(h, worstInputs(), { log });
   } finally {

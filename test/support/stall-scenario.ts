@@ -18,6 +18,7 @@ import { bundledPacks } from '../../src/ledger/transfer.js';
 import { LIMITS } from '../../src/ledger/limits.js';
 import type { FakeGuildInfo, FakeReply } from '../fake-discord/index.js';
 import type { BotHarness } from './bot-harness.js';
+import { rawConnection } from './http-replicas.js';
 
 export const MOD = { id: 'stall-mod', manager: true } as const;
 
@@ -123,6 +124,7 @@ const replyText = (r: FakeReply) => [r.content, ...r.embeds.flatMap((e) => [e.ti
 /** The review's worst inputs, each from a server of its own. */
 export function worstInputs(): Attack[] {
   let importGuild: FakeGuildInfo | null = null;
+  let stalledOpen = 0;
   // Made here, before the scenario measures anything: building 8 MB of JSON is the test's work, not the bot's.
   const exported = ledgerExport();
   return [
@@ -152,6 +154,42 @@ export function worstInputs(): Attack[] {
         const g = newGuild('links');
         return replyText(await h.fake.sendCommand(g.id, MOD, { name: 'predict', subcommand: 'extract', options: { url: `${pagesUrl}/links.html` } }).reply(120_000));
       },
+    },
+    {
+      // 60 connections that claim a 1 MiB body, send 64 KiB and stall, half unsigned and half with
+      // well-formed forged signature headers (which pass the header check and wait for the body):
+      // before, each was buffered up to 1 MiB and held for Node's 300 s request timeout.
+      name: '60 stalled 1 MiB bodies at the interactions endpoint',
+      expected: /^60 of 60 stalled connections closed by the bot within \d+ ms; first answer: HTTP\/1\.1 4\d\d/,
+      async run({ h }) {
+        const port = h.app.endpointPort;
+        if (port === null) return 'the bot serves no interactions endpoint (start the harness with endpoint: true)';
+        const head = (signed: boolean) =>
+          [
+            'POST /interactions HTTP/1.1',
+            'Host: 127.0.0.1',
+            'Content-Type: application/json',
+            ...(signed ? [`X-Signature-Ed25519: ${'ab'.repeat(64)}`, `X-Signature-Timestamp: ${Math.floor(Date.now() / 1000)}`] : []),
+            `Content-Length: ${1024 * 1024}`,
+            '',
+            '',
+          ].join('\r\n');
+        const stalled = Array.from({ length: 60 }, (_, i) => rawConnection(port, head(i % 2 === 1), Buffer.alloc(64 * 1024, 'x')));
+        stalledOpen = stalled.length;
+        for (const c of stalled) void c.closed.then(() => void stalledOpen--);
+        // Whatever the bot does, the attacker gives up after 60 s (Node's default would keep them 300 s).
+        const giveUp = setTimeout(() => stalled.forEach((c) => c.destroy()), 60_000);
+        try {
+          const closedIn = await Promise.all(stalled.map((c) => c.closed));
+          const byBot = stalled.filter((c) => c.received().startsWith('HTTP/1.1 ')).length;
+          const first = stalled.map((c) => c.received().split('\r\n')[0]).find(Boolean) ?? 'none';
+          return `${byBot} of 60 stalled connections closed by the bot within ${Math.max(...closedIn)} ms; first answer: ${first}`;
+        } finally {
+          clearTimeout(giveUp);
+        }
+      },
+      // All 60 are open (the victim clicks while the endpoint holds them).
+      busy: async () => stalledOpen === 60,
     },
     {
       name: '8 MB export imported on PGlite',

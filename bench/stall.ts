@@ -3,7 +3,8 @@
  * the scenario of test/e2e/stall.test.ts (test/support/stall-scenario.ts) with its figures
  * printed: the event loop's delay (p99, max) while the review's worst inputs run from their own
  * servers at once (4,000-deep nested HTML, 200,000 characters of quotation marks, a 2 MB flat
- * page of links, an 8 MB import on PGlite), how long a vote click from another server took to be
+ * page of links, an 8 MB import on PGlite, 60 stalled 1 MiB bodies at the interactions endpoint),
+ * how long a vote click from another server took to be
  * acknowledged, and how long each attack took to be answered. The real bot, in this process, on
  * the fake Discord and PGlite.
  *

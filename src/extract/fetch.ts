@@ -18,7 +18,6 @@ import { isIP, type LookupFunction } from 'node:net';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import type { ArticleInput } from './types.js';
-import { articleFromHtml, articleFromText } from './html.js';
 
 export type FetchErrorCode = 'bad-url' | 'bad-scheme' | 'private-address' | 'dns' | 'network' | 'timeout' | 'too-large' | 'too-many-redirects' | 'http-status' | 'not-html';
 
@@ -281,6 +280,8 @@ export function charsetOf(contentType: string, head: Buffer | string): string {
  */
 export async function fetchArticle(rawUrl: string, opts: FetchArticleOptions = {}): Promise<FetchedArticle> {
   const page = await fetchPage(rawUrl, opts);
+  // Loaded here, not at the top: the bot's event loop imports this file for fetchPage and must not load the parsers.
+  const { articleFromHtml, articleFromText } = await import('./html.js');
   const article = page.contentType === 'text/plain' ? articleFromText(page.text, { url: page.finalUrl }) : articleFromHtml(page.text, page.finalUrl);
   return { article, finalUrl: page.finalUrl, contentType: page.contentType, charset: page.charset, bytes: page.bytes, redirects: page.redirects };
 }

@@ -1,11 +1,11 @@
 /**
- * The article intake the handlers get as `ctx.articles`: the extraction engine (through
- * src/extract/index.ts) with this deployment's limits, its errors turned into answers for
+ * The article intake the handlers get as `ctx.articles`: the extraction engine (its fetcher here;
+ * parsing and extraction on the worker pool) with this deployment's limits, its errors turned into answers for
  * the member. Fetching happens here; reading a page (Readability) and finding its forecasts run
  * on the worker pool the caller names (ctx.work), never on the event loop.
  */
 import { UserError, type ArticleTools } from './types.js';
-import { fetchPage, FetchArticleError } from '../extract/index.js';
+import { fetchPage, FetchArticleError } from '../extract/fetch.js';
 
 export const ARTICLE_LIMITS = { maxBytes: 5_000_000, timeoutMs: 15_000, maxFileBytes: 2_000_000 } as const;
 

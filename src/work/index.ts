@@ -3,7 +3,7 @@
  * (worker.ts), and `inlineWork`, the same jobs on the calling thread (tests and tools that have
  * no other server to keep waiting).
  */
-import { jobs, type JobKind, type Jobs } from './jobs.js';
+import type { JobKind, Jobs } from './jobs.js';
 import { WorkPool, type JobInput, type JobOutput, type PoolOptions } from './pool.js';
 
 export { WorkPool, WorkRefused, REFUSALS, type PoolOptions, type RefusalReason } from './pool.js';
@@ -21,6 +21,8 @@ export const createWorkPool = (opts: PoolOptions = {}) => new WorkPool<Jobs>(opt
 export function inlineWork(): WorkRunner {
   return {
     async run(_guildId, kind, input) {
+      // Loaded on first use: the job table pulls in the parsers, which the bot's event loop never loads.
+      const { jobs } = await import('./jobs.js');
       const job = jobs[kind] as (input: unknown) => unknown;
       return (await job(input)) as never;
     },

@@ -192,4 +192,32 @@ describe('architecture: the module graph of src/ and commands/', () => {
     // …and the adapter does use it (the check would be empty otherwise).
     expect(files.filter((f) => graph.packages.get(f)!.includes('discord.js')).some((f) => f.startsWith('src/discord/'))).toBe(true);
   });
+
+  it('(d) the event loop\'s own modules load no parser: HTML, dates in prose and charts load only on the worker pool', () => {
+    // Static value imports only: `import type` is erased, and an `await import()` loads on first use.
+    const staticImports = (file: string) =>
+      [...readFileSync(join(ROOT, file), 'utf8').matchAll(/^(?:import|export)\s+(?!type\b)[^;]*?from\s+'([^']+)'/gms)].map((m) => m[1]!);
+    const seen = new Set<string>();
+    const packages = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const spec of staticImports(file)) {
+        if (!spec.startsWith('.')) {
+          if (!spec.startsWith('node:')) packages.add(packageName(spec));
+          continue;
+        }
+        const target = posix(relative(ROOT, resolve(ROOT, dirname(file), spec.replace(/\.js$/, '.ts'))));
+        if (target.endsWith('.ts')) visit(target);
+      }
+    };
+    visit('src/main.ts');
+    // The walk reaches the bot (it would pass vacuously otherwise).
+    expect(seen).toContain('src/app.ts');
+    expect(seen).toContain('src/kit/articles.ts');
+    expect(packages).toContain('discord.js');
+    const parsers = ['linkedom', '@mozilla/readability', 'chrono-node', '@napi-rs/canvas'];
+    expect(parsers.filter((p) => packages.has(p))).toEqual([]);
+    expect([...seen].filter((f) => f === 'src/extract/html.ts' || f === 'src/extract/index.ts' || f.startsWith('src/charts/'))).toEqual([]);
+  });
 });

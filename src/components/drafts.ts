@@ -78,7 +78,7 @@ export async function runExtraction(call: IntakeCall, ctx: AppCtx, source: Artic
   await assertMayExtract(ctx, call.guildId, call.member);
   const article = await readSource(ctx, call.guildId, source);
   if (!article.text.trim()) throw new UserError('There is no text to read in that article.');
-  assertReadableLanguage(article.text, call.t);
+  await assertReadableLanguage(article.text, call.t);
   const settings = await getSettings(ctx.db, call.guildId);
   const now = ctx.now();
   // The engine reads horizons against the article's own date; `today` is for articles without one.

@@ -2,7 +2,6 @@
  * Languages on a call: what the adapters put on every call (`localeOf`), the server's language for
  * public posts (`serverT`), and the refusal of articles in a language extraction cannot read yet.
  */
-import { detectLanguage } from '../extract/language.js';
 import { serverLocale, translator, type Translator } from '../i18n/index.js';
 import { getSettings } from '../ledger/settings.js';
 import type { Db } from '../db/client.js';
@@ -34,7 +33,9 @@ export const serverT = (call: { guildId: string; guildLocale: string | null }, c
  * Refuses an article the extractor cannot read: one detected (never guessed from its address) to be
  * in another language than English. Says which, in the member's language. Undetermined text passes.
  */
-export function assertReadableLanguage(text: string, t: Translator): void {
+export async function assertReadableLanguage(text: string, t: Translator): Promise<void> {
+  // Loaded on first use (its trigram tables are a few MB): most processes never read an article.
+  const { detectLanguage } = await import('../extract/language.js');
   const detected = detectLanguage(text);
   if (detected.english) return;
   let language: string = detected.code;

@@ -193,7 +193,7 @@ describe('architecture: the module graph of src/ and commands/', () => {
     expect(files.filter((f) => graph.packages.get(f)!.includes('discord.js')).some((f) => f.startsWith('src/discord/'))).toBe(true);
   });
 
-  it('(d) the event loop\'s own modules load no parser: HTML, dates in prose and charts load only on the worker pool', () => {
+  it('(d) the event loop\'s own modules load no parser: HTML, dates in prose and charts on the worker pool; language detection and PGlite on first use', () => {
     // Static value imports only: `import type` is erased, and an `await import()` loads on first use.
     const staticImports = (file: string) =>
       [...readFileSync(join(ROOT, file), 'utf8').matchAll(/^(?:import|export)\s+(?!type\b)[^;]*?from\s+'([^']+)'/gms)].map((m) => m[1]!);
@@ -216,7 +216,7 @@ describe('architecture: the module graph of src/ and commands/', () => {
     expect(seen).toContain('src/app.ts');
     expect(seen).toContain('src/kit/articles.ts');
     expect(packages).toContain('discord.js');
-    const parsers = ['linkedom', '@mozilla/readability', 'chrono-node', '@napi-rs/canvas'];
+    const parsers = ['linkedom', '@mozilla/readability', 'chrono-node', '@napi-rs/canvas', 'franc-min', '@electric-sql/pglite'];
     expect(parsers.filter((p) => packages.has(p))).toEqual([]);
     expect([...seen].filter((f) => f === 'src/extract/html.ts' || f === 'src/extract/index.ts' || f.startsWith('src/charts/'))).toEqual([]);
   });

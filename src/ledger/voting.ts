@@ -144,8 +144,8 @@ export async function castVote(ctx: LedgerCtx, input: VoteInput): Promise<VoteRe
     : sql``;
   const tallyCte = input.withTally
     ? sql`, others as (
-      select v.verdict, count(*)::int as n from votes v join c on v.claim_id = c.id and v.round = c.round
-      where v.user_id <> ${u} group by v.verdict
+      select v.verdict, count(*)::int as n from votes v
+      where v.claim_id = (select id from c) and v.round = (select round from c) and v.user_id <> ${u} group by v.verdict
     )`
     : sql``;
   const tallyColumns = input.withTally
@@ -159,7 +159,9 @@ export async function castVote(ctx: LedgerCtx, input: VoteInput): Promise<VoteRe
     ), ok as (
       select * from c where status = 'open' and due_at <= ${nowText}::timestamptz
     ), prev as (
-      select v.verdict from votes v join c on v.claim_id = c.id and v.round = c.round where v.user_id = ${u}
+      -- The claim and round as values (init plans), not a join: the lookup is then always by the whole primary key.
+      -- As a join, a planner that saw a small votes table scanned the primary key for the user alone (every vote of every claim).
+      select v.verdict from votes v where v.claim_id = (select id from c) and v.round = (select round from c) and v.user_id = ${u}
     ), ins as (
       insert into votes as v (guild_id, claim_id, round, user_id, verdict, evidence, cast_at)
       select ${g}, ok.id, ok.round, ${u}, ${verdict}::verdict, ${evidence}::text, ${at.toISOString()}::timestamptz from ok

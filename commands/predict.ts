@@ -7,7 +7,7 @@ import { claimCard, DISCORD_LIMITS, listPage, safe, truncate } from '../src/kit/
 import { bySubcommand, ledgerCtx, UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall } from '../src/kit/types.js';
 import { HEDGE_BANDS, HEDGE_BAND_INFO } from '../src/ledger/hedge.js';
 import { draftsList, runExtraction } from '../src/components/drafts.js';
-import { mineReply } from '../src/components/mine.js';
+import { mineReply, notifyReply } from '../src/components/mine.js';
 import { chatInputCommand, type SubcommandArguments, type SubcommandName } from '../src/kit/options.js';
 import { claimChoices, claimOption, familyChoices } from '../src/kit/shared-options.js';
 import { QUERY_MAX } from '../src/kit/custom-ids.js';
@@ -84,6 +84,23 @@ export const definition = chatInputCommand({
       name: 'mine',
       description: 'Your forecasts and votes, open and resolved, with your score so far',
       options: [{ type: Integer, name: 'page', description: 'Page number', required: false, min_value: 1, max_value: 100000 }],
+    },
+    {
+      type: Subcommand,
+      name: 'notify',
+      description: 'A direct message when a claim you forecast or voted on resolves or is reopened',
+      options: [
+        {
+          type: Text,
+          name: 'dm',
+          description: 'On or off (leave out to see your setting)',
+          required: false,
+          choices: [
+            { name: 'On', value: 'on' },
+            { name: 'Off', value: 'off' },
+          ],
+        },
+      ],
     },
     {
       type: Subcommand,
@@ -198,6 +215,10 @@ async function mine(call: CommandCall, o: Args<'mine'>, ctx: AppCtx) {
   await call.reply(await mineReply(ctx, call.guildId, call.member.id, o.page ?? 1));
 }
 
+async function notify(call: CommandCall, o: Args<'notify'>, ctx: AppCtx) {
+  await call.reply({ ephemeral: true, content: await notifyReply(ctx, call.guildId, call.member.id, o.dm) });
+}
+
 async function show(call: CommandCall, o: Args<'show'>, ctx: AppCtx) {
   const detail = await claimDetail(ledgerCtx(call, ctx), o.claim);
   // Before the check date the crowd's median is shown only to a member who forecast: then the card is theirs alone.
@@ -298,6 +319,7 @@ const handlers = {
   add,
   list,
   mine,
+  notify,
   show,
   edit,
   delete: remove,

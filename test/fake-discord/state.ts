@@ -220,7 +220,7 @@ export class FakeState {
       type: 1,
       last_message_id: null,
       flags: 0,
-      recipients: [this.userObject(this.ensureUser(channel.recipientId!))],
+      recipients: [{ ...this.userObject(this.ensureUser(channel.recipientId!)), primary_guild: null }],
     };
   }
 

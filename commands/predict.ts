@@ -260,13 +260,15 @@ async function importClaims(call: CommandCall, { pack, file }: Args<'import'>, c
     prepare: (raw, scope) => ctx.work.run(call.guildId, 'import.prepare', { raw, scope }),
   });
   const range = result.numbers.length ? ` as #${result.numbers[0]}–#${result.numbers[result.numbers.length - 1]}` : '';
-  const origin = result.foreign ? '\nVotes and forecasts in it are kept as imported (marked with their origin) and do not count in this server’s scores.' : '';
+  // Said only of what was imported: a file whose claims were all here already brought no votes or forecasts.
+  const origin = result.foreign && result.added ? '\nVotes and forecasts in it are kept as imported (marked with their origin) and do not count in this server’s scores.' : '';
+  const nothing = !result.added && !result.updated && result.skipped ? '\nNothing new: every claim in it is already in this server.' : '';
   await call.reply({
     ephemeral: true,
     content:
       `Imported ${safe(result.name, 120)}: **${result.added}** added${range}, ` +
       (result.updated ? `**${result.updated}** updated to the pack's corrected text (votes and forecasts kept; see each claim's history), ` : '') +
-      `**${result.skipped}** skipped (already in this server${result.updated ? ', unchanged' : ''}).${origin}`,
+      `**${result.skipped}** skipped (already in this server${result.updated ? ', unchanged' : ''}).${origin}${nothing}`,
   });
 }
 

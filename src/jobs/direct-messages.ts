@@ -27,6 +27,8 @@ export const DM_LEASE_MS = 60_000;
 /** Stamps per row at most: the first send, and one after a process died mid-send. */
 const MAX_ATTEMPTS = 2;
 const TICK_MS = 1_000;
+/** How long stopping waits for the last pass. */
+const STOP_FLUSH_MS = 5_000;
 /** Discord's code for "Cannot send messages to this user". */
 export const CANNOT_DM = 50007;
 
@@ -76,7 +78,7 @@ export function directMessageText(row: Pick<TakenRow, 'guild_id' | 'event' | 'ou
     `> ${safe(row.text ?? '', 500).replace(/\n/g, '\n> ')}`,
     after,
     where,
-    '-# You forecast or voted on it and asked for these messages. Turn them off in the server with /predict notify off.',
+    '*You forecast or voted on it and asked for these messages: `/predict notify dm:off` in the server turns them off.*',
   ].filter((l): l is string => !!l);
   return { content: lines.join('\n') };
 }
@@ -195,7 +197,8 @@ export function startDirectMessageSender(opts: { db: Db; poster: Poster; log: Lo
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
-      await running;
+      // One last pass, so what the last commands queued goes out (the console prints it before it exits), for at most a few seconds.
+      await Promise.race([pass(), new Promise((resolve) => setTimeout(resolve, STOP_FLUSH_MS).unref())]);
     },
   };
 }

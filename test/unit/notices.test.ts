@@ -48,7 +48,7 @@ describe('directMessageText', () => {
     expect(content).toContain('**Claim #12 resolved: Came true**');
     expect(content).toContain('Talks \\*\\*resume\\*\\*');
     expect(content).toContain('https://discord.com/channels/111/222/333');
-    expect(content).toContain('/predict notify off');
+    expect(content).toContain('`/predict notify dm:off`');
   });
 
   it('says a reopening, the result that no longer stands, and links the server when no card is known', () => {

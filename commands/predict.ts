@@ -7,7 +7,7 @@ import { claimCard, DISCORD_LIMITS, listPage, safe, truncate } from '../src/kit/
 import { bySubcommand, ledgerCtx, UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall } from '../src/kit/types.js';
 import { HEDGE_BANDS, HEDGE_BAND_INFO } from '../src/ledger/hedge.js';
 import { draftsList, runExtraction } from '../src/components/drafts.js';
-import { mineReply } from '../src/components/mine.js';
+import { mineReply, notifyReply } from '../src/components/mine.js';
 import { chatInputCommand, type SubcommandArguments, type SubcommandName } from '../src/kit/options.js';
 import { claimChoices, claimOption, familyChoices } from '../src/kit/shared-options.js';
 import { QUERY_MAX } from '../src/kit/custom-ids.js';
@@ -84,6 +84,23 @@ export const definition = chatInputCommand({
       name: 'mine',
       description: 'Your forecasts and votes, open and resolved, with your score so far',
       options: [{ type: Integer, name: 'page', description: 'Page number', required: false, min_value: 1, max_value: 100000 }],
+    },
+    {
+      type: Subcommand,
+      name: 'notify',
+      description: 'A direct message when a claim you forecast or voted on resolves or is reopened',
+      options: [
+        {
+          type: Text,
+          name: 'dm',
+          description: 'On or off (leave out to see your setting)',
+          required: false,
+          choices: [
+            { name: 'On', value: 'on' },
+            { name: 'Off', value: 'off' },
+          ],
+        },
+      ],
     },
     {
       type: Subcommand,
@@ -198,6 +215,10 @@ async function mine(call: CommandCall, o: Args<'mine'>, ctx: AppCtx) {
   await call.reply(await mineReply(ctx, call.guildId, call.member.id, o.page ?? 1));
 }
 
+async function notify(call: CommandCall, o: Args<'notify'>, ctx: AppCtx) {
+  await call.reply({ ephemeral: true, content: await notifyReply(ctx, call.guildId, call.member.id, o.dm) });
+}
+
 async function show(call: CommandCall, o: Args<'show'>, ctx: AppCtx) {
   const detail = await claimDetail(ledgerCtx(call, ctx), o.claim);
   // Before the check date the crowd's median is shown only to a member who forecast: then the card is theirs alone.
@@ -239,13 +260,15 @@ async function importClaims(call: CommandCall, { pack, file }: Args<'import'>, c
     prepare: (raw, scope) => ctx.work.run(call.guildId, 'import.prepare', { raw, scope }),
   });
   const range = result.numbers.length ? ` as #${result.numbers[0]}–#${result.numbers[result.numbers.length - 1]}` : '';
-  const origin = result.foreign ? '\nVotes and forecasts in it are kept as imported (marked with their origin) and do not count in this server’s scores.' : '';
+  // Said only of what was imported: a file whose claims were all here already brought no votes or forecasts.
+  const origin = result.foreign && result.added ? '\nVotes and forecasts in it are kept as imported (marked with their origin) and do not count in this server’s scores.' : '';
+  const nothing = !result.added && !result.updated && result.skipped ? '\nNothing new: every claim in it is already in this server.' : '';
   await call.reply({
     ephemeral: true,
     content:
       `Imported ${safe(result.name, 120)}: **${result.added}** added${range}, ` +
       (result.updated ? `**${result.updated}** updated to the pack's corrected text (votes and forecasts kept; see each claim's history), ` : '') +
-      `**${result.skipped}** skipped (already in this server${result.updated ? ', unchanged' : ''}).${origin}`,
+      `**${result.skipped}** skipped (already in this server${result.updated ? ', unchanged' : ''}).${origin}${nothing}`,
   });
 }
 
@@ -298,6 +321,7 @@ const handlers = {
   add,
   list,
   mine,
+  notify,
   show,
   edit,
   delete: remove,

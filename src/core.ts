@@ -8,6 +8,7 @@ import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import { migrateDatabase, openDatabase, type Database } from './db/client.js';
 import { startCloser } from './jobs/closer.js';
+import { startDirectMessageSender } from './jobs/direct-messages.js';
 import type { Poster } from './kit/poster.js';
 import { Scheduler, type CronSchedule } from './jobs/scheduler.js';
 import { MIN_ROUND_INTERVAL_SECONDS } from './jobs/schedule-spec.js';
@@ -114,6 +115,11 @@ export async function openCore(config: Config, log: Logger, opts: CoreOptions = 
           if (!runsJobs) return;
           const closer = startCloser(database.db, log, now, opts.guildId);
           undo.push(() => closer.stop());
+          // Direct messages about resolutions and reopenings (the outbox rows left by a restart go out at once).
+          if (poster.directMessage) {
+            const dms = startDirectMessageSender({ db: database.db, poster, log, now, ...(opts.guildId ? { guildId: opts.guildId } : {}) });
+            undo.push(() => dms.stop());
+          }
           await scheduler.start();
         },
       };

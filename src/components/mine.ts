@@ -5,12 +5,19 @@ import { OUTCOME_LABELS, VERDICT_LABELS, type Verdict } from '../ledger/rules.js
 import { mineIds } from '../kit/custom-ids.js';
 import { COLORS, fitLines, DISCORD_LIMITS, safe } from '../kit/render.js';
 import { formatScore, formatSigned } from '../kit/score-text.js';
-import { button, type AppCtx, type Reply } from '../kit/types.js';
+import { button, UserError, type AppCtx, type Reply } from '../kit/types.js';
 import { FORGED } from './vote.js';
+import { getMemberSettings, setNotify, type MemberSettings } from '../ledger/notices.js';
 
 type Mine = Awaited<ReturnType<typeof myClaims>>;
 
-export function minePage(result: Mine, now: Date): Reply {
+/** The member's direct-message setting, as the footer says it. */
+export function dmSettingText(settings: MemberSettings): string {
+  if (!settings.notify) return 'Direct messages: off (/predict notify)';
+  return settings.dmRefusedAt ? 'Direct messages: on, but Discord refused the last one (your privacy settings)' : 'Direct messages: on';
+}
+
+export function minePage(result: Mine, now: Date, settings?: MemberSettings): Reply {
   const lines = result.items.map((c) => {
     const state =
       c.status === 'resolved' ? OUTCOME_LABELS[c.outcome ?? 'void'] : c.dueAt > now ? `open, check ${c.checkBy}` : 'due';
@@ -31,7 +38,7 @@ export function minePage(result: Mine, now: Date): Reply {
     title: 'Your forecasts and votes',
     description: fitLines([headline, '', ...(lines.length ? lines : ['You have not forecast or voted on any claim yet. Use the buttons on a claim card, /forecast or /vote.'])], DISCORD_LIMITS.embedDescription),
     color: COLORS.open,
-    footer: { text: `Page ${result.page} of ${result.pages} · ${result.total} claim${result.total === 1 ? '' : 's'}` },
+    footer: { text: `Page ${result.page} of ${result.pages} · ${result.total} claim${result.total === 1 ? '' : 's'}${settings ? ` · ${dmSettingText(settings)}` : ''}` },
   };
   const components: NonNullable<Reply['components']> =
     result.pages > 1
@@ -49,7 +56,19 @@ export function minePage(result: Mine, now: Date): Reply {
 }
 
 export async function mineReply(ctx: AppCtx, guildId: string, userId: string, page: number): Promise<Reply> {
-  return minePage(await myClaims(ctx.db, guildId, userId, { page }), ctx.now());
+  const [result, settings] = await Promise.all([myClaims(ctx.db, guildId, userId, { page }), getMemberSettings(ctx.db, guildId, userId)]);
+  return minePage(result, ctx.now(), settings);
+}
+
+/** /predict notify: turns the member's direct messages on or off in this server (`dm` left out: says what it is). */
+export async function notifyReply(ctx: AppCtx, guildId: string, userId: string, dm: string | null | undefined): Promise<string> {
+  if (dm !== null && dm !== undefined && dm !== 'on' && dm !== 'off') throw new UserError('`dm` must be on or off.');
+  const settings = dm ? await setNotify(ctx.db, guildId, userId, dm === 'on', ctx.now()) : await getMemberSettings(ctx.db, guildId, userId);
+  const what = settings.notify
+    ? `Direct messages are **on**: when a claim you forecast or voted on in this server resolves or is reopened, Hindsight sends you a direct message (at most one per claim and event). Discord delivers them only if your privacy settings allow direct messages from this server's members; if it refuses one, none is tried again until you run \`/predict notify dm:on\` again.`
+    : 'Direct messages are **off**: Hindsight sends you none. `/predict notify dm:on` turns them on.';
+  const refused = settings.notify && settings.dmRefusedAt ? '\nDiscord refused the last one (your privacy settings): allow direct messages from this server, then run `/predict notify dm:on`.' : '';
+  return `${what}${refused}`;
 }
 
 export const mineButton = button({

@@ -441,3 +441,58 @@ export const interactionReceipts = pgTable('interaction_receipts', {
   id: text().primaryKey(),
   receivedAt: ts().notNull().defaultNow(),
 }, (t) => [index('interaction_receipts_received_at_idx').on(t.receivedAt)]);
+
+/**
+ * A member's own settings in one server. `notify`: a direct message when a claim they forecast or
+ * voted on resolves or is reopened (off until they turn it on with /predict notify). Discord
+ * refusing a DM to them (403, code 50007: their privacy settings) is noted in `dmRefusedAt`, and
+ * no DM is tried again until they turn the setting on again.
+ */
+export const memberSettings = pgTable(
+  'member_settings',
+  {
+    guildId: text().notNull(),
+    userId: text().notNull(),
+    notify: boolean().notNull().default(false),
+    dmRefusedAt: ts(),
+    updatedAt: ts().notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.guildId, t.userId] })],
+);
+
+/**
+ * The direct-message outbox: one row per member to tell about one resolution or reopening of a
+ * claim, written in the transaction that changed the claim (src/ledger/notices.ts), so a restart
+ * loses none. The sender (src/jobs/direct-messages.ts) takes rows with SKIP LOCKED, stamps them
+ * (`takenAt`, `attempts`), sends outside any transaction and records `sentAt` or `failedAt`: a
+ * failure is never tried again. A row taken by a process that died before recording an answer is
+ * taken once more after a lease, with the same nonce (Discord returns the first message).
+ */
+export const directMessages = pgTable(
+  'direct_messages',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    guildId: text().notNull(),
+    claimId: integer().notNull(),
+    userId: text().notNull(),
+    /** resolved | reopened */
+    event: text().notNull(),
+    /** The outcome it resolved as, or (reopened) the one that no longer stands. */
+    outcome: outcomeEnum(),
+    /** Members who would have been told (the cap leaves some out when above it). */
+    eligible: integer().notNull(),
+    createdAt: ts().notNull().defaultNow(),
+    takenAt: ts(),
+    attempts: integer().notNull().default(0),
+    sentAt: ts(),
+    messageId: text(),
+    failedAt: ts(),
+    error: text(),
+  },
+  (t) => [
+    check('direct_messages_event', sql`${t.event} in ('resolved', 'reopened')`),
+    foreignKey({ name: 'direct_messages_claim_same_guild', columns: [t.guildId, t.claimId], foreignColumns: [claims.guildId, claims.id] }),
+    index('direct_messages_pending').on(t.id).where(sql`${t.sentAt} is null and ${t.failedAt} is null`),
+    index('direct_messages_created').on(t.createdAt),
+  ],
+);

@@ -39,6 +39,13 @@ export interface Poster {
    * resumed round that may have reached Discord without its id being recorded.
    */
   findPosted?(channelId: string, reply: Reply, opts: { after: string | null; since: Date }): Promise<string | null>;
+  /**
+   * Sends a direct message to a member (opens the DM channel first). Throws PostError: `rejected`
+   * with code 50007 when Discord refuses (the member's privacy settings). Never retried by the
+   * caller; `nonce` makes a second send of the same message, within Discord's memory of it,
+   * return the first. Absent where direct messages cannot be sent.
+   */
+  directMessage?(userId: string, reply: Reply, opts: { nonce: string }): Promise<PostedMessage>;
   /** Tells a server's managers about a problem with one of its schedules, where they will see it. */
   notifyManagers(guildId: string, text: string, opts: { createdBy: string }): Promise<string>;
 }

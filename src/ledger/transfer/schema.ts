@@ -139,6 +139,7 @@ const roundNumber = z
   .int('must be a whole number')
   .min(1, 'must be at least 1')
   .max(MAX_ROUND, `must be at most ${MAX_ROUND}`);
+/** A ledger export: strict at every level like a pack (an unknown key is refused by name, never dropped). */
 export const exportSchema = z.object({
   format: z.literal('hindsight-ledger'),
   version: z.literal(1),
@@ -163,6 +164,7 @@ export const exportSchema = z.object({
             url: z.string().max(LIMITS.url).nullish(),
             publishedOn: isoDay.nullish(),
           })
+          .strict()
           .nullish(),
         family: z.string().max(LIMITS.family).nullish(),
         madeOn: isoDay,
@@ -190,15 +192,15 @@ export const exportSchema = z.object({
               verdict: z.enum(VERDICTS),
               evidence: text(LIMITS.evidence).nullish(),
               castAt: z.iso.datetime({ offset: true }),
-            }),
+            }).strict(),
           )
           .max(100_000)
           .default([]),
         forecasts: z
-          .array(z.object({ userId: snowflakeish, probability: z.number().min(0).max(100), createdAt: z.iso.datetime({ offset: true }) }))
+          .array(z.object({ userId: snowflakeish, probability: z.number().min(0).max(100), createdAt: z.iso.datetime({ offset: true }) }).strict())
           .max(100_000)
           .default([]),
-      }),
+      }).strict(),
     )
     .max(LIMITS.maxImportClaims, `must hold at most ${LIMITS.maxImportClaims} claims (/predict export cuts a larger ledger into files of that size: import them one by one)`),
   /**
@@ -209,7 +211,7 @@ export const exportSchema = z.object({
   signature: z.string().max(128).nullish(),
   /** False: a member's export, claims only (no votes, forecasts or member ids). */
   memberData: z.boolean().optional(),
-});
+}).strict();
 export type LedgerExport = z.infer<typeof exportSchema>;
 
 /** Parses an uploaded JSON file (a pack or a ledger export), with errors that point at the faulty field. */

@@ -12,7 +12,7 @@ import { UserError, type AppCtx, type Choice, type Command, type Member, type Mo
 import type { Board, Screen } from './board.js';
 import { autocompleteCall, commandCall, componentCall, consoleOptions, modalCall, type CallPlace } from './calls.js';
 import { MODAL_LIMITS } from '../kit/render.js';
-import { CONSOLE_COMMANDS, commandDetail, commandList, managersOnly } from './help.js';
+import { CONSOLE_COMMANDS, helpText, managersOnly } from './help.js';
 import { OWNER, type Members } from './members.js';
 import { checkOptions, optionsOf, structure, tokenize, type Invocation, type OptionDef, type OptionValue, type Resolvers, type Token } from './parse.js';
 import { styles } from './render.js';
@@ -73,7 +73,7 @@ export class Session {
           this.info(`You are ${this.describe(this.member)}. Switch with /as NAME, or /as NAME --manager for a manager.`);
           return true;
         case 'help':
-          return this.help(args[0]?.text);
+          return this.help(args.map((a) => a.text));
         case 'quit':
         case 'exit':
           this.quitting = true;
@@ -211,20 +211,8 @@ export class Session {
     return true;
   }
 
-  private help(topic: string | undefined): boolean {
-    const bold = styles(this.deps.screen.color).bold;
-    if (!topic) {
-      this.info(commandList(this.deps.commands, bold));
-      return true;
-    }
-    const name = topic.replace(/^\//, '').toLowerCase();
-    const command = this.commandNamed(name);
-    if (command) this.info(commandDetail(command, bold));
-    else {
-      const own = CONSOLE_COMMANDS.find((c) => c.name === name);
-      if (!own) throw new UserError(`There is no command /${name.slice(0, 40)}. Type /help for the list.`);
-      this.info(`${bold(own.usage)}: ${own.description}`);
-    }
+  private help(words: string[]): boolean {
+    this.info(helpText(this.deps.commands, words, styles(this.deps.screen.color).bold));
     return true;
   }
 

@@ -1,0 +1,62 @@
+/**
+ * What a new server meets in its first hour (issue 24): the small things a newcomer reads first.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { commands } from '../../commands/index.js';
+import { helpText, PROGRAM_HELP } from '../../src/console/help.js';
+import { BOT_PERMISSIONS, BOT_PERMISSION_NAMES, BOT_PERMISSIONS_INTEGER, inviteUrl } from '../../src/kit/permissions.js';
+import { UserError } from '../../src/kit/types.js';
+
+const read = (path: string) => readFileSync(fileURLToPath(new URL(`../../${path}`, import.meta.url)), 'utf8');
+const plain = (s: string) => s;
+
+describe('the repository', () => {
+  it('keeps exported files (they hold member ids) out of git', () => {
+    const ignored = read('.gitignore').split('\n').map((l) => l.trim());
+    expect(ignored).toContain('exports/');
+  });
+});
+
+describe('the bot permissions: one list for --help and the README', () => {
+  it('asks for the five permissions of the invite integer 117760', () => {
+    expect(BOT_PERMISSIONS.map((p) => p.label)).toEqual(['View Channels', 'Send Messages', 'Embed Links', 'Attach Files', 'Read Message History']);
+    expect(BOT_PERMISSIONS_INTEGER).toBe('117760');
+  });
+
+  it('--help names every one of them, with the integer and the invite link', () => {
+    const help = PROGRAM_HELP.replace(/\s+/g, ' ');
+    for (const p of BOT_PERMISSIONS) expect(help).toContain(p.label);
+    expect(help).toContain(`permission integer ${BOT_PERMISSIONS_INTEGER}`);
+    expect(help).toContain(inviteUrl());
+  });
+
+  it('the README says the same', () => {
+    const readme = read('README.md').replace(/\s+/g, ' ');
+    expect(readme).toContain(`bot permissions **${BOT_PERMISSION_NAMES}**`);
+    expect(readme).toContain(`permission integer \`${BOT_PERMISSIONS_INTEGER}\``);
+    expect(readme).toContain(inviteUrl());
+  });
+});
+
+describe('/help in the console', () => {
+  it('/help predict edit explains only /predict edit', () => {
+    const text = helpText(commands, ['predict', 'edit'], plain);
+    expect(text).toContain('/predict edit claim:');
+    expect(text).toContain('hedge:');
+    for (const other of ['add', 'list', 'show', 'delete', 'import', 'extract', 'drafts', 'export']) expect(text).not.toContain(`/predict ${other}`);
+  });
+
+  it('/help predict still lists every subcommand, and says how to see one', () => {
+    const text = helpText(commands, ['predict'], plain);
+    for (const sub of ['add', 'list', 'show', 'edit', 'delete', 'import', 'extract', 'drafts', 'export']) expect(text).toContain(`/predict ${sub}`);
+    expect(text).toContain('/help predict SUBCOMMAND');
+  });
+
+  it('refuses a subcommand that does not exist, naming the ones that do', () => {
+    expect(() => helpText(commands, ['predict', 'frobnicate'], plain)).toThrow(UserError);
+    expect(() => helpText(commands, ['predict', 'frobnicate'], plain)).toThrow(/\/predict has no subcommand frobnicate\. Its subcommands: add, list, show, edit/);
+    expect(() => helpText(commands, ['vote', 'now'], plain)).toThrow(/\/vote has no subcommands/);
+  });
+});

@@ -21,7 +21,8 @@ export async function specFor(ctx: LedgerCtx, schedule: string, timezone: string
   try {
     return parseSchedule(schedule, tz);
   } catch (error) {
-    if (error instanceof ScheduleError) throw new LedgerError('invalid_input', `${error.field}: ${error.message}`);
+    // Named by the option at fault (the message names the cron field itself).
+    if (error instanceof ScheduleError) throw new LedgerError('invalid_input', `${error.field === 'timezone' ? 'timezone' : 'schedule'}: ${error.message}`);
     throw error;
   }
 }

@@ -194,7 +194,7 @@ describe('minimum interval between rounds', () => {
       for (const cron of ['*/30 * * * *', '* * * * * *', '0,30 9 * * *']) {
         const attempt = addSchedule(ctx(g, new Date('2026-11-27T00:00:00Z')), { channelId: '700000000000000017', schedule: cron, timezone: 'UTC' });
         await expect(attempt).rejects.toThrow(LedgerError);
-        await expect(attempt).rejects.toThrow(/at most once every 1 hour/);
+        await expect(attempt).rejects.toThrow(/at most once every hour; /); // not "every 1 hour" (issue 24)
       }
       expect(await database.db.select().from(schedules).where(eq(schedules.guildId, g))).toHaveLength(0);
       await addSchedule(ctx(g, new Date('2026-11-27T00:00:00Z')), { channelId: '700000000000000017', schedule: '0 * * * *', timezone: 'UTC' });

@@ -4,6 +4,7 @@ import { addClaim, claimDetail, deleteClaim, editClaim, listClaims, STATUS_FILTE
 import { bundledPacks, exportCsv, exportLedger, importLedger } from '../src/ledger/transfer.js';
 import { LIMITS } from '../src/ledger/limits.js';
 import { claimCard, listPage, safe, truncate } from '../src/kit/render.js';
+import { describeChanges } from '../src/kit/audit-text.js';
 import { ledgerCtx, UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall } from '../src/kit/types.js';
 import { HEDGE_BANDS, HEDGE_BAND_INFO } from '../src/ledger/hedge.js';
 import { draftsList, runExtraction } from './drafts.js';
@@ -181,7 +182,8 @@ async function edit(call: CommandCall, ctx: AppCtx, o: Args<'edit'>) {
     criteria: o.criteria,
     ...(o.hedge !== null ? { hedge: o.hedge } : {}),
   });
-  await call.reply({ content: `Claim #${claim.number} updated.`, ephemeral: true });
+  const due = 'checkBy' in claim.changes ? ` It can be scored from ${ts(claim.dueAt)}.` : '';
+  await call.reply({ content: `Claim #${claim.number} updated: ${describeChanges(claim.changes)}.${due}`, ephemeral: true });
 }
 
 async function remove(call: CommandCall, ctx: AppCtx, o: Args<'delete'>) {

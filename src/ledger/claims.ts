@@ -268,14 +268,15 @@ export async function findClaim(db: Db, guildId: string, number: number | string
 export type LockReason = 'resolved' | 'due' | 'votes' | 'forecasts';
 
 /**
- * Why a claim can no longer be changed by its author: resolved, due (check date passed), or
- * members already voted or forecast on it. Null while the author may still correct it.
+ * Why a claim can no longer be changed by its author: resolved, members voted on it, due (check
+ * date passed, no vote yet), or members forecast on it. Null while the author may still correct it.
  */
 export async function lockReason(tx: Db, claim: ClaimRow, now: Date): Promise<LockReason | null> {
   if (claim.status === 'resolved') return 'resolved';
-  if (claim.dueAt <= now) return 'due';
+  // Votes before the due date: a claim with votes says "after voting began", one only due says so.
   const [vote] = await tx.select({ one: sql`1` }).from(votes).where(eq(votes.claimId, claim.id)).limit(1);
   if (vote) return 'votes';
+  if (claim.dueAt <= now) return 'due';
   const [forecast] = await tx.select({ one: sql`1` }).from(forecasts).where(eq(forecasts.claimId, claim.id)).limit(1);
   return forecast ? 'forecasts' : null;
 }
@@ -333,7 +334,11 @@ export interface EditClaimInput {
   hedge?: string | null;
 }
 
-export async function editClaim(ctx: LedgerCtx, number: number | string, input: EditClaimInput): Promise<ClaimRow> {
+/** What an edit changed, field by field (the audit's `changes`). */
+export type ClaimChanges = Record<string, { from: unknown; to: unknown }>;
+
+/** Edits a claim; the row comes back with what changed (for the reply: "check-by date 2026-03-01 → 2027-12-07"). */
+export async function editClaim(ctx: LedgerCtx, number: number | string, input: EditClaimInput): Promise<ClaimRow & { changes: ClaimChanges }> {
   const now = nowOf(ctx);
   const settings = await getSettings(ctx.db, ctx.guildId);
   return ctx.db.transaction(async (tx) => {
@@ -391,7 +396,8 @@ export async function editClaim(ctx: LedgerCtx, number: number | string, input: 
     }
     if (!Object.keys(changes).length) throw invalid('Nothing to change: give at least one new value.');
     // A change once the claim is locked is marked in the audit, and the card shows it.
-    return changeClaim(tx, claim, set, { actorId: ctx.actor.id, action: 'claim.edit', detail: { changes, ...(locked ? { lockedBy: locked } : {}) }, at: now });
+    const row = await changeClaim(tx, claim, set, { actorId: ctx.actor.id, action: 'claim.edit', detail: { changes, ...(locked ? { lockedBy: locked } : {}) }, at: now });
+    return { ...row, changes };
   });
 }
 

@@ -156,7 +156,11 @@ describe('commands', () => {
     expect((await cmd('bob', 'predict', { claim: String(number), text: 'Hijack' }, 'edit')).content).toMatch(/Only the member who added/);
     // Bob forecast on it: the author may no longer change it; a manager may, and the card says so.
     expect((await cmd('alice', 'predict', { claim: String(number), criteria: 'Both sides sign a text' }, 'edit')).content).toMatch(/no longer be changed by its author/);
-    expect((await cmd(MOD, 'predict', { claim: String(number), criteria: 'Both sides sign a text' }, 'edit')).content).toBe(`Claim #${number} updated.`);
+    expect((await cmd(MOD, 'predict', { claim: String(number), criteria: 'Both sides sign a text' }, 'edit')).content).toBe(`Claim #${number} updated: criteria.`);
+    // The reply says what the new date is (issue 24: "Claim #20 updated." left it to /predict show).
+    expect((await cmd(MOD, 'predict', { claim: String(number), 'check-by': 'next year' }, 'edit')).content).toMatch(
+      new RegExp(`^Claim #${number} updated: check-by date \\d{4}-\\d{2}-\\d{2} → \\d{4}-\\d{2}-\\d{2}\\. It can be scored from <t:\\d+:D>\\.$`),
+    );
     expect(text(await cmd('alice', 'predict', { claim: String(number) }, 'show'))).toMatch(/Edited after forecasts were made by <@/);
     expect((await cmd('bob', 'predict', { claim: String(number) }, 'delete')).content).toMatch(/Only the member who added/);
     expect((await cmd(MOD, 'predict', { claim: String(number) }, 'delete')).content).toMatch(/deleted/);

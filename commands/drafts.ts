@@ -93,8 +93,9 @@ export async function runExtraction(call: IntakeCall, ctx: AppCtx, source: Artic
     return;
   }
   const draft = await createDraft(ctx.db, call.guildId, call.member.id, article, candidates, now);
+  const one = candidates.length === 1;
   const intro =
-    `Found **${candidates.length}** forecast${candidates.length === 1 ? '' : 's'} in ${name}. Review them one by one: nothing enters the ledger until it is accepted. ` +
+    `Found **${candidates.length}** forecast${one ? '' : 's'} in ${name}. ${one ? 'Review it' : 'Review them one by one'}: nothing enters the ledger until it is accepted. ` +
     `This draft lasts until ${time(draft.expiresAt, TimestampStyles.ShortDateTime)}.`;
   await call.reply({ ...(await draftCard(ctx, draft, 0, call.member, { notice: intro })), ephemeral: true });
 }
@@ -206,7 +207,8 @@ function nextOpen(draft: Draft, index: number): number {
 
 function summary(draft: Draft): string {
   const count = (s: DraftCandidate['state']) => draft.candidates.filter((c) => c.state === s).length;
-  return `All ${draft.candidates.length} forecasts are reviewed: ${count('accepted')} accepted, ${count('discarded')} discarded${count('proposed') ? `, ${count('proposed')} proposed` : ''}.`;
+  const n = draft.candidates.length;
+  return `${n === 1 ? 'The forecast is' : `All ${n} forecasts are`} reviewed: ${count('accepted')} accepted, ${count('discarded')} discarded${count('proposed') ? `, ${count('proposed')} proposed` : ''}.`;
 }
 
 const allReviewed = (draft: Draft) => draft.candidates.every((c) => c.state === 'accepted' || c.state === 'discarded');

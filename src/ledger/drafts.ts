@@ -159,12 +159,19 @@ export async function getDraft(db: Db, guildId: string, id: number, now: Date, o
   return rowToDraft(row);
 }
 
-/** This server's live drafts, newest first: everyone's (managers) or one member's. */
+/** A draft with a forecast still to review (pending, or proposed and waiting for a manager). */
+const stillToReview = sql`exists (select 1 from jsonb_array_elements(${extractDrafts.candidates}) as c(value) where c.value->>'state' in ('pending', 'proposed'))`;
+
+/**
+ * This server's live drafts that still have a forecast to review, newest first: everyone's
+ * (managers) or one member's. A draft whose every forecast is accepted or discarded is done and
+ * not listed (its buttons keep working until it expires).
+ */
 export async function listDrafts(db: Db, guildId: string, now: Date, ownerId?: string): Promise<Draft[]> {
   const rows = await db
     .select()
     .from(extractDrafts)
-    .where(and(eq(extractDrafts.guildId, guildId), gt(extractDrafts.expiresAt, now), ...(ownerId ? [eq(extractDrafts.ownerId, ownerId)] : [])))
+    .where(and(eq(extractDrafts.guildId, guildId), gt(extractDrafts.expiresAt, now), stillToReview, ...(ownerId ? [eq(extractDrafts.ownerId, ownerId)] : [])))
     .orderBy(asc(extractDrafts.createdAt))
     .limit(25);
   return rows.map(rowToDraft).reverse();
@@ -339,13 +346,16 @@ export async function acceptCandidate(ctx: LedgerCtx, id: number, index: number,
       hedge: c.hedge,
       checkByNote: c.checkByPhrase ? truncateNote(c.checkByPhrase) : null,
     }));
+    // The claim is its author's (the member who proposed it, or who ran the extraction); the
+    // manager whose Accept let it in is recorded as its approver.
+    const approvedBy = fields.addedBy !== ctx.actor.id ? { approvedBy: ctx.actor.id } : {};
     await recordAudit(tx, {
       guildId: ctx.guildId,
-      actorId: ctx.actor.id,
+      actorId: fields.addedBy,
       action: 'claim.add',
       claimId: claim!.id,
       claimNumber: claim!.number,
-      detail: { text: fields.text, checkBy: fields.checkBy, from: 'extract', draft: draft.id, article: draft.article.key, hedge: c.hedge, edited: c.edited },
+      detail: { text: fields.text, checkBy: fields.checkBy, from: 'extract', draft: draft.id, article: draft.article.key, hedge: c.hedge, edited: c.edited, ...approvedBy },
       at: now,
     });
     draft.candidates[index] = { ...c, state: 'accepted', claimNumber: claim!.number };

@@ -8,6 +8,7 @@ import { commands } from '../../commands/index.js';
 import { helpText, PROGRAM_HELP } from '../../src/console/help.js';
 import { BOT_PERMISSIONS, BOT_PERMISSION_NAMES, BOT_PERMISSIONS_INTEGER, inviteUrl } from '../../src/kit/permissions.js';
 import { UserError } from '../../src/kit/types.js';
+import { historyLine } from '../../src/kit/audit-text.js';
 
 const read = (path: string) => readFileSync(fileURLToPath(new URL(`../../${path}`, import.meta.url)), 'utf8');
 const plain = (s: string) => s;
@@ -58,5 +59,18 @@ describe('/help in the console', () => {
     expect(() => helpText(commands, ['predict', 'frobnicate'], plain)).toThrow(UserError);
     expect(() => helpText(commands, ['predict', 'frobnicate'], plain)).toThrow(/\/predict has no subcommand frobnicate\. Its subcommands: add, list, show, edit/);
     expect(() => helpText(commands, ['vote', 'now'], plain)).toThrow(/\/vote has no subcommands/);
+  });
+});
+
+describe('a claim’s history in words', () => {
+  it('credits a proposal to its author and names the manager who accepted it (4)', () => {
+    const line = historyLine({ createdAt: new Date(0), actorId: '1001', action: 'claim.add', detail: { from: 'extract', approvedBy: '1002' } });
+    expect(line).toBe('<t:0:d> <@1001> added it (accepted by <@1002>)');
+  });
+
+  it('names edited fields as members know them (11)', () => {
+    const line = historyLine({ createdAt: new Date(0), actorId: '1001', action: 'claim.edit', detail: { changes: { checkBy: { from: '2026-03-01', to: '2027-12-07' }, criteria: { from: 'a', to: 'b' } } } });
+    expect(line).toBe('<t:0:d> <@1001> edited check-by date 2026-03-01 → 2027-12-07, criteria');
+    expect(historyLine({ createdAt: new Date(0), actorId: 'system', action: 'claim.postpone', detail: { to: '2027-01-01' } })).toBe('<t:0:d> Hindsight moved the check-by date to 2027-01-01 (too early)');
   });
 });

@@ -222,7 +222,7 @@ export function editModal(draft: Draft, index: number): Modal {
     fields: [
       { id: 'restatement', label: 'Restatement (no stronger than the quote)', style: 'paragraph', required: true, maxLength: LIMITS.claimText, value: c.restatement },
       { id: 'speaker', label: 'Speaker (as the article names them)', maxLength: LIMITS.speaker, value: c.speaker ?? '' },
-      { id: 'check-by', label: 'Check by (YYYY-MM-DD or "end of 2027")', maxLength: 60, value: c.checkBy ?? '', placeholder: c.anchor ? `confirm the date of: ${c.anchor}` : 'YYYY-MM-DD' },
+      { id: 'check-by', label: 'Check by (YYYY-MM-DD or "end of next year")', maxLength: 60, value: c.checkBy ?? '', placeholder: c.anchor ? `confirm the date of: ${c.anchor}` : 'YYYY-MM-DD' },
       { id: 'band', label: 'Band (almost-no-chance … almost-certain)', required: true, maxLength: 20, value: c.hedge, placeholder: HEDGE_BANDS.join(', ') },
       { id: 'family', label: 'Family (e.g. negotiations)', maxLength: LIMITS.family, value: c.family ?? '' },
     ],

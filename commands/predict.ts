@@ -11,7 +11,7 @@ import { draftsList, runExtraction } from './drafts.js';
 import { chatInputCommand, type SubcommandArguments, type SubcommandName } from '../src/kit/options.js';
 import { bySubcommand, claimChoices, claimOption, familyChoices } from './shared.js';
 
-const checkByHelp = 'YYYY-MM-DD or a phrase: "in 3 months", "end of 2025", "next Friday"';
+const checkByHelp = 'YYYY-MM-DD or a phrase: "in 3 months", "end of next year", "next Friday"';
 
 const { Subcommand, String: Text, Integer, Attachment } = ApplicationCommandOptionType;
 

@@ -303,7 +303,7 @@ export type AcceptResult =
 
 /** The claim a candidate becomes, validated as /predict add validates. */
 function claimFields(c: DraftCandidate, article: DraftArticle, addedBy: string, today: string): ClaimFields {
-  if (!c.checkBy) throw invalid('This forecast has no check-by date yet: press Edit and give one (YYYY-MM-DD or a phrase such as "end of 2027").');
+  if (!c.checkBy) throw invalid('This forecast has no check-by date yet: press Edit and give one (YYYY-MM-DD or a phrase such as "end of next year").');
   const madeOn = article.publishedOn && article.publishedOn <= today ? article.publishedOn : today;
   return {
     text: requiredText('The restatement', c.restatement, LIMITS.claimText),

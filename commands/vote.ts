@@ -1,5 +1,6 @@
 import { ApplicationCommandOptionType, ApplicationCommandType, InteractionContextType } from 'discord-api-types/v10';
 import { castVote } from '../src/ledger/voting.js';
+import { claimNumberOf } from '../src/ledger/claims.js';
 import { VERDICT_LABELS, VERDICTS } from '../src/ledger/rules.js';
 import { tallyLine } from '../src/kit/render.js';
 import { ledgerCtx, type AppCtx, type CommandCall } from '../src/kit/types.js';
@@ -27,7 +28,9 @@ export const definition = chatInputCommand({
 
 export async function execute(call: CommandCall, ctx: AppCtx) {
   const args = argumentsOf(definition, call.options);
-  const result = await castVote(ledgerCtx(call, ctx), args.claim, fromChoice(VERDICTS, args.verdict), args.evidence, call.createdAt);
+  // The claim may be named by words of its text (claim:Geneva): resolved to its number first.
+  const claim = await claimNumberOf(ctx.db, call.guildId, args.claim);
+  const result = await castVote(ledgerCtx(call, ctx), claim, fromChoice(VERDICTS, args.verdict), args.evidence, call.createdAt);
   const visible = tallyVisible(result.claim, result.blindVoting, ctx.now());
   const total = Object.values(result.tally).reduce((a, b) => a + b, 0);
   const verb = result.previous && result.previous !== result.verdict ? `changed your vote to` : 'voted';

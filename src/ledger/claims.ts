@@ -12,6 +12,7 @@ import { emptyTally, phaseOf, tallyVisible, type Outcome, type Tally, type Verdi
 import { addDaysMs, DEFAULT_SETTINGS, getSettings, reserveClaimNumbers, type GuildSettings } from './settings.js';
 import {
   claimNumber,
+  cleanText,
   isoDate,
   optionalFamily,
   optionalText,
@@ -253,9 +254,43 @@ export async function addClaim(ctx: LedgerCtx, input: AddClaimInput): Promise<Cl
   });
 }
 
-/** A live (not deleted) claim of this server by its number; another server's numbers are simply not found. */
+/** How many candidates a text that matches several claims lists. */
+const CANDIDATES_SHOWN = 5;
+
+/**
+ * The number of the claim a member means: a number (`3`, `#3`, an autocomplete name `#3 · …`),
+ * or words of its text (`Geneva`): the one live claim whose text is that, or the only one that
+ * contains it. Several matches are refused with the candidates; none, with where to look.
+ */
+export async function claimNumberOf(db: Db, guildId: string, typed: number | string): Promise<number> {
+  if (typeof typed === 'number') return claimNumber(typed);
+  const text = cleanText(typed);
+  const numbered = /^#?\s*(\d+)(?:\s*·.*)?$/s.exec(text);
+  if (numbered) return claimNumber(numbered[1]!);
+  if (text.length < 3) throw invalid('Claim: give its number (#3), or at least 3 letters of its text.');
+  const words = text.slice(0, LIMITS.claimText);
+  const rows = await db
+    .select({ number: claims.number, text: claims.text, exact: sql<boolean>`lower(${claims.text}) = lower(${words})` })
+    .from(claims)
+    .where(and(eq(claims.guildId, guildId), isNull(claims.deletedAt), ilike(claims.text, `%${escapeLike(words)}%`)))
+    .orderBy(desc(sql`lower(${claims.text}) = lower(${words})`), asc(claims.number))
+    .limit(CANDIDATES_SHOWN + 1);
+  const exact = rows.filter((r) => r.exact);
+  if (exact.length === 1 || rows.length === 1) return (exact[0] ?? rows[0])!.number;
+  const quoted = `"${words.slice(0, 60)}"`;
+  if (!rows.length) throw notFound(`No claim of this server has ${quoted} in its text. Give its number (#3), or see /predict list.`);
+  const shown = rows.slice(0, CANDIDATES_SHOWN).map((r) => `#${r.number} ${r.text.length > 60 ? `${r.text.slice(0, 59)}…` : r.text}`);
+  throw invalid(
+    `${rows.length > CANDIDATES_SHOWN ? `More than ${CANDIDATES_SHOWN}` : rows.length} claims have ${quoted} in their text: ${shown.join('; ')}${rows.length > CANDIDATES_SHOWN ? '; …' : ''}. Give the number of the one you mean, or more of its words.`,
+  );
+}
+
+/**
+ * A live (not deleted) claim of this server by its number (or its text, see claimNumberOf);
+ * another server's numbers are simply not found.
+ */
 export async function findClaim(db: Db, guildId: string, number: number | string, opts: { forUpdate?: boolean } = {}): Promise<ClaimRow> {
-  const n = claimNumber(number);
+  const n = await claimNumberOf(db, guildId, number);
   const query = db
     .select()
     .from(claims)

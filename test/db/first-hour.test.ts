@@ -4,7 +4,8 @@
  * name, reopening before the check date, two schedules on one channel, names in the CSV.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addClaim, castVote, claimDetail, editClaim, setForecast, type LedgerCtx } from '../../src/ledger/index.js';
+import { addClaim, castVote, claimDetail, deleteClaim, editClaim, setForecast, type LedgerCtx } from '../../src/ledger/index.js';
+import { claimNumberOf } from '../../src/ledger/claims.js';
 import { claimCard } from '../../src/kit/render.js';
 import { makeTestDb, newGuildId, type TestDatabase } from '../support/test-db.js';
 
@@ -58,5 +59,29 @@ describe('the card and the history in members’ words (8, 11)', () => {
     expect(text).toMatch(new RegExp(`<@${MANAGER.id}> edited .*check-by date 2026-01-10 → 2026-06-01`));
     expect(text).toMatch(new RegExp(`<@${MANAGER.id}> edited .*family diplomacy`));
     expect(text).not.toMatch(/checkBy/);
+  });
+});
+
+describe('a claim named by words of its text (claim:Geneva)', () => {
+  it('finds the one claim whose text holds the words; lists the candidates when several do', async () => {
+    const g = newGuildId();
+    const geneva = await claimOf(g, 'Talks start in Geneva');
+    const oslo = await claimOf(g, 'The embassy in Oslo reopens');
+    const talks = await claimOf(g, 'Talks start');
+    const deleted = await claimOf(g, 'A summit in Vienna');
+    await deleteClaim(ctxFor(g), deleted.number);
+    expect(await claimNumberOf(database.db, g, 'Geneva')).toBe(geneva.number);
+    expect(await claimNumberOf(database.db, g, '  oslo ')).toBe(oslo.number);
+    expect(await claimNumberOf(database.db, g, `#${oslo.number} · The embassy in Oslo reopens`)).toBe(oslo.number);
+    // An exact text wins over the claims that merely contain it.
+    expect(await claimNumberOf(database.db, g, 'talks start')).toBe(talks.number);
+    await expect(claimNumberOf(database.db, g, 'start')).rejects.toThrow(
+      new RegExp(`^2 claims have "start" in their text: #${geneva.number} Talks start in Geneva; #${talks.number} Talks start\\. Give the number`),
+    );
+    await expect(claimNumberOf(database.db, g, 'Vienna')).rejects.toThrow(/No claim of this server has "Vienna" in its text/);
+    await expect(claimNumberOf(database.db, g, 'ab')).rejects.toThrow(/at least 3 letters/);
+    // Every command that takes a claim goes through findClaim, /vote through claimNumberOf.
+    await setForecast(ctxFor(g, BOB), 'Geneva', 40);
+    expect((await claimDetail(ctxFor(g, BOB), 'geneva')).myForecast).toBe(40);
   });
 });

@@ -1,5 +1,5 @@
 import { ApplicationCommandOptionType, ApplicationCommandType, InteractionContextType, type APIEmbed, type APIEmbedField } from 'discord-api-types/v10';
-import { leaderboard, memberRecord, outcomesOverTime, outletRecords, searchSpeakers, speakerRecords, type MemberRecord } from '../src/ledger/leaderboard.js';
+import { leaderboard, memberRecord, outcomesOverTime, outletRecords, speakerRecords, suggestSpeakers, type MemberRecord } from '../src/ledger/leaderboard.js';
 import { SMALL_SAMPLE, type ClaimScore, type NamedTrackRecord, type RankedMember } from '../src/ledger/scoring.js';
 import { formatPct, formatScore, formatSigned, rankLabel } from '../src/kit/score-text.js';
 import { fitLines } from '../src/kit/render.js';
@@ -7,7 +7,7 @@ import { LIMITS } from '../src/ledger/limits.js';
 import { hedgeCalibrationOf, searchOutlets, type HedgeScore } from '../src/ledger/hedge-scores.js';
 import { OUTCOME_LABELS } from '../src/ledger/rules.js';
 import type { TrackRecord } from '../src/ledger/scoring.js';
-import { COLORS, DISCORD_LIMITS, safe } from '../src/kit/render.js';
+import { COLORS, DISCORD_LIMITS, safe, truncate } from '../src/kit/render.js';
 import { UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall, type Reply } from '../src/kit/types.js';
 import { chatInputCommand, type SubcommandArguments } from '../src/kit/options.js';
 import { bySubcommand, familyChoices } from './shared.js';
@@ -104,22 +104,31 @@ async function members(call: CommandCall, ctx: AppCtx) {
   });
 }
 
-/** "12 claims: 5 came true, 2 partly, 3 did not, 2 open · 60% came true ⚠ fewer than 5 judged" */
-function recordSummary(r: TrackRecord): string {
+/**
+ * "12 claims: 5 came true, 2 partly, 3 did not, 2 open · 60% came true ⚠ fewer than 5 judged".
+ * `caution`: the words (one record), a bare ⚠ (a list whose footer explains it), or nothing.
+ */
+function recordSummary(r: TrackRecord, caution: 'words' | 'mark' | 'none' = 'words'): string {
   const parts = [`${r.cameTrue} came true`, `${r.partly} partly`, `${r.didNot} did not`];
   if (r.void) parts.push(`${r.void} void`);
   if (r.open) parts.push(`${r.open} open`);
   const share = r.shareTrue === null ? 'none judged yet' : `**${formatPct(r.shareTrue)}** came true`;
-  const caution = r.judged < SMALL_SAMPLE ? ` · ⚠ fewer than ${SMALL_SAMPLE} judged` : '';
-  return `${plural(r.made, 'claim')}: ${parts.join(', ')} · ${share}${caution}`;
+  const small = r.judged < SMALL_SAMPLE && caution !== 'none';
+  const warn = small ? (caution === 'words' ? ` · ⚠ fewer than ${SMALL_SAMPLE} judged` : ' ⚠') : '';
+  return `${plural(r.made, 'claim')}: ${parts.join(', ')} · ${share}${warn}`;
 }
 
 /** "Brier 0.180 on 4 banded" (the hedge bands' implied probabilities), or nothing. */
 const hedgeSummary = (h: HedgeScore) => (h.brier === null ? '' : ` · Brier **${formatScore(h.brier)}** on ${h.banded} banded`);
 
 function trackRecordsReply(records: readonly NamedTrackRecord[], what: { title: string; noun: string; empty: string }): Reply {
-  const lines = records.slice(0, TOP).map((r) => `**${safe(r.name, 80)}** · ${recordSummary(r)}${hedgeSummary(r)}`);
+  const top = records.slice(0, TOP);
+  // Small samples are said once: for the whole list when every record shown is one, else a ⚠ per row explained below.
+  const allSmall = top.length > 0 && top.every((r) => r.judged < SMALL_SAMPLE);
+  const lines = top.map((r) => `**${safe(r.name, 80)}** · ${recordSummary(r, allSmall ? 'none' : 'mark')}${hedgeSummary(r)}`);
+  if (allSmall) lines.unshift(`⚠ ${top.length === 1 ? 'This record has' : `Each of these ${top.length} records has`} fewer than ${SMALL_SAMPLE} judged claims: too few to tell yet.`, '');
   const shown = records.length > TOP ? `Top ${TOP} of ${records.length} ${what.noun} by judged claims. ` : '';
+  const mark = !allSmall && top.some((r) => r.judged < SMALL_SAMPLE) ? `⚠ marks fewer than ${SMALL_SAMPLE} judged: too few to tell. ` : '';
   return {
     embeds: [
       {
@@ -127,7 +136,7 @@ function trackRecordsReply(records: readonly NamedTrackRecord[], what: { title: 
         description: lines.length ? fitLines(lines, DISCORD_LIMITS.embedDescription) : what.empty,
         color: COLORS.open,
         footer: {
-          text: `${shown}Share that came true: among judged claims (came true, partly, did not), partly counting half. ⚠ marks fewer than ${SMALL_SAMPLE} judged: too few to tell. ${HEDGE_HELP}`,
+          text: `${shown}Share that came true: among judged claims (came true, partly, did not), partly counting half. ${mark}${HEDGE_HELP}`,
         },
       },
     ],
@@ -284,6 +293,11 @@ export async function autocomplete(call: AutocompleteCall, ctx: AppCtx): Promise
   if (focused?.name === 'family') return familyChoices(call, ctx);
   if (focused?.name === 'outlet') return (await searchOutlets(ctx.db, call.guildId, focused.value, DISCORD_LIMITS.choices)).map((name) => ({ name, value: name }));
   if (focused?.name !== 'speaker') return [];
-  const names = await searchSpeakers(ctx.db, call.guildId, focused.value, DISCORD_LIMITS.choices);
-  return names.map((name) => ({ name, value: name }));
+  // The value is the speaker's unique label (it round-trips through findSpeaker); where two speakers
+  // share a name, the name shown adds their claims so the two can be told apart.
+  const speakers = await suggestSpeakers(ctx.db, call.guildId, focused.value, DISCORD_LIMITS.choices);
+  return speakers.map((s) => ({
+    name: truncate(s.shared ? `${s.label} · claim${s.claims.length === 1 ? '' : 's'} ${s.claims.map((n) => `#${n}`).join(', ')}` : s.label, DISCORD_LIMITS.choiceName),
+    value: truncate(s.label, DISCORD_LIMITS.choiceValue),
+  }));
 }

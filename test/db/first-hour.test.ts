@@ -4,7 +4,11 @@
  * name, reopening before the check date, two schedules on one channel, names in the CSV.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addClaim, castVote, claimDetail, deleteClaim, editClaim, setForecast, type LedgerCtx } from '../../src/ledger/index.js';
+import { addClaim, castVote, claimDetail, deleteClaim, editClaim, importLedger, setForecast, type LedgerCtx } from '../../src/ledger/index.js';
+import { findSpeaker, outcomesOverTime, speakerRecords, suggestSpeakers } from '../../src/ledger/leaderboard.js';
+import { hedgeCalibrationOf } from '../../src/ledger/hedge-scores.js';
+import * as scores from '../../commands/scores.js';
+import type { AppCtx, AutocompleteCall } from '../../src/kit/types.js';
 import { claimNumberOf } from '../../src/ledger/claims.js';
 import { claimCard } from '../../src/kit/render.js';
 import { makeTestDb, newGuildId, type TestDatabase } from '../support/test-db.js';
@@ -83,5 +87,46 @@ describe('a claim named by words of its text (claim:Geneva)', () => {
     // Every command that takes a claim goes through findClaim, /vote through claimNumberOf.
     await setForecast(ctxFor(g, BOB), 'Geneva', 40);
     expect((await claimDetail(ctxFor(g, BOB), 'geneva')).myForecast).toBe(40);
+  });
+});
+
+describe('two speakers with the same name (2)', () => {
+  it('get labels that differ and round-trip: records, suggestions and charts agree', async () => {
+    const g = newGuildId();
+    clock.now = new Date('2026-01-01T00:00:00Z');
+    // One typed by hand, one a pack's source of the same label and no note: two identities.
+    const typed = await addClaim(ctxFor(g, ALICE), { claim: 'Talks start in Geneva', checkBy: '2026-01-10', speaker: 'a Russian diplomat' });
+    const pack = {
+      id: 'same-name',
+      name: 'Same name',
+      article: { outlet: 'The Herald', title: 'Two diplomats', url: null, publishedOn: '2025-12-01' },
+      speakers: [{ key: 'dip', name: 'a Russian diplomat', note: null }],
+      claims: [{ key: 'c1', speaker: 'a Russian diplomat', speakerKey: 'dip', quote: 'An envoy will be named', claim: 'An envoy is named', madeOn: '2025-12-01', checkBy: '2026-02-01' }],
+    };
+    const imported = await importLedger(ctxFor(g), { raw: JSON.stringify(pack) });
+    expect(imported.added).toBe(1);
+    const records = await speakerRecords(database.db, g);
+    expect(records.map((r) => r.name).sort()).toEqual(['a Russian diplomat', 'a Russian diplomat (2)']);
+    const offered = await suggestSpeakers(database.db, g, 'russian');
+    expect(offered.map((s) => [s.label, s.shared, s.claims])).toEqual([
+      ['a Russian diplomat', true, [typed.number]],
+      ['a Russian diplomat (2)', true, [imported.numbers[0]]],
+    ]);
+    // Every label offered finds its own speaker again, and the charts draw it.
+    for (const s of offered) {
+      expect(await findSpeaker(database.db, g, s.label)).toEqual({ id: s.id, name: s.label });
+      const chart = await outcomesOverTime(database.db, g, { speaker: s.label.toUpperCase() });
+      expect(chart).toMatchObject({ subject: s.label, record: { made: 1 } });
+      expect((await hedgeCalibrationOf(database.db, g, { speaker: s.label })).subject).toBe(s.label);
+    }
+    expect(new Set(offered.map((s) => s.id)).size).toBe(2);
+    expect(await findSpeaker(database.db, g, 'a Russian diplomat (3)')).toBeNull();
+    // Autocomplete: two entries that read differently, each value the label that finds it again.
+    const call = { guildId: g, options: { focused: () => ({ name: 'speaker', value: 'diplomat' }) } } as unknown as AutocompleteCall;
+    const app = { db: database.db, now: () => clock.now } as unknown as AppCtx;
+    expect(await scores.autocomplete(call, app)).toEqual([
+      { name: `a Russian diplomat · claim #${typed.number}`, value: 'a Russian diplomat' },
+      { name: `a Russian diplomat (2) · claim #${imported.numbers[0]}`, value: 'a Russian diplomat (2)' },
+    ]);
   });
 });

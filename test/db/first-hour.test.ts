@@ -4,7 +4,8 @@
  * name, reopening before the check date, two schedules on one channel, names in the CSV.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addClaim, castVote, claimDetail, deleteClaim, editClaim, importLedger, setForecast, type LedgerCtx } from '../../src/ledger/index.js';
+import { addClaim, castVote, claimDetail, deleteClaim, editClaim, importLedger, reopenClaim, resolveClaim, setForecast, type LedgerCtx } from '../../src/ledger/index.js';
+import { reopenedText } from '../../commands/reopen.js';
 import { findSpeaker, outcomesOverTime, speakerRecords, suggestSpeakers } from '../../src/ledger/leaderboard.js';
 import { hedgeCalibrationOf } from '../../src/ledger/hedge-scores.js';
 import * as scores from '../../commands/scores.js';
@@ -128,5 +129,36 @@ describe('two speakers with the same name (2)', () => {
       { name: `a Russian diplomat · claim #${typed.number}`, value: 'a Russian diplomat' },
       { name: `a Russian diplomat (2) · claim #${imported.numbers[0]}`, value: 'a Russian diplomat (2)' },
     ]);
+  });
+});
+
+describe('/reopen before the check date (10)', () => {
+  it('says voting opens at the check date, as the card does, not that it is open now', async () => {
+    const g = newGuildId();
+    const c = await claimOf(g); // checked 2026-01-10, due 2026-01-11
+    await resolveClaim(ctxFor(g), c.number, 'did_not');
+    const reopened = await reopenClaim(ctxFor(g), c.number);
+    expect(reopened.windowStartsAt).toEqual(c.dueAt);
+    const due = Math.floor(c.dueAt.getTime() / 1000);
+    const text = reopenedText(reopened, MANAGER.id, clock.now);
+    expect(text).toBe(
+      `<@${MANAGER.id}> reopened claim #${c.number} (round 2). Its check date (2026-01-10) has not passed: it takes forecasts until then, and voting opens <t:${due}:F> (<t:${due}:R>) and runs until <t:${due + 7 * 86_400}:F>.`,
+    );
+    // The card says the same moment.
+    const card = cardText(claimCard(await claimDetail(ctxFor(g, BOB), c.number), clock.now));
+    expect(card).toContain(`Open: can be scored <t:${due}:R>`);
+    // Forecasts are taken again until then.
+    await setForecast(ctxFor(g, BOB), c.number, 25);
+  });
+
+  it('after the check date: voting is open from now', async () => {
+    const g = newGuildId();
+    const c = await claimOf(g);
+    clock.now = VOTING;
+    await resolveClaim(ctxFor(g), c.number, 'did_not');
+    const reopened = await reopenClaim(ctxFor(g), c.number);
+    expect(reopened.windowStartsAt).toEqual(VOTING);
+    const closes = Math.floor(reopened.votingClosesAt.getTime() / 1000);
+    expect(reopenedText(reopened, MANAGER.id, clock.now)).toBe(`<@${MANAGER.id}> reopened claim #${c.number} (round 2). Voting is open until <t:${closes}:F> (<t:${closes}:R>).`);
   });
 });

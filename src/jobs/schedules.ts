@@ -61,6 +61,15 @@ export async function addSchedule(ctx: LedgerCtx, input: { channelId: string; sc
   });
 }
 
+/** This server's schedules that post in one channel (a second one there shares its rounds: see rounds.ts). */
+export async function schedulesOnChannel(db: Db, guildId: string, channelId: string): Promise<ScheduleRow[]> {
+  return db
+    .select()
+    .from(schedules)
+    .where(and(eq(schedules.guildId, guildId), eq(schedules.channelId, channelId)))
+    .orderBy(asc(schedules.id));
+}
+
 export async function listSchedules(db: Db, guildId: string): Promise<ScheduleRow[]> {
   return db.select().from(schedules).where(eq(schedules.guildId, guildId)).orderBy(asc(schedules.id));
 }

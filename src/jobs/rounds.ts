@@ -15,6 +15,7 @@ import type { Db } from '../db/client.js';
 import { claims, roundParts, scheduleRuns, schedules } from '../db/schema.js';
 import { recordAudit } from '../ledger/audit.js';
 import { claimDetail, tallyFor } from '../ledger/claims.js';
+import { getSettings } from '../ledger/settings.js';
 import { FLAG_LABELS, OUTCOME_LABELS, VERDICTS, VERDICT_LABELS, type FlagReason, type Outcome, type Tally } from '../ledger/rules.js';
 import { claimCard, COLORS, DISCORD_LIMITS, mergeMessages, packSections, safe } from '../kit/render.js';
 import type { Reply } from '../kit/types.js';
@@ -74,6 +75,10 @@ const waited = (dueAt: Date, now: Date) => {
 
 const shortTally = (t: Tally) => VERDICTS.map((v) => `${VERDICT_LABELS[v]} ${t[v]}`).join(' · ');
 
+/** "7 December 2026" in the server's time zone. */
+export const roundDate = (at: Date, timezone: string) =>
+  new Intl.DateTimeFormat('en-GB', { timeZone: timezone, day: 'numeric', month: 'long', year: 'numeric' }).format(at);
+
 /** The messages of a round, in order: the summary (possibly split), then one card per newly due claim. */
 export async function renderRound(db: Db, guildId: string, content: RoundContent, now: Date): Promise<Reply[]> {
   const cards = content.newlyDue.slice(0, MAX_CARDS_PER_ROUND);
@@ -84,7 +89,9 @@ export async function renderRound(db: Db, guildId: string, content: RoundContent
     content.stillOpen.length ? `**${content.stillOpen.length}** still open from earlier rounds.` : null,
     content.resolved.length ? `**${content.resolved.length}** resolved since the last round.` : null,
   ].filter((l): l is string => !!l);
-  sections.push({ title: `Scoring round · ${now.toISOString().slice(0, 10)}`, lines: intro });
+  // The server's date (an embed title renders no Discord timestamp): not UTC's, which is another day near midnight.
+  const { timezone } = await getSettings(db, guildId);
+  sections.push({ title: `Scoring round · ${roundDate(now, timezone)}`, lines: intro });
   if (overflow.length) {
     sections.push({ title: 'Also due (use /predict show claim:<number> for a card)', lines: [overflow.map((n) => `#${n}`).join(', ')] });
   }

@@ -9,6 +9,8 @@ import { helpText, PROGRAM_HELP } from '../../src/console/help.js';
 import { BOT_PERMISSIONS, BOT_PERMISSION_NAMES, BOT_PERMISSIONS_INTEGER, inviteUrl } from '../../src/kit/permissions.js';
 import { UserError } from '../../src/kit/types.js';
 import { historyLine } from '../../src/kit/audit-text.js';
+import { formatTimestamp } from '../../src/console/render.js';
+import { roundDate } from '../../src/jobs/rounds.js';
 
 const read = (path: string) => readFileSync(fileURLToPath(new URL(`../../${path}`, import.meta.url)), 'utf8');
 const plain = (s: string) => s;
@@ -72,5 +74,24 @@ describe('a claim’s history in words', () => {
     const line = historyLine({ createdAt: new Date(0), actorId: '1001', action: 'claim.edit', detail: { changes: { checkBy: { from: '2026-03-01', to: '2027-12-07' }, criteria: { from: 'a', to: 'b' } } } });
     expect(line).toBe('<t:0:d> <@1001> edited check-by date 2026-03-01 → 2027-12-07, criteria');
     expect(historyLine({ createdAt: new Date(0), actorId: 'system', action: 'claim.postpone', detail: { to: '2027-01-01' } })).toBe('<t:0:d> Hindsight moved the check-by date to 2027-01-01 (too early)');
+  });
+});
+
+describe('times say which zone they are in (5)', () => {
+  const at = Math.floor(Date.parse('2026-12-07T09:00:00Z') / 1000);
+  const now = new Date('2026-12-01T00:00:00Z');
+
+  it('the console shows Discord timestamps in the server’s zone, named', () => {
+    expect(formatTimestamp(at, 'f', now, 'Europe/Paris')).toBe('7 December 2026 10:00 (Europe/Paris)');
+    expect(formatTimestamp(at, 'F', now, 'America/New_York')).toBe('Monday, 7 December 2026 04:00 (America/New_York)');
+    expect(formatTimestamp(at, 't', now, 'Asia/Tokyo')).toBe('18:00 (Asia/Tokyo)');
+    expect(formatTimestamp(at, 'd', now, 'Pacific/Kiritimati')).toBe('2026-12-07');
+    expect(formatTimestamp(at - 10 * 3600, 'd', now, 'Pacific/Kiritimati')).toBe('2026-12-07'); // 23:00 UTC the day before
+    expect(formatTimestamp(at, 'R', now, 'Europe/Paris')).toBe('in 6 days');
+  });
+
+  it('a round’s title carries the server’s date, not UTC’s', () => {
+    expect(roundDate(new Date('2026-12-06T23:30:00Z'), 'Pacific/Auckland')).toBe('7 December 2026');
+    expect(roundDate(new Date('2026-12-06T23:30:00Z'), 'UTC')).toBe('6 December 2026');
   });
 });

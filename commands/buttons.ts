@@ -7,6 +7,7 @@ import { claimCard, listPage } from '../src/kit/render.js';
 import { parseListId, parseVoteId } from '../src/kit/custom-ids.js';
 import { ledgerCtx, UserError, type ComponentHandler, type ModalHandler } from '../src/kit/types.js';
 import { draftComponentHandlers, draftModalHandlers } from './drafts.js';
+import { deleteButton } from './predict.js';
 
 export const FORGED = 'That button is not one Hindsight made (or it is from an older version). Use /predict show to get a fresh card.';
 
@@ -84,7 +85,7 @@ export const listButton: ComponentHandler = {
   },
 };
 
-export const componentHandlers: readonly ComponentHandler[] = [voteButton, listButton, ...draftComponentHandlers];
+export const componentHandlers: readonly ComponentHandler[] = [voteButton, listButton, deleteButton, ...draftComponentHandlers];
 
 /** Modal (form) handlers, routed like buttons by the custom_id prefix. */
 export const modalHandlers: readonly ModalHandler[] = [...draftModalHandlers];

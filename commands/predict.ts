@@ -1,11 +1,12 @@
 import { time, TimestampStyles } from '@discordjs/formatters';
-import { ApplicationCommandOptionType, ApplicationCommandType, InteractionContextType } from 'discord-api-types/v10';
-import { addClaim, claimDetail, deleteClaim, editClaim, listClaims, STATUS_FILTERS, type StatusFilter } from '../src/ledger/claims.js';
+import { ApplicationCommandOptionType, ApplicationCommandType, ButtonStyle, ComponentType, InteractionContextType } from 'discord-api-types/v10';
+import { addClaim, claimDetail, deletableClaim, deleteClaim, editClaim, listClaims, STATUS_FILTERS, type StatusFilter } from '../src/ledger/claims.js';
+import { deleteId, parseDeleteId } from '../src/kit/custom-ids.js';
 import { bundledPacks, exportCsv, exportLedger, importLedger } from '../src/ledger/transfer.js';
 import { LIMITS } from '../src/ledger/limits.js';
 import { claimCard, listPage, safe, truncate } from '../src/kit/render.js';
 import { describeChanges } from '../src/kit/audit-text.js';
-import { ledgerCtx, UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall } from '../src/kit/types.js';
+import { ledgerCtx, UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall, type ComponentHandler } from '../src/kit/types.js';
 import { HEDGE_BANDS, HEDGE_BAND_INFO } from '../src/ledger/hedge.js';
 import { draftsList, runExtraction } from './drafts.js';
 import { chatInputCommand, type SubcommandArguments, type SubcommandName } from '../src/kit/options.js';
@@ -186,10 +187,39 @@ async function edit(call: CommandCall, ctx: AppCtx, o: Args<'edit'>) {
   await call.reply({ content: `Claim #${claim.number} updated: ${describeChanges(claim.changes)}.${due}`, ephemeral: true });
 }
 
+/** /predict delete asks first: the claim, what deleting does, and Delete / Keep buttons (checked again on the click). */
 async function remove(call: CommandCall, ctx: AppCtx, o: Args<'delete'>) {
-  const claim = await deleteClaim(ledgerCtx(call, ctx), o.claim);
-  await call.reply({ content: `Claim #${claim.number} (“${safe(claim.text, 200)}”) deleted. Its history is kept.`, ephemeral: true });
+  const claim = await deletableClaim(ledgerCtx(call, ctx), o.claim);
+  const scores = claim.status === 'resolved' ? ' It is resolved, so it keeps counting in the scores.' : '';
+  await call.reply({
+    ephemeral: true,
+    content: `Delete claim #${claim.number} (“${safe(claim.text, 200)}”)? It disappears from lists and cards; its history is kept.${scores}`,
+    components: [
+      {
+        type: ComponentType.ActionRow,
+        components: [
+          { type: ComponentType.Button, style: ButtonStyle.Danger, label: `Delete claim #${claim.number}`, custom_id: deleteId(claim.number, 'yes') },
+          { type: ComponentType.Button, style: ButtonStyle.Secondary, label: 'Keep it', custom_id: deleteId(claim.number, 'no') },
+        ],
+      },
+    ],
+  });
 }
+
+/** The answer to /predict delete's question. */
+export const deleteButton: ComponentHandler = {
+  prefix: 'delete',
+  async handle(call, ctx) {
+    const parsed = parseDeleteId(call.customId);
+    if (!parsed) throw new UserError('That button is not one Hindsight made (or it is from an older version). Run /predict delete again.');
+    if (parsed.answer === 'no') {
+      await call.update({ content: `Claim #${parsed.number} kept: nothing was deleted.`, components: [] });
+      return;
+    }
+    const claim = await deleteClaim(ledgerCtx(call, ctx), parsed.number);
+    await call.update({ content: `Claim #${claim.number} (“${safe(claim.text, 200)}”) deleted. Its history is kept.`, components: [] });
+  },
+};
 
 async function importClaims(call: CommandCall, ctx: AppCtx, { pack, file }: Args<'import'>) {
   if (!call.member.isManager) throw new UserError('Only managers (Manage Server) can import claims.');

@@ -9,6 +9,7 @@ import { ConfigError, loadConfig, loadDotEnv, type Config } from './config.js';
 import { createLogger } from './log.js';
 import { startApp } from './app.js';
 import { DatabaseLockedError } from './db/client.js';
+import { describeStartFailure } from './discord/start-failure.js';
 
 /**
  * Run from the compiled build (dist/, what `npm start` runs): refuse when the sources in the
@@ -26,10 +27,18 @@ async function main(): Promise<number> {
     process.stderr.write(stale);
     return 1;
   }
-  if (process.argv.slice(2).some((arg) => arg === '--help' || arg === '-h')) {
+  const args = process.argv.slice(2);
+  if (args.some((arg) => arg === '--help' || arg === '-h')) {
     const { PROGRAM_HELP } = await import('./console/help.js');
     process.stdout.write(PROGRAM_HELP);
     return 0;
+  }
+  if (args.length) {
+    // Settings come from the environment; an argument we do not know is a mistake, never ignored.
+    process.stderr.write(
+      `Unknown ${args.length === 1 ? 'option' : 'options'}: ${args.map((a) => a.slice(0, 40)).join(' ')}. Hindsight takes only --help; settings come from the environment or a .env file (npm start -- --help).\n`,
+    );
+    return 2;
   }
   let config;
   try {
@@ -54,6 +63,8 @@ async function main(): Promise<number> {
       return 3;
     }
     log.fatal({ err: error }, 'could not start');
+    // The log line is for machines; a person reads this.
+    process.stderr.write(`${describeStartFailure(error, { apiUrl: config.DISCORD_REST_PROXY_URL ?? config.DISCORD_API_URL })}\n`);
     return 1;
   }
   app.ready.catch((error: unknown) => log.error({ err: error }, 'start-up after login failed (scheduled rounds)'));

@@ -52,13 +52,14 @@ export class Session {
   async run(line: string): Promise<boolean> {
     const text = line.trim();
     if (!text || text.startsWith('#')) return true;
+    this.deps.board.newLine();
     try {
       if (this.form) {
         if (/^\/(submit|cancel)\b/i.test(text) || !text.startsWith('/')) return await this.fillForm(text);
         this.info(`(The form “${this.form.modal.title}” was dropped.)`);
         this.form = null;
       }
-      if (/^\d{1,6}$/.test(text)) return await this.press(Number(text));
+      if (/^\d{1,6}$/.test(text)) return await this.press(Number(text), false);
       const { tokens, openQuote } = tokenize(text);
       if (openQuote) throw new UserError(`A ${openQuote} quote is not closed: end the value with ${openQuote}.`);
       const [first, ...args] = tokens;
@@ -81,7 +82,7 @@ export class Session {
         case 'click': {
           const n = Number(args[0]?.text);
           if (!Number.isInteger(n)) throw new UserError('Give the number of a button: /click 2 (or just type 2).');
-          return await this.press(n);
+          return await this.press(n, true);
         }
       }
       return await this.runCommand(name, args);
@@ -116,8 +117,8 @@ export class Session {
     return this.guarded(() => command.execute(call, this.deps.ctx), `/${name}`);
   }
 
-  private async press(n: number): Promise<boolean> {
-    const pressed = this.deps.board.press(n);
+  private async press(n: number, explicit: boolean): Promise<boolean> {
+    const pressed = this.deps.board.press(n, { explicit });
     if (typeof pressed === 'string') return this.refuse(pressed);
     const { ctx, handlers, board } = this.deps;
     const call = componentCall(this.place(), pressed.customId, pressed.messageId, board, (modal, messageId) => this.openForm(modal, messageId));

@@ -59,3 +59,11 @@ export function parseDraftEditId(customId: string): { id: number; index: number 
   const m = /^dedit:([1-9]\d{0,9}):(\d{1,3})$/.exec(customId);
   return m ? { id: Number(m[1]), index: Number(m[2]) } : null;
 }
+
+/** The confirmation of /predict delete: `delete:<claim number>:<yes|no>`. */
+export const deleteId = (number: number, answer: 'yes' | 'no') => `delete:${number}:${answer}`;
+
+export function parseDeleteId(customId: string): { number: number; answer: 'yes' | 'no' } | null {
+  const m = /^delete:([1-9]\d{0,9}):(yes|no)$/.exec(customId);
+  return m ? { number: Number(m[1]), answer: m[2] as 'yes' | 'no' } : null;
+}

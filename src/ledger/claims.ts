@@ -436,6 +436,13 @@ export async function editClaim(ctx: LedgerCtx, number: number | string, input: 
   });
 }
 
+/** The claim `ctx.actor` may delete (refused as deleteClaim would refuse it); nothing is written. */
+export async function deletableClaim(ctx: LedgerCtx, number: number | string): Promise<ClaimRow & { locked: LockReason | null }> {
+  const claim = await findClaim(ctx.db, ctx.guildId, number);
+  const locked = await assertMayChange(ctx.db, ctx, claim, 'delete', nowOf(ctx));
+  return { ...claim, locked };
+}
+
 export async function deleteClaim(ctx: LedgerCtx, number: number | string): Promise<ClaimRow> {
   const now = nowOf(ctx);
   return ctx.db.transaction(async (tx) => {

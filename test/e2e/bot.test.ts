@@ -163,7 +163,23 @@ describe('commands', () => {
     );
     expect(text(await cmd('alice', 'predict', { claim: String(number) }, 'show'))).toMatch(/Edited after forecasts were made by <@/);
     expect((await cmd('bob', 'predict', { claim: String(number) }, 'delete')).content).toMatch(/Only the member who added/);
-    expect((await cmd(MOD, 'predict', { claim: String(number) }, 'delete')).content).toMatch(/deleted/);
+    // Delete asks first (issue 24: it asked nothing): Keep leaves the claim, Delete deletes it.
+    const asked = await cmd(MOD, 'predict', { claim: String(number) }, 'delete');
+    expect(asked.ephemeral).toBe(true);
+    expect(asked.content).toMatch(new RegExp(`^Delete claim #${number} \\(“A ceasefire is signed”\\)\\? It disappears from lists and cards; its history is kept\\.$`));
+    const [yes, no] = asked.components[0]!.components as { custom_id: string; label: string }[];
+    expect([yes!.label, no!.label]).toEqual([`Delete claim #${number}`, 'Keep it']);
+    const kept = await h.fake.clickButton(h.guild.id, MOD, { customId: no!.custom_id, messageId: asked.messageId }).reply();
+    expect(kept.content).toBe(`Claim #${number} kept: nothing was deleted.`);
+    expect((await cmd('alice', 'predict', { claim: String(number) }, 'show')).embeds[0]!.title).toMatch(new RegExp(`^#${number} `));
+    expect(kept.components).toEqual([]);
+    const again = await cmd(MOD, 'predict', { claim: String(number) }, 'delete');
+    // Someone else pressing it is refused by the ledger, as the command is.
+    const forged = await h.fake.clickButton(h.guild.id, 'bob', { customId: yes!.custom_id, messageId: again.messageId, force: true }).reply();
+    expect(forged.content).toMatch(/Only the member who added/);
+    const deleted = await h.fake.clickButton(h.guild.id, MOD, { customId: yes!.custom_id, messageId: again.messageId }).reply();
+    expect(deleted.content).toMatch(new RegExp(`^Claim #${number} \\(“A ceasefire is signed”\\) deleted\\. Its history is kept\\.$`));
+    expect(deleted.components).toEqual([]);
     expect((await cmd('alice', 'predict', { claim: String(number) }, 'show')).content).toMatch(/There is no claim/);
   });
 

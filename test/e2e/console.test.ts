@@ -362,6 +362,57 @@ describe('console pieces, in process', () => {
     expect(text).toMatch(/Done (1970-01-01|1969-12-31) for @you: \*not bold\* bold/);
   });
 
+  // Issue 24: numbers ran across the session, so "1" typed right after a card could vote through an older card.
+  it('a bare number presses only the latest buttons; an older one is refused, naming it, and /click presses it anyway', async () => {
+    const { Session } = await import('../../src/console/session.js');
+    const { Board } = await import('../../src/console/board.js');
+    const { Members } = await import('../../src/console/members.js');
+    const { indexHandlers } = await import('../../src/kit/handlers.js');
+    const { createLogger } = await import('../../src/log.js');
+    const { SlashCommandBuilder } = await import('discord.js');
+    const printed: string[] = [];
+    const pressed: string[] = [];
+    const screen = { print: (t: string) => void printed.push(t), color: false, width: 100 };
+    const members = new Members(null);
+    const board = new Board(screen, { exportsDir: join(tempDir(), 'exports'), cwd: tmpdir(), renderOptions: () => ({ now: new Date(), nameOf: () => undefined, channelOf: () => 'console' }) });
+    let cards = 0;
+    const card = {
+      definition: new SlashCommandBuilder().setName('card').setDescription('A card with two buttons').toJSON(),
+      async execute(call: import('../../src/kit/types.js').CommandCall) {
+        cards += 1;
+        await call.reply({
+          embeds: [{ title: `Card ${cards}` }],
+          components: [{ type: 1, components: [1, 2].map((i) => ({ type: 2, style: 1, label: `Option ${i}`, custom_id: `opt:${cards}:${i}` })) }],
+        });
+      },
+    };
+    const nothing = { definition: new SlashCommandBuilder().setName('nothing').setDescription('No buttons').toJSON(), async execute(call: import('../../src/kit/types.js').CommandCall) { await call.reply({ content: 'Nothing here.' }); } };
+    const handler = { prefix: 'opt', async handle(call: import('../../src/kit/types.js').ComponentCall) { pressed.push(call.customId); await call.reply({ ephemeral: true, content: `Pressed ${call.customId}` }); } };
+    const session = new Session({
+      ctx: { db: null as never, log: createLogger('silent'), now: () => new Date(), fetchAttachment: () => Promise.reject(new Error('unused')) },
+      commands: [card, nothing],
+      handlers: indexHandlers([card, nothing], [handler]),
+      members,
+      board,
+      screen,
+      guildId: '100000000000000001',
+      channel: { id: '100000000000000002', name: 'console' },
+      cwd: tmpdir(),
+    });
+    await session.run('/card'); // [1] [2]
+    await session.run('/card'); // [3] [4]
+    printed.length = 0;
+    expect(await session.run('1')).toBe(false);
+    expect(printed.join('\n')).toContain('[1] Option 1 is a button of an older message (Card 1), not of the latest one. The latest buttons are [3]–[4]. Type /click 1 to press it anyway.');
+    expect(pressed).toEqual([]);
+    expect(await session.run('3')).toBe(true);
+    // A line that shows no buttons leaves the latest ones as they are.
+    await session.run('/nothing');
+    expect(await session.run('4')).toBe(true);
+    expect(await session.run('/click 1')).toBe(true);
+    expect(pressed).toEqual(['opt:2:1', 'opt:2:2', 'opt:1:1']);
+  });
+
   it('answers a bug with a ref and logs the stack under the same ref', async () => {
     const { session, printed, logged } = await bootstrap();
     expect(await session.run('/boom')).toBe(false);

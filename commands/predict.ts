@@ -2,6 +2,7 @@ import { time, TimestampStyles } from '@discordjs/formatters';
 import { ApplicationCommandOptionType, ApplicationCommandType, ButtonStyle, ComponentType, InteractionContextType } from 'discord-api-types/v10';
 import { addClaim, claimDetail, deletableClaim, deleteClaim, editClaim, listClaims, STATUS_FILTERS, type StatusFilter } from '../src/ledger/claims.js';
 import { deleteId, parseDeleteId } from '../src/kit/custom-ids.js';
+import { memberNames } from '../src/ledger/audit.js';
 import { bundledPacks, exportCsv, exportLedger, importLedger } from '../src/ledger/transfer.js';
 import { LIMITS } from '../src/ledger/limits.js';
 import { claimCard, listPage, safe, truncate } from '../src/kit/render.js';
@@ -258,7 +259,9 @@ async function exportClaims(call: CommandCall, ctx: AppCtx, o: Args<'export'>) {
   const memberData = call.member.isManager;
   const data = await exportLedger(ctx.db, call.guildId, { memberData, now: ctx.now() });
   const stamp = ctx.now().toISOString().slice(0, 10);
-  const body = format === 'csv' ? exportCsv(data) : JSON.stringify(data, null, 2);
+  // Names beside member ids, where the server's audit trail knows them (member data: managers only).
+  const names = format === 'csv' && memberData ? new Map([...(await memberNames(ctx.db, call.guildId)), [call.member.id, call.member.displayName]]) : new Map<string, string>();
+  const body = format === 'csv' ? exportCsv(data, names) : JSON.stringify(data, null, 2);
   const hidden = data.claims.filter((c) => c.votesHidden).length;
   const notes = [
     memberData ? null : 'Claims only: votes, forecasts and who added or resolved them are exported by managers.',

@@ -244,6 +244,7 @@ export async function addClaim(ctx: LedgerCtx, input: AddClaimInput): Promise<Cl
     await recordAudit(tx, {
       guildId: ctx.guildId,
       actorId: ctx.actor.id,
+      actorName: ctx.actor.name,
       action: 'claim.add',
       claimId: row!.id,
       claimNumber: row!.number,
@@ -346,7 +347,7 @@ export async function changeClaim(
   tx: Db,
   claim: Pick<ClaimRow, 'id' | 'guildId' | 'number'>,
   set: Partial<typeof claims.$inferInsert>,
-  audit: { actorId: string; action: AuditAction; detail: Record<string, unknown>; at: Date },
+  audit: { actorId: string; actorName?: string | null; action: AuditAction; detail: Record<string, unknown>; at: Date },
 ): Promise<ClaimRow> {
   const [row] = await tx
     .update(claims)
@@ -431,7 +432,7 @@ export async function editClaim(ctx: LedgerCtx, number: number | string, input: 
     }
     if (!Object.keys(changes).length) throw invalid('Nothing to change: give at least one new value.');
     // A change once the claim is locked is marked in the audit, and the card shows it.
-    const row = await changeClaim(tx, claim, set, { actorId: ctx.actor.id, action: 'claim.edit', detail: { changes, ...(locked ? { lockedBy: locked } : {}) }, at: now });
+    const row = await changeClaim(tx, claim, set, { actorId: ctx.actor.id, actorName: ctx.actor.name, action: 'claim.edit', detail: { changes, ...(locked ? { lockedBy: locked } : {}) }, at: now });
     return { ...row, changes };
   });
 }
@@ -449,7 +450,7 @@ export async function deleteClaim(ctx: LedgerCtx, number: number | string): Prom
     const claim = await findClaim(tx, ctx.guildId, number, { forUpdate: true });
     const locked = await assertMayChange(tx, ctx, claim, 'delete', now);
     // Deleting hides the claim; a resolved one keeps counting in the scores (see leaderboard.ts).
-    await changeClaim(tx, claim, { deletedAt: now }, { actorId: ctx.actor.id, action: 'claim.delete', detail: { text: claim.text, ...(locked ? { lockedBy: locked } : {}) }, at: now });
+    await changeClaim(tx, claim, { deletedAt: now }, { actorId: ctx.actor.id, actorName: ctx.actor.name, action: 'claim.delete', detail: { text: claim.text, ...(locked ? { lockedBy: locked } : {}) }, at: now });
     return claim;
   });
 }

@@ -59,8 +59,9 @@ export interface DraftCandidate extends Candidate {
   state: CandidateState;
   /** The claim it became, once accepted. */
   claimNumber: number | null;
-  /** The member whose Accept proposed it (members' drafts). */
+  /** The member whose Accept proposed it (members' drafts), and their name then. */
   proposedBy: string | null;
+  proposedByName?: string | null;
   /** A reviewer changed a field (the restatement, speaker, date, band or family). */
   edited: boolean;
 }
@@ -339,7 +340,7 @@ export async function acceptCandidate(ctx: LedgerCtx, id: number, index: number,
     }
     if (!ctx.actor.isManager) {
       if (c.state === 'proposed') throw invalid(`Forecast ${index + 1} is already proposed; a manager will accept it.`);
-      draft.candidates[index] = { ...c, state: 'proposed', proposedBy: ctx.actor.id };
+      draft.candidates[index] = { ...c, state: 'proposed', proposedBy: ctx.actor.id, proposedByName: ctx.actor.name ?? null };
       return { kind: 'proposed' };
     }
     const [claim] = await insertClaims(tx, ctx.guildId, [fields], settings, now, () => ({
@@ -352,6 +353,7 @@ export async function acceptCandidate(ctx: LedgerCtx, id: number, index: number,
     await recordAudit(tx, {
       guildId: ctx.guildId,
       actorId: fields.addedBy,
+      actorName: fields.addedBy === ctx.actor.id ? ctx.actor.name : c.proposedBy === fields.addedBy ? c.proposedByName : null,
       action: 'claim.add',
       claimId: claim!.id,
       claimNumber: claim!.number,

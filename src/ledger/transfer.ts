@@ -546,7 +546,7 @@ export async function exportLedger(db: Db, guildId: string, opts: ExportOptions)
 const CSV_COLUMNS = [
   'number', 'key', 'claim', 'quote', 'speaker', 'outlet', 'article_title', 'article_url', 'published_on', 'family',
   'made_on', 'check_by', 'criteria', 'status', 'outcome', 'came_true', 'partly', 'did_not', 'too_early',
-  'resolved_by', 'resolved_at', 'added_by',
+  'resolved_by', 'resolved_by_name', 'resolved_at', 'added_by', 'added_by_name',
 ] as const;
 
 /** RFC 4180 quoting; a leading = + - @ is prefixed with ' so spreadsheets do not run it as a formula. */
@@ -558,7 +558,8 @@ export function csvCell(value: unknown): string {
 }
 
 /** One row per claim with the current round's tally, for spreadsheets; tally cells are empty where the export holds no votes (claims only, or blind voting). */
-export function exportCsv(data: LedgerExport): string {
+/** `names`: members' names where known (memberNames), for the *_name columns beside their ids. */
+export function exportCsv(data: LedgerExport, names: ReadonlyMap<string, string> = new Map()): string {
   const lines = [CSV_COLUMNS.join(',')];
   for (const c of data.claims) {
     const current = c.votes.filter((v) => v.round === c.round);
@@ -567,7 +568,7 @@ export function exportCsv(data: LedgerExport): string {
     const row = [
       c.number, c.key, c.text, c.quote, c.speaker, c.article?.outlet, c.article?.title, c.article?.url, c.article?.publishedOn,
       c.family, c.madeOn, c.checkBy, c.criteria, c.status, c.outcome, n('came_true'), n('partly'), n('did_not'), n('too_early'),
-      c.resolvedBy, c.resolvedAt, c.addedBy,
+      c.resolvedBy, c.resolvedBy ? names.get(c.resolvedBy) : null, c.resolvedAt, c.addedBy, c.addedBy ? names.get(c.addedBy) : null,
     ];
     lines.push(row.map(csvCell).join(','));
   }

@@ -6,6 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addClaim, castVote, claimDetail, deleteClaim, editClaim, importLedger, reopenClaim, resolveClaim, setForecast, type LedgerCtx } from '../../src/ledger/index.js';
 import { reopenedText } from '../../commands/reopen.js';
+import { memberNames } from '../../src/ledger/audit.js';
+import { exportCsv, exportLedger } from '../../src/ledger/transfer.js';
 import { findSpeaker, outcomesOverTime, speakerRecords, suggestSpeakers } from '../../src/ledger/leaderboard.js';
 import { hedgeCalibrationOf } from '../../src/ledger/hedge-scores.js';
 import * as scores from '../../commands/scores.js';
@@ -160,5 +162,29 @@ describe('/reopen before the check date (10)', () => {
     expect(reopened.windowStartsAt).toEqual(VOTING);
     const closes = Math.floor(reopened.votingClosesAt.getTime() / 1000);
     expect(reopenedText(reopened, MANAGER.id, clock.now)).toBe(`<@${MANAGER.id}> reopened claim #${c.number} (round 2). Voting is open until <t:${closes}:F> (<t:${closes}:R>).`);
+  });
+});
+
+describe('the CSV names members where it knows them', () => {
+  it('adds a name column beside each member id, from what they did here', async () => {
+    const g = newGuildId();
+    clock.now = new Date('2026-01-01T00:00:00Z');
+    const named = (actor: { id: string; isManager: boolean }, name: string) => ({ ...ctxFor(g, actor), actor: { ...actor, name } });
+    const c = await addClaim(named(ALICE, 'alice'), { claim: 'Talks start in Geneva', checkBy: '2026-01-10' });
+    const silent = await addClaim(ctxFor(g, BOB), { claim: 'A summit in Vienna', checkBy: '2026-01-10' });
+    clock.now = VOTING;
+    await resolveClaim(named(MANAGER, 'mod'), c.number, 'came_true');
+    const names = await memberNames(database.db, g);
+    expect(names.get(ALICE.id)).toBe('alice');
+    expect(names.get(MANAGER.id)).toBe('mod');
+    expect(names.has(BOB.id)).toBe(false);
+    const lines = exportCsv(await exportLedger(database.db, g, { memberData: true, now: clock.now }), names).trimEnd().split('\r\n');
+    const header = lines[0]!.split(',');
+    expect(header).toEqual(expect.arrayContaining(['added_by', 'added_by_name', 'resolved_by', 'resolved_by_name']));
+    const row = (n: number) => lines.find((l) => l.startsWith(`${n},`))!.split(',');
+    const cell = (n: number, col: string) => row(n)[header.indexOf(col)];
+    expect([cell(c.number, 'added_by'), cell(c.number, 'added_by_name'), cell(c.number, 'resolved_by'), cell(c.number, 'resolved_by_name')]).toEqual([ALICE.id, 'alice', MANAGER.id, 'mod']);
+    // Unknown names stay empty rather than guessed.
+    expect([cell(silent.number, 'added_by'), cell(silent.number, 'added_by_name')]).toEqual([BOB.id, '']);
   });
 });

@@ -167,7 +167,7 @@ describe('commands', () => {
     const asked = await cmd(MOD, 'predict', { claim: String(number) }, 'delete');
     expect(asked.ephemeral).toBe(true);
     expect(asked.content).toMatch(new RegExp(`^Delete claim #${number} \\(“A ceasefire is signed”\\)\\? It disappears from lists and cards; its history is kept\\.$`));
-    const [yes, no] = asked.components[0]!.components as { custom_id: string; label: string }[];
+    const [yes, no] = (asked.components[0] as { components: { custom_id: string; label: string }[] }).components;
     expect([yes!.label, no!.label]).toEqual([`Delete claim #${number}`, 'Keep it']);
     const kept = await h.fake.clickButton(h.guild.id, MOD, { customId: no!.custom_id, messageId: asked.messageId }).reply();
     expect(kept.content).toBe(`Claim #${number} kept: nothing was deleted.`);

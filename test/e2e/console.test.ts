@@ -262,6 +262,52 @@ describe('the console without Discord', { timeout: 120_000 }, () => {
     expect(run.stderr).not.toMatch(/"level":50/);
   }, 120_000);
 
+  // Issue 24: the newcomer's first hour, replayed where the console shows it.
+  it('a newcomer’s first hour: zones named, claims by their words, the past refused as such, edits that say what changed, delete that asks, one forecast', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'one.txt'), ['Talks in Geneva expected soon', '', '"Negotiations will begin in Geneva by March 2027," said Foreign Minister Anna Berg.'].join('\n'));
+    const next = bundledPacks().reduce((n, p) => n + p.claims.length, 0) + 1;
+    const run = await runConsole(dir, [
+      '/settings timezone:Europe/Paris',
+      '/reminders add channel:#console schedule:"daily 10:00"',
+      '/help predict edit',
+      '/as alice',
+      '/vote claim:"Taiwan Strait" verdict:came-true',
+      '/predict add claim:"Talks start" check-by:yesterday',
+      '/predict add claim:"Talks start" check-by:"in 3 months"',
+      `/predict edit claim:${next} check-by:"next year"`,
+      '/as you',
+      `/predict delete claim:${next}`,
+      '1',
+      `/predict show claim:${next}`,
+      '/predict extract file:one.txt',
+      '3',
+      '/predict drafts',
+    ]);
+    const reply = (echo: string) => replyTo(run, echo);
+    const added = reply('you (manager) › /reminders add channel:#console schedule:"daily 10:00"');
+    expect(added).toContain('every day at 10:00 (Europe/Paris)');
+    const runs = added.slice(added.indexOf('Next runs:')).split('\n').slice(1, 4);
+    for (const line of runs) expect(line).toMatch(/\d{1,2} \w+ \d{4} 10:00 \(Europe\/Paris\)/);
+    const help = reply('you (manager) › /help predict edit');
+    expect(help).toContain('/predict edit claim:');
+    expect(help).not.toContain('/predict add');
+    expect(reply('alice › /vote claim:"Taiwan Strait" verdict:came-true')).toContain('You voted Came true on claim #17.');
+    expect(reply('alice › /predict add claim:"Talks start" check-by:yesterday')).toMatch(/The check date "yesterday" \(\d{4}-\d{2}-\d{2}\) is in the past; pick today or later/);
+    expect(reply(`alice › /predict edit claim:${next} check-by:"next year"`)).toMatch(new RegExp(`Claim #${next} updated: check-by date \\d{4}-\\d{2}-\\d{2} → \\d{4}-\\d{2}-\\d{2}\\. It can be scored from \\d{1,2} \\w+ \\d{4}\\.`));
+    const asked = reply(`you (manager) › /predict delete claim:${next}`);
+    expect(asked).toContain(`Delete claim #${next} (“Talks start”)?`);
+    expect(asked).toMatch(new RegExp(`\\[1\\] Delete claim #${next} {2}\\[2\\] Keep it`));
+    expect(reply('you (manager) › 1')).toContain(`Claim #${next} (“Talks start”) deleted. Its history is kept.`);
+    expect(reply(`you (manager) › /predict show claim:${next}`)).toContain(`There is no claim #${next}`);
+    const found = reply('you (manager) › /predict extract file:one.txt').replace(/\s+/g, ' ');
+    expect(found).toMatch(/Found 1 forecast in Talks in Geneva expected soon\. Review it: nothing enters the ledger until it is accepted\./);
+    expect(found).toMatch(/\[3\] Accept/);
+    expect(reply('you (manager) › 3').replace(/\s+/g, ' ')).toContain('The forecast is reviewed: 1 accepted, 0 discarded.');
+    expect(reply('you (manager) › /predict drafts')).toContain('There are no drafts to review.');
+    expect(run.stderr).not.toMatch(/"level":50/);
+  }, 120_000);
+
   it('--help explains both modes and exits 0 without opening a database', async () => {
     const dir = tempDir();
     const run = await runConsole(dir, [], ['--help']);

@@ -10,7 +10,7 @@ export const managersOnly = (command: Command) => command.definition.default_mem
 export const CONSOLE_COMMANDS: { name: string; usage: string; description: string }[] = [
   { name: 'as', usage: '/as NAME [--manager|--member]', description: 'act as another member of the server (--manager: holds Manage Server)' },
   { name: 'whoami', usage: '/whoami', description: 'who you are acting as' },
-  { name: 'help', usage: '/help [command]', description: 'this list, or one command with its options explained' },
+  { name: 'help', usage: '/help [command [subcommand]]', description: 'this list, or one command (or one of its subcommands) with its options explained' },
   { name: 'click', usage: '1, 2, … or /click N', description: 'press the button with that number' },
   { name: 'quit', usage: '/quit', description: 'leave (Ctrl-D does too)' },
 ];

@@ -261,7 +261,7 @@ const CANDIDATES_SHOWN = 5;
 /**
  * The number of the claim a member means: a number (`3`, `#3`, an autocomplete name `#3 · …`),
  * or words of its text (`Geneva`): the one live claim whose text is that, or the only one that
- * contains it. Several matches are refused with the candidates; none, with where to look.
+ * holds them as whole words. Several matches are refused with the candidates; none, with where to look.
  */
 export async function claimNumberOf(db: Db, guildId: string, typed: number | string): Promise<number> {
   if (typeof typed === 'number') return claimNumber(typed);
@@ -270,16 +270,19 @@ export async function claimNumberOf(db: Db, guildId: string, typed: number | str
   if (numbered) return claimNumber(numbered[1]!);
   if (text.length < 3) throw invalid('Claim: give its number (#3), or at least 3 letters of its text.');
   const words = text.slice(0, LIMITS.claimText);
+  // Whole words only ("war" is not in "toward"): a claim picked by a fragment inside a word would surprise.
+  const escaped = words.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pattern = `${/^\w/.test(words) ? '\\m' : ''}${escaped}${/\w$/.test(words) ? '\\M' : ''}`;
   const rows = await db
     .select({ number: claims.number, text: claims.text, exact: sql<boolean>`lower(${claims.text}) = lower(${words})` })
     .from(claims)
-    .where(and(eq(claims.guildId, guildId), isNull(claims.deletedAt), ilike(claims.text, `%${escapeLike(words)}%`)))
+    .where(and(eq(claims.guildId, guildId), isNull(claims.deletedAt), sql`${claims.text} ~* ${pattern}`))
     .orderBy(desc(sql`lower(${claims.text}) = lower(${words})`), asc(claims.number))
     .limit(CANDIDATES_SHOWN + 1);
   const exact = rows.filter((r) => r.exact);
   if (exact.length === 1 || rows.length === 1) return (exact[0] ?? rows[0])!.number;
   const quoted = `"${words.slice(0, 60)}"`;
-  if (!rows.length) throw notFound(`No claim of this server has ${quoted} in its text. Give its number (#3), or see /predict list.`);
+  if (!rows.length) throw notFound(`No claim of this server has the words ${quoted} in its text. Give its number (#3), or see /predict list.`);
   const shown = rows.slice(0, CANDIDATES_SHOWN).map((r) => `#${r.number} ${r.text.length > 60 ? `${r.text.slice(0, 59)}…` : r.text}`);
   throw invalid(
     `${rows.length > CANDIDATES_SHOWN ? `More than ${CANDIDATES_SHOWN}` : rows.length} claims have ${quoted} in their text: ${shown.join('; ')}${rows.length > CANDIDATES_SHOWN ? '; …' : ''}. Give the number of the one you mean, or more of its words.`,

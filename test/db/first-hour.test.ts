@@ -85,7 +85,12 @@ describe('a claim named by words of its text (claim:Geneva)', () => {
     await expect(claimNumberOf(database.db, g, 'start')).rejects.toThrow(
       new RegExp(`^2 claims have "start" in their text: #${geneva.number} Talks start in Geneva; #${talks.number} Talks start\\. Give the number`),
     );
-    await expect(claimNumberOf(database.db, g, 'Vienna')).rejects.toThrow(/No claim of this server has "Vienna" in its text/);
+    await expect(claimNumberOf(database.db, g, 'Vienna')).rejects.toThrow(/No claim of this server has the words "Vienna" in its text/);
+    // Whole words: a fragment inside a word does not pick a claim ("bass" is not in "embassy").
+    await expect(claimNumberOf(database.db, g, 'bass')).rejects.toThrow(/No claim of this server has the words "bass"/);
+    expect(await claimNumberOf(database.db, g, 'embassy in oslo')).toBe(oslo.number);
+    // What is typed is words, never a pattern.
+    await expect(claimNumberOf(database.db, g, 'Gen.*')).rejects.toThrow(/No claim of this server has the words "Gen\.\*"/);
     await expect(claimNumberOf(database.db, g, 'ab')).rejects.toThrow(/at least 3 letters/);
     // Every command that takes a claim goes through findClaim, /vote through claimNumberOf.
     await setForecast(ctxFor(g, BOB), 'Geneva', 40);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addClaim, castVote, claimDetail, deleteClaim, editClaim, importLedger, reopenClaim, resolveClaim, setForecast, type LedgerCtx } from '../../src/ledger/index.js';
 import { reopenedText } from '../../commands/reopen.js';
 import { memberNames } from '../../src/ledger/audit.js';
-import { exportCsv, exportLedger } from '../../src/ledger/transfer.js';
+import { exportCsv, exportFiles, exportLedger } from '../../src/ledger/transfer.js';
 import { findSpeaker, outcomesOverTime, speakerRecords, suggestSpeakers } from '../../src/ledger/leaderboard.js';
 import { hedgeCalibrationOf } from '../../src/ledger/hedge-scores.js';
 import * as scores from '../../commands/scores.js';
@@ -191,5 +191,11 @@ describe('the CSV names members where it knows them', () => {
     expect([cell(c.number, 'added_by'), cell(c.number, 'added_by_name'), cell(c.number, 'resolved_by'), cell(c.number, 'resolved_by_name')]).toEqual([ALICE.id, 'alice', MANAGER.id, 'mod']);
     // Unknown names stay empty rather than guessed.
     expect([cell(silent.number, 'added_by'), cell(silent.number, 'added_by_name')]).toEqual([BOB.id, '']);
+    // The paged export /predict export replies with (exportFiles) carries the same names.
+    const [file] = (await exportFiles(database.db, g, { memberData: true, now: clock.now, format: 'csv', names })).files;
+    const paged = file!.body.trimEnd().split('\r\n');
+    expect(paged[0]).toBe(lines[0]);
+    const pagedRow = paged.find((l) => l.startsWith(`${c.number},`))!.split(',');
+    expect([pagedRow[header.indexOf('added_by_name')], pagedRow[header.indexOf('resolved_by_name')]]).toEqual(['alice', 'mod']);
   });
 });

@@ -11,6 +11,7 @@ import { UserError } from '../../src/kit/types.js';
 import { historyLine } from '../../src/kit/audit-text.js';
 import { formatTimestamp } from '../../src/console/render.js';
 import { roundDate } from '../../src/jobs/rounds.js';
+import { reopenedText } from '../../commands/reopen.js';
 
 const read = (path: string) => readFileSync(fileURLToPath(new URL(`../../${path}`, import.meta.url)), 'utf8');
 const plain = (s: string) => s;
@@ -74,6 +75,24 @@ describe('a claim’s history in words', () => {
     const line = historyLine({ createdAt: new Date(0), actorId: '1001', action: 'claim.edit', detail: { changes: { checkBy: { from: '2026-03-01', to: '2027-12-07' }, criteria: { from: 'a', to: 'b' } } } });
     expect(line).toBe('<t:0:d> <@1001> edited check-by date 2026-03-01 → 2027-12-07, criteria');
     expect(historyLine({ createdAt: new Date(0), actorId: 'system', action: 'claim.postpone', detail: { to: '2027-01-01' } })).toBe('<t:0:d> Hindsight moved the check-by date to 2027-01-01 (too early)');
+  });
+
+  // The history moved to audit-text.ts on one branch while conditions came on the other: both wordings survive the merge.
+  it('tells what a condition did to the claim', () => {
+    const line = (action: string, detail: Record<string, unknown>) => historyLine({ createdAt: new Date(0), actorId: 'system', action, detail });
+    expect(line('claim.resolve', { outcome: 'void', by: 'condition', condition: 4 })).toBe('<t:0:d> Hindsight resolved it: Void (cannot be judged) (its condition #4 did not happen)');
+    expect(line('claim.reopen', { by: 'condition', condition: 4, checkBy: '2027-03-01' })).toBe('<t:0:d> Hindsight opened it: its condition #4 came true; check-by date 2027-03-01');
+    expect(line('claim.reopen', { by: 'condition', condition: 4, waiting: true })).toBe('<t:0:d> Hindsight put it back to waiting on #4 (reopened)');
+  });
+});
+
+describe('/reopen says when voting opens', () => {
+  const claim = { number: 5, round: 2, checkBy: '2027-03-01', dueAt: new Date('2027-03-01T00:00:00Z'), windowStartsAt: new Date('2027-03-01T00:00:00Z'), votingClosesAt: new Date('2027-03-08T00:00:00Z') };
+  it('a claim waiting on its condition waits on it again (no voting dates)', () => {
+    expect(reopenedText({ ...claim, status: 'waiting' }, '1001', new Date('2026-01-01T00:00:00Z'))).toBe('<@1001> reopened claim #5 (round 2): it waits on its condition again.');
+  });
+  it('before the check date: voting opens at the check date', () => {
+    expect(reopenedText({ ...claim, status: 'open' }, '1001', new Date('2026-01-01T00:00:00Z'))).toMatch(/Its check date \(2027-03-01\) has not passed: it takes forecasts until then, and voting opens <t:\d+:F>/);
   });
 });
 

@@ -1,10 +1,13 @@
 import { time, TimestampStyles } from '@discordjs/formatters';
 import { ApplicationCommandOptionType, ApplicationCommandType, InteractionContextType } from 'discord-api-types/v10';
-import { addClaim, claimDetail, deleteClaim, editClaim, listClaims, searchClaims, STATUS_FILTERS, type StatusFilter } from '../src/ledger/claims.js';
+import { addClaim, claimDetail, deletableClaim, editClaim, listClaims, searchClaims, STATUS_FILTERS, type StatusFilter } from '../src/ledger/claims.js';
+import { memberNames } from '../src/ledger/audit.js';
 import { bundledPacks, exportFiles, importLedger } from '../src/ledger/transfer.js';
 import { LIMITS } from '../src/ledger/limits.js';
 import { claimCard, DISCORD_LIMITS, listPage, safe, truncate } from '../src/kit/render.js';
+import { describeChanges } from '../src/kit/audit-text.js';
 import { bySubcommand, ledgerCtx, UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall } from '../src/kit/types.js';
+import { deleteQuestion } from '../src/components/delete.js';
 import { HEDGE_BANDS, HEDGE_BAND_INFO } from '../src/ledger/hedge.js';
 import { draftsList, runExtraction } from '../src/components/drafts.js';
 import { mineReply, notifyReply } from '../src/components/mine.js';
@@ -15,7 +18,7 @@ import { QUERY_MAX } from '../src/kit/custom-ids.js';
 /** The highest claim number the ledger can hold (PostgreSQL's integer). */
 const MAX_CLAIM_NUMBER = 2_147_483_647;
 
-const checkByHelp = 'YYYY-MM-DD, "in 3 months", "end of 2025"; with a condition: "90 days after"';
+const checkByHelp = 'YYYY-MM-DD, "in 3 months", "end of next year"; conditional: "90 days after"';
 
 const { Subcommand, String: Text, Integer, Attachment } = ApplicationCommandOptionType;
 
@@ -237,12 +240,14 @@ async function edit(call: CommandCall, o: Args<'edit'>, ctx: AppCtx) {
     criteria: o.criteria,
     ...(o.hedge !== null ? { hedge: o.hedge } : {}),
   });
-  await call.reply({ content: `Claim #${claim.number} updated.`, ephemeral: true });
+  const due = 'checkBy' in claim.changes ? ` It can be scored from ${ts(claim.dueAt)}.` : '';
+  await call.reply({ content: `Claim #${claim.number} updated: ${describeChanges(claim.changes)}.${due}`, ephemeral: true });
 }
 
+/** /predict delete asks first: the claim, what deleting does, and Delete / Keep buttons (checked again on the click: src/components/delete.ts). */
 async function remove(call: CommandCall, o: Args<'delete'>, ctx: AppCtx) {
-  const claim = await deleteClaim(ledgerCtx(call, ctx), o.claim);
-  await call.reply({ content: `Claim #${claim.number} (“${safe(claim.text, 200)}”) deleted. Its history is kept.`, ephemeral: true });
+  const claim = await deletableClaim(ledgerCtx(call, ctx), o.claim);
+  await call.reply(deleteQuestion(claim));
 }
 
 async function importClaims(call: CommandCall, { pack, file }: Args<'import'>, ctx: AppCtx) {
@@ -288,7 +293,9 @@ async function exportClaims(call: CommandCall, o: Args<'export'>, ctx: AppCtx) {
   if (!Number.isSafeInteger(from) || from < 1 || from > MAX_CLAIM_NUMBER) throw new UserError('`from` must be a claim number from 1 to 2147483647.');
   await call.defer({ ephemeral: true });
   const memberData = call.member.isManager;
-  const batch = await exportFiles(ctx.db, call.guildId, { memberData, now: ctx.now(), format, from });
+  // Names beside member ids in the CSV, where the server's audit trail knows them (member data: managers only).
+  const names = format === 'csv' && memberData ? new Map([...(await memberNames(ctx.db, call.guildId)), [call.member.id, call.member.displayName]]) : undefined;
+  const batch = await exportFiles(ctx.db, call.guildId, { memberData, now: ctx.now(), format, from, ...(names ? { names } : {}) });
   const stamp = ctx.now().toISOString().slice(0, 10);
   const ext = format === 'csv' ? 'csv' : 'json';
   const whole = batch.next === null && from === 1 && batch.files.length === 1;

@@ -1,5 +1,5 @@
 import { ApplicationCommandOptionType, ApplicationCommandType, InteractionContextType, type APIEmbed, type APIEmbedField } from 'discord-api-types/v10';
-import { leaderboard, memberRecord, outcomesOverTime, outletRecords, searchSpeakerEntries, speakerChoiceKey, speakerRecords, type MemberRecord } from '../src/ledger/leaderboard.js';
+import { leaderboard, memberRecord, outcomesOverTime, outletRecords, speakerChoiceKey, speakerRecords, suggestSpeakers, type MemberRecord } from '../src/ledger/leaderboard.js';
 import { SMALL_SAMPLE, type ClaimScore, type NamedTrackRecord, type RankedMember } from '../src/ledger/scoring.js';
 import { formatPct, formatScore, formatSigned, rankLabel } from '../src/kit/score-text.js';
 import { fitLines } from '../src/kit/render.js';
@@ -105,22 +105,31 @@ async function members(call: CommandCall, _o: unknown, ctx: AppCtx) {
   });
 }
 
-/** "12 claims: 5 came true, 2 partly, 3 did not, 2 open · 60% came true ⚠ fewer than 5 judged" */
-function recordSummary(r: TrackRecord): string {
+/**
+ * "12 claims: 5 came true, 2 partly, 3 did not, 2 open · 60% came true ⚠ fewer than 5 judged".
+ * `caution`: the words (one record), a bare ⚠ (a list whose footer explains it), or nothing.
+ */
+function recordSummary(r: TrackRecord, caution: 'words' | 'mark' | 'none' = 'words'): string {
   const parts = [`${r.cameTrue} came true`, `${r.partly} partly`, `${r.didNot} did not`];
   if (r.void) parts.push(`${r.void} void`);
   if (r.open) parts.push(`${r.open} open`);
   const share = r.shareTrue === null ? 'none judged yet' : `**${formatPct(r.shareTrue)}** came true`;
-  const caution = r.judged < SMALL_SAMPLE ? ` · ⚠ fewer than ${SMALL_SAMPLE} judged` : '';
-  return `${plural(r.made, 'claim')}: ${parts.join(', ')} · ${share}${caution}`;
+  const small = r.judged < SMALL_SAMPLE && caution !== 'none';
+  const warn = small ? (caution === 'words' ? ` · ⚠ fewer than ${SMALL_SAMPLE} judged` : ' ⚠') : '';
+  return `${plural(r.made, 'claim')}: ${parts.join(', ')} · ${share}${warn}`;
 }
 
 /** "Brier 0.180 on 4 banded" (the hedge bands' implied probabilities), or nothing. */
 const hedgeSummary = (h: HedgeScore) => (h.brier === null ? '' : ` · Brier **${formatScore(h.brier)}** on ${h.banded} banded`);
 
 function trackRecordsReply(records: readonly NamedTrackRecord[], what: { title: string; noun: string; empty: string }): Reply {
-  const lines = records.slice(0, TOP).map((r) => `**${safe(r.name, 80)}** · ${recordSummary(r)}${hedgeSummary(r)}${conditionalSummary(r)}`);
+  const top = records.slice(0, TOP);
+  // Small samples are said once: for the whole list when every record shown is one, else a ⚠ per row explained below.
+  const allSmall = top.length > 0 && top.every((r) => r.judged < SMALL_SAMPLE);
+  const lines = top.map((r) => `**${safe(r.name, 80)}** · ${recordSummary(r, allSmall ? 'none' : 'mark')}${hedgeSummary(r)}${conditionalSummary(r)}`);
+  if (allSmall) lines.unshift(`⚠ ${top.length === 1 ? 'This record has' : `Each of these ${top.length} records has`} fewer than ${SMALL_SAMPLE} judged claims: too few to tell yet.`, '');
   const shown = records.length > TOP ? `Top ${TOP} of ${records.length} ${what.noun} by judged claims. ` : '';
+  const mark = !allSmall && top.some((r) => r.judged < SMALL_SAMPLE) ? `⚠ marks fewer than ${SMALL_SAMPLE} judged: too few to tell. ` : '';
   return {
     embeds: [
       {
@@ -128,7 +137,7 @@ function trackRecordsReply(records: readonly NamedTrackRecord[], what: { title: 
         description: lines.length ? fitLines(lines, DISCORD_LIMITS.embedDescription) : what.empty,
         color: COLORS.open,
         footer: {
-          text: `${shown}Share that came true: among judged claims (came true, partly, did not), partly counting half. ⚠ marks fewer than ${SMALL_SAMPLE} judged: too few to tell. ${HEDGE_HELP}`,
+          text: `${shown}Share that came true: among judged claims (came true, partly, did not), partly counting half. ${mark}${HEDGE_HELP}`,
         },
       },
     ],
@@ -299,6 +308,15 @@ export async function autocomplete(call: AutocompleteCall, _args: unknown, ctx: 
   if (focused.name === 'family') return familyChoices(call, ctx);
   if (focused.name === 'outlet') return (await searchOutletEntries(ctx.db, call.guildId, focused.value, DISCORD_LIMITS.choices)).map((o) => choice(o.name, outletChoiceKey(o.articleId)));
   if (focused.name !== 'speaker') return [];
-  const found = await searchSpeakerEntries(ctx.db, call.guildId, focused.value, DISCORD_LIMITS.choices);
-  return found.filter((s) => s.name.trim()).map((s) => choice(s.name, speakerChoiceKey(s.id)));
+  // The value is the speaker's unique label (it round-trips through findSpeaker), or its key when the
+  // label is too long to be a value; where two speakers share a name, the name shown adds their claims
+  // so the two can be told apart.
+  const speakers = await suggestSpeakers(ctx.db, call.guildId, focused.value, DISCORD_LIMITS.choices);
+  return speakers
+    .filter((s) => s.label.trim())
+    .map((s) => {
+      const shown = s.shared ? `${s.label} · claim${s.claims.length === 1 ? '' : 's'} ${s.claims.map((n) => `#${n}`).join(', ')}` : s.label;
+      const { value } = choice(s.label, speakerChoiceKey(s.id));
+      return { name: truncate(shown, DISCORD_LIMITS.choiceName), value };
+    });
 }

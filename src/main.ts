@@ -9,6 +9,7 @@ import { ConfigError, loadConfig, loadDotEnv, type Config } from './config.js';
 import { createLogger } from './log.js';
 import { startApp } from './app.js';
 import { DatabaseLockedError } from './db/client.js';
+import { describeStartFailure } from './discord/start-failure.js';
 
 /**
  * Run from the compiled build (dist/, what `npm start` runs): refuse when the sources in the
@@ -26,10 +27,19 @@ async function main(): Promise<number> {
     process.stderr.write(stale);
     return 1;
   }
-  if (process.argv.slice(2).some((arg) => arg === '--help' || arg === '-h')) {
+  const args = process.argv.slice(2);
+  if (args.some((arg) => arg === '--help' || arg === '-h')) {
     const { PROGRAM_HELP } = await import('./console/help.js');
     process.stdout.write(PROGRAM_HELP);
     return 0;
+  }
+  const unknown = unknownArguments(args);
+  if (unknown.length) {
+    // Settings come from the environment; an argument we do not know is a mistake, never ignored.
+    process.stderr.write(
+      `Unknown ${unknown.length === 1 ? 'option' : 'options'}: ${unknown.map((a) => a.slice(0, 40)).join(' ')}. Hindsight takes only --help and --locale (the console’s language); settings come from the environment or a .env file (npm start -- --help).\n`,
+    );
+    return 2;
   }
   let config;
   try {
@@ -54,6 +64,8 @@ async function main(): Promise<number> {
       return 3;
     }
     log.fatal({ err: error }, 'could not start');
+    // The log line is for machines; a person reads this.
+    process.stderr.write(`${describeStartFailure(error, { apiUrl: config.DISCORD_REST_PROXY_URL ?? config.DISCORD_API_URL })}\n`);
     return 1;
   }
   app.ready.catch((error: unknown) => log.error({ err: error }, 'start-up after login failed (scheduled rounds)'));
@@ -73,6 +85,17 @@ async function main(): Promise<number> {
   await app.stop();
   log.info('stopped');
   return 0;
+}
+
+/** The arguments besides `--help` and `--locale ru` / `--locale=ru` (each a mistake). */
+function unknownArguments(args: string[]): string[] {
+  const unknown: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--locale' && args[i + 1] !== undefined && !args[i + 1]!.startsWith('-')) i++;
+    else if (!/^--locale=./.test(arg)) unknown.push(arg);
+  }
+  return unknown;
 }
 
 /** `--locale ru` / `--locale=ru`: the language the console answers in (as a member's Discord locale). */

@@ -89,8 +89,9 @@ export async function runExtraction(call: IntakeCall, ctx: AppCtx, source: Artic
     return;
   }
   const draft = await createDraft(ctx.db, call.guildId, call.member.id, article, candidates, now);
+  const one = candidates.length === 1;
   const intro =
-    `Found **${candidates.length}** forecast${candidates.length === 1 ? '' : 's'} in ${name}. Review them one by one: nothing enters the ledger until it is accepted. ` +
+    `Found **${candidates.length}** forecast${one ? '' : 's'} in ${name}. ${one ? 'Review it' : 'Review them one by one'}: nothing enters the ledger until it is accepted. ` +
     `This draft lasts until ${time(draft.expiresAt, TimestampStyles.ShortDateTime)}.`;
   await call.reply({ ...(await draftCard(ctx, draft, 0, call.member, { notice: intro })), ephemeral: true });
 }
@@ -206,7 +207,8 @@ function nextOpen(draft: Draft, index: number): number {
 
 function summary(draft: Draft): string {
   const count = (s: DraftCandidate['state']) => draft.candidates.filter((c) => c.state === s).length;
-  return `All ${draft.candidates.length} forecasts are reviewed: ${count('accepted')} accepted, ${count('discarded')} discarded${count('proposed') ? `, ${count('proposed')} proposed` : ''}.`;
+  const n = draft.candidates.length;
+  return `${n === 1 ? 'The forecast is' : `All ${n} forecasts are`} reviewed: ${count('accepted')} accepted, ${count('discarded')} discarded${count('proposed') ? `, ${count('proposed')} proposed` : ''}.`;
 }
 
 const allReviewed = (draft: Draft) => draft.candidates.every((c) => c.state === 'accepted' || c.state === 'discarded');
@@ -220,7 +222,7 @@ export function editModal(draft: Draft, index: number): Modal {
     fields: [
       { id: 'restatement', label: 'Restatement (no stronger than the quote)', style: 'paragraph', required: true, maxLength: LIMITS.claimText, value: c.restatement },
       { id: 'speaker', label: 'Speaker (as the article names them)', maxLength: LIMITS.speaker, value: c.speaker ?? '' },
-      { id: 'check-by', label: 'Check by (YYYY-MM-DD or "end of 2027")', maxLength: 60, value: c.checkBy ?? '', placeholder: c.anchor ? `confirm the date of: ${c.anchor}` : 'YYYY-MM-DD' },
+      { id: 'check-by', label: 'Check by (YYYY-MM-DD or "end of next year")', maxLength: 60, value: c.checkBy ?? '', placeholder: c.anchor ? `confirm the date of: ${c.anchor}` : 'YYYY-MM-DD' },
       { id: 'band', label: 'Band (almost-no-chance … almost-certain)', required: true, maxLength: 20, value: c.hedge, placeholder: HEDGE_BANDS.join(', ') },
       { id: 'family', label: 'Family (e.g. negotiations)', maxLength: LIMITS.family, value: c.family ?? '' },
     ],

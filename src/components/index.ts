@@ -8,7 +8,8 @@ import { listButton } from './list.js';
 import { draftButton, draftEditForm } from './drafts.js';
 import { forecastButton, forecastForm } from './forecast.js';
 import { mineButton } from './mine.js';
+import { deleteButton } from './delete.js';
 
-export const buttons: readonly Button[] = [voteButton, listButton, draftButton, forecastButton, mineButton];
+export const buttons: readonly Button[] = [voteButton, listButton, draftButton, forecastButton, mineButton, deleteButton];
 
 export const forms: readonly Form[] = [draftEditForm, forecastForm];

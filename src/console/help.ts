@@ -1,6 +1,7 @@
 /** What /help prints in the console (from the command definitions), and `--help` for the program. */
 import { ApplicationCommandOptionType as T } from 'discord-api-types/v10';
-import type { Command } from '../kit/types.js';
+import { BOT_PERMISSION_NAMES, BOT_PERMISSIONS_INTEGER, inviteUrl } from '../kit/permissions.js';
+import { UserError, type Command } from '../kit/types.js';
 import { optionsOf, placeholder, usage, type OptionDef } from './parse.js';
 
 /** Commands Discord shows only to members with a permission (here: Manage Server) are for managers. */
@@ -9,7 +10,7 @@ export const managersOnly = (command: Command) => command.definition.default_mem
 export const CONSOLE_COMMANDS: { name: string; usage: string; description: string }[] = [
   { name: 'as', usage: '/as NAME [--manager|--member]', description: 'act as another member of the server (--manager: holds Manage Server)' },
   { name: 'whoami', usage: '/whoami', description: 'who you are acting as' },
-  { name: 'help', usage: '/help [command]', description: 'this list, or one command with its options explained' },
+  { name: 'help', usage: '/help [command [subcommand]]', description: 'this list, or one command (or one of its subcommands) with its options explained' },
   { name: 'click', usage: '1, 2, … or /click N', description: 'press the button with that number' },
   { name: 'apps', usage: '/apps NAME: TEXT', description: 'post TEXT as your message, then use the message command NAME on it (as Apps → NAME in Discord), e.g. /apps Track forecasts: "Talks will start by May," said Ole Lund.' },
   { name: 'quit', usage: '/quit', description: 'leave (Ctrl-D does too)' },
@@ -42,9 +43,26 @@ export function commandList(commands: readonly Command[], bold: (s: string) => s
   return lines.join('\n');
 }
 
-export function commandDetail(command: Command, bold: (s: string) => string): string {
+/**
+ * One command explained, or only the subcommands under `path` (`/help predict edit`): each form
+ * with its options. A path naming no subcommand is refused with the ones there are.
+ */
+export function commandDetail(command: Command, bold: (s: string) => string, path: readonly string[] = []): string {
+  const words = path.map((w) => w.toLowerCase());
+  const all = forms(command);
+  const chosen = all.filter((f) => words.every((w, i) => f.path[i] === w));
+  if (!chosen.length) {
+    const depth = words.findIndex((_, i) => !all.some((f) => words.slice(0, i + 1).every((w, j) => f.path[j] === w)));
+    const known = [...new Set(all.filter((f) => words.slice(0, depth).every((w, j) => f.path[j] === w)).map((f) => f.path[depth]).filter(Boolean))];
+    const where = `/${[command.definition.name, ...words.slice(0, depth)].join(' ')}`;
+    throw new UserError(
+      known.length
+        ? `${where} has no subcommand ${words[depth]!.slice(0, 40)}. Its subcommands: ${known.join(', ')}.`
+        : `${where} has no subcommands. Type /help ${command.definition.name}.`,
+    );
+  }
   const lines = [`${bold(`/${command.definition.name}`)}: ${command.definition.description}${managersOnly(command) ? ' (managers only)' : ''}`];
-  for (const form of forms(command)) {
+  for (const form of chosen) {
     lines.push('', `  ${bold(usage(command, form.path, form.leaves))}`);
     if (form.path.length) lines.push(`  ${form.description}`);
     for (const o of form.leaves) {
@@ -53,7 +71,22 @@ export function commandDetail(command: Command, bold: (s: string) => string): st
       lines.push(`    ${o.name}${o.required ? ' (required)' : ''}: ${o.description}.${kind}${choices}`.replace(/\.\./g, '.'));
     }
   }
+  if (!words.length && chosen.length > 1) lines.push('', `/help ${command.definition.name} SUBCOMMAND explains one of them.`);
   return lines.join('\n');
+}
+
+/**
+ * What `/help …` prints: the list (no words), one command, one of its subcommands
+ * (`/help predict edit`), or one of the console's own commands.
+ */
+export function helpText(commands: readonly Command[], words: readonly string[], bold: (s: string) => string): string {
+  if (!words.length) return commandList(commands, bold);
+  const name = words[0]!.replace(/^\//, '').toLowerCase();
+  const command = commands.find((c) => c.definition.name === name);
+  if (command) return commandDetail(command, bold, words.slice(1));
+  const own = CONSOLE_COMMANDS.find((c) => c.name === name);
+  if (!own) throw new UserError(`There is no command /${name.slice(0, 40)}. Type /help for the list.`);
+  return `${bold(own.usage)}: ${own.description}`;
 }
 
 /** `npm start -- --help` */
@@ -66,7 +99,10 @@ Two ways to run it:
   In Discord   1. In the Discord developer portal, create an application, add a bot to it and
                   copy the bot's token.
                2. Invite the bot to your server with the "bot" and "applications.commands" scopes
-                  (and Send Messages, Embed Links, Attach Files where rounds are posted).
+                  and the bot permissions
+                    ${BOT_PERMISSION_NAMES}
+                  (permission integer ${BOT_PERMISSIONS_INTEGER}), with the link
+                    ${inviteUrl()}
                3. Start it with the token:  DISCORD_TOKEN=... npm start
                It logs in, registers its slash commands and answers in every server it is in.
                DISCORD_GUILD_ID=<server id> registers them in that server only (at once, for testing).

@@ -14,7 +14,7 @@ import { runInteraction } from '../pipeline/run.js';
 import type { Board, Screen } from './board.js';
 import { autocompleteInteraction, buttonInteraction, commandInteraction, ConsoleResponder, formInteraction, messageCommandInteraction, type CallPlace } from './calls.js';
 import { MODAL_LIMITS } from '../kit/render.js';
-import { CONSOLE_COMMANDS, commandDetail, commandList, managersOnly } from './help.js';
+import { CONSOLE_COMMANDS, helpText, managersOnly } from './help.js';
 import { OWNER, type Members } from './members.js';
 import { checkOptions, optionsOf, structure, tokenize, type Invocation, type OptionDef, type OptionValue, type Resolvers, type Token } from './parse.js';
 import { styles } from './render.js';
@@ -56,13 +56,14 @@ export class Session {
   async run(line: string): Promise<boolean> {
     const text = line.trim();
     if (!text || text.startsWith('#')) return true;
+    this.deps.board.newLine();
     try {
       if (this.form) {
         if (/^\/(submit|cancel)\b/i.test(text) || !text.startsWith('/')) return await this.fillForm(text);
         this.info(`(The form “${this.form.modal.title}” was dropped.)`);
         this.form = null;
       }
-      if (/^\d{1,6}$/.test(text)) return await this.press(Number(text));
+      if (/^\d{1,6}$/.test(text)) return await this.press(Number(text), false);
       if (/^\/apps(\s|$)/i.test(text)) return await this.messageCommand(text.slice(5));
       const { tokens, openQuote } = tokenize(text);
       if (openQuote) throw new UserError(`A ${openQuote} quote is not closed: end the value with ${openQuote}.`);
@@ -78,7 +79,7 @@ export class Session {
           this.info(`You are ${this.describe(this.member)}. Switch with /as NAME, or /as NAME --manager for a manager.`);
           return true;
         case 'help':
-          return this.help(args[0]?.text);
+          return this.help(args.map((a) => a.text));
         case 'quit':
         case 'exit':
           this.quitting = true;
@@ -86,7 +87,7 @@ export class Session {
         case 'click': {
           const n = Number(args[0]?.text);
           if (!Number.isInteger(n)) throw new UserError('Give the number of a button: /click 2 (or just type 2).');
-          return await this.press(n);
+          return await this.press(n, true);
         }
       }
       return await this.runCommand(name, args);
@@ -146,8 +147,8 @@ export class Session {
     return this.dispatch(commandInteraction(this.place(), name, inv.subcommand, values), this.responder());
   }
 
-  private async press(n: number): Promise<boolean> {
-    const pressed = this.deps.board.press(n);
+  private async press(n: number, explicit: boolean): Promise<boolean> {
+    const pressed = this.deps.board.press(n, { explicit });
     if (typeof pressed === 'string') return this.refuse(pressed);
     return this.dispatch(buttonInteraction(this.place(), pressed.customId), this.responder({ messageId: pressed.messageId }));
   }
@@ -239,20 +240,8 @@ export class Session {
     return true;
   }
 
-  private help(topic: string | undefined): boolean {
-    const bold = styles(this.deps.screen.color).bold;
-    if (!topic) {
-      this.info(commandList(this.commands, bold));
-      return true;
-    }
-    const name = topic.replace(/^\//, '').toLowerCase();
-    const command = this.commandNamed(name);
-    if (command) this.info(commandDetail(command, bold));
-    else {
-      const own = CONSOLE_COMMANDS.find((c) => c.name === name);
-      if (!own) throw new UserError(`There is no command /${name.slice(0, 40)}. Type /help for the list.`);
-      this.info(`${bold(own.usage)}: ${own.description}`);
-    }
+  private help(words: string[]): boolean {
+    this.info(helpText(this.commands, words, styles(this.deps.screen.color).bold));
     return true;
   }
 

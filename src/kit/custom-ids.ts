@@ -124,3 +124,13 @@ export const mineIds = format(
     return m ? { page: Number(m[1]) } : null;
   },
 );
+
+/** The confirmation of /predict delete: `delete:<claim number>:<yes|no>` (Delete / Keep it). */
+export const deleteIds = format(
+  'delete',
+  (number: number, answer: 'yes' | 'no') => `${number}:${answer}`,
+  (rest): { number: number; answer: 'yes' | 'no' } | null => {
+    const m = /^([1-9]\d{0,9}):(yes|no)$/.exec(rest);
+    return m ? { number: Number(m[1]), answer: m[2] as 'yes' | 'no' } : null;
+  },
+);

@@ -29,6 +29,7 @@ import type { GuildSettings } from '../ledger/settings.js';
 import { HEDGE_BAND_INFO, isHedgeBand } from '../ledger/hedge.js';
 import type { Reply } from './types.js';
 import { EN, languageName, type Translator } from '../i18n/index.js';
+import { historyLine, lockedEditText } from './audit-text.js';
 import { FORECAST_CHOICES, forecastIds, listIds, voteIds, type ListState } from './custom-ids.js';
 import { DISCORD_LIMITS, truncate } from './limits.js';
 
@@ -122,34 +123,11 @@ const colorFor = (c: Parameters<typeof statusText>[0], now: Date) => {
   return phase === 'upcoming' || phase === 'waiting' ? COLORS.open : COLORS.due;
 };
 
-const AUDIT_LABELS: Record<string, (d: Record<string, unknown>) => string> = {
-  'claim.add': () => 'added it',
-  'claim.import': (d) => `imported it${d.from ? ` from ${String(d.from)}` : ''}`,
-  'claim.edit': (d) => `edited ${Object.keys((d.changes as object) ?? {}).join(', ') || 'it'}${d.from ? ` (re-import of ${String(d.from)})` : ''}`,
-  'claim.delete': () => 'deleted it',
-  'vote.cast': (d) => `voted ${VERDICT_LABELS[d.verdict as Verdict] ?? String(d.verdict)}`,
-  'forecast.set': (d) => `forecast ${String(d.probability)}%`,
-  'claim.resolve': (d) =>
-    `resolved it: ${OUTCOME_LABELS[d.outcome as Outcome] ?? String(d.outcome)}${d.by === 'rule' ? ' (by the vote)' : d.by === 'condition' ? ` (its condition #${String(d.condition)} did not happen)` : ''}`,
-  'claim.reopen': (d) =>
-    d.by === 'condition'
-      ? d.waiting
-        ? `put it back to waiting on #${String(d.condition)} (reopened)`
-        : `opened it: its condition #${String(d.condition)} came true; check by ${String(d.checkBy)}`
-      : d.waiting
-        ? 'reopened it (waiting on its condition)'
-        : 'reopened it',
-  'claim.postpone': (d) => `moved the check date to ${String(d.to)} (too early)`,
-  'claim.flag': (d) => `flagged it: ${FLAG_LABELS[d.reason as FlagReason] ?? String(d.reason)}`,
-};
-
 /** A claim's condition and its state: "#4 Trump is inaugurated · came true". */
 function conditionLine(k: NonNullable<CardData['condition']>): string {
   const state = k.status === 'resolved' ? (k.outcome === 'came_true' ? 'came true' : `did not happen (${OUTCOME_LABELS[k.outcome ?? 'void']})`) : k.status === 'waiting' ? 'waiting on its own condition' : 'not resolved yet';
   return `Hangs on **#${k.number}** ${safe(k.text, 300)} · ${state}. Scored only if it comes true; void if it does not.`;
 }
-
-const actorText = (id: string) => (id === 'system' ? 'Hindsight' : `<@${id}>`);
 
 /** The card for one claim, as /predict show and rounds post it, with vote buttons while it is due. */
 export function claimCard(detail: CardData, now: Date, opts: { history?: boolean; personal?: boolean } = {}): Reply {
@@ -191,21 +169,9 @@ export function claimCard(detail: CardData, now: Date, opts: { history?: boolean
   else if (detail.article?.title) fields.push({ name: 'Source', value: safe(detail.article.title, 300) });
   if (detail.article?.titleNote) fields.push({ name: 'About the title', value: safe(detail.article.titleNote, 600) });
   if (c.resolutionNote) fields.push({ name: 'Resolution note', value: safe(c.resolutionNote, 1000) });
-  if (detail.lockedEdit) {
-    const e = detail.lockedEdit;
-    const when = e.lockedBy === 'forecasts' ? 'after forecasts were made' : 'after voting began';
-    fields.push({
-      name: 'Edited',
-      value: `Edited ${when} by ${actorText(e.actorId)} on ${time(e.at, TimestampStyles.ShortDate)}${e.fields.length ? ` (${e.fields.join(', ')})` : ''}`,
-    });
-  }
+  if (detail.lockedEdit) fields.push({ name: 'Edited', value: lockedEditText(detail.lockedEdit) });
   if (opts.history && detail.history?.length) {
-    fields.push({
-      name: 'History',
-      value: (detail.history ?? [])
-        .map((h) => `${time(h.createdAt, TimestampStyles.ShortDate)} ${actorText(h.actorId)} ${AUDIT_LABELS[h.action]?.(h.detail) ?? h.action}`)
-        .join('\n'),
-    });
+    fields.push({ name: 'History', value: (detail.history ?? []).map(historyLine).join('\n') });
   }
   const embed: APIEmbed = {
     title: `#${c.number} · ${truncate(c.text, 240)}`,

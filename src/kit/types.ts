@@ -193,7 +193,7 @@ export interface AppCtx {
 export const ledgerCtx = (call: CallBase, ctx: Pick<AppCtx, 'db' | 'now'>): LedgerCtx => ({
   db: ctx.db,
   guildId: call.guildId,
-  actor: { id: call.member.id, isManager: call.member.isManager },
+  actor: { id: call.member.id, isManager: call.member.isManager, name: call.member.displayName },
   now: ctx.now,
 });
 

@@ -20,7 +20,7 @@ export async function changeClaim(
   tx: Db,
   claim: Pick<ClaimRow, 'id' | 'guildId' | 'number'> & Partial<Pick<ClaimRow, 'status' | 'outcome'>>,
   set: Partial<typeof claims.$inferInsert>,
-  audit: { actorId: string; action: AuditAction; detail: Record<string, unknown>; at: Date },
+  audit: { actorId: string; actorName?: string | null; action: AuditAction; detail: Record<string, unknown>; at: Date },
 ): Promise<ClaimRow> {
   const [row] = await tx
     .update(claims)

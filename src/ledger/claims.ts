@@ -15,6 +15,7 @@ import { emptyTally, phaseOf, tallyVisible, type Outcome, type Tally, type Verdi
 import { addDaysMs, DEFAULT_SETTINGS, getSettings, reserveClaimNumbers, type GuildSettings } from './settings.js';
 import {
   claimNumber,
+  cleanText,
   isoDate,
   optionalFamily,
   optionalText,
@@ -267,6 +268,7 @@ export async function addClaim(ctx: LedgerCtx, input: AddClaimInput): Promise<Cl
     await recordAudit(tx, {
       guildId: ctx.guildId,
       actorId: ctx.actor.id,
+      actorName: ctx.actor.name,
       action: 'claim.add',
       claimId: row.id,
       claimNumber: row.number,
@@ -279,9 +281,46 @@ export async function addClaim(ctx: LedgerCtx, input: AddClaimInput): Promise<Cl
   });
 }
 
-/** A live (not deleted) claim of this server by its number; another server's numbers are simply not found. */
+/** How many candidates a text that matches several claims lists. */
+const CANDIDATES_SHOWN = 5;
+
+/**
+ * The number of the claim a member means: a number (`3`, `#3`, an autocomplete name `#3 · …`),
+ * or words of its text (`Geneva`): the one live claim whose text is that, or the only one that
+ * holds them as whole words. Several matches are refused with the candidates; none, with where to look.
+ */
+export async function claimNumberOf(db: Db, guildId: string, typed: number | string): Promise<number> {
+  if (typeof typed === 'number') return claimNumber(typed);
+  const text = cleanText(typed);
+  const numbered = /^#?\s*(\d+)(?:\s*·.*)?$/s.exec(text);
+  if (numbered) return claimNumber(numbered[1]!);
+  if (text.length < 3) throw invalid('Claim: give its number (#3), or at least 3 letters of its text.');
+  const words = text.slice(0, LIMITS.claimText);
+  // Whole words only ("war" is not in "toward"): a claim picked by a fragment inside a word would surprise.
+  const escaped = words.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pattern = `${/^\w/.test(words) ? '\\m' : ''}${escaped}${/\w$/.test(words) ? '\\M' : ''}`;
+  const rows = await db
+    .select({ number: claims.number, text: claims.text, exact: sql<boolean>`lower(${claims.text}) = lower(${words})` })
+    .from(claims)
+    .where(and(eq(claims.guildId, guildId), isNull(claims.deletedAt), sql`${claims.text} ~* ${pattern}`))
+    .orderBy(desc(sql`lower(${claims.text}) = lower(${words})`), asc(claims.number))
+    .limit(CANDIDATES_SHOWN + 1);
+  const exact = rows.filter((r) => r.exact);
+  if (exact.length === 1 || rows.length === 1) return (exact[0] ?? rows[0])!.number;
+  const quoted = `"${words.slice(0, 60)}"`;
+  if (!rows.length) throw notFound(`No claim of this server has the words ${quoted} in its text. Give its number (#3), or see /predict list.`);
+  const shown = rows.slice(0, CANDIDATES_SHOWN).map((r) => `#${r.number} ${r.text.length > 60 ? `${r.text.slice(0, 59)}…` : r.text}`);
+  throw invalid(
+    `${rows.length > CANDIDATES_SHOWN ? `More than ${CANDIDATES_SHOWN}` : rows.length} claims have ${quoted} in their text: ${shown.join('; ')}${rows.length > CANDIDATES_SHOWN ? '; …' : ''}. Give the number of the one you mean, or more of its words.`,
+  );
+}
+
+/**
+ * A live (not deleted) claim of this server by its number (or its text, see claimNumberOf);
+ * another server's numbers are simply not found.
+ */
 export async function findClaim(db: Db, guildId: string, number: number | string, opts: { forUpdate?: boolean } = {}): Promise<ClaimRow> {
-  const n = claimNumber(number);
+  const n = await claimNumberOf(db, guildId, number);
   const query = db
     .select()
     .from(claims)
@@ -294,14 +333,15 @@ export async function findClaim(db: Db, guildId: string, number: number | string
 export type LockReason = 'resolved' | 'due' | 'votes' | 'forecasts';
 
 /**
- * Why a claim can no longer be changed by its author: resolved, due (check date passed), or
- * members already voted or forecast on it. Null while the author may still correct it.
+ * Why a claim can no longer be changed by its author: resolved, members voted on it, due (check
+ * date passed, no vote yet), or members forecast on it. Null while the author may still correct it.
  */
 export async function lockReason(tx: Db, claim: ClaimRow, now: Date): Promise<LockReason | null> {
   if (claim.status === 'resolved') return 'resolved';
-  if (claim.dueAt <= now) return 'due';
+  // Votes before the due date: a claim with votes says "after voting began", one only due says so.
   const [vote] = await tx.select({ one: sql`1` }).from(votes).where(eq(votes.claimId, claim.id)).limit(1);
   if (vote) return 'votes';
+  if (claim.dueAt <= now) return 'due';
   const [forecast] = await tx.select({ one: sql`1` }).from(forecasts).where(eq(forecasts.claimId, claim.id)).limit(1);
   return forecast ? 'forecasts' : null;
 }
@@ -341,7 +381,11 @@ export interface EditClaimInput {
   hedge?: string | null;
 }
 
-export async function editClaim(ctx: LedgerCtx, number: number | string, input: EditClaimInput): Promise<ClaimRow> {
+/** What an edit changed, field by field (the audit's `changes`). */
+export type ClaimChanges = Record<string, { from: unknown; to: unknown }>;
+
+/** Edits a claim; the row comes back with what changed (for the reply: "check-by date 2026-03-01 → 2027-12-07"). */
+export async function editClaim(ctx: LedgerCtx, number: number | string, input: EditClaimInput): Promise<ClaimRow & { changes: ClaimChanges }> {
   const now = nowOf(ctx);
   const settings = await getSettings(ctx.db, ctx.guildId);
   return ctx.db.transaction(async (tx) => {
@@ -399,8 +443,16 @@ export async function editClaim(ctx: LedgerCtx, number: number | string, input: 
     }
     if (!Object.keys(changes).length) throw invalid('Nothing to change: give at least one new value.');
     // A change once the claim is locked is marked in the audit, and the card shows it.
-    return changeClaim(tx, claim, set, { actorId: ctx.actor.id, action: 'claim.edit', detail: { changes, ...(locked ? { lockedBy: locked } : {}) }, at: now });
+    const row = await changeClaim(tx, claim, set, { actorId: ctx.actor.id, actorName: ctx.actor.name, action: 'claim.edit', detail: { changes, ...(locked ? { lockedBy: locked } : {}) }, at: now });
+    return { ...row, changes };
   });
+}
+
+/** The claim `ctx.actor` may delete (refused as deleteClaim would refuse it); nothing is written. */
+export async function deletableClaim(ctx: LedgerCtx, number: number | string): Promise<ClaimRow & { locked: LockReason | null }> {
+  const claim = await findClaim(ctx.db, ctx.guildId, number);
+  const locked = await assertMayChange(ctx.db, ctx, claim, 'delete', nowOf(ctx));
+  return { ...claim, locked };
 }
 
 export async function deleteClaim(ctx: LedgerCtx, number: number | string): Promise<ClaimRow> {
@@ -418,7 +470,7 @@ export async function deleteClaim(ctx: LedgerCtx, number: number | string): Prom
       throw invalid(`Claim #${claim.number} is the condition of ${dependents.map((d) => `#${d.number}`).join(', ')}: delete ${dependents.length === 1 ? 'that claim' : 'those claims'} first, or resolve #${claim.number}.`);
     }
     // Deleting hides the claim; a resolved one keeps counting in the scores (see leaderboard.ts).
-    await changeClaim(tx, claim, { deletedAt: now }, { actorId: ctx.actor.id, action: 'claim.delete', detail: { text: claim.text, ...(locked ? { lockedBy: locked } : {}) }, at: now });
+    await changeClaim(tx, claim, { deletedAt: now }, { actorId: ctx.actor.id, actorName: ctx.actor.name, action: 'claim.delete', detail: { text: claim.text, ...(locked ? { lockedBy: locked } : {}) }, at: now });
     return claim;
   });
 }

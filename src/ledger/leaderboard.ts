@@ -8,10 +8,10 @@
  *
  * The maths is in scoring.ts, the text in src/kit/score-text.ts; these are the loaders.
  */
-import { and, asc, eq, ilike, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { articles, claims, forecasts, speakers, votes } from '../db/schema.js';
-import { nameIdentity, speakerLabel, speakerLabelSql } from './claims.js';
+import { speakerLabelSql } from './claims.js';
 import { invalid, notFound } from './errors.js';
 import type { Outcome } from './rules.js';
 import {
@@ -142,15 +142,56 @@ export async function memberRecord(db: Db, guildId: string, userId: string): Pro
 
 const liveClaimsOf = (guildId: string) => and(eq(claims.guildId, guildId), isNull(claims.deletedAt));
 
-/** Speakers' track records. */
-export async function speakerRecords(db: Db, guildId: string): Promise<NamedTrackRecord[]> {
+/** A speaker some live claim names, with the label that tells it from every other speaker of the server. */
+export interface NamedSpeaker {
+  id: number;
+  /**
+   * Unique in the server: the source's name plus its note, and where two speakers would still
+   * read alike (same label, case and spacing folded), the later one (by id) numbered: "a Russian
+   * diplomat (2)". Every surface shows and accepts this label, so it round-trips.
+   */
+  label: string;
+  /** Whether another speaker shares the label before numbering. */
+  shared: boolean;
+  /** The first few of its live claims' numbers. */
+  claims: number[];
+}
+
+const foldedLabel = (label: string) => speakerKey(cleanText(label));
+
+/** Every speaker of a server that a live claim names, with its unique label, ordered by label. */
+export async function namedSpeakers(db: Db, guildId: string): Promise<NamedSpeaker[]> {
   const rows = await db
-    .select({ key: speakers.id, name: speakers.name, note: speakers.note, status: claims.status, outcome: claims.outcome, hedge: claims.hedge, conditionHeld: conditionHeldColumn })
-    .from(claims)
-    .innerJoin(speakers, and(eq(speakers.id, claims.speakerId), eq(speakers.guildId, guildId)))
-    .where(liveClaimsOf(guildId));
+    .select({
+      id: speakers.id,
+      label: speakerLabelSql,
+      // Written out: drizzle leaves columns of a one-table select unqualified, which the subquery would misread.
+      claims: sql<number[] | null>`(select array_agg(x.number order by x.number) from (select c.number from claims c where c.speaker_id = "speakers"."id" and c.deleted_at is null order by c.number limit 3) x)`,
+    })
+    .from(speakers)
+    .where(and(eq(speakers.guildId, guildId), hasClaims))
+    .orderBy(asc(speakers.id));
+  const groups = groupBy(rows, (r) => foldedLabel(r.label ?? ''));
+  const out: NamedSpeaker[] = [];
+  for (const list of groups.values()) {
+    list.forEach((r, i) => out.push({ id: r.id, label: i === 0 ? (r.label ?? '') : `${r.label} (${i + 1})`, shared: list.length > 1, claims: (r.claims ?? []).map(Number) }));
+  }
+  return out.sort((a, b) => a.label.toLowerCase().localeCompare(b.label.toLowerCase()) || a.id - b.id);
+}
+
+/** Speakers' track records, one per speaker, under its unique label. */
+export async function speakerRecords(db: Db, guildId: string): Promise<NamedTrackRecord[]> {
+  const [rows, named] = await Promise.all([
+    db
+      .select({ key: speakers.id, status: claims.status, outcome: claims.outcome, hedge: claims.hedge, conditionHeld: conditionHeldColumn })
+      .from(claims)
+      .innerJoin(speakers, and(eq(speakers.id, claims.speakerId), eq(speakers.guildId, guildId)))
+      .where(liveClaimsOf(guildId)),
+    namedSpeakers(db, guildId),
+  ]);
   // One record per speaker identity (speakers.nameKey): two sources an article names alike stay apart.
-  return trackRecordsBy(rows.map((r) => ({ ...r, name: speakerLabel(r.name, r.note) })));
+  const labels = new Map(named.map((n) => [n.id, n.label]));
+  return trackRecordsBy(rows.map((r) => ({ ...r, name: labels.get(r.key) ?? null })));
 }
 
 /** Outlets' track records (the outlet of the claim's article). */
@@ -173,12 +214,7 @@ export interface OutcomesOverTime {
   omitted: number;
 }
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-/**
- * A speaker by name (case and spacing folded). A name autocomplete had to shorten ("…" at the
- * end) is found by its start when only one speaker's name starts so.
- */
 /** Speakers some live claim names (a re-imported pack can leave an old speaker row with none). */
 const hasClaims = sql`exists (select 1 from ${claims} where ${claims.speakerId} = ${speakers.id} and ${claims.deletedAt} is null)`;
 
@@ -189,28 +225,27 @@ const hasClaims = sql`exists (select 1 from ${claims} where ${claims.speakerId} 
 export const speakerChoiceKey = (id: number) => `speaker:${id}`;
 const SPEAKER_CHOICE_KEY = /^speaker:(\d{1,9})$/;
 
-export async function findSpeaker(db: Db, guildId: string, name: string) {
-  const key = speakerKey(cleanText(name));
-  const columns = { id: speakers.id, name: speakerLabelSql };
+/**
+ * A speaker by its unique label (namedSpeakers; case and spacing folded), as /scores shows it and
+ * autocomplete offers it, or by the key autocomplete sends for a label too long to be a choice
+ * value (speakerChoiceKey). A label shortened by hand ("…" at the end) is found by its start when
+ * only one speaker's label starts so.
+ */
+export async function findSpeaker(db: Db, guildId: string, name: string): Promise<{ id: number; name: string } | null> {
+  const named = await namedSpeakers(db, guildId);
   const byId = SPEAKER_CHOICE_KEY.exec(name.trim());
   if (byId) {
-    const [found] = await db.select(columns).from(speakers).where(and(eq(speakers.guildId, guildId), hasClaims, eq(speakers.id, Number(byId[1]))));
-    if (found) return { id: found.id, name: found.name ?? '' };
+    const found = named.find((s) => s.id === Number(byId[1]));
+    if (found) return { id: found.id, name: found.label };
   }
-  const label = sql`lower(${speakerLabelSql})`;
-  const [exact] = await db
-    .select(columns)
-    .from(speakers)
-    .where(and(eq(speakers.guildId, guildId), hasClaims, or(eq(speakers.nameKey, nameIdentity(key)), sql`${label} = ${key}`)))
-    .orderBy(asc(speakers.id))
-    .limit(1);
-  if (exact || !key.endsWith('…')) return exact ? { id: exact.id, name: exact.name ?? '' } : null;
-  const starting = await db
-    .select(columns)
-    .from(speakers)
-    .where(and(eq(speakers.guildId, guildId), hasClaims, ilike(speakerLabelSql, `${escapeLike(key.slice(0, -1).trimEnd())}%`)))
-    .limit(2);
-  return starting.length === 1 ? { id: starting[0]!.id, name: starting[0]!.name ?? '' } : null;
+  const key = foldedLabel(name);
+  if (!key) return null;
+  const exact = named.find((s) => foldedLabel(s.label) === key);
+  if (exact) return { id: exact.id, name: exact.label };
+  if (!key.endsWith('…')) return null;
+  const start = key.slice(0, -1).trimEnd();
+  const starting = named.filter((s) => foldedLabel(s.label).startsWith(start));
+  return starting.length === 1 ? { id: starting[0]!.id, name: starting[0]!.label } : null;
 }
 
 /** A speaker's or a family's claims per quarter of their check date, by outcome. */
@@ -242,21 +277,15 @@ export async function outcomesOverTime(
   return { subject, kind, record: trackRecord(rows), ...outcomesByQuarter(rows, maxQuarters) };
 }
 
-/** Up to `limit` speaker names containing what is typed, alphabetical (autocomplete). */
-export async function searchSpeakers(db: Db, guildId: string, typed: string, limit = 25): Promise<string[]> {
-  return (await searchSpeakerEntries(db, guildId, typed, limit)).map((s) => s.name);
+/** Up to `limit` speakers whose unique label contains what is typed, alphabetical (autocomplete). */
+export async function suggestSpeakers(db: Db, guildId: string, typed: string, limit = 25): Promise<NamedSpeaker[]> {
+  const text = foldedLabel(typed.slice(0, 100));
+  return (await namedSpeakers(db, guildId)).filter((s) => !text || foldedLabel(s.label).includes(text)).slice(0, limit);
 }
 
-/** The same, with each speaker's id (for a choice value when the name is too long to be one). */
-export async function searchSpeakerEntries(db: Db, guildId: string, typed: string, limit = 25): Promise<{ id: number; name: string }[]> {
-  const text = escapeLike(speakerKey(typed.slice(0, 100)));
-  const rows = await db
-    .select({ id: speakers.id, name: speakerLabelSql })
-    .from(speakers)
-    .where(and(eq(speakers.guildId, guildId), hasClaims, ...(text ? [ilike(speakerLabelSql, `%${text}%`)] : [])))
-    .orderBy(sql`lower(${speakerLabelSql})`)
-    .limit(limit);
-  return rows.map((r) => ({ id: r.id, name: r.name ?? '' }));
+/** The unique labels of up to `limit` speakers containing what is typed, alphabetical. */
+export async function searchSpeakers(db: Db, guildId: string, typed: string, limit = 25): Promise<string[]> {
+  return (await suggestSpeakers(db, guildId, typed, limit)).map((s) => s.label);
 }
 
 /**

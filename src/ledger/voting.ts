@@ -283,7 +283,7 @@ export async function resolveClaim(ctx: LedgerCtx, number: number | string, outc
       tx,
       claim,
       { status: 'resolved', outcome, flag: null, resolvedBy: ctx.actor.id, resolvedAt: now, resolutionNote: note },
-      { actorId: ctx.actor.id, action: 'claim.resolve', detail: { outcome, from: previous, by: 'manager', tally, ...(note ? { note } : {}) }, at: now },
+      { actorId: ctx.actor.id, actorName: ctx.actor.name, action: 'claim.resolve', detail: { outcome, from: previous, by: 'manager', tally, ...(note ? { note } : {}) }, at: now },
     );
     const followed = await followDependents(tx, row, settings, now);
     return { claim: row, tally, previous, followed };

@@ -144,7 +144,7 @@ describe('claims lock once members forecast or vote (finding 7)', () => {
     await editClaim(ctxFor(g, MANAGER), c.number, { checkBy: '2026-06-01' });
     const detail = await claimDetail(ctxFor(g, BOB), c.number);
     expect(detail.claim.checkBy).toBe('2026-06-01');
-    expect(cardText(claimCard(detail, clock.now))).toMatch(new RegExp(`Edited after voting began by <@${MANAGER.id}> on .*\\(checkBy\\)`));
+    expect(cardText(claimCard(detail, clock.now))).toMatch(new RegExp(`Edited after voting began by <@${MANAGER.id}> on .*\\(check-by date\\)`));
   });
 
   it('keeps a resolved claim in the scores when a manager deletes it', async () => {

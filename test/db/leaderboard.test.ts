@@ -343,12 +343,16 @@ describe('the /scores command', () => {
 
   it('speakers and outlets: track records with the small-sample caution', async () => {
     const speakersReply = await run('speakers');
+    // Every row is a small sample: said once, not on each row (issue 24).
     expect(speakersReply.embed.description!.split('\n')).toEqual([
-      '**A Kremlin official** · 3 claims: 1 came true, 0 partly, 1 did not, 1 open · **50%** came true · ⚠ fewer than 5 judged',
-      '**White House** · 2 claims: 1 came true, 1 partly, 0 did not · **75%** came true · ⚠ fewer than 5 judged',
+      '⚠ Each of these 2 records has fewer than 5 judged claims: too few to tell yet.',
+      '',
+      '**A Kremlin official** · 3 claims: 1 came true, 0 partly, 1 did not, 1 open · **50%** came true',
+      '**White House** · 2 claims: 1 came true, 1 partly, 0 did not · **75%** came true',
     ]);
+    expect(speakersReply.embed.footer!.text).not.toContain('⚠');
     const outlets = await run('outlets');
-    expect(outlets.embed.description).toMatch(/^\*\*reuters\.com\*\* · 3 claims/);
+    expect(outlets.embed.description).toMatch(/^⚠ Each of these 2 records .*\n\n\*\*reuters\.com\*\* · 3 claims/);
   });
 
   it('me: a record with best and worst calls and a calibration chart attached', async () => {

@@ -161,10 +161,30 @@ describe('commands', () => {
     expect((await cmd('bob', 'predict', { claim: String(number), text: 'Hijack' }, 'edit')).content).toMatch(/Only the member who added/);
     // Bob forecast on it: the author may no longer change it; a manager may, and the card says so.
     expect((await cmd('alice', 'predict', { claim: String(number), criteria: 'Both sides sign a text' }, 'edit')).content).toMatch(/no longer be changed by its author/);
-    expect((await cmd(MOD, 'predict', { claim: String(number), criteria: 'Both sides sign a text' }, 'edit')).content).toBe(`Claim #${number} updated.`);
+    expect((await cmd(MOD, 'predict', { claim: String(number), criteria: 'Both sides sign a text' }, 'edit')).content).toBe(`Claim #${number} updated: criteria.`);
+    // The reply says what the new date is (issue 24: "Claim #20 updated." left it to /predict show).
+    expect((await cmd(MOD, 'predict', { claim: String(number), 'check-by': 'next year' }, 'edit')).content).toMatch(
+      new RegExp(`^Claim #${number} updated: check-by date \\d{4}-\\d{2}-\\d{2} → \\d{4}-\\d{2}-\\d{2}\\. It can be scored from <t:\\d+:D>\\.$`),
+    );
     expect(text(await cmd('alice', 'predict', { claim: String(number) }, 'show'))).toMatch(/Edited after forecasts were made by <@/);
     expect((await cmd('bob', 'predict', { claim: String(number) }, 'delete')).content).toMatch(/Only the member who added/);
-    expect((await cmd(MOD, 'predict', { claim: String(number) }, 'delete')).content).toMatch(/deleted/);
+    // Delete asks first (issue 24: it asked nothing): Keep leaves the claim, Delete deletes it.
+    const asked = await cmd(MOD, 'predict', { claim: String(number) }, 'delete');
+    expect(asked.ephemeral).toBe(true);
+    expect(asked.content).toMatch(new RegExp(`^Delete claim #${number} \\(“A ceasefire is signed”\\)\\? It disappears from lists and cards; its history is kept\\.$`));
+    const [yes, no] = (asked.components[0] as { components: { custom_id: string; label: string }[] }).components;
+    expect([yes!.label, no!.label]).toEqual([`Delete claim #${number}`, 'Keep it']);
+    const kept = await h.fake.clickButton(h.guild.id, MOD, { customId: no!.custom_id, messageId: asked.messageId }).reply();
+    expect(kept.content).toBe(`Claim #${number} kept: nothing was deleted.`);
+    expect((await cmd('alice', 'predict', { claim: String(number) }, 'show')).embeds[0]!.title).toMatch(new RegExp(`^#${number} `));
+    expect(kept.components).toEqual([]);
+    const again = await cmd(MOD, 'predict', { claim: String(number) }, 'delete');
+    // Someone else pressing it is refused by the ledger, as the command is.
+    const forged = await h.fake.clickButton(h.guild.id, 'bob', { customId: yes!.custom_id, messageId: again.messageId, force: true }).reply();
+    expect(forged.content).toMatch(/Only the member who added/);
+    const deleted = await h.fake.clickButton(h.guild.id, MOD, { customId: yes!.custom_id, messageId: again.messageId }).reply();
+    expect(deleted.content).toMatch(new RegExp(`^Claim #${number} \\(“A ceasefire is signed”\\) deleted\\. Its history is kept\\.$`));
+    expect(deleted.components).toEqual([]);
     expect((await cmd('alice', 'predict', { claim: String(number) }, 'show')).content).toMatch(/There is no claim/);
   });
 

@@ -231,7 +231,17 @@ const STEPS: Step[] = [
   { name: '/scores chart speaker', writes: false, run: async (s) => seenReply(await answer(command(s, 'alice', 'scores', { speaker: pack.claims[0]!.speaker! }, 'chart'))) },
   { name: '/predict export format:csv', writes: false, run: async (s) => seenReply(await answer(command(s, MOD, 'predict', { format: 'csv' }, 'export'))) },
   { name: '/predict export (json, a member)', writes: false, run: async (s) => seenReply(await answer(command(s, 'bob', 'predict', {}, 'export'))) },
-  { name: '/predict delete (a manager)', writes: true, run: async (s) => seenReply(await answer(command(s, MOD, 'predict', { claim: '21' }, 'delete'))) },
+  // Delete asks first (Delete claim #N / Keep it); only the Delete button deletes.
+  { name: '/predict delete (a manager): asks first', writes: false, run: async (s) => keep(s, 'delete', await answer(command(s, MOD, 'predict', { claim: '21' }, 'delete'))) },
+  { name: 'button: Keep it (delete not confirmed)', writes: false, run: async (s) => seenReply(await answer(click(s, MOD, 'delete', 'Keep it'))) },
+  {
+    name: 'button: Delete claim #21 (confirmed)',
+    writes: true,
+    run: async (s) => {
+      keep(s, 'delete', await answer(command(s, MOD, 'predict', { claim: '21' }, 'delete')));
+      return seenReply(await answer(click(s, MOD, 'delete', 'Delete claim #21')));
+    },
+  },
 
   // Reading an article: the draft's buttons, its Edit form, the message command.
   { name: '/predict extract file', writes: true, run: async (s) => keep(s, 'draft', await answer(command(s, MOD, 'predict', { file: h.fake.attachment({ filename: 'article.txt', content: ARTICLE, contentType: 'text/plain' }) }, 'extract'))) },

@@ -283,6 +283,52 @@ describe('the console without Discord', { timeout: 120_000 }, () => {
     expect(run.code).toBe(1);
   }, 120_000);
 
+  // Issue 24: the newcomer's first hour, replayed where the console shows it.
+  it('a newcomer’s first hour: zones named, claims by their words, the past refused as such, edits that say what changed, delete that asks, one forecast', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'one.txt'), ['Talks in Geneva expected soon', '', '"Negotiations will begin in Geneva by March 2027," said Foreign Minister Anna Berg.'].join('\n'));
+    const next = bundledPacks().reduce((n, p) => n + p.claims.length + (p.events?.length ?? 0), 0) + 1;
+    const run = await runConsole(dir, [
+      '/settings timezone:Europe/Paris',
+      '/reminders add channel:#console schedule:"daily 10:00"',
+      '/help predict edit',
+      '/as alice',
+      '/vote claim:"Taiwan Strait" verdict:came-true',
+      '/predict add claim:"Talks start" check-by:yesterday',
+      '/predict add claim:"Talks start" check-by:"in 3 months"',
+      `/predict edit claim:${next} check-by:"next year"`,
+      '/as you',
+      `/predict delete claim:${next}`,
+      '7', // [1]–[6]: the forecast buttons of alice's new card (10% … 90%, Other…)
+      `/predict show claim:${next}`,
+      '/predict extract file:one.txt',
+      '9',
+      '/predict drafts',
+    ]);
+    const reply = (echo: string) => replyTo(run, echo);
+    const added = reply('you (manager) › /reminders add channel:#console schedule:"daily 10:00"');
+    expect(added).toContain('every day at 10:00 (Europe/Paris)');
+    const runs = added.slice(added.indexOf('Next runs:')).split('\n').slice(1, 4);
+    for (const line of runs) expect(line).toMatch(/\d{1,2} \w+ \d{4} 10:00 \(Europe\/Paris\)/);
+    const help = reply('you (manager) › /help predict edit');
+    expect(help).toContain('/predict edit claim:');
+    expect(help).not.toContain('/predict add');
+    expect(reply('alice › /vote claim:"Taiwan Strait" verdict:came-true')).toContain('You voted Came true on claim #17.');
+    expect(reply('alice › /predict add claim:"Talks start" check-by:yesterday')).toMatch(/The check date "yesterday" \(\d{4}-\d{2}-\d{2}\) is in the past; pick today or later/);
+    expect(reply(`alice › /predict edit claim:${next} check-by:"next year"`)).toMatch(new RegExp(`Claim #${next} updated: check-by date \\d{4}-\\d{2}-\\d{2} → \\d{4}-\\d{2}-\\d{2}\\. It can be scored from \\d{1,2} \\w+ \\d{4}\\.`));
+    const asked = reply(`you (manager) › /predict delete claim:${next}`);
+    expect(asked).toContain(`Delete claim #${next} (“Talks start”)?`);
+    expect(asked).toMatch(new RegExp(`\\[7\\] Delete claim #${next} {2}\\[8\\] Keep it`));
+    expect(reply('you (manager) › 7')).toContain(`Claim #${next} (“Talks start”) deleted. Its history is kept.`);
+    expect(reply(`you (manager) › /predict show claim:${next}`)).toContain(`There is no claim #${next}`);
+    const found = reply('you (manager) › /predict extract file:one.txt').replace(/\s+/g, ' ');
+    expect(found).toMatch(/Found 1 forecast in Talks in Geneva expected soon\. Review it: nothing enters the ledger until it is accepted\./);
+    expect(found).toMatch(/\[9\] Accept/);
+    expect(reply('you (manager) › 9').replace(/\s+/g, ' ')).toContain('The forecast is reviewed: 1 accepted, 0 discarded.');
+    expect(reply('you (manager) › /predict drafts')).toContain('There are no drafts to review.');
+    expect(run.stderr).not.toMatch(/"level":50/);
+  }, 120_000);
+
   it('--help explains both modes and exits 0 without opening a database', async () => {
     const dir = tempDir();
     const run = await runConsole(dir, [], ['--help']);
@@ -412,6 +458,64 @@ describe('console pieces, in process', () => {
     const { session, printed } = await bootstrap('uk');
     expect(await session.run('/boom')).toBe(false);
     expect(printed.join('\n')).toMatch(/Щось пішло не так \(код [0-9a-f]{8}\)/);
+  });
+
+  // Issue 24: numbers ran across the session, so "1" typed right after a card could vote through an older card.
+  it('a bare number presses only the latest buttons; an older one is refused, naming it, and /click presses it anyway', async () => {
+    const { Session } = await import('../../src/console/session.js');
+    const { Board } = await import('../../src/console/board.js');
+    const { Members } = await import('../../src/console/members.js');
+    const { createRegistry } = await import('../../src/kit/registry.js');
+    const { button } = await import('../../src/kit/types.js');
+    const { createLogger } = await import('../../src/log.js');
+    const { SlashCommandBuilder } = await import('discord.js');
+    const printed: string[] = [];
+    const pressed: string[] = [];
+    const screen = { print: (t: string) => void printed.push(t), color: false, width: 100 };
+    const members = new Members(null);
+    const board = new Board(screen, { exportsDir: join(tempDir(), 'exports'), cwd: tmpdir(), renderOptions: () => ({ now: new Date(), nameOf: () => undefined, channelOf: () => 'console' }) });
+    let cards = 0;
+    const card = {
+      definition: new SlashCommandBuilder().setName('card').setDescription('A card with two buttons').toJSON(),
+      async execute(call: import('../../src/kit/types.js').CommandCall) {
+        cards += 1;
+        await call.reply({
+          embeds: [{ title: `Card ${cards}` }],
+          components: [{ type: 1, components: [1, 2].map((i) => ({ type: 2, style: 1, label: `Option ${i}`, custom_id: `opt:${cards}:${i}` })) }],
+        });
+      },
+    };
+    const nothing = { definition: new SlashCommandBuilder().setName('nothing').setDescription('No buttons').toJSON(), async execute(call: import('../../src/kit/types.js').CommandCall) { await call.reply({ content: 'Nothing here.' }); } };
+    const handler = button({
+      ids: { prefix: 'opt', parse: (id: string) => (/^opt:\d+:\d+$/.test(id) ? id : null) },
+      forged: 'Not an option.',
+      async handle(call, id) {
+        pressed.push(id);
+        await call.reply({ ephemeral: true, content: `Pressed ${id}` });
+      },
+    });
+    const session = new Session({
+      ctx: { db: null as never, log: createLogger('silent'), now: () => new Date(), fetchAttachment: () => Promise.reject(new Error('unused')), work: memberFacing(inlineWork()) },
+      registry: createRegistry({ commands: [card, nothing], buttons: [handler] }),
+      members,
+      board,
+      screen,
+      guildId: '100000000000000001',
+      channel: { id: '100000000000000002', name: 'console' },
+      cwd: tmpdir(),
+    });
+    await session.run('/card'); // [1] [2]
+    await session.run('/card'); // [3] [4]
+    printed.length = 0;
+    expect(await session.run('1')).toBe(false);
+    expect(printed.join('\n')).toContain('[1] Option 1 is a button of an older message (Card 1), not of the latest one. The latest buttons are [3]–[4]. Type /click 1 to press it anyway.');
+    expect(pressed).toEqual([]);
+    expect(await session.run('3')).toBe(true);
+    // A line that shows no buttons leaves the latest ones as they are.
+    await session.run('/nothing');
+    expect(await session.run('4')).toBe(true);
+    expect(await session.run('/click 1')).toBe(true);
+    expect(pressed).toEqual(['opt:2:1', 'opt:2:2', 'opt:1:1']);
   });
 
   it('answers a bug with a ref and logs the stack under the same ref', async () => {

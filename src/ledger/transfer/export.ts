@@ -19,7 +19,7 @@ import { isHedgeBand } from '../hedge.js';
 import type { LedgerExport } from './schema.js';
 import { exportKeyOf } from './keys.js';
 import { createSigner } from './signature.js';
-import { csvHeader, csvRow } from './csv.js';
+import { csvHeader, csvRow, type CsvNames } from './csv.js';
 
 type ExportedClaim = LedgerExport['claims'][number];
 
@@ -178,7 +178,11 @@ export interface ExportBatch {
  * export that imports on its own) or CSV (one file). Reads and writes a page of claims at a
  * time, so neither memory nor the event loop carry the whole ledger at once.
  */
-export async function exportFiles(db: Db, guildId: string, opts: ExportOptions & { format: 'json' | 'csv'; from?: number; limits?: Partial<ExportLimits> }): Promise<ExportBatch> {
+export async function exportFiles(
+  db: Db,
+  guildId: string,
+  opts: ExportOptions & { format: 'json' | 'csv'; from?: number; limits?: Partial<ExportLimits>; names?: CsvNames },
+): Promise<ExportBatch> {
   const limits: ExportLimits = { partClaims: LIMITS.maxImportClaims, partBytes: PART_MAX_BYTES, replyFiles: REPLY_MAX_FILES, replyBytes: REPLY_MAX_BYTES, ...opts.limits };
   const key = opts.memberData && opts.format === 'json' ? await exportKeyOf(db, guildId) : null;
   const maxClaims = opts.format === 'json' ? limits.partClaims : Number.POSITIVE_INFINITY;
@@ -207,7 +211,7 @@ export async function exportFiles(db: Db, guildId: string, opts: ExportOptions &
   };
 
   for await (const out of exportedClaims(db, guildId, opts, opts.from ?? 1)) {
-    let line = opts.format === 'json' ? JSON.stringify(out.claim) : csvRow(out.claim, opts.memberData, out.conditionNumber);
+    let line = opts.format === 'json' ? JSON.stringify(out.claim) : csvRow(out.claim, opts.memberData, out.conditionNumber, opts.names);
     let size = Buffer.byteLength(line) + 2;
     if (overhead + size > limits.partBytes && opts.format === 'json') {
       // One claim too large for any file: it goes without its votes and forecasts (and says so).

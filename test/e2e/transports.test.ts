@@ -14,7 +14,7 @@
 import { mineIds } from '../../src/kit/custom-ids.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { articles, auditLog, claims, extractDrafts, forecasts, guilds, schedules, speakers, votes } from '../../src/db/schema.js';
+import { articles, auditLog, claims, extractDrafts, forecasts, guilds, memberSettings, schedules, speakers, votes } from '../../src/db/schema.js';
 import { bundledPacks } from '../../src/ledger/transfer.js';
 import { registry } from '../../commands/index.js';
 import { buttons, forms } from '../../src/components/index.js';
@@ -107,7 +107,7 @@ function normaliseRow(value: unknown, claimNumbers: ReadonlyMap<number, number>,
   return value;
 }
 
-const LEDGER = { guilds, articles, speakers, claims, votes, forecasts, auditLog, schedules, extractDrafts };
+const LEDGER = { guilds, articles, speakers, claims, votes, forecasts, auditLog, schedules, extractDrafts, memberSettings };
 
 /** Every ledger row of a server, normalised. */
 async function ledgerOf(guildId: string): Promise<string[]> {
@@ -203,6 +203,8 @@ const STEPS: Step[] = [
     // One page has no buttons drawn: the id a second page's Next would carry, as Discord would send it.
     run: async (s) => seenReply(await answer(h.fake.clickButton(s.guild.id, 'bob', { customId: mineIds.encode(2, 'n'), messageId: s.saved.get('mine')!.messageId, force: true }))),
   },
+  { name: '/predict notify (show)', writes: false, run: async (s) => seenReply(await answer(command(s, 'bob', 'predict', {}, 'notify'))) },
+  { name: '/predict notify dm:on', writes: true, run: async (s) => seenReply(await answer(command(s, 'bob', 'predict', { dm: 'on' }, 'notify'))) },
   { name: '/settings (show)', writes: false, run: async (s) => seenReply(await answer(command(s, MOD, 'settings'))) },
   { name: '/settings quorum:2 extract-by:members', writes: true, run: async (s) => seenReply(await answer(command(s, MOD, 'settings', { quorum: 2, 'extract-by': 'members' }))) },
   { name: '/resolve claim:2 outcome:came-true', writes: true, run: async (s) => seenReply(await answer(command(s, MOD, 'resolve', { claim: '2', outcome: 'came-true', note: 'It happened.' }))) },

@@ -15,7 +15,8 @@
 import { REST, Routes } from 'discord.js';
 import { sql as dsql } from 'drizzle-orm';
 import type { Database } from '../src/db/client.js';
-import { cardData, rowsOf } from '../src/ledger/claims.js';
+import { cardData } from '../src/ledger/claim-queries.js';
+import { rowsOf } from '../src/ledger/claim-row.js';
 import { claimCard } from '../src/kit/render.js';
 import { messageBody } from '../src/discord/poster.js';
 import { startFakeDiscord, type FakeDiscord, type FakeGuildInfo, type InteractionHandle } from '../test/fake-discord/index.js';

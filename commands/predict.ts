@@ -1,6 +1,7 @@
 import { time, TimestampStyles } from '@discordjs/formatters';
 import { ApplicationCommandOptionType, ApplicationCommandType, InteractionContextType } from 'discord-api-types/v10';
-import { addClaim, claimDetail, deletableClaim, editClaim, listClaims, searchClaims, STATUS_FILTERS, type StatusFilter } from '../src/ledger/claims.js';
+import { addClaim, deletableClaim, editClaim } from '../src/ledger/claims.js';
+import { claimDetail, listClaims, searchClaims, STATUS_FILTERS, type StatusFilter } from '../src/ledger/claim-queries.js';
 import { memberNames } from '../src/ledger/audit.js';
 import { bundledPacks, exportFiles, importLedger } from '../src/ledger/transfer.js';
 import { LIMITS } from '../src/ledger/limits.js';

@@ -1,7 +1,7 @@
 import { ApplicationCommandOptionType, ApplicationCommandType, InteractionContextType, PermissionFlagsBits } from 'discord-api-types/v10';
 import { TimestampStyles, time } from '@discordjs/formatters';
 import { reopenClaim } from '../src/ledger/voting.js';
-import type { ClaimRow } from '../src/ledger/claims.js';
+import type { ClaimRow } from '../src/ledger/claim-row.js';
 import { ledgerCtx, type AppCtx, type AutocompleteCall, type CommandCall } from '../src/kit/types.js';
 import { chatInputCommand, type ArgumentsOf } from '../src/kit/options.js';
 import { claimChoices, claimOption } from '../src/kit/shared-options.js';

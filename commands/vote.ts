@@ -1,6 +1,6 @@
 import { ApplicationCommandOptionType, ApplicationCommandType, InteractionContextType } from 'discord-api-types/v10';
 import { castVote } from '../src/ledger/voting.js';
-import { claimNumberOf } from '../src/ledger/claims.js';
+import { claimNumberOf } from '../src/ledger/claim-queries.js';
 import { VERDICT_LABELS, VERDICTS } from '../src/ledger/rules.js';
 import { tallyLine } from '../src/kit/render.js';
 import { ledgerCtx, type AppCtx, type AutocompleteCall, type CommandCall } from '../src/kit/types.js';

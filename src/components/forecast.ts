@@ -1,6 +1,6 @@
 /** The forecast buttons of a claim card (10% … 90%, Other…) and the Other… form: the same rules as /forecast. */
 import { setForecast } from '../ledger/voting.js';
-import { crowdForecast } from '../ledger/claims.js';
+import { crowdForecast } from '../ledger/claim-queries.js';
 import { forecastFormIds, forecastIds } from '../kit/custom-ids.js';
 import { button, form, ledgerCtx, UserError, type AppCtx, type Modal } from '../kit/types.js';
 import { FORGED } from './vote.js';

@@ -1,5 +1,5 @@
 /** Previous/Next on claim lists (/predict list). */
-import { listClaims } from '../ledger/claims.js';
+import { listClaims } from '../ledger/claim-queries.js';
 import { listPage } from '../kit/render.js';
 import { listIds } from '../kit/custom-ids.js';
 import { button, ledgerCtx } from '../kit/types.js';

@@ -1,7 +1,7 @@
 /** The vote buttons on claim cards (Came true / Partly / Did not / Too early). */
 import type { APIEmbed } from 'discord-api-types/v10';
 import { castVote } from '../ledger/voting.js';
-import { cardData } from '../ledger/claims.js';
+import { cardData } from '../ledger/claim-queries.js';
 import { VERDICT_LABELS } from '../ledger/rules.js';
 import { claimCard } from '../kit/render.js';
 import { voteIds } from '../kit/custom-ids.js';

@@ -20,7 +20,8 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { cardData, rowsOf } from '../ledger/claims.js';
+import { cardData } from '../ledger/claim-queries.js';
+import { rowsOf } from '../ledger/claim-row.js';
 import { claimCard } from '../kit/render.js';
 import type { Reply } from '../kit/reply.js';
 import type { Logger } from '../log.js';

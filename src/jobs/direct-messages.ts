@@ -18,7 +18,7 @@ import type { Logger } from '../log.js';
 import { PostError, type Poster } from '../kit/poster.js';
 import type { Reply } from '../kit/reply.js';
 import { safe } from '../kit/render.js';
-import { rowsOf } from '../ledger/claims.js';
+import { rowsOf } from '../ledger/claim-row.js';
 import { MAX_DMS_PER_EVENT, noteDmRefused, type NoticeEvent } from '../ledger/notices.js';
 import { OUTCOME_LABELS, type Outcome } from '../ledger/rules.js';
 

@@ -14,7 +14,7 @@ import { TimestampStyles, time } from '@discordjs/formatters';
 import type { Db } from '../db/client.js';
 import { claims, roundParts, scheduleRuns, schedules } from '../db/schema.js';
 import { recordAudit } from '../ledger/audit.js';
-import { claimDetail, tallyFor } from '../ledger/claims.js';
+import { claimDetail, tallyFor } from '../ledger/claim-queries.js';
 import { getSettings } from '../ledger/settings.js';
 import { FLAG_LABELS, OUTCOME_LABELS, VERDICTS, VERDICT_LABELS, type FlagReason, type Outcome, type Tally } from '../ledger/rules.js';
 import { claimCard, COLORS, DISCORD_LIMITS, mergeMessages, packSections, safe } from '../kit/render.js';
@@ -85,7 +85,7 @@ export async function composeRound(db: Db, guildId: string, since: Date | null, 
     .orderBy(asc(claims.number))
     .limit(MAX_SECTION_LINES);
   const resolved = [];
-  for (const r of resolvedRows) resolved.push({ id: r.id, number: r.number, text: r.text, outcome: r.outcome ?? 'void', tally: await tallyFor(db, r.id, r.round) });
+  for (const r of resolvedRows) resolved.push({ id: r.id, number: r.number, text: r.text, outcome: r.outcome ?? 'void', tally: await tallyFor(db, guildId, r.id, r.round) });
   const resolvedCount = resolvedRows[0]?.total ?? 0;
   const resolvedIds = resolvedCount > resolvedRows.length ? (await db.select({ id: claims.id }).from(claims).where(resolvedIn)).map((r) => r.id) : resolvedRows.map((r) => r.id);
   return {

@@ -4,7 +4,7 @@
  * the claim was locked. Pure text, no Discord client.
  */
 import { TimestampStyles, time } from '@discordjs/formatters';
-import type { LockReason } from '../ledger/claims.js';
+import type { LockReason } from '../ledger/claim-queries.js';
 import { FLAG_LABELS, OUTCOME_LABELS, VERDICT_LABELS, type FlagReason, type Outcome, type Verdict } from '../ledger/rules.js';
 
 /** The ledger's field names (audit `changes` keys) as members read them. */

@@ -10,7 +10,7 @@
  * buttons (the vote row of a claim card, Previous/Next of a list) for the commands, the rounds and
  * the card flusher alike.
  */
-import { STATUS_FILTERS, type StatusFilter } from '../ledger/claims.js';
+import { STATUS_FILTERS, type StatusFilter } from '../ledger/claim-queries.js';
 import { VERDICTS, type Verdict } from '../ledger/rules.js';
 import type { CustomIdReader } from './types.js';
 

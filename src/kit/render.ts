@@ -13,7 +13,7 @@ import {
   type APIEmbed,
   type APIEmbedField,
 } from 'discord-api-types/v10';
-import type { CardData, ClaimSummary } from '../ledger/claims.js';
+import type { CardData, ClaimSummary } from '../ledger/claim-queries.js';
 import {
   FLAG_LABELS,
   OUTCOME_LABELS,

@@ -1,6 +1,6 @@
 /** Pieces several commands share: the `claim` option and its autocomplete, family and time-zone autocomplete, choices over ledger values. */
 import { ApplicationCommandOptionType } from 'discord-api-types/v10';
-import { familiesOf, searchClaims } from '../ledger/claims.js';
+import { familiesOf, searchClaims } from '../ledger/claim-queries.js';
 import { FAMILIES, FAMILY_NAMES, isKnownFamily } from '../ledger/families.js';
 import { truncate, DISCORD_LIMITS } from './render.js';
 import type { AppCtx, AutocompleteCall, Choice } from './types.js';

@@ -32,3 +32,20 @@ export async function changeClaim(
   if (event) await queueNotices(tx, row!, event, audit.actorId, audit.at);
   return row!;
 }
+
+const CARD_TIMESTAMPS = new Set(['dueAt', 'windowStartsAt', 'votingClosesAt', 'resolvedAt', 'createdAt', 'updatedAt', 'deletedAt']);
+
+/** Rows of a raw statement, whichever driver ran it (postgres.js: an array; PGlite: `{ rows }`). */
+export function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : ((result as { rows?: unknown[] }).rows ?? [])) as T[];
+}
+
+/** A claims row as to_jsonb gives it (snake_case keys, timestamps as text) → the drizzle row. */
+export function claimRowFromJson(json: Record<string, unknown>): ClaimRow {
+  const row: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(json)) {
+    const camel = key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+    row[camel] = CARD_TIMESTAMPS.has(camel) && typeof value === 'string' ? new Date(value) : value;
+  }
+  return row as ClaimRow;
+}

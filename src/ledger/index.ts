@@ -7,6 +7,8 @@ export * from './scoring.js';
 export * from './dates.js';
 export * from './settings.js';
 export * from './claims.js';
+export * from './claim-queries.js';
+export * from './claim-row.js';
 export * from './voting.js';
 export * from './transfer.js';
 export { claimHistory } from './audit.js';

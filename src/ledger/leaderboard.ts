@@ -11,7 +11,7 @@
 import { and, asc, eq, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { articles, claims, forecasts, speakers, votes } from '../db/schema.js';
-import { speakerLabelSql } from './claims.js';
+import { speakerLabelSql } from './claim-queries.js';
 import { invalid, notFound } from './errors.js';
 import type { Outcome } from './rules.js';
 import {

@@ -3,7 +3,8 @@ import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm';
 import { executePrepared, type Db } from '../db/client.js';
 import { claims, forecasts } from '../db/schema.js';
 import { recordAudit, type AuditAction } from './audit.js';
-import { changeClaim, findClaim, rowsOf, tallyFor, type ClaimRow } from './claims.js';
+import { changeClaim, rowsOf, type ClaimRow } from './claim-row.js';
+import { findClaim, tallyFor } from './claim-queries.js';
 import { assertManager, nowOf, SYSTEM_ACTOR, type LedgerCtx } from './context.js';
 import { addDays, dueAtFor } from './dates.js';
 import { LedgerError, notFound } from './errors.js';
@@ -277,7 +278,7 @@ export async function resolveClaim(ctx: LedgerCtx, number: number | string, outc
     }
     const refused = condition ? resolveGuard(claim.number, condition, outcome) : null;
     if (refused) throw new LedgerError('conflict', refused);
-    const tally = await tallyFor(tx, claim.id, claim.round);
+    const tally = await tallyFor(tx, claim.guildId, claim.id, claim.round);
     const previous = claim.status === 'resolved' ? claim.outcome : null;
     const row = await changeClaim(
       tx,
@@ -359,7 +360,7 @@ export type AppliedDecision = CloseDecision & { claim: ClaimRow; tally: Tally; c
 
 /** Applies the rule to one locked, open claim. Writes only when something changes. */
 async function applyDecision(tx: Db, claim: ClaimRow, settings: GuildSettings, actorId: string, now: Date): Promise<AppliedDecision> {
-  const tally = await tallyFor(tx, claim.id, claim.round);
+  const tally = await tallyFor(tx, claim.guildId, claim.id, claim.round);
   const decision = decideAtClose(tally, settings);
   const change = (set: Partial<ClaimRow>, action: AuditAction, detail: Record<string, unknown>) =>
     changeClaim(tx, claim, set, { actorId, action, detail: { ...detail, tally }, at: now });

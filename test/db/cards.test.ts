@@ -10,7 +10,7 @@ import { addClaim, castVote, type LedgerCtx } from '../../src/ledger/index.js';
 import { flushCards, markChangedCards, type CardEditor } from '../../src/jobs/cards.js';
 import { PostError } from '../../src/kit/poster.js';
 import type { Reply } from '../../src/kit/reply.js';
-import { rowsOf } from '../../src/ledger/claims.js';
+import { rowsOf } from '../../src/ledger/claim-row.js';
 import { makeTestDb, newGuildId, type TestDatabase } from '../support/test-db.js';
 
 let database: TestDatabase;

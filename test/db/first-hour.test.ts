@@ -12,7 +12,7 @@ import { findSpeaker, outcomesOverTime, speakerRecords, suggestSpeakers } from '
 import { hedgeCalibrationOf } from '../../src/ledger/hedge-scores.js';
 import * as scores from '../../commands/scores.js';
 import type { AppCtx, AutocompleteCall } from '../../src/kit/types.js';
-import { claimNumberOf } from '../../src/ledger/claims.js';
+import { claimNumberOf } from '../../src/ledger/claim-queries.js';
 import { claimCard } from '../../src/kit/render.js';
 import { makeTestDb, newGuildId, type TestDatabase } from '../support/test-db.js';
 

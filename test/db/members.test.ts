@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forecasts } from '../../src/db/schema.js';
 import { addClaim, castVote, claimDetail, listClaims, resolveClaim, setForecast } from '../../src/ledger/index.js';
-import { cardData, crowdForecast } from '../../src/ledger/claims.js';
+import { cardData, crowdForecast } from '../../src/ledger/claim-queries.js';
 import { myClaims } from '../../src/ledger/leaderboard.js';
 import { makeTestDb, newGuildId, type TestDatabase } from '../support/test-db.js';
 import { ledgerCtxFor } from '../support/ledger-ctx.js';

@@ -220,4 +220,32 @@ describe('architecture: the module graph of src/ and commands/', () => {
     expect(parsers.filter((p) => packages.has(p))).toEqual([]);
     expect([...seen].filter((f) => f === 'src/extract/html.ts' || f === 'src/extract/index.ts' || f.startsWith('src/charts/'))).toEqual([]);
   });
+
+  it('(e) the ledger has two signatures: an operation for a member takes its ctx, a database function its handle and the server', () => {
+    // ctx: LedgerCtx carries the server, the acting member and the clock (commands call these).
+    // (db | tx: Db, guildId: string, …), or a row or audit entry that carries its server: what they are built from.
+    // A function that takes ids without the server could read or write another server's rows; only the
+    // cross-server jobs named here may go without one (they work on every server by design).
+    const CROSS_SERVER = ['closeExpiredWindows', 'pruneExpiredDrafts'];
+    const CARRIES_SERVER = /^ClaimRow$|^AuditEntry|guildId/;
+    const offenders: string[] = [];
+    let checked = 0;
+    for (const file of files.filter((f) => f.startsWith('src/ledger/'))) {
+      const source = ts.createSourceFile(file, readFileSync(join(ROOT, file), 'utf8'), ts.ScriptTarget.Latest, true);
+      for (const node of source.statements) {
+        if (!ts.isFunctionDeclaration(node) || !node.name || !node.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) continue;
+        if (!node.modifiers.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) continue; // pure rules take no database
+        checked++;
+        const [first, second] = node.parameters.map((p) => ({ name: p.name.getText(source), type: p.type?.getText(source) ?? '' }));
+        const ok =
+          (first?.name === 'ctx' && first.type === 'LedgerCtx') ||
+          ((first?.name === 'db' || first?.name === 'tx') &&
+            first.type === 'Db' &&
+            ((second?.name === 'guildId' && second.type === 'string') || CARRIES_SERVER.test(second?.type ?? '') || CROSS_SERVER.includes(node.name.text)));
+        if (!ok) offenders.push(`${file}: ${node.name.text}(${node.parameters.map((p) => p.getText(source).split('=')[0]!.trim()).slice(0, 2).join(', ')}, …)`);
+      }
+    }
+    expect(checked).toBeGreaterThan(50);
+    expect(offenders).toEqual([]);
+  });
 });

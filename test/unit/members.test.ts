@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { forecastFormIds, forecastIds, listIds, mineIds } from '../../src/kit/custom-ids.js';
 import { readPercent } from '../../src/components/forecast.js';
 import { claimCard } from '../../src/kit/render.js';
-import type { CardData } from '../../src/ledger/claims.js';
+import type { CardData } from '../../src/ledger/claim-queries.js';
 
 describe('forecast button ids', () => {
   it('round-trip a probability or Other…, and refuse anything else', () => {

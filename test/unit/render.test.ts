@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { claimCard, safe } from '../../src/kit/render.js';
-import type { CardData } from '../../src/ledger/claims.js';
+import type { CardData } from '../../src/ledger/claim-queries.js';
 import { fitEmbeds, truncate, DISCORD_LIMITS } from '../../src/kit/limits.js';
 
 describe('fitting Discord’s limits', () => {

@@ -176,6 +176,7 @@ describe('the migration to composite keys', () => {
         'claims_article_same_guild',
         'claims_condition_same_guild',
         'claims_speaker_same_guild',
+        'direct_messages_claim_same_guild',
         'forecasts_claim_same_guild',
         'schedule_runs_schedule_same_guild',
         'votes_claim_same_guild',

@@ -121,6 +121,14 @@ export const definition = chatInputCommand({
         { type: Text, name: 'criteria', description: 'New criteria', required: false, max_length: LIMITS.criteria },
         {
           type: Text,
+          name: 'condition',
+          description: 'Hang it on this claim or event (#4), or none to drop its condition',
+          required: false,
+          autocomplete: true,
+          max_length: 100,
+        },
+        {
+          type: Text,
           name: 'hedge',
           description: 'Correct how sure the speaker sounded (managers)',
           required: false,
@@ -239,6 +247,7 @@ async function edit(call: CommandCall, o: Args<'edit'>, ctx: AppCtx) {
     sourceUrl: o['source-url'],
     family: o.family,
     criteria: o.criteria,
+    condition: o.condition,
     ...(o.hedge !== null ? { hedge: o.hedge } : {}),
   });
   const due = 'checkBy' in claim.changes ? ` It can be scored from ${ts(claim.dueAt)}.` : '';

@@ -19,6 +19,8 @@ export const FIELD_LABELS: Record<string, string> = {
   speaker: 'speaker',
   source: 'source',
   hedge: 'band',
+  condition: 'condition',
+  conditionDays: 'days after the condition',
 };
 
 export const fieldLabel = (field: string) => FIELD_LABELS[field] ?? field.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
@@ -33,6 +35,8 @@ export function describeChanges(changes: Changes | undefined | null): string {
       const label = fieldLabel(field);
       if (field === 'checkBy' || field === 'madeOn') return `${label} ${String(change.from ?? 'none')} → ${String(change.to ?? 'none')}`;
       if (field === 'hedge' || field === 'family' || field === 'speaker') return `${label} ${String(change.to ?? 'none')}`;
+      if (field === 'condition') return `${label} ${change.from == null ? 'none' : `#${String(change.from)}`} → ${change.to == null ? 'none' : `#${String(change.to)}`}`;
+      if (field === 'conditionDays') return `${label} ${String(change.to ?? 'none')}`;
       return label;
     })
     .join(', ');

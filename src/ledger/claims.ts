@@ -15,7 +15,7 @@ import { forbidden, invalid, notFound } from './errors.js';
 import { LIMITS } from './limits.js';
 import { HEDGE_BANDS, isHedgeBand } from './hedge.js';
 import { conditionState, parseDaysAfter } from './conditions.js';
-import { assertConditionAllowed, lockCondition, moveDependent } from './condition-chain.js';
+import { assertConditionAllowed, claimsById, lockCondition, moveDependent } from './condition-chain.js';
 import { addDaysMs, getSettings, reserveClaimNumbers, type GuildSettings } from './settings.js';
 import { isoDate, optionalFamily, optionalText, optionalUrl, requiredText, speakerKey } from './validate.js';
 import { changeClaim, type ClaimRow } from './claim-row.js';
@@ -303,6 +303,8 @@ export interface EditClaimInput {
   criteria?: string | null;
   /** An ICD-203 band, or 'none' to clear it; managers only (it calibrates the speaker's record). */
   hedge?: string | null;
+  /** The claim (number or words) it now hangs on, or 'none' to drop its condition. */
+  condition?: string | null;
 }
 
 /** What an edit changed, field by field (the audit's `changes`). */
@@ -336,14 +338,56 @@ export async function editClaim(ctx: LedgerCtx, number: number | string, input: 
       set.family = optionalFamily(input.family);
       note('family', claim.family, set.family);
     }
+    // The condition first: a check-by of "N days after" counts from the condition the claim will hang on.
+    const conditionInput = input.condition?.trim() || null;
+    const dropCondition = conditionInput !== null && /^(none|no|-)$/i.test(conditionInput);
+    let condition: ClaimRow | null = null;
+    const previousCondition = async () => (claim.conditionClaimId === null ? null : ((await claimsById(tx, ctx.guildId, [claim.conditionClaimId]))[0]?.number ?? null));
+    if (conditionInput !== null) {
+      if (claim.status === 'resolved') throw invalid(`Claim #${claim.number} is resolved; reopen it before changing its condition.`);
+      if (dropCondition) {
+        if (claim.conditionClaimId === null) throw invalid(`Claim #${claim.number} hangs on no condition.`);
+        set.conditionClaimId = null;
+        set.conditionDays = null;
+        // Waiting on it no more: open on its check date (the provisional one while it waited).
+        if (claim.status === 'waiting') set.status = 'open';
+        note('condition', await previousCondition(), null);
+      } else {
+        const found = await findClaim(tx, ctx.guildId, conditionInput);
+        condition = await lockCondition(tx, ctx.guildId, found.id);
+        if (!condition) throw notFound(`There is no claim #${found.number} in this server.`);
+        if (conditionState(condition) === 'failed') {
+          throw invalid(`Claim #${condition.number} already did not happen (${condition.outcome}): a claim hanging on it would be void at once.`);
+        }
+        await assertConditionAllowed(tx, ctx.guildId, claim, condition);
+        if (condition.id !== claim.conditionClaimId) {
+          set.conditionClaimId = condition.id;
+          // Waits until the condition comes true (moveDependent below opens it at once if it already has).
+          set.status = 'waiting';
+          note('condition', await previousCondition(), condition.number);
+        }
+      }
+    }
     if (input.checkBy != null) {
       if (claim.status === 'resolved') throw invalid(`Claim #${claim.number} is resolved; reopen it before moving its check date.`);
-      const checked = parseCheckBy(input.checkBy, settings.timezone, now);
+      const daysAfter = parseDaysAfter(input.checkBy);
+      const hangs = dropCondition ? false : condition !== null || claim.conditionClaimId !== null;
+      if (daysAfter !== null && !hangs) throw invalid(`"${input.checkBy.trim().slice(0, 40)}" counts from a condition: give one with condition (a claim number, e.g. #4).`);
+      // A days-after check date is provisional (as if the condition came true today) until the condition does.
+      const checked = parseCheckBy(daysAfter !== null ? `in ${daysAfter} days` : input.checkBy, settings.timezone, now);
       if (!checked.ok) throw invalid(checked.message);
       set.checkBy = checked.date;
       set.dueAt = dueAtFor(checked.date, settings.timezone);
       set.windowStartsAt = set.dueAt;
       set.votingClosesAt = addDaysMs(set.dueAt, settings.votingWindowDays);
+      if (daysAfter !== null) {
+        set.conditionDays = daysAfter;
+        note('conditionDays', claim.conditionDays, daysAfter);
+      } else if (hangs && claim.conditionDays !== null) {
+        // A date replaces "N days after".
+        set.conditionDays = null;
+        note('conditionDays', claim.conditionDays, null);
+      }
       note('checkBy', claim.checkBy, set.checkBy);
     }
     if (input.speaker != null) {
@@ -367,7 +411,9 @@ export async function editClaim(ctx: LedgerCtx, number: number | string, input: 
     }
     if (!Object.keys(changes).length) throw invalid('Nothing to change: give at least one new value.');
     // A change once the claim is locked is marked in the audit, and the card shows it.
-    const row = await changeClaim(tx, claim, set, { actorId: ctx.actor.id, actorName: ctx.actor.name, action: 'claim.edit', detail: { changes, ...(locked ? { lockedBy: locked } : {}) }, at: now });
+    let row = await changeClaim(tx, claim, set, { actorId: ctx.actor.id, actorName: ctx.actor.name, action: 'claim.edit', detail: { changes, ...(locked ? { lockedBy: locked } : {}) }, at: now });
+    // A condition that already came true: the claim opens at once, its due date counted from then.
+    if (condition && set.conditionClaimId === condition.id) row = (await moveDependent(tx, row, condition, settings, now)) ?? row;
     return { ...row, changes };
   });
 }

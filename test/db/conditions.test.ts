@@ -7,6 +7,7 @@ import {
   castVote,
   claimDetail,
   deleteClaim,
+  editClaim,
   exportCsv,
   exportLedger,
   importLedger,
@@ -214,5 +215,56 @@ describe('conditions through export and import', () => {
     await resolveClaim(ctxFor(g), event.number, 'came_true');
     expect((await claimDetail(ctxFor(g), 5)).claim.status).toBe('open');
     expect(await database.db.select().from(claims).where(and(eq(claims.guildId, g), eq(claims.status, 'waiting')))).toEqual([]);
+  });
+});
+
+describe('/predict edit and a condition', () => {
+  it('hangs a claim on a condition (it waits), drops it again (it opens on its date), and audits both with the numbers', async () => {
+    const g = newGuildId();
+    clock.now = new Date('2026-01-10T12:00:00Z');
+    const event = await addClaim(ctxFor(g, ALICE), { claim: 'The treaty is signed', checkBy: '2026-03-01' });
+    const claim = await addClaim(ctxFor(g, ALICE), { claim: 'Trade doubles', checkBy: '2026-06-01', speaker: 'a minister' });
+    expect(claim.status).toBe('open');
+
+    const hung = await editClaim(ctxFor(g, ALICE), claim.number, { condition: `#${event.number}`, checkBy: '90 days after' });
+    expect(hung).toMatchObject({ status: 'waiting', conditionClaimId: event.id, conditionDays: 90 });
+    expect(hung.changes).toMatchObject({ condition: { from: null, to: event.number }, conditionDays: { from: null, to: 90 } });
+
+    const dropped = await editClaim(ctxFor(g, ALICE), claim.number, { condition: 'none', checkBy: '2026-07-01' });
+    expect(dropped).toMatchObject({ status: 'open', conditionClaimId: null, conditionDays: null, checkBy: '2026-07-01' });
+    expect(dropped.changes).toMatchObject({ condition: { from: event.number, to: null } });
+    const edits = (await auditOf(g, claim.number)).filter((a) => a.action === 'claim.edit').map((a) => (a.detail as { changes: Record<string, unknown> }).changes);
+    expect(edits).toEqual([
+      expect.objectContaining({ condition: { from: null, to: event.number } }),
+      expect.objectContaining({ condition: { from: event.number, to: null } }),
+    ]);
+  });
+
+  it('refuses a cycle, a claim on itself, "N days after" without a condition and a condition that did not happen, changing nothing', async () => {
+    const g = newGuildId();
+    clock.now = new Date('2026-01-10T12:00:00Z');
+    const a = await addClaim(ctxFor(g, ALICE), { claim: 'A happens', checkBy: '2026-03-01' });
+    const b = await addClaim(ctxFor(g, ALICE), { claim: 'B follows', checkBy: '30 days after', speaker: 'x', condition: String(a.number) });
+    const before = await row(g, a.number);
+    await expectLedgerError(editClaim(ctxFor(g, ALICE), a.number, { condition: String(b.number) }), 'invalid_input', /cannot hang on #\d+: #\d+ already hangs on/);
+    await expectLedgerError(editClaim(ctxFor(g, ALICE), a.number, { condition: String(a.number) }), 'invalid_input', /cannot hang on itself/);
+    await expectLedgerError(editClaim(ctxFor(g, ALICE), a.number, { checkBy: '30 days after' }), 'invalid_input', /counts from a condition/);
+    await expectLedgerError(editClaim(ctxFor(g, ALICE), b.number, { condition: 'none', checkBy: '30 days after' }), 'invalid_input', /counts from a condition/);
+    const failed = await addClaim(ctxFor(g, ALICE), { claim: 'Never', checkBy: '2026-01-11' });
+    await resolveClaim(ctxFor(g), failed.number, 'did_not');
+    await expectLedgerError(editClaim(ctxFor(g, ALICE), a.number, { condition: String(failed.number) }), 'invalid_input', /already did not happen/);
+    expect(await row(g, a.number)).toEqual(before);
+  });
+
+  it('opens at once, dated from then, when hung on a condition that already came true', async () => {
+    const g = newGuildId();
+    clock.now = new Date('2026-01-10T12:00:00Z');
+    const event = await addClaim(ctxFor(g, ALICE), { claim: 'The summit takes place', checkBy: '2026-01-11' });
+    await resolveClaim(ctxFor(g), event.number, 'came_true');
+    const claim = await addClaim(ctxFor(g, ALICE), { claim: 'A deal within a month', checkBy: '2026-09-01', speaker: 'an envoy' });
+    const edited = await editClaim(ctxFor(g, ALICE), claim.number, { condition: String(event.number), checkBy: '30 days after' });
+    expect(edited.status).toBe('open');
+    expect(edited.conditionClaimId).toBe(event.id);
+    expect(edited.checkBy).toBe('2026-02-09');
   });
 });

@@ -72,6 +72,13 @@ export function readSplit(dir = CORPUS_DIR): CorpusSplit {
   return JSON.parse(readFileSync(`${dir}split.json`, 'utf8')) as CorpusSplit;
 }
 
+/** How many times a quote stands in the text, whitespace aside (a key quote must stand there once). */
+export function occurrences(text: string, quote: string): number {
+  const words = quote.trim().split(/\s+/).filter(Boolean).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  if (!words.length) return 0;
+  return text.match(new RegExp(words.join('\\s+'), 'g'))?.length ?? 0;
+}
+
 /** mulberry32: a small seeded generator of floats in [0, 1), the same on every machine. */
 export function mulberry32(seed: number): () => number {
   let a = seed | 0;

@@ -19,6 +19,9 @@ const FUTURE: RegExp[] = [
   /\b(?:is|are|am|was|were|['’]re|['’]s)\s+(?:not\s+)?going\s+to\b/gi,
   /\b(?:is|are)\s+(?:set|poised|bound|due|slated|expected|likely|unlikely|on track|certain|sure)\s+to\b/gi,
   /\bgonna\b/gi,
+  // plans and intentions: "he plans to campaign", "the bank intends to", "has no intention of running"
+  /\b(?:plans?|intends?|aims?|hopes?|vows?|pledges?|promises?|is\s+(?:planning|preparing|scheduled|due)|are\s+(?:planning|preparing|scheduled|due))\s+to\b/gi,
+  /\b(?:has|have)\s+no\s+(?:intention|plans?)\s+(?:of|to)\b/gi,
   // present progressive with a time ahead: "we are going back in November"
   /\b(?:is|are|am|['’]re|['’]m)\s+(?:going|heading|coming|returning|travelling|traveling|flying|moving|launching|starting|opening|leaving|meeting|holding)\b(?=.*\b(?:next|tomorrow|in (?:January|February|March|April|May|June|July|August|September|October|November|December)|this (?:week|month|year|spring|summer|autumn|fall|winter)|later)\b)/gi,
 ];
@@ -27,6 +30,11 @@ const EXPECTATION: RegExp[] = [
   /\b(?:expects?|expected|expecting|expectations?)\b/gi,
   /\bpredict(?:s|ed|ing)?\b/gi,
   /\bforecasts?\b(?=\s+(?:that|a|an|\d|growth|rain|rising|falling))/gi,
+  // passive projections: "imports are forecast to rise", "growth is seen at 3%"
+  /\b(?:is|are|was|were|be)\s+(?:forecast|projected|predicted|seen|estimated|tipped|poised)\s+(?:to|at)\b/gi,
+  /\bforesees?\b/gi,
+  // "we see demand coming back in 2026": an outlook with a time ahead
+  /\b(?:sees?|saw)\b(?=[^.;]*\b(?:(?:19|20)\d{2}|next|this year|coming|soon|near[- ]term|anytime)\b)/gi,
   /\banticipat(?:es?|ed|ing)\b/gi,
   /\b(?:likely|unlikely|probably|possibly|chances?)\b/gi,
   /\b(?:the odds|odds are|odds of)\b/gi,
@@ -41,7 +49,11 @@ const HORIZON: RegExp[] = [
   /\b(?:by|until|before|within|as early as|no later than|into)\s+(?:the\s+)?(?:(?:end|summer|spring|autumn|fall|winter|start|beginning|middle) of\s+)?(?:next|this|early|mid|late|January|February|March|April|May|June|July|August|September|October|November|December|(?:19|20)\d{2}\b|mid-(?:19|20)\d{2}|days|weeks|months|years|a\s+(?:year|month|week)|the next|the coming|spring|summer|autumn|fall|winter|Christmas|the (?:first|second|third|fourth) quarter)/gi,
   /\b(?:next|coming)\s+(?:week|month|year|decade|spring|summer|autumn|fall|winter|quarter)\b/gi,
   /\bin the (?:coming|next) (?:days|weeks|months|years|decade)\b/gi,
+  /\b(?:the\s+)?next\s+(?:couple\s+of|few|two|three|four|several)\s+(?:days|weeks|months|quarters|years)\b/gi,
   /\b(?:anytime|any time) soon\b/gi,
+  /\bin\s+(?:fiscal\s+)?(?:19|20)\d{2}(?:\/\d{2})?\b/gi,
+  /\b(?:later|by the end of)\s+(?:today|tonight|this week)\b|\btomorrow\b/gi,
+  /\bnear[- ]term\b|\bin the short term\b|\bsometime soon\b/gi,
 ];
 const CONDITIONAL: RegExp[] = [/\bif\b/gi, /\bonce\b/gi, /\bas soon as\b/gi, /\bprovided\b/gi, /\bunless\b/gi, /\bshould\s+(?:the|he|she|they|it|Russian|[A-Z])/g];
 
@@ -55,6 +67,17 @@ const NOT_FORECAST: { re: RegExp; why: string }[] = [
   { re: /\bwill\s+(?:never\s+)?get\s+back\b/giu, why: 'an embedded clause' },
   { re: /\b(?:I|we)(?:['’]m|['’]re| am| are)\s+(?:confident|sure|certain)\s+(?:of|about)\s+(?:that|it|this)\b/giu, why: 'confidence in what was just said' },
   { re: /\bwill\s+(?:tell|show|reveal|determine|decide)\s+(?:us\s+)?(?:whether|if|how)\b|\bremains to be seen\b/giu, why: 'says when we will know, not what will happen' },
+  // "longer than (most) expected", "above forecasts", "based on updated forecasts": expectations named, not made
+  { re: /\b(?:than|above|below|beyond|exceeded|missed|beat|topped|in line with|ahead of|short of)\s+(?:(?:most|many|some|analysts['’]?|economists['’]?|the|earlier|previous|initial|market|our|its|their|his|her)\s+)*(?:expected|expectations?|forecasts?|predicted|predictions?|anticipated|estimates?|estimated|projections?|thought|feared|hoped)\b/giu, why: 'a comparison with what was expected' },
+  { re: /\b(?:based on|according to|under|in)\s+(?:the\s+|its\s+|their\s+|our\s+)?(?:updated\s+|latest\s+|new\s+|revised\s+|earlier\s+|previous\s+|official\s+)*(?:forecasts?|projections?|estimates?|expectations?)\b/giu, why: 'a forecast named, not made' },
+  // declining to forecast: "it would depend on each order", "too early to say"
+  { re: /\b(?:would|will|could|may|might)\s+depend\s+on\b|\b(?:it|that)\s+depends\s+on\b|\btoo\s+(?:early|soon)\s+to\s+(?:say|tell|project|predict|know|judge|call)\b|\bdeclined?\s+to\s+(?:say|comment|predict|forecast|speculate|give|specify|put)\b|\b(?:did|does|would)\s+not\s+(?:say|specify|predict|speculate)\b|\bhas\s+not\s+decided\s+whether\b|\bnot\s+(?:certain|sure|clear)\s+(?:when|whether|if|how)\b/giu, why: 'declining to forecast' },
+  // hedged uncertainty with nothing to check: "policies may change"
+  { re: /\b(?:may|might|could|can)\s+(?:always\s+)?(?:change|vary|evolve|fluctuate|differ)\b/giu, why: 'hedged uncertainty' },
+  // stances and slogans: "we will stand tall", "we won't gamble with safety"
+  { re: /\b(?:we|I)\s+(?:will|shall|['’]ll|won['’]t|will\s+not|shall\s+not)\s+(?:always\s+|never\s+|not\s+|continue\s+to\s+)?(?:stand(?:\s+(?:tall|firm|strong|together|united|by|with))?|fight|give\s+up|back\s+down|gamble|compromise|tolerate|be\s+intimidated|rest|waver|falter|forget|surrender|bow)\b/giu, why: 'a stance, not a forecast' },
+  // a reaction in a quote fragment: "That would be OK."
+  { re: /^\s*(?:that|this|it)\s+(?:would|will|could|might)\s+be\s+(?:ok|okay|fine|good|great|nice|bad|terrible|awful|wonderful|helpful|welcome|a\s+(?:shame|pity|mistake|disaster|relief))\b/giu, why: 'a reaction, not a forecast' },
 ];
 
 const PAST_MARKER = /\b(?:ago|last (?:year|month|week|spring|summer|autumn|fall|winter)|yesterday|previously|at the time|back then|in the past|(?:in|since) (?:19\d\d|200\d|201\d))\b/i;

@@ -54,6 +54,8 @@ function isHeading(text: string): boolean {
 
 const ANAPHORIC = /^(?:when (?:it|that|this|they|he|she) (?:does|do|happens?|comes?)|once (?:it|that|this) (?:does|happens)|then|after that|by then|at that point)\b/i;
 
+const PAST_ANNOUNCEMENT = /^(?:announced|declared|decided|agreed|confirmed|ruled|approved|stated)$/;
+
 const todayUtc = () => new Date().toISOString().slice(0, 10);
 
 /** Text past this many characters (about 30,000 words) is not read: no article is that long, a hostile file may be. */
@@ -77,6 +79,8 @@ export function extractCandidates(input: ArticleInput, opts: ExtractOptions = {}
     const reading = readCues(quote, publishedOn);
     const forecastVerb = seg.form === 'paraphrase' && FORECAST_VERBS.has(seg.verb);
     if (reading.rejected && !forecastVerb) continue;
+    // "announced that the administration would impose sanctions": a past announcement, not a forecast
+    if (seg.form === 'paraphrase' && PAST_ANNOUNCEMENT.test(seg.verb) && reading.cues.filter((c) => c.kind !== 'conditional').every((c) => c.kind === 'modal' && /^would/i.test(c.phrase))) continue;
     seen.add(key);
     const hedge = readHedge(forecastVerb ? `${seg.verb} ${quote}` : quote);
     let horizon = readHorizon(quote, publishedOn, seg.sentence.text, { article: usContextText });

@@ -155,6 +155,8 @@ function subjectOf(prefix: string): string | null {
   }
   if (!useful.length) return null;
   if (useful.length === 1 && /^\p{Lu}\p{Ll}+ing\b/u.test(useful[0]!)) return 'it';
+  // "With total Bahia crop estimates …": a prepositional phrase is no subject
+  if (useful.length === 1 && LEAD_IN.test(useful[0]!.split(' ')[0]!.toLowerCase()) && !/^according$/i.test(useful[0]!.split(' ')[0]!)) return null;
   const named = useful.find((p) => /\p{Lu}\p{Ll}+\s\p{Lu}\p{Ll}+/u.test(p) && !/^(asked|in|on)\b/i.test(p));
   s = named ?? useful[0]!;
   // cut at the clause's first verb, if the prefix ran past it ("A Russian official expressed confidence in …")
@@ -306,6 +308,8 @@ export function paraphrases(masked: string): { start: number; end: number; speak
     if (/[-–]$/.test(prefix)) continue; // "slower-than-expected"
     // a verb in a relative clause ("the startup that once promised …") is not the attribution
     if (/\b(?:that|who|which)(?:\s+(?:once|also|had|has|have|\p{Ll}+ly))?\s*$/iu.test(prefix)) continue;
+    // an attribution verb used as an adjective ("no confirmed signs", "the expected rise")
+    if (/\b(?:no|the|a|an|any|its|their|his|her|our|of|been|being|un)\s*$/iu.test(prefix)) continue;
     // a passive ("imports are forecast to rise", "is expected to") names no speaker
     if (/\b(?:is|are|was|were|be|been|being|is\s+not|are\s+not)\s+(?:\p{Ll}+ly\s+)?$/iu.test(prefix)) continue;
     if (isParticiple(v[1]!)) {

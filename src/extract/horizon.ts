@@ -36,8 +36,8 @@ export const DEFAULT_HORIZON_MONTHS = 12;
 
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
 const MONTH = '(January|February|March|April|May|June|July|August|September|October|November|December|Jan\\.|Feb\\.|Mar\\.|Apr\\.|Jun\\.|Jul\\.|Aug\\.|Sept?\\.|Oct\\.|Nov\\.|Dec\\.)';
-const NUMBER_WORDS: Record<string, number> = { a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12, 'a couple of': 2, 'a few': 3, several: 3 };
-const NUM = '(\\d{1,3}|a couple of|a few|several|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)';
+const NUMBER_WORDS: Record<string, number> = { a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12, 'a couple of': 2, 'couple of': 2, 'a few': 3, few: 3, several: 3 };
+const NUM = '(\\d{1,3}|a couple of|couple of|a few|few|several|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 const iso = (y: number, m: number, d: number) => `${y}-${pad(m)}-${pad(d)}`;
@@ -47,6 +47,10 @@ const monthIndex = (name: string) => {
   const n = name.toLowerCase().replace('.', '');
   return MONTHS.findIndex((m) => m.startsWith(n.slice(0, 3))) + 1;
 };
+/** "early April" → the 10th, "mid-April" → the 20th, "late April" or "April" → its last day. */
+const partOfMonth = (y: number, m: number, part?: string) => (!part ? endOfMonth(y, m) : /early/i.test(part) ? iso(y, m, 10) : /mid/i.test(part) ? iso(y, m, 20) : endOfMonth(y, m));
+/** The last day of the quarter `on` falls in. */
+const endOfQuarter = (on: string) => { const y = Number(on.slice(0, 4)); const q = Math.ceil(Number(on.slice(5, 7)) / 3); return endOfMonth(y, q * 3); };
 const num = (s: string) => (/^\d+$/.test(s) ? Number(s) : (NUMBER_WORDS[s.toLowerCase()] ?? 1));
 
 /** The n-th given weekday (0 = Sunday) of a month; n = -1 for the last. */
@@ -127,6 +131,8 @@ interface RuleContext {
   usContext: boolean;
   /** The month a split year ("1987/88") ends in, when the article names it ("(October/September)"). */
   splitYearEndMonth?: number;
+  /** A company's quarter the article dates ("its first quarter, ending February 28"). */
+  fiscalQuarter?: { ordinal: string; month: number; day: number };
 }
 
 const year = (on: string) => Number(on.slice(0, 4));
@@ -183,7 +189,7 @@ const RULES: Rule[] = [
   { re: /\bbefore\s+((?:19|20)\d{2})\b/i, date: (m) => ({ checkBy: iso(Number(m[1]) - 1, 12, 31) }) },
   // decades: "the early 2030s" → 2033, "the mid-2030s" → 2036, "the late 2030s"/"the 2030s" → 2039
   {
-    re: /(?:the\s+)?(early|mid|middle|late)?[- ]?((?:19|20)\d)0s/i,
+    re: /\b(?:the\s+)?(early|mid|middle|late)?[- ]?((?:19|20)\d)0s\b/i,
     date: (m, on) => {
       const base = Number(m[2]) * 10;
       const end = !m[1] ? base + 9 : /early/i.test(m[1]) ? base + 3 : /late/i.test(m[1]) ? base + 9 : base + 6;
@@ -192,7 +198,7 @@ const RULES: Rule[] = [
   },
   // split (crop, fiscal) years: "in 1987/88" → the later year, to the month a "(October/September)" names, else June
   {
-    re: /((?:19|20)\d{2})\/(\d{2})(?:\s*\((?:January|February|March|April|May|June|July|August|September|October|November|December)\/(January|February|March|April|May|June|July|August|September|October|November|December)\))?/i,
+    re: /\b((?:19|20)\d{2})\/(\d{2})\b(?:\s*\((?:January|February|March|April|May|June|July|August|September|October|November|December)\/(January|February|March|April|May|June|July|August|September|October|November|December)\))?/i,
     date: (m, on, ctx) => {
       const y = Number(m[1]!.slice(0, 2) + m[2]) + (Number(m[2]) < Number(m[1]!.slice(2)) ? 100 : 0);
       const mo = m[3] ? monthIndex(m[3]) : (ctx.splitYearEndMonth ?? 6);
@@ -215,7 +221,7 @@ const RULES: Rule[] = [
   { re: /\b(?:within\s+|over\s+|in\s+)?(?:the\s+)?next\s+year\s+or\s+(two|so)\b/i, date: (m, on) => ({ checkBy: addMonths(on, /two/i.test(m[1]!) ? 24 : 12) }) },
   { re: /\b(?:by|in|during|for|until|over|by the end of|the end of|before the end of)?\s*next year\b/i, date: (_m, on) => ({ checkBy: iso(year(on) + 1, 12, 31) }) },
   // "in early April this year": the month, not the year
-  { re: new RegExp(`\\b${MONTH}\\s+(?:of\\s+)?this\\s+year\\b`, 'i'), date: (m, on) => ({ checkBy: endOfMonth(year(on), monthIndex(m[1]!)) }) },
+  { re: new RegExp(`\\b(?:(early|mid-?|late)\\s*)?${MONTH}\\s+(?:of\\s+)?this\\s+year\\b`, 'i'), date: (m, on) => ({ checkBy: partOfMonth(year(on), monthIndex(m[2]!), m[1]) }) },
   { re: /\b(?:this year|the rest of the year|the end of the year|year-end|end of this year|the year['’]s end|later this year|the coming year)\b/i, date: (_m, on) => ({ checkBy: iso(year(on), 12, 31) }) },
   { re: /\bnext month\b/i, date: (_m, on) => { const d = addMonths(on.slice(0, 8) + '01', 1); return { checkBy: endOfMonth(year(d), month(d)) }; } },
   { re: /\b(?:this month|the end of the month|later this month)\b/i, date: (_m, on) => ({ checkBy: endOfMonth(year(on), month(on)) }) },
@@ -241,7 +247,12 @@ const RULES: Rule[] = [
   },
   {
     re: /\b(?:the\s+)?(first|second|third|fourth|1st|2nd|3rd|4th|final|last)\s+quarter(?:\s+of\s+((?:19|20)\d{2}))?|\bQ([1-4])(?:\s+((?:19|20)\d{2}))?\b/i,
-    date: (m, on) => {
+    date: (m, on, ctx) => {
+      if (ctx.fiscalQuarter && m[1] && m[1].toLowerCase() === ctx.fiscalQuarter.ordinal && !m[2]) {
+        let y = year(on);
+        if (iso(y, ctx.fiscalQuarter.month, ctx.fiscalQuarter.day) < on) y++;
+        return { checkBy: iso(y, ctx.fiscalQuarter.month, Math.min(ctx.fiscalQuarter.day, lastDay(y, ctx.fiscalQuarter.month))) };
+      }
       const words: Record<string, number> = { first: 1, '1st': 1, second: 2, '2nd': 2, third: 3, '3rd': 3, fourth: 4, '4th': 4, final: 4, last: 4 };
       const q = m[1] ? words[m[1].toLowerCase()]! : Number(m[3]);
       const explicit = m[2] ?? m[4];
@@ -267,12 +278,12 @@ const RULES: Rule[] = [
     },
   },
   {
-    re: new RegExp(`\\b(?:by|in|until|till|before|through|during|around|from|starting in|by the end of|the end of|early|late|mid-?)\\s*${MONTH}(?:\\s+((?:19|20)\\d{2}))?`, 'i'),
+    re: new RegExp(`\\b(?:by|in|until|till|before|through|during|around|from|starting in|by the end of|the end of|(early|late|mid-?))\\s*${MONTH}(?:\\s+((?:19|20)\\d{2}))?`, 'i'),
     date: (m, on) => {
-      const mo = monthIndex(m[1]!);
-      let y = m[2] ? Number(m[2]) : year(on);
-      if (!m[2] && mo < month(on)) y++;
-      return { checkBy: endOfMonth(y, mo) };
+      const mo = monthIndex(m[2]!);
+      let y = m[3] ? Number(m[3]) : year(on);
+      if (!m[3] && mo < month(on)) y++;
+      return { checkBy: partOfMonth(y, mo, m[1]) };
     },
   },
   // Durations
@@ -286,7 +297,7 @@ const RULES: Rule[] = [
     date: (m, on) => {
       const n = Math.max(num(m[1]!), m[2] ? num(m[2]) : 0);
       const unit = m[3]!.toLowerCase();
-      const checkBy = unit === 'day' ? addDays(on, n) : unit === 'week' ? addDays(on, 7 * n) : unit === 'month' ? addMonths(on, n) : unit === 'quarter' ? addMonths(on, 3 * n) : unit === 'year' ? addMonths(on, 12 * n) : addMonths(on, 120 * n);
+      const checkBy = unit === 'day' ? addDays(on, n) : unit === 'week' ? addDays(on, 7 * n) : unit === 'month' ? addMonths(on, n) : unit === 'quarter' ? endOfQuarter(addMonths(on, 3 * n)) : unit === 'year' ? addMonths(on, 12 * n) : addMonths(on, 120 * n);
       return { checkBy };
     },
   },
@@ -295,7 +306,7 @@ const RULES: Rule[] = [
     date: (m, on) => {
       const n = Math.max(m[1] ? num(m[1]) : 1, m[2] ? num(m[2]) : 0);
       const unit = m[3]!.toLowerCase();
-      const checkBy = unit === 'day' ? addDays(on, n) : unit === 'week' ? addDays(on, 7 * n) : unit === 'month' ? addMonths(on, n) : unit === 'quarter' ? addMonths(on, 3 * n) : unit === 'year' ? addMonths(on, 12 * n) : addMonths(on, 120 * n);
+      const checkBy = unit === 'day' ? addDays(on, n) : unit === 'week' ? addDays(on, 7 * n) : unit === 'month' ? addMonths(on, n) : unit === 'quarter' ? endOfQuarter(addMonths(on, 3 * n)) : unit === 'year' ? addMonths(on, 12 * n) : addMonths(on, 120 * n);
       return { checkBy };
     },
   },
@@ -377,6 +388,8 @@ function bareYear(text: string, on: string): Horizon | null {
 /** The horizon of a forecast: from its own words, else from its sentence, else the default. */
 export function readHorizon(text: string, publishedOn: string, context?: string, opts: HorizonOptions = {}): Horizon {
   const ctx: RuleContext = { usContext: US_CONTEXT.test(opts.article ?? `${context ?? ''} ${text}`) };
+  const fq = new RegExp(`\\b(first|second|third|fourth)\\s+quarter\\s*,?\\s+(?:ending|ended|which ends|that ends)\\s+${MONTH}\\s+(\\d{1,2})\\b`, 'i').exec(opts.article ?? `${context ?? ''} ${text}`);
+  if (fq) ctx.fiscalQuarter = { ordinal: fq[1]!.toLowerCase(), month: monthIndex(fq[2]!), day: Number(fq[3]) };
   const split = /\b(?:19|20)\d{2}\/\d{2}\s*\((?:January|February|March|April|May|June|July|August|September|October|November|December)\/(January|February|March|April|May|June|July|August|September|October|November|December)\)/i.exec(opts.article ?? `${context ?? ''} ${text}`);
   if (split) ctx.splitYearEndMonth = monthIndex(split[1]!);
   for (const t of context && context !== text ? [text, context] : [text]) {

@@ -54,6 +54,8 @@ function isHeading(text: string): boolean {
 
 const ANAPHORIC = /^(?:when (?:it|that|this|they|he|she) (?:does|do|happens?|comes?)|once (?:it|that|this) (?:does|happens)|then|after that|by then|at that point)\b/i;
 
+/** Attribution verbs that say the speaker expects what follows ("believed a stock would", "was confident OPEC would"). */
+const BELIEF = /^(?:believes?|believed|thinks?|thought|reckons|expects?|expected|predict(?:s|ed)?|forecasts?|projects?|projected|anticipate[sd]?|foresees?|estimates|(?:is|are|was|were) confident|expressed confidence|holds? no illusions|held no illusions|voicing the belief)$/;
 const PAST_ANNOUNCEMENT = /^(?:announced|declared|decided|agreed|confirmed|ruled|approved|stated)$/;
 
 const todayUtc = () => new Date().toISOString().slice(0, 10);
@@ -79,6 +81,14 @@ export function extractCandidates(input: ArticleInput, opts: ExtractOptions = {}
     const reading = readCues(quote, publishedOn);
     const forecastVerb = seg.form === 'paraphrase' && FORECAST_VERBS.has(seg.verb);
     if (reading.rejected && !forecastVerb) continue;
+    // a bare possibility ("could", "may", "would" and nothing else) with no time ahead and no one
+    // saying they expect it: "the action would permit ...", "the plane could be at the bottom of the sea"
+    // ("would" in reported speech is the future of the past, and stays unless it gives a purpose:
+    // "the action would permit the government to ...")
+    const strong = reading.cues.filter((c) => c.kind !== 'conditional' && c.kind !== 'date');
+    const possibilityOnly = strong.length > 0 && strong.every((c) => c.kind === 'modal' && !/^would|[’']d$/i.test(c.phrase));
+    const purpose = strong.length > 0 && strong.every((c) => c.kind === 'modal') && /\bwould\s+(?:not\s+)?(?:permit|allow|enable|mean|be\s+due\s+to)\b/i.test(quote);
+    if (!forecastVerb && !BELIEF.test(seg.verb) && ((possibilityOnly && !reading.cues.some((c) => c.kind === 'horizon' || c.kind === 'date' || c.kind === 'conditional')) || purpose)) continue;
     // "announced that the administration would impose sanctions": a past announcement, not a forecast
     if (seg.form === 'paraphrase' && PAST_ANNOUNCEMENT.test(seg.verb) && reading.cues.filter((c) => c.kind !== 'conditional').every((c) => c.kind === 'modal' && /^would/i.test(c.phrase))) continue;
     seen.add(key);

@@ -131,6 +131,8 @@ interface RuleContext {
   usContext: boolean;
   /** The month a split year ("1987/88") ends in, when the article names it ("(October/September)"). */
   splitYearEndMonth?: number;
+  /** The month a company's fiscal year ends in, when the article dates one of its quarters. */
+  fiscalYearEndMonth?: number;
   /** A company's quarter the article dates ("its first quarter, ending February 28"). */
   fiscalQuarter?: { ordinal: string; month: number; day: number };
 }
@@ -185,6 +187,8 @@ const RULES: Rule[] = [
     },
   },
   // Years
+  // "in fiscal 1987": the end of that fiscal year when the article dates a quarter of it
+  { re: /\bfiscal\s+(?:year\s+)?((?:19|20)\d{2})\b/i, date: (m, on, ctx) => (ctx.fiscalYearEndMonth && Number(m[1]) >= year(on) ? { checkBy: endOfMonth(Number(m[1]), ctx.fiscalYearEndMonth) } : null) },
   { re: /\b(?:until|till|before|not\s+until)\s+at\s+least\s+((?:19|20)\d{2})\b/i, date: (m) => ({ checkBy: iso(Number(m[1]) - 1, 12, 31) }) },
   { re: /\bbefore\s+((?:19|20)\d{2})\b/i, date: (m) => ({ checkBy: iso(Number(m[1]) - 1, 12, 31) }) },
   // decades: "the early 2030s" → 2033, "the mid-2030s" → 2036, "the late 2030s"/"the 2030s" → 2039
@@ -390,6 +394,13 @@ export function readHorizon(text: string, publishedOn: string, context?: string,
   const ctx: RuleContext = { usContext: US_CONTEXT.test(opts.article ?? `${context ?? ''} ${text}`) };
   const fq = new RegExp(`\\b(first|second|third|fourth)\\s+quarter\\s*,?\\s+(?:ending|ended|which ends|that ends)\\s+${MONTH}\\s+(\\d{1,2})\\b`, 'i').exec(opts.article ?? `${context ?? ''} ${text}`);
   if (fq) ctx.fiscalQuarter = { ordinal: fq[1]!.toLowerCase(), month: monthIndex(fq[2]!), day: Number(fq[3]) };
+  // "the January 31 second quarter", "fourth quarter ending May 30": the fiscal year ends 3 months per quarter later
+  const dated = new RegExp(`\\b${MONTH}\\s+\\d{1,2}\\s+(first|second|third|fourth)\\s+quarter\\b|\\b(first|second|third|fourth)\\s+quarter\\s*,?\\s+(?:ending|ended)\\s+${MONTH}\\b`, 'i').exec(opts.article ?? `${context ?? ''} ${text}`);
+  if (dated) {
+    const q = ['first', 'second', 'third', 'fourth'].indexOf((dated[2] ?? dated[3])!.toLowerCase()) + 1;
+    const mo = monthIndex((dated[1] ?? dated[4])!);
+    ctx.fiscalYearEndMonth = ((mo - 1 + 3 * (4 - q)) % 12) + 1;
+  }
   const split = /\b(?:19|20)\d{2}\/\d{2}\s*\((?:January|February|March|April|May|June|July|August|September|October|November|December)\/(January|February|March|April|May|June|July|August|September|October|November|December)\)/i.exec(opts.article ?? `${context ?? ''} ${text}`);
   if (split) ctx.splitYearEndMonth = monthIndex(split[1]!);
   for (const t of context && context !== text ? [text, context] : [text]) {

@@ -89,6 +89,10 @@ export function extractCandidates(input: ArticleInput, opts: ExtractOptions = {}
     const possibilityOnly = strong.length > 0 && strong.every((c) => c.kind === 'modal' && !/^would|[’']d$/i.test(c.phrase));
     const purpose = strong.length > 0 && strong.every((c) => c.kind === 'modal') && /\bwould\s+(?:not\s+)?(?:permit|allow|enable|mean|be\s+due\s+to)\b/i.test(quote);
     if (!forecastVerb && !BELIEF.test(seg.verb) && ((possibilityOnly && !reading.cues.some((c) => c.kind === 'horizon' || c.kind === 'date' || c.kind === 'conditional')) || purpose)) continue;
+    // no one to hold to it: a quotation whose speaker the article does not give is left to the reader
+    if (!seg.speaker) continue;
+    // a possibility on a condition ("could try to find a white knight if ..."): a conditional judgement
+    if (!forecastVerb && !BELIEF.test(seg.verb) && strong.length > 0 && strong.every((c) => c.kind === 'modal' && /^(?:could|might|may)/i.test(c.phrase)) && reading.cues.some((c) => c.kind === 'conditional') && !reading.cues.some((c) => c.kind === 'horizon' || c.kind === 'date')) continue;
     // "announced that the administration would impose sanctions": a past announcement, not a forecast
     if (seg.form === 'paraphrase' && PAST_ANNOUNCEMENT.test(seg.verb) && reading.cues.filter((c) => c.kind !== 'conditional').every((c) => c.kind === 'modal' && /^would/i.test(c.phrase))) continue;
     seen.add(key);

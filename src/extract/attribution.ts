@@ -97,7 +97,7 @@ function namesBySurname(text: string): Map<string, string> {
 
 /** The end of a speaker's noun phrase: at a period, a semicolon, a quote mark, or a comma before a lower-case word. */
 function cutPhrase(s: string): string {
-  const m = new RegExp(`^((?:[^.;:!?“”"(]|${ABBREV_DOT})*?)(?:[.;:!?“”"(]|,\\s*(?=\\p{Ll})|\\s+—|\\s+–|$)`, 'u').exec(s);
+  const m = new RegExp(`^((?:[^.;:!?“”"(]|${ABBREV_DOT})*?)(?:(?!${ABBREV_DOT})[.;:!?“”"(]|,\\s*(?=\\p{Ll})|\\s+—|\\s+–|$)`, 'u').exec(s);
   return (m?.[1] ?? s).trim().replace(/,$/, '');
 }
 
@@ -137,7 +137,7 @@ export function cleanSpeaker(raw: string): string | null {
   return s;
 }
 
-const LEAD_IN = /^(asked|speaking|responding|writing|asking|in|on|at|after|before|for|during|with|from|while|when|if|as|since|although|though|however|meanwhile|but|still|yet|instead|throughout|over|across|under|amid|despite|according|unlike|like|by|to)$/;
+const LEAD_IN = /^(asked|speaking|responding|writing|asking|in|on|at|after|before|for|during|with|from|while|when|if|as|since|although|though|however|meanwhile|but|still|yet|instead|throughout|over|across|under|amid|despite|according|unlike|like|by|to|therefore|thus|hence|so|now|then|also|moreover|furthermore|indeed|overall|nevertheless|nonetheless)$/;
 
 /** The subject of a clause that ends where its verb starts: "Mayor X, who proposed the plan in April," → "Mayor X". */
 function subjectOf(prefix: string): string | null {

@@ -2,33 +2,49 @@
  * Test layout convention — the directory of a test file decides which vitest
  * project(s) run it:
  *
- *   test/db/**\/*.test.ts   → `pglite` AND `postgres`: the same file runs once on embedded
- *                            PGlite (HINDSIGHT_TEST_DB=pglite) and once on a real
- *                            PostgreSQL server (HINDSIGHT_TEST_DB=postgres).
- *   test/pg/**\/*.test.ts   → `postgres` only (real concurrency, e.g. 100 concurrent voters).
- *   test/e2e/**\/*.test.ts  → `e2e` only (end-to-end, on PGlite; HINDSIGHT_TEST_DB=pglite).
- *   test/unit/**\/*.test.ts → `unit` only (pure functions, no database). So do top-level
- *                            test/*.test.ts files, and any other test/** file outside
- *                            db/, pg/, e2e/ — nothing is silently left out.
- *   test/support/**         → helpers, never collected as tests.
- *   test/faults/**          → not here: the fault suite (`npm run test:faults`, vitest.faults.config.ts).
+ *   test/db/**\/*.test.ts      → `pglite` AND `postgres`: the same file runs once on embedded
+ *                               PGlite (HINDSIGHT_TEST_DB=pglite) and once on a real
+ *                               PostgreSQL server (HINDSIGHT_TEST_DB=postgres).
+ *   test/pg/**\/*.test.ts      → `postgres` only (real concurrency, e.g. 100 concurrent voters).
+ *   test/e2e/**\/*.test.ts     → `e2e` only (end-to-end in this process, on PGlite; HINDSIGHT_TEST_DB=pglite).
+ *   test/process/**\/*.test.ts → `process` only: tests that start child processes (bots killed
+ *                               with -9, replicas, the console, PGlite lock contention,
+ *                               drizzle-kit). They run after everything else, one file at a
+ *                               time, as each file keeps several processes busy.
+ *   test/unit/**\/*.test.ts    → `unit` only (pure functions, no database, no child process).
+ *                               So do top-level test/*.test.ts files, and any other test/**
+ *                               file outside db/, pg/, e2e/, process/ — nothing is silently left out.
+ *   test/support/**            → helpers, never collected as tests.
+ *   test/faults/**             → not here: the fault suite (`npm run test:faults`, vitest.faults.config.ts).
  *
- * The `postgres` project's globalSetup (test/support/global-setup.ts) provides
- * `inject('pgAdminUrl')`: it starts a throwaway PostgreSQL cluster, or uses
- * TEST_DATABASE_URL; HINDSIGHT_TEST_PG=off starts nothing (postgres tests then fail).
- * It runs only when a `postgres` test is selected, e.g. not for `vitest run --project unit`.
+ * Migrations run once per run, in globalSetups that run only when one of their projects has
+ * a test selected (e.g. not for `vitest run --project unit`), shared between projects:
+ * - test/support/global-setup.ts (`postgres`, `process`): starts a throwaway PostgreSQL cluster,
+ *   or uses TEST_DATABASE_URL (HINDSIGHT_TEST_PG=off starts nothing: postgres tests then fail),
+ *   and migrates a template database. Provides `inject('pgAdminUrl')` and `inject('pgTemplate')`.
+ * - test/support/pglite-template.ts (`pglite`, `e2e`): a migrated PGlite data folder and its dump.
+ * makeTestDb and makeTestDatabaseUrl (test/support/test-db.ts) and the e2e harness copy them.
  *
- * Run one project: `npx vitest run --project postgres` (or pglite, unit, e2e).
+ * Parallelism: as many worker processes as cores (at most 4; vitest's default leaves one core
+ * idle, which on 2 cores means one file at a time), all projects but `process` together; then the
+ * `process` project alone with one worker (maxWorkers 1 puts it in vitest's sequential group).
+ *
+ * Run one project: `npx vitest run --project postgres` (or pglite, unit, e2e, process).
  */
+import { availableParallelism } from 'node:os';
 import { configDefaults, defineConfig } from 'vitest/config';
 
 const DB_ONLY = ['test/db/**/*.test.ts'];
 const PG_ONLY = ['test/pg/**/*.test.ts'];
 const E2E = ['test/e2e/**/*.test.ts'];
+const PROCESS = ['test/process/**/*.test.ts'];
+const PG_SETUP = 'test/support/global-setup.ts';
+const PGLITE_SETUP = 'test/support/pglite-template.ts';
 
 export default defineConfig({
   test: {
     pool: 'forks',
+    maxWorkers: Math.max(1, Math.min(availableParallelism(), 4)),
     testTimeout: 30_000,
     hookTimeout: 60_000,
     teardownTimeout: 60_000,
@@ -38,7 +54,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, ...DB_ONLY, ...PG_ONLY, ...E2E, 'test/support/**', 'test/faults/**'],
+          exclude: [...configDefaults.exclude, ...DB_ONLY, ...PG_ONLY, ...E2E, ...PROCESS, 'test/support/**', 'test/faults/**'],
         },
       },
       {
@@ -47,6 +63,7 @@ export default defineConfig({
           name: 'pglite',
           include: DB_ONLY,
           env: { HINDSIGHT_TEST_DB: 'pglite' },
+          globalSetup: [PGLITE_SETUP],
         },
       },
       {
@@ -55,7 +72,7 @@ export default defineConfig({
           name: 'postgres',
           include: [...DB_ONLY, ...PG_ONLY],
           env: { HINDSIGHT_TEST_DB: 'postgres' },
-          globalSetup: ['test/support/global-setup.ts'],
+          globalSetup: [PG_SETUP],
         },
       },
       {
@@ -64,6 +81,16 @@ export default defineConfig({
           name: 'e2e',
           include: E2E,
           env: { HINDSIGHT_TEST_DB: 'pglite' },
+          globalSetup: [PGLITE_SETUP],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'process',
+          include: PROCESS,
+          maxWorkers: 1,
+          globalSetup: [PG_SETUP],
         },
       },
     ],

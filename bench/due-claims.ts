@@ -152,7 +152,7 @@ export async function benchDueClaims(adminUrl: string, sizes: BenchSizes): Promi
     await composeRound(db, sample, since, now, new Date(now.getTime() - 400 * 24 * HOUR));
     const roundStatements = [...log];
     const newlyDue = roundStatements[0];
-    if (!newlyDue || !/^select "number" from "claims" where .* > \$\d+\) order by/.test(newlyDue.text)) throw new Error(`composeRound's newly-due select not recognised: ${newlyDue?.text}`);
+    if (!newlyDue || !/^select "number"(, count\(\*\) over \(\))? from "claims" where .* > \$\d+\) order by/.test(newlyDue.text)) throw new Error(`composeRound's newly-due select not recognised: ${newlyDue?.text}`);
     const step = Math.max(1, Math.floor(servers / sizes.querySamples));
     const sampled = Array.from({ length: Math.min(sizes.querySamples, servers) }, (_, i) => guildId(1 + ((i * step) % servers)));
     await timeStatement(sql, newlyDue, sampled.slice(0, 20).map((g) => forServer(newlyDue, sample, g)));

@@ -1,6 +1,7 @@
 /** Figures, sizes, machine facts and the printed table of the benchmark (bench/run.ts). */
 import { readdirSync, readFileSync } from 'node:fs';
-import { cpus, totalmem, release } from 'node:os';
+import { cpus, loadavg, totalmem, release } from 'node:os';
+import postgres from 'postgres';
 
 /** Sizes: full by default, small with BENCH_QUICK=1; each can be set on its own by env. */
 export interface BenchSizes {
@@ -25,6 +26,13 @@ export interface BenchSizes {
   /** Memory: servers (GUILD_CREATE) and extra channels per server. */
   memoryGuilds: number;
   memoryChannelsPerGuild: number;
+  /** Votes already on each claim before a vote run (one pair of runs, peer and Hindsight, per value). */
+  votePreseed: number[];
+  /** Refuse a run when the 1-minute load average is above this (after waiting up to `quietWaitSeconds` for it to drop). */
+  maxLoad: number;
+  quietWaitSeconds: number;
+  /** Run anyway when the machine is not quiet, with the figures marked NOT QUIET and judged by nothing. */
+  allowLoad: boolean;
 }
 
 function num(name: string, fallback: number): number {
@@ -52,7 +60,57 @@ export function benchSizes(): BenchSizes {
     roundCards: num('BENCH_ROUND_CARDS', 1),
     memoryGuilds: num('BENCH_MEMORY_GUILDS', quick ? 500 : 2_500),
     memoryChannelsPerGuild: num('BENCH_MEMORY_CHANNELS', 3),
+    votePreseed: numList('BENCH_VOTE_PRESEED', quick ? [10, 1_000] : [10, 1_000, 100_000]),
+    maxLoad: num('BENCH_MAX_LOAD', 1),
+    quietWaitSeconds: num('BENCH_QUIET_WAIT_SECONDS', 240),
+    allowLoad: process.env.BENCH_ALLOW_LOAD === '1',
   };
+}
+
+function numList(name: string, fallback: number[]): number[] {
+  const raw = process.env[name]?.trim();
+  if (!raw) return fallback;
+  const values = raw.split(',').map((v) => Number(v.trim()));
+  if (values.some((v) => !Number.isInteger(v) || v < 0)) throw new Error(`${name} must be a comma-separated list of non-negative integers, got ${JSON.stringify(raw)}`);
+  return values;
+}
+
+/** How quiet the machine was before a run: the load averages, and whether the 1-minute one was within the limit. */
+export interface Quiet {
+  load: [number, number, number];
+  quiet: boolean;
+  waitedSeconds: number;
+}
+
+/**
+ * Before each run: waits (up to `quietWaitSeconds`) for the 1-minute load average to be at most
+ * `maxLoad` (the previous run's own load takes about a minute to decay), prints it, and refuses
+ * the run (throws) if it is still above, unless BENCH_ALLOW_LOAD=1: then the run goes on and
+ * `markLoad` marks its figures NOT QUIET.
+ */
+export async function quietBefore(label: string, sizes: BenchSizes): Promise<Quiet> {
+  const started = Date.now();
+  const until = started + sizes.quietWaitSeconds * 1000;
+  let load = loadavg() as [number, number, number];
+  if (load[0] > sizes.maxLoad) say(`${label}: load ${load[0].toFixed(2)} > ${sizes.maxLoad}; waiting up to ${sizes.quietWaitSeconds} s for it to drop`);
+  while (load[0] > sizes.maxLoad && Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    load = loadavg() as [number, number, number];
+  }
+  const waitedSeconds = Math.round((Date.now() - started) / 1000);
+  const quiet = load[0] <= sizes.maxLoad;
+  say(`load average before ${label}: ${load.map((l) => l.toFixed(2)).join(' ')} (1, 5, 15 min)${quiet ? '' : ' — NOT QUIET'}`);
+  if (!quiet && !sizes.allowLoad) {
+    throw new Error(`refused to run ${label}: 1-minute load ${load[0].toFixed(2)} > ${sizes.maxLoad} after waiting ${waitedSeconds} s (BENCH_ALLOW_LOAD=1 runs anyway, figures marked NOT QUIET)`);
+  }
+  return { load: load.map((l) => round(l, 2)) as [number, number, number], quiet, waitedSeconds };
+}
+
+/** A figure from runs that were not all quiet: named so, and judged by nothing. */
+export function markLoad(f: Figure, ...runs: Quiet[]): Figure {
+  const loads = runs.map((r) => r.load[0].toFixed(2)).join(' / ');
+  if (runs.every((r) => r.quiet)) return { ...f, notes: [f.notes, `load before: ${loads}`].filter(Boolean).join('; ') };
+  return { ...f, name: `${f.name} [NOT QUIET: load ${loads}]`, pass: null, notes: [f.notes, `NOT QUIET: 1-minute load before the runs ${loads}`].filter(Boolean).join('; ') };
 }
 
 /**
@@ -151,6 +209,77 @@ export function cpuSeconds(pid: number): number {
   } catch {
     return 0;
   }
+}
+
+/** Fields of /proc/<pid>/stat after the command name (0 = state, 1 = ppid, 11/12 = utime/stime, 13/14 = cutime/cstime). */
+function statFields(pid: number): string[] | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return null;
+  }
+}
+
+/** The postmaster of a PostgreSQL backend (its parent). */
+export function parentPid(pid: number): number {
+  return Number(statFields(pid)?.[1] ?? 0);
+}
+
+/** The postmaster pid of the cluster at `url` (the parent of a backend). */
+export async function postmasterOf(url: string): Promise<number> {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    const [row] = await sql<{ pid: number }[]>`select pg_backend_pid() as pid`;
+    return parentPid(Number(row!.pid));
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
+/**
+ * CPU seconds of one PostgreSQL cluster: the postmaster (itself and the children it has reaped:
+ * backends that exited) plus every live child (backends, background workers, the WAL writer…).
+ */
+export function clusterCpuSeconds(postmasterPid: number): number {
+  const main = statFields(postmasterPid);
+  if (!main) return 0;
+  let total = (Number(main[11]) + Number(main[12]) + Number(main[13]) + Number(main[14])) / 100;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const fields = statFields(Number(entry));
+    if (fields && Number(fields[1]) === postmasterPid) total += (Number(fields[11]) + Number(fields[12])) / 100;
+  }
+  return total;
+}
+
+/**
+ * CPU used between two calls by named groups of processes, by one PostgreSQL cluster (given its
+ * postmaster) and by this process (the fake Discord, the load generator and anything else the
+ * bench runs in-process). Seconds, and cores (seconds per second of wall time).
+ */
+export function processMeter(groups: Record<string, number[]>, postmasterPid?: number) {
+  const sample = () => ({
+    bench: process.cpuUsage(),
+    groups: Object.fromEntries(Object.entries(groups).map(([label, pids]) => [label, pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0)])),
+    pg: postmasterPid ? clusterCpuSeconds(postmasterPid) : postgresCpuSeconds(),
+    at: performance.now(),
+  });
+  const start = sample();
+  return () => {
+    const end = sample();
+    const wall = (end.at - start.at) / 1000;
+    const seconds: Record<string, number> = {
+      'bench process (fake Discord, load generator)': (end.bench.user + end.bench.system - start.bench.user - start.bench.system) / 1e6,
+      postgres: end.pg - start.pg,
+    };
+    for (const label of Object.keys(groups)) seconds[label] = end.groups[label]! - start.groups[label]!;
+    return {
+      wallSeconds: round(wall, 2),
+      cpuSeconds: Object.fromEntries(Object.entries(seconds).map(([k, v]) => [k, round(v, 2)])),
+      coresUsed: Object.fromEntries(Object.entries(seconds).map(([k, v]) => [k, round(v / wall, 2)])),
+    };
+  };
 }
 
 /** CPU seconds of every PostgreSQL server process on the machine (ours is the only cluster the bench starts). */

@@ -1,26 +1,19 @@
 /**
- * Resident memory of the bot process (a child process on PostgreSQL, `node --import tsx
- * src/main.ts` as `npm start` runs it) before and after many servers' GUILD_CREATE on its one
- * gateway connection. RSS is read from /proc/<pid>/status; no GC is forced (the figure is what
- * the operating system sees, garbage included).
+ * Resident memory of the bot process (a child process on PostgreSQL, compiled JavaScript run with
+ * `node`: bench/bots.ts) before and after many servers' GUILD_CREATE on its one gateway
+ * connection. RSS is read from /proc/<pid>/status; no GC is forced (the figure is what the
+ * operating system sees, garbage included).
  *
- * Experiment (BENCH_EXPERIMENTS, row marked "compiled"): the same bot bundled to plain
- * JavaScript with esbuild (the one tsx ships) and run with `node main.mjs`, i.e. without the
- * TypeScript loader, to show what running compiled code in production would change. Nothing in
- * src/ changes.
+ * The judged row runs Hindsight as `npm start` does (dist/, compiled by tsc) and the peer bundled
+ * by esbuild (it has no build of its own). Experiment (BENCH_EXPERIMENTS): Hindsight bundled the
+ * same way as the peer, like for like. Each run is preceded by the load check (lib.ts).
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startFakeDiscord, type FakeDiscord } from '../test/fake-discord/index.js';
+import { startFakeDiscord } from '../test/fake-discord/index.js';
 import type { BotProcess } from '../test/support/bot-process.js';
-import { freshDatabase, rssBytes, sleep, startBotProcess, stopBotProcess } from '../test/faults/world.js';
-import { figure, round, say, type BenchSizes, type Figure } from './lib.js';
+import { freshDatabase, rssBytes, sleep, stopBotProcess } from '../test/faults/world.js';
+import { compiledBots, startCompiled, type CompiledBot } from './bots.js';
+import { figure, markLoad, quietBefore, round, say, type BenchSizes, type Figure, type Quiet } from './lib.js';
 import type { SectionResult } from './votes.js';
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 const MB = 1024 * 1024;
 
@@ -34,60 +27,21 @@ async function settledRss(pid: number, ms: number): Promise<number> {
   return highest;
 }
 
-/**
- * src/main.ts bundled to one ES module (dependencies stay external) in a temporary tree that
- * mirrors the paths the code resolves from import.meta.url: src/<x>/main.mjs finds ../packs/,
- * ../../migrations and node_modules as in the repository.
- */
-function bundleBot(entry = join(ROOT, 'src', 'main.ts')): { file: string; dir: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'hindsight-bundle-'));
-  mkdirSync(join(dir, 'src', 'bundle'), { recursive: true });
-  symlinkSync(join(ROOT, 'src', 'packs'), join(dir, 'src', 'packs'));
-  symlinkSync(join(ROOT, 'migrations'), join(dir, 'migrations'));
-  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
-  const file = join(dir, 'src', 'bundle', 'main.mjs');
-  const args = [entry, '--bundle', '--platform=node', '--format=esm', '--packages=external', `--outfile=${file}`, '--log-level=warning'];
-  const built = spawnSync(join(ROOT, 'node_modules', '.bin', 'esbuild'), args, { encoding: 'utf8' });
-  if (built.status !== 0) throw new Error(`esbuild failed: ${built.stderr || built.error?.message}`);
-  return { file, dir };
-}
-
-/** The bundled bot as a child process, resolved once it is ready (like startBotProcess). */
-async function startBundledBot(fake: FakeDiscord, databaseUrl: string, file: string, ready = /scheduler started/): Promise<Pick<BotProcess, 'child' | 'exited'>> {
-  const child = spawn(process.execPath, [file], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'info', DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl, DATABASE_URL: databaseUrl },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`bundled bot not ready within 60 s:\n${output.slice(-2000)}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (ready.test(output)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    void exited.then(() => reject(new Error(`bundled bot exited:\n${output.slice(-2000)}`)));
-  });
-  return { child, exited };
-}
-
 interface MemoryRun {
+  build: string;
+  quiet: Quiet;
   beforeMb: number;
   afterMb: number;
   perServerKb: number;
 }
 
-async function measure(adminUrl: string, sizes: BenchSizes, label: string, start: (fake: FakeDiscord, url: string) => Promise<Pick<BotProcess, 'child' | 'exited'>>): Promise<MemoryRun> {
+async function measure(adminUrl: string, sizes: BenchSizes, label: string, compiled: CompiledBot): Promise<MemoryRun> {
   const fake = await startFakeDiscord({ waitTimeoutMs: 60_000 });
   const database = await freshDatabase(adminUrl, 'bench_memory');
   await database.close();
-  say(`memory (${label}): starting the bot (child process) with no servers`);
-  const bot = await start(fake, database.url);
+  const quiet = await quietBefore(`memory (${label})`, sizes);
+  say(`memory (${label}): starting the bot (child process, ${compiled.build}) with no servers`);
+  const bot: BotProcess = await startCompiled(compiled, fake, database.url);
   try {
     const pid = bot.child.pid!;
     await sleep(2_000);
@@ -107,69 +61,72 @@ async function measure(adminUrl: string, sizes: BenchSizes, label: string, start
     await sleep(2_000);
     const after = await settledRss(pid, 3_000);
     say(`memory (${label}): ${round(after / MB)} MB after ${sizes.memoryGuilds} servers`);
-    return { beforeMb: round(before / MB), afterMb: round(after / MB), perServerKb: round((after - before) / 1024 / sizes.memoryGuilds, 2) };
+    return { build: compiled.build, quiet, beforeMb: round(before / MB), afterMb: round(after / MB), perServerKb: round((after - before) / 1024 / sizes.memoryGuilds, 2) };
   } finally {
     await stopBotProcess(bot, 5_000);
     await fake.close();
   }
 }
 
-const PEER_SCRIPT = 'bench/peer-bot.ts';
-
 export async function benchMemory(adminUrl: string, sizes: BenchSizes): Promise<SectionResult> {
+  const bots = compiledBots();
   // Both bots as child processes, measured the same way, one after the other on the same machine.
-  const peer = await measure(adminUrl, sizes, 'peer', (fake, url) => startBotProcess(fake, url, {}, { script: PEER_SCRIPT, ready: /peer ready/ }));
-  const asIs = await measure(adminUrl, sizes, 'hindsight', (fake, url) => startBotProcess(fake, url));
+  const peer = await measure(adminUrl, sizes, 'peer', bots.peer);
+  const ours = await measure(adminUrl, sizes, 'hindsight', bots.hindsight);
   const figures: Figure[] = [
-    figure({
-      id: 'memory_vs_peer',
-      name: `RSS after ${sizes.memoryGuilds} servers, Hindsight vs peer (both via tsx, as npm start)`,
-      value: asIs.afterMb,
-      unit: 'MB',
-      reference: { kind: 'baseline', value: peer.afterMb, label: 'peer bot' },
-      target: '≤ 1.20× peer',
-      pass: asIs.afterMb <= 1.2 * peer.afterMb,
-    }),
-    figure({
-      id: 'memory_growth',
-      name: `Hindsight RSS after ${sizes.memoryGuilds} servers vs none`,
-      value: asIs.afterMb,
-      unit: 'MB',
-      reference: { kind: 'baseline', value: asIs.beforeMb, label: 'same process, no servers' },
-      target: 'info',
-      pass: null,
-      notes: `${asIs.perServerKb} KB per server (peer ${peer.perServerKb})`,
-    }),
+    markLoad(
+      figure({
+        id: 'memory_vs_peer',
+        name: `RSS after ${sizes.memoryGuilds} servers, Hindsight vs peer (both compiled, node)`,
+        value: ours.afterMb,
+        unit: 'MB',
+        reference: { kind: 'baseline', value: peer.afterMb, label: 'peer bot' },
+        target: '≤ 1.20× peer',
+        pass: ours.afterMb <= 1.2 * peer.afterMb,
+        notes: `Hindsight: ${ours.build}; peer: ${peer.build}`,
+      }),
+      peer.quiet,
+      ours.quiet,
+    ),
+    markLoad(
+      figure({
+        id: 'memory_growth',
+        name: `Hindsight RSS after ${sizes.memoryGuilds} servers vs none`,
+        value: ours.afterMb,
+        unit: 'MB',
+        reference: { kind: 'baseline', value: ours.beforeMb, label: 'same process, no servers' },
+        target: 'info',
+        pass: null,
+        notes: `${ours.perServerKb} KB per server (peer ${peer.perServerKb})`,
+      }),
+      ours.quiet,
+    ),
   ];
   const details: Record<string, unknown> = {
     measured: 'RSS of each bot child process (VmRSS), highest of 15 samples over 3 s, no forced GC',
     servers: sizes.memoryGuilds,
     channelsPerServer: 1 + sizes.memoryChannelsPerGuild,
     peer,
-    hindsight: asIs,
+    hindsight: ours,
   };
   if (sizes.experiments) {
-    const ours = bundleBot();
-    const theirs = bundleBot(join(ROOT, 'bench', 'peer-bot.ts'));
-    try {
-      const peerCompiled = await measure(adminUrl, sizes, 'peer compiled', (fake, url) => startBundledBot(fake, url, theirs.file, /peer ready/));
-      const run = await measure(adminUrl, sizes, 'hindsight compiled', (fake, url) => startBundledBot(fake, url, ours.file));
-      details.compiled = { peer: peerCompiled, hindsight: run };
-      figures.push(
+    const bundled = await measure(adminUrl, sizes, 'hindsight bundled', bots.hindsightBundled);
+    details.hindsightBundled = bundled;
+    figures.push(
+      markLoad(
         figure({
-          id: 'memory_vs_peer_compiled',
-          name: `RSS after ${sizes.memoryGuilds} servers, Hindsight vs peer (both compiled JS, no tsx)`,
-          value: run.afterMb,
+          id: 'memory_vs_peer_bundled',
+          name: `RSS after ${sizes.memoryGuilds} servers, Hindsight vs peer (both bundled by esbuild)`,
+          value: bundled.afterMb,
           unit: 'MB',
-          reference: { kind: 'baseline', value: peerCompiled.afterMb, label: 'peer bot compiled' },
-          target: '≤ 1.20× peer',
+          reference: { kind: 'baseline', value: peer.afterMb, label: 'peer bot' },
+          target: 'info',
           pass: null,
         }),
-      );
-    } finally {
-      rmSync(ours.dir, { recursive: true, force: true });
-      rmSync(theirs.dir, { recursive: true, force: true });
-    }
+        peer.quiet,
+        bundled.quiet,
+      ),
+    );
   }
   return { figures, details };
 }

@@ -1,8 +1,8 @@
 import { ApplicationCommandOptionType, ApplicationCommandType, InteractionContextType } from 'discord-api-types/v10';
 import { setForecast } from '../src/ledger/voting.js';
-import { ledgerCtx, type AppCtx, type CommandCall } from '../src/kit/types.js';
-import { argumentsOf, chatInputCommand } from '../src/kit/options.js';
-import { claimChoices, claimOption } from './shared.js';
+import { ledgerCtx, type AppCtx, type AutocompleteCall, type CommandCall } from '../src/kit/types.js';
+import { chatInputCommand, type ArgumentsOf } from '../src/kit/options.js';
+import { claimChoices, claimOption } from '../src/kit/shared-options.js';
 
 export const definition = chatInputCommand({
   type: ApplicationCommandType.ChatInput,
@@ -22,8 +22,7 @@ export const definition = chatInputCommand({
   ],
 });
 
-export async function execute(call: CommandCall, ctx: AppCtx) {
-  const args = argumentsOf(definition, call.options);
+export async function execute(call: CommandCall, args: ArgumentsOf<typeof definition>, ctx: AppCtx) {
   const result = await setForecast(ledgerCtx(call, ctx), args.claim, args.probability);
   const change = result.previous !== null ? ` (was ${result.previous}%)` : '';
   await call.reply({
@@ -32,4 +31,4 @@ export async function execute(call: CommandCall, ctx: AppCtx) {
   });
 }
 
-export const autocomplete = claimChoices;
+export const autocomplete = (call: AutocompleteCall, _args: unknown, ctx: AppCtx) => claimChoices(call, ctx);

@@ -1,5 +1,11 @@
-/** Every slash command, in one static list: used by the router, by command sync and by the console. */
+/**
+ * Every slash command and message command, in one static list, and the registry the pipeline
+ * routes by: these commands with the buttons and forms of src/components/. Used by every
+ * transport (gateway, HTTP endpoint, console) and by command sync.
+ */
 import type { Command, CommandDefinition, ContextMenuDefinition, MessageCommand } from '../src/kit/types.js';
+import { createRegistry } from '../src/kit/registry.js';
+import { buttons, forms } from '../src/components/index.js';
 import * as track from './track.js';
 import * as predict from './predict.js';
 import * as vote from './vote.js';
@@ -10,7 +16,10 @@ import * as settings from './settings.js';
 import * as scores from './scores.js';
 import * as reminders from './reminders.js';
 
-export const commands: readonly Command[] = [predict, vote, resolve, reopen, forecast, settings, reminders, scores];
+/** A command module, its handlers' options checked against its own definition. */
+const command = <D extends CommandDefinition>(module: Command<D>): Command => module as unknown as Command;
+
+export const commands: readonly Command[] = [command(predict), command(vote), command(resolve), command(reopen), command(forecast), command(settings), command(reminders), command(scores)];
 
 /** Message context-menu commands (Apps → …). */
 export const messageCommands: readonly MessageCommand[] = [track];
@@ -21,4 +30,5 @@ export const allDefinitions: readonly (CommandDefinition | ContextMenuDefinition
   ...messageCommands.map((c) => c.definition),
 ];
 
-export const commandsByName: ReadonlyMap<string, Command> = new Map(commands.map((c) => [c.definition.name, c]));
+/** The one registry: every command, message command, button and form. */
+export const registry = createRegistry({ commands, messageCommands, buttons, forms });

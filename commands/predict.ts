@@ -1,16 +1,16 @@
 import { time, TimestampStyles } from '@discordjs/formatters';
 import { ApplicationCommandOptionType, ApplicationCommandType, InteractionContextType } from 'discord-api-types/v10';
-import { addClaim, claimDetail, deleteClaim, editClaim, listClaims, STATUS_FILTERS, type StatusFilter } from '../src/ledger/claims.js';
-import { bundledPacks, exportCsv, exportLedger, importLedger } from '../src/ledger/transfer.js';
+import { addClaim, claimDetail, deleteClaim, editClaim, listClaims, searchClaims, STATUS_FILTERS, type StatusFilter } from '../src/ledger/claims.js';
+import { bundledPacks, exportFiles, importLedger } from '../src/ledger/transfer.js';
 import { LIMITS } from '../src/ledger/limits.js';
-import { claimCard, listPage, safe, truncate } from '../src/kit/render.js';
-import { ledgerCtx, UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall } from '../src/kit/types.js';
+import { claimCard, DISCORD_LIMITS, listPage, safe, truncate } from '../src/kit/render.js';
+import { bySubcommand, ledgerCtx, UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall } from '../src/kit/types.js';
 import { HEDGE_BANDS, HEDGE_BAND_INFO } from '../src/ledger/hedge.js';
-import { draftsList, runExtraction } from './drafts.js';
+import { draftsList, runExtraction } from '../src/components/drafts.js';
 import { chatInputCommand, type SubcommandArguments, type SubcommandName } from '../src/kit/options.js';
-import { bySubcommand, claimChoices, claimOption, familyChoices } from './shared.js';
+import { claimChoices, claimOption, familyChoices } from '../src/kit/shared-options.js';
 
-const checkByHelp = 'YYYY-MM-DD or a phrase: "in 3 months", "end of 2025", "next Friday"';
+const checkByHelp = 'YYYY-MM-DD, "in 3 months", "end of 2025"; with a condition: "90 days after"';
 
 const { Subcommand, String: Text, Integer, Attachment } = ApplicationCommandOptionType;
 
@@ -39,6 +39,14 @@ export const definition = chatInputCommand({
           autocomplete: true,
         },
         { type: Text, name: 'criteria', description: 'What would count as "came true"', required: false, max_length: LIMITS.criteria },
+        {
+          type: Text,
+          name: 'condition',
+          description: 'Only if this claim or event comes true (#4); then check-by may be "90 days after"',
+          required: false,
+          autocomplete: true,
+          max_length: 100,
+        },
       ],
     },
     {
@@ -55,6 +63,7 @@ export const definition = chatInputCommand({
             { name: 'Open (check date not reached)', value: 'open' },
             { name: 'Due (waiting for a verdict)', value: 'due' },
             { name: 'Resolved', value: 'resolved' },
+            { name: 'Waiting on a condition', value: 'waiting' },
             { name: 'All', value: 'all' },
           ],
         },
@@ -130,6 +139,7 @@ export const definition = chatInputCommand({
             { name: 'CSV', value: 'csv' },
           ],
         },
+        { type: Integer, name: 'from', description: 'Start at this claim number (a large ledger comes in several replies)', required: false, min_value: 1, max_value: 2_147_483_647 },
       ],
     },
   ],
@@ -140,7 +150,7 @@ type Args<S extends SubcommandName<typeof definition>> = SubcommandArguments<typ
 
 const ts = (d: Date) => time(d, TimestampStyles.LongDate);
 
-async function add(call: CommandCall, ctx: AppCtx, o: Args<'add'>) {
+async function add(call: CommandCall, o: Args<'add'>, ctx: AppCtx) {
   const claim = await addClaim(ledgerCtx(call, ctx), {
     claim: o.claim,
     checkBy: o['check-by'],
@@ -149,28 +159,35 @@ async function add(call: CommandCall, ctx: AppCtx, o: Args<'add'>) {
     sourceUrl: o['source-url'],
     family: o.family,
     criteria: o.criteria,
+    condition: o.condition,
   });
   const detail = await claimDetail(ledgerCtx(call, ctx), claim.number);
+  const when =
+    claim.status === 'waiting'
+      ? `It waits on #${detail.condition?.number}: it is scored only if that comes true${claim.conditionDays !== null ? ` (check ${claim.conditionDays} days after)` : ` (check by ${claim.checkBy})`}, and void if it does not.`
+      : claim.status === 'resolved'
+        ? `Resolved: ${claim.resolutionNote ?? claim.outcome}`
+        : `It can be scored from ${ts(claim.dueAt)}.`;
   await call.reply({
-    content: `Claim #${claim.number} added. It can be scored from ${ts(claim.dueAt)}.`,
+    content: `Claim #${claim.number} added. ${when}`,
     ...claimCard(detail, ctx.now()),
   });
 }
 
-async function list(call: CommandCall, ctx: AppCtx, o: Args<'list'>) {
+async function list(call: CommandCall, o: Args<'list'>, ctx: AppCtx) {
   const status: StatusFilter = o.status ?? 'all';
-  if (!STATUS_FILTERS.includes(status)) throw new UserError('Status must be open, due, resolved or all.');
+  if (!STATUS_FILTERS.includes(status)) throw new UserError('Status must be open, due, resolved, waiting or all.');
   const state = { status, page: o.page ?? 1, family: o.family, speaker: o.speaker };
   const result = await listClaims(ledgerCtx(call, ctx), state);
   await call.reply(listPage(result, { ...state, page: result.page }, ctx.now()));
 }
 
-async function show(call: CommandCall, ctx: AppCtx, o: Args<'show'>) {
+async function show(call: CommandCall, o: Args<'show'>, ctx: AppCtx) {
   const detail = await claimDetail(ledgerCtx(call, ctx), o.claim);
   await call.reply(claimCard(detail, ctx.now(), { history: true }));
 }
 
-async function edit(call: CommandCall, ctx: AppCtx, o: Args<'edit'>) {
+async function edit(call: CommandCall, o: Args<'edit'>, ctx: AppCtx) {
   const claim = await editClaim(ledgerCtx(call, ctx), o.claim, {
     claim: o.text,
     checkBy: o['check-by'],
@@ -184,12 +201,12 @@ async function edit(call: CommandCall, ctx: AppCtx, o: Args<'edit'>) {
   await call.reply({ content: `Claim #${claim.number} updated.`, ephemeral: true });
 }
 
-async function remove(call: CommandCall, ctx: AppCtx, o: Args<'delete'>) {
+async function remove(call: CommandCall, o: Args<'delete'>, ctx: AppCtx) {
   const claim = await deleteClaim(ledgerCtx(call, ctx), o.claim);
   await call.reply({ content: `Claim #${claim.number} (“${safe(claim.text, 200)}”) deleted. Its history is kept.`, ephemeral: true });
 }
 
-async function importClaims(call: CommandCall, ctx: AppCtx, { pack, file }: Args<'import'>) {
+async function importClaims(call: CommandCall, { pack, file }: Args<'import'>, ctx: AppCtx) {
   if (!call.member.isManager) throw new UserError('Only managers (Manage Server) can import claims.');
   if (!pack === !file) throw new UserError('Give either a bundled pack or a JSON file (one of the two).');
   await call.defer({ ephemeral: true });
@@ -199,7 +216,10 @@ async function importClaims(call: CommandCall, ctx: AppCtx, { pack, file }: Args
     if (file!.size > LIMITS.maxImportBytes) throw new UserError(`The file is too large (at most ${LIMITS.maxImportBytes / 1_000_000} MB).`);
     source = { raw: await ctx.fetchAttachment(file!, LIMITS.maxImportBytes) };
   }
-  const result = await importLedger(ledgerCtx(call, ctx), source);
+  // The file is parsed and checked on the worker pool; only the writing happens here, in batches.
+  const result = await importLedger(ledgerCtx(call, ctx), source, {
+    prepare: (raw, scope) => ctx.work.run(call.guildId, 'import.prepare', { raw, scope }),
+  });
   const range = result.numbers.length ? ` as #${result.numbers[0]}–#${result.numbers[result.numbers.length - 1]}` : '';
   const origin = result.foreign ? '\nVotes and forecasts in it are kept as imported (marked with their origin) and do not count in this server’s scores.' : '';
   await call.reply({
@@ -211,31 +231,41 @@ async function importClaims(call: CommandCall, ctx: AppCtx, { pack, file }: Args
   });
 }
 
-async function extract(call: CommandCall, ctx: AppCtx, { url, file }: Args<'extract'>) {
+async function extract(call: CommandCall, { url, file }: Args<'extract'>, ctx: AppCtx) {
   if (!url === !file) throw new UserError('Give either a `url` or a `file` (one of the two): a link to the article, or the article as a text or HTML file.');
   await runExtraction(call, ctx, url ? { kind: 'url', url: url.trim() } : { kind: 'file', ref: file! });
 }
 
-async function drafts(call: CommandCall, ctx: AppCtx) {
+async function drafts(call: CommandCall, _o: Args<'drafts'>, ctx: AppCtx) {
   await call.reply(await draftsList(ctx, call.guildId, call.member));
 }
 
-async function exportClaims(call: CommandCall, ctx: AppCtx, o: Args<'export'>) {
+async function exportClaims(call: CommandCall, o: Args<'export'>, ctx: AppCtx) {
   const format = o.format ?? 'json';
   await call.defer({ ephemeral: true });
   const memberData = call.member.isManager;
-  const data = await exportLedger(ctx.db, call.guildId, { memberData, now: ctx.now() });
+  const batch = await exportFiles(ctx.db, call.guildId, { memberData, now: ctx.now(), format, from: o.from ?? 1 });
   const stamp = ctx.now().toISOString().slice(0, 10);
-  const body = format === 'csv' ? exportCsv(data) : JSON.stringify(data, null, 2);
-  const hidden = data.claims.filter((c) => c.votesHidden).length;
+  const ext = format === 'csv' ? 'csv' : 'json';
+  const whole = batch.next === null && (o.from ?? 1) === 1 && batch.files.length === 1;
+  const claimsIn = batch.files.reduce((n, f) => n + f.claims, 0);
+  const range = (f: { first: number; last: number }) => (f.first === f.last ? `#${f.first}` : `#${f.first}–#${f.last}`);
   const notes = [
     memberData ? null : 'Claims only: votes, forecasts and who added or resolved them are exported by managers.',
-    memberData && hidden ? `The votes of ${hidden} claim${hidden === 1 ? '' : 's'} still hidden by blind voting are left out.` : null,
+    memberData && batch.hidden ? `The votes of ${batch.hidden} claim${batch.hidden === 1 ? '' : 's'} still hidden by blind voting are left out.` : null,
+    batch.trimmed.length
+      ? `Claim${batch.trimmed.length === 1 ? '' : 's'} ${batch.trimmed.map((n) => `#${n}`).join(', ')} ha${batch.trimmed.length === 1 ? 's' : 've'} more votes and forecasts than one file can hold: ${batch.trimmed.length === 1 ? 'its' : 'their'} votes and forecasts are left out.`
+      : null,
+    batch.files.length > 1 && format === 'json' ? `${batch.files.length} files (${batch.files.map(range).join(', ')}): each imports on its own; import them one by one.` : null,
+    batch.next !== null ? `More claims follow: run \`/predict export${format === 'csv' ? ' format:csv' : ''} from:${batch.next}\` for the next part.` : null,
   ].filter(Boolean);
+  const heading = whole
+    ? `This server’s ledger: ${claimsIn} claim${claimsIn === 1 ? '' : 's'} (${format.toUpperCase()}).`
+    : `This server’s ledger, claims ${range({ first: batch.files[0]!.first, last: batch.files.at(-1)!.last })}: ${claimsIn} claim${claimsIn === 1 ? '' : 's'} (${format.toUpperCase()}).`;
   await call.reply({
     ephemeral: true,
-    content: `This server’s ledger: ${data.claims.length} claim${data.claims.length === 1 ? '' : 's'} (${format.toUpperCase()}).${notes.length ? `\n${notes.join('\n')}` : ''}`,
-    files: [{ name: `hindsight-${stamp}.${format === 'csv' ? 'csv' : 'json'}`, data: Buffer.from(body, 'utf8') }],
+    content: `${heading}${notes.length ? `\n${notes.join('\n')}` : ''}`,
+    files: batch.files.map((f) => ({ name: whole ? `hindsight-${stamp}.${ext}` : `hindsight-${stamp}-claims-${f.first}-${f.last}.${ext}`, data: Buffer.from(f.body, 'utf8') })),
   });
 }
 
@@ -253,7 +283,12 @@ const handlers = {
 
 export const execute = bySubcommand(definition, handlers);
 
-export async function autocomplete(call: AutocompleteCall, ctx: AppCtx): Promise<Choice[]> {
-  if (call.options.focused()?.name === 'family') return familyChoices(call, ctx);
+export async function autocomplete(call: AutocompleteCall, _args: unknown, ctx: AppCtx): Promise<Choice[]> {
+  if (call.focused.name === 'family') return familyChoices(call, ctx);
+  if (call.focused.name === 'condition') {
+    // Any claim or event of the server, as for `claim` (one whose condition failed is refused with a reason when chosen).
+    const rows = await searchClaims(ctx.db, call.guildId, call.focused.value, DISCORD_LIMITS.choices);
+    return rows.map((r) => ({ name: truncate(`#${r.number} · ${r.status === 'resolved' ? '(resolved) ' : ''}${r.text.replace(/\s+/g, ' ')}`, DISCORD_LIMITS.choiceName), value: String(r.number) }));
+  }
   return claimChoices(call, ctx);
 }

@@ -12,11 +12,11 @@ import {
 } from '../src/jobs/schedules.js';
 import { nextRuns, PRESET_EXAMPLES } from '../src/jobs/schedule-spec.js';
 import { COLORS, DISCORD_LIMITS, truncate } from '../src/kit/render.js';
-import { ledgerCtx, UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall } from '../src/kit/types.js';
+import { bySubcommand, ledgerCtx, UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall, type SubcommandOf } from '../src/kit/types.js';
 import type { RoundOutcome } from '../src/kit/poster.js';
 import { assertManager } from '../src/ledger/context.js';
-import { chatInputCommand, subcommandOptions } from '../src/kit/options.js';
-import { bySubcommand, timeZoneChoices, type SubcommandHandler } from './shared.js';
+import { chatInputCommand, type ArgumentsOf, type PartialArgumentsOf } from '../src/kit/options.js';
+import { timeZoneChoices } from '../src/kit/shared-options.js';
 
 const { Subcommand, Channel, String: Text, Integer } = ApplicationCommandOptionType;
 
@@ -80,10 +80,10 @@ const outcomeText: Record<RoundOutcome['outcome'], string> = {
   failed: 'could not be posted',
 };
 
-const add: SubcommandHandler<Reminders, 'add'> = async (call, ctx, { channel, schedule, timezone }) => {
+const add: SubcommandOf<Reminders, 'add'> = async (call, { channel, schedule, timezone }, ctx) => {
   // The option names a channel; only Discord says whose it is. Rounds go to this server's channels only.
   if ((await call.channelGuildId(channel.id)) !== call.guildId) throw new UserError('channel: pick a channel of this server.');
-  const row = await addSchedule(ledgerCtx(call, ctx), { channelId: channel.id, schedule, timezone });
+  const row = await addSchedule(ledgerCtx(call, ctx), { channelId: channel.id, schedule, timezone }, { minIntervalSeconds: ctx.minRoundIntervalSeconds });
   ctx.scheduler?.register(row);
   const runs = nextRuns(row, 3);
   await call.reply({
@@ -99,7 +99,7 @@ const add: SubcommandHandler<Reminders, 'add'> = async (call, ctx, { channel, sc
   });
 };
 
-async function list(call: CommandCall, ctx: AppCtx) {
+async function list(call: CommandCall, _o: unknown, ctx: AppCtx) {
   const rows = await listSchedules(ctx.db, call.guildId);
   await call.reply({
     ephemeral: true,
@@ -113,15 +113,15 @@ async function list(call: CommandCall, ctx: AppCtx) {
   });
 }
 
-const remove: SubcommandHandler<Reminders, 'remove'> = async (call, ctx, { id }) => {
+const remove: SubcommandOf<Reminders, 'remove'> = async (call, { id }, ctx) => {
   const row = await removeSchedule(ledgerCtx(call, ctx), id);
   await ctx.scheduler?.unregister(row.id);
   await call.reply({ ephemeral: true, content: `Schedule ${row.id} (${row.description}) removed.` });
 };
 
 const setActive =
-  (sub: 'pause' | 'resume'): SubcommandHandler<Reminders, 'pause' | 'resume'> =>
-  async (call, ctx, { id }) => {
+  (sub: 'pause' | 'resume'): SubcommandOf<Reminders, 'pause' | 'resume'> =>
+  async (call, { id }, ctx) => {
   const row = await setScheduleActive(ledgerCtx(call, ctx), id, sub === 'resume');
   if (sub === 'resume') ctx.scheduler?.register(row);
   else await ctx.scheduler?.unregister(row.id);
@@ -129,7 +129,7 @@ const setActive =
   await call.reply({ ephemeral: true, content: `Schedule ${row.id} ${sub === 'resume' ? 'resumed' : 'paused'}.${next ? ` Next round ${when(next)}.` : ''}` });
 };
 
-const runNow: SubcommandHandler<Reminders, 'run-now'> = async (call, ctx, { id }) => {
+const runNow: SubcommandOf<Reminders, 'run-now'> = async (call, { id }, ctx) => {
   const row = await getSchedule(ctx.db, call.guildId, id);
   if (row.status !== 'active') throw new UserError(`Schedule ${row.id} is ${row.status}; resume it first.`);
   if (!ctx.scheduler) throw new UserError('Scheduled rounds are not running in this process.');
@@ -143,20 +143,19 @@ const runNow: SubcommandHandler<Reminders, 'run-now'> = async (call, ctx, { id }
 const dispatch = bySubcommand(definition, { add, list, remove, pause: setActive('pause'), resume: setActive('resume'), 'run-now': runNow });
 
 /** Every subcommand is for managers: checked here first, whatever the server's integration settings say. */
-export async function execute(call: CommandCall, ctx: AppCtx) {
+export async function execute(call: CommandCall, args: ArgumentsOf<Reminders>, ctx: AppCtx) {
   assertManager(ledgerCtx(call, ctx), MANAGE_ROUNDS);
-  await dispatch(call, ctx);
+  await dispatch(call, args, ctx);
 }
 
-export async function autocomplete(call: AutocompleteCall, ctx: AppCtx): Promise<Choice[]> {
-  const focused = call.options.focused();
-  const typed = (focused?.value ?? '').trim();
-  if (focused?.name === 'timezone') return timeZoneChoices(typed);
-  if (focused?.name === 'schedule') {
+export async function autocomplete(call: AutocompleteCall, args: PartialArgumentsOf<Reminders>, ctx: AppCtx): Promise<Choice[]> {
+  const typed = call.focused.value.trim();
+  if (call.focused.name === 'timezone') return timeZoneChoices(typed);
+  if (call.focused.name === 'schedule') {
     const choices: Choice[] = [];
     if (typed) {
       try {
-        const spec = await specFor(ledgerCtx(call, ctx), typed, subcommandOptions(definition, 'add', call.options, { partial: true }).timezone);
+        const spec = await specFor(ledgerCtx(call, ctx), typed, args.subcommand === 'add' ? args.options.timezone : null);
         choices.push({ name: truncate(`${typed} → ${spec.description}`, DISCORD_LIMITS.choiceName), value: truncate(typed, DISCORD_LIMITS.choiceValue) });
       } catch {
         // not valid yet: offer the presets

@@ -1,8 +1,8 @@
 import { ApplicationCommandOptionType, ApplicationCommandType, InteractionContextType, PermissionFlagsBits } from 'discord-api-types/v10';
 import { reopenClaim } from '../src/ledger/voting.js';
-import { ledgerCtx, type AppCtx, type CommandCall } from '../src/kit/types.js';
-import { argumentsOf, chatInputCommand } from '../src/kit/options.js';
-import { claimChoices, claimOption } from './shared.js';
+import { ledgerCtx, type AppCtx, type AutocompleteCall, type CommandCall } from '../src/kit/types.js';
+import { chatInputCommand, type ArgumentsOf } from '../src/kit/options.js';
+import { claimChoices, claimOption } from '../src/kit/shared-options.js';
 
 export const definition = chatInputCommand({
   type: ApplicationCommandType.ChatInput,
@@ -16,12 +16,14 @@ export const definition = chatInputCommand({
   ],
 });
 
-export async function execute(call: CommandCall, ctx: AppCtx) {
-  const args = argumentsOf(definition, call.options);
+export async function execute(call: CommandCall, args: ArgumentsOf<typeof definition>, ctx: AppCtx) {
   const claim = await reopenClaim(ledgerCtx(call, ctx), args.claim, args.note);
   await call.reply({
-    content: `<@${call.member.id}> reopened claim #${claim.number} (round ${claim.round}). Voting is open until <t:${Math.floor(claim.votingClosesAt.getTime() / 1000)}:f>.`,
+    content:
+      claim.status === 'waiting'
+        ? `<@${call.member.id}> reopened claim #${claim.number} (round ${claim.round}): it waits on its condition again.`
+        : `<@${call.member.id}> reopened claim #${claim.number} (round ${claim.round}). Voting is open until <t:${Math.floor(claim.votingClosesAt.getTime() / 1000)}:f>.`,
   });
 }
 
-export const autocomplete = claimChoices;
+export const autocomplete = (call: AutocompleteCall, _args: unknown, ctx: AppCtx) => claimChoices(call, ctx);

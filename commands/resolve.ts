@@ -2,9 +2,9 @@ import { ApplicationCommandOptionType, ApplicationCommandType, InteractionContex
 import { closeVoting, resolveClaim } from '../src/ledger/voting.js';
 import { FLAG_LABELS, OUTCOME_LABELS, OUTCOMES, type FlagReason } from '../src/ledger/rules.js';
 import { safe, tallyLine } from '../src/kit/render.js';
-import { ledgerCtx, type AppCtx, type CommandCall } from '../src/kit/types.js';
-import { argumentsOf, chatInputCommand } from '../src/kit/options.js';
-import { choicesOf, claimChoices, claimOption, fromChoice } from './shared.js';
+import { ledgerCtx, type AppCtx, type AutocompleteCall, type CommandCall } from '../src/kit/types.js';
+import { chatInputCommand, type ArgumentsOf } from '../src/kit/options.js';
+import { choicesOf, claimChoices, claimOption, fromChoice } from '../src/kit/shared-options.js';
 
 /** The `outcome` choice that closes voting now and applies the rule. */
 const BY_VOTE = 'by-vote';
@@ -28,9 +28,8 @@ export const definition = chatInputCommand({
   ],
 });
 
-export async function execute(call: CommandCall, ctx: AppCtx) {
+export async function execute(call: CommandCall, { claim: claimArg, outcome, note }: ArgumentsOf<typeof definition>, ctx: AppCtx) {
   const lctx = ledgerCtx(call, ctx);
-  const { claim: claimArg, outcome, note } = argumentsOf(definition, call.options);
   if (outcome === BY_VOTE) {
     const result = await closeVoting(lctx, claimArg);
     const n = result.claim.number;
@@ -46,8 +45,17 @@ export async function execute(call: CommandCall, ctx: AppCtx) {
   const result = await resolveClaim(lctx, claimArg, fromChoice(OUTCOMES, outcome), note);
   const was = result.previous ? ` (was ${OUTCOME_LABELS[result.previous]})` : '';
   await call.reply({
-    content: `<@${call.member.id}> resolved claim #${result.claim.number}: **${OUTCOME_LABELS[result.claim.outcome ?? 'void']}**${was}.${result.claim.resolutionNote ? `\nNote: ${safe(result.claim.resolutionNote, 500)}` : ''}`,
+    content: `<@${call.member.id}> resolved claim #${result.claim.number}: **${OUTCOME_LABELS[result.claim.outcome ?? 'void']}**${was}.${result.claim.resolutionNote ? `\nNote: ${safe(result.claim.resolutionNote, 500)}` : ''}${followedLine(result.followed)}`,
   });
 }
 
-export const autocomplete = claimChoices;
+/** The claims that hang on it and moved with it (src/ledger/conditions.ts). */
+const followedLine = (moved: { number: number; status: string; outcome: string | null }[]) =>
+  moved.length
+    ? `\nClaims that hang on it: ${moved
+        .slice(0, 20)
+        .map((c) => `#${c.number} ${c.status === 'resolved' ? `void` : c.status === 'waiting' ? 'waiting' : 'open for scoring'}`)
+        .join(', ')}${moved.length > 20 ? ', …' : ''}.`
+    : '';
+
+export const autocomplete = (call: AutocompleteCall, _args: unknown, ctx: AppCtx) => claimChoices(call, ctx);

@@ -1,16 +1,17 @@
 import { ApplicationCommandOptionType, ApplicationCommandType, InteractionContextType, type APIEmbed, type APIEmbedField } from 'discord-api-types/v10';
-import { leaderboard, memberRecord, outcomesOverTime, outletRecords, searchSpeakers, speakerRecords, type MemberRecord } from '../src/ledger/leaderboard.js';
+import { leaderboard, memberRecord, outcomesOverTime, outletRecords, searchSpeakerEntries, speakerChoiceKey, speakerRecords, type MemberRecord } from '../src/ledger/leaderboard.js';
 import { SMALL_SAMPLE, type ClaimScore, type NamedTrackRecord, type RankedMember } from '../src/ledger/scoring.js';
 import { formatPct, formatScore, formatSigned, rankLabel } from '../src/kit/score-text.js';
 import { fitLines } from '../src/kit/render.js';
 import { LIMITS } from '../src/ledger/limits.js';
-import { hedgeCalibrationOf, searchOutlets, type HedgeScore } from '../src/ledger/hedge-scores.js';
+import { hedgeCalibrationOf, outletChoiceKey, searchOutletEntries, type HedgeScore } from '../src/ledger/hedge-scores.js';
 import { OUTCOME_LABELS } from '../src/ledger/rules.js';
 import type { TrackRecord } from '../src/ledger/scoring.js';
-import { COLORS, DISCORD_LIMITS, safe } from '../src/kit/render.js';
-import { UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall, type Reply } from '../src/kit/types.js';
+import { COLORS, DISCORD_LIMITS, safe, truncate } from '../src/kit/render.js';
+import { bySubcommand, UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall, type Reply } from '../src/kit/types.js';
+import type { Jobs } from '../src/work/index.js';
 import { chatInputCommand, type SubcommandArguments } from '../src/kit/options.js';
-import { bySubcommand, familyChoices } from './shared.js';
+import { familyChoices } from '../src/kit/shared-options.js';
 
 /** Entries shown in a list before the rest is summed up. */
 const TOP = 20;
@@ -67,7 +68,7 @@ function memberLine(m: RankedMember): string {
   return `\`${rankLabel(m).padStart(3)}\` <@${m.userId}> · **${formatScore(m.brier)}** · vs crowd ${formatSigned(m.relative)} · ${plural(m.claims, 'claim')}`;
 }
 
-async function members(call: CommandCall, ctx: AppCtx) {
+async function members(call: CommandCall, _o: unknown, ctx: AppCtx) {
   const board = await leaderboard(ctx.db, call.guildId);
   const min = board.minRanked;
   const lines = board.ranked.slice(0, TOP).map(memberLine);
@@ -118,7 +119,7 @@ function recordSummary(r: TrackRecord): string {
 const hedgeSummary = (h: HedgeScore) => (h.brier === null ? '' : ` · Brier **${formatScore(h.brier)}** on ${h.banded} banded`);
 
 function trackRecordsReply(records: readonly NamedTrackRecord[], what: { title: string; noun: string; empty: string }): Reply {
-  const lines = records.slice(0, TOP).map((r) => `**${safe(r.name, 80)}** · ${recordSummary(r)}${hedgeSummary(r)}`);
+  const lines = records.slice(0, TOP).map((r) => `**${safe(r.name, 80)}** · ${recordSummary(r)}${hedgeSummary(r)}${conditionalSummary(r)}`);
   const shown = records.length > TOP ? `Top ${TOP} of ${records.length} ${what.noun} by judged claims. ` : '';
   return {
     embeds: [
@@ -134,18 +135,28 @@ function trackRecordsReply(records: readonly NamedTrackRecord[], what: { title: 
   };
 }
 
-async function speakersCmd(call: CommandCall, ctx: AppCtx) {
+/** How many of the claims were conditional and how many of those conditions held (only those count). */
+const conditionalSummary = (r: NamedTrackRecord) =>
+  r.conditional ? ` · ${r.conditional} conditional, ${r.conditionsHeld} of ${r.conditional === 1 ? 'its condition' : 'their conditions'} held` : '';
+
+async function speakersCmd(call: CommandCall, _o: unknown, ctx: AppCtx) {
   const records = await speakerRecords(ctx.db, call.guildId);
   await call.reply(trackRecordsReply(records, { title: 'Speakers’ track records', noun: 'speakers', empty: 'No claims name a speaker yet.' }));
 }
 
-async function outletsCmd(call: CommandCall, ctx: AppCtx) {
+async function outletsCmd(call: CommandCall, _o: unknown, ctx: AppCtx) {
   const records = await outletRecords(ctx.db, call.guildId);
   await call.reply(trackRecordsReply(records, { title: 'Outlets’ track records', noun: 'outlets', empty: 'No claims come from an article with a known outlet yet.' }));
 }
 
 function callLine(s: ClaimScore): string {
   return `**#${s.number}** ${safe(s.text, 100)} — ${formatPct(s.probability / 100)} · ${OUTCOME_LABELS[s.outcome]} (Brier ${formatScore(s.brier)})`;
+}
+
+/** A chart drawn on the worker pool, as PNG bytes. */
+async function chartPng<K extends 'chart.calibration' | 'chart.outcomes'>(call: CommandCall, ctx: AppCtx, kind: K, input: Parameters<Jobs[K]>[0]): Promise<Buffer> {
+  const png = await ctx.work.run(call.guildId, kind, input);
+  return Buffer.from(png.buffer, png.byteOffset, png.byteLength);
 }
 
 /** The member's headline numbers, shown as embed fields and beside the chart. */
@@ -162,7 +173,7 @@ function facts(rec: MemberRecord & { score: NonNullable<MemberRecord['score']> }
   ];
 }
 
-async function me(call: CommandCall, ctx: AppCtx, options: SubcommandArguments<Scores, 'me'>) {
+async function me(call: CommandCall, options: SubcommandArguments<Scores, 'me'>, ctx: AppCtx) {
   const user = options.member ?? { id: call.member.id, displayName: call.member.displayName };
   await call.defer();
   const rec = await memberRecord(ctx.db, call.guildId, user.id);
@@ -183,9 +194,8 @@ async function me(call: CommandCall, ctx: AppCtx, options: SubcommandArguments<S
   const headline = facts({ ...rec, score });
   const calls = (name: string, list: ClaimScore[]) =>
     list.length ? [{ name, value: fitLines(list.map(callLine), DISCORD_LIMITS.fieldValue) }] : [];
-  // Loaded on first use: the chart library (Skia) costs ~25 MB of memory a bot that never draws need not pay.
-  const { renderCalibrationChart } = await import('../src/charts/calibration.js');
-  const png = await renderCalibrationChart({
+  // Drawn on the worker pool (Skia is loaded there on the first chart).
+  const png = await chartPng(call, ctx, 'chart.calibration', {
     title: `Calibration: ${user.displayName}`,
     subtitle: `${plural(score.claims, 'scored forecast')}; a well-calibrated forecaster’s dots sit on the diagonal`,
     bins: rec.calibration,
@@ -213,8 +223,7 @@ async function calibrationChart(call: CommandCall, ctx: AppCtx, of: { speaker: s
   await call.defer();
   const data = await hedgeCalibrationOf(ctx.db, call.guildId, of);
   const title = `Calibration of ${data.kind === 'speaker' ? '' : 'the outlet '}${data.subject}`;
-  const { renderCalibrationChart } = await import('../src/charts/calibration.js');
-  const png = await renderCalibrationChart({
+  const png = await chartPng(call, ctx, 'chart.calibration', {
     title,
     subtitle: `${plural(data.score.banded, 'resolved claim')} with a hedge band; dots on the diagonal: the wording matched what happened`,
     bins: data.bins,
@@ -239,7 +248,7 @@ async function calibrationChart(call: CommandCall, ctx: AppCtx, of: { speaker: s
   });
 }
 
-async function chart(call: CommandCall, ctx: AppCtx, { speaker, family, outlet, kind: given }: SubcommandArguments<Scores, 'chart'>) {
+async function chart(call: CommandCall, { speaker, family, outlet, kind: given }: SubcommandArguments<Scores, 'chart'>, ctx: AppCtx) {
   const kind = given ?? (outlet ? 'calibration' : 'outcomes');
   if ([speaker, family, outlet].filter((x) => x !== null).length !== 1) throw new UserError('Give either a speaker or a family (one of the two), or an outlet for a calibration chart.');
   if (kind === 'calibration') {
@@ -252,8 +261,7 @@ async function chart(call: CommandCall, ctx: AppCtx, { speaker, family, outlet, 
   const data = await outcomesOverTime(ctx.db, call.guildId, speaker ? { speaker } : { family: family! });
   const title = data.kind === 'speaker' ? `Claims of ${data.subject}` : `Claims in the family ${data.subject}`;
   const older = data.omitted ? ` (last ${data.buckets.length} quarters; ${plural(data.omitted, 'older claim')} not shown)` : '';
-  const { renderOutcomesChart } = await import('../src/charts/outcomes.js');
-  const png = await renderOutcomesChart({
+  const png = await chartPng(call, ctx, 'chart.outcomes', {
     title,
     subtitle: `${plural(data.record.made, 'claim')} by outcome, per quarter of the check date${older}`,
     buckets: data.buckets,
@@ -279,11 +287,18 @@ export const execute = bySubcommand(definition, {
   chart,
 });
 
-export async function autocomplete(call: AutocompleteCall, ctx: AppCtx): Promise<Choice[]> {
-  const focused = call.options.focused();
-  if (focused?.name === 'family') return familyChoices(call, ctx);
-  if (focused?.name === 'outlet') return (await searchOutlets(ctx.db, call.guildId, focused.value, DISCORD_LIMITS.choices)).map((name) => ({ name, value: name }));
-  if (focused?.name !== 'speaker') return [];
-  const names = await searchSpeakers(ctx.db, call.guildId, focused.value, DISCORD_LIMITS.choices);
-  return names.map((name) => ({ name, value: name }));
+/**
+ * A suggestion: the name is its own value when it fits Discord's 100 characters; a longer one is
+ * shown shortened and sent back as `key` (an id), so a look-alike cannot be picked in its place.
+ */
+const choice = (name: string, key: string): Choice =>
+  name.length <= DISCORD_LIMITS.choiceValue ? { name, value: name } : { name: truncate(name, DISCORD_LIMITS.choiceName), value: key };
+
+export async function autocomplete(call: AutocompleteCall, _args: unknown, ctx: AppCtx): Promise<Choice[]> {
+  const focused = call.focused;
+  if (focused.name === 'family') return familyChoices(call, ctx);
+  if (focused.name === 'outlet') return (await searchOutletEntries(ctx.db, call.guildId, focused.value, DISCORD_LIMITS.choices)).map((o) => choice(o.name, outletChoiceKey(o.articleId)));
+  if (focused.name !== 'speaker') return [];
+  const found = await searchSpeakerEntries(ctx.db, call.guildId, focused.value, DISCORD_LIMITS.choices);
+  return found.filter((s) => s.name.trim()).map((s) => choice(s.name, speakerChoiceKey(s.id)));
 }

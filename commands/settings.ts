@@ -3,8 +3,8 @@ import { getSettings, updateSettings, type SettingsPatch } from '../src/ledger/s
 import { LIMITS } from '../src/ledger/limits.js';
 import { settingsView } from '../src/kit/render.js';
 import { ledgerCtx, type AppCtx, type AutocompleteCall, type Choice, type CommandCall } from '../src/kit/types.js';
-import { argumentsOf, chatInputCommand } from '../src/kit/options.js';
-import { timeZoneChoices } from './shared.js';
+import { chatInputCommand, type ArgumentsOf } from '../src/kit/options.js';
+import { timeZoneChoices } from '../src/kit/shared-options.js';
 
 const { Integer, Boolean: Bool, String: Text } = ApplicationCommandOptionType;
 
@@ -63,8 +63,8 @@ export const definition = chatInputCommand({
   ],
 });
 
-export async function execute(call: CommandCall, ctx: AppCtx) {
-  const { quorum, majority, window, blind, timezone, 'too-early-step': step, 'min-ranked': minRanked, 'extract-by': extractBy } = argumentsOf(definition, call.options);
+export async function execute(call: CommandCall, args: ArgumentsOf<typeof definition>, ctx: AppCtx) {
+  const { quorum, majority, window, blind, timezone, 'too-early-step': step, 'min-ranked': minRanked, 'extract-by': extractBy } = args;
   const patch: SettingsPatch = {};
   if (quorum !== null) patch.quorum = quorum;
   if (majority !== null) patch.majorityPct = majority;
@@ -87,5 +87,5 @@ export async function execute(call: CommandCall, ctx: AppCtx) {
 }
 
 export async function autocomplete(call: AutocompleteCall): Promise<Choice[]> {
-  return timeZoneChoices(call.options.focused()?.value ?? '');
+  return timeZoneChoices(call.focused.value);
 }

@@ -2,7 +2,7 @@
 import { ContextMenuCommandBuilder } from '@discordjs/builders';
 import { ApplicationCommandType, InteractionContextType } from 'discord-api-types/v10';
 import { linksIn } from '../src/kit/render.js';
-import { runExtraction } from './drafts.js';
+import { runExtraction } from '../src/components/drafts.js';
 import { UserError, type AppCtx, type MessageCommandCall } from '../src/kit/types.js';
 
 export const definition = new ContextMenuCommandBuilder()

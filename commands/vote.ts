@@ -2,9 +2,9 @@ import { ApplicationCommandOptionType, ApplicationCommandType, InteractionContex
 import { castVote } from '../src/ledger/voting.js';
 import { VERDICT_LABELS, VERDICTS } from '../src/ledger/rules.js';
 import { tallyLine } from '../src/kit/render.js';
-import { ledgerCtx, type AppCtx, type CommandCall } from '../src/kit/types.js';
-import { argumentsOf, chatInputCommand } from '../src/kit/options.js';
-import { choicesOf, claimChoices, claimOption, fromChoice } from './shared.js';
+import { ledgerCtx, type AppCtx, type AutocompleteCall, type CommandCall } from '../src/kit/types.js';
+import { chatInputCommand, type ArgumentsOf } from '../src/kit/options.js';
+import { choicesOf, claimChoices, claimOption, fromChoice } from '../src/kit/shared-options.js';
 import { tallyVisible } from '../src/ledger/rules.js';
 
 export const definition = chatInputCommand({
@@ -25,16 +25,16 @@ export const definition = chatInputCommand({
   ],
 });
 
-export async function execute(call: CommandCall, ctx: AppCtx) {
-  const args = argumentsOf(definition, call.options);
-  const result = await castVote(ledgerCtx(call, ctx), args.claim, fromChoice(VERDICTS, args.verdict), args.evidence, call.createdAt);
+export async function execute(call: CommandCall, args: ArgumentsOf<typeof definition>, ctx: AppCtx) {
+  const result = await castVote(ledgerCtx(call, ctx), { claim: args.claim, verdict: fromChoice(VERDICTS, args.verdict), evidence: args.evidence, castAt: call.createdAt, withTally: true });
+  const { tally } = result;
   const visible = tallyVisible(result.claim, result.blindVoting, ctx.now());
-  const total = Object.values(result.tally).reduce((a, b) => a + b, 0);
+  const total = Object.values(tally).reduce((a, b) => a + b, 0);
   const verb = result.previous && result.previous !== result.verdict ? `changed your vote to` : 'voted';
   await call.reply({
     ephemeral: true,
-    content: `You ${verb} **${VERDICT_LABELS[result.verdict]}** on claim #${result.claim.number}.\n${tallyLine(visible ? result.tally : null, total)}`,
+    content: `You ${verb} **${VERDICT_LABELS[result.verdict]}** on claim #${result.claim.number}.\n${tallyLine(visible ? tally : null, total)}`,
   });
 }
 
-export const autocomplete = claimChoices;
+export const autocomplete = (call: AutocompleteCall, _args: unknown, ctx: AppCtx) => claimChoices(call, ctx);

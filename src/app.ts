@@ -4,20 +4,20 @@
  * them and is retried with backoff, so a failed sync never stops scheduled rounds. `stop()`
  * undoes everything in reverse. Nothing happens at import time.
  */
-import { Events, Routes, type Client } from 'discord.js';
+import { Events, GatewayDispatchEvents, Routes, type APIInteraction, type Client } from 'discord.js';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import type { Database } from './db/client.js';
 import { openCore } from './core.js';
 import { createClient, createRestClient } from './discord/client.js';
 import { createRouter } from './discord/router.js';
-import { componentHandlers, modalHandlers } from '../commands/buttons.js';
 import { syncCommands } from './discord/sync.js';
-import { allDefinitions, commands, messageCommands } from '../commands/index.js';
+import { registry } from '../commands/index.js';
 import { discordCardEditor, discordPoster, restCardEditor, restPoster } from './discord/poster.js';
 import { startCardFlusher } from './jobs/cards.js';
-import { indexHandlers } from './kit/handlers.js';
+import type { CronSchedule } from './jobs/scheduler.js';
 import { startInteractionServer } from './http/server.js';
+import { EXIT_SECRET_HEADER } from './http/rest-exit.js';
 import type { AppCtx, ArticleTools, AttachmentRef } from './kit/types.js';
 import { UserError } from './kit/types.js';
 
@@ -72,19 +72,24 @@ export function restApi(config: Config): string {
   return /\/api$/.test(url) ? url : `${url}/api`;
 }
 
-export async function startApp(config: Config, log: Logger, opts: { now?: () => Date; syncBackoff?: (attempt: number) => number; articles?: ArticleTools } = {}): Promise<RunningApp> {
+/** Headers of every REST request of this process: the REST exit's shared secret when it goes through the exit. */
+export function restHeaders(config: Config): Record<string, string> {
+  return config.DISCORD_REST_PROXY_URL && config.HINDSIGHT_REST_PROXY_SECRET ? { [EXIT_SECRET_HEADER]: config.HINDSIGHT_REST_PROXY_SECRET } : {};
+}
+
+export async function startApp(config: Config, log: Logger, opts: { now?: () => Date; syncBackoff?: (attempt: number) => number; articles?: ArticleTools; cron?: CronSchedule } = {}): Promise<RunningApp> {
   if (!config.DISCORD_TOKEN) throw new Error('startApp needs DISCORD_TOKEN');
   const token = config.DISCORD_TOKEN;
   const role = config.HINDSIGHT_ROLE;
   const withGateway = role !== 'interactions';
   const withEndpoint = role !== 'gateway' && config.INTERACTIONS_PORT !== undefined;
   if (role === 'gateway' && config.INTERACTIONS_PORT !== undefined) log.warn('INTERACTIONS_PORT is ignored with HINDSIGHT_ROLE=gateway');
-  const core = await openCore(config, log, { ...(opts.now ? { now: opts.now } : {}), ...(opts.articles ? { articles: opts.articles } : {}) });
+  const core = await openCore(config, log, { ...(opts.now ? { now: opts.now } : {}), ...(opts.articles ? { articles: opts.articles } : {}), ...(opts.cron ? { cron: opts.cron } : {}) });
   try {
     const api = restApi(config);
-    const client = withGateway ? createClient(api, config.DISCORD_SHARD) : null;
+    const client = withGateway ? createClient(api, config.DISCORD_SHARD, restHeaders(config)) : null;
     if (client) core.onStop(() => client.destroy());
-    const rest = client?.rest ?? createRestClient(api, token);
+    const rest = client?.rest ?? createRestClient(api, token, restHeaders(config));
     const jobs = core.jobs(client ? discordPoster(client) : restPoster(rest), fetchAttachment, { runsJobs: withGateway });
     const { ctx } = jobs;
     const state = { jobs: false, commandsSynced: false, stopping: false, endpoint: false };
@@ -98,7 +103,7 @@ export async function startApp(config: Config, log: Logger, opts: { now?: () => 
     // The sync is retried on its own: a failure never keeps the scheduler from running.
     const sync = (applicationId: () => Promise<string>, attempt: number) => {
       applicationId()
-        .then((id) => syncCommands(rest, id, allDefinitions, log, config.DISCORD_GUILD_ID))
+        .then((id) => syncCommands(rest, id, registry.definitions, log, config.DISCORD_GUILD_ID))
         .then(
           () => {
             state.commandsSynced = true;
@@ -114,8 +119,9 @@ export async function startApp(config: Config, log: Logger, opts: { now?: () => 
     };
     let ready: Promise<void>;
     if (client) {
-      const router = createRouter(commands, componentHandlers, ctx, { messageCommands, modals: modalHandlers });
-      client.on(Events.InteractionCreate, (interaction) => void router.handle(interaction));
+      // The raw INTERACTION_CREATE payload goes through the same pipeline as the HTTP endpoint's.
+      const router = createRouter(registry, ctx, rest);
+      client.ws.on(GatewayDispatchEvents.InteractionCreate, (interaction: APIInteraction) => void router.handle(interaction));
       client.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));
       client.on(Events.ShardDisconnect, (_event, shard) => log.warn({ shard }, 'gateway disconnected'));
       ready = new Promise<void>((resolve, reject) => {
@@ -149,7 +155,7 @@ export async function startApp(config: Config, log: Logger, opts: { now?: () => 
         publicKey: config.DISCORD_PUBLIC_KEY!,
         db: core.database.db,
         ctx,
-        handlers: indexHandlers(commands, componentHandlers),
+        registry,
         rest,
         role,
         ping: () => core.database.ping(),

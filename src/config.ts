@@ -47,10 +47,13 @@ const schema = z.object({
   HINDSIGHT_ROLE: z.enum(['interactions', 'gateway', 'all']).default('all'),
   /** The shared REST exit (`npm run rest-proxy`); every REST request of this process goes there. */
   DISCORD_REST_PROXY_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  /** The REST exit's shared secret: sent to it with every request (required with DISCORD_REST_PROXY_URL; the exit requires it too). */
+  HINDSIGHT_REST_PROXY_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -hex 32`)').optional(),
   /** Port of `npm run rest-proxy`. */
   REST_PROXY_PORT: z.coerce.number().int().min(1).max(65535).default(8090),
 }).superRefine((c, ctx) => {
   if (c.INTERACTIONS_PORT !== undefined && !c.DISCORD_PUBLIC_KEY) ctx.addIssue({ code: 'custom', path: ['DISCORD_PUBLIC_KEY'], message: 'is required with INTERACTIONS_PORT' });
+  if (c.DISCORD_REST_PROXY_URL && !c.HINDSIGHT_REST_PROXY_SECRET) ctx.addIssue({ code: 'custom', path: ['HINDSIGHT_REST_PROXY_SECRET'], message: 'is required with DISCORD_REST_PROXY_URL (the REST exit refuses callers without it)' });
   if (c.HINDSIGHT_ROLE === 'interactions' && c.INTERACTIONS_PORT === undefined) ctx.addIssue({ code: 'custom', path: ['INTERACTIONS_PORT'], message: 'is required with HINDSIGHT_ROLE=interactions' });
 });
 

@@ -1,26 +1,28 @@
 /**
- * The console's side of src/discord/types.ts: the same CommandCall, ComponentCall and
- * AutocompleteCall that Discord interactions become, built from a typed line or a picked button,
- * so every command and button handler runs unchanged.
+ * The console's side of the pipeline: a typed line, a pressed button or a filled-in form becomes
+ * the interaction payload Discord would send for it (so it goes through the one builder and the
+ * one error boundary, src/pipeline/), and the console's Responder shows the answers on the board.
  */
 import { stat, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { ApplicationCommandOptionType as T } from 'discord-api-types/v10';
 import {
-  UserError,
-  type AttachmentRef,
-  type AutocompleteCall,
-  type CommandCall,
-  type ComponentCall,
-  type Member,
-  type Modal,
-  type ModalCall,
-  type OptionReader,
-  type Reply,
-} from '../kit/types.js';
+  ApplicationCommandOptionType as T,
+  ApplicationCommandType,
+  ChannelType,
+  ComponentType,
+  InteractionContextType,
+  InteractionType,
+  Locale,
+  PermissionFlagsBits,
+  type APIApplicationCommandInteractionDataOption,
+  type APIInteraction,
+  type APIInteractionDataResolved,
+} from 'discord-api-types/v10';
+import { UserError, type AttachmentRef, type Choice, type Member, type Modal, type Reply } from '../kit/types.js';
+import type { Responder } from '../pipeline/responder.js';
 import type { OptionValue } from './parse.js';
 
-/** Where the calls' answers go: new messages, and edits of shown ones. */
+/** Where the answers go: new messages, and edits of shown ones. */
 export interface Surface {
   /** Shows a new message; returns its id. */
   show(reply: Reply, opts: { ephemeral: boolean }): string;
@@ -36,92 +38,194 @@ export interface CallPlace {
   createdAt: Date;
 }
 
-/** Reads options that parse.ts already checked against the definition. */
-export function consoleOptions(
-  subcommand: string | null,
-  values: ReadonlyMap<string, OptionValue>,
-  focused: { name: string; value: string } | null = null,
-): OptionReader {
-  const get = (name: string, ...types: T[]) => {
-    const o = values.get(name);
-    return o && types.includes(o.type) ? o.value : null;
-  };
+const DISCORD_EPOCH = 1420070400000n;
+let sequence = 0;
+
+/** A snowflake of this moment (what an interaction id carries: its time). */
+function snowflakeAt(at: Date): string {
+  return String(((BigInt(at.getTime()) - DISCORD_EPOCH) << 22n) | BigInt(sequence++ & 0x3fffff));
+}
+
+/** The console's application: interactions carry an application id and a token as Discord's do. */
+const CONSOLE_APPLICATION = '100000000000000000';
+
+/** What every interaction of the console carries: the server, its one channel, the member (Manage Server for a manager), the time. */
+function interactionBase(place: CallPlace) {
+  const user = { id: place.member.id, username: place.member.displayName, global_name: null, discriminator: '0', avatar: null };
   return {
-    subcommand: () => subcommand,
-    string: (name) => get(name, T.String) as string | null,
-    integer: (name) => get(name, T.Integer) as number | null,
-    number: (name) => get(name, T.Number) as number | null,
-    boolean: (name) => get(name, T.Boolean) as boolean | null,
-    channel: (name) => get(name, T.Channel) as { id: string; type: number } | null,
-    attachment: (name) => get(name, T.Attachment) as AttachmentRef | null,
-    user: (name) => {
-      const member = get(name, T.User) as Member | null;
-      return member ? { id: member.id, displayName: member.displayName } : null;
+    id: snowflakeAt(place.createdAt),
+    application_id: CONSOLE_APPLICATION,
+    token: 'console',
+    version: 1 as const,
+    guild_id: place.guildId,
+    channel_id: place.channelId,
+    channel: { id: place.channelId, type: ChannelType.GuildText as const },
+    member: {
+      user,
+      nick: place.member.displayName,
+      permissions: place.member.isManager ? String(PermissionFlagsBits.ManageGuild) : '0',
+      roles: [],
+      joined_at: place.createdAt.toISOString(),
+      deaf: false,
+      mute: false,
+      flags: 0,
     },
-    focused: () => focused,
+    app_permissions: '0',
+    locale: Locale.EnglishUS,
+    guild_locale: Locale.EnglishUS,
+    entitlements: [],
+    authorizing_integration_owners: {},
+    context: InteractionContextType.Guild,
+    attachment_size_limit: 0,
   };
 }
 
-export function commandCall(place: CallPlace, commandName: string, options: OptionReader, surface: Surface): CommandCall {
-  let deferred: { ephemeral: boolean } | null = null;
-  let answer: string | null = null;
+type Option = APIApplicationCommandInteractionDataOption;
+
+/** Option values the parser checked against the definition, as Discord's options and resolved data. */
+function optionsOf(subcommand: string | null, values: ReadonlyMap<string, OptionValue>, focused?: { name: string; value: string }): { options: Option[]; resolved: APIInteractionDataResolved } {
+  const resolved: Required<Pick<APIInteractionDataResolved, 'users' | 'members' | 'channels' | 'attachments'>> = { users: {}, members: {}, channels: {}, attachments: {} };
+  const leaves: Option[] = [];
+  for (const [name, o] of values) {
+    switch (o.type) {
+      case T.User:
+        resolved.users[o.value.id] = { id: o.value.id, username: o.value.displayName, global_name: null, discriminator: '0', avatar: null };
+        resolved.members[o.value.id] = { nick: o.value.displayName, roles: [], joined_at: new Date(0).toISOString(), permissions: '0', flags: 0 } as never;
+        leaves.push({ name, type: T.User, value: o.value.id });
+        break;
+      case T.Channel:
+        resolved.channels[o.value.id] = { id: o.value.id, type: o.value.type, name: null, permissions: '0' } as never;
+        leaves.push({ name, type: T.Channel, value: o.value.id });
+        break;
+      case T.Attachment: {
+        const id = String(Object.keys(resolved.attachments).length + 1);
+        resolved.attachments[id] = { id, filename: o.value.name, size: o.value.size, url: o.value.url, proxy_url: o.value.url, ...(o.value.contentType ? { content_type: o.value.contentType } : {}) };
+        leaves.push({ name, type: T.Attachment, value: id });
+        break;
+      }
+      default:
+        leaves.push({ name, type: o.type, value: o.value } as Option);
+    }
+  }
+  if (focused) leaves.push({ name: focused.name, type: T.String, value: focused.value, focused: true });
+  let options = leaves;
+  if (subcommand) {
+    const [first, second] = subcommand.split(' ');
+    options = second
+      ? [{ name: first!, type: T.SubcommandGroup, options: [{ name: second, type: T.Subcommand, options: leaves as never }] }]
+      : [{ name: first!, type: T.Subcommand, options: leaves as never }];
+  }
+  return { options, resolved };
+}
+
+/** `/name [subcommand] option:value …`, checked by parse.ts, as the slash command interaction Discord would send. */
+export function commandInteraction(place: CallPlace, name: string, subcommand: string | null, values: ReadonlyMap<string, OptionValue>): APIInteraction {
+  const { options, resolved } = optionsOf(subcommand, values);
   return {
-    ...place,
-    commandName,
-    options,
-    async defer(opts) {
-      if (deferred || answer) return;
-      deferred = { ephemeral: opts?.ephemeral ?? false };
+    ...interactionBase(place),
+    type: InteractionType.ApplicationCommand,
+    data: { id: '0', name, type: ApplicationCommandType.ChatInput, options, resolved },
+  } satisfies Partial<APIInteraction> as unknown as APIInteraction;
+}
+
+/** The option being typed (Tab), with the others typed so far, as Discord's autocomplete interaction. */
+export function autocompleteInteraction(place: CallPlace, name: string, subcommand: string | null, values: ReadonlyMap<string, OptionValue>, focused: { name: string; value: string }): APIInteraction {
+  const { options, resolved } = optionsOf(subcommand, values, focused);
+  return {
+    ...interactionBase(place),
+    type: InteractionType.ApplicationCommandAutocomplete,
+    data: { id: '0', name, type: ApplicationCommandType.ChatInput, options, resolved },
+  } satisfies Partial<APIInteraction> as unknown as APIInteraction;
+}
+
+/** A press of the button `customId` (the console edits the message in place: no message rides along). */
+export function buttonInteraction(place: CallPlace, customId: string): APIInteraction {
+  return {
+    ...interactionBase(place),
+    type: InteractionType.MessageComponent,
+    data: { custom_id: customId, component_type: ComponentType.Button },
+  } satisfies Partial<APIInteraction> as unknown as APIInteraction;
+}
+
+/** A filled-in form, as Discord's modal submit (one action row per text input). */
+export function formInteraction(place: CallPlace, customId: string, fields: ReadonlyMap<string, string>): APIInteraction {
+  return {
+    ...interactionBase(place),
+    type: InteractionType.ModalSubmit,
+    data: {
+      custom_id: customId,
+      components: [...fields].map(([id, value]) => ({ type: ComponentType.ActionRow, components: [{ type: ComponentType.TextInput, custom_id: id, value }] })),
     },
-    async reply(reply) {
-      // As in Discord: a deferred answer keeps the deferral's visibility; a second answer edits the first.
-      if (answer) surface.replace(answer, reply);
-      else answer = surface.show(reply, { ephemeral: deferred ? deferred.ephemeral : (reply.ephemeral ?? false) });
-    },
-    // The console's server has one channel.
-    channelGuildId: async (channelId) => (channelId === place.channelId ? place.guildId : null),
-  };
+  } satisfies Partial<APIInteraction> as unknown as APIInteraction;
+}
+
+/** A message command ("Apps → …") on a message with this text, written by `author`. */
+export function messageCommandInteraction(place: CallPlace, name: string, target: { id: string; content: string; author: Member }): APIInteraction {
+  const author = { id: target.author.id, username: target.author.displayName, global_name: null, discriminator: '0', avatar: null };
+  const message = { id: target.id, channel_id: place.channelId, author, content: target.content, embeds: [], attachments: [], timestamp: place.createdAt.toISOString() };
+  return {
+    ...interactionBase(place),
+    type: InteractionType.ApplicationCommand,
+    data: { id: '0', name, type: ApplicationCommandType.Message, target_id: target.id, resolved: { messages: { [target.id]: message } } },
+  } as unknown as APIInteraction;
 }
 
 /**
- * A click on button `customId` of message `messageId`. A form the handler opens goes to `openForm`
- * (the session asks for its fields at the prompt).
+ * The console's Responder: answers show on the board. A command's deferred answer keeps the
+ * deferral's visibility and a second answer edits the first, as in Discord; an update replaces
+ * the message the button is on (`messageId`); a form goes to `openForm` (the session asks for its
+ * fields at the prompt); the choices of autocomplete are kept for the session.
  */
-export function componentCall(
-  place: CallPlace,
-  customId: string,
-  messageId: string,
-  surface: Surface,
-  openForm: (modal: Modal, messageId: string) => void = () => {
-    throw new UserError('Forms cannot be filled in here.');
-  },
-): ComponentCall {
-  const answer = async (reply: Reply) => void surface.show(reply, { ephemeral: reply.ephemeral ?? false });
-  const edit = async (reply: Reply) => surface.replace(messageId, reply);
-  return {
-    ...place,
-    customId,
-    async showModal(modal) {
-      openForm(modal, messageId);
-    },
-    message: null,
-    reply: answer,
-    followUp: answer,
-    update: edit,
-    editMessage: edit,
-    async deferUpdate() {},
-  };
-}
+export class ConsoleResponder implements Responder {
+  /** The choices autocomplete answered. */
+  choicesGiven: Choice[] = [];
+  private deferred: { ephemeral: boolean } | null = null;
+  private answer: string | null = null;
 
-/** A submitted form, opened from a button of message `messageId`. */
-export function modalCall(place: CallPlace, customId: string, fields: ReadonlyMap<string, string>, messageId: string, surface: Surface): ModalCall {
-  const answer = async (reply: Reply) => void surface.show(reply, { ephemeral: reply.ephemeral ?? false });
-  const edit = async (reply: Reply) => surface.replace(messageId, reply);
-  return { ...place, customId, fields, reply: answer, followUp: answer, update: edit, editMessage: edit, async deferUpdate() {} };
-}
+  constructor(
+    private readonly surface: Surface,
+    private readonly opts: { channelId: string; messageId?: string; openForm?: (modal: Modal, messageId: string) => void },
+  ) {}
 
-export function autocompleteCall(place: CallPlace, commandName: string, options: OptionReader): AutocompleteCall {
-  return { ...place, commandName, options };
+  async choices(choices: Choice[]): Promise<void> {
+    this.choicesGiven = choices;
+  }
+
+  async defer({ ephemeral }: { ephemeral: boolean }): Promise<void> {
+    if (!this.deferred && !this.answer) this.deferred = { ephemeral };
+  }
+
+  async deferUpdate(): Promise<void> {}
+
+  async commandReply(reply: Reply): Promise<void> {
+    if (this.answer) this.surface.replace(this.answer, reply);
+    else this.answer = this.surface.show(reply, { ephemeral: this.deferred ? this.deferred.ephemeral : (reply.ephemeral ?? false) });
+  }
+
+  async message(reply: Reply): Promise<void> {
+    this.surface.show(reply, { ephemeral: reply.ephemeral ?? false });
+  }
+
+  async update(reply: Reply): Promise<void> {
+    if (!this.opts.messageId) throw new UserError('This form was not opened from a message.');
+    this.surface.replace(this.opts.messageId, reply);
+  }
+
+  async modal(modal: Modal): Promise<void> {
+    if (!this.opts.openForm || !this.opts.messageId) throw new UserError('Forms cannot be filled in here.');
+    this.opts.openForm(modal, this.opts.messageId);
+  }
+
+  async failure(reply: Reply): Promise<void> {
+    this.surface.show(reply, { ephemeral: true });
+  }
+
+  async settle(): Promise<void> {}
+
+  /** The console's server has one channel. */
+  async channelGuildId(guildId: string, channelId: string): Promise<string | null> {
+    return channelId === this.opts.channelId ? guildId : null;
+  }
 }
 
 /** ctx.fetchAttachment in the console: attachments are local files (`file://` urls), read with the same size cap. */

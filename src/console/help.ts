@@ -11,6 +11,7 @@ export const CONSOLE_COMMANDS: { name: string; usage: string; description: strin
   { name: 'whoami', usage: '/whoami', description: 'who you are acting as' },
   { name: 'help', usage: '/help [command]', description: 'this list, or one command with its options explained' },
   { name: 'click', usage: '1, 2, … or /click N', description: 'press the button with that number' },
+  { name: 'apps', usage: '/apps NAME: TEXT', description: 'post TEXT as your message, then use the message command NAME on it (as Apps → NAME in Discord), e.g. /apps Track forecasts: "Talks will start by May," said Ole Lund.' },
   { name: 'quit', usage: '/quit', description: 'leave (Ctrl-D does too)' },
 ];
 

@@ -11,9 +11,7 @@ import { pino } from 'pino';
 import type { Config } from '../config.js';
 import { createLogger, type Logger } from '../log.js';
 import { openCore } from '../core.js';
-import { commands, messageCommands } from '../../commands/index.js';
-import { componentHandlers, modalHandlers } from '../../commands/buttons.js';
-import { indexHandlers } from '../kit/handlers.js';
+import { registry } from '../../commands/index.js';
 import { SYSTEM_ACTOR } from '../ledger/context.js';
 import { bundledPacks, importLedger } from '../ledger/transfer.js';
 import { Board, type Screen } from './board.js';
@@ -96,8 +94,7 @@ export async function runConsole(config: Config, io: ConsoleIO): Promise<number>
     const { ctx } = jobs;
     const session = new Session({
       ctx,
-      commands,
-      handlers: indexHandlers(commands, componentHandlers, { messageCommands, modals: modalHandlers }),
+      registry,
       members,
       board,
       screen,

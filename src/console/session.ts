@@ -1,16 +1,18 @@
 /**
- * One person at the console: reads a line, runs it as the current member through the same
- * command and button handlers Discord uses, with the router's error boundary, and completes
- * what they are typing.
+ * One person at the console: reads a line and runs it as the current member through the same
+ * pipeline Discord's interactions take (src/pipeline/: the one builder, the registry's handlers,
+ * the one error boundary), and completes what they are typing with the commands' own autocomplete.
  */
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ApplicationCommandOptionType as T } from 'discord-api-types/v10';
-import { failureMessage, type HandlerIndex } from '../kit/handlers.js';
-import { errorReply } from '../kit/render.js';
-import { UserError, type AppCtx, type Choice, type Command, type Member, type Modal } from '../kit/types.js';
+import type { APIInteraction } from 'discord-api-types/v10';
+import { guarded } from '../kit/failures.js';
+import type { Registry } from '../kit/registry.js';
+import { UserError, type AppCtx, type Command, type Member, type Modal } from '../kit/types.js';
+import { runInteraction } from '../pipeline/run.js';
 import type { Board, Screen } from './board.js';
-import { autocompleteCall, commandCall, componentCall, consoleOptions, modalCall, type CallPlace } from './calls.js';
+import { autocompleteInteraction, buttonInteraction, commandInteraction, ConsoleResponder, formInteraction, messageCommandInteraction, type CallPlace } from './calls.js';
 import { MODAL_LIMITS } from '../kit/render.js';
 import { CONSOLE_COMMANDS, commandDetail, commandList, managersOnly } from './help.js';
 import { OWNER, type Members } from './members.js';
@@ -19,8 +21,8 @@ import { styles } from './render.js';
 
 export interface SessionDeps {
   ctx: AppCtx;
-  commands: readonly Command[];
-  handlers: HandlerIndex;
+  /** Every command, button and form (commands/index.ts). */
+  registry: Registry;
   members: Members;
   board: Board;
   screen: Screen;
@@ -59,6 +61,7 @@ export class Session {
         this.form = null;
       }
       if (/^\d{1,6}$/.test(text)) return await this.press(Number(text));
+      if (/^\/apps(\s|$)/i.test(text)) return await this.messageCommand(text.slice(5));
       const { tokens, openQuote } = tokenize(text);
       if (openQuote) throw new UserError(`A ${openQuote} quote is not closed: end the value with ${openQuote}.`);
       const [first, ...args] = tokens;
@@ -87,12 +90,32 @@ export class Session {
       return await this.runCommand(name, args);
     } catch (error) {
       if (error instanceof UserError) return this.refuse(error.message);
-      return this.guarded(() => Promise.reject(error), `console line`);
+      // A bug of the console's own (not of a handler): the same boundary answers it.
+      await guarded(this.deps.ctx.log, { interaction: 'console line', guildId: this.deps.guildId, userId: this.member.id }, () => Promise.reject(error), async (reply) => {
+        this.deps.board.show(reply, { ephemeral: true });
+      });
+      this.failed = true;
+      return false;
     }
   }
 
+  private get commands(): readonly Command[] {
+    return this.deps.registry.commands;
+  }
+
   private commandNamed(name: string): Command | undefined {
-    return this.deps.commands.find((c) => c.definition.name === name);
+    return this.commands.find((c) => c.definition.name === name);
+  }
+
+  /** Runs an interaction through the pipeline; false (and the session failed) when its handler failed. */
+  private async dispatch(interaction: APIInteraction, responder: ConsoleResponder): Promise<boolean> {
+    const ok = await runInteraction(interaction, responder, this.deps.registry, this.deps.ctx);
+    if (!ok) this.failed = true;
+    return ok;
+  }
+
+  private responder(opts: { messageId?: string } = {}): ConsoleResponder {
+    return new ConsoleResponder(this.deps.board, { channelId: this.deps.channel.id, ...opts, openForm: (modal, messageId) => this.openForm(modal, messageId) });
   }
 
   private place(): CallPlace {
@@ -102,7 +125,7 @@ export class Session {
   private async runCommand(name: string, args: Token[]): Promise<boolean> {
     const command = this.commandNamed(name);
     if (!command) {
-      const known = this.deps.commands.map((c) => `/${c.definition.name}`).join(', ');
+      const known = this.commands.map((c) => `/${c.definition.name}`).join(', ');
       throw new UserError(`There is no command /${name.slice(0, 40)}. Hindsight’s commands: ${known}; type /help for more.`);
     }
     if (managersOnly(command) && !this.member.isManager) {
@@ -112,16 +135,28 @@ export class Session {
     }
     const inv = structure(command, args);
     const values = checkOptions(inv, this.resolvers);
-    const call = commandCall(this.place(), name, consoleOptions(inv.subcommand, values), this.deps.board);
-    return this.guarded(() => command.execute(call, this.deps.ctx), `/${name}`);
+    return this.dispatch(commandInteraction(this.place(), name, inv.subcommand, values), this.responder());
   }
 
   private async press(n: number): Promise<boolean> {
     const pressed = this.deps.board.press(n);
     if (typeof pressed === 'string') return this.refuse(pressed);
-    const { ctx, handlers, board } = this.deps;
-    const call = componentCall(this.place(), pressed.customId, pressed.messageId, board, (modal, messageId) => this.openForm(modal, messageId));
-    return this.guarded(() => handlers.component(pressed.customId).handle(call, ctx), `button ${pressed.customId.slice(0, 100)}`);
+    return this.dispatch(buttonInteraction(this.place(), pressed.customId), this.responder({ messageId: pressed.messageId }));
+  }
+
+  /**
+   * `/apps NAME: TEXT`: TEXT is posted as the member's message in #console, and the message command
+   * NAME runs on it (Discord: right-click a message → Apps → NAME).
+   */
+  private async messageCommand(rest: string): Promise<boolean> {
+    const names = this.deps.registry.messageCommands.map((c) => c.definition.name);
+    const m = /^\s*([^:]+?)\s*:\s*([\s\S]*)$/.exec(rest);
+    if (!m) throw new UserError(`Write /apps NAME: TEXT, for example /apps ${names[0] ?? 'NAME'}: "Talks will start by May," said Ole Lund. Message commands: ${names.join(', ')}.`);
+    const command = this.deps.registry.messageCommands.find((c) => c.definition.name.toLowerCase() === m[1]!.toLowerCase());
+    if (!command) throw new UserError(`There is no message command “${m[1]!.slice(0, 40)}”. Message commands: ${names.join(', ')}.`);
+    const content = m[2]!.trim();
+    const messageId = this.deps.board.show({ content }, { ephemeral: false, header: `${this.member.displayName} wrote` });
+    return this.dispatch(messageCommandInteraction(this.place(), command.definition.name, { id: messageId, content, author: this.member }), this.responder());
   }
 
   /** Shows a form's fields with their values; the next line fills it in. */
@@ -164,22 +199,7 @@ export class Session {
     const missing = modal.fields.find((f) => f.required && !values.get(f.id)?.trim());
     if (missing) throw new UserError(`${missing.id} is required: give it a value (${missing.id}="…").`);
     this.form = null;
-    const { ctx, handlers, board } = this.deps;
-    const call = modalCall(this.place(), modal.customId, values, messageId, board);
-    return this.guarded(() => handlers.modal(modal.customId).submit(call, ctx), `form ${modal.customId.slice(0, 100)}`);
-  }
-
-  /** The router's error boundary: expected failures answer as themselves, bugs as a ref (logged with the stack). */
-  private async guarded(work: () => Promise<void>, what: string): Promise<boolean> {
-    try {
-      await work();
-      return true;
-    } catch (error) {
-      const message = failureMessage(error, this.deps.ctx.log, { interaction: what, guildId: this.deps.guildId, userId: this.member.id });
-      this.deps.board.show(errorReply(message), { ephemeral: true });
-      this.failed = true;
-      return false;
-    }
+    return this.dispatch(formInteraction(this.place(), modal.customId, values), this.responder({ messageId }));
   }
 
   /** Refused before reaching Hindsight, as Discord's client refuses a bad option. */
@@ -214,7 +234,7 @@ export class Session {
   private help(topic: string | undefined): boolean {
     const bold = styles(this.deps.screen.color).bold;
     if (!topic) {
-      this.info(commandList(this.deps.commands, bold));
+      this.info(commandList(this.commands, bold));
       return true;
     }
     const name = topic.replace(/^\//, '').toLowerCase();
@@ -239,11 +259,11 @@ export class Session {
     const raw = line.slice(current.start);
     const pick = (candidates: string[]) => [candidates.filter((c) => c.toLowerCase().startsWith(raw.toLowerCase())), raw] as [string[], string];
     if (!before.length) {
-      return pick([...this.deps.commands.map((c) => `/${c.definition.name} `), ...CONSOLE_COMMANDS.filter((c) => c.name !== 'click').map((c) => `/${c.name} `)]);
+      return pick([...this.commands.map((c) => `/${c.definition.name} `), ...CONSOLE_COMMANDS.filter((c) => c.name !== 'click').map((c) => `/${c.name} `)]);
     }
     const name = before[0]!.text.replace(/^\//, '').toLowerCase();
     if (name === 'as') return pick(before.length === 1 ? this.deps.members.names().map((n) => `${n} `) : ['--manager', '--member']);
-    if (name === 'help') return before.length === 1 ? pick(this.deps.commands.map((c) => c.definition.name)) : [[], raw];
+    if (name === 'help') return before.length === 1 ? pick(this.commands.map((c) => c.definition.name)) : [[], raw];
     const command = this.commandNamed(name);
     if (!command) return [[], raw];
     const branches = branchesAt(command, before.slice(1).map((t) => t.text));
@@ -276,8 +296,9 @@ export class Session {
     for (const p of pairs) {
       if (p.name !== def.name && leaves.find((o) => o.name === p.name)?.type === T.String) values.set(p.name, { type: T.String, value: p.raw });
     }
-    const call = autocompleteCall(this.place(), command.definition.name, consoleOptions(subcommand, values, { name: def.name, value: typed }));
-    const choices: Choice[] = await this.deps.handlers.choices(call, this.deps.ctx);
+    const responder = this.responder();
+    await runInteraction(autocompleteInteraction(this.place(), command.definition.name, subcommand, values, { name: def.name, value: typed }), responder, this.deps.registry, this.deps.ctx);
+    const choices = responder.choicesGiven;
     if (choices.length > 1) {
       // Discord shows the choices' names in a menu; here they are listed above the prompt.
       const width = this.deps.screen.width - 4;

@@ -3,12 +3,11 @@
  * folder otherwise. Both give the same drizzle handle type and run the same migrations folder.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { dirname, join, resolve } from 'node:path';
-import { createRequire } from 'node:module';
-import { sql } from 'drizzle-orm';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { join, resolve } from 'node:path';
+import { sql, type SQL } from 'drizzle-orm';
+import { PgDialect, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePg } from 'drizzle-orm/postgres-js';
 import { migrate as migratePg } from 'drizzle-orm/postgres-js/migrator';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -35,6 +34,18 @@ const pingOf = (db: Db) => () =>
     () => false,
   );
 
+const rawDialect = new PgDialect();
+
+/**
+ * Runs a raw statement as a prepared one: on PostgreSQL, postgres.js keeps it per connection (by
+ * its text), so a statement sent on every click is parsed and planned once per connection, not
+ * each time (`db.execute` sends it unprepared). Same rows as `db.execute`; PGlite runs it as usual.
+ * Only for statements whose text is one of a few fixed shapes (the values go in parameters).
+ */
+export function executePrepared(db: Db, name: string, query: SQL): Promise<unknown> {
+  return db._.session.prepareQuery(rawDialect.sqlToQuery(query), undefined, name, false).execute();
+}
+
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../migrations', import.meta.url));
 /** Arbitrary constant: the advisory lock that serialises migrations across processes. */
 const MIGRATION_LOCK_KEY = 4_177_001;
@@ -48,35 +59,19 @@ export interface OpenOptions {
   dataDir?: string;
   /** PGlite only: keep everything in memory (tests). */
   inMemory?: boolean;
+  /** PGlite only: start from this dumped data folder (`dumpDataDir`), e.g. a migrated template (tests). */
+  loadDataDir?: Blob;
   /** postgres.js pool size. */
   maxConnections?: number;
 }
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   if (options.databaseUrl) return openPostgres(options.databaseUrl, options.maxConnections ?? 10);
-  if (options.inMemory) return openPglite(undefined);
-  return openPglite(resolve(options.dataDir ?? './data'));
-}
-
-/**
- * postgres.js 3.4.9 can crash the process when the server goes away while a write is queued;
- * scripts/patch-postgres.mjs fixes it at install, and `npm ci --ignore-scripts` skips that.
- * Refuse to run on PostgreSQL without the fix, saying how to apply it. Returns the files checked.
- */
-export function assertPostgresPatched(packageRoot = dirname(dirname(dirname(createRequire(import.meta.url).resolve('postgres'))))): string[] {
-  const files = ['src', 'cjs/src'].map((build) => join(packageRoot, build, 'connection.js')).filter((f) => existsSync(f));
-  const missing = files.filter((f) => !/function nextWrite\(fn\) \{\s*if \(!socket\)/.test(readFileSync(f, 'utf8')));
-  if (files.length === 0 || missing.length) {
-    throw new Error(
-      `postgres.js at ${packageRoot} lacks the fix for a crash when PostgreSQL goes away (porsager/postgres #1208): ` +
-        'run `node scripts/patch-postgres.mjs` (npm install runs it; --ignore-scripts skipped it), then start again.',
-    );
-  }
-  return files;
+  if (options.inMemory) return openPglite(undefined, options.loadDataDir);
+  return openPglite(resolve(options.dataDir ?? './data'), options.loadDataDir);
 }
 
 function openPostgres(url: string, max: number): Database {
-  assertPostgresPatched();
   const client = postgres(url, {
     max,
     onnotice: () => {},
@@ -99,10 +94,10 @@ function openPostgres(url: string, max: number): Database {
   };
 }
 
-async function openPglite(dataDir: string | undefined): Promise<Database> {
+async function openPglite(dataDir: string | undefined, loadDataDir: Blob | undefined): Promise<Database> {
   const release = dataDir ? lockDataDir(dataDir) : () => {};
   try {
-    const client = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
+    const client = await PGlite.create({ ...(dataDir ? { dataDir } : {}), ...(loadDataDir ? { loadDataDir } : {}) });
     const db = drizzlePglite(client, { schema, casing: 'snake_case' });
     return {
       db,

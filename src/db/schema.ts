@@ -13,6 +13,7 @@ import {
   bigserial,
   boolean,
   check,
+  customType,
   date,
   foreignKey,
   index,
@@ -29,13 +30,17 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 
+/** A full transaction id (PostgreSQL's xid8, as text): which transaction last wrote a row. */
+const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 'xid8' });
+
 const ts = (name?: string) =>
   name ? timestamp(name, { withTimezone: true, mode: 'date' }) : timestamp({ withTimezone: true, mode: 'date' });
 
 export const verdictEnum = pgEnum('verdict', ['came_true', 'partly', 'did_not', 'too_early']);
 export const outcomeEnum = pgEnum('outcome', ['came_true', 'partly', 'did_not', 'void']);
 export const scheduleStatusEnum = pgEnum('schedule_status', ['active', 'paused', 'disabled']);
-export const claimStatusEnum = pgEnum('claim_status', ['open', 'resolved']);
+/** waiting: the claim hangs on a condition (another claim) that has not come true yet; it is not due and no round asks for it. */
+export const claimStatusEnum = pgEnum('claim_status', ['open', 'resolved', 'waiting']);
 
 /** A server's settings until a manager changes them (the columns' defaults; src/ledger/settings.ts reads them too). */
 export const SETTINGS_DEFAULTS = {
@@ -159,6 +164,14 @@ export const claims = pgTable(
     resolvedBy: text(),
     resolvedAt: ts(),
     resolutionNote: text(),
+    /**
+     * The claim this one hangs on (its condition: another claim, or an event, a claim with no
+     * speaker). While it has not come true the claim is `waiting`; when it did not (did not,
+     * partly or void) the claim resolves void. Rules: src/ledger/conditions.ts.
+     */
+    conditionClaimId: integer(),
+    /** Check by "N days after the condition comes true": the check date is set when it does. Null: the check date is a date. */
+    conditionDays: integer(),
     addedBy: text().notNull(),
     createdAt: ts().notNull().defaultNow(),
     updatedAt: ts().notNull().defaultNow(),
@@ -175,6 +188,10 @@ export const claims = pgTable(
     unique('claims_guild_id').on(t.guildId, t.id),
     foreignKey({ name: 'claims_speaker_same_guild', columns: [t.guildId, t.speakerId], foreignColumns: [speakers.guildId, speakers.id] }),
     foreignKey({ name: 'claims_article_same_guild', columns: [t.guildId, t.articleId], foreignColumns: [articles.guildId, articles.id] }),
+    foreignKey({ name: 'claims_condition_same_guild', columns: [t.guildId, t.conditionClaimId], foreignColumns: [t.guildId, t.id] }),
+    index('claims_guild_condition').on(t.guildId, t.conditionClaimId).where(sql`${t.conditionClaimId} is not null`),
+    check('claims_condition_not_self', sql`${t.conditionClaimId} is null or ${t.conditionClaimId} <> ${t.id}`),
+    check('claims_condition_days_range', sql`${t.conditionDays} is null or (${t.conditionClaimId} is not null and ${t.conditionDays} between 0 and 36500)`),
   ],
 );
 
@@ -192,9 +209,16 @@ export const votes = pgTable(
     /** Null for a vote cast here; for an imported one, where it came from (`export:<guild id>`). */
     importedFrom: text(),
     createdAt: ts().notNull().defaultNow(),
+    /**
+     * The transaction that last stored this vote (set on insert and on every change). The card
+     * flusher finds the claims whose votes changed since its last look through this column's
+     * index (src/jobs/cards.ts, `card_scan`): no row is written per click for it.
+     */
+    changedXid: xid8().notNull().default(sql`pg_current_xact_id()`),
   },
   (t) => [
     primaryKey({ columns: [t.claimId, t.round, t.userId] }),
+    index('votes_changed_xid').on(t.changedXid),
     foreignKey({ name: 'votes_claim_same_guild', columns: [t.guildId, t.claimId], foreignColumns: [claims.guildId, claims.id] }),
   ],
 );
@@ -355,10 +379,12 @@ export const extractDrafts = pgTable(
 );
 
 /**
- * Vote cards whose tally changed since their last edit: a vote upserts its card's row in the
- * vote's own statement (bumping `version`); the card flusher (src/jobs/cards.ts) edits each
- * pending card at most once per interval and records the version it showed. Kept in the
- * database, so a restart still edits what was pending.
+ * Vote cards: the messages a vote was cast from. The first stored vote from a message registers
+ * it (in the vote's own statement, `on conflict do nothing`: a click never writes an existing
+ * row). The card flusher (src/jobs/cards.ts) bumps `version` of every card of a claim whose
+ * votes changed (found through `votes.changed_xid`, see `card_scan`), edits each pending card at
+ * most once per interval and records the version it showed. Kept in the database, so a restart
+ * still edits what was pending.
  */
 export const cardRefreshes = pgTable(
   'card_refreshes',
@@ -370,7 +396,7 @@ export const cardRefreshes = pgTable(
     claimId: integer().notNull(),
     /** Embeds of the message around the card (e.g. a round's summary), kept as they are when the card is edited. */
     frame: jsonb().$type<{ before: unknown[]; after: unknown[] }>(),
-    /** Bumped by every stored vote; the card shows `flushedVersion`. */
+    /** Bumped by the card flusher when the claim's votes changed; the card shows `flushedVersion`. */
     version: integer().notNull().default(1),
     flushedVersion: integer().notNull().default(0),
     dirtyAt: ts().notNull(),
@@ -381,7 +407,27 @@ export const cardRefreshes = pgTable(
     primaryKey({ columns: [t.guildId, t.messageId] }),
     foreignKey({ name: 'card_refreshes_claim_same_guild', columns: [t.guildId, t.claimId], foreignColumns: [claims.guildId, claims.id] }),
     index('card_refreshes_pending').on(t.dirtyAt).where(sql`${t.version} > ${t.flushedVersion}`),
+    index('card_refreshes_claim').on(t.guildId, t.claimId),
   ],
+);
+
+/**
+ * One row (id 1): the card flusher's watermark over `votes.changed_xid`. `seen` is the snapshot
+ * (pg_snapshot as text) of its last look: a vote whose transaction was not visible in it is new
+ * since. Written once per flusher pass (never by a click), in the statement that marks the cards,
+ * so a restart goes on from where the last committed pass stopped. The migration that creates it
+ * stores its own snapshot, so votes from before it (marked the old way) are not scanned. A
+ * database restored into another cluster (transaction ids restarted lower) is noticed by the
+ * first look, which starts over from then.
+ */
+export const cardScan = pgTable(
+  'card_scan',
+  {
+    id: integer().primaryKey(),
+    seen: text().notNull(),
+    scannedAt: ts(),
+  },
+  (t) => [check('card_scan_one_row', sql`${t.id} = 1`)],
 );
 
 /**

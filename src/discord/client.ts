@@ -4,14 +4,15 @@
  */
 import { Client, GatewayIntentBits, Options, Partials, REST } from 'discord.js';
 
-export function createClient(apiUrl: string, shard?: string): Client {
+/** `headers` go with every REST request (the REST exit's secret, when there is one). */
+export function createClient(apiUrl: string, shard?: string, headers: Record<string, string> = {}): Client {
   const [shardId, shardCount] = shard ? (shard.split('/').map(Number) as [number, number]) : [];
   const client = new Client({
     ...(shard ? { shards: [shardId!], shardCount: shardCount! } : {}),
     intents: [GatewayIntentBits.Guilds],
     partials: [Partials.Channel],
     allowedMentions: { parse: [], repliedUser: false },
-    rest: { api: apiUrl.replace(/\/+$/, '') },
+    rest: { api: apiUrl.replace(/\/+$/, ''), headers },
     // Interactions carry what the bot needs (member permissions, channel id); caching guild
     // members, messages, roles' details, emojis or threads would only grow memory with servers.
     makeCache: Options.cacheWithLimits({
@@ -65,8 +66,8 @@ export function exemptInteractionWebhooks(rest: REST): void {
 }
 
 /** A REST client without a gateway (the interactions role), with the same exemption of interaction webhooks. */
-export function createRestClient(api: string, token: string): REST {
-  const rest = new REST({ api: api.replace(/\/+$/, '') }).setToken(token);
+export function createRestClient(api: string, token: string, headers: Record<string, string> = {}): REST {
+  const rest = new REST({ api: api.replace(/\/+$/, ''), headers }).setToken(token);
   exemptInteractionWebhooks(rest);
   return rest;
 }

@@ -49,6 +49,19 @@ export interface FetchArticleOptions {
   resolve?: (host: string) => Promise<{ address: string; family: 4 | 6 }[]>;
 }
 
+/** A page as read, before any parsing: its text decoded, and what it was. */
+export interface FetchedPage {
+  /** The body decoded to text. */
+  text: string;
+  /** text/html, application/xhtml+xml or text/plain. */
+  contentType: string;
+  /** The address the page was finally read from, after redirects. */
+  finalUrl: string;
+  charset: string;
+  bytes: number;
+  redirects: number;
+}
+
 export interface FetchedArticle {
   article: ArticleInput;
   /** The address the page was finally read from, after redirects. */
@@ -140,6 +153,9 @@ export function blockedAddressReason(address: string): string | null {
 
 const defaultResolve = async (host: string) => (await dnsLookup(host, { all: true, verbatim: true })).map((r) => ({ address: r.address, family: (r.family === 6 ? 6 : 4) as 4 | 6 }));
 
+/** The refusal of an address that is not public (loopback, private, link-local, …), the same for all of them. */
+export const NOT_PUBLIC = 'That address is not public; only public web pages can be read.';
+
 /** The address to connect to: every address the host resolves to is checked, the first one is used. */
 async function checkedAddress(url: URL, opts: FetchArticleOptions): Promise<{ address: string; family: 4 | 6 }> {
   const host = url.hostname.replace(/^\[|\]$/g, '');
@@ -158,7 +174,8 @@ async function checkedAddress(url: URL, opts: FetchArticleOptions): Promise<{ ad
     const allowed = Array.isArray(opts.allowPrivateAddresses) ? opts.allowPrivateAddresses : [];
     for (const a of addresses) {
       const why = allowed.includes(a.address) ? null : blockedAddressReason(a.address);
-      if (why) throw new FetchArticleError('private-address', `That address is private (${host}${host === a.address ? '' : ` is ${a.address}`}: ${why}); only public web pages can be read.`);
+      // Said without the address or why: the answer must not map the network the bot runs in.
+      if (why) throw new FetchArticleError('private-address', NOT_PUBLIC);
     }
   }
   return addresses[0]!;
@@ -259,8 +276,17 @@ export function charsetOf(contentType: string, head: Buffer | string): string {
 /**
  * Fetch a page and read the article out of it. Throws FetchArticleError (message for the member)
  * for every refusal: bad link, private address, too large, too slow, not a web page, HTTP error.
+ * The parsing runs on the calling thread: the bot reads pages with fetchPage and parses them on
+ * its worker pool (src/work/).
  */
 export async function fetchArticle(rawUrl: string, opts: FetchArticleOptions = {}): Promise<FetchedArticle> {
+  const page = await fetchPage(rawUrl, opts);
+  const article = page.contentType === 'text/plain' ? articleFromText(page.text, { url: page.finalUrl }) : articleFromHtml(page.text, page.finalUrl);
+  return { article, finalUrl: page.finalUrl, contentType: page.contentType, charset: page.charset, bytes: page.bytes, redirects: page.redirects };
+}
+
+/** Fetch a page (the same checks and refusals as fetchArticle), without parsing it. */
+export async function fetchPage(rawUrl: string, opts: FetchArticleOptions = {}): Promise<FetchedPage> {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxRedirects = opts.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
@@ -274,7 +300,7 @@ export async function fetchArticle(rawUrl: string, opts: FetchArticleOptions = {
       reject(timeoutError);
     }, timeoutMs);
   });
-  const work = (async (): Promise<FetchedArticle> => {
+  const work = (async (): Promise<FetchedPage> => {
     let url = parseUrl(rawUrl);
     for (let redirects = 0; ; redirects++) {
       const pinned = await checkedAddress(url, opts);
@@ -315,8 +341,7 @@ export async function fetchArticle(rawUrl: string, opts: FetchArticleOptions = {
       }
       const charset = charsetOf(contentType, mime === 'text/plain' ? '' : body);
       const text = new TextDecoder(charset).decode(body);
-      const article = mime === 'text/plain' ? articleFromText(text, { url: url.href }) : articleFromHtml(text, url.href);
-      return { article, finalUrl: url.href, contentType: mime, charset, bytes: body.length, redirects };
+      return { text, finalUrl: url.href, contentType: mime, charset, bytes: body.length, redirects };
     }
   })();
   try {

@@ -1,25 +1,31 @@
 /**
  * Discord's interactions endpoint (node:http): POST /interactions and GET /healthz.
  *
- * A request is checked before anything of it is parsed: the Ed25519 signature over
- * `X-Signature-Timestamp + raw body` (401 otherwise), then the timestamp's age, then — once
- * parsed — its interaction id against the ids every replica has taken (a shared table), so a
- * replayed request is refused by any replica. Commands, autocomplete and buttons run through the
- * kit's handlers inside the kit's error boundary, like the gateway router. The first answer is
+ * A request is read and checked by ./intake.ts before anything of it is kept or parsed: the
+ * signature headers and the timestamp's age before the body (401), a body capped in size (413)
+ * and time (dropped), the Ed25519 signature over `X-Signature-Timestamp + raw body` (401), the
+ * shape of an interaction (400); timeouts and a connection cap bound the sockets. Then its
+ * interaction id is checked against the ids every replica has taken (a shared table), so a
+ * replayed request is refused by any replica. A verified interaction goes through the same pipeline as
+ * the gateway's (src/pipeline/run.ts: commands, message commands, autocomplete, buttons and forms,
+ * one error boundary), answered by the same DiscordResponder, whose first answer here is
  * the HTTP response when it comes within `deferAfterMs`; otherwise the response is a deferral and
  * the answer follows over REST. Stateless: run any number of replicas on one database.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { REST } from '@discordjs/rest';
-import { InteractionResponseType, InteractionType, type APIInteraction } from 'discord-api-types/v10';
+import { InteractionResponseType, InteractionType, type APIInteraction, type APIInteractionResponse } from 'discord-api-types/v10';
 import type { Db } from '../db/client.js';
-import { DATABASE_UNAVAILABLE, GUILD_ONLY, guarded, isDatabaseUnavailable, type HandlerIndex } from '../kit/handlers.js';
+import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from '../kit/failures.js';
 import { errorReply } from '../kit/render.js';
-import { UserError, type AppCtx } from '../kit/types.js';
-import { autocompleteCall, commandCall, componentCall, Exchange, messageData } from './calls.js';
+import type { Registry } from '../kit/registry.js';
+import type { AppCtx } from '../kit/types.js';
+import { DiscordResponder, messageData } from '../pipeline/discord.js';
+import { runInteraction } from '../pipeline/run.js';
 import { pruneReceipts, takeInteraction } from './receipts.js';
-import { publicKeyFromHex, verifySignature } from './verify.js';
+import { publicKeyFromHex } from './verify.js';
+import { boundServer, DEFAULT_INTAKE_LIMITS, DEFAULT_SOCKET_LIMITS, InteractionIntake, serverOptions, type IntakeLimits, type IntakeStats, type SocketLimits } from './intake.js';
 
 export interface InteractionServerOptions {
   port: number;
@@ -28,7 +34,8 @@ export interface InteractionServerOptions {
   publicKey: string;
   db: Db;
   ctx: AppCtx;
-  handlers: HandlerIndex;
+  /** Every command, message command, button and form (commands/index.ts). */
+  registry: Registry;
   /** REST for the follow-ups (pointed at the REST exit when there is one). */
   rest: REST;
   role: string;
@@ -37,40 +44,17 @@ export interface InteractionServerOptions {
   deferAfterMs?: number;
   /** Refuse a signed timestamp older (or further ahead) than this (default 300 s). */
   maxAgeSeconds?: number;
-  /** Largest body read (default 1 MiB). */
-  maxBodyBytes?: number;
+  /** Bounds on what a request may hold and for how long (defaults in ./intake.ts, with the reasons). */
+  limits?: Partial<Omit<IntakeLimits, 'maxAgeMs'> & SocketLimits>;
 }
 
 export interface InteractionServer {
   port: number;
+  /** Bytes held for bodies (now and at most) and requests refused, by status. */
+  intake: IntakeStats;
   /** Stops taking requests, lets the ones in flight (and their follow-ups) finish, up to `graceMs`. */
   close(graceMs?: number): Promise<void>;
 }
-
-class TooLarge extends Error {}
-
-function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > max) {
-        reject(new TooLarge());
-        req.resume();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-const header = (req: IncomingMessage, name: string): string | undefined => {
-  const v = req.headers[name];
-  return Array.isArray(v) ? v[0] : v;
-};
 
 function sendJson(res: ServerResponse, status: number, body: unknown): Promise<void> {
   return new Promise((resolve) => {
@@ -82,10 +66,11 @@ function sendJson(res: ServerResponse, status: number, body: unknown): Promise<v
 
 export async function startInteractionServer(opts: InteractionServerOptions): Promise<InteractionServer> {
   const key = publicKeyFromHex(opts.publicKey);
-  const { ctx, handlers, log } = { ...opts, log: opts.ctx.log };
+  const { ctx, registry, log } = { ...opts, log: opts.ctx.log };
   const deferAfterMs = opts.deferAfterMs ?? 2500;
   const maxAgeMs = (opts.maxAgeSeconds ?? 300) * 1000;
-  const maxBody = opts.maxBodyBytes ?? 1024 * 1024;
+  const limits = { ...DEFAULT_INTAKE_LIMITS, ...DEFAULT_SOCKET_LIMITS, ...opts.limits, maxAgeMs };
+  const intake = new InteractionIntake(key, limits, ctx.now);
   const inFlight = new Set<Promise<void>>();
   let closing = false;
 
@@ -94,50 +79,40 @@ export async function startInteractionServer(opts: InteractionServerOptions): Pr
     void p.finally(() => inFlight.delete(p));
   };
 
-  /** Runs the handler; resolves when its work (follow-ups included) is done. */
-  async function run(i: APIInteraction, x: Exchange): Promise<void> {
-    const context = { interaction: i.type === InteractionType.MessageComponent ? `button ${String((i.data as { custom_id?: string }).custom_id).slice(0, 100)}` : `/${(i.data as { name?: string } | undefined)?.name ?? '?'}`, guildId: i.guild_id, userId: i.member?.user.id ?? i.user?.id };
-    if (i.type === InteractionType.ApplicationCommandAutocomplete) {
-      x.choices(i.guild_id ? await handlers.choices(autocompleteCall(i), ctx) : []);
-      return;
-    }
-    await guarded(
-      ctx,
-      context,
-      async () => {
-        if (!i.guild_id) throw new UserError(GUILD_ONLY);
-        if (i.type === InteractionType.ApplicationCommand && 'name' in i.data && i.data.type === 1) {
-          await handlers.command(i.data.name).execute(commandCall(i as Parameters<typeof commandCall>[0], x), ctx);
-        } else if (i.type === InteractionType.MessageComponent && i.data.component_type === 2) {
-          await handlers.component(i.data.custom_id).handle(componentCall(i, x), ctx);
-        } else {
-          throw new UserError('Hindsight does not handle that kind of interaction.');
-        }
+  /**
+   * A verified, parsed interaction through the pipeline: the first answer is the HTTP response
+   * (sent by `respond`), the rest follows over REST once it is written. Resolves when the handler's
+   * work (follow-ups included) is done.
+   */
+  async function dispatch(i: APIInteraction, respond: (body: APIInteractionResponse) => Promise<void>): Promise<void> {
+    let answer!: (body: APIInteractionResponse) => void;
+    const response = new Promise<APIInteractionResponse>((resolve) => (answer = resolve));
+    let written!: () => void;
+    const sent = new Promise<void>((resolve) => (written = resolve));
+    const first = {
+      carriesFiles: false,
+      send(body: APIInteractionResponse) {
+        answer(body);
+        return sent;
       },
-      (reply) => x.failure(reply),
-    );
+    };
+    const responder = new DiscordResponder(i, opts.rest, first, { deferAfterMs });
+    // runInteraction never throws, and settles the interaction (a deferral) when the handler did not answer.
+    const work = runInteraction(i, responder, registry, ctx);
+    try {
+      await respond(await response);
+    } finally {
+      written();
+    }
+    await work;
   }
 
   async function onInteraction(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    let raw: Buffer;
-    try {
-      raw = await readBody(req, maxBody);
-    } catch (error) {
-      if (error instanceof TooLarge) return sendJson(res, 413, { error: 'body too large' });
-      throw error;
-    }
-    const timestamp = header(req, 'x-signature-timestamp');
-    if (!verifySignature(key, header(req, 'x-signature-ed25519'), timestamp, raw)) return sendJson(res, 401, { error: 'invalid request signature' });
-    const signedAt = Number(timestamp) * 1000;
-    if (!Number.isFinite(signedAt) || Math.abs(ctx.now().getTime() - signedAt) > maxAgeMs) return sendJson(res, 401, { error: 'stale request timestamp' });
-    let i: APIInteraction | { type: InteractionType.Ping; id: string };
-    try {
-      i = JSON.parse(raw.toString('utf8')) as APIInteraction;
-    } catch {
-      return sendJson(res, 400, { error: 'invalid JSON' });
-    }
+    const read = await intake.read(req);
+    if (!read.ok) return req.socket.destroyed ? undefined : sendJson(res, read.status, { error: read.error });
+    // From here on `i` is a signed interaction of a shape the handlers can read.
+    const i = read.interaction;
     if (i.type === InteractionType.Ping) return sendJson(res, 200, { type: InteractionResponseType.Pong });
-    if (typeof i.id !== 'string' || !/^\d{1,20}$/.test(i.id)) return sendJson(res, 400, { error: 'no interaction id' });
     try {
       if (!(await takeInteraction(opts.db, i.id, ctx.now()))) return sendJson(res, 401, { error: 'interaction already received' });
     } catch (error) {
@@ -146,25 +121,12 @@ export async function startInteractionServer(opts: InteractionServerOptions): Pr
       if (i.type === InteractionType.ApplicationCommandAutocomplete) return sendJson(res, 200, { type: InteractionResponseType.ApplicationCommandAutocompleteResult, data: { choices: [] } });
       return sendJson(res, 200, { type: InteractionResponseType.ChannelMessageWithSource, data: messageData(errorReply(DATABASE_UNAVAILABLE)).data });
     }
-    const x = new Exchange(i, opts.rest);
-    let markSent!: () => void;
-    x.sent = new Promise((resolve) => (markSent = resolve));
-    const work = run(i, x).catch((error: unknown) => log.error({ err: error }, 'interaction handler crashed'));
-    // A handler that ends without answering (or crashes past the boundary) still gets an acknowledgement.
-    void work.then(() => x.deferNow());
-    const timer = setTimeout(() => x.deferNow(), deferAfterMs);
-    const done = (async () => {
-      const body = await x.response;
-      clearTimeout(timer);
-      await sendJson(res, 200, body);
-      markSent();
-      await work;
-    })();
+    const done = dispatch(i, (body) => sendJson(res, 200, body));
     track(done);
     await done;
   }
 
-  const server: Server = createServer((req, res) => {
+  const server: Server = createServer(serverOptions(limits), (req, res) => {
     const url = (req.url ?? '/').split('?', 1)[0];
     let handling: Promise<void>;
     if (req.method === 'POST' && url === '/interactions') {
@@ -185,6 +147,7 @@ export async function startInteractionServer(opts: InteractionServerOptions): Pr
     });
   });
   server.keepAliveTimeout = 65_000;
+  boundServer(server, limits);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -200,6 +163,7 @@ export async function startInteractionServer(opts: InteractionServerOptions): Pr
 
   return {
     port,
+    intake: intake.stats,
     async close(graceMs = 10_000) {
       closing = true;
       clearInterval(prune);

@@ -14,6 +14,18 @@ export function publicKeyFromHex(hex: string): KeyObject {
 }
 
 const HEX = /^[0-9a-fA-F]+$/;
+const SIGNATURE = /^[0-9a-fA-F]{128}$/;
+const TIMESTAMP = /^\d{1,12}$/;
+
+/**
+ * The signature headers, checked before any of the body is read: both present, the signature
+ * 128 hex digits (64 bytes), the timestamp whole seconds within `maxAgeMs` of `nowMs` (either
+ * way). 'ok', or why not.
+ */
+export function checkSignatureHeaders(signatureHex: string | undefined, timestamp: string | undefined, nowMs: number, maxAgeMs: number): 'ok' | 'malformed' | 'stale' {
+  if (!signatureHex || !timestamp || !SIGNATURE.test(signatureHex) || !TIMESTAMP.test(timestamp)) return 'malformed';
+  return Math.abs(nowMs - Number(timestamp) * 1000) > maxAgeMs ? 'stale' : 'ok';
+}
 
 /** True when `signatureHex` is a valid signature of `timestamp + body` by `key`. Never throws. */
 export function verifySignature(key: KeyObject, signatureHex: string | undefined, timestamp: string | undefined, body: Buffer): boolean {

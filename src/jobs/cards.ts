@@ -1,12 +1,22 @@
 /**
- * The card flusher: refreshes vote cards whose tally changed, by coalesced edits. A vote marks
- * its card in `card_refreshes` (in the vote's own statement, src/ledger/voting.ts); every tick
- * (250 ms) the flusher takes the pending cards not edited within the interval (2 s), re-renders
- * each from what the card shows (cardData, one statement) and edits the message once. So a card
- * is edited at most once per interval however many votes arrive, and the last state always
- * lands: a vote committed after a card was read bumps its version, and the card stays pending.
- * Pending cards are rows, so a restart flushes what was pending. Safe in several processes
- * (cards are taken with SKIP LOCKED and stamped, so two processes do not edit one card at once).
+ * The card flusher: refreshes vote cards whose tally changed, by coalesced edits. A click writes
+ * nothing for it but its vote: each vote row carries the transaction that stored it
+ * (`votes.changed_xid`), and every tick (250 ms) the flusher first looks, through that column's
+ * index, for the votes stored since its last look (`card_scan` holds the snapshot of that look:
+ * a vote whose transaction was not visible in it is new) and bumps the version of every
+ * registered card of their claims, in one statement that also moves the watermark. Then it takes
+ * the pending cards not edited within the interval (2 s), re-renders each from what the card
+ * shows (cardData, one statement: the tally is counted here, once per edit, not per click) and
+ * edits the message once. So a card is edited at most once per interval however many votes
+ * arrive, and the last state always lands: a vote committed after a card was read is found by a
+ * later look and the card is pending again. The watermark and the pending cards are rows, so a
+ * restart goes on where the last committed pass stopped. Safe in several processes: one looks
+ * at a time (the watermark row is taken with SKIP LOCKED), and cards are taken with SKIP LOCKED
+ * and stamped, so two processes do not edit one card at once.
+ *
+ * Why a snapshot and not a time or a sequence: transactions commit out of the order in which
+ * they took their times and numbers, so "since the last value seen" misses a vote that committed
+ * late. "Not visible in the last look's snapshot" misses none, and counts none twice.
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
@@ -29,6 +39,8 @@ export interface FlushOptions {
 }
 
 export interface FlushResult {
+  /** Cards marked pending by this pass's look (their claims' votes changed). */
+  marked: number;
   edited: number;
   /** Cards given up on (message or channel gone, no access, claim deleted): never retried. */
   dropped: number;
@@ -48,10 +60,63 @@ interface PendingCard {
 export const CARD_INTERVAL_MS = 2_000;
 const TICK_MS = 250;
 
+export interface MarkResult {
+  /** False when another process was looking (it marks what this one would have). */
+  looked: boolean;
+  /** Claims whose votes changed since the last look, and their registered cards now pending. */
+  claims: number;
+  cards: number;
+}
+
+/**
+ * Looks for votes stored since the last look and marks the cards of their claims pending; moves
+ * the watermark in the same statement (so a look that fails or is cut short marks nothing and is
+ * done again). Reads only the votes changed since: an index range from the last snapshot's xmin,
+ * given as a literal so that the planner sees how few rows lie beyond it.
+ */
+export async function markChangedCards(db: Db, now: Date): Promise<MarkResult> {
+  return db.transaction(async (tx) => {
+    const [scan] = rowsOf<{ seen: string; ahead: boolean }>(
+      await tx.execute(sql`select seen, pg_snapshot_xmin(seen::pg_snapshot) > pg_current_xact_id() as ahead from card_scan where id = 1 for update skip locked`),
+    );
+    if (scan?.ahead) {
+      // Transaction ids went back: the database was restored into another cluster (pg_dump). The
+      // watermark and the restored votes' ids belong to the old counter: forget them, from now on.
+      await tx.execute(sql`update votes set changed_xid = '0'::xid8 where changed_xid > pg_current_xact_id()`);
+      await tx.execute(sql`update card_scan set seen = pg_current_snapshot()::text, scanned_at = ${now.toISOString()}::timestamptz where id = 1`);
+      return { looked: true, claims: 0, cards: 0 };
+    }
+    if (!scan) {
+      // Another process is looking (it marks what this one would have), or the row is missing
+      // (only if someone deleted it): put it back, from now on.
+      await tx.execute(sql`insert into card_scan (id, seen, scanned_at) values (1, pg_current_snapshot()::text, ${now.toISOString()}::timestamptz) on conflict (id) do nothing`);
+      return { looked: false, claims: 0, cards: 0 };
+    }
+    const xmin = scan.seen.slice(0, scan.seen.indexOf(':'));
+    const [row] = rowsOf<{ claims: number; cards: number }>(
+      await tx.execute(sql`
+        with changed as (
+          select distinct v.guild_id, v.claim_id from votes v
+          where v.changed_xid >= ${xmin}::xid8 and not pg_visible_in_snapshot(v.changed_xid, ${scan.seen}::pg_snapshot)
+        ), marked as (
+          update card_refreshes r
+          set version = r.version + 1, dirty_at = case when r.version > r.flushed_version then r.dirty_at else ${now.toISOString()}::timestamptz end
+          from changed c where r.guild_id = c.guild_id and r.claim_id = c.claim_id
+          returning 1
+        ), moved as (
+          update card_scan set seen = pg_current_snapshot()::text, scanned_at = ${now.toISOString()}::timestamptz where id = 1
+        )
+        select (select count(*) from changed)::int as claims, (select count(*) from marked)::int as cards`),
+    );
+    return { looked: true, claims: Number(row?.claims ?? 0), cards: Number(row?.cards ?? 0) };
+  });
+}
+
 /** One pass: takes the pending cards that may be edited now, edits each once, records what it showed. */
 export async function flushCards(db: Db, editor: CardEditor, now: Date, log: Logger, opts: FlushOptions = {}): Promise<FlushResult> {
   const intervalMs = opts.intervalMs ?? CARD_INTERVAL_MS;
   const batch = opts.batch ?? 50;
+  const { cards: marked } = await markChangedCards(db, now);
   const cutoff = new Date(now.getTime() - intervalMs).toISOString();
   const taken = rowsOf<PendingCard>(
     await db.execute(sql`
@@ -64,7 +129,7 @@ export async function flushCards(db: Db, editor: CardEditor, now: Date, log: Log
       where r.guild_id = p.guild_id and r.message_id = p.message_id
       returning r.guild_id, r.message_id, r.channel_id, r.claim_id, r.frame, r.version`),
   );
-  const result: FlushResult = { edited: 0, dropped: 0, failed: 0 };
+  const result: FlushResult = { marked, edited: 0, dropped: 0, failed: 0 };
   const shown = (card: PendingCard) =>
     db.execute(sql`
       update card_refreshes set flushed_version = greatest(flushed_version, ${card.version}::int)
@@ -72,7 +137,7 @@ export async function flushCards(db: Db, editor: CardEditor, now: Date, log: Log
   await Promise.all(
     taken.map(async (card) => {
       try {
-        // Read after the card was taken: every vote committed before this read is on the card; a later one bumped the version.
+        // Read after the card was taken: every vote committed before this read is on the card; a later one is found by the next look.
         const data = await cardData(db, card.guild_id, card.claim_id, now);
         if (!data) {
           result.dropped += 1;
@@ -118,7 +183,7 @@ export function startCardFlusher(opts: { db: Db; editor: CardEditor; log: Logger
   const now = opts.now ?? (() => new Date());
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
-  let running: Promise<FlushResult> = Promise.resolve({ edited: 0, dropped: 0, failed: 0 });
+  let running: Promise<FlushResult> = Promise.resolve({ marked: 0, edited: 0, dropped: 0, failed: 0 });
   let passes = 0;
   const pass = () => {
     running = running.then(async () => {
@@ -127,7 +192,7 @@ export function startCardFlusher(opts: { db: Db; editor: CardEditor; log: Logger
         return await flushCards(opts.db, opts.editor, now(), opts.log, { ...(opts.intervalMs !== undefined ? { intervalMs: opts.intervalMs } : {}) });
       } catch (error) {
         opts.log.warn({ err: error }, 'card flush failed; next tick retries');
-        return { edited: 0, dropped: 0, failed: 0 };
+        return { marked: 0, edited: 0, dropped: 0, failed: 0 };
       }
     });
     return running;

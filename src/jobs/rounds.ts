@@ -22,15 +22,32 @@ import type { Logger } from '../log.js';
 import { PostError, type Poster, type RoundOutcome } from '../kit/poster.js';
 import type { ScheduleRow } from './schedules.js';
 
-/** At most this many claim cards in one round; the rest are listed (they get cards via /predict show). */
+/** At most this many claim cards in one round; the rest are counted, with where to see them. */
 export const MAX_CARDS_PER_ROUND = 25;
+/** Claim numbers listed after the cards ("also due"), before the count of the rest. */
+export const MAX_ALSO_DUE = 50;
+/** Lines of the "resolved" and "still open" sections; the rest are counted, with where to see them. */
+export const MAX_SECTION_LINES = 10;
+/**
+ * So one round is at most MAX_CARDS_PER_ROUND cards and a summary of two messages, whatever the
+ * ledger holds (before: 3,000 due claims made 100 messages a round, through the REST exit's
+ * budget every server shares).
+ */
 /** Missing Access / Missing Permissions this many rounds in a row pause the schedule. */
 export const PAUSE_AFTER_FAILURES = 3;
 
 export interface RoundContent {
+  /** The first newly due claims' numbers (cards, then "also due"), and how many came due in all. */
   newlyDue: number[];
+  newlyDueCount: number;
+  /** The first claims still open from earlier rounds, and how many there are. */
   stillOpen: { number: number; text: string; dueAt: Date; flag: string | null }[];
+  stillOpenCount: number;
+  /** The first claims resolved since the last round, and how many there are. */
   resolved: { id: number; number: number; text: string; outcome: Outcome; tally: Tally }[];
+  resolvedCount: number;
+  /** Every claim resolved since the last round (for the score changes, which are summed over all of them). */
+  resolvedIds: number[];
   /** Extra lines for the summary (score changes), computed by the caller. */
   notes: string[];
 }
@@ -43,29 +60,46 @@ const live = (guildId: string) => and(eq(claims.guildId, guildId), isNull(claims
  * due, or a manager reopened it.
  */
 export async function composeRound(db: Db, guildId: string, since: Date | null, until: Date, createdAt: Date): Promise<RoundContent> {
+  // Each list is read only as far as the post shows it; `count(*) over ()` is the whole count.
+  const total = sql<number>`count(*) over ()`.mapWith(Number);
   const newlyDue = await db
-    .select({ number: claims.number })
+    .select({ number: claims.number, total })
     .from(claims)
     .where(and(live(guildId), eq(claims.status, 'open'), lte(claims.windowStartsAt, until), ...(since ? [gt(claims.windowStartsAt, since)] : [])))
-    .orderBy(asc(claims.number));
+    .orderBy(asc(claims.number))
+    .limit(MAX_CARDS_PER_ROUND + MAX_ALSO_DUE);
   const stillOpen = since
     ? await db
-        .select({ number: claims.number, text: claims.text, dueAt: claims.dueAt, flag: claims.flag })
+        .select({ number: claims.number, text: claims.text, dueAt: claims.dueAt, flag: claims.flag, total })
         .from(claims)
         .where(and(live(guildId), eq(claims.status, 'open'), lte(claims.windowStartsAt, since)))
         .orderBy(asc(claims.dueAt), asc(claims.number))
+        .limit(MAX_SECTION_LINES)
     : [];
+  const resolvedIn = and(live(guildId), eq(claims.status, 'resolved'), gt(claims.resolvedAt, since ?? createdAt), lte(claims.resolvedAt, until));
   const resolvedRows = await db
-    .select({ id: claims.id, number: claims.number, text: claims.text, outcome: claims.outcome, round: claims.round })
+    .select({ id: claims.id, number: claims.number, text: claims.text, outcome: claims.outcome, round: claims.round, total })
     .from(claims)
-    .where(and(live(guildId), eq(claims.status, 'resolved'), gt(claims.resolvedAt, since ?? createdAt), lte(claims.resolvedAt, until)))
-    .orderBy(asc(claims.number));
+    .where(resolvedIn)
+    .orderBy(asc(claims.number))
+    .limit(MAX_SECTION_LINES);
   const resolved = [];
   for (const r of resolvedRows) resolved.push({ id: r.id, number: r.number, text: r.text, outcome: r.outcome ?? 'void', tally: await tallyFor(db, r.id, r.round) });
-  return { newlyDue: newlyDue.map((r) => r.number), stillOpen, resolved, notes: [] };
+  const resolvedCount = resolvedRows[0]?.total ?? 0;
+  const resolvedIds = resolvedCount > resolvedRows.length ? (await db.select({ id: claims.id }).from(claims).where(resolvedIn)).map((r) => r.id) : resolvedRows.map((r) => r.id);
+  return {
+    newlyDue: newlyDue.map((r) => r.number),
+    newlyDueCount: newlyDue[0]?.total ?? 0,
+    stillOpen: stillOpen.map(({ total: _total, ...c }) => c),
+    stillOpenCount: stillOpen[0]?.total ?? 0,
+    resolved,
+    resolvedCount,
+    resolvedIds,
+    notes: [],
+  };
 }
 
-export const isEmpty = (c: RoundContent) => !c.newlyDue.length && !c.stillOpen.length && !c.resolved.length;
+export const isEmpty = (c: RoundContent) => !c.newlyDueCount && !c.stillOpenCount && !c.resolvedCount;
 
 const waited = (dueAt: Date, now: Date) => {
   const days = Math.floor((now.getTime() - dueAt.getTime()) / 86_400_000);
@@ -74,33 +108,51 @@ const waited = (dueAt: Date, now: Date) => {
 
 const shortTally = (t: Tally) => VERDICTS.map((v) => `${VERDICT_LABELS[v]} ${t[v]}`).join(' · ');
 
-/** The messages of a round, in order: the summary (possibly split), then one card per newly due claim. */
+const count = (n: number) => n.toLocaleString('en-US');
+const DUE_LIST = '`/predict list status:due`';
+const RESOLVED_LIST = '`/predict list status:resolved`';
+/** "…and N more: <where>" when a section shows only the first of its claims. */
+const more = (shown: number, total: number, where: string) => (total > shown ? [`…and ${count(total - shown)} more: ${where}`] : []);
+
+/** The messages of a round, in order: the summary (possibly split), then one card per newly due claim (at most MAX_CARDS_PER_ROUND). */
 export async function renderRound(db: Db, guildId: string, content: RoundContent, now: Date): Promise<Reply[]> {
   const cards = content.newlyDue.slice(0, MAX_CARDS_PER_ROUND);
-  const overflow = content.newlyDue.slice(MAX_CARDS_PER_ROUND);
+  const due = content.newlyDueCount;
+  const also = content.newlyDue.slice(MAX_CARDS_PER_ROUND);
   const sections: { title: string; lines: string[] }[] = [];
   const intro = [
-    content.newlyDue.length ? `**${content.newlyDue.length}** claim${content.newlyDue.length === 1 ? '' : 's'} came due: score ${content.newlyDue.length === 1 ? 'it' : 'them'} with the buttons below.` : null,
-    content.stillOpen.length ? `**${content.stillOpen.length}** still open from earlier rounds.` : null,
-    content.resolved.length ? `**${content.resolved.length}** resolved since the last round.` : null,
+    due
+      ? due > cards.length
+        ? `**${count(due)}** claims came due. The first ${cards.length} have cards with vote buttons below (a round posts at most ${MAX_CARDS_PER_ROUND}); the other ${count(due - cards.length)}: ${DUE_LIST}, or \`/predict show claim:<number>\` for a card.`
+        : `**${count(due)}** claim${due === 1 ? '' : 's'} came due: score ${due === 1 ? 'it' : 'them'} with the buttons below.`
+      : null,
+    content.stillOpenCount ? `**${count(content.stillOpenCount)}** still open from earlier rounds.` : null,
+    content.resolvedCount ? `**${count(content.resolvedCount)}** resolved since the last round.` : null,
   ].filter((l): l is string => !!l);
   sections.push({ title: `Scoring round · ${now.toISOString().slice(0, 10)}`, lines: intro });
-  if (overflow.length) {
-    sections.push({ title: 'Also due (use /predict show claim:<number> for a card)', lines: [overflow.map((n) => `#${n}`).join(', ')] });
+  if (also.length) {
+    const rest = due - cards.length - also.length;
+    sections.push({ title: 'Also due', lines: [`${also.map((n) => `#${n}`).join(', ')}${rest > 0 ? ` and ${count(rest)} more: ${DUE_LIST}` : ''}`] });
   }
   if (content.resolved.length) {
     sections.push({
       title: 'Resolved since the last round',
-      lines: content.resolved.map((r) => `**#${r.number}** ${safe(r.text, 150)} → **${OUTCOME_LABELS[r.outcome]}** (${shortTally(r.tally)})`),
+      lines: [
+        ...content.resolved.map((r) => `**#${r.number}** ${safe(r.text, 150)} → **${OUTCOME_LABELS[r.outcome]}** (${shortTally(r.tally)})`),
+        ...more(content.resolved.length, content.resolvedCount, RESOLVED_LIST),
+      ],
     });
   }
   if (content.notes.length) sections.push({ title: 'Score changes', lines: content.notes });
   if (content.stillOpen.length) {
     sections.push({
       title: 'Still open from earlier rounds',
-      lines: content.stillOpen.map(
-        (c) => `**#${c.number}** ${safe(c.text, 150)} · ${waited(c.dueAt, now)}${c.flag ? ` · needs a manager: ${FLAG_LABELS[c.flag as FlagReason] ?? c.flag}` : ` · ${time(c.dueAt, TimestampStyles.ShortDate)}`}`,
-      ),
+      lines: [
+        ...content.stillOpen.map(
+          (c) => `**#${c.number}** ${safe(c.text, 150)} · ${waited(c.dueAt, now)}${c.flag ? ` · needs a manager: ${FLAG_LABELS[c.flag as FlagReason] ?? c.flag}` : ` · ${time(c.dueAt, TimestampStyles.ShortDate)}`}`,
+        ),
+        ...more(content.stillOpen.length, content.stillOpenCount, DUE_LIST),
+      ],
     });
   }
   const messages = packSections(sections, COLORS.due);
@@ -188,9 +240,9 @@ async function claimSlot(deps: RoundDeps, owner: string, scheduleId: number, slo
       await tx.update(schedules).set(advance).where(eq(schedules.id, scheduleId));
       return { kind: 'done', result: { outcome: 'empty' } };
     }
-    if (deps.notesFor && content.resolved.length) {
+    if (deps.notesFor && content.resolvedIds.length) {
       try {
-        content.notes = await deps.notesFor(tx, schedule.guildId, content.resolved.map((r) => r.id));
+        content.notes = await deps.notesFor(tx, schedule.guildId, content.resolvedIds);
       } catch (error) {
         deps.log.warn({ err: error, scheduleId }, 'score changes unavailable for this round');
       }
@@ -209,7 +261,7 @@ async function claimSlot(deps: RoundDeps, owner: string, scheduleId: number, slo
     );
     await tx
       .update(scheduleRuns)
-      .set({ detail: { parts: messages.length, newlyDue: content.newlyDue.length, stillOpen: content.stillOpen.length, resolved: content.resolved.length } })
+      .set({ detail: { parts: messages.length, newlyDue: content.newlyDueCount, stillOpen: content.stillOpenCount, resolved: content.resolvedCount } })
       .where(runKey(scheduleId, slot));
     // "Since the last round" starts at the last slot composed: the next round never repeats this one.
     if (advance.lastSlot) await tx.update(schedules).set(advance).where(eq(schedules.id, scheduleId));

@@ -225,21 +225,15 @@ export function shortestGapMs(spec: Pick<ScheduleSpec, 'cron' | 'timezone'>, fro
 /** The fewest seconds between two rounds of one schedule: once an hour. */
 export const MIN_ROUND_INTERVAL_SECONDS = 3600;
 
-/**
- * The minimum in force: MIN_ROUND_INTERVAL_SECONDS, unless the test-only variable
- * HINDSIGHT_TEST_MIN_ROUND_INTERVAL_SECONDS lowers it (the tests that run schedules of seconds).
- */
-export function minRoundIntervalSeconds(env: NodeJS.ProcessEnv = process.env): number {
-  const override = env.HINDSIGHT_TEST_MIN_ROUND_INTERVAL_SECONDS?.trim();
-  if (override && /^\d{1,7}$/.test(override)) return Number(override);
-  return MIN_ROUND_INTERVAL_SECONDS;
-}
-
 const spell = (seconds: number) =>
   seconds % 3600 === 0 ? `${seconds / 3600} hour${seconds === 3600 ? '' : 's'}` : seconds % 60 === 0 ? `${seconds / 60} minute${seconds === 60 ? '' : 's'}` : `${seconds} second${seconds === 1 ? '' : 's'}`;
 
-/** Refuses a schedule that would fire more often than the minimum interval, naming the minimum. */
-export function assertMinInterval(spec: Pick<ScheduleSpec, 'cron' | 'timezone'>, now: Date, minSeconds = minRoundIntervalSeconds()): void {
+/**
+ * Refuses a schedule that would fire more often than `minSeconds` (the app passes the configured
+ * minimum: MIN_ROUND_INTERVAL_SECONDS, or the test-only HINDSIGHT_TEST_MIN_ROUND_INTERVAL_SECONDS),
+ * naming the minimum.
+ */
+export function assertMinInterval(spec: Pick<ScheduleSpec, 'cron' | 'timezone'>, now: Date, minSeconds = MIN_ROUND_INTERVAL_SECONDS): void {
   const gap = shortestGapMs(spec, now);
   if (gap < minSeconds * 1000) {
     throw new ScheduleError(

@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { and, asc, eq, lt, ne } from 'drizzle-orm';
-import cron, { type RunCoordinator, type ScheduledTask } from 'node-cron';
+import cron, { type RunCoordinator, type ScheduledTask, type TaskOptions } from 'node-cron';
 import type { Db } from '../db/client.js';
 import { cronLeases, scheduleRuns, schedules } from '../db/schema.js';
 import type { Logger } from '../log.js';
@@ -51,6 +51,14 @@ export function tableRunCoordinator(db: Db, owner: string, log: Logger): RunCoor
   };
 }
 
+/** What the scheduler keeps of a cron task. */
+export type CronTask = Pick<ScheduledTask, 'stop' | 'destroy'>;
+/**
+ * Starts a cron task: node-cron's `schedule` unless told otherwise. Tests hand in one they fire
+ * by hand (test/support/manual-cron.ts), so no test waits for the wall clock to reach a slot.
+ */
+export type CronSchedule = (expression: string, fn: (context: { date: Date }) => Promise<void>, options: TaskOptions) => CronTask;
+
 export interface SchedulerOptions {
   db: Db;
   log: Logger;
@@ -67,6 +75,8 @@ export interface SchedulerOptions {
   leaseMs?: number;
   /** Only this server's schedules (the console on a shared database); unset → every server's. */
   guildId?: string;
+  /** How tasks are started (default node-cron's `schedule`). */
+  cron?: CronSchedule;
 }
 
 /** Finished slots (and their outbox rows) are deleted after this many days; fire leases after 2. */
@@ -87,7 +97,7 @@ export async function pruneRounds(db: Db, now: Date): Promise<{ runs: number; le
 }
 
 interface Registered {
-  task: ScheduledTask;
+  task: CronTask;
   cron: string;
   timezone: string;
 }
@@ -98,12 +108,14 @@ export class Scheduler {
   private readonly tasks = new Map<number, Registered>();
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly coordinator: RunCoordinator;
-  private maintenance: ScheduledTask | null = null;
+  private maintenance: CronTask | null = null;
   private stopping = false;
   private readonly now: () => Date;
+  private readonly cron: CronSchedule;
 
   constructor(private readonly opts: SchedulerOptions) {
     this.now = opts.now ?? (() => new Date());
+    this.cron = opts.cron ?? cron.schedule;
     this.coordinator = tableRunCoordinator(opts.db, this.instanceId, opts.log);
   }
 
@@ -124,7 +136,7 @@ export class Scheduler {
     // (only its parts without a message id are sent) before the next live round.
     await this.catchUp({ logSkipped: true, graceMs: 0 });
     await this.reconcile();
-    this.maintenance = cron.schedule(
+    this.maintenance = this.cron(
       this.opts.maintenanceCron ?? '30 * * * * *',
       async () => {
         try {
@@ -155,7 +167,7 @@ export class Scheduler {
 
   register(row: Pick<ScheduleRow, 'id' | 'cron' | 'timezone'>): void {
     if (this.stopping || this.tasks.has(row.id)) return;
-    const task = cron.schedule(
+    const task = this.cron(
       row.cron,
       async (context) => {
         const step = hasSeconds(row.cron) ? 1000 : 60_000;

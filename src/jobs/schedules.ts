@@ -6,7 +6,7 @@ import { recordAudit } from '../ledger/audit.js';
 import { LedgerError, notFound } from '../ledger/errors.js';
 import { assertManager, nowOf, type LedgerCtx } from '../ledger/context.js';
 import { getSettings } from '../ledger/settings.js';
-import { assertMinInterval, parseSchedule, ScheduleError, type ScheduleSpec } from './schedule-spec.js';
+import { assertMinInterval, MIN_ROUND_INTERVAL_SECONDS, parseSchedule, ScheduleError, type ScheduleSpec } from './schedule-spec.js';
 
 export type ScheduleRow = typeof schedules.$inferSelect;
 
@@ -26,13 +26,21 @@ export async function specFor(ctx: LedgerCtx, schedule: string, timezone: string
   }
 }
 
-export async function addSchedule(ctx: LedgerCtx, input: { channelId: string; schedule: string; timezone: string | null }): Promise<ScheduleRow> {
+/**
+ * Adds a schedule. `minIntervalSeconds`: the fewest seconds between two of its rounds (default
+ * MIN_ROUND_INTERVAL_SECONDS, an hour; the app passes the configured minimum).
+ */
+export async function addSchedule(
+  ctx: LedgerCtx,
+  input: { channelId: string; schedule: string; timezone: string | null },
+  opts: { minIntervalSeconds?: number } = {},
+): Promise<ScheduleRow> {
   assertManager(ctx, MANAGE_ROUNDS);
   if (!/^\d{1,20}$/.test(input.channelId)) throw new LedgerError('invalid_input', 'channel: pick a text channel of this server.');
   const spec = await specFor(ctx, input.schedule, input.timezone);
   const now = nowOf(ctx);
   try {
-    assertMinInterval(spec, now);
+    assertMinInterval(spec, now, opts.minIntervalSeconds ?? MIN_ROUND_INTERVAL_SECONDS);
   } catch (error) {
     if (error instanceof ScheduleError) throw new LedgerError('invalid_input', `${error.field}: ${error.message}`);
     throw error;

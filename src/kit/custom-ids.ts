@@ -1,21 +1,46 @@
 /**
- * custom_id formats of the bot's buttons. They carry only what the click needs (a claim number
- * and a verdict, or a list page); the server always comes from the interaction itself, and
- * every parse is strict, so a forged id is refused rather than guessed at.
+ * The custom id of every button and form the bot draws: one format each, with its prefix (what the
+ * router routes by) written once, how an id is written, and a strict reader of it. Ids carry only
+ * what the click needs (a claim number and a verdict, a list page, a draft and a candidate); the
+ * server always comes from the interaction itself, and every read is strict, so a forged id is
+ * refused rather than guessed at.
+ *
+ * A component (src/components/) names its format (`ids: voteIds`) and gets what the id carries,
+ * already read. The formats live here, in the kit, because the kit's views draw some of these
+ * buttons (the vote row of a claim card, Previous/Next of a list) for the commands, the rounds and
+ * the card flusher alike.
  */
 import { STATUS_FILTERS, type StatusFilter } from '../ledger/claims.js';
 import { VERDICTS, type Verdict } from '../ledger/rules.js';
+import type { CustomIdReader } from './types.js';
 
+/** Discord's limit on a custom id. */
 const MAX = 100;
 
-/** `vote:<claim number>:<verdict>` */
-export const voteId = (number: number, verdict: Verdict) => `vote:${number}:${verdict}`;
-
-export function parseVoteId(id: string): { number: number; verdict: Verdict } | null {
-  const m = /^vote:([1-9]\d{0,9}):([a-z_]+)$/.exec(id);
-  if (!m || !(VERDICTS as readonly string[]).includes(m[2]!)) return null;
-  return { number: Number(m[1]), verdict: m[2] as Verdict };
+/** A custom id format: `<prefix>:<what write gives>`, read back by `read` (null: not one of ours). */
+export interface CustomIdFormat<A, P extends unknown[]> extends CustomIdReader<A> {
+  encode(...args: P): string;
 }
+
+function format<P extends unknown[], A>(prefix: string, write: (...args: P) => string, read: (rest: string) => A | null): CustomIdFormat<A, P> {
+  const head = `${prefix}:`;
+  return {
+    prefix,
+    encode: (...args) => `${head}${write(...args)}`.slice(0, MAX),
+    parse: (customId) => (customId.startsWith(head) && customId.length <= MAX ? read(customId.slice(head.length)) : null),
+  };
+}
+
+/** The vote buttons of a claim card: `vote:<claim number>:<verdict>`. */
+export const voteIds = format(
+  'vote',
+  (number: number, verdict: Verdict) => `${number}:${verdict}`,
+  (rest): { number: number; verdict: Verdict } | null => {
+    const m = /^([1-9]\d{0,9}):([a-z_]+)$/.exec(rest);
+    if (!m || !(VERDICTS as readonly string[]).includes(m[2]!)) return null;
+    return { number: Number(m[1]), verdict: m[2] as Verdict };
+  },
+);
 
 export interface ListState {
   status: StatusFilter;
@@ -27,35 +52,38 @@ export interface ListState {
 const SEP = '|'; // stripped from the filters it separates
 const clean = (s: string | null, n: number) => (s ? s.replaceAll(SEP, ' ').slice(0, n) : '');
 
-/** `list:<p|n>:<status>:<page>␟<family>␟<speaker>`; the p/n tag keeps both buttons' ids distinct. */
-export function listId(state: ListState, tag: 'p' | 'n'): string {
-  const id = `list:${tag}:${state.status}:${Math.max(1, state.page)}${SEP}${clean(state.family, 40)}${SEP}${clean(state.speaker, 40)}`;
-  return id.slice(0, MAX);
-}
+/** Previous/Next of a claim list: `list:<p|n>:<status>:<page>|<family>|<speaker>`; the p/n tag keeps both buttons' ids distinct. */
+export const listIds = format(
+  'list',
+  (state: ListState, tag: 'p' | 'n') => `${tag}:${state.status}:${Math.max(1, state.page)}${SEP}${clean(state.family, 40)}${SEP}${clean(state.speaker, 40)}`,
+  (rest): ListState | null => {
+    const m = /^[pn]:([a-z]+):([1-9]\d{0,5})\|([^|]{0,40})\|([^|]{0,40})$/u.exec(rest);
+    if (!m || !(STATUS_FILTERS as readonly string[]).includes(m[1]!)) return null;
+    return { status: m[1] as StatusFilter, page: Number(m[2]), family: m[3] || null, speaker: m[4] || null };
+  },
+);
 
-export function parseListId(id: string): ListState | null {
-  const m = /^list:[pn]:([a-z]+):([1-9]\d{0,5})\|([^|]{0,40})\|([^|]{0,40})$/u.exec(id);
-  if (!m || !(STATUS_FILTERS as readonly string[]).includes(m[1]!)) return null;
-  return { status: m[1] as StatusFilter, page: Number(m[2]), family: m[3] || null, speaker: m[4] || null };
-}
-
-/** Draft review buttons: a accept, c accept a duplicate anyway, e edit, d discard, p/n previous/next page, v view. */
-export const DRAFT_ACTIONS = ['a', 'c', 'e', 'd', 'p', 'n', 'v'] as const;
+/** Draft review buttons: a accept, c accept a duplicate anyway, e edit, d discard, p/n previous/next page, v view, k drop the proposed condition. */
+export const DRAFT_ACTIONS = ['a', 'c', 'e', 'd', 'p', 'n', 'v', 'k'] as const;
 export type DraftAction = (typeof DRAFT_ACTIONS)[number];
 
-/** `draft:<action>:<draft id>:<candidate index>`; the server comes from the interaction, the state from the database. */
-export const draftId = (action: DraftAction, id: number, index: number) => `draft:${action}:${id}:${index}`;
-
-export function parseDraftId(customId: string): { action: DraftAction; id: number; index: number } | null {
-  const m = /^draft:([a-z]):([1-9]\d{0,9}):(\d{1,3})$/.exec(customId);
-  if (!m || !(DRAFT_ACTIONS as readonly string[]).includes(m[1]!)) return null;
-  return { action: m[1] as DraftAction, id: Number(m[2]), index: Number(m[3]) };
-}
+/** A draft's review buttons: `draft:<action>:<draft id>:<candidate index>`; the state comes from the database. */
+export const draftIds = format(
+  'draft',
+  (action: DraftAction, id: number, index: number) => `${action}:${id}:${index}`,
+  (rest): { action: DraftAction; id: number; index: number } | null => {
+    const m = /^([a-z]):([1-9]\d{0,9}):(\d{1,3})$/.exec(rest);
+    if (!m || !(DRAFT_ACTIONS as readonly string[]).includes(m[1]!)) return null;
+    return { action: m[1] as DraftAction, id: Number(m[2]), index: Number(m[3]) };
+  },
+);
 
 /** The Edit form of a draft's candidate: `dedit:<draft id>:<candidate index>`. */
-export const draftEditId = (id: number, index: number) => `dedit:${id}:${index}`;
-
-export function parseDraftEditId(customId: string): { id: number; index: number } | null {
-  const m = /^dedit:([1-9]\d{0,9}):(\d{1,3})$/.exec(customId);
-  return m ? { id: Number(m[1]), index: Number(m[2]) } : null;
-}
+export const draftEditIds = format(
+  'dedit',
+  (id: number, index: number) => `${id}:${index}`,
+  (rest): { id: number; index: number } | null => {
+    const m = /^([1-9]\d{0,9}):(\d{1,3})$/.exec(rest);
+    return m ? { id: Number(m[1]), index: Number(m[2]) } : null;
+  },
+);

@@ -1,19 +1,48 @@
 /**
- * Typed options: a command's handler reads its options as an object typed from the command's own
+ * Typed options: a command's handler gets its options as an object typed from the command's own
  * definition (as yuudachi's `ArgumentsOf` does), so a renamed or misspelt option, a wrong value
  * type or a choice that no longer exists is a compile error, not a `null` at run time.
  *
  *   export const definition = chatInputCommand({ name: 'vote', options: [{ type: String, name: 'claim', required: true, … }] });
- *   const args = argumentsOf(definition, call.options); // { claim: string; evidence: string | null }
+ *   export async function execute(call: CommandCall, args: ArgumentsOf<typeof definition>, ctx: AppCtx) {
+ *     args.claim; // string
+ *     args.evidence; // string | null
+ *   }
+ *
+ * The options are read once, by the pipeline (src/pipeline/run.ts: `argumentsOf` over the
+ * interaction's options), and handed to the handler: no handler reads options itself.
  *
  * Values: string, integer and number options give numbers and strings (a choice list gives the
  * union of its values), boolean, channel, user and attachment what the OptionReader returns; an
  * optional option adds `| null`. A command with subcommands gives a union discriminated on
- * `subcommand`. The values come from the call's OptionReader, so every adapter (Discord, the
- * console) serves the same typed handlers.
+ * `subcommand` (`bySubcommand` runs one typed handler per subcommand).
  */
-import { ApplicationCommandOptionType as T } from 'discord-api-types/v10';
-import { UserError, type AttachmentRef, type CommandDefinition, type OptionReader } from './types.js';
+import { ApplicationCommandOptionType as T, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord-api-types/v10';
+import { UserError } from './errors.js';
+
+export type CommandDefinition = RESTPostAPIChatInputApplicationCommandsJSONBody;
+
+export interface AttachmentRef {
+  name: string;
+  url: string;
+  size: number;
+  contentType: string | null;
+}
+
+/** Reads the options of a slash command as the interaction carries them (src/pipeline/build.ts makes the one reader). */
+export interface OptionReader {
+  subcommand(): string | null;
+  string(name: string): string | null;
+  integer(name: string): number | null;
+  number(name: string): number | null;
+  boolean(name: string): boolean | null;
+  channel(name: string): { id: string; type: number } | null;
+  attachment(name: string): AttachmentRef | null;
+  /** A user option: their id and the name the server shows for them. */
+  user(name: string): { id: string; displayName: string } | null;
+  /** The option being typed, during autocomplete. */
+  focused(): { name: string; value: string } | null;
+}
 
 /** What the types read of an option definition. */
 interface OptionShape {
@@ -138,10 +167,23 @@ export function subcommandOptions(definition: CommandDefinition, name: string, r
   return mode ? readOptions(options, reader, mode) : readOptions(options, reader);
 }
 
-/** A call's options, typed from its command's definition. */
+/** A command's options while the member is still typing (autocomplete): each may be absent. */
+export type PartialArgumentsOf<D extends CommandDefinition> = [Subcommand<D>] extends [never]
+  ? Loose<OptionsOf<TopOptions<D>>>
+  : { [S in SubcommandName<D>]: { readonly subcommand: S; readonly options: Loose<SubcommandArguments<D, S>> } }[SubcommandName<D>];
+
+const hasSubcommands = (definition: CommandDefinition) => (definition.options as readonly OptionShape[] | undefined)?.some((o) => o.type === T.Subcommand) ?? false;
+
+/** A call's options, typed from its command's definition (a required option missing is a UserError naming it). */
 export function argumentsOf<D extends CommandDefinition>(definition: D, reader: OptionReader): ArgumentsOf<D> {
-  const hasSubcommands = (definition.options as readonly OptionShape[] | undefined)?.some((o) => o.type === T.Subcommand);
-  if (!hasSubcommands) return readOptions(definition.options as readonly OptionShape[] | undefined, reader) as ArgumentsOf<D>;
+  if (!hasSubcommands(definition)) return readOptions(definition.options as readonly OptionShape[] | undefined, reader) as ArgumentsOf<D>;
   const subcommand = subcommandCalled(definition, reader);
   return { subcommand, options: subcommandOptions(definition, subcommand, reader) } as ArgumentsOf<D>;
+}
+
+/** A call's options as far as they are typed (autocomplete): every option may be null. */
+export function partialArgumentsOf<D extends CommandDefinition>(definition: D, reader: OptionReader): PartialArgumentsOf<D> {
+  if (!hasSubcommands(definition)) return readOptions(definition.options as readonly OptionShape[] | undefined, reader, { partial: true }) as PartialArgumentsOf<D>;
+  const subcommand = subcommandCalled(definition, reader);
+  return { subcommand, options: subcommandOptions(definition, subcommand, reader, { partial: true }) } as PartialArgumentsOf<D>;
 }

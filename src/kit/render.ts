@@ -1,6 +1,7 @@
 /**
- * Turns ledger data into replies that always fit Discord's limits: member text is shortened
- * with an ellipsis (never rejected by Discord) and markdown in it is escaped.
+ * The views: ledger data turned into replies (claim cards, list pages, settings, errors). Member
+ * text is escaped and shortened with an ellipsis; fitting a whole reply into Discord's limits is
+ * ./limits.ts.
  */
 import { TimestampStyles, escapeMarkdown, time } from '@discordjs/formatters';
 import {
@@ -27,53 +28,11 @@ import {
 import type { GuildSettings } from '../ledger/settings.js';
 import { HEDGE_BAND_INFO, isHedgeBand } from '../ledger/hedge.js';
 import type { Reply } from './types.js';
-import { listId, voteId, type ListState } from './custom-ids.js';
+import { listIds, voteIds, type ListState } from './custom-ids.js';
+import { DISCORD_LIMITS, truncate } from './limits.js';
 
-/** Discord's limits (developer docs: message and embed limits, components). */
-export const DISCORD_LIMITS = {
-  content: 2000,
-  embedTitle: 256,
-  embedDescription: 4096,
-  embedFields: 25,
-  fieldName: 256,
-  fieldValue: 1024,
-  footer: 2048,
-  author: 256,
-  embedTotal: 6000,
-  embedsPerMessage: 10,
-  customId: 100,
-  buttonLabel: 80,
-  rows: 5,
-  buttonsPerRow: 5,
-  choices: 25,
-  choiceName: 100,
-  choiceValue: 100,
-  /** A message nonce (for enforce_nonce). */
-  nonce: 25,
-} as const;
-
-/**
- * Joins lines into at most `maxChars` characters: as many whole lines as fit, then
- * "…and N more" for the rest. Never cuts a line.
- */
-export function fitLines(lines: readonly string[], maxChars: number, more = (n: number) => `…and ${n} more`): string {
-  let used = -1; // no newline before the first line
-  let shown = 0;
-  for (const line of lines) {
-    if (used + 1 + line.length > maxChars) break;
-    used += 1 + line.length;
-    shown += 1;
-  }
-  for (; shown >= 0; shown -= 1) {
-    const rest = lines.length - shown;
-    const text = [...lines.slice(0, shown), ...(rest ? [more(rest)] : [])].join('\n');
-    if (text.length <= maxChars) return text;
-  }
-  return '';
-}
-
-/** Discord's limits on modals: 45-character title and labels, 5 inputs, 4,000-character values. */
-export const MODAL_LIMITS = { title: 45, label: 45, fields: 5, value: 4000, placeholder: 100 } as const;
+// The limit fitting moved to ./limits.ts; re-exported so importers of the views keep one module.
+export { DISCORD_LIMITS, MODAL_LIMITS, fitEmbeds, fitLines, fitReply, mergeMessages, packSections, truncate } from './limits.js';
 
 const URL_IN_TEXT = /https?:\/\/[^\s<>()"']+/g;
 
@@ -82,16 +41,31 @@ export function linksIn(text: string): string[] {
   return [...text.matchAll(URL_IN_TEXT)].map((m) => m[0].replace(/[.,;:!?\]]+$/, ''));
 }
 
-/** Shortens to at most `max` UTF-16 units (as Discord counts), ending with an ellipsis when cut; never splits a surrogate pair. */
-export function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let cut = text.slice(0, Math.max(0, max - 1));
-  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
-  return `${cut.trimEnd()}…`;
+/**
+ * Markdown that Discord renders from plain text and `escapeMarkdown` leaves alone (or only partly
+ * escapes), undone after it: every `[` and `]` (its maskedLink option escapes one masked link a
+ * line, so `[a](x) [b](y)` kept the second), and at the start of a line headings (`#`–`###`, also
+ * after a list marker or up to three spaces), subtext (`-#`) and block quotes (`>`, `>>>`).
+ */
+function escapeLineStarts(text: string): string {
+  return text
+    .replace(/[[\]]/g, (c) => `\\${c}`)
+    .replace(/^([ \t]*(?:[-*+][ \t]+)?)(#{1,3}[ \t])/gm, '$1\\$2')
+    .replace(/^([ \t]*)(-#[ \t])/gm, '$1\\$2')
+    .replace(/^([ \t]*)>/gm, '$1\\>');
 }
 
-/** Member-typed text: markdown escaped, then shortened (escaping first, so the cut never splits an escape). */
-export const safe = (text: string, max: number) => truncate(escapeMarkdown(text), max);
+/**
+ * Member-typed text as it may appear in anything the bot posts: no markdown of the member's
+ * renders — emphasis, code, spoilers, masked links `[text](url)`, headings, subtext, block
+ * quotes, bulleted and numbered lists. Escaped, then shortened (escaping first, so the cut
+ * never splits an escape).
+ */
+export const safe = (text: string, max: number) =>
+  truncate(escapeLineStarts(escapeMarkdown(text, { bulletedList: true, numberedList: true, heading: false, maskedLink: false })), max);
+
+/** A link as shown in a card: the URL itself (Discord links it), with the characters that could make a masked link of it (`[`, `]`, `(`, `)`, `<`, `>`, backticks, spaces) percent-encoded. */
+export const linkText = (url: string, max: number) => truncate(url.replace(/[[\]()<>`\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`), max);
 
 export const VERDICT_STYLES: Record<Verdict, ButtonStyle.Success | ButtonStyle.Primary | ButtonStyle.Danger | ButtonStyle.Secondary> = {
   came_true: ButtonStyle.Success,
@@ -101,65 +75,6 @@ export const VERDICT_STYLES: Record<Verdict, ButtonStyle.Success | ButtonStyle.P
 };
 
 export const COLORS = { open: 0x5865f2, due: 0xfee75c, resolved: 0x57f287, failed: 0xed4245, flagged: 0xeb459e, neutral: 0x99aab5 };
-
-const embedLength = (e: APIEmbed) =>
-  (e.title?.length ?? 0) +
-  (e.description?.length ?? 0) +
-  (e.footer?.text.length ?? 0) +
-  (e.author?.name.length ?? 0) +
-  (e.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0);
-
-/** Two messages as one, or null when the result would break Discord's 10-embed or 6,000-character limits. */
-export function mergeMessages(a: Reply, b: Reply): Reply | null {
-  if (a.files?.length || b.files?.length || (a.content && b.content)) return null;
-  const embeds = [...(a.embeds ?? []), ...(b.embeds ?? [])];
-  const components = [...(a.components ?? []), ...(b.components ?? [])];
-  if (embeds.length > DISCORD_LIMITS.embedsPerMessage || components.length > DISCORD_LIMITS.rows) return null;
-  if (embeds.reduce((n, e) => n + embedLength(e), 0) > DISCORD_LIMITS.embedTotal) return null;
-  const content = a.content ?? b.content;
-  return { ...(content ? { content } : {}), ...(embeds.length ? { embeds } : {}), ...(components.length ? { components } : {}) };
-}
-
-/** Enforces per-field limits and the 6,000-character total of all embeds in one message. */
-export function fitEmbeds(embeds: APIEmbed[]): APIEmbed[] {
-  const out: APIEmbed[] = [];
-  let budget: number = DISCORD_LIMITS.embedTotal;
-  for (const raw of embeds.slice(0, DISCORD_LIMITS.embedsPerMessage)) {
-    const e: APIEmbed = { ...raw };
-    if (e.title !== undefined) e.title = truncate(e.title, DISCORD_LIMITS.embedTitle);
-    if (e.description !== undefined) e.description = truncate(e.description, DISCORD_LIMITS.embedDescription);
-    if (e.footer) e.footer = { ...e.footer, text: truncate(e.footer.text, DISCORD_LIMITS.footer) };
-    if (e.fields) {
-      e.fields = e.fields.slice(0, DISCORD_LIMITS.embedFields).map((f) => ({
-        ...f,
-        name: truncate(f.name, DISCORD_LIMITS.fieldName) || '\u200b',
-        value: truncate(f.value, DISCORD_LIMITS.fieldValue) || '\u200b',
-      }));
-    }
-    let over = embedLength(e) - budget;
-    if (over > 0 && e.description) {
-      e.description = truncate(e.description, Math.max(1, e.description.length - over));
-      over = embedLength(e) - budget;
-    }
-    while (over > 0 && e.fields?.length) {
-      e.fields = e.fields.slice(0, -1);
-      over = embedLength(e) - budget;
-    }
-    if (over > 0) break;
-    budget -= embedLength(e);
-    out.push(e);
-  }
-  return out;
-}
-
-export function fitReply(reply: Reply): Reply {
-  return {
-    ...reply,
-    ...(reply.content !== undefined ? { content: truncate(reply.content, DISCORD_LIMITS.content) } : {}),
-    ...(reply.embeds ? { embeds: fitEmbeds(reply.embeds) } : {}),
-    ...(reply.components ? { components: reply.components.slice(0, DISCORD_LIMITS.rows) } : {}),
-  };
-}
 
 export function tallyLine(tally: Tally | null, votesCast: number): string {
   if (!tally) return `Hidden until voting closes (blind voting) · ${votesCast} vote${votesCast === 1 ? '' : 's'} so far`;
@@ -173,15 +88,20 @@ export function voteButtons(number: number, disabled = false): APIActionRowCompo
       type: ComponentType.Button,
       style: VERDICT_STYLES[verdict],
       label: VERDICT_LABELS[verdict],
-      custom_id: voteId(number, verdict),
+      custom_id: voteIds.encode(number, verdict),
       disabled,
     })),
   };
 }
 
-export function statusText(c: { status: 'open' | 'resolved'; outcome: Outcome | null; flag: string | null; dueAt: Date; votingClosesAt: Date }, now: Date): string {
+export function statusText(
+  c: { status: 'open' | 'resolved' | 'waiting'; outcome: Outcome | null; flag: string | null; dueAt: Date; votingClosesAt: Date; conditionNumber?: number | null },
+  now: Date,
+): string {
   const phase = phaseOf(c, now);
   switch (phase) {
+    case 'waiting':
+      return c.conditionNumber ? `Waiting on #${c.conditionNumber}` : 'Waiting on its condition';
     case 'resolved':
       return `Resolved: **${OUTCOME_LABELS[c.outcome ?? 'void']}**`;
     case 'upcoming':
@@ -197,7 +117,7 @@ const colorFor = (c: Parameters<typeof statusText>[0], now: Date) => {
   const phase = phaseOf(c, now);
   if (phase === 'resolved') return c.outcome === 'did_not' ? COLORS.failed : c.outcome === 'void' ? COLORS.neutral : COLORS.resolved;
   if (phase === 'closed' && c.flag) return COLORS.flagged;
-  return phase === 'upcoming' ? COLORS.open : COLORS.due;
+  return phase === 'upcoming' || phase === 'waiting' ? COLORS.open : COLORS.due;
 };
 
 const AUDIT_LABELS: Record<string, (d: Record<string, unknown>) => string> = {
@@ -207,11 +127,25 @@ const AUDIT_LABELS: Record<string, (d: Record<string, unknown>) => string> = {
   'claim.delete': () => 'deleted it',
   'vote.cast': (d) => `voted ${VERDICT_LABELS[d.verdict as Verdict] ?? String(d.verdict)}`,
   'forecast.set': (d) => `forecast ${String(d.probability)}%`,
-  'claim.resolve': (d) => `resolved it: ${OUTCOME_LABELS[d.outcome as Outcome] ?? String(d.outcome)}${d.by === 'rule' ? ' (by the vote)' : ''}`,
-  'claim.reopen': () => 'reopened it',
+  'claim.resolve': (d) =>
+    `resolved it: ${OUTCOME_LABELS[d.outcome as Outcome] ?? String(d.outcome)}${d.by === 'rule' ? ' (by the vote)' : d.by === 'condition' ? ` (its condition #${String(d.condition)} did not happen)` : ''}`,
+  'claim.reopen': (d) =>
+    d.by === 'condition'
+      ? d.waiting
+        ? `put it back to waiting on #${String(d.condition)} (reopened)`
+        : `opened it: its condition #${String(d.condition)} came true; check by ${String(d.checkBy)}`
+      : d.waiting
+        ? 'reopened it (waiting on its condition)'
+        : 'reopened it',
   'claim.postpone': (d) => `moved the check date to ${String(d.to)} (too early)`,
   'claim.flag': (d) => `flagged it: ${FLAG_LABELS[d.reason as FlagReason] ?? String(d.reason)}`,
 };
+
+/** A claim's condition and its state: "#4 Trump is inaugurated · came true". */
+function conditionLine(k: NonNullable<CardData['condition']>): string {
+  const state = k.status === 'resolved' ? (k.outcome === 'came_true' ? 'came true' : `did not happen (${OUTCOME_LABELS[k.outcome ?? 'void']})`) : k.status === 'waiting' ? 'waiting on its own condition' : 'not resolved yet';
+  return `Hangs on **#${k.number}** ${safe(k.text, 300)} · ${state}. Scored only if it comes true; void if it does not.`;
+}
 
 const actorText = (id: string) => (id === 'system' ? 'Hindsight' : `<@${id}>`);
 
@@ -225,8 +159,11 @@ export function claimCard(detail: CardData, now: Date, opts: { history?: boolean
   const lines: string[] = [];
   if (c.quote) lines.push(`> ${safe(c.quote, 1500).replace(/\n/g, '\n> ')}`);
   if (speakerLine) lines.push(`— ${speakerLine}${c.madeOn ? `, ${c.madeOn}` : ''}`);
-  fields.push({ name: 'Check by', value: `${c.checkBy} (${time(c.dueAt, TimestampStyles.RelativeTime)})`, inline: true });
-  fields.push({ name: 'Status', value: statusText(c, now), inline: true });
+  const undated = c.status === 'waiting' && c.conditionDays != null;
+  const checkBy = undated ? `${c.conditionDays} day${c.conditionDays === 1 ? '' : 's'} after #${detail.condition?.number ?? '?'} comes true` : `${c.checkBy} (${time(c.dueAt, TimestampStyles.RelativeTime)})`;
+  fields.push({ name: 'Check by', value: checkBy, inline: true });
+  fields.push({ name: 'Status', value: statusText({ ...c, conditionNumber: detail.condition?.number ?? null }, now), inline: true });
+  if (detail.condition) fields.push({ name: 'Condition', value: conditionLine(detail.condition) });
   if (c.family) fields.push({ name: 'Family', value: safe(c.family, 100), inline: true });
   if (c.checkByNote) fields.push({ name: 'Why this date', value: safe(c.checkByNote, 600) });
   if (isHedgeBand(c.hedge)) {
@@ -234,7 +171,7 @@ export function claimCard(detail: CardData, now: Date, opts: { history?: boolean
     fields.push({ name: 'As sure as the wording', value: `${band.label} (${band.range[0]}–${band.range[1]}%)`, inline: true });
   }
   if (c.criteria) fields.push({ name: 'How it is scored', value: safe(c.criteria, DISCORD_LIMITS.fieldValue) });
-  if (phaseOf(c, now) !== 'upcoming' || detail.votesCast > 0) {
+  if ((phaseOf(c, now) !== 'upcoming' && phaseOf(c, now) !== 'waiting') || detail.votesCast > 0) {
     fields.push({
       name: `Votes${c.round > 1 ? ` (round ${c.round})` : ''}`,
       value: `${tallyLine(detail.tally, detail.votesCast)}\nQuorum ${detail.settings.quorum} · majority ${detail.settings.majorityPct}%`,
@@ -247,7 +184,7 @@ export function claimCard(detail: CardData, now: Date, opts: { history?: boolean
     fields.push({ name: 'Yours', value: mine, inline: true });
   }
   if (detail.forecasters) fields.push({ name: 'Forecasters', value: String(detail.forecasters), inline: true });
-  if (detail.article?.url) fields.push({ name: 'Source', value: truncate(detail.article.url, 500) });
+  if (detail.article?.url) fields.push({ name: 'Source', value: linkText(detail.article.url, 500) });
   else if (detail.article?.title) fields.push({ name: 'Source', value: safe(detail.article.title, 300) });
   if (detail.article?.titleNote) fields.push({ name: 'About the title', value: safe(detail.article.titleNote, 600) });
   if (c.resolutionNote) fields.push({ name: 'Resolution note', value: safe(c.resolutionNote, 1000) });
@@ -282,6 +219,7 @@ const LIST_TITLES: Record<ListState['status'], string> = {
   open: 'Open claims (check date not reached)',
   due: 'Due claims (waiting for a verdict)',
   resolved: 'Resolved claims',
+  waiting: 'Claims waiting on a condition',
   all: 'All claims',
 };
 
@@ -291,6 +229,8 @@ function summaryLine(c: ClaimSummary, now: Date): string {
   const status =
     phase === 'resolved'
       ? OUTCOME_LABELS[c.outcome ?? 'void']
+      : phase === 'waiting'
+        ? `waiting on #${c.conditionNumber ?? '?'}`
       : phase === 'upcoming'
         ? `check ${c.checkBy}`
         : c.flag
@@ -321,8 +261,8 @@ export function listPage(
           {
             type: ComponentType.ActionRow,
             components: [
-              { type: ComponentType.Button, style: ButtonStyle.Secondary, label: '◀ Previous', custom_id: listId({ ...state, page: result.page - 1 }, 'p'), disabled: result.page <= 1 },
-              { type: ComponentType.Button, style: ButtonStyle.Secondary, label: 'Next ▶', custom_id: listId({ ...state, page: result.page + 1 }, 'n'), disabled: result.page >= result.pages },
+              { type: ComponentType.Button, style: ButtonStyle.Secondary, label: '◀ Previous', custom_id: listIds.encode({ ...state, page: result.page - 1 }, 'p'), disabled: result.page <= 1 },
+              { type: ComponentType.Button, style: ButtonStyle.Secondary, label: 'Next ▶', custom_id: listIds.encode({ ...state, page: result.page + 1 }, 'n'), disabled: result.page >= result.pages },
             ],
           },
         ]
@@ -357,42 +297,3 @@ export function settingsView(s: GuildSettings, title = 'Hindsight settings'): Re
 
 export const errorReply = (message: string): Reply => ({ content: truncate(message, DISCORD_LIMITS.content), ephemeral: true });
 
-/** Room kept free in a message's embeds when packing sections (titles and colours count too). */
-const SECTION_SLACK = 100;
-/** A section line longer than this is cut (an embed description holds 4096; a line should not fill it). */
-const SECTION_LINE = 1000;
-/** A section's embed description is continued in a new embed past this many characters. */
-const SECTION_DESCRIPTION = 3800;
-
-/** Packs lines into embed descriptions, and embeds into messages, within Discord's limits and in order. */
-export function packSections(sections: { title: string; lines: string[] }[], color: number): Reply[] {
-  const messages: Reply[] = [];
-  let embeds: NonNullable<Reply['embeds']> = [];
-  let size = 0;
-  const flushMessage = () => {
-    if (embeds.length) messages.push({ embeds });
-    embeds = [];
-    size = 0;
-  };
-  for (const section of sections) {
-    let part = 0;
-    let description = '';
-    const push = () => {
-      const title = part === 0 ? section.title : `${section.title} (continued)`;
-      const cost = title.length + description.length;
-      if (size + cost > DISCORD_LIMITS.embedTotal - SECTION_SLACK || embeds.length >= DISCORD_LIMITS.embedsPerMessage) flushMessage();
-      embeds.push({ title, description, color });
-      size += cost;
-      part += 1;
-      description = '';
-    };
-    for (const line of section.lines) {
-      const clipped = line.length > SECTION_LINE ? `${line.slice(0, SECTION_LINE - 1)}…` : line;
-      if (description.length + clipped.length + 1 > SECTION_DESCRIPTION) push();
-      description += (description ? '\n' : '') + clipped;
-    }
-    if (description) push();
-  }
-  flushMessage();
-  return messages;
-}

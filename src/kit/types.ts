@@ -1,38 +1,22 @@
 /**
- * What a command handler sees. Discord interactions and the local console both produce these,
- * so each command is written once (commands/*.ts) and served by both.
+ * What a handler sees. Every transport (the gateway, the HTTP interactions endpoint, the local
+ * console) turns its interactions into these calls through one builder (src/pipeline/), so each
+ * command, button and form is written once (commands/, src/components/) and served by all three.
  */
-import type { APIApplicationCommandOptionChoice, APIEmbed, RESTPostAPIChatInputApplicationCommandsJSONBody, RESTPostAPIContextMenuApplicationCommandsJSONBody } from 'discord-api-types/v10';
+import type { APIApplicationCommandOptionChoice, APIEmbed, RESTPostAPIContextMenuApplicationCommandsJSONBody } from 'discord-api-types/v10';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../log.js';
 import type { LedgerCtx } from '../ledger/context.js';
 import type { RoundOutcome } from './poster.js';
 import type { Reply } from './reply.js';
-import type { ArticleInput, Candidate } from '../extract/types.js';
+import type { ArticleInput, Candidate } from '../ledger/candidates.js';
+import type { ArgumentsOf, AttachmentRef, CommandDefinition, PartialArgumentsOf, SubcommandArguments, SubcommandName } from './options.js';
+import { UserError } from './errors.js';
+import type { WorkRunner } from '../work/index.js';
 
 export type { Reply, ReplyFile } from './reply.js';
-
-export interface AttachmentRef {
-  name: string;
-  url: string;
-  size: number;
-  contentType: string | null;
-}
-
-/** Reads the options of a slash command, already checked against the definition. */
-export interface OptionReader {
-  subcommand(): string | null;
-  string(name: string): string | null;
-  integer(name: string): number | null;
-  number(name: string): number | null;
-  boolean(name: string): boolean | null;
-  channel(name: string): { id: string; type: number } | null;
-  attachment(name: string): AttachmentRef | null;
-  /** A user option: their id and the name the server shows for them. */
-  user(name: string): { id: string; displayName: string } | null;
-  /** The option being typed, during autocomplete. */
-  focused(): { name: string; value: string } | null;
-}
+export type { AttachmentRef, CommandDefinition, OptionReader } from './options.js';
+export { UserError };
 
 export interface Member {
   id: string;
@@ -41,7 +25,7 @@ export interface Member {
   isManager: boolean;
 }
 
-interface CallBase {
+export interface CallBase {
   guildId: string;
   channelId: string | null;
   member: Member;
@@ -49,10 +33,9 @@ interface CallBase {
   createdAt: Date;
 }
 
-/** A slash command being run. */
+/** A slash command being run (its options are handed to the handler beside the call, typed). */
 export interface CommandCall extends CallBase {
   commandName: string;
-  options: OptionReader;
   /** Acknowledge now and answer later (for work that may take longer than 3 s). */
   defer(opts?: { ephemeral?: boolean }): Promise<void>;
   /** The answer (edits the deferred one if deferred). */
@@ -64,9 +47,11 @@ export interface CommandCall extends CallBase {
   channelGuildId(channelId: string): Promise<string | null>;
 }
 
+/** An option being typed: the command's autocomplete answers with choices (the options typed so far are handed beside the call). */
 export interface AutocompleteCall extends CallBase {
   commandName: string;
-  options: OptionReader;
+  /** The option being typed and what is typed in it so far. */
+  focused: { name: string; value: string };
 }
 
 /** One text input of a modal (Discord allows 5 per modal). */
@@ -85,7 +70,7 @@ export interface ModalField {
 
 /** A form the member fills in (a Discord modal; prompts in the console). */
 export interface Modal {
-  /** Routed like a button: by the prefix before the first ':'. */
+  /** Routed like a button: by its custom id's prefix (src/kit/custom-ids.ts). */
   customId: string;
   /** At most 45 characters. */
   title: string;
@@ -118,9 +103,11 @@ export interface ClickedMessage {
   ephemeral: boolean;
 }
 
-/** A button click on a message the bot posted. */
+/** A click on a component (a button, or a select menu's choice) on a message the bot posted. */
 export interface ComponentCall extends CallBase {
   customId: string;
+  /** A select menu's chosen values (empty for a button). */
+  values: readonly string[];
   /** Opens a form (must be the first answer: no defer before it). */
   showModal(modal: Modal): Promise<void>;
   /** The message the button is on (Discord); null where the surface edits it in place (the console). */
@@ -148,14 +135,28 @@ export interface ModalCall extends CallBase {
   followUp(reply: Reply): Promise<void>;
 }
 
+/**
+ * CPU-heavy work off the event loop (src/work/: HTML and Readability, extraction, charts, import
+ * files), counted against the server it is for. A job refused (the server or the bot is busy),
+ * out of time or out of memory, or a page refused before parsing, rejects with a UserError that
+ * tells the member; a file's faulty field with a LedgerError.
+ */
+export type Work = WorkRunner;
+
+/** Who a piece of heavy work is for, and what runs it. */
+export interface WorkScope {
+  guildId: string;
+  work: Work;
+}
+
 /** Reading articles for /predict extract (the engine in src/extract/), injectable for tests. */
 export interface ArticleTools {
-  /** Fetches a link safely (http(s) only, size/time limits, private addresses refused unless allowed). */
-  fetchUrl(url: string): Promise<ArticleInput>;
-  /** An uploaded file: HTML when it looks like HTML, else plain text. */
-  fromFile(content: string, name: string, contentType: string | null): ArticleInput;
-  /** The forecasts found, for review. */
-  candidates(input: ArticleInput, opts: { today: string }): Candidate[];
+  /** Fetches a link safely (http(s) only, size/time limits, private addresses refused unless allowed), then reads it on `work`. */
+  fetchUrl(url: string, scope: WorkScope): Promise<ArticleInput>;
+  /** An uploaded file: HTML when it looks like HTML, else plain text (read on `work`). */
+  fromFile(content: string, name: string, contentType: string | null, scope: WorkScope): Promise<ArticleInput>;
+  /** The forecasts found, for review (on `work`). */
+  candidates(input: ArticleInput, opts: { today: string } & WorkScope): Promise<Candidate[]>;
 }
 
 /** What /reminders needs of the scheduler (src/jobs/scheduler.ts implements it). */
@@ -176,44 +177,84 @@ export interface AppCtx {
   scheduler?: RoundScheduling;
   /** Article intake (/predict extract, Track forecasts); absent → those commands say they are unavailable. */
   articles?: ArticleTools;
+  /** The fewest seconds between two rounds of a schedule (configured; absent → an hour). */
+  minRoundIntervalSeconds?: number;
+  /** The worker pool for CPU-heavy jobs (created by the composition root, src/core.ts). */
+  work: Work;
 }
 
-export const ledgerCtx = (call: CallBase, ctx: AppCtx): LedgerCtx => ({
+export const ledgerCtx = (call: CallBase, ctx: Pick<AppCtx, 'db' | 'now'>): LedgerCtx => ({
   db: ctx.db,
   guildId: call.guildId,
   actor: { id: call.member.id, isManager: call.member.isManager },
   now: ctx.now,
 });
 
-export type CommandDefinition = RESTPostAPIChatInputApplicationCommandsJSONBody;
 export type ContextMenuDefinition = RESTPostAPIContextMenuApplicationCommandsJSONBody;
 export type Choice = APIApplicationCommandOptionChoice<string | number>;
 
-export interface Command {
-  definition: CommandDefinition;
-  execute(call: CommandCall, ctx: AppCtx): Promise<void>;
-  autocomplete?(call: AutocompleteCall, ctx: AppCtx): Promise<Choice[]>;
+/**
+ * A slash command: its definition (what Discord registers) and its handler, which gets the
+ * options already read and typed from that definition. `Command` alone (the registry's view) is
+ * any command; a command module declares `execute(call, args: ArgumentsOf<typeof definition>, ctx)`.
+ */
+export interface Command<D extends CommandDefinition = CommandDefinition> {
+  definition: D;
+  execute(call: CommandCall, args: ArgumentsOf<D>, ctx: AppCtx): Promise<void>;
+  /** Choices for the option being typed (`args`: the options typed so far, each possibly null). */
+  autocomplete?(call: AutocompleteCall, args: PartialArgumentsOf<D>, ctx: AppCtx): Promise<Choice[]>;
 }
 
-/** A message context-menu command (type 3). */
+/** The handler of one subcommand: its options typed from the definition. */
+export type SubcommandOf<D extends CommandDefinition, S extends SubcommandName<D>> = (call: CommandCall, options: SubcommandArguments<D, S>, ctx: AppCtx) => Promise<void>;
+
+/**
+ * An `execute` that hands the options of the subcommand called to that subcommand's handler (one
+ * handler per subcommand of the definition, no more, no fewer). The options were read already.
+ */
+export const bySubcommand =
+  <D extends CommandDefinition>(_definition: D, handlers: { [S in SubcommandName<D>]: SubcommandOf<D, S> }) =>
+  async (call: CommandCall, args: ArgumentsOf<D>, ctx: AppCtx): Promise<void> => {
+    const { subcommand, options } = args as unknown as { subcommand: SubcommandName<D>; options: never };
+    const handler = handlers[subcommand] as (call: CommandCall, options: never, ctx: AppCtx) => Promise<void>;
+    await handler(call, options, ctx);
+  };
+
+/** A message context-menu command (type 3, "Apps → …"): its target message is on the call. */
 export interface MessageCommand {
   definition: ContextMenuDefinition;
   execute(call: MessageCommandCall, ctx: AppCtx): Promise<void>;
 }
 
-/** A button family, routed by the custom_id prefix before the first ':'. */
-export interface ComponentHandler {
-  prefix: string;
-  handle(call: ComponentCall, ctx: AppCtx): Promise<void>;
+/**
+ * A custom id format (src/kit/custom-ids.ts): the prefix it is routed by, and a strict reader of
+ * what the id carries (a forged or outdated id reads as null).
+ */
+export interface CustomIdReader<A> {
+  readonly prefix: string;
+  parse(customId: string): A | null;
 }
 
-/** A modal family, routed by the custom_id prefix before the first ':'. */
-export interface ModalHandler {
-  prefix: string;
-  submit(call: ModalCall, ctx: AppCtx): Promise<void>;
+/**
+ * A button (or select menu) family: the ids it answers to and its handler, which gets what the
+ * id carries, already read. The router refuses an id that does not read with `forged`.
+ */
+export interface Button<A = unknown> {
+  ids: CustomIdReader<A>;
+  /** What the clicker is told when the id does not read (a forged or outdated button). */
+  forged: string;
+  handle(call: ComponentCall, args: A, ctx: AppCtx): Promise<void>;
 }
 
-/** An expected problem with what the member asked; shown to them ephemerally as is. */
-export class UserError extends Error {
-  override name = 'UserError';
+/** A form (modal) family: like a button, for the submitted form. */
+export interface Form<A = unknown> {
+  ids: CustomIdReader<A>;
+  forged: string;
+  submit(call: ModalCall, args: A, ctx: AppCtx): Promise<void>;
 }
+
+/** A button family, its handler's `args` typed from its id format. */
+export const button = <A>(definition: Button<A>): Button<A> => definition;
+
+/** A form family, its handler's `args` typed from its id format. */
+export const form = <A>(definition: Form<A>): Form<A> => definition;

@@ -8,6 +8,8 @@ import type { HedgeBand } from './hedge.js';
 import { forbidden, invalid, notFound } from './errors.js';
 import { LIMITS } from './limits.js';
 import { HEDGE_BANDS, isHedgeBand } from './hedge.js';
+import { conditionState, parseDaysAfter } from './conditions.js';
+import { assertConditionAllowed, lockCondition, moveDependent } from './condition-chain.js';
 import { emptyTally, phaseOf, tallyVisible, type Outcome, type Tally, type Verdict } from './rules.js';
 import { addDaysMs, DEFAULT_SETTINGS, getSettings, reserveClaimNumbers, type GuildSettings } from './settings.js';
 import {
@@ -20,7 +22,9 @@ import {
   speakerKey,
 } from './validate.js';
 
-export type ClaimRow = typeof claims.$inferSelect;
+export type { ClaimRow } from './claim-row.js';
+export { changeClaim } from './claim-row.js';
+import { changeClaim, type ClaimRow } from './claim-row.js';
 
 /** A claim ready to be written: every field already validated. */
 export interface ClaimFields {
@@ -182,7 +186,7 @@ export async function updateFromSource(
       changes.source = { from: claim.articleId, to: item.article.key };
     }
   }
-  if (claim.status === 'open') {
+  if (claim.status !== 'resolved') {
     put('madeOn', item.madeOn);
     if (item.checkBy !== claim.checkBy) {
       put('checkBy', item.checkBy);
@@ -213,13 +217,19 @@ export interface AddClaimInput {
   criteria?: string | null;
   outlet?: string | null;
   madeOn?: string | null;
+  /** The claim (or event) this one hangs on: its number (#4). `checkBy` may then be "N days after". */
+  condition?: string | number | null;
 }
 
 export async function addClaim(ctx: LedgerCtx, input: AddClaimInput): Promise<ClaimRow> {
   const now = nowOf(ctx);
   const settings = await getSettings(ctx.db, ctx.guildId);
   const text = requiredText('Claim', input.claim, LIMITS.claimText);
-  const checked = parseCheckBy(input.checkBy ?? '', settings.timezone, now);
+  const conditionGiven = input.condition != null && String(input.condition).trim() !== '';
+  const daysAfter = parseDaysAfter(input.checkBy ?? '');
+  if (daysAfter !== null && !conditionGiven) throw invalid(`"${String(input.checkBy).trim().slice(0, 40)}" counts from a condition: give one with condition (a claim number, e.g. #4).`);
+  // A days-after check date is provisional (as if the condition came true today) until the condition does.
+  const checked = parseCheckBy(daysAfter !== null ? `in ${daysAfter} days` : (input.checkBy ?? ''), settings.timezone, now);
   if (!checked.ok) throw invalid(checked.message);
   const today = todayIn(settings.timezone, now);
   const madeOn = input.madeOn ? isoDate('Made on', input.madeOn) : today;
@@ -239,17 +249,32 @@ export async function addClaim(ctx: LedgerCtx, input: AddClaimInput): Promise<Cl
     addedBy: ctx.actor.id,
   };
   return ctx.db.transaction(async (tx) => {
-    const [row] = await insertClaims(tx, ctx.guildId, [fields], settings, now);
+    let condition: ClaimRow | null = null;
+    if (conditionGiven) {
+      const found = await findClaim(tx, ctx.guildId, String(input.condition).trim());
+      condition = await lockCondition(tx, ctx.guildId, found.id);
+      if (!condition) throw notFound(`There is no claim #${found.number} in this server.`);
+      if (conditionState(condition) === 'failed') {
+        throw invalid(`Claim #${condition.number} already did not happen (${condition.outcome}): a claim hanging on it would be void at once.`);
+      }
+      await assertConditionAllowed(tx, ctx.guildId, null, condition);
+    }
+    const [inserted] = await insertClaims(tx, ctx.guildId, [fields], settings, now, () =>
+      condition ? { conditionClaimId: condition.id, conditionDays: daysAfter, status: 'waiting' as const } : {},
+    );
+    let row = inserted!;
     await recordAudit(tx, {
       guildId: ctx.guildId,
       actorId: ctx.actor.id,
       action: 'claim.add',
-      claimId: row!.id,
-      claimNumber: row!.number,
-      detail: { text, checkBy: fields.checkBy },
+      claimId: row.id,
+      claimNumber: row.number,
+      detail: { text, checkBy: fields.checkBy, ...(condition ? { condition: condition.number, ...(daysAfter !== null ? { daysAfter } : {}) } : {}) },
       at: now,
     });
-    return row!;
+    // A condition that already came true: the claim opens at once (its due date counted from then).
+    if (condition) row = (await moveDependent(tx, row, condition, settings, now)) ?? row;
+    return row;
   });
 }
 
@@ -302,24 +327,6 @@ async function assertMayChange(tx: Db, ctx: LedgerCtx, claim: ClaimRow, verb: st
   return locked;
 }
 
-/**
- * Writes a change to one claim and its audit entry (same transaction): every transition of a
- * claim goes through here, so none is left unrecorded.
- */
-export async function changeClaim(
-  tx: Db,
-  claim: Pick<ClaimRow, 'id' | 'guildId' | 'number'>,
-  set: Partial<typeof claims.$inferInsert>,
-  audit: { actorId: string; action: AuditAction; detail: Record<string, unknown>; at: Date },
-): Promise<ClaimRow> {
-  const [row] = await tx
-    .update(claims)
-    .set({ ...set, updatedAt: audit.at })
-    .where(eq(claims.id, claim.id))
-    .returning();
-  await recordAudit(tx, { guildId: claim.guildId, claimId: claim.id, claimNumber: claim.number, ...audit });
-  return row!;
-}
 
 export interface EditClaimInput {
   claim?: string | null;
@@ -400,13 +407,22 @@ export async function deleteClaim(ctx: LedgerCtx, number: number | string): Prom
   return ctx.db.transaction(async (tx) => {
     const claim = await findClaim(tx, ctx.guildId, number, { forUpdate: true });
     const locked = await assertMayChange(tx, ctx, claim, 'delete', now);
+    const dependents = await tx
+      .select({ number: claims.number })
+      .from(claims)
+      .where(and(eq(claims.guildId, ctx.guildId), eq(claims.conditionClaimId, claim.id), isNull(claims.deletedAt)))
+      .orderBy(asc(claims.number))
+      .limit(5);
+    if (dependents.length) {
+      throw invalid(`Claim #${claim.number} is the condition of ${dependents.map((d) => `#${d.number}`).join(', ')}: delete ${dependents.length === 1 ? 'that claim' : 'those claims'} first, or resolve #${claim.number}.`);
+    }
     // Deleting hides the claim; a resolved one keeps counting in the scores (see leaderboard.ts).
     await changeClaim(tx, claim, { deletedAt: now }, { actorId: ctx.actor.id, action: 'claim.delete', detail: { text: claim.text, ...(locked ? { lockedBy: locked } : {}) }, at: now });
     return claim;
   });
 }
 
-export const STATUS_FILTERS = ['open', 'due', 'resolved', 'all'] as const;
+export const STATUS_FILTERS = ['open', 'due', 'resolved', 'waiting', 'all'] as const;
 export type StatusFilter = (typeof STATUS_FILTERS)[number];
 
 export interface ListFilter {
@@ -426,9 +442,11 @@ export interface ClaimSummary {
   checkBy: string;
   dueAt: Date;
   votingClosesAt: Date;
-  status: 'open' | 'resolved';
+  status: ClaimRow['status'];
   outcome: Outcome | null;
   flag: string | null;
+  /** The number of the claim this one hangs on, or null. */
+  conditionNumber: number | null;
 }
 
 /** The speaker as shown (speakerLabel, in SQL). */
@@ -446,6 +464,7 @@ const summaryColumns = {
   status: claims.status,
   outcome: claims.outcome,
   flag: claims.flag,
+  conditionNumber: sql<number | null>`(select k.number from claims k where k.id = ${claims.conditionClaimId})`,
 };
 
 /**
@@ -460,6 +479,7 @@ export async function listClaims(ctx: LedgerCtx, filter: ListFilter = {}) {
   if (status === 'open') conditions.push(eq(claims.status, 'open'), gt(claims.dueAt, now));
   if (status === 'due') conditions.push(eq(claims.status, 'open'), lte(claims.dueAt, now));
   if (status === 'resolved') conditions.push(eq(claims.status, 'resolved'));
+  if (status === 'waiting') conditions.push(eq(claims.status, 'waiting'));
   const family = optionalFamily(filter.family);
   if (family) conditions.push(eq(claims.family, family));
   const speaker = optionalText('Speaker', filter.speaker, LIMITS.speaker);
@@ -544,8 +564,10 @@ export async function claimDetail(ctx: LedgerCtx, number: number | string) {
   const hiddenActions: AuditAction[] = [...(visible ? [] : ['vote.cast' as const]), ...(now < claim.dueAt ? ['forecast.set' as const] : [])];
   const history = await claimHistory(ctx.db, ctx.guildId, claim.id, 8, { actions: hiddenActions, viewer: ctx.actor.id });
   const lockedEdit = await lastLockedEdit(ctx.db, ctx.guildId, claim.id);
+  const condition = await conditionInfo(ctx.db, ctx.guildId, claim.conditionClaimId);
   return {
     claim,
+    condition,
     speaker: speaker ? speakerLabel(speaker.name, speaker.note) : null,
     article: article ?? null,
     phase: phaseOf(claim, now),
@@ -562,6 +584,23 @@ export async function claimDetail(ctx: LedgerCtx, number: number | string) {
 
 export type ClaimDetail = Awaited<ReturnType<typeof claimDetail>>;
 
+/** What a card shows of a claim's condition. */
+export interface ConditionInfo {
+  number: number;
+  text: string;
+  status: ClaimRow['status'];
+  outcome: Outcome | null;
+}
+
+async function conditionInfo(db: Db, guildId: string, conditionId: number | null): Promise<ConditionInfo | null> {
+  if (conditionId == null) return null;
+  const [row] = await db
+    .select({ number: claims.number, text: claims.text, status: claims.status, outcome: claims.outcome })
+    .from(claims)
+    .where(and(eq(claims.guildId, guildId), eq(claims.id, conditionId)));
+  return row ?? null;
+}
+
 /** What a claim card shows, and nothing more (the card's re-render after votes reads only this). */
 export interface CardData {
   claim: ClaimRow;
@@ -577,6 +616,8 @@ export interface CardData {
   history?: Awaited<ReturnType<typeof claimHistory>>;
   /** Shown by /predict show: the last edit made after forecasts or votes locked the claim. */
   lockedEdit?: ClaimDetail['lockedEdit'];
+  /** The claim this one hangs on (null: none). */
+  condition?: ConditionInfo | null;
 }
 
 const CARD_TIMESTAMPS = new Set(['dueAt', 'windowStartsAt', 'votingClosesAt', 'resolvedAt', 'createdAt', 'updatedAt', 'deletedAt']);
@@ -608,7 +649,9 @@ export async function cardData(db: Db, guildId: string, claimId: number, now: Da
         select v.verdict, count(*)::int as n from votes v where v.claim_id = c.id and v.round = c.round group by v.verdict
       ) t) as tally,
       (select count(distinct f.user_id)::int from forecasts f where f.claim_id = c.id) as forecasters,
-      g.quorum, g.majority_pct, g.blind_voting
+      g.quorum, g.majority_pct, g.blind_voting,
+      (select jsonb_build_object('number', k.number, 'text', k.text, 'status', k.status, 'outcome', k.outcome)
+        from claims k where k.id = c.condition_claim_id and k.guild_id = c.guild_id) as condition
     from claims c
     left join speakers s on s.id = c.speaker_id
     left join articles a on a.id = c.article_id
@@ -628,6 +671,7 @@ export async function cardData(db: Db, guildId: string, claimId: number, now: Da
     tally: tallyVisible(claim, blind, now) ? tally : null,
     votesCast: Object.values(tally).reduce((a, b) => a + b, 0),
     forecasters: Number(row.forecasters ?? 0),
+    condition: (row.condition as ConditionInfo | null) ?? null,
     settings: { quorum: (row.quorum as number | null) ?? DEFAULT_SETTINGS.quorum, majorityPct: (row.majority_pct as number | null) ?? DEFAULT_SETTINGS.majorityPct },
   };
 }

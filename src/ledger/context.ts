@@ -11,17 +11,19 @@ export interface Actor {
 export const SYSTEM_ACTOR: Actor = { id: 'system', isManager: true };
 
 /**
- * Everything a ledger operation needs: the database (or a transaction), the server, the member.
- * `now` is injectable so tests control the clock.
+ * Everything a ledger operation needs: the database (or a transaction), the server, the member
+ * and the clock. The clock is always passed in (the app's `AppCtx.now`, a test's fixed time):
+ * nothing in the ledger reads the wall clock on its own.
  */
 export interface LedgerCtx {
   db: Db;
   guildId: string;
   actor: Actor;
-  now?: () => Date;
+  now: () => Date;
 }
 
-export const nowOf = (ctx: { now?: () => Date }) => (ctx.now ? ctx.now() : new Date());
+/** The time of a ledger operation: its context's clock (required; there is no fallback). */
+export const nowOf = (ctx: { now: () => Date }): Date => ctx.now();
 
 /** The one manager check: managers hold Manage Server (as the interaction reports it). `what` ends "Only managers … can ___." */
 export function assertManager(ctx: { actor: Actor }, what: string): void {

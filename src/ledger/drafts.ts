@@ -20,38 +20,13 @@ import { HEDGE_BANDS, HEDGE_BAND_INFO, isHedgeBand, type HedgeBand } from './hed
 import { LIMITS } from './limits.js';
 import { getSettings } from './settings.js';
 import { cleanText, isoDate, optionalFamily, optionalText, requiredText } from './validate.js';
+import type { ArticleInput, Candidate } from './candidates.js';
+
+export type { ArticleInput, Candidate } from './candidates.js';
 
 export const DRAFT_TTL_MS = 24 * 60 * 60 * 1000;
 /** At most this many candidates are kept per draft (the review is one card per candidate). */
 export const MAX_DRAFT_CANDIDATES = 50;
-
-/**
- * A forecast as the extractor hands it over (src/extract/types.ts's Candidate has this shape; the
- * ledger sits below the extractor, so it names the fields it stores rather than importing them).
- */
-export interface Candidate {
-  quote: string;
-  start: number;
-  end: number;
-  speaker: string | null;
-  restatement: string;
-  checkBy: string | null;
-  checkByPhrase: string | null;
-  anchor: string | null;
-  hedge: HedgeBand;
-  hedgePhrase: string;
-  family: string | null;
-  why: string[];
-}
-
-/** What the ledger keeps of an article (src/extract/types.ts's ArticleInput has these fields). */
-export interface ArticleInput {
-  text: string;
-  title?: string | null;
-  outlet?: string | null;
-  publishedOn?: string | null;
-  url?: string | null;
-}
 
 export type CandidateState = 'pending' | 'proposed' | 'accepted' | 'discarded';
 
@@ -279,6 +254,17 @@ export async function editCandidate(ctx: LedgerCtx, id: number, index: number, e
   return draft;
 }
 
+/** The reviewer drops the proposed condition: the forecast is accepted as a plain claim. */
+export async function dropCondition(ctx: LedgerCtx, id: number, index: number): Promise<Draft> {
+  const { draft } = await withDraft(ctx, id, async (draft) => {
+    const c = candidateAt(draft, index);
+    assertOpen(c, index);
+    if (!c.condition) throw invalid(`Forecast ${index + 1} has no condition to drop.`);
+    draft.candidates[index] = { ...c, condition: null, edited: true };
+  });
+  return draft;
+}
+
 export async function discardCandidate(ctx: LedgerCtx, id: number, index: number): Promise<Draft> {
   const { draft } = await withDraft(ctx, id, async (draft) => {
     const c = candidateAt(draft, index);
@@ -335,17 +321,27 @@ export async function acceptCandidate(ctx: LedgerCtx, id: number, index: number,
       draft.candidates[index] = { ...c, state: 'proposed', proposedBy: ctx.actor.id };
       return { kind: 'proposed' };
     }
-    const [claim] = await insertClaims(tx, ctx.guildId, [fields], settings, now, () => ({
+    const [inserted] = await insertClaims(tx, ctx.guildId, [fields], settings, now, () => ({
       hedge: c.hedge,
       checkByNote: c.checkByPhrase ? truncateNote(c.checkByPhrase) : null,
+      ...(c.condition ? { status: 'waiting' as const } : {}),
     }));
+    let claim = inserted;
+    // A conditional forecast: its condition becomes an event (a claim with no speaker, checked by the same date) that the claim waits on.
+    const [event] = c.condition
+      ? await insertClaims(tx, ctx.guildId, [{ ...fields, text: requiredText('The condition', c.condition, LIMITS.claimText), quote: null, speaker: null, family: null }], settings, now)
+      : [];
+    if (event) {
+      [claim] = await tx.update(claims).set({ conditionClaimId: event.id }).where(eq(claims.id, inserted!.id)).returning();
+      await recordAudit(tx, { guildId: ctx.guildId, actorId: ctx.actor.id, action: 'claim.add', claimId: event.id, claimNumber: event.number, detail: { text: event.text, checkBy: event.checkBy, from: 'extract', draft: draft.id, conditionOf: inserted!.number }, at: now });
+    }
     await recordAudit(tx, {
       guildId: ctx.guildId,
       actorId: ctx.actor.id,
       action: 'claim.add',
       claimId: claim!.id,
       claimNumber: claim!.number,
-      detail: { text: fields.text, checkBy: fields.checkBy, from: 'extract', draft: draft.id, article: draft.article.key, hedge: c.hedge, edited: c.edited },
+      detail: { text: fields.text, checkBy: fields.checkBy, from: 'extract', draft: draft.id, article: draft.article.key, hedge: c.hedge, edited: c.edited, ...(event ? { condition: event.number } : {}) },
       at: now,
     });
     draft.candidates[index] = { ...c, state: 'accepted', claimNumber: claim!.number };

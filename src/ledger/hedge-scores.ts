@@ -39,7 +39,11 @@ export async function hedgeCalibrationOf(db: Db, guildId: string, of: { speaker:
     subject = speaker.name;
     rows = await db.select(columns).from(claims).where(and(live, eq(claims.speakerId, speaker.id)));
   } else {
-    const key = speakerKey(cleanText(of.outlet));
+    const byArticle = OUTLET_CHOICE_KEY.exec(of.outlet.trim());
+    const [picked] = byArticle
+      ? await db.select({ outlet: articles.outlet }).from(articles).where(and(eq(articles.guildId, guildId), eq(articles.id, Number(byArticle[1]))))
+      : [];
+    const key = speakerKey(cleanText(picked?.outlet ?? of.outlet));
     if (!key) throw invalid('Give an outlet, e.g. The Herald.');
     const found = await db
       .select({ ...columns, outlet: articles.outlet })
@@ -54,16 +58,30 @@ export async function hedgeCalibrationOf(db: Db, guildId: string, of: { speaker:
   return { subject, kind: 'speaker' in of ? 'speaker' : 'outlet', record: trackRecord(rows), score: hedgeScore(rows), bins: hedgeCalibration(rows) };
 }
 
+/**
+ * What autocomplete offers as the value of an outlet whose name is longer than a choice value may
+ * be (Discord's 100 characters): an article of that outlet, which hedgeCalibrationOf takes back
+ * (in its own server only).
+ */
+export const outletChoiceKey = (articleId: number) => `outlet:${articleId}`;
+const OUTLET_CHOICE_KEY = /^outlet:(\d{1,9})$/;
+
 /** Up to `limit` outlet names containing what is typed (autocomplete). */
 export async function searchOutlets(db: Db, guildId: string, typed: string, limit = 25): Promise<string[]> {
+  return (await searchOutletEntries(db, guildId, typed, limit)).map((o) => o.name);
+}
+
+/** The same, each with an article of that outlet (for a choice value when the name is too long to be one). */
+export async function searchOutletEntries(db: Db, guildId: string, typed: string, limit = 25): Promise<{ articleId: number; name: string }[]> {
   const text = speakerKey(typed.slice(0, 100)).replace(/[\\%_]/g, (c) => `\\${c}`);
   const rows = await db
-    .selectDistinct({ outlet: articles.outlet })
+    .select({ outlet: articles.outlet, articleId: sql<number>`min(${articles.id})`.mapWith(Number) })
     .from(articles)
     .where(and(eq(articles.guildId, guildId), sql`${articles.outlet} is not null`, ...(text ? [sql`lower(${articles.outlet}) like ${`%${text}%`}`] : [])))
+    .groupBy(articles.outlet)
     .orderBy(articles.outlet)
     .limit(limit);
-  return rows.map((r) => r.outlet!).filter(Boolean);
+  return rows.filter((r) => r.outlet?.trim()).map((r) => ({ articleId: r.articleId, name: r.outlet! }));
 }
 
 export type { BandedRow, HedgeScore };

@@ -46,6 +46,11 @@ import { cleanText, optionalFamily, speakerKey } from './validate.js';
 
 const SCORED_OUTCOMES: ScoredOutcome[] = ['came_true', 'partly', 'did_not'];
 
+/** The claim's condition came true (src/ledger/conditions.ts: only then does a conditional claim count). */
+const conditionHeldSql = sql<boolean>`exists (select 1 from claims k where k.id = ${claims.conditionClaimId} and k.guild_id = ${claims.guildId} and k.status = 'resolved' and k.outcome = 'came_true')`;
+/** Null for a claim with no condition; else whether its condition held. */
+const conditionHeldColumn = sql<boolean | null>`case when ${claims.conditionClaimId} is null then null else ${conditionHeldSql} end`;
+
 /** Resolved, scored (not void) claims of a server, deleted ones included, with every forecast made here on them. */
 export async function loadResolvedClaims(db: Db, guildId: string): Promise<ResolvedClaim[]> {
   const rows = await db
@@ -68,6 +73,8 @@ export async function loadResolvedClaims(db: Db, guildId: string): Promise<Resol
         eq(claims.status, 'resolved'),
         // A deleted claim that was resolved stays in the scores: deletion hides it, it does not rewrite history.
         inArray(claims.outcome, SCORED_OUTCOMES),
+        // A conditional claim counts only when its condition held.
+        or(isNull(claims.conditionClaimId), conditionHeldSql),
       ),
     )
     .orderBy(asc(claims.number), asc(forecasts.createdAt), asc(forecasts.id));
@@ -138,7 +145,7 @@ const liveClaimsOf = (guildId: string) => and(eq(claims.guildId, guildId), isNul
 /** Speakers' track records. */
 export async function speakerRecords(db: Db, guildId: string): Promise<NamedTrackRecord[]> {
   const rows = await db
-    .select({ key: speakers.id, name: speakers.name, note: speakers.note, status: claims.status, outcome: claims.outcome, hedge: claims.hedge })
+    .select({ key: speakers.id, name: speakers.name, note: speakers.note, status: claims.status, outcome: claims.outcome, hedge: claims.hedge, conditionHeld: conditionHeldColumn })
     .from(claims)
     .innerJoin(speakers, and(eq(speakers.id, claims.speakerId), eq(speakers.guildId, guildId)))
     .where(liveClaimsOf(guildId));
@@ -149,7 +156,7 @@ export async function speakerRecords(db: Db, guildId: string): Promise<NamedTrac
 /** Outlets' track records (the outlet of the claim's article). */
 export async function outletRecords(db: Db, guildId: string): Promise<NamedTrackRecord[]> {
   const rows = await db
-    .select({ name: articles.outlet, status: claims.status, outcome: claims.outcome, hedge: claims.hedge })
+    .select({ name: articles.outlet, status: claims.status, outcome: claims.outcome, hedge: claims.hedge, conditionHeld: conditionHeldColumn })
     .from(claims)
     .innerJoin(articles, and(eq(articles.id, claims.articleId), eq(articles.guildId, guildId)))
     .where(and(liveClaimsOf(guildId), isNotNull(articles.outlet)));
@@ -175,9 +182,21 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 /** Speakers some live claim names (a re-imported pack can leave an old speaker row with none). */
 const hasClaims = sql`exists (select 1 from ${claims} where ${claims.speakerId} = ${speakers.id} and ${claims.deletedAt} is null)`;
 
+/**
+ * What autocomplete offers as the value of a speaker whose label is longer than a choice value
+ * may be (Discord's 100 characters): its id, which findSpeaker takes back (in its own server only).
+ */
+export const speakerChoiceKey = (id: number) => `speaker:${id}`;
+const SPEAKER_CHOICE_KEY = /^speaker:(\d{1,9})$/;
+
 export async function findSpeaker(db: Db, guildId: string, name: string) {
   const key = speakerKey(cleanText(name));
   const columns = { id: speakers.id, name: speakerLabelSql };
+  const byId = SPEAKER_CHOICE_KEY.exec(name.trim());
+  if (byId) {
+    const [found] = await db.select(columns).from(speakers).where(and(eq(speakers.guildId, guildId), hasClaims, eq(speakers.id, Number(byId[1]))));
+    if (found) return { id: found.id, name: found.name ?? '' };
+  }
   const label = sql`lower(${speakerLabelSql})`;
   const [exact] = await db
     .select(columns)
@@ -225,14 +244,19 @@ export async function outcomesOverTime(
 
 /** Up to `limit` speaker names containing what is typed, alphabetical (autocomplete). */
 export async function searchSpeakers(db: Db, guildId: string, typed: string, limit = 25): Promise<string[]> {
+  return (await searchSpeakerEntries(db, guildId, typed, limit)).map((s) => s.name);
+}
+
+/** The same, with each speaker's id (for a choice value when the name is too long to be one). */
+export async function searchSpeakerEntries(db: Db, guildId: string, typed: string, limit = 25): Promise<{ id: number; name: string }[]> {
   const text = escapeLike(speakerKey(typed.slice(0, 100)));
   const rows = await db
-    .select({ name: speakerLabelSql })
+    .select({ id: speakers.id, name: speakerLabelSql })
     .from(speakers)
     .where(and(eq(speakers.guildId, guildId), hasClaims, ...(text ? [ilike(speakerLabelSql, `%${text}%`)] : [])))
     .orderBy(sql`lower(${speakerLabelSql})`)
     .limit(limit);
-  return rows.map((r) => r.name ?? '');
+  return rows.map((r) => ({ id: r.id, name: r.name ?? '' }));
 }
 
 /**

@@ -89,19 +89,21 @@ export function decideAtClose(tally: Tally, rules: ResolutionRules): CloseDecisi
 }
 
 export interface ClaimTiming {
-  status: 'open' | 'resolved';
+  status: 'open' | 'resolved' | 'waiting';
   dueAt: Date;
   votingClosesAt: Date;
 }
 
-export type Phase = 'upcoming' | 'voting' | 'closed' | 'resolved';
+export type Phase = 'waiting' | 'upcoming' | 'voting' | 'closed' | 'resolved';
 
 /**
+ * waiting: hangs on a condition that has not come true (src/ledger/conditions.ts) ·
  * upcoming: check date not passed yet · voting: due, window open · closed: due, window over but
  * unresolved (flagged or waiting for the closer) · resolved.
  */
 export function phaseOf(claim: ClaimTiming, now: Date): Phase {
   if (claim.status === 'resolved') return 'resolved';
+  if (claim.status === 'waiting') return 'waiting';
   if (now < claim.dueAt) return 'upcoming';
   return now < claim.votingClosesAt ? 'voting' : 'closed';
 }

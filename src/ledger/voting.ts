@@ -1,9 +1,9 @@
 /** Votes, forecasts, resolution and reopening: the ledger's moving parts. */
 import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import { executePrepared, type Db } from '../db/client.js';
 import { claims, forecasts } from '../db/schema.js';
 import { recordAudit, type AuditAction } from './audit.js';
-import { changeClaim, claimRowFromJson, findClaim, rowsOf, tallyFor, type ClaimRow } from './claims.js';
+import { changeClaim, findClaim, rowsOf, tallyFor, type ClaimRow } from './claims.js';
 import { assertManager, nowOf, SYSTEM_ACTOR, type LedgerCtx } from './context.js';
 import { addDays, dueAtFor } from './dates.js';
 import { LedgerError, notFound } from './errors.js';
@@ -22,6 +22,8 @@ import {
 } from './rules.js';
 import { addDaysMs, DEFAULT_SETTINGS, getSettings, type GuildSettings } from './settings.js';
 import { claimNumber, optionalText, probability as checkProbability } from './validate.js';
+import { conditionState, resolveGuard, type ConditionState } from './conditions.js';
+import { followDependents, lockCondition } from './condition-chain.js';
 
 const closed = (message: string) => new LedgerError('closed', message);
 
@@ -31,17 +33,26 @@ function assertVerdict(value: string): Verdict {
 }
 
 export interface VoteResult {
-  claim: ClaimRow;
+  /** The claim as the vote found it (its flag cleared when this vote handed it back to the sweep). */
+  claim: VoteClaim;
   verdict: Verdict;
   /** False when a newer vote of the same member was already stored (an older click arrived late). */
   applied: boolean;
   previous: Verdict | null;
-  tally: Tally;
-  /** The server's blind-voting setting, read in the same statement. */
-  blindVoting: boolean;
+  /** The round's tally with this vote, when asked for (`withTally`); else null. */
+  tally: Tally | null;
+  /** The server's blind-voting setting, read in the same statement when the tally was asked for; else null. */
+  blindVoting: boolean | null;
 }
 
-/** The message a vote was cast from: its card is marked for a refresh in the vote's own statement. */
+/** What a vote reads of its claim. */
+export type VoteClaim = Pick<ClaimRow, 'id' | 'number' | 'round' | 'status' | 'outcome' | 'flag' | 'checkBy' | 'dueAt' | 'windowStartsAt' | 'votingClosesAt'>;
+
+/**
+ * The message a vote was cast from: registered as a card on the first stored vote from it (in the
+ * vote's own statement, and never written again by a click), so the card flusher edits it when
+ * the claim's votes change.
+ */
 export interface VoteCard {
   messageId: string;
   channelId: string;
@@ -49,46 +60,102 @@ export interface VoteCard {
   frame?: { before: unknown[]; after: unknown[] } | null;
 }
 
+export interface VoteInput {
+  /** The claim's number in the server. */
+  claim: number | string;
+  verdict: string;
+  evidence?: string | null;
+  /** The click's time (last click wins by it); the context's clock when left out. */
+  castAt?: Date;
+  /** The card the click came from (null or left out: a command, or the console). */
+  card?: VoteCard | null;
+  /**
+   * Also return the round's tally and the server's blind-voting setting (the /vote command shows
+   * them). It counts the round's votes, so its cost grows with them: a click leaves it out, and
+   * its card shows the tally through the card flusher, which counts once per edit.
+   */
+  withTally?: boolean;
+}
+
 interface VoteStatementRow {
-  claim: Record<string, unknown>;
+  id: number;
+  number: number;
+  round: number;
+  status: 'open' | 'resolved';
+  outcome: ClaimRow['outcome'];
+  flag: string | null;
+  check_by: string;
+  due_at: string | Date;
+  window_starts_at: string | Date;
+  voting_closes_at: string | Date;
   applied: number;
   previous: Verdict | null;
-  others: Record<string, number> | null;
-  blind: boolean | null;
+  others?: Record<string, number> | null;
+  blind?: boolean | null;
 }
+
+const asDate = (value: string | Date) => (value instanceof Date ? value : new Date(value));
 
 /**
  * Records or replaces a member's vote on a due claim. One vote per member per round; the vote
  * cast last (by `castAt`, the click's time) wins even when clicks arrive out of order.
  *
- * One statement, one round trip: it locks the claim row (FOR KEY SHARE), checks it is open and
- * due, upserts the vote, writes its audit entry, hands a flagged claim back to the sweep (clears
- * the flag), marks the card the click came from for a refresh, and returns the claim and the new
- * tally. Every transition of a claim (the closer, /resolve, /reopen, a postponement, an edit)
- * takes FOR UPDATE first, which conflicts with the vote's lock: a vote either commits before the
- * transition reads the tally, or waits and then sees the transition (and is refused when the
- * round is closed). KEY SHARE rather than SHARE because the vote may itself update the row (the
- * flag), which under SHARE would deadlock two voters on a flagged claim.
+ * One statement, one round trip, and a cost that does not grow with the votes already cast: it
+ * locks the claim row (FOR KEY SHARE), checks it is open and due, reads the member's previous vote
+ * and upserts the new one (primary-key look-ups), writes its audit entry, hands a flagged claim
+ * back to the sweep (clears the flag) and, on the first vote from a card, registers the card
+ * (`insert … on conflict do nothing`: no row every click writes). The card is found dirty by the
+ * card flusher through `votes.changed_xid` (src/jobs/cards.ts); no tally is counted unless asked.
+ *
+ * Every transition of a claim (the closer, /resolve, /reopen, a postponement, an edit) takes FOR
+ * UPDATE first, which conflicts with the vote's lock: a vote either commits before the transition
+ * reads the tally, or waits and then sees the transition (the lock re-reads the row), and is
+ * refused when the round is closed. KEY SHARE rather than SHARE because the vote may itself update
+ * the row (the flag), which under SHARE would deadlock two voters on a flagged claim. Its cost:
+ * a new vote's foreign-key check to claims takes the same KEY SHARE lock anyway (the peer bot's
+ * single upsert pays it too), and finds it already held; only a changed vote (no foreign-key check)
+ * pays the lock on its own. It is shared: voters on one claim never wait for each other.
  */
-export async function castVote(
-  ctx: LedgerCtx,
-  number: number | string,
-  verdictInput: string,
-  evidenceInput?: string | null,
-  castAt?: Date,
-  card?: VoteCard | null,
-): Promise<VoteResult> {
+export async function castVote(ctx: LedgerCtx, input: VoteInput & { withTally: true }): Promise<VoteResult & { tally: Tally; blindVoting: boolean }>;
+export async function castVote(ctx: LedgerCtx, input: VoteInput): Promise<VoteResult>;
+export async function castVote(ctx: LedgerCtx, input: VoteInput): Promise<VoteResult> {
   const now = nowOf(ctx);
-  const at = castAt ?? now;
-  const verdict = assertVerdict(verdictInput);
-  const evidence = optionalText('Evidence', evidenceInput, LIMITS.evidence);
-  const n = claimNumber(number);
+  const at = input.castAt ?? now;
+  const verdict = assertVerdict(input.verdict);
+  const evidence = optionalText('Evidence', input.evidence, LIMITS.evidence);
+  const n = claimNumber(input.claim);
   const g = ctx.guildId;
   const u = ctx.actor.id;
+  const card = input.card?.messageId ? input.card : null;
   const nowText = now.toISOString();
-  const result = await ctx.db.execute(sql`
+  // The audit detail in one jsonb_build_object (evidence only when given, decided here rather than in SQL).
+  const detail = evidence
+    ? sql`jsonb_build_object('verdict', ${verdict}::text, 'from', (select verdict::text from prev), 'round', ok.round, 'evidence', ${evidence}::text)`
+    : sql`jsonb_build_object('verdict', ${verdict}::text, 'from', (select verdict::text from prev), 'round', ok.round)`;
+  // Registered once: the frame (a few KB for a round's card) is parsed only when no row exists yet; a race of two first clicks ends in `do nothing`.
+  const cardCte = card
+    ? sql`, card as (
+      insert into card_refreshes (guild_id, message_id, channel_id, claim_id, frame, dirty_at)
+      select ${g}, ${card.messageId}::text, ${card.channelId}::text, ok.id, ${card.frame ? JSON.stringify(card.frame) : null}::jsonb, ${nowText}::timestamptz
+      from ok, ins
+      where not exists (select 1 from card_refreshes r where r.guild_id = ${g} and r.message_id = ${card.messageId}::text)
+      on conflict (guild_id, message_id) do nothing
+    )`
+    : sql``;
+  const tallyCte = input.withTally
+    ? sql`, others as (
+      select v.verdict, count(*)::int as n from votes v join c on v.claim_id = c.id and v.round = c.round
+      where v.user_id <> ${u} group by v.verdict
+    )`
+    : sql``;
+  const tallyColumns = input.withTally
+    ? sql`, (select jsonb_object_agg(verdict, n) from others) as others, (select blind_voting from guilds where guild_id = ${g}) as blind`
+    : sql``;
+  // Prepared: parsed and planned once per connection (a click sends it, one of a few fixed shapes).
+  const result = await executePrepared(ctx.db, 'cast_vote', sql`
     with c as (
-      select * from claims where guild_id = ${g} and number = ${n}::int and deleted_at is null for key share
+      select id, number, round, status, outcome, flag, check_by, due_at, window_starts_at, voting_closes_at
+      from claims where guild_id = ${g} and number = ${n}::int and deleted_at is null for key share
     ), ok as (
       select * from c where status = 'open' and due_at <= ${nowText}::timestamptz
     ), prev as (
@@ -97,39 +164,39 @@ export async function castVote(
       insert into votes as v (guild_id, claim_id, round, user_id, verdict, evidence, cast_at)
       select ${g}, ok.id, ok.round, ${u}, ${verdict}::verdict, ${evidence}::text, ${at.toISOString()}::timestamptz from ok
       on conflict (claim_id, round, user_id) do update
-        set verdict = excluded.verdict, evidence = excluded.evidence, cast_at = excluded.cast_at, imported_from = null
+        set verdict = excluded.verdict, evidence = excluded.evidence, cast_at = excluded.cast_at, imported_from = null, changed_xid = excluded.changed_xid
         where v.cast_at <= excluded.cast_at
       returning v.verdict
     ), audit as (
       insert into audit_log (guild_id, actor_id, action, claim_id, claim_number, detail, created_at)
-      select ${g}, ${u}, 'vote.cast', ok.id, ok.number,
-        jsonb_build_object('verdict', ${verdict}::text, 'from', (select verdict::text from prev), 'round', ok.round)
-          || case when ${evidence}::text is null then '{}'::jsonb else jsonb_build_object('evidence', ${evidence}::text) end,
-        ${nowText}::timestamptz
+      select ${g}, ${u}, 'vote.cast', ok.id, ok.number, ${detail}, ${nowText}::timestamptz
       from ok, ins
     ), unflag as (
       update claims set flag = null from ok, ins where claims.id = ok.id and ok.flag is not null
-    ), card as (
-      insert into card_refreshes (guild_id, message_id, channel_id, claim_id, frame, dirty_at)
-      select ${g}, ${card?.messageId ?? null}::text, ${card?.channelId ?? null}::text, ok.id, ${card?.frame ? JSON.stringify(card.frame) : null}::jsonb, ${nowText}::timestamptz
-      from ok, ins where ${card?.messageId ?? null}::text is not null
-      on conflict (guild_id, message_id) do update
-        set version = card_refreshes.version + 1, dirty_at = excluded.dirty_at, claim_id = excluded.claim_id, frame = excluded.frame
-    ), others as (
-      select v.verdict, count(*)::int as n from votes v join c on v.claim_id = c.id and v.round = c.round
-      where v.user_id <> ${u} group by v.verdict
-    )
-    select to_jsonb(c) as claim,
+    )${cardCte}${tallyCte}
+    select c.id, c.number, c.round, c.status, c.outcome, c.flag, c.check_by, c.due_at, c.window_starts_at, c.voting_closes_at,
       (select count(*) from ins)::int as applied,
-      (select verdict from prev) as previous,
-      (select jsonb_object_agg(verdict, n) from others) as others,
-      (select blind_voting from guilds where guild_id = ${g}) as blind
+      (select verdict from prev) as previous${tallyColumns}
     from c`);
   const [row] = rowsOf<VoteStatementRow>(result);
   if (!row) throw notFound(`There is no claim #${n} in this server. /predict list shows the claims.`);
-  const claim = claimRowFromJson(row.claim);
+  const claim: VoteClaim = {
+    id: Number(row.id),
+    number: Number(row.number),
+    round: Number(row.round),
+    status: row.status,
+    outcome: row.outcome ?? null,
+    flag: row.flag ?? null,
+    checkBy: row.check_by,
+    dueAt: asDate(row.due_at),
+    windowStartsAt: asDate(row.window_starts_at),
+    votingClosesAt: asDate(row.voting_closes_at),
+  };
   if (claim.status === 'resolved') {
     throw closed(`Claim #${claim.number} is already resolved (${OUTCOME_LABELS[claim.outcome ?? 'void']}). A manager can reopen it.`);
+  }
+  if (claim.status === 'waiting') {
+    throw closed(`Claim #${claim.number} is waiting on its condition (/predict show claim:${claim.number}): it can be scored once the condition comes true.`);
   }
   if (!isDue(claim, now)) {
     throw closed(
@@ -138,12 +205,22 @@ export async function castVote(
   }
   const applied = Number(row.applied) > 0;
   const previous = row.previous ?? null;
-  const tally = emptyTally();
-  for (const [v, count] of Object.entries(row.others ?? {})) tally[v as Verdict] = Number(count);
-  // The member's own vote: this one if stored, else the newer one already there.
-  const mine = applied ? verdict : previous;
-  if (mine) tally[mine] += 1;
-  return { claim: applied && claim.flag ? { ...claim, flag: null } : claim, verdict, applied, previous, tally, blindVoting: row.blind ?? DEFAULT_SETTINGS.blindVoting };
+  let tally: Tally | null = null;
+  if (input.withTally) {
+    tally = emptyTally();
+    for (const [v, count] of Object.entries(row.others ?? {})) tally[v as Verdict] = Number(count);
+    // The member's own vote: this one if stored, else the newer one already there.
+    const mine = applied ? verdict : previous;
+    if (mine) tally[mine] += 1;
+  }
+  return {
+    claim: applied && claim.flag ? { ...claim, flag: null } : claim,
+    verdict,
+    applied,
+    previous,
+    tally,
+    blindVoting: input.withTally ? (row.blind ?? DEFAULT_SETTINGS.blindVoting) : null,
+  };
 }
 
 /** Puts (or changes) a member's probability on a claim; every change is kept. Closes when the check date passes. */
@@ -153,7 +230,9 @@ export async function setForecast(ctx: LedgerCtx, number: number | string, proba
   return ctx.db.transaction(async (tx) => {
     const claim = await findClaim(tx, ctx.guildId, number);
     if (claim.status === 'resolved') throw closed(`Claim #${claim.number} is resolved; forecasts are closed.`);
-    if (claim.dueAt <= now) {
+    // A claim checked "N days after" its condition has no check date until the condition comes true: forecasts stay open.
+    const undated = claim.status === 'waiting' && claim.conditionDays !== null;
+    if (claim.dueAt <= now && !undated) {
       throw closed(`Forecasts on claim #${claim.number} closed when its check date (${claim.checkBy}) passed. You can still /vote on it.`);
     }
     const [previous] = await tx
@@ -185,11 +264,17 @@ export async function resolveClaim(ctx: LedgerCtx, number: number | string, outc
   const outcome = outcomeInput as Outcome;
   const note = optionalText('Note', noteInput, LIMITS.note);
   const now = nowOf(ctx);
+  const settings = await getSettings(ctx.db, ctx.guildId);
   return ctx.db.transaction(async (tx) => {
+    // A condition is locked before its dependent (see condition-chain.ts).
+    const peek = await findClaim(tx, ctx.guildId, number);
+    const condition = peek.conditionClaimId !== null ? await lockCondition(tx, ctx.guildId, peek.conditionClaimId) : null;
     const claim = await findClaim(tx, ctx.guildId, number, { forUpdate: true });
     if (claim.status === 'resolved' && claim.outcome === outcome) {
       throw new LedgerError('conflict', `Claim #${claim.number} is already resolved as ${OUTCOME_LABELS[outcome]}.`);
     }
+    const refused = condition ? resolveGuard(claim.number, condition, outcome) : null;
+    if (refused) throw new LedgerError('conflict', refused);
     const tally = await tallyFor(tx, claim.id, claim.round);
     const previous = claim.status === 'resolved' ? claim.outcome : null;
     const row = await changeClaim(
@@ -198,7 +283,8 @@ export async function resolveClaim(ctx: LedgerCtx, number: number | string, outc
       { status: 'resolved', outcome, flag: null, resolvedBy: ctx.actor.id, resolvedAt: now, resolutionNote: note },
       { actorId: ctx.actor.id, action: 'claim.resolve', detail: { outcome, from: previous, by: 'manager', tally, ...(note ? { note } : {}) }, at: now },
     );
-    return { claim: row, tally, previous };
+    const followed = await followDependents(tx, row, settings, now);
+    return { claim: row, tally, previous, followed };
   });
 }
 
@@ -209,31 +295,65 @@ export async function reopenClaim(ctx: LedgerCtx, number: number | string, noteI
   const now = nowOf(ctx);
   const settings = await getSettings(ctx.db, ctx.guildId);
   return ctx.db.transaction(async (tx) => {
+    const peek = await findClaim(tx, ctx.guildId, number);
+    const condition = peek.conditionClaimId !== null ? await lockCondition(tx, ctx.guildId, peek.conditionClaimId) : null;
     const claim = await findClaim(tx, ctx.guildId, number, { forUpdate: true });
+    if (claim.status === 'waiting') {
+      throw new LedgerError('conflict', `Claim #${claim.number} is already waiting on its condition${condition ? ` #${condition.number}` : ''}.`);
+    }
     if (claim.status === 'open' && !claim.flag) {
       throw new LedgerError('conflict', `Claim #${claim.number} is already open for voting.`);
     }
+    const state = condition ? conditionState(condition) : 'held';
+    if (condition && state === 'failed') {
+      throw new LedgerError('conflict', `Claim #${claim.number} hangs on #${condition.number}, which did not happen: it stays void. Reopen #${condition.number} if that was wrong.`);
+    }
     const windowStartsAt = claim.dueAt > now ? claim.dueAt : now;
-    return changeClaim(
-      tx,
-      claim,
-      {
-        status: 'open',
-        outcome: null,
-        flag: null,
-        resolvedBy: null,
-        resolvedAt: null,
-        resolutionNote: null,
-        round: claim.round + 1,
-        windowStartsAt,
-        votingClosesAt: addDaysMs(windowStartsAt, settings.votingWindowDays),
-      },
-      { actorId: ctx.actor.id, action: 'claim.reopen', detail: { fromOutcome: claim.outcome, round: claim.round + 1, ...(note ? { note } : {}) }, at: now },
-    );
+    const moved = await reopenRow(tx, ctx, claim, condition, state, windowStartsAt, settings, now, note);
+    await followDependents(tx, moved, settings, now);
+    return moved;
   });
 }
 
-export type AppliedDecision = CloseDecision & { claim: ClaimRow; tally: Tally; changed: boolean };
+async function reopenRow(
+  tx: Db,
+  ctx: LedgerCtx,
+  claim: ClaimRow,
+  condition: ClaimRow | null,
+  state: ConditionState,
+  windowStartsAt: Date,
+  settings: GuildSettings,
+  now: Date,
+  note: string | null,
+): Promise<ClaimRow> {
+  // Its condition not resolved yet: back to waiting on it, in a new round (the closed round's votes stay in its history).
+  if (condition && state === 'pending') {
+    return changeClaim(
+      tx,
+      claim,
+      { status: 'waiting', outcome: null, flag: null, resolvedBy: null, resolvedAt: null, resolutionNote: null, round: claim.round + 1 },
+      { actorId: ctx.actor.id, action: 'claim.reopen', detail: { fromOutcome: claim.outcome, round: claim.round + 1, waiting: true, condition: condition.number, ...(note ? { note } : {}) }, at: now },
+    );
+  }
+  return changeClaim(
+    tx,
+    claim,
+    {
+      status: 'open',
+      outcome: null,
+      flag: null,
+      resolvedBy: null,
+      resolvedAt: null,
+      resolutionNote: null,
+      round: claim.round + 1,
+      windowStartsAt,
+      votingClosesAt: addDaysMs(windowStartsAt, settings.votingWindowDays),
+    },
+    { actorId: ctx.actor.id, action: 'claim.reopen', detail: { fromOutcome: claim.outcome, round: claim.round + 1, ...(note ? { note } : {}) }, at: now },
+  );
+}
+
+export type AppliedDecision = CloseDecision & { claim: ClaimRow; tally: Tally; changed: boolean; followed?: ClaimRow[] };
 
 /** Applies the rule to one locked, open claim. Writes only when something changes. */
 async function applyDecision(tx: Db, claim: ClaimRow, settings: GuildSettings, actorId: string, now: Date): Promise<AppliedDecision> {
@@ -246,7 +366,9 @@ async function applyDecision(tx: Db, claim: ClaimRow, settings: GuildSettings, a
       outcome: decision.outcome,
       by: 'rule',
     });
-    return { ...decision, claim: row, tally, changed: true };
+    // Its dependents follow at once, in this transaction (a chain settles in order).
+    const followed = await followDependents(tx, row, settings, now);
+    return { ...decision, claim: row, tally, changed: true, followed };
   }
   if (decision.kind === 'postpone') {
     const checkBy = addDays(claim.checkBy, decision.days);
@@ -271,6 +393,7 @@ export async function closeVoting(ctx: LedgerCtx, number: number | string) {
   return ctx.db.transaction(async (tx) => {
     const claim = await findClaim(tx, ctx.guildId, number, { forUpdate: true });
     if (claim.status === 'resolved') throw new LedgerError('conflict', `Claim #${claim.number} is already resolved.`);
+    if (claim.status === 'waiting') throw closed(`Claim #${claim.number} is waiting on its condition; it has no voting to close.`);
     if (claim.dueAt > now) throw closed(`Claim #${claim.number} is not due yet (check date ${claim.checkBy}).`);
     if (claim.votingClosesAt > now) await tx.update(claims).set({ votingClosesAt: now }).where(eq(claims.id, claim.id));
     return applyDecision(tx, { ...claim, votingClosesAt: now }, settings, ctx.actor.id, now);

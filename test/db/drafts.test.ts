@@ -19,9 +19,10 @@ import {
   pruneExpiredDrafts,
   DRAFT_TTL_MS,
 } from '../../src/ledger/drafts.js';
-import { addClaim, LedgerError, type LedgerCtx } from '../../src/ledger/index.js';
+import { addClaim } from '../../src/ledger/index.js';
 import type { Candidate } from '../../src/ledger/drafts.js';
 import { makeTestDb, newGuildId, type TestDatabase } from '../support/test-db.js';
+import { ledgerCtxFor, expectLedgerError } from '../support/ledger-ctx.js';
 
 let database: TestDatabase;
 const NOW = new Date('2026-12-01T10:00:00Z');
@@ -29,7 +30,7 @@ const clock = { now: NOW };
 const MANAGER = { id: '910000000000000001', isManager: true };
 const ALICE = { id: '910000000000000002', isManager: false };
 const BOB = { id: '910000000000000003', isManager: false };
-const ctxFor = (guildId: string, actor = MANAGER): LedgerCtx => ({ db: database.db, guildId, actor, now: () => clock.now });
+const ctxFor = ledgerCtxFor(() => database.db, clock, MANAGER);
 
 const TEXT = 'Intro.\n\n"Talks will start in Geneva by March 2027," said Anna Berg.\n\n"Rates will rise," said Ole Lund.';
 const candidate = (quote: string, over: Partial<Candidate> = {}): Candidate => {
@@ -53,16 +54,6 @@ const candidate = (quote: string, over: Partial<Candidate> = {}): Candidate => {
 const Q1 = '"Talks will start in Geneva by March 2027," said Anna Berg.';
 const Q2 = '"Rates will rise," said Ole Lund.';
 const ARTICLE = { text: TEXT, title: 'Talks soon', outlet: 'The Herald', publishedOn: '2026-11-30', url: 'https://example.org/talks' };
-
-async function expectLedgerError(promise: Promise<unknown>, code: LedgerError['code'], pattern?: RegExp) {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error, 'expected a LedgerError').toBeInstanceOf(LedgerError);
-  expect((error as LedgerError).code).toBe(code);
-  if (pattern) expect((error as LedgerError).message).toMatch(pattern);
-}
 
 const newDraft = (guildId: string, owner = MANAGER.id, list: Candidate[] = [candidate(Q1), candidate(Q2, { speaker: 'Ole Lund', checkBy: null, checkByPhrase: null, restatement: 'Rates rise', family: null })]) =>
   createDraft(database.db, guildId, owner, { ...ARTICLE, origin: null }, list, clock.now);

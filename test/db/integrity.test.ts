@@ -15,16 +15,15 @@ import {
   exportCsv,
   exportLedger,
   importLedger,
-  LedgerError,
   resolveClaim,
   searchClaims,
   setForecast,
   updateSettings,
-  type LedgerCtx,
 } from '../../src/ledger/index.js';
 import { leaderboard, loadScores } from '../../src/ledger/leaderboard.js';
 import { claimCard } from '../../src/kit/render.js';
 import { makeTestDb, newGuildId, type TestDatabase } from '../support/test-db.js';
+import { ledgerCtxFor, expectLedgerError } from '../support/ledger-ctx.js';
 
 let database: TestDatabase;
 const clock = { now: new Date('2026-01-01T00:00:00Z') };
@@ -32,17 +31,7 @@ const MANAGER = { id: '910000000000000001', isManager: true };
 const ALICE = { id: '910000000000000002', isManager: false };
 const BOB = { id: '910000000000000003', isManager: false };
 const CAROL = { id: '910000000000000004', isManager: false };
-const ctxFor = (guildId: string, actor = MANAGER): LedgerCtx => ({ db: database.db, guildId, actor, now: () => clock.now });
-
-async function expectLedgerError(promise: Promise<unknown>, code: LedgerError['code'], pattern?: RegExp) {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error, 'expected a LedgerError').toBeInstanceOf(LedgerError);
-  expect((error as LedgerError).code).toBe(code);
-  if (pattern) expect((error as LedgerError).message).toMatch(pattern);
-}
+const ctxFor = ledgerCtxFor(() => database.db, clock, MANAGER);
 
 /** Every string a card shows (title, description, fields, footer). */
 const cardText = (reply: ReturnType<typeof claimCard>) =>
@@ -69,8 +58,8 @@ describe('blind voting and private forecasts (finding 4)', () => {
     await updateSettings(ctxFor(g), { blindVoting: true });
     const c = await claimOf(g);
     clock.now = VOTING;
-    await castVote(ctxFor(g, ALICE), c.number, 'did_not', 'evidence-of-alice');
-    await castVote(ctxFor(g, CAROL), c.number, 'did_not');
+    await castVote(ctxFor(g, ALICE), { claim: c.number, verdict: 'did_not', evidence: 'evidence-of-alice' });
+    await castVote(ctxFor(g, CAROL), { claim: c.number, verdict: 'did_not' });
 
     // The card and history /predict show builds for Bob.
     const shown = await claimDetail(ctxFor(g, BOB), c.number);
@@ -151,7 +140,7 @@ describe('claims lock once members forecast or vote (finding 7)', () => {
     clock.now = VOTING;
     await expectLedgerError(editClaim(ctxFor(g, ALICE), c.number, { checkBy: '2026-06-01' }), 'forbidden', /check date has passed/);
     await expectLedgerError(editClaim(ctxFor(g, ALICE), c.number, { claim: 'Something else' }), 'forbidden');
-    await castVote(ctxFor(g, BOB), c.number, 'came_true');
+    await castVote(ctxFor(g, BOB), { claim: c.number, verdict: 'came_true' });
     await editClaim(ctxFor(g, MANAGER), c.number, { checkBy: '2026-06-01' });
     const detail = await claimDetail(ctxFor(g, BOB), c.number);
     expect(detail.claim.checkBy).toBe('2026-06-01');
@@ -180,7 +169,7 @@ describe('import of member data (finding 8)', () => {
     const c = await claimOf(g);
     await setForecast(ctxFor(g, BOB), c.number, 90);
     clock.now = VOTING;
-    for (const m of [ALICE, BOB, CAROL]) await castVote(ctxFor(g, m), c.number, 'came_true');
+    for (const m of [ALICE, BOB, CAROL]) await castVote(ctxFor(g, m), { claim: c.number, verdict: 'came_true' });
     await resolveClaim(ctxFor(g), c.number, 'came_true');
     return { g, data: await exportLedger(database.db, g, { memberData: true, now: clock.now }) };
   }
@@ -245,12 +234,12 @@ describe('import of member data (finding 8)', () => {
     expect(await database.db.$count(votes, eq(votes.guildId, h))).toBe(10_000);
   });
 
-  it('bounds round (1..1000) with a clear error, writing nothing', async () => {
+  it('bounds round to the integer column (1..2147483647) with a clear error, writing nothing', async () => {
     const { data } = await sourceExport();
     const claim = data.claims[0]!;
-    for (const bad of [{ ...claim, round: 2_147_483_648 }, { ...claim, round: 1001 }, { ...claim, votes: [{ ...claim.votes[0]!, round: 99_999_999_999 }] }]) {
+    for (const bad of [{ ...claim, round: 2_147_483_648 }, { ...claim, round: 0 }, { ...claim, votes: [{ ...claim.votes[0]!, round: 99_999_999_999 }] }]) {
       const h = newGuildId();
-      await expectLedgerError(importLedger(ctxFor(h), { raw: JSON.stringify({ ...data, claims: [bad] }) }), 'invalid_input', /round: must be at most 1000/);
+      await expectLedgerError(importLedger(ctxFor(h), { raw: JSON.stringify({ ...data, claims: [bad] }) }), 'invalid_input', /round: must be (at most 2147483647|at least 1)/);
       expect(await database.db.$count(claims, eq(claims.guildId, h))).toBe(0);
     }
   });

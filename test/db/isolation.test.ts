@@ -99,7 +99,7 @@ describe("a row naming another server's row is refused by the database", () => {
   it('the ledger itself still works across the keys (vote through castVote)', async () => {
     const g = newGuildId();
     const c = await addClaim(ctxFor(database.db, g, new Date('2026-01-01T00:00:00Z')), { claim: 'Due', checkBy: '2026-01-10' });
-    const result = await castVote(ctxFor(database.db, g, new Date('2026-01-12T00:00:00Z')), c.number, 'did_not');
+    const result = await castVote(ctxFor(database.db, g, new Date('2026-01-12T00:00:00Z')), { claim: c.number, verdict: 'did_not', withTally: true });
     expect(result.tally.did_not).toBe(1);
   });
 });
@@ -174,6 +174,7 @@ describe('the migration to composite keys', () => {
         'audit_claim_same_guild',
         'card_refreshes_claim_same_guild',
         'claims_article_same_guild',
+        'claims_condition_same_guild',
         'claims_speaker_same_guild',
         'forecasts_claim_same_guild',
         'schedule_runs_schedule_same_guild',

@@ -20,9 +20,14 @@ import {
 } from '../../src/ledger/index.js';
 import { leaderboard, memberRecord, outcomesOverTime, outletRecords, scoreChanges, searchSpeakers, speakerRecords } from '../../src/ledger/leaderboard.js';
 import { fitEmbeds } from '../../src/kit/render.js';
-import type { AppCtx, CommandCall, OptionReader, Reply } from '../../src/kit/types.js';
+import type { AppCtx, AutocompleteCall, CommandCall, OptionReader, Reply } from '../../src/kit/types.js';
+import { argumentsOf, partialArgumentsOf } from '../../src/kit/options.js';
 import * as scores from '../../commands/scores.js';
+import { hedgeCalibrationOf } from '../../src/ledger/hedge-scores.js';
 import { makeTestDb, newGuildId, type TestDatabase } from '../support/test-db.js';
+import { ledgerCtxFor } from '../support/ledger-ctx.js';
+import { memberFacing } from '../../src/kit/work.js';
+import { inlineWork } from '../../src/work/index.js';
 
 let database: TestDatabase;
 const clock = { now: new Date(0) };
@@ -35,7 +40,7 @@ const CAROL = member(3);
 const DAVE = member(4);
 const ERIN = member(5);
 const FRANK = member(6);
-const ctxFor = (guildId: string, actor: Actor = MANAGER): LedgerCtx => ({ db: database.db, guildId, actor, now: () => clock.now });
+const ctxFor = ledgerCtxFor(() => database.db, clock, MANAGER);
 
 /** Check date 2026-02-01 (UTC): due from 2026-02-02T00:00Z. */
 const CHECK_BY = '2026-02-01';
@@ -106,7 +111,7 @@ beforeAll(async () => {
   ]);
 
   await resolveClaim(ctxFor(guild), 1, 'came_true');
-  for (const voter of [ALICE, BOB, CAROL]) await castVote(ctxFor(guild, voter), 2, 'did_not');
+  for (const voter of [ALICE, BOB, CAROL]) await castVote(ctxFor(guild, voter), { claim: 2, verdict: 'did_not' });
   await closeVoting(ctxFor(guild), 2); // decided by the vote
   await resolveClaim(ctxFor(guild), 3, 'partly');
   await resolveClaim(ctxFor(guild), 4, 'void');
@@ -272,7 +277,8 @@ describe('the /scores command', () => {
     replies: Reply[];
   }
 
-  function call(subcommand: string, values: Record<string, unknown> = {}, memberId = ALICE.id, guildId = guild): CommandCall & { seen: Seen } {
+  /** A /scores call and its options as the pipeline reads them (through the definition). */
+  function call(subcommand: string, values: Record<string, unknown> = {}, memberId = ALICE.id, guildId = guild): CommandCall & { seen: Seen; options: OptionReader } {
     const seen: Seen = { deferred: false, replies: [] };
     const pick = <T>(name: string, ok: (v: unknown) => boolean) => (ok(values[name]) ? (values[name] as T) : null);
     const options: OptionReader = {
@@ -288,12 +294,12 @@ describe('the /scores command', () => {
     };
     return {
       seen,
+      options,
       commandName: 'scores',
       guildId,
       channelId: 'channel',
       member: { id: memberId, displayName: 'Alice', isManager: false },
       createdAt: clock.now,
-      options,
       defer: async () => {
         seen.deferred = true;
       },
@@ -309,11 +315,12 @@ describe('the /scores command', () => {
     log: { warn() {}, error() {}, info() {}, debug() {} } as unknown as AppCtx['log'],
     now: () => clock.now,
     fetchAttachment: () => Promise.reject(new Error('no attachments here')),
+    work: memberFacing(inlineWork()),
   });
 
   async function run(subcommand: string, values?: Record<string, unknown>, memberId?: string) {
     const c = call(subcommand, values, memberId);
-    await scores.execute(c, app());
+    await scores.execute(c, argumentsOf(scores.definition, c.options), app());
     expect(c.seen.replies).toHaveLength(1);
     const reply = c.seen.replies[0]!;
     expect(fitEmbeds(reply.embeds ?? []), 'the embeds fit Discord’s limits as they are').toEqual(reply.embeds ?? []);
@@ -376,12 +383,16 @@ describe('the /scores command', () => {
     expect(reply.files![0]!.data.subarray(0, 8)).toEqual(PNG_SIGNATURE);
     expect((await run('chart', { family: 'economy' })).embed.title).toBe('Claims in the family economy');
     for (const values of [{}, { speaker: 'x', family: 'y' }]) {
-      await expect(scores.execute(call('chart', values), app())).rejects.toThrow(/either a speaker or a family/);
+      const c = call('chart', values);
+      await expect(scores.execute(c, argumentsOf(scores.definition, c.options), app())).rejects.toThrow(/either a speaker or a family/);
     }
   });
 
   it('autocompletes speakers, the known families, then the families of this server', async () => {
-    const choices = (focused: { name: string; value: string }) => scores.autocomplete(call('chart', { focused }), app());
+    const choices = (focused: { name: string; value: string }) => {
+      const c = call('chart', { focused });
+      return scores.autocomplete({ ...c, focused }, partialArgumentsOf(scores.definition, c.options), app());
+    };
     expect(await choices({ name: 'speaker', value: 'white' })).toEqual([{ name: 'White House', value: 'White House' }]);
     expect(await choices({ name: 'family', value: 'dip' })).toEqual([
       { name: 'ambassador-appointment · Ambassador appointment and diplomatic staffing', value: 'ambassador-appointment' },
@@ -389,5 +400,39 @@ describe('the /scores command', () => {
     ]);
     const all = await choices({ name: 'family', value: '' });
     expect(all.slice(0, 3).map((c) => c.value)).toEqual(['front-line-goals', 'negotiations', 'ambassador-appointment']);
+  });
+});
+
+describe('/scores autocomplete with names past Discord’s 100 characters', () => {
+  it('offers names and values of at most 100 characters, and each value finds its own speaker or outlet', async () => {
+    const g = newGuildId();
+    // Two speakers and two outlets whose first 100 characters are the same.
+    const head = 'The Deputy Assistant Undersecretary for Strategic Communications and Long-Range Forecasting at the'; // 98
+    const speakerNames = [`${head} Northern Ministry`, `${head} Southern Ministry`, 'A short name'];
+    const outletNames = [`${head} Morning Herald`, `${head} Evening Gazette`];
+    for (const [i, speaker] of speakerNames.entries()) {
+      await addClaim(ctxFor(g), { claim: `Claim ${i}`, checkBy: '2060-01-01', speaker, sourceUrl: `https://news${i}.example/a`, outlet: outletNames[i % 2]! });
+    }
+    const choicesFor = async (name: string, value: string) => {
+      const c = { commandName: 'scores', guildId: g, channelId: 'channel', member: { id: ALICE.id, displayName: 'Alice', isManager: false }, createdAt: clock.now, focused: { name, value } } as unknown as AutocompleteCall;
+      return scores.autocomplete(c, undefined, { db: database.db, log: { warn() {}, error() {}, info() {}, debug() {} } as unknown as AppCtx['log'], now: () => clock.now, fetchAttachment: () => Promise.reject(new Error('none')) } as unknown as AppCtx);
+    };
+    const speakerChoices = await choicesFor('speaker', '');
+    const outletChoices = await choicesFor('outlet', '');
+    expect(speakerChoices).toHaveLength(3);
+    expect(outletChoices).toHaveLength(2);
+    for (const choice of [...speakerChoices, ...outletChoices]) {
+      expect(choice.name.length).toBeLessThanOrEqual(100);
+      expect(String(choice.value).length).toBeLessThanOrEqual(100);
+    }
+    // Picking a suggestion finds that speaker (or outlet), not its look-alike.
+    const subjects = await Promise.all(speakerChoices.map(async (c) => (await outcomesOverTime(database.db, g, { speaker: String(c.value) })).subject));
+    expect(subjects.sort()).toEqual([...speakerNames].sort());
+    const outlets = await Promise.all(outletChoices.map(async (c) => (await hedgeCalibrationOf(database.db, g, { outlet: String(c.value) })).subject));
+    expect(outlets.sort()).toEqual([...outletNames].sort());
+    // A short name stays its own value; another server's id is not found here.
+    expect(speakerChoices.find((c) => c.name === 'A short name')!.value).toBe('A short name');
+    const long = speakerChoices.find((c) => c.name.startsWith(head))!;
+    await expect(outcomesOverTime(database.db, newGuildId(), { speaker: String(long.value) })).rejects.toThrow(/no speaker/);
   });
 });

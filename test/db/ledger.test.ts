@@ -14,16 +14,15 @@ import {
   exportLedger,
   getSettings,
   importLedger,
-  LedgerError,
   listClaims,
   reopenClaim,
   resolveClaim,
   searchClaims,
   setForecast,
   updateSettings,
-  type LedgerCtx,
 } from '../../src/ledger/index.js';
 import { makeTestDb, newGuildId, type TestDatabase } from '../support/test-db.js';
+import { ledgerCtxFor, expectLedgerError } from '../support/ledger-ctx.js';
 import { sweepOnce } from '../../src/jobs/closer.js';
 import { createLogger } from '../../src/log.js';
 
@@ -37,17 +36,7 @@ const BOB = { id: '900000000000000003', isManager: false };
 const CAROL = { id: '900000000000000004', isManager: false };
 const DAVE = { id: '900000000000000005', isManager: false };
 
-const ctxFor = (guildId: string, actor = MANAGER): LedgerCtx => ({ db: database.db, guildId, actor, now: () => clock.now });
-
-async function expectLedgerError(promise: Promise<unknown>, code: LedgerError['code'], pattern?: RegExp) {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error, 'expected a LedgerError').toBeInstanceOf(LedgerError);
-  expect((error as LedgerError).code).toBe(code);
-  if (pattern) expect((error as LedgerError).message).toMatch(pattern);
-}
+const ctxFor = ledgerCtxFor(() => database.db, clock, MANAGER);
 
 async function rowCount(table: typeof claims | typeof votes | typeof auditLog | typeof forecasts, guildId: string) {
   const [row] = await database.db.select({ n: count() }).from(table).where(eq(table.guildId, guildId));
@@ -141,7 +130,7 @@ describe('claims', () => {
     const b = newGuildId();
     await addClaim(ctxFor(a, ALICE), { claim: 'Secret of A', checkBy: 'tomorrow' });
     await expectLedgerError(claimDetail(ctxFor(b, ALICE), 1), 'not_found');
-    await expectLedgerError(castVote(ctxFor(b, ALICE), 1, 'came_true'), 'not_found');
+    await expectLedgerError(castVote(ctxFor(b, ALICE), { claim: 1, verdict: 'came_true' }), 'not_found');
     await expectLedgerError(resolveClaim(ctxFor(b, MANAGER), 1, 'came_true'), 'not_found');
     await expectLedgerError(deleteClaim(ctxFor(b, MANAGER), 1), 'not_found');
     expect((await listClaims(ctxFor(b, ALICE))).total).toBe(0);
@@ -156,12 +145,14 @@ describe('the article pack', () => {
     const g = newGuildId();
     const pack = bundledPacks()[0]!;
     const first = await importLedger(ctxFor(g), { packId: pack.id });
-    expect(first.added).toBe(pack.claims.length);
+    // Its claims, then the events they hang on (claims with no speaker).
+    const items = pack.claims.length + pack.events.length;
+    expect(first.added).toBe(items);
     expect(first.skipped).toBe(0);
-    expect(first.numbers).toEqual(pack.claims.map((_, i) => i + 1));
+    expect(first.numbers).toEqual(Array.from({ length: items }, (_, i) => i + 1));
     const second = await importLedger(ctxFor(g), { packId: pack.id });
-    expect(second).toMatchObject({ added: 0, skipped: pack.claims.length });
-    expect(await rowCount(claims, g)).toBe(pack.claims.length);
+    expect(second).toMatchObject({ added: 0, skipped: items });
+    expect(await rowCount(claims, g)).toBe(items);
     const detail = await claimDetail(ctxFor(g, ALICE), 2);
     expect(detail.speaker).toBe(pack.claims[1]!.speaker);
     expect(detail.claim.quote).toBe(pack.claims[1]!.quote);
@@ -185,13 +176,15 @@ describe('the article pack', () => {
     await importLedger(ctxFor(g), { packId: pack.id });
     await addClaim(ctxFor(g, ALICE), { claim: 'Future claim', checkBy: 'in 2 years', family: 'war' });
     const all = await listClaims(ctxFor(g, ALICE), { status: 'all', pageSize: 5 });
-    expect(all.total).toBe(pack.claims.length + 1);
-    expect(all.pages).toBe(Math.ceil((pack.claims.length + 1) / 5));
+    expect(all.total).toBe(pack.claims.length + pack.events.length + 1);
+    expect(all.pages).toBe(Math.ceil((pack.claims.length + pack.events.length + 1) / 5));
     const page2 = await listClaims(ctxFor(g, ALICE), { status: 'all', pageSize: 5, page: 2 });
     expect(page2.items.map((c) => c.number)).toEqual([6, 7, 8, 9, 10]);
     const beyond = await listClaims(ctxFor(g, ALICE), { status: 'all', pageSize: 5, page: 999 });
     expect(beyond.page).toBe(all.pages);
-    expect((await listClaims(ctxFor(g, ALICE), { status: 'due' })).total).toBe(pack.claims.length);
+    // The event is due; the claim that hangs on it waits.
+    expect((await listClaims(ctxFor(g, ALICE), { status: 'due' })).total).toBe(pack.claims.length + pack.events.length - 1);
+    expect((await listClaims(ctxFor(g, ALICE), { status: 'waiting' })).total).toBe(1);
     expect((await listClaims(ctxFor(g, ALICE), { status: 'open' })).items.map((c) => c.text)).toEqual(['Future claim']);
     const war = await listClaims(ctxFor(g, ALICE), { status: 'all', family: 'war', pageSize: 25 });
     expect(war.total).toBe(pack.claims.filter((c) => c.family === 'war').length + 1);
@@ -216,7 +209,7 @@ describe('voting and resolution', () => {
     const g = newGuildId();
     clock.now = new Date('2026-01-01T00:00:00Z');
     const c = await addClaim(ctxFor(g, ALICE), { claim: 'Later', checkBy: '2026-01-10' });
-    await expectLedgerError(castVote(ctxFor(g, BOB), c.number, 'came_true'), 'closed', /check date/);
+    await expectLedgerError(castVote(ctxFor(g, BOB), { claim: c.number, verdict: 'came_true' }), 'closed', /check date/);
     await setForecast(ctxFor(g, BOB), c.number, 70);
     await setForecast(ctxFor(g, BOB), c.number, 65);
     await expectLedgerError(setForecast(ctxFor(g, BOB), c.number, 101), 'invalid_input', /0 to 100/);
@@ -231,14 +224,14 @@ describe('voting and resolution', () => {
   it('keeps one vote per member; a change replaces it; an older click never overwrites a newer one', async () => {
     const g = newGuildId();
     const c = await dueClaim(g);
-    await castVote(ctxFor(g, BOB), c.number, 'did_not');
-    const changed = await castVote(ctxFor(g, BOB), c.number, 'came_true', 'https://example.org/evidence');
+    await castVote(ctxFor(g, BOB), { claim: c.number, verdict: 'did_not' });
+    const changed = await castVote(ctxFor(g, BOB), { claim: c.number, verdict: 'came_true', evidence: 'https://example.org/evidence', withTally: true });
     expect(changed.previous).toBe('did_not');
     expect(changed.tally).toEqual({ came_true: 1, partly: 0, did_not: 0, too_early: 0 });
-    const late = await castVote(ctxFor(g, BOB), c.number, 'partly', null, new Date('2026-01-11T06:00:00Z'));
+    const late = await castVote(ctxFor(g, BOB), { claim: c.number, verdict: 'partly', castAt: new Date('2026-01-11T06:00:00Z'), withTally: true });
     expect(late.applied).toBe(false);
     expect(late.tally).toEqual({ came_true: 1, partly: 0, did_not: 0, too_early: 0 });
-    await expectLedgerError(castVote(ctxFor(g, BOB), c.number, 'maybe'), 'invalid_input');
+    await expectLedgerError(castVote(ctxFor(g, BOB), { claim: c.number, verdict: 'maybe' }), 'invalid_input');
     expect(await rowCount(votes, g)).toBe(1);
     clock.now = NOW;
   });
@@ -246,9 +239,9 @@ describe('voting and resolution', () => {
   it('resolves by majority once the window closes, without anyone typing a command', async () => {
     const g = newGuildId();
     const c = await dueClaim(g);
-    await castVote(ctxFor(g, ALICE), c.number, 'came_true');
-    await castVote(ctxFor(g, BOB), c.number, 'came_true');
-    await castVote(ctxFor(g, CAROL), c.number, 'partly');
+    await castVote(ctxFor(g, ALICE), { claim: c.number, verdict: 'came_true' });
+    await castVote(ctxFor(g, BOB), { claim: c.number, verdict: 'came_true' });
+    await castVote(ctxFor(g, CAROL), { claim: c.number, verdict: 'partly' });
     expect((await closeExpiredWindows(database.db, clock.now)).filter((d) => d.claim.guildId === g)).toEqual([]);
     afterWindow();
     const decided = (await closeExpiredWindows(database.db, clock.now)).filter((d) => d.claim.guildId === g);
@@ -256,26 +249,26 @@ describe('voting and resolution', () => {
     expect(decided[0]).toMatchObject({ kind: 'resolve', outcome: 'came_true' });
     const detail = await claimDetail(ctxFor(g, ALICE), c.number);
     expect(detail.claim).toMatchObject({ status: 'resolved', outcome: 'came_true', resolvedBy: 'system' });
-    await expectLedgerError(castVote(ctxFor(g, ALICE), c.number, 'did_not'), 'closed', /resolved/);
+    await expectLedgerError(castVote(ctxFor(g, ALICE), { claim: c.number, verdict: 'did_not' }), 'closed', /resolved/);
     clock.now = NOW;
   });
 
   it('flags a claim without quorum or with a tie, and resolves it later when votes arrive', async () => {
     const g = newGuildId();
     const c = await dueClaim(g);
-    await castVote(ctxFor(g, ALICE), c.number, 'came_true');
-    await castVote(ctxFor(g, BOB), c.number, 'did_not');
+    await castVote(ctxFor(g, ALICE), { claim: c.number, verdict: 'came_true' });
+    await castVote(ctxFor(g, BOB), { claim: c.number, verdict: 'did_not' });
     afterWindow();
     let decided = (await closeExpiredWindows(database.db, clock.now)).filter((d) => d.claim.guildId === g);
     expect(decided[0]).toMatchObject({ kind: 'flag', reason: 'no_quorum' });
     // A second sweep with nothing new writes nothing.
     expect((await closeExpiredWindows(database.db, clock.now)).filter((d) => d.claim.guildId === g)).toEqual([]);
     const sweep = async () => (await closeExpiredWindows(database.db, clock.now)).filter((d) => d.claim.guildId === g);
-    await castVote(ctxFor(g, CAROL), c.number, 'partly'); // 1 / 1 / 1
+    await castVote(ctxFor(g, CAROL), { claim: c.number, verdict: 'partly' }); // 1 / 1 / 1
     expect((await sweep())[0]).toMatchObject({ kind: 'flag', reason: 'tie' });
-    await castVote(ctxFor(g, DAVE), c.number, 'came_true'); // 2 of 4 = 50% < 60%
+    await castVote(ctxFor(g, DAVE), { claim: c.number, verdict: 'came_true' }); // 2 of 4 = 50% < 60%
     expect((await sweep())[0]).toMatchObject({ kind: 'flag', reason: 'no_majority' });
-    await castVote(ctxFor(g, CAROL), c.number, 'came_true'); // 3 of 4 = 75%
+    await castVote(ctxFor(g, CAROL), { claim: c.number, verdict: 'came_true' }); // 3 of 4 = 75%
     expect((await sweep())[0]).toMatchObject({ kind: 'resolve', outcome: 'came_true' });
     clock.now = NOW;
   });
@@ -283,7 +276,7 @@ describe('voting and resolution', () => {
   it('the closer leaves a flagged claim alone until a new vote arrives, then decides it again (README: rules of resolution)', async () => {
     const g = newGuildId();
     const c = await dueClaim(g);
-    await castVote(ctxFor(g, ALICE), c.number, 'came_true');
+    await castVote(ctxFor(g, ALICE), { claim: c.number, verdict: 'came_true' });
     afterWindow();
     const log = createLogger('silent');
     const sweep = async () => (await sweepOnce(database.db, clock.now, log)).filter((d) => d.claim.guildId === g);
@@ -291,8 +284,8 @@ describe('voting and resolution', () => {
     const audits = await rowCount(auditLog, g);
     for (let minute = 0; minute < 3; minute++) expect(await sweep()).toEqual([]);
     expect(await rowCount(auditLog, g)).toBe(audits); // nothing rewritten minute after minute
-    await castVote(ctxFor(g, BOB), c.number, 'came_true');
-    await castVote(ctxFor(g, CAROL), c.number, 'came_true');
+    await castVote(ctxFor(g, BOB), { claim: c.number, verdict: 'came_true' });
+    await castVote(ctxFor(g, CAROL), { claim: c.number, verdict: 'came_true' });
     expect((await sweep())[0]).toMatchObject({ kind: 'resolve', outcome: 'came_true' });
     clock.now = NOW;
   });
@@ -300,7 +293,7 @@ describe('voting and resolution', () => {
   it('moves the check date by the too-early step when most say too early, starting a new round', async () => {
     const g = newGuildId();
     const c = await dueClaim(g);
-    for (const member of [ALICE, BOB, CAROL]) await castVote(ctxFor(g, member), c.number, 'too_early');
+    for (const member of [ALICE, BOB, CAROL]) await castVote(ctxFor(g, member), { claim: c.number, verdict: 'too_early' });
     afterWindow();
     const [decided] = (await closeExpiredWindows(database.db, clock.now)).filter((d) => d.claim.guildId === g);
     expect(decided).toMatchObject({ kind: 'postpone', days: 30 });
@@ -314,7 +307,7 @@ describe('voting and resolution', () => {
   it('lets managers close voting, resolve, override and reopen; members cannot; all audited', async () => {
     const g = newGuildId();
     const c = await dueClaim(g);
-    for (const member of [ALICE, BOB, CAROL]) await castVote(ctxFor(g, member), c.number, 'did_not');
+    for (const member of [ALICE, BOB, CAROL]) await castVote(ctxFor(g, member), { claim: c.number, verdict: 'did_not' });
     await expectLedgerError(closeVoting(ctxFor(g, ALICE), c.number), 'forbidden');
     await expectLedgerError(resolveClaim(ctxFor(g, ALICE), c.number, 'came_true'), 'forbidden');
     const closed = await closeVoting(ctxFor(g), c.number);
@@ -326,7 +319,7 @@ describe('voting and resolution', () => {
     const reopened = await reopenClaim(ctxFor(g), c.number);
     expect(reopened).toMatchObject({ status: 'open', outcome: null, round: 2 });
     expect(reopened.votingClosesAt.toISOString()).toBe('2026-01-19T00:00:00.000Z');
-    await castVote(ctxFor(g, ALICE), c.number, 'partly');
+    await castVote(ctxFor(g, ALICE), { claim: c.number, verdict: 'partly' });
     const detail = await claimDetail(ctxFor(g, ALICE), c.number);
     expect(detail.tally).toEqual({ came_true: 0, partly: 1, did_not: 0, too_early: 0 });
     const trail = await database.db
@@ -352,7 +345,7 @@ describe('voting and resolution', () => {
     const g = newGuildId();
     await updateSettings(ctxFor(g), { blindVoting: true });
     const c = await dueClaim(g);
-    await castVote(ctxFor(g, ALICE), c.number, 'came_true');
+    await castVote(ctxFor(g, ALICE), { claim: c.number, verdict: 'came_true' });
     const during = await claimDetail(ctxFor(g, BOB), c.number);
     expect(during.tally).toBeNull();
     expect(during.votesCast).toBe(1);
@@ -367,7 +360,7 @@ describe('export and import', () => {
     const g = newGuildId();
     const { added } = await importLedger(ctxFor(g), { packId: bundledPacks()[0]!.id });
     await addClaim(ctxFor(g, ALICE), { claim: '=HYPERLINK("x") "quoted", with comma', checkBy: 'in 1 year', quote: 'line one\nline two' });
-    await castVote(ctxFor(g, ALICE), 1, 'came_true', 'evidence');
+    await castVote(ctxFor(g, ALICE), { claim: 1, verdict: 'came_true', evidence: 'evidence' });
     await setForecast(ctxFor(g, BOB), added + 1, 42);
     await resolveClaim(ctxFor(g), 2, 'partly', 'half of it');
     const exported = await exportLedger(database.db, g, { memberData: true, now: clock.now });

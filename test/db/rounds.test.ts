@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { roundParts, scheduleRuns, schedules } from '../../src/db/schema.js';
+import { claims, roundParts, scheduleRuns, schedules } from '../../src/db/schema.js';
 import { addClaim, bundledPacks, castVote, importLedger, resolveClaim, setForecast, updateSettings, type LedgerCtx } from '../../src/ledger/index.js';
 import { roundScoreNotes } from '../../src/kit/score-text.js';
 import { addSchedule, listSchedules } from '../../src/jobs/schedules.js';
-import { runRound, MAX_CARDS_PER_ROUND, roundNonce } from '../../src/jobs/rounds.js';
+import { runRound, MAX_CARDS_PER_ROUND, MAX_SECTION_LINES, roundNonce } from '../../src/jobs/rounds.js';
 import { DISCORD_LIMITS } from '../../src/kit/render.js';
 import { createLogger } from '../../src/log.js';
 import type { Reply } from '../../src/kit/types.js';
 import { makeTestDb, newGuildId, type TestDatabase } from '../support/test-db.js';
+import { ledgerCtxFor } from '../support/ledger-ctx.js';
 import { RecordingPoster } from '../support/recording-poster.js';
 
 let database: TestDatabase;
@@ -24,7 +25,7 @@ afterAll(async () => {
   await database?.close();
 });
 
-const ctx = (guildId: string, actor = MANAGER, now = T0): LedgerCtx => ({ db: database.db, guildId, actor, now: () => now });
+const ctx = ledgerCtxFor(() => database.db, T0, MANAGER);
 
 function assertWithinLimits(reply: Reply) {
   expect((reply.content ?? '').length).toBeLessThanOrEqual(DISCORD_LIMITS.content);
@@ -60,7 +61,9 @@ describe('a scoring round', () => {
     expect(poster.posts).toHaveLength(1 + n);
     expect(poster.posts[0]!.reply.embeds![0]!.description).toContain(`**${n}** claims came due`);
     const cards = poster.posts.slice(1);
-    expect(cards.map((p) => p.reply.embeds![0]!.title!.split(' ')[0])).toEqual(Array.from({ length: n }, (_, i) => `#${i + 1}`));
+    // The pack's event (#20) is due; #5, which hangs on it, waits and gets no card (src/ledger/conditions.ts).
+    const items = n + bundledPacks()[0]!.events.length;
+    expect(cards.map((p) => p.reply.embeds![0]!.title!.split(' ')[0])).toEqual(Array.from({ length: items }, (_, i) => `#${i + 1}`).filter((k) => k !== '#5'));
     for (const card of cards) {
       const buttons = card.reply.components![0]!.components.map((b) => ('label' in b ? b.label : ''));
       expect(buttons).toEqual(['Came true', 'Partly', 'Did not', 'Too early']);
@@ -84,7 +87,7 @@ describe('a scoring round', () => {
     expect((await runRound({ db: database.db, poster, log }, schedule.id, slot2, slot2)).outcome).toBe('posted');
     expect(poster.posts.slice(1).map((p) => p.reply.embeds![0]!.title)).toEqual([`#${c1.number} · Will resolve`, `#${c2.number} · Will wait`]);
     const at = new Date('2026-11-28T12:00:00Z');
-    for (const i of [1, 2, 3]) await castVote(ctx(g, member(i), at), c1.number, 'came_true');
+    for (const i of [1, 2, 3]) await castVote(ctx(g, member(i), at), { claim: c1.number, verdict: 'came_true' });
     await resolveClaim(ctx(g, MANAGER, at), c1.number, 'came_true');
     poster.posts = [];
     const slot3 = new Date('2026-11-30T09:00:00Z');
@@ -102,22 +105,78 @@ describe('a scoring round', () => {
     for (let i = 0; i < 60; i++) {
       await addClaim(ctx(g, member(1), new Date('2026-11-01T00:00:00Z')), { claim: `${i} ${'x'.repeat(490)}`, checkBy: '2026-11-10', quote: 'q'.repeat(1500), criteria: 'c'.repeat(1000) });
     }
-    // The first round posts them as new; the second lists all 60 as still open.
+    // The first round posts them as new; the second lists the first of the 60 as still open.
     await runRound({ db: database.db, poster, log }, schedule.id, T0, T0);
     expect(poster.posts.length).toBeGreaterThanOrEqual(1 + MAX_CARDS_PER_ROUND);
+    poster.posts.forEach((p) => assertWithinLimits(p.reply));
     const summary = poster.posts[0]!.reply.embeds!.map((e) => e.description).join('\n');
     expect(summary).toContain('#26, #27');
     poster.posts = [];
     const next = new Date(T0.getTime() + 86_400_000);
     await runRound({ db: database.db, poster, log }, schedule.id, next, next);
-    expect(poster.posts.length).toBeGreaterThan(1);
     poster.posts.forEach((p) => assertWithinLimits(p.reply));
-    const listed = poster.posts
-      .flatMap((p) => p.reply.embeds!.map((e) => e.description ?? ''))
-      .join('\n')
-      .match(/\*\*#(\d+)\*\*/g)!
-      .map((m) => Number(m.slice(3, -2)));
-    expect(listed).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    const text = poster.posts.flatMap((p) => p.reply.embeds!.map((e) => e.description ?? '')).join('\n');
+    const listed = text.match(/\*\*#(\d+)\*\*/g)!.map((m) => Number(m.slice(3, -2)));
+    expect(listed).toEqual(Array.from({ length: MAX_SECTION_LINES }, (_, i) => i + 1));
+    expect(text).toContain(`…and ${60 - MAX_SECTION_LINES} more: \`/predict list status:due\``);
+  });
+
+  it('3,000 due claims: a round posts at most 25 cards and a bounded summary, counting the rest and saying where to see them', async () => {
+    const { g, schedule, poster } = await setup({ pack: false });
+    const N = 3000;
+    const due = new Date(T0.getTime() - 86_400_000);
+    const rows = Array.from({ length: N }, (_, i) => ({
+      guildId: g,
+      number: i + 1,
+      text: `Claim ${i + 1} ${'x'.repeat(200)}`,
+      madeOn: '2026-01-01',
+      checkBy: '2026-11-25',
+      dueAt: due,
+      windowStartsAt: due,
+      votingClosesAt: new Date(T0.getTime() + 30 * 86_400_000),
+      addedBy: MANAGER.id,
+    }));
+    for (let i = 0; i < N; i += 500) await database.db.insert(claims).values(rows.slice(i, i + 500));
+    const bound = MAX_CARDS_PER_ROUND + 2;
+    const summaryOf = () => poster.posts.filter((p) => !p.reply.components?.length).flatMap((p) => p.reply.embeds!.map((e) => `${e.title}\n${e.description}`)).join('\n');
+
+    // All 3,000 came due: 25 cards, the next 50 numbers, a count of the rest.
+    expect((await runRound({ db: database.db, poster, log }, schedule.id, T0, T0)).outcome).toBe('posted');
+    poster.posts.forEach((p) => assertWithinLimits(p.reply));
+    expect(poster.posts.length).toBeLessThanOrEqual(bound);
+    expect(poster.posts.filter((p) => p.reply.components?.length)).toHaveLength(MAX_CARDS_PER_ROUND);
+    expect(summaryOf()).toContain('**3,000** claims came due. The first 25 have cards with vote buttons below (a round posts at most 25); the other 2,975: `/predict list status:due`');
+    expect(summaryOf()).toMatch(/#26, #27, .*#75 and 2,925 more: `\/predict list status:due`/);
+
+    // The next day all 3,000 are still open: the first ones, then how many more.
+    poster.posts = [];
+    const day2 = new Date(T0.getTime() + 86_400_000);
+    expect((await runRound({ db: database.db, poster, log }, schedule.id, day2, day2)).outcome).toBe('posted');
+    poster.posts.forEach((p) => assertWithinLimits(p.reply));
+    expect(poster.posts.length).toBeLessThanOrEqual(2);
+    expect(summaryOf()).toContain('**3,000** still open from earlier rounds.');
+    expect(summaryOf()).toContain(`…and ${(N - MAX_SECTION_LINES).toLocaleString('en-US')} more: \`/predict list status:due\``);
+
+    // Then all 3,000 are resolved at once.
+    await database.db.update(claims).set({ status: 'resolved', outcome: 'came_true', resolvedAt: new Date(day2.getTime() + 3_600_000), resolvedBy: 'rule' }).where(eq(claims.guildId, g));
+    poster.posts = [];
+    const day3 = new Date(T0.getTime() + 2 * 86_400_000);
+    expect((await runRound({ db: database.db, poster, log, notesFor: roundScoreNotes }, schedule.id, day3, day3)).outcome).toBe('posted');
+    poster.posts.forEach((p) => assertWithinLimits(p.reply));
+    expect(poster.posts.length).toBeLessThanOrEqual(2);
+    expect(summaryOf()).toContain('**3,000** resolved since the last round.');
+    expect(summaryOf()).toContain(`…and ${(N - MAX_SECTION_LINES).toLocaleString('en-US')} more: \`/predict list status:resolved\``);
+  });
+
+  it("escapes a member's masked link and markup in the round post's lines", async () => {
+    const { g, schedule, poster } = await setup({ pack: false });
+    await addClaim(ctx(g, member(1), new Date('2026-11-20T00:00:00Z')), { claim: '[Official results](https://evil.example/login) say # yes', checkBy: '2026-11-25' });
+    await runRound({ db: database.db, poster, log }, schedule.id, T0, T0);
+    poster.posts = [];
+    const next = new Date(T0.getTime() + 86_400_000);
+    await runRound({ db: database.db, poster, log }, schedule.id, next, next);
+    const text = poster.posts.flatMap((p) => p.reply.embeds!.map((e) => e.description ?? '')).join('\n');
+    expect(text).toContain('**#1** \\[Official results\\](https://evil.example/login) say # yes');
   });
 
   it('disables the schedule when the channel is gone, and tells the managers', async () => {
@@ -225,6 +284,8 @@ describe('a scoring round', () => {
     for (let i = 0; i < 24; i++) await addClaim(ctx(g, member(1), old), { claim: `Old ${i} ${'y'.repeat(300)}`, checkBy: '2026-11-10' });
     await runRound({ db: database.db, poster, log }, schedule.id, new Date(T0.getTime() - 86_400_000), new Date(T0.getTime() - 86_400_000));
     await addClaim(ctx(g, member(1), new Date('2026-11-20T00:00:00Z')), { claim: `New ${'z'.repeat(490)}`, checkBy: '2026-11-26', quote: 'q'.repeat(1500), criteria: 'c'.repeat(1000) });
+    // A summary at its largest: as many resolved and still-open lines as a round shows.
+    for (let n = 1; n <= 12; n++) await resolveClaim(ctx(g, MANAGER, new Date(T0.getTime() - 3_600_000)), n, 'came_true');
     poster.posts = [];
     await runRound({ db: database.db, poster, log }, schedule.id, T0, T0);
     expect(poster.posts).toHaveLength(2);
@@ -249,7 +310,7 @@ describe('a scoring round', () => {
     const { g, schedule, poster } = await setup({ pack: false });
     await updateSettings(ctx(g), { blindVoting: true });
     const c = await addClaim(ctx(g, member(1), new Date('2026-11-20T00:00:00Z')), { claim: 'Blind', checkBy: '2026-11-25' });
-    await castVote(ctx(g, member(2), T0), c.number, 'did_not');
+    await castVote(ctx(g, member(2), T0), { claim: c.number, verdict: 'did_not' });
     await runRound({ db: database.db, poster, log }, schedule.id, T0, T0);
     // One card: the round is one message, the card's embed after the summary.
     expect(poster.posts).toHaveLength(1);

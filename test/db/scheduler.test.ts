@@ -186,20 +186,22 @@ describe('pruning', () => {
 });
 
 describe('minimum interval between rounds', () => {
-  it('refuses a schedule firing more often than once an hour, naming the minimum; the test-only override lowers it', async () => {
+  it('refuses a schedule firing more often than once an hour, naming the minimum; a lower minimum passed in (the test-only setting) allows it', async () => {
     const g = newGuildId();
     const saved = process.env.HINDSIGHT_TEST_MIN_ROUND_INTERVAL_SECONDS;
-    delete process.env.HINDSIGHT_TEST_MIN_ROUND_INTERVAL_SECONDS;
+    // The variable is read by the configuration only: set here, it changes nothing below.
+    process.env.HINDSIGHT_TEST_MIN_ROUND_INTERVAL_SECONDS = '1';
     try {
       for (const cron of ['*/30 * * * *', '* * * * * *', '0,30 9 * * *']) {
         const attempt = addSchedule(ctx(g, new Date('2026-11-27T00:00:00Z')), { channelId: '700000000000000017', schedule: cron, timezone: 'UTC' });
         await expect(attempt).rejects.toThrow(LedgerError);
         await expect(attempt).rejects.toThrow(/at most once every 1 hour/);
       }
+      const twoHours = addSchedule(ctx(g, new Date('2026-11-27T00:00:00Z')), { channelId: '700000000000000017', schedule: '0 * * * *', timezone: 'UTC' }, { minIntervalSeconds: 7200 });
+      await expect(twoHours).rejects.toThrow(/at most once every 2 hours/);
       expect(await database.db.select().from(schedules).where(eq(schedules.guildId, g))).toHaveLength(0);
       await addSchedule(ctx(g, new Date('2026-11-27T00:00:00Z')), { channelId: '700000000000000017', schedule: '0 * * * *', timezone: 'UTC' });
-      process.env.HINDSIGHT_TEST_MIN_ROUND_INTERVAL_SECONDS = '1';
-      await addSchedule(ctx(g, new Date('2026-11-27T00:00:00Z')), { channelId: '700000000000000017', schedule: '* * * * * *', timezone: 'UTC' });
+      await addSchedule(ctx(g, new Date('2026-11-27T00:00:00Z')), { channelId: '700000000000000017', schedule: '* * * * * *', timezone: 'UTC' }, { minIntervalSeconds: 1 });
       expect(await database.db.select().from(schedules).where(eq(schedules.guildId, g))).toHaveLength(2);
     } finally {
       if (saved === undefined) delete process.env.HINDSIGHT_TEST_MIN_ROUND_INTERVAL_SECONDS;

@@ -5,6 +5,8 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { GatewayIntentBits } from 'discord.js';
+import { eq } from 'drizzle-orm';
+import { cardRefreshes, claims } from '../../src/db/schema.js';
 import { bundledPacks } from '../../src/ledger/transfer.js';
 import { allDefinitions } from '../../commands/index.js';
 import { startBotHarness, type BotHarness } from '../support/bot-harness.js';
@@ -13,6 +15,8 @@ import type { FakeReply } from '../fake-discord/index.js';
 let h: BotHarness & { dataDir: string };
 const MOD = { id: 'mod', manager: true } as const;
 const pack = bundledPacks()[0]!;
+/** What importing the pack adds: its claims, then the events some of them hang on. */
+const items = pack.claims.length + pack.events.length;
 const text = (r: FakeReply) => [r.content, ...r.embeds.flatMap((e) => [e.title, e.description, ...(e.fields ?? []).flatMap((f) => [f.name, f.value]), e.footer?.text])].filter(Boolean).join('\n');
 const buttons = (r: { components: unknown[] }) =>
   (r.components as { components: { label?: string; custom_id?: string; disabled?: boolean }[] }[]).flatMap((row) => row.components);
@@ -47,9 +51,9 @@ describe('commands', () => {
     expect(denied.content).toMatch(/Only managers/);
     const first = await cmd(MOD, 'predict', { pack: pack.id }, 'import');
     expect(first.ephemeral).toBe(true);
-    expect(first.content).toContain(`**${pack.claims.length}** added as #1–#${pack.claims.length}, **0** skipped`);
+    expect(first.content).toContain(`**${items}** added as #1–#${items}, **0** skipped`);
     const again = await cmd(MOD, 'predict', { pack: pack.id }, 'import');
-    expect(again.content).toContain(`**0** added, **${pack.claims.length}** skipped`);
+    expect(again.content).toContain(`**0** added, **${items}** skipped`);
   });
 
   it('lists due claims with Previous/Next buttons that page', async () => {
@@ -61,7 +65,8 @@ describe('commands', () => {
     expect(prev).toMatchObject({ label: '◀ Previous', disabled: true });
     const page2 = await h.fake.clickButton(h.guild.id, 'bob', { customId: next!.custom_id!, messageId: page1.messageId }).reply();
     expect(page2.type).toBe(7);
-    expect(page2.embeds[0]!.description).toMatch(/^\*\*#11\*\*/);
+    // #5 waits on its condition (an event of the pack), so the second page starts at #12.
+    expect(page2.embeds[0]!.description).toMatch(/^\*\*#12\*\*/);
     expect(page2.embeds[0]!.footer!.text).toMatch(/Page 2 of 2/);
   });
 
@@ -150,7 +155,7 @@ describe('commands', () => {
   it('adds a claim from plain words, forecasts on it, edits and deletes it (author or manager only)', async () => {
     const added = await cmd('alice', 'predict', { claim: 'A ceasefire is signed', 'check-by': 'in 3 months', speaker: 'A columnist', family: 'war' }, 'add');
     const number = Number(/Claim #(\d+) added/.exec(added.content)![1]);
-    expect(number).toBe(pack.claims.length + 1);
+    expect(number).toBe(items + 1);
     expect((await cmd('bob', 'forecast', { claim: String(number), probability: 35 })).content).toMatch(/now \*\*35%\*\*/);
     expect((await cmd('bob', 'forecast', { claim: String(number), probability: 40 })).content).toMatch(/now \*\*40%\*\* \(was 35%\)/);
     expect((await cmd('bob', 'predict', { claim: String(number), text: 'Hijack' }, 'edit')).content).toMatch(/Only the member who added/);
@@ -190,10 +195,10 @@ describe('commands', () => {
     const file = json.files[0]!;
     expect(file.name).toMatch(/^hindsight-\d{4}-\d{2}-\d{2}\.json$/);
     const data = JSON.parse(file.data.toString('utf8')) as { claims: unknown[] };
-    expect(data.claims.length).toBe(pack.claims.length);
+    expect(data.claims.length).toBe(items);
     const reimport = h.fake.attachment({ filename: 'ledger.json', content: file.data });
     const back = await cmd(MOD, 'predict', { file: reimport as never }, 'import');
-    expect(back.content).toContain(`**0** added, **${pack.claims.length}** skipped`);
+    expect(back.content).toContain(`**0** added, **${items}** skipped`);
     const csv = await cmd('alice', 'predict', { format: 'csv' }, 'export');
     expect(csv.files[0]!.data.toString('utf8').split('\r\n')[0]).toMatch(/^number,key,claim/);
   });
@@ -257,6 +262,20 @@ describe('what members must not be able to do', () => {
     const unknown = await h.fake.clickButton(h.guild.id, 'alice', { customId: 'vote:9999:came_true', messageId: card.messageId, force: true }).reply();
     expect(unknown.content).toMatch(/There is no claim #9999/);
     expect(text(await cmd('alice', 'predict', { claim: '5' }, 'show'))).not.toMatch(/Came true \*\*1\*\*/);
+  });
+
+  it('a vote button for another claim forged onto a card counts as that vote but never makes the card that claim’s', async () => {
+    const card = await cmd('alice', 'predict', { claim: '7' }, 'show');
+    const r = await h.fake.clickButton(h.guild.id, 'forger', { customId: 'vote:8:did_not', messageId: card.messageId, force: true }).reply();
+    expect(r.content).toBe('You voted **Did not** on claim #8.');
+    // The message shows #7: it is not registered as #8's card (the card flusher would re-render it as #8).
+    const registered = await h.app.database.db.select({ number: claims.number }).from(cardRefreshes).innerJoin(claims, eq(claims.id, cardRefreshes.claimId)).where(eq(cardRefreshes.messageId, card.messageId));
+    expect(registered).toEqual([]);
+    // A real click on it registers it as #7's.
+    await h.fake.clickButton(h.guild.id, 'forger', { customId: 'vote:7:partly', messageId: card.messageId }).reply();
+    expect(
+      await h.app.database.db.select({ number: claims.number }).from(cardRefreshes).innerJoin(claims, eq(claims.id, cardRefreshes.claimId)).where(eq(cardRefreshes.messageId, card.messageId)),
+    ).toEqual([{ number: 7 }]);
   });
 
   it('another server sees none of this ledger, by number, list, button or autocomplete', async () => {

@@ -1,20 +1,23 @@
 /**
  * Scoring rounds end to end: /reminders through the real client, posts arriving on a schedule of
  * seconds, votes on posted cards, a deleted channel, a missing permission, bad input.
+ * The scheduler's cron tasks are fired by hand (test/support/manual-cron.ts): each test says which
+ * slot fires and waits for its round, never for the wall clock.
  */
-// Test-only: these schedules fire every few seconds; servers get at least an hour between rounds.
-process.env.HINDSIGHT_TEST_MIN_ROUND_INTERVAL_SECONDS = '1';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { bundledPacks } from '../../src/ledger/transfer.js';
 import { startBotHarness, type BotHarness } from '../support/bot-harness.js';
+import { ManualCron } from '../support/manual-cron.js';
 import type { FakeMessageView, FakeReply } from '../fake-discord/index.js';
 
 let h: BotHarness & { dataDir: string };
 const MOD = { id: 'mod', manager: true } as const;
 const pack = bundledPacks()[0]!;
+const cron = new ManualCron();
 
 beforeAll(async () => {
-  h = await startBotHarness();
+  // Test-only: servers get at least an hour between rounds; these tests fire slots seconds apart.
+  h = await startBotHarness({ cron: cron.schedule, env: { HINDSIGHT_TEST_MIN_ROUND_INTERVAL_SECONDS: '1' } });
   await h.fake.sendCommand(h.guild.id, MOD, { name: 'predict', subcommand: 'import', options: { pack: pack.id } }).reply();
 });
 afterEach(() => h.fake.assertNoViolations());
@@ -26,6 +29,13 @@ const reminders = (sub: string, options: Record<string, string | number> = {}, u
   h.fake.sendCommand(h.guild.id, user, { name: 'reminders', subcommand: sub, options }).reply(8000);
 const all = (r: FakeReply) => [r.content, ...r.embeds.flatMap((e) => [e.title, e.description, ...(e.fields ?? []).map((f) => `${f.name}: ${f.value}`)])].join('\n');
 const summaries = (channelId: string) => h.fake.messages(channelId).filter((m) => m.embeds[0]?.title?.startsWith('Scoring round'));
+/** The cron task of the schedule a `/reminders add` reply announces. */
+const taskOf = (added: FakeReply) => `schedule-${Number(/Schedule (\d+) added/.exec(added.embeds[0]!.title!)![1])}`;
+/** `n` consecutive slots of a schedule firing every `everyMs`, from the next one on (as node-cron would fire them). */
+const nextSlots = (everyMs: number, n: number) => {
+  const first = Math.ceil(Date.now() / everyMs) * everyMs;
+  return Array.from({ length: n }, (_, i) => new Date(first + i * everyMs));
+};
 
 describe('/reminders', () => {
   it('refuses members, a bad cron field and a bad time zone, saving nothing', async () => {
@@ -61,25 +71,33 @@ describe('/reminders', () => {
     const rounds = h.fake.addChannel(h.guild.id, { name: 'rounds' });
     const added = await reminders('add', { channel: rounds.id, schedule: '*/2 * * * * *', timezone: 'UTC' });
     expect(all(added)).toMatch(/every 2 seconds/);
-    const first = await h.fake.waitForMessage(rounds.id, (m) => !!m.embeds[0]?.title?.startsWith('Scoring round'), 8000);
+    const task = taskOf(added);
+    const slots = nextSlots(2000, 4);
+    await cron.fire(task, slots[0]!);
+    const first = summaries(rounds.id)[0]!;
     expect(first.embeds[0]!.description).toMatch(new RegExp(`\\*\\*${pack.claims.length}\\*\\* claims came due`));
-    await vi.waitFor(() => expect(h.fake.messages(rounds.id).filter((m) => m.embeds[0]?.title?.startsWith('#')).length).toBe(pack.claims.length), { timeout: 8000 });
+    expect(h.fake.messages(rounds.id).filter((m) => m.embeds[0]?.title?.startsWith('#')).length).toBe(pack.claims.length);
     const card = h.fake.messages(rounds.id).find((m) => m.embeds[0]?.title?.startsWith('#1 '))! as FakeMessageView;
     const vote = await h.fake.clickButton(h.guild.id, 'alice', { customId: 'vote:1:came_true', messageId: card.id }).reply();
     expect(vote.content).toMatch(/You voted \*\*Came true\*\* on claim #1/);
-    // The next rounds list the same claims as still open; each slot posts one summary.
-    await vi.waitFor(() => expect(summaries(rounds.id).length).toBeGreaterThanOrEqual(3), { timeout: 10000 });
+    // The next rounds list the same claims as still open; each slot posts one summary, a slot fired twice once.
+    await cron.fire(task, slots[1]!);
+    await cron.fire(task, slots[2]!);
+    await cron.fire(task, slots[2]!);
+    expect(summaries(rounds.id)).toHaveLength(3);
     const second = summaries(rounds.id)[1]!;
     expect(second.embeds.map((e) => e.title)).toContain('Still open from earlier rounds');
     const nonces = h.fake.requests.filter((r) => r.method === 'POST' && r.path === `/channels/${rounds.id}/messages`).map((r) => (r.body as { nonce?: string }).nonce);
     expect(new Set(nonces).size).toBe(nonces.length);
     const list = await reminders('list');
     expect(list.embeds[0]!.description).toMatch(/every 2 seconds \(UTC\) · active/);
-    // A deleted channel disables the schedule and the managers are told in the system channel.
+    // A deleted channel disables the schedule at its next round and the managers are told in the system channel.
     h.fake.deleteChannel(rounds.id);
-    await vi.waitFor(async () => expect((await reminders('list')).embeds[0]!.description).toMatch(/disabled: the channel <#\d+> no longer exists/), { timeout: 10000, interval: 500 });
+    await cron.fire(task, slots[3]!);
+    expect((await reminders('list')).embeds[0]!.description).toMatch(/disabled: the channel <#\d+> no longer exists/);
     const notice = await h.fake.waitForMessage(h.guild.defaultChannelId, (m) => m.content.includes('disabled scoring-round schedule'), 5000);
     expect(notice.pingedEveryone).toBe(false);
+    await vi.waitFor(() => expect(cron.has(task)).toBe(false));
     const id = Number(/\*\*(\d+)\*\* · <#/.exec((await reminders('list')).embeds[0]!.description!)![1]);
     await reminders('remove', { id });
   });
@@ -87,17 +105,19 @@ describe('/reminders', () => {
   it('pauses a schedule after three rounds without permission, and says where', async () => {
     const locked = h.fake.addChannel(h.guild.id, { name: 'locked' });
     h.fake.denyChannel(locked.id);
-    await reminders('add', { channel: locked.id, schedule: '* * * * * *', timezone: 'UTC' });
-    await vi.waitFor(async () => expect((await reminders('list')).embeds[0]!.description).toMatch(/paused: Hindsight cannot post in <#\d+> .* for 3 rounds/), { timeout: 12000, interval: 700 });
+    const task = taskOf(await reminders('add', { channel: locked.id, schedule: '* * * * * *', timezone: 'UTC' }));
+    for (const slot of nextSlots(1000, 3)) await cron.fire(task, slot);
+    expect((await reminders('list')).embeds[0]!.description).toMatch(/paused: Hindsight cannot post in <#\d+> .* for 3 rounds/);
     const notice = await h.fake.waitForMessage(h.guild.defaultChannelId, (m) => m.content.includes('paused scoring-round schedule'), 5000);
     expect(notice.content).toMatch(/\/reminders resume id:\d+/);
-    const posts = h.fake.requests.filter((r) => r.method === 'POST' && r.path === `/channels/${locked.id}/messages`).length;
-    await new Promise((r) => setTimeout(r, 2500));
-    expect(h.fake.requests.filter((r) => r.method === 'POST' && r.path === `/channels/${locked.id}/messages`).length).toBe(posts);
+    // Paused: the scheduler no longer runs its task, so nothing more is sent to the channel.
+    await vi.waitFor(() => expect(cron.has(task)).toBe(false));
     const id = Number(/\*\*(\d+)\*\* · <#/.exec((await reminders('list')).embeds[0]!.description!)![1]);
     h.fake.allowChannel(locked.id);
     expect((await reminders('resume', { id })).content).toMatch(/resumed/);
+    expect(cron.has(task)).toBe(true);
     expect((await reminders('run-now', { id })).content).toMatch(/posted|already posted/);
     await reminders('remove', { id });
+    expect(cron.has(task)).toBe(false);
   });
 });

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startBotHarness, type BotHarness } from '../support/bot-harness.js';
+import { seedDataDir } from '../support/test-db.js';
 import { startFakeDiscord, type FakeDiscord } from '../fake-discord/index.js';
 
 let fake: FakeDiscord;
@@ -24,6 +25,7 @@ describe('start-up', () => {
     fake = await startFakeDiscord();
     const guild = fake.addGuild({ name: 'Sync fails' });
     dataDir = mkdtempSync(join(tmpdir(), 'hindsight-startup-'));
+    seedDataDir(dataDir);
     // The first two reads of the command list are refused (400s are not retried by the REST client).
     fake.failNext(2, 400, { match: 'GET /applications/{application_id}/commands' });
     h = await startBotHarness({ reuse: { fake, guild, dataDir }, waitForSync: false });

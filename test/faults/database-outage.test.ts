@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import postgres from 'postgres';
 import { votes } from '../../src/db/schema.js';
-import { DATABASE_UNAVAILABLE } from '../../src/kit/handlers.js';
+import { DATABASE_UNAVAILABLE } from '../../src/kit/failures.js';
 import type { Database } from '../../src/db/client.js';
 import { startFakeDiscord, type FakeDiscord, type FakeGuildInfo, type FakeReply } from '../fake-discord/index.js';
 import { startPgCluster, type PgCluster } from '../support/pg-cluster.js';

@@ -5,8 +5,6 @@
  *
  * The kill points come from a seeded generator; the seed is printed (FAULTS_SEED reproduces a run).
  */
-// Test-only: these schedules fire every few seconds; servers get at least an hour between rounds.
-process.env.HINDSIGHT_TEST_MIN_ROUND_INTERVAL_SECONDS = '1';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { scheduleRuns, votes } from '../../src/db/schema.js';
@@ -132,8 +130,10 @@ describe('kill -9 in the middle of posting a round', () => {
       // One fire a minute, about 15 s from now: the bot has started by then.
       const fireAt = new Date(Date.now() + 15_000);
       const schedule = await addSchedule(
-        { db: w.database.db, guildId: w.guild.id, actor: MANAGER },
+        { db: w.database.db, guildId: w.guild.id, actor: MANAGER, now: () => new Date() },
         { channelId: channel.id, schedule: `${fireAt.getUTCSeconds()} * * * * *`, timezone: 'UTC' },
+        // Test-only: this schedule fires every minute; servers get at least an hour between rounds.
+        { minIntervalSeconds: 1 },
       );
       const posts = () => w.fake.requests.filter((r) => r.method === 'POST' && r.path === `/channels/${channel.id}/messages`);
       const killAfterPosts = between(1, parts - 1);

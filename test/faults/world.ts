@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { migrateDatabase, openDatabase, type Database } from '../../src/db/client.js';
 import { addClaim } from '../../src/ledger/claims.js';
 import type { Verdict } from '../../src/ledger/rules.js';
-import { voteId } from '../../src/kit/custom-ids.js';
+import { voteIds } from '../../src/kit/custom-ids.js';
 import type { FakeDiscord, FakeReply, InteractionHandle, Snowflake } from '../fake-discord/index.js';
 import { createDatabase } from '../support/pg-cluster.js';
 import { spawnBot, type BotProcess } from '../support/bot-process.js';
@@ -60,7 +60,7 @@ export interface Card {
 
 /** A member clicks a vote button on a card (the real custom_id the card carries). */
 export function clickVote(fake: FakeDiscord, guildId: Snowflake, card: Card, verdict: Verdict, member: Snowflake): InteractionHandle {
-  return fake.clickButton(guildId, member, { customId: voteId(card.number, verdict), messageId: card.messageId });
+  return fake.clickButton(guildId, member, { customId: voteIds.encode(card.number, verdict), messageId: card.messageId });
 }
 
 export const isVoteAck = (reply: FakeReply) => reply.ephemeral && VOTE_ACK.test(reply.content);

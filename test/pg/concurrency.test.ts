@@ -31,7 +31,7 @@ describe('on PostgreSQL, at once', () => {
     const g = newGuildId();
     const { claim, at } = await dueClaim(g);
     const verdicts = ['came_true', 'partly', 'did_not', 'too_early'] as const;
-    await Promise.all(Array.from({ length: 100 }, (_, i) => castVote(at(member(i)), claim.number, verdicts[i % 4]!)));
+    await Promise.all(Array.from({ length: 100 }, (_, i) => castVote(at(member(i)), { claim: claim.number, verdict: verdicts[i % 4]! })));
     const rows = await database.db
       .select({ verdict: votes.verdict, n: count() })
       .from(votes)
@@ -54,7 +54,7 @@ describe('on PostgreSQL, at once', () => {
     const clicks = Array.from({ length: 50 }, (_, i) => ({ verdict: verdicts[(i * 7) % 4]!, castAt: new Date(base + i) }));
     // Sent in a scrambled order so arrival order differs from click order.
     const scrambled = [...clicks].sort(() => Math.random() - 0.5);
-    await Promise.all(scrambled.map((c) => castVote(at(member(1)), claim.number, c.verdict, null, c.castAt)));
+    await Promise.all(scrambled.map((c) => castVote(at(member(1)), { claim: claim.number, verdict: c.verdict, castAt: c.castAt })));
     const stored = await database.db.select().from(votes).where(eq(votes.claimId, claim.id));
     expect(stored).toHaveLength(1);
     expect(stored[0]!.verdict).toBe(clicks[49]!.verdict);
@@ -76,12 +76,12 @@ describe('on PostgreSQL, at once', () => {
 
   it('importing the pack from two places at once adds it once', async () => {
     const g = newGuildId();
-    const ctx: LedgerCtx = { db: database.db, guildId: g, actor: MANAGER };
+    const ctx: LedgerCtx = { db: database.db, guildId: g, actor: MANAGER, now: () => new Date() };
     const pack = bundledPacks()[0]!;
     const results = await Promise.all([importLedger(ctx, { packId: pack.id }), importLedger(ctx, { packId: pack.id })]);
-    expect(results.map((r) => r.added).sort()).toEqual([0, pack.claims.length]);
+    expect(results.map((r) => r.added).sort()).toEqual([0, pack.claims.length + pack.events.length]);
     const [row] = await database.db.select({ n: count() }).from(claims).where(eq(claims.guildId, g));
-    expect(Number(row!.n)).toBe(pack.claims.length);
+    expect(Number(row!.n)).toBe(pack.claims.length + pack.events.length);
   });
 
   it('two sweepers closing windows at once decide each claim once', async () => {
@@ -90,7 +90,7 @@ describe('on PostgreSQL, at once', () => {
     for (let i = 0; i < 10; i++) {
       const { claim, at } = await dueClaim(g);
       made.push(claim.id);
-      for (let v = 0; v < 3; v++) await castVote(at(member(v)), claim.number, 'came_true');
+      for (let v = 0; v < 3; v++) await castVote(at(member(v)), { claim: claim.number, verdict: 'came_true' });
     }
     const later = new Date('2026-02-01T00:00:00Z');
     const [x, y] = await Promise.all([closeExpiredWindows(database.db, later, 5), closeExpiredWindows(database.db, later, 5)]);

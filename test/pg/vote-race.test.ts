@@ -4,7 +4,7 @@
  * tally or waits and is refused: it never commits into a closed round while the member is told
  * "You voted".
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
 import { auditLog, claims, votes } from '../../src/db/schema.js';
 import { addClaim, castVote, closeVoting, reopenClaim, resolveClaim, type LedgerCtx } from '../../src/ledger/index.js';
@@ -29,6 +29,16 @@ async function dueClaim(guildId: string) {
   return { claim, at };
 }
 
+/** Resolves once another session of this database waits on a lock (one the test's transaction holds): no guess at how long that takes. */
+const lockWaiter = () =>
+  vi.waitFor(
+    async () => {
+      const rows = (await database.db.execute(sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)) as unknown as { n: number }[];
+      expect(rows[0]!.n).toBeGreaterThanOrEqual(1);
+    },
+    { timeout: 20_000, interval: 20 },
+  );
+
 const roundVotes = async (claimId: number, round: number) =>
   database.db.select().from(votes).where(and(eq(votes.claimId, claimId), eq(votes.round, round)));
 
@@ -41,11 +51,11 @@ describe('a vote racing a resolution (PostgreSQL)', () => {
     await database.db.transaction(async (tx) => {
       // What the closer, /resolve, /reopen and a postponement take first.
       await tx.execute(sql`select id from claims where id = ${claim.id} for update`);
-      vote = castVote(at(member(1)), claim.number, 'came_true').finally(() => {
+      vote = castVote(at(member(1)), { claim: claim.number, verdict: 'came_true' }).finally(() => {
         settledEarly = true;
       });
       vote.catch(() => {});
-      await new Promise((resolve) => setTimeout(resolve, 400));
+      await lockWaiter();
       // The vote has not gone through: it waits for the transition.
       expect(settledEarly).toBe(false);
       await tx.update(claims).set({ status: 'resolved', outcome: 'did_not' }).where(eq(claims.id, claim.id));
@@ -61,14 +71,15 @@ describe('a vote racing a resolution (PostgreSQL)', () => {
     const g = newGuildId();
     const { claim, at } = await dueClaim(g);
     // Three votes make quorum once the vote held below lands.
-    for (const i of [1, 2]) await castVote(at(member(i)), claim.number, 'came_true');
+    for (const i of [1, 2]) await castVote(at(member(i)), { claim: claim.number, verdict: 'came_true' });
     let closed: Promise<Awaited<ReturnType<typeof closeVoting>>> | undefined;
     await database.db.transaction(async (tx) => {
       // The vote's own lock, held open: the closer must wait for it.
       await tx.execute(sql`select id from claims where id = ${claim.id} for key share`);
       await tx.insert(votes).values({ guildId: g, claimId: claim.id, round: 1, userId: member(3).id, verdict: 'came_true', castAt: NOW });
       closed = closeVoting(at(MANAGER), claim.number);
-      await new Promise((resolve) => setTimeout(resolve, 400));
+      // The closer is at the claim's lock before the vote commits.
+      await lockWaiter();
     });
     const decided = await closed!;
     expect(decided.tally.came_true).toBe(3);
@@ -84,7 +95,7 @@ describe('a vote racing a resolution (PostgreSQL)', () => {
       (async () => {
         await new Promise((resolve) => setTimeout(resolve, (i % 40) * 3));
         try {
-          const r = await castVote(at(member(100 + i)), claim.number, verdicts[i % 4]!);
+          const r = await castVote(at(member(100 + i)), { claim: claim.number, verdict: verdicts[i % 4]! });
           outcomes.push({ member: 100 + i, ok: true, round: r.claim.round });
         } catch (error) {
           if (!(error instanceof LedgerError)) throw error;

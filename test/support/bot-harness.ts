@@ -10,7 +10,9 @@ import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { startApp, type RunningApp } from '../../src/app.js';
 import type { ArticleTools } from '../../src/kit/types.js';
+import type { CronSchedule } from '../../src/jobs/scheduler.js';
 import { startFakeDiscord, type FakeDiscord, type FakeDiscordOptions, type FakeGuildInfo } from '../fake-discord/index.js';
+import { seedDataDir } from './test-db.js';
 
 export interface BotHarness {
   fake: FakeDiscord;
@@ -18,6 +20,13 @@ export interface BotHarness {
   app: RunningApp;
   logs: Record<string, unknown>[];
   stop(): Promise<void>;
+}
+
+/** A new data folder holding the run's migrated template (the bot's start-up migration finds nothing to do). */
+function freshDataDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'hindsight-e2e-'));
+  seedDataDir(dir);
+  return dir;
 }
 
 export async function startBotHarness(
@@ -30,11 +39,15 @@ export async function startBotHarness(
     articles?: ArticleTools;
     /** Also wait for the slash command sync (default true). */
     waitForSync?: boolean;
+    /** How the scheduler starts cron tasks, e.g. a ManualCron's `schedule` (./manual-cron.ts); default node-cron. */
+    cron?: CronSchedule;
+    /** Also serve the HTTP interactions endpoint (on a free port, the fake's public key): both transports in one process. */
+    endpoint?: boolean;
   } = {},
 ): Promise<BotHarness & { dataDir: string }> {
   const fake = opts.reuse?.fake ?? (await startFakeDiscord(opts.fake));
   const guild = opts.reuse?.guild ?? fake.addGuild({ name: 'Hindsight test server' });
-  const dataDir = opts.reuse?.dataDir ?? mkdtempSync(join(tmpdir(), 'hindsight-e2e-'));
+  const dataDir = opts.reuse?.dataDir ?? freshDataDir();
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -47,9 +60,14 @@ export async function startBotHarness(
     DISCORD_API_URL: fake.apiUrl,
     HINDSIGHT_DATA_DIR: dataDir,
     LOG_LEVEL: 'info',
+    ...(opts.endpoint ? { INTERACTIONS_PORT: '0', DISCORD_PUBLIC_KEY: fake.publicKeyHex } : {}),
     ...opts.env,
   });
-  const app = await startApp(config, createLogger('info', sink), { ...(opts.now ? { now: opts.now } : {}), ...(opts.articles ? { articles: opts.articles } : {}) });
+  const app = await startApp(config, createLogger('info', sink), {
+    ...(opts.now ? { now: opts.now } : {}),
+    ...(opts.articles ? { articles: opts.articles } : {}),
+    ...(opts.cron ? { cron: opts.cron } : {}),
+  });
   await app.ready;
   if (opts.waitForSync ?? true) await app.commandsSynced;
   return {

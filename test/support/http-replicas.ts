@@ -3,7 +3,7 @@
  * (what a load balancer does), free loopback ports, and a process running the REST exit.
  */
 import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -73,4 +73,48 @@ export function spawnRestProxy(env: Record<string, string>): { child: ChildProce
     child.on('exit', (code) => reject(new Error(`rest proxy exited ${code}: ${lines.join('\n')}`)));
   });
   return { child, ready, lines };
+}
+
+export interface RawConnection {
+  /** Everything the server has written back so far. */
+  received(): string;
+  /** Resolves with the ms from opening to the server closing (or resetting) the connection. */
+  closed: Promise<number>;
+  /** Writes more bytes (ignored once closed). */
+  write(data: string | Buffer): void;
+  /** Sends one byte every `everyMs` until the connection closes. */
+  trickle(everyMs: number): void;
+  destroy(): void;
+}
+
+/**
+ * A raw TCP connection to an HTTP server that sends `head` (request line and headers, as given)
+ * and then whatever the test writes: for requests a well-behaved client never makes (a body
+ * that stalls or trickles, headers that never end).
+ */
+export function rawConnection(port: number, head: string, body: string | Buffer = ''): RawConnection {
+  const started = Date.now();
+  const socket = connect(port, '127.0.0.1');
+  socket.setNoDelay(true);
+  let received = '';
+  let trickler: NodeJS.Timeout | undefined;
+  socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+  socket.on('error', () => {});
+  const closed = new Promise<number>((resolve) =>
+    socket.on('close', () => {
+      clearInterval(trickler);
+      resolve(Date.now() - started);
+    }),
+  );
+  socket.write(head);
+  if (body.length) socket.write(body);
+  return {
+    received: () => received,
+    closed,
+    write: (data) => void (socket.destroyed || socket.write(data)),
+    trickle(everyMs) {
+      trickler = setInterval(() => void (socket.destroyed || socket.write('x')), everyMs);
+    },
+    destroy: () => socket.destroy(),
+  };
 }

@@ -397,17 +397,37 @@ function quoteIdent(name: string): string {
 /**
  * Creates database `name` (optionally `TEMPLATE template`; the template must have no
  * other open connections) on the server of `adminUrl` and returns the new database's URL.
+ * Copies of one template made at the same moment can collide ("source database is being
+ * accessed by other users", 55006): those are retried.
  */
 export async function createDatabase(adminUrl: string, name: string, template?: string): Promise<string> {
   if (!name) throw new Error('createDatabase: empty database name');
   const sql = postgres(adminUrl, { max: 1, onnotice: () => {}, connect_timeout: 10 });
   try {
     const tpl = template ? ` TEMPLATE ${quoteIdent(template)}` : '';
-    await sql.unsafe(`CREATE DATABASE ${quoteIdent(name)}${tpl}`);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await sql.unsafe(`CREATE DATABASE ${quoteIdent(name)}${tpl}`);
+        break;
+      } catch (error) {
+        if ((error as { code?: string }).code !== '55006' || attempt >= 50) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 20 * Math.min(attempt, 10)));
+      }
+    }
   } finally {
     await sql.end({ timeout: 5 });
   }
   const url = new URL(adminUrl);
   url.pathname = `/${encodeURIComponent(name)}`;
   return url.toString();
+}
+
+/** Drops database `name` on the server of `adminUrl` (if it exists), closing its connections. */
+export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
+  const sql = postgres(adminUrl, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+  try {
+    await sql.unsafe(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
 }

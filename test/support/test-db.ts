@@ -2,11 +2,17 @@
  * A fresh, migrated database for one test file, on the engine the vitest project names:
  * HINDSIGHT_TEST_DB=pglite → in-memory PGlite; =postgres → a new database on the throwaway
  * cluster from global-setup (never skipped: no cluster is an error).
+ *
+ * Migrations run once per run, in the globalSetups: a PGlite database starts from the migrated
+ * template's dump (./pglite-template.ts), a PostgreSQL one is a copy of the migrated template
+ * database (./global-setup.ts). Without them (another config) each database is migrated here.
  */
 import { randomBytes } from 'node:crypto';
+import { cpSync, openAsBlob } from 'node:fs';
 import { inject } from 'vitest';
 import { migrateDatabase, openDatabase, type Database } from '../../src/db/client.js';
 import { createDatabase } from './pg-cluster.js';
+import type { PgliteTemplate } from './pglite-template.js';
 
 export type TestEngine = 'pglite' | 'postgres';
 
@@ -16,18 +22,53 @@ export interface TestDatabase extends Database {
   url?: string;
 }
 
+const pgliteTemplate = (): PgliteTemplate | undefined => inject('pgliteTemplate') as PgliteTemplate | undefined;
+
+let dump: Promise<Blob> | undefined;
+
 export async function makeTestDb(opts: { maxConnections?: number } = {}): Promise<TestDatabase> {
   if (testEngine() === 'pglite') {
+    const template = pgliteTemplate();
+    if (template) {
+      dump ??= openAsBlob(template.dump);
+      return openDatabase({ inMemory: true, loadDataDir: await dump });
+    }
     const database = await openDatabase({ inMemory: true });
     await migrateDatabase(database);
     return database;
   }
-  const adminUrl = inject('pgAdminUrl');
-  if (!adminUrl) throw new Error('PostgreSQL tests need a server: run them through the `postgres` vitest project (HINDSIGHT_TEST_PG must not be off).');
-  const url = await createDatabase(adminUrl, `t_${randomBytes(6).toString('hex')}`);
+  const url = await makeTestDatabaseUrl();
   const database = await openDatabase({ databaseUrl: url, maxConnections: opts.maxConnections ?? 10 });
-  await migrateDatabase(database, url);
   return { ...database, url };
+}
+
+/**
+ * A new migrated PostgreSQL database on the test cluster (a copy of the run's template), for
+ * tests that hand its URL to bot processes. `prefix` names it in the server's logs.
+ */
+export async function makeTestDatabaseUrl(prefix = 't'): Promise<string> {
+  const adminUrl = inject('pgAdminUrl');
+  if (!adminUrl) throw new Error('PostgreSQL tests need a server: run them through the `postgres` or `process` vitest project (HINDSIGHT_TEST_PG must not be off).');
+  const template = inject('pgTemplate');
+  const url = await createDatabase(adminUrl, `${prefix}_${randomBytes(6).toString('hex')}`, template || undefined);
+  if (!template) {
+    const database = await openDatabase({ databaseUrl: url, maxConnections: 1 });
+    try {
+      await migrateDatabase(database, url);
+    } finally {
+      await database.close();
+    }
+  }
+  return url;
+}
+
+/**
+ * Fills an empty PGlite data folder with the run's migrated template, so the bot opening it finds
+ * its migrations applied. Without the template (another config) it leaves the folder empty.
+ */
+export function seedDataDir(dataDir: string): void {
+  const template = pgliteTemplate();
+  if (template) cpSync(template.dir, dataDir, { recursive: true });
 }
 
 let counter = 0;

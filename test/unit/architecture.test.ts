@@ -13,13 +13,18 @@
  *
  *   main         src/main.ts, src/rest-proxy.ts the only start-up side effects (config, signals; Discord or the console; the REST exit)
  *   composition  src/app.ts                     Discord mode: client, router, sync on the core (main and the e2e tests)
- *   adapters     src/discord/, src/console/,    Discord (discord.js), the local console and the HTTP interactions endpoint
- *                src/http/                      (raw API JSON, no discord.js); never each other
+ *   adapters     src/discord/, src/console/,    the three transports: the gateway (discord.js), the local console and the HTTP
+ *                src/http/                      interactions endpoint (raw API JSON, no discord.js); never each other
+ *   pipeline     src/pipeline/                  one interaction, whatever its transport: the builder (raw interaction → call),
+ *                                               the routing and error boundary, the Responder and Discord's implementation of it
  *   core         src/core.ts                    what both modes share: database, migrations, scheduler, closer, AppCtx
- *   commands     commands/                      one file per slash command, and the button handlers
+ *   commands     commands/                      one file per slash or message command, and their list
+ *   components   src/components/                the buttons and forms (modals): each handler bound to its custom id
  *   jobs         src/jobs/                      scheduled rounds, schedules, the voting-window closer
- *   kit          src/kit/, src/charts/          what a handler sees (calls, replies, AppCtx, UserError),
+ *   kit          src/kit/                       what a handler sees (calls, replies, AppCtx, UserError),
  *                                               rendering within Discord's limits, custom ids, the poster port
+ *   work         src/work/                      the worker pool and its jobs (CPU-heavy work off the event loop)
+ *   charts       src/charts/                    the PNG charts (drawn by the pool's jobs)
  *   extract      src/extract/                   article intake's contract
  *   ledger       src/ledger/                    the rules and their database functions, no Discord
  *   db           src/db/                        schema and client
@@ -38,10 +43,14 @@ const LAYERS: readonly (readonly [layer: string, units: readonly string[]])[] = 
   ['main', ['src/main.ts', 'src/rest-proxy.ts']],
   ['composition', ['src/app.ts']],
   ['adapters', ['src/discord/', 'src/console/', 'src/http/']],
+  ['pipeline', ['src/pipeline/']],
   ['core', ['src/core.ts']],
   ['commands', ['commands/']],
+  ['components', ['src/components/']],
   ['jobs', ['src/jobs/']],
-  ['kit', ['src/kit/', 'src/charts/']],
+  ['kit', ['src/kit/']],
+  ['work', ['src/work/']],
+  ['charts', ['src/charts/']],
   ['extract', ['src/extract/']],
   ['ledger', ['src/ledger/']],
   ['db', ['src/db/']],
@@ -145,8 +154,8 @@ const graph = buildGraph(files);
 describe('architecture: the module graph of src/ and commands/', () => {
   it('reads every file and every kind of import', () => {
     expect(files.length).toBeGreaterThan(50);
-    // A dynamic import() counts (commands/scores.ts loads the charts on first use).
-    expect(graph.edges.get('commands/scores.ts')).toContain('src/charts/calibration.ts');
+    // A dynamic import() counts (src/main.ts loads the console only without a token).
+    expect(graph.edges.get('src/main.ts')).toContain('src/console/index.ts');
     // A type-only import counts.
     expect(graph.edges.get('src/charts/calibration.ts')).toContain('src/ledger/scoring.ts');
     // Packages are seen by name.

@@ -87,7 +87,8 @@ describe('loadConfig — valid values', () => {
 
   it('reads the HTTP interactions settings and refuses incomplete or malformed ones', () => {
     const key = 'ab'.repeat(32);
-    expect(loadConfig({ HINDSIGHT_ROLE: 'interactions', INTERACTIONS_PORT: '8080', DISCORD_PUBLIC_KEY: key, DISCORD_REST_PROXY_URL: 'http://127.0.0.1:8090/api' })).toMatchObject({
+    const secret = 'c'.repeat(64);
+    expect(loadConfig({ HINDSIGHT_ROLE: 'interactions', INTERACTIONS_PORT: '8080', DISCORD_PUBLIC_KEY: key, DISCORD_REST_PROXY_URL: 'http://127.0.0.1:8090/api', HINDSIGHT_REST_PROXY_SECRET: secret })).toMatchObject({
       HINDSIGHT_ROLE: 'interactions',
       INTERACTIONS_PORT: 8080,
       DISCORD_PUBLIC_KEY: key,
@@ -97,6 +98,9 @@ describe('loadConfig — valid values', () => {
     expect(() => loadConfig({ HINDSIGHT_ROLE: 'interactions' })).toThrow(/INTERACTIONS_PORT: is required/);
     expect(() => loadConfig({ INTERACTIONS_PORT: '8080', DISCORD_PUBLIC_KEY: 'zz'.repeat(32) })).toThrow(/DISCORD_PUBLIC_KEY: must be the 64 hex digits/);
     expect(() => loadConfig({ HINDSIGHT_ROLE: 'both' })).toThrow(/HINDSIGHT_ROLE/);
+    // The REST exit refuses callers without its secret: a bot pointed at it must have it.
+    expect(() => loadConfig({ DISCORD_REST_PROXY_URL: 'http://127.0.0.1:8090/api' })).toThrow(/HINDSIGHT_REST_PROXY_SECRET: is required with DISCORD_REST_PROXY_URL/);
+    expect(() => loadConfig({ DISCORD_REST_PROXY_URL: 'http://127.0.0.1:8090/api', HINDSIGHT_REST_PROXY_SECRET: 'short' })).toThrow(/HINDSIGHT_REST_PROXY_SECRET: must be at least 32 characters/);
   });
 
   it('accepts postgresql:// too', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { publicKeyFromHex, verifySignature } from '../../src/http/verify.js';
+import { checkSignatureHeaders, publicKeyFromHex, verifySignature } from '../../src/http/verify.js';
 
 const pair = generateKeyPairSync('ed25519');
 const hex = pair.publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('hex');
@@ -29,5 +29,25 @@ describe('Discord request signatures', () => {
   it('refuses a public key that is not 32 bytes of hex', () => {
     expect(() => publicKeyFromHex('ab'.repeat(31))).toThrow();
     expect(() => publicKeyFromHex('zz'.repeat(32))).toThrow();
+  });
+});
+
+describe('the signature headers, before the body', () => {
+  const now = 1_700_000_000_000;
+  const maxAge = 300_000;
+  it('accepts a 128-hex-digit signature and a fresh timestamp in whole seconds', () => {
+    expect(checkSignatureHeaders(sig, '1700000000', now, maxAge)).toBe('ok');
+    expect(checkSignatureHeaders(sig.toUpperCase(), '1700000299', now, maxAge)).toBe('ok');
+  });
+
+  it('refuses missing, malformed or stale headers', () => {
+    expect(checkSignatureHeaders(undefined, '1700000000', now, maxAge)).toBe('malformed');
+    expect(checkSignatureHeaders(sig, undefined, now, maxAge)).toBe('malformed');
+    expect(checkSignatureHeaders(sig.slice(2), '1700000000', now, maxAge)).toBe('malformed');
+    expect(checkSignatureHeaders(`${sig}00`, '1700000000', now, maxAge)).toBe('malformed');
+    expect(checkSignatureHeaders('zz'.repeat(64), '1700000000', now, maxAge)).toBe('malformed');
+    for (const ts of ['', '1.7e9', '-1', '0x10', ' 1700000000', '1700000000.5', '9'.repeat(13)]) expect({ ts, r: checkSignatureHeaders(sig, ts, now, maxAge) }).toEqual({ ts, r: 'malformed' });
+    expect(checkSignatureHeaders(sig, '1699999699', now, maxAge)).toBe('stale');
+    expect(checkSignatureHeaders(sig, '1700000301', now, maxAge)).toBe('stale');
   });
 });

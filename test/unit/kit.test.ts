@@ -1,8 +1,9 @@
 /** The kit's new pieces: modals as Discord takes them, links in a message, context-menu definitions in command sync, draft custom ids. */
 import { describe, expect, it } from 'vitest';
-import { linksIn, toDiscordModal } from '../../src/discord/router.js';
+import { linksIn } from '../../src/kit/render.js';
+import { toDiscordModal } from '../../src/pipeline/discord.js';
 import { sameCommands } from '../../src/discord/sync.js';
-import { draftEditId, draftId, parseDraftEditId, parseDraftId } from '../../src/kit/custom-ids.js';
+import { draftEditIds, draftIds } from '../../src/kit/custom-ids.js';
 import { allDefinitions } from '../../commands/index.js';
 
 describe('modals', () => {
@@ -48,10 +49,13 @@ describe('command sync with a message command', () => {
 
 describe('draft custom ids', () => {
   it('round-trip and refuse forgeries', () => {
-    expect(parseDraftId(draftId('a', 12, 3))).toEqual({ action: 'a', id: 12, index: 3 });
-    expect(parseDraftEditId(draftEditId(12, 3))).toEqual({ id: 12, index: 3 });
-    for (const forged of ['draft:x:1:0', 'draft:a:0:0', 'draft:a:1:-1', 'draft:a:1:0:extra', 'draft:a:1:1234', 'dedit:1']) {
-      expect(parseDraftId(forged) ?? parseDraftEditId(forged), forged).toBeNull();
+    expect(draftIds.parse(draftIds.encode('a', 12, 3))).toEqual({ action: 'a', id: 12, index: 3 });
+    expect(draftEditIds.parse(draftEditIds.encode(12, 3))).toEqual({ id: 12, index: 3 });
+    for (const forged of ['draft:x:1:0', 'draft:a:0:0', 'draft:a:1:-1', 'draft:a:1:0:extra', 'draft:a:1:1234', 'dedit:1', 'dedit:1:0:draft:a:1:0']) {
+      expect(draftIds.parse(forged) ?? draftEditIds.parse(forged), forged).toBeNull();
     }
+    // Each format reads only its own prefix: a draft id is no form id, and the other way round.
+    expect(draftEditIds.parse(draftIds.encode('e', 12, 3))).toBeNull();
+    expect(draftIds.parse(draftEditIds.encode(12, 3))).toBeNull();
   });
 });

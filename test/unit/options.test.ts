@@ -1,17 +1,17 @@
 /**
  * Typed options (src/kit/options.ts): a handler's options are typed from its command's
- * definition. The `@ts-expect-error` lines are the proof that a renamed or misspelt option, a
- * value outside an option's choices, or a missing subcommand handler does not compile (tsc checks
- * this file: `npx tsc --noEmit -p tsconfig.json`); the tests check what is read at run time.
+ * definition, read once by the pipeline and handed to the handler. The `@ts-expect-error` lines
+ * are the proof that a renamed or misspelt option, a value outside an option's choices, or a
+ * missing subcommand handler does not compile (tsc checks this file: `npx tsc --noEmit -p
+ * tsconfig.json`); the tests check what is read at run time.
  */
 import { ApplicationCommandOptionType as T } from 'discord-api-types/v10';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import * as vote from '../../commands/vote.js';
 import * as reminders from '../../commands/reminders.js';
 import * as predict from '../../commands/predict.js';
-import { bySubcommand } from '../../commands/shared.js';
-import { argumentsOf, chatInputCommand, subcommandOptions, type ArgumentsOf } from '../../src/kit/options.js';
-import { UserError, type OptionReader } from '../../src/kit/types.js';
+import { argumentsOf, chatInputCommand, partialArgumentsOf, subcommandOptions, type ArgumentsOf, type PartialArgumentsOf } from '../../src/kit/options.js';
+import { bySubcommand, UserError, type AppCtx, type CommandCall, type OptionReader } from '../../src/kit/types.js';
 
 type Values = Record<string, { type: T; value: unknown }>;
 
@@ -67,7 +67,7 @@ describe('ArgumentsOf', () => {
     type Reminders = ArgumentsOf<typeof reminders.definition>;
     expectTypeOf<Reminders['subcommand']>().toEqualTypeOf<'add' | 'list' | 'remove' | 'pause' | 'resume' | 'run-now'>();
     expectTypeOf<Extract<Reminders, { subcommand: 'remove' }>['options']>().toEqualTypeOf<{ readonly id: number }>();
-    expectTypeOf<Extract<ArgumentsOf<typeof predict.definition>, { subcommand: 'export' }>['options']>().toEqualTypeOf<{ readonly format: 'json' | 'csv' | null }>();
+    expectTypeOf<Extract<ArgumentsOf<typeof predict.definition>, { subcommand: 'export' }>['options']>().toEqualTypeOf<{ readonly format: 'json' | 'csv' | null; readonly from: number | null }>();
   });
 
   it('makes a renamed or misspelt option, a value outside the choices and a missing subcommand handler compile errors', () => {
@@ -83,6 +83,30 @@ describe('ArgumentsOf', () => {
     expect(() => subcommandOptions(reminders.definition, 'delete', reader({}))).not.toThrow();
     // @ts-expect-error: one handler per subcommand of the definition (here 'add', 'show' and the others are missing)
     bySubcommand(predict.definition, { list: async () => {} });
+  });
+
+  it('types what the commands\' handlers are handed: their own definition\'s options', () => {
+    expectTypeOf(vote.execute).parameter(1).toEqualTypeOf<ArgumentsOf<typeof vote.definition>>();
+    expectTypeOf(reminders.execute).parameter(1).toEqualTypeOf<ArgumentsOf<typeof reminders.definition>>();
+    expectTypeOf(reminders.autocomplete).parameter(1).toEqualTypeOf<PartialArgumentsOf<typeof reminders.definition>>();
+    expectTypeOf<Extract<PartialArgumentsOf<typeof reminders.definition>, { subcommand: 'add' }>['options']['channel']>().toEqualTypeOf<{ id: string; type: number } | null>();
+  });
+});
+
+describe('bySubcommand', () => {
+  it('hands the subcommand called its options, read already, and calls no other handler', async () => {
+    const seen: unknown[] = [];
+    const handler = (name: string) => async (_call: CommandCall, options: unknown) => void seen.push([name, options]);
+    const execute = bySubcommand(reminders.definition, {
+      add: handler('add'),
+      list: handler('list'),
+      remove: handler('remove'),
+      pause: handler('pause'),
+      resume: handler('resume'),
+      'run-now': handler('run-now'),
+    });
+    await execute({} as CommandCall, { subcommand: 'pause', options: { id: 4 } }, {} as AppCtx);
+    expect(seen).toEqual([['pause', { id: 4 }]]);
   });
 });
 
@@ -111,5 +135,10 @@ describe('argumentsOf', () => {
       schedule: 'dai',
       timezone: null,
     });
+    expect(partialArgumentsOf(reminders.definition, reader({ schedule: { type: T.String, value: 'dai' } }, 'add'))).toEqual({
+      subcommand: 'add',
+      options: { channel: null, schedule: 'dai', timezone: null },
+    });
+    expect(partialArgumentsOf(vote.definition, reader({ claim: { type: T.String, value: '3' } }))).toEqual({ claim: '3', verdict: null, evidence: null });
   });
 });

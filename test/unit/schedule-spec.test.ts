@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeCron, nextRuns, parseSchedule, ScheduleError, slotsBetween } from '../../src/jobs/schedule-spec.js';
-import { parseListId, parseVoteId, listId, voteId } from '../../src/kit/custom-ids.js';
+import { listIds, voteIds } from '../../src/kit/custom-ids.js';
 import { canonical, sameCommands } from '../../src/discord/sync.js';
 import { commands } from '../../commands/index.js';
 
@@ -61,16 +61,16 @@ describe('schedules as typed', () => {
 
 describe('button ids', () => {
   it('round-trip and refuse anything else', () => {
-    expect(parseVoteId(voteId(12, 'too_early'))).toEqual({ number: 12, verdict: 'too_early' });
+    expect(voteIds.parse(voteIds.encode(12, 'too_early'))).toEqual({ number: 12, verdict: 'too_early' });
     for (const forged of ['vote:12:maybe', 'vote:0:partly', 'vote:-1:partly', 'vote:1e3:partly', 'vote:12:partly:x', 'vote:12345678901:partly', 'Vote:1:partly']) {
-      expect(parseVoteId(forged)).toBeNull();
+      expect(voteIds.parse(forged)).toBeNull();
     }
     const state = { status: 'due' as const, page: 3, family: 'war', speaker: 'a Russian | official' };
-    const id = listId(state, 'n');
+    const id = listIds.encode(state, 'n');
     expect(id.length).toBeLessThanOrEqual(100);
-    expect(parseListId(id)).toEqual({ ...state, speaker: 'a Russian   official' });
-    expect(parseListId('list:n:bogus:1||')).toBeNull();
-    expect(parseListId('list:n:due:0||')).toBeNull();
+    expect(listIds.parse(id)).toEqual({ ...state, speaker: 'a Russian   official' });
+    expect(listIds.parse('list:n:bogus:1||')).toBeNull();
+    expect(listIds.parse('list:n:due:0||')).toBeNull();
   });
 });
 
@@ -108,7 +108,7 @@ describe('command sync comparison', () => {
 
 describe('database outages', () => {
   it('are recognised through drizzle’s wrapping, and bugs are not', async () => {
-    const { isDatabaseUnavailable } = await import('../../src/kit/handlers.js');
+    const { isDatabaseUnavailable } = await import('../../src/kit/failures.js');
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
     expect(isDatabaseUnavailable(new Error('Failed query', { cause: refused }))).toBe(true);
     expect(isDatabaseUnavailable(Object.assign(new Error('terminating connection'), { code: '57P01' }))).toBe(true);

@@ -11,6 +11,7 @@ import {
   acceptCandidate,
   createDraft,
   discardCandidate,
+  dropCondition,
   duplicateClaims,
   editCandidate,
   foldQuote,
@@ -18,25 +19,15 @@ import {
   listDrafts,
   type Draft,
   type DraftCandidate,
-} from '../src/ledger/drafts.js';
-import { HEDGE_BANDS, HEDGE_BAND_INFO } from '../src/ledger/hedge.js';
-import { getSettings } from '../src/ledger/settings.js';
-import { todayIn } from '../src/ledger/dates.js';
-import { LIMITS } from '../src/ledger/limits.js';
-import type { ArticleInput } from '../src/extract/types.js';
-import { COLORS, safe } from '../src/kit/render.js';
-import { draftEditId, draftId, parseDraftEditId, parseDraftId } from '../src/kit/custom-ids.js';
-import {
-  ledgerCtx,
-  UserError,
-  type AppCtx,
-  type AttachmentRef,
-  type ComponentHandler,
-  type Member,
-  type Modal,
-  type ModalHandler,
-  type Reply,
-} from '../src/kit/types.js';
+} from '../ledger/drafts.js';
+import { HEDGE_BANDS, HEDGE_BAND_INFO } from '../ledger/hedge.js';
+import { getSettings } from '../ledger/settings.js';
+import { todayIn } from '../ledger/dates.js';
+import { LIMITS } from '../ledger/limits.js';
+import type { ArticleInput } from '../extract/types.js';
+import { COLORS, safe } from '../kit/render.js';
+import { draftEditIds, draftIds } from '../kit/custom-ids.js';
+import { button as buttonFamily, form, ledgerCtx, UserError, type AppCtx, type AttachmentRef, type Member, type Modal, type Reply } from '../kit/types.js';
 
 export const FORGED_DRAFT = 'That button is not one Hindsight made (or it is from an older version). Run /predict extract again.';
 
@@ -62,17 +53,18 @@ export async function assertMayExtract(ctx: AppCtx, guildId: string, member: Mem
   }
 }
 
-async function readSource(ctx: AppCtx, source: ArticleSource): Promise<ArticleInput & { origin: string | null }> {
+async function readSource(ctx: AppCtx, guildId: string, source: ArticleSource): Promise<ArticleInput & { origin: string | null }> {
   const tools = ctx.articles!;
+  const scope = { guildId, work: ctx.work };
   if (source.kind === 'url') {
-    const article = await tools.fetchUrl(source.url);
+    const article = await tools.fetchUrl(source.url, scope);
     return { ...article, url: article.url ?? source.url, origin: null };
   }
-  if (source.kind === 'text') return { ...tools.fromFile(source.text, 'message.txt', 'text/plain'), origin: source.origin };
+  if (source.kind === 'text') return { ...(await tools.fromFile(source.text, 'message.txt', 'text/plain', scope)), origin: source.origin };
   const { ref } = source;
   if (ref.size > LIMITS.maxImportBytes) throw new UserError(`The file is too large (at most ${LIMITS.maxImportBytes / 1_000_000} MB).`);
   const content = await ctx.fetchAttachment(ref, LIMITS.maxImportBytes);
-  return { ...tools.fromFile(content, ref.name, ref.contentType), origin: ref.name };
+  return { ...(await tools.fromFile(content, ref.name, ref.contentType, scope)), origin: ref.name };
 }
 
 /** Reads an article, finds its forecasts and shows the first as a draft card (ephemeral). Writes no claim. */
@@ -81,12 +73,12 @@ export async function runExtraction(call: IntakeCall, ctx: AppCtx, source: Artic
   // Acknowledge first (ephemerally): reading a link may take seconds; every answer below is private.
   await call.defer({ ephemeral: true });
   await assertMayExtract(ctx, call.guildId, call.member);
-  const article = await readSource(ctx, source);
+  const article = await readSource(ctx, call.guildId, source);
   if (!article.text.trim()) throw new UserError('There is no text to read in that article.');
   const settings = await getSettings(ctx.db, call.guildId);
   const now = ctx.now();
   // The engine reads horizons against the article's own date; `today` is for articles without one.
-  const candidates = ctx.articles.candidates(article, { today: todayIn(settings.timezone, now) });
+  const candidates = await ctx.articles.candidates(article, { today: todayIn(settings.timezone, now), guildId: call.guildId, work: ctx.work });
   const name = describeArticle(article);
   if (!candidates.length) {
     await call.reply({ ephemeral: true, content: `I found no forecasts in ${name}. Nothing was saved.` });
@@ -145,6 +137,7 @@ export async function draftCard(ctx: AppCtx, draft: Draft, index: number, viewer
       value: c.checkBy ? `${c.checkBy}${c.checkByPhrase ? ` · ${safe(c.checkByPhrase, 200)}` : ''}` : '**none found**: press Edit and give a date before accepting',
     },
   ];
+  if (c.condition) fields.push({ name: 'Condition (proposed)', value: `${safe(c.condition, 300)}\nAccept adds it as an event the claim waits on (scored only if it comes true, void if not); drop it to add a plain claim.` });
   if (c.anchor) fields.push({ name: 'Anchor to confirm', value: `${safe(c.anchor, 200)}: check the date above is when it happens (Edit to change it)` });
   if (c.why.length) fields.push({ name: 'Why', value: c.why.map((w) => `• ${safe(w, 200)}`).join('\n') });
   if (dups.length) fields.push({ name: '⚠ Duplicate', value: `The same quote is already claim ${dups.map((n) => `#${n}`).join(', ')}. Accepting adds it again (you will be asked to confirm).` });
@@ -160,20 +153,23 @@ export async function draftCard(ctx: AppCtx, draft: Draft, index: number, viewer
     {
       type: ComponentType.ActionRow,
       components: [
-        button(acceptLabel, draftId('a', draft.id, i), ButtonStyle.Success, !canAccept),
-        button('Edit', draftId('e', draft.id, i), ButtonStyle.Primary, !open),
-        button('Discard', draftId('d', draft.id, i), ButtonStyle.Danger, !open),
-        button('◀ Previous', draftId('p', draft.id, Math.max(i - 1, 0)), ButtonStyle.Secondary, i === 0),
-        button('Next ▶', draftId('n', draft.id, Math.min(i + 1, last)), ButtonStyle.Secondary, i === last),
+        button(acceptLabel, draftIds.encode('a', draft.id, i), ButtonStyle.Success, !canAccept),
+        button('Edit', draftIds.encode('e', draft.id, i), ButtonStyle.Primary, !open),
+        button('Discard', draftIds.encode('d', draft.id, i), ButtonStyle.Danger, !open),
+        button('◀ Previous', draftIds.encode('p', draft.id, Math.max(i - 1, 0)), ButtonStyle.Secondary, i === 0),
+        button('Next ▶', draftIds.encode('n', draft.id, Math.min(i + 1, last)), ButtonStyle.Secondary, i === last),
       ],
     },
   ];
+  if (c.condition && open && canAccept) {
+    rows.push({ type: ComponentType.ActionRow, components: [button('Drop the condition', draftIds.encode('k', draft.id, i), ButtonStyle.Secondary)] });
+  }
   if (opts.confirmDuplicate?.length && canAccept) {
     rows.push({
       type: ComponentType.ActionRow,
       components: [
-        button(`Yes, add it again (duplicate of #${opts.confirmDuplicate[0]})`, draftId('c', draft.id, i), ButtonStyle.Danger),
-        button('No, keep it for now', draftId('v', draft.id, i), ButtonStyle.Secondary),
+        button(`Yes, add it again (duplicate of #${opts.confirmDuplicate[0]})`, draftIds.encode('c', draft.id, i), ButtonStyle.Danger),
+        button('No, keep it for now', draftIds.encode('v', draft.id, i), ButtonStyle.Secondary),
       ],
     });
   }
@@ -215,7 +211,7 @@ const allReviewed = (draft: Draft) => draft.candidates.every((c) => c.state === 
 export function editModal(draft: Draft, index: number): Modal {
   const c = draft.candidates[index]!;
   return {
-    customId: draftEditId(draft.id, index),
+    customId: draftEditIds.encode(draft.id, index),
     title: `Edit forecast ${index + 1} of ${draft.candidates.length}`,
     fields: [
       { id: 'restatement', label: 'Restatement (no stronger than the quote)', style: 'paragraph', required: true, maxLength: LIMITS.claimText, value: c.restatement },
@@ -227,13 +223,11 @@ export function editModal(draft: Draft, index: number): Modal {
   };
 }
 
-export const draftButton: ComponentHandler = {
-  prefix: 'draft',
-  async handle(call, ctx) {
-    const parsed = parseDraftId(call.customId);
-    if (!parsed) throw new UserError(FORGED_DRAFT);
+export const draftButton = buttonFamily({
+  ids: draftIds,
+  forged: FORGED_DRAFT,
+  async handle(call, { action, id, index }, ctx) {
     const lctx = ledgerCtx(call, ctx);
-    const { action, id, index } = parsed;
     if (action === 'e') {
       const draft = await getDraft(ctx.db, call.guildId, id, ctx.now());
       if (draft.ownerId !== call.member.id && !call.member.isManager) throw new UserError('Only the member who ran this extraction or a manager can review its forecasts.');
@@ -246,6 +240,11 @@ export const draftButton: ComponentHandler = {
       if (draft.ownerId !== call.member.id && !call.member.isManager) throw new UserError('Only the member who ran this extraction or a manager can review its forecasts.');
       if (!draft.candidates[index]) throw new UserError(FORGED_DRAFT);
       await call.update(await draftCard(ctx, draft, index, call.member));
+      return;
+    }
+    if (action === 'k') {
+      const draft = await dropCondition(lctx, id, index);
+      await call.update(await draftCard(ctx, draft, index, call.member, { notice: `Forecast ${index + 1}: condition dropped; it is accepted as a plain claim.` }));
       return;
     }
     if (action === 'd') {
@@ -271,13 +270,12 @@ export const draftButton: ComponentHandler = {
         : `Forecast ${index + 1} proposed: a manager accepts it from /predict drafts.`;
     await call.update(await draftCard(ctx, draft, nextOpen(draft, index), call.member, { notice }));
   },
-};
+});
 
-export const draftEditForm: ModalHandler = {
-  prefix: 'dedit',
-  async submit(call, ctx) {
-    const parsed = parseDraftEditId(call.customId);
-    if (!parsed) throw new UserError(FORGED_DRAFT);
+export const draftEditForm = form({
+  ids: draftEditIds,
+  forged: FORGED_DRAFT,
+  async submit(call, parsed, ctx) {
     const field = (id: string) => call.fields.get(id);
     const draft = await editCandidate(ledgerCtx(call, ctx), parsed.id, parsed.index, {
       ...(field('restatement') !== undefined ? { restatement: field('restatement')! } : {}),
@@ -288,7 +286,7 @@ export const draftEditForm: ModalHandler = {
     });
     await call.update(await draftCard(ctx, draft, parsed.index, call.member, { notice: `Forecast ${parsed.index + 1} updated. Accept it when it reads right.` }));
   },
-};
+});
 
 /** /predict drafts: the live drafts this member may review (managers: everyone's, proposals first). */
 export async function draftsList(ctx: AppCtx, guildId: string, member: Member): Promise<Reply> {
@@ -301,11 +299,8 @@ export async function draftsList(ctx: AppCtx, guildId: string, member: Member): 
     const left = d.candidates.filter((c) => c.state === 'pending' || c.state === 'proposed').length;
     return `**Draft ${d.id}** · ${describeArticle(d.article)} · by <@${d.ownerId}> · ${left} to review${proposed(d) ? ` (${proposed(d)} proposed)` : ''} · expires ${time(d.expiresAt, TimestampStyles.RelativeTime)}`;
   });
-  const buttons = sorted.slice(0, 25).map((d) => button(`Open draft ${d.id}`, draftId('v', d.id, Math.max(open(d), 0)), proposed(d) ? ButtonStyle.Primary : ButtonStyle.Secondary));
+  const buttons = sorted.slice(0, 25).map((d) => button(`Open draft ${d.id}`, draftIds.encode('v', d.id, Math.max(open(d), 0)), proposed(d) ? ButtonStyle.Primary : ButtonStyle.Secondary));
   const rows: NonNullable<Reply['components']> = [];
   for (let i = 0; i < buttons.length; i += 5) rows.push({ type: ComponentType.ActionRow, components: buttons.slice(i, i + 5) });
   return { ephemeral: true, embeds: [{ title: 'Drafts to review', description: lines.join('\n').slice(0, 4000), color: COLORS.neutral }], components: rows };
 }
-
-export const draftComponentHandlers: readonly ComponentHandler[] = [draftButton];
-export const draftModalHandlers: readonly ModalHandler[] = [draftEditForm];

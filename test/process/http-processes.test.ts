@@ -6,16 +6,16 @@
  * - `kill -9` of one of three HTTP replicas under a burst of votes loses no confirmed vote
  *   (confirmed: the endpoint answered 200 and the member got "You voted").
  */
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { randomBytes } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { and, eq } from 'drizzle-orm';
-import { migrateDatabase, openDatabase } from '../../src/db/client.js';
+import { openDatabase } from '../../src/db/client.js';
 import { votes } from '../../src/db/schema.js';
 import { bundledPacks, importLedger } from '../../src/ledger/transfer.js';
 import { startFakeDiscord, type FakeDiscord } from '../fake-discord/index.js';
-import { createDatabase } from '../support/pg-cluster.js';
+import { makeTestDatabaseUrl } from '../support/test-db.js';
 import { spawnBot, type BotProcess } from '../support/bot-process.js';
 import { freePort, roundRobin, spawnRestProxy } from '../support/http-replicas.js';
 
@@ -29,17 +29,31 @@ afterAll(async () => {
   for (const f of fakes) await f.close();
 });
 
-function burst(env: Record<string, string>): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/rest-burst.ts'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+/** Runs one rest-burst process per env, all loaded first and then let go at once; resolves with their outputs. */
+async function bursts(envs: Record<string, string>[]): Promise<string[]> {
+  const runs = envs.map((env) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/rest-burst.ts'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', WAIT_FOR_GO: '1', ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    let out = '';
+    let markReady!: () => void;
+    const ready = new Promise<void>((resolve) => (markReady = resolve));
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (out.includes('ready\n')) markReady();
+    });
+    child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+    const done = new Promise<string>((resolve, reject) =>
+      child.on('exit', (code) => (code === 0 ? resolve(out.replace('ready\n', '').trim()) : reject(new Error(`burst exited ${code}: ${out}`)))),
+    );
+    return { child, ready: Promise.race([ready, done.then(() => undefined)]), done };
   });
-  children.push(child);
-  let out = '';
-  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-  return new Promise((resolve, reject) => child.on('exit', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`burst exited ${code}: ${out}`)))));
+  await Promise.all(runs.map((r) => r.ready));
+  for (const r of runs) r.child.stdin!.end('go\n');
+  return Promise.all(runs.map((r) => r.done));
 }
 
 describe('one REST exit for every process', () => {
@@ -49,15 +63,16 @@ describe('one REST exit for every process', () => {
     const guild = fake.addGuild({ name: 'Rounds' });
     // 4 processes × 15 channels × 5 posts = 300 requests; 5 per channel stays inside the per-channel bucket.
     const channelSets = [0, 1, 2, 3].map((p) => Array.from({ length: 15 }, (_, i) => fake.addChannel(guild.id, { name: `r${p}-${i}` }).id));
-    const base = { DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl, PER_CHANNEL: '5' };
+    const secret = randomBytes(32).toString('hex');
+    const base = { DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl, PER_CHANNEL: '5', HINDSIGHT_REST_PROXY_SECRET: secret };
 
     const port = await freePort();
-    const proxy = spawnRestProxy({ DISCORD_API_URL: fake.apiUrl, DISCORD_TOKEN: fake.token, REST_PROXY_PORT: String(port) });
+    const proxy = spawnRestProxy({ DISCORD_API_URL: fake.apiUrl, DISCORD_TOKEN: fake.token, HINDSIGHT_REST_PROXY_SECRET: secret, REST_PROXY_PORT: String(port) });
     children.push(proxy.child);
     await proxy.ready;
     const exit = `http://127.0.0.1:${port}`;
     const started = Date.now();
-    const outs = await Promise.all(channelSets.map((set, p) => burst({ ...base, DISCORD_REST_PROXY_URL: exit, CHANNELS: set.join(','), TAG: `x${p}` })));
+    const outs = await bursts(channelSets.map((set, p) => ({ ...base, DISCORD_REST_PROXY_URL: exit, CHANNELS: set.join(','), TAG: `x${p}` })));
     const seconds = (Date.now() - started) / 1000;
     expect(outs.every((o) => o.endsWith('done 75'))).toBe(true);
     const posts = fake.requests.filter((r) => r.method === 'POST' && r.route === '/channels/{channel_id}/messages');
@@ -76,7 +91,7 @@ describe('one REST exit for every process', () => {
 
     // Control: the same four processes, each with its own limiter, straight to the fake.
     const before = fake.requests.length;
-    await Promise.all(channelSets.map((set, p) => burst({ ...base, CHANNELS: set.join(','), TAG: `d${p}` })));
+    await bursts(channelSets.map((set, p) => ({ ...base, CHANNELS: set.join(','), TAG: `d${p}` })));
     expect(fake.stats.globalRateLimited).toBeGreaterThan(0);
     expect(fake.requests.slice(before).some((r) => r.status === 429)).toBe(true);
   }, 240_000);
@@ -87,10 +102,9 @@ describe('HTTP replicas', () => {
     const fake = await startFakeDiscord({ waitTimeoutMs: 8000 });
     fakes.push(fake);
     const guild = fake.addGuild({ name: 'Kill' });
-    const url = await createDatabase(inject('pgAdminUrl'), `k_${randomBytes(5).toString('hex')}`);
+    const url = await makeTestDatabaseUrl('k');
     const database = await openDatabase({ databaseUrl: url });
-    await migrateDatabase(database, url);
-    await importLedger({ db: database.db, guildId: guild.id, actor: { id: '900000000000000001', isManager: true } }, { packId: pack.id });
+    await importLedger({ db: database.db, guildId: guild.id, actor: { id: '900000000000000001', isManager: true }, now: () => new Date() }, { packId: pack.id });
     const ports = await Promise.all([0, 1, 2].map(() => freePort()));
     const bots: BotProcess[] = ports.map((port) =>
       spawnBot({

@@ -1,10 +1,9 @@
-/** Pieces several commands share: the `claim` option and its autocomplete, family autocomplete, subcommand dispatch. */
+/** Pieces several commands share: the `claim` option and its autocomplete, family and time-zone autocomplete, choices over ledger values. */
 import { ApplicationCommandOptionType } from 'discord-api-types/v10';
-import { familiesOf, searchClaims } from '../src/ledger/claims.js';
-import { FAMILIES, FAMILY_NAMES, isKnownFamily } from '../src/ledger/families.js';
-import { truncate, DISCORD_LIMITS } from '../src/kit/render.js';
-import { subcommandCalled, subcommandOptions, type SubcommandArguments, type SubcommandName } from '../src/kit/options.js';
-import type { AppCtx, AutocompleteCall, Choice, CommandCall, CommandDefinition } from '../src/kit/types.js';
+import { familiesOf, searchClaims } from '../ledger/claims.js';
+import { FAMILIES, FAMILY_NAMES, isKnownFamily } from '../ledger/families.js';
+import { truncate, DISCORD_LIMITS } from './render.js';
+import type { AppCtx, AutocompleteCall, Choice } from './types.js';
 
 /** The `claim` option: a number or text, autocompleted from this server's claims. */
 export const claimOption = (description = 'The claim: its number (#3) or start typing its text') =>
@@ -19,9 +18,8 @@ export const claimOption = (description = 'The claim: its number (#3) or start t
 
 /** Up to 25 of this server's claims matching what is typed: "#3 · start of the text". */
 export async function claimChoices(call: AutocompleteCall, ctx: AppCtx): Promise<Choice[]> {
-  const focused = call.options.focused();
-  if (!focused || focused.name !== 'claim') return [];
-  const rows = await searchClaims(ctx.db, call.guildId, focused.value, DISCORD_LIMITS.choices);
+  if (call.focused.name !== 'claim') return [];
+  const rows = await searchClaims(ctx.db, call.guildId, call.focused.value, DISCORD_LIMITS.choices);
   return rows.map((r) => ({
     name: truncate(`#${r.number} · ${r.status === 'resolved' ? '(resolved) ' : ''}${r.text.replace(/\s+/g, ' ')}`, DISCORD_LIMITS.choiceName),
     value: String(r.number),
@@ -45,7 +43,7 @@ export const fromChoice = <V extends string>(values: readonly V[], choice: strin
  * families.ts, with what each holds), then the other families this server uses; at most 25.
  */
 export async function familyChoices(call: AutocompleteCall, ctx: AppCtx): Promise<Choice[]> {
-  const typed = (call.options.focused()?.value ?? '').toLowerCase().trim();
+  const typed = call.focused.value.toLowerCase().trim();
   const known = FAMILY_NAMES.filter((f) => f.includes(typed) || FAMILIES[f].toLowerCase().includes(typed)).map((f) => ({
     name: truncate(`${f} · ${FAMILIES[f]}`, DISCORD_LIMITS.choiceName),
     value: f,
@@ -65,21 +63,3 @@ export function timeZoneChoices(typed: string): Choice[] {
     .slice(0, DISCORD_LIMITS.choices)
     .map((z) => ({ name: truncate(z, DISCORD_LIMITS.choiceName), value: z }));
 }
-
-export type Handler = (call: CommandCall, ctx: AppCtx) => Promise<void>;
-
-/** The handler of one subcommand: its options typed from the definition. */
-export type SubcommandHandler<D extends CommandDefinition, S extends SubcommandName<D>> = (
-  call: CommandCall,
-  ctx: AppCtx,
-  options: SubcommandArguments<D, S>,
-) => Promise<void>;
-
-/** An `execute` that runs the handler of the subcommand called (one handler per subcommand of the definition, no more, no fewer). */
-export const bySubcommand =
-  <D extends CommandDefinition>(definition: D, handlers: { [S in SubcommandName<D>]: SubcommandHandler<D, S> }): Handler =>
-  async (call, ctx) => {
-    const name = subcommandCalled(definition, call.options);
-    const handler: SubcommandHandler<D, typeof name> = handlers[name];
-    await handler(call, ctx, subcommandOptions(definition, name, call.options));
-  };

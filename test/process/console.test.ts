@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bundledPacks } from '../../src/ledger/transfer.js';
+import { memberFacing } from '../../src/kit/work.js';
+import { inlineWork } from '../../src/work/index.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
@@ -101,7 +103,7 @@ describe('the console without Discord', { timeout: 120_000 }, () => {
       '/predict show claim:1',
     ]);
     const reply = (echo: string) => replyTo(run, echo);
-    expect(run.stdout).toMatch(/Imported the article pack .*: 19 claims added as #1–#19\./);
+    expect(run.stdout).toMatch(/Imported the article pack .*: 20 claims added as #1–#20\./);
     expect(reply('you (manager) › /predict list status:due')).toContain('Due claims (waiting for a verdict)');
     expect(reply('you (manager) › /predict list status:due')).toMatch(/#1 Until Trump's inauguration on 20 January 2025/);
     expect(reply('you (manager) › /predict list status:due')).toContain('Page 1 of 2 · 19 claims');
@@ -162,20 +164,20 @@ describe('the console without Discord', { timeout: 120_000 }, () => {
     expect(replyTo(first, 'you (manager) › /predict show claim:2')).toMatch(/\[3\] Came true {2}\[4\] Partly {2}\[5\] Did not {2}\[6\] Too early/);
     expect(replyTo(first, 'alice › 3')).toContain('You voted Came true on claim #2.');
     expect(replyTo(first, 'alice › 3')).toContain('Came true 1 · Partly 0');
-    expect(replyTo(first, 'you (manager) › /predict add claim:"Talks start" check-by:"in 3 months" speaker:the envoy')).toMatch(/Claim #20 added\./);
-    expect(replyTo(first, 'you (manager) › /predict import file:mine.json')).toContain('Imported My pack: 1 added as #21–#21, 0 skipped');
+    expect(replyTo(first, 'you (manager) › /predict add claim:"Talks start" check-by:"in 3 months" speaker:the envoy')).toMatch(/Claim #21 added\./);
+    expect(replyTo(first, 'you (manager) › /predict import file:mine.json')).toContain('Imported My pack: 1 added as #22–#22, 0 skipped');
     const exported = replyTo(first, 'you (manager) › /predict export format:csv');
     expect(exported).toMatch(/Saved hindsight-\d{4}-\d{2}-\d{2}\.csv to \.\/exports\/hindsight-/);
     expect(readdirSync(join(dir, 'exports'))).toHaveLength(1);
     expect(replyTo(first, 'you (manager) › /help vote')).toContain('/vote claim:<number> verdict:came-true|partly|did-not|too-early [evidence:<text>]');
     expect(first.code).toBe(0);
 
-    const second = await runConsole(dir, ['/as bob', '/forecast claim:20 probability:55.5', '/predict show claim:2', '/predict list status:open']);
+    const second = await runConsole(dir, ['/as bob', '/forecast claim:21 probability:55.5', '/predict show claim:2', '/predict list status:open']);
     expect(second.stdout).not.toContain('Imported the article pack'); // nothing new to import
-    expect(replyTo(second, 'bob › /forecast claim:20 probability:55.5')).toContain('Your forecast on claim #20 is now 55.5%.');
+    expect(replyTo(second, 'bob › /forecast claim:21 probability:55.5')).toContain('Your forecast on claim #21 is now 55.5%.');
     expect(replyTo(second, 'bob › /predict show claim:2')).toMatch(/@alice voted Came true/); // the name is remembered too
-    expect(replyTo(second, 'bob › /predict list status:open')).toContain('#20 Talks start — the envoy');
-    expect(replyTo(second, 'bob › /predict list status:open')).toContain('#21 It will rain in Oslo');
+    expect(replyTo(second, 'bob › /predict list status:open')).toContain('#21 Talks start — the envoy');
+    expect(replyTo(second, 'bob › /predict list status:open')).toContain('#22 It will rain in Oslo');
     expect(second.code).toBe(0);
     expect(existsSync(join(dir, 'data', 'hindsight.lock'))).toBe(false);
   });
@@ -218,7 +220,7 @@ describe('the console without Discord', { timeout: 120_000 }, () => {
       ].join('\n'),
     );
     // The console imports the bundled pack first: the first claim added here comes after its claims.
-    const next = bundledPacks().reduce((n, p) => n + p.claims.length, 0) + 1;
+    const next = bundledPacks().reduce((n, p) => n + p.claims.length + (p.events?.length ?? 0), 0) + 1;
     const run = await runConsole(dir, [
       '/predict extract file:article.txt',
       '5',
@@ -230,6 +232,7 @@ describe('the console without Discord', { timeout: 120_000 }, () => {
       `/predict show claim:${next}`,
       '/click 2',
       '/predict extract',
+      '/apps Track forecasts: "Prices will fall by the end of 2027," said Economy Minister Lea Dahl.',
     ]);
     const first = replyTo(run, 'you (manager) › /predict extract file:article.txt');
     expect(first).toContain('(only you can see this)');
@@ -258,6 +261,11 @@ describe('the console without Discord', { timeout: 120_000 }, () => {
     // All reviewed: the buttons are disabled.
     expect(replyTo(run, 'you (manager) › /click 2')).toContain('[2] Edit is disabled.');
     expect(replyTo(run, 'you (manager) › /predict extract')).toMatch(/Give either a `url` or a `file`/);
+    // The message command (Apps → Track forecasts) on a message typed here: a draft of its one forecast.
+    const tracked = replyTo(run, 'you (manager) › /apps Track forecasts: "Prices will fall by the end of 2027," said Economy Minister Lea Dahl.');
+    expect(tracked).toContain('you wrote:');
+    expect(tracked).toMatch(/Found 1 forecast in /);
+    expect(tracked).toContain('Lea Dahl');
     expect(run.code).toBe(1);
     expect(run.stderr).not.toMatch(/"level":50/);
   }, 120_000);
@@ -278,7 +286,7 @@ describe('console pieces, in process', () => {
     const { Session } = await import('../../src/console/session.js');
     const { Board } = await import('../../src/console/board.js');
     const { Members } = await import('../../src/console/members.js');
-    const { indexHandlers } = await import('../../src/kit/handlers.js');
+    const { createRegistry } = await import('../../src/kit/registry.js');
     const { createLogger } = await import('../../src/log.js');
     const { SlashCommandBuilder } = await import('discord.js');
     const printed: string[] = [];
@@ -300,9 +308,8 @@ describe('console pieces, in process', () => {
     const commands = [
       {
         definition,
-        async execute(call: import('../../src/kit/types.js').CommandCall) {
-          const o = call.options;
-          seen.push({ word: o.string('word'), count: o.integer('count'), flag: o.boolean('flag'), member: o.user('member'), kind: o.string('kind') });
+        async execute(call: import('../../src/kit/types.js').CommandCall, o: Record<string, unknown>) {
+          seen.push({ word: o.word, count: o.count, flag: o.flag, member: o.member, kind: o.kind });
           await call.defer({ ephemeral: true });
           await call.reply({ content: `Done <t:0:d> for <@${call.member.id}>: \\*not bold\\* **bold**` });
         },
@@ -315,9 +322,19 @@ describe('console pieces, in process', () => {
       },
     ];
     const session = new Session({
-      ctx: { db: null as never, log, now: () => new Date(), fetchAttachment: () => Promise.reject(new Error('unused')) },
-      commands,
-      handlers: indexHandlers(commands, []),
+      ctx: { db: null as never, log, now: () => new Date(), fetchAttachment: () => Promise.reject(new Error('unused')), work: memberFacing(inlineWork()) },
+      registry: createRegistry({
+        commands,
+        messageCommands: [
+          {
+            definition: { name: 'Echo back', type: 3 },
+            async execute(call: import('../../src/kit/types.js').MessageCommandCall) {
+              await call.defer({ ephemeral: true });
+              await call.reply({ content: `Read “${call.target.content}” by <@${call.target.authorId}> (message ${call.target.id})` });
+            },
+          },
+        ],
+      }),
       members,
       board,
       screen,
@@ -360,6 +377,21 @@ describe('console pieces, in process', () => {
     const text = printed.join('\n');
     expect(text).toContain('Hindsight (only you can see this):'); // deferred ephemerally
     expect(text).toMatch(/Done (1970-01-01|1969-12-31) for @you: \*not bold\* bold/);
+  });
+
+  it('runs a message command on a message the member posts (/apps NAME: TEXT), through the same pipeline', async () => {
+    const { session, printed } = await bootstrap();
+    expect(await session.run('/as alice')).toBe(true);
+    printed.length = 0;
+    expect(await session.run('/apps echo BACK: "Rates will rise by June," said Ole Lund.')).toBe(true);
+    const text = printed.join('\n');
+    expect(text).toContain('alice wrote:');
+    expect(text).toMatch(/Hindsight \(only you can see this\):\s+Read “"Rates will rise by June," said Ole Lund\.” by @alice \(message \d+\)/);
+    printed.length = 0;
+    expect(await session.run('/apps Nothing: text')).toBe(false);
+    expect(printed.join('\n')).toContain('There is no message command “Nothing”. Message commands: Echo back.');
+    expect(await session.run('/apps no colon here')).toBe(false);
+    expect(printed.join('\n')).toContain('Write /apps NAME: TEXT');
   });
 
   it('answers a bug with a ref and logs the stack under the same ref', async () => {

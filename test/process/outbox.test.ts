@@ -5,15 +5,14 @@
  * racing restarts) runs with its clock 10 minutes ahead, a long pause within the catch-up window.
  * Every part must be in the channel exactly once, in order, and the slot finished.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, asc, eq } from 'drizzle-orm';
-import { migrateDatabase, openDatabase, type Database } from '../../src/db/client.js';
+import { openDatabase, type Database } from '../../src/db/client.js';
 import { roundParts, scheduleRuns } from '../../src/db/schema.js';
 import { addClaim } from '../../src/ledger/claims.js';
 import { addSchedule } from '../../src/jobs/schedules.js';
 import { startFakeDiscord, type FakeDiscord, type RecordedRequest } from '../fake-discord/index.js';
-import { createDatabase } from '../support/pg-cluster.js';
+import { makeTestDatabaseUrl } from '../support/test-db.js';
 import { spawnBot, type BotProcess } from '../support/bot-process.js';
 
 const MANAGER = { id: '900000000000000001', isManager: true };
@@ -29,9 +28,8 @@ let guildId: string;
 beforeAll(async () => {
   fake = await startFakeDiscord({ interactionDeadlineMs: 10_000, nonceMemoryMs: 0 });
   guildId = fake.addGuild({ name: 'Outbox' }).id;
-  url = await createDatabase(inject('pgAdminUrl'), `outbox_${randomBytes(5).toString('hex')}`);
+  url = await makeTestDatabaseUrl('outbox');
   database = await openDatabase({ databaseUrl: url });
-  await migrateDatabase(database, url);
   const then = new Date(Date.now() - 10 * DAY);
   const checkBy = new Date(Date.now() - 2 * DAY).toISOString().slice(0, 10);
   for (let i = 1; i <= CARDS; i++) await addClaim({ db: database.db, guildId, actor: MANAGER, now: () => then }, { claim: `Outbox claim ${i}`, checkBy });
@@ -58,11 +56,16 @@ const stop = async (p: BotProcess) => {
 };
 const nonceOf = (r: RecordedRequest) => String((r.body as { nonce?: unknown } | undefined)?.nonce ?? '');
 
-/** A schedule that fires once, about `inMs` from now (a yearly cron with a seconds field). */
-async function onceSchedule(channelId: string, inMs: number) {
-  const at = new Date(Math.ceil((Date.now() + inMs) / 1000) * 1000);
+/**
+ * A schedule made two minutes ago whose one slot (a yearly cron with a seconds field) passed a
+ * minute ago: the bot's start-up catch-up posts it at once, with no wait for a live fire.
+ */
+async function missedSchedule(channelId: string) {
+  const now = Date.now();
+  const at = new Date(Math.floor((now - 60_000) / 1000) * 1000);
   const cron = `${at.getUTCSeconds()} ${at.getUTCMinutes()} ${at.getUTCHours()} ${at.getUTCDate()} ${at.getUTCMonth() + 1} *`;
-  return { schedule: await addSchedule({ db: database.db, guildId, actor: MANAGER }, { channelId, schedule: cron, timezone: 'UTC' }), at };
+  const ctx = { db: database.db, guildId, actor: MANAGER, now: () => new Date(now - 120_000) };
+  return { schedule: await addSchedule(ctx, { channelId, schedule: cron, timezone: 'UTC' }), at };
 }
 
 async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, ms: number, what: string): Promise<T> {
@@ -79,8 +82,8 @@ async function killMidRound(name: string, part: number, when: 'before' | 'after'
   const channel = fake.addChannel(guildId, { name });
   const posts = () => fake.requests.filter((r) => r.method === 'POST' && r.path === `/channels/${channel.id}/messages`);
   const hold = fake.hold((r) => r.method === 'POST' && r.path === `/channels/${channel.id}/messages` && nonceOf(r).endsWith(`.${part}`), { when });
-  // Fires once, soon: A's live task takes it (or A's start-up catch-up, if A starts late).
-  const { schedule } = await onceSchedule(channel.id, 15_000);
+  // Missed while no bot ran: A's start-up catch-up takes it.
+  const { schedule } = await missedSchedule(channel.id);
   const a = bot();
   await Promise.race([hold.reached, a.exited.then(() => Promise.reject(new Error(`bot A exited:\n${a.lines.slice(-10).join('\n')}`)))]);
   if (when === 'before') {

@@ -1,12 +1,11 @@
-/** Button handlers: vote buttons on claim cards and Previous/Next on claim lists. */
+/** The vote buttons on claim cards (Came true / Partly / Did not / Too early). */
 import type { APIEmbed } from 'discord-api-types/v10';
-import { castVote } from '../src/ledger/voting.js';
-import { cardData, listClaims } from '../src/ledger/claims.js';
-import { VERDICT_LABELS } from '../src/ledger/rules.js';
-import { claimCard, listPage } from '../src/kit/render.js';
-import { parseListId, parseVoteId } from '../src/kit/custom-ids.js';
-import { ledgerCtx, UserError, type ComponentHandler, type ModalHandler } from '../src/kit/types.js';
-import { draftComponentHandlers, draftModalHandlers } from './drafts.js';
+import { castVote } from '../ledger/voting.js';
+import { cardData } from '../ledger/claims.js';
+import { VERDICT_LABELS } from '../ledger/rules.js';
+import { claimCard } from '../kit/render.js';
+import { voteIds } from '../kit/custom-ids.js';
+import { button, ledgerCtx, UserError } from '../kit/types.js';
 
 export const FORGED = 'That button is not one Hindsight made (or it is from an older version). Use /predict show to get a fresh card.';
 
@@ -34,19 +33,20 @@ function requestEmbed(e: APIEmbed): APIEmbed {
 }
 
 /**
- * A vote click: the vote is stored (one statement, which also marks the card for a refresh),
+ * A vote click: the vote is stored (one statement, which registers the card on its first vote),
  * then the click is answered in its own callback with an ephemeral "You voted" — one request.
  * The card's tally is refreshed by the card flusher (src/jobs/cards.ts), at most once per card per
  * interval however many votes arrive. The console (no message to mark) edits the card in place.
  */
-export const voteButton: ComponentHandler = {
-  prefix: 'vote',
-  async handle(call, ctx) {
-    const parsed = parseVoteId(call.customId);
-    if (!parsed) throw new UserError(FORGED);
+export const voteButton = button({
+  ids: voteIds,
+  forged: FORGED,
+  async handle(call, parsed, ctx) {
     const lctx = ledgerCtx(call, ctx);
     const message = call.message;
-    const card = message && !message.ephemeral ? { messageId: message.id, channelId: message.channelId, frame: cardFrame(message.embeds, parsed.number) } : null;
+    // The message is this claim's card only when it shows the claim (a forged button elsewhere registers nothing).
+    const isCard = message && !message.ephemeral && message.embeds.some((e) => e.title?.startsWith(`#${parsed.number} `));
+    const card = isCard ? { messageId: message.id, channelId: message.channelId, frame: cardFrame(message.embeds, parsed.number) } : null;
     // The answer is the callback itself once the vote is stored; should the database be slow, acknowledge
     // before Discord's 3 s deadline and answer with a follow-up instead (call.reply does that once deferred).
     // A deferral already on its way is waited for, so the answer never races it (one acknowledgement).
@@ -54,7 +54,7 @@ export const voteButton: ComponentHandler = {
     const slow = setTimeout(() => (deferring = call.deferUpdate().catch(() => {})), 1_000);
     let result;
     try {
-      result = await castVote(lctx, parsed.number, parsed.verdict, null, call.createdAt, card);
+      result = await castVote(lctx, { claim: parsed.number, verdict: parsed.verdict, castAt: call.createdAt, card });
     } finally {
       clearTimeout(slow);
       await deferring;
@@ -72,19 +72,4 @@ export const voteButton: ComponentHandler = {
       if (data) await call.editMessage(claimCard(data, ctx.now()));
     }
   },
-};
-
-export const listButton: ComponentHandler = {
-  prefix: 'list',
-  async handle(call, ctx) {
-    const state = parseListId(call.customId);
-    if (!state) throw new UserError(FORGED);
-    const result = await listClaims(ledgerCtx(call, ctx), state);
-    await call.update(listPage(result, { ...state, page: result.page }, ctx.now()));
-  },
-};
-
-export const componentHandlers: readonly ComponentHandler[] = [voteButton, listButton, ...draftComponentHandlers];
-
-/** Modal (form) handlers, routed like buttons by the custom_id prefix. */
-export const modalHandlers: readonly ModalHandler[] = [...draftModalHandlers];
+});

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DatabaseLockedError, lockDataDir, openDatabase } from '../src/db/client.js';
+import { DatabaseLockedError, lockDataDir, openDatabase } from '../../src/db/client.js';
 
 const freshDir = () => mkdtempSync(join(tmpdir(), 'hindsight-lock-'));
 
@@ -45,7 +45,7 @@ describe('the PGlite data folder lock', () => {
     const dir = freshDir();
     const dead = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
     await new Promise((resolve) => dead.on('exit', resolve));
-    const script = `import { lockDataDir } from ${JSON.stringify(new URL('../src/db/client.ts', import.meta.url).href)};
+    const script = `import { lockDataDir } from ${JSON.stringify(new URL('../../src/db/client.ts', import.meta.url).href)};
       process.stdout.write('READY\\n');
       process.stdin.once('data', () => {
         try { lockDataDir(${JSON.stringify(dir)}); process.stdout.write('LOCKED\\n'); }
@@ -82,7 +82,7 @@ describe('the PGlite data folder lock', () => {
     const dir = freshDir();
     const release = lockDataDir(dir); // this test process is the first holder
     try {
-      const script = `import { openDatabase } from ${JSON.stringify(new URL('../src/db/client.ts', import.meta.url).href)};
+      const script = `import { openDatabase } from ${JSON.stringify(new URL('../../src/db/client.ts', import.meta.url).href)};
         try { await openDatabase({ dataDir: ${JSON.stringify(dir)} }); console.log('OPENED'); process.exit(0); }
         catch (e) { console.log(e.name + ': ' + e.message); process.exit(3); }`;
       const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });

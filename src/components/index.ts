@@ -1,0 +1,12 @@
+/**
+ * Every button and form (modal) the bot draws, in one static list: each is its handler bound to its
+ * custom id format (src/kit/custom-ids.ts), routed by that format's prefix.
+ */
+import type { Button, Form } from '../kit/types.js';
+import { voteButton } from './vote.js';
+import { listButton } from './list.js';
+import { draftButton, draftEditForm } from './drafts.js';
+
+export const buttons: readonly Button[] = [voteButton, listButton, draftButton];
+
+export const forms: readonly Form[] = [draftEditForm];

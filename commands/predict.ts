@@ -7,8 +7,13 @@ import { claimCard, DISCORD_LIMITS, listPage, safe, truncate } from '../src/kit/
 import { bySubcommand, ledgerCtx, UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall } from '../src/kit/types.js';
 import { HEDGE_BANDS, HEDGE_BAND_INFO } from '../src/ledger/hedge.js';
 import { draftsList, runExtraction } from '../src/components/drafts.js';
+import { mineReply } from '../src/components/mine.js';
 import { chatInputCommand, type SubcommandArguments, type SubcommandName } from '../src/kit/options.js';
 import { claimChoices, claimOption, familyChoices } from '../src/kit/shared-options.js';
+import { QUERY_MAX } from '../src/kit/custom-ids.js';
+
+/** The highest claim number the ledger can hold (PostgreSQL's integer). */
+const MAX_CLAIM_NUMBER = 2_147_483_647;
 
 const checkByHelp = 'YYYY-MM-DD, "in 3 months", "end of 2025"; with a condition: "90 days after"';
 
@@ -69,10 +74,17 @@ export const definition = chatInputCommand({
         },
         { type: Text, name: 'family', description: 'Only this family', required: false, max_length: LIMITS.family, autocomplete: true },
         { type: Text, name: 'speaker', description: 'Only speakers whose name contains this', required: false, max_length: 40 },
+        { type: Text, name: 'query', description: 'Words to find in the claim, its quote or its speaker', required: false, max_length: QUERY_MAX },
         { type: Integer, name: 'page', description: 'Page number', required: false, min_value: 1, max_value: 100000 },
       ],
     },
     { type: Subcommand, name: 'show', description: 'Everything about one claim', options: [claimOption()] },
+    {
+      type: Subcommand,
+      name: 'mine',
+      description: 'Your forecasts and votes, open and resolved, with your score so far',
+      options: [{ type: Integer, name: 'page', description: 'Page number', required: false, min_value: 1, max_value: 100000 }],
+    },
     {
       type: Subcommand,
       name: 'edit',
@@ -139,7 +151,7 @@ export const definition = chatInputCommand({
             { name: 'CSV', value: 'csv' },
           ],
         },
-        { type: Integer, name: 'from', description: 'Start at this claim number (a large ledger comes in several replies)', required: false, min_value: 1, max_value: 2_147_483_647 },
+        { type: Integer, name: 'from', description: 'Start at this claim number (a large ledger comes in several replies)', required: false, min_value: 1, max_value: MAX_CLAIM_NUMBER },
       ],
     },
   ],
@@ -177,14 +189,20 @@ async function add(call: CommandCall, o: Args<'add'>, ctx: AppCtx) {
 async function list(call: CommandCall, o: Args<'list'>, ctx: AppCtx) {
   const status: StatusFilter = o.status ?? 'all';
   if (!STATUS_FILTERS.includes(status)) throw new UserError('Status must be open, due, resolved, waiting or all.');
-  const state = { status, page: o.page ?? 1, family: o.family, speaker: o.speaker };
+  const state = { status, page: o.page ?? 1, family: o.family, speaker: o.speaker, query: o.query };
   const result = await listClaims(ledgerCtx(call, ctx), state);
   await call.reply(listPage(result, { ...state, page: result.page }, ctx.now()));
 }
 
+async function mine(call: CommandCall, o: Args<'mine'>, ctx: AppCtx) {
+  await call.reply(await mineReply(ctx, call.guildId, call.member.id, o.page ?? 1));
+}
+
 async function show(call: CommandCall, o: Args<'show'>, ctx: AppCtx) {
   const detail = await claimDetail(ledgerCtx(call, ctx), o.claim);
-  await call.reply(claimCard(detail, ctx.now(), { history: true }));
+  // Before the check date the crowd's median is shown only to a member who forecast: then the card is theirs alone.
+  const crowdBeforeDue = detail.crowd !== null && detail.claim.dueAt > ctx.now();
+  await call.reply({ ...claimCard(detail, ctx.now(), { history: true }), ...(crowdBeforeDue ? { ephemeral: true } : {}) });
 }
 
 async function edit(call: CommandCall, o: Args<'edit'>, ctx: AppCtx) {
@@ -242,13 +260,20 @@ async function drafts(call: CommandCall, _o: Args<'drafts'>, ctx: AppCtx) {
 
 async function exportClaims(call: CommandCall, o: Args<'export'>, ctx: AppCtx) {
   const format = o.format ?? 'json';
+  const from = o.from ?? 1;
+  // Discord enforces the option's range; a forged or replayed payload may not: refuse it here, as Discord would.
+  if (!Number.isSafeInteger(from) || from < 1 || from > MAX_CLAIM_NUMBER) throw new UserError('`from` must be a claim number from 1 to 2147483647.');
   await call.defer({ ephemeral: true });
   const memberData = call.member.isManager;
-  const batch = await exportFiles(ctx.db, call.guildId, { memberData, now: ctx.now(), format, from: o.from ?? 1 });
+  const batch = await exportFiles(ctx.db, call.guildId, { memberData, now: ctx.now(), format, from });
   const stamp = ctx.now().toISOString().slice(0, 10);
   const ext = format === 'csv' ? 'csv' : 'json';
-  const whole = batch.next === null && (o.from ?? 1) === 1 && batch.files.length === 1;
+  const whole = batch.next === null && from === 1 && batch.files.length === 1;
   const claimsIn = batch.files.reduce((n, f) => n + f.claims, 0);
+  if (!claimsIn && from > 1) {
+    await call.reply({ ephemeral: true, content: `This server’s ledger has no claim numbered #${from} or later.` });
+    return;
+  }
   const range = (f: { first: number; last: number }) => (f.first === f.last ? `#${f.first}` : `#${f.first}–#${f.last}`);
   const notes = [
     memberData ? null : 'Claims only: votes, forecasts and who added or resolved them are exported by managers.',
@@ -272,6 +297,7 @@ async function exportClaims(call: CommandCall, o: Args<'export'>, ctx: AppCtx) {
 const handlers = {
   add,
   list,
+  mine,
   show,
   edit,
   delete: remove,

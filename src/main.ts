@@ -1,5 +1,5 @@
 /**
- * The only place with side effects at start: config → logger → core (database → migrations,
+ * The only place with side effects at start: config → logger → core (database → migrations → worker pool,
  * src/core.ts) → client → jobs → login. SIGTERM/SIGINT undo them in reverse and exit 0.
  * Without DISCORD_TOKEN it opens the local console instead (src/console/); `--help` explains both.
  */
@@ -75,6 +75,14 @@ async function main(): Promise<number> {
   return 0;
 }
 
+/** `--locale ru` / `--locale=ru`: the language the console answers in (as a member's Discord locale). */
+function localeArgument(args: string[]): { locale?: string } {
+  const i = args.findIndex((a) => a === '--locale' || a.startsWith('--locale='));
+  if (i < 0) return {};
+  const value = args[i]!.includes('=') ? args[i]!.slice('--locale='.length) : args[i + 1];
+  return value ? { locale: value } : {};
+}
+
 /** No token: the local console on this terminal (or a script on stdin). Logs go to stderr, warnings only unless LOG_LEVEL is set. */
 async function consoleMode(config: Config): Promise<number> {
   const log = createLogger(process.env.LOG_LEVEL?.trim() ? config.LOG_LEVEL : 'warn', pino.destination({ dest: 2, sync: true }));
@@ -86,7 +94,7 @@ async function consoleMode(config: Config): Promise<number> {
   let code: number;
   try {
     const isTTY = Boolean(process.stdin.isTTY && process.stdout.isTTY);
-    code = await runConsole(config, { input: process.stdin, output: process.stdout, isTTY, log, signal: stop.signal });
+    code = await runConsole(config, { input: process.stdin, output: process.stdout, isTTY, log, signal: stop.signal, ...localeArgument(process.argv.slice(2)) });
   } catch (error) {
     if (!(error instanceof DatabaseLockedError)) throw error;
     process.stderr.write(`${error.message}\n`);

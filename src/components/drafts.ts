@@ -26,6 +26,8 @@ import { todayIn } from '../ledger/dates.js';
 import { LIMITS } from '../ledger/limits.js';
 import type { ArticleInput } from '../extract/types.js';
 import { COLORS, safe } from '../kit/render.js';
+import { assertReadableLanguage } from '../kit/locale.js';
+import type { Translator } from '../i18n/index.js';
 import { draftEditIds, draftIds } from '../kit/custom-ids.js';
 import { button as buttonFamily, form, ledgerCtx, UserError, type AppCtx, type AttachmentRef, type Member, type Modal, type Reply } from '../kit/types.js';
 
@@ -40,6 +42,7 @@ export type ArticleSource =
 export interface IntakeCall {
   guildId: string;
   member: Member;
+  t: Translator;
   defer(opts?: { ephemeral?: boolean }): Promise<void>;
   reply(reply: Reply): Promise<void>;
 }
@@ -75,6 +78,7 @@ export async function runExtraction(call: IntakeCall, ctx: AppCtx, source: Artic
   await assertMayExtract(ctx, call.guildId, call.member);
   const article = await readSource(ctx, call.guildId, source);
   if (!article.text.trim()) throw new UserError('There is no text to read in that article.');
+  assertReadableLanguage(article.text, call.t);
   const settings = await getSettings(ctx.db, call.guildId);
   const now = ctx.now();
   // The engine reads horizons against the article's own date; `today` is for articles without one.

@@ -6,7 +6,9 @@ import type { Button, Form } from '../kit/types.js';
 import { voteButton } from './vote.js';
 import { listButton } from './list.js';
 import { draftButton, draftEditForm } from './drafts.js';
+import { forecastButton, forecastForm } from './forecast.js';
+import { mineButton } from './mine.js';
 
-export const buttons: readonly Button[] = [voteButton, listButton, draftButton];
+export const buttons: readonly Button[] = [voteButton, listButton, draftButton, forecastButton, mineButton];
 
-export const forms: readonly Form[] = [draftEditForm];
+export const forms: readonly Form[] = [draftEditForm, forecastForm];

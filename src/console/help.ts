@@ -82,6 +82,8 @@ Two ways to run it:
                With input piped in (not a terminal) it runs one command per line, prints each with
                its reply, and exits 1 if any command failed, else 0:
                  printf '/predict list status:due\\n' | npm start --silent
+               --locale ru (or uk, en-US) answers in that language, as Discord does for a
+               member whose Discord is set to it:  npm start -- --locale ru
 
 Both keep the ledger in an embedded database in HINDSIGHT_DATA_DIR (default ./data), or in
 PostgreSQL when DATABASE_URL is set. LOG_LEVEL sets the log level (default info; warn in the

@@ -38,6 +38,8 @@ export interface ConsoleIO {
   cwd?: string;
   exportsDir?: string;
   now?: () => Date;
+  /** The language of the person at the console (a Discord locale: en-US, ru, uk); default en-US. */
+  locale?: string;
 }
 
 /** Text for a terminal or a pipe; on a terminal, text arriving while the prompt waits is printed above it. */
@@ -101,6 +103,7 @@ export async function runConsole(config: Config, io: ConsoleIO): Promise<number>
       guildId: CONSOLE_GUILD_ID,
       channel: CONSOLE_CHANNEL,
       cwd,
+      ...(io.locale ? { locale: io.locale } : {}),
     });
 
     const banner = io.isTTY

@@ -9,7 +9,7 @@ import { ApplicationCommandOptionType as T } from 'discord-api-types/v10';
 import type { APIInteraction } from 'discord-api-types/v10';
 import { guarded } from '../kit/failures.js';
 import type { Registry } from '../kit/registry.js';
-import { UserError, type AppCtx, type Command, type Member, type Modal } from '../kit/types.js';
+import { CatalogError, UserError, type AppCtx, type Command, type Member, type Modal } from '../kit/types.js';
 import { runInteraction } from '../pipeline/run.js';
 import type { Board, Screen } from './board.js';
 import { autocompleteInteraction, buttonInteraction, commandInteraction, ConsoleResponder, formInteraction, messageCommandInteraction, type CallPlace } from './calls.js';
@@ -30,6 +30,8 @@ export interface SessionDeps {
   channel: { id: string; name: string };
   /** Where relative file paths start. */
   cwd: string;
+  /** The language the person at the console reads (a Discord locale: en-US, ru, uk; --locale); also the console server's. */
+  locale?: string;
 }
 
 export class Session {
@@ -89,11 +91,17 @@ export class Session {
       }
       return await this.runCommand(name, args);
     } catch (error) {
-      if (error instanceof UserError) return this.refuse(error.message);
+      if (error instanceof UserError) return this.refuse(error instanceof CatalogError ? error.in(this.deps.locale) : error.message);
       // A bug of the console's own (not of a handler): the same boundary answers it.
-      await guarded(this.deps.ctx.log, { interaction: 'console line', guildId: this.deps.guildId, userId: this.member.id }, () => Promise.reject(error), async (reply) => {
-        this.deps.board.show(reply, { ephemeral: true });
-      });
+      await guarded(
+        this.deps.ctx.log,
+        { interaction: 'console line', guildId: this.deps.guildId, userId: this.member.id },
+        () => Promise.reject(error),
+        async (reply) => {
+          this.deps.board.show(reply, { ephemeral: true });
+        },
+        this.deps.locale,
+      );
       this.failed = true;
       return false;
     }
@@ -119,7 +127,7 @@ export class Session {
   }
 
   private place(): CallPlace {
-    return { guildId: this.deps.guildId, channelId: this.deps.channel.id, member: this.member, createdAt: this.deps.ctx.now() };
+    return { guildId: this.deps.guildId, channelId: this.deps.channel.id, member: this.member, createdAt: this.deps.ctx.now(), locale: this.deps.locale || 'en-US', guildLocale: this.deps.locale || 'en-US' };
   }
 
   private async runCommand(name: string, args: Token[]): Promise<boolean> {

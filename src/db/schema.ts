@@ -70,6 +70,8 @@ export const guilds = pgTable(
     minRanked: integer().notNull().default(SETTINGS_DEFAULTS.minRanked),
     /** Who may turn articles into claims (/predict extract): managers, or members too (as proposals a manager accepts). */
     extractBy: text().notNull().default(SETTINGS_DEFAULTS.extractBy),
+    /** Language of public posts (a catalog code: en, ru, uk, …); null: the server's Discord language when Hindsight has it, else English. */
+    language: text(),
     /** The number the next claim added to this server gets. */
     nextClaimNumber: integer().notNull().default(1),
     /** Secret key that signs this server's exports (never shown): a file signed with it is this server's own. */

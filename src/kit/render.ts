@@ -28,7 +28,8 @@ import {
 import type { GuildSettings } from '../ledger/settings.js';
 import { HEDGE_BAND_INFO, isHedgeBand } from '../ledger/hedge.js';
 import type { Reply } from './types.js';
-import { listIds, voteIds, type ListState } from './custom-ids.js';
+import { EN, languageName, type Translator } from '../i18n/index.js';
+import { FORECAST_CHOICES, forecastIds, listIds, voteIds, type ListState } from './custom-ids.js';
 import { DISCORD_LIMITS, truncate } from './limits.js';
 
 // The limit fitting moved to ./limits.ts; re-exported so importers of the views keep one module.
@@ -76,18 +77,19 @@ export const VERDICT_STYLES: Record<Verdict, ButtonStyle.Success | ButtonStyle.P
 
 export const COLORS = { open: 0x5865f2, due: 0xfee75c, resolved: 0x57f287, failed: 0xed4245, flagged: 0xeb459e, neutral: 0x99aab5 };
 
-export function tallyLine(tally: Tally | null, votesCast: number): string {
-  if (!tally) return `Hidden until voting closes (blind voting) · ${votesCast} vote${votesCast === 1 ? '' : 's'} so far`;
-  return VERDICTS.map((v) => `${VERDICT_LABELS[v]} **${tally[v]}**`).join(' · ');
+export function tallyLine(tally: Tally | null, votesCast: number, t: Translator = EN): string {
+  if (!tally) return t('vote.hiddenTally', { count: votesCast });
+  return VERDICTS.map((v) => `${t(`verdicts.${v}`)} **${tally[v]}**`).join(' · ');
 }
 
-export function voteButtons(number: number, disabled = false): APIActionRowComponent<APIButtonComponent> {
+/** The verdict buttons under a card, labelled in `t`'s language (the server's, for a public card). */
+export function voteButtons(number: number, disabled = false, t: Translator = EN): APIActionRowComponent<APIButtonComponent> {
   return {
     type: ComponentType.ActionRow,
     components: VERDICTS.map((verdict) => ({
       type: ComponentType.Button,
       style: VERDICT_STYLES[verdict],
-      label: VERDICT_LABELS[verdict],
+      label: t(`verdicts.${verdict}`),
       custom_id: voteIds.encode(number, verdict),
       disabled,
     })),
@@ -184,6 +186,7 @@ export function claimCard(detail: CardData, now: Date, opts: { history?: boolean
     fields.push({ name: 'Yours', value: mine, inline: true });
   }
   if (detail.forecasters) fields.push({ name: 'Forecasters', value: String(detail.forecasters), inline: true });
+  if (detail.crowd?.count && detail.crowd.median !== null) fields.push({ name: 'Crowd', value: `median ${detail.crowd.median}% of ${detail.crowd.count}`, inline: true });
   if (detail.article?.url) fields.push({ name: 'Source', value: linkText(detail.article.url, 500) });
   else if (detail.article?.title) fields.push({ name: 'Source', value: safe(detail.article.title, 300) });
   if (detail.article?.titleNote) fields.push({ name: 'About the title', value: safe(detail.article.titleNote, 600) });
@@ -212,7 +215,20 @@ export function claimCard(detail: CardData, now: Date, opts: { history?: boolean
     footer: { text: phaseOf(c, now) === 'voting' || phaseOf(c, now) === 'closed' ? 'Score it with the buttons; you can change your vote.' : 'Hindsight' },
   };
   const votable = c.status === 'open' && c.dueAt <= now;
-  return { embeds: [embed], ...(votable ? { components: [voteButtons(c.number)] } : {}) };
+  const forecastable = c.status === 'open' && c.dueAt > now;
+  return { embeds: [embed], ...(votable ? { components: [voteButtons(c.number)] } : forecastable ? { components: forecastButtons(c.number) } : {}) };
+}
+
+/** The forecast row of a card before its check date: a few probabilities and "Other…" (a form for any 1–99%). */
+export function forecastButtons(number: number): APIActionRowComponent<APIButtonComponent>[] {
+  // At most five buttons a row: the probabilities, then "Other…" on its own row.
+  return [
+    {
+      type: ComponentType.ActionRow,
+      components: FORECAST_CHOICES.map((p) => ({ type: ComponentType.Button, style: ButtonStyle.Secondary, label: `${p}%`, custom_id: forecastIds.encode(number, p) })),
+    },
+    { type: ComponentType.ActionRow, components: [{ type: ComponentType.Button, style: ButtonStyle.Primary, label: 'Other…', custom_id: forecastIds.encode(number, 'other') }] },
+  ];
 }
 
 const LIST_TITLES: Record<ListState['status'], string> = {
@@ -244,7 +260,7 @@ export function listPage(
   state: ListState,
   now: Date,
 ): Reply {
-  const filters = [state.family ? `family ${safe(state.family, 40)}` : null, state.speaker ? `speaker “${safe(state.speaker, 40)}”` : null]
+  const filters = [state.family ? `family ${safe(state.family, 40)}` : null, state.speaker ? `speaker “${safe(state.speaker, 40)}”` : null, state.query ? `“${safe(state.query, 40)}”` : null]
     .filter(Boolean)
     .join(', ');
   const embed: APIEmbed = {
@@ -270,7 +286,7 @@ export function listPage(
   return { embeds: [embed], components };
 }
 
-export function settingsView(s: GuildSettings, title = 'Hindsight settings'): Reply {
+export function settingsView(s: GuildSettings, title = 'Hindsight settings', t: Translator = EN): Reply {
   return {
     embeds: [
       {
@@ -289,6 +305,7 @@ export function settingsView(s: GuildSettings, title = 'Hindsight settings'): Re
             value: s.extractBy === 'members' ? 'members too (their forecasts wait for a manager)' : 'managers only',
             inline: true,
           },
+          { name: t('settings.language'), value: s.language ? languageName(s.language) : t('settings.languageAuto'), inline: true },
         ],
       },
     ],

@@ -11,12 +11,13 @@ import type { RoundOutcome } from './poster.js';
 import type { Reply } from './reply.js';
 import type { ArticleInput, Candidate } from '../ledger/candidates.js';
 import type { ArgumentsOf, AttachmentRef, CommandDefinition, PartialArgumentsOf, SubcommandArguments, SubcommandName } from './options.js';
-import { UserError } from './errors.js';
+import { CatalogError, UserError } from './errors.js';
 import type { WorkRunner } from '../work/index.js';
+import type { Translator } from '../i18n/index.js';
 
 export type { Reply, ReplyFile } from './reply.js';
 export type { AttachmentRef, CommandDefinition, OptionReader } from './options.js';
-export { UserError };
+export { CatalogError, UserError };
 
 export interface Member {
   id: string;
@@ -31,6 +32,12 @@ export interface CallBase {
   member: Member;
   /** When the member acted (the interaction's snowflake time). */
   createdAt: Date;
+  /** The member's Discord language ('en-US', 'ru', 'uk', …; the console's --locale). */
+  locale: string;
+  /** The server's Discord language (its guild_locale); null when unknown. Public posts: `serverT` (src/kit/locale.ts). */
+  guildLocale: string | null;
+  /** Messages in the member's language, for answers only they see (src/i18n). */
+  t: Translator;
 }
 
 /** A slash command being run (its options are handed to the handler beside the call, typed). */

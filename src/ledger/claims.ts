@@ -10,6 +10,7 @@ import { LIMITS } from './limits.js';
 import { HEDGE_BANDS, isHedgeBand } from './hedge.js';
 import { conditionState, parseDaysAfter } from './conditions.js';
 import { assertConditionAllowed, lockCondition, moveDependent } from './condition-chain.js';
+import { median } from './scoring.js';
 import { emptyTally, phaseOf, tallyVisible, type Outcome, type Tally, type Verdict } from './rules.js';
 import { addDaysMs, DEFAULT_SETTINGS, getSettings, reserveClaimNumbers, type GuildSettings } from './settings.js';
 import {
@@ -429,6 +430,8 @@ export interface ListFilter {
   status?: StatusFilter;
   family?: string | null;
   speaker?: string | null;
+  /** Words searched (case-insensitively, as typed) in the claim, its quote and its speaker. */
+  query?: string | null;
   page?: number;
   pageSize?: number;
 }
@@ -484,6 +487,14 @@ export async function listClaims(ctx: LedgerCtx, filter: ListFilter = {}) {
   if (family) conditions.push(eq(claims.family, family));
   const speaker = optionalText('Speaker', filter.speaker, LIMITS.speaker);
   if (speaker) conditions.push(ilike(speakerLabelSql, `%${escapeLike(speakerKey(speaker))}%`));
+  const query = optionalText('Query', filter.query, 100);
+  if (query) {
+    // Every word must appear in the claim, the quote or the speaker (wildcards typed are matched literally).
+    for (const word of query.split(/\s+/).filter(Boolean).slice(0, 8)) {
+      const pattern = `%${escapeLike(word)}%`;
+      conditions.push(or(ilike(claims.text, pattern), ilike(claims.quote, pattern), ilike(speakerLabelSql, pattern))!);
+    }
+  }
   const where = and(...conditions);
   const [{ total } = { total: 0 }] = await ctx.db
     .select({ total: count() })
@@ -565,6 +576,8 @@ export async function claimDetail(ctx: LedgerCtx, number: number | string) {
   const history = await claimHistory(ctx.db, ctx.guildId, claim.id, 8, { actions: hiddenActions, viewer: ctx.actor.id });
   const lockedEdit = await lastLockedEdit(ctx.db, ctx.guildId, claim.id);
   const condition = await conditionInfo(ctx.db, ctx.guildId, claim.conditionClaimId);
+  // The crowd's median: hidden before the check date from members who have not forecast (nobody anchors on it).
+  const crowd = claim.dueAt <= now || myForecast ? await crowdForecast(ctx.db, ctx.guildId, claim.id) : null;
   return {
     claim,
     condition,
@@ -579,6 +592,7 @@ export async function claimDetail(ctx: LedgerCtx, number: number | string) {
     settings,
     history,
     lockedEdit,
+    crowd,
   };
 }
 
@@ -618,6 +632,8 @@ export interface CardData {
   lockedEdit?: ClaimDetail['lockedEdit'];
   /** The claim this one hangs on (null: none). */
   condition?: ConditionInfo | null;
+  /** The crowd's forecast, only where it may be shown: after the check date, or to a member who forecast. */
+  crowd?: { median: number | null; count: number } | null;
 }
 
 const CARD_TIMESTAMPS = new Set(['dueAt', 'windowStartsAt', 'votingClosesAt', 'resolvedAt', 'createdAt', 'updatedAt', 'deletedAt']);
@@ -649,6 +665,11 @@ export async function cardData(db: Db, guildId: string, claimId: number, now: Da
         select v.verdict, count(*)::int as n from votes v where v.claim_id = c.id and v.round = c.round group by v.verdict
       ) t) as tally,
       (select count(distinct f.user_id)::int from forecasts f where f.claim_id = c.id) as forecasters,
+      case when c.due_at <= ${now.toISOString()}::timestamptz then (
+        select jsonb_build_object('median', percentile_cont(0.5) within group (order by l.p), 'count', count(*)) from (
+          select distinct on (f.user_id) f.probability as p from forecasts f where f.claim_id = c.id and f.created_at < c.due_at
+          order by f.user_id, f.created_at desc, f.id desc) l
+      ) end as crowd,
       g.quorum, g.majority_pct, g.blind_voting,
       (select jsonb_build_object('number', k.number, 'text', k.text, 'status', k.status, 'outcome', k.outcome)
         from claims k where k.id = c.condition_claim_id and k.guild_id = c.guild_id) as condition
@@ -673,6 +694,8 @@ export async function cardData(db: Db, guildId: string, claimId: number, now: Da
     forecasters: Number(row.forecasters ?? 0),
     condition: (row.condition as ConditionInfo | null) ?? null,
     settings: { quorum: (row.quorum as number | null) ?? DEFAULT_SETTINGS.quorum, majorityPct: (row.majority_pct as number | null) ?? DEFAULT_SETTINGS.majorityPct },
+    // The public card shows the crowd only once the check date passed.
+    crowd: claim.dueAt <= now ? crowdOf(row.crowd) : null,
   };
 }
 
@@ -685,4 +708,23 @@ export async function familiesOf(db: Db, guildId: string): Promise<string[]> {
     .where(and(eq(claims.guildId, guildId), isNull(claims.deletedAt)))
     .orderBy(asc(claims.family));
   return rows.map((r) => r.family).filter((f): f is string => !!f);
+}
+
+/** The crowd's forecast on a claim: the median of each member's last forecast before the check date, and how many members. */
+export async function crowdForecast(db: Db, guildId: string, claimId: number): Promise<{ median: number | null; count: number }> {
+  const result = await db.execute(sql`
+    select distinct on (f.user_id) f.probability
+    from ${forecasts} f join ${claims} c on c.id = f.claim_id
+    where f.guild_id = ${guildId} and f.claim_id = ${claimId} and f.created_at < c.due_at
+    order by f.user_id, f.created_at desc, f.id desc`);
+  const list = rowsOf<{ probability: number | string }>(result).map((r) => Number(r.probability));
+  const m = median(list);
+  return { median: m === null ? null : Math.round(m * 10) / 10, count: list.length };
+}
+
+
+function crowdOf(json: unknown): { median: number | null; count: number } | null {
+  if (!json || typeof json !== 'object') return null;
+  const { median: m, count: n } = json as { median: unknown; count: unknown };
+  return { median: m === null || m === undefined ? null : Math.round(Number(m) * 10) / 10, count: Number(n ?? 0) };
 }

@@ -10,7 +10,7 @@
  */
 import { and, asc, eq, ilike, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { articles, claims, forecasts, speakers } from '../db/schema.js';
+import { articles, claims, forecasts, speakers, votes } from '../db/schema.js';
 import { nameIdentity, speakerLabel, speakerLabelSql } from './claims.js';
 import { invalid, notFound } from './errors.js';
 import type { Outcome } from './rules.js';
@@ -266,4 +266,64 @@ export async function searchSpeakerEntries(db: Db, guildId: string, typed: strin
 export async function scoreChanges(db: Db, guildId: string, claimIds: number[]): Promise<ScoreChange[]> {
   if (!claimIds.length) return [];
   return scoreChangesFrom(await loadScores(db, guildId), claimIds);
+}
+
+/** One claim a member forecast or voted on, with what they did and, once scored, their Brier score. */
+export interface MyClaim {
+  number: number;
+  text: string;
+  status: 'open' | 'resolved' | 'waiting';
+  outcome: Outcome | null;
+  checkBy: string;
+  dueAt: Date;
+  /** Their last forecast (the one that counts once the check date passed), percent. */
+  forecast: number | null;
+  /** Their vote in the claim's latest voting round they voted in. */
+  vote: string | null;
+  brier: number | null;
+}
+
+/**
+ * /predict mine: the live claims a member forecast or voted on (newest claims first, paged), and
+ * their score so far (the same scores as /scores me).
+ */
+export async function myClaims(db: Db, guildId: string, userId: string, opts: { page?: number; pageSize?: number } = {}) {
+  const pageSize = Math.min(Math.max(opts.pageSize ?? 10, 1), 25);
+  // Correlated subqueries name the outer row as claims.* (drizzle renders a column in sql`` unqualified).
+  const mine = sql`${claims.guildId} = ${guildId} and ${claims.deletedAt} is null and (
+    exists (select 1 from ${forecasts} f where f.claim_id = claims.id and f.user_id = ${userId})
+    or exists (select 1 from ${votes} v where v.claim_id = claims.id and v.user_id = ${userId}))`;
+  const [{ total } = { total: 0 }] = await db.select({ total: sql<number>`count(*)::int` }).from(claims).where(mine);
+  const pages = Math.max(1, Math.ceil(Number(total) / pageSize));
+  const page = Math.min(Math.max(Math.trunc(opts.page ?? 1) || 1, 1), pages);
+  const [rows, scores] = await Promise.all([
+    db
+      .select({
+        id: claims.id,
+        number: claims.number,
+        text: claims.text,
+        status: claims.status,
+        outcome: claims.outcome,
+        checkBy: claims.checkBy,
+        dueAt: claims.dueAt,
+        forecast: sql<number | null>`(select f.probability from ${forecasts} f where f.claim_id = claims.id and f.user_id = ${userId}
+          order by (f.created_at < claims.due_at) desc, f.created_at desc, f.id desc limit 1)`,
+        vote: sql<string | null>`(select v.verdict::text from ${votes} v where v.claim_id = claims.id and v.user_id = ${userId} order by v.round desc limit 1)`,
+      })
+      .from(claims)
+      .where(mine)
+      .orderBy(sql`${claims.number} desc`)
+      .limit(pageSize)
+      .offset((page - 1) * pageSize),
+    loadScores(db, guildId),
+  ]);
+  const myScores = scores.filter((s) => s.userId === userId);
+  const brierOf = new Map(myScores.map((s) => [s.claimId, s.brier]));
+  const items: MyClaim[] = rows.map(({ id, forecast, ...r }) => ({
+    ...r,
+    outcome: r.outcome as Outcome | null,
+    forecast: forecast === null || forecast === undefined ? null : Number(forecast),
+    brier: brierOf.get(id) ?? null,
+  }));
+  return { items, total: Number(total), page, pages, pageSize, score: memberScores(myScores)[0] ?? null };
 }

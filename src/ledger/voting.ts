@@ -426,3 +426,4 @@ export async function closeExpiredWindows(db: Db, now: Date, batch = 200, guildI
   });
   return results;
 }
+

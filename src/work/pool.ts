@@ -82,9 +82,16 @@ interface Slot {
   worker: Worker | null;
   job: Job | null;
   timer: NodeJS.Timeout | null;
+  /** The current worker has loaded its job table (its first message): a job's deadline starts then, not at the thread's start. */
+  ready: boolean;
+  /** Starts the waiting job's deadline once the worker is ready. */
+  onReady: (() => void) | null;
   /** Why the current worker is being stopped by us (a deadline), so its exit is not taken for a crash. */
   stopping: RefusalReason | null;
 }
+
+/** The longest a fresh worker may take to load its job table before its job is refused as out of time. */
+export const WORKER_START_MS = 15_000;
 
 export const REFUSALS = {
   busy: 'Hindsight is busy reading other servers’ articles and files right now, so this was not started. Try again in a minute.',
@@ -152,7 +159,7 @@ export class WorkPool<T extends JobTable> {
     this.maxHeapMb = opts.maxHeapMb ?? 256;
     this.jobsModule = opts.jobsModule ?? defaultJobsModule();
     this.log = opts.log;
-    this.slots = Array.from({ length: this.size }, () => ({ worker: null, job: null, timer: null, stopping: null }));
+    this.slots = Array.from({ length: this.size }, () => ({ worker: null, job: null, timer: null, ready: false, onReady: null, stopping: null }));
   }
 
   /**
@@ -215,9 +222,18 @@ export class WorkPool<T extends JobTable> {
     this.counts.workersStarted++;
     slot.worker = worker;
     slot.stopping = null;
+    slot.ready = false;
     worker.unref();
-    worker.on('message', (reply: WorkerReply) => {
-      if (slot.worker !== worker || !slot.job || slot.job.id !== reply.id) return;
+    worker.on('message', (reply: WorkerReply | { ready: true }) => {
+      if (slot.worker !== worker) return;
+      if ('ready' in reply) {
+        slot.ready = true;
+        const go = slot.onReady;
+        slot.onReady = null;
+        go?.();
+        return;
+      }
+      if (!slot.job || slot.job.id !== reply.id) return;
       if (reply.ok) this.finish(slot, null, reply.value);
       else this.finish(slot, rebuildError(reply.error));
     });
@@ -252,19 +268,36 @@ export class WorkPool<T extends JobTable> {
       this.finish(slot, error);
       return;
     }
-    slot.timer = setTimeout(() => {
+    const expire = () => {
       if (slot.job !== job) return;
       this.counts.timedOut++;
       this.log?.warn({ kind: job.kind, guildId: job.guildId, timeoutMs: job.timeoutMs }, 'job ran out of time; its worker is stopped');
       slot.stopping = 'timeout';
       slot.worker = null;
+      slot.onReady = null;
       void worker.terminate();
       this.finish(slot, new WorkRefused('timeout', REFUSALS.timeout(job.timeoutMs / 1000)));
-    }, job.timeoutMs);
-    slot.timer.unref();
+    };
+    const arm = (ms: number) => {
+      if (slot.timer) clearTimeout(slot.timer);
+      slot.timer = setTimeout(expire, ms);
+      slot.timer.unref();
+    };
+    // The job's deadline counts from when its worker has loaded (a fresh worker's start-up is not the
+    // job's time); a worker that never gets ready is stopped after WORKER_START_MS all the same.
+    if (slot.ready) arm(job.timeoutMs);
+    else {
+      arm(Math.max(WORKER_START_MS, job.timeoutMs));
+      slot.onReady = () => arm(job.timeoutMs);
+    }
     // A running job keeps the process alive (an idle worker does not).
     worker.ref();
-    worker.postMessage({ id: job.id, kind: job.kind, input: job.input });
+    try {
+      worker.postMessage({ id: job.id, kind: job.kind, input: job.input });
+    } catch (error) {
+      // An input that cannot be copied to a thread (a bug): this job fails, the worker stays.
+      this.finish(slot, error);
+    }
   }
 
   /** Ends the slot's job (with an error, or a value) and starts the next waiting one. */
@@ -273,6 +306,7 @@ export class WorkPool<T extends JobTable> {
     if (!job) return;
     if (slot.timer) clearTimeout(slot.timer);
     slot.timer = null;
+    slot.onReady = null;
     slot.job = null;
     if (error) {
       if (!(error instanceof WorkRefused) || error.reason === 'rejected') this.counts.failed++;

@@ -11,6 +11,9 @@ if (!port) throw new Error('src/work/worker.ts runs as a worker thread of src/wo
 
 const { jobs } = (await import((workerData as { jobsModule: string }).jobsModule)) as { jobs: JobTable };
 
+// Ready: the pool starts a job's deadline from here (loading the job table is not the job's time).
+port.postMessage({ ready: true });
+
 port.on('message', async (message: { id: number; kind: string; input: unknown }) => {
   let reply: WorkerReply;
   try {

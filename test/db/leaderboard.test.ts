@@ -23,6 +23,7 @@ import { fitEmbeds } from '../../src/kit/render.js';
 import type { AppCtx, AutocompleteCall, CommandCall, OptionReader, Reply } from '../../src/kit/types.js';
 import { argumentsOf, partialArgumentsOf } from '../../src/kit/options.js';
 import * as scores from '../../commands/scores.js';
+import { localeOf } from '../../src/kit/locale.js';
 import { hedgeCalibrationOf } from '../../src/ledger/hedge-scores.js';
 import { makeTestDb, newGuildId, type TestDatabase } from '../support/test-db.js';
 import { ledgerCtxFor } from '../support/ledger-ctx.js';
@@ -300,6 +301,7 @@ describe('the /scores command', () => {
       channelId: 'channel',
       member: { id: memberId, displayName: 'Alice', isManager: false },
       createdAt: clock.now,
+      ...localeOf('en-US', 'en-US'),
       defer: async () => {
         seen.deferred = true;
       },

@@ -62,6 +62,7 @@ describe('settings', () => {
       tooEarlyStepDays: 30,
       minRanked: 3,
       extractBy: 'managers',
+      language: null,
     });
     const { after } = await updateSettings(ctxFor(g), { quorum: 5, timezone: 'Europe/Berlin', blindVoting: true });
     expect(after).toMatchObject({ quorum: 5, timezone: 'Europe/Berlin', blindVoting: true });

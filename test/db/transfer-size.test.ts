@@ -10,6 +10,10 @@ import { exportFiles, exportLedger, importLedger, prepareImport, IMPORT_BATCH_CL
 import { existingExportKey } from '../../src/ledger/transfer/keys.js';
 import { LIMITS } from '../../src/ledger/limits.js';
 import { makeTestDb, newGuildId, type TestDatabase } from '../support/test-db.js';
+import { execute as predict } from '../../commands/predict.js';
+import type { AppCtx, CommandCall, Reply } from '../../src/kit/types.js';
+import { memberFacing } from '../../src/kit/work.js';
+import { inlineWork } from '../../src/work/index.js';
 
 let database: TestDatabase;
 const clock = { now: new Date('2026-03-01T00:00:00Z') };
@@ -41,6 +45,26 @@ const votesFor = (guildId: string, claimId: number, round: number, n: number, pr
     verdict: 'came_true' as const,
     castAt: new Date('2026-02-02T00:00:00Z'),
   }));
+
+/** /predict export as a manager of `guildId`, with these options; the one reply. */
+async function exportCommand(guildId: string, values: { format?: 'json' | 'csv'; from?: number }): Promise<Reply> {
+  const replies: Reply[] = [];
+  const call = {
+    commandName: 'predict',
+    guildId,
+    channelId: 'channel',
+    member: { id: MANAGER.id, displayName: 'Manager', isManager: true },
+    createdAt: clock.now,
+    defer: async () => {},
+    channelGuildId: async () => guildId,
+    reply: async (reply: Reply) => void replies.push(reply),
+  } as unknown as CommandCall;
+  const log = { warn() {}, error() {}, info() {}, debug() {} } as unknown as AppCtx['log'];
+  const ctx = { db: database.db, log, now: () => clock.now, fetchAttachment: () => Promise.reject(new Error('unused')), work: memberFacing(inlineWork()) } as unknown as AppCtx;
+  await predict(call, { subcommand: 'export', options: { format: values.format ?? null, from: values.from ?? null } }, ctx);
+  expect(replies).toHaveLength(1);
+  return replies[0]!;
+}
 
 const numbersIn = (body: string) => (JSON.parse(body) as { claims: { number: number }[] }).claims.map((c) => c.number);
 
@@ -88,6 +112,19 @@ describe('export of a large ledger', () => {
     const copied = await database.db.select().from(votes).where(eq(votes.claimId, copy!.id)).orderBy(asc(votes.round));
     expect(copied.map((v) => v.round)).toEqual([1, 1, 1, 1500, 1500]);
     expect(copied.every((v) => v.importedFrom === `export:${g}`)).toBe(true);
+  });
+
+  it('/predict export attaches the files and names the claims in each', async () => {
+    const reply = await exportCommand(g, { format: 'json' });
+    expect(reply.ephemeral).toBe(true);
+    expect(reply.content).toMatch(new RegExp(`claims #1–#${total}: ${total} claims \\(JSON\\)`));
+    expect(reply.content).toContain(`2 files (#1–#1000, #1001–#${total}): each imports on its own`);
+    expect(reply.files!.map((f) => f.name)).toEqual(['hindsight-2026-03-01-claims-1-1000.json', `hindsight-2026-03-01-claims-1001-${total}.json`]);
+    const later = await exportCommand(g, { format: 'json', from: 1001 });
+    expect(later.files!.map((f) => f.name)).toEqual([`hindsight-2026-03-01-claims-1001-${total}.json`]);
+    expect((await exportCommand(g, { format: 'json', from: 999_999 })).content).toBe('This server’s ledger has no claim numbered #999999 or later.');
+    // Past what the claim number column holds (PostgreSQL refused the query: "Something went wrong").
+    await expect(exportCommand(g, { format: 'json', from: 2 ** 31 })).rejects.toThrow('`from` must be a claim number from 1 to 2147483647.');
   });
 
   it('exportLedger (one object) signs any number of claims', async () => {

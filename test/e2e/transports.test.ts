@@ -11,6 +11,7 @@
  * numbers, message ids), the server's channel id, times (`<t:…>`, timestamps). Claim numbers and
  * member ids are the same in both servers, so they are compared.
  */
+import { mineIds } from '../../src/kit/custom-ids.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { articles, auditLog, claims, extractDrafts, forecasts, guilds, schedules, speakers, votes } from '../../src/db/schema.js';
@@ -182,6 +183,26 @@ const STEPS: Step[] = [
   { name: '/forecast', writes: true, run: async (s) => seenReply(await answer(command(s, 'alice', 'forecast', { claim: '21', probability: 70 }))) },
   { name: '/predict edit (a member, someone else’s claim): refused', writes: false, run: async (s) => seenReply(await answer(command(s, 'bob', 'predict', { claim: '21', text: 'Mine now' }, 'edit'))) },
   { name: '/predict edit (its author, once forecast on): refused', writes: false, run: async (s) => seenReply(await answer(command(s, 'alice', 'predict', { claim: '21', text: 'Changed again' }, 'edit'))) },
+  // The member loop: forecast buttons on a card before its check date, the Other… form, /predict mine.
+  { name: '/predict show claim:21 (a card before its check date)', writes: false, run: async (s) => keep(s, 'fcard', await answer(command(s, 'bob', 'predict', { claim: '21' }, 'show'))) },
+  { name: 'button: 30% on a card', writes: true, run: async (s) => seenReply(await answer(click(s, 'bob', 'fcard', '30%'))) },
+  { name: 'button: Other… opens the form', writes: false, run: async (s) => seenModal(await click(s, 'bob', 'fcard', 'Other…').modal(10_000)) },
+  {
+    name: 'form: Other… submitted',
+    writes: true,
+    run: async (s) => {
+      const card = s.saved.get('fcard')!;
+      const modal = await click(s, 'bob', 'fcard', 'Other…').modal(10_000);
+      return seenReply(await answer(h.fake.submitModal(s.guild.id, 'bob', { customId: modal.custom_id, messageId: card.messageId, fields: { probability: '65' } })));
+    },
+  },
+  { name: '/predict mine', writes: false, run: async (s) => keep(s, 'mine', await answer(command(s, 'bob', 'predict', {}, 'mine'))) },
+  {
+    name: 'button: Next ▶ on /predict mine (one page: stays on it)',
+    writes: false,
+    // One page has no buttons drawn: the id a second page's Next would carry, as Discord would send it.
+    run: async (s) => seenReply(await answer(h.fake.clickButton(s.guild.id, 'bob', { customId: mineIds.encode(2, 'n'), messageId: s.saved.get('mine')!.messageId, force: true }))),
+  },
   { name: '/settings (show)', writes: false, run: async (s) => seenReply(await answer(command(s, MOD, 'settings'))) },
   { name: '/settings quorum:2 extract-by:members', writes: true, run: async (s) => seenReply(await answer(command(s, MOD, 'settings', { quorum: 2, 'extract-by': 'members' }))) },
   { name: '/resolve claim:2 outcome:came-true', writes: true, run: async (s) => seenReply(await answer(command(s, MOD, 'resolve', { claim: '2', outcome: 'came-true', note: 'It happened.' }))) },

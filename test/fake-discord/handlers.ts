@@ -240,7 +240,9 @@ export function buildHandlers(core: Core): Map<string, Handler> {
     },
 
     // ---- application commands ----
-    'GET /applications/{application_id}/commands': (ctx) => ok(commands.list(commandScope(ctx))),
+    // As Discord: the localization dictionaries only with ?with_localizations=true.
+    'GET /applications/{application_id}/commands': (ctx) =>
+      ok(commands.list(commandScope(ctx)).map((c) => (ctx.query.get('with_localizations') === 'true' ? c : withoutLocalizations(c)))),
     'PUT /applications/{application_id}/commands': (ctx) => ok(commands.bulkOverwrite(commandScope(ctx), ctx.body)),
     'POST /applications/{application_id}/commands': (ctx) => {
       const { command, created: isNew } = commands.upsert(commandScope(ctx), bodyObject(ctx));
@@ -300,4 +302,15 @@ export function buildHandlers(core: Core): Map<string, Handler> {
 /** Templates whose authorization is the interaction token in the URL, not the bot token. */
 export function isInteractionRoute(template: string): boolean {
   return template.startsWith('/interactions/') || template.startsWith('/webhooks/{webhook_id}/{webhook_token}');
+}
+
+/** A listed command as Discord gives it without ?with_localizations=true: no localization dictionaries, at any depth. */
+function withoutLocalizations<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(withoutLocalizations) as T;
+  if (!value || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key]) => key !== 'name_localizations' && key !== 'description_localizations')
+      .map(([key, v]) => [key, withoutLocalizations(v)]),
+  ) as T;
 }

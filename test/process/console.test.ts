@@ -172,12 +172,16 @@ describe('the console without Discord', { timeout: 120_000 }, () => {
     expect(replyTo(first, 'you (manager) › /help vote')).toContain('/vote claim:<number> verdict:came-true|partly|did-not|too-early [evidence:<text>]');
     expect(first.code).toBe(0);
 
-    const second = await runConsole(dir, ['/as bob', '/forecast claim:21 probability:55.5', '/predict show claim:2', '/predict list status:open']);
+    const second = await runConsole(dir, ['/as bob', '/forecast claim:21 probability:55.5', '/predict show claim:2', '/predict list status:open', '/predict mine', '/predict list query:oslo']);
     expect(second.stdout).not.toContain('Imported the article pack'); // nothing new to import
     expect(replyTo(second, 'bob › /forecast claim:21 probability:55.5')).toContain('Your forecast on claim #21 is now 55.5%.');
     expect(replyTo(second, 'bob › /predict show claim:2')).toMatch(/@alice voted Came true/); // the name is remembered too
     expect(replyTo(second, 'bob › /predict list status:open')).toContain('#21 Talks start — the envoy');
     expect(replyTo(second, 'bob › /predict list status:open')).toContain('#22 It will rain in Oslo');
+    expect(replyTo(second, 'bob › /forecast claim:21 probability:55.5')).toMatch(/Crowd: median \**55\.5%\**/);
+    expect(replyTo(second, 'bob › /predict mine')).toMatch(/#21\**? Talks start/);
+    expect(replyTo(second, 'bob › /predict list query:oslo')).toContain('#22 It will rain in Oslo');
+    expect(replyTo(second, 'bob › /predict list query:oslo')).not.toContain('#21');
     expect(second.code).toBe(0);
     expect(existsSync(join(dir, 'data', 'hindsight.lock'))).toBe(false);
   });
@@ -270,6 +274,15 @@ describe('the console without Discord', { timeout: 120_000 }, () => {
     expect(run.stderr).not.toMatch(/"level":50/);
   }, 120_000);
 
+  it('--locale ru: an article in Ukrainian is refused in Russian, naming its language', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'statya.txt'), '«Переговори з Україною почнуться не раніше січня», — заявив речник Кремля журналістам.\n');
+    const run = await runConsole(dir, ['/predict extract file:statya.txt'], ['--locale', 'ru']);
+    const reply = replyTo(run, 'you (manager) › /predict extract file:statya.txt').replace(/\s+/g, ' ');
+    expect(reply).toContain('Язык этой статьи — украинский; пока Hindsight читает только статьи на английском. Ничего не сохранено.');
+    expect(run.code).toBe(1);
+  }, 120_000);
+
   it('--help explains both modes and exits 0 without opening a database', async () => {
     const dir = tempDir();
     const run = await runConsole(dir, [], ['--help']);
@@ -282,7 +295,7 @@ describe('the console without Discord', { timeout: 120_000 }, () => {
 });
 
 describe('console pieces, in process', () => {
-  const bootstrap = async () => {
+  const bootstrap = async (locale?: string) => {
     const { Session } = await import('../../src/console/session.js');
     const { Board } = await import('../../src/console/board.js');
     const { Members } = await import('../../src/console/members.js');
@@ -341,6 +354,7 @@ describe('console pieces, in process', () => {
       guildId: '100000000000000001',
       channel: { id: '100000000000000002', name: 'console' },
       cwd: tmpdir(),
+      ...(locale ? { locale } : {}),
     });
     return { session, printed, logged, seen };
   };
@@ -392,6 +406,12 @@ describe('console pieces, in process', () => {
     expect(printed.join('\n')).toContain('There is no message command “Nothing”. Message commands: Echo back.');
     expect(await session.run('/apps no colon here')).toBe(false);
     expect(printed.join('\n')).toContain('Write /apps NAME: TEXT');
+  });
+
+  it('answers in the language of --locale: a bug’s ref in Ukrainian', async () => {
+    const { session, printed } = await bootstrap('uk');
+    expect(await session.run('/boom')).toBe(false);
+    expect(printed.join('\n')).toMatch(/Щось пішло не так \(код [0-9a-f]{8}\)/);
   });
 
   it('answers a bug with a ref and logs the stack under the same ref', async () => {

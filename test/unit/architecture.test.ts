@@ -28,6 +28,7 @@
  *   extract      src/extract/                   article intake's contract
  *   ledger       src/ledger/                    the rules and their database functions, no Discord
  *   db           src/db/                        schema and client
+ *   i18n         src/i18n/                      message catalogs, locales, number/date formats, command localizations
  *   base         src/log.ts, src/config.ts      logging and configuration
  */
 import { readdirSync, readFileSync, existsSync, statSync } from 'node:fs';
@@ -54,6 +55,7 @@ const LAYERS: readonly (readonly [layer: string, units: readonly string[]])[] = 
   ['extract', ['src/extract/']],
   ['ledger', ['src/ledger/']],
   ['db', ['src/db/']],
+  ['i18n', ['src/i18n/']],
   ['base', ['src/log.ts', 'src/config.ts']],
 ];
 

@@ -281,14 +281,18 @@ export const draftEditForm = form({
   forged: FORGED_DRAFT,
   async submit(call, parsed, ctx) {
     const field = (id: string) => call.fields.get(id);
-    const draft = await editCandidate(ledgerCtx(call, ctx), parsed.id, parsed.index, {
+    const { draft, refused } = await editCandidate(ledgerCtx(call, ctx), parsed.id, parsed.index, {
       ...(field('restatement') !== undefined ? { restatement: field('restatement')! } : {}),
       ...(field('speaker') !== undefined ? { speaker: field('speaker')! } : {}),
       ...(field('check-by') !== undefined ? { checkBy: field('check-by')! } : {}),
       ...(field('band') !== undefined ? { hedge: field('band')! } : {}),
       ...(field('family') !== undefined ? { family: field('family')! } : {}),
     });
-    await call.update(await draftCard(ctx, draft, parsed.index, call.member, { notice: `Forecast ${parsed.index + 1} updated. Accept it when it reads right.` }));
+    // the good fields are saved; each refused one is named with why, to fix with Edit again
+    const notice = refused.length
+      ? `Forecast ${parsed.index + 1} updated, except ${refused.map((r) => `**${r.label}**`).join(' and ')} (not saved): ${refused.map((r) => `${r.label}: ${safe(r.message, 300)}`).join(' ')} Press Edit to fix ${refused.length === 1 ? 'it' : 'them'}.`
+      : `Forecast ${parsed.index + 1} updated. Accept it when it reads right.`;
+    await call.update(await draftCard(ctx, draft, parsed.index, call.member, { notice }));
   },
 });
 

@@ -6,7 +6,7 @@
  * → forecast cues (cues.ts) → horizon (horizon.ts), hedge (hedge.ts), family (family.ts).
  * Candidates are for a person to review; nothing here touches the ledger.
  */
-import type { ArticleInput, Candidate } from './types.js';
+import { MAX_CANDIDATES, MAX_TEXT_CHARS, type ArticleInput, type Candidate } from './types.js';
 import { proposeCondition } from './condition.js';
 import { attributedSegments, FORECAST_VERBS, MAX_SENTENCE, readStructure, type Segment } from './attribution.js';
 import { describeCue, readCues } from './cues.js';
@@ -61,11 +61,7 @@ const PAST_ANNOUNCEMENT = /^(?:announced|declared|decided|agreed|confirmed|ruled
 
 const todayUtc = () => new Date().toISOString().slice(0, 10);
 
-/** Text past this many characters (about 30,000 words) is not read: no article is that long, a hostile file may be. */
-export const MAX_TEXT_CHARS = 200_000;
-
-/** Candidates found per article at most (a review draft keeps the first 50). */
-export const MAX_CANDIDATES = 200;
+export { MAX_CANDIDATES, MAX_TEXT_CHARS };
 /** Context read around a forecast when its sentence is longer than MAX_SENTENCE. */
 const CONTEXT_WINDOW = 600;
 

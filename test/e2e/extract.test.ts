@@ -410,3 +410,19 @@ describe('restart and expiry', () => {
     }
   });
 });
+
+describe('a large file (issue 23)', () => {
+  it('says how many forecasts were found, how many the draft keeps, and that text past 200,000 characters was not read', async () => {
+    const paragraphs = Array.from({ length: 3000 }, (_, i) => `"Talks on chapter ${i + 1} will begin in Geneva by March 2027," said Foreign Minister Anna Berg.`);
+    const content = paragraphs.join('\n\n');
+    expect(content.length).toBeGreaterThan(250_000);
+    const card = await extract(MOD, { file: fileOf(content, 'long.txt') });
+    expect(card.content).toMatch(/^Found at least \*\*200\*\* forecasts in long\.txt \(the search stops at 200\)\./);
+    expect(card.content).toMatch(/This draft keeps the first \*\*50\*\* in reading order \(a draft holds at most 50\); at least 150 others are not shown\./);
+    expect(card.content).toContain(`Only the first 200,000 characters of its ${content.length.toLocaleString('en-US')} were read: forecasts past that point were not looked for.`);
+    expect(card.embeds[0]!.title).toBe('Forecast 1 of 50');
+    // a short article says none of it
+    const short = await extract(MOD, { file: fileOf() });
+    expect(short.content).not.toMatch(/not shown|were read/);
+  });
+});

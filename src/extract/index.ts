@@ -13,6 +13,7 @@ import { describeCue, readCues } from './cues.js';
 import { readHedge } from './hedge.js';
 import { readHorizon } from './horizon.js';
 import { guessFamily } from './family.js';
+import { inThirdPerson } from './person.js';
 import { HEDGE_BAND_INFO, mirrorBand } from '../ledger/hedge.js';
 
 export type { ArticleInput, Candidate, Extraction } from './types.js';
@@ -36,13 +37,15 @@ function trimSpan(text: string, start: number, end: number): [number, number] {
   return [start, end];
 }
 
-/** The quote, restated plainly: lead-ins dropped, one sentence; hedges and conditions kept. */
+/** The quote, restated plainly: lead-ins dropped, one sentence, in the third person; hedges and conditions kept. */
 export function restate(quote: string, speaker: string | null, verb: string, form: Segment['form']): string {
   let s = quote.replace(/\s+/g, ' ').trim();
   if (form === 'paraphrase') s = s.replace(/^that\s+/i, '');
   const withoutLead = s.replace(LEADING, '');
   if (withoutLead.length > 10) s = withoutLead;
   if (form === 'paraphrase' && FORECAST_VERBS.has(verb) && speaker && !/\b(?:expect|predict|forecast|anticipat|project)/i.test(s)) s = `${speaker} ${verb} ${s}`;
+  // the speaker's own "I" and "we" do not survive into the claim
+  s = inThirdPerson(s, speaker);
   s = s.charAt(0).toUpperCase() + s.slice(1);
   if (!/[.!?…]$/.test(s)) s += '.';
   return s;
@@ -153,5 +156,38 @@ export function extractCandidates(input: ArticleInput, opts: ExtractOptions = {}
     if (condition) candidate.condition = condition;
     out.push(candidate);
   }
-  return out.sort((a, b) => a.start - b.start);
+  return mergeRepeated(out).sort((a, b) => a.start - b.start);
+}
+
+/** A quote folded for comparison: letters and digits only, lower-cased. */
+const foldForRepeat = (quote: string) => quote.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+
+/** How well a candidate is attributed: a named speaker over a description ("the governor"), the fuller name over the shorter. */
+function attributionRank(c: ExtractedCandidate): number {
+  if (!c.speaker) return 0;
+  const named = /(?:^|\s)\p{Lu}\p{Ll}/u.test(c.speaker) && !/^(?:he|she|they|it|we|i)$/i.test(c.speaker.trim());
+  return (named ? 1000 : 500) + Math.min(c.speaker.length, 200) + (c.checkBy ? 0.5 : 0);
+}
+
+/**
+ * The same quote said twice in an article (a pull quote, a recap) is one forecast: kept once,
+ * with the best attribution among its repeats (ties: the first).
+ */
+function mergeRepeated(list: ExtractedCandidate[]): ExtractedCandidate[] {
+  const byQuote = new Map<string, ExtractedCandidate[]>();
+  for (const c of list) {
+    const key = foldForRepeat(c.quote);
+    byQuote.set(key, [...(byQuote.get(key) ?? []), c]);
+  }
+  const out: ExtractedCandidate[] = [];
+  for (const group of byQuote.values()) {
+    if (group.length === 1) {
+      out.push(group[0]!);
+      continue;
+    }
+    let best = group[0]!;
+    for (const c of group.slice(1)) if (attributionRank(c) > attributionRank(best)) best = c;
+    out.push({ ...best, why: [...best.why, `repeated in the article (${group.length} times): kept once`] });
+  }
+  return out;
 }

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { attributedSegments, cleanSpeaker, readStructure } from '../../src/extract/attribution.js';
 import { readCues } from '../../src/extract/cues.js';
 import { readHorizon } from '../../src/extract/horizon.js';
-import { articleFromText, extractCandidates } from '../../src/extract/index.js';
+import { articleFromText, extractCandidates, restate } from '../../src/extract/index.js';
 
 const speech = (text: string) => attributedSegments(readStructure(text)).map((s) => ({ speaker: s.speaker, text: text.slice(s.start, s.end) }));
 const candidates = (text: string, publishedOn = '2025-03-04') => extractCandidates(articleFromText(text, { publishedOn }));
@@ -112,5 +112,35 @@ describe('check-by dates', () => {
     expect(by('imports will rise in 2025/26', 'crops in 2025/26 (October/September) are forecast')).toBe('2026-09-30');
     expect(by('the report is likely to be issued in early April this year')).toBe('2025-04-10');
     expect(by('sluggish spending over the next couple of quarters')).toBe('2025-09-30');
+  });
+});
+
+describe('what a reviewer sees (issue 23)', () => {
+  it('restates in the third person: the speaker’s “I” and “we” do not survive', () => {
+    const r = (quote: string, speaker = 'Jane Roe') => restate(quote, speaker, 'said', 'quote');
+    expect(r('I think a deal is likely')).toBe('Jane Roe thinks a deal is likely.');
+    expect(r('I don’t think rates will fall this year')).toBe('Jane Roe doesn’t think rates will fall this year.');
+    expect(r('I’m confident we will win the vote next week')).toBe('Jane Roe is confident they will win the vote next week.');
+    expect(r('A deal is likely by June, I think')).toBe('Jane Roe thinks a deal is likely by June.');
+    expect(r('We will cut rates in 2027', 'the governor')).toBe('The governor says they will cut rates in 2027.');
+    expect(r('Prices will hurt our margins next year')).toBe('Jane Roe says prices will hurt their margins next year.');
+    expect(r('I really expect my team to win')).toBe('Jane Roe really expects their team to win.');
+    // "US" in capitals is the country; hedges stay
+    expect(r('The US will probably raise tariffs')).toBe('The US will probably raise tariffs.');
+    const [c] = candidates('“I think a deal is likely by June,” said John Smith, an analyst at Acme Securities.');
+    expect(c!.restatement).toBe('John Smith thinks a deal is likely by June.');
+  });
+
+  it('merges the same quote repeated in an article, keeping the named speaker', () => {
+    const text = [
+      'Talks resumed on Monday.',
+      '“A deal will be signed in Geneva by March,” she said.',
+      'The delegations met for six hours in the old town hall.',
+      '“A deal will be signed in Geneva by March,” said Foreign Minister Anna Berg.',
+    ].join('\n\n');
+    const found = candidates(text);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ quote: 'A deal will be signed in Geneva by March', speaker: 'Anna Berg', checkBy: '2025-03-31' });
+    expect(found[0]!.why.at(-1)).toBe('repeated in the article (2 times): kept once');
   });
 });

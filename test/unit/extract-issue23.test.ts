@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { attributedSegments, cleanSpeaker, readStructure } from '../../src/extract/attribution.js';
 import { readCues } from '../../src/extract/cues.js';
 import { readHorizon } from '../../src/extract/horizon.js';
-import { articleFromText, extractCandidates, restate } from '../../src/extract/index.js';
+import { articleFromHtml, articleFromText, extractCandidates, restate } from '../../src/extract/index.js';
 
 const speech = (text: string) => attributedSegments(readStructure(text)).map((s) => ({ speaker: s.speaker, text: text.slice(s.start, s.end) }));
 const candidates = (text: string, publishedOn = '2025-03-04') => extractCandidates(articleFromText(text, { publishedOn }));
@@ -142,5 +142,34 @@ describe('what a reviewer sees (issue 23)', () => {
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ quote: 'A deal will be signed in Geneva by March', speaker: 'Anna Berg', checkBy: '2025-03-31' });
     expect(found[0]!.why.at(-1)).toBe('repeated in the article (2 times): kept once');
+  });
+});
+
+describe('the outlet (issue 23)', () => {
+  const page = (head: string, body = '<p>“Rates will rise next year,” said Jane Roe, the bank’s chief economist, in an interview on Monday morning.</p>') =>
+    `<!doctype html><html><head><title>Rates</title>${head}</head><body><article><h1>Rates</h1>${body}</article></body></html>`;
+
+  it('reads it from the byline or a wire dateline of a plain text', () => {
+    expect(articleFromText('Rates to rise\n\nBy Jane Roe, Reuters\n\n“Rates will rise,” she said.').outlet).toBe('Reuters');
+    expect(articleFromText('By Jane Roe and John Doe | The Herald\n\nText.').outlet).toBe('The Herald');
+    expect(articleFromText('Rates\n\nBy Jane Roe for The Guardian\n\nText.').outlet).toBe('The Guardian');
+    expect(articleFromText('WASHINGTON (Reuters) - The ministry said rates would rise.').outlet).toBe('Reuters');
+    expect(articleFromText('NEW YORK, March 3 (AP) — Officials said.').outlet).toBe('AP');
+    // a role, a date or a sentence is no outlet
+    expect(articleFromText('By Jane Roe, Staff Writer\n\nText.').outlet).toBeNull();
+    expect(articleFromText('By Jane Roe, May 9, 2024\n\nText.').outlet).toBeNull();
+    expect(articleFromText('By the numbers, it is big.\n\nThe president (D) - said more.').outlet).toBeNull();
+    // what the caller knows wins
+    expect(articleFromText('By Jane Roe, Reuters\n\nText.', { outlet: 'Wire' }).outlet).toBe('Wire');
+  });
+
+  it('reads it from the page: og:site_name, the JSON-LD publisher (by reference too), meta publisher, then the byline, then the host', () => {
+    expect(articleFromHtml(page('<meta property="og:site_name" content="The Gazette">'), 'https://news.example/a').outlet).toBe('The Gazette');
+    const graph = { '@context': 'https://schema.org', '@graph': [{ '@type': 'NewsArticle', headline: 'Rates', publisher: { '@id': '#org' } }, { '@type': 'NewsMediaOrganization', '@id': '#org', name: 'Daily Ledger' }] };
+    expect(articleFromHtml(page(`<script type="application/ld+json">${JSON.stringify(graph)}</script>`), 'https://news.example/a').outlet).toBe('Daily Ledger');
+    expect(articleFromHtml(page('<script type="application/ld+json">{"@type":"NewsArticle","publisher":[{"@type":"Organization","name":"Wire Service"}]}</script>'), 'https://x.example/a').outlet).toBe('Wire Service');
+    expect(articleFromHtml(page('<meta name="publisher" content="Harbor Courier">'), 'https://x.example/a').outlet).toBe('Harbor Courier');
+    expect(articleFromHtml(page('<meta name="publisher" content="https://facebook.com/courier">'), 'https://x.example/a').outlet).toBe('x.example');
+    expect(articleFromHtml(page('', '<p>By Jane Roe, Reuters</p><p>“Rates will rise next year,” said Jane Roe, the bank’s chief economist, in an interview on Monday.</p>'), 'https://x.example/a').outlet).toBe('Reuters');
   });
 });

@@ -89,8 +89,10 @@ const NOT_FORECAST: { re: RegExp; why: string; whole?: boolean }[] = [
   { re: /\b(?:based on|according to|under|in)\s+(?:the\s+|its\s+|their\s+|our\s+)?(?:updated\s+|latest\s+|new\s+|revised\s+|earlier\s+|previous\s+|official\s+)*(?:forecasts?|projections?|estimates?|expectations?)\b/giu, why: 'a forecast named, not made' },
   // declining to forecast: "it would depend on each order", "too early to say"
   { whole: true, re: /\b(?:would|will|could|may|might)\s+depend\s+on\b|\b(?:it|that)\s+depends\s+on\b|\btoo\s+(?:early|soon)\s+to\s+(?:say|tell|project|predict|know|judge|call)\b|\bdeclined?\s+to\s+(?:say|comment|predict|forecast|speculate|give|specify|put)\b|\b(?:did|does|would)\s+not\s+(?:say|specify|predict|speculate)\b|\bhas\s+not\s+decided\s+whether\b|\bnot\s+(?:certain|sure|clear)\s+(?:when|whether|if|how)\b/giu, why: 'declining to forecast' },
+  // what the speaker once told themself: "When I lived that, I said to myself ... next time we'll be ready" (the future of the past)
+  { whole: true, re: /\b(?:I|we)\s+(?:said|told|thought|promised|swore|kept\s+telling)\s+(?:to\s+)?(?:myself|ourselves)\b/giu, why: 'what the speaker once told themself' },
   // a habit, not a forecast: "debris would normally be expected to float"
-  { re: /\b(?:would|will|could|can|may|might)\s+(?:normally|usually|typically|generally|often|sometimes|always)\b/giu, why: 'a habit, not a forecast' },
+  { re: /\b(?:would|will|could|can|may|might)\s+(?:normally|usually|typically|generally|often|sometimes|always)(?:\s+be\s+(?:expected|predicted|forecast|projected)\b)?\b/giu, why: 'a habit, not a forecast' },
   // considering is not forecasting: "he would consider launching", "may also consider trading in its listing"
   { re: /\b(?:would|may|might|could|will)\s+(?:also\s+)?(?:consider|explore|weigh|think\s+about|look\s+into)\b/giu, why: 'considering, not forecasting' },
   // hedged uncertainty with nothing to check: "policies may change"

@@ -60,6 +60,10 @@ const ANAPHORIC = /^(?:when (?:it|that|this|they|he|she) (?:does|do|happens?|com
 
 /** Attribution verbs that say the speaker expects what follows ("believed a stock would", "was confident OPEC would"). */
 const BELIEF = /^(?:believes?|believed|thinks?|thought|reckons|expects?|expected|predict(?:s|ed)?|forecasts?|projects?|projected|anticipate[sd]?|foresees?|estimates|(?:is|are|was|were) confident|expressed confidence|holds? no illusions|held no illusions|voicing the belief)$/;
+/** A change or an event after "would": what a forecast in reported speech names ("would rise", "would sign"). */
+const WOULD_CHANGE = /\bwould\s+(?:(?:\p{L}+ly|also|still|not|soon|eventually|then)\s+)?(?:rise|fall|increase|decrease|decline|drop|grow|reach|exceed|top|climb|gain|lose|improve|worsen|return|resume|recover|double|triple|halve|surge|slow|accelerate|expand|shrink|contract|end|begin|start|close|open|win|pass|approve|reject|sign|launch|announce|cut|raise|lower|hike|ease|tighten|report|post|earn|pay|sell|buy|acquire|merge|leave|resign|run|hold|take|make|become|continue|remain|stay|fail|succeed|collapse|default|strike|invade|attack|withdraw|hit|require|need|cost|save|delay|proceed|go\s+ahead|happen|occur|come|arrive|last|take\s+place|be\s+(?:profitable|completed|finished|ready|done|over|back|higher|lower|up|down|able|in\s+(?:the\s+)?(?:black|red)))\b/iu;
+/** "Should the talks fail, …", "Were rates to rise, …": a condition put first, by inversion. */
+const INVERTED_CONDITION = /^(?:should|were|had)\s+[^,]{3,120},/iu;
 const PAST_ANNOUNCEMENT = /^(?:announced|declared|decided|agreed|confirmed|ruled|approved|stated)$/;
 
 const todayUtc = () => new Date().toISOString().slice(0, 10);
@@ -108,6 +112,11 @@ export function extractCandidates(input: ArticleInput, opts: ExtractOptions = {}
     const possibilityOnly = strong.length > 0 && strong.every((c) => c.kind === 'modal' && !/^would|[’']d$/i.test(c.phrase));
     const purpose = strong.length > 0 && strong.every((c) => c.kind === 'modal') && /\bwould\s+(?:not\s+)?(?:permit|allow|enable|mean|be\s+due\s+to)\b/i.test(quote);
     if (!forecastVerb && !BELIEF.test(seg.verb) && ((possibilityOnly && !reading.cues.some((c) => c.kind === 'horizon' || c.kind === 'date' || c.kind === 'conditional')) || purpose)) continue;
+    // "would" and nothing else, no time ahead, no condition, no change named: a description of how
+    // things would be ("a new daily would give the city its second paper", "the mill would be
+    // subsidized"), not a forecast one could check; "sales would rise" (a change) stays
+    const wouldOnly = strong.length > 0 && strong.every((c) => c.kind === 'modal' && /^would|[’']d$/i.test(c.phrase));
+    if (wouldOnly && !forecastVerb && !BELIEF.test(seg.verb) && !reading.cues.some((c) => c.kind === 'horizon' || c.kind === 'date' || c.kind === 'conditional') && !WOULD_CHANGE.test(quote) && !INVERTED_CONDITION.test(quote)) continue;
     // no one to hold to it: a quotation whose speaker the article does not give is left to the reader
     if (!seg.speaker) continue;
     // a possibility on a condition ("could try to find a white knight if ..."): a conditional judgement

@@ -173,3 +173,21 @@ describe('the outlet (issue 23)', () => {
     expect(articleFromHtml(page('', '<p>By Jane Roe, Reuters</p><p>“Rates will rise next year,” said Jane Roe, the bank’s chief economist, in an interview on Monday.</p>'), 'https://x.example/a').outlet).toBe('Reuters');
   });
 });
+
+describe('precision on descriptions in reported speech (issue 23, dev split)', () => {
+  it('sets aside "would" with no time ahead, no condition and no change named; keeps a change, a date or a condition', () => {
+    const quotes = (text: string) => candidates(text).map((c) => c.quote);
+    expect(quotes('A new stadium would give the town its second arena, the mayor said.')).toEqual([]);
+    expect(quotes('The plant would be heavily subsidized by the province, Jane Roe said.')).toEqual([]);
+    expect(quotes('Sales would rise sharply, Jane Roe said.')).toEqual(['Sales would rise sharply']);
+    expect(quotes('The plant would open in two years, Jane Roe said.')).toEqual(['The plant would open in two years']);
+    expect(quotes('The delay would not require new money, Jane Roe said.')).toEqual(['The delay would not require new money']);
+    expect(quotes('“Should the strikes go on, it would be easy for the board to call new talks,” said Jane Roe.')).toHaveLength(1);
+  });
+
+  it('sets aside a habit with an expectation, and what the speaker once told themself', () => {
+    expect(isForecast('Wreckage would normally be expected to float for about three weeks')).toBe(false);
+    expect(isForecast('When I saw that, I said to myself... next time we’ll be ready')).toBe(false);
+    expect(isForecast('Next time we’ll be ready')).toBe(true);
+  });
+});

@@ -315,7 +315,13 @@ const RULES: Rule[] = [
     },
   },
   { re: /\bnear[- ]term\b|\bin the short term\b|\bsometime soon\b|\bshort[- ]term\b/i, date: (_m, on) => ({ checkBy: addMonths(on, 3) }) },
-  { re: /\b(?:anytime|any time)\s+soon\b|\bsoon\b|\bbefore long\b|\bshortly\b|\bimminent(?:ly)?\b|\bin the near future\b/i, date: (_m, on) => ({ checkBy: addMonths(on, 6) }) },
+  // "soon" denied ("doesn't see it coming back anytime soon", "won't happen soon"): not within the short window, so checked at the default
+  {
+    re: /\b(?:anytime|any time)\s+soon\b|\bsoon\b|\bbefore long\b|\bshortly\b|\bimminent(?:ly)?\b|\bin the near future\b/i,
+    date: (m, on) => (/\b(?:not|no|never|nor|hardly)\b|n['’]t\b/i.test(m.input.slice(Math.max(0, m.index - 80), m.index).split(/[.;:!?]|,\s+(?:but|and|while)\b/).at(-1) ?? '')
+      ? { checkBy: addMonths(on, DEFAULT_HORIZON_MONTHS), note: 'denied: not soon' }
+      : { checkBy: addMonths(on, 6) }),
+  },
   // Anchors we cannot date
   {
     re: /\b(?:until|before|by|after|following|ahead of)\s+(the\s+(?:deadline|summit|vote|referendum|hearing|trial|verdict|ruling|merger|talks|meeting|conference|launch|deal|ceasefire|strike|election|season|games|olympics|world cup|budget)|(?:the\s+)?(?:pool|plant|factory|bridge|line|station|stadium|school|hospital)\s+(?:opens|reopens|is finished|is built|is completed))\b/i,

@@ -191,3 +191,14 @@ describe('precision on descriptions in reported speech (issue 23, dev split)', (
     expect(isForecast('Next time we’ll be ready')).toBe(true);
   });
 });
+
+describe('"soon" denied (dev split)', () => {
+  it('checks a denied "soon" at the default of 12 months, an affirmed one at 6', () => {
+    const h = (text: string) => readHorizon(text, '2025-03-04');
+    expect(h('he doesn’t see hiring coming back anytime soon')).toMatchObject({ checkBy: '2026-03-04' });
+    expect(h('he doesn’t see hiring coming back anytime soon').phrase).toMatch(/denied: not soon/);
+    expect(h('rates will not fall soon')).toMatchObject({ checkBy: '2026-03-04' });
+    expect(h('talks will resume soon')).toMatchObject({ checkBy: '2025-09-04' });
+    expect(h('no one expected it, but talks will resume soon')).toMatchObject({ checkBy: '2025-09-04' });
+  });
+});

@@ -17,6 +17,7 @@ import {
   foldQuote,
   getDraft,
   listDrafts,
+  MAX_DRAFT_CANDIDATES,
   type Draft,
   type DraftCandidate,
 } from '../ledger/drafts.js';
@@ -24,7 +25,7 @@ import { HEDGE_BANDS, HEDGE_BAND_INFO } from '../ledger/hedge.js';
 import { getSettings } from '../ledger/settings.js';
 import { todayIn } from '../ledger/dates.js';
 import { LIMITS } from '../ledger/limits.js';
-import type { ArticleInput } from '../extract/types.js';
+import { MAX_CANDIDATES, MAX_TEXT_CHARS, type ArticleInput } from '../extract/types.js';
 import { COLORS, safe } from '../kit/render.js';
 import { assertReadableLanguage } from '../kit/locale.js';
 import type { Translator } from '../i18n/index.js';
@@ -84,16 +85,35 @@ export async function runExtraction(call: IntakeCall, ctx: AppCtx, source: Artic
   // The engine reads horizons against the article's own date; `today` is for articles without one.
   const candidates = await ctx.articles.candidates(article, { today: todayIn(settings.timezone, now), guildId: call.guildId, work: ctx.work });
   const name = describeArticle(article);
+  const unread = unreadNote(article.text.length);
   if (!candidates.length) {
-    await call.reply({ ephemeral: true, content: `I found no forecasts in ${name}. Nothing was saved.` });
+    await call.reply({ ephemeral: true, content: `I found no forecasts in ${name}. Nothing was saved.${unread ? ` ${unread}` : ''}` });
     return;
   }
   const draft = await createDraft(ctx.db, call.guildId, call.member.id, article, candidates, now);
-  const one = candidates.length === 1;
   const intro =
-    `Found **${candidates.length}** forecast${one ? '' : 's'} in ${name}. ${one ? 'Review it' : 'Review them one by one'}: nothing enters the ledger until it is accepted. ` +
-    `This draft lasts until ${time(draft.expiresAt, TimestampStyles.ShortDateTime)}.`;
+    `${foundNote(candidates.length, draft.candidates.length, name)} ${draft.candidates.length === 1 ? 'Review it' : 'Review them one by one'}: nothing enters the ledger until it is accepted. ` +
+    `This draft lasts until ${time(draft.expiresAt, TimestampStyles.ShortDateTime)}.${unread ? ` ${unread}` : ''}`;
   await call.reply({ ...(await draftCard(ctx, draft, 0, call.member, { notice: intro })), ephemeral: true });
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+/** What was found and what the draft keeps: every forecast past the draft's size is said, not dropped silently. */
+export function foundNote(found: number, kept: number, name: string): string {
+  const capped = found >= MAX_CANDIDATES;
+  const head = `Found ${capped ? 'at least ' : ''}**${count(found)}** forecast${found === 1 ? '' : 's'} in ${name}${capped ? ` (the search stops at ${count(MAX_CANDIDATES)})` : ''}.`;
+  if (kept >= found) return head;
+  return (
+    `${head} This draft keeps the first **${kept}** in reading order (a draft holds at most ${MAX_DRAFT_CANDIDATES}); ` +
+    `${capped ? `at least ${count(found - kept)} others` : `the other ${count(found - kept)}`} are not shown. To review them, extract from the rest of the article on its own (a shorter file).`
+  );
+}
+
+/** Said when the text was longer than the extractor reads, or nothing. */
+export function unreadNote(length: number): string | null {
+  if (length <= MAX_TEXT_CHARS) return null;
+  return `Only the first ${count(MAX_TEXT_CHARS)} characters of its ${count(length)} were read: forecasts past that point were not looked for.`;
 }
 
 function describeArticle(a: { title?: string | null; outlet?: string | null; publishedOn?: string | null; url?: string | null; origin?: string | null }): string {
@@ -283,14 +303,18 @@ export const draftEditForm = form({
   forged: FORGED_DRAFT,
   async submit(call, parsed, ctx) {
     const field = (id: string) => call.fields.get(id);
-    const draft = await editCandidate(ledgerCtx(call, ctx), parsed.id, parsed.index, {
+    const { draft, refused } = await editCandidate(ledgerCtx(call, ctx), parsed.id, parsed.index, {
       ...(field('restatement') !== undefined ? { restatement: field('restatement')! } : {}),
       ...(field('speaker') !== undefined ? { speaker: field('speaker')! } : {}),
       ...(field('check-by') !== undefined ? { checkBy: field('check-by')! } : {}),
       ...(field('band') !== undefined ? { hedge: field('band')! } : {}),
       ...(field('family') !== undefined ? { family: field('family')! } : {}),
     });
-    await call.update(await draftCard(ctx, draft, parsed.index, call.member, { notice: `Forecast ${parsed.index + 1} updated. Accept it when it reads right.` }));
+    // the good fields are saved; each refused one is named with why, to fix with Edit again
+    const notice = refused.length
+      ? `Forecast ${parsed.index + 1} updated, except ${refused.map((r) => `**${r.label}**`).join(' and ')} (not saved): ${refused.map((r) => `${r.label}: ${safe(r.message, 300)}`).join(' ')} Press Edit to fix ${refused.length === 1 ? 'it' : 'them'}.`
+      : `Forecast ${parsed.index + 1} updated. Accept it when it reads right.`;
+    await call.update(await draftCard(ctx, draft, parsed.index, call.member, { notice }));
   },
 });
 

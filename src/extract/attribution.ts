@@ -31,18 +31,26 @@ const VERB_WORDS = [
   'said', 'says', 'say', 'told', 'tells', 'tell', 'added', 'adds', 'noted', 'notes', 'explained', 'explains', 'wrote', 'writes',
   'argued', 'argues', 'warned', 'warns', 'cautioned', 'predicted', 'predicts', 'predict', 'expects', 'expect', 'expected',
   'believes', 'believe', 'believed', 'suggested', 'suggests', 'suggest', 'acknowledged', 'insisted', 'insists', 'stated', 'states',
-  'stressed', 'declared', 'announced', 'estimated', 'estimates', 'forecast', 'forecasts', 'projected', 'projects', 'claimed', 'claims',
+  'stressed', 'declared', 'announced', 'estimated', 'estimates', 'forecast', 'forecasts', 'projected', 'projects', 'project', 'claimed', 'claims',
   'contended', 'conceded', 'asserted', 'emphasized', 'emphasised', 'observed', 'remarked', 'hopes', 'fears', 'feared', 'thinks',
   'think', 'thought', 'reckons', 'anticipates', 'anticipated', 'promised', 'promises', 'vowed', 'vows', 'agreed', 'continued',
-  'replied', 'recalled', 'confirmed', 'admitted',
+  'replied', 'recalled', 'confirmed', 'admitted', 'foresees', 'foresee', 'sees', 'see', 'signalled', 'signaled',
 ];
 const VERB_PHRASES = [
   'pointed out', 'hold no illusions', 'holds no illusions', 'held no illusions', 'expressed confidence', 'shared his view', 'shared her view',
   'shared their view', 'is confident', 'are confident', 'was confident', 'were confident',
+  'is forecasting', 'are forecasting', 'is predicting', 'are predicting', 'is projecting', 'are projecting', 'is expecting', 'are expecting',
 ];
 const PARTICIPLES = ['saying', 'adding', 'noting', 'warning', 'predicting', 'arguing', 'explaining', 'voicing the belief', 'expressing the hope', 'insisting', 'stressing'];
 /** Verbs that carry a forecast themselves (so the restatement keeps them). */
-export const FORECAST_VERBS = new Set(['expects', 'expect', 'expected', 'predicted', 'predicts', 'predict', 'forecast', 'forecasts', 'projected', 'projects', 'anticipates', 'anticipated', 'estimates']);
+export const FORECAST_VERBS = new Set(['expects', 'expect', 'expected', 'predicted', 'predicts', 'predict', 'forecast', 'forecasts', 'projected', 'projects', 'project', 'anticipates', 'anticipated', 'estimates', 'foresees', 'foresee', 'is forecasting', 'are forecasting', 'is predicting', 'are predicting', 'is projecting', 'are projecting', 'is expecting', 'are expecting']);
+/** "sees"/"see": an outlook only with a time ahead ("we see demand coming back in 2026"); the clause keeps a negation before it. */
+const SEE_VERB = /^(?:sees|see)$/;
+
+/** A period that does not end a speaker's phrase: after an initial or a short abbreviation ("U.S.", "Gov.", "David T. Mizrahi"). */
+const ABBREV_DOT = String.raw`(?<=(?:^|[\s(])(?:\p{Lu}|U\.S|U\.K|Mr|Mrs|Ms|Dr|Gov|Sen|Rep|Gen|Lt|Col|Capt|Cmdr|Sgt|St|Jr|Sr|Prof|Rev|Hon|Co|Corp|Inc|Ltd|Bros|No))\.`;
+/** A dateline opening a wire story: "CLEVELAND, Feb 26 - ", "Caracas, feb 26 - ", "JAKARTA (Reuters) - ", "WASHINGTON (AP) — ". */
+export const DATELINE = /^\s*(?:\p{Lu}[\p{L}.'’ -]{1,30}?(?:,\s*\p{Lu}[\p{L}.'’ -]{1,25}?)?,\s*(?:\p{L}{3,9}\.?\s+\d{1,2}|\d{1,2}\s+\p{L}{3,9})\s*[-–—]+\s+|\p{Lu}[\p{Lu}.'’ -]{1,30}(?:,\s*[\p{L}.'’ -]{2,25})?\s*\((?:Reuters|AP|AFP|UPI|Bloomberg|dpa|PTI|IANS|Xinhua)\)\s*[-–—]+\s+)/u;
 
 const alt = (words: string[]) => words.map((w) => w.replace(/ /g, '\\s+')).sort((a, b) => b.length - a.length).join('|');
 const VERB = `(?:${alt([...VERB_PHRASES, ...VERB_WORDS])})`;
@@ -50,7 +58,9 @@ const PARTICIPLE = `(?:${alt(PARTICIPLES)})`;
 const verbAt = new RegExp(`\\b(${VERB}|${PARTICIPLE})\\b`, 'giu');
 const AFTER_VERB_FIRST = new RegExp(`^\\s*(${VERB})\\s+(.+)$`, 'iu');
 const AFTER_SPEAKER_FIRST = new RegExp(`^\\s*((?:[^.;:!?“”"]){1,90}?)\\s+(?:also\\s+|later\\s+|then\\s+)?(${VERB})\\b(.*)$`, 'iu');
-const CLAUSE_THEN_SPEAKER = new RegExp(`^(.*\\S),\\s+((?:[^,.;:!?]){2,80}?)\\s+(?:also\\s+)?(${VERB})\\b([^,.;]*)(?:[,;]\\s*(.*?))?[.!]?\\s*$`, 'iu');
+const CLAUSE_THEN_SPEAKER = new RegExp(`^(.*\\S),\\s+((?:[^,.;:!?]|${ABBREV_DOT}){2,80}?)\\s+(?:also\\s+)?(${VERB})\\b((?:[^,.;]|${ABBREV_DOT})*)(?:[,;]\\s*(.*?))?[.!]?\\s*$`, 'iu');
+/** "Because of X, it said, sales will rise": the attribution inside the sentence, the whole sentence reported. */
+const PARENTHETICAL = new RegExp(`^(.*?\\p{L}.*?),\\s+((?:[^,.;:!?]|${ABBREV_DOT}){1,60}?)\\s+(${VERB}),\\s+(\\S.{11,})$`, 'iu');
 const FURTHER_CLAUSE = new RegExp(`^(?:who\\s+(?:also\\s+)?(?:${VERB})|${PARTICIPLE})\\s+(?:that\\s+)?`, 'iu');
 const isParticiple = (v: string) => PARTICIPLES.includes(v.toLowerCase().replace(/\s+/g, ' '));
 
@@ -64,12 +74,16 @@ const TITLES = new Set(
 );
 const NOT_SPEAKERS = new Set(['related', 'advertisement', 'correction', 'corrections', 'update', 'note', 'photo', 'source', 'sources', 'read more', 'editor', "editor's note", 'q', 'a', 'q&a', 'watch', 'listen', 'see also', 'caption', 'credit']);
 
+/** Words a capitalised run opening a sentence starts with that make it no personal name ("The Fed", "In March"). */
+const NOT_NAME_START = /^(?:The|A|An|This|That|These|Those|In|On|At|For|From|By|With|After|Before|Under|Over|Its|Their|His|Her|Our|Some|Most|Many|Several|Both|All|Each|Every|No|Not|But|And|Or|If|When|While|As|So|Then|There|Here|Such|Other|Another|New|Last|Next|First|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)$/;
+
 /** The full names (two or three capitalised words) the text uses, by surname. */
 function namesBySurname(text: string): Map<string, string> {
   const out = new Map<string, string>();
   const re = /\b(\p{Lu}[\p{Ll}’'-]+(?:\s\p{Lu}\.)?(?:\s\p{Lu}[\p{Ll}’'-]+){1,2})\b/gu;
   for (const m of text.matchAll(re)) {
     const words = m[1]!.split(/\s+/);
+    if (NOT_NAME_START.test(words[0]!)) continue;
     if (words.some((w) => TITLES.has(w.toLowerCase()))) {
       // "Mayor Alicia Ferreira": keep what follows the titles
       while (words.length && TITLES.has(words[0]!.toLowerCase())) words.shift();
@@ -83,7 +97,7 @@ function namesBySurname(text: string): Map<string, string> {
 
 /** The end of a speaker's noun phrase: at a period, a semicolon, a quote mark, or a comma before a lower-case word. */
 function cutPhrase(s: string): string {
-  const m = /^(.*?)(?:[.;:!?“”"(]|,\s*(?=\p{Ll})|\s+—|\s+–|$)/u.exec(s);
+  const m = new RegExp(`^((?:[^.;:!?“”"(]|${ABBREV_DOT})*?)(?:(?!${ABBREV_DOT})[.;:!?“”"(]|,\\s*(?=\\p{Ll})|\\s+—|\\s+–|$)`, 'u').exec(s);
   return (m?.[1] ?? s).trim().replace(/,$/, '');
 }
 
@@ -94,6 +108,12 @@ export function cleanSpeaker(raw: string): string | null {
   s = s.replace(/\s+(?:also|later|previously|then|again|once|too|had|has|have|who|which)$/i, '').trim();
   if (!s || s.split(' ').length > 14) return null;
   if (!/\p{L}/u.test(s)) return null;
+  // "Jane Roe, Director, Acme Securities": the person named before their title and firm
+  const parts = s.split(/,\s*/);
+  if (parts.length > 1) {
+    const person = parts.find((p) => /^(?:\p{Lu}[\p{Ll}’'-]+|\p{Lu}\.)(?:\s(?:\p{Lu}\.|\p{Lu}[\p{Ll}’'-]+)){1,3}$/u.test(p) && !TITLES.has(p.split(' ')[0]!.toLowerCase()) && !/\b(?:Inc|Corp|Co|Ltd|Group|Securities|Bank|Capital|Partners|Research|Associates|Institute|University|Agency|Department|Ministry|Association|Council|Fund|Trust|Holdings)\b/.test(p));
+    if (person) return person;
+  }
   // "Shirin Mahmoudi of Castlegate Research": the person, not the firm
   const of = /^(?:[\p{Ll}\s’'-]*\s)?((?:\p{Lu}[\p{L}’'.-]*\s){1,3}\p{Lu}[\p{L}’'.-]*)\s+(?:of|at|from|with)\s+\p{Lu}/u.exec(s);
   if (of) {
@@ -117,7 +137,7 @@ export function cleanSpeaker(raw: string): string | null {
   return s;
 }
 
-const LEAD_IN = /^(asked|speaking|responding|writing|asking|in|on|at|after|before|for|during|with|from|while|when|if|as|since|although|though|however|meanwhile|but|still|yet|instead|throughout|over|across|under|amid|despite|according|unlike|like|by|to)$/;
+const LEAD_IN = /^(asked|speaking|responding|writing|asking|in|on|at|after|before|for|during|with|from|while|when|if|as|since|although|though|however|meanwhile|but|still|yet|instead|throughout|over|across|under|amid|despite|according|unlike|like|by|to|therefore|thus|hence|so|now|then|also|moreover|furthermore|indeed|overall|nevertheless|nonetheless)$/;
 
 /** The subject of a clause that ends where its verb starts: "Mayor X, who proposed the plan in April," → "Mayor X". */
 function subjectOf(prefix: string): string | null {
@@ -128,12 +148,15 @@ function subjectOf(prefix: string): string | null {
   for (const [i, p] of parts.entries()) {
     const first = p.split(' ')[0]?.toLowerCase() ?? '';
     if (!p.trim()) continue;
-    if (i < parts.length - 1 && LEAD_IN.test(first)) continue;
+    if (i < parts.length - 1 && (LEAD_IN.test(first) || /^\p{L}+ing$/u.test(first) || /^(?:this|that|last|next|earlier|later|yesterday|today|tonight|tomorrow)$/.test(first))) continue;
     // an appositive after a kept part: "Mira Castellanos, a transport economist at …,"
     if (useful.length && /^(who|which|whose|where|a|an|the|one|each|both|some)$/.test(first) && !/\p{Lu}\p{Ll}+\s\p{Lu}/u.test(p)) continue;
     useful.push(p);
   }
   if (!useful.length) return null;
+  if (useful.length === 1 && /^\p{Lu}\p{Ll}+ing\b/u.test(useful[0]!)) return 'it';
+  // "With total Bahia crop estimates …": a prepositional phrase is no subject
+  if (useful.length === 1 && LEAD_IN.test(useful[0]!.split(' ')[0]!.toLowerCase()) && !/^according$/i.test(useful[0]!.split(' ')[0]!)) return null;
   const named = useful.find((p) => /\p{Lu}\p{Ll}+\s\p{Lu}\p{Ll}+/u.test(p) && !/^(asked|in|on)\b/i.test(p));
   s = named ?? useful[0]!;
   // cut at the clause's first verb, if the prefix ran past it ("A Russian official expressed confidence in …")
@@ -141,7 +164,7 @@ function subjectOf(prefix: string): string | null {
   const out: string[] = [];
   for (const [i, w] of words.entries()) {
     const lw = w.toLowerCase().replace(/[^\p{L}’']/gu, '');
-    if (i > 0 && (/^(is|are|was|were|has|have|had|will|would|could|can|may|might|shared|hold|holds|thanked|urged|told|made|gave|took|did|does|do|who|which|that|also)$/.test(lw) || (/^\p{Ll}/u.test(w) && /ed$/.test(lw) && lw.length > 4 && !/(?:speed|need|seed|feed|breed|creed|deed|greed|bred|hundred|red|bed|led)$/.test(lw)))) break;
+    if (i > 0 && (/^(is|are|was|were|has|have|had|will|would|could|can|may|might|shared|hold|holds|thanked|urged|told|made|gave|took|did|does|do|doesn[’']?t|don[’']?t|didn[’']?t|who|which|that|also)$/.test(lw) || (/^\p{Ll}/u.test(w) && /ed$/.test(lw) && lw.length > 4 && !/(?:speed|need|seed|feed|breed|creed|deed|greed|bred|hundred|red|bed|led)$/.test(lw)))) break;
     out.push(w);
   }
   while (out.length > 1 && /^\p{Ll}+ly$/u.test(out.at(-1)!)) out.pop();
@@ -226,6 +249,9 @@ function beforeQuote(head: string): { speaker: string; verb: string } | null {
 /** Clauses someone is reported (not quoted) as saying, in a sentence with quotations masked out. */
 export function paraphrases(masked: string): { start: number; end: number; speaker: string; verb: string }[] {
   const out: { start: number; end: number; speaker: string; verb: string }[] = [];
+  // a wire dateline ("CLEVELAND, Feb 26 - ") is not part of the sentence's grammar
+  const dateline = DATELINE.exec(masked);
+  if (dateline) masked = ' '.repeat(dateline[0].length) + masked.slice(dateline[0].length);
   const clause = (start: number, end: number, speaker: string, verb: string) => {
     // several reported clauses joined by "and that"
     const body = masked.slice(start, end);
@@ -249,7 +275,13 @@ export function paraphrases(masked: string): { start: number; end: number; speak
   // CLAUSE, according to X.
   m = /^(.*\S),\s+according to (.+?)[.]?\s*$/iu.exec(masked);
   if (m) {
-    clause(0, m[1]!.length, cutPhrase(m[2]!), 'according to');
+    clause(masked.search(/\S/), m[1]!.length, cutPhrase(m[2]!), 'according to');
+    return out;
+  }
+  // LEAD-IN, X said, CLAUSE.
+  m = PARENTHETICAL.exec(masked);
+  if (m && !/\0/.test(masked) && m[2]!.split(/\s+/).length <= 6 && !/\b(?:that|if|which|because|when|and|but|who)\b/i.test(m[2]!) && !isParticiple(m[3]!) && m[4]!.split(/\s+/).length >= 4 && !/^(?:that|who|which|according|\p{L}+ing)\b/iu.test(m[4]!)) {
+    clause(masked.search(/\S/), trimEnd(masked.length), m[2]!, m[3]!.toLowerCase());
     return out;
   }
   // CLAUSE, X said(, adding that CLAUSE2).
@@ -257,13 +289,15 @@ export function paraphrases(masked: string): { start: number; end: number; speak
   if (
     m &&
     m[2]!.split(/\s+/).length <= 9 &&
-    !/\b(?:that|if|which|because|when|and|but)\b/i.test(m[2]!) &&
+    !/\b(?:that|if|which|because|when|but)\b/i.test(m[2]!) &&
+    (!/\band\b/i.test(m[2]!) || /\b(?:sources|officials|analysts|economists|executives|experts|bankers|dealers|traders|delegates|diplomats|people|managers|sources said)$/i.test(m[2]!.trim())) &&
     /\p{L}/u.test(m[1]!.replace(/\0/g, '')) &&
     !/\0/.test(m[4]!) &&
-    m[4]!.trim().split(/\s+/).filter(Boolean).length <= 6 &&
+    m[1]!.replace(/\0/g, ' ').trim().split(/\s+/).length >= 3 &&
+    (m[4]!.trim().split(/\s+/).filter(Boolean).length <= 6 || (/^\s*(?:in|on|at|during|to|after|before|from|via|through)\b/i.test(m[4]!) && m[4]!.trim().split(/\s+/).length <= 10)) &&
     !/^\s*(?:asked|speaking|responding|in|on|at|for)\b/i.test(m[1]!)
   ) {
-    clause(0, m[1]!.length, m[2]!, m[3]!.toLowerCase());
+    clause(masked.search(/\S/), m[1]!.length, m[2]!, m[3]!.toLowerCase());
     const rest = m[5];
     if (rest) {
       const r = FURTHER_CLAUSE.exec(rest);
@@ -283,6 +317,10 @@ export function paraphrases(masked: string): { start: number; end: number; speak
     if (/[-–]$/.test(prefix)) continue; // "slower-than-expected"
     // a verb in a relative clause ("the startup that once promised …") is not the attribution
     if (/\b(?:that|who|which)(?:\s+(?:once|also|had|has|have|\p{Ll}+ly))?\s*$/iu.test(prefix)) continue;
+    // an attribution verb used as an adjective ("no confirmed signs", "the expected rise")
+    if (/\b(?:no|the|a|an|any|its|their|his|her|our|of|been|being|un)\s*$/iu.test(prefix)) continue;
+    // a passive ("imports are forecast to rise", "is expected to") names no speaker
+    if (/\b(?:is|are|was|were|be|been|being|is\s+not|are\s+not)\s+(?:\p{Ll}+ly\s+)?$/iu.test(prefix)) continue;
     if (isParticiple(v[1]!)) {
       if (!/,\s*$/.test(prefix)) continue;
       prefix = prefix.replace(/,\s*$/, '');
@@ -292,6 +330,10 @@ export function paraphrases(masked: string): { start: number; end: number; speak
     let at = v.index + v[0].length;
     const after = masked.slice(at);
     const verb = v[1]!.toLowerCase().replace(/\s+/g, ' ');
+    if (SEE_VERB.test(verb)) {
+      const neg = /\b(?:doesn[’']t|does\s+not|don[’']t|do\s+not|didn[’']t|did\s+not|never)\s+$/iu.exec(prefix);
+      if (neg) at = neg.index;
+    }
     // skip an object or an adverbial to "that": "told reporters on Monday that", "said after the vote that"
     const toThat = /^((?:\s+[\p{L}\p{N}’'&-]+){0,8}?)\s+that\s+/u.exec(after);
     if (toThat && !/\b(?:will|would|should|could|may|might|can|is|are|was|were|and|but|has|have|had|be|won[’']t)\b/i.test(toThat[1]!)) at += toThat[0].length;

@@ -6,7 +6,8 @@
  */
 
 export interface Cue {
-  kind: 'future' | 'modal' | 'conditional' | 'expectation' | 'horizon';
+  /** 'date': a day, month or season named ("in January", "on Sunday"): a time ahead for a modal, not a forecast by itself (the past names them too). */
+  kind: 'future' | 'modal' | 'conditional' | 'expectation' | 'horizon' | 'date';
   phrase: string;
   index: number;
 }
@@ -17,17 +18,27 @@ const FUTURE: RegExp[] = [
   /\b\p{L}+[’'](?:ll)\b/giu,
   /\bshall\b/gi,
   /\b(?:is|are|am|was|were|['’]re|['’]s)\s+(?:not\s+)?going\s+to\b/gi,
-  /\b(?:is|are)\s+(?:set|poised|bound|due|slated|expected|likely|unlikely|on track|certain|sure)\s+to\b/gi,
+  /\b(?:is|are)\s+(?:set|poised|bound|slated|expected|likely|unlikely|on track|certain|sure)\s+to\b/gi,
+  /\b(?:is|are)\s+due\s+to\s+(?:be|begin|start|open|close|arrive|end|take|come|meet|report|release|expire|launch|finish|resume|vote|hold|sign|pay|visit|return|announce|publish|rule|decide|complete|deliver|go|leave|land|reach|present|testify|appear)\b/gi,
   /\bgonna\b/gi,
+  // plans and intentions: "he plans to campaign", "the bank intends to", "has no intention of running"
+  /\b(?:plans?|intends?|aims?|hopes?|vows?|pledges?|promises?|is\s+(?:planning|preparing|scheduled)|are\s+(?:planning|preparing|scheduled))\s+to\b/gi,
+  /\b(?:has|have)\s+no\s+(?:intention|plans?)\s+(?:of|to)\b/gi,
   // present progressive with a time ahead: "we are going back in November"
   /\b(?:is|are|am|['’]re|['’]m)\s+(?:going|heading|coming|returning|travelling|traveling|flying|moving|launching|starting|opening|leaving|meeting|holding)\b(?=.*\b(?:next|tomorrow|in (?:January|February|March|April|May|June|July|August|September|October|November|December)|this (?:week|month|year|spring|summer|autumn|fall|winter)|later)\b)/gi,
 ];
-const MODAL: RegExp[] = [/\bwould(?:n[’']t)?\b/gi, /\b\p{L}+[’']d\b(?=\s+(?!better\b)\p{Ll})/giu, /\bcould(?:n[’']t)?\b/gi, /\bmight\b/gi, /\bmay\b(?!\s+(?:\d|of\b))/gi, /\bshould\s+(?:be|see|have|start|begin|reach|come|end|finish|arrive|happen|hold|remain|stay|return|recover)\b/gi];
+const MODAL: RegExp[] = [/\bwould(?:n[’']t)?\b/gi, /\b\p{L}+[’']d\b(?=\s+(?!better\b)\p{Ll})/giu, /\bcould(?:n[’']t)?\b/gi, /\bmight\b/gi, /(?<!\b(?:in|of|by|until|since|early|late|mid|from|through|during|and|or|to)\s)(?<![/-])\bmay\b(?![/-]|\s+(?:\d|of\b))/g, /\bshould\s+(?:be|see|have|start|begin|reach|come|end|finish|arrive|happen|hold|remain|stay|return|recover)\b/gi];
 const EXPECTATION: RegExp[] = [
   /\b(?:expects?|expected|expecting|expectations?)\b/gi,
   /\bpredict(?:s|ed|ing)?\b/gi,
   /\bforecasts?\b(?=\s+(?:that|a|an|\d|growth|rain|rising|falling))/gi,
-  /\banticipat(?:es?|ed|ing)\b/gi,
+  // passive projections: "imports are forecast to rise", "growth is seen at 3%"
+  /\b(?:is|are|be)\s+(?:forecast|projected|predicted|seen|tipped|poised)\s+(?:to|at)\b/gi,
+  /\b(?:is|are|be)\s+estimated\s+to\b/gi,
+  /\bforesees?\b/gi,
+  // "we see demand coming back in 2026": an outlook with a time ahead
+  /\b(?:sees?|saw)\b(?=[^.;]*\b(?:(?:19|20)\d{2}|next|this year|coming|soon|near[- ]term|anytime)\b)/gi,
+  /\banticipat(?:es?|ing)\b/gi,
   /\b(?:likely|unlikely|probably|possibly|chances?)\b/gi,
   /\b(?:the odds|odds are|odds of)\b/gi,
   /\b(?:don[’']t|do not|doesn[’']t|does not) (?:believe|think|expect|foresee|anticipate)\b/gi,
@@ -41,12 +52,30 @@ const HORIZON: RegExp[] = [
   /\b(?:by|until|before|within|as early as|no later than|into)\s+(?:the\s+)?(?:(?:end|summer|spring|autumn|fall|winter|start|beginning|middle) of\s+)?(?:next|this|early|mid|late|January|February|March|April|May|June|July|August|September|October|November|December|(?:19|20)\d{2}\b|mid-(?:19|20)\d{2}|days|weeks|months|years|a\s+(?:year|month|week)|the next|the coming|spring|summer|autumn|fall|winter|Christmas|the (?:first|second|third|fourth) quarter)/gi,
   /\b(?:next|coming)\s+(?:week|month|year|decade|spring|summer|autumn|fall|winter|quarter)\b/gi,
   /\bin the (?:coming|next) (?:days|weeks|months|years|decade)\b/gi,
+  /\b(?:the\s+)?next\s+(?:couple\s+of|few|two|three|four|several)\s+(?:days|weeks|months|quarters|years)\b/gi,
   /\b(?:anytime|any time) soon\b/gi,
+  /\bin\s+(?:fiscal\s+)?(?:19|20)\d{2}(?:\/\d{2})?\b/gi,
+  /\b(?:later|by the end of)\s+(?:today|tonight|this week)\b|\btomorrow\b/gi,
+  /\bnear[- ]term\b|\bin the short term\b|\bsometime soon\b/gi,
+];
+/** Days, months, seasons, quarters: enough of a time ahead for "could" or "may", never a forecast alone. */
+const DATES: RegExp[] = [
+  /\bin\s+(?:the\s+)?(?:first|second|third|fourth|current|next)\s+(?:quarter|half)\b|\b(?:this|the current)\s+(?:quarter|month|week|fall|autumn|spring|summer|winter)\b/gi,
+  /\b(?:in|by|until|before|from|early|late|mid-?)\s*(?:January|February|March|April|June|July|August|September|October|November|December)\b/g,
+  /\b(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Mar\.|Apr\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)\s+\d{1,2}\b/g,
+  /\b(?:later\s+)?on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|\b(?:next|this|on)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b/g,
+  /\b(?:in|within|over)\s+(?:the\s+next\s+)?(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|a few|several|\d+)\s+(?:days?|weeks?|months?|quarters?|years?)\b/gi,
+  /\b(?:in|by|this|next|until|before)\s+(?:the\s+)?(?:spring|summer|autumn|fall|winter)\b/gi,
+  /\bsoon\b|\bshortly\b|\bbefore long\b|\bin the (?:near |distant )?future\b/gi,
 ];
 const CONDITIONAL: RegExp[] = [/\bif\b/gi, /\bonce\b/gi, /\bas soon as\b/gi, /\bprovided\b/gi, /\bunless\b/gi, /\bshould\s+(?:the|he|she|they|it|Russian|[A-Z])/g];
 
 /** Forms that carry a modal but no forecast. Their span is set aside before cues are counted. */
-const NOT_FORECAST: { re: RegExp; why: string }[] = [
+const NOT_FORECAST: { re: RegExp; why: string; whole?: boolean }[] = [
+  // "X does not mean Y will": a denial, not a forecast
+  { re: /\b(?:does|do|did)(?:n[’']t|\s+not)\s+mean\s+(?:that\s+)?[^.;]*?\b(?:will|would)\b/giu, why: 'a denial, not a forecast' },
+  // an elliptical end: "Any company that doesn't like a surprise attack would."
+  { whole: true, re: /\b(?:would|will|could)(?:\s+too)?\s*[.!]?\s*$/giu, why: 'an elliptical modal' },
   { re: /\b(?:would|could|might|should|may|must)(?:n[’']t)?\s+have\s+\p{L}+/giu, why: 'past counterfactual' },
   { re: /\b(?:had|have|has|was|were)\s+(?:\p{L}+\s+)?(?:expected|predicted|forecast|anticipated|planned)\b/giu, why: 'a past expectation' },
   { re: /\b(?:I|we)\s*(?:would(?:n[’']t)?|[’']d|wouldn[’']t)\s+(?:not\s+)?(?:say|add|use|tell|call|describe|dismiss|like|love|prefer|rather|argue|recommend|suggest|caution|put|treat|go|advise|urge|encourage|want|be careful)\b/giu, why: 'speaking about their own words' },
@@ -55,6 +84,23 @@ const NOT_FORECAST: { re: RegExp; why: string }[] = [
   { re: /\bwill\s+(?:never\s+)?get\s+back\b/giu, why: 'an embedded clause' },
   { re: /\b(?:I|we)(?:['’]m|['’]re| am| are)\s+(?:confident|sure|certain)\s+(?:of|about)\s+(?:that|it|this)\b/giu, why: 'confidence in what was just said' },
   { re: /\bwill\s+(?:tell|show|reveal|determine|decide)\s+(?:us\s+)?(?:whether|if|how)\b|\bremains to be seen\b/giu, why: 'says when we will know, not what will happen' },
+  // "longer than (most) expected", "above forecasts", "based on updated forecasts": expectations named, not made
+  { re: /\b(?:than|above|below|beyond|exceeded|missed|beat|topped|in line with|ahead of|short of)\s+(?:(?:most|many|some|analysts['’]?|economists['’]?|the|earlier|previous|initial|market|our|its|their|his|her)\s+)*(?:expected|expectations?|forecasts?|predicted|predictions?|anticipated|estimates?|estimated|projections?|thought|feared|hoped)\b/giu, why: 'a comparison with what was expected' },
+  { re: /\b(?:based on|according to|under|in)\s+(?:the\s+|its\s+|their\s+|our\s+)?(?:updated\s+|latest\s+|new\s+|revised\s+|earlier\s+|previous\s+|official\s+)*(?:forecasts?|projections?|estimates?|expectations?)\b/giu, why: 'a forecast named, not made' },
+  // declining to forecast: "it would depend on each order", "too early to say"
+  { whole: true, re: /\b(?:would|will|could|may|might)\s+depend\s+on\b|\b(?:it|that)\s+depends\s+on\b|\btoo\s+(?:early|soon)\s+to\s+(?:say|tell|project|predict|know|judge|call)\b|\bdeclined?\s+to\s+(?:say|comment|predict|forecast|speculate|give|specify|put)\b|\b(?:did|does|would)\s+not\s+(?:say|specify|predict|speculate)\b|\bhas\s+not\s+decided\s+whether\b|\bnot\s+(?:certain|sure|clear)\s+(?:when|whether|if|how)\b/giu, why: 'declining to forecast' },
+  // what the speaker once told themself: "When I lived that, I said to myself ... next time we'll be ready" (the future of the past)
+  { whole: true, re: /\b(?:I|we)\s+(?:said|told|thought|promised|swore|kept\s+telling)\s+(?:to\s+)?(?:myself|ourselves)\b/giu, why: 'what the speaker once told themself' },
+  // a habit, not a forecast: "debris would normally be expected to float"
+  { re: /\b(?:would|will|could|can|may|might)\s+(?:normally|usually|typically|generally|often|sometimes|always)(?:\s+be\s+(?:expected|predicted|forecast|projected)\b)?\b/giu, why: 'a habit, not a forecast' },
+  // considering is not forecasting: "he would consider launching", "may also consider trading in its listing"
+  { re: /\b(?:would|may|might|could|will)\s+(?:also\s+)?(?:consider|explore|weigh|think\s+about|look\s+into)\b/giu, why: 'considering, not forecasting' },
+  // hedged uncertainty with nothing to check: "policies may change"
+  { re: /\b(?:may|might|could|can)\s+(?:always\s+)?(?:change|vary|evolve|fluctuate|differ)\b/giu, why: 'hedged uncertainty' },
+  // stances and slogans: "we will stand tall", "we won't gamble with safety"
+  { re: /\b(?:we|I)\s+(?:will|shall|['’]ll|won['’]t|will\s+not|shall\s+not)\s+(?:always\s+|never\s+|not\s+|continue\s+to\s+)?(?:stand(?:\s+(?:tall|firm|strong|together|united|by|with))?|fight|give\s+up|back\s+down|gamble|compromise|tolerate|be\s+intimidated|rest|waver|falter|forget|surrender|bow)\b/giu, why: 'a stance, not a forecast' },
+  // a reaction in a quote fragment: "That would be OK."
+  { whole: true, re: /^\s*(?:that|this|it)\s+(?:would|will|could|might)\s+be\s+(?:ok|okay|fine|good|great|nice|bad|terrible|awful|wonderful|helpful|welcome|a\s+(?:shame|pity|mistake|disaster|relief))\s*[.!]?\s*$/giu, why: 'a reaction, not a forecast' },
 ];
 
 const PAST_MARKER = /\b(?:ago|last (?:year|month|week|spring|summer|autumn|fall|winter)|yesterday|previously|at the time|back then|in the past|(?:in|since) (?:19\d\d|200\d|201\d))\b/i;
@@ -75,8 +121,9 @@ export function readCues(text: string, publishedOn?: string): CueReading {
   if (/\?\s*[”"’]?$/.test(trimmed)) return { cues: [], rejected: 'a question' };
   const excluded: [number, number][] = [];
   let firstReason: string | null = null;
-  for (const { re, why } of NOT_FORECAST) {
+  for (const { re, why, whole } of NOT_FORECAST) {
     for (const m of text.matchAll(re)) {
+      if (whole) return { cues: [], rejected: why };
       excluded.push([m.index, m.index + m[0].length]);
       firstReason ??= why;
     }
@@ -87,6 +134,7 @@ export function readCues(text: string, publishedOn?: string): CueReading {
   collect(text, MODAL, 'modal', all);
   collect(text, EXPECTATION, 'expectation', all);
   collect(text, HORIZON, 'horizon', all);
+  collect(text, DATES, 'date', all);
   collect(text, CONDITIONAL, 'conditional', all);
   // a horizon in a year before the article's ("by the summer of 2024", said in 2025) is the past
   const year = publishedOn ? Number(publishedOn.slice(0, 4)) : null;
@@ -100,16 +148,17 @@ export function readCues(text: string, publishedOn?: string): CueReading {
   if (all.some((c) => c.kind === 'conditional' && /^(?:as soon as|once|if)$/i.test(c.phrase))) {
     for (const m of text.matchAll(/\b(?:then\s+)?(?:we|they|you|he|she|it|Russia|\p{Lu}\p{L}+)\s+can\b/gu)) all.push({ kind: 'modal', phrase: m[0], index: m.index });
   }
-  const cues = all.filter((c) => outside(c) && !pastHorizon(c)).sort((a, b) => a.index - b.index);
+  const inRelative = (c: Cue) => c.kind !== 'horizon' && /\b(?:which|who|whom)\s+(?:\p{L}+\s+){0,2}$/iu.test(text.slice(Math.max(0, c.index - 30), c.index));
+  const cues = all.filter((c) => outside(c) && !pastHorizon(c) && !inRelative(c)).sort((a, b) => a.index - b.index);
   // only would/could/might, with the past named ("twenty years ago", "last year"): the past, not a forecast
   if (cues.length && cues.every((c) => c.kind === 'modal' || c.kind === 'conditional') && PAST_MARKER.test(text)) return { cues, rejected: 'the past (a modal about what was)' };
   // a forecast needs a future, modal or expectation cue, or a horizon (conditions alone are not one)
-  const strong = cues.filter((c) => c.kind !== 'conditional');
+  const strong = cues.filter((c) => c.kind !== 'conditional' && c.kind !== 'date');
   if (!strong.length) return { cues, rejected: firstReason ?? 'no future, modal or expectation form' };
   return { cues, rejected: null };
 }
 
 export const describeCue = (c: Cue): string => {
-  const label = { future: 'future tense', modal: 'modal', conditional: 'condition', expectation: 'expectation', horizon: 'time horizon' }[c.kind];
+  const label = { future: 'future tense', modal: 'modal', conditional: 'condition', expectation: 'expectation', horizon: 'time horizon', date: 'date' }[c.kind];
   return `${label}: ${c.phrase}`;
 };

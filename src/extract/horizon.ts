@@ -36,8 +36,8 @@ export const DEFAULT_HORIZON_MONTHS = 12;
 
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
 const MONTH = '(January|February|March|April|May|June|July|August|September|October|November|December|Jan\\.|Feb\\.|Mar\\.|Apr\\.|Jun\\.|Jul\\.|Aug\\.|Sept?\\.|Oct\\.|Nov\\.|Dec\\.)';
-const NUMBER_WORDS: Record<string, number> = { a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12, 'a couple of': 2, 'a few': 3, several: 3 };
-const NUM = '(\\d{1,3}|a couple of|a few|several|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)';
+const NUMBER_WORDS: Record<string, number> = { a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12, 'a couple of': 2, 'couple of': 2, 'a few': 3, few: 3, several: 3 };
+const NUM = '(\\d{1,3}|a couple of|couple of|a few|few|several|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 const iso = (y: number, m: number, d: number) => `${y}-${pad(m)}-${pad(d)}`;
@@ -47,6 +47,10 @@ const monthIndex = (name: string) => {
   const n = name.toLowerCase().replace('.', '');
   return MONTHS.findIndex((m) => m.startsWith(n.slice(0, 3))) + 1;
 };
+/** "early April" → the 10th, "mid-April" → the 20th, "late April" or "April" → its last day. */
+const partOfMonth = (y: number, m: number, part?: string) => (!part ? endOfMonth(y, m) : /early/i.test(part) ? iso(y, m, 10) : /mid/i.test(part) ? iso(y, m, 20) : endOfMonth(y, m));
+/** The last day of the quarter `on` falls in. */
+const endOfQuarter = (on: string) => { const y = Number(on.slice(0, 4)); const q = Math.ceil(Number(on.slice(5, 7)) / 3); return endOfMonth(y, q * 3); };
 const num = (s: string) => (/^\d+$/.test(s) ? Number(s) : (NUMBER_WORDS[s.toLowerCase()] ?? 1));
 
 /** The n-th given weekday (0 = Sunday) of a month; n = -1 for the last. */
@@ -125,6 +129,12 @@ interface Rule {
 }
 interface RuleContext {
   usContext: boolean;
+  /** The month a split year ("1987/88") ends in, when the article names it ("(October/September)"). */
+  splitYearEndMonth?: number;
+  /** The month a company's fiscal year ends in, when the article dates one of its quarters. */
+  fiscalYearEndMonth?: number;
+  /** A company's quarter the article dates ("its first quarter, ending February 28"). */
+  fiscalQuarter?: { ordinal: string; month: number; day: number };
 }
 
 const year = (on: string) => Number(on.slice(0, 4));
@@ -177,10 +187,32 @@ const RULES: Rule[] = [
     },
   },
   // Years
+  // "in fiscal 1987": the end of that fiscal year when the article dates a quarter of it
+  { re: /\bfiscal\s+(?:year\s+)?((?:19|20)\d{2})\b/i, date: (m, on, ctx) => (ctx.fiscalYearEndMonth && Number(m[1]) >= year(on) ? { checkBy: endOfMonth(Number(m[1]), ctx.fiscalYearEndMonth) } : null) },
+  { re: /\b(?:until|till|before|not\s+until)\s+at\s+least\s+((?:19|20)\d{2})\b/i, date: (m) => ({ checkBy: iso(Number(m[1]) - 1, 12, 31) }) },
   { re: /\bbefore\s+((?:19|20)\d{2})\b/i, date: (m) => ({ checkBy: iso(Number(m[1]) - 1, 12, 31) }) },
+  // decades: "the early 2030s" → 2033, "the mid-2030s" → 2036, "the late 2030s"/"the 2030s" → 2039
+  {
+    re: /\b(?:the\s+)?(early|mid|middle|late)?[- ]?((?:19|20)\d)0s\b/i,
+    date: (m, on) => {
+      const base = Number(m[2]) * 10;
+      const end = !m[1] ? base + 9 : /early/i.test(m[1]) ? base + 3 : /late/i.test(m[1]) ? base + 9 : base + 6;
+      return end >= year(on) ? { checkBy: iso(end, 12, 31) } : null;
+    },
+  },
+  // split (crop, fiscal) years: "in 1987/88" → the later year, to the month a "(October/September)" names, else June
+  {
+    re: /\b((?:19|20)\d{2})\/(\d{2})\b(?:\s*\((?:January|February|March|April|May|June|July|August|September|October|November|December)\/(January|February|March|April|May|June|July|August|September|October|November|December)\))?/i,
+    date: (m, on, ctx) => {
+      const y = Number(m[1]!.slice(0, 2) + m[2]) + (Number(m[2]) < Number(m[1]!.slice(2)) ? 100 : 0);
+      const mo = m[3] ? monthIndex(m[3]) : (ctx.splitYearEndMonth ?? 6);
+      const end = endOfMonth(y, mo);
+      return end > on ? { checkBy: end } : null;
+    },
+  },
   { re: /\b(?:by\s+|in\s+|until\s+)?mid-((?:19|20)\d{2})\b/i, date: (m) => ({ checkBy: iso(Number(m[1]), 6, 30) }) },
   { re: /\b(?:by|in)\s+early\s+((?:19|20)\d{2})\b/i, date: (m) => ({ checkBy: iso(Number(m[1]), 3, 31) }) },
-  { re: /\b(?:by|in|into|until|during|for|through|throughout|as early as|as late as|no later than|by the end of|the end of|late)\s+((?:19|20)\d{2})\b/i, date: (m, on) => (Number(m[1]) >= year(on) ? { checkBy: iso(Number(m[1]), 12, 31) } : null) },
+  { re: /\b(?:by|in|into|until|during|for|through|throughout|as early as|as late as|no later than|by the end of|the end of|late)\s+((?:19|20)\d{2})\b(?!\/\d)/i, date: (m, on) => (Number(m[1]) >= year(on) ? { checkBy: iso(Number(m[1]), 12, 31) } : null) },
   // Halves: "the second half of 2026", "the first half of next year"
   {
     re: /\b(?:the\s+)?(first|second|back)\s+half\s+of\s+(next year|this year|the year|(?:19|20)\d{2})\b/i,
@@ -192,6 +224,8 @@ const RULES: Rule[] = [
   // This / next year, month, week, quarter
   { re: /\b(?:within\s+|over\s+|in\s+)?(?:the\s+)?next\s+year\s+or\s+(two|so)\b/i, date: (m, on) => ({ checkBy: addMonths(on, /two/i.test(m[1]!) ? 24 : 12) }) },
   { re: /\b(?:by|in|during|for|until|over|by the end of|the end of|before the end of)?\s*next year\b/i, date: (_m, on) => ({ checkBy: iso(year(on) + 1, 12, 31) }) },
+  // "in early April this year": the month, not the year
+  { re: new RegExp(`\\b(?:(early|mid-?|late)\\s*)?${MONTH}\\s+(?:of\\s+)?this\\s+year\\b`, 'i'), date: (m, on) => ({ checkBy: partOfMonth(year(on), monthIndex(m[2]!), m[1]) }) },
   { re: /\b(?:this year|the rest of the year|the end of the year|year-end|end of this year|the year['’]s end|later this year|the coming year)\b/i, date: (_m, on) => ({ checkBy: iso(year(on), 12, 31) }) },
   { re: /\bnext month\b/i, date: (_m, on) => { const d = addMonths(on.slice(0, 8) + '01', 1); return { checkBy: endOfMonth(year(d), month(d)) }; } },
   { re: /\b(?:this month|the end of the month|later this month)\b/i, date: (_m, on) => ({ checkBy: endOfMonth(year(on), month(on)) }) },
@@ -202,10 +236,27 @@ const RULES: Rule[] = [
       return { checkBy: addDays(on, 7 + ((7 - dow) % 7)) };
     },
   },
-  { re: /\b(?:this week|later this week|the end of the week)\b/i, date: (_m, on) => ({ checkBy: addDays(on, (7 - new Date(`${on}T00:00:00Z`).getUTCDay()) % 7) }) },
+  // "this week" → that Friday
+  { re: /\b(?:this week|later this week|the end of the week)\b/i, date: (_m, on) => ({ checkBy: addDays(on, Math.max(0, 5 - new Date(`${on}T00:00:00Z`).getUTCDay())) }) },
+  { re: /\b(?:later\s+today|today|tonight|this (?:morning|afternoon|evening)|by the end of the day)\b/i, date: (_m, on) => ({ checkBy: on }) },
+  // "its first quarter, ending February 28": the date given
+  {
+    re: new RegExp(`\\b(?:quarter|year|half|period)s?\\s*,?\\s+(?:ending|ended|which ends|that ends)\\s+${MONTH}\\s+(\\d{1,2})\\b`, 'i'),
+    date: (m, on) => {
+      const mo = monthIndex(m[1]!);
+      let y = year(on);
+      if (iso(y, mo, Number(m[2])) < on) y++;
+      return { checkBy: iso(y, mo, Math.min(Number(m[2]), lastDay(y, mo))) };
+    },
+  },
   {
     re: /\b(?:the\s+)?(first|second|third|fourth|1st|2nd|3rd|4th|final|last)\s+quarter(?:\s+of\s+((?:19|20)\d{2}))?|\bQ([1-4])(?:\s+((?:19|20)\d{2}))?\b/i,
-    date: (m, on) => {
+    date: (m, on, ctx) => {
+      if (ctx.fiscalQuarter && m[1] && m[1].toLowerCase() === ctx.fiscalQuarter.ordinal && !m[2]) {
+        let y = year(on);
+        if (iso(y, ctx.fiscalQuarter.month, ctx.fiscalQuarter.day) < on) y++;
+        return { checkBy: iso(y, ctx.fiscalQuarter.month, Math.min(ctx.fiscalQuarter.day, lastDay(y, ctx.fiscalQuarter.month))) };
+      }
       const words: Record<string, number> = { first: 1, '1st': 1, second: 2, '2nd': 2, third: 3, '3rd': 3, fourth: 4, '4th': 4, final: 4, last: 4 };
       const q = m[1] ? words[m[1].toLowerCase()]! : Number(m[3]);
       const explicit = m[2] ?? m[4];
@@ -231,38 +282,46 @@ const RULES: Rule[] = [
     },
   },
   {
-    re: new RegExp(`\\b(?:by|in|until|till|before|through|during|around|from|starting in|by the end of|the end of|early|late|mid-?)\\s*${MONTH}(?:\\s+((?:19|20)\\d{2}))?`, 'i'),
+    re: new RegExp(`\\b(?:by|in|until|till|before|through|during|around|from|starting in|by the end of|the end of|(early|late|mid-?))\\s*${MONTH}(?:\\s+((?:19|20)\\d{2}))?`, 'i'),
     date: (m, on) => {
-      const mo = monthIndex(m[1]!);
-      let y = m[2] ? Number(m[2]) : year(on);
-      if (!m[2] && mo < month(on)) y++;
-      return { checkBy: endOfMonth(y, mo) };
+      const mo = monthIndex(m[2]!);
+      let y = m[3] ? Number(m[3]) : year(on);
+      if (!m[3] && mo < month(on)) y++;
+      return { checkBy: partOfMonth(y, mo, m[1]) };
     },
   },
   // Durations
   { re: /\b(?:within|in)\s+(?:a\s+matter\s+of\s+)?days\b|\bin the coming days\b|\bany day now\b/i, date: (_m, on) => ({ checkBy: addDays(on, 7) }) },
-  { re: /\b(?:within|in)\s+(?:a\s+matter\s+of\s+)?weeks\b|\bin the (?:coming|next few) weeks\b|\bcoming weeks\b/i, date: (_m, on) => ({ checkBy: addDays(on, 42) }) },
+  { re: /\bin the (?:coming|next few) weeks\b|\bcoming weeks\b/i, date: (_m, on) => ({ checkBy: addMonths(on, 1) }) },
+  { re: /\b(?:within|in)\s+(?:a\s+matter\s+of\s+)?weeks\b/i, date: (_m, on) => ({ checkBy: addDays(on, 42) }) },
   { re: /\b(?:within|in)\s+(?:a\s+matter\s+of\s+)?months\b|\bin the (?:coming|next few) months\b|\bcoming months\b/i, date: (_m, on) => ({ checkBy: addMonths(on, 6) }) },
   { re: /\b(?:within|in)\s+years\b|\bin the (?:coming|next few) years\b|\bcoming years\b/i, date: (_m, on) => ({ checkBy: addMonths(on, 36) }) },
   {
-    re: new RegExp(`\\b(?:within|in|over|during|for)\\s+(?:the\\s+)?(?:next\\s+|coming\\s+)?${NUM}\\s+(?:(?:or|to)\\s+${NUM}\\s+)?(day|week|month|year|decade)s?\\b`, 'i'),
+    re: new RegExp(`\\b(?:within|in|over|during|for)\\s+(?:the\\s+)?(?:next\\s+|coming\\s+)?${NUM}\\s+(?:(?:or|to)\\s+${NUM}\\s+)?(day|week|month|quarter|year|decade)s?\\b`, 'i'),
     date: (m, on) => {
       const n = Math.max(num(m[1]!), m[2] ? num(m[2]) : 0);
       const unit = m[3]!.toLowerCase();
-      const checkBy = unit === 'day' ? addDays(on, n) : unit === 'week' ? addDays(on, 7 * n) : unit === 'month' ? addMonths(on, n) : unit === 'year' ? addMonths(on, 12 * n) : addMonths(on, 120 * n);
+      const checkBy = unit === 'day' ? addDays(on, n) : unit === 'week' ? addDays(on, 7 * n) : unit === 'month' ? addMonths(on, n) : unit === 'quarter' ? endOfQuarter(addMonths(on, 3 * n)) : unit === 'year' ? addMonths(on, 12 * n) : addMonths(on, 120 * n);
       return { checkBy };
     },
   },
   {
-    re: new RegExp(`\\b(?:the\\s+)?next\\s+(?:${NUM}\\s+)?(?:(?:or|to)\\s+${NUM}\\s+)?(day|week|month|year|decade)s?\\b`, 'i'),
+    re: new RegExp(`\\b(?:the\\s+)?next\\s+(?:${NUM}\\s+)?(?:(?:or|to)\\s+${NUM}\\s+)?(day|week|month|quarter|year|decade)s?\\b`, 'i'),
     date: (m, on) => {
       const n = Math.max(m[1] ? num(m[1]) : 1, m[2] ? num(m[2]) : 0);
       const unit = m[3]!.toLowerCase();
-      const checkBy = unit === 'day' ? addDays(on, n) : unit === 'week' ? addDays(on, 7 * n) : unit === 'month' ? addMonths(on, n) : unit === 'year' ? addMonths(on, 12 * n) : addMonths(on, 120 * n);
+      const checkBy = unit === 'day' ? addDays(on, n) : unit === 'week' ? addDays(on, 7 * n) : unit === 'month' ? addMonths(on, n) : unit === 'quarter' ? endOfQuarter(addMonths(on, 3 * n)) : unit === 'year' ? addMonths(on, 12 * n) : addMonths(on, 120 * n);
       return { checkBy };
     },
   },
-  { re: /\b(?:anytime|any time)\s+soon\b|\bsoon\b|\bbefore long\b|\bshortly\b|\bimminent(?:ly)?\b|\bin the near future\b|\bin the short term\b/i, date: (_m, on) => ({ checkBy: addMonths(on, 6) }) },
+  { re: /\bnear[- ]term\b|\bin the short term\b|\bsometime soon\b|\bshort[- ]term\b/i, date: (_m, on) => ({ checkBy: addMonths(on, 3) }) },
+  // "soon" denied ("doesn't see it coming back anytime soon", "won't happen soon"): not within the short window, so checked at the default
+  {
+    re: /\b(?:anytime|any time)\s+soon\b|\bsoon\b|\bbefore long\b|\bshortly\b|\bimminent(?:ly)?\b|\bin the near future\b/i,
+    date: (m, on) => (/\b(?:not|no|never|nor|hardly)\b|n['’]t\b/i.test(m.input.slice(Math.max(0, m.index - 80), m.index).split(/[.;:!?]|,\s+(?:but|and|while)\b/).at(-1) ?? '')
+      ? { checkBy: addMonths(on, DEFAULT_HORIZON_MONTHS), note: 'denied: not soon' }
+      : { checkBy: addMonths(on, 6) }),
+  },
   // Anchors we cannot date
   {
     re: /\b(?:until|before|by|after|following|ahead of)\s+(the\s+(?:deadline|summit|vote|referendum|hearing|trial|verdict|ruling|merger|talks|meeting|conference|launch|deal|ceasefire|strike|election|season|games|olympics|world cup|budget)|(?:the\s+)?(?:pool|plant|factory|bridge|line|station|stadium|school|hospital)\s+(?:opens|reopens|is finished|is built|is completed))\b/i,
@@ -280,7 +339,7 @@ const US_CONTEXT = /\b(?:U\.S\.|US|USA|United States|American|Americans|Washingt
 const RETROSPECTIVE = /\b(?:\p{L}+est|best|worst|most|least|first|last|highest|lowest|biggest|since|ever|time)\s+(?:\p{L}+\s+){0,3}$/iu;
 
 function fromRules(text: string, on: string, ctx: RuleContext): Horizon | null {
-  let best: { at: number; h: Horizon } | null = null;
+  let best: { at: number; h: Horizon; start: number; end: number } | null = null;
   for (const [order, rule] of RULES.entries()) {
     const m = rule.re.exec(text);
     if (!m) continue;
@@ -292,9 +351,17 @@ function fromRules(text: string, on: string, ctx: RuleContext): Horizon | null {
     if (r.note) h.phrase = `${h.phrase} (${r.note}; the default of ${DEFAULT_HORIZON_MONTHS} months proposed)`;
     // event rules (first five) win; otherwise the earliest-placed rule that matched
     if (order < 5) return h;
-    if (!best) best = { at: order, h };
+    if (!best) best = { at: order, h, start: m.index, end: m.index + m[0].length };
   }
-  return best?.h ?? null;
+  if (!best) return null;
+  // a later year named elsewhere in the claim ("in 2026 and 2027", "first quarter levels but 1987
+  // earnings"): the claim can be judged only when that year is over
+  for (const y of text.matchAll(/\b((?:19|20)\d{2})\b(?!\/|\s*-\s*\d)/g)) {
+    if (y.index >= best.start && y.index < best.end) continue;
+    const end = iso(Number(y[1]), 12, 31);
+    if (Number(y[1]) >= year(on) && end > best.h.checkBy && !/[-–]\s*$/.test(text.slice(0, y.index))) best.h = { checkBy: end, phrase: `${best.h.phrase} … ${y[1]}`, anchor: best.h.anchor };
+  }
+  return best.h;
 }
 
 /** Words without which chrono-node finds nothing we'd keep (a cheap test before the parser). */
@@ -311,7 +378,7 @@ function fromChrono(text: string, on: string): Horizon | null {
     let checkBy = iso(y, mo, d);
     if (!c.isCertain('day') && c.isCertain('month')) checkBy = endOfMonth(y, mo);
     else if (!c.isCertain('day') && !c.isCertain('month') && c.isCertain('year')) checkBy = iso(y, 12, 31);
-    if (checkBy <= on) continue;
+    if (checkBy < on) continue;
     // bare durations ("a week", "three weeks", "$96 a year") are not horizons; our rules read "within …"
     if (/^(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|\d+|a few|several)\s+(?:day|week|month|year|hour|minute)s?$/i.test(r.text.trim())) continue;
     if (/^(?:now|today|tonight|this morning)$/i.test(r.text.trim())) continue;
@@ -331,6 +398,17 @@ function bareYear(text: string, on: string): Horizon | null {
 /** The horizon of a forecast: from its own words, else from its sentence, else the default. */
 export function readHorizon(text: string, publishedOn: string, context?: string, opts: HorizonOptions = {}): Horizon {
   const ctx: RuleContext = { usContext: US_CONTEXT.test(opts.article ?? `${context ?? ''} ${text}`) };
+  const fq = new RegExp(`\\b(first|second|third|fourth)\\s+quarter\\s*,?\\s+(?:ending|ended|which ends|that ends)\\s+${MONTH}\\s+(\\d{1,2})\\b`, 'i').exec(opts.article ?? `${context ?? ''} ${text}`);
+  if (fq) ctx.fiscalQuarter = { ordinal: fq[1]!.toLowerCase(), month: monthIndex(fq[2]!), day: Number(fq[3]) };
+  // "the January 31 second quarter", "fourth quarter ending May 30": the fiscal year ends 3 months per quarter later
+  const dated = new RegExp(`\\b${MONTH}\\s+\\d{1,2}\\s+(first|second|third|fourth)\\s+quarter\\b|\\b(first|second|third|fourth)\\s+quarter\\s*,?\\s+(?:ending|ended)\\s+${MONTH}\\b`, 'i').exec(opts.article ?? `${context ?? ''} ${text}`);
+  if (dated) {
+    const q = ['first', 'second', 'third', 'fourth'].indexOf((dated[2] ?? dated[3])!.toLowerCase()) + 1;
+    const mo = monthIndex((dated[1] ?? dated[4])!);
+    ctx.fiscalYearEndMonth = ((mo - 1 + 3 * (4 - q)) % 12) + 1;
+  }
+  const split = /\b(?:19|20)\d{2}\/\d{2}\s*\((?:January|February|March|April|May|June|July|August|September|October|November|December)\/(January|February|March|April|May|June|July|August|September|October|November|December)\)/i.exec(opts.article ?? `${context ?? ''} ${text}`);
+  if (split) ctx.splitYearEndMonth = monthIndex(split[1]!);
   for (const t of context && context !== text ? [text, context] : [text]) {
     const h = fromRules(t, publishedOn, ctx) ?? fromChrono(t, publishedOn) ?? bareYear(t, publishedOn);
     if (h) return h;

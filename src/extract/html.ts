@@ -85,6 +85,39 @@ interface JsonLdFacts {
 
 function jsonLd(doc: Doc): JsonLdFacts {
   const facts: JsonLdFacts = {};
+  const roots: unknown[] = [];
+  for (const script of Array.from(doc.querySelectorAll('script[type="application/ld+json"]'))) {
+    try {
+      roots.push(JSON.parse(script.textContent ?? ''));
+    } catch {
+      // a broken JSON-LD block is ignored
+    }
+  }
+  // nodes by their @id: a publisher is often a reference ({"@id": "#org"}) to a node of the @graph
+  const byId = new Map<string, Record<string, unknown>>();
+  const index = (node: unknown, depth = 0) => {
+    if (!node || typeof node !== 'object' || depth > 8) return;
+    if (Array.isArray(node)) return node.forEach((n) => index(n, depth + 1));
+    const o = node as Record<string, unknown>;
+    if (typeof o['@id'] === 'string' && typeof o.name === 'string' && !byId.has(o['@id'])) byId.set(o['@id'], o);
+    for (const v of Object.values(o)) if (v && typeof v === 'object') index(v, depth + 1);
+  };
+  roots.forEach((r) => index(r));
+  const nameOf = (pub: unknown): string | undefined => {
+    if (typeof pub === 'string') return pub.trim() || undefined;
+    if (Array.isArray(pub)) {
+      for (const p of pub) {
+        const n = nameOf(p);
+        if (n) return n;
+      }
+      return undefined;
+    }
+    if (!pub || typeof pub !== 'object') return undefined;
+    const o = pub as Record<string, unknown>;
+    if (typeof o.name === 'string' && o.name.trim()) return o.name.trim();
+    const ref = typeof o['@id'] === 'string' ? byId.get(o['@id']) : undefined;
+    return ref && ref !== o && typeof ref.name === 'string' && ref.name.trim() ? ref.name.trim() : undefined;
+  };
   const visit = (node: unknown) => {
     if (!node || typeof node !== 'object') return;
     if (Array.isArray(node)) return node.forEach(visit);
@@ -94,18 +127,10 @@ function jsonLd(doc: Doc): JsonLdFacts {
     if (/Article|Posting|Report|WebPage/i.test(type) || o.datePublished) {
       if (typeof o.headline === 'string') facts.headline ??= o.headline;
       if (typeof o.datePublished === 'string') facts.datePublished ??= o.datePublished;
-      const pub = o.publisher as Record<string, unknown> | string | undefined;
-      if (typeof pub === 'string') facts.publisher ??= pub;
-      else if (pub && typeof pub.name === 'string') facts.publisher ??= pub.name;
+      facts.publisher ??= nameOf(o.publisher);
     }
   };
-  for (const script of Array.from(doc.querySelectorAll('script[type="application/ld+json"]'))) {
-    try {
-      visit(JSON.parse(script.textContent ?? ''));
-    } catch {
-      // a broken JSON-LD block is ignored
-    }
-  }
+  roots.forEach(visit);
   return facts;
 }
 
@@ -244,7 +269,9 @@ export function articleFromHtml(html: string, url?: string | null): ArticleInput
   // metadata first: Readability changes the document it reads
   const ld = jsonLd(doc);
   const ogTitle = meta(doc, 'og:title', 'twitter:title');
-  const outlet = meta(doc, 'og:site_name', 'application-name') ?? ld.publisher ?? hostOf(url);
+  // the outlet: the page's own name for itself (a link in a meta tag is no name)
+  const named = (v: string | null | undefined) => (v && !/^(?:https?:|www\.)/i.test(v.trim()) ? v.trim() : null);
+  const outletMeta = named(meta(doc, 'og:site_name')) ?? named(ld.publisher) ?? named(meta(doc, 'publisher', 'dc.publisher', 'DC.publisher', 'application-name'));
   const timeEl = doc.querySelector('article time[datetime]') ?? doc.querySelector('time[datetime]');
   const published = isoDay(meta(doc, 'article:published_time', 'datePublished', 'date', 'pubdate', 'publish-date', 'dc.date')) ?? isoDay(ld.datePublished) ?? isoDay(timeEl?.getAttribute?.('datetime'));
   const h1 = doc.querySelector('h1')?.textContent;
@@ -259,7 +286,33 @@ export function articleFromHtml(html: string, url?: string | null): ArticleInput
   const title = squash(ld.headline ?? ogTitle ?? h1 ?? reader?.title ?? pageTitle ?? '') || null;
   // the headline often opens the extracted text too; the article's text starts after it
   if (title && paragraphs[0] && squash(paragraphs[0]) === title) paragraphs = paragraphs.slice(1);
-  return { text: paragraphs.join('\n\n'), title, outlet: outlet ?? reader?.siteName ?? null, publishedOn: published ?? isoDay(reader?.publishedTime), url: url ?? null };
+  const text = paragraphs.join('\n\n');
+  const outlet = outletMeta ?? named(reader?.siteName) ?? outletFromByline(text) ?? hostOf(url);
+  return { text, title, outlet, publishedOn: published ?? isoDay(reader?.publishedTime), url: url ?? null };
+}
+
+/** Words that follow a name in a byline without being an outlet ("By Jane Roe, Staff Writer"). */
+const NOT_OUTLET = /\b(?:correspondents?|reporters?|writers?|editors?|staff|contributors?|contributing|columnist|analyst|bureau|chief|desk|senior|associate|special|freelance|updated|published|posted|photos?|video|and|in|at|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|mon(?:day)?|tue(?:sday)?|wed(?:nesday)?|thu(?:rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?|ago|am|pm|gmt|utc|et)\b|\d/i;
+const NAME = String.raw`\p{Lu}[\p{L}.'’-]*(?:\s+(?:\p{Lu}[\p{L}.'’-]*|van|von|de|da|del|der|di|le|la|bin|al))*`;
+/** "By Jane Roe, Reuters", "By Jane Roe and John Doe | The Herald", "By Jane Roe for The Herald". */
+const BYLINE = new RegExp(String.raw`^(?:[Ww]ritten\s+)?(?:[Bb]y|BY)\s+${NAME}(?:\s*(?:,|and|&)\s*${NAME})*?\s*(?:,|\||—|–|\s-\s|\s+for\s+)\s*((?:[Tt]he\s+)?\p{Lu}[^,|—–]{0,60}?)\s*(?:[,|—–].*)?$`, 'u');
+/** "WASHINGTON (Reuters) - ", "NEW YORK, March 3 (AP) — ", "(AFP) - ": the wire in brackets after the place. */
+const DATELINE = /^(?:\p{Lu}{2}[\p{Lu}\p{L}\p{N} .,'’/-]{0,60}?\s*)?\((\p{Lu}[\p{L}&.' -]{1,30}?)\)\s*[-–—]+\s/u;
+
+/** The outlet a plain text names in its byline or dateline among its first paragraphs, or null. */
+export function outletFromByline(text: string): string | null {
+  const paragraphs = text.trim().split(/\n\s*\n|\n/).slice(0, 8).map((p) => p.trim()).filter(Boolean);
+  for (const p of paragraphs) {
+    const words = p.split(/\s+/).length;
+    if (words <= 16) {
+      const m = BYLINE.exec(p);
+      const outlet = m?.[1]?.trim().replace(/[.:;]+$/, '');
+      if (outlet && outlet.split(/\s+/).length <= 6 && !NOT_OUTLET.test(outlet)) return outlet.charAt(0).toUpperCase() + outlet.slice(1);
+    }
+    const d = DATELINE.exec(p);
+    if (d && !NOT_OUTLET.test(d[1]!)) return d[1]!.trim();
+  }
+  return null;
 }
 
 /** A full date (day, month and year) in a byline or dateline among the first short lines: "By A. Writer — May 9, 2024". */
@@ -276,11 +329,12 @@ function bylineDate(text: string): string | null {
 
 /**
  * An article from plain text: paragraphs as they are (blank lines between), the first line as the
- * title when it reads like a headline, the date of a byline among the first short lines.
+ * title when it reads like a headline, the date of a byline among the first short lines, the
+ * outlet of a byline ("By Jane Roe, Reuters") or a wire dateline ("WASHINGTON (Reuters) -").
  */
 export function articleFromText(text: string, meta: Partial<Omit<ArticleInput, 'text'>> = {}): ArticleInput {
   const clean = text.replace(/\r\n?/g, '\n').replace(/^\uFEFF/, '');
   const first = clean.trim().split('\n')[0]?.trim() ?? '';
   const headline = first && first.split(/\s+/).length <= 20 && !/[.!?…]["”’]?$/.test(first) && /\n\s*\n/.test(clean) ? first.replace(/^["“]|["”]$/g, '') : null;
-  return { text: clean, title: meta.title ?? headline, outlet: meta.outlet ?? null, publishedOn: meta.publishedOn ?? bylineDate(clean), url: meta.url ?? null };
+  return { text: clean, title: meta.title ?? headline, outlet: meta.outlet ?? outletFromByline(clean), publishedOn: meta.publishedOn ?? bylineDate(clean), url: meta.url ?? null };
 }

@@ -6,13 +6,14 @@
  * → forecast cues (cues.ts) → horizon (horizon.ts), hedge (hedge.ts), family (family.ts).
  * Candidates are for a person to review; nothing here touches the ledger.
  */
-import type { ArticleInput, Candidate } from './types.js';
+import { MAX_CANDIDATES, MAX_TEXT_CHARS, type ArticleInput, type Candidate } from './types.js';
 import { proposeCondition } from './condition.js';
 import { attributedSegments, FORECAST_VERBS, MAX_SENTENCE, readStructure, type Segment } from './attribution.js';
 import { describeCue, readCues } from './cues.js';
 import { readHedge } from './hedge.js';
 import { readHorizon } from './horizon.js';
 import { guessFamily } from './family.js';
+import { inThirdPerson } from './person.js';
 import { HEDGE_BAND_INFO, mirrorBand } from '../ledger/hedge.js';
 
 export type { ArticleInput, Candidate, Extraction } from './types.js';
@@ -36,13 +37,15 @@ function trimSpan(text: string, start: number, end: number): [number, number] {
   return [start, end];
 }
 
-/** The quote, restated plainly: lead-ins dropped, one sentence; hedges and conditions kept. */
+/** The quote, restated plainly: lead-ins dropped, one sentence, in the third person; hedges and conditions kept. */
 export function restate(quote: string, speaker: string | null, verb: string, form: Segment['form']): string {
   let s = quote.replace(/\s+/g, ' ').trim();
   if (form === 'paraphrase') s = s.replace(/^that\s+/i, '');
   const withoutLead = s.replace(LEADING, '');
   if (withoutLead.length > 10) s = withoutLead;
   if (form === 'paraphrase' && FORECAST_VERBS.has(verb) && speaker && !/\b(?:expect|predict|forecast|anticipat|project)/i.test(s)) s = `${speaker} ${verb} ${s}`;
+  // the speaker's own "I" and "we" do not survive into the claim
+  s = inThirdPerson(s, speaker);
   s = s.charAt(0).toUpperCase() + s.slice(1);
   if (!/[.!?…]$/.test(s)) s += '.';
   return s;
@@ -55,13 +58,17 @@ function isHeading(text: string): boolean {
 
 const ANAPHORIC = /^(?:when (?:it|that|this|they|he|she) (?:does|do|happens?|comes?)|once (?:it|that|this) (?:does|happens)|then|after that|by then|at that point)\b/i;
 
+/** Attribution verbs that say the speaker expects what follows ("believed a stock would", "was confident OPEC would"). */
+const BELIEF = /^(?:believes?|believed|thinks?|thought|reckons|expects?|expected|predict(?:s|ed)?|forecasts?|projects?|projected|anticipate[sd]?|foresees?|estimates|(?:is|are|was|were) confident|expressed confidence|holds? no illusions|held no illusions|voicing the belief)$/;
+/** A change or an event after "would": what a forecast in reported speech names ("would rise", "would sign"). */
+const WOULD_CHANGE = /\bwould\s+(?:(?:\p{L}+ly|also|still|not|soon|eventually|then)\s+)?(?:rise|fall|increase|decrease|decline|drop|grow|reach|exceed|top|climb|gain|lose|improve|worsen|return|resume|recover|double|triple|halve|surge|slow|accelerate|expand|shrink|contract|end|begin|start|close|open|win|pass|approve|reject|sign|launch|announce|cut|raise|lower|hike|ease|tighten|report|post|earn|pay|sell|buy|acquire|merge|leave|resign|run|hold|take|make|become|continue|remain|stay|fail|succeed|collapse|default|strike|invade|attack|withdraw|hit|require|need|cost|save|delay|proceed|go\s+ahead|happen|occur|come|arrive|last|take\s+place|be\s+(?:profitable|completed|finished|ready|done|over|back|higher|lower|up|down|able|in\s+(?:the\s+)?(?:black|red)))\b/iu;
+/** "Should the talks fail, …", "Were rates to rise, …": a condition put first, by inversion. */
+const INVERTED_CONDITION = /^(?:should|were|had)\s+[^,]{3,120},/iu;
+const PAST_ANNOUNCEMENT = /^(?:announced|declared|decided|agreed|confirmed|ruled|approved|stated)$/;
+
 const todayUtc = () => new Date().toISOString().slice(0, 10);
 
-/** Text past this many characters (about 30,000 words) is not read: no article is that long, a hostile file may be. */
-export const MAX_TEXT_CHARS = 200_000;
-
-/** Candidates found per article at most (a review draft keeps the first 50). */
-export const MAX_CANDIDATES = 200;
+export { MAX_CANDIDATES, MAX_TEXT_CHARS };
 /** Context read around a forecast when its sentence is longer than MAX_SENTENCE. */
 const CONTEXT_WINDOW = 600;
 
@@ -97,6 +104,25 @@ export function extractCandidates(input: ArticleInput, opts: ExtractOptions = {}
     const reading = readCues(quote, publishedOn);
     const forecastVerb = seg.form === 'paraphrase' && FORECAST_VERBS.has(seg.verb);
     if (reading.rejected && !forecastVerb) continue;
+    // a bare possibility ("could", "may", "would" and nothing else) with no time ahead and no one
+    // saying they expect it: "the action would permit ...", "the plane could be at the bottom of the sea"
+    // ("would" in reported speech is the future of the past, and stays unless it gives a purpose:
+    // "the action would permit the government to ...")
+    const strong = reading.cues.filter((c) => c.kind !== 'conditional' && c.kind !== 'date');
+    const possibilityOnly = strong.length > 0 && strong.every((c) => c.kind === 'modal' && !/^would|[’']d$/i.test(c.phrase));
+    const purpose = strong.length > 0 && strong.every((c) => c.kind === 'modal') && /\bwould\s+(?:not\s+)?(?:permit|allow|enable|mean|be\s+due\s+to)\b/i.test(quote);
+    if (!forecastVerb && !BELIEF.test(seg.verb) && ((possibilityOnly && !reading.cues.some((c) => c.kind === 'horizon' || c.kind === 'date' || c.kind === 'conditional')) || purpose)) continue;
+    // "would" and nothing else, no time ahead, no condition, no change named: a description of how
+    // things would be ("a new daily would give the city its second paper", "the mill would be
+    // subsidized"), not a forecast one could check; "sales would rise" (a change) stays
+    const wouldOnly = strong.length > 0 && strong.every((c) => c.kind === 'modal' && /^would|[’']d$/i.test(c.phrase));
+    if (wouldOnly && !forecastVerb && !BELIEF.test(seg.verb) && !reading.cues.some((c) => c.kind === 'horizon' || c.kind === 'date' || c.kind === 'conditional') && !WOULD_CHANGE.test(quote) && !INVERTED_CONDITION.test(quote)) continue;
+    // no one to hold to it: a quotation whose speaker the article does not give is left to the reader
+    if (!seg.speaker) continue;
+    // a possibility on a condition ("could try to find a white knight if ..."): a conditional judgement
+    if (!forecastVerb && !BELIEF.test(seg.verb) && strong.length > 0 && strong.every((c) => c.kind === 'modal' && /^(?:could|might|may)/i.test(c.phrase)) && reading.cues.some((c) => c.kind === 'conditional') && !reading.cues.some((c) => c.kind === 'horizon' || c.kind === 'date')) continue;
+    // "announced that the administration would impose sanctions": a past announcement, not a forecast
+    if (seg.form === 'paraphrase' && PAST_ANNOUNCEMENT.test(seg.verb) && reading.cues.filter((c) => c.kind !== 'conditional').every((c) => c.kind === 'modal' && /^would/i.test(c.phrase))) continue;
     seen.add(key);
     const hedge = readHedge(forecastVerb ? `${seg.verb} ${quote}` : quote);
     const context = contextOf(text, seg);
@@ -139,5 +165,38 @@ export function extractCandidates(input: ArticleInput, opts: ExtractOptions = {}
     if (condition) candidate.condition = condition;
     out.push(candidate);
   }
-  return out.sort((a, b) => a.start - b.start);
+  return mergeRepeated(out).sort((a, b) => a.start - b.start);
+}
+
+/** A quote folded for comparison: letters and digits only, lower-cased. */
+const foldForRepeat = (quote: string) => quote.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+
+/** How well a candidate is attributed: a named speaker over a description ("the governor"), the fuller name over the shorter. */
+function attributionRank(c: ExtractedCandidate): number {
+  if (!c.speaker) return 0;
+  const named = /(?:^|\s)\p{Lu}\p{Ll}/u.test(c.speaker) && !/^(?:he|she|they|it|we|i)$/i.test(c.speaker.trim());
+  return (named ? 1000 : 500) + Math.min(c.speaker.length, 200) + (c.checkBy ? 0.5 : 0);
+}
+
+/**
+ * The same quote said twice in an article (a pull quote, a recap) is one forecast: kept once,
+ * with the best attribution among its repeats (ties: the first).
+ */
+function mergeRepeated(list: ExtractedCandidate[]): ExtractedCandidate[] {
+  const byQuote = new Map<string, ExtractedCandidate[]>();
+  for (const c of list) {
+    const key = foldForRepeat(c.quote);
+    byQuote.set(key, [...(byQuote.get(key) ?? []), c]);
+  }
+  const out: ExtractedCandidate[] = [];
+  for (const group of byQuote.values()) {
+    if (group.length === 1) {
+      out.push(group[0]!);
+      continue;
+    }
+    let best = group[0]!;
+    for (const c of group.slice(1)) if (attributionRank(c) > attributionRank(best)) best = c;
+    out.push({ ...best, why: [...best.why, `repeated in the article (${group.length} times): kept once`] });
+  }
+  return out;
 }

@@ -12,3 +12,9 @@ export interface Extraction {
   article: ArticleInput;
   candidates: Candidate[];
 }
+
+/** Text past this many characters (about 30,000 words) is not read: no article is that long, a hostile file may be. */
+export const MAX_TEXT_CHARS = 200_000;
+
+/** Candidates found per article at most (the search stops there; a review draft keeps fewer). */
+export const MAX_CANDIDATES = 200;

@@ -15,7 +15,7 @@ import { recordAudit } from './audit.js';
 import { insertClaims, type ClaimFields } from './claims.js';
 import { type ClaimRow } from './claim-row.js';
 import { nowOf, type LedgerCtx } from './context.js';
-import { parseDatePhrase, todayIn } from './dates.js';
+import { addMonths, parseDatePhrase, todayIn } from './dates.js';
 import { forbidden, invalid, LedgerError, notFound } from './errors.js';
 import { HEDGE_BANDS, HEDGE_BAND_INFO, isHedgeBand, type HedgeBand } from './hedge.js';
 import { LIMITS } from './limits.js';
@@ -197,13 +197,25 @@ export function parseBand(input: string): HedgeBand {
   throw invalid(`"${input.trim().slice(0, 40)}" is not a band. Use one of: ${HEDGE_BANDS.join(', ')}.`);
 }
 
-/** A check date as a reviewer types it: YYYY-MM-DD (any real date) or a phrase read from today. */
-export function parseReviewDate(input: string, today: string): string {
+/**
+ * A check date as a reviewer types it: YYYY-MM-DD or a phrase read from today, refused as
+ * `/predict add` refuses it (in the past, too far ahead) and, on an article, before the article's
+ * own date (a forecast is checked after it is made).
+ */
+export function parseReviewDate(input: string, today: string, articleDate: string | null = null): string {
   const text = input.trim();
-  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return isoDate('Check by', text);
-  const parsed = parseDatePhrase(text, today);
-  if (!parsed.ok) throw invalid(parsed.message);
-  return parsed.date;
+  let date: string;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) date = isoDate('Check by', text);
+  else {
+    const parsed = parseDatePhrase(text, today);
+    if (!parsed.ok) throw invalid(parsed.message);
+    date = parsed.date;
+  }
+  if (articleDate && date < articleDate) throw invalid(`The check date ${date} is before the article's date (${articleDate}); a forecast is checked after it is made. Pick ${today > articleDate ? 'today' : articleDate} or later.`);
+  if (date < today) throw invalid(`The check date ${date} is in the past; pick today or later.`);
+  const latest = addMonths(today, 12 * LIMITS.maxYearsAhead);
+  if (date > latest) throw invalid(`The check date ${date} is too far ahead (at most ${LIMITS.maxYearsAhead} years).`);
+  return date;
 }
 
 export interface CandidateEdit {
@@ -212,6 +224,22 @@ export interface CandidateEdit {
   checkBy?: string;
   hedge?: string;
   family?: string;
+}
+
+/** The fields of an edit as the form names them. */
+export const EDIT_FIELD_LABELS: Record<keyof CandidateEdit, string> = {
+  restatement: 'Restatement',
+  speaker: 'Speaker',
+  checkBy: 'Check by',
+  hedge: 'Band',
+  family: 'Family',
+};
+
+/** A field of an edit that was refused (the others were saved). */
+export interface RefusedField {
+  field: keyof CandidateEdit;
+  label: string;
+  message: string;
 }
 
 /** Runs `change` on the locked draft and writes its candidates back (one transaction). */
@@ -231,36 +259,56 @@ const assertOpen = (c: DraftCandidate, index: number) => {
   if (c.state === 'discarded') throw invalid(`Forecast ${index + 1} was discarded.`);
 };
 
-/** Changes a candidate's fields (validated as the ledger would); empty speaker or family clears them. */
-export async function editCandidate(ctx: LedgerCtx, id: number, index: number, edit: CandidateEdit): Promise<Draft> {
+/**
+ * Changes a candidate's fields (validated as the ledger would); empty speaker or family clears
+ * them. Each field stands alone: a bad one is refused and named in `refused` while the good ones
+ * are saved. When every field given is bad, nothing changes and the first refusal is thrown.
+ * A check date the reviewer leaves as the extractor proposed it is kept as it is.
+ */
+export async function editCandidate(ctx: LedgerCtx, id: number, index: number, edit: CandidateEdit): Promise<{ draft: Draft; refused: RefusedField[] }> {
   const settings = await getSettings(ctx.db, ctx.guildId);
   const today = todayIn(settings.timezone, nowOf(ctx));
-  const { draft } = await withDraft(ctx, id, async (draft) => {
+  const given = (Object.keys(EDIT_FIELD_LABELS) as (keyof CandidateEdit)[]).filter((k) => edit[k] !== undefined);
+  const { draft, result } = await withDraft(ctx, id, async (draft) => {
     const c = candidateAt(draft, index);
     assertOpen(c, index);
     const next: DraftCandidate = { ...c };
-    if (edit.restatement !== undefined) next.restatement = requiredText('The restatement', edit.restatement, LIMITS.claimText);
-    if (edit.speaker !== undefined) next.speaker = optionalText('Speaker', edit.speaker, LIMITS.speaker);
-    if (edit.family !== undefined) next.family = optionalFamily(edit.family);
-    if (edit.hedge !== undefined) {
-      const band = parseBand(edit.hedge);
+    const refused: RefusedField[] = [];
+    const apply = (field: keyof CandidateEdit, change: () => void) => {
+      if (edit[field] === undefined) return;
+      try {
+        change();
+      } catch (error) {
+        if (!(error instanceof LedgerError)) throw error;
+        refused.push({ field, label: EDIT_FIELD_LABELS[field], message: error.message });
+      }
+    };
+    apply('restatement', () => (next.restatement = requiredText('The restatement', edit.restatement, LIMITS.claimText)));
+    apply('speaker', () => (next.speaker = optionalText('Speaker', edit.speaker, LIMITS.speaker)));
+    apply('family', () => (next.family = optionalFamily(edit.family)));
+    apply('hedge', () => {
+      const band = parseBand(edit.hedge!);
       if (band !== c.hedge) next.hedgePhrase = `set by a reviewer (was ${HEDGE_BAND_INFO[c.hedge].label})`;
       next.hedge = band;
-    }
-    if (edit.checkBy !== undefined) {
-      const date = edit.checkBy.trim() ? parseReviewDate(edit.checkBy, today) : null;
+    });
+    apply('checkBy', () => {
+      const typed = edit.checkBy!.trim();
+      // the extractor's own date, left as it was, stays (an older article's date may be past)
+      const date = !typed ? null : typed === c.checkBy ? c.checkBy : parseReviewDate(typed, today, draft.article.publishedOn);
       if (date !== c.checkBy || c.anchor) {
         // A date the reviewer set (or kept after seeing the anchor) is confirmed.
         next.checkBy = date;
         if (date !== c.checkBy) next.checkByPhrase = `set by a reviewer${c.checkByPhrase ? ` (found: ${c.checkByPhrase})` : ''}`;
         next.anchor = null;
       }
-    }
+    });
+    if (given.length && refused.length === given.length) throw invalid(refused.length === 1 ? refused[0]!.message : refused.map((r) => `${r.label}: ${r.message}`).join(' '));
     const changed = (['restatement', 'speaker', 'family', 'hedge', 'checkBy', 'anchor'] as const).some((k) => next[k] !== c[k]);
     next.edited = c.edited || changed;
     draft.candidates[index] = next;
+    return refused;
   });
-  return draft;
+  return { draft, refused: result };
 }
 
 /** The reviewer drops the proposed condition: the forecast is accepted as a plain claim. */

@@ -96,7 +96,8 @@ describe('drafts', () => {
   it('edits a candidate with the ledger’s checks; a bad value changes nothing', async () => {
     const g = newGuildId();
     const draft = await newDraft(g);
-    const edited = await editCandidate(ctxFor(g), draft.id, 1, { restatement: 'Rates rise by June 2027', speaker: 'Ole Lund, governor', checkBy: 'end of June 2027', hedge: 'likely', family: 'Economy' });
+    const { draft: edited, refused } = await editCandidate(ctxFor(g), draft.id, 1, { restatement: 'Rates rise by June 2027', speaker: 'Ole Lund, governor', checkBy: 'end of June 2027', hedge: 'likely', family: 'Economy' });
+    expect(refused).toEqual([]);
     expect(edited.candidates[1]).toMatchObject({ restatement: 'Rates rise by June 2027', speaker: 'Ole Lund, governor', checkBy: '2027-06-30', hedge: 'likely', family: 'economy', edited: true });
     expect(edited.candidates[1]!.hedgePhrase).toMatch(/set by a reviewer/);
     await expectLedgerError(editCandidate(ctxFor(g), draft.id, 1, { hedge: 'certain-ish' }), 'invalid_input', /not a band/);
@@ -105,8 +106,40 @@ describe('drafts', () => {
     const stored = await getDraft(database.db, g, draft.id, NOW);
     expect(stored.candidates[1]!.hedge).toBe('likely');
     // Clearing the speaker and family.
-    const cleared = await editCandidate(ctxFor(g), draft.id, 1, { speaker: '', family: '' });
+    const { draft: cleared } = await editCandidate(ctxFor(g), draft.id, 1, { speaker: '', family: '' });
     expect(cleared.candidates[1]).toMatchObject({ speaker: null, family: null });
+  });
+
+  it('keeps the good fields of an edit and names the bad one (issue 23)', async () => {
+    const g = newGuildId();
+    const draft = await newDraft(g);
+    const { draft: after, refused } = await editCandidate(ctxFor(g), draft.id, 1, { restatement: 'Rates rise in 2027', speaker: 'Ole Lund, governor', checkBy: 'someday', hedge: 'sure', family: 'economy' });
+    expect(refused.map((r) => [r.field, r.label])).toEqual([['hedge', 'Band'], ['checkBy', 'Check by']]);
+    expect(refused[0]!.message).toMatch(/"sure" is not a band/);
+    expect(refused[1]!.message).toMatch(/someday/);
+    const stored = await getDraft(database.db, g, draft.id, NOW);
+    expect(stored.candidates[1]).toMatchObject({ restatement: 'Rates rise in 2027', speaker: 'Ole Lund, governor', family: 'economy', hedge: 'very-likely', checkBy: null, edited: true });
+    expect(after.candidates[1]).toEqual(stored.candidates[1]);
+    // every field given is bad: nothing changes, and each is named
+    await expectLedgerError(editCandidate(ctxFor(g), draft.id, 1, { checkBy: 'someday', hedge: 'sure' }), 'invalid_input', /Band: .*not a band.* Check by: /);
+  });
+
+  it('refuses a check date before the article or in the past, as /predict add does (issue 23, issue 24 #3)', async () => {
+    const g = newGuildId();
+    const draft = await newDraft(g);
+    // the article is of 2026-11-30, today is 2026-12-01
+    const before = await editCandidate(ctxFor(g), draft.id, 0, { checkBy: '2020-01-01', speaker: 'Anna Berg, minister' });
+    expect(before.refused).toEqual([{ field: 'checkBy', label: 'Check by', message: expect.stringMatching(/2020-01-01 is before the article's date \(2026-11-30\)/) }]);
+    expect(before.draft.candidates[0]).toMatchObject({ checkBy: '2027-03-31', speaker: 'Anna Berg, minister' });
+    await expectLedgerError(editCandidate(ctxFor(g), draft.id, 0, { checkBy: '2026-11-30' }), 'invalid_input', /2026-11-30 is in the past; pick today or later/);
+    await expectLedgerError(editCandidate(ctxFor(g), draft.id, 0, { checkBy: '2099-01-01' }), 'invalid_input', /too far ahead/);
+    const today = await editCandidate(ctxFor(g), draft.id, 0, { checkBy: '2026-12-01' });
+    expect(today.draft.candidates[0]!.checkBy).toBe('2026-12-01');
+    // an older article's date as the extractor found it (already past) is kept when left as it is
+    const old = await newDraft(g, MANAGER.id, [candidate(Q1, { checkBy: '2025-01-31' })]);
+    const kept = await editCandidate(ctxFor(g), old.id, 0, { checkBy: '2025-01-31', restatement: 'Talks start in Geneva' });
+    expect(kept.refused).toEqual([]);
+    expect(kept.draft.candidates[0]).toMatchObject({ checkBy: '2025-01-31', restatement: 'Talks start in Geneva' });
   });
 
   it('reads bands by name, label or a unique start', () => {

@@ -213,15 +213,25 @@ describe('review', () => {
     card = edited;
   });
 
-  it('a bad value in the modal is refused and changes nothing', async () => {
-    const modal = await h.fake.clickButton(h.guild.id, MOD, { customId: buttonOf(card, 'Edit').custom_id!, messageId: card.messageId }).modal();
-    const refused = await h.fake
-      .submitModal(h.guild.id, MOD, { customId: modal.custom_id, messageId: card.messageId, fields: { restatement: 'x', speaker: '', 'check-by': 'someday', band: 'sure', family: '' } })
-      .reply();
-    expect(refused.ephemeral).toBe(true);
-    expect(refused.content).toMatch(/not a band|could not read "someday"/i);
+  it('a bad field in the modal is named and not saved; the good ones are saved; a past check date is refused (issue 23)', async () => {
+    const submit = async (fields: Record<string, string>) => {
+      const modal = await h.fake.clickButton(h.guild.id, MOD, { customId: buttonOf(card, 'Edit').custom_id!, messageId: card.messageId }).modal();
+      return h.fake.submitModal(h.guild.id, MOD, { customId: modal.custom_id, messageId: card.messageId, fields }).reply();
+    };
+    const same = { restatement: 'Negotiations begin in Geneva by the end of March 2027', speaker: 'Anna Berg, foreign minister', 'check-by': '2027-03-31', band: 'likely', family: 'negotiations' };
+    const partly = await submit({ ...same, 'check-by': '2020-01-01', band: 'sure', family: 'diplomacy' });
+    expect(partly.type).toBe(7);
+    expect(partly.content).toMatch(/^Forecast 1 updated, except \*\*Band\*\* and \*\*Check by\*\* \(not saved\)/);
+    expect(partly.content).toMatch(/Band: "sure" is not a band/);
+    expect(partly.content).toMatch(/Check by: The check date 2020-01-01 is in the past; pick today or later/);
+    expect(field(partly, 'Family')).toBe('diplomacy');
+    expect(field(partly, 'Check by')).toMatch(/^2027-03-31/);
+    expect(field(partly, 'Band')).toMatch(/^likely /);
     const [draft] = await db().select().from(extractDrafts);
-    expect((draft!.candidates as { speaker: string }[])[0]!.speaker).toBe('Anna Berg, foreign minister');
+    expect((draft!.candidates as { family: string; checkBy: string }[])[0]).toMatchObject({ family: 'diplomacy', checkBy: '2027-03-31' });
+    card = await submit(same);
+    expect(card.content).toMatch(/Forecast 1 updated\. Accept it/);
+    expect(field(card, 'Family')).toBe('negotiations');
   });
 
   it('Accept writes the claim with the article as its source and the band as its hedge', async () => {
@@ -398,5 +408,21 @@ describe('restart and expiry', () => {
     } finally {
       offsetMs = 0;
     }
+  });
+});
+
+describe('a large file (issue 23)', () => {
+  it('says how many forecasts were found, how many the draft keeps, and that text past 200,000 characters was not read', async () => {
+    const paragraphs = Array.from({ length: 3000 }, (_, i) => `"Talks on chapter ${i + 1} will begin in Geneva by March 2027," said Foreign Minister Anna Berg.`);
+    const content = paragraphs.join('\n\n');
+    expect(content.length).toBeGreaterThan(250_000);
+    const card = await extract(MOD, { file: fileOf(content, 'long.txt') });
+    expect(card.content).toMatch(/^Found at least \*\*200\*\* forecasts in long\.txt \(the search stops at 200\)\./);
+    expect(card.content).toMatch(/This draft keeps the first \*\*50\*\* in reading order \(a draft holds at most 50\); at least 150 others are not shown\./);
+    expect(card.content).toContain(`Only the first 200,000 characters of its ${content.length.toLocaleString('en-US')} were read: forecasts past that point were not looked for.`);
+    expect(card.embeds[0]!.title).toBe('Forecast 1 of 50');
+    // a short article says none of it
+    const short = await extract(MOD, { file: fileOf() });
+    expect(short.content).not.toMatch(/not shown|were read/);
   });
 });

@@ -65,7 +65,7 @@ describe('horizons', () => {
     ['the HX-9 will be our biggest product by the end of next year', '2025-12-31', 'next year'],
     ['it will resume within weeks', '2024-12-18', 'within weeks'],
     ['a deal within days', '2024-11-13', 'within days'],
-    ['this will not happen anytime soon', '2025-05-06', 'anytime soon'],
+    ['this will not happen anytime soon', '2025-11-06', 'anytime soon'], // denied: not within the short window
     ['margins dip in the third quarter', '2025-09-30', 'third quarter'],
     ['the plant will run by mid-2026', '2026-06-30', 'mid-2026'],
     ['no barrier before 2035', '2034-12-31', 'before 2035'],

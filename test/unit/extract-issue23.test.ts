@@ -1,0 +1,204 @@
+/**
+ * The failure classes issue 23 found on real articles, each in a sentence made up here (the
+ * corpus articles are the measure; these pin the rules): attribution, cues and horizons.
+ */
+import { describe, expect, it } from 'vitest';
+import { attributedSegments, cleanSpeaker, readStructure } from '../../src/extract/attribution.js';
+import { readCues } from '../../src/extract/cues.js';
+import { readHorizon } from '../../src/extract/horizon.js';
+import { articleFromHtml, articleFromText, extractCandidates, restate } from '../../src/extract/index.js';
+
+const speech = (text: string) => attributedSegments(readStructure(text)).map((s) => ({ speaker: s.speaker, text: text.slice(s.start, s.end) }));
+const candidates = (text: string, publishedOn = '2025-03-04') => extractCandidates(articleFromText(text, { publishedOn }));
+const isForecast = (text: string) => readCues(text, '2025-03-04').rejected === null;
+
+describe('speakers as the article names them', () => {
+  it('takes the person, not the title or the firm after them', () => {
+    expect(cleanSpeaker('Jane Roe, Director, Acme Securities')).toBe('Jane Roe');
+    expect(cleanSpeaker('Kira Lund, head of research, Halden Capital')).toBe('Kira Lund');
+  });
+
+  it('does not take a sentence opener for the speaker', () => {
+    const s = speech('Coming back to the market, experts say the upside will be capped in the near-term.');
+    expect(s).toEqual([{ speaker: 'experts', text: 'the upside will be capped in the near-term' }]);
+  });
+
+  it('does not cut "Gov." or "U.S." as the end of a speaker', () => {
+    expect(speech('“We will cut taxes next year,” said Gov. Kristi Noem.')[0]!.speaker).toBe('Kristi Noem');
+    expect(speech('Imports will rise to 425,000 tonnes next year, the U.S. Embassy said in its annual report on the farm sector.')[0]).toEqual({
+      speaker: 'U.S. Embassy',
+      text: 'Imports will rise to 425,000 tonnes next year',
+    });
+  });
+
+  it('leaves a wire dateline out of the speaker and the quote', () => {
+    const s = speech('CLEVELAND, Feb 26 - Ohio Widget Co said its sales will rise 10 pct this year.');
+    expect(s).toEqual([{ speaker: 'Ohio Widget Co', text: 'its sales will rise 10 pct this year' }]);
+    expect(speech('JAKARTA (Reuters) - The ministry said the airport would reopen on Friday.')[0]!.speaker).toBe('The ministry');
+  });
+
+  it('reads an attribution inside the sentence, and names no speaker for a passive', () => {
+    expect(speech('Because of the acquisitions, it said, first quarter sales will be higher.')).toEqual([
+      { speaker: 'it', text: 'Because of the acquisitions, it said, first quarter sales will be higher' },
+    ]);
+    expect(speech('Imports are forecast to rise in 1988.')).toEqual([]);
+  });
+
+  it('reads an institution forecasting, "sees" with a time ahead, and a negated "see"', () => {
+    expect(candidates('The fund foresees growth of 3% next year.').map((c) => c.speaker)).toEqual(['The fund']);
+    expect(candidates('The ministry is forecasting growth of 7% in 2026.').map((c) => c.speaker)).toEqual(['The ministry']);
+    expect(candidates('“Therefore, we see demand coming back in 2026,” said Sam Ortiz, Director, Pell Securities.').map((c) => [c.speaker, c.checkBy])).toEqual([['Sam Ortiz', '2026-12-31']]);
+    const neg = candidates('At about 280 now, he doesn’t see returning to the 750 workers anytime soon, said Kevin Yard.');
+    expect(neg).toHaveLength(1);
+    expect(neg[0]!.quote.startsWith('doesn’t see')).toBe(true);
+  });
+});
+
+describe('what is and is not a forecast', () => {
+  it('reads forecasts not in the future tense', () => {
+    expect(isForecast('she has no intention of running in 2028')).toBe(true);
+    expect(isForecast('he plans to campaign for re-election')).toBe(true);
+    expect(isForecast('imports are forecast to rise')).toBe(true);
+    expect(isForecast('we see demand coming back in 2026')).toBe(true);
+  });
+
+  it('sets aside comparisons with what was expected and forecasts named', () => {
+    expect(isForecast('the trade fight lasted far longer than most expected')).toBe(false);
+    expect(isForecast('the budget is based on updated forecasts')).toBe(false);
+  });
+
+  it('sets aside declining to forecast, hedged uncertainty, stances and reactions', () => {
+    expect(isForecast('it would depend on each order')).toBe(false);
+    expect(isForecast('it was too early to say whether the plant will reopen')).toBe(false);
+    expect(isForecast('policies may change')).toBe(false);
+    expect(isForecast('we will stand tall')).toBe(false);
+    expect(isForecast('we won’t gamble with safety')).toBe(false);
+    expect(isForecast('That would be OK.')).toBe(false);
+    expect(isForecast('Any company that doesn’t like a surprise attack would.')).toBe(false);
+  });
+
+  it('does not read "May" the month or a date alone as a forecast', () => {
+    expect(isForecast('the economy reached a milestone in May')).toBe(false);
+    expect(isForecast('the plane last underwent maintenance in mid-November')).toBe(false);
+  });
+
+  it('leaves out a past announcement with "would", a bare possibility and a quote with no speaker', () => {
+    expect(candidates('The minister announced that the administration would impose sanctions.')).toEqual([]);
+    expect(candidates('The plane could be at the bottom of the sea, the agency chief said.')).toEqual([]);
+    expect(candidates('The plane could be found within days, the agency chief said.')).toHaveLength(1);
+    expect(candidates('“Rates will fall by June.”')).toEqual([]);
+  });
+});
+
+describe('check-by dates', () => {
+  const on = '2025-03-04'; // a Tuesday
+  const by = (text: string, article?: string) => readHorizon(text, on, undefined, article ? { article } : {}).checkBy;
+
+  it('reads the issue’s horizons', () => {
+    expect(by('lawmakers do not expect to act until at least 2027')).toBe('2026-12-31');
+    expect(by('growth will pick up in 2026 and 2027')).toBe('2027-12-31');
+    expect(by('near-term gains are likely')).toBe('2025-06-04');
+    expect(by('a deal will come sometime soon')).toBe('2025-06-04');
+    expect(by('the court is expected to rule in the coming weeks')).toBe('2025-04-04');
+    expect(by('the fleet will grow again in the early 2030s')).toBe('2033-12-31');
+    expect(by('the vote will take place this week')).toBe('2025-03-07');
+    expect(by('the board could approve it later today')).toBe(on);
+  });
+
+  it('takes the later of two years, and a quarter or fiscal year the article dates', () => {
+    expect(by('subsequent quarters should improve from first quarter levels but 2025 earnings will not reach 2024 levels')).toBe('2025-12-31');
+    expect(by('first quarter sales will be higher', 'Acme said its first quarter, ending February 28, profits may fall.')).toBe('2026-02-28');
+    expect(by('spending in fiscal 2025 will be 50 mln dlrs', 'Acme, reporting a loss for the January 31 second quarter, said')).toBe('2025-07-31');
+    expect(by('imports will rise in 2025/26', 'crops in 2025/26 (October/September) are forecast')).toBe('2026-09-30');
+    expect(by('the report is likely to be issued in early April this year')).toBe('2025-04-10');
+    expect(by('sluggish spending over the next couple of quarters')).toBe('2025-09-30');
+  });
+});
+
+describe('what a reviewer sees (issue 23)', () => {
+  it('restates in the third person: the speaker’s “I” and “we” do not survive', () => {
+    const r = (quote: string, speaker = 'Jane Roe') => restate(quote, speaker, 'said', 'quote');
+    expect(r('I think a deal is likely')).toBe('Jane Roe thinks a deal is likely.');
+    expect(r('I don’t think rates will fall this year')).toBe('Jane Roe doesn’t think rates will fall this year.');
+    expect(r('I’m confident we will win the vote next week')).toBe('Jane Roe is confident they will win the vote next week.');
+    expect(r('A deal is likely by June, I think')).toBe('Jane Roe thinks a deal is likely by June.');
+    expect(r('We will cut rates in 2027', 'the governor')).toBe('The governor says they will cut rates in 2027.');
+    expect(r('Prices will hurt our margins next year')).toBe('Jane Roe says prices will hurt their margins next year.');
+    expect(r('I really expect my team to win')).toBe('Jane Roe really expects their team to win.');
+    // "US" in capitals is the country; hedges stay
+    expect(r('The US will probably raise tariffs')).toBe('The US will probably raise tariffs.');
+    const [c] = candidates('“I think a deal is likely by June,” said John Smith, an analyst at Acme Securities.');
+    expect(c!.restatement).toBe('John Smith thinks a deal is likely by June.');
+  });
+
+  it('merges the same quote repeated in an article, keeping the named speaker', () => {
+    const text = [
+      'Talks resumed on Monday.',
+      '“A deal will be signed in Geneva by March,” she said.',
+      'The delegations met for six hours in the old town hall.',
+      '“A deal will be signed in Geneva by March,” said Foreign Minister Anna Berg.',
+    ].join('\n\n');
+    const found = candidates(text);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ quote: 'A deal will be signed in Geneva by March', speaker: 'Anna Berg', checkBy: '2025-03-31' });
+    expect(found[0]!.why.at(-1)).toBe('repeated in the article (2 times): kept once');
+  });
+});
+
+describe('the outlet (issue 23)', () => {
+  const page = (head: string, body = '<p>“Rates will rise next year,” said Jane Roe, the bank’s chief economist, in an interview on Monday morning.</p>') =>
+    `<!doctype html><html><head><title>Rates</title>${head}</head><body><article><h1>Rates</h1>${body}</article></body></html>`;
+
+  it('reads it from the byline or a wire dateline of a plain text', () => {
+    expect(articleFromText('Rates to rise\n\nBy Jane Roe, Reuters\n\n“Rates will rise,” she said.').outlet).toBe('Reuters');
+    expect(articleFromText('By Jane Roe and John Doe | The Herald\n\nText.').outlet).toBe('The Herald');
+    expect(articleFromText('Rates\n\nBy Jane Roe for The Guardian\n\nText.').outlet).toBe('The Guardian');
+    expect(articleFromText('WASHINGTON (Reuters) - The ministry said rates would rise.').outlet).toBe('Reuters');
+    expect(articleFromText('NEW YORK, March 3 (AP) — Officials said.').outlet).toBe('AP');
+    // a role, a date or a sentence is no outlet
+    expect(articleFromText('By Jane Roe, Staff Writer\n\nText.').outlet).toBeNull();
+    expect(articleFromText('By Jane Roe, May 9, 2024\n\nText.').outlet).toBeNull();
+    expect(articleFromText('By the numbers, it is big.\n\nThe president (D) - said more.').outlet).toBeNull();
+    // what the caller knows wins
+    expect(articleFromText('By Jane Roe, Reuters\n\nText.', { outlet: 'Wire' }).outlet).toBe('Wire');
+  });
+
+  it('reads it from the page: og:site_name, the JSON-LD publisher (by reference too), meta publisher, then the byline, then the host', () => {
+    expect(articleFromHtml(page('<meta property="og:site_name" content="The Gazette">'), 'https://news.example/a').outlet).toBe('The Gazette');
+    const graph = { '@context': 'https://schema.org', '@graph': [{ '@type': 'NewsArticle', headline: 'Rates', publisher: { '@id': '#org' } }, { '@type': 'NewsMediaOrganization', '@id': '#org', name: 'Daily Ledger' }] };
+    expect(articleFromHtml(page(`<script type="application/ld+json">${JSON.stringify(graph)}</script>`), 'https://news.example/a').outlet).toBe('Daily Ledger');
+    expect(articleFromHtml(page('<script type="application/ld+json">{"@type":"NewsArticle","publisher":[{"@type":"Organization","name":"Wire Service"}]}</script>'), 'https://x.example/a').outlet).toBe('Wire Service');
+    expect(articleFromHtml(page('<meta name="publisher" content="Harbor Courier">'), 'https://x.example/a').outlet).toBe('Harbor Courier');
+    expect(articleFromHtml(page('<meta name="publisher" content="https://facebook.com/courier">'), 'https://x.example/a').outlet).toBe('x.example');
+    expect(articleFromHtml(page('', '<p>By Jane Roe, Reuters</p><p>“Rates will rise next year,” said Jane Roe, the bank’s chief economist, in an interview on Monday.</p>'), 'https://x.example/a').outlet).toBe('Reuters');
+  });
+});
+
+describe('precision on descriptions in reported speech (issue 23, dev split)', () => {
+  it('sets aside "would" with no time ahead, no condition and no change named; keeps a change, a date or a condition', () => {
+    const quotes = (text: string) => candidates(text).map((c) => c.quote);
+    expect(quotes('A new stadium would give the town its second arena, the mayor said.')).toEqual([]);
+    expect(quotes('The plant would be heavily subsidized by the province, Jane Roe said.')).toEqual([]);
+    expect(quotes('Sales would rise sharply, Jane Roe said.')).toEqual(['Sales would rise sharply']);
+    expect(quotes('The plant would open in two years, Jane Roe said.')).toEqual(['The plant would open in two years']);
+    expect(quotes('The delay would not require new money, Jane Roe said.')).toEqual(['The delay would not require new money']);
+    expect(quotes('“Should the strikes go on, it would be easy for the board to call new talks,” said Jane Roe.')).toHaveLength(1);
+  });
+
+  it('sets aside a habit with an expectation, and what the speaker once told themself', () => {
+    expect(isForecast('Wreckage would normally be expected to float for about three weeks')).toBe(false);
+    expect(isForecast('When I saw that, I said to myself... next time we’ll be ready')).toBe(false);
+    expect(isForecast('Next time we’ll be ready')).toBe(true);
+  });
+});
+
+describe('"soon" denied (dev split)', () => {
+  it('checks a denied "soon" at the default of 12 months, an affirmed one at 6', () => {
+    const h = (text: string) => readHorizon(text, '2025-03-04');
+    expect(h('he doesn’t see hiring coming back anytime soon')).toMatchObject({ checkBy: '2026-03-04' });
+    expect(h('he doesn’t see hiring coming back anytime soon').phrase).toMatch(/denied: not soon/);
+    expect(h('rates will not fall soon')).toMatchObject({ checkBy: '2026-03-04' });
+    expect(h('talks will resume soon')).toMatchObject({ checkBy: '2025-09-04' });
+    expect(h('no one expected it, but talks will resume soon')).toMatchObject({ checkBy: '2025-09-04' });
+  });
+});

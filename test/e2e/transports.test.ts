@@ -261,12 +261,13 @@ const STEPS: Step[] = [
     },
   },
   {
-    name: 'form: a bad value refused',
+    name: 'form: bad values refused (every field given is bad: nothing saved)',
     writes: false,
     run: async (s) => {
       const draft = s.saved.get('draft')!;
       const modal = await click(s, MOD, 'draft', 'Edit').modal(10_000);
-      const fields = { restatement: 'x', speaker: '', 'check-by': 'someday', band: 'sure', family: '' };
+      // A form with some good fields saves those and names the bad ones (issue 23); with only bad ones it saves nothing.
+      const fields = { 'check-by': 'someday', band: 'sure' };
       return seenReply(await answer(h.fake.submitModal(s.guild.id, MOD, { customId: modal.custom_id, messageId: draft.messageId, fields })));
     },
   },

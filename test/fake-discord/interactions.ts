@@ -27,6 +27,9 @@ import type {
 } from './types.js';
 import { ApiError, asArray, asNumber, asString, clone, Errors, isObject, randomToken, snowflake, type JsonObject } from './util.js';
 
+/** How long a test waits for the answer of an interaction the bot deferred (see waitFor). */
+const DEFERRED_WAIT_MS = 60_000;
+
 export const InteractionType = { Command: 2, Component: 3, Autocomplete: 4, ModalSubmit: 5 } as const;
 
 /** Callback types Discord accepts per interaction type. */
@@ -669,10 +672,21 @@ export class InteractionEngine {
         if (timer) clearTimeout(timer);
       };
       record.listeners.add(check);
-      timer = setTimeout(() => {
+      // A deferred interaction may answer for 15 minutes (Discord's token lifetime): once the callback
+      // deferred it, waiting for its answer is not a deadline of the bot's, so a slow or busy machine
+      // gets up to DEFERRED_WAIT_MS. The 3 s for the first callback stays (checked with response()).
+      const expire = (): void => {
+        const deferred = record.callback?.type === 5 || record.callback?.type === 6;
+        if (deferred && what !== 'a callback' && timeoutMs < DEFERRED_WAIT_MS && !extended) {
+          extended = true;
+          timer = setTimeout(expire, DEFERRED_WAIT_MS - timeoutMs);
+          return;
+        }
         cleanup();
-        reject(new Error(`fake-discord: no ${what} for ${record.label} (interaction ${record.id}) within ${timeoutMs} ms. Received: ${describeReceived(record)}`));
-      }, timeoutMs);
+        reject(new Error(`fake-discord: no ${what} for ${record.label} (interaction ${record.id}) within ${extended ? DEFERRED_WAIT_MS : timeoutMs} ms. Received: ${describeReceived(record)}`));
+      };
+      let extended = false;
+      timer = setTimeout(expire, timeoutMs);
       check();
     });
   }

@@ -7,9 +7,9 @@
  * registered card of their claims, in one statement that also moves the watermark. Then it takes
  * the pending cards not edited within the interval (2 s), re-renders each from what the card
  * shows (cardData, one statement: the tally is counted here, once per edit, not per click; a
- * round's compact card as compact again, its frame says so) and edits the message once. So a card is edited at most once per interval however many votes
- * arrive, and the last state always lands: a vote committed after a card was read is found by a
- * later look and the card is pending again. The watermark and the pending cards are rows, so a
+ * round's compact card as compact again, its frame says so) and edits the message once. So a
+ * card is edited at most once per interval however many votes arrive, and the last state lands:
+ * a vote committed after a card was read is found by a later look and the card is pending again. The watermark and the pending cards are rows, so a
  * restart goes on where the last committed pass stopped. Safe in several processes: one looks
  * at a time (the watermark row is taken with SKIP LOCKED), and cards are taken with SKIP LOCKED
  * and stamped, so two processes do not edit one card at once.

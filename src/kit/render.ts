@@ -257,7 +257,7 @@ export function compactCard(detail: CardData, now: Date, t: Translator = EN): Re
     const rules = { quorum: detail.settings.quorum, majority: detail.settings.majorityPct };
     lines.push(c.round > 1 ? t('compactCard.votesRound', { round: c.round, tally, ...rules }) : t('compactCard.votes', { tally, ...rules }));
   }
-  const crowd = detail.crowd?.count && detail.crowd.median !== null ? t('compactCard.crowd', { median: detail.crowd.median, count: detail.crowd.count }) : null;
+  const crowd = detail.crowd?.count && detail.crowd.median !== null ? t('compactCard.crowd', { median: t.number(detail.crowd.median), count: detail.crowd.count }) : null;
   if (detail.forecasters || crowd) lines.push([detail.forecasters ? t('compactCard.forecasters', { count: detail.forecasters }) : null, crowd].filter(Boolean).join(' · '));
   const embed: APIEmbed = { title: `#${c.number} · ${oneLine(c.text, 240)}`, description: lines.join('\n'), color: colorFor(c, now) };
   const votable = c.status === 'open' && c.dueAt <= now;

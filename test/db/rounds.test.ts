@@ -325,14 +325,21 @@ describe('a scoring round', () => {
     const { g, schedule, poster } = await setup({ pack: false });
     const old = new Date('2026-11-01T00:00:00Z');
     for (let i = 0; i < 24; i++) await addClaim(ctx(g, member(1), old), { claim: `Old ${i} ${'y'.repeat(300)}`, checkBy: '2026-11-10' });
+    // 25 members' first scores: the summary's "Score changes" (about 1,000 characters).
+    for (let i = 100; i < 125; i++) await setForecast(ctx(g, member(i), old), 1, 70);
     await runRound({ db: database.db, poster, log }, schedule.id, new Date(T0.getTime() - 86_400_000), new Date(T0.getTime() - 86_400_000));
     await addClaim(ctx(g, member(1), new Date('2026-11-20T00:00:00Z')), { claim: `New ${'z'.repeat(490)}`, checkBy: '2026-11-26', quote: 'q'.repeat(1500), criteria: 'c'.repeat(1000) });
-    // A summary at its largest: as many resolved and still-open lines as a round shows.
+    // A summary near its largest for one message: as many resolved and still-open lines as a round shows, and the score changes.
     for (let n = 1; n <= 12; n++) await resolveClaim(ctx(g, MANAGER, new Date(T0.getTime() - 3_600_000)), n, 'came_true');
     poster.posts = [];
-    await runRound({ db: database.db, poster, log }, schedule.id, T0, T0);
+    await runRound({ db: database.db, poster, log, notesFor: roundScoreNotes }, schedule.id, T0, T0);
     expect(poster.posts).toHaveLength(2);
     poster.posts.forEach((p) => assertWithinLimits(p.reply));
+    // What this test is about: the summary is one message and the (compact) card another, because together they pass 6,000.
+    const size = (r: Reply) => (r.embeds ?? []).reduce((n, e) => n + (e.title ?? '').length + (e.description ?? '').length + (e.fields ?? []).reduce((m, f) => m + f.name.length + f.value.length, 0), 0);
+    expect(poster.posts[0]!.reply.embeds![0]!.title).toMatch(/^Scoring round/);
+    expect(poster.posts[1]!.reply.embeds!.map((e) => e.title)).toEqual([expect.stringMatching(/^#25 · New z/)]);
+    expect(size(poster.posts[0]!.reply) + size(poster.posts[1]!.reply)).toBeGreaterThan(DISCORD_LIMITS.embedTotal);
   });
 
   // 1,000 rounds are the bench's job (bench/round-fanout.ts); here 100 rounds, one message each.

@@ -3,17 +3,23 @@ import type { APIEmbed } from 'discord-api-types/v10';
 import { castVote } from '../ledger/voting.js';
 import { cardData } from '../ledger/claim-queries.js';
 import { VERDICT_LABELS } from '../ledger/rules.js';
-import { claimCard } from '../kit/render.js';
+import { claimCard, isCompactCard } from '../kit/render.js';
 import { voteIds } from '../kit/custom-ids.js';
 import { button, ledgerCtx, UserError } from '../kit/types.js';
 
 export const FORGED = 'That button is not one Hindsight made (or it is from an older version). Use /predict show to get a fresh card.';
 
-/** The embeds around claim #number's card on a message (e.g. a round's summary), or null when the card is the whole message. */
-export function cardFrame(embeds: readonly APIEmbed[], number: number): { before: APIEmbed[]; after: APIEmbed[] } | null {
+/**
+ * The embeds around claim #number's card on a message (e.g. a round's summary), and whether the card
+ * is a round's compact one (so the card flusher re-renders it compact); null when the card is the
+ * whole message and a full one.
+ */
+export function cardFrame(embeds: readonly APIEmbed[], number: number): { before: APIEmbed[]; after: APIEmbed[]; compact?: true } | null {
   const at = embeds.findIndex((e) => e.title?.startsWith(`#${number} `));
-  if (at < 0 || embeds.length <= 1) return null;
-  return { before: embeds.slice(0, at).map(requestEmbed), after: embeds.slice(at + 1).map(requestEmbed) };
+  if (at < 0) return null;
+  const compact = isCompactCard(embeds[at]!);
+  if (embeds.length <= 1 && !compact) return null;
+  return { before: embeds.slice(0, at).map(requestEmbed), after: embeds.slice(at + 1).map(requestEmbed), ...(compact ? { compact: true as const } : {}) };
 }
 
 /** A received embed as a request may send it back (what Discord adds on receipt — type, proxy URLs, sizes — left out). */

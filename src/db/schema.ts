@@ -397,7 +397,7 @@ export const cardRefreshes = pgTable(
     channelId: text().notNull(),
     claimId: integer().notNull(),
     /** Embeds of the message around the card (e.g. a round's summary), kept as they are when the card is edited. */
-    frame: jsonb().$type<{ before: unknown[]; after: unknown[] }>(),
+    frame: jsonb().$type<{ before: unknown[]; after: unknown[]; compact?: boolean }>(),
     /** Bumped by the card flusher when the claim's votes changed; the card shows `flushedVersion`. */
     version: integer().notNull().default(1),
     flushedVersion: integer().notNull().default(0),

@@ -6,10 +6,10 @@
  * a vote whose transaction was not visible in it is new) and bumps the version of every
  * registered card of their claims, in one statement that also moves the watermark. Then it takes
  * the pending cards not edited within the interval (2 s), re-renders each from what the card
- * shows (cardData, one statement: the tally is counted here, once per edit, not per click) and
- * edits the message once. So a card is edited at most once per interval however many votes
- * arrive, and the last state always lands: a vote committed after a card was read is found by a
- * later look and the card is pending again. The watermark and the pending cards are rows, so a
+ * shows (cardData, one statement: the tally is counted here, once per edit, not per click; a
+ * round's compact card as compact again, its frame says so) and edits the message once. So a
+ * card is edited at most once per interval however many votes arrive, and the last state lands:
+ * a vote committed after a card was read is found by a later look and the card is pending again. The watermark and the pending cards are rows, so a
  * restart goes on where the last committed pass stopped. Safe in several processes: one looks
  * at a time (the watermark row is taken with SKIP LOCKED), and cards are taken with SKIP LOCKED
  * and stamped, so two processes do not edit one card at once.
@@ -22,7 +22,9 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { cardData } from '../ledger/claim-queries.js';
 import { rowsOf } from '../ledger/claim-row.js';
-import { claimCard } from '../kit/render.js';
+import { claimCard, compactCard } from '../kit/render.js';
+import { serverTranslator } from '../kit/locale.js';
+import type { Translator } from '../i18n/index.js';
 import type { Reply } from '../kit/reply.js';
 import type { Logger } from '../log.js';
 import { PostError } from '../kit/poster.js';
@@ -54,7 +56,8 @@ interface PendingCard {
   message_id: string;
   channel_id: string;
   claim_id: number;
-  frame: { before: Reply['embeds']; after: Reply['embeds'] } | null;
+  /** The embeds around the card, and whether the card is a round's compact one (src/components/vote.ts cardFrame). */
+  frame: { before: Reply['embeds']; after: Reply['embeds']; compact?: boolean } | null;
   version: number;
 }
 
@@ -131,6 +134,12 @@ export async function flushCards(db: Db, editor: CardEditor, now: Date, log: Log
       returning r.guild_id, r.message_id, r.channel_id, r.claim_id, r.frame, r.version`),
   );
   const result: FlushResult = { marked, edited: 0, dropped: 0, failed: 0 };
+  // A compact card is re-rendered in the server's language, as its round posted it (read once per server per pass).
+  const languages = new Map<string, Promise<Translator>>();
+  const serverLanguage = (guildId: string) => {
+    if (!languages.has(guildId)) languages.set(guildId, serverTranslator(db, guildId, null));
+    return languages.get(guildId)!;
+  };
   const shown = (card: PendingCard) =>
     db.execute(sql`
       update card_refreshes set flushed_version = greatest(flushed_version, ${card.version}::int)
@@ -145,7 +154,8 @@ export async function flushCards(db: Db, editor: CardEditor, now: Date, log: Log
           await shown(card);
           return;
         }
-        const rendered = claimCard(data, now);
+        // A round's card stays compact: the frame registered with its first vote says which it was.
+        const rendered = card.frame?.compact ? compactCard(data, now, await serverLanguage(card.guild_id)) : claimCard(data, now);
         await editor.edit(card.channel_id, card.message_id, {
           embeds: [...(card.frame?.before ?? []), ...(rendered.embeds ?? []), ...(card.frame?.after ?? [])],
           components: rendered.components ?? [],

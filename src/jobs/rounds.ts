@@ -1,5 +1,5 @@
 /**
- * A scoring round: what came due since the last round (a card with vote buttons each), what is
+ * A scoring round: what came due since the last round (a compact card with vote buttons each), what is
  * still open from earlier rounds (with how long it has waited), and what was resolved since
  * (outcome and tally).
  *
@@ -17,7 +17,8 @@ import { recordAudit } from '../ledger/audit.js';
 import { claimDetail, tallyFor } from '../ledger/claim-queries.js';
 import { getSettings } from '../ledger/settings.js';
 import { FLAG_LABELS, OUTCOME_LABELS, VERDICTS, VERDICT_LABELS, type FlagReason, type Outcome, type Tally } from '../ledger/rules.js';
-import { claimCard, COLORS, DISCORD_LIMITS, mergeMessages, packSections, safe } from '../kit/render.js';
+import { compactCard, COLORS, DISCORD_LIMITS, mergeMessages, packSections, safe } from '../kit/render.js';
+import { serverLocale, translator } from '../i18n/index.js';
 import type { Reply } from '../kit/types.js';
 import type { Logger } from '../log.js';
 import { PostError, type Poster, type RoundOutcome } from '../kit/poster.js';
@@ -119,7 +120,7 @@ const more = (shown: number, total: number, where: string) => (total > shown ? [
 export const roundDate = (at: Date, timezone: string) =>
   new Intl.DateTimeFormat('en-GB', { timeZone: timezone, day: 'numeric', month: 'long', year: 'numeric' }).format(at);
 
-/** The messages of a round, in order: the summary (possibly split), then one card per newly due claim (at most MAX_CARDS_PER_ROUND). */
+/** The messages of a round, in order: the summary (possibly split), then one compact card per newly due claim (at most MAX_CARDS_PER_ROUND). */
 export async function renderRound(db: Db, guildId: string, content: RoundContent, now: Date): Promise<Reply[]> {
   const cards = content.newlyDue.slice(0, MAX_CARDS_PER_ROUND);
   const due = content.newlyDueCount;
@@ -135,7 +136,11 @@ export async function renderRound(db: Db, guildId: string, content: RoundContent
     content.resolvedCount ? `**${count(content.resolvedCount)}** resolved since the last round.` : null,
   ].filter((l): l is string => !!l);
   // The server's date (an embed title renders no Discord timestamp): not UTC's, which is another day near midnight.
-  const { timezone } = await getSettings(db, guildId);
+  const { timezone, language } = await getSettings(db, guildId);
+  // Cards in the server's language (a round has no interaction, so no Discord guild locale: the setting, else English).
+  const t = translator(serverLocale(language, null));
+  // Cards are compact (src/kit/render.ts compactCard): where the rest of each claim is, said once.
+  if (cards.length) intro.push(t('round.details'));
   sections.push({ title: `Scoring round · ${roundDate(now, timezone)}`, lines: intro });
   if (also.length) {
     const rest = due - cards.length - also.length;
@@ -165,7 +170,7 @@ export async function renderRound(db: Db, guildId: string, content: RoundContent
   const messages = packSections(sections, COLORS.due);
   const ctx = { db, guildId, actor: { id: 'system', isManager: false }, now: () => now };
   const cardMessages: Reply[] = [];
-  for (const number of cards) cardMessages.push(claimCard(await claimDetail(ctx, number), now));
+  for (const number of cards) cardMessages.push(compactCard(await claimDetail(ctx, number), now, t));
   // A one-card round is one message: the summary and the card together, when they fit.
   if (cardMessages.length === 1 && messages.length === 1) {
     const merged = mergeMessages(messages[0]!, cardMessages[0]!);

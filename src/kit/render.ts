@@ -185,6 +185,89 @@ export function claimCard(detail: CardData, now: Date, opts: { history?: boolean
   return { embeds: [embed], ...(votable ? { components: [voteButtons(c.number)] } : forecastable ? { components: forecastButtons(c.number) } : {}) };
 }
 
+/** Lines a round's card takes at most: its title and description (src/jobs/rounds.ts posts up to 25 of them). */
+export const COMPACT_CARD_LINES = 8;
+
+/**
+ * Member text on one line of a card: whitespace (line breaks too) folded, mentions shown as text
+ * (a zero-width space after `<@`, `<@&`, `<#` and before `everyone`/`here`: an embed never pings,
+ * but would show them as mentions), escaped, shortened.
+ */
+const oneLine = (text: string, max: number) =>
+  safe(
+    text
+      .replace(/\s+/g, ' ')
+      .trim()
+      .replace(/<(@[!&]?|#)(?=\d)/g, '<$1\u200b')
+      .replace(/@(everyone|here)/g, '@\u200b$1'),
+    max,
+  );
+
+/**
+ * The check date as a Discord timestamp showing that calendar day: noon UTC of it, which every
+ * reader's zone from UTC−11 to UTC+11 shows as the same date (the claim's `dueAt` is the start of
+ * the next day in the server's zone, which many readers would see as the day after).
+ */
+const checkDate = (checkBy: string) => time(new Date(`${checkBy}T12:00:00Z`), TimestampStyles.LongDate);
+
+function compactCheckLine(detail: CardData, now: Date, t: Translator): string {
+  const { claim: c } = detail;
+  const phase = phaseOf(c, now);
+  const condition = detail.condition?.number ?? '?';
+  if (c.status === 'waiting' && c.conditionDays != null) return t('compactCard.checkUndated', { count: c.conditionDays, number: condition });
+  const status =
+    phase === 'voting'
+      ? t('compactCard.status.voting', { when: time(c.votingClosesAt, TimestampStyles.RelativeTime) })
+      : phase === 'upcoming'
+        ? t('compactCard.status.upcoming', { when: time(c.dueAt, TimestampStyles.RelativeTime) })
+        : phase === 'waiting'
+          ? t('compactCard.status.waiting', { number: condition })
+          : phase === 'resolved'
+            ? t('compactCard.status.resolved', { outcome: t(`outcomes.${c.outcome ?? 'void'}`) })
+            : c.flag
+              ? t('compactCard.status.flagged')
+              : t('compactCard.status.closed');
+  return t('compactCard.check', { date: checkDate(c.checkBy), status });
+}
+
+/**
+ * A claim's card as a scoring round posts it: what it takes to score the claim and nothing more,
+ * in at most COMPACT_CARD_LINES lines — number and restatement, speaker (as the article names
+ * them) and outlet, check date, what counts as "came true", votes and forecasts (the crowd's only
+ * where `detail.crowd` carries it: after the check date), and the same buttons as the full card.
+ * The quote, notes, source, history and evidence are on /predict show (the round says so once).
+ * All in the title and description, no fields: that is how a card received back from Discord is
+ * known to be compact (`isCompactCard`), so the card flusher keeps it compact after a vote.
+ */
+export function compactCard(detail: CardData, now: Date, t: Translator = EN): Reply {
+  const { claim: c } = detail;
+  const phase = phaseOf(c, now);
+  const lines: string[] = [];
+  const who = [detail.speaker ? oneLine(detail.speaker, 120) : null, detail.article?.outlet ? oneLine(detail.article.outlet, 80) : null].filter(Boolean).join(', ');
+  if (who) lines.push(`— ${who}`);
+  lines.push(compactCheckLine(detail, now, t));
+  lines.push(c.criteria ? t('compactCard.cameTrueIf', { criteria: oneLine(c.criteria, 200) }) : t('compactCard.cameTrueAsStated'));
+  if (detail.condition) {
+    const k = detail.condition;
+    const state = k.status === 'resolved' ? t(k.outcome === 'came_true' ? 'compactCard.conditionCameTrue' : 'compactCard.conditionDidNot') : t('compactCard.conditionOpen');
+    lines.push(t('compactCard.condition', { number: k.number, state }));
+  }
+  if ((phase !== 'upcoming' && phase !== 'waiting') || detail.votesCast > 0) {
+    const tally = tallyLine(detail.tally, detail.votesCast, t);
+    const rules = { quorum: detail.settings.quorum, majority: detail.settings.majorityPct };
+    lines.push(c.round > 1 ? t('compactCard.votesRound', { round: c.round, tally, ...rules }) : t('compactCard.votes', { tally, ...rules }));
+  }
+  const crowd = detail.crowd?.count && detail.crowd.median !== null ? t('compactCard.crowd', { median: t.number(detail.crowd.median), count: detail.crowd.count }) : null;
+  if (detail.forecasters || crowd) lines.push([detail.forecasters ? t('compactCard.forecasters', { count: detail.forecasters }) : null, crowd].filter(Boolean).join(' · '));
+  const embed: APIEmbed = { title: `#${c.number} · ${oneLine(c.text, 240)}`, description: lines.join('\n'), color: colorFor(c, now) };
+  const votable = c.status === 'open' && c.dueAt <= now;
+  const forecastable = c.status === 'open' && c.dueAt > now;
+  return { embeds: [embed], ...(votable ? { components: [voteButtons(c.number, false, t)] } : forecastable ? { components: forecastButtons(c.number) } : {}) };
+}
+
+/** A claim card received back from Discord is a round's compact one (`compactCard`): it has no fields, the full card always has some. */
+export const isCompactCard = (embed: Pick<APIEmbed, 'fields'>) => !embed.fields?.length;
+
 /** The forecast row of a card before its check date: a few probabilities and "Other…" (a form for any 1–99%). */
 export function forecastButtons(number: number): APIActionRowComponent<APIButtonComponent>[] {
   // At most five buttons a row: the probabilities, then "Other…" on its own row.

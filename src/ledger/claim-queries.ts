@@ -299,13 +299,13 @@ export interface CardData {
 }
 
 /**
- * A card's content in one statement: the claim (by id, within the server), its speaker's name,
+ * A card's content in one statement: the claim (by id, within the server), its speaker as shown (speakerLabel: name and note, as /predict show and a round have it),
  * its article's outlet, URL and title, the current round's tally, the number of forecasters and
  * the server's quorum, majority and blind-voting settings. Null when the claim is gone (deleted).
  */
 export async function cardData(db: Db, guildId: string, claimId: number, now: Date): Promise<CardData | null> {
   const result = await db.execute(sql`
-    select to_jsonb(c) as claim, s.name as speaker, a.outlet, a.url, a.title, a.title_note,
+    select to_jsonb(c) as claim, case when s.note is null then s.name else s.name || ' (' || s.note || ')' end as speaker, a.outlet, a.url, a.title, a.title_note,
       (select jsonb_object_agg(t.verdict, t.n) from (
         select v.verdict, count(*)::int as n from votes v where v.claim_id = c.id and v.round = c.round group by v.verdict
       ) t) as tally,

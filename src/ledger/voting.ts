@@ -57,8 +57,8 @@ export type VoteClaim = Pick<ClaimRow, 'id' | 'number' | 'round' | 'status' | 'o
 export interface VoteCard {
   messageId: string;
   channelId: string;
-  /** Embeds of the message around the card, kept when the card is edited (null: the card is the whole message). */
-  frame?: { before: unknown[]; after: unknown[] } | null;
+  /** Embeds of the message around the card, kept when the card is edited, and whether it is a round's compact card (null: the card is the whole message, a full one). */
+  frame?: { before: unknown[]; after: unknown[]; compact?: boolean } | null;
 }
 
 export interface VoteInput {

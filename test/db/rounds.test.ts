@@ -7,6 +7,8 @@ import { addSchedule, listSchedules } from '../../src/jobs/schedules.js';
 import { runRound, MAX_CARDS_PER_ROUND, MAX_SECTION_LINES, roundNonce } from '../../src/jobs/rounds.js';
 import { DISCORD_LIMITS } from '../../src/kit/render.js';
 import { createLogger } from '../../src/log.js';
+import { flushCards, type CardEditor } from '../../src/jobs/cards.js';
+import { cardFrame } from '../../src/components/vote.js';
 import type { Reply } from '../../src/kit/types.js';
 import { makeTestDb, newGuildId, type TestDatabase } from '../support/test-db.js';
 import { ledgerCtxFor } from '../support/ledger-ctx.js';
@@ -323,14 +325,21 @@ describe('a scoring round', () => {
     const { g, schedule, poster } = await setup({ pack: false });
     const old = new Date('2026-11-01T00:00:00Z');
     for (let i = 0; i < 24; i++) await addClaim(ctx(g, member(1), old), { claim: `Old ${i} ${'y'.repeat(300)}`, checkBy: '2026-11-10' });
+    // 25 members' first scores: the summary's "Score changes" (about 1,000 characters).
+    for (let i = 100; i < 125; i++) await setForecast(ctx(g, member(i), old), 1, 70);
     await runRound({ db: database.db, poster, log }, schedule.id, new Date(T0.getTime() - 86_400_000), new Date(T0.getTime() - 86_400_000));
     await addClaim(ctx(g, member(1), new Date('2026-11-20T00:00:00Z')), { claim: `New ${'z'.repeat(490)}`, checkBy: '2026-11-26', quote: 'q'.repeat(1500), criteria: 'c'.repeat(1000) });
-    // A summary at its largest: as many resolved and still-open lines as a round shows.
+    // A summary near its largest for one message: as many resolved and still-open lines as a round shows, and the score changes.
     for (let n = 1; n <= 12; n++) await resolveClaim(ctx(g, MANAGER, new Date(T0.getTime() - 3_600_000)), n, 'came_true');
     poster.posts = [];
-    await runRound({ db: database.db, poster, log }, schedule.id, T0, T0);
+    await runRound({ db: database.db, poster, log, notesFor: roundScoreNotes }, schedule.id, T0, T0);
     expect(poster.posts).toHaveLength(2);
     poster.posts.forEach((p) => assertWithinLimits(p.reply));
+    // What this test is about: the summary is one message and the (compact) card another, because together they pass 6,000.
+    const size = (r: Reply) => (r.embeds ?? []).reduce((n, e) => n + (e.title ?? '').length + (e.description ?? '').length + (e.fields ?? []).reduce((m, f) => m + f.name.length + f.value.length, 0), 0);
+    expect(poster.posts[0]!.reply.embeds![0]!.title).toMatch(/^Scoring round/);
+    expect(poster.posts[1]!.reply.embeds!.map((e) => e.title)).toEqual([expect.stringMatching(/^#25 · New z/)]);
+    expect(size(poster.posts[0]!.reply) + size(poster.posts[1]!.reply)).toBeGreaterThan(DISCORD_LIMITS.embedTotal);
   });
 
   // 1,000 rounds are the bench's job (bench/round-fanout.ts); here 100 rounds, one message each.
@@ -355,12 +364,75 @@ describe('a scoring round', () => {
     await runRound({ db: database.db, poster, log }, schedule.id, T0, T0);
     // One card: the round is one message, the card's embed after the summary.
     expect(poster.posts).toHaveLength(1);
-    const votes = poster.posts[0]!.reply.embeds![1]!.fields!.find((f) => f.name.startsWith('Votes'))!;
-    expect(votes.value).toMatch(/Hidden until voting closes/);
+    const votes = poster.posts[0]!.reply.embeds![1]!.description!.split('\n').find((l) => l.startsWith('Votes'))!;
+    expect(votes).toMatch(/^Votes: Hidden until voting closes/);
     // Every part of every post, not only the tally field: no tally, no voter, no verdict.
     const everything = JSON.stringify(poster.posts.map((p) => p.reply));
     expect(everything).not.toMatch(/(Came true|Partly|Did not|Too early) \*\*\d+\*\*/);
     expect(everything).not.toContain(member(2).id);
     expect(everything).not.toMatch(/voted /);
   });
+
+  // Issue 24: a round posted every newly due claim as a full card of about 20 lines.
+  it('posts compact cards in the server language, and a card stays compact after a vote edits it', async () => {
+    const { g, schedule, poster } = await setup({ pack: false });
+    await updateSettings(ctx(g), { language: 'ru', blindVoting: false });
+    const made = new Date('2026-11-20T00:00:00Z');
+    const full = {
+      speaker: 'a central banker',
+      outlet: 'Daily News',
+      quote: 'We will cut rates by half before winter.',
+      criteria: 'The policy rate is at most half of what it was on the day of the speech.',
+      sourceUrl: 'https://news.example/rates',
+    };
+    const first = await addClaim(ctx(g, member(1), made), { claim: 'Rates are cut by half', checkBy: '2026-11-26', ...full });
+    await addClaim(ctx(g, member(1), made), { claim: 'Second claim', checkBy: '2026-11-26' });
+    await setForecast(ctx(g, member(4), new Date('2026-11-21T00:00:00Z')), first.number, 65);
+    expect((await runRound({ db: database.db, poster, log }, schedule.id, T0, T0)).outcome).toBe('posted');
+    expect(poster.posts).toHaveLength(3);
+    // Where the rest is, said once in the round's summary (in the server's language), not on each card.
+    const summary = poster.posts[0]!.reply.embeds!.map((e) => e.description).join('\n');
+    expect(summary).toContain('`/predict show claim:<номер>`');
+    const lines = (reply: Reply) => {
+      const card = reply.embeds!.find((e) => e.title?.startsWith('#'))!;
+      return [card.title!, ...(card.description ?? '').split('\n')];
+    };
+    for (const post of poster.posts.slice(1)) {
+      expect(post.reply.embeds).toHaveLength(1);
+      expect(post.reply.embeds![0]!.fields ?? []).toEqual([]);
+      expect(lines(post.reply).length).toBeLessThanOrEqual(8);
+      expect(post.reply.components![0]!.components.map((b) => ('label' in b ? b.label : ''))).toEqual(['Сбылся', 'Частично', 'Не сбылся', 'Рано судить']);
+      expect(post.reply.embeds![0]!.footer).toBeUndefined();
+      assertWithinLimits(post.reply);
+    }
+    const card = poster.posts[1]!;
+    const shown = lines(card.reply);
+    expect(shown[0]).toBe(`#${first.number} · Rates are cut by half`);
+    expect(shown).toContain('— a central banker, Daily News');
+    expect(shown).toContain(`Дата проверки: <t:${Date.UTC(2026, 10, 26, 12) / 1000}:D> · голосование закроется <t:${first.votingClosesAt.getTime() / 1000}:R>`);
+    expect(shown).toContain(`Сбылся, если: ${full.criteria}`);
+    // The crowd is shown: the check date has passed.
+    expect(shown).toContain('1 прогнозист · медиана участников 65% (n = 1)');
+    // The quote and the source stay on /predict show.
+    expect(JSON.stringify(card.reply)).not.toContain('cut rates by half');
+    expect(JSON.stringify(card.reply)).not.toContain('news.example');
+
+    // A vote from the card registers it; the card flusher's edit keeps it compact and in the server's language.
+    const frame = cardFrame(card.reply.embeds!, first.number);
+    expect(frame).toEqual({ before: [], after: [], compact: true });
+    await castVote(ctx(g, member(2), new Date(T0.getTime() + 60_000)), { claim: first.number, verdict: 'came_true', card: { messageId: `round-${g}`, channelId: card.channelId, frame } });
+    const edits: { messageId: string; reply: Reply }[] = [];
+    const editor: CardEditor = { edit: async (_channel, messageId, reply) => void edits.push({ messageId, reply }) };
+    await flushCards(database.db, editor, new Date(T0.getTime() + 61_000), log);
+    const edited = edits.find((e) => e.messageId === `round-${g}`)!;
+    expect(edited.reply.embeds).toHaveLength(1);
+    expect(edited.reply.embeds![0]!.fields ?? []).toEqual([]);
+    const after = lines(edited.reply);
+    expect(after.length).toBeLessThanOrEqual(8);
+    expect(after.find((l) => l.startsWith('Голоса:'))).toMatch(/^Голоса: Сбылся \*\*1\*\* · Частично \*\*0\*\*/);
+    // Apart from the tally, the edited card is the card the round posted.
+    expect(after.filter((l) => !l.startsWith('Голоса:'))).toEqual(shown.filter((l) => !l.startsWith('Голоса:')));
+    expect(edited.reply.components).toEqual(card.reply.components);
+  });
 });
+

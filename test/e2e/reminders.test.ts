@@ -85,9 +85,35 @@ describe('/reminders', () => {
     const first = summaries(rounds.id)[0]!;
     expect(first.embeds[0]!.description).toMatch(new RegExp(`\\*\\*${pack.claims.length}\\*\\* claims came due`));
     expect(h.fake.messages(rounds.id).filter((m) => m.embeds[0]?.title?.startsWith('#')).length).toBe(pack.claims.length);
+    // Issue 24: compact cards (at most 8 lines, no fields), and where the rest is said once, in the summary.
+    expect(first.embeds.map((e) => e.description).join('\n')).toContain('`/predict show claim:<number>`');
+    const lines = (m: FakeMessageView) => {
+      const e = m.embeds.find((x) => x.title?.startsWith('#'))!;
+      return [e.title!, ...(e.description ?? '').split('\n')];
+    };
+    for (const m of h.fake.messages(rounds.id).filter((x) => x.embeds[0]?.title?.startsWith('#'))) {
+      expect(m.embeds[0]!.fields ?? []).toEqual([]);
+      expect(lines(m).length).toBeLessThanOrEqual(8);
+    }
     const card = h.fake.messages(rounds.id).find((m) => m.embeds[0]?.title?.startsWith('#1 '))! as FakeMessageView;
+    const posted = lines(card);
     const vote = await h.fake.clickButton(h.guild.id, 'alice', { customId: 'vote:1:came_true', messageId: card.id }).reply();
     expect(vote.content).toMatch(/You voted \*\*Came true\*\* on claim #1/);
+    // The card flusher edits the card with the vote on it: still compact, the rest of it unchanged.
+    const edited = await vi.waitFor(
+      () => {
+        const m = h.fake.message(card.id)!;
+        expect(m.editCount).toBeGreaterThan(0);
+        return m;
+      },
+      { timeout: 10_000 },
+    );
+    expect(edited.embeds).toHaveLength(1);
+    expect(edited.embeds[0]!.fields ?? []).toEqual([]);
+    const votes = (l: string) => l.startsWith('Votes');
+    expect(lines(edited).find(votes)).toMatch(/^Votes: Came true \*\*1\*\*|1 vote so far/);
+    expect(lines(edited).filter((l) => !votes(l))).toEqual(posted.filter((l) => !votes(l)));
+    expect(edited.components).toEqual(card.components);
     // The next rounds list the same claims as still open; each slot posts one summary, a slot fired twice once.
     await cron.fire(task, slots[1]!);
     await cron.fire(task, slots[2]!);

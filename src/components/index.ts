@@ -6,7 +6,8 @@ import type { Button, Form } from '../kit/types.js';
 import { voteButton } from './vote.js';
 import { listButton } from './list.js';
 import { draftButton, draftEditForm } from './drafts.js';
+import { evidenceButton, evidenceForm } from './evidence.js';
 
-export const buttons: readonly Button[] = [voteButton, listButton, draftButton];
+export const buttons: readonly Button[] = [voteButton, listButton, draftButton, evidenceButton];
 
-export const forms: readonly Form[] = [draftEditForm];
+export const forms: readonly Form[] = [draftEditForm, evidenceForm];

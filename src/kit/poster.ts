@@ -39,6 +39,13 @@ export interface Poster {
    * resumed round that may have reached Discord without its id being recorded.
    */
   findPosted?(channelId: string, reply: Reply, opts: { after: string | null; since: Date }): Promise<string | null>;
+  /**
+   * Opens a public thread on a message (a claim's card): the thread's id. Throws PostError (no thread
+   * permission: missing_access). Absent where there are no threads (the console).
+   */
+  startThread?(channelId: string, messageId: string, name: string): Promise<string>;
+  /** Posts in a thread the bot opened. Throws PostError. */
+  postInThread?(threadId: string, reply: Reply): Promise<void>;
   /** Tells a server's managers about a problem with one of its schedules, where they will see it. */
   notifyManagers(guildId: string, text: string, opts: { createdBy: string }): Promise<string>;
 }

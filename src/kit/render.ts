@@ -30,6 +30,7 @@ import { HEDGE_BAND_INFO, isHedgeBand } from '../ledger/hedge.js';
 import type { Reply } from './types.js';
 import { listIds, voteIds, type ListState } from './custom-ids.js';
 import { DISCORD_LIMITS, truncate } from './limits.js';
+import { evidenceButtons, evidenceField } from './evidence-view.js';
 
 // The limit fitting moved to ./limits.ts; re-exported so importers of the views keep one module.
 export { DISCORD_LIMITS, MODAL_LIMITS, fitEmbeds, fitLines, fitReply, mergeMessages, packSections, truncate } from './limits.js';
@@ -122,6 +123,8 @@ const AUDIT_LABELS: Record<string, (d: Record<string, unknown>) => string> = {
   'claim.delete': () => 'deleted it',
   'vote.cast': (d) => `voted ${VERDICT_LABELS[d.verdict as Verdict] ?? String(d.verdict)}`,
   'forecast.set': (d) => `forecast ${String(d.probability)}%`,
+  'evidence.add': (d) => `added evidence (${String(d.side).replace('_', ' ')})`,
+  'evidence.remove': (d) => `removed evidence ${String(d.evidence)}`,
   'claim.resolve': (d) => `resolved it: ${OUTCOME_LABELS[d.outcome as Outcome] ?? String(d.outcome)}${d.by === 'rule' ? ' (by the vote)' : ''}`,
   'claim.reopen': () => 'reopened it',
   'claim.postpone': (d) => `moved the check date to ${String(d.to)} (too early)`,
@@ -166,6 +169,8 @@ export function claimCard(detail: CardData, now: Date, opts: { history?: boolean
   else if (detail.article?.title) fields.push({ name: 'Source', value: safe(detail.article.title, 300) });
   if (detail.article?.titleNote) fields.push({ name: 'About the title', value: safe(detail.article.titleNote, 600) });
   if (c.resolutionNote) fields.push({ name: 'Resolution note', value: safe(c.resolutionNote, 1000) });
+  const evidence = evidenceField(detail.evidence, detail.tally !== null);
+  if (evidence) fields.push(evidence);
   if (detail.lockedEdit) {
     const e = detail.lockedEdit;
     const when = e.lockedBy === 'forecasts' ? 'after forecasts were made' : 'after voting began';
@@ -190,7 +195,7 @@ export function claimCard(detail: CardData, now: Date, opts: { history?: boolean
     footer: { text: phaseOf(c, now) === 'voting' || phaseOf(c, now) === 'closed' ? 'Score it with the buttons; you can change your vote.' : 'Hindsight' },
   };
   const votable = c.status === 'open' && c.dueAt <= now;
-  return { embeds: [embed], ...(votable ? { components: [voteButtons(c.number)] } : {}) };
+  return { embeds: [embed], ...(votable ? { components: [voteButtons(c.number), evidenceButtons(c.number)] } : {}) };
 }
 
 const LIST_TITLES: Record<ListState['status'], string> = {

@@ -3,6 +3,7 @@ import type { Db } from '../db/client.js';
 import { articles, claims, speakers, votes, forecasts } from '../db/schema.js';
 import { claimHistory, lastLockedEdit, recordAudit, type AuditAction } from './audit.js';
 import { nowOf, type LedgerCtx } from './context.js';
+import { evidenceSummary, type EvidenceSummary } from './evidence.js';
 import { dueAtFor, parseCheckBy, todayIn } from './dates.js';
 import type { HedgeBand } from './hedge.js';
 import { forbidden, invalid, notFound } from './errors.js';
@@ -557,6 +558,7 @@ export async function claimDetail(ctx: LedgerCtx, number: number | string) {
     settings,
     history,
     lockedEdit,
+    evidence: await evidenceSummary(ctx.db, ctx.guildId, claim.id),
   };
 }
 
@@ -577,6 +579,8 @@ export interface CardData {
   history?: Awaited<ReturnType<typeof claimHistory>>;
   /** Shown by /predict show: the last edit made after forecasts or votes locked the claim. */
   lockedEdit?: ClaimDetail['lockedEdit'];
+  /** The evidence count and the latest items (src/ledger/evidence.ts). */
+  evidence?: EvidenceSummary;
 }
 
 const CARD_TIMESTAMPS = new Set(['dueAt', 'windowStartsAt', 'votingClosesAt', 'resolvedAt', 'createdAt', 'updatedAt', 'deletedAt']);
@@ -629,6 +633,7 @@ export async function cardData(db: Db, guildId: string, claimId: number, now: Da
     votesCast: Object.values(tally).reduce((a, b) => a + b, 0),
     forecasters: Number(row.forecasters ?? 0),
     settings: { quorum: (row.quorum as number | null) ?? DEFAULT_SETTINGS.quorum, majorityPct: (row.majority_pct as number | null) ?? DEFAULT_SETTINGS.majorityPct },
+    evidence: await evidenceSummary(db, guildId, claim.id),
   };
 }
 

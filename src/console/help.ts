@@ -2,6 +2,7 @@
 import { ApplicationCommandOptionType as T } from 'discord-api-types/v10';
 import type { Command } from '../kit/types.js';
 import { optionsOf, placeholder, usage, type OptionDef } from './parse.js';
+import { BOT_PERMISSION_INTEGER, BOT_PERMISSIONS } from '../kit/permissions.js';
 
 /** Commands Discord shows only to members with a permission (here: Manage Server) are for managers. */
 export const managersOnly = (command: Command) => command.definition.default_member_permissions != null;
@@ -65,7 +66,9 @@ Two ways to run it:
   In Discord   1. In the Discord developer portal, create an application, add a bot to it and
                   copy the bot's token.
                2. Invite the bot to your server with the "bot" and "applications.commands" scopes
-                  (and Send Messages, Embed Links, Attach Files where rounds are posted).
+                  and the bot permissions ${BOT_PERMISSIONS.map((p) => p.name).join(', ')}
+                  (permissions=${BOT_PERMISSION_INTEGER}; the last two add a discussion thread on each
+                  claim card; without them rounds are posted all the same).
                3. Start it with the token:  DISCORD_TOKEN=... npm start
                It logs in, registers its slash commands and answers in every server it is in.
                DISCORD_GUILD_ID=<server id> registers them in that server only (at once, for testing).

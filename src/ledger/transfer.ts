@@ -12,9 +12,10 @@ import { fileURLToPath } from 'node:url';
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/client.js';
-import { articles, claims, forecasts, guilds, speakers, votes } from '../db/schema.js';
+import { articles, claims, evidence, forecasts, guilds, speakers, votes } from '../db/schema.js';
 import { recordAudit } from './audit.js';
 import { insertClaims, updateFromSource, type ClaimFields } from './claims.js';
+import { allEvidence, checkEvidence, EVIDENCE_SIDES } from './evidence.js';
 import { nowOf, type LedgerCtx } from './context.js';
 import { forbidden, invalid } from './errors.js';
 import { LIMITS } from './limits.js';
@@ -171,6 +172,19 @@ const exportSchema = z.object({
           .default([]),
         forecasts: z
           .array(z.object({ userId: snowflakeish, probability: z.number().min(0).max(100), createdAt: z.iso.datetime({ offset: true }) }))
+          .max(100_000)
+          .default([]),
+        /** Evidence items (src/ledger/evidence.ts); `userId` null in a member's export. */
+        evidence: z
+          .array(
+            z.object({
+              userId: snowflakeish.nullish(),
+              side: z.enum(EVIDENCE_SIDES),
+              url: text(LIMITS.url).nullish(),
+              note: text(LIMITS.evidence).nullish(),
+              createdAt: z.iso.datetime({ offset: true }),
+            }),
+          )
           .max(100_000)
           .default([]),
       }),
@@ -338,7 +352,9 @@ async function exportKeyOf(db: Db, guildId: string): Promise<string> {
 
 /** The signature of an export's member data: over the guild id and the claims as the schema reads them. */
 function signatureOf(key: string, data: Pick<LedgerExport, 'guildId' | 'claims'>): string {
-  const canonical = JSON.stringify([data.guildId, exportSchema.shape.claims.parse(data.claims)]);
+  // A claim without evidence is signed as before evidence existed, so exports signed then still read as this server's own.
+  const claimsOf = exportSchema.shape.claims.parse(data.claims).map(({ evidence: items, ...c }) => (items.length ? { ...c, evidence: items } : c));
+  const canonical = JSON.stringify([data.guildId, claimsOf]);
   return createHmac('sha256', key).update(canonical).digest('hex');
 }
 
@@ -451,6 +467,20 @@ export async function importLedger(
       for (const f of e.forecasts)
         forecastRows.push({ guildId: ctx.guildId, claimId: row.id, userId: f.userId, probability: f.probability, createdAt: new Date(f.createdAt), importedFrom });
     }
+    const evidenceRows: (typeof evidence.$inferInsert)[] = [];
+    for (const [index, row] of rows.entries()) {
+      for (const item of fresh[index]!.extra?.evidence ?? []) {
+        // Links are checked as if typed here (http(s) only); an item with neither is dropped.
+        let checked;
+        try {
+          checked = checkEvidence(item);
+        } catch {
+          continue;
+        }
+        evidenceRows.push({ guildId: ctx.guildId, claimId: row.id, userId: item.userId ?? ctx.actor.id, side: item.side, ...checked, createdAt: new Date(item.createdAt), importedFrom: importedFrom ?? 'import' });
+      }
+    }
+    await insertChunked(evidenceRows, (chunk) => tx.insert(evidence).values(chunk).onConflictDoNothing());
     await insertChunked(voteRows, (chunk) => tx.insert(votes).values(chunk).onConflictDoNothing());
     await insertChunked(forecastRows, (chunk) => tx.insert(forecasts).values(chunk));
     await recordAudit(
@@ -500,6 +530,7 @@ export async function exportLedger(db: Db, guildId: string, opts: ExportOptions)
       ? await db.select().from(forecasts).where(and(eq(forecasts.guildId, guildId), inArray(forecasts.claimId, ids))).orderBy(asc(forecasts.createdAt), asc(forecasts.id))
       : [];
   const hidden = new Map(live.map(({ claim: c }) => [c.id, !tallyVisible(c, settings.blindVoting, opts.now)]));
+  const allItems = await allEvidence(db, guildId);
   const data: LedgerExport = {
     format: 'hindsight-ledger',
     version: 1,
@@ -535,6 +566,9 @@ export async function exportLedger(db: Db, guildId: string, opts: ExportOptions)
       forecasts: allForecasts
         .filter((f) => f.claimId === c.id)
         .map((f) => ({ userId: f.userId, probability: f.probability, createdAt: f.createdAt.toISOString() })),
+      evidence: allItems
+        .filter((e) => e.claimId === c.id)
+        .map((e) => ({ userId: opts.memberData ? e.userId : null, side: e.side, url: e.url, note: e.note, createdAt: e.createdAt.toISOString() })),
     })),
     signature: null,
     memberData: opts.memberData,
@@ -546,7 +580,7 @@ export async function exportLedger(db: Db, guildId: string, opts: ExportOptions)
 const CSV_COLUMNS = [
   'number', 'key', 'claim', 'quote', 'speaker', 'outlet', 'article_title', 'article_url', 'published_on', 'family',
   'made_on', 'check_by', 'criteria', 'status', 'outcome', 'came_true', 'partly', 'did_not', 'too_early',
-  'resolved_by', 'resolved_at', 'added_by',
+  'resolved_by', 'resolved_at', 'added_by', 'evidence',
 ] as const;
 
 /** RFC 4180 quoting; a leading = + - @ is prefixed with ' so spreadsheets do not run it as a formula. */
@@ -568,6 +602,8 @@ export function exportCsv(data: LedgerExport): string {
       c.number, c.key, c.text, c.quote, c.speaker, c.article?.outlet, c.article?.title, c.article?.url, c.article?.publishedOn,
       c.family, c.madeOn, c.checkBy, c.criteria, c.status, c.outcome, n('came_true'), n('partly'), n('did_not'), n('too_early'),
       c.resolvedBy, c.resolvedAt, c.addedBy,
+      // Each item on a line: its side (left out while blind voting hides the sides), link, note.
+      (c.evidence ?? []).map((e) => [c.votesHidden ? null : e.side.replace('_', ' '), e.url, e.note].filter(Boolean).join(' · ')).join('\n') || null,
     ];
     lines.push(row.map(csvCell).join(','));
   }

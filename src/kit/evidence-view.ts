@@ -5,47 +5,13 @@
  * A link is shown as the URL itself (linkText: nothing a member typed can mask it), a note is
  * escaped (safe), a member is a mention that never pings (allowed mentions none everywhere).
  */
-import { TimestampStyles, time } from '@discordjs/formatters';
-import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed, type APIEmbedField } from 'discord-api-types/v10';
-import { EVIDENCE_SIDE_LABELS, type EvidenceItem, type EvidenceSummary } from '../ledger/evidence.js';
+import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed } from 'discord-api-types/v10';
+import type { EvidenceItem, EvidenceSummary } from '../ledger/evidence.js';
 import { LIMITS } from '../ledger/limits.js';
 import { evidenceFormIds, evidenceIds } from './custom-ids.js';
 import { DISCORD_LIMITS, fitLines } from './limits.js';
-import { COLORS, linkText, safe } from './render.js';
+import { COLORS, evidenceLine, sideCounts } from './render.js';
 import type { Modal, Reply } from './types.js';
-
-/** One item on one line: `[id] came true · @member · <url> — note · date`. */
-export function evidenceLine(item: EvidenceItem, opts: { id?: boolean } = {}): string {
-  const parts = [
-    `${opts.id ? `\`${item.id}\` ` : ''}**${EVIDENCE_SIDE_LABELS[item.side]}**`,
-    `<@${item.userId}>`,
-    item.url ? linkText(item.url, LIMITS.url + 100) : null,
-  ].filter(Boolean);
-  const note = item.note ? ` — ${safe(item.note.replace(/\s*\n\s*/g, ' '), 300)}` : '';
-  return `${parts.join(' · ')}${note} · ${time(item.createdAt, TimestampStyles.ShortDate)}`;
-}
-
-const sideCounts = (s: EvidenceSummary) =>
-  `came true ${s.bySide.came_true} · did not ${s.bySide.did_not} · context ${s.bySide.context}`;
-
-/** The card's Evidence field (null when there is none): the count, by side unless hidden (blind voting), the latest few. */
-export function evidenceField(summary: EvidenceSummary | undefined, sidesVisible: boolean): APIEmbedField | null {
-  if (!summary || summary.total === 0) return null;
-  const head = sidesVisible ? sideCounts(summary) : 'sides hidden until voting closes';
-  const more = summary.total > summary.latest.length ? `\n…and ${summary.total - summary.latest.length} more: /predict show` : '';
-  return {
-    name: `Evidence (${summary.total})`,
-    value: fitLines([head, ...summary.latest.map((i) => evidenceLine(i))], DISCORD_LIMITS.fieldValue - more.length) + more,
-  };
-}
-
-/** The row under a card: Add evidence. */
-export function evidenceButtons(number: number): APIActionRowComponent<APIButtonComponent> {
-  return {
-    type: ComponentType.ActionRow,
-    components: [{ type: ComponentType.Button, style: ButtonStyle.Secondary, label: 'Add evidence', custom_id: evidenceIds.encode('a', number) }],
-  };
-}
 
 /** The Add evidence form: a link, a note, the side it supports. */
 export function evidenceModal(number: number): Modal {

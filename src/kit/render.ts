@@ -28,9 +28,9 @@ import {
 import type { GuildSettings } from '../ledger/settings.js';
 import { HEDGE_BAND_INFO, isHedgeBand } from '../ledger/hedge.js';
 import type { Reply } from './types.js';
-import { listIds, voteIds, type ListState } from './custom-ids.js';
-import { DISCORD_LIMITS, truncate } from './limits.js';
-import { evidenceButtons, evidenceField } from './evidence-view.js';
+import { evidenceIds, listIds, voteIds, type ListState } from './custom-ids.js';
+import { DISCORD_LIMITS, fitLines, truncate } from './limits.js';
+import { EVIDENCE_SIDE_LABELS, type EvidenceItem, type EvidenceSummary } from '../ledger/evidence.js';
 
 // The limit fitting moved to ./limits.ts; re-exported so importers of the views keep one module.
 export { DISCORD_LIMITS, MODAL_LIMITS, fitEmbeds, fitLines, fitReply, mergeMessages, packSections, truncate } from './limits.js';
@@ -277,3 +277,37 @@ export function settingsView(s: GuildSettings, title = 'Hindsight settings'): Re
 
 export const errorReply = (message: string): Reply => ({ content: truncate(message, DISCORD_LIMITS.content), ephemeral: true });
 
+// ---- evidence on a card (the paged list and the form: ./evidence-view.ts) ----
+
+/** One item on one line: `[id] came true · @member · <url> — note · date`. */
+export function evidenceLine(item: EvidenceItem, opts: { id?: boolean } = {}): string {
+  const parts = [
+    `${opts.id ? `\`${item.id}\` ` : ''}**${EVIDENCE_SIDE_LABELS[item.side]}**`,
+    `<@${item.userId}>`,
+    item.url ? linkText(item.url, 600) : null,
+  ].filter(Boolean);
+  const note = item.note ? ` — ${safe(item.note.replace(/\s*\n\s*/g, ' '), 300)}` : '';
+  return `${parts.join(' · ')}${note} · ${time(item.createdAt, TimestampStyles.ShortDate)}`;
+}
+
+export const sideCounts = (s: EvidenceSummary) =>
+  `came true ${s.bySide.came_true} · did not ${s.bySide.did_not} · context ${s.bySide.context}`;
+
+/** The card's Evidence field (null when there is none): the count, by side unless hidden (blind voting), the latest few. */
+export function evidenceField(summary: EvidenceSummary | undefined, sidesVisible: boolean): APIEmbedField | null {
+  if (!summary || summary.total === 0) return null;
+  const head = sidesVisible ? sideCounts(summary) : 'sides hidden until voting closes';
+  const more = summary.total > summary.latest.length ? `\n…and ${summary.total - summary.latest.length} more: /predict show` : '';
+  return {
+    name: `Evidence (${summary.total})`,
+    value: fitLines([head, ...summary.latest.map((i) => evidenceLine(i))], DISCORD_LIMITS.fieldValue - more.length) + more,
+  };
+}
+
+/** The row under a card: Add evidence. */
+export function evidenceButtons(number: number): APIActionRowComponent<APIButtonComponent> {
+  return {
+    type: ComponentType.ActionRow,
+    components: [{ type: ComponentType.Button, style: ButtonStyle.Secondary, label: 'Add evidence', custom_id: evidenceIds.encode('a', number) }],
+  };
+}

@@ -5,14 +5,24 @@
  */
 import { and, asc, count, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { cardRefreshes, evidence } from '../db/schema.js';
+import { cardRefreshes, claims, evidence } from '../db/schema.js';
 import { recordAudit } from './audit.js';
-import { findClaim } from './claims.js';
 import { assertManager, nowOf, type LedgerCtx } from './context.js';
 import { invalid, notFound } from './errors.js';
 import { LIMITS } from './limits.js';
 import type { Verdict } from './rules.js';
-import { optionalText, optionalUrl } from './validate.js';
+import { claimNumber, optionalText, optionalUrl } from './validate.js';
+
+/** Claim #number of this server (not deleted): its id and number, or a clear error. */
+async function findClaim(db: Db, guildId: string, number: number | string): Promise<{ id: number; number: number }> {
+  const n = claimNumber(number);
+  const [row] = await db
+    .select({ id: claims.id, number: claims.number })
+    .from(claims)
+    .where(and(eq(claims.guildId, guildId), eq(claims.number, n), isNull(claims.deletedAt)));
+  if (!row) throw notFound(`There is no claim #${n} in this server. /predict list shows the claims.`);
+  return row;
+}
 
 export const EVIDENCE_SIDES = ['came_true', 'did_not', 'context'] as const;
 export type EvidenceSide = (typeof EVIDENCE_SIDES)[number];

@@ -50,7 +50,9 @@ export const evidenceButton = button({
 /** After an item is stored: it is posted in the claim's thread (if any; failures logged, never the member's problem). */
 export async function announceEvidence(ctx: AppCtx, guildId: string, claimNumber: number, item: EvidenceItem): Promise<void> {
   try {
-    await postInThread(ctx, guildId, item.claimId, claimNumber, item);
+    const claim = await findClaim(ctx.db, guildId, claimNumber);
+    const blind = !tallyVisible(claim, (await getSettings(ctx.db, guildId)).blindVoting, ctx.now());
+    await postInThread(ctx, guildId, item.claimId, claimNumber, item, blind);
   } catch (error) {
     ctx.log.warn({ err: error, guildId, claim: claimNumber }, 'evidence not posted in the claim thread');
   }

@@ -92,10 +92,10 @@ export async function threadOf(db: Db, guildId: string, claimId: number): Promis
 }
 
 /** Posts a new evidence item in its claim's thread (when there is one and the surface has threads). */
-export async function postInThread(ctx: Pick<AppCtx, 'db' | 'threads'>, guildId: string, claimId: number, number: number, item: EvidenceItem): Promise<boolean> {
+export async function postInThread(ctx: Pick<AppCtx, 'db' | 'threads'>, guildId: string, claimId: number, number: number, item: EvidenceItem, blind = false): Promise<boolean> {
   if (!ctx.threads?.postInThread) return false;
   const threadId = await threadOf(ctx.db, guildId, claimId);
   if (!threadId) return false;
-  await ctx.threads.postInThread(threadId, threadPost(number, item));
+  await ctx.threads.postInThread(threadId, threadPost(number, item, blind));
   return true;
 }

@@ -35,7 +35,7 @@ export function evidencePage(
 ): { embed: APIEmbed; row: APIActionRowComponent<APIButtonComponent> | null } {
   const head = summary ? (summary.total ? `${sideCounts(summary)}\n` : '') : list.total ? 'Sides hidden until voting closes.\n' : '';
   const body = list.items.length
-    ? fitLines(list.items.map((i) => evidenceLine(i, { id: true })), DISCORD_LIMITS.embedDescription - head.length - 10)
+    ? fitLines(list.items.map((i) => evidenceLine(i, { id: true, blind: !summary })), DISCORD_LIMITS.embedDescription - head.length - 10)
     : 'No evidence yet: add some with the card’s Add evidence button or /vote … evidence:.';
   const embed: APIEmbed = {
     title: `Evidence on #${number}${list.pages > 1 ? ` (page ${page} of ${list.pages})` : ''}`,
@@ -54,6 +54,6 @@ export function evidencePage(
 }
 
 /** The message posted in a claim's thread for a new item. */
-export function threadPost(number: number, item: EvidenceItem): Reply {
-  return { content: `New evidence on #${number}: ${evidenceLine(item)}` };
+export function threadPost(number: number, item: EvidenceItem, blind = false): Reply {
+  return { content: `New evidence on #${number}: ${evidenceLine(item, { blind })}` };
 }

@@ -280,10 +280,12 @@ export const errorReply = (message: string): Reply => ({ content: truncate(messa
 // ---- evidence on a card (the paged list and the form: ./evidence-view.ts) ----
 
 /** One item on one line: `[id] came true · @member · <url> — note · date`. */
-export function evidenceLine(item: EvidenceItem, opts: { id?: boolean } = {}): string {
+export function evidenceLine(item: EvidenceItem, opts: { id?: boolean; blind?: boolean } = {}): string {
+  // Blind voting: neither the side nor who added it (an item from /vote would tell the vote).
   const parts = [
-    `${opts.id ? `\`${item.id}\` ` : ''}**${EVIDENCE_SIDE_LABELS[item.side]}**`,
-    `<@${item.userId}>`,
+    opts.id ? `\`${item.id}\`` : null,
+    opts.blind ? null : `**${EVIDENCE_SIDE_LABELS[item.side]}**`,
+    opts.blind ? null : `<@${item.userId}>`,
     item.url ? linkText(item.url, 600) : null,
   ].filter(Boolean);
   const note = item.note ? ` — ${safe(item.note.replace(/\s*\n\s*/g, ' '), 300)}` : '';
@@ -300,7 +302,7 @@ export function evidenceField(summary: EvidenceSummary | undefined, sidesVisible
   const more = summary.total > summary.latest.length ? `\n…and ${summary.total - summary.latest.length} more: /predict show` : '';
   return {
     name: `Evidence (${summary.total})`,
-    value: fitLines([head, ...summary.latest.map((i) => evidenceLine(i))], DISCORD_LIMITS.fieldValue - more.length) + more,
+    value: fitLines([head, ...summary.latest.map((i) => evidenceLine(i, { blind: !sidesVisible }))], DISCORD_LIMITS.fieldValue - more.length) + more,
   };
 }
 

@@ -542,7 +542,7 @@ export async function claimDetail(ctx: LedgerCtx, number: number | string) {
     .from(forecasts)
     .where(eq(forecasts.claimId, claim.id));
   // Others' votes are hidden while the tally is; others' forecasts until the check date passes.
-  const hiddenActions: AuditAction[] = [...(visible ? [] : ['vote.cast' as const]), ...(now < claim.dueAt ? ['forecast.set' as const] : [])];
+  const hiddenActions: AuditAction[] = [...(visible ? [] : ['vote.cast' as const, 'evidence.add' as const]), ...(now < claim.dueAt ? ['forecast.set' as const] : [])];
   const history = await claimHistory(ctx.db, ctx.guildId, claim.id, 8, { actions: hiddenActions, viewer: ctx.actor.id });
   const lockedEdit = await lastLockedEdit(ctx.db, ctx.guildId, claim.id);
   return {

@@ -567,7 +567,8 @@ export async function exportLedger(db: Db, guildId: string, opts: ExportOptions)
         .filter((f) => f.claimId === c.id)
         .map((f) => ({ userId: f.userId, probability: f.probability, createdAt: f.createdAt.toISOString() })),
       evidence: allItems
-        .filter((e) => e.claimId === c.id)
+        // Left out while blind voting hides the round (an item's side and author could tell a vote), like its votes.
+        .filter((e) => e.claimId === c.id && !hidden.get(c.id))
         .map((e) => ({ userId: opts.memberData ? e.userId : null, side: e.side, url: e.url, note: e.note, createdAt: e.createdAt.toISOString() })),
     })),
     signature: null,

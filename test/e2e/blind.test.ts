@@ -32,7 +32,8 @@ const everything = (r: Pick<FakeReply, 'content' | 'embeds' | 'components' | 'fi
 function leaks(surface: string, body: string): string[] {
   const found: string[] = [];
   for (const voter of VOTERS) if (body.includes(h.fake.userId(voter))) found.push(`${surface}: names a voter`);
-  if (body.includes(EVIDENCE)) found.push(`${surface}: shows a voter's evidence`);
+  // Evidence stays visible under blind voting (issue 25), but never with its side or who gave it.
+  if (new RegExp(`(came true|did not|context)\\*\\* · <@\\d+>[^\\n]*${EVIDENCE}`).test(body)) found.push(`${surface}: shows a voter's evidence with its side`);
   if (/(Came true|Partly|Did not|Too early) \*\*\d+\*\*/.test(body)) found.push(`${surface}: shows a tally`);
   if (/voted (Came true|Partly|Did not|Too early)/.test(body)) found.push(`${surface}: shows a vote in the history`);
   if (/"verdict"/.test(body)) found.push(`${surface}: carries a verdict`);

@@ -32,13 +32,16 @@ export interface CompiledBot {
 
 /**
  * `entry` bundled to one ES module (dependencies stay external) in a temporary tree that mirrors
- * the paths the code resolves from import.meta.url: src/<x>/main.mjs finds ../packs/,
- * ../../migrations and node_modules as in the repository.
+ * the paths the code resolves from import.meta.url: src/<x>/main.mjs finds ../packs/, ../../packs/,
+ * ./locales/, ../../migrations and node_modules as in the repository.
  */
 export function bundle(entry: string): { file: string; dir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'hindsight-bundle-'));
   mkdirSync(join(dir, 'src', 'bundle'), { recursive: true });
   symlinkSync(join(ROOT, 'src', 'packs'), join(dir, 'src', 'packs'));
+  // src/ledger/transfer/packs.ts looks two folders up, src/i18n/index.ts in its own folder: the same from src/bundle/.
+  symlinkSync(join(ROOT, 'src', 'packs'), join(dir, 'packs'));
+  symlinkSync(join(ROOT, 'src', 'i18n', 'locales'), join(dir, 'src', 'bundle', 'locales'));
   symlinkSync(join(ROOT, 'migrations'), join(dir, 'migrations'));
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
   const file = join(dir, 'src', 'bundle', 'main.mjs');

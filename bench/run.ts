@@ -3,7 +3,7 @@
  * measures, prints a table and writes bench-report.json. See bench/README.md.
  *
  *   BENCH_QUICK=1        small sizes (about a minute)
- *   BENCH_ONLY=a,b       only these sections: extract, votes, latency, query, round, memory, http
+ *   BENCH_ONLY=a,b       only these sections: extract, votes, latency, query, round, memory, http, stall
  *   BENCH_REPORT=path    where the JSON goes (default bench-report.json)
  *   BENCH_ALLOW_LOAD=1   run even when the 1-minute load stays above BENCH_MAX_LOAD (1) before a run:
  *                        figures marked NOT QUIET (without it such a run is refused)
@@ -18,8 +18,9 @@ import { benchRoundFanout } from './round-fanout.js';
 import { benchMemory } from './memory.js';
 import { benchExtract } from './extract.js';
 import { benchHttp } from './http.js';
+import { benchStall } from './stall.js';
 
-const SECTIONS = ['extract', 'votes', 'latency', 'query', 'round', 'memory', 'http'] as const;
+const SECTIONS = ['extract', 'votes', 'latency', 'query', 'round', 'memory', 'http', 'stall'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function selected(): Set<Section> {
@@ -73,6 +74,7 @@ async function main(): Promise<number> {
     await run('round', () => benchRoundFanout(cluster.url, sizes));
     await run('memory', () => benchMemory(cluster.url, sizes));
     await run('http', () => benchHttp(cluster.url, sizes));
+    await run('stall', () => benchStall());
   } finally {
     await cluster.stop();
   }

@@ -144,9 +144,25 @@ async function voteRate(adminUrl: string, sizes: BenchSizes, kind: BotKind, pres
     const quiet = await quietBefore(label, sizes);
     const warm = await closedLoop(world, 0, sizes.voteConcurrency, 1);
     const requestsBefore = world.fake.requests.length;
+    const statements = process.env.BENCH_PG_STATEMENTS === '1';
+    if (statements) {
+      await world.database.db.execute(dsql`create extension if not exists pg_stat_statements`);
+      await world.database.db.execute(dsql`select pg_stat_statements_reset()`);
+    }
     const cpu = processMeter({ bot: [world.bot.child.pid!] }, postmaster);
     const measured = await closedLoop(world, warm.nextMember, sizes.voteConcurrency, sizes.voteSeconds);
     const cpuUse = cpu();
+    // Diagnostics (BENCH_PG_STATEMENTS=1, with HINDSIGHT_PG_EXTRA_CONF="shared_preload_libraries = 'pg_stat_statements'"): where PostgreSQL's time went.
+    const topStatements = statements
+      ? rowsOf<{ query: string; calls: number; total_ms: number; mean_ms: number; rows: number; blks: number }>(
+          await world.database.db.execute(dsql`
+            select left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 160) as query, calls, round(total_exec_time::numeric, 1)::float as total_ms,
+              round(mean_exec_time::numeric, 4)::float as mean_ms, rows, shared_blks_hit + shared_blks_read as blks
+            from pg_stat_statements where dbid = (select oid from pg_database where datname = current_database())
+            order by total_exec_time desc limit 8`),
+        )
+      : [];
+    for (const s of topStatements) say(`${label}: statement ${s.calls} calls, ${s.total_ms} ms, ${s.mean_ms} ms each, ${s.blks} blocks: ${s.query}`);
     const window = world.fake.requests.slice(requestsBefore);
     const perSecond = (method: string, prefix: string, suffix = '') =>
       round(window.filter((r) => r.method === method && r.path.startsWith(prefix) && r.path.includes(suffix)).length / measured.seconds, 1);

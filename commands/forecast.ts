@@ -3,6 +3,7 @@ import { setForecast } from '../src/ledger/voting.js';
 import { ledgerCtx, type AppCtx, type AutocompleteCall, type CommandCall } from '../src/kit/types.js';
 import { chatInputCommand, type ArgumentsOf } from '../src/kit/options.js';
 import { claimChoices, claimOption } from '../src/kit/shared-options.js';
+import { forecastAnswer } from '../src/components/forecast.js';
 
 export const definition = chatInputCommand({
   type: ApplicationCommandType.ChatInput,
@@ -24,11 +25,7 @@ export const definition = chatInputCommand({
 
 export async function execute(call: CommandCall, args: ArgumentsOf<typeof definition>, ctx: AppCtx) {
   const result = await setForecast(ledgerCtx(call, ctx), args.claim, args.probability);
-  const change = result.previous !== null ? ` (was ${result.previous}%)` : '';
-  await call.reply({
-    ephemeral: true,
-    content: `Your forecast on claim #${result.claim.number} is now **${result.probability}%**${change}. It counts if it stays your last one before ${result.claim.checkBy}.`,
-  });
+  await call.reply({ ephemeral: true, content: await forecastAnswer(ctx, call.guildId, result) });
 }
 
 export const autocomplete = (call: AutocompleteCall, _args: unknown, ctx: AppCtx) => claimChoices(call, ctx);

@@ -15,6 +15,7 @@ import * as forecast from './forecast.js';
 import * as settings from './settings.js';
 import * as scores from './scores.js';
 import * as reminders from './reminders.js';
+import { localizeDefinitions } from '../src/i18n/commands.js';
 
 /** A command module, its handlers' options checked against its own definition. */
 const command = <D extends CommandDefinition>(module: Command<D>): Command => module as unknown as Command;
@@ -24,11 +25,11 @@ export const commands: readonly Command[] = [command(predict), command(vote), co
 /** Message context-menu commands (Apps → …). */
 export const messageCommands: readonly MessageCommand[] = [track];
 
-/** Every definition command sync registers. */
-export const allDefinitions: readonly (CommandDefinition | ContextMenuDefinition)[] = [
+/** Every definition command sync registers, with the catalogs' localized names and descriptions (src/i18n/commands.ts). */
+export const allDefinitions: readonly (CommandDefinition | ContextMenuDefinition)[] = localizeDefinitions([
   ...commands.map((c) => c.definition),
   ...messageCommands.map((c) => c.definition),
-];
+]);
 
 /** The one registry: every command, message command, button and form. */
-export const registry = createRegistry({ commands, messageCommands, buttons, forms });
+export const registry = createRegistry({ commands, messageCommands, buttons, forms, definitions: allDefinitions });

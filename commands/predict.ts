@@ -1,18 +1,26 @@
 import { time, TimestampStyles } from '@discordjs/formatters';
 import { ApplicationCommandOptionType, ApplicationCommandType, InteractionContextType } from 'discord-api-types/v10';
-import { addClaim, claimDetail, deleteClaim, editClaim, listClaims, STATUS_FILTERS, type StatusFilter } from '../src/ledger/claims.js';
-import { bundledPacks, exportCsv, exportLedger, importLedger } from '../src/ledger/transfer.js';
+import { addClaim, claimDetail, deletableClaim, editClaim, listClaims, searchClaims, STATUS_FILTERS, type StatusFilter } from '../src/ledger/claims.js';
+import { memberNames } from '../src/ledger/audit.js';
+import { bundledPacks, exportFiles, importLedger } from '../src/ledger/transfer.js';
 import { LIMITS } from '../src/ledger/limits.js';
-import { claimCard, listPage, safe, truncate } from '../src/kit/render.js';
+import { claimCard, DISCORD_LIMITS, listPage, safe, truncate } from '../src/kit/render.js';
+import { describeChanges } from '../src/kit/audit-text.js';
 import { bySubcommand, ledgerCtx, UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall } from '../src/kit/types.js';
+import { deleteQuestion } from '../src/components/delete.js';
 import { HEDGE_BANDS, HEDGE_BAND_INFO } from '../src/ledger/hedge.js';
 import { draftsList, runExtraction } from '../src/components/drafts.js';
 import { evidencePageReply } from '../src/components/evidence.js';
 import { removeEvidence } from '../src/ledger/evidence.js';
+import { mineReply, notifyReply } from '../src/components/mine.js';
 import { chatInputCommand, type SubcommandArguments, type SubcommandName } from '../src/kit/options.js';
 import { claimChoices, claimOption, familyChoices } from '../src/kit/shared-options.js';
+import { QUERY_MAX } from '../src/kit/custom-ids.js';
 
-const checkByHelp = 'YYYY-MM-DD or a phrase: "in 3 months", "end of 2025", "next Friday"';
+/** The highest claim number the ledger can hold (PostgreSQL's integer). */
+const MAX_CLAIM_NUMBER = 2_147_483_647;
+
+const checkByHelp = 'YYYY-MM-DD, "in 3 months", "end of next year"; conditional: "90 days after"';
 
 const { Subcommand, String: Text, Integer, Attachment } = ApplicationCommandOptionType;
 
@@ -41,6 +49,14 @@ export const definition = chatInputCommand({
           autocomplete: true,
         },
         { type: Text, name: 'criteria', description: 'What would count as "came true"', required: false, max_length: LIMITS.criteria },
+        {
+          type: Text,
+          name: 'condition',
+          description: 'Only if this claim or event comes true (#4); then check-by may be "90 days after"',
+          required: false,
+          autocomplete: true,
+          max_length: 100,
+        },
       ],
     },
     {
@@ -57,15 +73,40 @@ export const definition = chatInputCommand({
             { name: 'Open (check date not reached)', value: 'open' },
             { name: 'Due (waiting for a verdict)', value: 'due' },
             { name: 'Resolved', value: 'resolved' },
+            { name: 'Waiting on a condition', value: 'waiting' },
             { name: 'All', value: 'all' },
           ],
         },
         { type: Text, name: 'family', description: 'Only this family', required: false, max_length: LIMITS.family, autocomplete: true },
         { type: Text, name: 'speaker', description: 'Only speakers whose name contains this', required: false, max_length: 40 },
+        { type: Text, name: 'query', description: 'Words to find in the claim, its quote or its speaker', required: false, max_length: QUERY_MAX },
         { type: Integer, name: 'page', description: 'Page number', required: false, min_value: 1, max_value: 100000 },
       ],
     },
     { type: Subcommand, name: 'show', description: 'Everything about one claim', options: [claimOption()] },
+    {
+      type: Subcommand,
+      name: 'mine',
+      description: 'Your forecasts and votes, open and resolved, with your score so far',
+      options: [{ type: Integer, name: 'page', description: 'Page number', required: false, min_value: 1, max_value: 100000 }],
+    },
+    {
+      type: Subcommand,
+      name: 'notify',
+      description: 'A direct message when a claim you forecast or voted on resolves or is reopened',
+      options: [
+        {
+          type: Text,
+          name: 'dm',
+          description: 'On or off (leave out to see your setting)',
+          required: false,
+          choices: [
+            { name: 'On', value: 'on' },
+            { name: 'Off', value: 'off' },
+          ],
+        },
+      ],
+    },
     {
       type: Subcommand,
       name: 'edit',
@@ -138,6 +179,7 @@ export const definition = chatInputCommand({
             { name: 'CSV', value: 'csv' },
           ],
         },
+        { type: Integer, name: 'from', description: 'Start at this claim number (a large ledger comes in several replies)', required: false, min_value: 1, max_value: MAX_CLAIM_NUMBER },
       ],
     },
   ],
@@ -157,28 +199,50 @@ async function add(call: CommandCall, o: Args<'add'>, ctx: AppCtx) {
     sourceUrl: o['source-url'],
     family: o.family,
     criteria: o.criteria,
+    condition: o.condition,
   });
   const detail = await claimDetail(ledgerCtx(call, ctx), claim.number);
+  const when =
+    claim.status === 'waiting'
+      ? `It waits on #${detail.condition?.number}: it is scored only if that comes true${claim.conditionDays !== null ? ` (check ${claim.conditionDays} days after)` : ` (check by ${claim.checkBy})`}, and void if it does not.`
+      : claim.status === 'resolved'
+        ? `Resolved: ${claim.resolutionNote ?? claim.outcome}`
+        : `It can be scored from ${ts(claim.dueAt)}.`;
   await call.reply({
-    content: `Claim #${claim.number} added. It can be scored from ${ts(claim.dueAt)}.`,
+    content: `Claim #${claim.number} added. ${when}`,
     ...claimCard(detail, ctx.now()),
   });
 }
 
 async function list(call: CommandCall, o: Args<'list'>, ctx: AppCtx) {
   const status: StatusFilter = o.status ?? 'all';
-  if (!STATUS_FILTERS.includes(status)) throw new UserError('Status must be open, due, resolved or all.');
-  const state = { status, page: o.page ?? 1, family: o.family, speaker: o.speaker };
+  if (!STATUS_FILTERS.includes(status)) throw new UserError('Status must be open, due, resolved, waiting or all.');
+  const state = { status, page: o.page ?? 1, family: o.family, speaker: o.speaker, query: o.query };
   const result = await listClaims(ledgerCtx(call, ctx), state);
   await call.reply(listPage(result, { ...state, page: result.page }, ctx.now()));
 }
 
+async function mine(call: CommandCall, o: Args<'mine'>, ctx: AppCtx) {
+  await call.reply(await mineReply(ctx, call.guildId, call.member.id, o.page ?? 1));
+}
+
+async function notify(call: CommandCall, o: Args<'notify'>, ctx: AppCtx) {
+  await call.reply({ ephemeral: true, content: await notifyReply(ctx, call.guildId, call.member.id, o.dm) });
+}
+
 async function show(call: CommandCall, o: Args<'show'>, ctx: AppCtx) {
   const detail = await claimDetail(ledgerCtx(call, ctx), o.claim);
+  // Before the check date the crowd's median is shown only to a member who forecast: then the card is theirs alone.
+  const crowdBeforeDue = detail.crowd !== null && detail.claim.dueAt > ctx.now();
   const card = claimCard(detail, ctx.now(), { history: true });
   // Every evidence item, a page at a time (Previous/Next open the next pages for the clicker).
   const evidence = await evidencePageReply(ctx.db, call.guildId, detail.claim.number, 1, ctx.now());
-  await call.reply({ ...card, embeds: [...(card.embeds ?? []), ...(evidence.embeds ?? [])], components: [...(card.components ?? []), ...(evidence.components ?? [])] });
+  await call.reply({
+    ...card,
+    embeds: [...(card.embeds ?? []), ...(evidence.embeds ?? [])],
+    components: [...(card.components ?? []), ...(evidence.components ?? [])],
+    ...(crowdBeforeDue ? { ephemeral: true } : {}),
+  });
 }
 
 async function evidenceRemove(call: CommandCall, o: Args<'evidence-remove'>, ctx: AppCtx) {
@@ -197,12 +261,14 @@ async function edit(call: CommandCall, o: Args<'edit'>, ctx: AppCtx) {
     criteria: o.criteria,
     ...(o.hedge !== null ? { hedge: o.hedge } : {}),
   });
-  await call.reply({ content: `Claim #${claim.number} updated.`, ephemeral: true });
+  const due = 'checkBy' in claim.changes ? ` It can be scored from ${ts(claim.dueAt)}.` : '';
+  await call.reply({ content: `Claim #${claim.number} updated: ${describeChanges(claim.changes)}.${due}`, ephemeral: true });
 }
 
+/** /predict delete asks first: the claim, what deleting does, and Delete / Keep buttons (checked again on the click: src/components/delete.ts). */
 async function remove(call: CommandCall, o: Args<'delete'>, ctx: AppCtx) {
-  const claim = await deleteClaim(ledgerCtx(call, ctx), o.claim);
-  await call.reply({ content: `Claim #${claim.number} (“${safe(claim.text, 200)}”) deleted. Its history is kept.`, ephemeral: true });
+  const claim = await deletableClaim(ledgerCtx(call, ctx), o.claim);
+  await call.reply(deleteQuestion(claim));
 }
 
 async function importClaims(call: CommandCall, { pack, file }: Args<'import'>, ctx: AppCtx) {
@@ -215,15 +281,20 @@ async function importClaims(call: CommandCall, { pack, file }: Args<'import'>, c
     if (file!.size > LIMITS.maxImportBytes) throw new UserError(`The file is too large (at most ${LIMITS.maxImportBytes / 1_000_000} MB).`);
     source = { raw: await ctx.fetchAttachment(file!, LIMITS.maxImportBytes) };
   }
-  const result = await importLedger(ledgerCtx(call, ctx), source);
+  // The file is parsed and checked on the worker pool; only the writing happens here, in batches.
+  const result = await importLedger(ledgerCtx(call, ctx), source, {
+    prepare: (raw, scope) => ctx.work.run(call.guildId, 'import.prepare', { raw, scope }),
+  });
   const range = result.numbers.length ? ` as #${result.numbers[0]}–#${result.numbers[result.numbers.length - 1]}` : '';
-  const origin = result.foreign ? '\nVotes and forecasts in it are kept as imported (marked with their origin) and do not count in this server’s scores.' : '';
+  // Said only of what was imported: a file whose claims were all here already brought no votes or forecasts.
+  const origin = result.foreign && result.added ? '\nVotes and forecasts in it are kept as imported (marked with their origin) and do not count in this server’s scores.' : '';
+  const nothing = !result.added && !result.updated && result.skipped ? '\nNothing new: every claim in it is already in this server.' : '';
   await call.reply({
     ephemeral: true,
     content:
       `Imported ${safe(result.name, 120)}: **${result.added}** added${range}, ` +
       (result.updated ? `**${result.updated}** updated to the pack's corrected text (votes and forecasts kept; see each claim's history), ` : '') +
-      `**${result.skipped}** skipped (already in this server${result.updated ? ', unchanged' : ''}).${origin}`,
+      `**${result.skipped}** skipped (already in this server${result.updated ? ', unchanged' : ''}).${origin}${nothing}`,
   });
 }
 
@@ -238,26 +309,47 @@ async function drafts(call: CommandCall, _o: Args<'drafts'>, ctx: AppCtx) {
 
 async function exportClaims(call: CommandCall, o: Args<'export'>, ctx: AppCtx) {
   const format = o.format ?? 'json';
+  const from = o.from ?? 1;
+  // Discord enforces the option's range; a forged or replayed payload may not: refuse it here, as Discord would.
+  if (!Number.isSafeInteger(from) || from < 1 || from > MAX_CLAIM_NUMBER) throw new UserError('`from` must be a claim number from 1 to 2147483647.');
   await call.defer({ ephemeral: true });
   const memberData = call.member.isManager;
-  const data = await exportLedger(ctx.db, call.guildId, { memberData, now: ctx.now() });
+  // Names beside member ids in the CSV, where the server's audit trail knows them (member data: managers only).
+  const names = format === 'csv' && memberData ? new Map([...(await memberNames(ctx.db, call.guildId)), [call.member.id, call.member.displayName]]) : undefined;
+  const batch = await exportFiles(ctx.db, call.guildId, { memberData, now: ctx.now(), format, from, ...(names ? { names } : {}) });
   const stamp = ctx.now().toISOString().slice(0, 10);
-  const body = format === 'csv' ? exportCsv(data) : JSON.stringify(data, null, 2);
-  const hidden = data.claims.filter((c) => c.votesHidden).length;
+  const ext = format === 'csv' ? 'csv' : 'json';
+  const whole = batch.next === null && from === 1 && batch.files.length === 1;
+  const claimsIn = batch.files.reduce((n, f) => n + f.claims, 0);
+  if (!claimsIn && from > 1) {
+    await call.reply({ ephemeral: true, content: `This server’s ledger has no claim numbered #${from} or later.` });
+    return;
+  }
+  const range = (f: { first: number; last: number }) => (f.first === f.last ? `#${f.first}` : `#${f.first}–#${f.last}`);
   const notes = [
     memberData ? null : 'Claims only: votes, forecasts and who added or resolved them are exported by managers.',
-    memberData && hidden ? `The votes of ${hidden} claim${hidden === 1 ? '' : 's'} still hidden by blind voting are left out.` : null,
+    memberData && batch.hidden ? `The votes of ${batch.hidden} claim${batch.hidden === 1 ? '' : 's'} still hidden by blind voting are left out.` : null,
+    batch.trimmed.length
+      ? `Claim${batch.trimmed.length === 1 ? '' : 's'} ${batch.trimmed.map((n) => `#${n}`).join(', ')} ha${batch.trimmed.length === 1 ? 's' : 've'} more votes and forecasts than one file can hold: ${batch.trimmed.length === 1 ? 'its' : 'their'} votes and forecasts are left out.`
+      : null,
+    batch.files.length > 1 && format === 'json' ? `${batch.files.length} files (${batch.files.map(range).join(', ')}): each imports on its own; import them one by one.` : null,
+    batch.next !== null ? `More claims follow: run \`/predict export${format === 'csv' ? ' format:csv' : ''} from:${batch.next}\` for the next part.` : null,
   ].filter(Boolean);
+  const heading = whole
+    ? `This server’s ledger: ${claimsIn} claim${claimsIn === 1 ? '' : 's'} (${format.toUpperCase()}).`
+    : `This server’s ledger, claims ${range({ first: batch.files[0]!.first, last: batch.files.at(-1)!.last })}: ${claimsIn} claim${claimsIn === 1 ? '' : 's'} (${format.toUpperCase()}).`;
   await call.reply({
     ephemeral: true,
-    content: `This server’s ledger: ${data.claims.length} claim${data.claims.length === 1 ? '' : 's'} (${format.toUpperCase()}).${notes.length ? `\n${notes.join('\n')}` : ''}`,
-    files: [{ name: `hindsight-${stamp}.${format === 'csv' ? 'csv' : 'json'}`, data: Buffer.from(body, 'utf8') }],
+    content: `${heading}${notes.length ? `\n${notes.join('\n')}` : ''}`,
+    files: batch.files.map((f) => ({ name: whole ? `hindsight-${stamp}.${ext}` : `hindsight-${stamp}-claims-${f.first}-${f.last}.${ext}`, data: Buffer.from(f.body, 'utf8') })),
   });
 }
 
 const handlers = {
   add,
   list,
+  mine,
+  notify,
   show,
   edit,
   delete: remove,
@@ -272,5 +364,10 @@ export const execute = bySubcommand(definition, handlers);
 
 export async function autocomplete(call: AutocompleteCall, _args: unknown, ctx: AppCtx): Promise<Choice[]> {
   if (call.focused.name === 'family') return familyChoices(call, ctx);
+  if (call.focused.name === 'condition') {
+    // Any claim or event of the server, as for `claim` (one whose condition failed is refused with a reason when chosen).
+    const rows = await searchClaims(ctx.db, call.guildId, call.focused.value, DISCORD_LIMITS.choices);
+    return rows.map((r) => ({ name: truncate(`#${r.number} · ${r.status === 'resolved' ? '(resolved) ' : ''}${r.text.replace(/\s+/g, ' ')}`, DISCORD_LIMITS.choiceName), value: String(r.number) }));
+  }
   return claimChoices(call, ctx);
 }

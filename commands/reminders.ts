@@ -6,6 +6,7 @@ import {
   listSchedules,
   MANAGE_ROUNDS,
   removeSchedule,
+  schedulesOnChannel,
   setScheduleActive,
   specFor,
   type ScheduleRow,
@@ -86,6 +87,7 @@ const add: SubcommandOf<Reminders, 'add'> = async (call, { channel, schedule, ti
   const row = await addSchedule(ledgerCtx(call, ctx), { channelId: channel.id, schedule, timezone }, { minIntervalSeconds: ctx.minRoundIntervalSeconds });
   ctx.scheduler?.register(row);
   const runs = nextRuns(row, 3);
+  const others = (await schedulesOnChannel(ctx.db, call.guildId, row.channelId)).filter((s) => s.id !== row.id);
   await call.reply({
     ephemeral: true,
     embeds: [
@@ -93,11 +95,23 @@ const add: SubcommandOf<Reminders, 'add'> = async (call, { channel, schedule, ti
         title: `Schedule ${row.id} added`,
         color: COLORS.open,
         description: `Scoring rounds will be posted in <#${row.channelId}> ${row.description}.\nA round with nothing to report posts nothing.`,
-        fields: [{ name: 'Next runs', value: runs.map(when).join('\n') || 'none' }],
+        fields: [
+          { name: 'Next runs', value: runs.map(when).join('\n') || 'none' },
+          ...(others.length ? [{ name: '⚠ Another schedule posts here', value: sharedChannelWarning(others) }] : []),
+        ],
       },
     ],
   });
 };
+
+/** Said when a schedule is added to a channel that already has one: what the two rounds do together. */
+export function sharedChannelWarning(others: readonly ScheduleRow[]): string {
+  const named = others.map((s) => `schedule ${s.id} (${s.description})`).join(', ');
+  return truncate(
+    `This channel already has ${named}. Their rounds share the channel: each reports only what is new since the channel's last round, and no claim is posted twice within an hour. If you meant to change the schedule, remove the old one (/reminders remove).`,
+    DISCORD_LIMITS.fieldValue,
+  );
+}
 
 async function list(call: CommandCall, _o: unknown, ctx: AppCtx) {
   const rows = await listSchedules(ctx.db, call.guildId);

@@ -45,8 +45,17 @@ export async function execute(call: CommandCall, { claim: claimArg, outcome, not
   const result = await resolveClaim(lctx, claimArg, fromChoice(OUTCOMES, outcome), note);
   const was = result.previous ? ` (was ${OUTCOME_LABELS[result.previous]})` : '';
   await call.reply({
-    content: `<@${call.member.id}> resolved claim #${result.claim.number}: **${OUTCOME_LABELS[result.claim.outcome ?? 'void']}**${was}.${result.claim.resolutionNote ? `\nNote: ${safe(result.claim.resolutionNote, 500)}` : ''}`,
+    content: `<@${call.member.id}> resolved claim #${result.claim.number}: **${OUTCOME_LABELS[result.claim.outcome ?? 'void']}**${was}.${result.claim.resolutionNote ? `\nNote: ${safe(result.claim.resolutionNote, 500)}` : ''}${followedLine(result.followed)}`,
   });
 }
+
+/** The claims that hang on it and moved with it (src/ledger/conditions.ts). */
+const followedLine = (moved: { number: number; status: string; outcome: string | null }[]) =>
+  moved.length
+    ? `\nClaims that hang on it: ${moved
+        .slice(0, 20)
+        .map((c) => `#${c.number} ${c.status === 'resolved' ? `void` : c.status === 'waiting' ? 'waiting' : 'open for scoring'}`)
+        .join(', ')}${moved.length > 20 ? ', …' : ''}.`
+    : '';
 
 export const autocomplete = (call: AutocompleteCall, _args: unknown, ctx: AppCtx) => claimChoices(call, ctx);

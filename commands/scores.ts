@@ -1,5 +1,5 @@
 import { ApplicationCommandOptionType, ApplicationCommandType, InteractionContextType, type APIEmbed, type APIEmbedField } from 'discord-api-types/v10';
-import { leaderboard, memberRecord, outcomesOverTime, outletRecords, searchSpeakerEntries, speakerChoiceKey, speakerRecords, type MemberRecord } from '../src/ledger/leaderboard.js';
+import { leaderboard, memberRecord, outcomesOverTime, outletRecords, speakerChoiceKey, speakerRecords, suggestSpeakers, type MemberRecord } from '../src/ledger/leaderboard.js';
 import { SMALL_SAMPLE, type ClaimScore, type NamedTrackRecord, type RankedMember } from '../src/ledger/scoring.js';
 import { formatPct, formatScore, formatSigned, rankLabel } from '../src/kit/score-text.js';
 import { fitLines } from '../src/kit/render.js';
@@ -9,6 +9,7 @@ import { OUTCOME_LABELS } from '../src/ledger/rules.js';
 import type { TrackRecord } from '../src/ledger/scoring.js';
 import { COLORS, DISCORD_LIMITS, safe, truncate } from '../src/kit/render.js';
 import { bySubcommand, UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall, type Reply } from '../src/kit/types.js';
+import type { Jobs } from '../src/work/index.js';
 import { chatInputCommand, type SubcommandArguments } from '../src/kit/options.js';
 import { familyChoices } from '../src/kit/shared-options.js';
 
@@ -104,22 +105,31 @@ async function members(call: CommandCall, _o: unknown, ctx: AppCtx) {
   });
 }
 
-/** "12 claims: 5 came true, 2 partly, 3 did not, 2 open · 60% came true ⚠ fewer than 5 judged" */
-function recordSummary(r: TrackRecord): string {
+/**
+ * "12 claims: 5 came true, 2 partly, 3 did not, 2 open · 60% came true ⚠ fewer than 5 judged".
+ * `caution`: the words (one record), a bare ⚠ (a list whose footer explains it), or nothing.
+ */
+function recordSummary(r: TrackRecord, caution: 'words' | 'mark' | 'none' = 'words'): string {
   const parts = [`${r.cameTrue} came true`, `${r.partly} partly`, `${r.didNot} did not`];
   if (r.void) parts.push(`${r.void} void`);
   if (r.open) parts.push(`${r.open} open`);
   const share = r.shareTrue === null ? 'none judged yet' : `**${formatPct(r.shareTrue)}** came true`;
-  const caution = r.judged < SMALL_SAMPLE ? ` · ⚠ fewer than ${SMALL_SAMPLE} judged` : '';
-  return `${plural(r.made, 'claim')}: ${parts.join(', ')} · ${share}${caution}`;
+  const small = r.judged < SMALL_SAMPLE && caution !== 'none';
+  const warn = small ? (caution === 'words' ? ` · ⚠ fewer than ${SMALL_SAMPLE} judged` : ' ⚠') : '';
+  return `${plural(r.made, 'claim')}: ${parts.join(', ')} · ${share}${warn}`;
 }
 
 /** "Brier 0.180 on 4 banded" (the hedge bands' implied probabilities), or nothing. */
 const hedgeSummary = (h: HedgeScore) => (h.brier === null ? '' : ` · Brier **${formatScore(h.brier)}** on ${h.banded} banded`);
 
 function trackRecordsReply(records: readonly NamedTrackRecord[], what: { title: string; noun: string; empty: string }): Reply {
-  const lines = records.slice(0, TOP).map((r) => `**${safe(r.name, 80)}** · ${recordSummary(r)}${hedgeSummary(r)}`);
+  const top = records.slice(0, TOP);
+  // Small samples are said once: for the whole list when every record shown is one, else a ⚠ per row explained below.
+  const allSmall = top.length > 0 && top.every((r) => r.judged < SMALL_SAMPLE);
+  const lines = top.map((r) => `**${safe(r.name, 80)}** · ${recordSummary(r, allSmall ? 'none' : 'mark')}${hedgeSummary(r)}${conditionalSummary(r)}`);
+  if (allSmall) lines.unshift(`⚠ ${top.length === 1 ? 'This record has' : `Each of these ${top.length} records has`} fewer than ${SMALL_SAMPLE} judged claims: too few to tell yet.`, '');
   const shown = records.length > TOP ? `Top ${TOP} of ${records.length} ${what.noun} by judged claims. ` : '';
+  const mark = !allSmall && top.some((r) => r.judged < SMALL_SAMPLE) ? `⚠ marks fewer than ${SMALL_SAMPLE} judged: too few to tell. ` : '';
   return {
     embeds: [
       {
@@ -127,12 +137,16 @@ function trackRecordsReply(records: readonly NamedTrackRecord[], what: { title: 
         description: lines.length ? fitLines(lines, DISCORD_LIMITS.embedDescription) : what.empty,
         color: COLORS.open,
         footer: {
-          text: `${shown}Share that came true: among judged claims (came true, partly, did not), partly counting half. ⚠ marks fewer than ${SMALL_SAMPLE} judged: too few to tell. ${HEDGE_HELP}`,
+          text: `${shown}Share that came true: among judged claims (came true, partly, did not), partly counting half. ${mark}${HEDGE_HELP}`,
         },
       },
     ],
   };
 }
+
+/** How many of the claims were conditional and how many of those conditions held (only those count). */
+const conditionalSummary = (r: NamedTrackRecord) =>
+  r.conditional ? ` · ${r.conditional} conditional, ${r.conditionsHeld} of ${r.conditional === 1 ? 'its condition' : 'their conditions'} held` : '';
 
 async function speakersCmd(call: CommandCall, _o: unknown, ctx: AppCtx) {
   const records = await speakerRecords(ctx.db, call.guildId);
@@ -146,6 +160,12 @@ async function outletsCmd(call: CommandCall, _o: unknown, ctx: AppCtx) {
 
 function callLine(s: ClaimScore): string {
   return `**#${s.number}** ${safe(s.text, 100)} — ${formatPct(s.probability / 100)} · ${OUTCOME_LABELS[s.outcome]} (Brier ${formatScore(s.brier)})`;
+}
+
+/** A chart drawn on the worker pool, as PNG bytes. */
+async function chartPng<K extends 'chart.calibration' | 'chart.outcomes'>(call: CommandCall, ctx: AppCtx, kind: K, input: Parameters<Jobs[K]>[0]): Promise<Buffer> {
+  const png = await ctx.work.run(call.guildId, kind, input);
+  return Buffer.from(png.buffer, png.byteOffset, png.byteLength);
 }
 
 /** The member's headline numbers, shown as embed fields and beside the chart. */
@@ -183,9 +203,8 @@ async function me(call: CommandCall, options: SubcommandArguments<Scores, 'me'>,
   const headline = facts({ ...rec, score });
   const calls = (name: string, list: ClaimScore[]) =>
     list.length ? [{ name, value: fitLines(list.map(callLine), DISCORD_LIMITS.fieldValue) }] : [];
-  // Loaded on first use: the chart library (Skia) costs ~25 MB of memory a bot that never draws need not pay.
-  const { renderCalibrationChart } = await import('../src/charts/calibration.js');
-  const png = await renderCalibrationChart({
+  // Drawn on the worker pool (Skia is loaded there on the first chart).
+  const png = await chartPng(call, ctx, 'chart.calibration', {
     title: `Calibration: ${user.displayName}`,
     subtitle: `${plural(score.claims, 'scored forecast')}; a well-calibrated forecaster’s dots sit on the diagonal`,
     bins: rec.calibration,
@@ -213,8 +232,7 @@ async function calibrationChart(call: CommandCall, ctx: AppCtx, of: { speaker: s
   await call.defer();
   const data = await hedgeCalibrationOf(ctx.db, call.guildId, of);
   const title = `Calibration of ${data.kind === 'speaker' ? '' : 'the outlet '}${data.subject}`;
-  const { renderCalibrationChart } = await import('../src/charts/calibration.js');
-  const png = await renderCalibrationChart({
+  const png = await chartPng(call, ctx, 'chart.calibration', {
     title,
     subtitle: `${plural(data.score.banded, 'resolved claim')} with a hedge band; dots on the diagonal: the wording matched what happened`,
     bins: data.bins,
@@ -252,8 +270,7 @@ async function chart(call: CommandCall, { speaker, family, outlet, kind: given }
   const data = await outcomesOverTime(ctx.db, call.guildId, speaker ? { speaker } : { family: family! });
   const title = data.kind === 'speaker' ? `Claims of ${data.subject}` : `Claims in the family ${data.subject}`;
   const older = data.omitted ? ` (last ${data.buckets.length} quarters; ${plural(data.omitted, 'older claim')} not shown)` : '';
-  const { renderOutcomesChart } = await import('../src/charts/outcomes.js');
-  const png = await renderOutcomesChart({
+  const png = await chartPng(call, ctx, 'chart.outcomes', {
     title,
     subtitle: `${plural(data.record.made, 'claim')} by outcome, per quarter of the check date${older}`,
     buckets: data.buckets,
@@ -291,6 +308,15 @@ export async function autocomplete(call: AutocompleteCall, _args: unknown, ctx: 
   if (focused.name === 'family') return familyChoices(call, ctx);
   if (focused.name === 'outlet') return (await searchOutletEntries(ctx.db, call.guildId, focused.value, DISCORD_LIMITS.choices)).map((o) => choice(o.name, outletChoiceKey(o.articleId)));
   if (focused.name !== 'speaker') return [];
-  const found = await searchSpeakerEntries(ctx.db, call.guildId, focused.value, DISCORD_LIMITS.choices);
-  return found.filter((s) => s.name.trim()).map((s) => choice(s.name, speakerChoiceKey(s.id)));
+  // The value is the speaker's unique label (it round-trips through findSpeaker), or its key when the
+  // label is too long to be a value; where two speakers share a name, the name shown adds their claims
+  // so the two can be told apart.
+  const speakers = await suggestSpeakers(ctx.db, call.guildId, focused.value, DISCORD_LIMITS.choices);
+  return speakers
+    .filter((s) => s.label.trim())
+    .map((s) => {
+      const shown = s.shared ? `${s.label} · claim${s.claims.length === 1 ? '' : 's'} ${s.claims.map((n) => `#${n}`).join(', ')}` : s.label;
+      const { value } = choice(s.label, speakerChoiceKey(s.id));
+      return { name: truncate(shown, DISCORD_LIMITS.choiceName), value };
+    });
 }

@@ -5,6 +5,7 @@ import { settingsView } from '../src/kit/render.js';
 import { ledgerCtx, type AppCtx, type AutocompleteCall, type Choice, type CommandCall } from '../src/kit/types.js';
 import { chatInputCommand, type ArgumentsOf } from '../src/kit/options.js';
 import { timeZoneChoices } from '../src/kit/shared-options.js';
+import { LANGUAGES, languageName } from '../src/i18n/index.js';
 
 const { Integer, Boolean: Bool, String: Text } = ApplicationCommandOptionType;
 
@@ -60,11 +61,19 @@ export const definition = chatInputCommand({
         { name: 'Members too (proposals)', value: 'members' },
       ],
     },
+    {
+      type: Text,
+      name: 'language',
+      description: 'Language of public posts (cards, rounds); default: the server’s Discord language',
+      required: false,
+      // One choice per catalog in src/i18n/locales (named in its own language), and back to the default.
+      choices: [{ name: 'The server’s Discord language', value: 'auto' }, ...LANGUAGES.map((code) => ({ name: languageName(code), value: code }))],
+    },
   ],
 });
 
 export async function execute(call: CommandCall, args: ArgumentsOf<typeof definition>, ctx: AppCtx) {
-  const { quorum, majority, window, blind, timezone, 'too-early-step': step, 'min-ranked': minRanked, 'extract-by': extractBy } = args;
+  const { quorum, majority, window, blind, timezone, 'too-early-step': step, 'min-ranked': minRanked, 'extract-by': extractBy, language } = args;
   const patch: SettingsPatch = {};
   if (quorum !== null) patch.quorum = quorum;
   if (majority !== null) patch.majorityPct = majority;
@@ -74,6 +83,7 @@ export async function execute(call: CommandCall, args: ArgumentsOf<typeof defini
   if (step !== null) patch.tooEarlyStepDays = step;
   if (minRanked !== null) patch.minRanked = minRanked;
   if (extractBy !== null) patch.extractBy = extractBy;
+  if (language !== null) patch.language = language === 'auto' ? null : language;
   if (!Object.keys(patch).length) {
     await call.reply({ ...settingsView(await getSettings(ctx.db, call.guildId)), ephemeral: true });
     return;

@@ -1,5 +1,6 @@
 import { ApplicationCommandOptionType, ApplicationCommandType, InteractionContextType } from 'discord-api-types/v10';
 import { castVote } from '../src/ledger/voting.js';
+import { claimNumberOf } from '../src/ledger/claims.js';
 import { VERDICT_LABELS, VERDICTS } from '../src/ledger/rules.js';
 import { tallyLine } from '../src/kit/render.js';
 import { ledgerCtx, type AppCtx, type AutocompleteCall, type CommandCall } from '../src/kit/types.js';
@@ -28,7 +29,9 @@ export const definition = chatInputCommand({
 });
 
 export async function execute(call: CommandCall, args: ArgumentsOf<typeof definition>, ctx: AppCtx) {
-  const result = await castVote(ledgerCtx(call, ctx), { claim: args.claim, verdict: fromChoice(VERDICTS, args.verdict), castAt: call.createdAt, withTally: true });
+  // The claim may be named by words of its text (claim:Geneva): resolved to its number first.
+  const claim = await claimNumberOf(ctx.db, call.guildId, args.claim);
+  const result = await castVote(ledgerCtx(call, ctx), { claim, verdict: fromChoice(VERDICTS, args.verdict), castAt: call.createdAt, withTally: true });
   // The evidence becomes an item of the claim (shown on its card, in /predict show and its thread), on the side of the verdict.
   const added = args.evidence?.trim()
     ? await addEvidence(ledgerCtx(call, ctx), { claim: result.claim.number, side: sideForVerdict(result.verdict), ...splitEvidence(args.evidence) })

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * Builds what `npm start` runs: src/ and commands/ compiled by tsc into dist/, with the
- * migrations and the bundled packs copied beside them (the compiled code finds them by
- * relative path). Runs as `prestart`, so `npm ci && npm start` builds on a fresh machine.
+ * migrations, the bundled packs and the message catalogs (src/i18n/locales) copied beside them
+ * (the compiled code finds them by relative path). Runs as `prestart`, so `npm ci && npm start` builds on a fresh machine.
  *
  * Up to date is decided by content, not by clocks: a sha256 over every input file (sources,
  * migrations, packs, tsconfig, package files) is written to dist/build-stamp.json as the
@@ -71,7 +71,10 @@ export function build() {
   const result = spawnSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json')], { cwd: ROOT, stdio: 'inherit' });
   if (result.status !== 0) throw new Error(`tsc failed (exit ${result.status ?? result.signal}); nothing was started`);
   cpSync(join(ROOT, 'migrations'), join(DIST, 'migrations'), { recursive: true });
-  cpSync(join(ROOT, 'src', 'packs'), join(DIST, 'src', 'packs'), { recursive: true, filter: (p) => statSync(p).isDirectory() || p.endsWith('.json') });
+  // Data the compiled code reads by relative path: the bundled packs and the message catalogs (one per language).
+  for (const data of [['src', 'packs'], ['src', 'i18n', 'locales']]) {
+    cpSync(join(ROOT, ...data), join(DIST, ...data), { recursive: true, filter: (p) => statSync(p).isDirectory() || p.endsWith('.json') });
+  }
   // Last, so that a build cut short is never taken for a finished one.
   writeFileSync(STAMP, `${JSON.stringify({ sourceHash: sourceHash(), builtAt: new Date().toISOString() }, null, 2)}\n`);
   return Date.now() - started;

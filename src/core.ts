@@ -1,19 +1,22 @@
 /**
  * The one composition root both modes share: Discord (src/app.ts) and the local console
  * (src/console/index.ts) each call `openCore` and `core.jobs(poster)`, so the database,
- * migrations, scheduler (with the rounds' score changes), window closer and handler context
+ * migrations, the worker pool (src/work/), scheduler (with the rounds' score changes), window closer and handler context
  * are assembled once, the same way. Each step registers its undo; `stop()` runs them in reverse.
  */
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import { migrateDatabase, openDatabase, type Database } from './db/client.js';
 import { startCloser } from './jobs/closer.js';
+import { startDirectMessageSender } from './jobs/direct-messages.js';
 import type { Poster } from './kit/poster.js';
 import { Scheduler, type CronSchedule } from './jobs/scheduler.js';
 import { MIN_ROUND_INTERVAL_SECONDS } from './jobs/schedule-spec.js';
 import { roundScoreNotes } from './kit/score-text.js';
 import type { AppCtx, ArticleTools } from './kit/types.js';
 import { articleTools } from './kit/articles.js';
+import { memberFacing } from './kit/work.js';
+import { createWorkPool, type Jobs, type PoolOptions, type WorkPool } from './work/index.js';
 
 export interface CoreOptions {
   now?: () => Date;
@@ -26,6 +29,8 @@ export interface CoreOptions {
   articles?: ArticleTools;
   /** How the scheduler starts cron tasks (tests: fired by hand); default node-cron. */
   cron?: CronSchedule;
+  /** The worker pool's sizes and limits other than the defaults (tests, the benchmark). */
+  work?: PoolOptions;
 }
 
 export interface CoreJobs {
@@ -37,6 +42,8 @@ export interface CoreJobs {
 
 export interface Core {
   database: Database;
+  /** The worker pool for CPU-heavy jobs (handlers see it as ctx.work). */
+  pool: WorkPool<Jobs>;
   now: () => Date;
   /** Registers an undo step; steps run in reverse order on stop. */
   onStop(step: () => Promise<void>): void;
@@ -72,8 +79,13 @@ export async function openCore(config: Config, log: Logger, opts: CoreOptions = 
     throw error;
   }
   log.info({ database: database.kind }, 'database ready');
+  // Workers start on the first job; stopped after the client and the jobs, before the database.
+  const pool = createWorkPool({ log, ...opts.work });
+  undo.push(() => pool.close());
+  const work = memberFacing(pool);
   return {
     database,
+    pool,
     now,
     onStop: (step) => void undo.push(step),
     jobs(poster, fetchAttachment, jobOpts = {}) {
@@ -95,7 +107,7 @@ export async function openCore(config: Config, log: Logger, opts: CoreOptions = 
         : { register: () => {}, unregister: async () => {}, runNow: (id) => scheduler.runNow(id) };
       const articles = opts.articles ?? articleTools({ allowPrivateAddresses: config.HINDSIGHT_EXTRACT_ALLOW_PRIVATE });
       const minRoundIntervalSeconds = config.HINDSIGHT_TEST_MIN_ROUND_INTERVAL_SECONDS ?? MIN_ROUND_INTERVAL_SECONDS;
-      const ctx: AppCtx = { db: database.db, log, now, fetchAttachment, scheduler: scheduling, articles, minRoundIntervalSeconds, ...(poster.postInThread ? { threads: poster } : {}) };
+      const ctx: AppCtx = { db: database.db, log, now, fetchAttachment, scheduler: scheduling, articles, minRoundIntervalSeconds, work, ...(poster.postInThread ? { threads: poster } : {}) };
       return {
         ctx,
         scheduler,
@@ -103,6 +115,11 @@ export async function openCore(config: Config, log: Logger, opts: CoreOptions = 
           if (!runsJobs) return;
           const closer = startCloser(database.db, log, now, opts.guildId);
           undo.push(() => closer.stop());
+          // Direct messages about resolutions and reopenings (the outbox rows left by a restart go out at once).
+          if (poster.directMessage) {
+            const dms = startDirectMessageSender({ db: database.db, poster, log, now, ...(opts.guildId ? { guildId: opts.guildId } : {}) });
+            undo.push(() => dms.stop());
+          }
           await scheduler.start();
         },
       };

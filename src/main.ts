@@ -1,5 +1,5 @@
 /**
- * The only place with side effects at start: config → logger → core (database → migrations,
+ * The only place with side effects at start: config → logger → core (database → migrations → worker pool,
  * src/core.ts) → client → jobs → login. SIGTERM/SIGINT undo them in reverse and exit 0.
  * Without DISCORD_TOKEN it opens the local console instead (src/console/); `--help` explains both.
  */
@@ -9,6 +9,7 @@ import { ConfigError, loadConfig, loadDotEnv, type Config } from './config.js';
 import { createLogger } from './log.js';
 import { startApp } from './app.js';
 import { DatabaseLockedError } from './db/client.js';
+import { describeStartFailure } from './discord/start-failure.js';
 
 /**
  * Run from the compiled build (dist/, what `npm start` runs): refuse when the sources in the
@@ -26,10 +27,19 @@ async function main(): Promise<number> {
     process.stderr.write(stale);
     return 1;
   }
-  if (process.argv.slice(2).some((arg) => arg === '--help' || arg === '-h')) {
+  const args = process.argv.slice(2);
+  if (args.some((arg) => arg === '--help' || arg === '-h')) {
     const { PROGRAM_HELP } = await import('./console/help.js');
     process.stdout.write(PROGRAM_HELP);
     return 0;
+  }
+  const unknown = unknownArguments(args);
+  if (unknown.length) {
+    // Settings come from the environment; an argument we do not know is a mistake, never ignored.
+    process.stderr.write(
+      `Unknown ${unknown.length === 1 ? 'option' : 'options'}: ${unknown.map((a) => a.slice(0, 40)).join(' ')}. Hindsight takes only --help and --locale (the console’s language); settings come from the environment or a .env file (npm start -- --help).\n`,
+    );
+    return 2;
   }
   let config;
   try {
@@ -54,6 +64,8 @@ async function main(): Promise<number> {
       return 3;
     }
     log.fatal({ err: error }, 'could not start');
+    // The log line is for machines; a person reads this.
+    process.stderr.write(`${describeStartFailure(error, { apiUrl: config.DISCORD_REST_PROXY_URL ?? config.DISCORD_API_URL })}\n`);
     return 1;
   }
   app.ready.catch((error: unknown) => log.error({ err: error }, 'start-up after login failed (scheduled rounds)'));
@@ -75,6 +87,25 @@ async function main(): Promise<number> {
   return 0;
 }
 
+/** The arguments besides `--help` and `--locale ru` / `--locale=ru` (each a mistake). */
+function unknownArguments(args: string[]): string[] {
+  const unknown: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--locale' && args[i + 1] !== undefined && !args[i + 1]!.startsWith('-')) i++;
+    else if (!/^--locale=./.test(arg)) unknown.push(arg);
+  }
+  return unknown;
+}
+
+/** `--locale ru` / `--locale=ru`: the language the console answers in (as a member's Discord locale). */
+function localeArgument(args: string[]): { locale?: string } {
+  const i = args.findIndex((a) => a === '--locale' || a.startsWith('--locale='));
+  if (i < 0) return {};
+  const value = args[i]!.includes('=') ? args[i]!.slice('--locale='.length) : args[i + 1];
+  return value ? { locale: value } : {};
+}
+
 /** No token: the local console on this terminal (or a script on stdin). Logs go to stderr, warnings only unless LOG_LEVEL is set. */
 async function consoleMode(config: Config): Promise<number> {
   const log = createLogger(process.env.LOG_LEVEL?.trim() ? config.LOG_LEVEL : 'warn', pino.destination({ dest: 2, sync: true }));
@@ -86,7 +117,7 @@ async function consoleMode(config: Config): Promise<number> {
   let code: number;
   try {
     const isTTY = Boolean(process.stdin.isTTY && process.stdout.isTTY);
-    code = await runConsole(config, { input: process.stdin, output: process.stdout, isTTY, log, signal: stop.signal });
+    code = await runConsole(config, { input: process.stdin, output: process.stdout, isTTY, log, signal: stop.signal, ...localeArgument(process.argv.slice(2)) });
   } catch (error) {
     if (!(error instanceof DatabaseLockedError)) throw error;
     process.stderr.write(`${error.message}\n`);

@@ -11,6 +11,7 @@ import {
   acceptCandidate,
   createDraft,
   discardCandidate,
+  dropCondition,
   duplicateClaims,
   editCandidate,
   foldQuote,
@@ -25,6 +26,8 @@ import { todayIn } from '../ledger/dates.js';
 import { LIMITS } from '../ledger/limits.js';
 import type { ArticleInput } from '../extract/types.js';
 import { COLORS, safe } from '../kit/render.js';
+import { assertReadableLanguage } from '../kit/locale.js';
+import type { Translator } from '../i18n/index.js';
 import { draftEditIds, draftIds } from '../kit/custom-ids.js';
 import { button as buttonFamily, form, ledgerCtx, UserError, type AppCtx, type AttachmentRef, type Member, type Modal, type Reply } from '../kit/types.js';
 
@@ -39,6 +42,7 @@ export type ArticleSource =
 export interface IntakeCall {
   guildId: string;
   member: Member;
+  t: Translator;
   defer(opts?: { ephemeral?: boolean }): Promise<void>;
   reply(reply: Reply): Promise<void>;
 }
@@ -52,17 +56,18 @@ export async function assertMayExtract(ctx: AppCtx, guildId: string, member: Mem
   }
 }
 
-async function readSource(ctx: AppCtx, source: ArticleSource): Promise<ArticleInput & { origin: string | null }> {
+async function readSource(ctx: AppCtx, guildId: string, source: ArticleSource): Promise<ArticleInput & { origin: string | null }> {
   const tools = ctx.articles!;
+  const scope = { guildId, work: ctx.work };
   if (source.kind === 'url') {
-    const article = await tools.fetchUrl(source.url);
+    const article = await tools.fetchUrl(source.url, scope);
     return { ...article, url: article.url ?? source.url, origin: null };
   }
-  if (source.kind === 'text') return { ...tools.fromFile(source.text, 'message.txt', 'text/plain'), origin: source.origin };
+  if (source.kind === 'text') return { ...(await tools.fromFile(source.text, 'message.txt', 'text/plain', scope)), origin: source.origin };
   const { ref } = source;
   if (ref.size > LIMITS.maxImportBytes) throw new UserError(`The file is too large (at most ${LIMITS.maxImportBytes / 1_000_000} MB).`);
   const content = await ctx.fetchAttachment(ref, LIMITS.maxImportBytes);
-  return { ...tools.fromFile(content, ref.name, ref.contentType), origin: ref.name };
+  return { ...(await tools.fromFile(content, ref.name, ref.contentType, scope)), origin: ref.name };
 }
 
 /** Reads an article, finds its forecasts and shows the first as a draft card (ephemeral). Writes no claim. */
@@ -71,20 +76,22 @@ export async function runExtraction(call: IntakeCall, ctx: AppCtx, source: Artic
   // Acknowledge first (ephemerally): reading a link may take seconds; every answer below is private.
   await call.defer({ ephemeral: true });
   await assertMayExtract(ctx, call.guildId, call.member);
-  const article = await readSource(ctx, source);
+  const article = await readSource(ctx, call.guildId, source);
   if (!article.text.trim()) throw new UserError('There is no text to read in that article.');
+  await assertReadableLanguage(article.text, call.t);
   const settings = await getSettings(ctx.db, call.guildId);
   const now = ctx.now();
   // The engine reads horizons against the article's own date; `today` is for articles without one.
-  const candidates = ctx.articles.candidates(article, { today: todayIn(settings.timezone, now) });
+  const candidates = await ctx.articles.candidates(article, { today: todayIn(settings.timezone, now), guildId: call.guildId, work: ctx.work });
   const name = describeArticle(article);
   if (!candidates.length) {
     await call.reply({ ephemeral: true, content: `I found no forecasts in ${name}. Nothing was saved.` });
     return;
   }
   const draft = await createDraft(ctx.db, call.guildId, call.member.id, article, candidates, now);
+  const one = candidates.length === 1;
   const intro =
-    `Found **${candidates.length}** forecast${candidates.length === 1 ? '' : 's'} in ${name}. Review them one by one: nothing enters the ledger until it is accepted. ` +
+    `Found **${candidates.length}** forecast${one ? '' : 's'} in ${name}. ${one ? 'Review it' : 'Review them one by one'}: nothing enters the ledger until it is accepted. ` +
     `This draft lasts until ${time(draft.expiresAt, TimestampStyles.ShortDateTime)}.`;
   await call.reply({ ...(await draftCard(ctx, draft, 0, call.member, { notice: intro })), ephemeral: true });
 }
@@ -135,6 +142,7 @@ export async function draftCard(ctx: AppCtx, draft: Draft, index: number, viewer
       value: c.checkBy ? `${c.checkBy}${c.checkByPhrase ? ` · ${safe(c.checkByPhrase, 200)}` : ''}` : '**none found**: press Edit and give a date before accepting',
     },
   ];
+  if (c.condition) fields.push({ name: 'Condition (proposed)', value: `${safe(c.condition, 300)}\nAccept adds it as an event the claim waits on (scored only if it comes true, void if not); drop it to add a plain claim.` });
   if (c.anchor) fields.push({ name: 'Anchor to confirm', value: `${safe(c.anchor, 200)}: check the date above is when it happens (Edit to change it)` });
   if (c.why.length) fields.push({ name: 'Why', value: c.why.map((w) => `• ${safe(w, 200)}`).join('\n') });
   if (dups.length) fields.push({ name: '⚠ Duplicate', value: `The same quote is already claim ${dups.map((n) => `#${n}`).join(', ')}. Accepting adds it again (you will be asked to confirm).` });
@@ -158,6 +166,9 @@ export async function draftCard(ctx: AppCtx, draft: Draft, index: number, viewer
       ],
     },
   ];
+  if (c.condition && open && canAccept) {
+    rows.push({ type: ComponentType.ActionRow, components: [button('Drop the condition', draftIds.encode('k', draft.id, i), ButtonStyle.Secondary)] });
+  }
   if (opts.confirmDuplicate?.length && canAccept) {
     rows.push({
       type: ComponentType.ActionRow,
@@ -196,7 +207,8 @@ function nextOpen(draft: Draft, index: number): number {
 
 function summary(draft: Draft): string {
   const count = (s: DraftCandidate['state']) => draft.candidates.filter((c) => c.state === s).length;
-  return `All ${draft.candidates.length} forecasts are reviewed: ${count('accepted')} accepted, ${count('discarded')} discarded${count('proposed') ? `, ${count('proposed')} proposed` : ''}.`;
+  const n = draft.candidates.length;
+  return `${n === 1 ? 'The forecast is' : `All ${n} forecasts are`} reviewed: ${count('accepted')} accepted, ${count('discarded')} discarded${count('proposed') ? `, ${count('proposed')} proposed` : ''}.`;
 }
 
 const allReviewed = (draft: Draft) => draft.candidates.every((c) => c.state === 'accepted' || c.state === 'discarded');
@@ -210,7 +222,7 @@ export function editModal(draft: Draft, index: number): Modal {
     fields: [
       { id: 'restatement', label: 'Restatement (no stronger than the quote)', style: 'paragraph', required: true, maxLength: LIMITS.claimText, value: c.restatement },
       { id: 'speaker', label: 'Speaker (as the article names them)', maxLength: LIMITS.speaker, value: c.speaker ?? '' },
-      { id: 'check-by', label: 'Check by (YYYY-MM-DD or "end of 2027")', maxLength: 60, value: c.checkBy ?? '', placeholder: c.anchor ? `confirm the date of: ${c.anchor}` : 'YYYY-MM-DD' },
+      { id: 'check-by', label: 'Check by (YYYY-MM-DD or "end of next year")', maxLength: 60, value: c.checkBy ?? '', placeholder: c.anchor ? `confirm the date of: ${c.anchor}` : 'YYYY-MM-DD' },
       { id: 'band', label: 'Band (almost-no-chance … almost-certain)', required: true, maxLength: 20, value: c.hedge, placeholder: HEDGE_BANDS.join(', ') },
       { id: 'family', label: 'Family (e.g. negotiations)', maxLength: LIMITS.family, value: c.family ?? '' },
     ],
@@ -234,6 +246,11 @@ export const draftButton = buttonFamily({
       if (draft.ownerId !== call.member.id && !call.member.isManager) throw new UserError('Only the member who ran this extraction or a manager can review its forecasts.');
       if (!draft.candidates[index]) throw new UserError(FORGED_DRAFT);
       await call.update(await draftCard(ctx, draft, index, call.member));
+      return;
+    }
+    if (action === 'k') {
+      const draft = await dropCondition(lctx, id, index);
+      await call.update(await draftCard(ctx, draft, index, call.member, { notice: `Forecast ${index + 1}: condition dropped; it is accepted as a plain claim.` }));
       return;
     }
     if (action === 'd') {

@@ -2,6 +2,11 @@
  * The console's channel: messages are printed as they arrive, files they carry are saved, and
  * their buttons get numbers the person types to press them. Numbers are never reused for another
  * message, so an old number cannot press the wrong button; an edited message keeps its numbers.
+ *
+ * A bare number presses only a button of the latest buttons shown: the messages with buttons that
+ * the last line to show any brought (a reply, and a round posted meanwhile). A number under an
+ * older message is refused with what it is and the latest numbers; `/click N` presses it anyway.
+ * So "1" typed after a card [41]–[44] never votes through the card of an hour ago.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { extname, join, relative, basename } from 'node:path';
@@ -21,6 +26,10 @@ interface Shown {
   ephemeral: boolean;
   /** Per button of the message (in order): its number, or undefined for a link button. */
   numbers: (number | undefined)[];
+  /** The line (of what the person typed) that showed it. */
+  line: number;
+  /** What it is, in a few words (its first title or line), for a refusal. */
+  about: string;
 }
 
 export interface Pressed {
@@ -37,15 +46,23 @@ export class Board implements Surface {
   private readonly messages = new Map<string, Shown>();
   private readonly buttons = new Map<number, { messageId: string; customId: string; label: string; disabled: boolean }>();
   private hinted = false;
+  /** The person's lines so far; the line whose messages hold the latest buttons. */
+  private line = 0;
+  private latestLine = 0;
 
   constructor(
     private readonly screen: Screen,
     private readonly opts: { exportsDir: string; cwd: string; renderOptions(): Omit<RenderOptions, 'color' | 'width'> },
   ) {}
 
+  /** A new line of the person's begins: the next message with buttons holds the latest ones. */
+  newLine(): void {
+    this.line += 1;
+  }
+
   show(reply: Reply, opts: { ephemeral: boolean; header?: string }): string {
     const id = String(200_000_000_000_000_000n + BigInt(this.nextMessage++));
-    const shown: Shown = { ephemeral: opts.ephemeral, numbers: [] };
+    const shown: Shown = { ephemeral: opts.ephemeral, numbers: [], line: this.line, about: '' };
     this.messages.set(id, shown);
     this.forgetOld();
     this.print(id, shown, reply, opts.header ?? 'Hindsight');
@@ -61,12 +78,28 @@ export class Board implements Surface {
     this.print(messageId, shown, reply, 'Hindsight edited the message');
   }
 
-  /** The button with that number, or a UserError-worthy reason it cannot be pressed. */
-  press(n: number): Pressed | string {
+  /**
+   * The button with that number, or a UserError-worthy reason it cannot be pressed. A bare number
+   * (not `explicit`, i.e. not /click N) must be one of the latest buttons shown.
+   */
+  press(n: number, opts: { explicit?: boolean } = {}): Pressed | string {
     const b = this.buttons.get(n);
     if (!b) return this.nextNumber > 1 ? `There is no button [${n}]: use a number shown in brackets under a recent message.` : 'There are no buttons yet: they come with messages such as /predict list or /predict show.';
+    const shown = this.messages.get(b.messageId);
+    if (!opts.explicit && shown && shown.line !== this.latestLine) {
+      const latest = this.latestNumbers();
+      const range = latest.length ? ` The latest buttons are ${latest.length === 1 ? `[${latest[0]}]` : `[${latest[0]}]–[${latest[latest.length - 1]}]`}.` : '';
+      return `[${n}] ${b.label} is a button of an older message (${shown.about}), not of the latest one.${range} Type /click ${n} to press it anyway.`;
+    }
     if (b.disabled) return `[${n}] ${b.label} is disabled.`;
     return { messageId: b.messageId, customId: b.customId };
+  }
+
+  /** The numbers of the latest buttons shown, in order. */
+  private latestNumbers(): number[] {
+    const out: number[] = [];
+    for (const shown of this.messages.values()) if (shown.line === this.latestLine) for (const n of shown.numbers) if (n !== undefined) out.push(n);
+    return out.sort((a, b) => a - b);
   }
 
   private print(id: string, shown: Shown, raw: Reply, header: string): void {
@@ -80,6 +113,10 @@ export class Board implements Surface {
       const n = shown.numbers[i];
       if (n !== undefined && b.customId !== undefined) this.buttons.set(n, { messageId: id, customId: b.customId, label: b.label, disabled: b.disabled });
     });
+    const first = reply.embeds?.[0]?.title ?? reply.content?.split('\n')[0] ?? 'a message';
+    shown.about = first.length > 60 ? `${first.slice(0, 59)}…` : first;
+    // A message with buttons shown on a new line holds the latest buttons (an edit keeps its line).
+    if (shown.numbers.some((n) => n !== undefined) && shown.line > this.latestLine) this.latestLine = shown.line;
     const s = styles(this.screen.color);
     const lines = renderMessage(reply, {
       ...this.opts.renderOptions(),

@@ -36,6 +36,10 @@ export interface CallPlace {
   channelId: string;
   member: Member;
   createdAt: Date;
+  /** The member's language (the console's --locale), sent as the interaction's `locale`. */
+  locale: string;
+  /** The console server's language, sent as `guild_locale`. */
+  guildLocale: string | null;
 }
 
 const DISCORD_EPOCH = 1420070400000n;
@@ -71,8 +75,8 @@ function interactionBase(place: CallPlace) {
       flags: 0,
     },
     app_permissions: '0',
-    locale: Locale.EnglishUS,
-    guild_locale: Locale.EnglishUS,
+    locale: place.locale as Locale,
+    ...(place.guildLocale ? { guild_locale: place.guildLocale as Locale } : {}),
     entitlements: [],
     authorizing_integration_owners: {},
     context: InteractionContextType.Guild,

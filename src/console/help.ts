@@ -1,8 +1,8 @@
 /** What /help prints in the console (from the command definitions), and `--help` for the program. */
 import { ApplicationCommandOptionType as T } from 'discord-api-types/v10';
-import type { Command } from '../kit/types.js';
+import { BOT_PERMISSION_NAMES, BOT_PERMISSIONS_INTEGER, BOT_PERMISSIONS_WITHOUT_THREADS_INTEGER, inviteUrl, THREAD_PERMISSION_NAMES } from '../kit/permissions.js';
+import { UserError, type Command } from '../kit/types.js';
 import { optionsOf, placeholder, usage, type OptionDef } from './parse.js';
-import { BOT_PERMISSION_INTEGER, BOT_PERMISSIONS } from '../kit/permissions.js';
 
 /** Commands Discord shows only to members with a permission (here: Manage Server) are for managers. */
 export const managersOnly = (command: Command) => command.definition.default_member_permissions != null;
@@ -10,8 +10,9 @@ export const managersOnly = (command: Command) => command.definition.default_mem
 export const CONSOLE_COMMANDS: { name: string; usage: string; description: string }[] = [
   { name: 'as', usage: '/as NAME [--manager|--member]', description: 'act as another member of the server (--manager: holds Manage Server)' },
   { name: 'whoami', usage: '/whoami', description: 'who you are acting as' },
-  { name: 'help', usage: '/help [command]', description: 'this list, or one command with its options explained' },
+  { name: 'help', usage: '/help [command [subcommand]]', description: 'this list, or one command (or one of its subcommands) with its options explained' },
   { name: 'click', usage: '1, 2, … or /click N', description: 'press the button with that number' },
+  { name: 'apps', usage: '/apps NAME: TEXT', description: 'post TEXT as your message, then use the message command NAME on it (as Apps → NAME in Discord), e.g. /apps Track forecasts: "Talks will start by May," said Ole Lund.' },
   { name: 'quit', usage: '/quit', description: 'leave (Ctrl-D does too)' },
 ];
 
@@ -42,9 +43,26 @@ export function commandList(commands: readonly Command[], bold: (s: string) => s
   return lines.join('\n');
 }
 
-export function commandDetail(command: Command, bold: (s: string) => string): string {
+/**
+ * One command explained, or only the subcommands under `path` (`/help predict edit`): each form
+ * with its options. A path naming no subcommand is refused with the ones there are.
+ */
+export function commandDetail(command: Command, bold: (s: string) => string, path: readonly string[] = []): string {
+  const words = path.map((w) => w.toLowerCase());
+  const all = forms(command);
+  const chosen = all.filter((f) => words.every((w, i) => f.path[i] === w));
+  if (!chosen.length) {
+    const depth = words.findIndex((_, i) => !all.some((f) => words.slice(0, i + 1).every((w, j) => f.path[j] === w)));
+    const known = [...new Set(all.filter((f) => words.slice(0, depth).every((w, j) => f.path[j] === w)).map((f) => f.path[depth]).filter(Boolean))];
+    const where = `/${[command.definition.name, ...words.slice(0, depth)].join(' ')}`;
+    throw new UserError(
+      known.length
+        ? `${where} has no subcommand ${words[depth]!.slice(0, 40)}. Its subcommands: ${known.join(', ')}.`
+        : `${where} has no subcommands. Type /help ${command.definition.name}.`,
+    );
+  }
   const lines = [`${bold(`/${command.definition.name}`)}: ${command.definition.description}${managersOnly(command) ? ' (managers only)' : ''}`];
-  for (const form of forms(command)) {
+  for (const form of chosen) {
     lines.push('', `  ${bold(usage(command, form.path, form.leaves))}`);
     if (form.path.length) lines.push(`  ${form.description}`);
     for (const o of form.leaves) {
@@ -53,7 +71,22 @@ export function commandDetail(command: Command, bold: (s: string) => string): st
       lines.push(`    ${o.name}${o.required ? ' (required)' : ''}: ${o.description}.${kind}${choices}`.replace(/\.\./g, '.'));
     }
   }
+  if (!words.length && chosen.length > 1) lines.push('', `/help ${command.definition.name} SUBCOMMAND explains one of them.`);
   return lines.join('\n');
+}
+
+/**
+ * What `/help …` prints: the list (no words), one command, one of its subcommands
+ * (`/help predict edit`), or one of the console's own commands.
+ */
+export function helpText(commands: readonly Command[], words: readonly string[], bold: (s: string) => string): string {
+  if (!words.length) return commandList(commands, bold);
+  const name = words[0]!.replace(/^\//, '').toLowerCase();
+  const command = commands.find((c) => c.definition.name === name);
+  if (command) return commandDetail(command, bold, words.slice(1));
+  const own = CONSOLE_COMMANDS.find((c) => c.name === name);
+  if (!own) throw new UserError(`There is no command /${name.slice(0, 40)}. Type /help for the list.`);
+  return `${bold(own.usage)}: ${own.description}`;
 }
 
 /** `npm start -- --help` */
@@ -66,9 +99,13 @@ Two ways to run it:
   In Discord   1. In the Discord developer portal, create an application, add a bot to it and
                   copy the bot's token.
                2. Invite the bot to your server with the "bot" and "applications.commands" scopes
-                  and the bot permissions ${BOT_PERMISSIONS.map((p) => p.name).join(', ')}
-                  (permissions=${BOT_PERMISSION_INTEGER}; the last two add a discussion thread on each
-                  claim card; without them rounds are posted all the same).
+                  and the bot permissions
+                    ${BOT_PERMISSION_NAMES}
+                  (permission integer ${BOT_PERMISSIONS_INTEGER}), with the link
+                    ${inviteUrl()}
+                  ${THREAD_PERMISSION_NAMES} add a discussion thread on each claim card
+                  when it first comes due, where new evidence is posted; without them
+                  (${BOT_PERMISSIONS_WITHOUT_THREADS_INTEGER}) rounds are posted all the same.
                3. Start it with the token:  DISCORD_TOKEN=... npm start
                It logs in, registers its slash commands and answers in every server it is in.
                DISCORD_GUILD_ID=<server id> registers them in that server only (at once, for testing).
@@ -84,6 +121,8 @@ Two ways to run it:
                With input piped in (not a terminal) it runs one command per line, prints each with
                its reply, and exits 1 if any command failed, else 0:
                  printf '/predict list status:due\\n' | npm start --silent
+               --locale ru (or uk, en-US) answers in that language, as Discord does for a
+               member whose Discord is set to it:  npm start -- --locale ru
 
 Both keep the ledger in an embedded database in HINDSIGHT_DATA_DIR (default ./data), or in
 PostgreSQL when DATABASE_URL is set. LOG_LEVEL sets the log level (default info; warn in the

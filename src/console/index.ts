@@ -13,6 +13,7 @@ import { createLogger, type Logger } from '../log.js';
 import { openCore } from '../core.js';
 import { registry } from '../../commands/index.js';
 import { SYSTEM_ACTOR } from '../ledger/context.js';
+import { getSettings } from '../ledger/settings.js';
 import { bundledPacks, importLedger } from '../ledger/transfer.js';
 import { Board, type Screen } from './board.js';
 import { readLocalAttachment } from './calls.js';
@@ -38,6 +39,8 @@ export interface ConsoleIO {
   cwd?: string;
   exportsDir?: string;
   now?: () => Date;
+  /** The language of the person at the console (a Discord locale: en-US, ru, uk); default en-US. */
+  locale?: string;
 }
 
 /** Text for a terminal or a pipe; on a terminal, text arriving while the prompt waits is printed above it. */
@@ -81,16 +84,20 @@ export async function runConsole(config: Config, io: ConsoleIO): Promise<number>
   try {
     const dataDir = resolve(config.HINDSIGHT_DATA_DIR);
     const members = new Members(config.DATABASE_URL ? null : join(dataDir, 'console-members.json'));
+    // Times are shown in the server's zone, named (a terminal has no viewer's zone as Discord does);
+    // read again after every line, as /settings timezone may change it.
+    const zone = { current: (await getSettings(database.db, CONSOLE_GUILD_ID)).timezone };
     const board = new Board(screen, {
       exportsDir: io.exportsDir ?? resolve(cwd, 'exports'),
       cwd,
       renderOptions: () => ({
         now: now(),
+        timeZone: zone.current,
         nameOf: (id) => members.find(id)?.displayName,
         channelOf: (id) => (id === CONSOLE_CHANNEL.id ? CONSOLE_CHANNEL.name : undefined),
       }),
     });
-    const jobs = core.jobs(new ConsolePoster(board, CONSOLE_CHANNEL), readLocalAttachment);
+    const jobs = core.jobs(new ConsolePoster(board, CONSOLE_CHANNEL, (id) => members.find(id)?.displayName), readLocalAttachment);
     const { ctx } = jobs;
     const session = new Session({
       ctx,
@@ -101,6 +108,7 @@ export async function runConsole(config: Config, io: ConsoleIO): Promise<number>
       guildId: CONSOLE_GUILD_ID,
       channel: CONSOLE_CHANNEL,
       cwd,
+      ...(io.locale ? { locale: io.locale } : {}),
     });
 
     const banner = io.isTTY
@@ -120,7 +128,9 @@ export async function runConsole(config: Config, io: ConsoleIO): Promise<number>
       if (result.updated) screen.print(s.dim(`The article pack “${result.name}” was corrected: ${result.updated} claims updated (votes and forecasts kept).`));
     }
     await jobs.start();
-    await loop(session, screen, io);
+    await loop(session, screen, io, async () => {
+      zone.current = (await getSettings(database.db, CONSOLE_GUILD_ID)).timezone;
+    });
     return io.isTTY || !session.failed ? 0 : 1;
   } finally {
     await core.stop();
@@ -128,7 +138,7 @@ export async function runConsole(config: Config, io: ConsoleIO): Promise<number>
 }
 
 /** Reads lines until the input ends, /quit, Ctrl-D or the signal. */
-async function loop(session: Session, screen: ConsoleScreen, io: ConsoleIO): Promise<void> {
+async function loop(session: Session, screen: ConsoleScreen, io: ConsoleIO, afterLine: () => Promise<void>): Promise<void> {
   const rl = createInterface({
     input: io.input,
     ...(io.isTTY
@@ -167,6 +177,7 @@ async function loop(session: Session, screen: ConsoleScreen, io: ConsoleIO): Pro
       screen.busy = true;
       if (!io.isTTY && line.trim()) screen.print(`\n${session.prompt()}${line.trim()}`);
       await session.run(line);
+      await afterLine().catch(() => undefined);
       if (session.quitting) break;
       if (io.isTTY) {
         if (line.trim()) io.output.write('\n');

@@ -17,6 +17,8 @@ export class ConsolePoster implements Poster {
   constructor(
     private readonly surface: PostSurface,
     private readonly channel: { id: string; name: string },
+    /** A member's name for a direct message's header. */
+    private readonly nameOf: (userId: string) => string | undefined = () => undefined,
   ) {}
 
   async post(channelId: string, reply: Reply, opts: { nonce: string }): Promise<PostedMessage> {
@@ -26,6 +28,16 @@ export class ConsolePoster implements Poster {
     const id = this.surface.show({ ...reply, ephemeral: false }, { ephemeral: false, header: `Hindsight posted in #${this.channel.name}` });
     this.sent.set(opts.nonce, id);
     if (this.sent.size > 1000) this.sent.delete(this.sent.keys().next().value!);
+    return { id };
+  }
+
+  /** A direct message is printed, addressed to the member (the console has no private channels). */
+  async directMessage(userId: string, reply: Reply, opts: { nonce: string }): Promise<PostedMessage> {
+    const earlier = this.sent.get(opts.nonce);
+    if (earlier) return { id: earlier };
+    const to = this.nameOf(userId) ?? `member ${userId}`;
+    const id = this.surface.show({ ...reply, ephemeral: false }, { ephemeral: false, header: `Hindsight, by direct message to ${to}` });
+    this.sent.set(opts.nonce, id);
     return { id };
   }
 

@@ -8,6 +8,11 @@ import type { Reply } from '../kit/types.js';
 
 export interface RenderOptions {
   now: Date;
+  /**
+   * The server's time zone: dates and times are shown in it, and times say so ("10:00
+   * (Europe/Paris)"), as Discord would show them in each viewer's own. Unset: this machine's zone.
+   */
+  timeZone?: string;
   /** A member's name for a mention, when known. */
   nameOf(id: string): string | undefined;
   /** A channel's name for a mention, when known. */
@@ -58,30 +63,43 @@ export function relativeTime(date: Date, now: Date): string {
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
-const isoDay = (d: Date) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-const clock = (d: Date, seconds: boolean) => `${pad(d.getHours())}:${pad(d.getMinutes())}${seconds ? `:${pad(d.getSeconds())}` : ''}`;
-const longDay = (d: Date, weekday: boolean) =>
-  new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', ...(weekday ? { weekday: 'long' } : {}) }).format(d);
 
-/** `<t:1737331200:R>` and the other styles, in the viewer's time zone as Discord shows them. */
-export function formatTimestamp(seconds: number, style: string | undefined, now: Date): string {
+/** The wall clock of an instant in a time zone (this machine's when none is given). */
+function wall(d: Date, timeZone: string | undefined) {
+  if (!timeZone) return { y: d.getFullYear(), mo: d.getMonth() + 1, d: d.getDate(), h: d.getHours(), mi: d.getMinutes(), s: d.getSeconds() };
+  const parts: Record<string, number> = {};
+  const format = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+  for (const p of format.formatToParts(d)) if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  return { y: parts.year!, mo: parts.month!, d: parts.day!, h: parts.hour!, mi: parts.minute!, s: parts.second! };
+}
+
+const longDay = (d: Date, weekday: boolean, timeZone: string | undefined) =>
+  new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', ...(weekday ? { weekday: 'long' } : {}), ...(timeZone ? { timeZone } : {}) }).format(d);
+
+/**
+ * `<t:1737331200:R>` and the other styles, as Discord shows them — but in the server's time zone
+ * (Discord uses each viewer's), so a time says which zone it is in: "7 December 2026 10:00 (Europe/Paris)".
+ */
+export function formatTimestamp(seconds: number, style: string | undefined, now: Date, timeZone?: string): string {
   const d = new Date(seconds * 1000);
   if (Number.isNaN(d.getTime())) return String(seconds);
+  const w = wall(d, timeZone);
+  const clock = (withSeconds: boolean) => `${pad(w.h)}:${pad(w.mi)}${withSeconds ? `:${pad(w.s)}` : ''}${timeZone ? ` (${timeZone})` : ''}`;
   switch (style) {
     case 't':
-      return clock(d, false);
+      return clock(false);
     case 'T':
-      return clock(d, true);
+      return clock(true);
     case 'd':
-      return isoDay(d);
+      return `${w.y}-${pad(w.mo)}-${pad(w.d)}`;
     case 'D':
-      return longDay(d, false);
+      return longDay(d, false, timeZone);
     case 'F':
-      return `${longDay(d, true)} ${clock(d, false)}`;
+      return `${longDay(d, true, timeZone)} ${clock(false)}`;
     case 'R':
       return relativeTime(d, now);
     default:
-      return `${longDay(d, false)} ${clock(d, false)}`;
+      return `${longDay(d, false, timeZone)} ${clock(false)}`;
   }
 }
 
@@ -106,7 +124,7 @@ export function renderText(text: string, o: RenderOptions): string {
   });
   return lines
     .join('\n')
-    .replace(/<t:(-?\d{1,13})(?::([tTdDfFR]))?>/g, (_, t: string, st: string | undefined) => formatTimestamp(Number(t), st, o.now))
+    .replace(/<t:(-?\d{1,13})(?::([tTdDfFR]))?>/g, (_, t: string, st: string | undefined) => formatTimestamp(Number(t), st, o.now, o.timeZone))
     .replace(/<@!?(\d{1,20})>/g, (_, id: string) => `@${o.nameOf(id) ?? `member ${id}`}`)
     .replace(/<@&(\d{1,20})>/g, '@role')
     .replace(/<#(\d{1,20})>/g, (_, id: string) => `#${o.channelOf(id) ?? 'unknown-channel'}`)
@@ -221,7 +239,7 @@ function embedLines(e: APIEmbed, o: RenderOptions & { saved: SavedFile[] }): str
   ];
   const footer = e.footer?.text ? wrap(renderText(e.footer.text, o), inner, '   ').map((l) => s.dim(l)) : [''];
   lines.push(`${bar('└─')} ${footer[0]}`.trimEnd(), ...footer.slice(1));
-  if (e.timestamp) lines[lines.length - 1] += s.dim(` · ${formatTimestamp(Math.floor(Date.parse(e.timestamp) / 1000), 'f', o.now)}`);
+  if (e.timestamp) lines[lines.length - 1] += s.dim(` · ${formatTimestamp(Math.floor(Date.parse(e.timestamp) / 1000), 'f', o.now, o.timeZone)}`);
   return lines;
 }
 

@@ -9,12 +9,12 @@ import { ApplicationCommandOptionType as T } from 'discord-api-types/v10';
 import type { APIInteraction } from 'discord-api-types/v10';
 import { guarded } from '../kit/failures.js';
 import type { Registry } from '../kit/registry.js';
-import { UserError, type AppCtx, type Command, type Member, type Modal } from '../kit/types.js';
+import { CatalogError, UserError, type AppCtx, type Command, type Member, type Modal } from '../kit/types.js';
 import { runInteraction } from '../pipeline/run.js';
 import type { Board, Screen } from './board.js';
-import { autocompleteInteraction, buttonInteraction, commandInteraction, ConsoleResponder, formInteraction, type CallPlace } from './calls.js';
+import { autocompleteInteraction, buttonInteraction, commandInteraction, ConsoleResponder, formInteraction, messageCommandInteraction, type CallPlace } from './calls.js';
 import { MODAL_LIMITS } from '../kit/render.js';
-import { CONSOLE_COMMANDS, commandDetail, commandList, managersOnly } from './help.js';
+import { CONSOLE_COMMANDS, helpText, managersOnly } from './help.js';
 import { OWNER, type Members } from './members.js';
 import { checkOptions, optionsOf, structure, tokenize, type Invocation, type OptionDef, type OptionValue, type Resolvers, type Token } from './parse.js';
 import { styles } from './render.js';
@@ -30,6 +30,8 @@ export interface SessionDeps {
   channel: { id: string; name: string };
   /** Where relative file paths start. */
   cwd: string;
+  /** The language the person at the console reads (a Discord locale: en-US, ru, uk; --locale); also the console server's. */
+  locale?: string;
 }
 
 export class Session {
@@ -54,13 +56,15 @@ export class Session {
   async run(line: string): Promise<boolean> {
     const text = line.trim();
     if (!text || text.startsWith('#')) return true;
+    this.deps.board.newLine();
     try {
       if (this.form) {
         if (/^\/(submit|cancel)\b/i.test(text) || !text.startsWith('/')) return await this.fillForm(text);
         this.info(`(The form “${this.form.modal.title}” was dropped.)`);
         this.form = null;
       }
-      if (/^\d{1,6}$/.test(text)) return await this.press(Number(text));
+      if (/^\d{1,6}$/.test(text)) return await this.press(Number(text), false);
+      if (/^\/apps(\s|$)/i.test(text)) return await this.messageCommand(text.slice(5));
       const { tokens, openQuote } = tokenize(text);
       if (openQuote) throw new UserError(`A ${openQuote} quote is not closed: end the value with ${openQuote}.`);
       const [first, ...args] = tokens;
@@ -75,7 +79,7 @@ export class Session {
           this.info(`You are ${this.describe(this.member)}. Switch with /as NAME, or /as NAME --manager for a manager.`);
           return true;
         case 'help':
-          return this.help(args[0]?.text);
+          return this.help(args.map((a) => a.text));
         case 'quit':
         case 'exit':
           this.quitting = true;
@@ -83,16 +87,22 @@ export class Session {
         case 'click': {
           const n = Number(args[0]?.text);
           if (!Number.isInteger(n)) throw new UserError('Give the number of a button: /click 2 (or just type 2).');
-          return await this.press(n);
+          return await this.press(n, true);
         }
       }
       return await this.runCommand(name, args);
     } catch (error) {
-      if (error instanceof UserError) return this.refuse(error.message);
+      if (error instanceof UserError) return this.refuse(error instanceof CatalogError ? error.in(this.deps.locale) : error.message);
       // A bug of the console's own (not of a handler): the same boundary answers it.
-      await guarded(this.deps.ctx.log, { interaction: 'console line', guildId: this.deps.guildId, userId: this.member.id }, () => Promise.reject(error), async (reply) => {
-        this.deps.board.show(reply, { ephemeral: true });
-      });
+      await guarded(
+        this.deps.ctx.log,
+        { interaction: 'console line', guildId: this.deps.guildId, userId: this.member.id },
+        () => Promise.reject(error),
+        async (reply) => {
+          this.deps.board.show(reply, { ephemeral: true });
+        },
+        this.deps.locale,
+      );
       this.failed = true;
       return false;
     }
@@ -118,7 +128,7 @@ export class Session {
   }
 
   private place(): CallPlace {
-    return { guildId: this.deps.guildId, channelId: this.deps.channel.id, member: this.member, createdAt: this.deps.ctx.now() };
+    return { guildId: this.deps.guildId, channelId: this.deps.channel.id, member: this.member, createdAt: this.deps.ctx.now(), locale: this.deps.locale || 'en-US', guildLocale: this.deps.locale || 'en-US' };
   }
 
   private async runCommand(name: string, args: Token[]): Promise<boolean> {
@@ -137,10 +147,25 @@ export class Session {
     return this.dispatch(commandInteraction(this.place(), name, inv.subcommand, values), this.responder());
   }
 
-  private async press(n: number): Promise<boolean> {
-    const pressed = this.deps.board.press(n);
+  private async press(n: number, explicit: boolean): Promise<boolean> {
+    const pressed = this.deps.board.press(n, { explicit });
     if (typeof pressed === 'string') return this.refuse(pressed);
     return this.dispatch(buttonInteraction(this.place(), pressed.customId), this.responder({ messageId: pressed.messageId }));
+  }
+
+  /**
+   * `/apps NAME: TEXT`: TEXT is posted as the member's message in #console, and the message command
+   * NAME runs on it (Discord: right-click a message → Apps → NAME).
+   */
+  private async messageCommand(rest: string): Promise<boolean> {
+    const names = this.deps.registry.messageCommands.map((c) => c.definition.name);
+    const m = /^\s*([^:]+?)\s*:\s*([\s\S]*)$/.exec(rest);
+    if (!m) throw new UserError(`Write /apps NAME: TEXT, for example /apps ${names[0] ?? 'NAME'}: "Talks will start by May," said Ole Lund. Message commands: ${names.join(', ')}.`);
+    const command = this.deps.registry.messageCommands.find((c) => c.definition.name.toLowerCase() === m[1]!.toLowerCase());
+    if (!command) throw new UserError(`There is no message command “${m[1]!.slice(0, 40)}”. Message commands: ${names.join(', ')}.`);
+    const content = m[2]!.trim();
+    const messageId = this.deps.board.show({ content }, { ephemeral: false, header: `${this.member.displayName} wrote` });
+    return this.dispatch(messageCommandInteraction(this.place(), command.definition.name, { id: messageId, content, author: this.member }), this.responder());
   }
 
   /** Shows a form's fields with their values; the next line fills it in. */
@@ -215,20 +240,8 @@ export class Session {
     return true;
   }
 
-  private help(topic: string | undefined): boolean {
-    const bold = styles(this.deps.screen.color).bold;
-    if (!topic) {
-      this.info(commandList(this.commands, bold));
-      return true;
-    }
-    const name = topic.replace(/^\//, '').toLowerCase();
-    const command = this.commandNamed(name);
-    if (command) this.info(commandDetail(command, bold));
-    else {
-      const own = CONSOLE_COMMANDS.find((c) => c.name === name);
-      if (!own) throw new UserError(`There is no command /${name.slice(0, 40)}. Type /help for the list.`);
-      this.info(`${bold(own.usage)}: ${own.description}`);
-    }
+  private help(words: string[]): boolean {
+    this.info(helpText(this.commands, words, styles(this.deps.screen.color).bold));
     return true;
   }
 

@@ -10,9 +10,8 @@ import { sql, type SQL } from 'drizzle-orm';
 import { PgDialect, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePg } from 'drizzle-orm/postgres-js';
 import { migrate as migratePg } from 'drizzle-orm/postgres-js/migrator';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
-import { PGlite } from '@electric-sql/pglite';
+// PGlite is loaded only when this process opens it: a process on PostgreSQL never carries it.
+import type { migrate as MigratePglite } from 'drizzle-orm/pglite/migrator';
 import postgres from 'postgres';
 import * as schema from './schema.js';
 
@@ -97,6 +96,7 @@ function openPostgres(url: string, max: number): Database {
 async function openPglite(dataDir: string | undefined, loadDataDir: Blob | undefined): Promise<Database> {
   const release = dataDir ? lockDataDir(dataDir) : () => {};
   try {
+    const [{ PGlite }, { drizzle: drizzlePglite }] = await Promise.all([import('@electric-sql/pglite'), import('drizzle-orm/pglite')]);
     const client = await PGlite.create({ ...(dataDir ? { dataDir } : {}), ...(loadDataDir ? { loadDataDir } : {}) });
     const db = drizzlePglite(client, { schema, casing: 'snake_case' });
     return {
@@ -217,7 +217,8 @@ function isAlive(pid: number): boolean {
  */
 export async function migrateDatabase(database: Database, databaseUrl?: string): Promise<void> {
   if (database.kind === 'pglite') {
-    await migratePglite(database.db as Parameters<typeof migratePglite>[0], { migrationsFolder: MIGRATIONS_FOLDER });
+    const { migrate: migratePglite } = await import('drizzle-orm/pglite/migrator');
+    await migratePglite(database.db as Parameters<typeof MigratePglite>[0], { migrationsFolder: MIGRATIONS_FOLDER });
     return;
   }
   if (!databaseUrl) throw new Error('migrateDatabase: PostgreSQL needs its URL');

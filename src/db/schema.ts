@@ -39,7 +39,8 @@ const ts = (name?: string) =>
 export const verdictEnum = pgEnum('verdict', ['came_true', 'partly', 'did_not', 'too_early']);
 export const outcomeEnum = pgEnum('outcome', ['came_true', 'partly', 'did_not', 'void']);
 export const scheduleStatusEnum = pgEnum('schedule_status', ['active', 'paused', 'disabled']);
-export const claimStatusEnum = pgEnum('claim_status', ['open', 'resolved']);
+/** waiting: the claim hangs on a condition (another claim) that has not come true yet; it is not due and no round asks for it. */
+export const claimStatusEnum = pgEnum('claim_status', ['open', 'resolved', 'waiting']);
 
 /** A server's settings until a manager changes them (the columns' defaults; src/ledger/settings.ts reads them too). */
 export const SETTINGS_DEFAULTS = {
@@ -69,6 +70,8 @@ export const guilds = pgTable(
     minRanked: integer().notNull().default(SETTINGS_DEFAULTS.minRanked),
     /** Who may turn articles into claims (/predict extract): managers, or members too (as proposals a manager accepts). */
     extractBy: text().notNull().default(SETTINGS_DEFAULTS.extractBy),
+    /** Language of public posts (a catalog code: en, ru, uk, …); null: the server's Discord language when Hindsight has it, else English. */
+    language: text(),
     /** The number the next claim added to this server gets. */
     nextClaimNumber: integer().notNull().default(1),
     /** Secret key that signs this server's exports (never shown): a file signed with it is this server's own. */
@@ -163,6 +166,14 @@ export const claims = pgTable(
     resolvedBy: text(),
     resolvedAt: ts(),
     resolutionNote: text(),
+    /**
+     * The claim this one hangs on (its condition: another claim, or an event, a claim with no
+     * speaker). While it has not come true the claim is `waiting`; when it did not (did not,
+     * partly or void) the claim resolves void. Rules: src/ledger/conditions.ts.
+     */
+    conditionClaimId: integer(),
+    /** Check by "N days after the condition comes true": the check date is set when it does. Null: the check date is a date. */
+    conditionDays: integer(),
     addedBy: text().notNull(),
     createdAt: ts().notNull().defaultNow(),
     updatedAt: ts().notNull().defaultNow(),
@@ -179,6 +190,10 @@ export const claims = pgTable(
     unique('claims_guild_id').on(t.guildId, t.id),
     foreignKey({ name: 'claims_speaker_same_guild', columns: [t.guildId, t.speakerId], foreignColumns: [speakers.guildId, speakers.id] }),
     foreignKey({ name: 'claims_article_same_guild', columns: [t.guildId, t.articleId], foreignColumns: [articles.guildId, articles.id] }),
+    foreignKey({ name: 'claims_condition_same_guild', columns: [t.guildId, t.conditionClaimId], foreignColumns: [t.guildId, t.id] }),
+    index('claims_guild_condition').on(t.guildId, t.conditionClaimId).where(sql`${t.conditionClaimId} is not null`),
+    check('claims_condition_not_self', sql`${t.conditionClaimId} is null or ${t.conditionClaimId} <> ${t.id}`),
+    check('claims_condition_days_range', sql`${t.conditionDays} is null or (${t.conditionClaimId} is not null and ${t.conditionDays} between 0 and 36500)`),
   ],
 );
 
@@ -483,3 +498,58 @@ export const interactionReceipts = pgTable('interaction_receipts', {
   id: text().primaryKey(),
   receivedAt: ts().notNull().defaultNow(),
 }, (t) => [index('interaction_receipts_received_at_idx').on(t.receivedAt)]);
+
+/**
+ * A member's own settings in one server. `notify`: a direct message when a claim they forecast or
+ * voted on resolves or is reopened (off until they turn it on with /predict notify). Discord
+ * refusing a DM to them (403, code 50007: their privacy settings) is noted in `dmRefusedAt`, and
+ * no DM is tried again until they turn the setting on again.
+ */
+export const memberSettings = pgTable(
+  'member_settings',
+  {
+    guildId: text().notNull(),
+    userId: text().notNull(),
+    notify: boolean().notNull().default(false),
+    dmRefusedAt: ts(),
+    updatedAt: ts().notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.guildId, t.userId] })],
+);
+
+/**
+ * The direct-message outbox: one row per member to tell about one resolution or reopening of a
+ * claim, written in the transaction that changed the claim (src/ledger/notices.ts), so a restart
+ * loses none. The sender (src/jobs/direct-messages.ts) takes rows with SKIP LOCKED, stamps them
+ * (`takenAt`, `attempts`), sends outside any transaction and records `sentAt` or `failedAt`: a
+ * failure is never tried again. A row taken by a process that died before recording an answer is
+ * taken once more after a lease, with the same nonce (Discord returns the first message).
+ */
+export const directMessages = pgTable(
+  'direct_messages',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    guildId: text().notNull(),
+    claimId: integer().notNull(),
+    userId: text().notNull(),
+    /** resolved | reopened */
+    event: text().notNull(),
+    /** The outcome it resolved as, or (reopened) the one that no longer stands. */
+    outcome: outcomeEnum(),
+    /** Members who would have been told (the cap leaves some out when above it). */
+    eligible: integer().notNull(),
+    createdAt: ts().notNull().defaultNow(),
+    takenAt: ts(),
+    attempts: integer().notNull().default(0),
+    sentAt: ts(),
+    messageId: text(),
+    failedAt: ts(),
+    error: text(),
+  },
+  (t) => [
+    check('direct_messages_event', sql`${t.event} in ('resolved', 'reopened')`),
+    foreignKey({ name: 'direct_messages_claim_same_guild', columns: [t.guildId, t.claimId], foreignColumns: [claims.guildId, claims.id] }),
+    index('direct_messages_pending').on(t.id).where(sql`${t.sentAt} is null and ${t.failedAt} is null`),
+    index('direct_messages_created').on(t.createdAt),
+  ],
+);

@@ -87,6 +87,20 @@ export function restPoster(rest: REST, opts: { botId?: () => Promise<string | nu
       throw classify(error);
     }
   };
+  // DM channels by member: opening one is a request of its own (and the same channel every time).
+  const dmChannels = new Map<string, string>();
+  const dmChannelOf = async (userId: string) => {
+    const known = dmChannels.get(userId);
+    if (known) return known;
+    try {
+      const dm = (await rest.post(Routes.userChannels(), { body: { recipient_id: userId } })) as { id: string };
+      if (dmChannels.size >= 1000) dmChannels.delete(dmChannels.keys().next().value!);
+      dmChannels.set(userId, dm.id);
+      return dm.id;
+    } catch (error) {
+      throw classify(error);
+    }
+  };
   return {
     async post(channelId, reply, { nonce }) {
       const message = await send(channelId, reply, nonce);
@@ -116,6 +130,10 @@ export function restPoster(rest: REST, opts: { botId?: () => Promise<string | nu
     },
     async postInThread(threadId, reply) {
       await send(threadId, reply);
+    },
+    async directMessage(userId, reply, { nonce }) {
+      const message = await send(await dmChannelOf(userId), reply, nonce);
+      return { id: message.id };
     },
     async notifyManagers(guildId, text, { createdBy }) {
       const systemChannelId = await systemChannelOf(rest, guildId, opts.client);

@@ -61,7 +61,8 @@ export async function syncCommands(
   guildId?: string,
 ): Promise<'unchanged' | 'updated'> {
   const route = guildId ? Routes.applicationGuildCommands(applicationId, guildId) : Routes.applicationCommands(applicationId);
-  const current = (await rest.get(route)) as unknown[];
+  // Without with_localizations Discord leaves the localizations out, and they would always differ.
+  const current = (await rest.get(route, { query: new URLSearchParams({ with_localizations: 'true' }) })) as unknown[];
   if (sameCommands(definitions, current)) {
     log.info({ scope: guildId ? `guild ${guildId}` : 'global', commands: definitions.length }, 'slash commands up to date');
     return 'unchanged';

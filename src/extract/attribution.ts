@@ -148,7 +148,16 @@ function subjectOf(prefix: string): string | null {
   return out.length ? out.join(' ') : null;
 }
 
-const MAX_SENTENCE = 2_000;
+/** A "sentence" longer than this is not prose (a list, a table, a page's debris): no paraphrase is read in it. */
+export const MAX_SENTENCE = 2_000;
+/**
+ * How far from a quotation its attribution is looked for (before its opening mark, after its
+ * closing one): "Foreign Minister Anna Berg, speaking in Geneva on Tuesday, said: “…" is well
+ * inside. Reading the whole sentence instead made a text without full stops quadratic.
+ */
+export const QUOTE_WINDOW = 400;
+/** Quotations of speech read per article (a long interview has a few hundred); the rest are left out. */
+export const MAX_QUOTATIONS = 1_000;
 
 /** "The finance minister spoke …": a role the next "she" may stand for. */
 const ROLE_SUBJECT = /^((?:The|A|An)\s+(?:[\p{Ll}-]+\s+){0,3}(?:minister|mayor|president|governor|senator|chief|spokesman|spokeswoman|spokesperson|secretary|director|chairman|chairwoman|chair|official|officer|economist|analyst|executive|founder|commissioner|judge|prosecutor|general|ambassador|diplomat|councilor|councillor))\b/u;
@@ -299,7 +308,7 @@ export function paraphrases(masked: string): { start: number; end: number; speak
 /** Every stretch of reported speech in the text, in order, with speakers resolved. */
 export function attributedSegments(ctx: AttributionContext): Segment[] {
   const { text, sentences, paragraphs } = ctx;
-  const speech = ctx.quotations.filter(isSpeech);
+  const speech = ctx.quotations.filter(isSpeech).slice(0, MAX_QUOTATIONS);
   const names = namesBySurname(text);
   const raw = new Map<Quotation, RawAttribution & { verb: string }>();
   const extraFromQuotes: { start: number; end: number; at: number; quotation: Quotation; verb: string }[] = [];
@@ -313,6 +322,7 @@ export function attributedSegments(ctx: AttributionContext): Segment[] {
         const following = speech[qi + 1];
         const nextOpen = following && following.openAt > q.closeAt && following.openAt < s.end ? following : undefined;
         if (nextOpen) tailEnd = nextOpen.openAt;
+        tailEnd = Math.min(tailEnd, q.closeAt + 1 + QUOTE_WINDOW);
         const tail = text.slice(q.closeAt + 1, tailEnd).replace(/\s/g, ' ');
         const a = /\p{L}/u.test(tail) ? afterQuote(tail) : null;
         if (a) {
@@ -331,7 +341,7 @@ export function attributedSegments(ctx: AttributionContext): Segment[] {
     // before the opening mark, in its sentence
     const s = sentenceAt(sentences, q.openAt);
     if (s && s.start < q.openAt) {
-      const head = text.slice(s.start, q.openAt).replace(/\s/g, ' ');
+      const head = text.slice(Math.max(s.start, q.openAt - QUOTE_WINDOW), q.openAt).replace(/\s/g, ' ');
       const before = speech[qi - 1];
       const prev = before && before.closeAt > s.start && before.closeAt < q.openAt ? before : undefined;
       const b = /\p{L}/u.test(head) && !prev ? beforeQuote(head) : null;
@@ -402,7 +412,7 @@ export function attributedSegments(ctx: AttributionContext): Segment[] {
       // "She said:" ending the paragraph before
       const before = paragraphs[q.firstParagraph - 1];
       const intro = opensParagraph && before && text[before.end - 1] === ':' ? sentenceAt(sentences, before.end - 1) : undefined;
-      const introduced = intro ? beforeQuote(text.slice(intro.start, before!.end).replace(/\s/g, ' ')) : null;
+      const introduced = intro ? beforeQuote(text.slice(Math.max(intro.start, before!.end - QUOTE_WINDOW), before!.end).replace(/\s/g, ' ')) : null;
       if (introduced) quoteSpeaker.set(q, { raw: introduced.speaker, at: intro!.start, verb: introduced.verb });
       else quoteSpeaker.set(q, { raw: opensParagraph ? '\u0001previous paragraph' : null, at: q.openAt, verb: 'continued quote' });
     }

@@ -18,7 +18,6 @@ import { isIP, type LookupFunction } from 'node:net';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import type { ArticleInput } from './types.js';
-import { articleFromHtml, articleFromText } from './html.js';
 
 export type FetchErrorCode = 'bad-url' | 'bad-scheme' | 'private-address' | 'dns' | 'network' | 'timeout' | 'too-large' | 'too-many-redirects' | 'http-status' | 'not-html';
 
@@ -47,6 +46,19 @@ export interface FetchArticleOptions {
   userAgent?: string;
   /** Resolve a host name to addresses (tests). Default: the system resolver, every address. */
   resolve?: (host: string) => Promise<{ address: string; family: 4 | 6 }[]>;
+}
+
+/** A page as read, before any parsing: its text decoded, and what it was. */
+export interface FetchedPage {
+  /** The body decoded to text. */
+  text: string;
+  /** text/html, application/xhtml+xml or text/plain. */
+  contentType: string;
+  /** The address the page was finally read from, after redirects. */
+  finalUrl: string;
+  charset: string;
+  bytes: number;
+  redirects: number;
 }
 
 export interface FetchedArticle {
@@ -263,8 +275,19 @@ export function charsetOf(contentType: string, head: Buffer | string): string {
 /**
  * Fetch a page and read the article out of it. Throws FetchArticleError (message for the member)
  * for every refusal: bad link, private address, too large, too slow, not a web page, HTTP error.
+ * The parsing runs on the calling thread: the bot reads pages with fetchPage and parses them on
+ * its worker pool (src/work/).
  */
 export async function fetchArticle(rawUrl: string, opts: FetchArticleOptions = {}): Promise<FetchedArticle> {
+  const page = await fetchPage(rawUrl, opts);
+  // Loaded here, not at the top: the bot's event loop imports this file for fetchPage and must not load the parsers.
+  const { articleFromHtml, articleFromText } = await import('./html.js');
+  const article = page.contentType === 'text/plain' ? articleFromText(page.text, { url: page.finalUrl }) : articleFromHtml(page.text, page.finalUrl);
+  return { article, finalUrl: page.finalUrl, contentType: page.contentType, charset: page.charset, bytes: page.bytes, redirects: page.redirects };
+}
+
+/** Fetch a page (the same checks and refusals as fetchArticle), without parsing it. */
+export async function fetchPage(rawUrl: string, opts: FetchArticleOptions = {}): Promise<FetchedPage> {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxRedirects = opts.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
@@ -278,7 +301,7 @@ export async function fetchArticle(rawUrl: string, opts: FetchArticleOptions = {
       reject(timeoutError);
     }, timeoutMs);
   });
-  const work = (async (): Promise<FetchedArticle> => {
+  const work = (async (): Promise<FetchedPage> => {
     let url = parseUrl(rawUrl);
     for (let redirects = 0; ; redirects++) {
       const pinned = await checkedAddress(url, opts);
@@ -319,8 +342,7 @@ export async function fetchArticle(rawUrl: string, opts: FetchArticleOptions = {
       }
       const charset = charsetOf(contentType, mime === 'text/plain' ? '' : body);
       const text = new TextDecoder(charset).decode(body);
-      const article = mime === 'text/plain' ? articleFromText(text, { url: url.href }) : articleFromHtml(text, url.href);
-      return { article, finalUrl: url.href, contentType: mime, charset, bytes: body.length, redirects };
+      return { text, finalUrl: url.href, contentType: mime, charset, bytes: body.length, redirects };
     }
   })();
   try {

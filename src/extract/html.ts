@@ -4,6 +4,12 @@
  * gives the title, the outlet (og:site_name, the JSON-LD publisher, else the host) and the
  * publication date (article:published_time, JSON-LD datePublished, a <time datetime>). Plain text
  * goes through articleFromText. No network here: see fetch.ts.
+ *
+ * Readability's cost grows faster than the page: a hostile page of a few kilobytes (thousands of
+ * nested elements) or a flat one near the size cap (tens of thousands of links) kept it busy for
+ * seconds to minutes. So a cheap scan of the markup (scanHtml: one pass, no DOM) counts the
+ * elements and the nesting depth first, and a page past MAX_ELEMENTS or MAX_DEPTH is refused
+ * with a PageTooComplexError before anything is parsed; article pages are far inside both.
  */
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
@@ -121,8 +127,118 @@ const hostOf = (url: string | null | undefined) => {
   }
 };
 
-/** An article out of an HTML page. */
+/** More elements than this is not an article page (a long one has a few thousand). */
+export const MAX_ELEMENTS = 30_000;
+/** Deeper nesting than this is not an article page (real ones stay under a hundred levels). */
+export const MAX_DEPTH = 256;
+
+/** A page refused before parsing (too many elements, or nested too deep); the message is for the member. */
+export class PageTooComplexError extends Error {
+  override name = 'PageTooComplexError';
+}
+
+/** Elements whose content is text, not markup (the scan skips to their end tag). */
+const RAW_TEXT = new Set(['script', 'style', 'textarea', 'title', 'xmp', 'iframe', 'noembed', 'noframes', 'plaintext']);
+/** Elements that never have content. */
+const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source', 'track', 'wbr', 'keygen', 'command', 'basefont', 'bgsound', 'frame', 'image', 'menuitem']);
+/** Elements an opening tag of the same kind closes (`<li>a<li>b`), as HTML parsers do. */
+const SELF_CLOSING_SIBLINGS = new Set(['p', 'li', 'dt', 'dd', 'option', 'optgroup', 'tr', 'td', 'th', 'thead', 'tbody', 'tfoot', 'rb', 'rt', 'rp']);
+/** Block elements that close an open <p>. */
+const CLOSES_P = new Set(['address', 'article', 'aside', 'blockquote', 'div', 'dl', 'fieldset', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'main', 'nav', 'ol', 'p', 'pre', 'section', 'table', 'ul']);
+
+const rawTextEnds = new Map<string, RegExp>();
+const rawTextEnd = (name: string) => {
+  let re = rawTextEnds.get(name);
+  if (!re) rawTextEnds.set(name, (re = new RegExp(`</${name}`, 'gi')));
+  return re;
+};
+
+export interface HtmlShape {
+  /** Start tags (elements) outside comments and raw-text content. */
+  elements: number;
+  /** The deepest nesting of elements (implied end tags of <p>, <li>, <td>… applied). */
+  depth: number;
+}
+
+/**
+ * The shape of a page without building it: one pass over the markup counting start tags and
+ * tracking open elements. It stops as soon as a limit is passed (the shape then says so). An
+ * approximation of what an HTML parser builds, but never a gross under-count: an unknown or
+ * unclosed element counts as open until its end tag or its parent's.
+ */
+export function scanHtml(html: string, limits: { elements: number; depth: number } = { elements: MAX_ELEMENTS, depth: MAX_DEPTH }): HtmlShape {
+  const open: string[] = [];
+  let elements = 0;
+  let depth = 0;
+  let foreign = 0; // inside <svg> or <math>, where `/>` closes an element
+  const tag = /<(\/?)([a-zA-Z][^\s/>]*)([^>]*)>/y;
+  // Past the last '>' no tag can end: stopping there keeps every match attempt short (linear overall).
+  const lastGt = html.lastIndexOf('>');
+  let i = html.indexOf('<');
+  while (i !== -1 && i < lastGt) {
+    if (html.startsWith('<!--', i)) {
+      const end = html.indexOf('-->', i + 4);
+      if (end === -1) break;
+      i = html.indexOf('<', end + 3);
+      continue;
+    }
+    if (html[i + 1] === '!' || html[i + 1] === '?') {
+      const end = html.indexOf('>', i + 2);
+      if (end === -1) break;
+      i = html.indexOf('<', end + 1);
+      continue;
+    }
+    tag.lastIndex = i;
+    const m = tag.exec(html);
+    if (!m) {
+      i = html.indexOf('<', i + 1);
+      continue;
+    }
+    const name = m[2]!.toLowerCase();
+    const closing = m[1] === '/';
+    let next = tag.lastIndex;
+    if (closing) {
+      const at = open.lastIndexOf(name);
+      if (at !== -1) {
+        for (let k = open.length - 1; k >= at; k--) if (open[k] === 'svg' || open[k] === 'math') foreign--;
+        open.length = at;
+      }
+    } else {
+      elements++;
+      if (elements > limits.elements) return { elements, depth };
+      const top = open.at(-1);
+      if (top === 'p' && CLOSES_P.has(name)) open.pop();
+      else if (top === name && SELF_CLOSING_SIBLINGS.has(name)) open.pop();
+      const selfClosed = m[3]!.trimEnd().endsWith('/') && foreign > 0;
+      if (!VOID.has(name) && !selfClosed) {
+        if (RAW_TEXT.has(name)) {
+          const endTag = rawTextEnd(name);
+          endTag.lastIndex = next;
+          next = endTag.exec(html) ? endTag.lastIndex - name.length - 2 : html.length;
+        } else {
+          open.push(name);
+          if (name === 'svg' || name === 'math') foreign++;
+          if (open.length > depth) depth = open.length;
+          if (depth > limits.depth) return { elements, depth };
+        }
+      }
+    }
+    i = html.indexOf('<', next);
+  }
+  return { elements, depth };
+}
+
+/** Refuses a page past the limits, with a message for the member. */
+export function assertReadableHtml(html: string): void {
+  const shape = scanHtml(html);
+  const advice = 'Save the article as text and upload it as a file instead.';
+  if (shape.elements > MAX_ELEMENTS) throw new PageTooComplexError(`That page is too large to read: it has more than ${MAX_ELEMENTS.toLocaleString('en-US')} HTML elements (an article page has a few thousand). ${advice}`);
+  if (shape.depth > MAX_DEPTH) throw new PageTooComplexError(`That page is too complex to read: its HTML is nested more than ${MAX_DEPTH} levels deep. ${advice}`);
+}
+
+/** An article out of an HTML page (refused with PageTooComplexError past the limits, before parsing). */
 export function articleFromHtml(html: string, url?: string | null): ArticleInput {
+  assertReadableHtml(html);
   const { document } = parseHTML(html);
   const doc = document as unknown as Doc;
   // metadata first: Readability changes the document it reads

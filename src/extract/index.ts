@@ -7,7 +7,8 @@
  * Candidates are for a person to review; nothing here touches the ledger.
  */
 import type { ArticleInput, Candidate } from './types.js';
-import { attributedSegments, FORECAST_VERBS, readStructure, type Segment } from './attribution.js';
+import { proposeCondition } from './condition.js';
+import { attributedSegments, FORECAST_VERBS, MAX_SENTENCE, readStructure, type Segment } from './attribution.js';
 import { describeCue, readCues } from './cues.js';
 import { readHedge } from './hedge.js';
 import { readHorizon } from './horizon.js';
@@ -16,7 +17,7 @@ import { HEDGE_BAND_INFO, mirrorBand } from '../ledger/hedge.js';
 
 export type { ArticleInput, Candidate, Extraction } from './types.js';
 export { articleFromHtml, articleFromText } from './html.js';
-export { fetchArticle, FetchArticleError } from './fetch.js';
+export { fetchArticle, fetchPage, FetchArticleError, type FetchedPage, type FetchArticleOptions } from './fetch.js';
 
 export interface ExtractOptions {
   /** YYYY-MM-DD, used when the article has no date. Default: today (UTC). */
@@ -59,6 +60,23 @@ const todayUtc = () => new Date().toISOString().slice(0, 10);
 /** Text past this many characters (about 30,000 words) is not read: no article is that long, a hostile file may be. */
 export const MAX_TEXT_CHARS = 200_000;
 
+/** Candidates found per article at most (a review draft keeps the first 50). */
+export const MAX_CANDIDATES = 200;
+/** Context read around a forecast when its sentence is longer than MAX_SENTENCE. */
+const CONTEXT_WINDOW = 600;
+
+/** The sentence of a segment, or the part of it around the segment when the sentence is not prose-sized. */
+function contextOf(text: string, seg: Segment): string {
+  const s = seg.sentence;
+  if (s.end - s.start <= MAX_SENTENCE) return s.text;
+  return text.slice(Math.max(s.start, seg.start - CONTEXT_WINDOW), Math.min(s.end, seg.end + CONTEXT_WINDOW));
+}
+
+/**
+ * The forecasts of an article, in reading order. Bounded whatever the text: at most
+ * MAX_TEXT_CHARS read, MAX_CANDIDATES found, and no segment longer than a prose sentence
+ * considered, so the work grows with the text, never with its square.
+ */
 export function extractCandidates(input: ArticleInput, opts: ExtractOptions = {}): ExtractedCandidate[] {
   const text = input.text.length > MAX_TEXT_CHARS ? input.text.slice(0, MAX_TEXT_CHARS) : input.text;
   const publishedOn = input.publishedOn ?? opts.today ?? todayUtc();
@@ -68,6 +86,8 @@ export function extractCandidates(input: ArticleInput, opts: ExtractOptions = {}
   const out: ExtractedCandidate[] = [];
   const seen = new Set<string>();
   for (const seg of attributedSegments(ctx)) {
+    if (out.length >= MAX_CANDIDATES) break;
+    if (seg.end - seg.start > MAX_SENTENCE) continue;
     if (headings.has(seg.sentence.paragraph)) continue;
     const [start, end] = trimSpan(text, seg.start, seg.end);
     const quote = text.slice(start, end);
@@ -79,7 +99,8 @@ export function extractCandidates(input: ArticleInput, opts: ExtractOptions = {}
     if (reading.rejected && !forecastVerb) continue;
     seen.add(key);
     const hedge = readHedge(forecastVerb ? `${seg.verb} ${quote}` : quote);
-    let horizon = readHorizon(quote, publishedOn, seg.sentence.text, { article: usContextText });
+    const context = contextOf(text, seg);
+    let horizon = readHorizon(quote, publishedOn, context, { article: usContextText });
     // "When it does, …", "Then …": the horizon of the forecast it follows
     const previous = out.at(-1);
     if (previous && previous.speaker === seg.speaker && horizon.phrase.startsWith('no horizon') && ANAPHORIC.test(quote) && previous.checkBy) {
@@ -110,10 +131,12 @@ export function extractCandidates(input: ArticleInput, opts: ExtractOptions = {}
       anchor: horizon.anchor,
       hedge: band,
       hedgePhrase: hedge.phrase,
-      family: guessFamily(`${quote} ${seg.sentence.text}`),
+      family: guessFamily(`${quote} ${context}`),
       why,
     };
     if (hedge.negated) candidate.negated = true;
+    const condition = proposeCondition(quote);
+    if (condition) candidate.condition = condition;
     out.push(candidate);
   }
   return out.sort((a, b) => a.start - b.start);

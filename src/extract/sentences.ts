@@ -66,13 +66,18 @@ const ABBREVIATIONS = new Set(
   ],
 );
 
+/** The longest word before a period taken for an abbreviation ("messrs", "e.g", "U.S.A"). */
+const MAX_ABBREVIATION = 12;
+
 const OPENING_QUOTES = '“"‘«„';
 const CLOSERS = '”"’\'»)]';
 
 /** Is the period at `i` the end of an abbreviation rather than of a sentence? */
 function isAbbreviation(text: string, i: number): boolean {
   let j = i;
-  while (j > 0 && /[\p{L}.]/u.test(text[j - 1]!)) j--;
+  // An abbreviation is short: looking back further made "a.a.a.a…" quadratic.
+  while (j > 0 && i - j <= MAX_ABBREVIATION && /[\p{L}.]/u.test(text[j - 1]!)) j--;
+  if (i - j > MAX_ABBREVIATION) return false;
   const word = text.slice(j, i);
   if (!word) return false;
   if (/^\p{Lu}$/u.test(word)) return true; // an initial: "J. D. Vance"

@@ -17,7 +17,7 @@ import type { AddressInfo } from 'node:net';
 import type { REST } from '@discordjs/rest';
 import { InteractionResponseType, InteractionType, type APIInteraction, type APIInteractionResponse } from 'discord-api-types/v10';
 import type { Db } from '../db/client.js';
-import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from '../kit/failures.js';
+import { databaseUnavailable, isDatabaseUnavailable } from '../kit/failures.js';
 import { errorReply } from '../kit/render.js';
 import type { Registry } from '../kit/registry.js';
 import type { AppCtx } from '../kit/types.js';
@@ -119,7 +119,7 @@ export async function startInteractionServer(opts: InteractionServerOptions): Pr
       if (!isDatabaseUnavailable(error)) log.error({ err: error }, 'could not record the interaction id');
       else log.warn({ err: error }, 'database unavailable');
       if (i.type === InteractionType.ApplicationCommandAutocomplete) return sendJson(res, 200, { type: InteractionResponseType.ApplicationCommandAutocompleteResult, data: { choices: [] } });
-      return sendJson(res, 200, { type: InteractionResponseType.ChannelMessageWithSource, data: messageData(errorReply(DATABASE_UNAVAILABLE)).data });
+      return sendJson(res, 200, { type: InteractionResponseType.ChannelMessageWithSource, data: messageData(errorReply(databaseUnavailable('locale' in i ? i.locale : null))).data });
     }
     const done = dispatch(i, (body) => sendJson(res, 200, body));
     track(done);

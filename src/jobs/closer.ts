@@ -18,6 +18,8 @@ export async function sweepOnce(db: Db, now: Date, log: Logger, batch = 200, gui
   }
   for (const d of all) {
     log.info({ guildId: d.claim.guildId, claim: d.claim.number, decision: d.kind, ...('outcome' in d ? { outcome: d.outcome } : {}), ...('reason' in d ? { reason: d.reason } : {}) }, 'voting window closed');
+    // Its dependents followed in the same transaction (src/ledger/condition-chain.ts).
+    for (const f of d.followed ?? []) log.info({ guildId: f.guildId, claim: f.number, condition: d.claim.number, status: f.status, outcome: f.outcome }, 'dependent followed its condition');
   }
   return all;
 }

@@ -9,12 +9,13 @@
  * the parts without an id, in order. One process at a time holds a slot's lease (renewed while it
  * posts); a lease left by a dead process expires and another process resumes the slot.
  */
-import { and, asc, eq, gt, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import { TimestampStyles, time } from '@discordjs/formatters';
 import type { Db } from '../db/client.js';
 import { claims, roundParts, scheduleRuns, schedules } from '../db/schema.js';
 import { recordAudit } from '../ledger/audit.js';
 import { claimDetail, tallyFor } from '../ledger/claims.js';
+import { getSettings } from '../ledger/settings.js';
 import { FLAG_LABELS, OUTCOME_LABELS, VERDICTS, VERDICT_LABELS, type FlagReason, type Outcome, type Tally } from '../ledger/rules.js';
 import { openClaimThreads } from './threads.js';
 import { claimCard, COLORS, DISCORD_LIMITS, mergeMessages, packSections, safe } from '../kit/render.js';
@@ -115,6 +116,10 @@ const RESOLVED_LIST = '`/predict list status:resolved`';
 /** "…and N more: <where>" when a section shows only the first of its claims. */
 const more = (shown: number, total: number, where: string) => (total > shown ? [`…and ${count(total - shown)} more: ${where}`] : []);
 
+/** "7 December 2026" in the server's time zone. */
+export const roundDate = (at: Date, timezone: string) =>
+  new Intl.DateTimeFormat('en-GB', { timeZone: timezone, day: 'numeric', month: 'long', year: 'numeric' }).format(at);
+
 /** The messages of a round, in order: the summary (possibly split), then one card per newly due claim (at most MAX_CARDS_PER_ROUND). */
 export async function renderRound(db: Db, guildId: string, content: RoundContent, now: Date): Promise<Reply[]> {
   const cards = content.newlyDue.slice(0, MAX_CARDS_PER_ROUND);
@@ -130,7 +135,9 @@ export async function renderRound(db: Db, guildId: string, content: RoundContent
     content.stillOpenCount ? `**${count(content.stillOpenCount)}** still open from earlier rounds.` : null,
     content.resolvedCount ? `**${count(content.resolvedCount)}** resolved since the last round.` : null,
   ].filter((l): l is string => !!l);
-  sections.push({ title: `Scoring round · ${now.toISOString().slice(0, 10)}`, lines: intro });
+  // The server's date (an embed title renders no Discord timestamp): not UTC's, which is another day near midnight.
+  const { timezone } = await getSettings(db, guildId);
+  sections.push({ title: `Scoring round · ${roundDate(now, timezone)}`, lines: intro });
   if (also.length) {
     const rest = due - cards.length - also.length;
     sections.push({ title: 'Also due', lines: [`${also.map((n) => `#${n}`).join(', ')}${rest > 0 ? ` and ${count(rest)} more: ${DUE_LIST}` : ''}`] });
@@ -208,8 +215,17 @@ async function claimSlot(deps: RoundDeps, owner: string, scheduleId: number, slo
   const clock = deps.clock ?? (() => new Date());
   const leaseMs = deps.leaseMs ?? LEASE_MS;
   return deps.db.transaction(async (tx) => {
-    const [schedule] = await tx.select().from(schedules).where(eq(schedules.id, scheduleId)).for('update');
+    // Every schedule of the slot's channel, locked in id order (one order for every process, so no
+    // deadlock): rounds of two schedules on one channel are composed one after the other.
+    const onChannel = await tx
+      .select()
+      .from(schedules)
+      .where(sql`(${schedules.guildId}, ${schedules.channelId}) = (select s.guild_id, s.channel_id from schedules s where s.id = ${scheduleId})`)
+      .orderBy(asc(schedules.id))
+      .for('update');
+    const schedule = onChannel.find((s) => s.id === scheduleId);
     if (!schedule || schedule.status !== 'active') return { kind: 'done', result: { outcome: 'inactive' } };
+    const siblings = onChannel.filter((s) => s.id !== scheduleId);
     const at = clock();
     const leaseUntil = new Date(at.getTime() + leaseMs);
     const inserted = await tx
@@ -233,8 +249,9 @@ async function claimSlot(deps: RoundDeps, owner: string, scheduleId: number, slo
       const [run] = await tx.select({ outcome: scheduleRuns.outcome }).from(scheduleRuns).where(runKey(scheduleId, slot));
       return { kind: 'done', result: { outcome: run?.outcome === 'posting' ? 'busy' : 'duplicate' } };
     }
-    const since = schedule.lastSlot && schedule.lastSlot < slot ? schedule.lastSlot : null;
+    const since = channelSince(schedule, siblings, slot);
     const content = await composeRound(tx, schedule.guildId, since, slot, schedule.createdAt);
+    await leaveOutRecent(tx, content, siblings, slot);
     const advance = !schedule.lastSlot || schedule.lastSlot < slot ? { lastSlot: slot } : {};
     if (isEmpty(content)) {
       await tx.update(scheduleRuns).set({ outcome: 'empty', finishedAt: at, leaseOwner: null, leaseUntil: null }).where(runKey(scheduleId, slot));
@@ -262,12 +279,81 @@ async function claimSlot(deps: RoundDeps, owner: string, scheduleId: number, slo
     );
     await tx
       .update(scheduleRuns)
-      .set({ detail: { parts: messages.length, newlyDue: content.newlyDueCount, stillOpen: content.stillOpenCount, resolved: content.resolvedCount } })
+      .set({
+        detail: {
+          parts: messages.length,
+          newlyDue: content.newlyDueCount,
+          stillOpen: content.stillOpenCount,
+          resolved: content.resolvedCount,
+          // What this round posts, so another schedule's round on the channel within the hour leaves it out.
+          posted: reported(content),
+        },
+      })
       .where(runKey(scheduleId, slot));
     // "Since the last round" starts at the last slot composed: the next round never repeats this one.
     if (advance.lastSlot) await tx.update(schedules).set(advance).where(eq(schedules.id, scheduleId));
     return { kind: 'post', schedule, resumed: false };
   });
+}
+
+/** No claim is posted twice on one channel within this long, whichever schedules post there. */
+export const CHANNEL_REPEAT_MS = 3_600_000;
+
+/**
+ * Where "since the last round" starts for a slot: the last slot this schedule composed, or a later
+ * one another schedule of the same channel composed (at or before this slot). Two schedules on one
+ * channel thus never both report a claim as newly due or newly resolved.
+ */
+function channelSince(schedule: ScheduleRow, siblings: readonly ScheduleRow[], slot: Date): Date | null {
+  let since = schedule.lastSlot && schedule.lastSlot < slot ? schedule.lastSlot : null;
+  for (const s of siblings) if (s.lastSlot && s.lastSlot <= slot && (!since || s.lastSlot > since)) since = s.lastSlot;
+  return since;
+}
+
+/** The claims a round reports, by how: as due (a card, or the overflow list), still open, resolved. */
+const reported = (c: RoundContent) => ({ due: c.newlyDue, open: c.stillOpen.map((o) => o.number), resolved: c.resolved.map((r) => r.number) });
+
+/**
+ * Leaves out of a round what another schedule's round on the same channel reported within the
+ * hour: a claim shown as due or still open is not listed again as due or open; a resolution is
+ * not reported twice. (A claim shown as due at 09:00 and resolved at 09:30 is still reported
+ * resolved: that is news.)
+ */
+async function leaveOutRecent(tx: Db, content: RoundContent, siblings: readonly ScheduleRow[], slot: Date): Promise<void> {
+  if (!siblings.length) return;
+  const runs = await tx
+    .select({ detail: scheduleRuns.detail })
+    .from(scheduleRuns)
+    .where(
+      and(
+        inArray(
+          scheduleRuns.scheduleId,
+          siblings.map((s) => s.id),
+        ),
+        gt(scheduleRuns.slot, new Date(slot.getTime() - CHANNEL_REPEAT_MS)),
+        lt(scheduleRuns.slot, new Date(slot.getTime() + CHANNEL_REPEAT_MS)),
+        inArray(scheduleRuns.outcome, ['posting', 'posted']),
+      ),
+    );
+  const shown = new Set<number>();
+  const resolved = new Set<number>();
+  for (const { detail } of runs) {
+    const posted = (detail.posted ?? {}) as Partial<Record<'due' | 'open' | 'resolved', unknown>>;
+    const numbers = (list: unknown) => (Array.isArray(list) ? list.map(Number) : []);
+    for (const n of [...numbers(posted.due), ...numbers(posted.open)]) shown.add(n);
+    for (const n of numbers(posted.resolved)) resolved.add(n);
+  }
+  // The lists hold the first claims of each kind and the counts all of them: what is left out leaves both.
+  const newlyDue = content.newlyDue.filter((n) => !shown.has(n));
+  const stillOpen = content.stillOpen.filter((o) => !shown.has(o.number));
+  const dropped = new Set(content.resolved.filter((r) => resolved.has(r.number)).map((r) => r.id));
+  content.newlyDueCount -= content.newlyDue.length - newlyDue.length;
+  content.stillOpenCount -= content.stillOpen.length - stillOpen.length;
+  content.resolvedCount -= dropped.size;
+  content.newlyDue = newlyDue;
+  content.stillOpen = stillOpen;
+  content.resolved = content.resolved.filter((r) => !dropped.has(r.id));
+  content.resolvedIds = content.resolvedIds.filter((id) => !dropped.has(id));
 }
 
 /** A round part as stored: plain JSON (rounds carry no files). */

@@ -21,7 +21,8 @@ export async function specFor(ctx: LedgerCtx, schedule: string, timezone: string
   try {
     return parseSchedule(schedule, tz);
   } catch (error) {
-    if (error instanceof ScheduleError) throw new LedgerError('invalid_input', `${error.field}: ${error.message}`);
+    // Named by the option at fault (the message names the cron field itself).
+    if (error instanceof ScheduleError) throw new LedgerError('invalid_input', `${error.field === 'timezone' ? 'timezone' : 'schedule'}: ${error.message}`);
     throw error;
   }
 }
@@ -66,6 +67,15 @@ export async function addSchedule(
     });
     return row!;
   });
+}
+
+/** This server's schedules that post in one channel (a second one there shares its rounds: see rounds.ts). */
+export async function schedulesOnChannel(db: Db, guildId: string, channelId: string): Promise<ScheduleRow[]> {
+  return db
+    .select()
+    .from(schedules)
+    .where(and(eq(schedules.guildId, guildId), eq(schedules.channelId, channelId)))
+    .orderBy(asc(schedules.id));
 }
 
 export async function listSchedules(db: Db, guildId: string): Promise<ScheduleRow[]> {

@@ -1,9 +1,11 @@
 /**
- * The article intake the handlers get as `ctx.articles`: the extraction engine (src/extract/) with
- * this deployment's limits, its errors turned into answers for the member.
+ * The article intake the handlers get as `ctx.articles`: the extraction engine (its fetcher here;
+ * parsing and extraction on the worker pool) with this deployment's limits, its errors turned into answers for
+ * the member. Fetching happens here; reading a page (Readability) and finding its forecasts run
+ * on the worker pool the caller names (ctx.work), never on the event loop.
  */
 import { UserError, type ArticleTools } from './types.js';
-import { articleFromHtml, articleFromText, extractCandidates, fetchArticle, FetchArticleError } from '../extract/index.js';
+import { fetchPage, FetchArticleError } from '../extract/fetch.js';
 
 export const ARTICLE_LIMITS = { maxBytes: 5_000_000, timeoutMs: 15_000, maxFileBytes: 2_000_000 } as const;
 
@@ -12,29 +14,35 @@ const looksLikeHtml = (content: string, name: string, contentType: string | null
 
 export function articleTools(opts: { allowPrivateAddresses: boolean; maxBytes?: number; timeoutMs?: number }): ArticleTools {
   return {
-    async fetchUrl(url) {
+    async fetchUrl(url, { guildId, work }) {
+      let page;
       try {
-        const fetched = await fetchArticle(url, {
+        page = await fetchPage(url, {
           allowPrivateAddresses: opts.allowPrivateAddresses,
           maxBytes: opts.maxBytes ?? ARTICLE_LIMITS.maxBytes,
           timeoutMs: opts.timeoutMs ?? ARTICLE_LIMITS.timeoutMs,
         });
-        // The article alone (the engine also reports the type and size of what it read), its URL the final one.
-        return { ...fetched.article, url: fetched.article.url ?? fetched.finalUrl };
       } catch (error) {
         if (error instanceof FetchArticleError) throw new UserError(`Could not read that link: ${error.message}`);
         throw error;
       }
+      const article =
+        page.contentType === 'text/plain'
+          ? await work.run(guildId, 'article.text', { text: page.text, url: page.finalUrl })
+          : await work.run(guildId, 'article.html', { html: page.text, url: page.finalUrl });
+      return { ...article, url: article.url ?? page.finalUrl };
     },
-    fromFile(content, name, contentType) {
+    async fromFile(content, name, contentType, { guildId, work }) {
       if (contentType && !/^text\/|html|xml|json/i.test(contentType) && !/\.(txt|text|md|html?|xhtml)$/i.test(name)) {
         throw new UserError(`${name.slice(0, 80)} is not a text or HTML file (it is ${contentType.split(';')[0]}). Upload the article as .txt or .html.`);
       }
       if (content.includes('\u0000')) throw new UserError(`${name.slice(0, 80)} is not a text or HTML file. Upload the article as .txt or .html.`);
-      return looksLikeHtml(content, name, contentType) ? articleFromHtml(content) : articleFromText(content);
+      return looksLikeHtml(content, name, contentType)
+        ? work.run(guildId, 'article.html', { html: content, url: null })
+        : work.run(guildId, 'article.text', { text: content, url: null });
     },
-    candidates(input, { today }) {
-      return extractCandidates(input, { today });
+    candidates(article, { today, guildId, work }) {
+      return work.run(guildId, 'article.candidates', { article, today });
     },
   };
 }

@@ -47,24 +47,30 @@ export interface ListState {
   page: number;
   family: string | null;
   speaker: string | null;
+  /** Text searched in the claim, its quote and its speaker (/predict list query:). */
+  query?: string | null;
 }
 
 const SEP = '|'; // stripped from the filters it separates
 const clean = (s: string | null, n: number) => (s ? s.replaceAll(SEP, ' ').slice(0, n) : '');
 
-/** Previous/Next of a claim list: `list:<p|n>:<status>:<page>|<family>|<speaker>`; the p/n tag keeps both buttons' ids distinct. */
+/** Previous/Next of a claim list: `list:<p|n>:<status>:<page>|<family>|<speaker>[|<query>]`; the p/n tag keeps both buttons' ids distinct. */
 export const listIds = format(
   'list',
-  (state: ListState, tag: 'p' | 'n') => `${tag}:${state.status}:${Math.max(1, state.page)}${SEP}${clean(state.family, 40)}${SEP}${clean(state.speaker, 40)}`,
+  (state: ListState, tag: 'p' | 'n') =>
+    `${tag}:${state.status}:${Math.max(1, state.page)}${SEP}${clean(state.family, 40)}${SEP}${clean(state.speaker, 40)}${state.query ? `${SEP}${clean(state.query, QUERY_MAX)}` : ''}`,
   (rest): ListState | null => {
-    const m = /^[pn]:([a-z]+):([1-9]\d{0,5})\|([^|]{0,40})\|([^|]{0,40})$/u.exec(rest);
+    const m = /^[pn]:([a-z]+):([1-9]\d{0,5})\|([^|]{0,40})\|([^|]{0,40})(?:\|([^|]{1,30}))?$/u.exec(rest);
     if (!m || !(STATUS_FILTERS as readonly string[]).includes(m[1]!)) return null;
-    return { status: m[1] as StatusFilter, page: Number(m[2]), family: m[3] || null, speaker: m[4] || null };
+    return { status: m[1] as StatusFilter, page: Number(m[2]), family: m[3] || null, speaker: m[4] || null, ...(m[5] ? { query: m[5] } : {}) };
   },
 );
 
-/** Draft review buttons: a accept, c accept a duplicate anyway, e edit, d discard, p/n previous/next page, v view. */
-export const DRAFT_ACTIONS = ['a', 'c', 'e', 'd', 'p', 'n', 'v'] as const;
+/** The longest `query:` of /predict list (what a list id can carry beside its other filters). */
+export const QUERY_MAX = 30;
+
+/** Draft review buttons: a accept, c accept a duplicate anyway, e edit, d discard, p/n previous/next page, v view, k drop the proposed condition. */
+export const DRAFT_ACTIONS = ['a', 'c', 'e', 'd', 'p', 'n', 'v', 'k'] as const;
 export type DraftAction = (typeof DRAFT_ACTIONS)[number];
 
 /** A draft's review buttons: `draft:<action>:<draft id>:<candidate index>`; the state comes from the database. */
@@ -85,6 +91,47 @@ export const draftEditIds = format(
   (rest): { id: number; index: number } | null => {
     const m = /^([1-9]\d{0,9}):(\d{1,3})$/.exec(rest);
     return m ? { id: Number(m[1]), index: Number(m[2]) } : null;
+  },
+);
+
+/** The probabilities a claim card offers as buttons (others through the "Other…" form). */
+export const FORECAST_CHOICES = [10, 30, 50, 70, 90] as const;
+
+/** A card's forecast buttons: `fc:<claim number>:<probability 1–99, or o for the Other… form>`. */
+export const forecastIds = format(
+  'fc',
+  (number: number, probability: number | 'other') => `${number}:${probability === 'other' ? 'o' : probability}`,
+  (rest): { number: number; probability: number | 'other' } | null => {
+    const m = /^([1-9]\d{0,9}):(o|[1-9]\d?)$/.exec(rest);
+    if (!m) return null;
+    return { number: Number(m[1]), probability: m[2] === 'o' ? 'other' : Number(m[2]) };
+  },
+);
+
+/** The "Other…" forecast form of a claim card: `fcf:<claim number>`. */
+export const forecastFormIds = format(
+  'fcf',
+  (number: number) => `${number}`,
+  (rest): { number: number } | null => (/^[1-9]\d{0,9}$/.test(rest) ? { number: Number(rest) } : null),
+);
+
+/** Previous/Next of /predict mine: `mine:<p|n>:<page>` (the member is always the clicker). */
+export const mineIds = format(
+  'mine',
+  (page: number, tag: 'p' | 'n') => `${tag}:${Math.max(1, page)}`,
+  (rest): { page: number } | null => {
+    const m = /^[pn]:([1-9]\d{0,5})$/.exec(rest);
+    return m ? { page: Number(m[1]) } : null;
+  },
+);
+
+/** The confirmation of /predict delete: `delete:<claim number>:<yes|no>` (Delete / Keep it). */
+export const deleteIds = format(
+  'delete',
+  (number: number, answer: 'yes' | 'no') => `${number}:${answer}`,
+  (rest): { number: number; answer: 'yes' | 'no' } | null => {
+    const m = /^([1-9]\d{0,9}):(yes|no)$/.exec(rest);
+    return m ? { number: Number(m[1]), answer: m[2] as 'yes' | 'no' } : null;
   },
 );
 

@@ -7,13 +7,17 @@ import { randomBytes } from 'node:crypto';
 import { LedgerError } from '../ledger/errors.js';
 import type { Logger } from '../log.js';
 import { errorReply } from './render.js';
-import { UserError } from './errors.js';
+import { CatalogError, UserError } from './errors.js';
+import { t } from '../i18n/index.js';
 import type { Reply } from './reply.js';
 
-export const GUILD_ONLY = 'Hindsight works inside servers only.';
+/** "Hindsight works inside servers only." in English; `throw guildOnly()` shows it in the member's language. */
+export const GUILD_ONLY = t('en', 'errors.guildOnly');
+export const guildOnly = () => new CatalogError('errors.guildOnly');
 
-/** The message an expected failure shows, or null for a bug. */
-export function expectedMessage(error: unknown): string | null {
+/** The message an expected failure shows (in `locale` when it comes from the catalogs), or null for a bug. */
+export function expectedMessage(error: unknown, locale?: string | null): string | null {
+  if (error instanceof CatalogError) return error.in(locale);
   if (error instanceof LedgerError || error instanceof UserError) return error.message;
   return null;
 }
@@ -31,23 +35,24 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return false;
 }
 
-export const DATABASE_UNAVAILABLE =
-  "Hindsight's database is not reachable right now, so nothing was recorded. Try again in a minute.";
+/** In English; `databaseUnavailable(locale)` in a member's language. */
+export const DATABASE_UNAVAILABLE = t('en', 'errors.databaseUnavailable');
+export const databaseUnavailable = (locale?: string | null) => t(locale, 'errors.databaseUnavailable');
 
 /**
- * What a failed interaction tells the member: an expected failure's own message, or for a bug a
+ * What a failed interaction tells the member, in their `locale`: an expected failure's own message, or for a bug a
  * "something went wrong (ref …)" whose ref is logged with the stack. Called by `guarded` only.
  */
-function failureMessage(error: unknown, log: Logger, context: Record<string, unknown>): string {
-  const message = expectedMessage(error);
+function failureMessage(error: unknown, log: Logger, context: Record<string, unknown>, locale?: string | null): string {
+  const message = expectedMessage(error, locale);
   if (message !== null) return message;
   if (isDatabaseUnavailable(error)) {
     log.warn({ err: error, ...context }, 'database unavailable');
-    return DATABASE_UNAVAILABLE;
+    return databaseUnavailable(locale);
   }
   const ref = newRef();
   log.error({ err: error, ref, ...context }, 'interaction failed');
-  return `Something went wrong (ref ${ref}). Nothing was changed by the part that failed; try again, and tell the server's managers the ref if it keeps happening.`;
+  return t(locale, 'errors.somethingWentWrong', { ref });
 }
 
 /**
@@ -61,12 +66,14 @@ export async function guarded(
   context: Record<string, unknown>,
   work: () => Promise<void>,
   answer: (reply: Reply) => Promise<void>,
+  /** The member's Discord locale: the answer's language. */
+  locale?: string | null,
 ): Promise<boolean> {
   try {
     await work();
     return true;
   } catch (error) {
-    const message = failureMessage(error, log, context);
+    const message = failureMessage(error, log, context, locale);
     try {
       await answer(errorReply(message));
     } catch (answerError) {

@@ -51,6 +51,10 @@ interface OptionShape {
   readonly required?: boolean;
   readonly choices?: readonly { readonly value: string | number }[];
   readonly options?: readonly OptionShape[];
+  readonly min_value?: number;
+  readonly max_value?: number;
+  readonly min_length?: number;
+  readonly max_length?: number;
 }
 
 interface ValueTypes {
@@ -137,9 +141,32 @@ export function readOptions(options: readonly OptionShape[] | undefined, reader:
   for (const option of options ?? []) {
     const value = read(option, reader);
     if (value === null && option.required && !mode?.partial) throw new UserError(`${option.name}: this option is required; give a valid value.`);
+    if (value !== null && !mode?.partial) checkBounds(option, value);
     out[option.name] = value;
   }
   return out;
+}
+
+/**
+ * What Discord enforces before it sends a call (choices, ranges, lengths), checked again: a forged
+ * or replayed payload to the endpoint, or another client, may not hold to them. Worded as the
+ * console words them (src/console/parse.ts).
+ */
+function checkBounds(option: OptionShape, value: unknown): void {
+  const name = `Option \`${option.name}\``;
+  if (option.choices?.length && !option.choices.some((c) => c.value === value)) {
+    throw new UserError(`${name} must be one of: ${option.choices.map((c) => String(c.value)).join(', ')}.`);
+  }
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value) || (option.type === T.Integer && !Number.isSafeInteger(value))) throw new UserError(`${name} must be ${option.type === T.Integer ? 'a whole number' : 'a number'}.`);
+    if (option.min_value !== undefined && value < option.min_value) throw new UserError(`${name} must be at least ${option.min_value}.`);
+    if (option.max_value !== undefined && value > option.max_value) throw new UserError(`${name} must be at most ${option.max_value}.`);
+  }
+  if (typeof value === 'string') {
+    const length = Array.from(value).length;
+    if (option.min_length !== undefined && length < option.min_length) throw new UserError(`${name} must be at least ${option.min_length} characters long.`);
+    if (option.max_length !== undefined && length > option.max_length) throw new UserError(`${name} must be at most ${option.max_length} characters long (it has ${length}).`);
+  }
 }
 
 const subcommandOf = (definition: CommandDefinition, name: string | null) =>

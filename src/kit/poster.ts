@@ -40,6 +40,13 @@ export interface Poster {
    */
   findPosted?(channelId: string, reply: Reply, opts: { after: string | null; since: Date }): Promise<string | null>;
   /**
+   * Sends a direct message to a member (opens the DM channel first). Throws PostError: `rejected`
+   * with code 50007 when Discord refuses (the member's privacy settings). Never retried by the
+   * caller; `nonce` makes a second send of the same message, within Discord's memory of it,
+   * return the first. Absent where direct messages cannot be sent.
+   */
+  directMessage?(userId: string, reply: Reply, opts: { nonce: string }): Promise<PostedMessage>;
+  /**
    * Opens a public thread on a message (a claim's card): the thread's id. Throws PostError (no thread
    * permission: missing_access). Absent where there are no threads (the console).
    */

@@ -28,7 +28,9 @@ import {
 import type { GuildSettings } from '../ledger/settings.js';
 import { HEDGE_BAND_INFO, isHedgeBand } from '../ledger/hedge.js';
 import type { Reply } from './types.js';
-import { evidenceIds, listIds, voteIds, type ListState } from './custom-ids.js';
+import { EN, languageName, type Translator } from '../i18n/index.js';
+import { historyLine, lockedEditText } from './audit-text.js';
+import { evidenceIds, FORECAST_CHOICES, forecastIds, listIds, voteIds, type ListState } from './custom-ids.js';
 import { DISCORD_LIMITS, fitLines, truncate } from './limits.js';
 import { EVIDENCE_SIDE_LABELS, type EvidenceItem, type EvidenceSummary } from '../ledger/evidence.js';
 
@@ -77,27 +79,33 @@ export const VERDICT_STYLES: Record<Verdict, ButtonStyle.Success | ButtonStyle.P
 
 export const COLORS = { open: 0x5865f2, due: 0xfee75c, resolved: 0x57f287, failed: 0xed4245, flagged: 0xeb459e, neutral: 0x99aab5 };
 
-export function tallyLine(tally: Tally | null, votesCast: number): string {
-  if (!tally) return `Hidden until voting closes (blind voting) · ${votesCast} vote${votesCast === 1 ? '' : 's'} so far`;
-  return VERDICTS.map((v) => `${VERDICT_LABELS[v]} **${tally[v]}**`).join(' · ');
+export function tallyLine(tally: Tally | null, votesCast: number, t: Translator = EN): string {
+  if (!tally) return t('vote.hiddenTally', { count: votesCast });
+  return VERDICTS.map((v) => `${t(`verdicts.${v}`)} **${tally[v]}**`).join(' · ');
 }
 
-export function voteButtons(number: number, disabled = false): APIActionRowComponent<APIButtonComponent> {
+/** The verdict buttons under a card, labelled in `t`'s language (the server's, for a public card). */
+export function voteButtons(number: number, disabled = false, t: Translator = EN): APIActionRowComponent<APIButtonComponent> {
   return {
     type: ComponentType.ActionRow,
     components: VERDICTS.map((verdict) => ({
       type: ComponentType.Button,
       style: VERDICT_STYLES[verdict],
-      label: VERDICT_LABELS[verdict],
+      label: t(`verdicts.${verdict}`),
       custom_id: voteIds.encode(number, verdict),
       disabled,
     })),
   };
 }
 
-export function statusText(c: { status: 'open' | 'resolved'; outcome: Outcome | null; flag: string | null; dueAt: Date; votingClosesAt: Date }, now: Date): string {
+export function statusText(
+  c: { status: 'open' | 'resolved' | 'waiting'; outcome: Outcome | null; flag: string | null; dueAt: Date; votingClosesAt: Date; conditionNumber?: number | null },
+  now: Date,
+): string {
   const phase = phaseOf(c, now);
   switch (phase) {
+    case 'waiting':
+      return c.conditionNumber ? `Waiting on #${c.conditionNumber}` : 'Waiting on its condition';
     case 'resolved':
       return `Resolved: **${OUTCOME_LABELS[c.outcome ?? 'void']}**`;
     case 'upcoming':
@@ -113,25 +121,14 @@ const colorFor = (c: Parameters<typeof statusText>[0], now: Date) => {
   const phase = phaseOf(c, now);
   if (phase === 'resolved') return c.outcome === 'did_not' ? COLORS.failed : c.outcome === 'void' ? COLORS.neutral : COLORS.resolved;
   if (phase === 'closed' && c.flag) return COLORS.flagged;
-  return phase === 'upcoming' ? COLORS.open : COLORS.due;
+  return phase === 'upcoming' || phase === 'waiting' ? COLORS.open : COLORS.due;
 };
 
-const AUDIT_LABELS: Record<string, (d: Record<string, unknown>) => string> = {
-  'claim.add': () => 'added it',
-  'claim.import': (d) => `imported it${d.from ? ` from ${String(d.from)}` : ''}`,
-  'claim.edit': (d) => `edited ${Object.keys((d.changes as object) ?? {}).join(', ') || 'it'}${d.from ? ` (re-import of ${String(d.from)})` : ''}`,
-  'claim.delete': () => 'deleted it',
-  'vote.cast': (d) => `voted ${VERDICT_LABELS[d.verdict as Verdict] ?? String(d.verdict)}`,
-  'forecast.set': (d) => `forecast ${String(d.probability)}%`,
-  'evidence.add': (d) => `added evidence (${String(d.side).replace('_', ' ')})`,
-  'evidence.remove': (d) => `removed evidence ${String(d.evidence)}`,
-  'claim.resolve': (d) => `resolved it: ${OUTCOME_LABELS[d.outcome as Outcome] ?? String(d.outcome)}${d.by === 'rule' ? ' (by the vote)' : ''}`,
-  'claim.reopen': () => 'reopened it',
-  'claim.postpone': (d) => `moved the check date to ${String(d.to)} (too early)`,
-  'claim.flag': (d) => `flagged it: ${FLAG_LABELS[d.reason as FlagReason] ?? String(d.reason)}`,
-};
-
-const actorText = (id: string) => (id === 'system' ? 'Hindsight' : `<@${id}>`);
+/** A claim's condition and its state: "#4 Trump is inaugurated · came true". */
+function conditionLine(k: NonNullable<CardData['condition']>): string {
+  const state = k.status === 'resolved' ? (k.outcome === 'came_true' ? 'came true' : `did not happen (${OUTCOME_LABELS[k.outcome ?? 'void']})`) : k.status === 'waiting' ? 'waiting on its own condition' : 'not resolved yet';
+  return `Hangs on **#${k.number}** ${safe(k.text, 300)} · ${state}. Scored only if it comes true; void if it does not.`;
+}
 
 /** The card for one claim, as /predict show and rounds post it, with vote buttons while it is due. */
 export function claimCard(detail: CardData, now: Date, opts: { history?: boolean; personal?: boolean } = {}): Reply {
@@ -143,8 +140,11 @@ export function claimCard(detail: CardData, now: Date, opts: { history?: boolean
   const lines: string[] = [];
   if (c.quote) lines.push(`> ${safe(c.quote, 1500).replace(/\n/g, '\n> ')}`);
   if (speakerLine) lines.push(`— ${speakerLine}${c.madeOn ? `, ${c.madeOn}` : ''}`);
-  fields.push({ name: 'Check by', value: `${c.checkBy} (${time(c.dueAt, TimestampStyles.RelativeTime)})`, inline: true });
-  fields.push({ name: 'Status', value: statusText(c, now), inline: true });
+  const undated = c.status === 'waiting' && c.conditionDays != null;
+  const checkBy = undated ? `${c.conditionDays} day${c.conditionDays === 1 ? '' : 's'} after #${detail.condition?.number ?? '?'} comes true` : `${c.checkBy} (${time(c.dueAt, TimestampStyles.RelativeTime)})`;
+  fields.push({ name: 'Check by', value: checkBy, inline: true });
+  fields.push({ name: 'Status', value: statusText({ ...c, conditionNumber: detail.condition?.number ?? null }, now), inline: true });
+  if (detail.condition) fields.push({ name: 'Condition', value: conditionLine(detail.condition) });
   if (c.family) fields.push({ name: 'Family', value: safe(c.family, 100), inline: true });
   if (c.checkByNote) fields.push({ name: 'Why this date', value: safe(c.checkByNote, 600) });
   if (isHedgeBand(c.hedge)) {
@@ -152,7 +152,7 @@ export function claimCard(detail: CardData, now: Date, opts: { history?: boolean
     fields.push({ name: 'As sure as the wording', value: `${band.label} (${band.range[0]}–${band.range[1]}%)`, inline: true });
   }
   if (c.criteria) fields.push({ name: 'How it is scored', value: safe(c.criteria, DISCORD_LIMITS.fieldValue) });
-  if (phaseOf(c, now) !== 'upcoming' || detail.votesCast > 0) {
+  if ((phaseOf(c, now) !== 'upcoming' && phaseOf(c, now) !== 'waiting') || detail.votesCast > 0) {
     fields.push({
       name: `Votes${c.round > 1 ? ` (round ${c.round})` : ''}`,
       value: `${tallyLine(detail.tally, detail.votesCast)}\nQuorum ${detail.settings.quorum} · majority ${detail.settings.majorityPct}%`,
@@ -165,27 +165,16 @@ export function claimCard(detail: CardData, now: Date, opts: { history?: boolean
     fields.push({ name: 'Yours', value: mine, inline: true });
   }
   if (detail.forecasters) fields.push({ name: 'Forecasters', value: String(detail.forecasters), inline: true });
+  if (detail.crowd?.count && detail.crowd.median !== null) fields.push({ name: 'Crowd', value: `median ${detail.crowd.median}% of ${detail.crowd.count}`, inline: true });
   if (detail.article?.url) fields.push({ name: 'Source', value: linkText(detail.article.url, 500) });
   else if (detail.article?.title) fields.push({ name: 'Source', value: safe(detail.article.title, 300) });
   if (detail.article?.titleNote) fields.push({ name: 'About the title', value: safe(detail.article.titleNote, 600) });
   if (c.resolutionNote) fields.push({ name: 'Resolution note', value: safe(c.resolutionNote, 1000) });
   const evidence = evidenceField(detail.evidence, detail.tally !== null);
   if (evidence) fields.push(evidence);
-  if (detail.lockedEdit) {
-    const e = detail.lockedEdit;
-    const when = e.lockedBy === 'forecasts' ? 'after forecasts were made' : 'after voting began';
-    fields.push({
-      name: 'Edited',
-      value: `Edited ${when} by ${actorText(e.actorId)} on ${time(e.at, TimestampStyles.ShortDate)}${e.fields.length ? ` (${e.fields.join(', ')})` : ''}`,
-    });
-  }
+  if (detail.lockedEdit) fields.push({ name: 'Edited', value: lockedEditText(detail.lockedEdit) });
   if (opts.history && detail.history?.length) {
-    fields.push({
-      name: 'History',
-      value: (detail.history ?? [])
-        .map((h) => `${time(h.createdAt, TimestampStyles.ShortDate)} ${actorText(h.actorId)} ${AUDIT_LABELS[h.action]?.(h.detail) ?? h.action}`)
-        .join('\n'),
-    });
+    fields.push({ name: 'History', value: (detail.history ?? []).map(historyLine).join('\n') });
   }
   const embed: APIEmbed = {
     title: `#${c.number} · ${truncate(c.text, 240)}`,
@@ -195,13 +184,27 @@ export function claimCard(detail: CardData, now: Date, opts: { history?: boolean
     footer: { text: phaseOf(c, now) === 'voting' || phaseOf(c, now) === 'closed' ? 'Score it with the buttons; you can change your vote.' : 'Hindsight' },
   };
   const votable = c.status === 'open' && c.dueAt <= now;
-  return { embeds: [embed], ...(votable ? { components: [voteButtons(c.number), evidenceButtons(c.number)] } : {}) };
+  const forecastable = c.status === 'open' && c.dueAt > now;
+  return { embeds: [embed], ...(votable ? { components: [voteButtons(c.number), evidenceButtons(c.number)] } : forecastable ? { components: forecastButtons(c.number) } : {}) };
+}
+
+/** The forecast row of a card before its check date: a few probabilities and "Other…" (a form for any 1–99%). */
+export function forecastButtons(number: number): APIActionRowComponent<APIButtonComponent>[] {
+  // At most five buttons a row: the probabilities, then "Other…" on its own row.
+  return [
+    {
+      type: ComponentType.ActionRow,
+      components: FORECAST_CHOICES.map((p) => ({ type: ComponentType.Button, style: ButtonStyle.Secondary, label: `${p}%`, custom_id: forecastIds.encode(number, p) })),
+    },
+    { type: ComponentType.ActionRow, components: [{ type: ComponentType.Button, style: ButtonStyle.Primary, label: 'Other…', custom_id: forecastIds.encode(number, 'other') }] },
+  ];
 }
 
 const LIST_TITLES: Record<ListState['status'], string> = {
   open: 'Open claims (check date not reached)',
   due: 'Due claims (waiting for a verdict)',
   resolved: 'Resolved claims',
+  waiting: 'Claims waiting on a condition',
   all: 'All claims',
 };
 
@@ -211,6 +214,8 @@ function summaryLine(c: ClaimSummary, now: Date): string {
   const status =
     phase === 'resolved'
       ? OUTCOME_LABELS[c.outcome ?? 'void']
+      : phase === 'waiting'
+        ? `waiting on #${c.conditionNumber ?? '?'}`
       : phase === 'upcoming'
         ? `check ${c.checkBy}`
         : c.flag
@@ -224,7 +229,7 @@ export function listPage(
   state: ListState,
   now: Date,
 ): Reply {
-  const filters = [state.family ? `family ${safe(state.family, 40)}` : null, state.speaker ? `speaker “${safe(state.speaker, 40)}”` : null]
+  const filters = [state.family ? `family ${safe(state.family, 40)}` : null, state.speaker ? `speaker “${safe(state.speaker, 40)}”` : null, state.query ? `“${safe(state.query, 40)}”` : null]
     .filter(Boolean)
     .join(', ');
   const embed: APIEmbed = {
@@ -250,7 +255,7 @@ export function listPage(
   return { embeds: [embed], components };
 }
 
-export function settingsView(s: GuildSettings, title = 'Hindsight settings'): Reply {
+export function settingsView(s: GuildSettings, title = 'Hindsight settings', t: Translator = EN): Reply {
   return {
     embeds: [
       {
@@ -269,6 +274,7 @@ export function settingsView(s: GuildSettings, title = 'Hindsight settings'): Re
             value: s.extractBy === 'members' ? 'members too (their forecasts wait for a manager)' : 'managers only',
             inline: true,
           },
+          { name: t('settings.language'), value: s.language ? languageName(s.language) : t('settings.languageAuto'), inline: true },
         ],
       },
     ],

@@ -11,11 +11,13 @@ import type { Poster, RoundOutcome } from './poster.js';
 import type { Reply } from './reply.js';
 import type { ArticleInput, Candidate } from '../ledger/candidates.js';
 import type { ArgumentsOf, AttachmentRef, CommandDefinition, PartialArgumentsOf, SubcommandArguments, SubcommandName } from './options.js';
-import { UserError } from './errors.js';
+import { CatalogError, UserError } from './errors.js';
+import type { WorkRunner } from '../work/index.js';
+import type { Translator } from '../i18n/index.js';
 
 export type { Reply, ReplyFile } from './reply.js';
 export type { AttachmentRef, CommandDefinition, OptionReader } from './options.js';
-export { UserError };
+export { CatalogError, UserError };
 
 export interface Member {
   id: string;
@@ -30,6 +32,12 @@ export interface CallBase {
   member: Member;
   /** When the member acted (the interaction's snowflake time). */
   createdAt: Date;
+  /** The member's Discord language ('en-US', 'ru', 'uk', …; the console's --locale). */
+  locale: string;
+  /** The server's Discord language (its guild_locale); null when unknown. Public posts: `serverT` (src/kit/locale.ts). */
+  guildLocale: string | null;
+  /** Messages in the member's language, for answers only they see (src/i18n). */
+  t: Translator;
 }
 
 /** A slash command being run (its options are handed to the handler beside the call, typed). */
@@ -134,14 +142,28 @@ export interface ModalCall extends CallBase {
   followUp(reply: Reply): Promise<void>;
 }
 
+/**
+ * CPU-heavy work off the event loop (src/work/: HTML and Readability, extraction, charts, import
+ * files), counted against the server it is for. A job refused (the server or the bot is busy),
+ * out of time or out of memory, or a page refused before parsing, rejects with a UserError that
+ * tells the member; a file's faulty field with a LedgerError.
+ */
+export type Work = WorkRunner;
+
+/** Who a piece of heavy work is for, and what runs it. */
+export interface WorkScope {
+  guildId: string;
+  work: Work;
+}
+
 /** Reading articles for /predict extract (the engine in src/extract/), injectable for tests. */
 export interface ArticleTools {
-  /** Fetches a link safely (http(s) only, size/time limits, private addresses refused unless allowed). */
-  fetchUrl(url: string): Promise<ArticleInput>;
-  /** An uploaded file: HTML when it looks like HTML, else plain text. */
-  fromFile(content: string, name: string, contentType: string | null): ArticleInput;
-  /** The forecasts found, for review. */
-  candidates(input: ArticleInput, opts: { today: string }): Candidate[];
+  /** Fetches a link safely (http(s) only, size/time limits, private addresses refused unless allowed), then reads it on `work`. */
+  fetchUrl(url: string, scope: WorkScope): Promise<ArticleInput>;
+  /** An uploaded file: HTML when it looks like HTML, else plain text (read on `work`). */
+  fromFile(content: string, name: string, contentType: string | null, scope: WorkScope): Promise<ArticleInput>;
+  /** The forecasts found, for review (on `work`). */
+  candidates(input: ArticleInput, opts: { today: string } & WorkScope): Promise<Candidate[]>;
 }
 
 /** What /reminders needs of the scheduler (src/jobs/scheduler.ts implements it). */
@@ -166,12 +188,14 @@ export interface AppCtx {
   threads?: Pick<Poster, 'postInThread'>;
   /** The fewest seconds between two rounds of a schedule (configured; absent → an hour). */
   minRoundIntervalSeconds?: number;
+  /** The worker pool for CPU-heavy jobs (created by the composition root, src/core.ts). */
+  work: Work;
 }
 
 export const ledgerCtx = (call: CallBase, ctx: Pick<AppCtx, 'db' | 'now'>): LedgerCtx => ({
   db: ctx.db,
   guildId: call.guildId,
-  actor: { id: call.member.id, isManager: call.member.isManager },
+  actor: { id: call.member.id, isManager: call.member.isManager, name: call.member.displayName },
   now: ctx.now,
 });
 

@@ -29,6 +29,8 @@ export interface AuditEntry {
   claimId?: number | null;
   claimNumber?: number | null;
   detail?: Record<string, unknown>;
+  /** The actor's name as the server showed it then (kept in the detail; exports name members by it). */
+  actorName?: string | null;
   at?: Date;
 }
 
@@ -39,7 +41,7 @@ export async function recordAudit(db: Db, entry: AuditEntry | AuditEntry[]): Pro
     action: e.action,
     claimId: e.claimId ?? null,
     claimNumber: e.claimNumber ?? null,
-    detail: e.detail ?? {},
+    detail: e.actorName ? { ...e.detail, actorName: e.actorName.slice(0, 100) } : (e.detail ?? {}),
     ...(e.at ? { createdAt: e.at } : {}),
   }));
   if (rows.length) await db.insert(auditLog).values(rows);
@@ -75,4 +77,19 @@ export async function lastLockedEdit(db: Db, guildId: string, claimId: number) {
     .orderBy(desc(auditLog.createdAt), desc(auditLog.id))
     .limit(1);
   return row ? { actorId: row.actorId, at: row.at, lockedBy: String(row.detail.lockedBy), fields: Object.keys((row.detail.changes as object) ?? {}) } : null;
+}
+
+/**
+ * The names members of a server were last seen under, from the audit trail (`detail.actorName`,
+ * recorded with what they did): where known, for exports. Hindsight itself is "Hindsight".
+ */
+export async function memberNames(db: Db, guildId: string): Promise<Map<string, string>> {
+  const rows = await db
+    .selectDistinctOn([auditLog.actorId], { id: auditLog.actorId, name: sql<string>`${auditLog.detail}->>'actorName'` })
+    .from(auditLog)
+    .where(and(eq(auditLog.guildId, guildId), sql`${auditLog.detail}->>'actorName' is not null`))
+    .orderBy(auditLog.actorId, desc(auditLog.createdAt), desc(auditLog.id));
+  const names = new Map(rows.map((r) => [r.id, r.name]));
+  names.set('system', 'Hindsight');
+  return names;
 }

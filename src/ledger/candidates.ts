@@ -43,6 +43,8 @@ export interface Candidate {
    * happen), i.e. the mirror of the chance the wording gives X. Absent otherwise.
    */
   negated?: boolean;
+  /** The condition the wording hangs the forecast on ("Trump takes office and forms his team", src/extract/condition.ts), for the reviewer to accept or drop; absent (or null once dropped) when unconditional. */
+  condition?: string | null;
   /** A family guess (see src/ledger/families.ts when it exists; otherwise a short lower-case label). */
   family: string | null;
   /** Why it was picked: the cues found, in words ("future tense: will keep advancing", "attributed: said"). */

@@ -9,10 +9,14 @@ import type { HedgeBand } from './hedge.js';
 import { forbidden, invalid, notFound } from './errors.js';
 import { LIMITS } from './limits.js';
 import { HEDGE_BANDS, isHedgeBand } from './hedge.js';
+import { conditionState, parseDaysAfter } from './conditions.js';
+import { assertConditionAllowed, lockCondition, moveDependent } from './condition-chain.js';
+import { median } from './scoring.js';
 import { emptyTally, phaseOf, tallyVisible, type Outcome, type Tally, type Verdict } from './rules.js';
 import { addDaysMs, DEFAULT_SETTINGS, getSettings, reserveClaimNumbers, type GuildSettings } from './settings.js';
 import {
   claimNumber,
+  cleanText,
   isoDate,
   optionalFamily,
   optionalText,
@@ -21,7 +25,9 @@ import {
   speakerKey,
 } from './validate.js';
 
-export type ClaimRow = typeof claims.$inferSelect;
+export type { ClaimRow } from './claim-row.js';
+export { changeClaim } from './claim-row.js';
+import { changeClaim, type ClaimRow } from './claim-row.js';
 
 /** A claim ready to be written: every field already validated. */
 export interface ClaimFields {
@@ -183,7 +189,7 @@ export async function updateFromSource(
       changes.source = { from: claim.articleId, to: item.article.key };
     }
   }
-  if (claim.status === 'open') {
+  if (claim.status !== 'resolved') {
     put('madeOn', item.madeOn);
     if (item.checkBy !== claim.checkBy) {
       put('checkBy', item.checkBy);
@@ -214,13 +220,19 @@ export interface AddClaimInput {
   criteria?: string | null;
   outlet?: string | null;
   madeOn?: string | null;
+  /** The claim (or event) this one hangs on: its number (#4). `checkBy` may then be "N days after". */
+  condition?: string | number | null;
 }
 
 export async function addClaim(ctx: LedgerCtx, input: AddClaimInput): Promise<ClaimRow> {
   const now = nowOf(ctx);
   const settings = await getSettings(ctx.db, ctx.guildId);
   const text = requiredText('Claim', input.claim, LIMITS.claimText);
-  const checked = parseCheckBy(input.checkBy ?? '', settings.timezone, now);
+  const conditionGiven = input.condition != null && String(input.condition).trim() !== '';
+  const daysAfter = parseDaysAfter(input.checkBy ?? '');
+  if (daysAfter !== null && !conditionGiven) throw invalid(`"${String(input.checkBy).trim().slice(0, 40)}" counts from a condition: give one with condition (a claim number, e.g. #4).`);
+  // A days-after check date is provisional (as if the condition came true today) until the condition does.
+  const checked = parseCheckBy(daysAfter !== null ? `in ${daysAfter} days` : (input.checkBy ?? ''), settings.timezone, now);
   if (!checked.ok) throw invalid(checked.message);
   const today = todayIn(settings.timezone, now);
   const madeOn = input.madeOn ? isoDate('Made on', input.madeOn) : today;
@@ -240,23 +252,76 @@ export async function addClaim(ctx: LedgerCtx, input: AddClaimInput): Promise<Cl
     addedBy: ctx.actor.id,
   };
   return ctx.db.transaction(async (tx) => {
-    const [row] = await insertClaims(tx, ctx.guildId, [fields], settings, now);
+    let condition: ClaimRow | null = null;
+    if (conditionGiven) {
+      const found = await findClaim(tx, ctx.guildId, String(input.condition).trim());
+      condition = await lockCondition(tx, ctx.guildId, found.id);
+      if (!condition) throw notFound(`There is no claim #${found.number} in this server.`);
+      if (conditionState(condition) === 'failed') {
+        throw invalid(`Claim #${condition.number} already did not happen (${condition.outcome}): a claim hanging on it would be void at once.`);
+      }
+      await assertConditionAllowed(tx, ctx.guildId, null, condition);
+    }
+    const [inserted] = await insertClaims(tx, ctx.guildId, [fields], settings, now, () =>
+      condition ? { conditionClaimId: condition.id, conditionDays: daysAfter, status: 'waiting' as const } : {},
+    );
+    let row = inserted!;
     await recordAudit(tx, {
       guildId: ctx.guildId,
       actorId: ctx.actor.id,
+      actorName: ctx.actor.name,
       action: 'claim.add',
-      claimId: row!.id,
-      claimNumber: row!.number,
-      detail: { text, checkBy: fields.checkBy },
+      claimId: row.id,
+      claimNumber: row.number,
+      detail: { text, checkBy: fields.checkBy, ...(condition ? { condition: condition.number, ...(daysAfter !== null ? { daysAfter } : {}) } : {}) },
       at: now,
     });
-    return row!;
+    // A condition that already came true: the claim opens at once (its due date counted from then).
+    if (condition) row = (await moveDependent(tx, row, condition, settings, now)) ?? row;
+    return row;
   });
 }
 
-/** A live (not deleted) claim of this server by its number; another server's numbers are simply not found. */
+/** How many candidates a text that matches several claims lists. */
+const CANDIDATES_SHOWN = 5;
+
+/**
+ * The number of the claim a member means: a number (`3`, `#3`, an autocomplete name `#3 · …`),
+ * or words of its text (`Geneva`): the one live claim whose text is that, or the only one that
+ * holds them as whole words. Several matches are refused with the candidates; none, with where to look.
+ */
+export async function claimNumberOf(db: Db, guildId: string, typed: number | string): Promise<number> {
+  if (typeof typed === 'number') return claimNumber(typed);
+  const text = cleanText(typed);
+  const numbered = /^#?\s*(\d+)(?:\s*·.*)?$/s.exec(text);
+  if (numbered) return claimNumber(numbered[1]!);
+  if (text.length < 3) throw invalid('Claim: give its number (#3), or at least 3 letters of its text.');
+  const words = text.slice(0, LIMITS.claimText);
+  // Whole words only ("war" is not in "toward"): a claim picked by a fragment inside a word would surprise.
+  const escaped = words.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pattern = `${/^\w/.test(words) ? '\\m' : ''}${escaped}${/\w$/.test(words) ? '\\M' : ''}`;
+  const rows = await db
+    .select({ number: claims.number, text: claims.text, exact: sql<boolean>`lower(${claims.text}) = lower(${words})` })
+    .from(claims)
+    .where(and(eq(claims.guildId, guildId), isNull(claims.deletedAt), sql`${claims.text} ~* ${pattern}`))
+    .orderBy(desc(sql`lower(${claims.text}) = lower(${words})`), asc(claims.number))
+    .limit(CANDIDATES_SHOWN + 1);
+  const exact = rows.filter((r) => r.exact);
+  if (exact.length === 1 || rows.length === 1) return (exact[0] ?? rows[0])!.number;
+  const quoted = `"${words.slice(0, 60)}"`;
+  if (!rows.length) throw notFound(`No claim of this server has the words ${quoted} in its text. Give its number (#3), or see /predict list.`);
+  const shown = rows.slice(0, CANDIDATES_SHOWN).map((r) => `#${r.number} ${r.text.length > 60 ? `${r.text.slice(0, 59)}…` : r.text}`);
+  throw invalid(
+    `${rows.length > CANDIDATES_SHOWN ? `More than ${CANDIDATES_SHOWN}` : rows.length} claims have ${quoted} in their text: ${shown.join('; ')}${rows.length > CANDIDATES_SHOWN ? '; …' : ''}. Give the number of the one you mean, or more of its words.`,
+  );
+}
+
+/**
+ * A live (not deleted) claim of this server by its number (or its text, see claimNumberOf);
+ * another server's numbers are simply not found.
+ */
 export async function findClaim(db: Db, guildId: string, number: number | string, opts: { forUpdate?: boolean } = {}): Promise<ClaimRow> {
-  const n = claimNumber(number);
+  const n = await claimNumberOf(db, guildId, number);
   const query = db
     .select()
     .from(claims)
@@ -269,14 +334,15 @@ export async function findClaim(db: Db, guildId: string, number: number | string
 export type LockReason = 'resolved' | 'due' | 'votes' | 'forecasts';
 
 /**
- * Why a claim can no longer be changed by its author: resolved, due (check date passed), or
- * members already voted or forecast on it. Null while the author may still correct it.
+ * Why a claim can no longer be changed by its author: resolved, members voted on it, due (check
+ * date passed, no vote yet), or members forecast on it. Null while the author may still correct it.
  */
 export async function lockReason(tx: Db, claim: ClaimRow, now: Date): Promise<LockReason | null> {
   if (claim.status === 'resolved') return 'resolved';
-  if (claim.dueAt <= now) return 'due';
+  // Votes before the due date: a claim with votes says "after voting began", one only due says so.
   const [vote] = await tx.select({ one: sql`1` }).from(votes).where(eq(votes.claimId, claim.id)).limit(1);
   if (vote) return 'votes';
+  if (claim.dueAt <= now) return 'due';
   const [forecast] = await tx.select({ one: sql`1` }).from(forecasts).where(eq(forecasts.claimId, claim.id)).limit(1);
   return forecast ? 'forecasts' : null;
 }
@@ -303,24 +369,6 @@ async function assertMayChange(tx: Db, ctx: LedgerCtx, claim: ClaimRow, verb: st
   return locked;
 }
 
-/**
- * Writes a change to one claim and its audit entry (same transaction): every transition of a
- * claim goes through here, so none is left unrecorded.
- */
-export async function changeClaim(
-  tx: Db,
-  claim: Pick<ClaimRow, 'id' | 'guildId' | 'number'>,
-  set: Partial<typeof claims.$inferInsert>,
-  audit: { actorId: string; action: AuditAction; detail: Record<string, unknown>; at: Date },
-): Promise<ClaimRow> {
-  const [row] = await tx
-    .update(claims)
-    .set({ ...set, updatedAt: audit.at })
-    .where(eq(claims.id, claim.id))
-    .returning();
-  await recordAudit(tx, { guildId: claim.guildId, claimId: claim.id, claimNumber: claim.number, ...audit });
-  return row!;
-}
 
 export interface EditClaimInput {
   claim?: string | null;
@@ -334,7 +382,11 @@ export interface EditClaimInput {
   hedge?: string | null;
 }
 
-export async function editClaim(ctx: LedgerCtx, number: number | string, input: EditClaimInput): Promise<ClaimRow> {
+/** What an edit changed, field by field (the audit's `changes`). */
+export type ClaimChanges = Record<string, { from: unknown; to: unknown }>;
+
+/** Edits a claim; the row comes back with what changed (for the reply: "check-by date 2026-03-01 → 2027-12-07"). */
+export async function editClaim(ctx: LedgerCtx, number: number | string, input: EditClaimInput): Promise<ClaimRow & { changes: ClaimChanges }> {
   const now = nowOf(ctx);
   const settings = await getSettings(ctx.db, ctx.guildId);
   return ctx.db.transaction(async (tx) => {
@@ -392,8 +444,16 @@ export async function editClaim(ctx: LedgerCtx, number: number | string, input: 
     }
     if (!Object.keys(changes).length) throw invalid('Nothing to change: give at least one new value.');
     // A change once the claim is locked is marked in the audit, and the card shows it.
-    return changeClaim(tx, claim, set, { actorId: ctx.actor.id, action: 'claim.edit', detail: { changes, ...(locked ? { lockedBy: locked } : {}) }, at: now });
+    const row = await changeClaim(tx, claim, set, { actorId: ctx.actor.id, actorName: ctx.actor.name, action: 'claim.edit', detail: { changes, ...(locked ? { lockedBy: locked } : {}) }, at: now });
+    return { ...row, changes };
   });
+}
+
+/** The claim `ctx.actor` may delete (refused as deleteClaim would refuse it); nothing is written. */
+export async function deletableClaim(ctx: LedgerCtx, number: number | string): Promise<ClaimRow & { locked: LockReason | null }> {
+  const claim = await findClaim(ctx.db, ctx.guildId, number);
+  const locked = await assertMayChange(ctx.db, ctx, claim, 'delete', nowOf(ctx));
+  return { ...claim, locked };
 }
 
 export async function deleteClaim(ctx: LedgerCtx, number: number | string): Promise<ClaimRow> {
@@ -401,19 +461,30 @@ export async function deleteClaim(ctx: LedgerCtx, number: number | string): Prom
   return ctx.db.transaction(async (tx) => {
     const claim = await findClaim(tx, ctx.guildId, number, { forUpdate: true });
     const locked = await assertMayChange(tx, ctx, claim, 'delete', now);
+    const dependents = await tx
+      .select({ number: claims.number })
+      .from(claims)
+      .where(and(eq(claims.guildId, ctx.guildId), eq(claims.conditionClaimId, claim.id), isNull(claims.deletedAt)))
+      .orderBy(asc(claims.number))
+      .limit(5);
+    if (dependents.length) {
+      throw invalid(`Claim #${claim.number} is the condition of ${dependents.map((d) => `#${d.number}`).join(', ')}: delete ${dependents.length === 1 ? 'that claim' : 'those claims'} first, or resolve #${claim.number}.`);
+    }
     // Deleting hides the claim; a resolved one keeps counting in the scores (see leaderboard.ts).
-    await changeClaim(tx, claim, { deletedAt: now }, { actorId: ctx.actor.id, action: 'claim.delete', detail: { text: claim.text, ...(locked ? { lockedBy: locked } : {}) }, at: now });
+    await changeClaim(tx, claim, { deletedAt: now }, { actorId: ctx.actor.id, actorName: ctx.actor.name, action: 'claim.delete', detail: { text: claim.text, ...(locked ? { lockedBy: locked } : {}) }, at: now });
     return claim;
   });
 }
 
-export const STATUS_FILTERS = ['open', 'due', 'resolved', 'all'] as const;
+export const STATUS_FILTERS = ['open', 'due', 'resolved', 'waiting', 'all'] as const;
 export type StatusFilter = (typeof STATUS_FILTERS)[number];
 
 export interface ListFilter {
   status?: StatusFilter;
   family?: string | null;
   speaker?: string | null;
+  /** Words searched (case-insensitively, as typed) in the claim, its quote and its speaker. */
+  query?: string | null;
   page?: number;
   pageSize?: number;
 }
@@ -427,9 +498,11 @@ export interface ClaimSummary {
   checkBy: string;
   dueAt: Date;
   votingClosesAt: Date;
-  status: 'open' | 'resolved';
+  status: ClaimRow['status'];
   outcome: Outcome | null;
   flag: string | null;
+  /** The number of the claim this one hangs on, or null. */
+  conditionNumber: number | null;
 }
 
 /** The speaker as shown (speakerLabel, in SQL). */
@@ -447,6 +520,7 @@ const summaryColumns = {
   status: claims.status,
   outcome: claims.outcome,
   flag: claims.flag,
+  conditionNumber: sql<number | null>`(select k.number from claims k where k.id = ${claims.conditionClaimId})`,
 };
 
 /**
@@ -461,10 +535,19 @@ export async function listClaims(ctx: LedgerCtx, filter: ListFilter = {}) {
   if (status === 'open') conditions.push(eq(claims.status, 'open'), gt(claims.dueAt, now));
   if (status === 'due') conditions.push(eq(claims.status, 'open'), lte(claims.dueAt, now));
   if (status === 'resolved') conditions.push(eq(claims.status, 'resolved'));
+  if (status === 'waiting') conditions.push(eq(claims.status, 'waiting'));
   const family = optionalFamily(filter.family);
   if (family) conditions.push(eq(claims.family, family));
   const speaker = optionalText('Speaker', filter.speaker, LIMITS.speaker);
   if (speaker) conditions.push(ilike(speakerLabelSql, `%${escapeLike(speakerKey(speaker))}%`));
+  const query = optionalText('Query', filter.query, 100);
+  if (query) {
+    // Every word must appear in the claim, the quote or the speaker (wildcards typed are matched literally).
+    for (const word of query.split(/\s+/).filter(Boolean).slice(0, 8)) {
+      const pattern = `%${escapeLike(word)}%`;
+      conditions.push(or(ilike(claims.text, pattern), ilike(claims.quote, pattern), ilike(speakerLabelSql, pattern))!);
+    }
+  }
   const where = and(...conditions);
   const [{ total } = { total: 0 }] = await ctx.db
     .select({ total: count() })
@@ -545,8 +628,12 @@ export async function claimDetail(ctx: LedgerCtx, number: number | string) {
   const hiddenActions: AuditAction[] = [...(visible ? [] : ['vote.cast' as const, 'evidence.add' as const]), ...(now < claim.dueAt ? ['forecast.set' as const] : [])];
   const history = await claimHistory(ctx.db, ctx.guildId, claim.id, 8, { actions: hiddenActions, viewer: ctx.actor.id });
   const lockedEdit = await lastLockedEdit(ctx.db, ctx.guildId, claim.id);
+  const condition = await conditionInfo(ctx.db, ctx.guildId, claim.conditionClaimId);
+  // The crowd's median: hidden before the check date from members who have not forecast (nobody anchors on it).
+  const crowd = claim.dueAt <= now || myForecast ? await crowdForecast(ctx.db, ctx.guildId, claim.id) : null;
   return {
     claim,
+    condition,
     speaker: speaker ? speakerLabel(speaker.name, speaker.note) : null,
     article: article ?? null,
     phase: phaseOf(claim, now),
@@ -558,11 +645,29 @@ export async function claimDetail(ctx: LedgerCtx, number: number | string) {
     settings,
     history,
     lockedEdit,
+    crowd,
     evidence: await evidenceSummary(ctx.db, ctx.guildId, claim.id),
   };
 }
 
 export type ClaimDetail = Awaited<ReturnType<typeof claimDetail>>;
+
+/** What a card shows of a claim's condition. */
+export interface ConditionInfo {
+  number: number;
+  text: string;
+  status: ClaimRow['status'];
+  outcome: Outcome | null;
+}
+
+async function conditionInfo(db: Db, guildId: string, conditionId: number | null): Promise<ConditionInfo | null> {
+  if (conditionId == null) return null;
+  const [row] = await db
+    .select({ number: claims.number, text: claims.text, status: claims.status, outcome: claims.outcome })
+    .from(claims)
+    .where(and(eq(claims.guildId, guildId), eq(claims.id, conditionId)));
+  return row ?? null;
+}
 
 /** What a claim card shows, and nothing more (the card's re-render after votes reads only this). */
 export interface CardData {
@@ -579,6 +684,10 @@ export interface CardData {
   history?: Awaited<ReturnType<typeof claimHistory>>;
   /** Shown by /predict show: the last edit made after forecasts or votes locked the claim. */
   lockedEdit?: ClaimDetail['lockedEdit'];
+  /** The claim this one hangs on (null: none). */
+  condition?: ConditionInfo | null;
+  /** The crowd's forecast, only where it may be shown: after the check date, or to a member who forecast. */
+  crowd?: { median: number | null; count: number } | null;
   /** The evidence count and the latest items (src/ledger/evidence.ts). */
   evidence?: EvidenceSummary;
 }
@@ -612,7 +721,14 @@ export async function cardData(db: Db, guildId: string, claimId: number, now: Da
         select v.verdict, count(*)::int as n from votes v where v.claim_id = c.id and v.round = c.round group by v.verdict
       ) t) as tally,
       (select count(distinct f.user_id)::int from forecasts f where f.claim_id = c.id) as forecasters,
-      g.quorum, g.majority_pct, g.blind_voting
+      case when c.due_at <= ${now.toISOString()}::timestamptz then (
+        select jsonb_build_object('median', percentile_cont(0.5) within group (order by l.p), 'count', count(*)) from (
+          select distinct on (f.user_id) f.probability as p from forecasts f where f.claim_id = c.id and f.created_at < c.due_at
+          order by f.user_id, f.created_at desc, f.id desc) l
+      ) end as crowd,
+      g.quorum, g.majority_pct, g.blind_voting,
+      (select jsonb_build_object('number', k.number, 'text', k.text, 'status', k.status, 'outcome', k.outcome)
+        from claims k where k.id = c.condition_claim_id and k.guild_id = c.guild_id) as condition
     from claims c
     left join speakers s on s.id = c.speaker_id
     left join articles a on a.id = c.article_id
@@ -632,7 +748,10 @@ export async function cardData(db: Db, guildId: string, claimId: number, now: Da
     tally: tallyVisible(claim, blind, now) ? tally : null,
     votesCast: Object.values(tally).reduce((a, b) => a + b, 0),
     forecasters: Number(row.forecasters ?? 0),
+    condition: (row.condition as ConditionInfo | null) ?? null,
     settings: { quorum: (row.quorum as number | null) ?? DEFAULT_SETTINGS.quorum, majorityPct: (row.majority_pct as number | null) ?? DEFAULT_SETTINGS.majorityPct },
+    // The public card shows the crowd only once the check date passed.
+    crowd: claim.dueAt <= now ? crowdOf(row.crowd) : null,
     evidence: await evidenceSummary(db, guildId, claim.id),
   };
 }
@@ -646,4 +765,23 @@ export async function familiesOf(db: Db, guildId: string): Promise<string[]> {
     .where(and(eq(claims.guildId, guildId), isNull(claims.deletedAt)))
     .orderBy(asc(claims.family));
   return rows.map((r) => r.family).filter((f): f is string => !!f);
+}
+
+/** The crowd's forecast on a claim: the median of each member's last forecast before the check date, and how many members. */
+export async function crowdForecast(db: Db, guildId: string, claimId: number): Promise<{ median: number | null; count: number }> {
+  const result = await db.execute(sql`
+    select distinct on (f.user_id) f.probability
+    from ${forecasts} f join ${claims} c on c.id = f.claim_id
+    where f.guild_id = ${guildId} and f.claim_id = ${claimId} and f.created_at < c.due_at
+    order by f.user_id, f.created_at desc, f.id desc`);
+  const list = rowsOf<{ probability: number | string }>(result).map((r) => Number(r.probability));
+  const m = median(list);
+  return { median: m === null ? null : Math.round(m * 10) / 10, count: list.length };
+}
+
+
+function crowdOf(json: unknown): { median: number | null; count: number } | null {
+  if (!json || typeof json !== 'object') return null;
+  const { median: m, count: n } = json as { median: unknown; count: unknown };
+  return { median: m === null || m === undefined ? null : Math.round(Number(m) * 10) / 10, count: Number(n ?? 0) };
 }

@@ -5,6 +5,8 @@ import { forbidden } from './errors.js';
 export interface Actor {
   id: string;
   isManager: boolean;
+  /** Their name as the server shows it, when known: kept with what they do, for exports (CSV names). */
+  name?: string;
 }
 
 /** The system itself (rules applied by the scheduler) acts as this actor id in the audit trail. */

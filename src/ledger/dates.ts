@@ -120,13 +120,15 @@ const endOfMonth = (year: number, month0: number) => fromUtcMs(Date.UTC(year, mo
 export type DateParse = { ok: true; date: string } | { ok: false; message: string };
 
 export const CHECK_BY_HELP =
-  'Use YYYY-MM-DD or a phrase such as "tomorrow", "in 3 months", "next Friday", "end of March", "end of 2025".';
+  'Use YYYY-MM-DD or a phrase such as "tomorrow", "in 3 months", "next Friday", "end of March", "end of next year".';
 
 /**
  * Reads a check date typed by a member, relative to today in the server's time zone:
  * `2025-06-30`, `today`, `tomorrow`, `in 3 months`, `in two weeks`, `next Friday`, `next month`,
- * `end of month`, `end of year`, `end of March`, `end of March 2026`, `end of 2025`,
- * `March 2026` (its last day), `30 June 2026`, `June 30, 2026`. A leading "by" is ignored.
+ * `end of month`, `end of year`, `end of next year`, `end of March`, `end of March 2026`,
+ * `end of 2030`, `March 2026` (its last day), `30 June 2026`, `June 30, 2026`. A leading "by" is
+ * ignored. Phrases of the past (`yesterday`, `3 days ago`, `last week`, `last Friday`) are read
+ * too, so that a check date can be refused as being in the past rather than as unreadable.
  */
 export function parseDatePhrase(input: string, today: string): DateParse {
   const text = input.trim().toLowerCase().replace(/\s+/g, ' ').replace(/^(by|on|before) /, '').replace(/[.!]$/, '');
@@ -138,6 +140,24 @@ export function parseDatePhrase(input: string, today: string): DateParse {
   }
   if (text === 'today') return { ok: true, date: today };
   if (text === 'tomorrow') return { ok: true, date: addDays(today, 1) };
+  if (text === 'yesterday') return { ok: true, date: addDays(today, -1) };
+
+  // The past, read so it can be refused as such.
+  let past = /^(\d{1,4}|[a-z]+) (day|week|month|year)s? ago$/.exec(text);
+  if (past) {
+    const n = /^\d+$/.test(past[1]!) ? Number(past[1]) : Object.hasOwn(NUMBER_WORDS, past[1]!) ? NUMBER_WORDS[past[1]!] : undefined;
+    if (n !== undefined) {
+      const date = past[2] === 'day' ? addDays(today, -n) : past[2] === 'week' ? addDays(today, -7 * n) : addMonths(today, -(past[2] === 'month' ? n : 12 * n));
+      if (ISO_DATE.test(date)) return { ok: true, date };
+    }
+  }
+  past = /^last (day|week|month|year)$/.exec(text);
+  if (past) return parseDatePhrase(`1 ${past[1]} ago`, today);
+  past = /^last ([a-z]+)$/.exec(text);
+  if (past && WEEKDAYS.includes(past[1]!)) {
+    const back = (dayOfWeek(today) - WEEKDAYS.indexOf(past[1]!) + 7) % 7 || 7;
+    return { ok: true, date: addDays(today, -back) };
+  }
 
   let m = /^in (\d{1,4}|[a-z]+) (day|week|month|year)s?$/.exec(text);
   if (m) {
@@ -162,7 +182,13 @@ export function parseDatePhrase(input: string, today: string): DateParse {
     if (delta === 0) delta = 7;
     return { ok: true, date: addDays(today, delta) };
   }
-  m = /^end of (?:the )?(month|year|week)$/.exec(text);
+  m = /^end of (?:the )?next (month|year|week)$/.exec(text);
+  if (m) {
+    if (m[1] === 'month') return { ok: true, date: endOfMonth(ty, tm) };
+    if (m[1] === 'year') return { ok: true, date: `${ty + 1}-12-31` };
+    return { ok: true, date: addDays(today, ((7 - dayOfWeek(today)) % 7) + 7) }; // the Sunday after the coming one
+  }
+  m = /^end of (?:the |this )?(month|year|week)$/.exec(text);
   if (m) {
     if (m[1] === 'month') return { ok: true, date: endOfMonth(ty, tm - 1) };
     if (m[1] === 'year') return { ok: true, date: `${ty}-12-31` };
@@ -193,7 +219,11 @@ export function parseCheckBy(input: string, timezone: string, now: Date): DatePa
   const today = todayIn(timezone, now);
   const parsed = parseDatePhrase(input, today);
   if (!parsed.ok) return parsed;
-  if (parsed.date < today) return { ok: false, message: `The check date ${parsed.date} is in the past; pick today or later.` };
+  if (parsed.date < today) {
+    const typed = input.trim().slice(0, 60);
+    const said = typed === parsed.date ? parsed.date : `"${typed}" (${parsed.date})`;
+    return { ok: false, message: `The check date ${said} is in the past; pick today or later, e.g. "in 3 months" or "end of next year".` };
+  }
   const latest = addMonths(today, 12 * LIMITS.maxYearsAhead);
   if (parsed.date > latest) return { ok: false, message: `The check date ${parsed.date} is too far ahead (at most ${LIMITS.maxYearsAhead} years).` };
   return parsed;

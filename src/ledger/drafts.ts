@@ -34,8 +34,9 @@ export interface DraftCandidate extends Candidate {
   state: CandidateState;
   /** The claim it became, once accepted. */
   claimNumber: number | null;
-  /** The member whose Accept proposed it (members' drafts). */
+  /** The member whose Accept proposed it (members' drafts), and their name then. */
   proposedBy: string | null;
+  proposedByName?: string | null;
   /** A reviewer changed a field (the restatement, speaker, date, band or family). */
   edited: boolean;
 }
@@ -134,12 +135,19 @@ export async function getDraft(db: Db, guildId: string, id: number, now: Date, o
   return rowToDraft(row);
 }
 
-/** This server's live drafts, newest first: everyone's (managers) or one member's. */
+/** A draft with a forecast still to review (pending, or proposed and waiting for a manager). */
+const stillToReview = sql`exists (select 1 from jsonb_array_elements(${extractDrafts.candidates}) as c(value) where c.value->>'state' in ('pending', 'proposed'))`;
+
+/**
+ * This server's live drafts that still have a forecast to review, newest first: everyone's
+ * (managers) or one member's. A draft whose every forecast is accepted or discarded is done and
+ * not listed (its buttons keep working until it expires).
+ */
 export async function listDrafts(db: Db, guildId: string, now: Date, ownerId?: string): Promise<Draft[]> {
   const rows = await db
     .select()
     .from(extractDrafts)
-    .where(and(eq(extractDrafts.guildId, guildId), gt(extractDrafts.expiresAt, now), ...(ownerId ? [eq(extractDrafts.ownerId, ownerId)] : [])))
+    .where(and(eq(extractDrafts.guildId, guildId), gt(extractDrafts.expiresAt, now), stillToReview, ...(ownerId ? [eq(extractDrafts.ownerId, ownerId)] : [])))
     .orderBy(asc(extractDrafts.createdAt))
     .limit(25);
   return rows.map(rowToDraft).reverse();
@@ -254,6 +262,17 @@ export async function editCandidate(ctx: LedgerCtx, id: number, index: number, e
   return draft;
 }
 
+/** The reviewer drops the proposed condition: the forecast is accepted as a plain claim. */
+export async function dropCondition(ctx: LedgerCtx, id: number, index: number): Promise<Draft> {
+  const { draft } = await withDraft(ctx, id, async (draft) => {
+    const c = candidateAt(draft, index);
+    assertOpen(c, index);
+    if (!c.condition) throw invalid(`Forecast ${index + 1} has no condition to drop.`);
+    draft.candidates[index] = { ...c, condition: null, edited: true };
+  });
+  return draft;
+}
+
 export async function discardCandidate(ctx: LedgerCtx, id: number, index: number): Promise<Draft> {
   const { draft } = await withDraft(ctx, id, async (draft) => {
     const c = candidateAt(draft, index);
@@ -271,7 +290,7 @@ export type AcceptResult =
 
 /** The claim a candidate becomes, validated as /predict add validates. */
 function claimFields(c: DraftCandidate, article: DraftArticle, addedBy: string, today: string): ClaimFields {
-  if (!c.checkBy) throw invalid('This forecast has no check-by date yet: press Edit and give one (YYYY-MM-DD or a phrase such as "end of 2027").');
+  if (!c.checkBy) throw invalid('This forecast has no check-by date yet: press Edit and give one (YYYY-MM-DD or a phrase such as "end of next year").');
   const madeOn = article.publishedOn && article.publishedOn <= today ? article.publishedOn : today;
   return {
     text: requiredText('The restatement', c.restatement, LIMITS.claimText),
@@ -307,20 +326,44 @@ export async function acceptCandidate(ctx: LedgerCtx, id: number, index: number,
     }
     if (!ctx.actor.isManager) {
       if (c.state === 'proposed') throw invalid(`Forecast ${index + 1} is already proposed; a manager will accept it.`);
-      draft.candidates[index] = { ...c, state: 'proposed', proposedBy: ctx.actor.id };
+      draft.candidates[index] = { ...c, state: 'proposed', proposedBy: ctx.actor.id, proposedByName: ctx.actor.name ?? null };
       return { kind: 'proposed' };
     }
-    const [claim] = await insertClaims(tx, ctx.guildId, [fields], settings, now, () => ({
+    const [inserted] = await insertClaims(tx, ctx.guildId, [fields], settings, now, () => ({
       hedge: c.hedge,
       checkByNote: c.checkByPhrase ? truncateNote(c.checkByPhrase) : null,
+      ...(c.condition ? { status: 'waiting' as const } : {}),
     }));
+    // The claim is its author's (the member who proposed it, or who ran the extraction); the
+    // manager whose Accept let it in is recorded as its approver.
+    const approvedBy = fields.addedBy !== ctx.actor.id ? { approvedBy: ctx.actor.id } : {};
+    const authorName = fields.addedBy === ctx.actor.id ? ctx.actor.name : c.proposedBy === fields.addedBy ? c.proposedByName : null;
+    let claim = inserted;
+    // A conditional forecast: its condition becomes an event (a claim with no speaker, checked by the same date) that the claim waits on.
+    const [event] = c.condition
+      ? await insertClaims(tx, ctx.guildId, [{ ...fields, text: requiredText('The condition', c.condition, LIMITS.claimText), quote: null, speaker: null, family: null }], settings, now)
+      : [];
+    if (event) {
+      [claim] = await tx.update(claims).set({ conditionClaimId: event.id }).where(eq(claims.id, inserted!.id)).returning();
+      await recordAudit(tx, {
+        guildId: ctx.guildId,
+        actorId: fields.addedBy,
+        actorName: authorName,
+        action: 'claim.add',
+        claimId: event.id,
+        claimNumber: event.number,
+        detail: { text: event.text, checkBy: event.checkBy, from: 'extract', draft: draft.id, conditionOf: inserted!.number, ...approvedBy },
+        at: now,
+      });
+    }
     await recordAudit(tx, {
       guildId: ctx.guildId,
-      actorId: ctx.actor.id,
+      actorId: fields.addedBy,
+      actorName: authorName,
       action: 'claim.add',
       claimId: claim!.id,
       claimNumber: claim!.number,
-      detail: { text: fields.text, checkBy: fields.checkBy, from: 'extract', draft: draft.id, article: draft.article.key, hedge: c.hedge, edited: c.edited },
+      detail: { text: fields.text, checkBy: fields.checkBy, from: 'extract', draft: draft.id, article: draft.article.key, hedge: c.hedge, edited: c.edited, ...(event ? { condition: event.number } : {}), ...approvedBy },
       at: now,
     });
     draft.candidates[index] = { ...c, state: 'accepted', claimNumber: claim!.number };

@@ -10,8 +10,10 @@ import { recordAudit } from './audit.js';
 import { assertManager, nowOf, type LedgerCtx } from './context.js';
 import { invalid, notFound } from './errors.js';
 import { LIMITS } from './limits.js';
-import type { Verdict } from './rules.js';
-import { claimNumber, optionalText, optionalUrl } from './validate.js';
+import { claimNumber } from './validate.js';
+import { checkEvidence, EVIDENCE_SIDES, type EvidenceSide } from './evidence-rules.js';
+
+export { checkEvidence, EVIDENCE_SIDE_LABELS, EVIDENCE_SIDES, parseSide, sideForVerdict, splitEvidence, type EvidenceSide } from './evidence-rules.js';
 
 /** Claim #number of this server (not deleted): its id and number, or a clear error. */
 async function findClaim(db: Db, guildId: string, number: number | string): Promise<{ id: number; number: number }> {
@@ -22,28 +24,6 @@ async function findClaim(db: Db, guildId: string, number: number | string): Prom
     .where(and(eq(claims.guildId, guildId), eq(claims.number, n), isNull(claims.deletedAt)));
   if (!row) throw notFound(`There is no claim #${n} in this server. /predict list shows the claims.`);
   return row;
-}
-
-export const EVIDENCE_SIDES = ['came_true', 'did_not', 'context'] as const;
-export type EvidenceSide = (typeof EVIDENCE_SIDES)[number];
-export const EVIDENCE_SIDE_LABELS: Record<EvidenceSide, string> = { came_true: 'came true', did_not: 'did not', context: 'context' };
-
-/**
- * The side a vote's evidence supports: came true and *partly* back "came true" (partly is a partial
- * success: the evidence shows at least part of it happened), did not backs "did not", too early is
- * context (it shows where things stand, not an outcome).
- */
-export function sideForVerdict(verdict: Verdict): EvidenceSide {
-  return verdict === 'came_true' || verdict === 'partly' ? 'came_true' : verdict === 'did_not' ? 'did_not' : 'context';
-}
-
-/** A side as a member may type it in the form ("came true", "did-not", "ctx", "yes", …), or a clear error. */
-export function parseSide(value: string | null | undefined): EvidenceSide {
-  const v = (value ?? '').trim().toLowerCase().replace(/[\s_-]+/g, ' ');
-  if (v === '' || v === 'context' || v === 'ctx' || v === 'c') return 'context';
-  if (['came true', 'true', 'yes', 'for', 't', 'y'].includes(v)) return 'came_true';
-  if (['did not', 'didnt', "didn't", 'false', 'no', 'against', 'n', 'd'].includes(v)) return 'did_not';
-  throw invalid(`Side must be "came true", "did not" or "context" (got "${v.slice(0, 40)}").`);
 }
 
 export interface EvidenceItem {
@@ -61,20 +41,6 @@ export interface EvidenceInput {
   side: EvidenceSide;
   url?: string | null;
   note?: string | null;
-}
-
-/** `/vote … evidence:` text: one http(s) link alone becomes the link, anything else the note. */
-export function splitEvidence(text: string): { url: string | null; note: string | null } {
-  const t = text.trim();
-  return /^https?:\/\/\S+$/i.test(t) && t.length <= LIMITS.url ? { url: t, note: null } : { url: null, note: t };
-}
-
-/** Validates a link and a note (at least one; http(s) only; the ledger's length caps). */
-export function checkEvidence(input: { url?: string | null; note?: string | null }): { url: string | null; note: string | null } {
-  const url = optionalUrl('Link', input.url);
-  const note = optionalText('Note', input.note, LIMITS.evidence);
-  if (!url && !note) throw invalid('Give a link, a note, or both.');
-  return { url, note };
 }
 
 /** Adds an item to a claim of this server (any claim not deleted), audited. */

@@ -8,10 +8,10 @@
  *
  * The maths is in scoring.ts, the text in src/kit/score-text.ts; these are the loaders.
  */
-import { and, asc, eq, ilike, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { articles, claims, forecasts, speakers } from '../db/schema.js';
-import { nameIdentity, speakerLabel, speakerLabelSql } from './claims.js';
+import { articles, claims, forecasts, speakers, votes } from '../db/schema.js';
+import { speakerLabelSql } from './claims.js';
 import { invalid, notFound } from './errors.js';
 import type { Outcome } from './rules.js';
 import {
@@ -46,6 +46,11 @@ import { cleanText, optionalFamily, speakerKey } from './validate.js';
 
 const SCORED_OUTCOMES: ScoredOutcome[] = ['came_true', 'partly', 'did_not'];
 
+/** The claim's condition came true (src/ledger/conditions.ts: only then does a conditional claim count). */
+const conditionHeldSql = sql<boolean>`exists (select 1 from claims k where k.id = ${claims.conditionClaimId} and k.guild_id = ${claims.guildId} and k.status = 'resolved' and k.outcome = 'came_true')`;
+/** Null for a claim with no condition; else whether its condition held. */
+const conditionHeldColumn = sql<boolean | null>`case when ${claims.conditionClaimId} is null then null else ${conditionHeldSql} end`;
+
 /** Resolved, scored (not void) claims of a server, deleted ones included, with every forecast made here on them. */
 export async function loadResolvedClaims(db: Db, guildId: string): Promise<ResolvedClaim[]> {
   const rows = await db
@@ -68,6 +73,8 @@ export async function loadResolvedClaims(db: Db, guildId: string): Promise<Resol
         eq(claims.status, 'resolved'),
         // A deleted claim that was resolved stays in the scores: deletion hides it, it does not rewrite history.
         inArray(claims.outcome, SCORED_OUTCOMES),
+        // A conditional claim counts only when its condition held.
+        or(isNull(claims.conditionClaimId), conditionHeldSql),
       ),
     )
     .orderBy(asc(claims.number), asc(forecasts.createdAt), asc(forecasts.id));
@@ -135,21 +142,62 @@ export async function memberRecord(db: Db, guildId: string, userId: string): Pro
 
 const liveClaimsOf = (guildId: string) => and(eq(claims.guildId, guildId), isNull(claims.deletedAt));
 
-/** Speakers' track records. */
-export async function speakerRecords(db: Db, guildId: string): Promise<NamedTrackRecord[]> {
+/** A speaker some live claim names, with the label that tells it from every other speaker of the server. */
+export interface NamedSpeaker {
+  id: number;
+  /**
+   * Unique in the server: the source's name plus its note, and where two speakers would still
+   * read alike (same label, case and spacing folded), the later one (by id) numbered: "a Russian
+   * diplomat (2)". Every surface shows and accepts this label, so it round-trips.
+   */
+  label: string;
+  /** Whether another speaker shares the label before numbering. */
+  shared: boolean;
+  /** The first few of its live claims' numbers. */
+  claims: number[];
+}
+
+const foldedLabel = (label: string) => speakerKey(cleanText(label));
+
+/** Every speaker of a server that a live claim names, with its unique label, ordered by label. */
+export async function namedSpeakers(db: Db, guildId: string): Promise<NamedSpeaker[]> {
   const rows = await db
-    .select({ key: speakers.id, name: speakers.name, note: speakers.note, status: claims.status, outcome: claims.outcome, hedge: claims.hedge })
-    .from(claims)
-    .innerJoin(speakers, and(eq(speakers.id, claims.speakerId), eq(speakers.guildId, guildId)))
-    .where(liveClaimsOf(guildId));
+    .select({
+      id: speakers.id,
+      label: speakerLabelSql,
+      // Written out: drizzle leaves columns of a one-table select unqualified, which the subquery would misread.
+      claims: sql<number[] | null>`(select array_agg(x.number order by x.number) from (select c.number from claims c where c.speaker_id = "speakers"."id" and c.deleted_at is null order by c.number limit 3) x)`,
+    })
+    .from(speakers)
+    .where(and(eq(speakers.guildId, guildId), hasClaims))
+    .orderBy(asc(speakers.id));
+  const groups = groupBy(rows, (r) => foldedLabel(r.label ?? ''));
+  const out: NamedSpeaker[] = [];
+  for (const list of groups.values()) {
+    list.forEach((r, i) => out.push({ id: r.id, label: i === 0 ? (r.label ?? '') : `${r.label} (${i + 1})`, shared: list.length > 1, claims: (r.claims ?? []).map(Number) }));
+  }
+  return out.sort((a, b) => a.label.toLowerCase().localeCompare(b.label.toLowerCase()) || a.id - b.id);
+}
+
+/** Speakers' track records, one per speaker, under its unique label. */
+export async function speakerRecords(db: Db, guildId: string): Promise<NamedTrackRecord[]> {
+  const [rows, named] = await Promise.all([
+    db
+      .select({ key: speakers.id, status: claims.status, outcome: claims.outcome, hedge: claims.hedge, conditionHeld: conditionHeldColumn })
+      .from(claims)
+      .innerJoin(speakers, and(eq(speakers.id, claims.speakerId), eq(speakers.guildId, guildId)))
+      .where(liveClaimsOf(guildId)),
+    namedSpeakers(db, guildId),
+  ]);
   // One record per speaker identity (speakers.nameKey): two sources an article names alike stay apart.
-  return trackRecordsBy(rows.map((r) => ({ ...r, name: speakerLabel(r.name, r.note) })));
+  const labels = new Map(named.map((n) => [n.id, n.label]));
+  return trackRecordsBy(rows.map((r) => ({ ...r, name: labels.get(r.key) ?? null })));
 }
 
 /** Outlets' track records (the outlet of the claim's article). */
 export async function outletRecords(db: Db, guildId: string): Promise<NamedTrackRecord[]> {
   const rows = await db
-    .select({ name: articles.outlet, status: claims.status, outcome: claims.outcome, hedge: claims.hedge })
+    .select({ name: articles.outlet, status: claims.status, outcome: claims.outcome, hedge: claims.hedge, conditionHeld: conditionHeldColumn })
     .from(claims)
     .innerJoin(articles, and(eq(articles.id, claims.articleId), eq(articles.guildId, guildId)))
     .where(and(liveClaimsOf(guildId), isNotNull(articles.outlet)));
@@ -166,12 +214,7 @@ export interface OutcomesOverTime {
   omitted: number;
 }
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-/**
- * A speaker by name (case and spacing folded). A name autocomplete had to shorten ("…" at the
- * end) is found by its start when only one speaker's name starts so.
- */
 /** Speakers some live claim names (a re-imported pack can leave an old speaker row with none). */
 const hasClaims = sql`exists (select 1 from ${claims} where ${claims.speakerId} = ${speakers.id} and ${claims.deletedAt} is null)`;
 
@@ -182,28 +225,27 @@ const hasClaims = sql`exists (select 1 from ${claims} where ${claims.speakerId} 
 export const speakerChoiceKey = (id: number) => `speaker:${id}`;
 const SPEAKER_CHOICE_KEY = /^speaker:(\d{1,9})$/;
 
-export async function findSpeaker(db: Db, guildId: string, name: string) {
-  const key = speakerKey(cleanText(name));
-  const columns = { id: speakers.id, name: speakerLabelSql };
+/**
+ * A speaker by its unique label (namedSpeakers; case and spacing folded), as /scores shows it and
+ * autocomplete offers it, or by the key autocomplete sends for a label too long to be a choice
+ * value (speakerChoiceKey). A label shortened by hand ("…" at the end) is found by its start when
+ * only one speaker's label starts so.
+ */
+export async function findSpeaker(db: Db, guildId: string, name: string): Promise<{ id: number; name: string } | null> {
+  const named = await namedSpeakers(db, guildId);
   const byId = SPEAKER_CHOICE_KEY.exec(name.trim());
   if (byId) {
-    const [found] = await db.select(columns).from(speakers).where(and(eq(speakers.guildId, guildId), hasClaims, eq(speakers.id, Number(byId[1]))));
-    if (found) return { id: found.id, name: found.name ?? '' };
+    const found = named.find((s) => s.id === Number(byId[1]));
+    if (found) return { id: found.id, name: found.label };
   }
-  const label = sql`lower(${speakerLabelSql})`;
-  const [exact] = await db
-    .select(columns)
-    .from(speakers)
-    .where(and(eq(speakers.guildId, guildId), hasClaims, or(eq(speakers.nameKey, nameIdentity(key)), sql`${label} = ${key}`)))
-    .orderBy(asc(speakers.id))
-    .limit(1);
-  if (exact || !key.endsWith('…')) return exact ? { id: exact.id, name: exact.name ?? '' } : null;
-  const starting = await db
-    .select(columns)
-    .from(speakers)
-    .where(and(eq(speakers.guildId, guildId), hasClaims, ilike(speakerLabelSql, `${escapeLike(key.slice(0, -1).trimEnd())}%`)))
-    .limit(2);
-  return starting.length === 1 ? { id: starting[0]!.id, name: starting[0]!.name ?? '' } : null;
+  const key = foldedLabel(name);
+  if (!key) return null;
+  const exact = named.find((s) => foldedLabel(s.label) === key);
+  if (exact) return { id: exact.id, name: exact.label };
+  if (!key.endsWith('…')) return null;
+  const start = key.slice(0, -1).trimEnd();
+  const starting = named.filter((s) => foldedLabel(s.label).startsWith(start));
+  return starting.length === 1 ? { id: starting[0]!.id, name: starting[0]!.label } : null;
 }
 
 /** A speaker's or a family's claims per quarter of their check date, by outcome. */
@@ -235,21 +277,15 @@ export async function outcomesOverTime(
   return { subject, kind, record: trackRecord(rows), ...outcomesByQuarter(rows, maxQuarters) };
 }
 
-/** Up to `limit` speaker names containing what is typed, alphabetical (autocomplete). */
-export async function searchSpeakers(db: Db, guildId: string, typed: string, limit = 25): Promise<string[]> {
-  return (await searchSpeakerEntries(db, guildId, typed, limit)).map((s) => s.name);
+/** Up to `limit` speakers whose unique label contains what is typed, alphabetical (autocomplete). */
+export async function suggestSpeakers(db: Db, guildId: string, typed: string, limit = 25): Promise<NamedSpeaker[]> {
+  const text = foldedLabel(typed.slice(0, 100));
+  return (await namedSpeakers(db, guildId)).filter((s) => !text || foldedLabel(s.label).includes(text)).slice(0, limit);
 }
 
-/** The same, with each speaker's id (for a choice value when the name is too long to be one). */
-export async function searchSpeakerEntries(db: Db, guildId: string, typed: string, limit = 25): Promise<{ id: number; name: string }[]> {
-  const text = escapeLike(speakerKey(typed.slice(0, 100)));
-  const rows = await db
-    .select({ id: speakers.id, name: speakerLabelSql })
-    .from(speakers)
-    .where(and(eq(speakers.guildId, guildId), hasClaims, ...(text ? [ilike(speakerLabelSql, `%${text}%`)] : [])))
-    .orderBy(sql`lower(${speakerLabelSql})`)
-    .limit(limit);
-  return rows.map((r) => ({ id: r.id, name: r.name ?? '' }));
+/** The unique labels of up to `limit` speakers containing what is typed, alphabetical. */
+export async function searchSpeakers(db: Db, guildId: string, typed: string, limit = 25): Promise<string[]> {
+  return (await suggestSpeakers(db, guildId, typed, limit)).map((s) => s.label);
 }
 
 /**
@@ -259,4 +295,64 @@ export async function searchSpeakerEntries(db: Db, guildId: string, typed: strin
 export async function scoreChanges(db: Db, guildId: string, claimIds: number[]): Promise<ScoreChange[]> {
   if (!claimIds.length) return [];
   return scoreChangesFrom(await loadScores(db, guildId), claimIds);
+}
+
+/** One claim a member forecast or voted on, with what they did and, once scored, their Brier score. */
+export interface MyClaim {
+  number: number;
+  text: string;
+  status: 'open' | 'resolved' | 'waiting';
+  outcome: Outcome | null;
+  checkBy: string;
+  dueAt: Date;
+  /** Their last forecast (the one that counts once the check date passed), percent. */
+  forecast: number | null;
+  /** Their vote in the claim's latest voting round they voted in. */
+  vote: string | null;
+  brier: number | null;
+}
+
+/**
+ * /predict mine: the live claims a member forecast or voted on (newest claims first, paged), and
+ * their score so far (the same scores as /scores me).
+ */
+export async function myClaims(db: Db, guildId: string, userId: string, opts: { page?: number; pageSize?: number } = {}) {
+  const pageSize = Math.min(Math.max(opts.pageSize ?? 10, 1), 25);
+  // Correlated subqueries name the outer row as claims.* (drizzle renders a column in sql`` unqualified).
+  const mine = sql`${claims.guildId} = ${guildId} and ${claims.deletedAt} is null and (
+    exists (select 1 from ${forecasts} f where f.claim_id = claims.id and f.user_id = ${userId})
+    or exists (select 1 from ${votes} v where v.claim_id = claims.id and v.user_id = ${userId}))`;
+  const [{ total } = { total: 0 }] = await db.select({ total: sql<number>`count(*)::int` }).from(claims).where(mine);
+  const pages = Math.max(1, Math.ceil(Number(total) / pageSize));
+  const page = Math.min(Math.max(Math.trunc(opts.page ?? 1) || 1, 1), pages);
+  const [rows, scores] = await Promise.all([
+    db
+      .select({
+        id: claims.id,
+        number: claims.number,
+        text: claims.text,
+        status: claims.status,
+        outcome: claims.outcome,
+        checkBy: claims.checkBy,
+        dueAt: claims.dueAt,
+        forecast: sql<number | null>`(select f.probability from ${forecasts} f where f.claim_id = claims.id and f.user_id = ${userId}
+          order by (f.created_at < claims.due_at) desc, f.created_at desc, f.id desc limit 1)`,
+        vote: sql<string | null>`(select v.verdict::text from ${votes} v where v.claim_id = claims.id and v.user_id = ${userId} order by v.round desc limit 1)`,
+      })
+      .from(claims)
+      .where(mine)
+      .orderBy(sql`${claims.number} desc`)
+      .limit(pageSize)
+      .offset((page - 1) * pageSize),
+    loadScores(db, guildId),
+  ]);
+  const myScores = scores.filter((s) => s.userId === userId);
+  const brierOf = new Map(myScores.map((s) => [s.claimId, s.brier]));
+  const items: MyClaim[] = rows.map(({ id, forecast, ...r }) => ({
+    ...r,
+    outcome: r.outcome as Outcome | null,
+    forecast: forecast === null || forecast === undefined ? null : Number(forecast),
+    brier: brierOf.get(id) ?? null,
+  }));
+  return { items, total: Number(total), page, pages, pageSize, score: memberScores(myScores)[0] ?? null };
 }

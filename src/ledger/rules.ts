@@ -6,23 +6,16 @@
  * - When the voting window closes (or a manager closes it) the claim is decided by `decideAtClose`.
  * - Managers may resolve directly (came true, partly, did not, void) and reopen.
  */
+import { BASE_LOCALE, t } from '../i18n/index.js';
+
 export const VERDICTS = ['came_true', 'partly', 'did_not', 'too_early'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 export const OUTCOMES = ['came_true', 'partly', 'did_not', 'void'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
-export const VERDICT_LABELS: Record<Verdict, string> = {
-  came_true: 'Came true',
-  partly: 'Partly',
-  did_not: 'Did not',
-  too_early: 'Too early',
-};
-export const OUTCOME_LABELS: Record<Outcome, string> = {
-  came_true: 'Came true',
-  partly: 'Partly',
-  did_not: 'Did not',
-  void: 'Void (cannot be judged)',
-};
+/** The English names, from the English catalog (in a member's language: `call.t('verdicts.came_true')`). */
+export const VERDICT_LABELS = Object.fromEntries(VERDICTS.map((v) => [v, t(BASE_LOCALE, `verdicts.${v}`)])) as Record<Verdict, string>;
+export const OUTCOME_LABELS = Object.fromEntries(OUTCOMES.map((o) => [o, t(BASE_LOCALE, `outcomes.${o}`)])) as Record<Outcome, string>;
 
 export type Tally = Record<Verdict, number>;
 
@@ -89,19 +82,21 @@ export function decideAtClose(tally: Tally, rules: ResolutionRules): CloseDecisi
 }
 
 export interface ClaimTiming {
-  status: 'open' | 'resolved';
+  status: 'open' | 'resolved' | 'waiting';
   dueAt: Date;
   votingClosesAt: Date;
 }
 
-export type Phase = 'upcoming' | 'voting' | 'closed' | 'resolved';
+export type Phase = 'waiting' | 'upcoming' | 'voting' | 'closed' | 'resolved';
 
 /**
+ * waiting: hangs on a condition that has not come true (src/ledger/conditions.ts) ·
  * upcoming: check date not passed yet · voting: due, window open · closed: due, window over but
  * unresolved (flagged or waiting for the closer) · resolved.
  */
 export function phaseOf(claim: ClaimTiming, now: Date): Phase {
   if (claim.status === 'resolved') return 'resolved';
+  if (claim.status === 'waiting') return 'waiting';
   if (now < claim.dueAt) return 'upcoming';
   return now < claim.votingClosesAt ? 'voting' : 'closed';
 }

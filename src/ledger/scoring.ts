@@ -77,7 +77,7 @@ export interface TrackRecord {
 }
 
 /** A speaker's (or outlet's) track record over their claims. */
-export function trackRecord(claims: Iterable<{ status: 'open' | 'resolved'; outcome: Outcome | null }>): TrackRecord {
+export function trackRecord(claims: Iterable<{ status: 'open' | 'resolved' | 'waiting'; outcome: Outcome | null }>): TrackRecord {
   const r: TrackRecord = { made: 0, cameTrue: 0, partly: 0, didNot: 0, void: 0, open: 0, shareTrue: null, judged: 0 };
   for (const c of claims) {
     r.made += 1;
@@ -310,10 +310,16 @@ export const SMALL_SAMPLE = 5;
 
 export interface NamedTrackRecord extends TrackRecord, HedgeScore {
   name: string;
+  /** Their claims that hang on a condition, and of those, the ones whose condition came true (only those count above). */
+  conditional: number;
+  conditionsHeld: number;
 }
 
+/** A row's condition: none (undefined or null), held (true) or not held yet / failed (false). */
+export type ConditionHeld = boolean | null | undefined;
+
 export interface OutcomeRow {
-  status: 'open' | 'resolved';
+  status: 'open' | 'resolved' | 'waiting';
   outcome: Outcome | null;
 }
 
@@ -321,10 +327,22 @@ export interface OutcomeRow {
  * Track records grouped by `key` when rows carry one (a speaker's identity), else by name (folded: case and spacing do not split a name), most judged
  * claims first, then most claims, then by name. Rows without a name are left out.
  */
-export function trackRecordsBy(rows: Iterable<OutcomeRow & { name: string | null; key?: string | number; hedge?: string | null }>): NamedTrackRecord[] {
-  const named = [...rows].filter((r): r is OutcomeRow & { name: string; key?: string | number; hedge?: string | null } => !!r.name?.trim());
+export function trackRecordsBy(rows: Iterable<OutcomeRow & { name: string | null; key?: string | number; hedge?: string | null; conditionHeld?: ConditionHeld }>): NamedTrackRecord[] {
+  type Row = OutcomeRow & { name: string; key?: string | number; hedge?: string | null; conditionHeld?: ConditionHeld };
+  const named = [...rows].filter((r): r is Row => !!r.name?.trim());
   const records = [...groupBy(named, (r) => (r.key === undefined ? speakerKey(r.name) : `#${r.key}`)).values()]
-    .map((list) => ({ name: list[0]!.name.trim(), ...trackRecord(list), ...hedgeScore(list.map((r) => ({ ...r, hedge: r.hedge ?? null }))) }))
+    .map((all) => {
+      // A conditional claim counts only when its condition held; the others are only counted as conditional.
+      const list = all.filter((r) => r.conditionHeld !== false);
+      const conditional = all.filter((r) => r.conditionHeld != null);
+      return {
+        name: all[0]!.name.trim(),
+        ...trackRecord(list),
+        ...hedgeScore(list.map((r) => ({ ...r, hedge: r.hedge ?? null }))),
+        conditional: conditional.length,
+        conditionsHeld: conditional.filter((r) => r.conditionHeld === true).length,
+      };
+    })
     .sort((a, b) => b.judged - a.judged || b.made - a.made || a.name.localeCompare(b.name));
   // Two identities shown alike (same label, no distinction) get a number, so neither is mistaken for the other.
   const seen = new Map<string, number>();
@@ -383,7 +401,7 @@ export function outcomesByQuarter(rows: Iterable<OutcomeRow & { checkBy: string 
  * - calibration: the same claims in 10% bins of implied probability (the members' chart).
  */
 export interface BandedRow {
-  status: 'open' | 'resolved';
+  status: 'open' | 'resolved' | 'waiting';
   outcome: Outcome | null;
   hedge: string | null;
 }

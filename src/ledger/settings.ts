@@ -7,6 +7,7 @@ import { dueAtFor, isValidTimezone } from './dates.js';
 import { LIMITS } from './limits.js';
 import { nowOf, type LedgerCtx } from './context.js';
 import { intInRange } from './validate.js';
+import { CATALOGS, LANGUAGES } from '../i18n/index.js';
 
 export interface GuildSettings {
   quorum: number;
@@ -19,12 +20,17 @@ export interface GuildSettings {
   minRanked: number;
   /** Who may run /predict extract: managers only, or members too (their accepted forecasts wait for a manager). */
   extractBy: ExtractBy;
+  /**
+   * Language of the server's public posts (cards, rounds): a catalog code ('en', 'ru', 'uk', …), or
+   * null for the server's Discord language when Hindsight has it, else English (src/i18n serverLocale).
+   */
+  language: string | null;
 }
 
 export const EXTRACT_BY = ['managers', 'members'] as const;
 export type ExtractBy = (typeof EXTRACT_BY)[number];
 
-export const DEFAULT_SETTINGS: GuildSettings = { ...SETTINGS_DEFAULTS };
+export const DEFAULT_SETTINGS: GuildSettings = { ...SETTINGS_DEFAULTS, language: null };
 
 const DAY_MS = 86_400_000;
 export const addDaysMs = (at: Date, days: number) => new Date(at.getTime() + days * DAY_MS);
@@ -41,6 +47,7 @@ export async function getSettings(db: Db, guildId: string): Promise<GuildSetting
       tooEarlyStepDays: guilds.tooEarlyStepDays,
       minRanked: guilds.minRanked,
       extractBy: guilds.extractBy,
+      language: guilds.language,
     })
     .from(guilds)
     .where(eq(guilds.guildId, guildId));
@@ -78,6 +85,11 @@ function validatePatch(patch: SettingsPatch): SettingsPatch {
   if (patch.extractBy !== undefined) {
     if (!(EXTRACT_BY as readonly string[]).includes(patch.extractBy)) throw invalid('extract-by must be managers or members.');
     out.extractBy = patch.extractBy;
+  }
+  if (patch.language !== undefined) {
+    // null: back to the server's Discord language.
+    if (patch.language !== null && !CATALOGS.has(patch.language)) throw invalid(`Hindsight has no "${patch.language.slice(0, 20)}" language. Choose one of: ${LANGUAGES.join(', ')}.`);
+    out.language = patch.language;
   }
   if (patch.blindVoting !== undefined) out.blindVoting = Boolean(patch.blindVoting);
   if (patch.timezone !== undefined) {

@@ -22,6 +22,8 @@ import {
 } from './rules.js';
 import { addDaysMs, DEFAULT_SETTINGS, getSettings, type GuildSettings } from './settings.js';
 import { claimNumber, optionalText, probability as checkProbability } from './validate.js';
+import { conditionState, resolveGuard, type ConditionState } from './conditions.js';
+import { followDependents, lockCondition } from './condition-chain.js';
 
 const closed = (message: string) => new LedgerError('closed', message);
 
@@ -142,8 +144,8 @@ export async function castVote(ctx: LedgerCtx, input: VoteInput): Promise<VoteRe
     : sql``;
   const tallyCte = input.withTally
     ? sql`, others as (
-      select v.verdict, count(*)::int as n from votes v join c on v.claim_id = c.id and v.round = c.round
-      where v.user_id <> ${u} group by v.verdict
+      select v.verdict, count(*)::int as n from votes v
+      where v.claim_id = (select id from c) and v.round = (select round from c) and v.user_id <> ${u} group by v.verdict
     )`
     : sql``;
   const tallyColumns = input.withTally
@@ -157,7 +159,9 @@ export async function castVote(ctx: LedgerCtx, input: VoteInput): Promise<VoteRe
     ), ok as (
       select * from c where status = 'open' and due_at <= ${nowText}::timestamptz
     ), prev as (
-      select v.verdict from votes v join c on v.claim_id = c.id and v.round = c.round where v.user_id = ${u}
+      -- The claim and round as values (init plans), not a join: the lookup is then always by the whole primary key.
+      -- As a join, a planner that saw a small votes table scanned the primary key for the user alone (every vote of every claim).
+      select v.verdict from votes v where v.claim_id = (select id from c) and v.round = (select round from c) and v.user_id = ${u}
     ), ins as (
       insert into votes as v (guild_id, claim_id, round, user_id, verdict, evidence, cast_at)
       select ${g}, ok.id, ok.round, ${u}, ${verdict}::verdict, ${evidence}::text, ${at.toISOString()}::timestamptz from ok
@@ -193,6 +197,9 @@ export async function castVote(ctx: LedgerCtx, input: VoteInput): Promise<VoteRe
   if (claim.status === 'resolved') {
     throw closed(`Claim #${claim.number} is already resolved (${OUTCOME_LABELS[claim.outcome ?? 'void']}). A manager can reopen it.`);
   }
+  if (claim.status === 'waiting') {
+    throw closed(`Claim #${claim.number} is waiting on its condition (/predict show claim:${claim.number}): it can be scored once the condition comes true.`);
+  }
   if (!isDue(claim, now)) {
     throw closed(
       `Claim #${claim.number} can be scored once its check date (${claim.checkBy}) has passed. Until then, put your probability on it with /forecast.`,
@@ -225,7 +232,9 @@ export async function setForecast(ctx: LedgerCtx, number: number | string, proba
   return ctx.db.transaction(async (tx) => {
     const claim = await findClaim(tx, ctx.guildId, number);
     if (claim.status === 'resolved') throw closed(`Claim #${claim.number} is resolved; forecasts are closed.`);
-    if (claim.dueAt <= now) {
+    // A claim checked "N days after" its condition has no check date until the condition comes true: forecasts stay open.
+    const undated = claim.status === 'waiting' && claim.conditionDays !== null;
+    if (claim.dueAt <= now && !undated) {
       throw closed(`Forecasts on claim #${claim.number} closed when its check date (${claim.checkBy}) passed. You can still /vote on it.`);
     }
     const [previous] = await tx
@@ -257,20 +266,27 @@ export async function resolveClaim(ctx: LedgerCtx, number: number | string, outc
   const outcome = outcomeInput as Outcome;
   const note = optionalText('Note', noteInput, LIMITS.note);
   const now = nowOf(ctx);
+  const settings = await getSettings(ctx.db, ctx.guildId);
   return ctx.db.transaction(async (tx) => {
+    // A condition is locked before its dependent (see condition-chain.ts).
+    const peek = await findClaim(tx, ctx.guildId, number);
+    const condition = peek.conditionClaimId !== null ? await lockCondition(tx, ctx.guildId, peek.conditionClaimId) : null;
     const claim = await findClaim(tx, ctx.guildId, number, { forUpdate: true });
     if (claim.status === 'resolved' && claim.outcome === outcome) {
       throw new LedgerError('conflict', `Claim #${claim.number} is already resolved as ${OUTCOME_LABELS[outcome]}.`);
     }
+    const refused = condition ? resolveGuard(claim.number, condition, outcome) : null;
+    if (refused) throw new LedgerError('conflict', refused);
     const tally = await tallyFor(tx, claim.id, claim.round);
     const previous = claim.status === 'resolved' ? claim.outcome : null;
     const row = await changeClaim(
       tx,
       claim,
       { status: 'resolved', outcome, flag: null, resolvedBy: ctx.actor.id, resolvedAt: now, resolutionNote: note },
-      { actorId: ctx.actor.id, action: 'claim.resolve', detail: { outcome, from: previous, by: 'manager', tally, ...(note ? { note } : {}) }, at: now },
+      { actorId: ctx.actor.id, actorName: ctx.actor.name, action: 'claim.resolve', detail: { outcome, from: previous, by: 'manager', tally, ...(note ? { note } : {}) }, at: now },
     );
-    return { claim: row, tally, previous };
+    const followed = await followDependents(tx, row, settings, now);
+    return { claim: row, tally, previous, followed };
   });
 }
 
@@ -281,31 +297,65 @@ export async function reopenClaim(ctx: LedgerCtx, number: number | string, noteI
   const now = nowOf(ctx);
   const settings = await getSettings(ctx.db, ctx.guildId);
   return ctx.db.transaction(async (tx) => {
+    const peek = await findClaim(tx, ctx.guildId, number);
+    const condition = peek.conditionClaimId !== null ? await lockCondition(tx, ctx.guildId, peek.conditionClaimId) : null;
     const claim = await findClaim(tx, ctx.guildId, number, { forUpdate: true });
+    if (claim.status === 'waiting') {
+      throw new LedgerError('conflict', `Claim #${claim.number} is already waiting on its condition${condition ? ` #${condition.number}` : ''}.`);
+    }
     if (claim.status === 'open' && !claim.flag) {
       throw new LedgerError('conflict', `Claim #${claim.number} is already open for voting.`);
     }
+    const state = condition ? conditionState(condition) : 'held';
+    if (condition && state === 'failed') {
+      throw new LedgerError('conflict', `Claim #${claim.number} hangs on #${condition.number}, which did not happen: it stays void. Reopen #${condition.number} if that was wrong.`);
+    }
     const windowStartsAt = claim.dueAt > now ? claim.dueAt : now;
-    return changeClaim(
-      tx,
-      claim,
-      {
-        status: 'open',
-        outcome: null,
-        flag: null,
-        resolvedBy: null,
-        resolvedAt: null,
-        resolutionNote: null,
-        round: claim.round + 1,
-        windowStartsAt,
-        votingClosesAt: addDaysMs(windowStartsAt, settings.votingWindowDays),
-      },
-      { actorId: ctx.actor.id, action: 'claim.reopen', detail: { fromOutcome: claim.outcome, round: claim.round + 1, ...(note ? { note } : {}) }, at: now },
-    );
+    const moved = await reopenRow(tx, ctx, claim, condition, state, windowStartsAt, settings, now, note);
+    await followDependents(tx, moved, settings, now);
+    return moved;
   });
 }
 
-export type AppliedDecision = CloseDecision & { claim: ClaimRow; tally: Tally; changed: boolean };
+async function reopenRow(
+  tx: Db,
+  ctx: LedgerCtx,
+  claim: ClaimRow,
+  condition: ClaimRow | null,
+  state: ConditionState,
+  windowStartsAt: Date,
+  settings: GuildSettings,
+  now: Date,
+  note: string | null,
+): Promise<ClaimRow> {
+  // Its condition not resolved yet: back to waiting on it, in a new round (the closed round's votes stay in its history).
+  if (condition && state === 'pending') {
+    return changeClaim(
+      tx,
+      claim,
+      { status: 'waiting', outcome: null, flag: null, resolvedBy: null, resolvedAt: null, resolutionNote: null, round: claim.round + 1 },
+      { actorId: ctx.actor.id, action: 'claim.reopen', detail: { fromOutcome: claim.outcome, round: claim.round + 1, waiting: true, condition: condition.number, ...(note ? { note } : {}) }, at: now },
+    );
+  }
+  return changeClaim(
+    tx,
+    claim,
+    {
+      status: 'open',
+      outcome: null,
+      flag: null,
+      resolvedBy: null,
+      resolvedAt: null,
+      resolutionNote: null,
+      round: claim.round + 1,
+      windowStartsAt,
+      votingClosesAt: addDaysMs(windowStartsAt, settings.votingWindowDays),
+    },
+    { actorId: ctx.actor.id, action: 'claim.reopen', detail: { fromOutcome: claim.outcome, round: claim.round + 1, ...(note ? { note } : {}) }, at: now },
+  );
+}
+
+export type AppliedDecision = CloseDecision & { claim: ClaimRow; tally: Tally; changed: boolean; followed?: ClaimRow[] };
 
 /** Applies the rule to one locked, open claim. Writes only when something changes. */
 async function applyDecision(tx: Db, claim: ClaimRow, settings: GuildSettings, actorId: string, now: Date): Promise<AppliedDecision> {
@@ -318,7 +368,9 @@ async function applyDecision(tx: Db, claim: ClaimRow, settings: GuildSettings, a
       outcome: decision.outcome,
       by: 'rule',
     });
-    return { ...decision, claim: row, tally, changed: true };
+    // Its dependents follow at once, in this transaction (a chain settles in order).
+    const followed = await followDependents(tx, row, settings, now);
+    return { ...decision, claim: row, tally, changed: true, followed };
   }
   if (decision.kind === 'postpone') {
     const checkBy = addDays(claim.checkBy, decision.days);
@@ -343,6 +395,7 @@ export async function closeVoting(ctx: LedgerCtx, number: number | string) {
   return ctx.db.transaction(async (tx) => {
     const claim = await findClaim(tx, ctx.guildId, number, { forUpdate: true });
     if (claim.status === 'resolved') throw new LedgerError('conflict', `Claim #${claim.number} is already resolved.`);
+    if (claim.status === 'waiting') throw closed(`Claim #${claim.number} is waiting on its condition; it has no voting to close.`);
     if (claim.dueAt > now) throw closed(`Claim #${claim.number} is not due yet (check date ${claim.checkBy}).`);
     if (claim.votingClosesAt > now) await tx.update(claims).set({ votingClosesAt: now }).where(eq(claims.id, claim.id));
     return applyDecision(tx, { ...claim, votingClosesAt: now }, settings, ctx.actor.id, now);
@@ -375,3 +428,4 @@ export async function closeExpiredWindows(db: Db, now: Date, batch = 200, guildI
   });
   return results;
 }
+

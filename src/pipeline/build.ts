@@ -24,6 +24,7 @@ import {
 import type { OptionReader } from '../kit/options.js';
 import type { AutocompleteCall, CallBase, CommandCall, ComponentCall, Member, MessageCommandCall, ModalCall } from '../kit/types.js';
 import type { Responder } from './responder.js';
+import { localeOf } from '../kit/locale.js';
 
 const DISCORD_EPOCH = 1420070400000n;
 
@@ -94,9 +95,18 @@ function memberOf(i: APIInteraction): Member {
   };
 }
 
-/** What every call carries: the server (always from the interaction itself), channel, member and time. */
+/**
+ * What every call carries: the server (always from the interaction itself), channel, member and time,
+ * and the languages: the member's `locale` (with `t` in it) and the server's `guild_locale`.
+ */
 export function callBase(i: APIInteraction): CallBase {
-  return { guildId: i.guild_id ?? '', channelId: i.channel?.id ?? i.channel_id ?? null, member: memberOf(i), createdAt: snowflakeTime(i.id) };
+  return {
+    guildId: i.guild_id ?? '',
+    channelId: i.channel?.id ?? i.channel_id ?? null,
+    member: memberOf(i),
+    createdAt: snowflakeTime(i.id),
+    ...localeOf('locale' in i ? i.locale : null, i.guild_locale),
+  };
 }
 
 /** A slash command (its options are read by the pipeline, beside the call). */

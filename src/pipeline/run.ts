@@ -7,11 +7,11 @@
  * logged beside the stack. Nothing an interaction does can stop the process.
  */
 import { ApplicationCommandType, InteractionType, type APIInteraction } from 'discord-api-types/v10';
-import { expectedMessage, GUILD_ONLY, guarded } from '../kit/failures.js';
+import { expectedMessage, guarded, guildOnly } from '../kit/failures.js';
 import { argumentsOf, partialArgumentsOf } from '../kit/options.js';
 import { DISCORD_LIMITS, truncate } from '../kit/render.js';
 import type { Registry } from '../kit/registry.js';
-import { UserError, type AppCtx, type Choice } from '../kit/types.js';
+import { CatalogError, UserError, type AppCtx, type Choice } from '../kit/types.js';
 import { autocompleteCall, commandCall, commandOptions, componentCall, messageCommandCall, modalCall } from './build.js';
 import type { Responder } from './responder.js';
 
@@ -59,7 +59,7 @@ async function autocomplete(i: APIInteraction & { type: InteractionType.Applicat
 
 /** Routes one interaction to its handler; the work the handler does as the call. */
 async function route(i: APIInteraction, responder: Responder, registry: Registry, ctx: AppCtx): Promise<void> {
-  if (!i.guild_id) throw new UserError(GUILD_ONLY);
+  if (!i.guild_id) throw guildOnly();
   switch (i.type) {
     case InteractionType.ApplicationCommand:
       if (i.data.type === ApplicationCommandType.ChatInput) {
@@ -85,7 +85,7 @@ async function route(i: APIInteraction, responder: Responder, registry: Registry
       return form.submit(modalCall(i, responder), args, ctx);
     }
     default:
-      throw new UserError('Hindsight does not handle that kind of interaction.');
+      throw new CatalogError('errors.unsupportedInteraction');
   }
 }
 
@@ -101,7 +101,7 @@ export async function runInteraction(i: APIInteraction, responder: Responder, re
       return true;
     }
     const context = { interaction: describeInteraction(i), guildId: i.guild_id, userId: i.member?.user.id ?? i.user?.id };
-    return await guarded(ctx.log, context, () => route(i, responder, registry, ctx), (reply) => responder.failure(reply));
+    return await guarded(ctx.log, context, () => route(i, responder, registry, ctx), (reply) => responder.failure(reply), 'locale' in i ? i.locale : null);
   } finally {
     try {
       await responder.settle();

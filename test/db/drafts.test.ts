@@ -170,8 +170,27 @@ describe('drafts', () => {
     expect(await listDrafts(database.db, g, NOW, BOB.id)).toEqual([]);
     const { result } = await acceptCandidate(ctxFor(g), draft.id, 0);
     expect(result.kind === 'accepted' && result.claim.addedBy).toBe(ALICE.id);
+    // Issue 24 (4): the history credits the author, and records the manager who accepted it as approver.
+    const [added] = await database.db.select().from(auditLog).where(and(eq(auditLog.guildId, g), eq(auditLog.action, 'claim.add')));
+    expect(added!.actorId).toBe(ALICE.id);
+    expect(added!.detail).toMatchObject({ approvedBy: MANAGER.id, from: 'extract' });
+    // Still one forecast to review: the draft stays in the lists.
+    expect((await listDrafts(database.db, g, NOW)).map((d) => d.id)).toEqual([draft.id]);
     const discarded = await discardCandidate(ctxFor(g, ALICE), draft.id, 1);
     expect(discarded.candidates[1]!.state).toBe('discarded');
+    // Issue 24: a draft whose every forecast is reviewed no longer shows in /predict drafts.
+    expect(await listDrafts(database.db, g, NOW)).toEqual([]);
+    expect(await listDrafts(database.db, g, NOW, ALICE.id)).toEqual([]);
+    expect((await getDraft(database.db, g, draft.id, NOW)).id).toBe(draft.id); // its buttons keep working
+  });
+
+  it('a manager accepting from their own draft is its author, with no approver', async () => {
+    const g = newGuildId();
+    const draft = await newDraft(g);
+    await acceptCandidate(ctxFor(g), draft.id, 0);
+    const [added] = await database.db.select().from(auditLog).where(and(eq(auditLog.guildId, g), eq(auditLog.action, 'claim.add')));
+    expect(added!.actorId).toBe(MANAGER.id);
+    expect(added!.detail).not.toHaveProperty('approvedBy');
   });
 
   it('two Accepts of one candidate at once write one claim', async () => {

@@ -144,7 +144,7 @@ describe('claims lock once members forecast or vote (finding 7)', () => {
     await editClaim(ctxFor(g, MANAGER), c.number, { checkBy: '2026-06-01' });
     const detail = await claimDetail(ctxFor(g, BOB), c.number);
     expect(detail.claim.checkBy).toBe('2026-06-01');
-    expect(cardText(claimCard(detail, clock.now))).toMatch(new RegExp(`Edited after voting began by <@${MANAGER.id}> on .*\\(checkBy\\)`));
+    expect(cardText(claimCard(detail, clock.now))).toMatch(new RegExp(`Edited after voting began by <@${MANAGER.id}> on .*\\(check-by date\\)`));
   });
 
   it('keeps a resolved claim in the scores when a manager deletes it', async () => {
@@ -234,12 +234,12 @@ describe('import of member data (finding 8)', () => {
     expect(await database.db.$count(votes, eq(votes.guildId, h))).toBe(10_000);
   });
 
-  it('bounds round (1..1000) with a clear error, writing nothing', async () => {
+  it('bounds round to the integer column (1..2147483647) with a clear error, writing nothing', async () => {
     const { data } = await sourceExport();
     const claim = data.claims[0]!;
-    for (const bad of [{ ...claim, round: 2_147_483_648 }, { ...claim, round: 1001 }, { ...claim, votes: [{ ...claim.votes[0]!, round: 99_999_999_999 }] }]) {
+    for (const bad of [{ ...claim, round: 2_147_483_648 }, { ...claim, round: 0 }, { ...claim, votes: [{ ...claim.votes[0]!, round: 99_999_999_999 }] }]) {
       const h = newGuildId();
-      await expectLedgerError(importLedger(ctxFor(h), { raw: JSON.stringify({ ...data, claims: [bad] }) }), 'invalid_input', /round: must be at most 1000/);
+      await expectLedgerError(importLedger(ctxFor(h), { raw: JSON.stringify({ ...data, claims: [bad] }) }), 'invalid_input', /round: must be (at most 2147483647|at least 1)/);
       expect(await database.db.$count(claims, eq(claims.guildId, h))).toBe(0);
     }
   });

@@ -174,6 +174,7 @@ describe('the migration to composite keys', () => {
         'audit_claim_same_guild',
         'card_refreshes_claim_same_guild',
         'claims_article_same_guild',
+        'claims_condition_same_guild',
         'claims_speaker_same_guild',
         'forecasts_claim_same_guild',
         'schedule_runs_schedule_same_guild',

@@ -23,9 +23,12 @@ import { fitEmbeds } from '../../src/kit/render.js';
 import type { AppCtx, AutocompleteCall, CommandCall, OptionReader, Reply } from '../../src/kit/types.js';
 import { argumentsOf, partialArgumentsOf } from '../../src/kit/options.js';
 import * as scores from '../../commands/scores.js';
+import { localeOf } from '../../src/kit/locale.js';
 import { hedgeCalibrationOf } from '../../src/ledger/hedge-scores.js';
 import { makeTestDb, newGuildId, type TestDatabase } from '../support/test-db.js';
 import { ledgerCtxFor } from '../support/ledger-ctx.js';
+import { memberFacing } from '../../src/kit/work.js';
+import { inlineWork } from '../../src/work/index.js';
 
 let database: TestDatabase;
 const clock = { now: new Date(0) };
@@ -298,6 +301,7 @@ describe('the /scores command', () => {
       channelId: 'channel',
       member: { id: memberId, displayName: 'Alice', isManager: false },
       createdAt: clock.now,
+      ...localeOf('en-US', 'en-US'),
       defer: async () => {
         seen.deferred = true;
       },
@@ -313,6 +317,7 @@ describe('the /scores command', () => {
     log: { warn() {}, error() {}, info() {}, debug() {} } as unknown as AppCtx['log'],
     now: () => clock.now,
     fetchAttachment: () => Promise.reject(new Error('no attachments here')),
+    work: memberFacing(inlineWork()),
   });
 
   async function run(subcommand: string, values?: Record<string, unknown>, memberId?: string) {
@@ -338,12 +343,16 @@ describe('the /scores command', () => {
 
   it('speakers and outlets: track records with the small-sample caution', async () => {
     const speakersReply = await run('speakers');
+    // Every row is a small sample: said once, not on each row (issue 24).
     expect(speakersReply.embed.description!.split('\n')).toEqual([
-      '**A Kremlin official** · 3 claims: 1 came true, 0 partly, 1 did not, 1 open · **50%** came true · ⚠ fewer than 5 judged',
-      '**White House** · 2 claims: 1 came true, 1 partly, 0 did not · **75%** came true · ⚠ fewer than 5 judged',
+      '⚠ Each of these 2 records has fewer than 5 judged claims: too few to tell yet.',
+      '',
+      '**A Kremlin official** · 3 claims: 1 came true, 0 partly, 1 did not, 1 open · **50%** came true',
+      '**White House** · 2 claims: 1 came true, 1 partly, 0 did not · **75%** came true',
     ]);
+    expect(speakersReply.embed.footer!.text).not.toContain('⚠');
     const outlets = await run('outlets');
-    expect(outlets.embed.description).toMatch(/^\*\*reuters\.com\*\* · 3 claims/);
+    expect(outlets.embed.description).toMatch(/^⚠ Each of these 2 records .*\n\n\*\*reuters\.com\*\* · 3 claims/);
   });
 
   it('me: a record with best and worst calls and a calibration chart attached', async () => {

@@ -62,6 +62,7 @@ describe('settings', () => {
       tooEarlyStepDays: 30,
       minRanked: 3,
       extractBy: 'managers',
+      language: null,
     });
     const { after } = await updateSettings(ctxFor(g), { quorum: 5, timezone: 'Europe/Berlin', blindVoting: true });
     expect(after).toMatchObject({ quorum: 5, timezone: 'Europe/Berlin', blindVoting: true });
@@ -145,12 +146,14 @@ describe('the article pack', () => {
     const g = newGuildId();
     const pack = bundledPacks()[0]!;
     const first = await importLedger(ctxFor(g), { packId: pack.id });
-    expect(first.added).toBe(pack.claims.length);
+    // Its claims, then the events they hang on (claims with no speaker).
+    const items = pack.claims.length + pack.events.length;
+    expect(first.added).toBe(items);
     expect(first.skipped).toBe(0);
-    expect(first.numbers).toEqual(pack.claims.map((_, i) => i + 1));
+    expect(first.numbers).toEqual(Array.from({ length: items }, (_, i) => i + 1));
     const second = await importLedger(ctxFor(g), { packId: pack.id });
-    expect(second).toMatchObject({ added: 0, skipped: pack.claims.length });
-    expect(await rowCount(claims, g)).toBe(pack.claims.length);
+    expect(second).toMatchObject({ added: 0, skipped: items });
+    expect(await rowCount(claims, g)).toBe(items);
     const detail = await claimDetail(ctxFor(g, ALICE), 2);
     expect(detail.speaker).toBe(pack.claims[1]!.speaker);
     expect(detail.claim.quote).toBe(pack.claims[1]!.quote);
@@ -174,13 +177,15 @@ describe('the article pack', () => {
     await importLedger(ctxFor(g), { packId: pack.id });
     await addClaim(ctxFor(g, ALICE), { claim: 'Future claim', checkBy: 'in 2 years', family: 'war' });
     const all = await listClaims(ctxFor(g, ALICE), { status: 'all', pageSize: 5 });
-    expect(all.total).toBe(pack.claims.length + 1);
-    expect(all.pages).toBe(Math.ceil((pack.claims.length + 1) / 5));
+    expect(all.total).toBe(pack.claims.length + pack.events.length + 1);
+    expect(all.pages).toBe(Math.ceil((pack.claims.length + pack.events.length + 1) / 5));
     const page2 = await listClaims(ctxFor(g, ALICE), { status: 'all', pageSize: 5, page: 2 });
     expect(page2.items.map((c) => c.number)).toEqual([6, 7, 8, 9, 10]);
     const beyond = await listClaims(ctxFor(g, ALICE), { status: 'all', pageSize: 5, page: 999 });
     expect(beyond.page).toBe(all.pages);
-    expect((await listClaims(ctxFor(g, ALICE), { status: 'due' })).total).toBe(pack.claims.length);
+    // The event is due; the claim that hangs on it waits.
+    expect((await listClaims(ctxFor(g, ALICE), { status: 'due' })).total).toBe(pack.claims.length + pack.events.length - 1);
+    expect((await listClaims(ctxFor(g, ALICE), { status: 'waiting' })).total).toBe(1);
     expect((await listClaims(ctxFor(g, ALICE), { status: 'open' })).items.map((c) => c.text)).toEqual(['Future claim']);
     const war = await listClaims(ctxFor(g, ALICE), { status: 'all', family: 'war', pageSize: 25 });
     expect(war.total).toBe(pack.claims.filter((c) => c.family === 'war').length + 1);

@@ -70,8 +70,9 @@ describe('re-importing the corrected article pack', () => {
 
     clock.now = new Date('2026-11-28T09:00:00Z');
     const again = await importLedger(ctxFor(g), { packId: pack.id });
-    expect(again).toMatchObject({ added: 2, updated: 17, skipped: 0, numbers: [18, 19] });
-    expect(await rows(claims, g)).toBe(19);
+    // Two new claims and the event the consultations forecast now hangs on (src/ledger/conditions.ts).
+    expect(again).toMatchObject({ added: 3, updated: 17, skipped: 0, numbers: [18, 19, 20] });
+    expect(await rows(claims, g)).toBe(20);
     expect(await rows(votes, g)).toBe(votesBefore);
     expect(await rows(forecasts, g)).toBe(forecastsBefore);
 
@@ -83,14 +84,17 @@ describe('re-importing the corrected article pack', () => {
     expect(talks.votesCast).toBe(3);
     // The voting window already under way is not restarted.
     expect(talks.claim.windowStartsAt.toISOString()).toBe('2025-05-01T00:00:00.000Z');
+    // It now waits on its condition (the pack's event), in the same round: its votes count when the event comes true.
+    expect(talks.claim).toMatchObject({ status: 'waiting', round: 1 });
+    expect(talks.condition).toMatchObject({ number: 20, text: 'Trump takes office and forms his team.' });
 
     const resolved = await claimDetail(ctxFor(g, ALICE), 10);
     expect(resolved.claim).toMatchObject({ status: 'resolved', outcome: 'came_true', resolutionNote: 'by hand', text: corrected('some-us-russia-contact-restored').claim });
     expect(resolved.claim.resolvedAt).toEqual(before.claim.resolvedAt);
 
-    // One audited edit per changed claim, saying where the change came from.
+    // One audited edit per changed claim (and one for the condition #5 gained), saying where the change came from.
     const log = await edits(g);
-    expect(log).toHaveLength(17);
+    expect(log).toHaveLength(18);
     expect(new Set(log.map((e) => e.claimNumber)).size).toBe(17);
     expect(log.every((e) => e.actorId === MANAGER.id && e.detail.from === pack.name)).toBe(true);
     expect(Object.keys((log.find((e) => e.claimNumber === 5)!.detail.changes as object) ?? {})).toEqual(
@@ -121,8 +125,8 @@ describe('re-importing the corrected article pack', () => {
 
     // Importing the same pack once more changes nothing and records nothing.
     const third = await importLedger(ctxFor(g), { packId: pack.id });
-    expect(third).toMatchObject({ added: 0, updated: 0, skipped: 19 });
-    expect(await edits(g)).toHaveLength(17);
+    expect(third).toMatchObject({ added: 0, updated: 0, skipped: 20 });
+    expect(await edits(g)).toHaveLength(18);
   });
 
   it('moves a corrected check date without losing the votes, and never a resolved claim’s', async () => {

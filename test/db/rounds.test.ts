@@ -61,7 +61,9 @@ describe('a scoring round', () => {
     expect(poster.posts).toHaveLength(1 + n);
     expect(poster.posts[0]!.reply.embeds![0]!.description).toContain(`**${n}** claims came due`);
     const cards = poster.posts.slice(1);
-    expect(cards.map((p) => p.reply.embeds![0]!.title!.split(' ')[0])).toEqual(Array.from({ length: n }, (_, i) => `#${i + 1}`));
+    // The pack's event (#20) is due; #5, which hangs on it, waits and gets no card (src/ledger/conditions.ts).
+    const items = n + bundledPacks()[0]!.events.length;
+    expect(cards.map((p) => p.reply.embeds![0]!.title!.split(' ')[0])).toEqual(Array.from({ length: items }, (_, i) => `#${i + 1}`).filter((k) => k !== '#5'));
     for (const card of cards) {
       const buttons = card.reply.components![0]!.components.map((b) => ('label' in b ? b.label : ''));
       expect(buttons).toEqual(['Came true', 'Partly', 'Did not', 'Too early']);
@@ -96,6 +98,47 @@ describe('a scoring round', () => {
     expect(text).toMatch(/Still open from earlier rounds\n\*\*#2\*\* Will wait · waiting 2 days/);
     // (0.7 − 1)² = 0.09 and (0.2 − 1)² = 0.64: each member's first score.
     expect(text).toMatch(new RegExp(`Score changes\n<@${member(7).id}> first score: 0\\.090\n<@${member(8).id}> first score: 0\\.640`));
+  });
+
+  // Issue 24 (6): an hourly and a daily schedule on one channel fired in the same hour and posted everything twice.
+  it('two schedules on one channel post each claim once: the second round of the hour leaves out what the first posted', async () => {
+    const { g, schedule: daily, poster } = await setup({ pack: false });
+    const hourly = await addSchedule(ctx(g, MANAGER, new Date(T0.getTime() - 3_600_000)), { channelId: daily.channelId, schedule: '0 * * * *', timezone: 'UTC' });
+    const elsewhere = await addSchedule(ctx(g, MANAGER, new Date(T0.getTime() - 3_600_000)), { channelId: '700000000000000099', schedule: 'daily 09:00', timezone: 'UTC' });
+    const made = new Date('2026-11-20T00:00:00Z');
+    const due = [];
+    for (const text of ['First due', 'Second due', 'Third due']) due.push(await addClaim(ctx(g, member(1), made), { claim: text, checkBy: '2026-11-26' }));
+    const deps = { db: database.db, poster, log };
+    // 09:00: the hourly round posts the three cards; the daily round of the same slot has nothing new.
+    expect((await runRound(deps, hourly.id, T0, T0)).outcome).toBe('posted');
+    const cards = (channelId: string) => poster.posts.filter((p) => p.channelId === channelId).flatMap((p) => p.reply.embeds!.map((e) => e.title!).filter((t) => t.startsWith('#')));
+    expect(cards(daily.channelId)).toEqual(due.map((c) => `#${c.number} · ${c.text}`));
+    expect((await runRound(deps, daily.id, T0, T0)).outcome).toBe('empty');
+    expect(cards(daily.channelId)).toHaveLength(3);
+    // Another channel is another audience: its schedule posts them there.
+    expect((await runRound(deps, elsewhere.id, T0, T0)).outcome).toBe('posted');
+    expect(cards('700000000000000099')).toHaveLength(3);
+
+    // 09:30: one resolves. The daily schedule fires at 09:40 (run-now): it reports the resolution,
+    // and leaves out the two still open, which the hourly round posted within the hour.
+    const at = new Date('2026-11-27T09:30:00Z');
+    await resolveClaim(ctx(g, MANAGER, at), due[0]!.number, 'came_true');
+    poster.posts = [];
+    const runNow = new Date('2026-11-27T09:40:00Z');
+    expect((await runRound(deps, daily.id, runNow, runNow)).outcome).toBe('posted');
+    const text = poster.posts.flatMap((p) => p.reply.embeds!.map((e) => `${e.title}\n${e.description}`)).join('\n');
+    expect(text).toMatch(/Resolved since the last round\n\*\*#\d+\*\* First due → \*\*Came true\*\*/);
+    expect(text).not.toMatch(/Second due|Third due/);
+    // 10:00: the hourly round does not report that resolution again (the channel's 09:40 round did);
+    // the two still open were last shown an hour ago, so they are listed, once.
+    poster.posts = [];
+    const ten = new Date('2026-11-27T10:00:00Z');
+    expect((await runRound(deps, hourly.id, ten, ten)).outcome).toBe('posted');
+    const later = poster.posts.flatMap((p) => p.reply.embeds!.map((e) => `${e.title}\n${e.description}`)).join('\n');
+    expect(later).not.toContain('First due');
+    expect(later).toMatch(/Still open from earlier rounds\n\*\*#\d+\*\* Second due/);
+    const [run] = await database.db.select().from(scheduleRuns).where(and(eq(scheduleRuns.scheduleId, hourly.id), eq(scheduleRuns.slot, ten)));
+    expect(run!.detail.posted).toEqual({ due: [], open: [due[1]!.number, due[2]!.number], resolved: [] });
   });
 
   it('splits a very large round across messages in order, each within Discord’s limits', async () => {

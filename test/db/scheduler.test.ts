@@ -195,7 +195,7 @@ describe('minimum interval between rounds', () => {
       for (const cron of ['*/30 * * * *', '* * * * * *', '0,30 9 * * *']) {
         const attempt = addSchedule(ctx(g, new Date('2026-11-27T00:00:00Z')), { channelId: '700000000000000017', schedule: cron, timezone: 'UTC' });
         await expect(attempt).rejects.toThrow(LedgerError);
-        await expect(attempt).rejects.toThrow(/at most once every 1 hour/);
+        await expect(attempt).rejects.toThrow(/at most once every hour; /); // not "every 1 hour" (issue 24)
       }
       const twoHours = addSchedule(ctx(g, new Date('2026-11-27T00:00:00Z')), { channelId: '700000000000000017', schedule: '0 * * * *', timezone: 'UTC' }, { minIntervalSeconds: 7200 });
       await expect(twoHours).rejects.toThrow(/at most once every 2 hours/);

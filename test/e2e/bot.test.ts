@@ -15,6 +15,8 @@ import type { FakeReply } from '../fake-discord/index.js';
 let h: BotHarness & { dataDir: string };
 const MOD = { id: 'mod', manager: true } as const;
 const pack = bundledPacks()[0]!;
+/** What importing the pack adds: its claims, then the events some of them hang on. */
+const items = pack.claims.length + pack.events.length;
 const text = (r: FakeReply) => [r.content, ...r.embeds.flatMap((e) => [e.title, e.description, ...(e.fields ?? []).flatMap((f) => [f.name, f.value]), e.footer?.text])].filter(Boolean).join('\n');
 const buttons = (r: { components: unknown[] }) =>
   (r.components as { components: { label?: string; custom_id?: string; disabled?: boolean }[] }[]).flatMap((row) => row.components);
@@ -49,9 +51,9 @@ describe('commands', () => {
     expect(denied.content).toMatch(/Only managers/);
     const first = await cmd(MOD, 'predict', { pack: pack.id }, 'import');
     expect(first.ephemeral).toBe(true);
-    expect(first.content).toContain(`**${pack.claims.length}** added as #1–#${pack.claims.length}, **0** skipped`);
+    expect(first.content).toContain(`**${items}** added as #1–#${items}, **0** skipped`);
     const again = await cmd(MOD, 'predict', { pack: pack.id }, 'import');
-    expect(again.content).toContain(`**0** added, **${pack.claims.length}** skipped`);
+    expect(again.content).toContain(`**0** added, **${items}** skipped`);
   });
 
   it('lists due claims with Previous/Next buttons that page', async () => {
@@ -63,7 +65,8 @@ describe('commands', () => {
     expect(prev).toMatchObject({ label: '◀ Previous', disabled: true });
     const page2 = await h.fake.clickButton(h.guild.id, 'bob', { customId: next!.custom_id!, messageId: page1.messageId }).reply();
     expect(page2.type).toBe(7);
-    expect(page2.embeds[0]!.description).toMatch(/^\*\*#11\*\*/);
+    // #5 waits on its condition (an event of the pack), so the second page starts at #12.
+    expect(page2.embeds[0]!.description).toMatch(/^\*\*#12\*\*/);
     expect(page2.embeds[0]!.footer!.text).toMatch(/Page 2 of 2/);
   });
 
@@ -152,16 +155,36 @@ describe('commands', () => {
   it('adds a claim from plain words, forecasts on it, edits and deletes it (author or manager only)', async () => {
     const added = await cmd('alice', 'predict', { claim: 'A ceasefire is signed', 'check-by': 'in 3 months', speaker: 'A columnist', family: 'war' }, 'add');
     const number = Number(/Claim #(\d+) added/.exec(added.content)![1]);
-    expect(number).toBe(pack.claims.length + 1);
+    expect(number).toBe(items + 1);
     expect((await cmd('bob', 'forecast', { claim: String(number), probability: 35 })).content).toMatch(/now \*\*35%\*\*/);
     expect((await cmd('bob', 'forecast', { claim: String(number), probability: 40 })).content).toMatch(/now \*\*40%\*\* \(was 35%\)/);
     expect((await cmd('bob', 'predict', { claim: String(number), text: 'Hijack' }, 'edit')).content).toMatch(/Only the member who added/);
     // Bob forecast on it: the author may no longer change it; a manager may, and the card says so.
     expect((await cmd('alice', 'predict', { claim: String(number), criteria: 'Both sides sign a text' }, 'edit')).content).toMatch(/no longer be changed by its author/);
-    expect((await cmd(MOD, 'predict', { claim: String(number), criteria: 'Both sides sign a text' }, 'edit')).content).toBe(`Claim #${number} updated.`);
+    expect((await cmd(MOD, 'predict', { claim: String(number), criteria: 'Both sides sign a text' }, 'edit')).content).toBe(`Claim #${number} updated: criteria.`);
+    // The reply says what the new date is (issue 24: "Claim #20 updated." left it to /predict show).
+    expect((await cmd(MOD, 'predict', { claim: String(number), 'check-by': 'next year' }, 'edit')).content).toMatch(
+      new RegExp(`^Claim #${number} updated: check-by date \\d{4}-\\d{2}-\\d{2} → \\d{4}-\\d{2}-\\d{2}\\. It can be scored from <t:\\d+:D>\\.$`),
+    );
     expect(text(await cmd('alice', 'predict', { claim: String(number) }, 'show'))).toMatch(/Edited after forecasts were made by <@/);
     expect((await cmd('bob', 'predict', { claim: String(number) }, 'delete')).content).toMatch(/Only the member who added/);
-    expect((await cmd(MOD, 'predict', { claim: String(number) }, 'delete')).content).toMatch(/deleted/);
+    // Delete asks first (issue 24: it asked nothing): Keep leaves the claim, Delete deletes it.
+    const asked = await cmd(MOD, 'predict', { claim: String(number) }, 'delete');
+    expect(asked.ephemeral).toBe(true);
+    expect(asked.content).toMatch(new RegExp(`^Delete claim #${number} \\(“A ceasefire is signed”\\)\\? It disappears from lists and cards; its history is kept\\.$`));
+    const [yes, no] = (asked.components[0] as { components: { custom_id: string; label: string }[] }).components;
+    expect([yes!.label, no!.label]).toEqual([`Delete claim #${number}`, 'Keep it']);
+    const kept = await h.fake.clickButton(h.guild.id, MOD, { customId: no!.custom_id, messageId: asked.messageId }).reply();
+    expect(kept.content).toBe(`Claim #${number} kept: nothing was deleted.`);
+    expect((await cmd('alice', 'predict', { claim: String(number) }, 'show')).embeds[0]!.title).toMatch(new RegExp(`^#${number} `));
+    expect(kept.components).toEqual([]);
+    const again = await cmd(MOD, 'predict', { claim: String(number) }, 'delete');
+    // Someone else pressing it is refused by the ledger, as the command is.
+    const forged = await h.fake.clickButton(h.guild.id, 'bob', { customId: yes!.custom_id, messageId: again.messageId, force: true }).reply();
+    expect(forged.content).toMatch(/Only the member who added/);
+    const deleted = await h.fake.clickButton(h.guild.id, MOD, { customId: yes!.custom_id, messageId: again.messageId }).reply();
+    expect(deleted.content).toMatch(new RegExp(`^Claim #${number} \\(“A ceasefire is signed”\\) deleted\\. Its history is kept\\.$`));
+    expect(deleted.components).toEqual([]);
     expect((await cmd('alice', 'predict', { claim: String(number) }, 'show')).content).toMatch(/There is no claim/);
   });
 
@@ -192,10 +215,10 @@ describe('commands', () => {
     const file = json.files[0]!;
     expect(file.name).toMatch(/^hindsight-\d{4}-\d{2}-\d{2}\.json$/);
     const data = JSON.parse(file.data.toString('utf8')) as { claims: unknown[] };
-    expect(data.claims.length).toBe(pack.claims.length);
+    expect(data.claims.length).toBe(items);
     const reimport = h.fake.attachment({ filename: 'ledger.json', content: file.data });
     const back = await cmd(MOD, 'predict', { file: reimport as never }, 'import');
-    expect(back.content).toContain(`**0** added, **${pack.claims.length}** skipped`);
+    expect(back.content).toContain(`**0** added, **${items}** skipped`);
     const csv = await cmd('alice', 'predict', { format: 'csv' }, 'export');
     expect(csv.files[0]!.data.toString('utf8').split('\r\n')[0]).toMatch(/^number,key,claim/);
   });

@@ -42,7 +42,7 @@ describe('/reminders', () => {
     expect((await reminders('list', {}, 'alice')).content).toMatch(/Only managers/);
     const badCron = await reminders('add', { channel: h.guild.defaultChannelId, schedule: '61 * * * *' });
     expect(badCron.ephemeral).toBe(true);
-    expect(badCron.content).toMatch(/minute field \("61"\)/);
+    expect(badCron.content).toMatch(/^schedule: The minute field has 61, but minutes run from 0 to 59\./);
     const badTz = await reminders('add', { channel: h.guild.defaultChannelId, schedule: 'daily 09:00', timezone: 'Mars/Olympus' });
     expect(badTz.content).toMatch(/^timezone: "Mars\/Olympus" is not a time zone/);
     expect((await reminders('list')).embeds[0]!.description).toMatch(/None yet/);
@@ -64,6 +64,14 @@ describe('/reminders', () => {
     const runs = added.embeds[0]!.fields!.find((f) => f.name === 'Next runs')!.value.split('\n');
     expect(runs).toHaveLength(3);
     const id = Number(/Schedule (\d+) added/.exec(added.embeds[0]!.title!)![1]);
+    expect(added.embeds[0]!.fields!.map((f) => f.name)).toEqual(['Next runs']);
+    // A second schedule on the same channel is added with a warning (issue 24: it used to double every post silently).
+    const second = await reminders('add', { channel: h.guild.defaultChannelId, schedule: '0 */6 * * 1-5', timezone: 'UTC' });
+    expect(all(second)).toMatch(/every weekday at 00:00, 06:00, 12:00 and 18:00 \(UTC\)/);
+    const warning = second.embeds[0]!.fields!.find((f) => f.name === '⚠ Another schedule posts here');
+    expect(warning?.value).toMatch(new RegExp(`^This channel already has schedule ${id} \\(every Friday at 18:30 \\(Europe/Berlin\\)\\)\\. .*no claim is posted twice within an hour`));
+    const secondId = Number(/Schedule (\d+) added/.exec(second.embeds[0]!.title!)![1]);
+    expect((await reminders('remove', { id: secondId })).content).toMatch(new RegExp(`Schedule ${secondId} .* removed`));
     expect((await reminders('remove', { id })).content).toMatch(new RegExp(`Schedule ${id} .* removed`));
   });
 

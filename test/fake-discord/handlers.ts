@@ -73,6 +73,7 @@ export function buildHandlers(core: Core): Map<string, Handler> {
   const usableChannel = (id: Snowflake): ChannelRecord => {
     const channel = state.channels.get(id);
     if (!channel || channel.deleted) throw Errors.unknownChannel();
+    if (channel.type === 1) return channel; // a direct-message channel: no guild
     const guild = state.guilds.get(channel.guildId);
     if (!guild || guild.removed || channel.denied) throw Errors.missingAccess();
     return channel;
@@ -151,6 +152,11 @@ export function buildHandlers(core: Core): Map<string, Handler> {
       if (!user) throw Errors.unknownUser();
       return ok(state.userObject(user));
     },
+    'POST /users/@me/channels': (ctx) => {
+      const recipient = bodyObject(ctx).recipient_id;
+      if (typeof recipient !== 'string' || !state.users.has(recipient)) throw Errors.unknownUser();
+      return ok(state.dmChannelObject(state.openDm(recipient)));
+    },
     'GET /users/@me/guilds': () =>
       ok(
         [...state.guilds.values()]
@@ -190,7 +196,10 @@ export function buildHandlers(core: Core): Map<string, Handler> {
       return ok(state.memberObject(guild, member));
     },
 
-    'GET /channels/{channel_id}': (ctx) => ok(state.channelObject(usableChannel(param(ctx, 'channel_id')))),
+    'GET /channels/{channel_id}': (ctx) => {
+      const channel = usableChannel(param(ctx, 'channel_id'));
+      return ok(channel.type === 1 ? state.dmChannelObject(channel) : state.channelObject(channel));
+    },
     'POST /channels/{channel_id}/typing': (ctx) => {
       usableChannel(param(ctx, 'channel_id'));
       return noContent();
@@ -208,6 +217,8 @@ export function buildHandlers(core: Core): Map<string, Handler> {
     },
     'POST /channels/{channel_id}/messages': (ctx) => {
       const channel = usableChannel(param(ctx, 'channel_id'));
+      // A member whose privacy settings refuse the bot's direct messages.
+      if (channel.type === 1 && state.refusingDms.has(channel.recipientId!)) throw Errors.cannotSendToUser();
       const body = bodyObject(ctx);
       // enforce_nonce: the same author and nonce within a few minutes returns the first message.
       const memory = core.nonceMemoryMs();
@@ -260,7 +271,9 @@ export function buildHandlers(core: Core): Map<string, Handler> {
     },
 
     // ---- application commands ----
-    'GET /applications/{application_id}/commands': (ctx) => ok(commands.list(commandScope(ctx))),
+    // As Discord: the localization dictionaries only with ?with_localizations=true.
+    'GET /applications/{application_id}/commands': (ctx) =>
+      ok(commands.list(commandScope(ctx)).map((c) => (ctx.query.get('with_localizations') === 'true' ? c : withoutLocalizations(c)))),
     'PUT /applications/{application_id}/commands': (ctx) => ok(commands.bulkOverwrite(commandScope(ctx), ctx.body)),
     'POST /applications/{application_id}/commands': (ctx) => {
       const { command, created: isNew } = commands.upsert(commandScope(ctx), bodyObject(ctx));
@@ -320,4 +333,15 @@ export function buildHandlers(core: Core): Map<string, Handler> {
 /** Templates whose authorization is the interaction token in the URL, not the bot token. */
 export function isInteractionRoute(template: string): boolean {
   return template.startsWith('/interactions/') || template.startsWith('/webhooks/{webhook_id}/{webhook_token}');
+}
+
+/** A listed command as Discord gives it without ?with_localizations=true: no localization dictionaries, at any depth. */
+function withoutLocalizations<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(withoutLocalizations) as T;
+  if (!value || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key]) => key !== 'name_localizations' && key !== 'description_localizations')
+      .map(([key, v]) => [key, withoutLocalizations(v)]),
+  ) as T;
 }

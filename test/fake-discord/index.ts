@@ -404,6 +404,27 @@ export class FakeDiscord {
     });
   }
 
+  /** The bot's direct messages to a user, oldest first (none before the bot opened the DM channel). */
+  directMessages(user: Snowflake | string): FakeMessageView[] {
+    const channelId = this.state.dmChannels.get(this.userId(user));
+    return channelId ? this.messages(channelId) : [];
+  }
+
+  /** Waits until the bot has sent a user a direct message matching `predicate` (default: any). */
+  waitForDirectMessage(user: Snowflake | string, predicate: (m: FakeMessageView) => boolean = () => true, timeoutMs = this.waitTimeoutMs): Promise<FakeMessageView> {
+    return this.waitUntil(() => this.directMessages(user).find(predicate), timeoutMs, () => {
+      const seen = this.directMessages(user).map((m) => JSON.stringify(m.content).slice(0, 80));
+      return `no matching direct message to ${user} (has ${seen.length}: ${seen.join(', ')})`;
+    });
+  }
+
+  /** The user's privacy settings refuse the bot's direct messages (sends answer 403, code 50007), or allow them again. */
+  refuseDirectMessages(user: Snowflake | string, refuse = true): void {
+    const id = this.userId(user);
+    if (refuse) this.state.refusingDms.add(id);
+    else this.state.refusingDms.delete(id);
+  }
+
   /** Waits for a REST request matching `predicate` (e.g. r => r.route === 'PUT /...'). */
   waitForRequest(predicate: (r: RecordedRequest) => boolean, timeoutMs = this.waitTimeoutMs): Promise<RecordedRequest> {
     return this.waitUntil(() => this.requests.find((r) => r.status !== 0 && predicate(r)), timeoutMs, () => `no matching request among ${this.requests.length}`);

@@ -231,6 +231,7 @@ function checkChoices(p: Problems, where: string, choices: unknown, autocomplete
   list.forEach((choice, i) => {
     if (!isObject(choice)) return;
     p.range(`${where}[${i}].name`, choice.name, 1, 100);
+    for (const [locale, name] of localizations(choice.name_localizations)) p.range(`${where}[${i}].name_localizations.${locale}`, name, 1, 100);
     if (typeof choice.value === 'string') p.max(`${where}[${i}].value`, choice.value, 100);
   });
 }
@@ -265,6 +266,7 @@ function checkCommandList(p: Problems, body: unknown): void {
     names.add(key);
     checkCommand(p, `body[${i}]`, command, false);
   });
+  for (const type of counts.keys()) uniqueNames(p, 'body', commands.filter((c) => (asNumber(c.type) ?? 1) === type));
   const limits: [number, number, string][] = [
     [1, 100, 'CHAT_INPUT'],
     [2, 15, 'USER'],
@@ -283,8 +285,13 @@ function checkCommand(p: Problems, where: string, command: JsonObject, partial: 
     if (type === 1) checkName(p, `${where}.name`, command.name, true);
     else p.range(`${where}.name`, command.name, 1, 32);
   }
+  for (const [locale, name] of localizations(command.name_localizations)) {
+    if (type === 1) checkName(p, `${where}.name_localizations.${locale}`, name, true);
+    else p.range(`${where}.name_localizations.${locale}`, name, 1, 32);
+  }
   if (type === 1) {
     if (!partial || command.description !== undefined) p.range(`${where}.description`, command.description, 1, 100);
+    for (const [locale, text] of localizations(command.description_localizations)) p.range(`${where}.description_localizations.${locale}`, text, 1, 100);
   } else if (len(command.description) > 0) {
     p.add(`${where}.description`, 'must be empty for USER and MESSAGE commands');
   }
@@ -304,12 +311,15 @@ function checkName(p: Problems, where: string, name: unknown, lowercase: boolean
 function checkOptions(p: Problems, where: string, options: unknown, depth: number): void {
   const list = asArray(options).filter(isObject);
   if (list.length > 25) p.add(where, `has ${list.length} options; the limit is 25`);
+  uniqueNames(p, where, list);
   let sawOptional = false;
   list.forEach((option, i) => {
     const at = `${where}[${i}]`;
     const type = asNumber(option.type) ?? 0;
     checkName(p, `${at}.name`, option.name, true);
     p.range(`${at}.description`, option.description, 1, 100);
+    for (const [locale, name] of localizations(option.name_localizations)) checkName(p, `${at}.name_localizations.${locale}`, name, true);
+    for (const [locale, text] of localizations(option.description_localizations)) p.range(`${at}.description_localizations.${locale}`, text, 1, 100);
     if (type === 1 || type === 2) {
       if (depth > 0 && (type === 2 || depth > 1)) p.add(at, 'nests subcommands deeper than Discord allows');
       const children = asArray(option.options).filter(isObject);
@@ -325,14 +335,35 @@ function checkOptions(p: Problems, where: string, options: unknown, depth: numbe
 }
 
 function commandSize(command: JsonObject): number {
-  let total = len(command.name) + len(command.description);
+  // Of a localized field only the longest text counts (Discord: the default or any localization).
+  const longest = (o: JsonObject, field: 'name' | 'description') =>
+    Math.max(len(o[field]), ...[...localizations(o[`${field}_localizations`])].map(([, text]) => len(text)));
+  let total = longest(command, 'name') + longest(command, 'description');
   const visit = (options: unknown): void => {
     for (const o of asArray(options).filter(isObject)) {
-      total += len(o.name) + len(o.description);
-      for (const c of asArray(o.choices).filter(isObject)) total += len(c.name) + len(String(c.value ?? ''));
+      total += longest(o, 'name') + longest(o, 'description');
+      for (const c of asArray(o.choices).filter(isObject)) total += longest(c, 'name') + len(String(c.value ?? ''));
       visit(o.options);
     }
   };
   visit(command.options);
   return total;
+}
+
+/** A `*_localizations` object's entries (none when absent or null). */
+function localizations(value: unknown): [string, unknown][] {
+  return isObject(value) ? Object.entries(value) : [];
+}
+
+/** Siblings' names must differ in every locale: each one's localization there, or its default name. */
+function uniqueNames(p: Problems, where: string, siblings: JsonObject[]): void {
+  const locales = new Set(siblings.flatMap((s) => localizations(s.name_localizations).map(([locale]) => locale)));
+  for (const locale of locales) {
+    const seen = new Set<string>();
+    for (const sibling of siblings) {
+      const name = String(localizations(sibling.name_localizations).find(([l]) => l === locale)?.[1] ?? sibling.name);
+      if (seen.has(name)) p.add(where, `has two names ${JSON.stringify(name)} in locale ${locale}`);
+      seen.add(name);
+    }
+  }
 }

@@ -157,7 +157,8 @@ export class MessageStore {
   }
 
   private emitEvent(t: 'MESSAGE_CREATE' | 'MESSAGE_UPDATE', stored: StoredMessage): void {
-    if (!stored.ephemeral) this.emit(t, { ...this.apiObject(stored), guild_id: stored.guildId });
+    // Direct messages (no guild) reach only bots with the DirectMessages intent, which Hindsight does not ask for.
+    if (!stored.ephemeral && stored.guildId) this.emit(t, { ...this.apiObject(stored), guild_id: stored.guildId });
   }
 
   inChannel(channelId: Snowflake, opts: { includeEphemeral?: boolean; includeDeleted?: boolean } = {}): StoredMessage[] {

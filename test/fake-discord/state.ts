@@ -31,7 +31,10 @@ export interface MemberRecord {
 
 export interface ChannelRecord {
   id: Snowflake;
+  /** '' for a direct-message channel (type 1). */
   guildId: Snowflake;
+  /** A direct-message channel's other end. */
+  recipientId?: Snowflake;
   name: string;
   type: number;
   position: number;
@@ -68,6 +71,9 @@ export class FakeState {
   readonly guilds = new Map<Snowflake, GuildRecord>();
   readonly channels = new Map<Snowflake, ChannelRecord>();
   readonly files = new Map<Snowflake, StoredFile>();
+  /** Direct-message channels by recipient, and the users whose privacy settings refuse the bot's DMs (50007). */
+  readonly dmChannels = new Map<Snowflake, Snowflake>();
+  readonly refusingDms = new Set<Snowflake>();
   private readonly aliases = new Map<string, Snowflake>();
 
   constructor(
@@ -200,6 +206,27 @@ export class FakeState {
     this.channels.set(channel.id, channel);
     guild.channelIds.push(channel.id);
     return channel;
+  }
+
+  /** The bot's DM channel with a user, made on first use (POST /users/@me/channels returns the same one every time). */
+  openDm(userId: Snowflake): ChannelRecord {
+    const known = this.dmChannels.get(userId);
+    if (known) return this.channel(known);
+    const channel: ChannelRecord = { id: snowflake(), guildId: '', recipientId: userId, name: '', type: 1, position: 0, deleted: false, denied: false };
+    this.channels.set(channel.id, channel);
+    this.dmChannels.set(userId, channel.id);
+    return channel;
+  }
+
+  /** A DM channel as Discord returns it (PrivateChannelResponse). */
+  dmChannelObject(channel: ChannelRecord): JsonObject {
+    return {
+      id: channel.id,
+      type: 1,
+      last_message_id: null,
+      flags: 0,
+      recipients: [{ ...this.userObject(this.ensureUser(channel.recipientId!)), primary_guild: null }],
+    };
   }
 
   liveChannels(guild: GuildRecord): ChannelRecord[] {

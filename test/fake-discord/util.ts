@@ -148,6 +148,7 @@ export const Errors = {
   unknownInteraction: () => new ApiError(404, 10062, 'Unknown interaction'),
   alreadyAcknowledged: () => new ApiError(400, 40060, 'Interaction has already been acknowledged.'),
   missingAccess: () => new ApiError(403, 50001, 'Missing Access'),
+  cannotSendToUser: () => new ApiError(403, 50007, 'Cannot send messages to this user'),
   invalidWebhookToken: () => new ApiError(401, 50027, 'Invalid Webhook Token'),
   emptyMessage: () => new ApiError(400, 50006, 'Cannot send an empty message'),
   unauthorized: () => new ApiError(401, 0, '401: Unauthorized'),

@@ -209,6 +209,12 @@ export class SpecValidator {
     return validate(body) ? [] : summarize(validate.errors, 'body');
   }
 
+  /** Validates a value against one of the spec's component schemas (e.g. what a fake route returns). */
+  validateSchema(name: string, value: unknown): string[] {
+    const validate = this.compile(this.bodyAjv, `schema:${name}`, { $ref: `#/components/schemas/${name}` });
+    return validate(value) ? [] : summarize(validate.errors, name);
+  }
+
   private compile(ajv: Ajv2020, key: string, schema: unknown): ValidateFunction {
     let validate = this.compiled.get(key);
     if (!validate) {

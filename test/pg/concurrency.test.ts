@@ -79,9 +79,9 @@ describe('on PostgreSQL, at once', () => {
     const ctx: LedgerCtx = { db: database.db, guildId: g, actor: MANAGER, now: () => new Date() };
     const pack = bundledPacks()[0]!;
     const results = await Promise.all([importLedger(ctx, { packId: pack.id }), importLedger(ctx, { packId: pack.id })]);
-    expect(results.map((r) => r.added).sort()).toEqual([0, pack.claims.length]);
+    expect(results.map((r) => r.added).sort()).toEqual([0, pack.claims.length + pack.events.length]);
     const [row] = await database.db.select({ n: count() }).from(claims).where(eq(claims.guildId, g));
-    expect(Number(row!.n)).toBe(pack.claims.length);
+    expect(Number(row!.n)).toBe(pack.claims.length + pack.events.length);
   });
 
   it('two sweepers closing windows at once decide each claim once', async () => {

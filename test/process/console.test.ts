@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bundledPacks } from '../../src/ledger/transfer.js';
+import { memberFacing } from '../../src/kit/work.js';
+import { inlineWork } from '../../src/work/index.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
@@ -101,7 +103,7 @@ describe('the console without Discord', { timeout: 120_000 }, () => {
       '/predict show claim:1',
     ]);
     const reply = (echo: string) => replyTo(run, echo);
-    expect(run.stdout).toMatch(/Imported the article pack .*: 19 claims added as #1–#19\./);
+    expect(run.stdout).toMatch(/Imported the article pack .*: 20 claims added as #1–#20\./);
     expect(reply('you (manager) › /predict list status:due')).toContain('Due claims (waiting for a verdict)');
     expect(reply('you (manager) › /predict list status:due')).toMatch(/#1 Until Trump's inauguration on 20 January 2025/);
     expect(reply('you (manager) › /predict list status:due')).toContain('Page 1 of 2 · 19 claims');
@@ -162,20 +164,24 @@ describe('the console without Discord', { timeout: 120_000 }, () => {
     expect(replyTo(first, 'you (manager) › /predict show claim:2')).toMatch(/\[3\] Came true {2}\[4\] Partly {2}\[5\] Did not {2}\[6\] Too early/);
     expect(replyTo(first, 'alice › 3')).toContain('You voted Came true on claim #2.');
     expect(replyTo(first, 'alice › 3')).toContain('Came true 1 · Partly 0');
-    expect(replyTo(first, 'you (manager) › /predict add claim:"Talks start" check-by:"in 3 months" speaker:the envoy')).toMatch(/Claim #20 added\./);
-    expect(replyTo(first, 'you (manager) › /predict import file:mine.json')).toContain('Imported My pack: 1 added as #21–#21, 0 skipped');
+    expect(replyTo(first, 'you (manager) › /predict add claim:"Talks start" check-by:"in 3 months" speaker:the envoy')).toMatch(/Claim #21 added\./);
+    expect(replyTo(first, 'you (manager) › /predict import file:mine.json')).toContain('Imported My pack: 1 added as #22–#22, 0 skipped');
     const exported = replyTo(first, 'you (manager) › /predict export format:csv');
     expect(exported).toMatch(/Saved hindsight-\d{4}-\d{2}-\d{2}\.csv to \.\/exports\/hindsight-/);
     expect(readdirSync(join(dir, 'exports'))).toHaveLength(1);
     expect(replyTo(first, 'you (manager) › /help vote')).toContain('/vote claim:<number> verdict:came-true|partly|did-not|too-early [evidence:<text>]');
     expect(first.code).toBe(0);
 
-    const second = await runConsole(dir, ['/as bob', '/forecast claim:20 probability:55.5', '/predict show claim:2', '/predict list status:open']);
+    const second = await runConsole(dir, ['/as bob', '/forecast claim:21 probability:55.5', '/predict show claim:2', '/predict list status:open', '/predict mine', '/predict list query:oslo']);
     expect(second.stdout).not.toContain('Imported the article pack'); // nothing new to import
-    expect(replyTo(second, 'bob › /forecast claim:20 probability:55.5')).toContain('Your forecast on claim #20 is now 55.5%.');
+    expect(replyTo(second, 'bob › /forecast claim:21 probability:55.5')).toContain('Your forecast on claim #21 is now 55.5%.');
     expect(replyTo(second, 'bob › /predict show claim:2')).toMatch(/@alice voted Came true/); // the name is remembered too
-    expect(replyTo(second, 'bob › /predict list status:open')).toContain('#20 Talks start — the envoy');
-    expect(replyTo(second, 'bob › /predict list status:open')).toContain('#21 It will rain in Oslo');
+    expect(replyTo(second, 'bob › /predict list status:open')).toContain('#21 Talks start — the envoy');
+    expect(replyTo(second, 'bob › /predict list status:open')).toContain('#22 It will rain in Oslo');
+    expect(replyTo(second, 'bob › /forecast claim:21 probability:55.5')).toMatch(/Crowd: median \**55\.5%\**/);
+    expect(replyTo(second, 'bob › /predict mine')).toMatch(/#21\**? Talks start/);
+    expect(replyTo(second, 'bob › /predict list query:oslo')).toContain('#22 It will rain in Oslo');
+    expect(replyTo(second, 'bob › /predict list query:oslo')).not.toContain('#21');
     expect(second.code).toBe(0);
     expect(existsSync(join(dir, 'data', 'hindsight.lock'))).toBe(false);
   });
@@ -218,7 +224,7 @@ describe('the console without Discord', { timeout: 120_000 }, () => {
       ].join('\n'),
     );
     // The console imports the bundled pack first: the first claim added here comes after its claims.
-    const next = bundledPacks().reduce((n, p) => n + p.claims.length, 0) + 1;
+    const next = bundledPacks().reduce((n, p) => n + p.claims.length + (p.events?.length ?? 0), 0) + 1;
     const run = await runConsole(dir, [
       '/predict extract file:article.txt',
       '5',
@@ -230,6 +236,7 @@ describe('the console without Discord', { timeout: 120_000 }, () => {
       `/predict show claim:${next}`,
       '/click 2',
       '/predict extract',
+      '/apps Track forecasts: "Prices will fall by the end of 2027," said Economy Minister Lea Dahl.',
     ]);
     const first = replyTo(run, 'you (manager) › /predict extract file:article.txt');
     expect(first).toContain('(only you can see this)');
@@ -258,7 +265,67 @@ describe('the console without Discord', { timeout: 120_000 }, () => {
     // All reviewed: the buttons are disabled.
     expect(replyTo(run, 'you (manager) › /click 2')).toContain('[2] Edit is disabled.');
     expect(replyTo(run, 'you (manager) › /predict extract')).toMatch(/Give either a `url` or a `file`/);
+    // The message command (Apps → Track forecasts) on a message typed here: a draft of its one forecast.
+    const tracked = replyTo(run, 'you (manager) › /apps Track forecasts: "Prices will fall by the end of 2027," said Economy Minister Lea Dahl.');
+    expect(tracked).toContain('you wrote:');
+    expect(tracked).toMatch(/Found 1 forecast in /);
+    expect(tracked).toContain('Lea Dahl');
     expect(run.code).toBe(1);
+    expect(run.stderr).not.toMatch(/"level":50/);
+  }, 120_000);
+
+  it('--locale ru: an article in Ukrainian is refused in Russian, naming its language', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'statya.txt'), '«Переговори з Україною почнуться не раніше січня», — заявив речник Кремля журналістам.\n');
+    const run = await runConsole(dir, ['/predict extract file:statya.txt'], ['--locale', 'ru']);
+    const reply = replyTo(run, 'you (manager) › /predict extract file:statya.txt').replace(/\s+/g, ' ');
+    expect(reply).toContain('Язык этой статьи — украинский; пока Hindsight читает только статьи на английском. Ничего не сохранено.');
+    expect(run.code).toBe(1);
+  }, 120_000);
+
+  // Issue 24: the newcomer's first hour, replayed where the console shows it.
+  it('a newcomer’s first hour: zones named, claims by their words, the past refused as such, edits that say what changed, delete that asks, one forecast', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'one.txt'), ['Talks in Geneva expected soon', '', '"Negotiations will begin in Geneva by March 2027," said Foreign Minister Anna Berg.'].join('\n'));
+    const next = bundledPacks().reduce((n, p) => n + p.claims.length + (p.events?.length ?? 0), 0) + 1;
+    const run = await runConsole(dir, [
+      '/settings timezone:Europe/Paris',
+      '/reminders add channel:#console schedule:"daily 10:00"',
+      '/help predict edit',
+      '/as alice',
+      '/vote claim:"Taiwan Strait" verdict:came-true',
+      '/predict add claim:"Talks start" check-by:yesterday',
+      '/predict add claim:"Talks start" check-by:"in 3 months"',
+      `/predict edit claim:${next} check-by:"next year"`,
+      '/as you',
+      `/predict delete claim:${next}`,
+      '7', // [1]–[6]: the forecast buttons of alice's new card (10% … 90%, Other…)
+      `/predict show claim:${next}`,
+      '/predict extract file:one.txt',
+      '9',
+      '/predict drafts',
+    ]);
+    const reply = (echo: string) => replyTo(run, echo);
+    const added = reply('you (manager) › /reminders add channel:#console schedule:"daily 10:00"');
+    expect(added).toContain('every day at 10:00 (Europe/Paris)');
+    const runs = added.slice(added.indexOf('Next runs:')).split('\n').slice(1, 4);
+    for (const line of runs) expect(line).toMatch(/\d{1,2} \w+ \d{4} 10:00 \(Europe\/Paris\)/);
+    const help = reply('you (manager) › /help predict edit');
+    expect(help).toContain('/predict edit claim:');
+    expect(help).not.toContain('/predict add');
+    expect(reply('alice › /vote claim:"Taiwan Strait" verdict:came-true')).toContain('You voted Came true on claim #17.');
+    expect(reply('alice › /predict add claim:"Talks start" check-by:yesterday')).toMatch(/The check date "yesterday" \(\d{4}-\d{2}-\d{2}\) is in the past; pick today or later/);
+    expect(reply(`alice › /predict edit claim:${next} check-by:"next year"`)).toMatch(new RegExp(`Claim #${next} updated: check-by date \\d{4}-\\d{2}-\\d{2} → \\d{4}-\\d{2}-\\d{2}\\. It can be scored from \\d{1,2} \\w+ \\d{4}\\.`));
+    const asked = reply(`you (manager) › /predict delete claim:${next}`);
+    expect(asked).toContain(`Delete claim #${next} (“Talks start”)?`);
+    expect(asked).toMatch(new RegExp(`\\[7\\] Delete claim #${next} {2}\\[8\\] Keep it`));
+    expect(reply('you (manager) › 7')).toContain(`Claim #${next} (“Talks start”) deleted. Its history is kept.`);
+    expect(reply(`you (manager) › /predict show claim:${next}`)).toContain(`There is no claim #${next}`);
+    const found = reply('you (manager) › /predict extract file:one.txt').replace(/\s+/g, ' ');
+    expect(found).toMatch(/Found 1 forecast in Talks in Geneva expected soon\. Review it: nothing enters the ledger until it is accepted\./);
+    expect(found).toMatch(/\[9\] Accept/);
+    expect(reply('you (manager) › 9').replace(/\s+/g, ' ')).toContain('The forecast is reviewed: 1 accepted, 0 discarded.');
+    expect(reply('you (manager) › /predict drafts')).toContain('There are no drafts to review.');
     expect(run.stderr).not.toMatch(/"level":50/);
   }, 120_000);
 
@@ -274,7 +341,7 @@ describe('the console without Discord', { timeout: 120_000 }, () => {
 });
 
 describe('console pieces, in process', () => {
-  const bootstrap = async () => {
+  const bootstrap = async (locale?: string) => {
     const { Session } = await import('../../src/console/session.js');
     const { Board } = await import('../../src/console/board.js');
     const { Members } = await import('../../src/console/members.js');
@@ -314,14 +381,26 @@ describe('console pieces, in process', () => {
       },
     ];
     const session = new Session({
-      ctx: { db: null as never, log, now: () => new Date(), fetchAttachment: () => Promise.reject(new Error('unused')) },
-      registry: createRegistry({ commands }),
+      ctx: { db: null as never, log, now: () => new Date(), fetchAttachment: () => Promise.reject(new Error('unused')), work: memberFacing(inlineWork()) },
+      registry: createRegistry({
+        commands,
+        messageCommands: [
+          {
+            definition: { name: 'Echo back', type: 3 },
+            async execute(call: import('../../src/kit/types.js').MessageCommandCall) {
+              await call.defer({ ephemeral: true });
+              await call.reply({ content: `Read “${call.target.content}” by <@${call.target.authorId}> (message ${call.target.id})` });
+            },
+          },
+        ],
+      }),
       members,
       board,
       screen,
       guildId: '100000000000000001',
       channel: { id: '100000000000000002', name: 'console' },
       cwd: tmpdir(),
+      ...(locale ? { locale } : {}),
     });
     return { session, printed, logged, seen };
   };
@@ -358,6 +437,85 @@ describe('console pieces, in process', () => {
     const text = printed.join('\n');
     expect(text).toContain('Hindsight (only you can see this):'); // deferred ephemerally
     expect(text).toMatch(/Done (1970-01-01|1969-12-31) for @you: \*not bold\* bold/);
+  });
+
+  it('runs a message command on a message the member posts (/apps NAME: TEXT), through the same pipeline', async () => {
+    const { session, printed } = await bootstrap();
+    expect(await session.run('/as alice')).toBe(true);
+    printed.length = 0;
+    expect(await session.run('/apps echo BACK: "Rates will rise by June," said Ole Lund.')).toBe(true);
+    const text = printed.join('\n');
+    expect(text).toContain('alice wrote:');
+    expect(text).toMatch(/Hindsight \(only you can see this\):\s+Read “"Rates will rise by June," said Ole Lund\.” by @alice \(message \d+\)/);
+    printed.length = 0;
+    expect(await session.run('/apps Nothing: text')).toBe(false);
+    expect(printed.join('\n')).toContain('There is no message command “Nothing”. Message commands: Echo back.');
+    expect(await session.run('/apps no colon here')).toBe(false);
+    expect(printed.join('\n')).toContain('Write /apps NAME: TEXT');
+  });
+
+  it('answers in the language of --locale: a bug’s ref in Ukrainian', async () => {
+    const { session, printed } = await bootstrap('uk');
+    expect(await session.run('/boom')).toBe(false);
+    expect(printed.join('\n')).toMatch(/Щось пішло не так \(код [0-9a-f]{8}\)/);
+  });
+
+  // Issue 24: numbers ran across the session, so "1" typed right after a card could vote through an older card.
+  it('a bare number presses only the latest buttons; an older one is refused, naming it, and /click presses it anyway', async () => {
+    const { Session } = await import('../../src/console/session.js');
+    const { Board } = await import('../../src/console/board.js');
+    const { Members } = await import('../../src/console/members.js');
+    const { createRegistry } = await import('../../src/kit/registry.js');
+    const { button } = await import('../../src/kit/types.js');
+    const { createLogger } = await import('../../src/log.js');
+    const { SlashCommandBuilder } = await import('discord.js');
+    const printed: string[] = [];
+    const pressed: string[] = [];
+    const screen = { print: (t: string) => void printed.push(t), color: false, width: 100 };
+    const members = new Members(null);
+    const board = new Board(screen, { exportsDir: join(tempDir(), 'exports'), cwd: tmpdir(), renderOptions: () => ({ now: new Date(), nameOf: () => undefined, channelOf: () => 'console' }) });
+    let cards = 0;
+    const card = {
+      definition: new SlashCommandBuilder().setName('card').setDescription('A card with two buttons').toJSON(),
+      async execute(call: import('../../src/kit/types.js').CommandCall) {
+        cards += 1;
+        await call.reply({
+          embeds: [{ title: `Card ${cards}` }],
+          components: [{ type: 1, components: [1, 2].map((i) => ({ type: 2, style: 1, label: `Option ${i}`, custom_id: `opt:${cards}:${i}` })) }],
+        });
+      },
+    };
+    const nothing = { definition: new SlashCommandBuilder().setName('nothing').setDescription('No buttons').toJSON(), async execute(call: import('../../src/kit/types.js').CommandCall) { await call.reply({ content: 'Nothing here.' }); } };
+    const handler = button({
+      ids: { prefix: 'opt', parse: (id: string) => (/^opt:\d+:\d+$/.test(id) ? id : null) },
+      forged: 'Not an option.',
+      async handle(call, id) {
+        pressed.push(id);
+        await call.reply({ ephemeral: true, content: `Pressed ${id}` });
+      },
+    });
+    const session = new Session({
+      ctx: { db: null as never, log: createLogger('silent'), now: () => new Date(), fetchAttachment: () => Promise.reject(new Error('unused')), work: memberFacing(inlineWork()) },
+      registry: createRegistry({ commands: [card, nothing], buttons: [handler] }),
+      members,
+      board,
+      screen,
+      guildId: '100000000000000001',
+      channel: { id: '100000000000000002', name: 'console' },
+      cwd: tmpdir(),
+    });
+    await session.run('/card'); // [1] [2]
+    await session.run('/card'); // [3] [4]
+    printed.length = 0;
+    expect(await session.run('1')).toBe(false);
+    expect(printed.join('\n')).toContain('[1] Option 1 is a button of an older message (Card 1), not of the latest one. The latest buttons are [3]–[4]. Type /click 1 to press it anyway.');
+    expect(pressed).toEqual([]);
+    expect(await session.run('3')).toBe(true);
+    // A line that shows no buttons leaves the latest ones as they are.
+    await session.run('/nothing');
+    expect(await session.run('4')).toBe(true);
+    expect(await session.run('/click 1')).toBe(true);
+    expect(pressed).toEqual(['opt:2:1', 'opt:2:2', 'opt:1:1']);
   });
 
   it('answers a bug with a ref and logs the stack under the same ref', async () => {

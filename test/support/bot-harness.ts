@@ -41,6 +41,8 @@ export async function startBotHarness(
     waitForSync?: boolean;
     /** How the scheduler starts cron tasks, e.g. a ManualCron's `schedule` (./manual-cron.ts); default node-cron. */
     cron?: CronSchedule;
+    /** Also serve the HTTP interactions endpoint (on a free port, the fake's public key): both transports in one process. */
+    endpoint?: boolean;
   } = {},
 ): Promise<BotHarness & { dataDir: string }> {
   const fake = opts.reuse?.fake ?? (await startFakeDiscord(opts.fake));
@@ -58,6 +60,7 @@ export async function startBotHarness(
     DISCORD_API_URL: fake.apiUrl,
     HINDSIGHT_DATA_DIR: dataDir,
     LOG_LEVEL: 'info',
+    ...(opts.endpoint ? { INTERACTIONS_PORT: '0', DISCORD_PUBLIC_KEY: fake.publicKeyHex } : {}),
     ...opts.env,
   });
   const app = await startApp(config, createLogger('info', sink), {

@@ -82,6 +82,8 @@ function serverSettings(port: number, socketDir: string): string {
     "timezone = 'UTC'",
     "log_timezone = 'UTC'",
     'logging_collector = off',
+    // Diagnostics only (e.g. `shared_preload_libraries = 'pg_stat_statements'` for BENCH_PG_STATEMENTS): lines added as given.
+    ...(process.env.HINDSIGHT_PG_EXTRA_CONF ? process.env.HINDSIGHT_PG_EXTRA_CONF.split(';') : []),
     '',
   ].join('\n');
 }

@@ -22,7 +22,8 @@ export interface TestDatabase extends Database {
   url?: string;
 }
 
-const pgliteTemplate = (): PgliteTemplate | undefined => inject('pgliteTemplate') as PgliteTemplate | undefined;
+/** The run's migrated PGlite template; none outside vitest (the bench uses these helpers too). */
+const pgliteTemplate = (): PgliteTemplate | undefined => (process.env.VITEST ? (inject('pgliteTemplate') as PgliteTemplate | undefined) : undefined);
 
 let dump: Promise<Blob> | undefined;
 

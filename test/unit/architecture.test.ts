@@ -21,11 +21,14 @@
  *   commands     commands/                      one file per slash or message command, and their list
  *   components   src/components/                the buttons and forms (modals): each handler bound to its custom id
  *   jobs         src/jobs/                      scheduled rounds, schedules, the voting-window closer
- *   kit          src/kit/, src/charts/          what a handler sees (calls, replies, AppCtx, UserError),
+ *   kit          src/kit/                       what a handler sees (calls, replies, AppCtx, UserError),
  *                                               rendering within Discord's limits, custom ids, the poster port
+ *   work         src/work/                      the worker pool and its jobs (CPU-heavy work off the event loop)
+ *   charts       src/charts/                    the PNG charts (drawn by the pool's jobs)
  *   extract      src/extract/                   article intake's contract
  *   ledger       src/ledger/                    the rules and their database functions, no Discord
  *   db           src/db/                        schema and client
+ *   i18n         src/i18n/                      message catalogs, locales, number/date formats, command localizations
  *   base         src/log.ts, src/config.ts      logging and configuration
  */
 import { readdirSync, readFileSync, existsSync, statSync } from 'node:fs';
@@ -46,10 +49,13 @@ const LAYERS: readonly (readonly [layer: string, units: readonly string[]])[] = 
   ['commands', ['commands/']],
   ['components', ['src/components/']],
   ['jobs', ['src/jobs/']],
-  ['kit', ['src/kit/', 'src/charts/']],
+  ['kit', ['src/kit/']],
+  ['work', ['src/work/']],
+  ['charts', ['src/charts/']],
   ['extract', ['src/extract/']],
   ['ledger', ['src/ledger/']],
   ['db', ['src/db/']],
+  ['i18n', ['src/i18n/']],
   ['base', ['src/log.ts', 'src/config.ts']],
 ];
 
@@ -150,8 +156,8 @@ const graph = buildGraph(files);
 describe('architecture: the module graph of src/ and commands/', () => {
   it('reads every file and every kind of import', () => {
     expect(files.length).toBeGreaterThan(50);
-    // A dynamic import() counts (commands/scores.ts loads the charts on first use).
-    expect(graph.edges.get('commands/scores.ts')).toContain('src/charts/calibration.ts');
+    // A dynamic import() counts (src/main.ts loads the console only without a token).
+    expect(graph.edges.get('src/main.ts')).toContain('src/console/index.ts');
     // A type-only import counts.
     expect(graph.edges.get('src/charts/calibration.ts')).toContain('src/ledger/scoring.ts');
     // Packages are seen by name.
@@ -185,5 +191,33 @@ describe('architecture: the module graph of src/ and commands/', () => {
     expect(offenders).toEqual([]);
     // …and the adapter does use it (the check would be empty otherwise).
     expect(files.filter((f) => graph.packages.get(f)!.includes('discord.js')).some((f) => f.startsWith('src/discord/'))).toBe(true);
+  });
+
+  it('(d) the event loop\'s own modules load no parser: HTML, dates in prose and charts on the worker pool; language detection and PGlite on first use', () => {
+    // Static value imports only: `import type` is erased, and an `await import()` loads on first use.
+    const staticImports = (file: string) =>
+      [...readFileSync(join(ROOT, file), 'utf8').matchAll(/^(?:import|export)\s+(?!type\b)[^;]*?from\s+'([^']+)'/gms)].map((m) => m[1]!);
+    const seen = new Set<string>();
+    const packages = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const spec of staticImports(file)) {
+        if (!spec.startsWith('.')) {
+          if (!spec.startsWith('node:')) packages.add(packageName(spec));
+          continue;
+        }
+        const target = posix(relative(ROOT, resolve(ROOT, dirname(file), spec.replace(/\.js$/, '.ts'))));
+        if (target.endsWith('.ts')) visit(target);
+      }
+    };
+    visit('src/main.ts');
+    // The walk reaches the bot (it would pass vacuously otherwise).
+    expect(seen).toContain('src/app.ts');
+    expect(seen).toContain('src/kit/articles.ts');
+    expect(packages).toContain('discord.js');
+    const parsers = ['linkedom', '@mozilla/readability', 'chrono-node', '@napi-rs/canvas', 'franc-min', '@electric-sql/pglite'];
+    expect(parsers.filter((p) => packages.has(p))).toEqual([]);
+    expect([...seen].filter((f) => f === 'src/extract/html.ts' || f === 'src/extract/index.ts' || f.startsWith('src/charts/'))).toEqual([]);
   });
 });

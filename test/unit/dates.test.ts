@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   addDays,
+  CHECK_BY_HELP,
   addMonths,
   compareDates,
   dayOfWeek,
@@ -271,7 +272,7 @@ describe('parseDatePhrase', () => {
     expect(parseDatePhrase('before next Friday', THU)).toEqual(ok('2026-01-02'));
   });
 
-  it.each(['gibberish', 'soonish', 'end of Smarch', 'Smarch 2026', 'ma 2026', 'in an hour', 'next decade', 'yesterday'])(
+  it.each(['gibberish', 'soonish', 'end of Smarch', 'Smarch 2026', 'ma 2026', 'in an hour', 'next decade', 'many days ago'])(
     'rejects %j',
     (phrase) => {
       const r = parseDatePhrase(phrase, THU);
@@ -279,6 +280,24 @@ describe('parseDatePhrase', () => {
       if (!r.ok) expect(r.message).toContain('could not read');
     },
   );
+
+  // Issue 24: the past is read (and refused by parseCheckBy as the past, not as unreadable).
+  it('reads the past: yesterday, 3 days ago, last week, last Friday', () => {
+    expect(parseDatePhrase('yesterday', THU)).toEqual(ok('2025-12-31'));
+    expect(parseDatePhrase('3 days ago', THU)).toEqual(ok('2025-12-29'));
+    expect(parseDatePhrase('two weeks ago', THU)).toEqual(ok('2025-12-18'));
+    expect(parseDatePhrase('a year ago', THU)).toEqual(ok('2025-01-01'));
+    expect(parseDatePhrase('last month', THU)).toEqual(ok('2025-12-01'));
+    expect(parseDatePhrase('last Friday', THU)).toEqual(ok('2025-12-26'));
+    expect(parseDatePhrase('last Thursday', THU)).toEqual(ok('2025-12-25'));
+  });
+
+  it('end of next year / next month, which never go stale in an example', () => {
+    expect(parseDatePhrase('end of next year', THU)).toEqual(ok('2027-12-31'));
+    expect(parseDatePhrase('end of next month', THU)).toEqual(ok('2026-02-28'));
+    expect(parseDatePhrase('end of this year', THU)).toEqual(ok('2026-12-31'));
+    expect(parseDatePhrase('end of next month', '2026-12-15')).toEqual(ok('2027-01-31'));
+  });
 
   it('rejects impossible dates, saying so', () => {
     for (const phrase of ['2025-02-30', '31 June 2026', 'February 30, 2026', '2100-02-29']) {
@@ -344,6 +363,21 @@ describe('parseCheckBy', () => {
     const r = parseCheckBy('in 9999 years', 'UTC', at('2026-01-15T12:00:00Z'));
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.message).not.toContain('in the past');
+  });
+
+  it('answers "yesterday" and "last week" with "in the past", not "could not read"', () => {
+    for (const phrase of ['yesterday', 'last week', '3 days ago']) {
+      const r = parseCheckBy(phrase, 'UTC', at('2026-01-15T12:00:00Z'));
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.message).toMatch(new RegExp(`^The check date "${phrase}" \\(2026-01-\\d\\d\\) is in the past; pick today or later`));
+    }
+  });
+
+  it('the examples the help gives are accepted whatever the year', () => {
+    for (const year of ['2026', '2031', '2045']) {
+      const now = at(`${year}-12-31T12:00:00Z`);
+      for (const example of CHECK_BY_HELP.match(/"[^"]+"/g)!.map((q) => q.slice(1, -1))) expect(parseCheckBy(example, 'UTC', now).ok, `${example} in ${year}`).toBe(true);
+    }
   });
 
   it('passes parse errors through', () => {

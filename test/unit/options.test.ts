@@ -67,7 +67,7 @@ describe('ArgumentsOf', () => {
     type Reminders = ArgumentsOf<typeof reminders.definition>;
     expectTypeOf<Reminders['subcommand']>().toEqualTypeOf<'add' | 'list' | 'remove' | 'pause' | 'resume' | 'run-now'>();
     expectTypeOf<Extract<Reminders, { subcommand: 'remove' }>['options']>().toEqualTypeOf<{ readonly id: number }>();
-    expectTypeOf<Extract<ArgumentsOf<typeof predict.definition>, { subcommand: 'export' }>['options']>().toEqualTypeOf<{ readonly format: 'json' | 'csv' | null }>();
+    expectTypeOf<Extract<ArgumentsOf<typeof predict.definition>, { subcommand: 'export' }>['options']>().toEqualTypeOf<{ readonly format: 'json' | 'csv' | null; readonly from: number | null }>();
   });
 
   it('makes a renamed or misspelt option, a value outside the choices and a missing subcommand handler compile errors', () => {
@@ -119,6 +119,26 @@ describe('argumentsOf', () => {
   it('refuses a call without a required option (or with a value not of its type), naming it', () => {
     expect(() => argumentsOf(ping, reader({ where: { type: T.Channel, value: { id: '9', type: 0 } } }))).toThrow(UserError);
     expect(() => argumentsOf(ping, reader({ target: { type: T.Integer, value: 3 }, where: { type: T.Channel, value: { id: '9', type: 0 } } }))).toThrow(/^target: /);
+  });
+
+  it('holds a forged call to what Discord enforces: choices, ranges and lengths of the definition', () => {
+    // Discord checks these before it sends a call; a forged or replayed payload to the endpoint need not
+    // (before, a from: of 2^31 reached SQL and a choice outside the list reached the handler).
+    const where = { where: { type: T.Channel, value: { id: '9', type: 0 } } };
+    const call = (extra: Values) => () => argumentsOf(ping, reader({ target: { type: T.String, value: 'x' }, ...where, ...extra }));
+    expect(call({ level: { type: T.Number, value: 3 } })).toThrow(new UserError('Option `level` must be one of: 0.5, 2.'));
+    expect(call({ level: { type: T.Number, value: 2 } })).not.toThrow();
+    const exportCall = (from: number) => () => argumentsOf(predict.definition, reader({ from: { type: T.Integer, value: from } }, 'export'));
+    expect(exportCall(2 ** 31)).toThrow(new UserError('Option `from` must be at most 2147483647.'));
+    expect(exportCall(0)).toThrow(new UserError('Option `from` must be at least 1.'));
+    expect(exportCall(1.5)).toThrow(new UserError('Option `from` must be a whole number.'));
+    expect(exportCall(7)).not.toThrow();
+    const limited = chatInputCommand({ name: 'note', description: 'Lengths', options: [{ type: T.String, name: 'text', description: 'Text', required: true, min_length: 2, max_length: 3 }] });
+    expect(() => argumentsOf(limited, reader({ text: { type: T.String, value: 'a' } }))).toThrow(new UserError('Option `text` must be at least 2 characters long.'));
+    expect(() => argumentsOf(limited, reader({ text: { type: T.String, value: '🙂🙂🙂🙂' } }))).toThrow(new UserError('Option `text` must be at most 3 characters long (it has 4).'));
+    expect(argumentsOf(limited, reader({ text: { type: T.String, value: '🙂🙂🙂' } }))).toEqual({ text: '🙂🙂🙂' });
+    // While the member is still typing, nothing is refused.
+    expect(partialArgumentsOf(limited, reader({ text: { type: T.String, value: 'a' } }))).toEqual({ text: 'a' });
   });
 
   it('reads the options of the subcommand called, and refuses an unknown subcommand', () => {

@@ -21,7 +21,7 @@ describe('schedules as typed', () => {
     ['*/2 * * * * *', 'every 2 seconds'],
     ['0 18 * * 1-5', 'every weekday at 18:00'],
     ['15 * * * *', 'every hour at minute 15'],
-    ['0 9 1,15 * *', 'on the cron schedule `0 9 1,15 * *`'],
+    ['0 9 1,15 * *', 'on days 1 and 15 of every month at 09:00'],
   ])('describes the cron "%s" in words', (cron, words) => {
     expect(describeCron(cron)).toBe(words);
     expect(parseSchedule(cron, 'UTC').cron).toBe(cron);
@@ -36,7 +36,7 @@ describe('schedules as typed', () => {
         return e instanceof ScheduleError ? [e.field, e.message] : ['?', String(e)];
       }
     };
-    expect(fieldOf('61 * * * *')).toEqual(['minute', expect.stringMatching(/the minute field \("61"\)/)]);
+    expect(fieldOf('61 * * * *')).toEqual(['minute', expect.stringMatching(/^The minute field has 61, but minutes run from 0 to 59\./)]);
     expect(fieldOf('0 25 * * *')![0]).toBe('hour');
     expect(fieldOf('a b c')![0]).toBe('expression');
     expect(fieldOf('daily 09:00', 'Mars/Olympus')![0]).toBe('timezone');
@@ -44,6 +44,62 @@ describe('schedules as typed', () => {
     expect(fieldOf('monthly 31 09:00')![1]).toMatch(/day 1 to 28/);
     expect(fieldOf('daily 25:00')![1]).toMatch(/not a time of day/);
     expect(fieldOf('')![1]).toMatch(/empty/);
+  });
+
+  // Issue 24 (12): the README promises every schedule is read back in words; steps, ranges and lists were quoted raw.
+  it.each([
+    ['0 */6 * * 1-5', 'every weekday at 00:00, 06:00, 12:00 and 18:00'],
+    ['0 9,17 * * *', 'every day at 09:00 and 17:00'],
+    ['0 9-17 * * 1-5', 'every weekday, every hour from 09:00 to 17:00'],
+    ['0 */2 * * *', 'every 2 hours from 00:00 to 22:00'],
+    ['0 8,12,16,20 * * *', 'every day at 08:00, 12:00, 16:00 and 20:00'],
+    ['0 22-2 * * *', 'every day at 00:00, 01:00, 02:00, 22:00 and 23:00'],
+    ['*/30 * * * *', 'every 30 minutes'],
+    ['0,30 9-17 * * 1-5', 'every weekday, every 30 minutes from 09:00 to 17:30'],
+    ['0 0 1 */3 *', 'on day 1 of January, April, July and October at 00:00'],
+    ['0 0 1 1 *', 'on day 1 of January at 00:00'],
+    ['0 12 * jan-mar mon', 'every Monday from January to March at 12:00'],
+    ['0 9 * * 6,0', 'every Saturday and Sunday at 09:00'],
+    ['0 9 * * 2-4', 'every day from Tuesday to Thursday at 09:00'],
+    ['0 9 * * 1,3,5', 'every Monday, Wednesday and Friday at 09:00'],
+    ['5 4 * * sun', 'every Sunday at 04:05'],
+    ['0 9 * * 7', 'every Sunday at 09:00'],
+    ['0 0 */2 * *', 'on every 2nd day (1, 3, 5 …) of every month at 00:00'],
+    ['0 9 1-7 * 1', 'on days 1 to 7 of every month, when that is a Monday, at 09:00'],
+    ['30 0 9 * * *', 'every day at 09:00:30'],
+    ['* * * * * *', 'every second'],
+    ['0 0 L * *', 'on the cron schedule `0 0 L * *`'],
+  ])('reads "%s" back in words', (cron, words) => {
+    expect(describeCron(cron)).toBe(words);
+    expect(parseSchedule(cron, 'UTC').description).toBe(`${words} (UTC)`);
+  });
+
+  // Issue 24 (9): node-cron's own words ("61 is a invalid expression for minute") are never shown.
+  it.each([
+    ['61 * * * *', 'minute', 'The minute field has 61, but minutes run from 0 to 59.'],
+    ['0 25 * * *', 'hour', 'The hour field has 25, but hours run from 0 to 23.'],
+    ['30 2 30 2 *', 'day-of-month', 'The day-of-month field (30) and the month field (2) never meet: February has at most 29 days, so this schedule would never run.'],
+    ['0 9 31 4,6 *', 'day-of-month', 'The day-of-month field (31) and the month field (4,6) never meet: April and June have at most 30 days, so this schedule would never run.'],
+    ['0 9 0 * *', 'day-of-month', 'The day-of-month field has 0, but days of the month run from 1 to 31.'],
+    ['0 9 * 13 *', 'month', 'The month field has 13, but months run from 1 to 12 (or jan … dec).'],
+    ['0 9 * * 8', 'day-of-week', 'The day-of-week field has 8, but days of the week run from 0 to 7, 0 and 7 both Sunday (or sun … sat).'],
+    ['0 9 * * mon-fry', 'day-of-week', 'The day-of-week field has "fry" (in "mon-fry"), which is not a day of the week'],
+    ['*/0 * * * *', 'minute', 'The minute field has the step "/0" in "*/0": a step is a whole number from 1'],
+    ['5/15 * * * *', 'minute', 'The minute field has "5/15": a step goes with * or a range (*/15 or 5-59/15).'],
+    ['0 9 1,,2 * *', 'day-of-month', 'The day-of-month field ("1,,2") has an empty item between commas.'],
+    ['0 9 * *', 'expression', '"0 9 * *" has 4 fields; a cron expression has 5 (minute hour day-of-month month day-of-week), or 6 with seconds first'],
+    ['0 9 * * $', 'expression', 'has characters a cron expression does not use'],
+  ])('refuses "%s" in its own words, naming the field, the value and the range', (cron, field, message) => {
+    let error: unknown;
+    try {
+      parseSchedule(cron, 'UTC');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ScheduleError);
+    expect((error as ScheduleError).field).toBe(field);
+    expect((error as ScheduleError).message).toContain(message);
+    expect((error as ScheduleError).message).not.toMatch(/is a invalid expression|impossible day of month/);
   });
 
   it('lists the next runs in the schedule’s time zone', () => {

@@ -68,7 +68,7 @@ describe('/help in the console', () => {
 
   it('refuses a subcommand that does not exist, naming the ones that do', () => {
     expect(() => helpText(commands, ['predict', 'frobnicate'], plain)).toThrow(UserError);
-    expect(() => helpText(commands, ['predict', 'frobnicate'], plain)).toThrow(/\/predict has no subcommand frobnicate\. Its subcommands: add, list, show, mine, edit/);
+    expect(() => helpText(commands, ['predict', 'frobnicate'], plain)).toThrow(/\/predict has no subcommand frobnicate\. Its subcommands: add, list, show, mine, notify, edit, delete, evidence-remove, import/);
     expect(() => helpText(commands, ['vote', 'now'], plain)).toThrow(/\/vote has no subcommands/);
   });
 });

@@ -114,6 +114,7 @@ export async function removeEvidence(ctx: LedgerCtx, input: { claim: number | st
     detail: { evidence: input.id },
     at: now,
   });
+  await touchCards(ctx.db, ctx.guildId, claim.id, now);
   return { claimNumber: claim.number };
 }
 

@@ -1,11 +1,19 @@
 /** Evidence items: added, validated, listed, summarised (sides hidden under blind voting), removed by managers, exported and imported. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { and, eq } from 'drizzle-orm';
-import { auditLog, evidence } from '../../src/db/schema.js';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { migrate as migratePg } from 'drizzle-orm/postgres-js/migrator';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { MIGRATIONS_FOLDER, migrateDatabase, openDatabase, type Database } from '../../src/db/client.js';
+import { createDatabase } from '../support/pg-cluster.js';
+import { auditLog, claims, evidence } from '../../src/db/schema.js';
 import { addClaim, cardData, claimDetail, exportCsv, exportLedger, importLedger, updateSettings } from '../../src/ledger/index.js';
 import { addEvidence, listEvidence, removeEvidence, sideForVerdict, splitEvidence } from '../../src/ledger/evidence.js';
 import { claimCard } from '../../src/kit/render.js';
-import { makeTestDb, newGuildId, type TestDatabase } from '../support/test-db.js';
+import { makeTestDb, newGuildId, testEngine, type TestDatabase } from '../support/test-db.js';
 import { ledgerCtxFor, expectLedgerError } from '../support/ledger-ctx.js';
 
 let database: TestDatabase;
@@ -108,10 +116,72 @@ describe('evidence items', () => {
     expect(csv).toContain("came true · https://example.org/a · =cmd()");
     const h = newGuildId();
     const raw = JSON.stringify(data);
+    // Signed with its evidence: back into its own server it reads as that server's own export.
+    expect((await importLedger(ctxFor(g, MANAGER), { raw })).foreign).toBe(false);
+    // An item whose link is not http(s) is refused by name, and nothing of the file is written.
+    const bad = JSON.parse(raw) as typeof data;
+    bad.claims[0]!.evidence![0]!.url = 'javascript:alert(1)';
+    await expectLedgerError(importLedger(ctxFor(h, MANAGER), { raw: JSON.stringify(bad) }), 'invalid_input', /evidence item 1/);
+    expect(await database.db.select().from(evidence).where(eq(evidence.guildId, h))).toHaveLength(0);
     await importLedger(ctxFor(h, MANAGER), { raw });
     await importLedger(ctxFor(h, MANAGER), { raw });
     const rows = await database.db.select().from(evidence).where(eq(evidence.guildId, h));
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ userId: ALICE.id, side: 'came_true', url: 'https://example.org/a', importedFrom: `export:${g}` });
+  });
+});
+
+describe('the evidence migration', () => {
+  /** A fresh database with the migrations before evidence items applied. */
+  async function databaseBeforeEvidence(): Promise<{ database: Database; url?: string; folder: string }> {
+    const folder = mkdtempSync(join(tmpdir(), 'hindsight-before-evidence-'));
+    cpSync(MIGRATIONS_FOLDER, folder, { recursive: true });
+    const journalPath = join(folder, 'meta', '_journal.json');
+    const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { tag: string }[] };
+    const cut = journal.entries.findIndex((e) => e.tag.endsWith('_evidence'));
+    expect(cut).toBeGreaterThan(0);
+    journal.entries = journal.entries.slice(0, cut);
+    writeFileSync(journalPath, JSON.stringify(journal));
+    if (testEngine() === 'pglite') {
+      const db = await openDatabase({ inMemory: true });
+      await migratePglite(db.db as Parameters<typeof migratePglite>[0], { migrationsFolder: folder });
+      return { database: db, folder };
+    }
+    const url = await createDatabase(inject('pgAdminUrl'), `t_${randomBytes(6).toString('hex')}`);
+    const db = await openDatabase({ databaseUrl: url, maxConnections: 2 });
+    await migratePg(db.db as Parameters<typeof migratePg>[0], { migrationsFolder: folder });
+    return { database: db, url, folder };
+  }
+
+  it('turns the evidence stored on votes into items on the side of each verdict (a lone link as the link)', { timeout: 120_000 }, async () => {
+    const { database: old, url, folder } = await databaseBeforeEvidence();
+    try {
+      const db = old.db;
+      const g = '333333333333333333';
+      const at = '2026-01-12T00:00:00Z';
+      await db.execute(sql`insert into claims (guild_id, number, text, made_on, check_by, due_at, window_starts_at, voting_closes_at, added_by)
+        values (${g}, 1, 'A claim', '2026-01-01', '2026-01-10', ${at}, ${at}, ${at}, '1')`);
+      const [claim] = await db.select({ id: claims.id }).from(claims).where(eq(claims.guildId, g));
+      const vote = (user: string, verdict: string, text: string | null, castAt: string) =>
+        db.execute(sql`insert into votes (guild_id, claim_id, round, user_id, verdict, evidence, cast_at) values (${g}, ${claim!.id}, 1, ${user}, ${verdict}, ${text}, ${castAt})`);
+      await vote('1', 'partly', ' https://example.org/a ', '2026-01-12T01:00:00Z');
+      await vote('2', 'did_not', 'see https://example.org/b', '2026-01-12T02:00:00Z');
+      await vote('3', 'too_early', 'not yet', '2026-01-12T03:00:00Z');
+      await vote('4', 'came_true', '   ', '2026-01-12T04:00:00Z');
+      await vote('5', 'came_true', null, '2026-01-12T05:00:00Z');
+
+      await migrateDatabase(old, url);
+
+      const items = await db.select().from(evidence).where(eq(evidence.guildId, g)).orderBy(asc(evidence.createdAt));
+      expect(items.map((i) => [i.userId, i.side, i.url, i.note])).toEqual([
+        ['1', 'came_true', 'https://example.org/a', null],
+        ['2', 'did_not', null, 'see https://example.org/b'],
+        ['3', 'context', null, 'not yet'],
+      ]);
+      expect(items[0]!.createdAt.toISOString()).toBe('2026-01-12T01:00:00.000Z');
+    } finally {
+      await old.close();
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

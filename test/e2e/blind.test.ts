@@ -81,6 +81,10 @@ describe('blind voting, read through every surface', () => {
       const who = reader === MOD ? 'a manager' : 'a member';
       const shown = await read(`/predict show as ${who}`, await cmd(reader, 'predict', { claim: '1' }, 'show'));
       expect(everything(shown)).toMatch(/Hidden until voting closes \(blind voting\) · 2 votes so far/);
+      // The evidence is not a tally: it shows, without its side or who gave it, and the side counts wait for the window.
+      expect(everything(shown)).toContain(EVIDENCE);
+      expect(everything(shown)).toMatch(/[Ss]ides hidden until voting closes/);
+      expect(everything(shown)).not.toMatch(/came true \d+ · did not \d+ · context \d+/);
       await read(`/predict list as ${who}`, await cmd(reader, 'predict', { status: 'due' }, 'list'));
       const json = await read(`/predict export json as ${who}`, await cmd(reader, 'predict', { format: 'json' }, 'export'));
       expect(json.files).toHaveLength(1);

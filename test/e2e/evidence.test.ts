@@ -79,7 +79,8 @@ describe('claim threads and evidence', () => {
     const posted = await h.fake.waitForMessage(threadId, (m) => m.content.includes('New evidence on #1'));
     // The link is the URL itself (parentheses escaped so nothing can close it early), the note's masked link is escaped text.
     expect(posted.content).toContain('https://example.org/report_%28final%29');
-    expect(posted.content).not.toContain('](https://evil.example/x)');
+    // No masked link: every [ of the note is escaped, so Discord shows the text as typed and the address as itself.
+    expect(posted.content).not.toMatch(/(^|[^\\])\[[^\]]*\]\(/);
     expect(posted.content).toContain('\\[the official report\\]');
     expect(posted.content).toContain('**did not**');
     // Mentions never ping: not the author's mention, not @everyone, not a role or a user in the note.

@@ -177,6 +177,7 @@ describe('the migration to composite keys', () => {
         'claims_article_same_guild',
         'claims_condition_same_guild',
         'claims_speaker_same_guild',
+        'direct_messages_claim_same_guild',
         'evidence_claim_same_guild',
         'forecasts_claim_same_guild',
         'schedule_runs_schedule_same_guild',

@@ -15,8 +15,9 @@ let h: BotHarness & { dataDir: string };
 const MOD = { id: 'mod', manager: true } as const;
 const pack = bundledPacks()[0]!;
 const DAY = 86_400_000;
-/** The bot's clock: moved on to close a voting window. */
-let clock = new Date();
+/** The bot's clock: real time plus an offset, moved on to close a voting window (it runs on, so the card flusher's interval passes). */
+let offset = 0;
+const clock = () => new Date(Date.now() + offset);
 
 type Actor = string | typeof MOD;
 const cmd = (guild: FakeGuildInfo, user: Actor, name: string, options: Record<string, string | number | boolean> = {}, subcommand?: string) =>
@@ -36,7 +37,7 @@ async function runRound(guild: FakeGuildInfo): Promise<FakeMessageView[]> {
 }
 
 beforeAll(async () => {
-  h = await startBotHarness({ now: () => clock });
+  h = await startBotHarness({ now: clock });
   await cmd(h.guild, MOD, 'predict', { pack: pack.id }, 'import'); // the pack's claims are all due, their windows open
 });
 afterEach(() => h.fake.assertNoViolations());
@@ -143,7 +144,7 @@ describe('claim threads and evidence', () => {
     expect(open).not.toMatch(/did not 1/);
     expect(open).not.toContain(h.fake.userId('voter'));
     // The window closes (the bot's clock moves past it): the counts and sides show.
-    clock = new Date(clock.getTime() + 400 * DAY);
+    offset += 400 * DAY;
     const closed = text(await cmd(blind, 'reader', 'predict', { claim: '1' }, 'show'));
     expect(closed).toMatch(/came true 0 · did not 1 · context 0/);
     expect(closed).toContain('**did not**');

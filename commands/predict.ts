@@ -11,6 +11,8 @@ import { bySubcommand, ledgerCtx, UserError, type AppCtx, type AutocompleteCall,
 import { deleteQuestion } from '../src/components/delete.js';
 import { HEDGE_BANDS, HEDGE_BAND_INFO } from '../src/ledger/hedge.js';
 import { draftsList, runExtraction } from '../src/components/drafts.js';
+import { evidencePageReply } from '../src/components/evidence.js';
+import { removeEvidence } from '../src/ledger/evidence.js';
 import { mineReply, notifyReply } from '../src/components/mine.js';
 import { chatInputCommand, type SubcommandArguments, type SubcommandName } from '../src/kit/options.js';
 import { claimChoices, claimOption, familyChoices } from '../src/kit/shared-options.js';
@@ -142,6 +144,12 @@ export const definition = chatInputCommand({
     { type: Subcommand, name: 'delete', description: 'Delete a claim (its author or a manager); its history is kept', options: [claimOption()] },
     {
       type: Subcommand,
+      name: 'evidence-remove',
+      description: 'Remove an evidence item from a claim (managers; the removal is recorded)',
+      options: [claimOption(), { type: Integer, name: 'item', description: 'The item’s number, as /predict show lists it', required: true, min_value: 1, max_value: 2147483647 }],
+    },
+    {
+      type: Subcommand,
       name: 'import',
       description: 'Import a bundled pack or a JSON file (managers); importing twice adds once',
       options: [
@@ -235,7 +243,20 @@ async function show(call: CommandCall, o: Args<'show'>, ctx: AppCtx) {
   const detail = await claimDetail(ledgerCtx(call, ctx), o.claim);
   // Before the check date the crowd's median is shown only to a member who forecast: then the card is theirs alone.
   const crowdBeforeDue = detail.crowd !== null && detail.claim.dueAt > ctx.now();
-  await call.reply({ ...claimCard(detail, ctx.now(), { history: true }), ...(crowdBeforeDue ? { ephemeral: true } : {}) });
+  const card = claimCard(detail, ctx.now(), { history: true });
+  // Every evidence item, a page at a time (Previous/Next open the next pages for the clicker).
+  const evidence = await evidencePageReply(ctx.db, call.guildId, detail.claim.number, 1, ctx.now());
+  await call.reply({
+    ...card,
+    embeds: [...(card.embeds ?? []), ...(evidence.embeds ?? [])],
+    components: [...(card.components ?? []), ...(evidence.components ?? [])],
+    ...(crowdBeforeDue ? { ephemeral: true } : {}),
+  });
+}
+
+async function evidenceRemove(call: CommandCall, o: Args<'evidence-remove'>, ctx: AppCtx) {
+  const { claimNumber } = await removeEvidence(ledgerCtx(call, ctx), { claim: o.claim, id: o.item });
+  await call.reply({ ephemeral: true, content: `Evidence item ${o.item} removed from claim #${claimNumber} (recorded in its history).` });
 }
 
 async function edit(call: CommandCall, o: Args<'edit'>, ctx: AppCtx) {
@@ -342,6 +363,7 @@ const handlers = {
   show,
   edit,
   delete: remove,
+  'evidence-remove': evidenceRemove,
   import: importClaims,
   export: exportClaims,
   extract,

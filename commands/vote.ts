@@ -7,6 +7,8 @@ import { ledgerCtx, type AppCtx, type AutocompleteCall, type CommandCall } from 
 import { chatInputCommand, type ArgumentsOf } from '../src/kit/options.js';
 import { choicesOf, claimChoices, claimOption, fromChoice } from '../src/kit/shared-options.js';
 import { tallyVisible } from '../src/ledger/rules.js';
+import { addEvidence, EVIDENCE_SIDE_LABELS, sideForVerdict, splitEvidence } from '../src/ledger/evidence.js';
+import { announceEvidence } from '../src/components/evidence.js';
 
 export const definition = chatInputCommand({
   type: ApplicationCommandType.ChatInput,
@@ -29,15 +31,20 @@ export const definition = chatInputCommand({
 export async function execute(call: CommandCall, args: ArgumentsOf<typeof definition>, ctx: AppCtx) {
   // The claim may be named by words of its text (claim:Geneva): resolved to its number first.
   const claim = await claimNumberOf(ctx.db, call.guildId, args.claim);
-  const result = await castVote(ledgerCtx(call, ctx), { claim, verdict: fromChoice(VERDICTS, args.verdict), evidence: args.evidence, castAt: call.createdAt, withTally: true });
+  const result = await castVote(ledgerCtx(call, ctx), { claim, verdict: fromChoice(VERDICTS, args.verdict), castAt: call.createdAt, withTally: true });
+  // The evidence becomes an item of the claim (shown on its card, in /predict show and its thread), on the side of the verdict.
+  const added = args.evidence?.trim()
+    ? await addEvidence(ledgerCtx(call, ctx), { claim: result.claim.number, side: sideForVerdict(result.verdict), ...splitEvidence(args.evidence) })
+    : null;
   const { tally } = result;
   const visible = tallyVisible(result.claim, result.blindVoting, ctx.now());
   const total = Object.values(tally).reduce((a, b) => a + b, 0);
   const verb = result.previous && result.previous !== result.verdict ? `changed your vote to` : 'voted';
   await call.reply({
     ephemeral: true,
-    content: `You ${verb} **${VERDICT_LABELS[result.verdict]}** on claim #${result.claim.number}.\n${tallyLine(visible ? tally : null, total)}`,
+    content: `You ${verb} **${VERDICT_LABELS[result.verdict]}** on claim #${result.claim.number}.\n${tallyLine(visible ? tally : null, total)}${added ? `\nYour evidence is added (${EVIDENCE_SIDE_LABELS[added.item.side]}).` : ''}`,
   });
+  if (added) await announceEvidence(ctx, call.guildId, added.claimNumber, added.item);
 }
 
 export const autocomplete = (call: AutocompleteCall, _args: unknown, ctx: AppCtx) => claimChoices(call, ctx);

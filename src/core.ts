@@ -107,7 +107,7 @@ export async function openCore(config: Config, log: Logger, opts: CoreOptions = 
         : { register: () => {}, unregister: async () => {}, runNow: (id) => scheduler.runNow(id) };
       const articles = opts.articles ?? articleTools({ allowPrivateAddresses: config.HINDSIGHT_EXTRACT_ALLOW_PRIVATE });
       const minRoundIntervalSeconds = config.HINDSIGHT_TEST_MIN_ROUND_INTERVAL_SECONDS ?? MIN_ROUND_INTERVAL_SECONDS;
-      const ctx: AppCtx = { db: database.db, log, now, fetchAttachment, scheduler: scheduling, articles, minRoundIntervalSeconds, work };
+      const ctx: AppCtx = { db: database.db, log, now, fetchAttachment, scheduler: scheduling, articles, minRoundIntervalSeconds, work, ...(poster.postInThread ? { threads: poster } : {}) };
       return {
         ctx,
         scheduler,

@@ -9,7 +9,8 @@ import { draftButton, draftEditForm } from './drafts.js';
 import { forecastButton, forecastForm } from './forecast.js';
 import { mineButton } from './mine.js';
 import { deleteButton } from './delete.js';
+import { evidenceButton, evidenceForm } from './evidence.js';
 
-export const buttons: readonly Button[] = [voteButton, listButton, draftButton, forecastButton, mineButton, deleteButton];
+export const buttons: readonly Button[] = [voteButton, listButton, draftButton, forecastButton, mineButton, deleteButton, evidenceButton];
 
-export const forms: readonly Form[] = [draftEditForm, forecastForm];
+export const forms: readonly Form[] = [draftEditForm, forecastForm, evidenceForm];

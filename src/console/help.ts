@@ -1,6 +1,6 @@
 /** What /help prints in the console (from the command definitions), and `--help` for the program. */
 import { ApplicationCommandOptionType as T } from 'discord-api-types/v10';
-import { BOT_PERMISSION_NAMES, BOT_PERMISSIONS_INTEGER, inviteUrl } from '../kit/permissions.js';
+import { BOT_PERMISSION_NAMES, BOT_PERMISSIONS_INTEGER, BOT_PERMISSIONS_WITHOUT_THREADS_INTEGER, inviteUrl, THREAD_PERMISSION_NAMES } from '../kit/permissions.js';
 import { UserError, type Command } from '../kit/types.js';
 import { optionsOf, placeholder, usage, type OptionDef } from './parse.js';
 
@@ -103,6 +103,9 @@ Two ways to run it:
                     ${BOT_PERMISSION_NAMES}
                   (permission integer ${BOT_PERMISSIONS_INTEGER}), with the link
                     ${inviteUrl()}
+                  ${THREAD_PERMISSION_NAMES} add a discussion thread on each claim card
+                  when it first comes due, where new evidence is posted; without them
+                  (${BOT_PERMISSIONS_WITHOUT_THREADS_INTEGER}) rounds are posted all the same.
                3. Start it with the token:  DISCORD_TOKEN=... npm start
                It logs in, registers its slash commands and answers in every server it is in.
                DISCORD_GUILD_ID=<server id> registers them in that server only (at once, for testing).

@@ -225,6 +225,63 @@ export const votes = pgTable(
   ],
 );
 
+/** The side an evidence item supports. */
+export const evidenceSideEnum = pgEnum('evidence_side', ['came_true', 'did_not', 'context']);
+
+/**
+ * Evidence gathered on a claim: a link and/or a short note, by a member, for one side. Added with the
+ * card's Add evidence button (a form) or `/vote … evidence:`; a manager may remove one (audited:
+ * the row stays, `removed_at`/`removed_by` set, so the history and exports stay honest).
+ */
+export const evidence = pgTable(
+  'evidence',
+  {
+    id: serial().primaryKey(),
+    guildId: text().notNull(),
+    claimId: integer().notNull(),
+    userId: text().notNull(),
+    side: evidenceSideEnum().notNull(),
+    url: text(),
+    note: text(),
+    /** Null for an item added here; for an imported one, where it came from (`export:<guild id>`). */
+    importedFrom: text(),
+    createdAt: ts().notNull().defaultNow(),
+    removedAt: ts(),
+    removedBy: text(),
+  },
+  (t) => [
+    unique('evidence_guild_id').on(t.guildId, t.id),
+    index('evidence_guild_claim').on(t.guildId, t.claimId, t.createdAt),
+    /** Importing the same export twice adds an item once. */
+    uniqueIndex('evidence_guild_claim_user_at').on(t.guildId, t.claimId, t.userId, t.createdAt),
+    check('evidence_has_content', sql`${t.url} is not null or ${t.note} is not null`),
+    foreignKey({ name: 'evidence_claim_same_guild', columns: [t.guildId, t.claimId], foreignColumns: [claims.guildId, claims.id] }),
+  ],
+);
+
+/**
+ * A claim's discussion thread: opened on its card by the round post that first asks for its
+ * verdict (one per claim). `thread_id` null with `failed_at` set: the server refused (no thread
+ * permission, a channel without threads); remembered, so the bot does not try again every round.
+ */
+export const claimThreads = pgTable(
+  'claim_threads',
+  {
+    guildId: text().notNull(),
+    claimId: integer().notNull(),
+    channelId: text().notNull(),
+    messageId: text().notNull(),
+    threadId: text(),
+    failedAt: ts(),
+    failure: text(),
+    createdAt: ts().notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.guildId, t.claimId] }),
+    foreignKey({ name: 'claim_threads_claim_same_guild', columns: [t.guildId, t.claimId], foreignColumns: [claims.guildId, claims.id] }),
+  ],
+);
+
 /** Insert-only: every change of a member's probability is kept; the latest one counts. */
 export const forecasts = pgTable(
   'forecasts',

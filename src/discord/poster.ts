@@ -119,6 +119,18 @@ export function restPoster(rest: REST, opts: { botId?: () => Promise<string | nu
         .find((m) => partSignature(m) === wanted);
       return hit?.id ?? null;
     },
+    async startThread(channelId, messageId, name) {
+      try {
+        // A day of inactivity before Discord archives it (a post in it unarchives it).
+        const thread = (await rest.post(Routes.threads(channelId, messageId), { body: { name, auto_archive_duration: 1440 } })) as { id: string };
+        return thread.id;
+      } catch (error) {
+        throw classify(error);
+      }
+    },
+    async postInThread(threadId, reply) {
+      await send(threadId, reply);
+    },
     async directMessage(userId, reply, { nonce }) {
       const message = await send(await dmChannelOf(userId), reply, nonce);
       return { id: message.id };

@@ -19,6 +19,7 @@ import { getSettings } from '../ledger/settings.js';
 import { FLAG_LABELS, OUTCOME_LABELS, VERDICTS, VERDICT_LABELS, type FlagReason, type Outcome, type Tally } from '../ledger/rules.js';
 import { compactCard, COLORS, DISCORD_LIMITS, mergeMessages, packSections, safe } from '../kit/render.js';
 import { serverLocale, translator } from '../i18n/index.js';
+import { openClaimThreads } from './threads.js';
 import type { Reply } from '../kit/types.js';
 import type { Logger } from '../log.js';
 import { PostError, type Poster, type RoundOutcome } from '../kit/poster.js';
@@ -426,6 +427,7 @@ async function postParts(deps: RoundDeps, owner: string, schedule: ScheduleRow, 
       // Recorded the moment Discord answers, in its own statement.
       await db.update(roundParts).set({ messageId: id, postedAt: clock() }).where(and(partsKey(schedule.id, slot), eq(roundParts.part, part.part)));
       previous = id;
+      await openClaimThreads(deps, schedule.guildId, part.channelId, id, reply, clock());
     }
     const ids = (await db.select({ id: roundParts.messageId }).from(roundParts).where(partsKey(schedule.id, slot)).orderBy(asc(roundParts.part))).map((r) => r.id!);
     await db.transaction(async (tx) => {

@@ -52,6 +52,8 @@ const AUDIT_LABELS: Record<string, (d: Record<string, unknown>) => string> = {
   'claim.delete': () => 'deleted it',
   'vote.cast': (d) => `voted ${VERDICT_LABELS[d.verdict as Verdict] ?? String(d.verdict)}`,
   'forecast.set': (d) => `forecast ${String(d.probability)}%`,
+  'evidence.add': (d) => `added evidence (${String(d.side).replace('_', ' ')})`,
+  'evidence.remove': (d) => `removed evidence ${String(d.evidence)}`,
   'claim.resolve': (d) =>
     `resolved it: ${OUTCOME_LABELS[d.outcome as Outcome] ?? String(d.outcome)}${d.by === 'rule' ? ' (by the vote)' : d.by === 'condition' ? ` (its condition #${String(d.condition)} did not happen)` : ''}`,
   'claim.reopen': (d) =>

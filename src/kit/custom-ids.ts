@@ -134,3 +134,24 @@ export const deleteIds = format(
     return m ? { number: Number(m[1]), answer: m[2] as 'yes' | 'no' } : null;
   },
 );
+
+/** Evidence on a claim card: `evid:a:<claim number>` opens the Add evidence form, `evid:p:<claim number>:<page>` shows a page of its items. */
+export const evidenceIds = format(
+  'evid',
+  (action: 'a' | 'p', number: number, page = 1) => (action === 'a' ? `a:${number}` : `p:${number}:${page}`),
+  (rest): { action: 'a' | 'p'; number: number; page: number } | null => {
+    const m = /^(a):([1-9]\d{0,9})$|^(p):([1-9]\d{0,9}):([1-9]\d{0,4})$/.exec(rest);
+    if (!m) return null;
+    return m[1] ? { action: 'a', number: Number(m[2]), page: 1 } : { action: 'p', number: Number(m[4]), page: Number(m[5]) };
+  },
+);
+
+/** The Add evidence form of claim #number: `evform:<claim number>`. */
+export const evidenceFormIds = format(
+  'evform',
+  (number: number) => String(number),
+  (rest): { number: number } | null => {
+    const m = /^([1-9]\d{0,9})$/.exec(rest);
+    return m ? { number: Number(m[1]) } : null;
+  },
+);

@@ -46,6 +46,13 @@ export interface Poster {
    * return the first. Absent where direct messages cannot be sent.
    */
   directMessage?(userId: string, reply: Reply, opts: { nonce: string }): Promise<PostedMessage>;
+  /**
+   * Opens a public thread on a message (a claim's card): the thread's id. Throws PostError (no thread
+   * permission: missing_access). Absent where there are no threads (the console).
+   */
+  startThread?(channelId: string, messageId: string, name: string): Promise<string>;
+  /** Posts in a thread the bot opened. Throws PostError. */
+  postInThread?(threadId: string, reply: Reply): Promise<void>;
   /** Tells a server's managers about a problem with one of its schedules, where they will see it. */
   notifyManagers(guildId: string, text: string, opts: { createdBy: string }): Promise<string>;
 }

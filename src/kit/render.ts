@@ -30,8 +30,9 @@ import { HEDGE_BAND_INFO, isHedgeBand } from '../ledger/hedge.js';
 import type { Reply } from './types.js';
 import { EN, languageName, type Translator } from '../i18n/index.js';
 import { historyLine, lockedEditText } from './audit-text.js';
-import { FORECAST_CHOICES, forecastIds, listIds, voteIds, type ListState } from './custom-ids.js';
-import { DISCORD_LIMITS, truncate } from './limits.js';
+import { evidenceIds, FORECAST_CHOICES, forecastIds, listIds, voteIds, type ListState } from './custom-ids.js';
+import { DISCORD_LIMITS, fitLines, truncate } from './limits.js';
+import { EVIDENCE_SIDE_LABELS, type EvidenceItem, type EvidenceSummary } from '../ledger/evidence.js';
 
 // The limit fitting moved to ./limits.ts; re-exported so importers of the views keep one module.
 export { DISCORD_LIMITS, MODAL_LIMITS, fitEmbeds, fitLines, fitReply, mergeMessages, packSections, truncate } from './limits.js';
@@ -169,6 +170,8 @@ export function claimCard(detail: CardData, now: Date, opts: { history?: boolean
   else if (detail.article?.title) fields.push({ name: 'Source', value: safe(detail.article.title, 300) });
   if (detail.article?.titleNote) fields.push({ name: 'About the title', value: safe(detail.article.titleNote, 600) });
   if (c.resolutionNote) fields.push({ name: 'Resolution note', value: safe(c.resolutionNote, 1000) });
+  const evidence = evidenceField(detail.evidence, detail.tally !== null);
+  if (evidence) fields.push(evidence);
   if (detail.lockedEdit) fields.push({ name: 'Edited', value: lockedEditText(detail.lockedEdit) });
   if (opts.history && detail.history?.length) {
     fields.push({ name: 'History', value: (detail.history ?? []).map(historyLine).join('\n') });
@@ -182,7 +185,7 @@ export function claimCard(detail: CardData, now: Date, opts: { history?: boolean
   };
   const votable = c.status === 'open' && c.dueAt <= now;
   const forecastable = c.status === 'open' && c.dueAt > now;
-  return { embeds: [embed], ...(votable ? { components: [voteButtons(c.number)] } : forecastable ? { components: forecastButtons(c.number) } : {}) };
+  return { embeds: [embed], ...(votable ? { components: [voteButtons(c.number), evidenceButtons(c.number)] } : forecastable ? { components: forecastButtons(c.number) } : {}) };
 }
 
 /** Lines a round's card takes at most: its title and description (src/jobs/rounds.ts posts up to 25 of them). */
@@ -234,8 +237,9 @@ function compactCheckLine(detail: CardData, now: Date, t: Translator): string {
  * A claim's card as a scoring round posts it: what it takes to score the claim and nothing more,
  * in at most COMPACT_CARD_LINES lines — number and restatement, speaker (as the article names
  * them) and outlet, check date, what counts as "came true", votes and forecasts (the crowd's only
- * where `detail.crowd` carries it: after the check date), and the same buttons as the full card.
- * The quote, notes, source, history and evidence are on /predict show (the round says so once).
+ * where `detail.crowd` carries it: after the check date), the evidence count, and the same buttons as
+ * the full card (votes and Add evidence). The quote, notes, source, history and the evidence items are
+ * on /predict show (the round says so once).
  * All in the title and description, no fields: that is how a card received back from Discord is
  * known to be compact (`isCompactCard`), so the card flusher keeps it compact after a vote.
  */
@@ -258,11 +262,12 @@ export function compactCard(detail: CardData, now: Date, t: Translator = EN): Re
     lines.push(c.round > 1 ? t('compactCard.votesRound', { round: c.round, tally, ...rules }) : t('compactCard.votes', { tally, ...rules }));
   }
   const crowd = detail.crowd?.count && detail.crowd.median !== null ? t('compactCard.crowd', { median: t.number(detail.crowd.median), count: detail.crowd.count }) : null;
-  if (detail.forecasters || crowd) lines.push([detail.forecasters ? t('compactCard.forecasters', { count: detail.forecasters }) : null, crowd].filter(Boolean).join(' · '));
+  const evidence = detail.evidence?.total ? t('compactCard.evidence', { count: detail.evidence.total }) : null;
+  if (detail.forecasters || crowd || evidence) lines.push([detail.forecasters ? t('compactCard.forecasters', { count: detail.forecasters }) : null, crowd, evidence].filter(Boolean).join(' · '));
   const embed: APIEmbed = { title: `#${c.number} · ${oneLine(c.text, 240)}`, description: lines.join('\n'), color: colorFor(c, now) };
   const votable = c.status === 'open' && c.dueAt <= now;
   const forecastable = c.status === 'open' && c.dueAt > now;
-  return { embeds: [embed], ...(votable ? { components: [voteButtons(c.number, false, t)] } : forecastable ? { components: forecastButtons(c.number) } : {}) };
+  return { embeds: [embed], ...(votable ? { components: [voteButtons(c.number, false, t), evidenceButtons(c.number)] } : forecastable ? { components: forecastButtons(c.number) } : {}) };
 }
 
 /** A claim card received back from Discord is a round's compact one (`compactCard`): it has no fields, the full card always has some. */
@@ -363,3 +368,39 @@ export function settingsView(s: GuildSettings, title = 'Hindsight settings', t: 
 
 export const errorReply = (message: string): Reply => ({ content: truncate(message, DISCORD_LIMITS.content), ephemeral: true });
 
+// ---- evidence on a card (the paged list and the form: ./evidence-view.ts) ----
+
+/** One item on one line: `[id] came true · @member · <url> — note · date`. */
+export function evidenceLine(item: EvidenceItem, opts: { id?: boolean; blind?: boolean } = {}): string {
+  // Blind voting: neither the side nor who added it (an item from /vote would tell the vote).
+  const parts = [
+    opts.id ? `\`${item.id}\`` : null,
+    opts.blind ? null : `**${EVIDENCE_SIDE_LABELS[item.side]}**`,
+    opts.blind ? null : `<@${item.userId}>`,
+    item.url ? linkText(item.url, 600) : null,
+  ].filter(Boolean);
+  const note = item.note ? ` — ${safe(item.note.replace(/\s*\n\s*/g, ' '), 300)}` : '';
+  return `${parts.join(' · ')}${note} · ${time(item.createdAt, TimestampStyles.ShortDate)}`;
+}
+
+export const sideCounts = (s: EvidenceSummary) =>
+  `came true ${s.bySide.came_true} · did not ${s.bySide.did_not} · context ${s.bySide.context}`;
+
+/** The card's Evidence field (null when there is none): the count, by side unless hidden (blind voting), the latest few. */
+export function evidenceField(summary: EvidenceSummary | undefined, sidesVisible: boolean): APIEmbedField | null {
+  if (!summary || summary.total === 0) return null;
+  const head = sidesVisible ? sideCounts(summary) : 'sides hidden until voting closes';
+  const more = summary.total > summary.latest.length ? `\n…and ${summary.total - summary.latest.length} more: /predict show` : '';
+  return {
+    name: `Evidence (${summary.total})`,
+    value: fitLines([head, ...summary.latest.map((i) => evidenceLine(i, { blind: !sidesVisible }))], DISCORD_LIMITS.fieldValue - more.length) + more,
+  };
+}
+
+/** The row under a card: Add evidence. */
+export function evidenceButtons(number: number): APIActionRowComponent<APIButtonComponent> {
+  return {
+    type: ComponentType.ActionRow,
+    components: [{ type: ComponentType.Button, style: ButtonStyle.Secondary, label: 'Add evidence', custom_id: evidenceIds.encode('a', number) }],
+  };
+}

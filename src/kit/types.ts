@@ -7,7 +7,7 @@ import type { APIApplicationCommandOptionChoice, APIEmbed, RESTPostAPIContextMen
 import type { Db } from '../db/client.js';
 import type { Logger } from '../log.js';
 import type { LedgerCtx } from '../ledger/context.js';
-import type { RoundOutcome } from './poster.js';
+import type { Poster, RoundOutcome } from './poster.js';
 import type { Reply } from './reply.js';
 import type { ArticleInput, Candidate } from '../ledger/candidates.js';
 import type { ArgumentsOf, AttachmentRef, CommandDefinition, PartialArgumentsOf, SubcommandArguments, SubcommandName } from './options.js';
@@ -184,6 +184,8 @@ export interface AppCtx {
   scheduler?: RoundScheduling;
   /** Article intake (/predict extract, Track forecasts); absent → those commands say they are unavailable. */
   articles?: ArticleTools;
+  /** Claim threads (Discord): where new evidence is posted; absent where there are none (the console). */
+  threads?: Pick<Poster, 'postInThread'>;
   /** The fewest seconds between two rounds of a schedule (configured; absent → an hour). */
   minRoundIntervalSeconds?: number;
   /** The worker pool for CPU-heavy jobs (created by the composition root, src/core.ts). */

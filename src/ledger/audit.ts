@@ -9,6 +9,8 @@ export type AuditAction =
   | 'claim.delete'
   | 'vote.cast'
   | 'forecast.set'
+  | 'evidence.add'
+  | 'evidence.remove'
   | 'claim.resolve'
   | 'claim.reopen'
   | 'claim.postpone'

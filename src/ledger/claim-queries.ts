@@ -15,6 +15,7 @@ import { emptyTally, phaseOf, tallyVisible, type Outcome, type Tally, type Verdi
 import { DEFAULT_SETTINGS, getSettings, type GuildSettings } from './settings.js';
 import { claimNumber, cleanText, optionalFamily, optionalText, speakerKey } from './validate.js';
 import { claimRowFromJson, rowsOf, type ClaimRow } from './claim-row.js';
+import { evidenceSummary, type EvidenceSummary } from './evidence.js';
 
 /** How a speaker is shown: as the source names them, plus the distinction where there is one. */
 export const speakerLabel = (name: string, note: string | null | undefined) => (note ? `${name} (${note})` : name);
@@ -234,7 +235,7 @@ export async function claimDetail(ctx: LedgerCtx, number: number | string) {
     .from(forecasts)
     .where(eq(forecasts.claimId, claim.id));
   // Others' votes are hidden while the tally is; others' forecasts until the check date passes.
-  const hiddenActions: AuditAction[] = [...(visible ? [] : ['vote.cast' as const]), ...(now < claim.dueAt ? ['forecast.set' as const] : [])];
+  const hiddenActions: AuditAction[] = [...(visible ? [] : ['vote.cast' as const, 'evidence.add' as const]), ...(now < claim.dueAt ? ['forecast.set' as const] : [])];
   const history = await claimHistory(ctx.db, ctx.guildId, claim.id, 8, { actions: hiddenActions, viewer: ctx.actor.id });
   const lockedEdit = await lastLockedEdit(ctx.db, ctx.guildId, claim.id);
   const condition = await conditionInfo(ctx.db, ctx.guildId, claim.conditionClaimId);
@@ -255,6 +256,7 @@ export async function claimDetail(ctx: LedgerCtx, number: number | string) {
     history,
     lockedEdit,
     crowd,
+    evidence: await evidenceSummary(ctx.db, ctx.guildId, claim.id),
   };
 }
 
@@ -296,6 +298,8 @@ export interface CardData {
   condition?: ConditionInfo | null;
   /** The crowd's forecast, only where it may be shown: after the check date, or to a member who forecast. */
   crowd?: { median: number | null; count: number } | null;
+  /** The evidence count and the latest items (src/ledger/evidence.ts). */
+  evidence?: EvidenceSummary;
 }
 
 /**
@@ -341,6 +345,7 @@ export async function cardData(db: Db, guildId: string, claimId: number, now: Da
     settings: { quorum: (row.quorum as number | null) ?? DEFAULT_SETTINGS.quorum, majorityPct: (row.majority_pct as number | null) ?? DEFAULT_SETTINGS.majorityPct },
     // The public card shows the crowd only once the check date passed.
     crowd: claim.dueAt <= now ? crowdOf(row.crowd) : null,
+    evidence: await evidenceSummary(db, guildId, claim.id),
   };
 }
 

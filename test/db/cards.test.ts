@@ -58,7 +58,12 @@ describe('card flusher', () => {
     expect(votesLine(editor.edits[0]!.reply)).toContain('Came true **5**');
     // The frame around the card (a round's summary) is kept, and the buttons are sent again.
     expect(editor.edits[0]!.reply.embeds![0]!.title).toBe('Scoring round');
-    expect(editor.edits[0]!.reply.components).toHaveLength(1);
+    // Both rows of a due card: its vote buttons and Add evidence (issue 25).
+    const ids = (editor.edits[0]!.reply.components as { components: { custom_id?: string }[] }[]).map((row) => row.components.map((b) => b.custom_id));
+    expect(ids).toEqual([
+      ['came_true', 'partly', 'did_not', 'too_early'].map((v) => `vote:${claim.number}:${v}`),
+      [`evid:a:${claim.number}`],
+    ]);
     for (let i = 6; i <= 8; i++) await castVote(ctx(i, 200), { claim: claim.number, verdict: 'partly', card });
     // Within the interval: nothing; then one edit with every vote on it.
     expect(await flushCards(database.db, editor, at(1_000), log)).toMatchObject({ edited: 0 });

@@ -173,10 +173,12 @@ describe('the migration to composite keys', () => {
       expect(rows.map((r) => r.conname)).toEqual([
         'audit_claim_same_guild',
         'card_refreshes_claim_same_guild',
+        'claim_threads_claim_same_guild',
         'claims_article_same_guild',
         'claims_condition_same_guild',
         'claims_speaker_same_guild',
         'direct_messages_claim_same_guild',
+        'evidence_claim_same_guild',
         'forecasts_claim_same_guild',
         'schedule_runs_schedule_same_guild',
         'votes_claim_same_guild',

@@ -32,7 +32,8 @@ const everything = (r: Pick<FakeReply, 'content' | 'embeds' | 'components' | 'fi
 function leaks(surface: string, body: string): string[] {
   const found: string[] = [];
   for (const voter of VOTERS) if (body.includes(h.fake.userId(voter))) found.push(`${surface}: names a voter`);
-  if (body.includes(EVIDENCE)) found.push(`${surface}: shows a voter's evidence`);
+  // Evidence stays visible under blind voting (issue 25), but never with its side or who gave it.
+  if (new RegExp(`(came true|did not|context)\\*\\* · <@\\d+>[^\\n]*${EVIDENCE}`).test(body)) found.push(`${surface}: shows a voter's evidence with its side`);
   if (/(Came true|Partly|Did not|Too early) \*\*\d+\*\*/.test(body)) found.push(`${surface}: shows a tally`);
   if (/voted (Came true|Partly|Did not|Too early)/.test(body)) found.push(`${surface}: shows a vote in the history`);
   if (/"verdict"/.test(body)) found.push(`${surface}: carries a verdict`);
@@ -80,6 +81,10 @@ describe('blind voting, read through every surface', () => {
       const who = reader === MOD ? 'a manager' : 'a member';
       const shown = await read(`/predict show as ${who}`, await cmd(reader, 'predict', { claim: '1' }, 'show'));
       expect(everything(shown)).toMatch(/Hidden until voting closes \(blind voting\) · 2 votes so far/);
+      // The evidence is not a tally: it shows, without its side or who gave it, and the side counts wait for the window.
+      expect(everything(shown)).toContain(EVIDENCE);
+      expect(everything(shown)).toMatch(/[Ss]ides hidden until voting closes/);
+      expect(everything(shown)).not.toMatch(/came true \d+ · did not \d+ · context \d+/);
       await read(`/predict list as ${who}`, await cmd(reader, 'predict', { status: 'due' }, 'list'));
       const json = await read(`/predict export json as ${who}`, await cmd(reader, 'predict', { format: 'json' }, 'export'));
       expect(json.files).toHaveLength(1);

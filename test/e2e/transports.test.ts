@@ -11,10 +11,10 @@
  * numbers, message ids), the server's channel id, times (`<t:…>`, timestamps). Claim numbers and
  * member ids are the same in both servers, so they are compared.
  */
-import { mineIds } from '../../src/kit/custom-ids.js';
+import { evidenceIds, mineIds } from '../../src/kit/custom-ids.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
-import { articles, auditLog, claims, extractDrafts, forecasts, guilds, memberSettings, schedules, speakers, votes } from '../../src/db/schema.js';
+import { desc, eq } from 'drizzle-orm';
+import { articles, auditLog, claims, evidence, extractDrafts, forecasts, guilds, memberSettings, schedules, speakers, votes } from '../../src/db/schema.js';
 import { bundledPacks } from '../../src/ledger/transfer.js';
 import { registry } from '../../commands/index.js';
 import { buttons, forms } from '../../src/components/index.js';
@@ -68,7 +68,10 @@ function normalise(text: string): string {
     .replace(/<t:\d+(?::[tTdDfFR])?>/g, '<t>')
     .replace(/<#\d+>/g, '<#channel>')
     .replace(/\b([Ss]chedule |[Dd]raft |draft:[a-z]:|dedit:)\d+/g, '$1#')
-    .replace(/\*\*\d+\*\* · <#channel>/g, '**#** · <#channel>');
+    .replace(/\*\*\d+\*\* · <#channel>/g, '**#** · <#channel>')
+    .replace(/`\d+`/g, '`#`')
+    .replace(/Evidence item \d+/g, 'Evidence item #')
+    .replace(/removed evidence \d+/g, 'removed evidence #');
 }
 
 /** What the member sees of an answer: text, embeds, buttons, whether only they see it, the names of its files. */
@@ -93,6 +96,8 @@ function normaliseRow(value: unknown, claimNumbers: ReadonlyMap<number, number>,
   if (value instanceof Date) return 'time';
   if (typeof value === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(value)) return 'time';
   if (key === 'schedule' || key === 'draft' || key === 'channel') return '#';
+  // An evidence item's id in an audit entry (a serial shared by every server); a vote's evidence is its text.
+  if (key === 'evidence' && typeof value === 'number') return '#';
   if (Array.isArray(value)) return value.map((v) => normaliseRow(v, claimNumbers));
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
@@ -107,7 +112,7 @@ function normaliseRow(value: unknown, claimNumbers: ReadonlyMap<number, number>,
   return value;
 }
 
-const LEDGER = { guilds, articles, speakers, claims, votes, forecasts, auditLog, schedules, extractDrafts, memberSettings };
+const LEDGER = { guilds, articles, speakers, claims, votes, forecasts, evidence, auditLog, schedules, extractDrafts, memberSettings };
 
 /** Every ledger row of a server, normalised. */
 async function ledgerOf(guildId: string): Promise<string[]> {
@@ -161,6 +166,9 @@ const click = (s: Side, user: FakeActor, saved: string, label: string | RegExp) 
   const r = s.saved.get(saved)!;
   return h.fake.clickButton(s.guild.id, user, { customId: buttonOf(r, label).custom_id!, messageId: r.messageId });
 };
+/** The id of the server's newest evidence item (ids are a serial shared by every server: each side asks its own). */
+const lastEvidence = async (s: Side) =>
+  (await h.app.database.db.select({ id: evidence.id }).from(evidence).where(eq(evidence.guildId, s.guild.id)).orderBy(desc(evidence.id)).limit(1))[0]!.id;
 const keep = (s: Side, name: string, r: FakeReply) => (s.saved.set(name, r), seenReply(r));
 const choices = async (s: Side, user: FakeActor, name: string, focused: string, options: Record<string, string>, subcommand?: string) =>
   seenChoices(await h.fake.sendAutocomplete(s.guild.id, user, { name, options, focused, ...(subcommand ? { subcommand } : {}) }).choices(10_000));
@@ -176,7 +184,37 @@ const STEPS: Step[] = [
   { name: '/predict show claim:1', writes: false, run: async (s) => keep(s, 'card', await answer(command(s, 'alice', 'predict', { claim: '1' }, 'show'))) },
   { name: 'button: Came true on a card', writes: true, run: async (s) => seenReply(await answer(click(s, 'alice', 'card', 'Came true'))) },
   { name: 'button: Did not on a card (a changed vote)', writes: true, run: async (s) => seenReply(await answer(click(s, 'alice', 'card', 'Did not'))) },
-  { name: '/vote claim:1 verdict:partly', writes: true, run: async (s) => seenReply(await answer(command(s, 'bob', 'vote', { claim: '1', verdict: 'partly', evidence: 'https://example.org/news' }))) },
+  { name: '/vote claim:1 verdict:partly evidence: (an evidence item)', writes: true, run: async (s) => seenReply(await answer(command(s, 'bob', 'vote', { claim: '1', verdict: 'partly', evidence: 'https://example.org/news' }))) },
+  // Evidence: the card's Add evidence button and its form, a page of the list, a manager's removal.
+  { name: 'button: Add evidence opens the form', writes: false, run: async (s) => seenModal(await click(s, 'carol', 'card', 'Add evidence').modal(10_000)) },
+  {
+    name: 'form: Add evidence submitted',
+    writes: true,
+    run: async (s) => {
+      const card = s.saved.get('card')!;
+      const modal = await click(s, 'carol', 'card', 'Add evidence').modal(10_000);
+      const fields = { link: 'https://example.org/report_(1)', note: '[see](https://evil.example) @everyone', side: 'did not' };
+      return seenReply(await answer(h.fake.submitModal(s.guild.id, 'carol', { customId: modal.custom_id, messageId: card.messageId, fields })));
+    },
+  },
+  {
+    name: 'form: Add evidence with a link that is not http: refused',
+    writes: false,
+    run: async (s) => {
+      const card = s.saved.get('card')!;
+      const modal = await click(s, 'carol', 'card', 'Add evidence').modal(10_000);
+      return seenReply(await answer(h.fake.submitModal(s.guild.id, 'carol', { customId: modal.custom_id, messageId: card.messageId, fields: { link: 'javascript:alert(1)', note: '', side: 'context' } })));
+    },
+  },
+  {
+    name: 'button: a page of a claim’s evidence',
+    writes: false,
+    // One page draws no Previous/Next: the id a page button carries, as Discord would send it.
+    run: async (s) => seenReply(await answer(h.fake.clickButton(s.guild.id, 'bob', { customId: evidenceIds.encode('p', 1, 1), messageId: s.saved.get('card')!.messageId, force: true }))),
+  },
+  { name: '/predict show claim:1 (with its evidence)', writes: false, run: async (s) => seenReply(await answer(command(s, 'carol', 'predict', { claim: '1' }, 'show'))) },
+  { name: '/predict evidence-remove (a member): refused', writes: false, run: async (s) => seenReply(await answer(command(s, 'bob', 'predict', { claim: '1', item: await lastEvidence(s) }, 'evidence-remove'))) },
+  { name: '/predict evidence-remove', writes: true, run: async (s) => seenReply(await answer(command(s, MOD, 'predict', { claim: '1', item: await lastEvidence(s) }, 'evidence-remove'))) },
   { name: '/vote on a claim that does not exist: refused', writes: false, run: async (s) => seenReply(await answer(command(s, 'bob', 'vote', { claim: '9999', verdict: 'partly' }))) },
   { name: '/predict add', writes: true, run: async (s) => seenReply(await answer(command(s, 'alice', 'predict', { claim: 'The talks start before the summer', 'check-by': 'in 3 months', speaker: 'A diplomat', family: 'negotiations' }, 'add'))) },
   { name: '/predict edit', writes: true, run: async (s) => seenReply(await answer(command(s, 'alice', 'predict', { claim: '21', text: 'The talks start within three months' }, 'edit'))) },

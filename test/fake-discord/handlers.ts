@@ -245,6 +245,26 @@ export function buildHandlers(core: Core): Map<string, Handler> {
       if (stored.message.author.id !== state.bot.id) throw new ApiError(403, 50005, 'Cannot edit a message authored by another user');
       return ok(messages.apiObject(messages.edit(stored, bodyObject(ctx), ctx.files)));
     },
+    // A public thread on a message (type 11). 403 50013 where the bot lacks Create Public Threads; 400 160004 for a second thread on one message.
+    'POST /channels/{channel_id}/messages/{message_id}/threads': (ctx) => {
+      const stored = channelMessage(ctx);
+      const channel = usableChannel(param(ctx, 'channel_id'));
+      if (channel.threadsDenied) throw new ApiError(403, 50013, 'Missing Permissions');
+      if ([...state.channels.values()].some((c) => c.starterMessageId === stored.message.id)) {
+        throw new ApiError(400, 160004, 'A thread has already been created for this message');
+      }
+      const body = bodyObject(ctx);
+      const thread = state.addChannel(channel.guildId, { name: String(body.name), id: stored.message.id, type: 11 });
+      thread.parentId = channel.id;
+      thread.starterMessageId = stored.message.id;
+      return created({
+        ...state.channelObject(thread),
+        owner_id: state.bot.id,
+        message_count: 0,
+        member_count: 1,
+        thread_metadata: { archived: false, auto_archive_duration: Number(body.auto_archive_duration ?? 4320), archive_timestamp: new Date().toISOString(), locked: false },
+      });
+    },
     'DELETE /channels/{channel_id}/messages/{message_id}': (ctx) => {
       messages.delete(channelMessage(ctx));
       return noContent();

@@ -305,6 +305,18 @@ export class FakeDiscord {
     this.setDenied(channelId, false, opts.notify !== false);
   }
 
+  /** Takes Create Public Threads from the bot in a channel: starting a thread there gets 403 50013. */
+  denyThreads(channelId: Snowflake): void {
+    this.state.channel(channelId).threadsDenied = true;
+  }
+
+  /** The threads started in a channel (their channel info and the message each was started on). */
+  threads(channelId: Snowflake): (FakeChannelInfo & { starterMessageId: Snowflake })[] {
+    return [...this.state.channels.values()]
+      .filter((c) => c.parentId === channelId && c.type === 11)
+      .map((c) => ({ ...this.state.channelInfo(c), starterMessageId: c.starterMessageId! }));
+  }
+
   private setDenied(channelId: Snowflake, denied: boolean, notify: boolean): void {
     const channel = this.state.channel(channelId);
     channel.denied = denied;

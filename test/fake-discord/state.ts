@@ -41,6 +41,11 @@ export interface ChannelRecord {
   deleted: boolean;
   /** Bot has VIEW_CHANNEL/SEND_MESSAGES denied by an overwrite. */
   denied: boolean;
+  /** Bot lacks Create Public Threads here: starting a thread gets 403 50013. */
+  threadsDenied?: boolean;
+  /** A thread: the channel it was started in, and the message it was started on. */
+  parentId?: Snowflake;
+  starterMessageId?: Snowflake;
 }
 
 export interface GuildRecord {
@@ -316,7 +321,7 @@ export class FakeState {
       guild_id: channel.guildId,
       name: channel.name,
       position: channel.position,
-      parent_id: null,
+      parent_id: channel.parentId ?? null,
       topic: null,
       nsfw: false,
       rate_limit_per_user: 0,

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.js';
 import { helpText, PROGRAM_HELP } from '../../src/console/help.js';
-import { BOT_PERMISSIONS, BOT_PERMISSION_NAMES, BOT_PERMISSIONS_INTEGER, inviteUrl } from '../../src/kit/permissions.js';
+import { BOT_PERMISSIONS, BOT_PERMISSION_NAMES, BOT_PERMISSIONS_INTEGER, BOT_PERMISSIONS_WITHOUT_THREADS_INTEGER, inviteUrl, THREAD_PERMISSION_NAMES } from '../../src/kit/permissions.js';
 import { UserError } from '../../src/kit/types.js';
 import { historyLine } from '../../src/kit/audit-text.js';
 import { formatTimestamp } from '../../src/console/render.js';
@@ -24,9 +24,13 @@ describe('the repository', () => {
 });
 
 describe('the bot permissions: one list for --help and the README', () => {
-  it('asks for the five permissions of the invite integer 117760', () => {
-    expect(BOT_PERMISSIONS.map((p) => p.label)).toEqual(['View Channels', 'Send Messages', 'Embed Links', 'Attach Files', 'Read Message History']);
-    expect(BOT_PERMISSIONS_INTEGER).toBe('117760');
+  it('asks for the five permissions of 117760 and the two thread permissions: 309237763072', () => {
+    expect(BOT_PERMISSIONS.map((p) => p.label)).toEqual([
+      'View Channels', 'Send Messages', 'Embed Links', 'Attach Files', 'Read Message History', 'Create Public Threads', 'Send Messages in Threads',
+    ]);
+    expect(BOT_PERMISSIONS_INTEGER).toBe('309237763072');
+    expect(BOT_PERMISSIONS_WITHOUT_THREADS_INTEGER).toBe('117760');
+    expect(THREAD_PERMISSION_NAMES).toBe('Create Public Threads, Send Messages in Threads');
   });
 
   it('--help names every one of them, with the integer and the invite link', () => {
@@ -34,13 +38,17 @@ describe('the bot permissions: one list for --help and the README', () => {
     for (const p of BOT_PERMISSIONS) expect(help).toContain(p.label);
     expect(help).toContain(`permission integer ${BOT_PERMISSIONS_INTEGER}`);
     expect(help).toContain(inviteUrl());
+    expect(help).toContain(`${THREAD_PERMISSION_NAMES} add a discussion thread on each claim card`);
+    expect(help).toContain(`(${BOT_PERMISSIONS_WITHOUT_THREADS_INTEGER}) rounds are posted all the same`);
   });
 
-  it('the README says the same', () => {
+  it('the README says the same, and which permission adds threads', () => {
     const readme = read('README.md').replace(/\s+/g, ' ');
     expect(readme).toContain(`bot permissions **${BOT_PERMISSION_NAMES}**`);
     expect(readme).toContain(`permission integer \`${BOT_PERMISSIONS_INTEGER}\``);
     expect(readme).toContain(inviteUrl());
+    expect(readme).toContain('**Create Public Threads** adds a public discussion thread on each claim card');
+    expect(readme).toContain(`Without them (permission integer \`${BOT_PERMISSIONS_WITHOUT_THREADS_INTEGER}\`) rounds are posted the same`);
   });
 });
 
@@ -60,7 +68,7 @@ describe('/help in the console', () => {
 
   it('refuses a subcommand that does not exist, naming the ones that do', () => {
     expect(() => helpText(commands, ['predict', 'frobnicate'], plain)).toThrow(UserError);
-    expect(() => helpText(commands, ['predict', 'frobnicate'], plain)).toThrow(/\/predict has no subcommand frobnicate\. Its subcommands: add, list, show, mine, notify, edit/);
+    expect(() => helpText(commands, ['predict', 'frobnicate'], plain)).toThrow(/\/predict has no subcommand frobnicate\. Its subcommands: add, list, show, mine, notify, edit, delete, evidence-remove, import/);
     expect(() => helpText(commands, ['vote', 'now'], plain)).toThrow(/\/vote has no subcommands/);
   });
 });

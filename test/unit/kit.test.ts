@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { linksIn } from '../../src/kit/render.js';
 import { toDiscordModal } from '../../src/pipeline/discord.js';
 import { sameCommands } from '../../src/discord/sync.js';
-import { draftEditIds, draftIds } from '../../src/kit/custom-ids.js';
+import { draftEditIds, draftIds, evidenceFormIds, evidenceIds } from '../../src/kit/custom-ids.js';
 import { allDefinitions } from '../../commands/index.js';
 
 describe('modals', () => {
@@ -57,5 +57,17 @@ describe('draft custom ids', () => {
     // Each format reads only its own prefix: a draft id is no form id, and the other way round.
     expect(draftEditIds.parse(draftIds.encode('e', 12, 3))).toBeNull();
     expect(draftIds.parse(draftEditIds.encode(12, 3))).toBeNull();
+  });
+});
+
+describe('evidence custom ids', () => {
+  it('round-trip and refuse forgeries', () => {
+    expect(evidenceIds.parse(evidenceIds.encode('a', 7))).toEqual({ action: 'a', number: 7, page: 1 });
+    expect(evidenceIds.parse(evidenceIds.encode('p', 7, 3))).toEqual({ action: 'p', number: 7, page: 3 });
+    expect(evidenceFormIds.parse(evidenceFormIds.encode(7))).toEqual({ number: 7 });
+    for (const forged of ['evid:a:0', 'evid:a:7:1', 'evid:p:7', 'evid:p:7:0', 'evid:x:7', 'evid:p:7:123456', 'evform:0', 'evform:7:1', 'evform:-7']) {
+      expect(evidenceIds.parse(forged) ?? evidenceFormIds.parse(forged), forged).toBeNull();
+    }
+    expect(evidenceFormIds.parse(evidenceIds.encode('a', 7))).toBeNull();
   });
 });

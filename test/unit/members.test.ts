@@ -48,9 +48,9 @@ describe('the card', () => {
   const now = new Date('2026-12-01T00:00:00Z');
   const labels = (r: ReturnType<typeof claimCard>) => (r.components ?? []).flatMap((row) => (row as { components: { label?: string }[] }).components.map((b) => b.label));
 
-  it('carries forecast buttons before the check date and vote buttons after it, and the crowd when the ledger hands it', () => {
+  it('carries forecast buttons before the check date and vote buttons (and Add evidence) after it, and the crowd when the ledger hands it', () => {
     expect(labels(claimCard(card(new Date('2027-01-02T00:00:00Z')), now))).toEqual(['10%', '30%', '50%', '70%', '90%', 'Other…']);
-    expect(labels(claimCard(card(new Date('2026-11-30T00:00:00Z')), now))).toEqual(['Came true', 'Partly', 'Did not', 'Too early']);
+    expect(labels(claimCard(card(new Date('2026-11-30T00:00:00Z')), now))).toEqual(['Came true', 'Partly', 'Did not', 'Too early', 'Add evidence']);
     const withCrowd = claimCard(card(new Date('2026-11-30T00:00:00Z'), { median: 42.5, count: 4 }), now);
     expect(withCrowd.embeds![0]!.fields).toContainEqual({ name: 'Crowd', value: 'median 42.5% of 4', inline: true });
     expect(JSON.stringify(claimCard(card(new Date('2026-11-30T00:00:00Z')), now))).not.toMatch(/Crowd/);

@@ -4,7 +4,7 @@ import type { LedgerExport } from './schema.js';
 const CSV_COLUMNS = [
   'number', 'key', 'claim', 'quote', 'speaker', 'outlet', 'article_title', 'article_url', 'published_on', 'family',
   'made_on', 'check_by', 'criteria', 'status', 'outcome', 'came_true', 'partly', 'did_not', 'too_early',
-  'resolved_by', 'resolved_by_name', 'resolved_at', 'added_by', 'added_by_name', 'condition', 'condition_days',
+  'resolved_by', 'resolved_by_name', 'resolved_at', 'added_by', 'added_by_name', 'condition', 'condition_days', 'evidence',
 ] as const;
 
 /** RFC 4180 quoting; a leading = + - @ is prefixed with ' so spreadsheets do not run it as a formula. */
@@ -34,6 +34,8 @@ export function csvRow(c: LedgerExport['claims'][number], memberData: boolean, c
     c.family, c.madeOn, c.checkBy, c.criteria, c.status, c.outcome, n('came_true'), n('partly'), n('did_not'), n('too_early'),
     c.resolvedBy, c.resolvedBy ? names.get(c.resolvedBy) : null, c.resolvedAt, c.addedBy, c.addedBy ? names.get(c.addedBy) : null,
     c.condition ? `#${conditionNumber ?? c.condition}` : null, c.condition ? c.conditionDays : null,
+    // Each item on a line of the cell: its side (left out while blind voting hides the sides), link, note.
+    (c.evidence ?? []).map((e) => [c.votesHidden ? null : e.side.replace('_', ' '), e.url, e.note].filter(Boolean).join(' · ')).join('\n') || null,
   ];
   return `${row.map(csvCell).join(',')}\r\n`;
 }

@@ -1,7 +1,7 @@
 /**
  * A server's ledger as exports readable by importLedger. Votes of a round still hidden by blind
- * voting are left out for everyone; without member data, so are all votes, forecasts and member
- * ids. An export with member data is signed with the server's key (signature.ts).
+ * voting are left out for everyone (and so is the evidence of such a claim); without member data,
+ * so are all votes, forecasts and member ids (evidence goes without its authors). An export with member data is signed with the server's key (signature.ts).
  *
  * A ledger of any size: the claims are read a page at a time in number order, and cut into
  * files (parts) that each import on their own: at most LIMITS.maxImportClaims claims and
@@ -11,7 +11,7 @@
  */
 import { and, asc, eq, gte, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { articles, claims, forecasts, speakers, votes } from '../../db/schema.js';
+import { articles, claims, evidence, forecasts, speakers, votes } from '../../db/schema.js';
 import { LIMITS } from '../limits.js';
 import { tallyVisible } from '../rules.js';
 import { getSettings } from '../settings.js';
@@ -81,6 +81,17 @@ async function* exportedClaims(db: Db, guildId: string, opts: ExportOptions, fro
         else forecastsOf.set(f.claimId, [f]);
       }
     }
+    // Evidence items (not removed) in every export; their authors only with member data.
+    const evidenceOf = new Map<number, (typeof evidence.$inferSelect)[]>();
+    for (const e of await db
+      .select()
+      .from(evidence)
+      .where(and(eq(evidence.guildId, guildId), inArray(evidence.claimId, ids), isNull(evidence.removedAt)))
+      .orderBy(asc(evidence.claimId), asc(evidence.createdAt), asc(evidence.id))) {
+      const list = evidenceOf.get(e.claimId);
+      if (list) list.push(e);
+      else evidenceOf.set(e.claimId, [e]);
+    }
     const conditionIds = [...new Set(rows.map((r) => r.claim.conditionClaimId).filter((id): id is number => id !== null))];
     const conditionsById = new Map(
       conditionIds.length
@@ -89,6 +100,8 @@ async function* exportedClaims(db: Db, guildId: string, opts: ExportOptions, fro
     );
     for (const { claim: c, speaker, speakerKey: identity, speakerNote, article } of rows) {
       const hidden = !tallyVisible(c, settings.blindVoting, opts.now);
+      // Left out while blind voting hides the round (an item's side and author could tell a vote), like its votes.
+      const items = hidden ? [] : (evidenceOf.get(c.id) ?? []);
       const claim: ExportedClaim = {
         key: exportKey(guildId, c),
         number: c.number,
@@ -121,6 +134,9 @@ async function* exportedClaims(db: Db, guildId: string, opts: ExportOptions, fro
           .filter((v) => !(v.round === c.round && hidden))
           .map((v) => ({ userId: v.userId, round: v.round, verdict: v.verdict, evidence: v.evidence, castAt: v.castAt.toISOString() })),
         forecasts: (forecastsOf.get(c.id) ?? []).map((f) => ({ userId: f.userId, probability: f.probability, createdAt: f.createdAt.toISOString() })),
+        ...(items.length
+          ? { evidence: items.map((e) => ({ userId: opts.memberData ? e.userId : null, side: e.side, url: e.url, note: e.note, createdAt: e.createdAt.toISOString() })) }
+          : {}),
       };
       yield { number: c.number, claim, conditionNumber: c.conditionClaimId !== null ? (conditionsById.get(c.conditionClaimId)?.number ?? null) : null };
     }
@@ -169,7 +185,7 @@ export interface ExportBatch {
   next: number | null;
   /** Claims in these files whose votes are still hidden by blind voting (left out). */
   hidden: number;
-  /** Claims whose votes and forecasts were left out: alone they would not fit one file. */
+  /** Claims whose votes, forecasts and evidence were left out: alone they would not fit one file. */
   trimmed: number[];
 }
 
@@ -214,8 +230,9 @@ export async function exportFiles(
     let line = opts.format === 'json' ? JSON.stringify(out.claim) : csvRow(out.claim, opts.memberData, out.conditionNumber, opts.names);
     let size = Buffer.byteLength(line) + 2;
     if (overhead + size > limits.partBytes && opts.format === 'json') {
-      // One claim too large for any file: it goes without its votes and forecasts (and says so).
-      out.claim = { ...out.claim, votes: [], forecasts: [] };
+      // One claim too large for any file: it goes without its votes, forecasts and evidence (and says so).
+      const { evidence: _dropped, ...bare } = out.claim;
+      out.claim = { ...bare, votes: [], forecasts: [] };
       line = JSON.stringify(out.claim);
       size = Buffer.byteLength(line) + 2;
       batch.trimmed.push(out.number);

@@ -5,7 +5,7 @@
  */
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { claims, forecasts, votes } from '../../db/schema.js';
+import { claims, evidence, forecasts, votes } from '../../db/schema.js';
 import { recordAudit } from '../audit.js';
 import { insertClaims, updateFromSource } from '../claims.js';
 import { changeClaim } from '../claim-row.js';
@@ -80,7 +80,7 @@ export interface ImportOptions {
  *
  * The whole file is checked before anything is written (bad input changes nothing). The claims
  * are then written in batches of about IMPORT_BATCH_ROWS rows, one transaction each, a claim
- * always with its votes and forecasts; between batches the event loop and the database are free
+ * always with its votes, forecasts and evidence; between batches the event loop and the database are free
  * for other servers (on the embedded database one transaction holds its only connection). An
  * import cut short (a restart) has written whole claims only; running it again adds the rest,
  * as importing twice adds once.
@@ -149,6 +149,7 @@ export async function importLedger(
       );
       const voteRows: (typeof votes.$inferInsert)[] = [];
       const forecastRows: (typeof forecasts.$inferInsert)[] = [];
+      const evidenceRows: (typeof evidence.$inferInsert)[] = [];
       for (const [index, row] of rows.entries()) {
         const e = fresh[index]!.extra;
         if (!e) continue;
@@ -156,9 +157,13 @@ export async function importLedger(
           voteRows.push({ guildId: ctx.guildId, claimId: row.id, round: v.round, userId: v.userId, verdict: v.verdict, evidence: v.evidence ?? null, castAt: new Date(v.castAt), importedFrom });
         for (const f of e.forecasts)
           forecastRows.push({ guildId: ctx.guildId, claimId: row.id, userId: f.userId, probability: f.probability, createdAt: new Date(f.createdAt), importedFrom });
+        // An item without its author (a member's export) is the importing manager's.
+        for (const item of e.evidence ?? [])
+          evidenceRows.push({ guildId: ctx.guildId, claimId: row.id, userId: item.userId ?? ctx.actor.id, side: item.side, url: item.url, note: item.note, createdAt: new Date(item.createdAt), importedFrom: importedFrom ?? 'import' });
       }
       await insertChunked(voteRows, (chunk) => tx.insert(votes).values(chunk).onConflictDoNothing());
       await insertChunked(forecastRows, (chunk) => tx.insert(forecasts).values(chunk));
+      await insertChunked(evidenceRows, (chunk) => tx.insert(evidence).values(chunk).onConflictDoNothing());
       await recordAudit(
         tx,
         rows.map((row) => ({

@@ -13,9 +13,15 @@ import type { HedgeBand } from '../hedge.js';
 import { parseImportFile, type LedgerExport, type Pack } from './schema.js';
 import { signatureOf } from './signature.js';
 import { conditionOrder } from '../conditions.js';
+import { checkEvidence } from '../evidence-rules.js';
 
-/** What an exported claim brings beside its fields: its resolution, round, votes and forecasts. */
-export type ExportExtra = Pick<LedgerExport['claims'][number], 'status' | 'outcome' | 'resolvedBy' | 'resolvedAt' | 'resolutionNote' | 'round' | 'votes' | 'forecasts'>;
+type Exported = LedgerExport['claims'][number];
+
+/** An evidence item of an imported claim, its link and note checked as if typed here. */
+export type ImportedEvidence = Omit<NonNullable<Exported['evidence']>[number], 'url' | 'note'> & { url: string | null; note: string | null };
+
+/** What an exported claim brings beside its fields: its resolution, round, votes, forecasts and evidence. */
+export type ExportExtra = Pick<Exported, 'status' | 'outcome' | 'resolvedBy' | 'resolvedAt' | 'resolutionNote' | 'round' | 'votes' | 'forecasts'> & { evidence: ImportedEvidence[] };
 
 export interface PreparedClaim {
   fields: ClaimFields;
@@ -165,8 +171,19 @@ function exportClaims(data: LedgerExport, own: boolean, actorId: string): Prepar
       },
       actorId,
     ),
-    extra: { status: c.status, outcome: c.outcome, resolvedBy: c.resolvedBy, resolvedAt: c.resolvedAt, resolutionNote: c.resolutionNote, round: c.round, votes: c.votes, forecasts: c.forecasts },
+    extra: { status: c.status, outcome: c.outcome, resolvedBy: c.resolvedBy, resolvedAt: c.resolvedAt, resolutionNote: c.resolutionNote, round: c.round, votes: c.votes, forecasts: c.forecasts, evidence: checkedEvidence(c) },
   }));
+}
+
+/** A claim's evidence items with their links and notes checked as if typed here (http(s) only, the length caps). */
+function checkedEvidence(c: Exported): ImportedEvidence[] {
+  return (c.evidence ?? []).map((item, i) => {
+    try {
+      return { ...item, ...checkEvidence(item) };
+    } catch (error) {
+      throw invalid(`Claim "${c.key}", evidence item ${i + 1}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  });
 }
 
 /** The file is this server's own export: its signature checks out with the server's key. */
@@ -184,7 +201,7 @@ function batched(items: PreparedClaim[]): string[] {
   let rows = 0;
   for (const item of items) {
     batch.push(item);
-    rows += 1 + (item.extra ? item.extra.votes.length + item.extra.forecasts.length : 0);
+    rows += 1 + (item.extra ? item.extra.votes.length + item.extra.forecasts.length + item.extra.evidence.length : 0);
     if (rows >= IMPORT_BATCH_ROWS || batch.length >= IMPORT_BATCH_CLAIMS) {
       out.push(JSON.stringify(batch));
       batch = [];

@@ -10,6 +10,7 @@ import { OUTCOMES, VERDICTS } from '../rules.js';
 import { speakerKey } from '../validate.js';
 import { HEDGE_BANDS } from '../hedge.js';
 import { conditionOrder } from '../conditions.js';
+import { EVIDENCE_SIDES } from '../evidence-rules.js';
 
 const text = (max: number) => z.string().max(max * 2);
 const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD');
@@ -200,6 +201,23 @@ export const exportSchema = z.object({
           .array(z.object({ userId: snowflakeish, probability: z.number().min(0).max(100), createdAt: z.iso.datetime({ offset: true }) }).strict())
           .max(100_000)
           .default([]),
+        /**
+         * Evidence items (src/ledger/evidence.ts); `userId` null in a member's export. Absent when
+         * the claim has none (and while blind voting hides its round), so a claim without evidence
+         * reads, and is signed, as before evidence existed.
+         */
+        evidence: z
+          .array(
+            z.object({
+              userId: snowflakeish.nullish(),
+              side: z.enum(EVIDENCE_SIDES),
+              url: text(LIMITS.url).nullish(),
+              note: text(LIMITS.evidence).nullish(),
+              createdAt: z.iso.datetime({ offset: true }),
+            }).strict(),
+          )
+          .max(100_000)
+          .optional(),
       }).strict(),
     )
     .max(LIMITS.maxImportClaims, `must hold at most ${LIMITS.maxImportClaims} claims (/predict export cuts a larger ledger into files of that size: import them one by one)`),
@@ -209,7 +227,7 @@ export const exportSchema = z.object({
    * with the importing server's own key is that server's own export.
    */
   signature: z.string().max(128).nullish(),
-  /** False: a member's export, claims only (no votes, forecasts or member ids). */
+  /** False: a member's export, claims only (no votes, forecasts or member ids; evidence without its authors). */
   memberData: z.boolean().optional(),
 }).strict();
 export type LedgerExport = z.infer<typeof exportSchema>;

@@ -1,0 +1,75 @@
+/**
+ * Evidence on a claim card: the Add evidence button opens a form (link, note, side); its submission
+ * stores the item, refreshes the registered cards (the card flusher) and posts the item in the
+ * claim's thread when it has one. The Previous/Next of /predict show's evidence list page it.
+ */
+import { addEvidence, evidenceSummary, listEvidence, parseSide, registerCard, type EvidenceItem } from '../ledger/evidence.js';
+import { findClaim } from '../ledger/claim-queries.js';
+import { getSettings } from '../ledger/settings.js';
+import { tallyVisible } from '../ledger/rules.js';
+import { evidenceModal, evidencePage } from '../kit/evidence-view.js';
+import { evidenceFormIds, evidenceIds } from '../kit/custom-ids.js';
+import { button, form, ledgerCtx, type AppCtx, type Reply } from '../kit/types.js';
+import { postInThread } from '../jobs/threads.js';
+import { cardFrame, FORGED } from './vote.js';
+import type { Db } from '../db/client.js';
+
+/** A page of claim #number's evidence (side counts left out while blind voting hides the tally). */
+export async function evidencePageReply(db: Db, guildId: string, number: number, page: number, now: Date): Promise<Reply> {
+  const claim = await findClaim(db, guildId, number);
+  const settings = await getSettings(db, guildId);
+  const list = await listEvidence(db, guildId, claim.id, page);
+  const p = Math.min(Math.max(1, page), list.pages);
+  const summary = tallyVisible(claim, settings.blindVoting, now) ? await evidenceSummary(db, guildId, claim.id, 0) : null;
+  const { embed, row } = evidencePage(claim.number, list, p, summary);
+  return { ephemeral: true, embeds: [embed], ...(row ? { components: [row] } : {}) };
+}
+
+export const evidenceButton = button({
+  ids: evidenceIds,
+  forged: FORGED,
+  async handle(call, parsed, ctx) {
+    if (parsed.action === 'a') {
+      const message = call.message;
+      // The card of this claim (not an ephemeral copy): registered so the new item shows on it.
+      if (message && !message.ephemeral && message.embeds.some((e) => e.title?.startsWith(`#${parsed.number} `))) {
+        await registerCard(ctx.db, call.guildId, parsed.number, { messageId: message.id, channelId: message.channelId, frame: cardFrame(message.embeds, parsed.number) }, ctx.now());
+      } else {
+        await findClaim(ctx.db, call.guildId, parsed.number); // an unknown claim is refused before the form
+      }
+      await call.showModal(evidenceModal(parsed.number));
+      return;
+    }
+    const reply = await evidencePageReply(ctx.db, call.guildId, parsed.number, parsed.page, ctx.now());
+    // A page of the ephemeral list turns in place; from the public /predict show it opens one for the clicker.
+    if (call.message?.ephemeral || !call.message) await call.update(reply);
+    else await call.reply(reply);
+  },
+});
+
+/** After an item is stored: it is posted in the claim's thread (if any; failures logged, never the member's problem). */
+export async function announceEvidence(ctx: AppCtx, guildId: string, claimNumber: number, item: EvidenceItem): Promise<void> {
+  try {
+    const claim = await findClaim(ctx.db, guildId, claimNumber);
+    const blind = !tallyVisible(claim, (await getSettings(ctx.db, guildId)).blindVoting, ctx.now());
+    await postInThread(ctx, guildId, item.claimId, claimNumber, item, blind);
+  } catch (error) {
+    ctx.log.warn({ err: error, guildId, claim: claimNumber }, 'evidence not posted in the claim thread');
+  }
+}
+
+export const evidenceForm = form({
+  ids: evidenceFormIds,
+  forged: FORGED,
+  async submit(call, parsed, ctx) {
+    const side = parseSide(call.fields.get('side'));
+    const { item, claimNumber } = await addEvidence(ledgerCtx(call, ctx), {
+      claim: parsed.number,
+      side,
+      url: call.fields.get('link') ?? null,
+      note: call.fields.get('note') ?? null,
+    });
+    await call.reply({ ephemeral: true, content: `Evidence added to claim #${claimNumber}. It shows on the card and in /predict show.` });
+    await announceEvidence(ctx, call.guildId, claimNumber, item);
+  },
+});

@@ -1,0 +1,59 @@
+/**
+ * The evidence views: the card's Evidence field and Add evidence button, the paged list of
+ * /predict show, the Add evidence form and the line posted in a claim's thread.
+ *
+ * A link is shown as the URL itself (linkText: nothing a member typed can mask it), a note is
+ * escaped (safe), a member is a mention that never pings (allowed mentions none everywhere).
+ */
+import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed } from 'discord-api-types/v10';
+import type { EvidenceItem, EvidenceSummary } from '../ledger/evidence.js';
+import { LIMITS } from '../ledger/limits.js';
+import { evidenceFormIds, evidenceIds } from './custom-ids.js';
+import { DISCORD_LIMITS, fitLines } from './limits.js';
+import { COLORS, evidenceLine, sideCounts } from './render.js';
+import type { Modal, Reply } from './types.js';
+
+/** The Add evidence form: a link, a note, the side it supports. */
+export function evidenceModal(number: number): Modal {
+  return {
+    customId: evidenceFormIds.encode(number),
+    title: `Evidence on claim #${number}`,
+    fields: [
+      { id: 'link', label: 'Link (http or https)', maxLength: LIMITS.url, required: false, placeholder: 'https://…' },
+      { id: 'note', label: 'Note (what it shows)', style: 'paragraph', maxLength: LIMITS.evidence, required: false },
+      { id: 'side', label: 'Side: came true, did not or context', maxLength: 20, required: false, value: 'context' },
+    ],
+  };
+}
+
+/** A page of a claim's items, oldest first, with Previous/Next. */
+export function evidencePage(
+  number: number,
+  list: { items: EvidenceItem[]; total: number; pages: number },
+  page: number,
+  summary: EvidenceSummary | null,
+): { embed: APIEmbed; row: APIActionRowComponent<APIButtonComponent> | null } {
+  const head = summary ? (summary.total ? `${sideCounts(summary)}\n` : '') : list.total ? 'Sides hidden until voting closes.\n' : '';
+  const body = list.items.length
+    ? fitLines(list.items.map((i) => evidenceLine(i, { id: true, blind: !summary })), DISCORD_LIMITS.embedDescription - head.length - 10)
+    : 'No evidence yet: add some with the card’s Add evidence button or /vote … evidence:.';
+  const embed: APIEmbed = {
+    title: `Evidence on #${number}${list.pages > 1 ? ` (page ${page} of ${list.pages})` : ''}`,
+    description: head + body,
+    color: COLORS.neutral,
+  };
+  if (list.pages <= 1) return { embed, row: null };
+  const nav = (label: string, to: number, disabled: boolean): APIButtonComponent => ({
+    type: ComponentType.Button,
+    style: ButtonStyle.Secondary,
+    label,
+    custom_id: evidenceIds.encode('p', number, Math.max(1, to)),
+    disabled,
+  });
+  return { embed, row: { type: ComponentType.ActionRow, components: [nav('Previous', page - 1, page <= 1), nav('Next', page + 1, page >= list.pages)] } };
+}
+
+/** The message posted in a claim's thread for a new item. */
+export function threadPost(number: number, item: EvidenceItem, blind = false): Reply {
+  return { content: `New evidence on #${number}: ${evidenceLine(item, { blind })}` };
+}

@@ -1,0 +1,159 @@
+/**
+ * Evidence items on a claim: a link and/or a short note, by a member, for one side (came true,
+ * did not, context). Added from the card's Add evidence form and from `/vote … evidence:`; a
+ * manager removes one (the row is kept, marked removed, and the removal audited).
+ */
+import { and, asc, count, desc, eq, isNull, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { cardRefreshes, claims, evidence } from '../db/schema.js';
+import { recordAudit } from './audit.js';
+import { assertManager, nowOf, type LedgerCtx } from './context.js';
+import { invalid, notFound } from './errors.js';
+import { LIMITS } from './limits.js';
+import { claimNumber } from './validate.js';
+import { checkEvidence, EVIDENCE_SIDES, type EvidenceSide } from './evidence-rules.js';
+
+export { checkEvidence, EVIDENCE_SIDE_LABELS, EVIDENCE_SIDES, parseSide, sideForVerdict, splitEvidence, type EvidenceSide } from './evidence-rules.js';
+
+/** Claim #number of this server (not deleted): its id and number, or a clear error. */
+async function findClaim(db: Db, guildId: string, number: number | string): Promise<{ id: number; number: number }> {
+  const n = claimNumber(number);
+  const [row] = await db
+    .select({ id: claims.id, number: claims.number })
+    .from(claims)
+    .where(and(eq(claims.guildId, guildId), eq(claims.number, n), isNull(claims.deletedAt)));
+  if (!row) throw notFound(`There is no claim #${n} in this server. /predict list shows the claims.`);
+  return row;
+}
+
+export interface EvidenceItem {
+  id: number;
+  claimId: number;
+  userId: string;
+  side: EvidenceSide;
+  url: string | null;
+  note: string | null;
+  createdAt: Date;
+}
+
+export interface EvidenceInput {
+  claim: number | string;
+  side: EvidenceSide;
+  url?: string | null;
+  note?: string | null;
+}
+
+/** Adds an item to a claim of this server (any claim not deleted), audited. */
+export async function addEvidence(ctx: LedgerCtx, input: EvidenceInput): Promise<{ item: EvidenceItem; claimNumber: number }> {
+  if (!(EVIDENCE_SIDES as readonly string[]).includes(input.side)) throw invalid('Side must be came true, did not or context.');
+  const { url, note } = checkEvidence(input);
+  const now = nowOf(ctx);
+  const claim = await findClaim(ctx.db, ctx.guildId, input.claim);
+  const [row] = await ctx.db
+    .insert(evidence)
+    .values({ guildId: ctx.guildId, claimId: claim.id, userId: ctx.actor.id, side: input.side, url, note, createdAt: now })
+    .onConflictDoUpdate({
+      // The same member adding twice in the same millisecond: the later text wins (one item).
+      target: [evidence.guildId, evidence.claimId, evidence.userId, evidence.createdAt],
+      set: { side: input.side, url, note },
+    })
+    .returning();
+  await recordAudit(ctx.db, {
+    guildId: ctx.guildId,
+    actorId: ctx.actor.id,
+    action: 'evidence.add',
+    claimId: claim.id,
+    claimNumber: claim.number,
+    detail: { evidence: row!.id, side: input.side },
+    at: now,
+  });
+  await touchCards(ctx.db, ctx.guildId, claim.id, now);
+  return { item: toItem(row!), claimNumber: claim.number };
+}
+
+/** The claim's registered cards are pending again (the card flusher re-renders them with the new count). */
+export async function touchCards(db: Db, guildId: string, claimId: number, now: Date): Promise<void> {
+  await db.execute(sql`
+    update card_refreshes r
+    set version = r.version + 1, dirty_at = case when r.version > r.flushed_version then r.dirty_at else ${now.toISOString()}::timestamptz end
+    where r.guild_id = ${guildId} and r.claim_id = ${claimId}::int`);
+}
+
+/** Registers a card message of claim #number (its Add evidence button was clicked), so later items refresh it. */
+export async function registerCard(
+  db: Db,
+  guildId: string,
+  number: number,
+  card: { messageId: string; channelId: string; frame: unknown },
+  now: Date,
+): Promise<void> {
+  const claim = await findClaim(db, guildId, number);
+  await db
+    .insert(cardRefreshes)
+    .values({ guildId, messageId: card.messageId, channelId: card.channelId, claimId: claim.id, frame: card.frame as never, dirtyAt: now, version: 0, flushedVersion: 0 })
+    .onConflictDoNothing();
+}
+
+/** A manager removes item `id` of claim #number (kept, marked removed), audited. */
+export async function removeEvidence(ctx: LedgerCtx, input: { claim: number | string; id: number }): Promise<{ claimNumber: number }> {
+  assertManager(ctx, 'remove evidence');
+  const claim = await findClaim(ctx.db, ctx.guildId, input.claim);
+  const now = nowOf(ctx);
+  const [row] = await ctx.db
+    .update(evidence)
+    .set({ removedAt: now, removedBy: ctx.actor.id })
+    .where(and(eq(evidence.guildId, ctx.guildId), eq(evidence.claimId, claim.id), eq(evidence.id, input.id), isNull(evidence.removedAt)))
+    .returning({ id: evidence.id });
+  if (!row) throw notFound(`Claim #${claim.number} has no evidence item ${input.id}. /predict show lists them with their numbers.`);
+  await recordAudit(ctx.db, {
+    guildId: ctx.guildId,
+    actorId: ctx.actor.id,
+    action: 'evidence.remove',
+    claimId: claim.id,
+    claimNumber: claim.number,
+    detail: { evidence: input.id },
+    at: now,
+  });
+  await touchCards(ctx.db, ctx.guildId, claim.id, now);
+  return { claimNumber: claim.number };
+}
+
+function toItem(row: typeof evidence.$inferSelect): EvidenceItem {
+  return { id: row.id, claimId: row.claimId, userId: row.userId, side: row.side, url: row.url, note: row.note, createdAt: row.createdAt };
+}
+
+/** A page of a claim's items (oldest first) and how many there are. */
+export async function listEvidence(db: Db, guildId: string, claimId: number, page = 1): Promise<{ items: EvidenceItem[]; total: number; pages: number }> {
+  const where = and(eq(evidence.guildId, guildId), eq(evidence.claimId, claimId), isNull(evidence.removedAt));
+  const [{ n } = { n: 0 }] = await db.select({ n: count() }).from(evidence).where(where);
+  const pages = Math.max(1, Math.ceil(n / LIMITS.pageSize));
+  const p = Math.min(Math.max(1, page), pages);
+  const rows = await db.select().from(evidence).where(where).orderBy(asc(evidence.createdAt), asc(evidence.id)).limit(LIMITS.pageSize).offset((p - 1) * LIMITS.pageSize);
+  return { items: rows.map(toItem), total: n, pages };
+}
+
+export interface EvidenceSummary {
+  total: number;
+  bySide: Record<EvidenceSide, number>;
+  latest: EvidenceItem[];
+}
+
+/** What a card shows: the count, the count by side, the latest few items (newest first). */
+export async function evidenceSummary(db: Db, guildId: string, claimId: number, latest = 3): Promise<EvidenceSummary> {
+  const where = and(eq(evidence.guildId, guildId), eq(evidence.claimId, claimId), isNull(evidence.removedAt));
+  const counts = await db.select({ side: evidence.side, n: count() }).from(evidence).where(where).groupBy(evidence.side);
+  const bySide: Record<EvidenceSide, number> = { came_true: 0, did_not: 0, context: 0 };
+  for (const c of counts) bySide[c.side] = Number(c.n);
+  const rows = latest > 0 ? await db.select().from(evidence).where(where).orderBy(desc(evidence.createdAt), desc(evidence.id)).limit(latest) : [];
+  return { total: bySide.came_true + bySide.did_not + bySide.context, bySide, latest: rows.map(toItem) };
+}
+
+/** Every item of this server (removed ones left out), for the exports. */
+export async function allEvidence(db: Db, guildId: string): Promise<EvidenceItem[]> {
+  const rows = await db
+    .select()
+    .from(evidence)
+    .where(and(eq(evidence.guildId, guildId), isNull(evidence.removedAt)))
+    .orderBy(asc(evidence.claimId), asc(evidence.createdAt), asc(evidence.id));
+  return rows.map(toItem);
+}

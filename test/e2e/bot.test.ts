@@ -81,7 +81,7 @@ describe('commands', () => {
     expect(body).toMatch(/As sure as the wording\n(roughly even chance|likely|very likely|unlikely)/);
     expect(body).toContain(`About the title\n${pack.article.titleNote!.slice(0, 40)}`);
     expect(body).toMatch(/History\n.*imported it/);
-    expect(buttons(shown).map((b) => b.label)).toEqual(['Came true', 'Partly', 'Did not', 'Too early']);
+    expect(buttons(shown).map((b) => b.label)).toEqual(['Came true', 'Partly', 'Did not', 'Too early', 'Add evidence']);
   });
 
   it('autocompletes claims of this server by number or text', async () => {
@@ -125,7 +125,7 @@ describe('commands', () => {
     // At most one edit per card per 2 s (plus the one a burst can start with).
     expect(editsOf() - before).toBeGreaterThanOrEqual(1);
     expect(editsOf() - before).toBeLessThanOrEqual(Math.floor(elapsed / 2000) + 1);
-    expect(buttons(h.fake.message(card.messageId)!).map((b) => b.label)).toEqual(['Came true', 'Partly', 'Did not', 'Too early']);
+    expect(buttons(h.fake.message(card.messageId)!).map((b) => b.label)).toEqual(['Came true', 'Partly', 'Did not', 'Too early', 'Add evidence']);
   });
 
   it('votes with /vote, and a manager closes voting by the vote', async () => {

@@ -230,7 +230,7 @@ describe('the console without Discord', { timeout: 120_000 }, () => {
       '5',
       '2',
       'colour=red',
-      'speaker="Karl Holm, deputy minister" 3=2099-12-31 band:likely family=us-russia-relations',
+      'speaker="Karl Holm, deputy minister" 3=2040-12-31 band:likely family=us-russia-relations',
       '1',
       '3',
       `/predict show claim:${next}`,
@@ -248,10 +248,10 @@ describe('the console without Discord', { timeout: 120_000 }, () => {
     expect(form).toContain('Form: Edit forecast 2 of 2');
     expect(form).toMatch(/\[1\] restatement \(required\)/);
     expect(form).toMatch(/\[4\] band \(required\): .*\n\s+= "very-likely"|\[4\] band \(required\): .*\n\s+= "\w[\w-]*"/);
-    const edited = replyTo(run, 'you (manager) › speaker="Karl Holm, deputy minister" 3=2099-12-31 band:likely family=us-russia-relations');
+    const edited = replyTo(run, 'you (manager) › speaker="Karl Holm, deputy minister" 3=2040-12-31 band:likely family=us-russia-relations');
     expect(edited).toContain('Forecast 2 updated.');
     expect(edited).toContain('Speaker: Karl Holm, deputy minister');
-    expect(edited).toContain('Check by: 2099-12-31');
+    expect(edited).toContain('Check by: 2040-12-31');
     expect(edited).toMatch(/Band: likely \(55–80%, implied 67\.5%\)/);
     expect(replyTo(run, 'you (manager) › 1')).toContain(`Claim #${next} added from forecast 2 (likely).`);
     expect(replyTo(run, 'you (manager) › 3')).toContain('All 2 forecasts are reviewed: 1 accepted, 1 discarded.');

@@ -1,6 +1,6 @@
 /**
  * Nothing one server sends can stall the others (section `stall` of bench/run.ts; issue 20):
- * the scenario of test/e2e/stall.test.ts (test/support/stall-scenario.ts) with its figures
+ * the scenario of test/process/stall.test.ts (test/support/stall-scenario.ts) with its figures
  * printed: the event loop's delay (p99, max) while the review's worst inputs run from their own
  * servers at once (4,000-deep nested HTML, 200,000 characters of quotation marks, a 2 MB flat
  * page of links, an 8 MB import on PGlite, 60 stalled 1 MiB bodies at the interactions endpoint),

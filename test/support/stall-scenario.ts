@@ -1,6 +1,6 @@
 /**
  * "Nothing one server sends can stall the others" (issue 20), as a scenario the test
- * (test/e2e/stall.test.ts) asserts on and the benchmark (bench/stall.ts) prints: the real bot on
+ * (test/process/stall.test.ts) asserts on and the benchmark (bench/stall.ts) prints: the real bot on
  * our fake Discord (PGlite), several servers sending the worst inputs of the security review at
  * once, while another server's member clicks a vote button. The event loop's delay is measured
  * the whole time (perf_hooks.monitorEventLoopDelay).
@@ -12,6 +12,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 import { eq } from 'drizzle-orm';
 import { claims } from '../../src/db/schema.js';
 import { bundledPacks } from '../../src/ledger/transfer.js';
@@ -112,6 +113,11 @@ export interface StallReport {
   loop: LoopDelay;
   /** The same bot idle for a second just before: what this machine's load alone costs the loop. */
   idle: LoopDelay;
+  /**
+   * An idle event loop in a thread of its own over the same window: what the machine's load costs
+   * any loop meanwhile (other processes, other test files), which the bot did not cause.
+   */
+  control: LoopDelay;
   /** Gaps over 60 ms between 10 ms ticks, by when they ended (ms from the start). */
   stalls: { at: number; ms: number }[];
   attacks: { name: string; ms: number; answer: string; ok: boolean }[];
@@ -214,6 +220,33 @@ const summary = (h: IntervalHistogram): LoopDelay => {
   return { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max), mean: ms(h.mean), samples: h.count };
 };
 
+/** An idle loop on a thread of its own, measured until `stop()`. */
+function controlLoop(): { stop(): Promise<LoopDelay> } {
+  const worker = new Worker(
+    `const { parentPort } = require('node:worker_threads');
+     const { monitorEventLoopDelay } = require('node:perf_hooks');
+     const h = monitorEventLoopDelay({ resolution: 10 });
+     h.enable();
+     parentPort.on('message', () => {
+       h.disable();
+       parentPort.postMessage({ p50: h.percentile(50), p99: h.percentile(99), max: h.max, mean: h.mean, count: h.count });
+     });`,
+    { eval: true },
+  );
+  const ms = (ns: number) => Math.round(ns / 1e5) / 10;
+  return {
+    stop: () =>
+      new Promise<LoopDelay>((resolve, reject) => {
+        worker.once('error', reject);
+        worker.once('message', (m: { p50: number; p99: number; max: number; mean: number; count: number }) => {
+          void worker.terminate();
+          resolve({ p50: ms(m.p50), p99: ms(m.p99), max: ms(m.max), mean: ms(m.mean), samples: m.count });
+        });
+        worker.postMessage('stop');
+      }),
+  };
+}
+
 /** The loop's delay over `ms` of whatever runs now. */
 async function loopDelay(ms: number): Promise<LoopDelay> {
   const h = monitorEventLoopDelay({ resolution: 10 });
@@ -269,6 +302,7 @@ export async function runStallScenario(h: BotHarness, attacks: Attack[], opts: {
 
     const idle = await loopDelay(1000);
     const histogram = monitorEventLoopDelay({ resolution: 10 });
+    const control = controlLoop();
     const started = performance.now();
     histogram.enable();
     const stalls: { at: number; ms: number }[] = [];
@@ -308,6 +342,7 @@ export async function runStallScenario(h: BotHarness, attacks: Attack[], opts: {
     return {
       loop: summary(histogram),
       idle,
+      control: await control.stop(),
       stalls,
       attacks: attacked,
       clicks: clicked,

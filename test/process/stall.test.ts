@@ -5,6 +5,9 @@
  * member of another server votes. The scenario is test/support/stall-scenario.ts (the benchmark,
  * bench/stall.ts, prints the same figures); new attacks are added to its list.
  *
+ * In the `process` project: it runs alone (no other test file beside it), so the loop it measures
+ * is not shared with other test files' work.
+ *
  * Asserted: every attack finished or was refused as designed (so the heavy work really ran),
  * the victim's clicks were acknowledged within Discord's 3 s and answered while the import was
  * still being written and while the endpoint held the stalled bodies, and the event loop's delay stayed low: p99 under 100 ms (the issue's
@@ -40,8 +43,11 @@ it('serves another server’s vote while the worst inputs run, with the event lo
     expect(click.ackMs, `click during ${click.during}`).toBeLessThan(3000);
     expect(click.beforeAttackEnded, `click during ${click.during} was answered while it still ran`).toBe(true);
   }
-  // The issue's bound, over what this machine's load alone costs the idle loop (a busy machine
-  // delays every timer, whatever the bot does; on a quiet one the idle p99 is about 10 ms).
-  expect(report.loop.p99).toBeLessThan(100 + report.idle.p99);
-  expect(report.loop.max).toBeLessThan(1000);
+  // The issue's bound, over what this machine's load alone costs an idle loop: measured just before
+  // (idle) and meanwhile on a thread of its own (control). A busy machine delays every timer,
+  // whatever the bot does (two busy loops and other test files took an idle p99 from 10 to 30 ms
+  // and this loop's to 182 ms); what the bot itself blocks shows over the control.
+  const machine = Math.max(report.idle.p99, report.control.p99);
+  expect(report.loop.p99).toBeLessThan(100 + machine);
+  expect(report.loop.max).toBeLessThan(1000 + Math.max(report.idle.max, report.control.max));
 }, 600_000);

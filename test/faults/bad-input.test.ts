@@ -187,6 +187,7 @@ function validValue(path: string, o: APIApplicationCommandOption): CommandOption
     schedule: 'weekly monday 09:00',
     id: known.schedule,
     probability: 40,
+    item: 1,
     channel: h.guild.defaultChannelId,
   };
   const value = byPath[`${path} ${o.name}`] ?? byName[o.name] ?? ('choices' in o ? o.choices?.[0]?.value : undefined);

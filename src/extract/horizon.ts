@@ -226,7 +226,7 @@ const RULES: Rule[] = [
   { re: /\b(?:by|in|during|for|until|over|by the end of|the end of|before the end of)?\s*next year\b/i, date: (_m, on) => ({ checkBy: iso(year(on) + 1, 12, 31) }) },
   // "in early April this year": the month, not the year
   { re: new RegExp(`\\b(?:(early|mid-?|late)\\s*)?${MONTH}\\s+(?:of\\s+)?this\\s+year\\b`, 'i'), date: (m, on) => ({ checkBy: partOfMonth(year(on), monthIndex(m[2]!), m[1]) }) },
-  { re: /\b(?:this year|the rest of the year|the end of the year|year-end|end of this year|the year['’]s end|later this year|the coming year)\b/i, date: (_m, on) => ({ checkBy: iso(year(on), 12, 31) }) },
+  { re: /\b(?:this year|the year['’]s|the rest of the year|the end of the year|year-end|end of this year|the year['’]s end|later this year|the coming year)\b/i, date: (_m, on) => ({ checkBy: iso(year(on), 12, 31) }) },
   { re: /\bnext month\b/i, date: (_m, on) => { const d = addMonths(on.slice(0, 8) + '01', 1); return { checkBy: endOfMonth(year(d), month(d)) }; } },
   { re: /\b(?:this month|the end of the month|later this month)\b/i, date: (_m, on) => ({ checkBy: endOfMonth(year(on), month(on)) }) },
   {
@@ -265,6 +265,7 @@ const RULES: Rule[] = [
       return { checkBy: endOfMonth(y, q * 3) };
     },
   },
+  { re: /\b(?:this|the current)\s+quarter\b/i, date: (_m, on) => ({ checkBy: endOfQuarter(on) }) },
   { re: /\b(?:the\s+)?(second|back)\s+half(?:\s+of\s+(?:the\s+)?year)?\b/i, date: (_m, on) => ({ checkBy: iso(year(on), 12, 31) }) },
   { re: /\b(?:the\s+)?first\s+half(?:\s+of\s+(?:the\s+)?year)?\b/i, date: (_m, on) => (month(on) <= 6 ? { checkBy: iso(year(on), 6, 30) } : { checkBy: iso(year(on) + 1, 6, 30) }) },
   // Seasons
@@ -382,6 +383,8 @@ function fromChrono(text: string, on: string): Horizon | null {
     // bare durations ("a week", "three weeks", "$96 a year") are not horizons; our rules read "within …"
     if (/^(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|\d+|a few|several)\s+(?:day|week|month|year|hour|minute)s?$/i.test(r.text.trim())) continue;
     if (/^(?:now|today|tonight|this morning)$/i.test(r.text.trim())) continue;
+    // "the year's sales", "a month": a period named, not a date ahead
+    if (/^(?:the|a|an|one|that)\s+(?:day|week|month|year)$/i.test(r.text.trim())) continue;
     return { checkBy, phrase: r.text, anchor: null };
   }
   return null;

@@ -35,15 +35,18 @@ const VERB_WORDS = [
   'contended', 'conceded', 'asserted', 'emphasized', 'emphasised', 'observed', 'remarked', 'hopes', 'fears', 'feared', 'thinks',
   'think', 'thought', 'reckons', 'anticipates', 'anticipated', 'promised', 'promises', 'vowed', 'vows', 'agreed', 'continued',
   'replied', 'recalled', 'confirmed', 'admitted', 'foresees', 'foresee', 'sees', 'see', 'signalled', 'signaled',
+  'plans', 'intends', 'aims',
 ];
 const VERB_PHRASES = [
   'pointed out', 'hold no illusions', 'holds no illusions', 'held no illusions', 'expressed confidence', 'shared his view', 'shared her view',
   'shared their view', 'is confident', 'are confident', 'was confident', 'were confident',
-  'is forecasting', 'are forecasting', 'is predicting', 'are predicting', 'is projecting', 'are projecting', 'is expecting', 'are expecting',
+  'is planning', 'are planning', 'is forecasting', 'are forecasting', 'is predicting', 'are predicting', 'is projecting', 'are projecting', 'is expecting', 'are expecting',
 ];
 const PARTICIPLES = ['saying', 'adding', 'noting', 'warning', 'predicting', 'arguing', 'explaining', 'voicing the belief', 'expressing the hope', 'insisting', 'stressing'];
 /** Verbs that carry a forecast themselves (so the restatement keeps them). */
 export const FORECAST_VERBS = new Set(['expects', 'expect', 'expected', 'predicted', 'predicts', 'predict', 'forecast', 'forecasts', 'projected', 'projects', 'project', 'anticipates', 'anticipated', 'estimates', 'foresees', 'foresee', 'is forecasting', 'are forecasting', 'is predicting', 'are predicting', 'is projecting', 'are projecting', 'is expecting', 'are expecting']);
+/** Verbs of intent ("plans to"): the one who plans is the speaker, the clause is read from them. */
+const PLAN_VERB = /^(?:plans|intends|aims|is planning|are planning)$/;
 /** "sees"/"see": an outlook only with a time ahead ("we see demand coming back in 2026"); the clause keeps a negation before it. */
 const SEE_VERB = /^(?:sees|see)$/;
 
@@ -218,6 +221,33 @@ export function looksLikePerson(speaker: string): boolean {
   if (ORGANISATION.test(speaker)) return false;
   if (/^(?:the|a|an)\s/i.test(speaker)) return ROLE_SUBJECT.test(speaker.charAt(0).toUpperCase() + speaker.slice(1));
   return /^\p{Lu}[\p{Ll}’'-]+(?:\s(?:\p{Lu}\.|\p{Lu}[\p{Ll}’'-]+|de|van|von|da|bin|al)){1,3}$/u.test(speaker);
+}
+
+const PANEL_NAME = /^\p{Lu}[\p{Ll}’'-]+(?:\s(?:\p{Lu}\.|\p{Lu}[\p{Ll}’'-]+)){1,2}$/u;
+const PANEL_TITLE = /^[^.!?]{3,140}$/u;
+const PANEL_ROLE = /\b(?:economist|analyst|strategist|professor|director|president|chief|head|fellow|minister|ambassador|editor|partner|founder|executive|officer|adviser|advisor|researcher|chair|governor|senior|former)\b/i;
+
+/**
+ * Paragraphs written by a panel's members: a paragraph that is a name, the next a role ("Chief
+ * economist, RBC Global Asset Management – Toronto"), then their text up to the next name. Only
+ * when the article has two such headings or more (a lone name and role is a byline: the reporter's).
+ */
+function panelAuthors(text: string, paragraphs: Paragraph[]): Map<number, string> {
+  const heads: { index: number; name: string }[] = [];
+  for (let i = 0; i + 1 < paragraphs.length; i++) {
+    const p = paragraphs[i]!;
+    if (p.end - p.start > 40) continue;
+    const name = text.slice(p.start, p.end).trim();
+    const role = text.slice(paragraphs[i + 1]!.start, paragraphs[i + 1]!.end).trim();
+    if (PANEL_NAME.test(name) && !NOT_NAME_START.test(name.split(' ')[0]!) && PANEL_TITLE.test(role) && PANEL_ROLE.test(role)) heads.push({ index: i, name });
+  }
+  const out = new Map<number, string>();
+  if (heads.length < 2) return out;
+  for (const [k, h] of heads.entries()) {
+    const until = heads[k + 1]?.index ?? paragraphs.length;
+    for (let i = h.index + 2; i < until; i++) out.set(i, h.name);
+  }
+  return out;
 }
 
 /** A "sentence" longer than this is not prose (a list, a table, a page's debris): no paraphrase is read in it. */
@@ -415,6 +445,12 @@ export function paraphrases(masked: string): { start: number; end: number; speak
       const from = masked.lastIndexOf(subject, v.index);
       at = from >= 0 ? from : masked.search(/\S/);
     }
+    // "MAS plans to launch trading …": a plan is read with the one who has it
+    if (PLAN_VERB.test(verb)) {
+      if (!/^\s+to\s/.test(after)) continue;
+      const from = masked.lastIndexOf(subject, v.index);
+      at = from >= 0 ? from : masked.search(/\S/);
+    }
     if (end - at < 12) continue;
     clause(at, end, subject, verb);
     return out;
@@ -544,6 +580,18 @@ export function attributedSegments(ctx: AttributionContext): Segment[] {
         if (end - start < 3) continue;
         segments.push({ start, end, rawSpeaker: info.raw, at: info.at, form: 'quote', verb: info.verb, sentence: s, quotation: q });
       }
+    }
+  }
+
+  // A panel of named writers ("Jane Roe" / "Chief economist, Acme – Toronto" / her text …, then the
+  // next): each one's sentences that nobody else is reported saying are theirs.
+  const authors = panelAuthors(text, paragraphs);
+  if (authors.size) {
+    const covered = new Set(segments.map((g) => g.sentence));
+    for (const s of sentences) {
+      const author = authors.get(s.paragraph);
+      if (!author || covered.has(s) || s.end - s.start > MAX_SENTENCE) continue;
+      segments.push({ start: s.start, end: s.end, rawSpeaker: author, at: s.start, form: 'paraphrase', verb: 'wrote', sentence: s });
     }
   }
 

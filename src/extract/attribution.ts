@@ -425,13 +425,19 @@ export function paraphrases(masked: string): { start: number; end: number; speak
     const subject = subjectOf(prefix);
     if (!subject || subject.split(' ').length > 12) continue;
     let at = v.index + v[0].length;
-    const after = masked.slice(at);
+    let after = masked.slice(at);
     const verb = v[1]!.toLowerCase().replace(/\s+/g, ' ');
     if (SEE_VERB.test(verb)) {
       const neg = /\b(?:doesn[’']t|does\s+not|don[’']t|do\s+not|didn[’']t|did\s+not|never)\s+$/iu.exec(prefix);
       if (neg) at = neg.index;
     }
     // skip an object or an adverbial to "that": "told reporters on Monday that", "said after the vote that"
+    // "said Monday the bridge would reopen": when it was said is not what was said
+    const when = /^\s+(?:on\s+|late\s+|early\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|earlier|last\s+week|this\s+week)(?:\s+(?:night|morning|afternoon|evening))?(?=\s+(?!that\b)\p{L})/u.exec(after);
+    if (when) {
+      at += when[0].length;
+      after = masked.slice(at);
+    }
     const toThat = /^((?:,?\s+[\p{L}\p{N}’'&-]+){0,8}?),?\s+that\s+/u.exec(after);
     // "told Reuters he would …", "told reporters the plant would …": the one told, then the clause
     const toldClause = /^(?:told|tells|tell|assured|informed)$/.test(verb) ? /^((?:\s+[\p{L}\p{N}’'&.-]+){1,4}?)\s+(?=(?:he|she|they|it|we|I|the|its|his|her|their|\p{Lu}\p{L}+)\s(?:[^.;,]{0,60}?\s)?(?:would|will|could|might|should|was\s+going\s+to|were\s+going\s+to|planned|expected|intended)\b)/u.exec(after) : null;

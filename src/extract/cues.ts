@@ -172,7 +172,8 @@ export function readCues(text: string, publishedOn?: string): CueReading {
   if (all.some((c) => c.kind === 'conditional' && /^(?:as soon as|once|if)$/i.test(c.phrase))) {
     for (const m of text.matchAll(/\b(?:then\s+)?(?:we|they|you|he|she|it|Russia|\p{Lu}\p{L}+)\s+can\b/gu)) all.push({ kind: 'modal', phrase: m[0], index: m.index });
   }
-  const inRelative = (c: Cue) => c.kind !== 'horizon' && /\b(?:which|who|whom)\s+(?:\p{L}+\s+){0,2}$/iu.test(text.slice(Math.max(0, c.index - 30), c.index));
+  // ("the lesson that should be learned": "should" right after "that" is in a relative clause too)
+  const inRelative = (c: Cue) => c.kind !== 'horizon' && (/\b(?:which|who|whom)\s+(?:\p{L}+\s+){0,2}$/iu.test(text.slice(Math.max(0, c.index - 30), c.index)) || (/^should/i.test(c.phrase) && /\s(?:that|which|who)\s+$/i.test(text.slice(Math.max(0, c.index - 10), c.index))));
   const cues = all.filter((c) => outside(c) && !pastHorizon(c) && !inRelative(c)).sort((a, b) => a.index - b.index);
   // only would/could/might, with the past named ("twenty years ago", "last year"): the past, not a forecast
   if (cues.length && cues.every((c) => c.kind === 'modal' || c.kind === 'conditional') && pastNamed(text)) return { cues, rejected: 'the past (a modal about what was)' };

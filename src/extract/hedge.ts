@@ -36,7 +36,8 @@ const RULES: Rule[] = [
   { re: /\bsurprised if\b.*\bnot\b/i, band: 'very-likely' },
   { re: /\b(?:almost|virtually|all but) certain(?:ly)?\b|\b(?:definitely|certainly|undoubtedly|inevitabl[ey]|guaranteed)\b|\bno doubt\b|\bmark my words\b|\bbound to\b|\bwithout (?:a )?doubt\b|\bfor sure\b/i, band: 'almost-certain' },
   { re: /\b(?:highly|very) likely\b|\balmost surely\b|\bI(?:['’]m| am) (?:confident|sure)\b/i, band: 'very-likely' },
-  { re: /\b(?:could|might|may|possibl[ey]|maybe|perhaps|chance)\b/i, band: 'even-chance' },
+  // ("May" with a capital is the month: "would reopen in May")
+  { re: /\b(?:[Cc]ould|COULD|[Mm]ight|may|[Pp]ossibl[ey]|[Mm]aybe|[Pp]erhaps|[Cc]hance)\b/, band: 'even-chance' },
   { re: /\b(?:probably|likely|my (?:guess|bet|base case|expectation)|(?:expects?|expected|expecting)|predicts?|predicted|forecasts?|anticipates?|on track|should(?!\s+have\b)|foresees?|forecasting|predicting|projecting|expecting|signall?ed|intends?|plans?|I think|I believe|we think|we believe)\b/i, band: 'likely' },
   { re: /\b(?:won[’']t|will not|shall not|isn[’']t going to|aren[’']t going to|is not going to|are not going to|not going to)\b/i, band: 'very-unlikely', negated: true },
   { re: /\bwould(?:n[’']t)?\b|\b\p{L}+[’']d\b/iu, band: 'likely' },

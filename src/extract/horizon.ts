@@ -335,6 +335,9 @@ export interface HorizonOptions {
   article?: string;
 }
 
+const WEEKDAY = '(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:\\s+(?:night|morning|afternoon|evening))?';
+const SAID_ON = new RegExp(`\\b(?:said|says|told(?:\\s+[\\p{L}’']+){0,3}|announced|added|wrote|stated|confirmed|reported|warned|predicted|forecast|estimated)\\s+(?:on\\s+|late\\s+|early\\s+)?${WEEKDAY}\\b|\\b(?:on\\s+)?${WEEKDAY},?\\s+(?:said|told|announced|added|confirmed|reported|warned)\\b`, 'giu');
+
 const US_CONTEXT = /\b(?:U\.S\.|US|USA|United States|American|Americans|Washington|White House|president-elect|Trump|Biden|Harris|Obama|Congress|Republicans?|Democrats?)\b/;
 
 const RETROSPECTIVE = /\b(?:\p{L}+est|best|worst|most|least|first|last|highest|lowest|biggest|since|ever|time)\s+(?:\p{L}+\s+){0,3}$/iu;
@@ -412,7 +415,9 @@ export function readHorizon(text: string, publishedOn: string, context?: string,
   }
   const split = /\b(?:19|20)\d{2}\/\d{2}\s*\((?:January|February|March|April|May|June|July|August|September|October|November|December)\/(January|February|March|April|May|June|July|August|September|October|November|December)\)/i.exec(opts.article ?? `${context ?? ''} ${text}`);
   if (split) ctx.splitYearEndMonth = monthIndex(split[1]!);
-  for (const t of context && context !== text ? [text, context] : [text]) {
+  // the day something was said ("said Monday", "told reporters on Tuesday") is no horizon of what was said
+  const spoken = context && context !== text ? context.replace(SAID_ON, ' ') : null;
+  for (const t of spoken ? [text, spoken] : [text]) {
     const h = fromRules(t, publishedOn, ctx) ?? fromChrono(t, publishedOn) ?? bareYear(t, publishedOn);
     if (h) return h;
   }

@@ -85,7 +85,7 @@ export async function execute(call: CommandCall, args: ArgumentsOf<typeof defini
   if (extractBy !== null) patch.extractBy = extractBy;
   if (language !== null) patch.language = language === 'auto' ? null : language;
   if (!Object.keys(patch).length) {
-    await call.reply({ ...settingsView(await getSettings(ctx.db, call.guildId)), ephemeral: true });
+    await call.reply({ ...settingsView(await getSettings(ledgerCtx(call, ctx))), ephemeral: true });
     return;
   }
   const { before, after } = await updateSettings(ledgerCtx(call, ctx), patch);

@@ -30,7 +30,7 @@ export const definition = chatInputCommand({
 
 export async function execute(call: CommandCall, args: ArgumentsOf<typeof definition>, ctx: AppCtx) {
   // The claim may be named by words of its text (claim:Geneva): resolved to its number first.
-  const claim = await claimNumberOf(ctx.db, call.guildId, args.claim);
+  const claim = await claimNumberOf(ledgerCtx(call, ctx), args.claim);
   const result = await castVote(ledgerCtx(call, ctx), { claim, verdict: fromChoice(VERDICTS, args.verdict), castAt: call.createdAt, withTally: true });
   // The evidence becomes an item of the claim (shown on its card, in /predict show and its thread), on the side of the verdict.
   const added = args.evidence?.trim()

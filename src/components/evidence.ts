@@ -33,14 +33,14 @@ export const evidenceButton = button({
       const message = call.message;
       // The card of this claim (not an ephemeral copy): registered so the new item shows on it.
       if (message && !message.ephemeral && message.embeds.some((e) => e.title?.startsWith(`#${parsed.number} `))) {
-        await registerCard(ledgerCtx(call, ctx), parsed.number, { messageId: message.id, channelId: message.channelId, frame: cardFrame(message.embeds, parsed.number) }, ctx.now());
+        await registerCard(guildScope(ctx.db, call.guildId), parsed.number, { messageId: message.id, channelId: message.channelId, frame: cardFrame(message.embeds, parsed.number) }, ctx.now());
       } else {
-        await findClaim(ledgerCtx(call, ctx), parsed.number); // an unknown claim is refused before the form
+        await findClaim(guildScope(ctx.db, call.guildId), parsed.number); // an unknown claim is refused before the form
       }
       await call.showModal(evidenceModal(parsed.number));
       return;
     }
-    const reply = await evidencePageReply(ledgerCtx(call, ctx), parsed.number, parsed.page, ctx.now());
+    const reply = await evidencePageReply(guildScope(ctx.db, call.guildId), parsed.number, parsed.page, ctx.now());
     // A page of the ephemeral list turns in place; from the public /predict show it opens one for the clicker.
     if (call.message?.ephemeral || !call.message) await call.update(reply);
     else await call.reply(reply);

@@ -5,7 +5,6 @@
  * change in claim-row.ts.
  */
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
 import { articles, claims, speakers } from '../db/schema.js';
 import { recordAudit } from './audit.js';
 import { nowOf, type LedgerCtx, type GuildScope, assertSameServer, inTx } from './context.js';
@@ -285,11 +284,11 @@ const LOCK_WORDS: Record<LockReason, string> = {
  * The author or a manager may change a claim until it is locked (see lockReason); after that
  * only managers. Returns the lock reason (null when unlocked).
  */
-async function assertMayChange(tx: Db, ctx: LedgerCtx, claim: ClaimRow, verb: string, now: Date): Promise<LockReason | null> {
+async function assertMayChange(ctx: LedgerCtx, claim: ClaimRow, verb: string, now: Date): Promise<LockReason | null> {
   if (claim.addedBy !== ctx.actor.id && !ctx.actor.isManager) {
     throw forbidden(`Only the member who added claim #${claim.number} or a manager (Manage Server) can ${verb} it.`);
   }
-  const locked = await lockReason(inTx(ctx, tx), claim, now);
+  const locked = await lockReason(ctx, claim, now);
   if (locked && !ctx.actor.isManager) {
     throw forbidden(`Claim #${claim.number} can no longer be changed by its author: ${LOCK_WORDS[locked]}. Ask a manager (Manage Server).`);
   }
@@ -319,7 +318,7 @@ export async function editClaim(ctx: LedgerCtx, number: number | string, input: 
   const settings = await getSettings(ctx);
   return ctx.db.transaction(async (tx) => {
     const claim = await findClaim(inTx(ctx, tx), number, { forUpdate: true });
-    const locked = await assertMayChange(tx, ctx, claim, 'edit', now);
+    const locked = await assertMayChange(inTx(ctx, tx), claim, 'edit', now);
     const set: Partial<typeof claims.$inferInsert> = {};
     const changes: Record<string, { from: unknown; to: unknown }> = {};
     const note = (field: string, from: unknown, to: unknown) => {
@@ -424,7 +423,7 @@ export async function editClaim(ctx: LedgerCtx, number: number | string, input: 
 /** The claim `ctx.actor` may delete (refused as deleteClaim would refuse it); nothing is written. */
 export async function deletableClaim(ctx: LedgerCtx, number: number | string): Promise<ClaimRow & { locked: LockReason | null }> {
   const claim = await findClaim(ctx, number);
-  const locked = await assertMayChange(ctx.db, ctx, claim, 'delete', nowOf(ctx));
+  const locked = await assertMayChange(ctx, claim, 'delete', nowOf(ctx));
   return { ...claim, locked };
 }
 
@@ -432,7 +431,7 @@ export async function deleteClaim(ctx: LedgerCtx, number: number | string): Prom
   const now = nowOf(ctx);
   return ctx.db.transaction(async (tx) => {
     const claim = await findClaim(inTx(ctx, tx), number, { forUpdate: true });
-    const locked = await assertMayChange(tx, ctx, claim, 'delete', now);
+    const locked = await assertMayChange(inTx(ctx, tx), claim, 'delete', now);
     const dependents = await tx
       .select({ number: claims.number })
       .from(claims)

@@ -24,6 +24,7 @@ import type { Reply } from '../kit/types.js';
 import type { Logger } from '../log.js';
 import { PostError, type Poster, type RoundOutcome } from '../kit/poster.js';
 import type { ScheduleRow } from './schedules.js';
+import { guildScope, type GuildScope, type LedgerCtx } from '../ledger/context.js';
 
 /** At most this many claim cards in one round; the rest are counted, with where to see them. */
 export const MAX_CARDS_PER_ROUND = 25;
@@ -62,7 +63,8 @@ const live = (guildId: string) => and(eq(claims.guildId, guildId), isNull(claims
  * first). "Came due" means its voting opened: the check date passed, or it was imported already
  * due, or a manager reopened it.
  */
-export async function composeRound(db: Db, guildId: string, since: Date | null, until: Date, createdAt: Date): Promise<RoundContent> {
+export async function composeRound(ctx: GuildScope, since: Date | null, until: Date, createdAt: Date): Promise<RoundContent> {
+  const { db, guildId } = ctx;
   // Each list is read only as far as the post shows it; `count(*) over ()` is the whole count.
   const total = sql<number>`count(*) over ()`.mapWith(Number);
   const newlyDue = await db
@@ -87,7 +89,7 @@ export async function composeRound(db: Db, guildId: string, since: Date | null, 
     .orderBy(asc(claims.number))
     .limit(MAX_SECTION_LINES);
   const resolved = [];
-  for (const r of resolvedRows) resolved.push({ id: r.id, number: r.number, text: r.text, outcome: r.outcome ?? 'void', tally: await tallyFor(db, guildId, r.id, r.round) });
+  for (const r of resolvedRows) resolved.push({ id: r.id, number: r.number, text: r.text, outcome: r.outcome ?? 'void', tally: await tallyFor(ctx, r.id, r.round) });
   const resolvedCount = resolvedRows[0]?.total ?? 0;
   const resolvedIds = resolvedCount > resolvedRows.length ? (await db.select({ id: claims.id }).from(claims).where(resolvedIn)).map((r) => r.id) : resolvedRows.map((r) => r.id);
   return {
@@ -122,7 +124,7 @@ export const roundDate = (at: Date, timezone: string) =>
   new Intl.DateTimeFormat('en-GB', { timeZone: timezone, day: 'numeric', month: 'long', year: 'numeric' }).format(at);
 
 /** The messages of a round, in order: the summary (possibly split), then one compact card per newly due claim (at most MAX_CARDS_PER_ROUND). */
-export async function renderRound(db: Db, guildId: string, content: RoundContent, now: Date): Promise<Reply[]> {
+export async function renderRound(ctx: GuildScope, content: RoundContent, now: Date): Promise<Reply[]> {
   const cards = content.newlyDue.slice(0, MAX_CARDS_PER_ROUND);
   const due = content.newlyDueCount;
   const also = content.newlyDue.slice(MAX_CARDS_PER_ROUND);
@@ -137,7 +139,7 @@ export async function renderRound(db: Db, guildId: string, content: RoundContent
     content.resolvedCount ? `**${count(content.resolvedCount)}** resolved since the last round.` : null,
   ].filter((l): l is string => !!l);
   // The server's date (an embed title renders no Discord timestamp): not UTC's, which is another day near midnight.
-  const { timezone, language } = await getSettings(db, guildId);
+  const { timezone, language } = await getSettings(ctx);
   // Cards in the server's language (a round has no interaction, so no Discord guild locale: the setting, else English).
   const t = translator(serverLocale(language, null));
   // Cards are compact (src/kit/render.ts compactCard): where the rest of each claim is, said once.
@@ -169,9 +171,9 @@ export async function renderRound(db: Db, guildId: string, content: RoundContent
     });
   }
   const messages = packSections(sections, COLORS.due);
-  const ctx = { db, guildId, actor: { id: 'system', isManager: false }, now: () => now };
+  const asSystem: LedgerCtx = { ...ctx, actor: { id: 'system', isManager: false }, now: () => now };
   const cardMessages: Reply[] = [];
-  for (const number of cards) cardMessages.push(compactCard(await claimDetail(ctx, number), now, t));
+  for (const number of cards) cardMessages.push(compactCard(await claimDetail(asSystem, number), now, t));
   // A one-card round is one message: the summary and the card together, when they fit.
   if (cardMessages.length === 1 && messages.length === 1) {
     const merged = mergeMessages(messages[0]!, cardMessages[0]!);
@@ -194,7 +196,7 @@ export interface RoundDeps {
   poster: Poster;
   log: Logger;
   /** Extra summary lines for the claims a round reports resolved (score changes). */
-  notesFor?: (db: Db, guildId: string, claimIds: number[]) => Promise<string[]>;
+  notesFor?: (ctx: GuildScope, claimIds: number[]) => Promise<string[]>;
   /** This process, as the holder of slot leases. */
   owner?: string;
   /** The clock leases are read against (default: the system clock). */
@@ -255,7 +257,7 @@ async function claimSlot(deps: RoundDeps, owner: string, scheduleId: number, slo
       return { kind: 'done', result: { outcome: run?.outcome === 'posting' ? 'busy' : 'duplicate' } };
     }
     const since = channelSince(schedule, siblings, slot);
-    const content = await composeRound(tx, schedule.guildId, since, slot, schedule.createdAt);
+    const content = await composeRound(guildScope(tx, schedule.guildId), since, slot, schedule.createdAt);
     await leaveOutRecent(tx, content, siblings, slot);
     const advance = !schedule.lastSlot || schedule.lastSlot < slot ? { lastSlot: slot } : {};
     if (isEmpty(content)) {
@@ -265,12 +267,12 @@ async function claimSlot(deps: RoundDeps, owner: string, scheduleId: number, slo
     }
     if (deps.notesFor && content.resolvedIds.length) {
       try {
-        content.notes = await deps.notesFor(tx, schedule.guildId, content.resolvedIds);
+        content.notes = await deps.notesFor(guildScope(tx, schedule.guildId), content.resolvedIds);
       } catch (error) {
         deps.log.warn({ err: error, scheduleId }, 'score changes unavailable for this round');
       }
     }
-    const messages = await renderRound(tx, schedule.guildId, content, now);
+    const messages = await renderRound(guildScope(tx, schedule.guildId), content, now);
     await tx.insert(roundParts).values(
       messages.map((message, part) => ({
         scheduleId,
@@ -480,7 +482,7 @@ async function handleDeadTarget(deps: RoundDeps, schedule: ScheduleRow, error: P
     if (kind === 'unknown_channel') {
       const reason = `disabled: the channel ${channel} no longer exists`;
       await tx.update(schedules).set({ status: 'disabled', statusReason: reason, updatedAt: now }).where(eq(schedules.id, schedule.id));
-      await recordAudit(tx, { ...audit, action: 'schedule.disable', detail: { schedule: schedule.id, reason: 'unknown channel' } });
+      await recordAudit(guildScope(tx, schedule.guildId), { ...audit, action: 'schedule.disable', detail: { schedule: schedule.id, reason: 'unknown channel' } });
       return { failures: current?.failures ?? 0, action: 'disable' };
     }
     if (kind === 'missing_access') {
@@ -488,7 +490,7 @@ async function handleDeadTarget(deps: RoundDeps, schedule: ScheduleRow, error: P
       if (failures >= PAUSE_AFTER_FAILURES) {
         const reason = `paused: Hindsight cannot post in ${channel} (missing access or permissions) for ${failures} rounds in a row`;
         await tx.update(schedules).set({ status: 'paused', failures, statusReason: reason, updatedAt: now }).where(eq(schedules.id, schedule.id));
-        await recordAudit(tx, { ...audit, action: 'schedule.pause', detail: { schedule: schedule.id, reason: 'missing access', failures } });
+        await recordAudit(guildScope(tx, schedule.guildId), { ...audit, action: 'schedule.pause', detail: { schedule: schedule.id, reason: 'missing access', failures } });
         return { failures, action: 'pause' };
       }
       await tx.update(schedules).set({ failures, updatedAt: now }).where(eq(schedules.id, schedule.id));

@@ -18,6 +18,7 @@ import type { Poster } from '../kit/poster.js';
 import type { Reply } from '../kit/reply.js';
 import type { AppCtx } from '../kit/types.js';
 import type { Logger } from '../log.js';
+import { guildScope, type GuildScope } from '../ledger/context.js';
 
 /** Discord's limit on a thread's name. */
 export const THREAD_NAME_MAX = 100;
@@ -83,7 +84,8 @@ export async function openClaimThreads(
 }
 
 /** The claim's thread, if one was opened. */
-export async function threadOf(db: Db, guildId: string, claimId: number): Promise<string | null> {
+export async function threadOf(ctx: GuildScope, claimId: number): Promise<string | null> {
+  const { db, guildId } = ctx;
   const [row] = await db
     .select({ threadId: claimThreads.threadId })
     .from(claimThreads)
@@ -94,7 +96,7 @@ export async function threadOf(db: Db, guildId: string, claimId: number): Promis
 /** Posts a new evidence item in its claim's thread (when there is one and the surface has threads). */
 export async function postInThread(ctx: Pick<AppCtx, 'db' | 'threads'>, guildId: string, claimId: number, number: number, item: EvidenceItem, blind = false): Promise<boolean> {
   if (!ctx.threads?.postInThread) return false;
-  const threadId = await threadOf(ctx.db, guildId, claimId);
+  const threadId = await threadOf(guildScope(ctx.db, guildId), claimId);
   if (!threadId) return false;
   await ctx.threads.postInThread(threadId, threadPost(number, item, blind));
   return true;

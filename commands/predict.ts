@@ -232,11 +232,11 @@ async function list(call: CommandCall, o: Args<'list'>, ctx: AppCtx) {
 }
 
 async function mine(call: CommandCall, o: Args<'mine'>, ctx: AppCtx) {
-  await call.reply(await mineReply(ctx, call.guildId, call.member.id, o.page ?? 1));
+  await call.reply(await mineReply(ctx, call.guildId, call.member.id, o.page ?? 1, call.t));
 }
 
 async function notify(call: CommandCall, o: Args<'notify'>, ctx: AppCtx) {
-  await call.reply({ ephemeral: true, content: await notifyReply(ctx, call.guildId, call.member.id, o.dm) });
+  await call.reply({ ephemeral: true, content: await notifyReply(ctx, call.guildId, call.member.id, o.dm, call.t) });
 }
 
 async function show(call: CommandCall, o: Args<'show'>, ctx: AppCtx) {
@@ -278,7 +278,7 @@ async function edit(call: CommandCall, o: Args<'edit'>, ctx: AppCtx) {
 /** /predict delete asks first: the claim, what deleting does, and Delete / Keep buttons (checked again on the click: src/components/delete.ts). */
 async function remove(call: CommandCall, o: Args<'delete'>, ctx: AppCtx) {
   const claim = await deletableClaim(ledgerCtx(call, ctx), o.claim);
-  await call.reply(deleteQuestion(claim));
+  await call.reply(deleteQuestion(claim, call.t));
 }
 
 async function importClaims(call: CommandCall, { pack, file }: Args<'import'>, ctx: AppCtx) {
@@ -314,7 +314,7 @@ async function extract(call: CommandCall, { url, file }: Args<'extract'>, ctx: A
 }
 
 async function drafts(call: CommandCall, _o: Args<'drafts'>, ctx: AppCtx) {
-  await call.reply(await draftsList(ctx, call.guildId, call.member));
+  await call.reply(await draftsList(ctx, call.guildId, call.member, call.t));
 }
 
 async function exportClaims(call: CommandCall, o: Args<'export'>, ctx: AppCtx) {

@@ -25,7 +25,7 @@ export const definition = chatInputCommand({
 
 export async function execute(call: CommandCall, args: ArgumentsOf<typeof definition>, ctx: AppCtx) {
   const result = await setForecast(ledgerCtx(call, ctx), args.claim, args.probability);
-  await call.reply({ ephemeral: true, content: await forecastAnswer(ctx, call.guildId, result) });
+  await call.reply({ ephemeral: true, content: await forecastAnswer(ctx, call.guildId, result, call.t) });
 }
 
 export const autocomplete = (call: AutocompleteCall, _args: unknown, ctx: AppCtx) => claimChoices(call, ctx);

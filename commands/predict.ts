@@ -1,14 +1,15 @@
 import { time, TimestampStyles } from '@discordjs/formatters';
 import { ApplicationCommandOptionType, ApplicationCommandType, InteractionContextType } from 'discord-api-types/v10';
 import { addClaim, deletableClaim, editClaim } from '../src/ledger/claims.js';
+import { guildScope } from '../src/ledger/context.js';
 import { claimDetail, listClaims, searchClaims, STATUS_FILTERS, type StatusFilter } from '../src/ledger/claim-queries.js';
 import { memberNames } from '../src/ledger/audit.js';
 import { bundledPacks, exportFiles, importLedger } from '../src/ledger/transfer.js';
 import { LIMITS } from '../src/ledger/limits.js';
 import { claimCard, DISCORD_LIMITS, listPage, safe, truncate } from '../src/kit/render.js';
 import { describeChanges } from '../src/kit/audit-text.js';
-import { bySubcommand, ledgerCtx, UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall } from '../src/kit/types.js';
-import { guildScope } from '../src/ledger/context.js';
+import { serverT } from '../src/kit/locale.js';
+import { bySubcommand, CatalogError, ledgerCtx, type AppCtx, type AutocompleteCall, type Choice, type CommandCall } from '../src/kit/types.js';
 import { deleteQuestion } from '../src/components/delete.js';
 import { HEDGE_BANDS, HEDGE_BAND_INFO } from '../src/ledger/hedge.js';
 import { draftsList, runExtraction } from '../src/components/drafts.js';
@@ -212,32 +213,37 @@ async function add(call: CommandCall, o: Args<'add'>, ctx: AppCtx) {
     condition: o.condition,
   });
   const detail = await claimDetail(ledgerCtx(call, ctx), claim.number);
+  // A public post: in the server's language.
+  const pt = await serverT(call, ctx);
+  const condition = detail.condition?.number ?? '';
   const when =
     claim.status === 'waiting'
-      ? `It waits on #${detail.condition?.number}: it is scored only if that comes true${claim.conditionDays !== null ? ` (check ${claim.conditionDays} days after)` : ` (check by ${claim.checkBy})`}, and void if it does not.`
+      ? claim.conditionDays !== null
+        ? pt('predict.addedWaitsDays', { condition, count: claim.conditionDays })
+        : pt('predict.addedWaitsDate', { condition, date: claim.checkBy })
       : claim.status === 'resolved'
-        ? `Resolved: ${claim.resolutionNote ?? claim.outcome}`
-        : `It can be scored from ${ts(claim.dueAt)}.`;
+        ? pt('predict.addedResolved', { note: claim.resolutionNote ?? pt(`outcomes.${claim.outcome ?? 'void'}`) })
+        : pt('predict.addedDue', { when: ts(claim.dueAt) });
   await call.reply({
-    content: `Claim #${claim.number} added. ${when}`,
+    content: `${pt('predict.added', { number: claim.number })} ${when}`,
     ...claimCard(detail, ctx.now()),
   });
 }
 
 async function list(call: CommandCall, o: Args<'list'>, ctx: AppCtx) {
   const status: StatusFilter = o.status ?? 'all';
-  if (!STATUS_FILTERS.includes(status)) throw new UserError('Status must be open, due, resolved, waiting or all.');
+  if (!STATUS_FILTERS.includes(status)) throw new CatalogError('predict.badStatus');
   const state = { status, page: o.page ?? 1, family: o.family, speaker: o.speaker, query: o.query };
   const result = await listClaims(ledgerCtx(call, ctx), state);
   await call.reply(listPage(result, { ...state, page: result.page }, ctx.now()));
 }
 
 async function mine(call: CommandCall, o: Args<'mine'>, ctx: AppCtx) {
-  await call.reply(await mineReply(ctx, call.guildId, call.member.id, o.page ?? 1));
+  await call.reply(await mineReply(ctx, call.guildId, call.member.id, o.page ?? 1, call.t));
 }
 
 async function notify(call: CommandCall, o: Args<'notify'>, ctx: AppCtx) {
-  await call.reply({ ephemeral: true, content: await notifyReply(ctx, call.guildId, call.member.id, o.dm) });
+  await call.reply({ ephemeral: true, content: await notifyReply(ctx, call.guildId, call.member.id, o.dm, call.t) });
 }
 
 async function show(call: CommandCall, o: Args<'show'>, ctx: AppCtx) {
@@ -257,7 +263,7 @@ async function show(call: CommandCall, o: Args<'show'>, ctx: AppCtx) {
 
 async function evidenceRemove(call: CommandCall, o: Args<'evidence-remove'>, ctx: AppCtx) {
   const { claimNumber } = await removeEvidence(ledgerCtx(call, ctx), { claim: o.claim, id: o.item });
-  await call.reply({ ephemeral: true, content: `Evidence item ${o.item} removed from claim #${claimNumber} (recorded in its history).` });
+  await call.reply({ ephemeral: true, content: call.t('predict.evidenceRemoved', { item: o.item, number: claimNumber }) });
 }
 
 async function edit(call: CommandCall, o: Args<'edit'>, ctx: AppCtx) {
@@ -272,57 +278,64 @@ async function edit(call: CommandCall, o: Args<'edit'>, ctx: AppCtx) {
     condition: o.condition,
     ...(o.hedge !== null ? { hedge: o.hedge } : {}),
   });
-  const due = 'checkBy' in claim.changes ? ` It can be scored from ${ts(claim.dueAt)}.` : '';
-  await call.reply({ content: `Claim #${claim.number} updated: ${describeChanges(claim.changes)}.${due}`, ephemeral: true });
+  const updated = call.t('predict.updated', { number: claim.number, changes: describeChanges(claim.changes) });
+  const due = 'checkBy' in claim.changes ? ` ${call.t('predict.addedDue', { when: ts(claim.dueAt) })}` : '';
+  await call.reply({ content: `${updated}${due}`, ephemeral: true });
 }
 
 /** /predict delete asks first: the claim, what deleting does, and Delete / Keep buttons (checked again on the click: src/components/delete.ts). */
 async function remove(call: CommandCall, o: Args<'delete'>, ctx: AppCtx) {
   const claim = await deletableClaim(ledgerCtx(call, ctx), o.claim);
-  await call.reply(deleteQuestion(claim));
+  await call.reply(deleteQuestion(claim, call.t));
 }
 
 async function importClaims(call: CommandCall, { pack, file }: Args<'import'>, ctx: AppCtx) {
-  if (!call.member.isManager) throw new UserError('Only managers (Manage Server) can import claims.');
-  if (!pack === !file) throw new UserError('Give either a bundled pack or a JSON file (one of the two).');
+  if (!call.member.isManager) throw new CatalogError('predict.importManagers');
+  if (!pack === !file) throw new CatalogError('predict.importOneOfTwo');
   await call.defer({ ephemeral: true });
   let source: { packId: string } | { raw: string };
   if (pack) source = { packId: pack };
   else {
-    if (file!.size > LIMITS.maxImportBytes) throw new UserError(`The file is too large (at most ${LIMITS.maxImportBytes / 1_000_000} MB).`);
+    if (file!.size > LIMITS.maxImportBytes) throw new CatalogError('drafts.tooLarge', { mb: LIMITS.maxImportBytes / 1_000_000 });
     source = { raw: await ctx.fetchAttachment(file!, LIMITS.maxImportBytes) };
   }
   // The file is parsed and checked on the worker pool; only the writing happens here, in batches.
   const result = await importLedger(ledgerCtx(call, ctx), source, {
     prepare: (raw, scope) => ctx.work.run(call.guildId, 'import.prepare', { raw, scope }),
   });
-  const range = result.numbers.length ? ` as #${result.numbers[0]}–#${result.numbers[result.numbers.length - 1]}` : '';
+  const { t } = call;
+  const name = safe(result.name, 120);
+  const added = result.numbers.length
+    ? t('predict.importAddedRange', { count: result.added, first: result.numbers[0]!, last: result.numbers[result.numbers.length - 1]! })
+    : t('predict.importAdded', { count: result.added });
+  const parts = [
+    added,
+    ...(result.updated ? [t('predict.importUpdated', { count: result.updated })] : []),
+    result.updated ? t('predict.importSkippedUnchanged', { count: result.skipped }) : t('predict.importSkipped', { count: result.skipped }),
+  ];
   // Said only of what was imported: a file whose claims were all here already brought no votes or forecasts.
-  const origin = result.foreign && result.added ? '\nVotes and forecasts in it are kept as imported (marked with their origin) and do not count in this server’s scores.' : '';
-  const nothing = !result.added && !result.updated && result.skipped ? '\nNothing new: every claim in it is already in this server.' : '';
+  const origin = result.foreign && result.added ? `\n${t('predict.importForeign')}` : '';
+  const nothing = !result.added && !result.updated && result.skipped ? `\n${t('predict.importNothingNew')}` : '';
   await call.reply({
     ephemeral: true,
-    content:
-      `Imported ${safe(result.name, 120)}: **${result.added}** added${range}, ` +
-      (result.updated ? `**${result.updated}** updated to the pack's corrected text (votes and forecasts kept; see each claim's history), ` : '') +
-      `**${result.skipped}** skipped (already in this server${result.updated ? ', unchanged' : ''}).${origin}${nothing}`,
+    content: `${t('predict.imported', { name, parts: parts.join(', ') })}${origin}${nothing}`,
   });
 }
 
 async function extract(call: CommandCall, { url, file }: Args<'extract'>, ctx: AppCtx) {
-  if (!url === !file) throw new UserError('Give either a `url` or a `file` (one of the two): a link to the article, or the article as a text or HTML file.');
+  if (!url === !file) throw new CatalogError('predict.extractOneOfTwo');
   await runExtraction(call, ctx, url ? { kind: 'url', url: url.trim() } : { kind: 'file', ref: file! });
 }
 
 async function drafts(call: CommandCall, _o: Args<'drafts'>, ctx: AppCtx) {
-  await call.reply(await draftsList(ctx, call.guildId, call.member));
+  await call.reply(await draftsList(ctx, call.guildId, call.member, call.t));
 }
 
 async function exportClaims(call: CommandCall, o: Args<'export'>, ctx: AppCtx) {
   const format = o.format ?? 'json';
   const from = o.from ?? 1;
   // Discord enforces the option's range; a forged or replayed payload may not: refuse it here, as Discord would.
-  if (!Number.isSafeInteger(from) || from < 1 || from > MAX_CLAIM_NUMBER) throw new UserError('`from` must be a claim number from 1 to 2147483647.');
+  if (!Number.isSafeInteger(from) || from < 1 || from > MAX_CLAIM_NUMBER) throw new CatalogError('predict.exportBadFrom', { max: MAX_CLAIM_NUMBER });
   await call.defer({ ephemeral: true });
   const memberData = call.member.isManager;
   // Names beside member ids in the CSV, where the server's audit trail knows them (member data: managers only).
@@ -332,23 +345,23 @@ async function exportClaims(call: CommandCall, o: Args<'export'>, ctx: AppCtx) {
   const ext = format === 'csv' ? 'csv' : 'json';
   const whole = batch.next === null && from === 1 && batch.files.length === 1;
   const claimsIn = batch.files.reduce((n, f) => n + f.claims, 0);
+  const { t } = call;
   if (!claimsIn && from > 1) {
-    await call.reply({ ephemeral: true, content: `This server’s ledger has no claim numbered #${from} or later.` });
+    await call.reply({ ephemeral: true, content: t('predict.exportNone', { from }) });
     return;
   }
   const range = (f: { first: number; last: number }) => (f.first === f.last ? `#${f.first}` : `#${f.first}–#${f.last}`);
+  const trimmed = batch.trimmed.map((n) => `#${n}`).join(', ');
   const notes = [
-    memberData ? null : 'Claims only: votes, forecasts and who added or resolved them are exported by managers.',
-    memberData && batch.hidden ? `The votes of ${batch.hidden} claim${batch.hidden === 1 ? '' : 's'} still hidden by blind voting are left out.` : null,
-    batch.trimmed.length
-      ? `Claim${batch.trimmed.length === 1 ? '' : 's'} ${batch.trimmed.map((n) => `#${n}`).join(', ')} ha${batch.trimmed.length === 1 ? 's' : 've'} more votes and forecasts than one file can hold: ${batch.trimmed.length === 1 ? 'its' : 'their'} votes and forecasts are left out.`
-      : null,
-    batch.files.length > 1 && format === 'json' ? `${batch.files.length} files (${batch.files.map(range).join(', ')}): each imports on its own; import them one by one.` : null,
-    batch.next !== null ? `More claims follow: run \`/predict export${format === 'csv' ? ' format:csv' : ''} from:${batch.next}\` for the next part.` : null,
+    memberData ? null : t('predict.exportClaimsOnly'),
+    memberData && batch.hidden ? t('predict.exportHidden', { count: batch.hidden }) : null,
+    batch.trimmed.length ? t(batch.trimmed.length === 1 ? 'predict.exportTrimmedOne' : 'predict.exportTrimmedMany', { claims: trimmed }) : null,
+    batch.files.length > 1 && format === 'json' ? t('predict.exportFiles', { count: batch.files.length, ranges: batch.files.map(range).join(', ') }) : null,
+    batch.next !== null ? t('predict.exportMore', { command: `/predict export${format === 'csv' ? ' format:csv' : ''} from:${batch.next}` }) : null,
   ].filter(Boolean);
   const heading = whole
-    ? `This server’s ledger: ${claimsIn} claim${claimsIn === 1 ? '' : 's'} (${format.toUpperCase()}).`
-    : `This server’s ledger, claims ${range({ first: batch.files[0]!.first, last: batch.files.at(-1)!.last })}: ${claimsIn} claim${claimsIn === 1 ? '' : 's'} (${format.toUpperCase()}).`;
+    ? t('predict.exportWhole', { count: claimsIn, format: format.toUpperCase() })
+    : t('predict.exportPart', { count: claimsIn, format: format.toUpperCase(), range: range({ first: batch.files[0]!.first, last: batch.files.at(-1)!.last }) });
   await call.reply({
     ephemeral: true,
     content: `${heading}${notes.length ? `\n${notes.join('\n')}` : ''}`,
@@ -378,7 +391,7 @@ export async function autocomplete(call: AutocompleteCall, _args: unknown, ctx: 
   if (call.focused.name === 'condition') {
     // Any claim or event of the server, as for `claim` (one whose condition failed is refused with a reason when chosen).
     const rows = await searchClaims(guildScope(ctx.db, call.guildId), call.focused.value, DISCORD_LIMITS.choices);
-    return rows.map((r) => ({ name: truncate(`#${r.number} · ${r.status === 'resolved' ? '(resolved) ' : ''}${r.text.replace(/\s+/g, ' ')}`, DISCORD_LIMITS.choiceName), value: String(r.number) }));
+    return rows.map((r) => ({ name: truncate(`#${r.number} · ${r.status === 'resolved' ? `${call.t('predict.resolvedMark')} ` : ''}${r.text.replace(/\s+/g, ' ')}`, DISCORD_LIMITS.choiceName), value: String(r.number) }));
   }
   return claimChoices(call, ctx);
 }

@@ -13,7 +13,8 @@ import {
 } from '../src/jobs/schedules.js';
 import { nextRuns, PRESET_EXAMPLES } from '../src/jobs/schedule-spec.js';
 import { COLORS, DISCORD_LIMITS, truncate } from '../src/kit/render.js';
-import { bySubcommand, ledgerCtx, UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall, type SubcommandOf } from '../src/kit/types.js';
+import { EN, type Translator } from '../src/i18n/index.js';
+import { bySubcommand, CatalogError, ledgerCtx, type AppCtx, type AutocompleteCall, type Choice, type CommandCall, type SubcommandOf } from '../src/kit/types.js';
 import type { RoundOutcome } from '../src/kit/poster.js';
 import { assertManager, guildScope } from '../src/ledger/context.js';
 import { chatInputCommand, type ArgumentsOf, type PartialArgumentsOf } from '../src/kit/options.js';
@@ -66,38 +67,34 @@ type Reminders = typeof definition;
 
 const when = (d: Date) => `${time(d, TimestampStyles.LongDateShortTime)} (${time(d, TimestampStyles.RelativeTime)})`;
 
-function line(s: ScheduleRow): string {
-  const status = s.status === 'active' ? 'active' : `**${s.status}**${s.statusReason ? ` (${s.statusReason})` : ''}`;
+function line(s: ScheduleRow, t: Translator): string {
+  const state = t(`schedule.status.${s.status}`);
+  const status = s.status === 'active' ? state : `**${state}**${s.statusReason ? ` (${s.statusReason})` : ''}`;
   const next = s.status === 'active' ? nextRuns(s, 1)[0] : undefined;
-  return `**${s.id}** · <#${s.channelId}> · ${s.description} · ${status}${next ? ` · next ${time(next, TimestampStyles.RelativeTime)}` : ''}`;
+  return `**${s.id}** · <#${s.channelId}> · ${s.description} · ${status}${next ? ` · ${t('schedule.next', { when: time(next, TimestampStyles.RelativeTime) })}` : ''}`;
 }
 
-const outcomeText: Record<RoundOutcome['outcome'], string> = {
-  posted: 'posted',
-  empty: 'nothing to report, so nothing was posted',
-  duplicate: 'already posted for this moment',
-  busy: 'being posted by another process right now',
-  inactive: 'not posted: the schedule is not active',
-  failed: 'could not be posted',
-};
+/** What a round did, as /reminders run-now says it. */
+const outcomeText = (outcome: RoundOutcome['outcome'], t: Translator) => t(`schedule.outcome.${outcome}`);
 
 const add: SubcommandOf<Reminders, 'add'> = async (call, { channel, schedule, timezone }, ctx) => {
   // The option names a channel; only Discord says whose it is. Rounds go to this server's channels only.
-  if ((await call.channelGuildId(channel.id)) !== call.guildId) throw new UserError('channel: pick a channel of this server.');
+  if ((await call.channelGuildId(channel.id)) !== call.guildId) throw new CatalogError('schedule.otherChannel');
   const row = await addSchedule(ledgerCtx(call, ctx), { channelId: channel.id, schedule, timezone }, { minIntervalSeconds: ctx.minRoundIntervalSeconds });
   ctx.scheduler?.register(row);
   const runs = nextRuns(row, 3);
   const others = (await schedulesOnChannel(guildScope(ctx.db, call.guildId), row.channelId)).filter((s) => s.id !== row.id);
+  const { t } = call;
   await call.reply({
     ephemeral: true,
     embeds: [
       {
-        title: `Schedule ${row.id} added`,
+        title: t('schedule.added', { id: row.id }),
         color: COLORS.open,
-        description: `Scoring rounds will be posted in <#${row.channelId}> ${row.description}.\nA round with nothing to report posts nothing.`,
+        description: `${t('schedule.addedWhere', { channel: `<#${row.channelId}>`, schedule: row.description })}\n${t('schedule.emptyRounds')}`,
         fields: [
-          { name: 'Next runs', value: runs.map(when).join('\n') || 'none' },
-          ...(others.length ? [{ name: '⚠ Another schedule posts here', value: sharedChannelWarning(others) }] : []),
+          { name: t('schedule.nextRuns'), value: runs.map(when).join('\n') || t('schedule.none') },
+          ...(others.length ? [{ name: t('schedule.sharedTitle'), value: sharedChannelWarning(others, t) }] : []),
         ],
       },
     ],
@@ -105,12 +102,9 @@ const add: SubcommandOf<Reminders, 'add'> = async (call, { channel, schedule, ti
 };
 
 /** Said when a schedule is added to a channel that already has one: what the two rounds do together. */
-export function sharedChannelWarning(others: readonly ScheduleRow[]): string {
-  const named = others.map((s) => `schedule ${s.id} (${s.description})`).join(', ');
-  return truncate(
-    `This channel already has ${named}. Their rounds share the channel: each reports only what is new since the channel's last round, and no claim is posted twice within an hour. If you meant to change the schedule, remove the old one (/reminders remove).`,
-    DISCORD_LIMITS.fieldValue,
-  );
+export function sharedChannelWarning(others: readonly ScheduleRow[], t: Translator = EN): string {
+  const named = others.map((s) => t('schedule.named', { id: s.id, schedule: s.description })).join(', ');
+  return truncate(t('schedule.shared', { schedules: named }), DISCORD_LIMITS.fieldValue);
 }
 
 async function list(call: CommandCall, _o: unknown, ctx: AppCtx) {
@@ -119,9 +113,9 @@ async function list(call: CommandCall, _o: unknown, ctx: AppCtx) {
     ephemeral: true,
     embeds: [
       {
-        title: 'Scoring-round schedules',
+        title: call.t('schedule.listTitle'),
         color: COLORS.neutral,
-        description: rows.length ? rows.map(line).join('\n') : 'None yet. Add one with /reminders add.',
+        description: rows.length ? rows.map((r) => line(r, call.t)).join('\n') : call.t('schedule.listEmpty'),
       },
     ],
   });
@@ -130,7 +124,7 @@ async function list(call: CommandCall, _o: unknown, ctx: AppCtx) {
 const remove: SubcommandOf<Reminders, 'remove'> = async (call, { id }, ctx) => {
   const row = await removeSchedule(ledgerCtx(call, ctx), id);
   await ctx.scheduler?.unregister(row.id);
-  await call.reply({ ephemeral: true, content: `Schedule ${row.id} (${row.description}) removed.` });
+  await call.reply({ ephemeral: true, content: call.t('schedule.removed', { id: row.id, schedule: row.description }) });
 };
 
 const setActive =
@@ -140,18 +134,23 @@ const setActive =
   if (sub === 'resume') ctx.scheduler?.register(row);
   else await ctx.scheduler?.unregister(row.id);
   const next = sub === 'resume' ? nextRuns(row, 1)[0] : undefined;
-  await call.reply({ ephemeral: true, content: `Schedule ${row.id} ${sub === 'resume' ? 'resumed' : 'paused'}.${next ? ` Next round ${when(next)}.` : ''}` });
+  const done = call.t(sub === 'resume' ? 'schedule.resumed' : 'schedule.paused', { id: row.id });
+  await call.reply({ ephemeral: true, content: `${done}${next ? ` ${call.t('schedule.nextRound', { when: when(next) })}` : ''}` });
 };
 
 const runNow: SubcommandOf<Reminders, 'run-now'> = async (call, { id }, ctx) => {
   const row = await getSchedule(guildScope(ctx.db, call.guildId), id);
-  if (row.status !== 'active') throw new UserError(`Schedule ${row.id} is ${row.status}; resume it first.`);
-  if (!ctx.scheduler) throw new UserError('Scheduled rounds are not running in this process.');
+  if (row.status !== 'active') {
+    throw new CatalogError('schedule.notActive', { id: row.id, status: call.t(`schedule.status.${row.status}`) });
+  }
+  if (!ctx.scheduler) throw new CatalogError('schedule.notRunning');
   await call.defer({ ephemeral: true });
   const result = await ctx.scheduler.runNow(row.id);
   if (!result) throw new Error('the round failed; see the logs');
-  const extra = result.outcome === 'failed' ? ` (${result.kind.replace('_', ' ')}${result.paused ? '; the schedule is now paused' : result.disabled ? '; the schedule is now disabled' : ''})` : '';
-  await call.reply({ ephemeral: true, content: `Round for schedule ${row.id}: ${outcomeText[result.outcome]}${extra}.` });
+  const { t } = call;
+  const after = (r: { paused?: boolean; disabled?: boolean }) => (r.paused ? `; ${t('schedule.nowPaused')}` : r.disabled ? `; ${t('schedule.nowDisabled')}` : '');
+  const extra = result.outcome === 'failed' ? ` (${t(`schedule.kind.${result.kind}`)}${after(result)})` : '';
+  await call.reply({ ephemeral: true, content: `${t('schedule.round', { id: row.id, outcome: outcomeText(result.outcome, t) })}${extra}.` });
 };
 
 const dispatch = bySubcommand(definition, { add, list, remove, pause: setActive('pause'), resume: setActive('resume'), 'run-now': runNow });

@@ -5,6 +5,8 @@ import type { ClaimRow } from '../src/ledger/claim-row.js';
 import { ledgerCtx, type AppCtx, type AutocompleteCall, type CommandCall } from '../src/kit/types.js';
 import { chatInputCommand, type ArgumentsOf } from '../src/kit/options.js';
 import { claimChoices, claimOption } from '../src/kit/shared-options.js';
+import { serverT } from '../src/kit/locale.js';
+import { EN, type Translator } from '../src/i18n/index.js';
 
 export const definition = chatInputCommand({
   type: ApplicationCommandType.ChatInput,
@@ -28,18 +30,26 @@ export function reopenedText(
   claim: Pick<ClaimRow, 'number' | 'round' | 'status' | 'checkBy' | 'dueAt' | 'windowStartsAt' | 'votingClosesAt'>,
   actorId: string,
   now: Date,
+  t: Translator = EN,
 ): string {
-  if (claim.status === 'waiting') return `<@${actorId}> reopened claim #${claim.number} (round ${claim.round}): it waits on its condition again.`;
-  const head = `<@${actorId}> reopened claim #${claim.number} (round ${claim.round}).`;
+  const vars = { member: `<@${actorId}>`, number: claim.number, round: claim.round };
+  if (claim.status === 'waiting') return t('reopen.waits', vars);
+  const head = t('reopen.reopened', vars);
   if (claim.windowStartsAt > now) {
-    return `${head} Its check date (${claim.checkBy}) has not passed: it takes forecasts until then, and voting opens ${time(claim.windowStartsAt, TimestampStyles.LongDateTime)} (${time(claim.windowStartsAt, TimestampStyles.RelativeTime)}) and runs until ${time(claim.votingClosesAt, TimestampStyles.LongDateTime)}.`;
+    return `${head} ${t('reopen.beforeCheck', {
+      date: claim.checkBy,
+      opens: time(claim.windowStartsAt, TimestampStyles.LongDateTime),
+      relative: time(claim.windowStartsAt, TimestampStyles.RelativeTime),
+      closes: time(claim.votingClosesAt, TimestampStyles.LongDateTime),
+    })}`;
   }
-  return `${head} Voting is open until ${time(claim.votingClosesAt, TimestampStyles.LongDateTime)} (${time(claim.votingClosesAt, TimestampStyles.RelativeTime)}).`;
+  return `${head} ${t('reopen.open', { closes: time(claim.votingClosesAt, TimestampStyles.LongDateTime), relative: time(claim.votingClosesAt, TimestampStyles.RelativeTime) })}`;
 }
 
 export async function execute(call: CommandCall, args: ArgumentsOf<typeof definition>, ctx: AppCtx) {
   const claim = await reopenClaim(ledgerCtx(call, ctx), args.claim, args.note);
-  await call.reply({ content: reopenedText(claim, call.member.id, ctx.now()) });
+  // A public post: in the server's language.
+  await call.reply({ content: reopenedText(claim, call.member.id, ctx.now(), await serverT(call, ctx)) });
 }
 
 export const autocomplete = (call: AutocompleteCall, _args: unknown, ctx: AppCtx) => claimChoices(call, ctx);

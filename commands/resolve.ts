@@ -1,6 +1,8 @@
 import { ApplicationCommandOptionType, ApplicationCommandType, InteractionContextType, PermissionFlagsBits } from 'discord-api-types/v10';
 import { closeVoting, resolveClaim } from '../src/ledger/voting.js';
-import { FLAG_LABELS, OUTCOME_LABELS, OUTCOMES, type FlagReason } from '../src/ledger/rules.js';
+import { OUTCOME_LABELS, OUTCOMES, type FlagReason } from '../src/ledger/rules.js';
+import { serverT } from '../src/kit/locale.js';
+import type { Translator } from '../src/i18n/index.js';
 import { safe, tallyLine } from '../src/kit/render.js';
 import { ledgerCtx, type AppCtx, type AutocompleteCall, type CommandCall } from '../src/kit/types.js';
 import { chatInputCommand, type ArgumentsOf } from '../src/kit/options.js';
@@ -30,32 +32,37 @@ export const definition = chatInputCommand({
 
 export async function execute(call: CommandCall, { claim: claimArg, outcome, note }: ArgumentsOf<typeof definition>, ctx: AppCtx) {
   const lctx = ledgerCtx(call, ctx);
+  // The answer is public: in the server's language.
+  const pt = await serverT(call, ctx);
   if (outcome === BY_VOTE) {
     const result = await closeVoting(lctx, claimArg);
     const n = result.claim.number;
     const text =
       result.kind === 'resolve'
-        ? `Voting on claim #${n} is closed: **${OUTCOME_LABELS[result.outcome]}** by the vote.`
+        ? pt('resolve.byVote', { number: n, outcome: pt(`outcomes.${result.outcome}`) })
         : result.kind === 'postpone'
-          ? `Most voters said it is too early: claim #${n} is now checked on ${result.claim.checkBy}.`
-          : `Voting on claim #${n} is closed but undecided: ${FLAG_LABELS[result.reason as FlagReason]}. Resolve it with an outcome.`;
-    await call.reply({ content: `${text}\n${tallyLine(result.tally, Object.values(result.tally).reduce((a, b) => a + b, 0))}` });
+          ? pt('resolve.postponed', { number: n, date: result.claim.checkBy })
+          : pt('resolve.undecided', { number: n, reason: pt(`resolve.flags.${result.reason as FlagReason}`) });
+    await call.reply({ content: `${text}\n${tallyLine(result.tally, Object.values(result.tally).reduce((a, b) => a + b, 0), pt)}` });
     return;
   }
   const result = await resolveClaim(lctx, claimArg, fromChoice(OUTCOMES, outcome), note);
-  const was = result.previous ? ` (was ${OUTCOME_LABELS[result.previous]})` : '';
+  const vars = { member: `<@${call.member.id}>`, number: result.claim.number, outcome: pt(`outcomes.${result.claim.outcome ?? 'void'}`) };
+  const head = result.previous ? pt('resolve.resolvedWas', { ...vars, previous: pt(`outcomes.${result.previous}`) }) : pt('resolve.resolved', vars);
   await call.reply({
-    content: `<@${call.member.id}> resolved claim #${result.claim.number}: **${OUTCOME_LABELS[result.claim.outcome ?? 'void']}**${was}.${result.claim.resolutionNote ? `\nNote: ${safe(result.claim.resolutionNote, 500)}` : ''}${followedLine(result.followed)}`,
+    content: `${head}${result.claim.resolutionNote ? `\n${pt('resolve.note', { note: safe(result.claim.resolutionNote, 500) })}` : ''}${followedLine(result.followed, pt)}`,
   });
 }
 
 /** The claims that hang on it and moved with it (src/ledger/conditions.ts). */
-const followedLine = (moved: { number: number; status: string; outcome: string | null }[]) =>
+const followedLine = (moved: { number: number; status: string; outcome: string | null }[], t: Translator) =>
   moved.length
-    ? `\nClaims that hang on it: ${moved
-        .slice(0, 20)
-        .map((c) => `#${c.number} ${c.status === 'resolved' ? `void` : c.status === 'waiting' ? 'waiting' : 'open for scoring'}`)
-        .join(', ')}${moved.length > 20 ? ', …' : ''}.`
+    ? `\n${t('resolve.followed', {
+        claims: `${moved
+          .slice(0, 20)
+          .map((c) => t(c.status === 'resolved' ? 'resolve.followedVoid' : c.status === 'waiting' ? 'resolve.followedWaiting' : 'resolve.followedOpen', { number: c.number }))
+          .join(', ')}${moved.length > 20 ? ', …' : ''}`,
+      })}`
     : '';
 
 export const autocomplete = (call: AutocompleteCall, _args: unknown, ctx: AppCtx) => claimChoices(call, ctx);

@@ -5,11 +5,12 @@ import { formatPct, formatScore, formatSigned, rankLabel } from '../src/kit/scor
 import { fitLines } from '../src/kit/render.js';
 import { LIMITS } from '../src/ledger/limits.js';
 import { hedgeCalibrationOf, outletChoiceKey, searchOutletEntries, type HedgeScore } from '../src/ledger/hedge-scores.js';
-import { OUTCOME_LABELS } from '../src/ledger/rules.js';
 import type { TrackRecord } from '../src/ledger/scoring.js';
-import { COLORS, DISCORD_LIMITS, safe, truncate } from '../src/kit/render.js';
-import { bySubcommand, UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall, type Reply } from '../src/kit/types.js';
 import { guildScope } from '../src/ledger/context.js';
+import { COLORS, DISCORD_LIMITS, safe, truncate } from '../src/kit/render.js';
+import { serverT } from '../src/kit/locale.js';
+import type { Translator } from '../src/i18n/index.js';
+import { bySubcommand, CatalogError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall, type Reply } from '../src/kit/types.js';
 import type { Jobs } from '../src/work/index.js';
 import { chatInputCommand, type SubcommandArguments } from '../src/kit/options.js';
 import { familyChoices } from '../src/kit/shared-options.js';
@@ -59,26 +60,25 @@ export const definition = chatInputCommand({
 
 type Scores = typeof definition;
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+/** The lines every score page ends with: what a Brier score is and what "vs crowd" means. */
+const scoreHelp = (t: Translator) => `${t('scores.brierHelp')} ${t('scores.crowdHelp')}`;
 
-const SCORE_HELP =
-  'Brier score: (forecast − outcome)², came true = 1, partly = ½, did not = 0; 0 is perfect, 0.25 is what always saying 50% earns. ' +
-  'vs crowd: your Brier minus the median forecaster’s on the same claims; negative beats the crowd.';
-
-function memberLine(m: RankedMember): string {
-  return `\`${rankLabel(m).padStart(3)}\` <@${m.userId}> · **${formatScore(m.brier)}** · vs crowd ${formatSigned(m.relative)} · ${plural(m.claims, 'claim')}`;
+function memberLine(m: RankedMember, t: Translator): string {
+  return t('scores.memberLine', { rank: `\`${rankLabel(m).padStart(3)}\``, member: `<@${m.userId}>`, brier: formatScore(m.brier), relative: formatSigned(m.relative), count: m.claims });
 }
 
 async function members(call: CommandCall, _o: unknown, ctx: AppCtx) {
+  // The leaderboard is public: in the server's language.
+  const t = await serverT(call, ctx);
   const board = await leaderboard(guildScope(ctx.db, call.guildId));
   const min = board.minRanked;
-  const lines = board.ranked.slice(0, TOP).map(memberLine);
+  const lines = board.ranked.slice(0, TOP).map((m) => memberLine(m, t));
   const mine = board.ranked.findIndex((m) => m.userId === call.member.id);
-  if (mine >= TOP) lines.push('…', memberLine(board.ranked[mine]!));
+  if (mine >= TOP) lines.push('…', memberLine(board.ranked[mine]!, t));
   const fields: APIEmbedField[] = [];
   if (board.unranked.length) {
     fields.push({
-      name: `Not yet ranked (scored claims/${min})`,
+      name: t('scores.notYetRanked', { min }),
       value: fitLines(
         board.unranked.map((m) => `<@${m.userId}> ${m.claims}/${min}`),
         DISCORD_LIMITS.fieldValue,
@@ -86,20 +86,16 @@ async function members(call: CommandCall, _o: unknown, ctx: AppCtx) {
     });
   }
   const empty = !board.ranked.length && !board.unranked.length;
-  const description = empty
-    ? 'No scores yet. Put your probability on open claims with /forecast; you are scored once they resolve.'
-    : lines.length
-      ? fitLines(lines, DISCORD_LIMITS.embedDescription)
-      : `Nobody has ${plural(min, 'scored claim')} yet.`;
+  const description = empty ? t('scores.noScores') : lines.length ? fitLines(lines, DISCORD_LIMITS.embedDescription) : t('scores.nobodyRanked', { count: min });
   await call.reply({
     embeds: [
       {
-        title: 'Leaderboard: mean Brier score (lower is better)',
+        title: t('scores.leaderboardTitle'),
         description,
         color: COLORS.resolved,
         fields,
         footer: {
-          text: `${board.ranked.length > TOP ? `Top ${TOP} of ${board.ranked.length} ranked. ` : ''}Ranked after ${plural(min, 'scored claim')} (server setting). ${SCORE_HELP}`,
+          text: `${board.ranked.length > TOP ? `${t('scores.top', { top: TOP, count: board.ranked.length })} ` : ''}${t('scores.rankedAfter', { count: min })} ${scoreHelp(t)}`,
         },
       },
     ],
@@ -110,27 +106,27 @@ async function members(call: CommandCall, _o: unknown, ctx: AppCtx) {
  * "12 claims: 5 came true, 2 partly, 3 did not, 2 open · 60% came true ⚠ fewer than 5 judged".
  * `caution`: the words (one record), a bare ⚠ (a list whose footer explains it), or nothing.
  */
-function recordSummary(r: TrackRecord, caution: 'words' | 'mark' | 'none' = 'words'): string {
-  const parts = [`${r.cameTrue} came true`, `${r.partly} partly`, `${r.didNot} did not`];
-  if (r.void) parts.push(`${r.void} void`);
-  if (r.open) parts.push(`${r.open} open`);
-  const share = r.shareTrue === null ? 'none judged yet' : `**${formatPct(r.shareTrue)}** came true`;
+function recordSummary(r: TrackRecord, t: Translator, caution: 'words' | 'mark' | 'none' = 'words'): string {
+  const parts = [t('scores.cameTrue', { count: r.cameTrue }), t('scores.partly', { count: r.partly }), t('scores.didNot', { count: r.didNot })];
+  if (r.void) parts.push(t('scores.void', { count: r.void }));
+  if (r.open) parts.push(t('scores.open', { count: r.open }));
+  const share = r.shareTrue === null ? t('scores.noneJudged') : t('scores.shareTrue', { share: formatPct(r.shareTrue) });
   const small = r.judged < SMALL_SAMPLE && caution !== 'none';
-  const warn = small ? (caution === 'words' ? ` · ⚠ fewer than ${SMALL_SAMPLE} judged` : ' ⚠') : '';
-  return `${plural(r.made, 'claim')}: ${parts.join(', ')} · ${share}${warn}`;
+  const warn = small ? (caution === 'words' ? ` · ${t('scores.fewJudged', { count: SMALL_SAMPLE })}` : ' ⚠') : '';
+  return `${t('scores.claims', { count: r.made })}: ${parts.join(', ')} · ${share}${warn}`;
 }
 
 /** "Brier 0.180 on 4 banded" (the hedge bands' implied probabilities), or nothing. */
-const hedgeSummary = (h: HedgeScore) => (h.brier === null ? '' : ` · Brier **${formatScore(h.brier)}** on ${h.banded} banded`);
+const hedgeSummary = (h: HedgeScore, t: Translator) => (h.brier === null ? '' : ` · ${t('scores.hedgeBrier', { brier: formatScore(h.brier), count: h.banded })}`);
 
-function trackRecordsReply(records: readonly NamedTrackRecord[], what: { title: string; noun: string; empty: string }): Reply {
+function trackRecordsReply(records: readonly NamedTrackRecord[], t: Translator, what: { title: string; noun: 'speakers' | 'outlets'; empty: string }): Reply {
   const top = records.slice(0, TOP);
   // Small samples are said once: for the whole list when every record shown is one, else a ⚠ per row explained below.
   const allSmall = top.length > 0 && top.every((r) => r.judged < SMALL_SAMPLE);
-  const lines = top.map((r) => `**${safe(r.name, 80)}** · ${recordSummary(r, allSmall ? 'none' : 'mark')}${hedgeSummary(r)}${conditionalSummary(r)}`);
-  if (allSmall) lines.unshift(`⚠ ${top.length === 1 ? 'This record has' : `Each of these ${top.length} records has`} fewer than ${SMALL_SAMPLE} judged claims: too few to tell yet.`, '');
-  const shown = records.length > TOP ? `Top ${TOP} of ${records.length} ${what.noun} by judged claims. ` : '';
-  const mark = !allSmall && top.some((r) => r.judged < SMALL_SAMPLE) ? `⚠ marks fewer than ${SMALL_SAMPLE} judged: too few to tell. ` : '';
+  const lines = top.map((r) => `**${safe(r.name, 80)}** · ${recordSummary(r, t, allSmall ? 'none' : 'mark')}${hedgeSummary(r, t)}${conditionalSummary(r, t)}`);
+  if (allSmall) lines.unshift(`⚠ ${top.length === 1 ? t('scores.allSmallOne', { min: SMALL_SAMPLE }) : t('scores.allSmall', { count: top.length, min: SMALL_SAMPLE })}`, '');
+  const shown = records.length > TOP ? `${t(what.noun === 'speakers' ? 'scores.topSpeakers' : 'scores.topOutlets', { top: TOP, count: records.length })} ` : '';
+  const mark = !allSmall && top.some((r) => r.judged < SMALL_SAMPLE) ? `${t('scores.markExplained', { min: SMALL_SAMPLE })} ` : '';
   return {
     embeds: [
       {
@@ -138,7 +134,7 @@ function trackRecordsReply(records: readonly NamedTrackRecord[], what: { title: 
         description: lines.length ? fitLines(lines, DISCORD_LIMITS.embedDescription) : what.empty,
         color: COLORS.open,
         footer: {
-          text: `${shown}Share that came true: among judged claims (came true, partly, did not), partly counting half. ${mark}${HEDGE_HELP}`,
+          text: `${shown}${t('scores.shareHelp')} ${mark}${t('scores.hedgeHelp')}`,
         },
       },
     ],
@@ -146,21 +142,23 @@ function trackRecordsReply(records: readonly NamedTrackRecord[], what: { title: 
 }
 
 /** How many of the claims were conditional and how many of those conditions held (only those count). */
-const conditionalSummary = (r: NamedTrackRecord) =>
-  r.conditional ? ` · ${r.conditional} conditional, ${r.conditionsHeld} of ${r.conditional === 1 ? 'its condition' : 'their conditions'} held` : '';
+const conditionalSummary = (r: NamedTrackRecord, t: Translator) =>
+  r.conditional ? ` · ${t(r.conditional === 1 ? 'scores.conditionalOne' : 'scores.conditionalMany', { count: r.conditional, held: r.conditionsHeld })}` : '';
 
 async function speakersCmd(call: CommandCall, _o: unknown, ctx: AppCtx) {
+  const t = await serverT(call, ctx);
   const records = await speakerRecords(guildScope(ctx.db, call.guildId));
-  await call.reply(trackRecordsReply(records, { title: 'Speakers’ track records', noun: 'speakers', empty: 'No claims name a speaker yet.' }));
+  await call.reply(trackRecordsReply(records, t, { title: t('scores.speakersTitle'), noun: 'speakers', empty: t('scores.noSpeakers') }));
 }
 
 async function outletsCmd(call: CommandCall, _o: unknown, ctx: AppCtx) {
+  const t = await serverT(call, ctx);
   const records = await outletRecords(guildScope(ctx.db, call.guildId));
-  await call.reply(trackRecordsReply(records, { title: 'Outlets’ track records', noun: 'outlets', empty: 'No claims come from an article with a known outlet yet.' }));
+  await call.reply(trackRecordsReply(records, t, { title: t('scores.outletsTitle'), noun: 'outlets', empty: t('scores.noOutlets') }));
 }
 
-function callLine(s: ClaimScore): string {
-  return `**#${s.number}** ${safe(s.text, 100)} — ${formatPct(s.probability / 100)} · ${OUTCOME_LABELS[s.outcome]} (Brier ${formatScore(s.brier)})`;
+function callLine(s: ClaimScore, t: Translator): string {
+  return `**#${s.number}** ${safe(s.text, 100)} — ${formatPct(s.probability / 100)} · ${t(`outcomes.${s.outcome}`)} (Brier ${formatScore(s.brier)})`;
 }
 
 /** A chart drawn on the worker pool, as PNG bytes. */
@@ -170,44 +168,45 @@ async function chartPng<K extends 'chart.calibration' | 'chart.outcomes'>(call: 
 }
 
 /** The member's headline numbers, shown as embed fields and beside the chart. */
-function facts(rec: MemberRecord & { score: NonNullable<MemberRecord['score']> }): [string, string][] {
+function facts(rec: MemberRecord & { score: NonNullable<MemberRecord['score']> }, t: Translator): [string, string][] {
   const standing = rec.rank
-    ? `${rankLabel(rec.rank)} of ${rec.rankedMembers}`
-    : `not yet ranked (${rec.score.claims}/${rec.minRanked})`;
+    ? t('scores.rankOf', { rank: rankLabel(rec.rank), total: rec.rankedMembers })
+    : t('scores.notRanked', { claims: rec.score.claims, min: rec.minRanked });
   return [
-    ['Claims forecast', String(rec.forecastClaims)],
-    ['Scored', String(rec.score.claims)],
-    ['Mean Brier', formatScore(rec.score.brier)],
-    ['vs crowd', formatSigned(rec.score.relative)],
-    ['Rank', standing],
+    [t('scores.factForecast'), String(rec.forecastClaims)],
+    [t('scores.factScored'), String(rec.score.claims)],
+    [t('scores.factBrier'), formatScore(rec.score.brier)],
+    [t('scores.factCrowd'), formatSigned(rec.score.relative)],
+    [t('scores.factRank'), standing],
   ];
 }
 
 async function me(call: CommandCall, options: SubcommandArguments<Scores, 'me'>, ctx: AppCtx) {
   const user = options.member ?? { id: call.member.id, displayName: call.member.displayName };
   await call.defer();
+  const t = await serverT(call, ctx);
   const rec = await memberRecord(guildScope(ctx.db, call.guildId), user.id);
-  const title = `Record of ${safe(user.displayName, 200)}`;
+  const title = t('scores.recordOf', { name: safe(user.displayName, 200) });
   const { score } = rec;
   if (!score) {
     await call.reply({
       embeds: [
         {
           title,
-          description: `<@${user.id}> has no scored forecasts yet (${plural(rec.forecastClaims, 'claim')} forecast). A forecast is scored once its claim resolves.`,
+          description: t('scores.noRecord', { member: `<@${user.id}>`, count: rec.forecastClaims }),
           color: COLORS.neutral,
         },
       ],
     });
     return;
   }
-  const headline = facts({ ...rec, score });
+  const headline = facts({ ...rec, score }, t);
   const calls = (name: string, list: ClaimScore[]) =>
-    list.length ? [{ name, value: fitLines(list.map(callLine), DISCORD_LIMITS.fieldValue) }] : [];
+    list.length ? [{ name, value: fitLines(list.map((c) => callLine(c, t)), DISCORD_LIMITS.fieldValue) }] : [];
   // Drawn on the worker pool (Skia is loaded there on the first chart).
   const png = await chartPng(call, ctx, 'chart.calibration', {
-    title: `Calibration: ${user.displayName}`,
-    subtitle: `${plural(score.claims, 'scored forecast')}; a well-calibrated forecaster’s dots sit on the diagonal`,
+    title: t('scores.calibrationOfMember', { name: user.displayName }),
+    subtitle: t('scores.calibrationMemberSubtitle', { count: score.claims }),
     bins: rec.calibration,
     notes: headline.map(([k, v]) => `${k}: ${v}`),
   });
@@ -217,75 +216,74 @@ async function me(call: CommandCall, options: SubcommandArguments<Scores, 'me'>,
     color: COLORS.resolved,
     fields: [
       ...headline.map(([name, value]) => ({ name, value, inline: true })),
-      ...calls('Best calls', rec.best),
-      ...calls('Worst calls', rec.worst),
+      ...calls(t('scores.bestCalls'), rec.best),
+      ...calls(t('scores.worstCalls'), rec.worst),
     ],
     image: { url: 'attachment://calibration.png' },
-    footer: { text: SCORE_HELP },
+    footer: { text: scoreHelp(t) },
   };
-  await call.reply({ embeds: [embed], files: [{ name: 'calibration.png', data: png, description: 'Calibration chart' }] });
+  await call.reply({ embeds: [embed], files: [{ name: 'calibration.png', data: png, description: t('scores.calibrationAlt') }] });
 }
-
-const HEDGE_HELP =
-  'Brier on banded claims: how sure the wording sounded (its ICD-203 band’s midpoint, e.g. “likely” 67.5%) against the outcome, (p − o)²; void and unbanded claims are left out; lower is better.';
 
 async function calibrationChart(call: CommandCall, ctx: AppCtx, of: { speaker: string } | { outlet: string }) {
   await call.defer();
+  const t = await serverT(call, ctx);
   const data = await hedgeCalibrationOf(guildScope(ctx.db, call.guildId), of);
-  const title = `Calibration of ${data.kind === 'speaker' ? '' : 'the outlet '}${data.subject}`;
+  const title = t(data.kind === 'speaker' ? 'scores.calibrationOfSpeaker' : 'scores.calibrationOfOutlet', { name: data.subject });
   const png = await chartPng(call, ctx, 'chart.calibration', {
     title,
-    subtitle: `${plural(data.score.banded, 'resolved claim')} with a hedge band; dots on the diagonal: the wording matched what happened`,
+    subtitle: t('scores.calibrationHedgeSubtitle', { count: data.score.banded }),
     bins: data.bins,
     notes: [
-      `Claims: ${data.record.made}`,
-      `Scored (banded): ${data.score.banded}`,
+      `${t('scores.noteClaims')}: ${data.record.made}`,
+      `${t('scores.noteBanded')}: ${data.score.banded}`,
       `Brier: ${data.score.brier === null ? '–' : formatScore(data.score.brier)}`,
-      `Came true: ${data.record.shareTrue === null ? '–' : formatPct(data.record.shareTrue)}`,
+      `${t('scores.noteCameTrue')}: ${data.record.shareTrue === null ? '–' : formatPct(data.record.shareTrue)}`,
     ],
   });
   await call.reply({
     embeds: [
       {
         title: safe(title, DISCORD_LIMITS.embedTitle),
-        description: `${recordSummary(data.record)}${hedgeSummary(data.score)}${data.score.banded ? '' : '\nNo resolved claim has a hedge band yet, so the chart is empty.'}`,
+        description: `${recordSummary(data.record, t)}${hedgeSummary(data.score, t)}${data.score.banded ? '' : `\n${t('scores.noBanded')}`}`,
         color: COLORS.open,
         image: { url: 'attachment://calibration.png' },
-        footer: { text: HEDGE_HELP },
+        footer: { text: t('scores.hedgeHelp') },
       },
     ],
-    files: [{ name: 'calibration.png', data: png, description: 'Calibration of the hedge bands' }],
+    files: [{ name: 'calibration.png', data: png, description: t('scores.calibrationHedgeAlt') }],
   });
 }
 
 async function chart(call: CommandCall, { speaker, family, outlet, kind: given }: SubcommandArguments<Scores, 'chart'>, ctx: AppCtx) {
   const kind = given ?? (outlet ? 'calibration' : 'outcomes');
-  if ([speaker, family, outlet].filter((x) => x !== null).length !== 1) throw new UserError('Give either a speaker or a family (one of the two), or an outlet for a calibration chart.');
+  if ([speaker, family, outlet].filter((x) => x !== null).length !== 1) throw new CatalogError('scores.chartOneOf');
   if (kind === 'calibration') {
-    if (family) throw new UserError('Calibration charts are for a speaker or an outlet (families have no single voice).');
+    if (family) throw new CatalogError('scores.chartNoFamily');
     await calibrationChart(call, ctx, speaker ? { speaker } : { outlet: outlet! });
     return;
   }
-  if (outlet) throw new UserError('Outcomes over time are for a speaker or a family; for an outlet use kind:calibration.');
+  if (outlet) throw new CatalogError('scores.chartNoOutlet');
   await call.defer();
+  const t = await serverT(call, ctx);
   const data = await outcomesOverTime(guildScope(ctx.db, call.guildId), speaker ? { speaker } : { family: family! });
-  const title = data.kind === 'speaker' ? `Claims of ${data.subject}` : `Claims in the family ${data.subject}`;
-  const older = data.omitted ? ` (last ${data.buckets.length} quarters; ${plural(data.omitted, 'older claim')} not shown)` : '';
+  const title = t(data.kind === 'speaker' ? 'scores.claimsOfSpeaker' : 'scores.claimsOfFamily', { name: data.subject });
+  const older = data.omitted ? ` ${t('scores.olderOmitted', { quarters: data.buckets.length, count: data.omitted })}` : '';
   const png = await chartPng(call, ctx, 'chart.outcomes', {
     title,
-    subtitle: `${plural(data.record.made, 'claim')} by outcome, per quarter of the check date${older}`,
+    subtitle: `${t('scores.outcomesSubtitle', { count: data.record.made })}${older}`,
     buckets: data.buckets,
   });
   await call.reply({
     embeds: [
       {
         title: safe(title, DISCORD_LIMITS.embedTitle),
-        description: recordSummary(data.record),
+        description: recordSummary(data.record, t),
         color: COLORS.open,
         image: { url: 'attachment://outcomes.png' },
       },
     ],
-    files: [{ name: 'outcomes.png', data: png, description: 'Outcomes per quarter' }],
+    files: [{ name: 'outcomes.png', data: png, description: t('scores.outcomesAlt') }],
   });
 }
 
@@ -316,7 +314,7 @@ export async function autocomplete(call: AutocompleteCall, _args: unknown, ctx: 
   return speakers
     .filter((s) => s.label.trim())
     .map((s) => {
-      const shown = s.shared ? `${s.label} · claim${s.claims.length === 1 ? '' : 's'} ${s.claims.map((n) => `#${n}`).join(', ')}` : s.label;
+      const shown = s.shared ? `${s.label} · ${call.t('scores.speakerClaims', { count: s.claims.length, claims: s.claims.map((n) => `#${n}`).join(', ') })}` : s.label;
       const { value } = choice(s.label, speakerChoiceKey(s.id));
       return { name: truncate(shown, DISCORD_LIMITS.choiceName), value };
     });

@@ -3,7 +3,7 @@ import { ContextMenuCommandBuilder } from '@discordjs/builders';
 import { ApplicationCommandType, InteractionContextType } from 'discord-api-types/v10';
 import { linksIn } from '../src/kit/render.js';
 import { runExtraction } from '../src/components/drafts.js';
-import { UserError, type AppCtx, type MessageCommandCall } from '../src/kit/types.js';
+import { CatalogError, type AppCtx, type MessageCommandCall } from '../src/kit/types.js';
 
 export const definition = new ContextMenuCommandBuilder()
   .setName('Track forecasts')
@@ -19,6 +19,6 @@ export async function execute(call: MessageCommandCall, ctx: AppCtx) {
     return;
   }
   const text = call.target.content.trim();
-  if (!text) throw new UserError('That message has no text or link to read forecasts from.');
-  await runExtraction(call, ctx, { kind: 'text', text, origin: 'a message' });
+  if (!text) throw new CatalogError('track.noText');
+  await runExtraction(call, ctx, { kind: 'text', text, origin: 'message' });
 }

@@ -8,7 +8,7 @@ import { guildScope } from '../src/ledger/context.js';
 import { chatInputCommand, type ArgumentsOf } from '../src/kit/options.js';
 import { choicesOf, claimChoices, claimOption, fromChoice } from '../src/kit/shared-options.js';
 import { tallyVisible } from '../src/ledger/rules.js';
-import { addEvidence, EVIDENCE_SIDE_LABELS, sideForVerdict, splitEvidence } from '../src/ledger/evidence.js';
+import { addEvidence, sideForVerdict, splitEvidence } from '../src/ledger/evidence.js';
 import { announceEvidence } from '../src/components/evidence.js';
 
 export const definition = chatInputCommand({
@@ -40,10 +40,12 @@ export async function execute(call: CommandCall, args: ArgumentsOf<typeof defini
   const { tally } = result;
   const visible = tallyVisible(result.claim, result.blindVoting, ctx.now());
   const total = Object.values(tally).reduce((a, b) => a + b, 0);
-  const verb = result.previous && result.previous !== result.verdict ? `changed your vote to` : 'voted';
+  const { t } = call;
+  const changed = result.previous && result.previous !== result.verdict;
+  const voted = t(changed ? 'vote.changed' : 'vote.voted', { verdict: t(`verdicts.${result.verdict}`), number: result.claim.number });
   await call.reply({
     ephemeral: true,
-    content: `You ${verb} **${VERDICT_LABELS[result.verdict]}** on claim #${result.claim.number}.\n${tallyLine(visible ? tally : null, total)}${added ? `\nYour evidence is added (${EVIDENCE_SIDE_LABELS[added.item.side]}).` : ''}`,
+    content: `${voted}\n${tallyLine(visible ? tally : null, total, t)}${added ? `\n${t('vote.evidenceAdded', { side: t(`vote.sides.${added.item.side}`) })}` : ''}`,
   });
   if (added) await announceEvidence(ctx, call.guildId, added.claimNumber, added.item);
 }

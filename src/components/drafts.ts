@@ -19,26 +19,28 @@ import {
   listDrafts,
   MAX_DRAFT_CANDIDATES,
   type Draft,
+  type CandidateEdit,
   type DraftCandidate,
 } from '../ledger/drafts.js';
 import { HEDGE_BANDS, HEDGE_BAND_INFO } from '../ledger/hedge.js';
 import { getSettings } from '../ledger/settings.js';
+import { guildScope } from '../ledger/context.js';
 import { todayIn } from '../ledger/dates.js';
 import { LIMITS } from '../ledger/limits.js';
 import { MAX_CANDIDATES, MAX_TEXT_CHARS, type ArticleInput } from '../extract/types.js';
-import { COLORS, safe } from '../kit/render.js';
+import { COLORS, safe, truncate } from '../kit/render.js';
 import { assertReadableLanguage } from '../kit/locale.js';
-import type { Translator } from '../i18n/index.js';
+import { EN, type Translator } from '../i18n/index.js';
 import { draftEditIds, draftIds } from '../kit/custom-ids.js';
-import { button as buttonFamily, form, ledgerCtx, UserError, type AppCtx, type AttachmentRef, type Member, type Modal, type Reply } from '../kit/types.js';
-import { guildScope } from '../ledger/context.js';
+import { button as buttonFamily, CatalogError, form, ledgerCtx, type AppCtx, type AttachmentRef, type Member, type Modal, type Reply } from '../kit/types.js';
 
-export const FORGED_DRAFT = 'That button is not one Hindsight made (or it is from an older version). Run /predict extract again.';
+/** What a forged or outdated draft button is refused with (a catalog key). */
+export const FORGED_DRAFT = 'drafts.forged';
 
 export type ArticleSource =
   | { kind: 'url'; url: string }
   | { kind: 'file'; ref: AttachmentRef }
-  | { kind: 'text'; text: string; origin: string };
+  | { kind: 'text'; text: string; origin: 'message' };
 
 /** What the intake needs of a command call (slash or message command). */
 export interface IntakeCall {
@@ -54,80 +56,72 @@ export async function assertMayExtract(ctx: AppCtx, guildId: string, member: Mem
   if (member.isManager) return;
   const settings = await getSettings(guildScope(ctx.db, guildId));
   if (settings.extractBy !== 'members') {
-    throw new UserError('Only managers (Manage Server) can turn articles into claims in this server. A manager can open it to members with /settings extract-by:members (their forecasts then wait for a manager).');
+    throw new CatalogError('drafts.managersOnly');
   }
 }
 
-async function readSource(ctx: AppCtx, guildId: string, source: ArticleSource): Promise<ArticleInput & { origin: string | null }> {
+async function readSource(ctx: AppCtx, guildId: string, source: ArticleSource, t: Translator): Promise<ArticleInput & { origin: string | null }> {
   const tools = ctx.articles!;
   const scope = { guildId, work: ctx.work };
   if (source.kind === 'url') {
     const article = await tools.fetchUrl(source.url, scope);
     return { ...article, url: article.url ?? source.url, origin: null };
   }
-  if (source.kind === 'text') return { ...(await tools.fromFile(source.text, 'message.txt', 'text/plain', scope)), origin: source.origin };
+  if (source.kind === 'text') return { ...(await tools.fromFile(source.text, 'message.txt', 'text/plain', scope)), origin: t('drafts.aMessage') };
   const { ref } = source;
-  if (ref.size > LIMITS.maxImportBytes) throw new UserError(`The file is too large (at most ${LIMITS.maxImportBytes / 1_000_000} MB).`);
+  if (ref.size > LIMITS.maxImportBytes) throw new CatalogError('drafts.tooLarge', { mb: LIMITS.maxImportBytes / 1_000_000 });
   const content = await ctx.fetchAttachment(ref, LIMITS.maxImportBytes);
   return { ...(await tools.fromFile(content, ref.name, ref.contentType, scope)), origin: ref.name };
 }
 
 /** Reads an article, finds its forecasts and shows the first as a draft card (ephemeral). Writes no claim. */
 export async function runExtraction(call: IntakeCall, ctx: AppCtx, source: ArticleSource): Promise<void> {
-  if (!ctx.articles) throw new UserError('Reading articles is not available in this installation.');
+  if (!ctx.articles) throw new CatalogError('drafts.noArticles');
   // Acknowledge first (ephemerally): reading a link may take seconds; every answer below is private.
   await call.defer({ ephemeral: true });
   await assertMayExtract(ctx, call.guildId, call.member);
-  const article = await readSource(ctx, call.guildId, source);
-  if (!article.text.trim()) throw new UserError('There is no text to read in that article.');
+  const { t } = call;
+  const article = await readSource(ctx, call.guildId, source, t);
+  if (!article.text.trim()) throw new CatalogError('drafts.noText');
   await assertReadableLanguage(article.text, call.t);
   const settings = await getSettings(guildScope(ctx.db, call.guildId));
   const now = ctx.now();
   // The engine reads horizons against the article's own date; `today` is for articles without one.
   const candidates = await ctx.articles.candidates(article, { today: todayIn(settings.timezone, now), guildId: call.guildId, work: ctx.work });
-  const name = describeArticle(article);
-  const unread = unreadNote(article.text.length);
+  const name = describeArticle(article, t);
+  const unread = unreadNote(article.text.length, t);
   if (!candidates.length) {
-    await call.reply({ ephemeral: true, content: `I found no forecasts in ${name}. Nothing was saved.${unread ? ` ${unread}` : ''}` });
+    await call.reply({ ephemeral: true, content: `${t('drafts.noneFound', { name })}${unread ? ` ${unread}` : ''}` });
     return;
   }
   const draft = await createDraft(guildScope(ctx.db, call.guildId), call.member.id, article, candidates, now);
   const intro =
-    `${foundNote(candidates.length, draft.candidates.length, name)} ${draft.candidates.length === 1 ? 'Review it' : 'Review them one by one'}: nothing enters the ledger until it is accepted. ` +
-    `This draft lasts until ${time(draft.expiresAt, TimestampStyles.ShortDateTime)}.${unread ? ` ${unread}` : ''}`;
-  await call.reply({ ...(await draftCard(ctx, draft, 0, call.member, { notice: intro })), ephemeral: true });
+    `${foundNote(candidates.length, draft.candidates.length, name, t)} ${t(draft.candidates.length === 1 ? 'drafts.reviewOne' : 'drafts.reviewMany')} ` +
+    `${t('drafts.lasts', { when: time(draft.expiresAt, TimestampStyles.ShortDateTime) })}${unread ? ` ${unread}` : ''}`;
+  await call.reply({ ...(await draftCard(ctx, draft, 0, call.member, t, { notice: intro })), ephemeral: true });
 }
 
-const count = (n: number) => n.toLocaleString('en-US');
-
 /** What was found and what the draft keeps: every forecast past the draft's size is said, not dropped silently. */
-export function foundNote(found: number, kept: number, name: string): string {
+export function foundNote(found: number, kept: number, name: string, t: Translator = EN): string {
   const capped = found >= MAX_CANDIDATES;
-  const head = `Found ${capped ? 'at least ' : ''}**${count(found)}** forecast${found === 1 ? '' : 's'} in ${name}${capped ? ` (the search stops at ${count(MAX_CANDIDATES)})` : ''}.`;
+  const head = capped
+    ? t('drafts.foundAtLeast', { count: found, shown: t.number(found), name, max: t.number(MAX_CANDIDATES) })
+    : t('drafts.found', { count: found, shown: t.number(found), name });
   if (kept >= found) return head;
-  return (
-    `${head} This draft keeps the first **${kept}** in reading order (a draft holds at most ${MAX_DRAFT_CANDIDATES}); ` +
-    `${capped ? `at least ${count(found - kept)} others` : `the other ${count(found - kept)}`} are not shown. To review them, extract from the rest of the article on its own (a shorter file).`
-  );
+  const others = capped ? t('drafts.othersAtLeast', { count: found - kept, shown: t.number(found - kept) }) : t('drafts.others', { count: found - kept, shown: t.number(found - kept) });
+  return `${head} ${t('drafts.keeps', { kept, max: MAX_DRAFT_CANDIDATES, others })}`;
 }
 
 /** Said when the text was longer than the extractor reads, or nothing. */
-export function unreadNote(length: number): string | null {
+export function unreadNote(length: number, t: Translator = EN): string | null {
   if (length <= MAX_TEXT_CHARS) return null;
-  return `Only the first ${count(MAX_TEXT_CHARS)} characters of its ${count(length)} were read: forecasts past that point were not looked for.`;
+  return t('drafts.unread', { read: t.number(MAX_TEXT_CHARS), length: t.number(length) });
 }
 
-function describeArticle(a: { title?: string | null; outlet?: string | null; publishedOn?: string | null; url?: string | null; origin?: string | null }): string {
-  const parts = [a.title ? `**${safe(a.title, 150)}**` : a.origin ? safe(a.origin, 80) : a.url ? safe(a.url, 120) : 'the text', a.outlet ? safe(a.outlet, 60) : null, a.publishedOn];
+function describeArticle(a: { title?: string | null; outlet?: string | null; publishedOn?: string | null; url?: string | null; origin?: string | null }, t: Translator): string {
+  const parts = [a.title ? `**${safe(a.title, 150)}**` : a.origin ? safe(a.origin, 80) : a.url ? safe(a.url, 120) : t('drafts.theText'), a.outlet ? safe(a.outlet, 60) : null, a.publishedOn];
   return parts.filter(Boolean).join(' · ');
 }
-
-const STATE_LABELS: Record<DraftCandidate['state'], string> = {
-  pending: 'waiting for review',
-  proposed: 'proposed: a manager must accept it',
-  accepted: 'accepted',
-  discarded: 'discarded',
-};
 
 const button = (label: string, custom_id: string, style: ButtonStyle.Primary | ButtonStyle.Secondary | ButtonStyle.Success | ButtonStyle.Danger, disabled = false): APIButtonComponent => ({
   type: ComponentType.Button,
@@ -138,64 +132,79 @@ const button = (label: string, custom_id: string, style: ButtonStyle.Primary | B
 });
 
 export interface CardOptions {
+  /** Said above the card (already in the viewer's language). */
   notice?: string;
   /** Ask to confirm adding a duplicate (after a first Accept). */
   confirmDuplicate?: number[];
 }
 
 /** The card of candidate `index` of a draft, as `viewer` sees it. */
-export async function draftCard(ctx: AppCtx, draft: Draft, index: number, viewer: Member, opts: CardOptions = {}): Promise<Reply> {
+export async function draftCard(ctx: AppCtx, draft: Draft, index: number, viewer: Member, t: Translator, opts: CardOptions = {}): Promise<Reply> {
   const i = Math.min(Math.max(index, 0), draft.candidates.length - 1);
   const c = draft.candidates[i]!;
   const open = c.state === 'pending' || c.state === 'proposed';
   const dups = open ? ((await duplicateClaims(guildScope(ctx.db, draft.guildId), [c.quote])).get(foldQuote(c.quote)) ?? []) : [];
   const band = HEDGE_BAND_INFO[c.hedge];
   const fields: APIEmbedField[] = [
-    { name: 'Speaker', value: c.speaker ? safe(c.speaker, 200) : '*not attributed*', inline: true },
-    { name: 'Family', value: c.family ? safe(c.family, 60) : '*none*', inline: true },
+    { name: t('drafts.card.speaker'), value: c.speaker ? safe(c.speaker, 200) : t('drafts.card.notAttributed'), inline: true },
+    { name: t('drafts.card.family'), value: c.family ? safe(c.family, 60) : t('drafts.card.none'), inline: true },
     {
-      name: 'Band',
-      value: `${band.label} (${band.range[0]}–${band.range[1]}%, implied ${Math.round(band.probability * 1000) / 10}%) · from “${safe(c.hedgePhrase, 80)}”`,
+      name: t('drafts.card.band'),
+      value: t('drafts.card.bandValue', {
+        band: t(`drafts.bands.${c.hedge}`),
+        low: band.range[0],
+        high: band.range[1],
+        implied: t.number(Math.round(band.probability * 1000) / 10),
+        phrase: safe(c.hedgePhrase, 80),
+      }),
     },
-    { name: 'Restatement', value: safe(c.restatement, 1000) },
+    { name: t('drafts.card.restatement'), value: safe(c.restatement, 1000) },
     {
-      name: 'Check by',
-      value: c.checkBy ? `${c.checkBy}${c.checkByPhrase ? ` · ${safe(c.checkByPhrase, 200)}` : ''}` : '**none found**: press Edit and give a date before accepting',
+      name: t('drafts.card.checkBy'),
+      value: c.checkBy ? `${c.checkBy}${c.checkByPhrase ? ` · ${safe(c.checkByPhrase, 200)}` : ''}` : t('drafts.card.noDate'),
     },
   ];
-  if (c.condition) fields.push({ name: 'Condition (proposed)', value: `${safe(c.condition, 300)}\nAccept adds it as an event the claim waits on (scored only if it comes true, void if not); drop it to add a plain claim.` });
-  if (c.anchor) fields.push({ name: 'Anchor to confirm', value: `${safe(c.anchor, 200)}: check the date above is when it happens (Edit to change it)` });
-  if (c.why.length) fields.push({ name: 'Why', value: c.why.map((w) => `• ${safe(w, 200)}`).join('\n') });
-  if (dups.length) fields.push({ name: '⚠ Duplicate', value: `The same quote is already claim ${dups.map((n) => `#${n}`).join(', ')}. Accepting adds it again (you will be asked to confirm).` });
-  const status = c.state === 'accepted' ? `accepted as claim #${c.claimNumber}` : c.state === 'proposed' && c.proposedBy ? `proposed by <@${c.proposedBy}>: a manager must accept it` : STATE_LABELS[c.state];
-  fields.push({ name: 'Status', value: status + (c.edited ? ' · edited' : '') });
-  const article = describeArticle(draft.article);
-  fields.push({ name: 'Article', value: `${article}${draft.article.url && !article.includes(draft.article.url) ? `\n${safe(draft.article.url, 300)}` : ''}\nDraft expires ${time(draft.expiresAt, TimestampStyles.RelativeTime)}` });
+  if (c.condition) fields.push({ name: t('drafts.card.condition'), value: `${safe(c.condition, 300)}\n${t('drafts.card.conditionHelp')}` });
+  if (c.anchor) fields.push({ name: t('drafts.card.anchor'), value: t('drafts.card.anchorHelp', { anchor: safe(c.anchor, 200) }) });
+  if (c.why.length) fields.push({ name: t('drafts.card.why'), value: c.why.map((w) => `• ${safe(w, 200)}`).join('\n') });
+  if (dups.length) fields.push({ name: t('drafts.card.duplicate'), value: t('drafts.card.duplicateHelp', { claims: dups.map((n) => `#${n}`).join(', ') }) });
+  const status =
+    c.state === 'accepted'
+      ? t('drafts.state.acceptedAs', { number: c.claimNumber ?? '' })
+      : c.state === 'proposed' && c.proposedBy
+        ? t('drafts.state.proposedBy', { member: `<@${c.proposedBy}>` })
+        : t(`drafts.state.${c.state}`);
+  fields.push({ name: t('drafts.card.status'), value: status + (c.edited ? ` · ${t('drafts.state.edited')}` : '') });
+  const article = describeArticle(draft.article, t);
+  fields.push({
+    name: t('drafts.card.article'),
+    value: `${article}${draft.article.url && !article.includes(draft.article.url) ? `\n${safe(draft.article.url, 300)}` : ''}\n${t('drafts.card.expires', { when: time(draft.expiresAt, TimestampStyles.RelativeTime) })}`,
+  });
 
   const canAccept = open && (viewer.isManager || c.state === 'pending');
-  const acceptLabel = viewer.isManager ? 'Accept' : 'Propose';
+  const acceptLabel = viewer.isManager ? t('drafts.button.accept') : t('drafts.button.propose');
   const last = draft.candidates.length - 1;
   const rows: Reply['components'] = [
     {
       type: ComponentType.ActionRow,
       components: [
         button(acceptLabel, draftIds.encode('a', draft.id, i), ButtonStyle.Success, !canAccept),
-        button('Edit', draftIds.encode('e', draft.id, i), ButtonStyle.Primary, !open),
-        button('Discard', draftIds.encode('d', draft.id, i), ButtonStyle.Danger, !open),
-        button('◀ Previous', draftIds.encode('p', draft.id, Math.max(i - 1, 0)), ButtonStyle.Secondary, i === 0),
-        button('Next ▶', draftIds.encode('n', draft.id, Math.min(i + 1, last)), ButtonStyle.Secondary, i === last),
+        button(t('drafts.button.edit'), draftIds.encode('e', draft.id, i), ButtonStyle.Primary, !open),
+        button(t('drafts.button.discard'), draftIds.encode('d', draft.id, i), ButtonStyle.Danger, !open),
+        button(t('components.previous'), draftIds.encode('p', draft.id, Math.max(i - 1, 0)), ButtonStyle.Secondary, i === 0),
+        button(t('components.next'), draftIds.encode('n', draft.id, Math.min(i + 1, last)), ButtonStyle.Secondary, i === last),
       ],
     },
   ];
   if (c.condition && open && canAccept) {
-    rows.push({ type: ComponentType.ActionRow, components: [button('Drop the condition', draftIds.encode('k', draft.id, i), ButtonStyle.Secondary)] });
+    rows.push({ type: ComponentType.ActionRow, components: [button(t('drafts.button.dropCondition'), draftIds.encode('k', draft.id, i), ButtonStyle.Secondary)] });
   }
   if (opts.confirmDuplicate?.length && canAccept) {
     rows.push({
       type: ComponentType.ActionRow,
       components: [
-        button(`Yes, add it again (duplicate of #${opts.confirmDuplicate[0]})`, draftIds.encode('c', draft.id, i), ButtonStyle.Danger),
-        button('No, keep it for now', draftIds.encode('v', draft.id, i), ButtonStyle.Secondary),
+        button(t('drafts.button.addAgain', { number: opts.confirmDuplicate[0]! }), draftIds.encode('c', draft.id, i), ButtonStyle.Danger),
+        button(t('drafts.button.notNow'), draftIds.encode('v', draft.id, i), ButtonStyle.Secondary),
       ],
     });
   }
@@ -203,11 +212,18 @@ export async function draftCard(ctx: AppCtx, draft: Draft, index: number, viewer
     ...(opts.notice ? { content: opts.notice } : {}),
     embeds: [
       {
-        title: `Forecast ${i + 1} of ${draft.candidates.length}${c.state === 'pending' ? '' : ` · ${c.state}`}`,
+        title: `${t('drafts.card.title', { index: i + 1, total: draft.candidates.length })}${c.state === 'pending' ? '' : ` · ${t(`drafts.stateShort.${c.state}`)}`}`,
         description: `> ${safe(c.quote, 1500).replace(/\n/g, '\n> ')}`,
         color: c.state === 'accepted' ? COLORS.resolved : c.state === 'discarded' ? COLORS.neutral : dups.length ? COLORS.flagged : COLORS.open,
         fields,
-        footer: { text: `Draft ${draft.id} · ${draft.candidates.filter((x) => x.state === 'accepted').length} accepted · ${draft.candidates.filter((x) => x.state === 'discarded').length} discarded · ${draft.candidates.filter((x) => x.state === 'pending' || x.state === 'proposed').length} to review` },
+        footer: {
+          text: t('drafts.card.footer', {
+            id: draft.id,
+            accepted: draft.candidates.filter((x) => x.state === 'accepted').length,
+            discarded: draft.candidates.filter((x) => x.state === 'discarded').length,
+            open: draft.candidates.filter((x) => x.state === 'pending' || x.state === 'proposed').length,
+          }),
+        },
       },
     ],
     components: rows,
@@ -226,26 +242,34 @@ function nextOpen(draft: Draft, index: number): number {
   return index;
 }
 
-function summary(draft: Draft): string {
+function summary(draft: Draft, t: Translator): string {
   const count = (s: DraftCandidate['state']) => draft.candidates.filter((c) => c.state === s).length;
-  const n = draft.candidates.length;
-  return `${n === 1 ? 'The forecast is' : `All ${n} forecasts are`} reviewed: ${count('accepted')} accepted, ${count('discarded')} discarded${count('proposed') ? `, ${count('proposed')} proposed` : ''}.`;
+  const proposed = count('proposed') ? t('drafts.proposedPart', { proposed: count('proposed') }) : '';
+  const vars = { count: draft.candidates.length, accepted: count('accepted'), discarded: count('discarded'), proposed };
+  return draft.candidates.length === 1 ? t('drafts.summaryOne', vars) : t('drafts.summaryAll', vars);
 }
 
 const allReviewed = (draft: Draft) => draft.candidates.every((c) => c.state === 'accepted' || c.state === 'discarded');
 
 /** The Edit form: the five fields a reviewer can change, pre-filled. (The quote stays verbatim.) */
-export function editModal(draft: Draft, index: number): Modal {
+export function editModal(draft: Draft, index: number, t: Translator = EN): Modal {
   const c = draft.candidates[index]!;
   return {
     customId: draftEditIds.encode(draft.id, index),
-    title: `Edit forecast ${index + 1} of ${draft.candidates.length}`,
+    title: t('editForm.title', { index: index + 1, total: draft.candidates.length }),
     fields: [
-      { id: 'restatement', label: 'Restatement (no stronger than the quote)', style: 'paragraph', required: true, maxLength: LIMITS.claimText, value: c.restatement },
-      { id: 'speaker', label: 'Speaker (as the article names them)', maxLength: LIMITS.speaker, value: c.speaker ?? '' },
-      { id: 'check-by', label: 'Check by (YYYY-MM-DD or "end of next year")', maxLength: 60, value: c.checkBy ?? '', placeholder: c.anchor ? `confirm the date of: ${c.anchor}` : 'YYYY-MM-DD' },
-      { id: 'band', label: 'Band (almost-no-chance … almost-certain)', required: true, maxLength: 20, value: c.hedge, placeholder: HEDGE_BANDS.join(', ') },
-      { id: 'family', label: 'Family (e.g. negotiations)', maxLength: LIMITS.family, value: c.family ?? '' },
+      { id: 'restatement', label: t('editForm.restatement'), style: 'paragraph', required: true, maxLength: LIMITS.claimText, value: c.restatement },
+      { id: 'speaker', label: t('editForm.speaker'), maxLength: LIMITS.speaker, value: c.speaker ?? '' },
+      // Dates and bands are typed as the ledger reads them (ISO dates, English phrases, the bands' names).
+      {
+        id: 'check-by',
+        label: t('editForm.checkBy'),
+        maxLength: 60,
+        value: c.checkBy ?? '',
+        placeholder: c.anchor ? truncate(t('editForm.confirmDate', { anchor: c.anchor }), 100) : t('editForm.datePlaceholder'),
+      },
+      { id: 'band', label: t('editForm.band'), required: true, maxLength: 20, value: c.hedge, placeholder: HEDGE_BANDS.join(', ') },
+      { id: 'family', label: t('editForm.family'), maxLength: LIMITS.family, value: c.family ?? '' },
     ],
   };
 }
@@ -256,46 +280,46 @@ export const draftButton = buttonFamily({
   async handle(call, { action, id, index }, ctx) {
     const lctx = ledgerCtx(call, ctx);
     if (action === 'e') {
-      const draft = await getDraft(lctx, id, ctx.now());
-      if (draft.ownerId !== call.member.id && !call.member.isManager) throw new UserError('Only the member who ran this extraction or a manager can review its forecasts.');
-      if (!draft.candidates[index]) throw new UserError(FORGED_DRAFT);
-      await call.showModal(editModal(draft, index));
+      const draft = await getDraft(guildScope(ctx.db, call.guildId), id, ctx.now());
+      if (draft.ownerId !== call.member.id && !call.member.isManager) throw new CatalogError('drafts.notYours');
+      if (!draft.candidates[index]) throw new CatalogError(FORGED_DRAFT);
+      await call.showModal(editModal(draft, index, call.t));
       return;
     }
     if (action === 'p' || action === 'n' || action === 'v') {
-      const draft = await getDraft(lctx, id, ctx.now());
-      if (draft.ownerId !== call.member.id && !call.member.isManager) throw new UserError('Only the member who ran this extraction or a manager can review its forecasts.');
-      if (!draft.candidates[index]) throw new UserError(FORGED_DRAFT);
-      await call.update(await draftCard(ctx, draft, index, call.member));
+      const draft = await getDraft(guildScope(ctx.db, call.guildId), id, ctx.now());
+      if (draft.ownerId !== call.member.id && !call.member.isManager) throw new CatalogError('drafts.notYours');
+      if (!draft.candidates[index]) throw new CatalogError(FORGED_DRAFT);
+      await call.update(await draftCard(ctx, draft, index, call.member, call.t));
       return;
     }
     if (action === 'k') {
       const draft = await dropCondition(lctx, id, index);
-      await call.update(await draftCard(ctx, draft, index, call.member, { notice: `Forecast ${index + 1}: condition dropped; it is accepted as a plain claim.` }));
+      await call.update(await draftCard(ctx, draft, index, call.member, call.t, { notice: call.t('drafts.conditionDropped', { index: index + 1 }) }));
       return;
     }
     if (action === 'd') {
       const draft = await discardCandidate(lctx, id, index);
-      const notice = allReviewed(draft) ? summary(draft) : `Forecast ${index + 1} discarded.`;
-      await call.update(await draftCard(ctx, draft, nextOpen(draft, index), call.member, { notice }));
+      const notice = allReviewed(draft) ? summary(draft, call.t) : call.t('drafts.discarded', { index: index + 1 });
+      await call.update(await draftCard(ctx, draft, nextOpen(draft, index), call.member, call.t, { notice }));
       return;
     }
     const { draft, result } = await acceptCandidate(lctx, id, index, { confirmDuplicate: action === 'c' });
     if (result.kind === 'duplicate') {
       await call.update(
-        await draftCard(ctx, draft, index, call.member, {
-          notice: `⚠ The same quote is already claim ${result.of.map((n) => `#${n}`).join(', ')}. Add it again anyway?`,
+        await draftCard(ctx, draft, index, call.member, call.t, {
+          notice: call.t('drafts.duplicateAsk', { claims: result.of.map((n) => `#${n}`).join(', ') }),
           confirmDuplicate: result.of,
         }),
       );
       return;
     }
-    const done = allReviewed(draft) ? ` ${summary(draft)}` : '';
+    const done = allReviewed(draft) ? ` ${summary(draft, call.t)}` : '';
     const notice =
       result.kind === 'accepted'
-        ? `Claim #${result.claim.number} added from forecast ${index + 1} (${HEDGE_BAND_INFO[draft.candidates[index]!.hedge].label}).${done}`
-        : `Forecast ${index + 1} proposed: a manager accepts it from /predict drafts.`;
-    await call.update(await draftCard(ctx, draft, nextOpen(draft, index), call.member, { notice }));
+        ? `${call.t('drafts.accepted', { number: result.claim.number, index: index + 1, band: call.t(`drafts.bands.${draft.candidates[index]!.hedge}`) })}${done}`
+        : call.t('drafts.proposed', { index: index + 1 });
+    await call.update(await draftCard(ctx, draft, nextOpen(draft, index), call.member, call.t, { notice }));
   },
 });
 
@@ -312,26 +336,39 @@ export const draftEditForm = form({
       ...(field('family') !== undefined ? { family: field('family')! } : {}),
     });
     // the good fields are saved; each refused one is named with why, to fix with Edit again
+    const t = call.t;
+    const fieldName = (r: { field: keyof CandidateEdit }) => t(`drafts.fields.${r.field}`);
     const notice = refused.length
-      ? `Forecast ${parsed.index + 1} updated, except ${refused.map((r) => `**${r.label}**`).join(' and ')} (not saved): ${refused.map((r) => `${r.label}: ${safe(r.message, 300)}`).join(' ')} Press Edit to fix ${refused.length === 1 ? 'it' : 'them'}.`
-      : `Forecast ${parsed.index + 1} updated. Accept it when it reads right.`;
-    await call.update(await draftCard(ctx, draft, parsed.index, call.member, { notice }));
+      ? t(refused.length === 1 ? 'drafts.updatedExceptOne' : 'drafts.updatedExceptMany', {
+          index: parsed.index + 1,
+          fields: new Intl.ListFormat(t.locale, { type: 'conjunction' }).format(refused.map((r) => `**${fieldName(r)}**`)),
+          reasons: refused.map((r) => `${fieldName(r)}: ${safe(r.message, 300)}`).join(' '),
+        })
+      : t('drafts.updated', { index: parsed.index + 1 });
+    await call.update(await draftCard(ctx, draft, parsed.index, call.member, t, { notice }));
   },
 });
 
 /** /predict drafts: the live drafts this member may review (managers: everyone's, proposals first). */
-export async function draftsList(ctx: AppCtx, guildId: string, member: Member): Promise<Reply> {
+export async function draftsList(ctx: AppCtx, guildId: string, member: Member, t: Translator = EN): Promise<Reply> {
   const drafts = await listDrafts(guildScope(ctx.db, guildId), ctx.now(), member.isManager ? undefined : member.id);
-  if (!drafts.length) return { ephemeral: true, content: 'There are no drafts to review. /predict extract (or Apps → Track forecasts on a message) makes one.' };
+  if (!drafts.length) return { ephemeral: true, content: t('drafts.noDrafts') };
   const open = (d: Draft) => d.candidates.findIndex((c) => c.state === 'proposed' || c.state === 'pending');
   const proposed = (d: Draft) => d.candidates.filter((c) => c.state === 'proposed').length;
   const sorted = [...drafts].sort((a, b) => proposed(b) - proposed(a));
   const lines = sorted.map((d) => {
     const left = d.candidates.filter((c) => c.state === 'pending' || c.state === 'proposed').length;
-    return `**Draft ${d.id}** · ${describeArticle(d.article)} · by <@${d.ownerId}> · ${left} to review${proposed(d) ? ` (${proposed(d)} proposed)` : ''} · expires ${time(d.expiresAt, TimestampStyles.RelativeTime)}`;
+    return t(proposed(d) ? 'drafts.listLineProposed' : 'drafts.listLine', {
+      id: d.id,
+      article: describeArticle(d.article, t),
+      owner: `<@${d.ownerId}>`,
+      open: left,
+      proposed: proposed(d),
+      when: time(d.expiresAt, TimestampStyles.RelativeTime),
+    });
   });
-  const buttons = sorted.slice(0, 25).map((d) => button(`Open draft ${d.id}`, draftIds.encode('v', d.id, Math.max(open(d), 0)), proposed(d) ? ButtonStyle.Primary : ButtonStyle.Secondary));
+  const buttons = sorted.slice(0, 25).map((d) => button(t('drafts.button.open', { id: d.id }), draftIds.encode('v', d.id, Math.max(open(d), 0)), proposed(d) ? ButtonStyle.Primary : ButtonStyle.Secondary));
   const rows: NonNullable<Reply['components']> = [];
   for (let i = 0; i < buttons.length; i += 5) rows.push({ type: ComponentType.ActionRow, components: buttons.slice(i, i + 5) });
-  return { ephemeral: true, embeds: [{ title: 'Drafts to review', description: lines.join('\n').slice(0, 4000), color: COLORS.neutral }], components: rows };
+  return { ephemeral: true, embeds: [{ title: t('drafts.listTitle'), description: lines.join('\n').slice(0, 4000), color: COLORS.neutral }], components: rows };
 }

@@ -37,7 +37,7 @@ export const evidenceButton = button({
       } else {
         await findClaim(guildScope(ctx.db, call.guildId), parsed.number); // an unknown claim is refused before the form
       }
-      await call.showModal(evidenceModal(parsed.number));
+      await call.showModal(evidenceModal(parsed.number, call.t));
       return;
     }
     const reply = await evidencePageReply(guildScope(ctx.db, call.guildId), parsed.number, parsed.page, ctx.now());
@@ -70,7 +70,7 @@ export const evidenceForm = form({
       url: call.fields.get('link') ?? null,
       note: call.fields.get('note') ?? null,
     });
-    await call.reply({ ephemeral: true, content: `Evidence added to claim #${claimNumber}. It shows on the card and in /predict show.` });
+    await call.reply({ ephemeral: true, content: call.t('evidenceForm.added', { number: claimNumber }) });
     await announceEvidence(ctx, call.guildId, claimNumber, item);
   },
 });

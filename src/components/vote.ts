@@ -2,12 +2,12 @@
 import type { APIEmbed } from 'discord-api-types/v10';
 import { castVote } from '../ledger/voting.js';
 import { cardData } from '../ledger/claim-queries.js';
-import { VERDICT_LABELS } from '../ledger/rules.js';
 import { claimCard, isCompactCard } from '../kit/render.js';
 import { voteIds } from '../kit/custom-ids.js';
-import { button, ledgerCtx, UserError } from '../kit/types.js';
+import { button, CatalogError, ledgerCtx } from '../kit/types.js';
 
-export const FORGED = 'That button is not one Hindsight made (or it is from an older version). Use /predict show to get a fresh card.';
+/** What a forged or outdated card button is refused with (a catalog key: said in the clicker's language). */
+export const FORGED = 'components.forged';
 
 /**
  * The embeds around claim #number's card on a message (e.g. a round's summary), and whether the card
@@ -65,13 +65,14 @@ export const voteButton = button({
       clearTimeout(slow);
       await deferring;
     }
-    const verb = result.previous && result.previous !== result.verdict ? 'changed your vote to' : 'voted';
+    const changed = result.previous && result.previous !== result.verdict;
+    const vars = { verdict: call.t(`verdicts.${result.verdict}`), number: result.claim.number };
     try {
-      await call.reply({ ephemeral: true, content: `You ${verb} **${VERDICT_LABELS[result.verdict]}** on claim #${result.claim.number}.` });
+      await call.reply({ ephemeral: true, content: call.t(changed ? 'vote.changed' : 'vote.voted', vars) });
     } catch (error) {
       // The vote is stored: the member must not be told "nothing was changed" (the router's answer to a bug).
       ctx.log.warn({ err: error, claim: result.claim.number }, 'vote stored, but its confirmation was not delivered');
-      throw new UserError(`Your vote (${VERDICT_LABELS[result.verdict]}) on claim #${result.claim.number} is recorded.`);
+      throw new CatalogError('vote.recorded', { verdict: call.t(`verdicts.${result.verdict}`), number: result.claim.number });
     }
     if (!message) {
       const data = await cardData(lctx, result.claim.id, ctx.now());

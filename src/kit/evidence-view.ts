@@ -12,16 +12,18 @@ import { evidenceFormIds, evidenceIds } from './custom-ids.js';
 import { DISCORD_LIMITS, fitLines } from './limits.js';
 import { COLORS, evidenceLine, sideCounts } from './render.js';
 import type { Modal, Reply } from './types.js';
+import { EN, type Translator } from '../i18n/index.js';
 
 /** The Add evidence form: a link, a note, the side it supports. */
-export function evidenceModal(number: number): Modal {
+export function evidenceModal(number: number, t: Translator = EN): Modal {
   return {
     customId: evidenceFormIds.encode(number),
-    title: `Evidence on claim #${number}`,
+    title: t('evidenceForm.title', { number }),
     fields: [
-      { id: 'link', label: 'Link (http or https)', maxLength: LIMITS.url, required: false, placeholder: 'https://…' },
-      { id: 'note', label: 'Note (what it shows)', style: 'paragraph', maxLength: LIMITS.evidence, required: false },
-      { id: 'side', label: 'Side: came true, did not or context', maxLength: 20, required: false, value: 'context' },
+      { id: 'link', label: t('evidenceForm.link'), maxLength: LIMITS.url, required: false, placeholder: 'https://…' },
+      { id: 'note', label: t('evidenceForm.note'), style: 'paragraph', maxLength: LIMITS.evidence, required: false },
+      // The side is typed in English (the values parseSide reads), whatever the form's language.
+      { id: 'side', label: t('evidenceForm.side'), maxLength: 20, required: false, value: 'context' },
     ],
   };
 }

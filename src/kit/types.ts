@@ -13,7 +13,7 @@ import type { ArticleInput, Candidate } from '../ledger/candidates.js';
 import type { ArgumentsOf, AttachmentRef, CommandDefinition, PartialArgumentsOf, SubcommandArguments, SubcommandName } from './options.js';
 import { CatalogError, UserError } from './errors.js';
 import type { WorkRunner } from '../work/index.js';
-import type { Translator } from '../i18n/index.js';
+import type { MessageKey, Translator } from '../i18n/index.js';
 
 export type { Reply, ReplyFile } from './reply.js';
 export type { AttachmentRef, CommandDefinition, OptionReader } from './options.js';
@@ -250,15 +250,15 @@ export interface CustomIdReader<A> {
  */
 export interface Button<A = unknown> {
   ids: CustomIdReader<A>;
-  /** What the clicker is told when the id does not read (a forged or outdated button). */
-  forged: string;
+  /** What the clicker is told when the id does not read (a forged or outdated button): a catalog key. */
+  forged: MessageKey;
   handle(call: ComponentCall, args: A, ctx: AppCtx): Promise<void>;
 }
 
 /** A form (modal) family: like a button, for the submitted form. */
 export interface Form<A = unknown> {
   ids: CustomIdReader<A>;
-  forged: string;
+  forged: MessageKey;
   submit(call: ModalCall, args: A, ctx: AppCtx): Promise<void>;
 }
 

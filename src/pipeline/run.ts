@@ -75,13 +75,13 @@ async function route(i: APIInteraction, responder: Responder, registry: Registry
     case InteractionType.MessageComponent: {
       const button = registry.button(i.data.custom_id);
       const args = button.ids.parse(i.data.custom_id);
-      if (args === null) throw new UserError(button.forged);
+      if (args === null) throw new CatalogError(button.forged);
       return button.handle(componentCall(i, responder), args, ctx);
     }
     case InteractionType.ModalSubmit: {
       const form = registry.form(i.data.custom_id);
       const args = form.ids.parse(i.data.custom_id);
-      if (args === null) throw new UserError(form.forged);
+      if (args === null) throw new CatalogError(form.forged);
       return form.submit(modalCall(i, responder), args, ctx);
     }
     default:

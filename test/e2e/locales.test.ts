@@ -76,9 +76,11 @@ describe('/settings language', () => {
       ['ru', 'Русский'],
       ['uk', 'Українська'],
     ]);
-    const field = (r: { embeds: { fields?: { name: string; value: string }[] }[] }) => r.embeds[0]!.fields!.find((f) => f.name === 'Language of public posts')?.value;
+    const field = (r: { embeds: { fields?: { name: string; value: string }[] }[] }, name = 'Language of public posts') => r.embeds[0]!.fields!.find((f) => f.name === name)?.value;
+    // The answer is the manager's own: in their language (ru), whatever the server's becomes.
     const set = await h.fake.sendCommand(h.guild.id, MOD, { name: 'settings', options: { language: 'uk' }, locale: 'ru' }).reply();
-    expect(field(set)).toBe('Українська');
+    expect(set.embeds[0]!.title).toBe('Настройки обновлены');
+    expect(field(set, 'Язык публичных сообщений')).toBe('Українська');
     const refused = await h.fake.sendCommand(h.guild.id, 'alice', { name: 'settings', options: { language: 'ru' } }).reply();
     expect(refused.ephemeral).toBe(true);
     expect(field(await h.fake.sendCommand(h.guild.id, MOD, { name: 'settings', options: { language: 'auto' } }).reply())).toBe('the server\'s Discord language, else English');

@@ -495,7 +495,7 @@ describe('console pieces, in process', () => {
     const nothing = { definition: new SlashCommandBuilder().setName('nothing').setDescription('No buttons').toJSON(), async execute(call: import('../../src/kit/types.js').CommandCall) { await call.reply({ content: 'Nothing here.' }); } };
     const handler = button({
       ids: { prefix: 'opt', parse: (id: string) => (/^opt:\d+:\d+$/.test(id) ? id : null) },
-      forged: 'Not an option.',
+      forged: 'components.forged',
       async handle(call, id) {
         pressed.push(id);
         await call.reply({ ephemeral: true, content: `Pressed ${id}` });

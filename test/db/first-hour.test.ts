@@ -4,6 +4,7 @@
  * name, reopening before the check date, two schedules on one channel, names in the CSV.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EN } from '../../src/i18n/index.js';
 import { addClaim, castVote, claimDetail, deleteClaim, editClaim, importLedger, reopenClaim, resolveClaim, setForecast, type LedgerCtx } from '../../src/ledger/index.js';
 import { reopenedText } from '../../commands/reopen.js';
 import { memberNames } from '../../src/ledger/audit.js';
@@ -131,7 +132,7 @@ describe('two speakers with the same name (2)', () => {
     expect(new Set(offered.map((s) => s.id)).size).toBe(2);
     expect(await findSpeaker(guildScope(database.db, g), 'a Russian diplomat (3)')).toBeNull();
     // Autocomplete: two entries that read differently, each value the label that finds it again.
-    const call = { guildId: g, focused: { name: 'speaker', value: 'diplomat' } } as unknown as AutocompleteCall;
+    const call = { guildId: g, focused: { name: 'speaker', value: 'diplomat' }, locale: 'en-US', t: EN } as unknown as AutocompleteCall;
     const app = { db: database.db, now: () => clock.now } as unknown as AppCtx;
     expect(await scores.autocomplete(call, undefined, app)).toEqual([
       { name: `a Russian diplomat · claim #${typed.number}`, value: 'a Russian diplomat' },

@@ -4,6 +4,7 @@
  * in batches another server's queries pass between.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EN } from '../../src/i18n/index.js';
 import { and, asc, eq } from 'drizzle-orm';
 import { claims, votes } from '../../src/db/schema.js';
 import { exportFiles, exportLedger, importLedger, prepareImport, IMPORT_BATCH_CLAIMS, type LedgerCtx } from '../../src/ledger/index.js';
@@ -55,6 +56,8 @@ async function exportCommand(guildId: string, values: { format?: 'json' | 'csv';
     guildId,
     channelId: 'channel',
     member: { id: MANAGER.id, displayName: 'Manager', isManager: true },
+    locale: 'en-US',
+    t: EN,
     createdAt: clock.now,
     defer: async () => {},
     channelGuildId: async () => guildId,

@@ -85,13 +85,13 @@ export async function execute(call: CommandCall, args: ArgumentsOf<typeof defini
   if (extractBy !== null) patch.extractBy = extractBy;
   if (language !== null) patch.language = language === 'auto' ? null : language;
   if (!Object.keys(patch).length) {
-    await call.reply({ ...settingsView(await getSettings(ctx.db, call.guildId)), ephemeral: true });
+    await call.reply({ ...settingsView(await getSettings(ctx.db, call.guildId), null, call.t), ephemeral: true });
     return;
   }
   const { before, after } = await updateSettings(ledgerCtx(call, ctx), patch);
   const changed = (Object.keys(after) as (keyof typeof after)[]).filter((k) => before[k] !== after[k]);
   await call.reply({
-    ...settingsView(after, changed.length ? 'Settings updated' : 'Nothing changed (already set)'),
+    ...settingsView(after, changed.length ? 'Settings updated' : 'Nothing changed (already set)', call.t),
     ephemeral: true,
   });
 }

@@ -6,6 +6,7 @@ import { VERDICT_LABELS } from '../ledger/rules.js';
 import { claimCard, isCompactCard } from '../kit/render.js';
 import { voteIds } from '../kit/custom-ids.js';
 import { button, ledgerCtx, UserError } from '../kit/types.js';
+import { serverT } from '../kit/locale.js';
 
 export const FORGED = 'That button is not one Hindsight made (or it is from an older version). Use /predict show to get a fresh card.';
 
@@ -75,7 +76,7 @@ export const voteButton = button({
     }
     if (!message) {
       const data = await cardData(ctx.db, call.guildId, result.claim.id, ctx.now());
-      if (data) await call.editMessage(claimCard(data, ctx.now()));
+      if (data) await call.editMessage(claimCard(data, ctx.now(), {}, await serverT(call, ctx)));
     }
   },
 });

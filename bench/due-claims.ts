@@ -17,6 +17,7 @@ import { createLogger } from '../src/log.js';
 import { freshDatabase } from '../test/faults/world.js';
 import { figure, percentile, round, say, timed, type BenchSizes } from './lib.js';
 import type { SectionResult } from './votes.js';
+import { guildScope } from '../src/ledger/context.js';
 
 const HOUR = 3_600_000;
 const LIMIT_MS = 200;
@@ -149,7 +150,7 @@ export async function benchDueClaims(adminUrl: string, sizes: BenchSizes): Promi
     const since = new Date(now.getTime() - 24 * HOUR);
     const sample = guildId(1);
     log.length = 0;
-    await composeRound(db, sample, since, now, new Date(now.getTime() - 400 * 24 * HOUR));
+    await composeRound(guildScope(db, sample), since, now, new Date(now.getTime() - 400 * 24 * HOUR));
     const roundStatements = [...log];
     const newlyDue = roundStatements[0];
     if (!newlyDue || !/^select "number"(, count\(\*\) over \(\))? from "claims" where .* > \$\d+\) order by/.test(newlyDue.text)) throw new Error(`composeRound's newly-due select not recognised: ${newlyDue?.text}`);
@@ -159,7 +160,7 @@ export async function benchDueClaims(adminUrl: string, sizes: BenchSizes): Promi
     const newlyDueTimes = await timeStatement(sql, newlyDue, sampled.map((g) => forServer(newlyDue, sample, g)));
     const plans = await Promise.all(roundStatements.slice(0, 3).map((q) => explain(sql, q)));
     const composeTimes: number[] = [];
-    for (const g of sampled) composeTimes.push((await timed(() => composeRound(db, g, since, now, new Date(now.getTime() - 400 * 24 * HOUR)))).ms);
+    for (const g of sampled) composeTimes.push((await timed(() => composeRound(guildScope(db, g), since, now, new Date(now.getTime() - 400 * 24 * HOUR)))).ms);
 
     // --- what one real sweep (committed) decides -----------------------------------------------
     const freshExpired = servers >= 100 ? Math.floor(servers / 100) : 0;

@@ -5,7 +5,6 @@
  *   BENCH_QUICK=1        small sizes (about a minute)
  *   BENCH_ONLY=a,b       only these sections: extract, votes, latency, query, round, memory, http, stall
  *   BENCH_REPORT=path    where the JSON goes (default bench-report.json)
- *   BENCH_EXTRACT_TEST=1 also score the extraction corpus's test split (final report only; tune on dev)
  *   BENCH_ALLOW_LOAD=1   run even when the 1-minute load stays above BENCH_MAX_LOAD (1) before a run:
  *                        figures marked NOT QUIET (without it such a run is refused)
  */

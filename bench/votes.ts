@@ -24,6 +24,7 @@ import type { BotProcess } from '../test/support/bot-process.js';
 import { addDueClaims, clickVote, freshDatabase, isVoteAck, memberId, sleep, stopBotProcess, VERDICTS, type Card } from '../test/faults/world.js';
 import { compiledBots, startCompiled, type Bots, type CompiledBot } from './bots.js';
 import { figure, markLoad, percentile, postmasterOf, processMeter, quietBefore, round, say, type BenchSizes, type Figure, type Quiet } from './lib.js';
+import { guildScope } from '../src/ledger/context.js';
 
 /** Which bot a world runs. */
 export interface BotKind {
@@ -70,7 +71,7 @@ async function voteWorld(adminUrl: string, claimsCount: number, kind: BotKind, p
   const cards: Card[] = [];
   const rows = rowsOf<{ id: number; number: number }>(await database.db.execute(dsql`select id, number from claims where guild_id = ${guild.id} order by number`));
   for (const number of numbers) {
-    const data = await cardData(database.db, guild.id, rows.find((r) => r.number === number)!.id, new Date());
+    const data = await cardData(guildScope(database.db, guild.id), rows.find((r) => r.number === number)!.id, new Date());
     const message = (await rest.post(Routes.channelMessages(guild.defaultChannelId), { body: messageBody(claimCard(data!, new Date())) })) as { id: string };
     cards.push({ number, messageId: message.id });
   }

@@ -9,6 +9,7 @@ import { claimCard, DISCORD_LIMITS, listPage, safe, truncate } from '../src/kit/
 import { describeChanges } from '../src/kit/audit-text.js';
 import { serverT } from '../src/kit/locale.js';
 import { bySubcommand, ledgerCtx, UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall } from '../src/kit/types.js';
+import { guildScope } from '../src/ledger/context.js';
 import { deleteQuestion } from '../src/components/delete.js';
 import { HEDGE_BANDS, HEDGE_BAND_INFO } from '../src/ledger/hedge.js';
 import { draftsList, runExtraction } from '../src/components/drafts.js';
@@ -248,7 +249,7 @@ async function show(call: CommandCall, o: Args<'show'>, ctx: AppCtx) {
   const t = crowdBeforeDue ? call.t : await serverT(call, ctx);
   const card = claimCard(detail, ctx.now(), { history: true }, t);
   // Every evidence item, a page at a time (Previous/Next open the next pages for the clicker).
-  const evidence = await evidencePageReply(ctx.db, call.guildId, detail.claim.number, 1, ctx.now(), t);
+  const evidence = await evidencePageReply(guildScope(ctx.db, call.guildId), detail.claim.number, 1, ctx.now(), t);
   await call.reply({
     ...card,
     embeds: [...(card.embeds ?? []), ...(evidence.embeds ?? [])],
@@ -328,8 +329,8 @@ async function exportClaims(call: CommandCall, o: Args<'export'>, ctx: AppCtx) {
   await call.defer({ ephemeral: true });
   const memberData = call.member.isManager;
   // Names beside member ids in the CSV, where the server's audit trail knows them (member data: managers only).
-  const names = format === 'csv' && memberData ? new Map([...(await memberNames(ctx.db, call.guildId)), [call.member.id, call.member.displayName]]) : undefined;
-  const batch = await exportFiles(ctx.db, call.guildId, { memberData, now: ctx.now(), format, from, ...(names ? { names } : {}) });
+  const names = format === 'csv' && memberData ? new Map([...(await memberNames(guildScope(ctx.db, call.guildId))), [call.member.id, call.member.displayName]]) : undefined;
+  const batch = await exportFiles(guildScope(ctx.db, call.guildId), { memberData, now: ctx.now(), format, from, ...(names ? { names } : {}) });
   const stamp = ctx.now().toISOString().slice(0, 10);
   const ext = format === 'csv' ? 'csv' : 'json';
   const whole = batch.next === null && from === 1 && batch.files.length === 1;
@@ -379,7 +380,7 @@ export async function autocomplete(call: AutocompleteCall, _args: unknown, ctx: 
   if (call.focused.name === 'family') return familyChoices(call, ctx);
   if (call.focused.name === 'condition') {
     // Any claim or event of the server, as for `claim` (one whose condition failed is refused with a reason when chosen).
-    const rows = await searchClaims(ctx.db, call.guildId, call.focused.value, DISCORD_LIMITS.choices);
+    const rows = await searchClaims(guildScope(ctx.db, call.guildId), call.focused.value, DISCORD_LIMITS.choices);
     return rows.map((r) => ({ name: truncate(`#${r.number} · ${r.status === 'resolved' ? '(resolved) ' : ''}${r.text.replace(/\s+/g, ' ')}`, DISCORD_LIMITS.choiceName), value: String(r.number) }));
   }
   return claimChoices(call, ctx);

@@ -15,7 +15,7 @@ import { nextRuns, PRESET_EXAMPLES } from '../src/jobs/schedule-spec.js';
 import { COLORS, DISCORD_LIMITS, truncate } from '../src/kit/render.js';
 import { bySubcommand, ledgerCtx, UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall, type SubcommandOf } from '../src/kit/types.js';
 import type { RoundOutcome } from '../src/kit/poster.js';
-import { assertManager } from '../src/ledger/context.js';
+import { assertManager, guildScope } from '../src/ledger/context.js';
 import { chatInputCommand, type ArgumentsOf, type PartialArgumentsOf } from '../src/kit/options.js';
 import { timeZoneChoices } from '../src/kit/shared-options.js';
 
@@ -87,7 +87,7 @@ const add: SubcommandOf<Reminders, 'add'> = async (call, { channel, schedule, ti
   const row = await addSchedule(ledgerCtx(call, ctx), { channelId: channel.id, schedule, timezone }, { minIntervalSeconds: ctx.minRoundIntervalSeconds });
   ctx.scheduler?.register(row);
   const runs = nextRuns(row, 3);
-  const others = (await schedulesOnChannel(ctx.db, call.guildId, row.channelId)).filter((s) => s.id !== row.id);
+  const others = (await schedulesOnChannel(guildScope(ctx.db, call.guildId), row.channelId)).filter((s) => s.id !== row.id);
   await call.reply({
     ephemeral: true,
     embeds: [
@@ -114,7 +114,7 @@ export function sharedChannelWarning(others: readonly ScheduleRow[]): string {
 }
 
 async function list(call: CommandCall, _o: unknown, ctx: AppCtx) {
-  const rows = await listSchedules(ctx.db, call.guildId);
+  const rows = await listSchedules(guildScope(ctx.db, call.guildId));
   await call.reply({
     ephemeral: true,
     embeds: [
@@ -144,7 +144,7 @@ const setActive =
 };
 
 const runNow: SubcommandOf<Reminders, 'run-now'> = async (call, { id }, ctx) => {
-  const row = await getSchedule(ctx.db, call.guildId, id);
+  const row = await getSchedule(guildScope(ctx.db, call.guildId), id);
   if (row.status !== 'active') throw new UserError(`Schedule ${row.id} is ${row.status}; resume it first.`);
   if (!ctx.scheduler) throw new UserError('Scheduled rounds are not running in this process.');
   await call.defer({ ephemeral: true });

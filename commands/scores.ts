@@ -9,6 +9,7 @@ import { OUTCOME_LABELS } from '../src/ledger/rules.js';
 import type { TrackRecord } from '../src/ledger/scoring.js';
 import { COLORS, DISCORD_LIMITS, safe, truncate } from '../src/kit/render.js';
 import { bySubcommand, UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall, type Reply } from '../src/kit/types.js';
+import { guildScope } from '../src/ledger/context.js';
 import type { Jobs } from '../src/work/index.js';
 import { chatInputCommand, type SubcommandArguments } from '../src/kit/options.js';
 import { familyChoices } from '../src/kit/shared-options.js';
@@ -69,7 +70,7 @@ function memberLine(m: RankedMember): string {
 }
 
 async function members(call: CommandCall, _o: unknown, ctx: AppCtx) {
-  const board = await leaderboard(ctx.db, call.guildId);
+  const board = await leaderboard(guildScope(ctx.db, call.guildId));
   const min = board.minRanked;
   const lines = board.ranked.slice(0, TOP).map(memberLine);
   const mine = board.ranked.findIndex((m) => m.userId === call.member.id);
@@ -149,12 +150,12 @@ const conditionalSummary = (r: NamedTrackRecord) =>
   r.conditional ? ` · ${r.conditional} conditional, ${r.conditionsHeld} of ${r.conditional === 1 ? 'its condition' : 'their conditions'} held` : '';
 
 async function speakersCmd(call: CommandCall, _o: unknown, ctx: AppCtx) {
-  const records = await speakerRecords(ctx.db, call.guildId);
+  const records = await speakerRecords(guildScope(ctx.db, call.guildId));
   await call.reply(trackRecordsReply(records, { title: 'Speakers’ track records', noun: 'speakers', empty: 'No claims name a speaker yet.' }));
 }
 
 async function outletsCmd(call: CommandCall, _o: unknown, ctx: AppCtx) {
-  const records = await outletRecords(ctx.db, call.guildId);
+  const records = await outletRecords(guildScope(ctx.db, call.guildId));
   await call.reply(trackRecordsReply(records, { title: 'Outlets’ track records', noun: 'outlets', empty: 'No claims come from an article with a known outlet yet.' }));
 }
 
@@ -185,7 +186,7 @@ function facts(rec: MemberRecord & { score: NonNullable<MemberRecord['score']> }
 async function me(call: CommandCall, options: SubcommandArguments<Scores, 'me'>, ctx: AppCtx) {
   const user = options.member ?? { id: call.member.id, displayName: call.member.displayName };
   await call.defer();
-  const rec = await memberRecord(ctx.db, call.guildId, user.id);
+  const rec = await memberRecord(guildScope(ctx.db, call.guildId), user.id);
   const title = `Record of ${safe(user.displayName, 200)}`;
   const { score } = rec;
   if (!score) {
@@ -230,7 +231,7 @@ const HEDGE_HELP =
 
 async function calibrationChart(call: CommandCall, ctx: AppCtx, of: { speaker: string } | { outlet: string }) {
   await call.defer();
-  const data = await hedgeCalibrationOf(ctx.db, call.guildId, of);
+  const data = await hedgeCalibrationOf(guildScope(ctx.db, call.guildId), of);
   const title = `Calibration of ${data.kind === 'speaker' ? '' : 'the outlet '}${data.subject}`;
   const png = await chartPng(call, ctx, 'chart.calibration', {
     title,
@@ -267,7 +268,7 @@ async function chart(call: CommandCall, { speaker, family, outlet, kind: given }
   }
   if (outlet) throw new UserError('Outcomes over time are for a speaker or a family; for an outlet use kind:calibration.');
   await call.defer();
-  const data = await outcomesOverTime(ctx.db, call.guildId, speaker ? { speaker } : { family: family! });
+  const data = await outcomesOverTime(guildScope(ctx.db, call.guildId), speaker ? { speaker } : { family: family! });
   const title = data.kind === 'speaker' ? `Claims of ${data.subject}` : `Claims in the family ${data.subject}`;
   const older = data.omitted ? ` (last ${data.buckets.length} quarters; ${plural(data.omitted, 'older claim')} not shown)` : '';
   const png = await chartPng(call, ctx, 'chart.outcomes', {
@@ -306,12 +307,12 @@ const choice = (name: string, key: string): Choice =>
 export async function autocomplete(call: AutocompleteCall, _args: unknown, ctx: AppCtx): Promise<Choice[]> {
   const focused = call.focused;
   if (focused.name === 'family') return familyChoices(call, ctx);
-  if (focused.name === 'outlet') return (await searchOutletEntries(ctx.db, call.guildId, focused.value, DISCORD_LIMITS.choices)).map((o) => choice(o.name, outletChoiceKey(o.articleId)));
+  if (focused.name === 'outlet') return (await searchOutletEntries(guildScope(ctx.db, call.guildId), focused.value, DISCORD_LIMITS.choices)).map((o) => choice(o.name, outletChoiceKey(o.articleId)));
   if (focused.name !== 'speaker') return [];
   // The value is the speaker's unique label (it round-trips through findSpeaker), or its key when the
   // label is too long to be a value; where two speakers share a name, the name shown adds their claims
   // so the two can be told apart.
-  const speakers = await suggestSpeakers(ctx.db, call.guildId, focused.value, DISCORD_LIMITS.choices);
+  const speakers = await suggestSpeakers(guildScope(ctx.db, call.guildId), focused.value, DISCORD_LIMITS.choices);
   return speakers
     .filter((s) => s.label.trim())
     .map((s) => {

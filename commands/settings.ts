@@ -3,6 +3,7 @@ import { getSettings, updateSettings, type SettingsPatch } from '../src/ledger/s
 import { LIMITS } from '../src/ledger/limits.js';
 import { settingsView } from '../src/kit/render.js';
 import { ledgerCtx, type AppCtx, type AutocompleteCall, type Choice, type CommandCall } from '../src/kit/types.js';
+import { guildScope } from '../src/ledger/context.js';
 import { chatInputCommand, type ArgumentsOf } from '../src/kit/options.js';
 import { timeZoneChoices } from '../src/kit/shared-options.js';
 import { LANGUAGES, languageName } from '../src/i18n/index.js';
@@ -85,7 +86,7 @@ export async function execute(call: CommandCall, args: ArgumentsOf<typeof defini
   if (extractBy !== null) patch.extractBy = extractBy;
   if (language !== null) patch.language = language === 'auto' ? null : language;
   if (!Object.keys(patch).length) {
-    await call.reply({ ...settingsView(await getSettings(ctx.db, call.guildId), null, call.t), ephemeral: true });
+    await call.reply({ ...settingsView(await getSettings(guildScope(ctx.db, call.guildId)), null, call.t), ephemeral: true });
     return;
   }
   const { before, after } = await updateSettings(ledgerCtx(call, ctx), patch);

@@ -4,6 +4,7 @@ import { claimNumberOf } from '../src/ledger/claim-queries.js';
 import { VERDICT_LABELS, VERDICTS } from '../src/ledger/rules.js';
 import { tallyLine } from '../src/kit/render.js';
 import { ledgerCtx, type AppCtx, type AutocompleteCall, type CommandCall } from '../src/kit/types.js';
+import { guildScope } from '../src/ledger/context.js';
 import { chatInputCommand, type ArgumentsOf } from '../src/kit/options.js';
 import { choicesOf, claimChoices, claimOption, fromChoice } from '../src/kit/shared-options.js';
 import { tallyVisible } from '../src/ledger/rules.js';
@@ -30,7 +31,7 @@ export const definition = chatInputCommand({
 
 export async function execute(call: CommandCall, args: ArgumentsOf<typeof definition>, ctx: AppCtx) {
   // The claim may be named by words of its text (claim:Geneva): resolved to its number first.
-  const claim = await claimNumberOf(ctx.db, call.guildId, args.claim);
+  const claim = await claimNumberOf(guildScope(ctx.db, call.guildId), args.claim);
   const result = await castVote(ledgerCtx(call, ctx), { claim, verdict: fromChoice(VERDICTS, args.verdict), castAt: call.createdAt, withTally: true });
   // The evidence becomes an item of the claim (shown on its card, in /predict show and its thread), on the side of the verdict.
   const added = args.evidence?.trim()

@@ -31,6 +31,7 @@ import { assertReadableLanguage } from '../kit/locale.js';
 import type { Translator } from '../i18n/index.js';
 import { draftEditIds, draftIds } from '../kit/custom-ids.js';
 import { button as buttonFamily, form, ledgerCtx, UserError, type AppCtx, type AttachmentRef, type Member, type Modal, type Reply } from '../kit/types.js';
+import { guildScope } from '../ledger/context.js';
 
 export const FORGED_DRAFT = 'That button is not one Hindsight made (or it is from an older version). Run /predict extract again.';
 
@@ -51,7 +52,7 @@ export interface IntakeCall {
 /** Refuses a member when the server keeps extraction to managers. */
 export async function assertMayExtract(ctx: AppCtx, guildId: string, member: Member): Promise<void> {
   if (member.isManager) return;
-  const settings = await getSettings(ctx.db, guildId);
+  const settings = await getSettings(guildScope(ctx.db, guildId));
   if (settings.extractBy !== 'members') {
     throw new UserError('Only managers (Manage Server) can turn articles into claims in this server. A manager can open it to members with /settings extract-by:members (their forecasts then wait for a manager).');
   }
@@ -80,7 +81,7 @@ export async function runExtraction(call: IntakeCall, ctx: AppCtx, source: Artic
   const article = await readSource(ctx, call.guildId, source);
   if (!article.text.trim()) throw new UserError('There is no text to read in that article.');
   await assertReadableLanguage(article.text, call.t);
-  const settings = await getSettings(ctx.db, call.guildId);
+  const settings = await getSettings(guildScope(ctx.db, call.guildId));
   const now = ctx.now();
   // The engine reads horizons against the article's own date; `today` is for articles without one.
   const candidates = await ctx.articles.candidates(article, { today: todayIn(settings.timezone, now), guildId: call.guildId, work: ctx.work });
@@ -90,7 +91,7 @@ export async function runExtraction(call: IntakeCall, ctx: AppCtx, source: Artic
     await call.reply({ ephemeral: true, content: `I found no forecasts in ${name}. Nothing was saved.${unread ? ` ${unread}` : ''}` });
     return;
   }
-  const draft = await createDraft(ctx.db, call.guildId, call.member.id, article, candidates, now);
+  const draft = await createDraft(guildScope(ctx.db, call.guildId), call.member.id, article, candidates, now);
   const intro =
     `${foundNote(candidates.length, draft.candidates.length, name)} ${draft.candidates.length === 1 ? 'Review it' : 'Review them one by one'}: nothing enters the ledger until it is accepted. ` +
     `This draft lasts until ${time(draft.expiresAt, TimestampStyles.ShortDateTime)}.${unread ? ` ${unread}` : ''}`;
@@ -147,7 +148,7 @@ export async function draftCard(ctx: AppCtx, draft: Draft, index: number, viewer
   const i = Math.min(Math.max(index, 0), draft.candidates.length - 1);
   const c = draft.candidates[i]!;
   const open = c.state === 'pending' || c.state === 'proposed';
-  const dups = open ? ((await duplicateClaims(ctx.db, draft.guildId, [c.quote])).get(foldQuote(c.quote)) ?? []) : [];
+  const dups = open ? ((await duplicateClaims(guildScope(ctx.db, draft.guildId), [c.quote])).get(foldQuote(c.quote)) ?? []) : [];
   const band = HEDGE_BAND_INFO[c.hedge];
   const fields: APIEmbedField[] = [
     { name: 'Speaker', value: c.speaker ? safe(c.speaker, 200) : '*not attributed*', inline: true },
@@ -255,14 +256,14 @@ export const draftButton = buttonFamily({
   async handle(call, { action, id, index }, ctx) {
     const lctx = ledgerCtx(call, ctx);
     if (action === 'e') {
-      const draft = await getDraft(ctx.db, call.guildId, id, ctx.now());
+      const draft = await getDraft(lctx, id, ctx.now());
       if (draft.ownerId !== call.member.id && !call.member.isManager) throw new UserError('Only the member who ran this extraction or a manager can review its forecasts.');
       if (!draft.candidates[index]) throw new UserError(FORGED_DRAFT);
       await call.showModal(editModal(draft, index));
       return;
     }
     if (action === 'p' || action === 'n' || action === 'v') {
-      const draft = await getDraft(ctx.db, call.guildId, id, ctx.now());
+      const draft = await getDraft(lctx, id, ctx.now());
       if (draft.ownerId !== call.member.id && !call.member.isManager) throw new UserError('Only the member who ran this extraction or a manager can review its forecasts.');
       if (!draft.candidates[index]) throw new UserError(FORGED_DRAFT);
       await call.update(await draftCard(ctx, draft, index, call.member));
@@ -320,7 +321,7 @@ export const draftEditForm = form({
 
 /** /predict drafts: the live drafts this member may review (managers: everyone's, proposals first). */
 export async function draftsList(ctx: AppCtx, guildId: string, member: Member): Promise<Reply> {
-  const drafts = await listDrafts(ctx.db, guildId, ctx.now(), member.isManager ? undefined : member.id);
+  const drafts = await listDrafts(guildScope(ctx.db, guildId), ctx.now(), member.isManager ? undefined : member.id);
   if (!drafts.length) return { ephemeral: true, content: 'There are no drafts to review. /predict extract (or Apps → Track forecasts on a message) makes one.' };
   const open = (d: Draft) => d.candidates.findIndex((c) => c.state === 'proposed' || c.state === 'pending');
   const proposed = (d: Draft) => d.candidates.filter((c) => c.state === 'proposed').length;

@@ -12,16 +12,16 @@ import { evidenceFormIds, evidenceIds } from '../kit/custom-ids.js';
 import { button, form, ledgerCtx, type AppCtx, type Reply } from '../kit/types.js';
 import { postInThread } from '../jobs/threads.js';
 import { cardFrame, FORGED } from './vote.js';
-import type { Db } from '../db/client.js';
+import { guildScope, type GuildScope } from '../ledger/context.js';
 import { EN, type Translator } from '../i18n/index.js';
 
 /** A page of claim #number's evidence (side counts left out while blind voting hides the tally). */
-export async function evidencePageReply(db: Db, guildId: string, number: number, page: number, now: Date, t: Translator = EN): Promise<Reply> {
-  const claim = await findClaim(db, guildId, number);
-  const settings = await getSettings(db, guildId);
-  const list = await listEvidence(db, guildId, claim.id, page);
+export async function evidencePageReply(ctx: GuildScope, number: number, page: number, now: Date, t: Translator = EN): Promise<Reply> {
+  const claim = await findClaim(ctx, number);
+  const settings = await getSettings(ctx);
+  const list = await listEvidence(ctx, claim.id, page);
   const p = Math.min(Math.max(1, page), list.pages);
-  const summary = tallyVisible(claim, settings.blindVoting, now) ? await evidenceSummary(db, guildId, claim.id, 0) : null;
+  const summary = tallyVisible(claim, settings.blindVoting, now) ? await evidenceSummary(ctx, claim.id, 0) : null;
   const { embed, row } = evidencePage(claim.number, list, p, summary, t);
   return { ephemeral: true, embeds: [embed], ...(row ? { components: [row] } : {}) };
 }
@@ -34,14 +34,14 @@ export const evidenceButton = button({
       const message = call.message;
       // The card of this claim (not an ephemeral copy): registered so the new item shows on it.
       if (message && !message.ephemeral && message.embeds.some((e) => e.title?.startsWith(`#${parsed.number} `))) {
-        await registerCard(ctx.db, call.guildId, parsed.number, { messageId: message.id, channelId: message.channelId, frame: cardFrame(message.embeds, parsed.number) }, ctx.now());
+        await registerCard(guildScope(ctx.db, call.guildId), parsed.number, { messageId: message.id, channelId: message.channelId, frame: cardFrame(message.embeds, parsed.number) }, ctx.now());
       } else {
-        await findClaim(ctx.db, call.guildId, parsed.number); // an unknown claim is refused before the form
+        await findClaim(guildScope(ctx.db, call.guildId), parsed.number); // an unknown claim is refused before the form
       }
       await call.showModal(evidenceModal(parsed.number, call.t));
       return;
     }
-    const reply = await evidencePageReply(ctx.db, call.guildId, parsed.number, parsed.page, ctx.now(), call.t);
+    const reply = await evidencePageReply(guildScope(ctx.db, call.guildId), parsed.number, parsed.page, ctx.now(), call.t);
     // A page of the ephemeral list turns in place; from the public /predict show it opens one for the clicker.
     if (call.message?.ephemeral || !call.message) await call.update(reply);
     else await call.reply(reply);
@@ -51,8 +51,9 @@ export const evidenceButton = button({
 /** After an item is stored: it is posted in the claim's thread (if any; failures logged, never the member's problem). */
 export async function announceEvidence(ctx: AppCtx, guildId: string, claimNumber: number, item: EvidenceItem): Promise<void> {
   try {
-    const claim = await findClaim(ctx.db, guildId, claimNumber);
-    const blind = !tallyVisible(claim, (await getSettings(ctx.db, guildId)).blindVoting, ctx.now());
+    const scope = guildScope(ctx.db, guildId);
+    const claim = await findClaim(scope, claimNumber);
+    const blind = !tallyVisible(claim, (await getSettings(scope)).blindVoting, ctx.now());
     await postInThread(ctx, guildId, item.claimId, claimNumber, item, blind);
   } catch (error) {
     ctx.log.warn({ err: error, guildId, claim: claimNumber }, 'evidence not posted in the claim thread');

@@ -4,6 +4,7 @@ import { crowdForecast } from '../ledger/claim-queries.js';
 import { forecastFormIds, forecastIds } from '../kit/custom-ids.js';
 import { button, form, ledgerCtx, UserError, type AppCtx, type Modal } from '../kit/types.js';
 import { FORGED } from './vote.js';
+import { guildScope } from '../ledger/context.js';
 
 /** The Other… form: one field, a whole percentage from 1 to 99. */
 export function forecastModal(number: number): Modal {
@@ -28,7 +29,7 @@ export function readPercent(text: string): number {
  */
 export async function forecastAnswer(ctx: AppCtx, guildId: string, result: Awaited<ReturnType<typeof setForecast>>): Promise<string> {
   const change = result.previous !== null ? ` (was ${result.previous}%)` : '';
-  const crowd = await crowdForecast(ctx.db, guildId, result.claim.id);
+  const crowd = await crowdForecast(guildScope(ctx.db, guildId), result.claim.id);
   const crowdLine = crowd.median !== null ? `\nCrowd: median **${crowd.median}%** of ${crowd.count} member${crowd.count === 1 ? '' : 's'}.` : '';
   return `Your forecast on claim #${result.claim.number} is now **${result.probability}%**${change}. It counts if it stays your last one before ${result.claim.checkBy}.${crowdLine}`;
 }

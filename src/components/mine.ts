@@ -8,6 +8,7 @@ import { formatScore, formatSigned } from '../kit/score-text.js';
 import { button, UserError, type AppCtx, type Reply } from '../kit/types.js';
 import { FORGED } from './vote.js';
 import { getMemberSettings, setNotify, type MemberSettings } from '../ledger/notices.js';
+import { guildScope } from '../ledger/context.js';
 
 type Mine = Awaited<ReturnType<typeof myClaims>>;
 
@@ -56,14 +57,16 @@ export function minePage(result: Mine, now: Date, settings?: MemberSettings): Re
 }
 
 export async function mineReply(ctx: AppCtx, guildId: string, userId: string, page: number): Promise<Reply> {
-  const [result, settings] = await Promise.all([myClaims(ctx.db, guildId, userId, { page }), getMemberSettings(ctx.db, guildId, userId)]);
+  const scope = guildScope(ctx.db, guildId);
+  const [result, settings] = await Promise.all([myClaims(scope, userId, { page }), getMemberSettings(scope, userId)]);
   return minePage(result, ctx.now(), settings);
 }
 
 /** /predict notify: turns the member's direct messages on or off in this server (`dm` left out: says what it is). */
 export async function notifyReply(ctx: AppCtx, guildId: string, userId: string, dm: string | null | undefined): Promise<string> {
   if (dm !== null && dm !== undefined && dm !== 'on' && dm !== 'off') throw new UserError('`dm` must be on or off.');
-  const settings = dm ? await setNotify(ctx.db, guildId, userId, dm === 'on', ctx.now()) : await getMemberSettings(ctx.db, guildId, userId);
+  const scope = guildScope(ctx.db, guildId);
+  const settings = dm ? await setNotify(scope, userId, dm === 'on', ctx.now()) : await getMemberSettings(scope, userId);
   const what = settings.notify
     ? `Direct messages are **on**: when a claim you forecast or voted on in this server resolves or is reopened, Hindsight sends you a direct message (at most one per claim and event). Discord delivers them only if your privacy settings allow direct messages from this server's members; if it refuses one, none is tried again until you run \`/predict notify dm:on\` again.`
     : 'Direct messages are **off**: Hindsight sends you none. `/predict notify dm:on` turns them on.';

@@ -75,7 +75,7 @@ export const voteButton = button({
       throw new UserError(`Your vote (${VERDICT_LABELS[result.verdict]}) on claim #${result.claim.number} is recorded.`);
     }
     if (!message) {
-      const data = await cardData(ctx.db, call.guildId, result.claim.id, ctx.now());
+      const data = await cardData(lctx, result.claim.id, ctx.now());
       if (data) await call.editMessage(claimCard(data, ctx.now(), {}, await serverT(call, ctx)));
     }
   },

@@ -12,7 +12,7 @@ import type { Config } from '../config.js';
 import { createLogger, type Logger } from '../log.js';
 import { openCore } from '../core.js';
 import { registry } from '../../commands/index.js';
-import { SYSTEM_ACTOR } from '../ledger/context.js';
+import { SYSTEM_ACTOR, guildScope } from '../ledger/context.js';
 import { getSettings } from '../ledger/settings.js';
 import { bundledPacks, importLedger } from '../ledger/transfer.js';
 import { Board, type Screen } from './board.js';
@@ -86,7 +86,7 @@ export async function runConsole(config: Config, io: ConsoleIO): Promise<number>
     const members = new Members(config.DATABASE_URL ? null : join(dataDir, 'console-members.json'));
     // Times are shown in the server's zone, named (a terminal has no viewer's zone as Discord does);
     // read again after every line, as /settings timezone may change it.
-    const zone = { current: (await getSettings(database.db, CONSOLE_GUILD_ID)).timezone };
+    const zone = { current: (await getSettings(guildScope(database.db, CONSOLE_GUILD_ID))).timezone };
     const board = new Board(screen, {
       exportsDir: io.exportsDir ?? resolve(cwd, 'exports'),
       cwd,
@@ -129,7 +129,7 @@ export async function runConsole(config: Config, io: ConsoleIO): Promise<number>
     }
     await jobs.start();
     await loop(session, screen, io, async () => {
-      zone.current = (await getSettings(database.db, CONSOLE_GUILD_ID)).timezone;
+      zone.current = (await getSettings(guildScope(database.db, CONSOLE_GUILD_ID))).timezone;
     });
     return io.isTTY || !session.failed ? 0 : 1;
   } finally {

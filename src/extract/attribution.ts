@@ -35,15 +35,18 @@ const VERB_WORDS = [
   'contended', 'conceded', 'asserted', 'emphasized', 'emphasised', 'observed', 'remarked', 'hopes', 'fears', 'feared', 'thinks',
   'think', 'thought', 'reckons', 'anticipates', 'anticipated', 'promised', 'promises', 'vowed', 'vows', 'agreed', 'continued',
   'replied', 'recalled', 'confirmed', 'admitted', 'foresees', 'foresee', 'sees', 'see', 'signalled', 'signaled',
+  'plans', 'intends', 'aims',
 ];
 const VERB_PHRASES = [
   'pointed out', 'hold no illusions', 'holds no illusions', 'held no illusions', 'expressed confidence', 'shared his view', 'shared her view',
   'shared their view', 'is confident', 'are confident', 'was confident', 'were confident',
-  'is forecasting', 'are forecasting', 'is predicting', 'are predicting', 'is projecting', 'are projecting', 'is expecting', 'are expecting',
+  'is planning', 'are planning', 'is forecasting', 'are forecasting', 'is predicting', 'are predicting', 'is projecting', 'are projecting', 'is expecting', 'are expecting',
 ];
 const PARTICIPLES = ['saying', 'adding', 'noting', 'warning', 'predicting', 'arguing', 'explaining', 'voicing the belief', 'expressing the hope', 'insisting', 'stressing'];
 /** Verbs that carry a forecast themselves (so the restatement keeps them). */
 export const FORECAST_VERBS = new Set(['expects', 'expect', 'expected', 'predicted', 'predicts', 'predict', 'forecast', 'forecasts', 'projected', 'projects', 'project', 'anticipates', 'anticipated', 'estimates', 'foresees', 'foresee', 'is forecasting', 'are forecasting', 'is predicting', 'are predicting', 'is projecting', 'are projecting', 'is expecting', 'are expecting']);
+/** Verbs of intent ("plans to"): the one who plans is the speaker, the clause is read from them. */
+const PLAN_VERB = /^(?:plans|intends|aims|is planning|are planning)$/;
 /** "sees"/"see": an outlook only with a time ahead ("we see demand coming back in 2026"); the clause keeps a negation before it. */
 const SEE_VERB = /^(?:sees|see)$/;
 
@@ -57,15 +60,17 @@ const VERB = `(?:${alt([...VERB_PHRASES, ...VERB_WORDS])})`;
 const PARTICIPLE = `(?:${alt(PARTICIPLES)})`;
 const verbAt = new RegExp(`\\b(${VERB}|${PARTICIPLE})\\b`, 'giu');
 const AFTER_VERB_FIRST = new RegExp(`^\\s*(${VERB})\\s+(.+)$`, 'iu');
-const AFTER_SPEAKER_FIRST = new RegExp(`^\\s*((?:[^.;:!?“”"]){1,90}?)\\s+(?:also\\s+|later\\s+|then\\s+)?(${VERB})\\b(.*)$`, 'iu');
+const AFTER_SPEAKER_FIRST = new RegExp(`^\\s*((?:[^.;:!?“”"]|${ABBREV_DOT}){1,90}?)\\s+(?:also\\s+|later\\s+|then\\s+)?(${VERB})\\b(.*)$`, 'iu');
 const CLAUSE_THEN_SPEAKER = new RegExp(`^(.*\\S),\\s+((?:[^,.;:!?]|${ABBREV_DOT}){2,80}?)\\s+(?:also\\s+)?(${VERB})\\b((?:[^,.;]|${ABBREV_DOT})*)(?:[,;]\\s*(.*?))?[.!]?\\s*$`, 'iu');
 /** "Because of X, it said, sales will rise": the attribution inside the sentence, the whole sentence reported. */
 const PARENTHETICAL = new RegExp(`^(.*?\\p{L}.*?),\\s+((?:[^,.;:!?]|${ABBREV_DOT}){1,60}?)\\s+(${VERB}),\\s+(\\S.{11,})$`, 'iu');
+/** "…, said Joseph Arsenio, analyst with Birr, Wilson and Co.": the attribution after the clause, verb first. */
+const INVERTED_TAIL = new RegExp(`^(.*\\S),\\s+(said|says|added|adds|noted|notes|warned|warns|predicted|predicts|argued|argues|wrote|writes|explained|estimated|forecast|told\\s+\\p{L}+)\\s+((?:[^;:!?“”"]|${ABBREV_DOT}){2,200}?)[.!]?\\s*$`, 'iu');
 const FURTHER_CLAUSE = new RegExp(`^(?:who\\s+(?:also\\s+)?(?:${VERB})|${PARTICIPLE})\\s+(?:that\\s+)?`, 'iu');
 const isParticiple = (v: string) => PARTICIPLES.includes(v.toLowerCase().replace(/\s+/g, ' '));
 
 const PRONOUNS = new Set(['he', 'she', 'they', 'it', 'we', 'i']);
-const CONNECTORS = /^(?:however|meanwhile|but|and|yet|still|also|instead|moreover|separately|similarly|likewise|indeed|now|so|then|later|earlier|previously|in (?:a|an|the) [\p{L} -]+|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\s*,?\s+/iu;
+const CONNECTORS = /^(?:however|meanwhile|but|and|yet|still|also|instead|moreover|separately|similarly|likewise|indeed|now|so|then|later|earlier|previously|nevertheless|nonetheless|furthermore|additionally|besides|elsewhere|overall|still|today|yesterday|this (?:morning|afternoon|evening|week)|in (?:a|an|the) [\p{L} -]+|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\s*,?\s+/iu;
 const TITLES = new Set(
   ['mayor', 'president', 'councilor', 'councillor', 'council', 'city', 'manager', 'chief', 'executive', 'officer', 'minister', 'senator', 'sen.', 'rep.', 'gov.',
     'governor', 'dr.', 'mr.', 'mrs.', 'ms.', 'prof.', 'professor', 'resident', 'director', 'chairman', 'chairwoman', 'chair', 'secretary', 'spokesman',
@@ -108,6 +113,10 @@ export function cleanSpeaker(raw: string): string | null {
   s = s.replace(/\s+(?:also|later|previously|then|again|once|too|had|has|have|who|which)$/i, '').trim();
   if (!s || s.split(' ').length > 14) return null;
   if (!/\p{L}/u.test(s)) return null;
+  // a demonstrative or a question word is no one: "this", "These", "What should we"
+  if (/^(?:this|that|these|those|there|here|such)$|^(?:which|what|whose|how|why|when|where|whether)\b/i.test(s)) return null;
+  // "Mr. Smith", "Dr. Okafor": the name (a surname alone takes the full name used earlier)
+  s = s.replace(/^(?:Mr|Mrs|Ms|Mx|Dr|Messrs)\.?\s+(?=\p{Lu})/u, '');
   // "Jane Roe, Director, Acme Securities": the person named before their title and firm
   const parts = s.split(/,\s*/);
   if (parts.length > 1) {
@@ -142,21 +151,35 @@ const LEAD_IN = /^(asked|speaking|responding|writing|asking|in|on|at|after|befor
 /** The subject of a clause that ends where its verb starts: "Mayor X, who proposed the plan in April," → "Mayor X". */
 function subjectOf(prefix: string): string | null {
   let s = prefix.replace(/\s+/g, ' ').trim().replace(/,$/, '').trim();
-  // drop a lead-in clause: "Asked whether …, she", "In a statement, the company"
+  for (let i = 0; i < 3; i++) s = s.replace(CONNECTORS, '');
+  // a clause joined to the one before ("The balance sheet has stopped growing, and most observers
+  // think …"): the subject is the second clause's; none there ("…, but said") leaves the first's
+  const joined = /^(.*\S)[,;]\s+(?:and|but|while|whereas|as)\s+(.*)$/iu.exec(s);
+  if (joined && joined[2]!.trim()) s = joined[2]!.trim();
+  else if (joined) s = joined[1]!;
+  // when and where it was said is not who said it: "The central bank this morning", "the ministry in a statement"
+  s = s.replace(/\s+(?:(?:early|late)\s+)?(?:this|last|on|on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\s+(?:morning|afternoon|evening|night|week|month|year|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)$|\s+(?:today|yesterday|tonight|earlier|later|previously)$|\s+(?:in|on)\s+(?:a|an|its|his|her|their)\s+(?:\p{L}+\s+)?(?:statement|interview|note|report|letter|speech|briefing|post|filing|release)$/iu, '');
+  // drop a lead-in clause: "Asked whether …, she", "In a statement, the company"; a participle
+  // clause after one ("In its latest forecast, released on Tuesday, the bank")
   const parts = s.split(/,\s*/);
   const useful: string[] = [];
   for (const [i, p] of parts.entries()) {
     const first = p.split(' ')[0]?.toLowerCase() ?? '';
     if (!p.trim()) continue;
-    if (i < parts.length - 1 && (LEAD_IN.test(first) || /^\p{L}+ing$/u.test(first) || /^(?:this|that|last|next|earlier|later|yesterday|today|tonight|tomorrow)$/.test(first))) continue;
+    if (i < parts.length - 1 && (LEAD_IN.test(first) || /^\p{L}+ing$/u.test(first) || /^(?:this|that|last|next|earlier|later|yesterday|today|tonight|tomorrow)$/.test(first) || (/^\p{Ll}+ed$/u.test(first) && !useful.length))) continue;
     // an appositive after a kept part: "Mira Castellanos, a transport economist at …,"
     if (useful.length && /^(who|which|whose|where|a|an|the|one|each|both|some)$/.test(first) && !/\p{Lu}\p{Ll}+\s\p{Lu}/u.test(p)) continue;
     useful.push(p);
   }
   if (!useful.length) return null;
   if (useful.length === 1 && /^\p{Lu}\p{Ll}+ing\b/u.test(useful[0]!)) return 'it';
-  // "With total Bahia crop estimates …": a prepositional phrase is no subject
-  if (useful.length === 1 && LEAD_IN.test(useful[0]!.split(' ')[0]!.toLowerCase()) && !/^according$/i.test(useful[0]!.split(' ')[0]!)) return null;
+  // "In its latest outlook the IMF": a lead-in phrase without its comma, then the subject
+  if (useful.length === 1 && LEAD_IN.test(useful[0]!.split(' ')[0]!.toLowerCase()) && !/^according$/i.test(useful[0]!.split(' ')[0]!)) {
+    const np = trailingSubject(useful[0]!);
+    // "With total Bahia crop estimates …": a prepositional phrase is no subject
+    if (!np) return null;
+    useful[0] = np;
+  }
   const named = useful.find((p) => /\p{Lu}\p{Ll}+\s\p{Lu}\p{Ll}+/u.test(p) && !/^(asked|in|on)\b/i.test(p));
   s = named ?? useful[0]!;
   // cut at the clause's first verb, if the prefix ran past it ("A Russian official expressed confidence in …")
@@ -164,11 +187,67 @@ function subjectOf(prefix: string): string | null {
   const out: string[] = [];
   for (const [i, w] of words.entries()) {
     const lw = w.toLowerCase().replace(/[^\p{L}’']/gu, '');
-    if (i > 0 && (/^(is|are|was|were|has|have|had|will|would|could|can|may|might|shared|hold|holds|thanked|urged|told|made|gave|took|did|does|do|doesn[’']?t|don[’']?t|didn[’']?t|who|which|that|also)$/.test(lw) || (/^\p{Ll}/u.test(w) && /ed$/.test(lw) && lw.length > 4 && !/(?:speed|need|seed|feed|breed|creed|deed|greed|bred|hundred|red|bed|led)$/.test(lw)))) break;
+    if (i > 0 && (/^(is|are|was|were|has|have|had|will|would|could|can|may|might|said|says|told|shared|hold|holds|thanked|urged|told|made|gave|took|did|does|do|doesn[’']?t|don[’']?t|didn[’']?t|who|which|that|also)$/.test(lw) || (/^\p{Ll}/u.test(w) && /ed$/.test(lw) && lw.length > 4 && !/(?:speed|need|seed|feed|breed|creed|deed|greed|bred|hundred|red|bed|led)$/.test(lw)))) break;
     out.push(w);
   }
   while (out.length > 1 && /^\p{Ll}+ly$/u.test(out.at(-1)!)) out.pop();
   return out.length ? out.join(' ') : null;
+}
+
+const NOT_IN_NAME = /^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December|In|On|At|For|With|By|After|Before|During)$/;
+
+/** The subject closing a lead-in phrase that has no comma: "In March the ministry" → "the ministry", "On Tuesday Jane Roe" → "Jane Roe". */
+function trailingSubject(phrase: string): string | null {
+  const words = phrase.split(' ');
+  if (words.length < 3) return null;
+  // a run of capitalised words at the end (a name), not a month or a weekday
+  let k = words.length;
+  while (k > 1 && /^\p{Lu}[\p{L}’'.&-]*$/u.test(words[k - 1]!) && !NOT_IN_NAME.test(words[k - 1]!)) k--;
+  if (k < words.length && k >= 2 && !/^(?:the|a|an)$/i.test(words[k - 1]!)) return words.slice(k).join(' ');
+  // "the/a …" at the end: a determiner after the lead-in's own noun, no preposition after it
+  for (let i = words.length - 2; i >= 2; i--) {
+    if (!/^(?:the|a|an)$/i.test(words[i]!)) continue;
+    const np = words.slice(i);
+    if (np.length <= 5 && !np.slice(1).some((w) => /^(?:in|on|at|for|with|by|from|of|to|into|about|over|under|after|before)$/i.test(w))) return np.join(' ');
+    break;
+  }
+  return null;
+}
+
+const ORGANISATION = /\b(?:Inc|Corp|Co|Ltd|LLC|plc|Group|Securities|Bank|Capital|Partners|Research|Associates|Institute|University|Agency|Department|Ministry|Association|Council|Fund|Trust|Holdings|Company|Bureau|Office|Commission|Committee|Authority|Board|Reserve|OPEC|IMF|Reuters|Government|Administration|House|Party|Union|Federation|Exchange|Markets|Economics|Analytics|Advisors|Advisers|Management|Investments?)\b/;
+
+/** A person the article names ("Jane Roe", "Roe") or describes ("the finance minister", "analysts"), not an organisation: who "he" or "she" can be. */
+export function looksLikePerson(speaker: string): boolean {
+  if (ORGANISATION.test(speaker)) return false;
+  if (/^(?:the|a|an)\s/i.test(speaker)) return ROLE_SUBJECT.test(speaker.charAt(0).toUpperCase() + speaker.slice(1));
+  return /^\p{Lu}[\p{Ll}’'-]+(?:\s(?:\p{Lu}\.|\p{Lu}[\p{Ll}’'-]+|de|van|von|da|bin|al)){1,3}$/u.test(speaker);
+}
+
+const PANEL_NAME = /^\p{Lu}[\p{Ll}’'-]+(?:\s(?:\p{Lu}\.|\p{Lu}[\p{Ll}’'-]+)){1,2}$/u;
+const PANEL_TITLE = /^[^.!?]{3,140}$/u;
+const PANEL_ROLE = /\b(?:economist|analyst|strategist|professor|director|president|chief|head|fellow|minister|ambassador|editor|partner|founder|executive|officer|adviser|advisor|researcher|chair|governor|senior|former)\b/i;
+
+/**
+ * Paragraphs written by a panel's members: a paragraph that is a name, the next a role ("Chief
+ * economist, RBC Global Asset Management – Toronto"), then their text up to the next name. Only
+ * when the article has two such headings or more (a lone name and role is a byline: the reporter's).
+ */
+function panelAuthors(text: string, paragraphs: Paragraph[]): Map<number, string> {
+  const heads: { index: number; name: string }[] = [];
+  for (let i = 0; i + 1 < paragraphs.length; i++) {
+    const p = paragraphs[i]!;
+    if (p.end - p.start > 40) continue;
+    const name = text.slice(p.start, p.end).trim();
+    const role = text.slice(paragraphs[i + 1]!.start, paragraphs[i + 1]!.end).trim();
+    if (PANEL_NAME.test(name) && !NOT_NAME_START.test(name.split(' ')[0]!) && PANEL_TITLE.test(role) && PANEL_ROLE.test(role)) heads.push({ index: i, name });
+  }
+  const out = new Map<number, string>();
+  if (heads.length < 2) return out;
+  for (const [k, h] of heads.entries()) {
+    const until = heads[k + 1]?.index ?? paragraphs.length;
+    for (let i = h.index + 2; i < until; i++) out.set(i, h.name);
+  }
+  return out;
 }
 
 /** A "sentence" longer than this is not prose (a list, a table, a page's debris): no paraphrase is read in it. */
@@ -204,6 +283,12 @@ export function readStructure(text: string): AttributionContext {
 
 /** Quotations of speech, not scare quotes ("desperate", "not that far apart"): at least five words. */
 export const isSpeech = (q: Quotation) => q.words >= 5;
+
+/** "‘A landslide,’ one strategist predicted": a short quotation someone is said to predict is speech. */
+const PREDICTED_AFTER = new RegExp(`^[\\s,]*(?!according\\b)(?:(?:[^.;:!?“”"]|${ABBREV_DOT}){1,60}?\\s+)?(?<![’']s?\\s|\\b(?:a|an|the|its|their|his|her)\\s)(?:predicted|predicts|forecast|forecasts|projected|projects|wagered|bet)\\b(?!\\s+(?:that|to|for|of)\\b)`, 'iu');
+/** After a quotation's closing mark at `closeAt`: its speaker and a verb of predicting ("…,” one strategist predicted). */
+export const predictedAfter = (text: string, closeAt: number) => closeAt >= 0 && PREDICTED_AFTER.test(text.slice(closeAt + 1, closeAt + 100));
+export const isVerblessPrediction = (text: string, q: Quotation) => q.words >= 1 && predictedAfter(text, q.closeAt);
 
 /** The last item whose start is at or before `at` (items sorted by start), by binary search. */
 function lastStartingBy<T extends { start: number }>(items: readonly T[], at: number): number {
@@ -278,6 +363,16 @@ export function paraphrases(masked: string): { start: number; end: number; speak
     clause(masked.search(/\S/), m[1]!.length, cutPhrase(m[2]!), 'according to');
     return out;
   }
+  // CLAUSE, said X(, appositive).
+  m = INVERTED_TAIL.exec(masked);
+  if (m && !/\0/.test(m[3]!) && m[1]!.replace(/\0/g, ' ').trim().split(/\s+/).length >= 4 && /^(?:the\s|an?\s|\p{Lu})/u.test(m[3]!.trim()) && !/\b(?:is|are|was|were|will|would|could|should|may|might|can|has|have|had|that|to|did|does|do)\b/i.test(m[3]!.split(',')[0]!)) {
+    const np = cutPhrase(m[3]!.replace(/,\s+(?=\p{Ll})/gu, ' , '));
+    const speaker = m[3]!.trim().replace(/[.!]\s*$/, '');
+    if (np && speaker.split(/\s+/).length <= 16) {
+      clause(masked.search(/\S/), m[1]!.length, speaker, m[2]!.toLowerCase());
+      return out;
+    }
+  }
   // LEAD-IN, X said, CLAUSE.
   m = PARENTHETICAL.exec(masked);
   if (m && !/\0/.test(masked) && m[2]!.split(/\s+/).length <= 6 && !/\b(?:that|if|which|because|when|and|but|who)\b/i.test(m[2]!) && !isParticiple(m[3]!) && m[4]!.split(/\s+/).length >= 4 && !/^(?:that|who|which|according|\p{L}+ing)\b/iu.test(m[4]!)) {
@@ -315,6 +410,8 @@ export function paraphrases(masked: string): { start: number; end: number; speak
     let prefix = masked.slice(0, v.index);
     if (/\0/.test(prefix) || /[“”"]/.test(prefix)) break;
     if (/[-–]$/.test(prefix)) continue; // "slower-than-expected"
+    // "the United States": a capital is a name, not the verb (a sentence's first word aside)
+    if (/^\p{Lu}/u.test(v[1]!) && /\S/.test(prefix)) continue;
     // a verb in a relative clause ("the startup that once promised …") is not the attribution
     if (/\b(?:that|who|which)(?:\s+(?:once|also|had|has|have|\p{Ll}+ly))?\s*$/iu.test(prefix)) continue;
     // an attribution verb used as an adjective ("no confirmed signs", "the expected rise")
@@ -328,18 +425,38 @@ export function paraphrases(masked: string): { start: number; end: number; speak
     const subject = subjectOf(prefix);
     if (!subject || subject.split(' ').length > 12) continue;
     let at = v.index + v[0].length;
-    const after = masked.slice(at);
+    let after = masked.slice(at);
     const verb = v[1]!.toLowerCase().replace(/\s+/g, ' ');
     if (SEE_VERB.test(verb)) {
       const neg = /\b(?:doesn[’']t|does\s+not|don[’']t|do\s+not|didn[’']t|did\s+not|never)\s+$/iu.exec(prefix);
       if (neg) at = neg.index;
     }
     // skip an object or an adverbial to "that": "told reporters on Monday that", "said after the vote that"
-    const toThat = /^((?:\s+[\p{L}\p{N}’'&-]+){0,8}?)\s+that\s+/u.exec(after);
+    // "said Monday the bridge would reopen": when it was said is not what was said
+    const when = /^\s+(?:on\s+|late\s+|early\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|earlier|last\s+week|this\s+week)(?:\s+(?:night|morning|afternoon|evening))?(?=\s+(?!that\b)\p{L})/u.exec(after);
+    if (when) {
+      at += when[0].length;
+      after = masked.slice(at);
+    }
+    const toThat = /^((?:,?\s+[\p{L}\p{N}’'&-]+){0,8}?),?\s+that\s+/u.exec(after);
+    // "told Reuters he would …", "told reporters the plant would …": the one told, then the clause
+    const toldClause = /^(?:told|tells|tell|assured|informed)$/.test(verb) ? /^((?:\s+[\p{L}\p{N}’'&.-]+){1,4}?)\s+(?=(?:he|she|they|it|we|I|the|its|his|her|their|\p{Lu}\p{L}+)\s(?:[^.;,]{0,60}?\s)?(?:would|will|could|might|should|was\s+going\s+to|were\s+going\s+to|planned|expected|intended)\b)/u.exec(after) : null;
     if (toThat && !/\b(?:will|would|should|could|may|might|can|is|are|was|were|and|but|has|have|had|be|won[’']t)\b/i.test(toThat[1]!)) at += toThat[0].length;
+    else if (toldClause) at += toldClause[0].length;
     else if (/^(?:told|tells|tell)$/.test(verb)) continue;
     else if (/^\s*(?:on|in|at|last|this|after|before|during)\b/i.test(after)) continue;
     const end = trimEnd(masked.length);
+    // "The ministry is forecasting 7%": a forecast verb with a short object is read with its subject
+    if (end - at < 12 && FORECAST_VERBS.has(verb) && /\p{N}|%/u.test(masked.slice(at, end))) {
+      const from = masked.lastIndexOf(subject, v.index);
+      at = from >= 0 ? from : masked.search(/\S/);
+    }
+    // "MAS plans to launch trading …": a plan is read with the one who has it
+    if (PLAN_VERB.test(verb)) {
+      if (!/^\s+to\s/.test(after)) continue;
+      const from = masked.lastIndexOf(subject, v.index);
+      at = from >= 0 ? from : masked.search(/\S/);
+    }
     if (end - at < 12) continue;
     clause(at, end, subject, verb);
     return out;
@@ -350,7 +467,7 @@ export function paraphrases(masked: string): { start: number; end: number; speak
 /** Every stretch of reported speech in the text, in order, with speakers resolved. */
 export function attributedSegments(ctx: AttributionContext): Segment[] {
   const { text, sentences, paragraphs } = ctx;
-  const speech = ctx.quotations.filter(isSpeech).slice(0, MAX_QUOTATIONS);
+  const speech = ctx.quotations.filter((q) => isSpeech(q) || isVerblessPrediction(text, q)).slice(0, MAX_QUOTATIONS);
   const names = namesBySurname(text);
   const raw = new Map<Quotation, RawAttribution & { verb: string }>();
   const extraFromQuotes: { start: number; end: number; at: number; quotation: Quotation; verb: string }[] = [];
@@ -472,6 +589,18 @@ export function attributedSegments(ctx: AttributionContext): Segment[] {
     }
   }
 
+  // A panel of named writers ("Jane Roe" / "Chief economist, Acme – Toronto" / her text …, then the
+  // next): each one's sentences that nobody else is reported saying are theirs.
+  const authors = panelAuthors(text, paragraphs);
+  if (authors.size) {
+    const covered = new Set(segments.map((g) => g.sentence));
+    for (const s of sentences) {
+      const author = authors.get(s.paragraph);
+      if (!author || covered.has(s) || s.end - s.start > MAX_SENTENCE) continue;
+      segments.push({ start: s.start, end: s.end, rawSpeaker: author, at: s.start, form: 'paraphrase', verb: 'wrote', sentence: s });
+    }
+  }
+
   // Resolve pronouns and surnames in reading order.
   segments.sort((a, b) => a.start - b.start);
   // a sentence whose subject is a person the article named ("Camacho disputes that.") makes them the one "he" means next
@@ -484,6 +613,7 @@ export function attributedSegments(ctx: AttributionContext): Segment[] {
   });
   const events = [...segments.map((s) => ({ at: s.at, raw: s.rawSpeaker, seg: s })), ...[...raw.values()].map((r) => ({ at: r.at, raw: r.speaker, seg: null })), ...subjects].sort((a, b) => a.at - b.at);
   let last: string | null = null;
+  let lastPerson: string | null = null;
   let lastParagraphSpeaker = new Map<number, string>();
   const resolved = new Map<(typeof segments)[number], string | null>();
   const paragraphOf = (at: number) => paragraphs[lastStartingBy(paragraphs, at)]?.index ?? 0;
@@ -496,10 +626,14 @@ export function attributedSegments(ctx: AttributionContext): Segment[] {
       const cleaned = cleanSpeaker(e.raw);
       if (cleaned) {
         const lower = cleaned.toLowerCase();
-        if (PRONOUNS.has(lower)) speaker = lower === 'we' || lower === 'i' ? (last ?? cleaned) : (last ?? cleaned);
+        if (lower === 'he' || lower === 'she') speaker = lastPerson ?? last ?? cleaned;
+        else if (PRONOUNS.has(lower)) speaker = last ?? cleaned;
         else if (/^\p{Lu}[\p{L}’'-]+$/u.test(cleaned) && names.has(cleaned)) speaker = names.get(cleaned)!;
         else speaker = cleaned;
-        if (!PRONOUNS.has(lower)) last = speaker;
+        if (!PRONOUNS.has(lower)) {
+          last = speaker;
+          if (looksLikePerson(speaker)) lastPerson = speaker;
+        }
       }
     }
     if (e.seg) resolved.set(e.seg, speaker);

@@ -13,7 +13,8 @@ export interface Cue {
 }
 
 const FUTURE: RegExp[] = [
-  /\bwill\b/gi,
+  // "the will of OPEC", "political will", "against his will": the noun, not the future
+  /(?<!\b(?:the|a|of|political|popular|good|free|ill|own|his|her|their|its|our|my|your|people['’]s|public)\s+)\bwill\b(?!\s+(?:of|to)\s+(?:the|a|an|its|their|his|her|our)\b)/gi,
   /\bwon[’']t\b/gi,
   /\b\p{L}+[’'](?:ll)\b/giu,
   /\bshall\b/gi,
@@ -27,9 +28,10 @@ const FUTURE: RegExp[] = [
   // present progressive with a time ahead: "we are going back in November"
   /\b(?:is|are|am|['’]re|['’]m)\s+(?:going|heading|coming|returning|travelling|traveling|flying|moving|launching|starting|opening|leaving|meeting|holding)\b(?=.*\b(?:next|tomorrow|in (?:January|February|March|April|May|June|July|August|September|October|November|December)|this (?:week|month|year|spring|summer|autumn|fall|winter)|later)\b)/gi,
 ];
-const MODAL: RegExp[] = [/\bwould(?:n[’']t)?\b/gi, /\b\p{L}+[’']d\b(?=\s+(?!better\b)\p{Ll})/giu, /\bcould(?:n[’']t)?\b/gi, /\bmight\b/gi, /(?<!\b(?:in|of|by|until|since|early|late|mid|from|through|during|and|or|to)\s)(?<![/-])\bmay\b(?![/-]|\s+(?:\d|of\b))/g, /\bshould\s+(?:be|see|have|start|begin|reach|come|end|finish|arrive|happen|hold|remain|stay|return|recover)\b/gi];
+const MODAL: RegExp[] = [/\bwould(?:n[’']t)?\b/gi, /\b\p{L}+[’']d\b(?=\s+(?!better\b)\p{Ll})/giu, /\bcould(?:n[’']t)?\b/gi, /\bmight\b/gi, /(?<!\b(?:in|of|by|until|since|early|late|mid|from|through|during|and|or|to)\s)(?<![/-])\bmay\b(?![/-]|\s+(?:\d|of\b))/g, /(?<!\b(?:I|we|you|one|everyone|everybody|people)\s+)\bshould\s+(?:not\s+|also\s+|still\s+|\p{Ll}+ly\s+){0,2}(?!(?:have|be\s+(?:allowed|required|encouraged|made|given|forced|banned|punished|held\s+accountable|ashamed|careful))\b)\p{Ll}{2,}/giu];
 const EXPECTATION: RegExp[] = [
-  /\b(?:expects?|expected|expecting|expectations?)\b/gi,
+  // the verb, not the noun: "building expectations that cannot be met" forecasts nothing
+  /\b(?:expects?|expected|expecting)\b/gi,
   /\bpredict(?:s|ed|ing)?\b/gi,
   /\bforecasts?\b(?=\s+(?:that|a|an|\d|growth|rain|rising|falling))/gi,
   // passive projections: "imports are forecast to rise", "growth is seen at 3%"
@@ -63,7 +65,9 @@ const DATES: RegExp[] = [
   /\bin\s+(?:the\s+)?(?:first|second|third|fourth|current|next)\s+(?:quarter|half)\b|\b(?:this|the current)\s+(?:quarter|month|week|fall|autumn|spring|summer|winter)\b/gi,
   /\b(?:in|by|until|before|from|early|late|mid-?)\s*(?:January|February|March|April|June|July|August|September|October|November|December)\b/g,
   /\b(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Mar\.|Apr\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)\s+\d{1,2}\b/g,
-  /\b(?:later\s+)?on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|\b(?:next|this|on)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b/g,
+  /\b(?:later\s+)?on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|\b(?:next|this|on|by|until|before)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b/g,
+  // a bare weekday ("notice Monday", "the debate Tuesday night"), not the day something was said
+  /(?<!\b(?:said|says|told\s+\p{L}+|announced|added|confirmed|reported|wrote|stated|earlier|last|on)\s+)\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b(?!\s+(?:said|announced|told|reported|confirmed))/gu,
   /\b(?:in|within|over)\s+(?:the\s+next\s+)?(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|a few|several|\d+)\s+(?:days?|weeks?|months?|quarters?|years?)\b/gi,
   /\b(?:in|by|this|next|until|before)\s+(?:the\s+)?(?:spring|summer|autumn|fall|winter)\b/gi,
   /\bsoon\b|\bshortly\b|\bbefore long\b|\bin the (?:near |distant )?future\b/gi,
@@ -83,10 +87,12 @@ const NOT_FORECAST: { re: RegExp; why: string; whole?: boolean }[] = [
   { re: /\bwhat\s+(?:a|an|the)?\s*\p{L}+\s+would\s+(?:cost|mean|look)\b/giu, why: 'a hypothetical, not a forecast' },
   { re: /\bwill\s+(?:never\s+)?get\s+back\b/giu, why: 'an embedded clause' },
   { re: /\b(?:I|we)(?:['’]m|['’]re| am| are)\s+(?:confident|sure|certain)\s+(?:of|about)\s+(?:that|it|this)\b/giu, why: 'confidence in what was just said' },
-  { re: /\bwill\s+(?:tell|show|reveal|determine|decide)\s+(?:us\s+)?(?:whether|if|how)\b|\bremains to be seen\b/giu, why: 'says when we will know, not what will happen' },
+  { re: /\b(?:will|would)\s+(?:tell|show|reveal|determine|decide|dictate|depend\s+on)\s+(?:us\s+)?(?:whether|if|how|what|when|which|who|where)\b|\bremains to be seen\b/giu, why: 'says when we will know, not what will happen' },
   // "longer than (most) expected", "above forecasts", "based on updated forecasts": expectations named, not made
   { re: /\b(?:than|above|below|beyond|exceeded|missed|beat|topped|in line with|ahead of|short of)\s+(?:(?:most|many|some|analysts['’]?|economists['’]?|the|earlier|previous|initial|market|our|its|their|his|her)\s+)*(?:expected|expectations?|forecasts?|predicted|predictions?|anticipated|estimates?|estimated|projections?|thought|feared|hoped)\b/giu, why: 'a comparison with what was expected' },
   { re: /\b(?:based on|according to|under|in)\s+(?:the\s+|its\s+|their\s+|our\s+)?(?:updated\s+|latest\s+|new\s+|revised\s+|earlier\s+|previous\s+|official\s+)*(?:forecasts?|projections?|estimates?|expectations?)\b/giu, why: 'a forecast named, not made' },
+  // an open question: "the question is whether voters will forsake him", "unclear whether the deal will hold"
+  { re: /\bwhether\b[^.;:!?,]*?\b(?:will|would|won['’]t|is\s+going\s+to)\b(?:\s+\p{L}+)?/giu, why: 'an open question, not a forecast' },
   // declining to forecast: "it would depend on each order", "too early to say"
   { whole: true, re: /\b(?:would|will|could|may|might)\s+depend\s+on\b|\b(?:it|that)\s+depends\s+on\b|\btoo\s+(?:early|soon)\s+to\s+(?:say|tell|project|predict|know|judge|call)\b|\bdeclined?\s+to\s+(?:say|comment|predict|forecast|speculate|give|specify|put)\b|\b(?:did|does|would)\s+not\s+(?:say|specify|predict|speculate)\b|\bhas\s+not\s+decided\s+whether\b|\bnot\s+(?:certain|sure|clear)\s+(?:when|whether|if|how)\b/giu, why: 'declining to forecast' },
   // what the speaker once told themself: "When I lived that, I said to myself ... next time we'll be ready" (the future of the past)
@@ -103,7 +109,25 @@ const NOT_FORECAST: { re: RegExp; why: string; whole?: boolean }[] = [
   { whole: true, re: /^\s*(?:that|this|it)\s+(?:would|will|could|might)\s+be\s+(?:ok|okay|fine|good|great|nice|bad|terrible|awful|wonderful|helpful|welcome|a\s+(?:shame|pity|mistake|disaster|relief))\s*[.!]?\s*$/giu, why: 'a reaction, not a forecast' },
 ];
 
+/** A clause's verb in the past tense or the perfect. */
+const PAST_TENSE = /\b(?:was|were|had|did|has\s+been|have\s+been|rose|fell|grew|dropped|jumped|slid|increased|decreased|declined|gained|lost|reached|posted|reported|earned|announced|targeted|recorded|totalled|totaled|ended|closed)\b/i;
+
 const PAST_MARKER = /\b(?:ago|last (?:year|month|week|spring|summer|autumn|fall|winter)|yesterday|previously|at the time|back then|in the past|(?:in|since) (?:19\d\d|200\d|201\d))\b/i;
+
+/**
+ * The past named in the clause itself, not in a phrase that describes one of its nouns:
+ * "would act on the scores taken last spring", "the law that passed last year" name the past of
+ * the scores and the law, not of the action.
+ */
+function pastNamed(text: string): boolean {
+  for (const m of text.matchAll(new RegExp(PAST_MARKER.source, 'gi'))) {
+    const before = text.slice(Math.max(0, m.index - 60), m.index);
+    if (/\b(?:that|which|who|whose|where)\s+(?:[\p{L}’'-]+\s+){0,5}$/iu.test(before)) continue;
+    if (/\b\p{Ll}+\s+(?:\p{Ll}+(?:ed|en)|made|set|held|paid|sold|built|won|lost|bought|put|cut|hit|led|met|run|begun|done|seen|shown|given|taken|written)\s+(?:(?:in|on|at|by|for)\s+(?:\p{L}+\s+){0,3})?$/u.test(before)) continue;
+    return true;
+  }
+  return false;
+}
 
 export interface CueReading {
   cues: Cue[];
@@ -148,12 +172,20 @@ export function readCues(text: string, publishedOn?: string): CueReading {
   if (all.some((c) => c.kind === 'conditional' && /^(?:as soon as|once|if)$/i.test(c.phrase))) {
     for (const m of text.matchAll(/\b(?:then\s+)?(?:we|they|you|he|she|it|Russia|\p{Lu}\p{L}+)\s+can\b/gu)) all.push({ kind: 'modal', phrase: m[0], index: m.index });
   }
-  const inRelative = (c: Cue) => c.kind !== 'horizon' && /\b(?:which|who|whom)\s+(?:\p{L}+\s+){0,2}$/iu.test(text.slice(Math.max(0, c.index - 30), c.index));
+  // ("the lesson that should be learned": "should" right after "that" is in a relative clause too)
+  const inRelative = (c: Cue) => c.kind !== 'horizon' && (/\b(?:which|who|whom)\s+(?:\p{L}+\s+){0,2}$/iu.test(text.slice(Math.max(0, c.index - 30), c.index)) || (/^should/i.test(c.phrase) && /\s(?:that|which|who)\s+$/i.test(text.slice(Math.max(0, c.index - 10), c.index))));
   const cues = all.filter((c) => outside(c) && !pastHorizon(c) && !inRelative(c)).sort((a, b) => a.index - b.index);
   // only would/could/might, with the past named ("twenty years ago", "last year"): the past, not a forecast
-  if (cues.length && cues.every((c) => c.kind === 'modal' || c.kind === 'conditional') && PAST_MARKER.test(text)) return { cues, rejected: 'the past (a modal about what was)' };
+  if (cues.length && cues.every((c) => c.kind === 'modal' || c.kind === 'conditional') && pastNamed(text)) return { cues, rejected: 'the past (a modal about what was)' };
   // a forecast needs a future, modal or expectation cue, or a horizon (conditions alone are not one)
   const strong = cues.filter((c) => c.kind !== 'conditional' && c.kind !== 'date');
+  // a horizon alone, in a clause in the past tense or about now ("growth, which has been targeted at
+  // four pct in 1987", "are being negotiated now: … payments due in 1987"): a fact, not a forecast
+  // ("postponed until late March", "would be running by mid-2026" in a relative clause: a date ahead, kept)
+  if (strong.length && strong.every((c) => c.kind === 'horizon' && /^in\s/i.test(c.phrase)) && (PAST_TENSE.test(text) || /\b(?:now|currently|at present|so far)\b/i.test(text))) return { cues, rejected: 'a date in a clause about the past or the present' };
+  // "probably closer to 17 mln bpd now": a hedged view of the present
+  // "most of it likely is not in the hands of banks": the same, said of what is
+  if (strong.length && strong.every((c) => c.kind === 'expectation' && /^(?:probably|likely)$/i.test(c.phrase)) && (/\b(?:is|are)\s+(?:\p{L}+\s+)?probably\b[^.;]*\b(?:now|currently|at present|already|today)\b/iu.test(text) || /\b(?:likely|probably)\s+(?:is|are|was|were|isn['’]t|aren['’]t|wasn['’]t|weren['’]t|has\s+been|had\s+been)\b/i.test(text))) return { cues, rejected: 'a view of the present' };
   if (!strong.length) return { cues, rejected: firstReason ?? 'no future, modal or expectation form' };
   return { cues, rejected: null };
 }

@@ -226,7 +226,7 @@ const RULES: Rule[] = [
   { re: /\b(?:by|in|during|for|until|over|by the end of|the end of|before the end of)?\s*next year\b/i, date: (_m, on) => ({ checkBy: iso(year(on) + 1, 12, 31) }) },
   // "in early April this year": the month, not the year
   { re: new RegExp(`\\b(?:(early|mid-?|late)\\s*)?${MONTH}\\s+(?:of\\s+)?this\\s+year\\b`, 'i'), date: (m, on) => ({ checkBy: partOfMonth(year(on), monthIndex(m[2]!), m[1]) }) },
-  { re: /\b(?:this year|the rest of the year|the end of the year|year-end|end of this year|the year['’]s end|later this year|the coming year)\b/i, date: (_m, on) => ({ checkBy: iso(year(on), 12, 31) }) },
+  { re: /\b(?:this year|the year['’]s|the rest of the year|the end of the year|year-end|end of this year|the year['’]s end|later this year|the coming year)\b/i, date: (_m, on) => ({ checkBy: iso(year(on), 12, 31) }) },
   { re: /\bnext month\b/i, date: (_m, on) => { const d = addMonths(on.slice(0, 8) + '01', 1); return { checkBy: endOfMonth(year(d), month(d)) }; } },
   { re: /\b(?:this month|the end of the month|later this month)\b/i, date: (_m, on) => ({ checkBy: endOfMonth(year(on), month(on)) }) },
   {
@@ -265,6 +265,7 @@ const RULES: Rule[] = [
       return { checkBy: endOfMonth(y, q * 3) };
     },
   },
+  { re: /\b(?:this|the current)\s+quarter\b/i, date: (_m, on) => ({ checkBy: endOfQuarter(on) }) },
   { re: /\b(?:the\s+)?(second|back)\s+half(?:\s+of\s+(?:the\s+)?year)?\b/i, date: (_m, on) => ({ checkBy: iso(year(on), 12, 31) }) },
   { re: /\b(?:the\s+)?first\s+half(?:\s+of\s+(?:the\s+)?year)?\b/i, date: (_m, on) => (month(on) <= 6 ? { checkBy: iso(year(on), 6, 30) } : { checkBy: iso(year(on) + 1, 6, 30) }) },
   // Seasons
@@ -334,6 +335,9 @@ export interface HorizonOptions {
   article?: string;
 }
 
+const WEEKDAY = '(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:\\s+(?:night|morning|afternoon|evening))?';
+const SAID_ON = new RegExp(`\\b(?:said|says|told(?:\\s+[\\p{L}’']+){0,3}|announced|added|wrote|stated|confirmed|reported|warned|predicted|forecast|estimated)\\s+(?:on\\s+|late\\s+|early\\s+)?${WEEKDAY}\\b|\\b(?:on\\s+)?${WEEKDAY},?\\s+(?:said|told|announced|added|confirmed|reported|warned)\\b`, 'giu');
+
 const US_CONTEXT = /\b(?:U\.S\.|US|USA|United States|American|Americans|Washington|White House|president-elect|Trump|Biden|Harris|Obama|Congress|Republicans?|Democrats?)\b/;
 
 const RETROSPECTIVE = /\b(?:\p{L}+est|best|worst|most|least|first|last|highest|lowest|biggest|since|ever|time)\s+(?:\p{L}+\s+){0,3}$/iu;
@@ -382,6 +386,8 @@ function fromChrono(text: string, on: string): Horizon | null {
     // bare durations ("a week", "three weeks", "$96 a year") are not horizons; our rules read "within …"
     if (/^(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|\d+|a few|several)\s+(?:day|week|month|year|hour|minute)s?$/i.test(r.text.trim())) continue;
     if (/^(?:now|today|tonight|this morning)$/i.test(r.text.trim())) continue;
+    // "the year's sales", "a month": a period named, not a date ahead
+    if (/^(?:the|a|an|one|that)\s+(?:day|week|month|year)$/i.test(r.text.trim())) continue;
     return { checkBy, phrase: r.text, anchor: null };
   }
   return null;
@@ -409,7 +415,9 @@ export function readHorizon(text: string, publishedOn: string, context?: string,
   }
   const split = /\b(?:19|20)\d{2}\/\d{2}\s*\((?:January|February|March|April|May|June|July|August|September|October|November|December)\/(January|February|March|April|May|June|July|August|September|October|November|December)\)/i.exec(opts.article ?? `${context ?? ''} ${text}`);
   if (split) ctx.splitYearEndMonth = monthIndex(split[1]!);
-  for (const t of context && context !== text ? [text, context] : [text]) {
+  // the day something was said ("said Monday", "told reporters on Tuesday") is no horizon of what was said
+  const spoken = context && context !== text ? context.replace(SAID_ON, ' ') : null;
+  for (const t of spoken ? [text, spoken] : [text]) {
     const h = fromRules(t, publishedOn, ctx) ?? fromChrono(t, publishedOn) ?? bareYear(t, publishedOn);
     if (h) return h;
   }

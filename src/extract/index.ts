@@ -8,7 +8,7 @@
  */
 import { MAX_CANDIDATES, MAX_TEXT_CHARS, type ArticleInput, type Candidate } from './types.js';
 import { proposeCondition } from './condition.js';
-import { attributedSegments, FORECAST_VERBS, MAX_SENTENCE, readStructure, type Segment } from './attribution.js';
+import { attributedSegments, FORECAST_VERBS, MAX_SENTENCE, predictedAfter, readStructure, type Segment } from './attribution.js';
 import { describeCue, readCues } from './cues.js';
 import { readHedge } from './hedge.js';
 import { readHorizon } from './horizon.js';
@@ -43,7 +43,9 @@ export function restate(quote: string, speaker: string | null, verb: string, for
   if (form === 'paraphrase') s = s.replace(/^that\s+/i, '');
   const withoutLead = s.replace(LEADING, '');
   if (withoutLead.length > 10) s = withoutLead;
-  if (form === 'paraphrase' && FORECAST_VERBS.has(verb) && speaker && !/\b(?:expect|predict|forecast|anticipat|project)/i.test(s)) s = `${speaker} ${verb} ${s}`;
+  if ((form === 'paraphrase' || form === 'quote') && (FORECAST_VERBS.has(verb) || OUTLOOK_VERBS.test(verb)) && speaker && !/\b(?:expect|predict|forecast|anticipat|project|foresee|see|signal)/i.test(s) && (form === 'paraphrase' || !/\b(?:will|would|could|should|may|might|going to|likely)\b|[’']ll\b/i.test(s))) {
+    s = `${speaker} ${verb} ${form === 'quote' ? s.charAt(0).toLowerCase() + s.slice(1) : s}`;
+  }
   // the speaker's own "I" and "we" do not survive into the claim
   s = inThirdPerson(s, speaker);
   s = s.charAt(0).toUpperCase() + s.slice(1);
@@ -61,10 +63,15 @@ const ANAPHORIC = /^(?:when (?:it|that|this|they|he|she) (?:does|do|happens?|com
 /** Attribution verbs that say the speaker expects what follows ("believed a stock would", "was confident OPEC would"). */
 const BELIEF = /^(?:believes?|believed|thinks?|thought|reckons|expects?|expected|predict(?:s|ed)?|forecasts?|projects?|projected|anticipate[sd]?|foresees?|estimates|(?:is|are|was|were) confident|expressed confidence|holds? no illusions|held no illusions|voicing the belief)$/;
 /** A change or an event after "would": what a forecast in reported speech names ("would rise", "would sign"). */
-const WOULD_CHANGE = /\bwould\s+(?:(?:\p{L}+ly|also|still|not|soon|eventually|then)\s+)?(?:rise|fall|increase|decrease|decline|drop|grow|reach|exceed|top|climb|gain|lose|improve|worsen|return|resume|recover|double|triple|halve|surge|slow|accelerate|expand|shrink|contract|end|begin|start|close|open|win|pass|approve|reject|sign|launch|announce|cut|raise|lower|hike|ease|tighten|report|post|earn|pay|sell|buy|acquire|merge|leave|resign|run|hold|take|make|become|continue|remain|stay|fail|succeed|collapse|default|strike|invade|attack|withdraw|hit|require|need|cost|save|delay|proceed|go\s+ahead|happen|occur|come|arrive|last|take\s+place|be\s+(?:profitable|completed|finished|ready|done|over|back|higher|lower|up|down|able|in\s+(?:the\s+)?(?:black|red)))\b/iu;
+const WOULD_CHANGE = /\b(?:would|should)\s+(?:(?:\p{L}+ly|also|still|not|soon|eventually|then|help|continue\s+to)\s+)?(?:re-?)?(?:rise|fall|increase|decrease|decline|drop|grow|reach|exceed|top|climb|gain|lose|improve|worsen|return|resume|recover|double|triple|halve|surge|slow|accelerate|expand|shrink|contract|end|begin|start|close|open|win|pass|approve|reject|sign|launch|announce|cut|raise|lower|hike|ease|tighten|report|post|earn|pay|sell|buy|acquire|merge|leave|resign|run|hold|take|make|become|continue|remain|stay|fail|succeed|collapse|default|strike|invade|attack|withdraw|hit|require|need|cost|save|delay|proceed|go\s+ahead|happen|occur|come|arrive|last|take\s+place|offer|introduce|propose|submit|file|seek|vote|act|impose|lift|ban|block|veto|unveil|release|issue|publish|deliver|complete|finish|hire|fire|invest|spend|borrow|lend|build|shut|reach|settle|sign|ratify|extend|expire|support|revive|boost|weigh|hurt|benefit|outpace|lag|trail|beat|miss|stabili[sz]e|rebound|recover|peak|bottom|unwind|experience|see|face|get|receive|lead|be\s+(?:signed|approved|passed|completed|lifted|imposed|announced|released|published|delivered|held|cut|raised|reduced|increased|higher|lower|ready|done|over|back|up|down|able|out|in\s+place|profitable|finished|in\s+(?:the\s+)?(?:black|red)))\b/iu;
+/** What "should" forecasts: a change that happens to things, or a state reached ("should exceed", "should be better off"). */
+const SHOULD_CHANGE = /\bshould\s+(?:(?:\p{L}+ly|also|still|not|soon|eventually|continue\s+to|help(?:\s+to)?)\s+){0,2}(?:rise|fall|increase|decrease|decline|drop|grow|exceed|top|climb|gain|improve|worsen|recover|rebound|slow|accelerate|expand|shrink|contract|ease|remain|stay|hold|last|come|arrive|happen|occur|unwind|stabili[sz]e|peak|bottom|pick\s+up|revive|support|boost|benefit|weigh|hurt|experience|see|reach|narrow|widen|fade|persist|continue|return|resume|end|begin|start|be\s+(?:\p{L}+er|better|worse|higher|lower|able|back|over|done|ready|completed|finished|available|enough|in\s+place|positive|negative|strong|weak|modest|limited|\p{L}+ed))\b/iu;
 /** "Should the talks fail, …", "Were rates to rise, …": a condition put first, by inversion. */
 const INVERTED_CONDITION = /^(?:should|were|had)\s+[^,]{3,120},/iu;
 const PAST_ANNOUNCEMENT = /^(?:announced|declared|decided|agreed|confirmed|ruled|approved|stated)$/;
+
+/** Attribution verbs that say what the speaker sees ahead ("signalled two more increases"): the restatement keeps them. */
+const OUTLOOK_VERBS = /^(?:signall?ed|sees|see|foresaw)$/;
 
 const todayUtc = () => new Date().toISOString().slice(0, 10);
 
@@ -98,25 +105,35 @@ export function extractCandidates(input: ArticleInput, opts: ExtractOptions = {}
     if (headings.has(seg.sentence.paragraph)) continue;
     const [start, end] = trimSpan(text, seg.start, seg.end);
     const quote = text.slice(start, end);
-    if (quote.split(/\s+/).length < 4) continue;
+    // "‘A landslide,’ one strategist predicted": a quotation the speaker is said, after it, to predict
+    const closeMark = text.slice(end, end + 3).search(/[”"’]/);
+    const verbless = seg.form === 'quote' && FORECAST_VERBS.has(seg.verb) && closeMark >= 0 && predictedAfter(text, end + closeMark);
+    if (quote.split(/\s+/).length < 4 && !verbless) continue;
     const key = `${start}:${end}`;
     if (seen.has(key)) continue;
     const reading = readCues(quote, publishedOn);
-    const forecastVerb = seg.form === 'paraphrase' && FORECAST_VERBS.has(seg.verb);
-    if (reading.rejected && !forecastVerb) continue;
+    // "expects …", "‘A landslide,’ one strategist predicted": the verb says it is a forecast (a question stays a question)
+    const forecastVerb = (seg.form === 'paraphrase' && FORECAST_VERBS.has(seg.verb)) || verbless;
+    if (reading.rejected && (!forecastVerb || reading.rejected === 'a question')) continue;
     // a bare possibility ("could", "may", "would" and nothing else) with no time ahead and no one
     // saying they expect it: "the action would permit ...", "the plane could be at the bottom of the sea"
     // ("would" in reported speech is the future of the past, and stays unless it gives a purpose:
     // "the action would permit the government to ...")
     const strong = reading.cues.filter((c) => c.kind !== 'conditional' && c.kind !== 'date');
-    const possibilityOnly = strong.length > 0 && strong.every((c) => c.kind === 'modal' && !/^would|[’']d$/i.test(c.phrase));
+    const possibilityOnly = strong.length > 0 && strong.every((c) => c.kind === 'modal' && !/^(?:would|should)|[’']d$/i.test(c.phrase));
     const purpose = strong.length > 0 && strong.every((c) => c.kind === 'modal') && /\bwould\s+(?:not\s+)?(?:permit|allow|enable|mean|be\s+due\s+to)\b/i.test(quote);
     if (!forecastVerb && !BELIEF.test(seg.verb) && ((possibilityOnly && !reading.cues.some((c) => c.kind === 'horizon' || c.kind === 'date' || c.kind === 'conditional')) || purpose)) continue;
     // "would" and nothing else, no time ahead, no condition, no change named: a description of how
     // things would be ("a new daily would give the city its second paper", "the mill would be
     // subsidized"), not a forecast one could check; "sales would rise" (a change) stays
-    const wouldOnly = strong.length > 0 && strong.every((c) => c.kind === 'modal' && /^would|[’']d$/i.test(c.phrase));
-    if (wouldOnly && !forecastVerb && !BELIEF.test(seg.verb) && !reading.cues.some((c) => c.kind === 'horizon' || c.kind === 'date' || c.kind === 'conditional') && !WOULD_CHANGE.test(quote) && !INVERTED_CONDITION.test(quote)) continue;
+    // ("he would offer a bill", said of himself, is his plan: kept)
+    const wouldOnly = strong.length > 0 && strong.every((c) => c.kind === 'modal' && /^(?:would|should)|[’']d$/i.test(c.phrase));
+    const ownPlan = seg.form === 'paraphrase' && /^(?:he|she|they|it|we)\s+would\s+(?!(?:be|have|like|love|prefer|rather|want)\b)/i.test(quote);
+    // "should" is advice unless it names a change that happens to things ("sales should exceed",
+    // "should help revive"), not an act someone ought to do ("the government should raise taxes")
+    const shouldOnly = strong.length > 0 && strong.every((c) => c.kind === 'modal' && /^should/i.test(c.phrase));
+    const changeNamed = shouldOnly ? SHOULD_CHANGE.test(quote) : WOULD_CHANGE.test(quote);
+    if (wouldOnly && !forecastVerb && !BELIEF.test(seg.verb) && !ownPlan && !reading.cues.some((c) => c.kind === 'horizon' || c.kind === 'date' || c.kind === 'conditional') && !changeNamed && !INVERTED_CONDITION.test(quote)) continue;
     // no one to hold to it: a quotation whose speaker the article does not give is left to the reader
     if (!seg.speaker) continue;
     // a possibility on a condition ("could try to find a white knight if ..."): a conditional judgement

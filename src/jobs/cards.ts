@@ -28,6 +28,7 @@ import type { Translator } from '../i18n/index.js';
 import type { Reply } from '../kit/reply.js';
 import type { Logger } from '../log.js';
 import { PostError } from '../kit/poster.js';
+import { guildScope } from '../ledger/context.js';
 
 /** Edits a message in place (embeds and components; its content stays). Throws PostError. */
 export interface CardEditor {
@@ -137,7 +138,7 @@ export async function flushCards(db: Db, editor: CardEditor, now: Date, log: Log
   // A compact card is re-rendered in the server's language, as its round posted it (read once per server per pass).
   const languages = new Map<string, Promise<Translator>>();
   const serverLanguage = (guildId: string) => {
-    if (!languages.has(guildId)) languages.set(guildId, serverTranslator(db, guildId, null));
+    if (!languages.has(guildId)) languages.set(guildId, serverTranslator(guildScope(db, guildId), null));
     return languages.get(guildId)!;
   };
   const shown = (card: PendingCard) =>
@@ -148,7 +149,7 @@ export async function flushCards(db: Db, editor: CardEditor, now: Date, log: Log
     taken.map(async (card) => {
       try {
         // Read after the card was taken: every vote committed before this read is on the card; a later one is found by the next look.
-        const data = await cardData(db, card.guild_id, card.claim_id, now);
+        const data = await cardData(guildScope(db, card.guild_id), card.claim_id, now);
         if (!data) {
           result.dropped += 1;
           await shown(card);

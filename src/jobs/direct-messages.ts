@@ -21,6 +21,7 @@ import { safe } from '../kit/render.js';
 import { rowsOf } from '../ledger/claim-row.js';
 import { MAX_DMS_PER_EVENT, noteDmRefused, type NoticeEvent } from '../ledger/notices.js';
 import type { Outcome } from '../ledger/rules.js';
+import { guildScope } from '../ledger/context.js';
 import { EN, type Translator } from '../i18n/index.js';
 import { serverTranslator } from '../kit/locale.js';
 
@@ -135,7 +136,7 @@ export async function sendDirectMessages(db: Db, poster: Poster, now: Date, log:
   // Each server's language, read once a pass.
   const languages = new Map<string, Promise<Translator>>();
   const serverLanguage = (guildId: string) => {
-    if (!languages.has(guildId)) languages.set(guildId, serverTranslator(db, guildId, null).catch(() => EN));
+    if (!languages.has(guildId)) languages.set(guildId, serverTranslator(guildScope(db, guildId), null).catch(() => EN));
     return languages.get(guildId)!;
   };
   for (const row of taken) {
@@ -157,7 +158,7 @@ export async function sendDirectMessages(db: Db, poster: Poster, now: Date, log:
       const e = error instanceof PostError ? error : new PostError('transient', error instanceof Error ? error.message : String(error));
       result.failed += 1;
       await finish(id, { sent: false, error: `${e.status ?? ''}${e.code ? ` ${e.code}` : ''} ${e.message}`.trim() }).catch(() => {});
-      if (e.code === CANNOT_DM) await noteDmRefused(db, row.guild_id, row.user_id, now).catch(() => {});
+      if (e.code === CANNOT_DM) await noteDmRefused(guildScope(db, row.guild_id), row.user_id, now).catch(() => {});
       log.warn(
         { guildId: row.guild_id, userId: row.user_id, claim: row.number, status: e.status, code: e.code, kind: e.kind },
         e.code === CANNOT_DM ? 'direct message refused (the member’s privacy settings); none tried again until they turn DMs on' : 'direct message failed; not tried again',

@@ -25,6 +25,7 @@ import type { Reply } from '../kit/types.js';
 import type { Logger } from '../log.js';
 import { PostError, type Poster, type RoundOutcome } from '../kit/poster.js';
 import type { ScheduleRow } from './schedules.js';
+import { guildScope, type GuildScope, type LedgerCtx } from '../ledger/context.js';
 
 /** At most this many claim cards in one round; the rest are counted, with where to see them. */
 export const MAX_CARDS_PER_ROUND = 25;
@@ -63,7 +64,8 @@ const live = (guildId: string) => and(eq(claims.guildId, guildId), isNull(claims
  * first). "Came due" means its voting opened: the check date passed, or it was imported already
  * due, or a manager reopened it.
  */
-export async function composeRound(db: Db, guildId: string, since: Date | null, until: Date, createdAt: Date): Promise<RoundContent> {
+export async function composeRound(ctx: GuildScope, since: Date | null, until: Date, createdAt: Date): Promise<RoundContent> {
+  const { db, guildId } = ctx;
   // Each list is read only as far as the post shows it; `count(*) over ()` is the whole count.
   const total = sql<number>`count(*) over ()`.mapWith(Number);
   const newlyDue = await db
@@ -88,7 +90,7 @@ export async function composeRound(db: Db, guildId: string, since: Date | null, 
     .orderBy(asc(claims.number))
     .limit(MAX_SECTION_LINES);
   const resolved = [];
-  for (const r of resolvedRows) resolved.push({ id: r.id, number: r.number, text: r.text, outcome: r.outcome ?? 'void', tally: await tallyFor(db, guildId, r.id, r.round) });
+  for (const r of resolvedRows) resolved.push({ id: r.id, number: r.number, text: r.text, outcome: r.outcome ?? 'void', tally: await tallyFor(ctx, r.id, r.round) });
   const resolvedCount = resolvedRows[0]?.total ?? 0;
   const resolvedIds = resolvedCount > resolvedRows.length ? (await db.select({ id: claims.id }).from(claims).where(resolvedIn)).map((r) => r.id) : resolvedRows.map((r) => r.id);
   return {
@@ -123,13 +125,13 @@ export const roundDate = (at: Date, timezone: string, t: Translator = EN) =>
   new Intl.DateTimeFormat(t.locale === 'en' ? 'en-GB' : t.locale, { timeZone: timezone, day: 'numeric', month: 'long', year: 'numeric' }).format(at);
 
 /** The messages of a round, in order: the summary (possibly split), then one compact card per newly due claim (at most MAX_CARDS_PER_ROUND). */
-export async function renderRound(db: Db, guildId: string, content: RoundContent, now: Date): Promise<Reply[]> {
+export async function renderRound(ctx: GuildScope, content: RoundContent, now: Date): Promise<Reply[]> {
   const cards = content.newlyDue.slice(0, MAX_CARDS_PER_ROUND);
   const due = content.newlyDueCount;
   const also = content.newlyDue.slice(MAX_CARDS_PER_ROUND);
   const sections: { title: string; lines: string[] }[] = [];
   // The server's date (an embed title renders no Discord timestamp): not UTC's, which is another day near midnight.
-  const { timezone, language } = await getSettings(db, guildId);
+  const { timezone, language } = await getSettings(ctx);
   // The server's language (a round has no interaction, so no Discord guild locale: the setting, else English).
   const t = translator(serverLocale(language, null));
   const intro = [
@@ -175,9 +177,9 @@ export async function renderRound(db: Db, guildId: string, content: RoundContent
     });
   }
   const messages = packSections(sections, COLORS.due, t);
-  const ctx = { db, guildId, actor: { id: 'system', isManager: false }, now: () => now };
+  const asSystem: LedgerCtx = { ...ctx, actor: { id: 'system', isManager: false }, now: () => now };
   const cardMessages: Reply[] = [];
-  for (const number of cards) cardMessages.push(compactCard(await claimDetail(ctx, number), now, t));
+  for (const number of cards) cardMessages.push(compactCard(await claimDetail(asSystem, number), now, t));
   // A one-card round is one message: the summary and the card together, when they fit.
   if (cardMessages.length === 1 && messages.length === 1) {
     const merged = mergeMessages(messages[0]!, cardMessages[0]!);
@@ -200,7 +202,7 @@ export interface RoundDeps {
   poster: Poster;
   log: Logger;
   /** Extra summary lines for the claims a round reports resolved (score changes). */
-  notesFor?: (db: Db, guildId: string, claimIds: number[]) => Promise<string[]>;
+  notesFor?: (ctx: GuildScope, claimIds: number[]) => Promise<string[]>;
   /** This process, as the holder of slot leases. */
   owner?: string;
   /** The clock leases are read against (default: the system clock). */
@@ -261,7 +263,7 @@ async function claimSlot(deps: RoundDeps, owner: string, scheduleId: number, slo
       return { kind: 'done', result: { outcome: run?.outcome === 'posting' ? 'busy' : 'duplicate' } };
     }
     const since = channelSince(schedule, siblings, slot);
-    const content = await composeRound(tx, schedule.guildId, since, slot, schedule.createdAt);
+    const content = await composeRound(guildScope(tx, schedule.guildId), since, slot, schedule.createdAt);
     await leaveOutRecent(tx, content, siblings, slot);
     const advance = !schedule.lastSlot || schedule.lastSlot < slot ? { lastSlot: slot } : {};
     if (isEmpty(content)) {
@@ -271,12 +273,12 @@ async function claimSlot(deps: RoundDeps, owner: string, scheduleId: number, slo
     }
     if (deps.notesFor && content.resolvedIds.length) {
       try {
-        content.notes = await deps.notesFor(tx, schedule.guildId, content.resolvedIds);
+        content.notes = await deps.notesFor(guildScope(tx, schedule.guildId), content.resolvedIds);
       } catch (error) {
         deps.log.warn({ err: error, scheduleId }, 'score changes unavailable for this round');
       }
     }
-    const messages = await renderRound(tx, schedule.guildId, content, now);
+    const messages = await renderRound(guildScope(tx, schedule.guildId), content, now);
     await tx.insert(roundParts).values(
       messages.map((message, part) => ({
         scheduleId,
@@ -486,7 +488,7 @@ async function handleDeadTarget(deps: RoundDeps, schedule: ScheduleRow, error: P
     if (kind === 'unknown_channel') {
       const reason = `disabled: the channel ${channel} no longer exists`;
       await tx.update(schedules).set({ status: 'disabled', statusReason: reason, updatedAt: now }).where(eq(schedules.id, schedule.id));
-      await recordAudit(tx, { ...audit, action: 'schedule.disable', detail: { schedule: schedule.id, reason: 'unknown channel' } });
+      await recordAudit(guildScope(tx, schedule.guildId), { ...audit, action: 'schedule.disable', detail: { schedule: schedule.id, reason: 'unknown channel' } });
       return { failures: current?.failures ?? 0, action: 'disable' };
     }
     if (kind === 'missing_access') {
@@ -494,7 +496,7 @@ async function handleDeadTarget(deps: RoundDeps, schedule: ScheduleRow, error: P
       if (failures >= PAUSE_AFTER_FAILURES) {
         const reason = `paused: Hindsight cannot post in ${channel} (missing access or permissions) for ${failures} rounds in a row`;
         await tx.update(schedules).set({ status: 'paused', failures, statusReason: reason, updatedAt: now }).where(eq(schedules.id, schedule.id));
-        await recordAudit(tx, { ...audit, action: 'schedule.pause', detail: { schedule: schedule.id, reason: 'missing access', failures } });
+        await recordAudit(guildScope(tx, schedule.guildId), { ...audit, action: 'schedule.pause', detail: { schedule: schedule.id, reason: 'missing access', failures } });
         return { failures, action: 'pause' };
       }
       await tx.update(schedules).set({ failures, updatedAt: now }).where(eq(schedules.id, schedule.id));
@@ -505,12 +507,12 @@ async function handleDeadTarget(deps: RoundDeps, schedule: ScheduleRow, error: P
   // Managers are told after the transaction: nothing is held while Discord answers.
   if (outcome.action === 'disable') {
     deps.log.warn({ scheduleId: schedule.id, guildId: schedule.guildId }, 'schedule disabled: unknown channel');
-    const t = await serverTranslator(deps.db, schedule.guildId, null).catch(() => EN);
+    const t = await serverTranslator(guildScope(deps.db, schedule.guildId), null).catch(() => EN);
     const notified = await notify(deps, schedule, t('round.notifyDisabled', { id: schedule.id }));
     return { outcome: 'failed', kind, disabled: true, ...(notified ? { notified } : {}) };
   }
   if (outcome.action === 'pause') {
-    const t = await serverTranslator(deps.db, schedule.guildId, null).catch(() => EN);
+    const t = await serverTranslator(guildScope(deps.db, schedule.guildId), null).catch(() => EN);
     const notified = await notify(deps, schedule, t('round.notifyPaused', { id: schedule.id, channel, count: outcome.failures, resume: `/reminders resume id:${schedule.id}` }));
     deps.log.warn({ scheduleId: schedule.id, guildId: schedule.guildId, notified }, 'schedule paused: missing access');
     return { outcome: 'failed', kind, paused: true, ...(notified ? { notified } : {}) };

@@ -5,7 +5,7 @@ import { schedules } from '../db/schema.js';
 import { recordAudit } from '../ledger/audit.js';
 import { LedgerError, notFound } from '../ledger/errors.js';
 import type { MessageKey } from '../i18n/index.js';
-import { assertManager, nowOf, type LedgerCtx } from '../ledger/context.js';
+import { assertManager, nowOf, type LedgerCtx, type GuildScope, inTx } from '../ledger/context.js';
 import { getSettings } from '../ledger/settings.js';
 import { assertMinInterval, MIN_ROUND_INTERVAL_SECONDS, parseSchedule, ScheduleError, type ScheduleSpec } from './schedule-spec.js';
 
@@ -18,7 +18,7 @@ export const MANAGE_ROUNDS = 'ledgerErrors.can.manageRounds' satisfies MessageKe
 
 /** Validates what a manager typed; a bad cron field or time zone is named and nothing is saved. */
 export async function specFor(ctx: LedgerCtx, schedule: string, timezone: string | null): Promise<ScheduleSpec> {
-  const tz = timezone ?? (await getSettings(ctx.db, ctx.guildId)).timezone;
+  const tz = timezone ?? (await getSettings(ctx)).timezone;
   try {
     return parseSchedule(schedule, tz);
   } catch (error) {
@@ -59,7 +59,7 @@ export async function addSchedule(
       .insert(schedules)
       .values({ guildId: ctx.guildId, channelId: input.channelId, ...spec, createdBy: ctx.actor.id, createdAt: now, updatedAt: now })
       .returning();
-    await recordAudit(tx, {
+    await recordAudit(inTx(ctx, tx), {
       guildId: ctx.guildId,
       actorId: ctx.actor.id,
       action: 'schedule.add',
@@ -71,7 +71,8 @@ export async function addSchedule(
 }
 
 /** This server's schedules that post in one channel (a second one there shares its rounds: see rounds.ts). */
-export async function schedulesOnChannel(db: Db, guildId: string, channelId: string): Promise<ScheduleRow[]> {
+export async function schedulesOnChannel(ctx: GuildScope, channelId: string): Promise<ScheduleRow[]> {
+  const { db, guildId } = ctx;
   return db
     .select()
     .from(schedules)
@@ -79,11 +80,13 @@ export async function schedulesOnChannel(db: Db, guildId: string, channelId: str
     .orderBy(asc(schedules.id));
 }
 
-export async function listSchedules(db: Db, guildId: string): Promise<ScheduleRow[]> {
+export async function listSchedules(ctx: GuildScope): Promise<ScheduleRow[]> {
+  const { db, guildId } = ctx;
   return db.select().from(schedules).where(eq(schedules.guildId, guildId)).orderBy(asc(schedules.id));
 }
 
-export async function getSchedule(db: Db, guildId: string, id: number): Promise<ScheduleRow> {
+export async function getSchedule(ctx: GuildScope, id: number): Promise<ScheduleRow> {
+  const { db, guildId } = ctx;
   const [row] = Number.isInteger(id) && id > 0 && id < 2 ** 31
     ? await db.select().from(schedules).where(and(eq(schedules.guildId, guildId), eq(schedules.id, id)))
     : [];
@@ -94,9 +97,9 @@ export async function getSchedule(db: Db, guildId: string, id: number): Promise<
 export async function removeSchedule(ctx: LedgerCtx, id: number): Promise<ScheduleRow> {
   assertManager(ctx, MANAGE_ROUNDS);
   return ctx.db.transaction(async (tx) => {
-    const row = await getSchedule(tx, ctx.guildId, id);
+    const row = await getSchedule(inTx(ctx, tx), id);
     await tx.delete(schedules).where(eq(schedules.id, row.id));
-    await recordAudit(tx, { guildId: ctx.guildId, actorId: ctx.actor.id, action: 'schedule.remove', detail: { schedule: row.id, cron: row.cron }, at: nowOf(ctx) });
+    await recordAudit(inTx(ctx, tx), { guildId: ctx.guildId, actorId: ctx.actor.id, action: 'schedule.remove', detail: { schedule: row.id, cron: row.cron }, at: nowOf(ctx) });
     return row;
   });
 }
@@ -106,7 +109,7 @@ export async function setScheduleActive(ctx: LedgerCtx, id: number, active: bool
   assertManager(ctx, MANAGE_ROUNDS);
   const now = nowOf(ctx);
   return ctx.db.transaction(async (tx) => {
-    const row = await getSchedule(tx, ctx.guildId, id);
+    const row = await getSchedule(inTx(ctx, tx), id);
     if (active && row.status === 'active') throw new LedgerError('conflict', 'ledgerErrors.scheduleRunning', { id });
     if (!active && row.status !== 'active') throw new LedgerError('conflict', row.status === 'paused' ? 'ledgerErrors.schedulePaused' : 'ledgerErrors.scheduleDisabled', { id });
     const [updated] = await tx
@@ -114,7 +117,7 @@ export async function setScheduleActive(ctx: LedgerCtx, id: number, active: bool
       .set(active ? { status: 'active', failures: 0, statusReason: null, updatedAt: now } : { status: 'paused', statusReason: `paused by <@${ctx.actor.id}>`, updatedAt: now })
       .where(eq(schedules.id, row.id))
       .returning();
-    await recordAudit(tx, { guildId: ctx.guildId, actorId: ctx.actor.id, action: active ? 'schedule.resume' : 'schedule.pause', detail: { schedule: row.id }, at: now });
+    await recordAudit(inTx(ctx, tx), { guildId: ctx.guildId, actorId: ctx.actor.id, action: active ? 'schedule.resume' : 'schedule.pause', detail: { schedule: row.id }, at: now });
     return updated!;
   });
 }

@@ -19,6 +19,7 @@ import type { Poster } from '../kit/poster.js';
 import type { Reply } from '../kit/reply.js';
 import type { AppCtx } from '../kit/types.js';
 import type { Logger } from '../log.js';
+import { guildScope, type GuildScope } from '../ledger/context.js';
 
 /** Discord's limit on a thread's name. */
 export const THREAD_NAME_MAX = 100;
@@ -84,7 +85,8 @@ export async function openClaimThreads(
 }
 
 /** The claim's thread, if one was opened. */
-export async function threadOf(db: Db, guildId: string, claimId: number): Promise<string | null> {
+export async function threadOf(ctx: GuildScope, claimId: number): Promise<string | null> {
+  const { db, guildId } = ctx;
   const [row] = await db
     .select({ threadId: claimThreads.threadId })
     .from(claimThreads)
@@ -104,9 +106,9 @@ export async function postInThread(
   guildLocale: string | null = null,
 ): Promise<boolean> {
   if (!ctx.threads?.postInThread) return false;
-  const threadId = await threadOf(ctx.db, guildId, claimId);
+  const threadId = await threadOf(guildScope(ctx.db, guildId), claimId);
   if (!threadId) return false;
-  const t = await serverTranslator(ctx.db, guildId, guildLocale);
+  const t = await serverTranslator(guildScope(ctx.db, guildId), guildLocale);
   await ctx.threads.postInThread(threadId, threadPost(number, item, blind, t));
   return true;
 }

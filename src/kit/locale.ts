@@ -6,6 +6,7 @@ import { serverLocale, translator, type Translator } from '../i18n/index.js';
 import { getSettings } from '../ledger/settings.js';
 import type { Db } from '../db/client.js';
 import { UserError } from './types.js';
+import { guildScope, type GuildScope } from '../ledger/context.js';
 
 /** Discord's default when an interaction says nothing (it always does; the console may not). */
 const DEFAULT_LOCALE = 'en-US';
@@ -21,13 +22,13 @@ export function localeOf(locale: string | null | undefined, guildLocale: string 
  * server's Discord language when Hindsight has it, else English. `guildLocale` is the call's (null
  * where there is none, e.g. a scheduled round: then the setting or English).
  */
-export async function serverTranslator(db: Db, guildId: string, guildLocale: string | null): Promise<Translator> {
-  const settings = await getSettings(db, guildId);
+export async function serverTranslator(ctx: GuildScope, guildLocale: string | null): Promise<Translator> {
+  const settings = await getSettings(ctx);
   return translator(serverLocale(settings.language, guildLocale));
 }
 
 /** `serverTranslator` for a call: `const pt = await serverT(call, ctx)`. */
-export const serverT = (call: { guildId: string; guildLocale: string | null }, ctx: { db: Db }) => serverTranslator(ctx.db, call.guildId, call.guildLocale);
+export const serverT = (call: { guildId: string; guildLocale: string | null }, ctx: { db: Db }) => serverTranslator(guildScope(ctx.db, call.guildId), call.guildLocale);
 
 /**
  * Refuses an article the extractor cannot read: one detected (never guessed from its address) to be

@@ -2,10 +2,10 @@
  * Scores as text: the numbers the leaderboards and round posts show, and the "Score changes"
  * lines of a round post (members as mentions; never parsed, see allowedMentions).
  */
-import type { Db } from '../db/client.js';
 import { scoreChanges } from '../ledger/leaderboard.js';
 import { SCORE_DECIMALS, scoreKey, type RankedMember, type ScoreChange } from '../ledger/scoring.js';
 import { fitLines } from './render.js';
+import type { GuildScope } from '../ledger/context.js';
 import { EN, type Translator } from '../i18n/index.js';
 import { serverTranslator } from './locale.js';
 
@@ -41,9 +41,9 @@ export function formatScoreChanges(changes: readonly ScoreChange[], maxChars: nu
 export const SCORE_NOTES_CHARS = 3000;
 
 /** The "Score changes" lines of a round post: who gained and who lost on the claims it reports resolved. */
-export async function roundScoreNotes(db: Db, guildId: string, claimIds: number[]): Promise<string[]> {
+export async function roundScoreNotes(ctx: GuildScope, claimIds: number[]): Promise<string[]> {
   // In the server's language, as the round that shows them.
-  const t = await serverTranslator(db, guildId, null);
-  const text = formatScoreChanges(await scoreChanges(db, guildId, claimIds), SCORE_NOTES_CHARS, t);
+  const t = await serverTranslator(ctx, null);
+  const text = formatScoreChanges(await scoreChanges(ctx, claimIds), SCORE_NOTES_CHARS, t);
   return text ? text.split('\n') : [];
 }

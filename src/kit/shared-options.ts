@@ -4,6 +4,7 @@ import { familiesOf, searchClaims } from '../ledger/claim-queries.js';
 import { FAMILIES, FAMILY_NAMES, isKnownFamily } from '../ledger/families.js';
 import { truncate, DISCORD_LIMITS } from './render.js';
 import type { AppCtx, AutocompleteCall, Choice } from './types.js';
+import { guildScope } from '../ledger/context.js';
 
 /** The `claim` option: a number or text, autocompleted from this server's claims. */
 export const claimOption = (description = 'The claim: its number (#3) or start typing its text') =>
@@ -19,7 +20,7 @@ export const claimOption = (description = 'The claim: its number (#3) or start t
 /** Up to 25 of this server's claims matching what is typed: "#3 · start of the text". */
 export async function claimChoices(call: AutocompleteCall, ctx: AppCtx): Promise<Choice[]> {
   if (call.focused.name !== 'claim') return [];
-  const rows = await searchClaims(ctx.db, call.guildId, call.focused.value, DISCORD_LIMITS.choices);
+  const rows = await searchClaims(guildScope(ctx.db, call.guildId), call.focused.value, DISCORD_LIMITS.choices);
   return rows.map((r) => ({
     name: truncate(`#${r.number} · ${r.status === 'resolved' ? '(resolved) ' : ''}${r.text.replace(/\s+/g, ' ')}`, DISCORD_LIMITS.choiceName),
     value: String(r.number),
@@ -48,7 +49,7 @@ export async function familyChoices(call: AutocompleteCall, ctx: AppCtx): Promis
     name: truncate(`${f} · ${FAMILIES[f]}`, DISCORD_LIMITS.choiceName),
     value: f,
   }));
-  const own = (await familiesOf(ctx.db, call.guildId)).filter((f) => !isKnownFamily(f) && f.includes(typed)).map((f) => ({ name: truncate(f, DISCORD_LIMITS.choiceName), value: f }));
+  const own = (await familiesOf(guildScope(ctx.db, call.guildId))).filter((f) => !isKnownFamily(f) && f.includes(typed)).map((f) => ({ name: truncate(f, DISCORD_LIMITS.choiceName), value: f }));
   return [...known, ...own].slice(0, DISCORD_LIMITS.choices);
 }
 

@@ -1,6 +1,6 @@
 import { and, desc, eq, notInArray, or, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
 import { auditLog } from '../db/schema.js';
+import { assertSameServer, type GuildScope } from './context.js';
 
 export type AuditAction =
   | 'claim.add'
@@ -34,8 +34,11 @@ export interface AuditEntry {
   at?: Date;
 }
 
-export async function recordAudit(db: Db, entry: AuditEntry | AuditEntry[]): Promise<void> {
-  const rows = (Array.isArray(entry) ? entry : [entry]).map((e) => ({
+export async function recordAudit(ctx: GuildScope, entry: AuditEntry | AuditEntry[]): Promise<void> {
+  const { db } = ctx;
+  const entries = Array.isArray(entry) ? entry : [entry];
+  for (const e of entries) assertSameServer(ctx, e);
+  const rows = entries.map((e) => ({
     guildId: e.guildId,
     actorId: e.actorId,
     action: e.action,
@@ -52,12 +55,12 @@ export async function recordAudit(db: Db, entry: AuditEntry | AuditEntry[]): Pro
  * (blind voting hides others' votes; others' forecasts are private before the check date).
  */
 export async function claimHistory(
-  db: Db,
-  guildId: string,
+  ctx: GuildScope,
   claimId: number,
   limit = 10,
   hide: { actions: AuditAction[]; viewer: string } = { actions: [], viewer: '' },
 ) {
+  const { db, guildId } = ctx;
   const conditions = [eq(auditLog.guildId, guildId), eq(auditLog.claimId, claimId)];
   if (hide.actions.length) conditions.push(or(notInArray(auditLog.action, hide.actions), eq(auditLog.actorId, hide.viewer))!);
   return db
@@ -69,7 +72,8 @@ export async function claimHistory(
 }
 
 /** The latest edit a manager made once the claim was locked (forecasts, votes, due or resolved), for the card. */
-export async function lastLockedEdit(db: Db, guildId: string, claimId: number) {
+export async function lastLockedEdit(ctx: GuildScope, claimId: number) {
+  const { db, guildId } = ctx;
   const [row] = await db
     .select({ actorId: auditLog.actorId, at: auditLog.createdAt, detail: auditLog.detail })
     .from(auditLog)
@@ -83,7 +87,8 @@ export async function lastLockedEdit(db: Db, guildId: string, claimId: number) {
  * The names members of a server were last seen under, from the audit trail (`detail.actorName`,
  * recorded with what they did): where known, for exports. Hindsight itself is "Hindsight".
  */
-export async function memberNames(db: Db, guildId: string): Promise<Map<string, string>> {
+export async function memberNames(ctx: GuildScope): Promise<Map<string, string>> {
+  const { db, guildId } = ctx;
   const rows = await db
     .selectDistinctOn([auditLog.actorId], { id: auditLog.actorId, name: sql<string>`${auditLog.detail}->>'actorName'` })
     .from(auditLog)

@@ -4,10 +4,9 @@
  * statement, families and the crowd's forecast. Nothing here writes.
  */
 import { and, asc, count, desc, eq, ilike, isNull, lte, gt, or, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
 import { articles, claims, speakers, votes, forecasts } from '../db/schema.js';
 import { claimHistory, lastLockedEdit, type AuditAction } from './audit.js';
-import { nowOf, type LedgerCtx } from './context.js';
+import { assertSameServer, nowOf, type LedgerCtx, type GuildScope } from './context.js';
 import { invalid, notFound } from './errors.js';
 import { LIMITS } from './limits.js';
 import { median } from './scoring.js';
@@ -28,7 +27,8 @@ const CANDIDATES_SHOWN = 5;
  * or words of its text (`Geneva`): the one live claim whose text is that, or the only one that
  * holds them as whole words. Several matches are refused with the candidates; none, with where to look.
  */
-export async function claimNumberOf(db: Db, guildId: string, typed: number | string): Promise<number> {
+export async function claimNumberOf(ctx: GuildScope, typed: number | string): Promise<number> {
+  const { db, guildId } = ctx;
   if (typeof typed === 'number') return claimNumber(typed);
   const text = cleanText(typed);
   const numbered = /^#?\s*(\d+)(?:\s*·.*)?$/s.exec(text);
@@ -59,8 +59,9 @@ export async function claimNumberOf(db: Db, guildId: string, typed: number | str
  * A live (not deleted) claim of this server by its number (or its text, see claimNumberOf);
  * another server's numbers are simply not found.
  */
-export async function findClaim(db: Db, guildId: string, number: number | string, opts: { forUpdate?: boolean } = {}): Promise<ClaimRow> {
-  const n = await claimNumberOf(db, guildId, number);
+export async function findClaim(ctx: GuildScope, number: number | string, opts: { forUpdate?: boolean } = {}): Promise<ClaimRow> {
+  const { db, guildId } = ctx;
+  const n = await claimNumberOf(ctx, number);
   const query = db
     .select()
     .from(claims)
@@ -76,7 +77,9 @@ export type LockReason = 'resolved' | 'due' | 'votes' | 'forecasts';
  * Why a claim can no longer be changed by its author: resolved, members voted on it, due (check
  * date passed, no vote yet), or members forecast on it. Null while the author may still correct it.
  */
-export async function lockReason(tx: Db, claim: ClaimRow, now: Date): Promise<LockReason | null> {
+export async function lockReason(ctx: GuildScope, claim: ClaimRow, now: Date): Promise<LockReason | null> {
+  assertSameServer(ctx, claim);
+  const { db: tx } = ctx;
   if (claim.status === 'resolved') return 'resolved';
   // Votes before the due date: a claim with votes says "after voting began", one only due says so.
   const [vote] = await tx.select({ one: sql`1` }).from(votes).where(eq(votes.claimId, claim.id)).limit(1);
@@ -180,7 +183,8 @@ export async function listClaims(ctx: LedgerCtx, filter: ListFilter = {}) {
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** Up to 25 claims whose number or text starts with / contains what the member typed (autocomplete). */
-export async function searchClaims(db: Db, guildId: string, typed: string, limit = 25) {
+export async function searchClaims(ctx: GuildScope, typed: string, limit = 25) {
+  const { db, guildId } = ctx;
   const text = typed.trim().replace(/^#/, '').slice(0, 100);
   const conditions: SQL[] = [eq(claims.guildId, guildId), isNull(claims.deletedAt)];
   if (/^\d+$/.test(text)) {
@@ -197,7 +201,8 @@ export async function searchClaims(db: Db, guildId: string, typed: string, limit
 }
 
 /** The votes of one round of a claim of the server, by verdict. */
-export async function tallyFor(db: Db, guildId: string, claimId: number, round: number): Promise<Tally> {
+export async function tallyFor(ctx: GuildScope, claimId: number, round: number): Promise<Tally> {
+  const { db, guildId } = ctx;
   const rows = await db
     .select({ verdict: votes.verdict, n: count() })
     .from(votes)
@@ -211,15 +216,15 @@ export async function tallyFor(db: Db, guildId: string, claimId: number, round: 
 /** Everything about one claim, as /predict show needs it. */
 export async function claimDetail(ctx: LedgerCtx, number: number | string) {
   const now = nowOf(ctx);
-  const claim = await findClaim(ctx.db, ctx.guildId, number);
-  const settings = await getSettings(ctx.db, ctx.guildId);
+  const claim = await findClaim(ctx, number);
+  const settings = await getSettings(ctx);
   const [speaker] = claim.speakerId
     ? await ctx.db.select().from(speakers).where(eq(speakers.id, claim.speakerId))
     : [];
   const [article] = claim.articleId
     ? await ctx.db.select().from(articles).where(eq(articles.id, claim.articleId))
     : [];
-  const tally = await tallyFor(ctx.db, ctx.guildId, claim.id, claim.round);
+  const tally = await tallyFor(ctx, claim.id, claim.round);
   const visible = tallyVisible(claim, settings.blindVoting, now);
   const [myVote] = await ctx.db
     .select({ verdict: votes.verdict })
@@ -237,11 +242,11 @@ export async function claimDetail(ctx: LedgerCtx, number: number | string) {
     .where(eq(forecasts.claimId, claim.id));
   // Others' votes are hidden while the tally is; others' forecasts until the check date passes.
   const hiddenActions: AuditAction[] = [...(visible ? [] : ['vote.cast' as const, 'evidence.add' as const]), ...(now < claim.dueAt ? ['forecast.set' as const] : [])];
-  const history = await claimHistory(ctx.db, ctx.guildId, claim.id, 8, { actions: hiddenActions, viewer: ctx.actor.id });
-  const lockedEdit = await lastLockedEdit(ctx.db, ctx.guildId, claim.id);
-  const condition = await conditionInfo(ctx.db, ctx.guildId, claim.conditionClaimId);
+  const history = await claimHistory(ctx, claim.id, 8, { actions: hiddenActions, viewer: ctx.actor.id });
+  const lockedEdit = await lastLockedEdit(ctx, claim.id);
+  const condition = await conditionInfo(ctx, claim.conditionClaimId);
   // The crowd's median: hidden before the check date from members who have not forecast (nobody anchors on it).
-  const crowd = claim.dueAt <= now || myForecast ? await crowdForecast(ctx.db, ctx.guildId, claim.id) : null;
+  const crowd = claim.dueAt <= now || myForecast ? await crowdForecast(ctx, claim.id) : null;
   return {
     claim,
     condition,
@@ -257,7 +262,7 @@ export async function claimDetail(ctx: LedgerCtx, number: number | string) {
     history,
     lockedEdit,
     crowd,
-    evidence: await evidenceSummary(ctx.db, ctx.guildId, claim.id),
+    evidence: await evidenceSummary(ctx, claim.id),
   };
 }
 
@@ -271,7 +276,8 @@ export interface ConditionInfo {
   outcome: Outcome | null;
 }
 
-async function conditionInfo(db: Db, guildId: string, conditionId: number | null): Promise<ConditionInfo | null> {
+async function conditionInfo(ctx: GuildScope, conditionId: number | null): Promise<ConditionInfo | null> {
+  const { db, guildId } = ctx;
   if (conditionId == null) return null;
   const [row] = await db
     .select({ number: claims.number, text: claims.text, status: claims.status, outcome: claims.outcome })
@@ -308,7 +314,8 @@ export interface CardData {
  * its article's outlet, URL and title, the current round's tally, the number of forecasters and
  * the server's quorum, majority and blind-voting settings. Null when the claim is gone (deleted).
  */
-export async function cardData(db: Db, guildId: string, claimId: number, now: Date): Promise<CardData | null> {
+export async function cardData(ctx: GuildScope, claimId: number, now: Date): Promise<CardData | null> {
+  const { db, guildId } = ctx;
   const result = await db.execute(sql`
     select to_jsonb(c) as claim, case when s.note is null then s.name else s.name || ' (' || s.note || ')' end as speaker, a.outlet, a.url, a.title, a.title_note,
       (select jsonb_object_agg(t.verdict, t.n) from (
@@ -346,12 +353,13 @@ export async function cardData(db: Db, guildId: string, claimId: number, now: Da
     settings: { quorum: (row.quorum as number | null) ?? DEFAULT_SETTINGS.quorum, majorityPct: (row.majority_pct as number | null) ?? DEFAULT_SETTINGS.majorityPct },
     // The public card shows the crowd only once the check date passed.
     crowd: claim.dueAt <= now ? crowdOf(row.crowd) : null,
-    evidence: await evidenceSummary(db, guildId, claim.id),
+    evidence: await evidenceSummary(ctx, claim.id),
   };
 }
 
 /** The families used in a server, for autocomplete. */
-export async function familiesOf(db: Db, guildId: string): Promise<string[]> {
+export async function familiesOf(ctx: GuildScope): Promise<string[]> {
+  const { db, guildId } = ctx;
   const rows = await db
     .selectDistinct({ family: claims.family })
     .from(claims)
@@ -361,7 +369,8 @@ export async function familiesOf(db: Db, guildId: string): Promise<string[]> {
 }
 
 /** The crowd's forecast on a claim: the median of each member's last forecast before the check date, and how many members. */
-export async function crowdForecast(db: Db, guildId: string, claimId: number): Promise<{ median: number | null; count: number }> {
+export async function crowdForecast(ctx: GuildScope, claimId: number): Promise<{ median: number | null; count: number }> {
+  const { db, guildId } = ctx;
   const result = await db.execute(sql`
     select distinct on (f.user_id) f.probability
     from ${forecasts} f join ${claims} c on c.id = f.claim_id

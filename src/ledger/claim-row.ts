@@ -3,10 +3,10 @@
  * condition chain alike (kept apart from claims.ts so that the chain needs nothing of claims.ts).
  */
 import { eq } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
 import { claims } from '../db/schema.js';
 import { recordAudit, type AuditAction } from './audit.js';
 import { noticeEvent, queueNotices } from './notices.js';
+import { assertSameServer, type GuildScope } from './context.js';
 
 export type ClaimRow = typeof claims.$inferSelect;
 
@@ -17,19 +17,21 @@ export type ClaimRow = typeof claims.$inferSelect;
  * transaction: `claim` must then carry its status and outcome as they were before.
  */
 export async function changeClaim(
-  tx: Db,
+  ctx: GuildScope,
   claim: Pick<ClaimRow, 'id' | 'guildId' | 'number'> & Partial<Pick<ClaimRow, 'status' | 'outcome'>>,
   set: Partial<typeof claims.$inferInsert>,
   audit: { actorId: string; actorName?: string | null; action: AuditAction; detail: Record<string, unknown>; at: Date },
 ): Promise<ClaimRow> {
+  assertSameServer(ctx, claim);
+  const { db: tx } = ctx;
   const [row] = await tx
     .update(claims)
     .set({ ...set, updatedAt: audit.at })
     .where(eq(claims.id, claim.id))
     .returning();
-  await recordAudit(tx, { guildId: claim.guildId, claimId: claim.id, claimNumber: claim.number, ...audit });
+  await recordAudit(ctx, { guildId: claim.guildId, claimId: claim.id, claimNumber: claim.number, ...audit });
   const event = 'status' in set || 'outcome' in set ? noticeEvent(claim, row!) : null;
-  if (event) await queueNotices(tx, row!, event, audit.actorId, audit.at);
+  if (event) await queueNotices(ctx, row!, event, audit.actorId, audit.at);
   return row!;
 }
 

@@ -5,10 +5,9 @@
  * change in claim-row.ts.
  */
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
 import { articles, claims, speakers } from '../db/schema.js';
 import { recordAudit } from './audit.js';
-import { nowOf, type LedgerCtx } from './context.js';
+import { nowOf, type LedgerCtx, type GuildScope, assertSameServer, inTx } from './context.js';
 import { dueAtFor, parseCheckBy, todayIn } from './dates.js';
 import type { HedgeBand } from './hedge.js';
 import { forbidden, invalid, notFound } from './errors.js';
@@ -61,7 +60,8 @@ export const nameIdentity = (name: string) => {
   return key.startsWith('pack:') ? `name:${key}` : key;
 };
 
-export async function upsertSpeaker(db: Db, guildId: string, name: string, identity?: ClaimFields['speakerIdentity']): Promise<number> {
+export async function upsertSpeaker(ctx: GuildScope, name: string, identity?: ClaimFields['speakerIdentity']): Promise<number> {
+  const { db, guildId } = ctx;
   const [row] = await db
     .insert(speakers)
     .values({ guildId, name, nameKey: identity?.key ?? nameIdentity(name), note: identity?.note ?? null })
@@ -74,7 +74,8 @@ export async function upsertSpeaker(db: Db, guildId: string, name: string, ident
   return row!.id;
 }
 
-async function upsertArticle(db: Db, guildId: string, a: ArticleFields): Promise<number> {
+async function upsertArticle(ctx: GuildScope, a: ArticleFields): Promise<number> {
+  const { db, guildId } = ctx;
   const { authoritative, ...values } = a;
   const fill = <T extends string>(column: T, current: unknown) =>
     authoritative ? sql.raw(`excluded.${column}`) : sql`coalesce(${sql.raw(`excluded.${column}`)}, ${current})`;
@@ -102,19 +103,19 @@ async function upsertArticle(db: Db, guildId: string, a: ArticleFields): Promise
  * check date passed before it was added (an imported article) opens its voting window now.
  */
 export async function insertClaims(
-  tx: Db,
-  guildId: string,
+  ctx: GuildScope,
   items: ClaimFields[],
   settings: GuildSettings,
   now: Date,
   extra: (item: ClaimFields, index: number) => Partial<typeof claims.$inferInsert> = () => ({}),
 ): Promise<ClaimRow[]> {
+  const { db: tx, guildId } = ctx;
   if (!items.length) return [];
-  const first = await reserveClaimNumbers(tx, guildId, items.length);
+  const first = await reserveClaimNumbers(ctx, items.length);
   const rows: (typeof claims.$inferInsert)[] = [];
   for (const [i, item] of items.entries()) {
-    const speakerId = item.speaker ? await upsertSpeaker(tx, guildId, item.speaker, item.speakerIdentity) : null;
-    const articleId = item.article ? await upsertArticle(tx, guildId, item.article) : null;
+    const speakerId = item.speaker ? await upsertSpeaker(ctx, item.speaker, item.speakerIdentity) : null;
+    const articleId = item.article ? await upsertArticle(ctx, item.article) : null;
     const dueAt = dueAtFor(item.checkBy, settings.timezone);
     const windowStartsAt = dueAt < now ? now : dueAt;
     rows.push({
@@ -148,12 +149,13 @@ export async function insertClaims(
  * (its verdict was given against them). Returns whether the claim changed.
  */
 export async function updateFromSource(
-  tx: Db,
+  ctx: GuildScope,
   claim: ClaimRow,
   item: ClaimFields,
   settings: GuildSettings,
   audit: { actorId: string; at: Date; from: string },
 ): Promise<boolean> {
+  assertSameServer(ctx, claim);
   const set: Partial<typeof claims.$inferInsert> = {};
   const changes: Record<string, { from: unknown; to: unknown }> = {};
   const put = <K extends keyof typeof claims.$inferInsert & keyof ClaimRow>(field: K, to: ClaimRow[K]) => {
@@ -167,13 +169,13 @@ export async function updateFromSource(
   put('criteria', item.criteria);
   put('checkByNote', item.checkByNote ?? null);
   put('hedge', item.hedge ?? null);
-  const speakerId = item.speaker ? await upsertSpeaker(tx, claim.guildId, item.speaker, item.speakerIdentity) : null;
+  const speakerId = item.speaker ? await upsertSpeaker(ctx, item.speaker, item.speakerIdentity) : null;
   if (speakerId !== claim.speakerId) {
     set.speakerId = speakerId;
     changes.speaker = { from: claim.speakerId, to: item.speaker };
   }
   if (item.article) {
-    const articleId = await upsertArticle(tx, claim.guildId, item.article);
+    const articleId = await upsertArticle(ctx, item.article);
     if (articleId !== claim.articleId) {
       set.articleId = articleId;
       changes.source = { from: claim.articleId, to: item.article.key };
@@ -195,8 +197,8 @@ export async function updateFromSource(
   }
   if (!Object.keys(changes).length) return false;
   // A correction once members forecast or voted is marked like a manager's edit, and the card shows it.
-  const locked = await lockReason(tx, claim, audit.at);
-  await changeClaim(tx, claim, set, { actorId: audit.actorId, action: 'claim.edit', detail: { changes, from: audit.from, ...(locked ? { lockedBy: locked } : {}) }, at: audit.at });
+  const locked = await lockReason(ctx, claim, audit.at);
+  await changeClaim(ctx, claim, set, { actorId: audit.actorId, action: 'claim.edit', detail: { changes, from: audit.from, ...(locked ? { lockedBy: locked } : {}) }, at: audit.at });
   return true;
 }
 
@@ -216,7 +218,7 @@ export interface AddClaimInput {
 
 export async function addClaim(ctx: LedgerCtx, input: AddClaimInput): Promise<ClaimRow> {
   const now = nowOf(ctx);
-  const settings = await getSettings(ctx.db, ctx.guildId);
+  const settings = await getSettings(ctx);
   const text = requiredText('Claim', input.claim, LIMITS.claimText);
   const conditionGiven = input.condition != null && String(input.condition).trim() !== '';
   const daysAfter = parseDaysAfter(input.checkBy ?? '');
@@ -244,19 +246,19 @@ export async function addClaim(ctx: LedgerCtx, input: AddClaimInput): Promise<Cl
   return ctx.db.transaction(async (tx) => {
     let condition: ClaimRow | null = null;
     if (conditionGiven) {
-      const found = await findClaim(tx, ctx.guildId, String(input.condition).trim());
-      condition = await lockCondition(tx, ctx.guildId, found.id);
+      const found = await findClaim(inTx(ctx, tx), String(input.condition).trim());
+      condition = await lockCondition(inTx(ctx, tx), found.id);
       if (!condition) throw notFound('ledgerErrors.noClaim', { number: found.number });
       if (conditionState(condition) === 'failed') {
         throw invalid('ledgerErrors.conditionAlreadyFailed', { number: condition.number, outcome: { key: `outcomes.${condition.outcome ?? 'void'}` } });
       }
-      await assertConditionAllowed(tx, ctx.guildId, null, condition);
+      await assertConditionAllowed(inTx(ctx, tx), null, condition);
     }
-    const [inserted] = await insertClaims(tx, ctx.guildId, [fields], settings, now, () =>
+    const [inserted] = await insertClaims(inTx(ctx, tx), [fields], settings, now, () =>
       condition ? { conditionClaimId: condition.id, conditionDays: daysAfter, status: 'waiting' as const } : {},
     );
     let row = inserted!;
-    await recordAudit(tx, {
+    await recordAudit(inTx(ctx, tx), {
       guildId: ctx.guildId,
       actorId: ctx.actor.id,
       actorName: ctx.actor.name,
@@ -267,7 +269,7 @@ export async function addClaim(ctx: LedgerCtx, input: AddClaimInput): Promise<Cl
       at: now,
     });
     // A condition that already came true: the claim opens at once (its due date counted from then).
-    if (condition) row = (await moveDependent(tx, row, condition, settings, now)) ?? row;
+    if (condition) row = (await moveDependent(inTx(ctx, tx), row, condition, settings, now)) ?? row;
     return row;
   });
 }
@@ -283,11 +285,11 @@ const LOCK_WORDS: Record<LockReason, MessageKey> = {
  * The author or a manager may change a claim until it is locked (see lockReason); after that
  * only managers. Returns the lock reason (null when unlocked).
  */
-async function assertMayChange(tx: Db, ctx: LedgerCtx, claim: ClaimRow, verb: 'edit' | 'delete', now: Date): Promise<LockReason | null> {
+async function assertMayChange(ctx: LedgerCtx, claim: ClaimRow, verb: 'edit' | 'delete', now: Date): Promise<LockReason | null> {
   if (claim.addedBy !== ctx.actor.id && !ctx.actor.isManager) {
     throw forbidden(verb === 'edit' ? 'ledgerErrors.authorOnlyEdit' : 'ledgerErrors.authorOnlyDelete', { number: claim.number });
   }
-  const locked = await lockReason(tx, claim, now);
+  const locked = await lockReason(ctx, claim, now);
   if (locked && !ctx.actor.isManager) {
     throw forbidden('ledgerErrors.locked', { number: claim.number, reason: { key: LOCK_WORDS[locked] } });
   }
@@ -314,10 +316,10 @@ export type ClaimChanges = Record<string, { from: unknown; to: unknown }>;
 /** Edits a claim; the row comes back with what changed (for the reply: "check-by date 2026-03-01 → 2027-12-07"). */
 export async function editClaim(ctx: LedgerCtx, number: number | string, input: EditClaimInput): Promise<ClaimRow & { changes: ClaimChanges }> {
   const now = nowOf(ctx);
-  const settings = await getSettings(ctx.db, ctx.guildId);
+  const settings = await getSettings(ctx);
   return ctx.db.transaction(async (tx) => {
-    const claim = await findClaim(tx, ctx.guildId, number, { forUpdate: true });
-    const locked = await assertMayChange(tx, ctx, claim, 'edit', now);
+    const claim = await findClaim(inTx(ctx, tx), number, { forUpdate: true });
+    const locked = await assertMayChange(inTx(ctx, tx), claim, 'edit', now);
     const set: Partial<typeof claims.$inferInsert> = {};
     const changes: Record<string, { from: unknown; to: unknown }> = {};
     const note = (field: string, from: unknown, to: unknown) => {
@@ -343,7 +345,7 @@ export async function editClaim(ctx: LedgerCtx, number: number | string, input: 
     const conditionInput = input.condition?.trim() || null;
     const dropCondition = conditionInput !== null && /^(none|no|-)$/i.test(conditionInput);
     let condition: ClaimRow | null = null;
-    const previousCondition = async () => (claim.conditionClaimId === null ? null : ((await claimsById(tx, ctx.guildId, [claim.conditionClaimId]))[0]?.number ?? null));
+    const previousCondition = async () => (claim.conditionClaimId === null ? null : ((await claimsById(inTx(ctx, tx), [claim.conditionClaimId]))[0]?.number ?? null));
     if (conditionInput !== null) {
       if (claim.status === 'resolved') throw invalid('ledgerErrors.resolvedConditionChange', { number: claim.number });
       if (dropCondition) {
@@ -354,13 +356,13 @@ export async function editClaim(ctx: LedgerCtx, number: number | string, input: 
         if (claim.status === 'waiting') set.status = 'open';
         note('condition', await previousCondition(), null);
       } else {
-        const found = await findClaim(tx, ctx.guildId, conditionInput);
-        condition = await lockCondition(tx, ctx.guildId, found.id);
+        const found = await findClaim(inTx(ctx, tx), conditionInput);
+        condition = await lockCondition(inTx(ctx, tx), found.id);
         if (!condition) throw notFound('ledgerErrors.noClaim', { number: found.number });
         if (conditionState(condition) === 'failed') {
           throw invalid('ledgerErrors.conditionAlreadyFailed', { number: condition.number, outcome: { key: `outcomes.${condition.outcome ?? 'void'}` } });
         }
-        await assertConditionAllowed(tx, ctx.guildId, claim, condition);
+        await assertConditionAllowed(inTx(ctx, tx), claim, condition);
         if (condition.id !== claim.conditionClaimId) {
           set.conditionClaimId = condition.id;
           // Waits until the condition comes true (moveDependent below opens it at once if it already has).
@@ -393,7 +395,7 @@ export async function editClaim(ctx: LedgerCtx, number: number | string, input: 
     }
     if (input.speaker != null) {
       const name = optionalText('Speaker', input.speaker, LIMITS.speaker);
-      set.speakerId = name ? await upsertSpeaker(tx, ctx.guildId, name) : null;
+      set.speakerId = name ? await upsertSpeaker(inTx(ctx, tx), name) : null;
       if (set.speakerId !== claim.speakerId) changes.speaker = { from: claim.speakerId, to: name };
     }
     if (input.hedge != null) {
@@ -406,31 +408,31 @@ export async function editClaim(ctx: LedgerCtx, number: number | string, input: 
     if (input.sourceUrl != null) {
       const url = optionalUrl('Source URL', input.sourceUrl);
       set.articleId = url
-        ? await upsertArticle(tx, ctx.guildId, { key: url, url, outlet: new URL(url).hostname.replace(/^www\./, ''), title: null, publishedOn: null })
+        ? await upsertArticle(inTx(ctx, tx), { key: url, url, outlet: new URL(url).hostname.replace(/^www\./, ''), title: null, publishedOn: null })
         : null;
       if (set.articleId !== claim.articleId) changes.source = { from: claim.articleId, to: url };
     }
     if (!Object.keys(changes).length) throw invalid('ledgerErrors.nothingToChange');
     // A change once the claim is locked is marked in the audit, and the card shows it.
-    let row = await changeClaim(tx, claim, set, { actorId: ctx.actor.id, actorName: ctx.actor.name, action: 'claim.edit', detail: { changes, ...(locked ? { lockedBy: locked } : {}) }, at: now });
+    let row = await changeClaim(inTx(ctx, tx), claim, set, { actorId: ctx.actor.id, actorName: ctx.actor.name, action: 'claim.edit', detail: { changes, ...(locked ? { lockedBy: locked } : {}) }, at: now });
     // A condition that already came true: the claim opens at once, its due date counted from then.
-    if (condition && set.conditionClaimId === condition.id) row = (await moveDependent(tx, row, condition, settings, now)) ?? row;
+    if (condition && set.conditionClaimId === condition.id) row = (await moveDependent(inTx(ctx, tx), row, condition, settings, now)) ?? row;
     return { ...row, changes };
   });
 }
 
 /** The claim `ctx.actor` may delete (refused as deleteClaim would refuse it); nothing is written. */
 export async function deletableClaim(ctx: LedgerCtx, number: number | string): Promise<ClaimRow & { locked: LockReason | null }> {
-  const claim = await findClaim(ctx.db, ctx.guildId, number);
-  const locked = await assertMayChange(ctx.db, ctx, claim, 'delete', nowOf(ctx));
+  const claim = await findClaim(ctx, number);
+  const locked = await assertMayChange(ctx, claim, 'delete', nowOf(ctx));
   return { ...claim, locked };
 }
 
 export async function deleteClaim(ctx: LedgerCtx, number: number | string): Promise<ClaimRow> {
   const now = nowOf(ctx);
   return ctx.db.transaction(async (tx) => {
-    const claim = await findClaim(tx, ctx.guildId, number, { forUpdate: true });
-    const locked = await assertMayChange(tx, ctx, claim, 'delete', now);
+    const claim = await findClaim(inTx(ctx, tx), number, { forUpdate: true });
+    const locked = await assertMayChange(inTx(ctx, tx), claim, 'delete', now);
     const dependents = await tx
       .select({ number: claims.number })
       .from(claims)
@@ -441,7 +443,7 @@ export async function deleteClaim(ctx: LedgerCtx, number: number | string): Prom
       throw invalid('ledgerErrors.isCondition', { number: claim.number, count: dependents.length, dependents: dependents.map((d) => `#${d.number}`).join(', ') });
     }
     // Deleting hides the claim; a resolved one keeps counting in the scores (see leaderboard.ts).
-    await changeClaim(tx, claim, { deletedAt: now }, { actorId: ctx.actor.id, actorName: ctx.actor.name, action: 'claim.delete', detail: { text: claim.text, ...(locked ? { lockedBy: locked } : {}) }, at: now });
+    await changeClaim(inTx(ctx, tx), claim, { deletedAt: now }, { actorId: ctx.actor.id, actorName: ctx.actor.name, action: 'claim.delete', detail: { text: claim.text, ...(locked ? { lockedBy: locked } : {}) }, at: now });
     return claim;
   });
 }

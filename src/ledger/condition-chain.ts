@@ -6,10 +6,9 @@
  * each other in a loop.
  */
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
 import { claims } from '../db/schema.js';
 import { changeClaim, type ClaimRow } from './claim-row.js';
-import { SYSTEM_ACTOR } from './context.js';
+import { assertSameServer, SYSTEM_ACTOR, type GuildScope } from './context.js';
 import { dueAtFor } from './dates.js';
 import { invalid } from './errors.js';
 import { followCondition, wouldCycle, type Follow } from './conditions.js';
@@ -53,7 +52,9 @@ const ACTIONS = { wait: 'claim.reopen', void: 'claim.resolve', open: 'claim.reop
  * or null when nothing changed. `keepRound`: a claim put back to waiting keeps its round (an
  * import that first links it to a condition: the votes already cast count when it opens).
  */
-export async function moveDependent(tx: Db, dependent: ClaimRow, condition: ClaimRow, settings: GuildSettings, now: Date, opts: { keepRound?: boolean } = {}): Promise<ClaimRow | null> {
+export async function moveDependent(ctx: GuildScope, dependent: ClaimRow, condition: ClaimRow, settings: GuildSettings, now: Date, opts: { keepRound?: boolean } = {}): Promise<ClaimRow | null> {
+  assertSameServer(ctx, dependent);
+  assertSameServer(ctx, condition);
   const follow = followCondition(condition, dependent, settings.timezone, now);
   if (!follow) return null;
   const set = followSet(dependent, follow, settings, now, opts);
@@ -65,14 +66,16 @@ export async function moveDependent(tx: Db, dependent: ClaimRow, condition: Clai
     ...(follow.kind === 'wait' ? { waiting: true, fromOutcome: dependent.outcome, round: set.round } : {}),
     ...(follow.kind === 'open' ? { checkBy: follow.checkBy, round: set.round } : {}),
   };
-  return changeClaim(tx, dependent, set, { actorId: SYSTEM_ACTOR.id, action: ACTIONS[follow.kind], detail, at: now });
+  return changeClaim(ctx, dependent, set, { actorId: SYSTEM_ACTOR.id, action: ACTIONS[follow.kind], detail, at: now });
 }
 
 /**
  * Makes the live dependents of `condition` (just changed, in this transaction) follow it, and
  * theirs after them. Returns every claim moved, in the order they moved.
  */
-export async function followDependents(tx: Db, condition: ClaimRow, settings: GuildSettings, now: Date, depth = 0): Promise<ClaimRow[]> {
+export async function followDependents(ctx: GuildScope, condition: ClaimRow, settings: GuildSettings, now: Date, depth = 0): Promise<ClaimRow[]> {
+  assertSameServer(ctx, condition);
+  const { db: tx } = ctx;
   if (depth >= MAX_CHAIN) return [];
   const dependents = await tx
     .select()
@@ -82,21 +85,23 @@ export async function followDependents(tx: Db, condition: ClaimRow, settings: Gu
     .for('update');
   const moved: ClaimRow[] = [];
   for (const dependent of dependents) {
-    const row = await moveDependent(tx, dependent, condition, settings, now);
+    const row = await moveDependent(ctx, dependent, condition, settings, now);
     if (!row) continue;
-    moved.push(row, ...(await followDependents(tx, row, settings, now, depth + 1)));
+    moved.push(row, ...(await followDependents(ctx, row, settings, now, depth + 1)));
   }
   return moved;
 }
 
 /** The condition of a dependent, locked for share (a condition is locked before its dependents). */
-export async function lockCondition(tx: Db, guildId: string, conditionId: number): Promise<ClaimRow | null> {
+export async function lockCondition(ctx: GuildScope, conditionId: number): Promise<ClaimRow | null> {
+  const { db: tx, guildId } = ctx;
   const [row] = await tx.select().from(claims).where(and(eq(claims.guildId, guildId), eq(claims.id, conditionId))).for('share');
   return row ?? null;
 }
 
 /** The condition chain above `conditionId` (ids, nearest first), within the server. */
-async function chainAbove(tx: Db, guildId: string, conditionId: number): Promise<Map<number, number | null>> {
+async function chainAbove(ctx: GuildScope, conditionId: number): Promise<Map<number, number | null>> {
+  const { db: tx, guildId } = ctx;
   const result = await tx.execute(sql`
     with recursive up(id, condition_claim_id, depth) as (
       select id, condition_claim_id, 1 from claims where guild_id = ${guildId} and id = ${conditionId}::int
@@ -109,9 +114,10 @@ async function chainAbove(tx: Db, guildId: string, conditionId: number): Promise
 }
 
 /** Refuses a condition that would make `claimId` hang on itself or on one of its own dependents, or a chain too long. */
-export async function assertConditionAllowed(tx: Db, guildId: string, claim: { id: number; number: number } | null, condition: ClaimRow): Promise<void> {
+export async function assertConditionAllowed(ctx: GuildScope, claim: { id: number; number: number } | null, condition: ClaimRow): Promise<void> {
+  assertSameServer(ctx, condition);
   if (claim && claim.id === condition.id) throw invalid('ledgerErrors.hangsOnItself', { number: claim.number });
-  const above = await chainAbove(tx, guildId, condition.id);
+  const above = await chainAbove(ctx, condition.id);
   if (claim && wouldCycle((id) => above.get(id), claim.id, condition.id)) {
     throw invalid('ledgerErrors.conditionCycle', { number: claim.number, condition: condition.number });
   }
@@ -119,7 +125,8 @@ export async function assertConditionAllowed(tx: Db, guildId: string, claim: { i
 }
 
 /** Claims of a server by id (for a few ids). */
-export async function claimsById(tx: Db, guildId: string, ids: number[]): Promise<ClaimRow[]> {
+export async function claimsById(ctx: GuildScope, ids: number[]): Promise<ClaimRow[]> {
+  const { db: tx, guildId } = ctx;
   if (!ids.length) return [];
   return tx.select().from(claims).where(and(eq(claims.guildId, guildId), inArray(claims.id, ids)));
 }

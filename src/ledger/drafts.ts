@@ -14,7 +14,7 @@ import { claims, extractDrafts } from '../db/schema.js';
 import { recordAudit } from './audit.js';
 import { insertClaims, type ClaimFields } from './claims.js';
 import { type ClaimRow } from './claim-row.js';
-import { nowOf, type LedgerCtx } from './context.js';
+import { nowOf, type LedgerCtx, type GuildScope, inTx } from './context.js';
 import { addMonths, parseDatePhrase, todayIn } from './dates.js';
 import { forbidden, invalid, LedgerError, notFound, type Message } from './errors.js';
 import { t } from '../i18n/index.js';
@@ -90,13 +90,13 @@ function rowToDraft(row: typeof extractDrafts.$inferSelect): Draft {
 
 /** Stores the candidates found in an article as a new draft owned by `ownerId`. */
 export async function createDraft(
-  db: Db,
-  guildId: string,
+  ctx: GuildScope,
   ownerId: string,
   article: ArticleInput & { origin?: string | null },
   candidates: readonly Candidate[],
   now: Date,
 ): Promise<Draft> {
+  const { db, guildId } = ctx;
   const meta: DraftArticle = {
     key: articleKey(article),
     title: article.title ? cleanText(article.title).slice(0, LIMITS.title) : null,
@@ -127,7 +127,8 @@ export async function createDraft(
 }
 
 /** A live draft of this server; expired or unknown ones (or another server's) are a clear LedgerError. */
-export async function getDraft(db: Db, guildId: string, id: number, now: Date, opts: { forUpdate?: boolean } = {}): Promise<Draft> {
+export async function getDraft(ctx: GuildScope, id: number, now: Date, opts: { forUpdate?: boolean } = {}): Promise<Draft> {
+  const { db, guildId } = ctx;
   const query = db
     .select()
     .from(extractDrafts)
@@ -145,7 +146,8 @@ const stillToReview = sql`exists (select 1 from jsonb_array_elements(${extractDr
  * (managers) or one member's. A draft whose every forecast is accepted or discarded is done and
  * not listed (its buttons keep working until it expires).
  */
-export async function listDrafts(db: Db, guildId: string, now: Date, ownerId?: string): Promise<Draft[]> {
+export async function listDrafts(ctx: GuildScope, now: Date, ownerId?: string): Promise<Draft[]> {
+  const { db, guildId } = ctx;
   const rows = await db
     .select()
     .from(extractDrafts)
@@ -162,7 +164,8 @@ export async function pruneExpiredDrafts(db: Db, now: Date): Promise<number> {
 }
 
 /** Live claims of this server with the same quote (whitespace-folded, case-insensitive), by folded quote. */
-export async function duplicateClaims(db: Db, guildId: string, quotes: readonly string[]): Promise<Map<string, number[]>> {
+export async function duplicateClaims(ctx: GuildScope, quotes: readonly string[]): Promise<Map<string, number[]>> {
+  const { db, guildId } = ctx;
   const folded = [...new Set(quotes.map(foldQuote).filter(Boolean))];
   const out = new Map<string, number[]>();
   if (!folded.length) return out;
@@ -251,7 +254,7 @@ export interface RefusedField {
 async function withDraft<T>(ctx: LedgerCtx, id: number, change: (draft: Draft, tx: Db) => Promise<T>): Promise<{ draft: Draft; result: T }> {
   const now = nowOf(ctx);
   return ctx.db.transaction(async (tx) => {
-    const draft = await getDraft(tx, ctx.guildId, id, now, { forUpdate: true });
+    const draft = await getDraft(inTx(ctx, tx), id, now, { forUpdate: true });
     assertMayAct(ctx, draft);
     const result = await change(draft, tx);
     await tx.update(extractDrafts).set({ candidates: draft.candidates }).where(eq(extractDrafts.id, draft.id));
@@ -271,7 +274,7 @@ const assertOpen = (c: DraftCandidate, index: number) => {
  * A check date the reviewer leaves as the extractor proposed it is kept as it is.
  */
 export async function editCandidate(ctx: LedgerCtx, id: number, index: number, edit: CandidateEdit): Promise<{ draft: Draft; refused: RefusedField[] }> {
-  const settings = await getSettings(ctx.db, ctx.guildId);
+  const settings = await getSettings(ctx);
   const today = todayIn(settings.timezone, nowOf(ctx));
   const given = (Object.keys(EDIT_FIELD_LABELS) as (keyof CandidateEdit)[]).filter((k) => edit[k] !== undefined);
   const { draft, result } = await withDraft(ctx, id, async (draft) => {
@@ -371,14 +374,14 @@ function claimFields(c: DraftCandidate, article: DraftArticle, addedBy: string, 
  */
 export async function acceptCandidate(ctx: LedgerCtx, id: number, index: number, opts: { confirmDuplicate?: boolean } = {}): Promise<{ draft: Draft; result: AcceptResult }> {
   const now = nowOf(ctx);
-  const settings = await getSettings(ctx.db, ctx.guildId);
+  const settings = await getSettings(ctx);
   const today = todayIn(settings.timezone, now);
   return withDraft(ctx, id, async (draft, tx): Promise<AcceptResult> => {
     const c = candidateAt(draft, index);
     assertOpen(c, index);
     const fields = claimFields(c, draft.article, c.proposedBy ?? draft.ownerId, today);
     if (!opts.confirmDuplicate) {
-      const dups = (await duplicateClaims(tx, ctx.guildId, [c.quote])).get(foldQuote(c.quote));
+      const dups = (await duplicateClaims(inTx(ctx, tx), [c.quote])).get(foldQuote(c.quote));
       if (dups?.length) return { kind: 'duplicate', of: dups };
     }
     if (!ctx.actor.isManager) {
@@ -386,7 +389,7 @@ export async function acceptCandidate(ctx: LedgerCtx, id: number, index: number,
       draft.candidates[index] = { ...c, state: 'proposed', proposedBy: ctx.actor.id, proposedByName: ctx.actor.name ?? null };
       return { kind: 'proposed' };
     }
-    const [inserted] = await insertClaims(tx, ctx.guildId, [fields], settings, now, () => ({
+    const [inserted] = await insertClaims(inTx(ctx, tx), [fields], settings, now, () => ({
       hedge: c.hedge,
       checkByNote: c.checkByPhrase ? truncateNote(c.checkByPhrase) : null,
       ...(c.condition ? { status: 'waiting' as const } : {}),
@@ -398,11 +401,11 @@ export async function acceptCandidate(ctx: LedgerCtx, id: number, index: number,
     let claim = inserted;
     // A conditional forecast: its condition becomes an event (a claim with no speaker, checked by the same date) that the claim waits on.
     const [event] = c.condition
-      ? await insertClaims(tx, ctx.guildId, [{ ...fields, text: requiredText('The condition', c.condition, LIMITS.claimText), quote: null, speaker: null, family: null }], settings, now)
+      ? await insertClaims(inTx(ctx, tx), [{ ...fields, text: requiredText('The condition', c.condition, LIMITS.claimText), quote: null, speaker: null, family: null }], settings, now)
       : [];
     if (event) {
       [claim] = await tx.update(claims).set({ conditionClaimId: event.id }).where(eq(claims.id, inserted!.id)).returning();
-      await recordAudit(tx, {
+      await recordAudit(inTx(ctx, tx), {
         guildId: ctx.guildId,
         actorId: fields.addedBy,
         actorName: authorName,
@@ -413,7 +416,7 @@ export async function acceptCandidate(ctx: LedgerCtx, id: number, index: number,
         at: now,
       });
     }
-    await recordAudit(tx, {
+    await recordAudit(inTx(ctx, tx), {
       guildId: ctx.guildId,
       actorId: fields.addedBy,
       actorName: authorName,

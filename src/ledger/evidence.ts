@@ -4,10 +4,9 @@
  * manager removes one (the row is kept, marked removed, and the removal audited).
  */
 import { and, asc, count, desc, eq, isNull, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
 import { cardRefreshes, claims, evidence } from '../db/schema.js';
 import { recordAudit } from './audit.js';
-import { assertManager, nowOf, type LedgerCtx } from './context.js';
+import { assertManager, nowOf, type LedgerCtx, type GuildScope } from './context.js';
 import { invalid, notFound } from './errors.js';
 import { LIMITS } from './limits.js';
 import { claimNumber } from './validate.js';
@@ -16,7 +15,8 @@ import { checkEvidence, EVIDENCE_SIDES, type EvidenceSide } from './evidence-rul
 export { checkEvidence, EVIDENCE_SIDE_LABELS, EVIDENCE_SIDES, parseSide, sideForVerdict, splitEvidence, type EvidenceSide } from './evidence-rules.js';
 
 /** Claim #number of this server (not deleted): its id and number, or a clear error. */
-async function findClaim(db: Db, guildId: string, number: number | string): Promise<{ id: number; number: number }> {
+async function findClaim(ctx: GuildScope, number: number | string): Promise<{ id: number; number: number }> {
+  const { db, guildId } = ctx;
   const n = claimNumber(number);
   const [row] = await db
     .select({ id: claims.id, number: claims.number })
@@ -48,7 +48,7 @@ export async function addEvidence(ctx: LedgerCtx, input: EvidenceInput): Promise
   if (!(EVIDENCE_SIDES as readonly string[]).includes(input.side)) throw invalid('ledgerErrors.side');
   const { url, note } = checkEvidence(input);
   const now = nowOf(ctx);
-  const claim = await findClaim(ctx.db, ctx.guildId, input.claim);
+  const claim = await findClaim(ctx, input.claim);
   const [row] = await ctx.db
     .insert(evidence)
     .values({ guildId: ctx.guildId, claimId: claim.id, userId: ctx.actor.id, side: input.side, url, note, createdAt: now })
@@ -58,7 +58,7 @@ export async function addEvidence(ctx: LedgerCtx, input: EvidenceInput): Promise
       set: { side: input.side, url, note },
     })
     .returning();
-  await recordAudit(ctx.db, {
+  await recordAudit(ctx, {
     guildId: ctx.guildId,
     actorId: ctx.actor.id,
     action: 'evidence.add',
@@ -67,12 +67,13 @@ export async function addEvidence(ctx: LedgerCtx, input: EvidenceInput): Promise
     detail: { evidence: row!.id, side: input.side },
     at: now,
   });
-  await touchCards(ctx.db, ctx.guildId, claim.id, now);
+  await touchCards(ctx, claim.id, now);
   return { item: toItem(row!), claimNumber: claim.number };
 }
 
 /** The claim's registered cards are pending again (the card flusher re-renders them with the new count). */
-export async function touchCards(db: Db, guildId: string, claimId: number, now: Date): Promise<void> {
+export async function touchCards(ctx: GuildScope, claimId: number, now: Date): Promise<void> {
+  const { db, guildId } = ctx;
   await db.execute(sql`
     update card_refreshes r
     set version = r.version + 1, dirty_at = case when r.version > r.flushed_version then r.dirty_at else ${now.toISOString()}::timestamptz end
@@ -81,13 +82,13 @@ export async function touchCards(db: Db, guildId: string, claimId: number, now: 
 
 /** Registers a card message of claim #number (its Add evidence button was clicked), so later items refresh it. */
 export async function registerCard(
-  db: Db,
-  guildId: string,
+  ctx: GuildScope,
   number: number,
   card: { messageId: string; channelId: string; frame: unknown },
   now: Date,
 ): Promise<void> {
-  const claim = await findClaim(db, guildId, number);
+  const { db, guildId } = ctx;
+  const claim = await findClaim(ctx, number);
   await db
     .insert(cardRefreshes)
     .values({ guildId, messageId: card.messageId, channelId: card.channelId, claimId: claim.id, frame: card.frame as never, dirtyAt: now, version: 0, flushedVersion: 0 })
@@ -97,7 +98,7 @@ export async function registerCard(
 /** A manager removes item `id` of claim #number (kept, marked removed), audited. */
 export async function removeEvidence(ctx: LedgerCtx, input: { claim: number | string; id: number }): Promise<{ claimNumber: number }> {
   assertManager(ctx, 'ledgerErrors.can.removeEvidence');
-  const claim = await findClaim(ctx.db, ctx.guildId, input.claim);
+  const claim = await findClaim(ctx, input.claim);
   const now = nowOf(ctx);
   const [row] = await ctx.db
     .update(evidence)
@@ -105,7 +106,7 @@ export async function removeEvidence(ctx: LedgerCtx, input: { claim: number | st
     .where(and(eq(evidence.guildId, ctx.guildId), eq(evidence.claimId, claim.id), eq(evidence.id, input.id), isNull(evidence.removedAt)))
     .returning({ id: evidence.id });
   if (!row) throw notFound('ledgerErrors.noEvidenceItem', { number: claim.number, id: input.id });
-  await recordAudit(ctx.db, {
+  await recordAudit(ctx, {
     guildId: ctx.guildId,
     actorId: ctx.actor.id,
     action: 'evidence.remove',
@@ -114,7 +115,7 @@ export async function removeEvidence(ctx: LedgerCtx, input: { claim: number | st
     detail: { evidence: input.id },
     at: now,
   });
-  await touchCards(ctx.db, ctx.guildId, claim.id, now);
+  await touchCards(ctx, claim.id, now);
   return { claimNumber: claim.number };
 }
 
@@ -123,7 +124,8 @@ function toItem(row: typeof evidence.$inferSelect): EvidenceItem {
 }
 
 /** A page of a claim's items (oldest first) and how many there are. */
-export async function listEvidence(db: Db, guildId: string, claimId: number, page = 1): Promise<{ items: EvidenceItem[]; total: number; pages: number }> {
+export async function listEvidence(ctx: GuildScope, claimId: number, page = 1): Promise<{ items: EvidenceItem[]; total: number; pages: number }> {
+  const { db, guildId } = ctx;
   const where = and(eq(evidence.guildId, guildId), eq(evidence.claimId, claimId), isNull(evidence.removedAt));
   const [{ n } = { n: 0 }] = await db.select({ n: count() }).from(evidence).where(where);
   const pages = Math.max(1, Math.ceil(n / LIMITS.pageSize));
@@ -139,7 +141,8 @@ export interface EvidenceSummary {
 }
 
 /** What a card shows: the count, the count by side, the latest few items (newest first). */
-export async function evidenceSummary(db: Db, guildId: string, claimId: number, latest = 3): Promise<EvidenceSummary> {
+export async function evidenceSummary(ctx: GuildScope, claimId: number, latest = 3): Promise<EvidenceSummary> {
+  const { db, guildId } = ctx;
   const where = and(eq(evidence.guildId, guildId), eq(evidence.claimId, claimId), isNull(evidence.removedAt));
   const counts = await db.select({ side: evidence.side, n: count() }).from(evidence).where(where).groupBy(evidence.side);
   const bySide: Record<EvidenceSide, number> = { came_true: 0, did_not: 0, context: 0 };
@@ -149,7 +152,8 @@ export async function evidenceSummary(db: Db, guildId: string, claimId: number, 
 }
 
 /** Every item of this server (removed ones left out), for the exports. */
-export async function allEvidence(db: Db, guildId: string): Promise<EvidenceItem[]> {
+export async function allEvidence(ctx: GuildScope): Promise<EvidenceItem[]> {
+  const { db, guildId } = ctx;
   const rows = await db
     .select()
     .from(evidence)

@@ -12,12 +12,12 @@
  * - Calibration: the same claims in 10% bins of implied probability (the members' chart).
  */
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
 import { articles, claims } from '../db/schema.js';
 import { notFound, invalid } from './errors.js';
 import { findSpeaker } from './leaderboard.js';
 import { hedgeCalibration, hedgeScore, trackRecord, type BandedRow, type CalibrationBin, type HedgeScore, type TrackRecord } from './scoring.js';
 import { cleanText, speakerKey } from './validate.js';
+import type { GuildScope } from './context.js';
 
 export interface HedgeCalibration {
   subject: string;
@@ -28,13 +28,14 @@ export interface HedgeCalibration {
 }
 
 /** A speaker's or an outlet's claims: their track record, hedge Brier and calibration bins. */
-export async function hedgeCalibrationOf(db: Db, guildId: string, of: { speaker: string } | { outlet: string }): Promise<HedgeCalibration> {
+export async function hedgeCalibrationOf(ctx: GuildScope, of: { speaker: string } | { outlet: string }): Promise<HedgeCalibration> {
+  const { db, guildId } = ctx;
   const live = and(eq(claims.guildId, guildId), isNull(claims.deletedAt));
   const columns = { status: claims.status, outcome: claims.outcome, hedge: claims.hedge };
   let subject: string;
   let rows: BandedRow[];
   if ('speaker' in of) {
-    const speaker = await findSpeaker(db, guildId, of.speaker);
+    const speaker = await findSpeaker(ctx, of.speaker);
     if (!speaker) throw notFound('ledgerErrors.noSpeaker', { speaker: of.speaker.slice(0, 80) });
     subject = speaker.name;
     rows = await db.select(columns).from(claims).where(and(live, eq(claims.speakerId, speaker.id)));
@@ -67,12 +68,13 @@ export const outletChoiceKey = (articleId: number) => `outlet:${articleId}`;
 const OUTLET_CHOICE_KEY = /^outlet:(\d{1,9})$/;
 
 /** Up to `limit` outlet names containing what is typed (autocomplete). */
-export async function searchOutlets(db: Db, guildId: string, typed: string, limit = 25): Promise<string[]> {
-  return (await searchOutletEntries(db, guildId, typed, limit)).map((o) => o.name);
+export async function searchOutlets(ctx: GuildScope, typed: string, limit = 25): Promise<string[]> {
+  return (await searchOutletEntries(ctx, typed, limit)).map((o) => o.name);
 }
 
 /** The same, each with an article of that outlet (for a choice value when the name is too long to be one). */
-export async function searchOutletEntries(db: Db, guildId: string, typed: string, limit = 25): Promise<{ articleId: number; name: string }[]> {
+export async function searchOutletEntries(ctx: GuildScope, typed: string, limit = 25): Promise<{ articleId: number; name: string }[]> {
+  const { db, guildId } = ctx;
   const text = speakerKey(typed.slice(0, 100)).replace(/[\\%_]/g, (c) => `\\${c}`);
   const rows = await db
     .select({ outlet: articles.outlet, articleId: sql<number>`min(${articles.id})`.mapWith(Number) })

@@ -9,7 +9,6 @@
  * The maths is in scoring.ts, the text in src/kit/score-text.ts; these are the loaders.
  */
 import { and, asc, eq, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
 import { articles, claims, forecasts, speakers, votes } from '../db/schema.js';
 import { speakerLabelSql } from './claim-queries.js';
 import { invalid, notFound } from './errors.js';
@@ -41,6 +40,7 @@ import {
 } from './scoring.js';
 import { getSettings } from './settings.js';
 import { cleanText, optionalFamily, speakerKey } from './validate.js';
+import type { GuildScope } from './context.js';
 
 /* ------------------------------------------------------------------ loaders (database) */
 
@@ -52,7 +52,8 @@ const conditionHeldSql = sql<boolean>`exists (select 1 from claims k where k.id 
 const conditionHeldColumn = sql<boolean | null>`case when ${claims.conditionClaimId} is null then null else ${conditionHeldSql} end`;
 
 /** Resolved, scored (not void) claims of a server, deleted ones included, with every forecast made here on them. */
-export async function loadResolvedClaims(db: Db, guildId: string): Promise<ResolvedClaim[]> {
+export async function loadResolvedClaims(ctx: GuildScope): Promise<ResolvedClaim[]> {
+  const { db, guildId } = ctx;
   const rows = await db
     .select({
       id: claims.id,
@@ -92,11 +93,13 @@ export async function loadResolvedClaims(db: Db, guildId: string): Promise<Resol
 }
 
 /** Every member's score on every scored claim of a server. */
-export const loadScores = async (db: Db, guildId: string) => scoreClaims(await loadResolvedClaims(db, guildId));
+export async function loadScores(ctx: GuildScope): Promise<ClaimScore[]> {
+  return scoreClaims(await loadResolvedClaims(ctx));
+}
 
 /** The members' leaderboard of a server. */
-export async function leaderboard(db: Db, guildId: string): Promise<Leaderboard> {
-  const [scores, settings] = await Promise.all([loadScores(db, guildId), getSettings(db, guildId)]);
+export async function leaderboard(ctx: GuildScope): Promise<Leaderboard> {
+  const [scores, settings] = await Promise.all([loadScores(ctx), getSettings(ctx)]);
   return rankMembers(memberScores(scores), settings.minRanked);
 }
 
@@ -116,10 +119,11 @@ export interface MemberRecord {
 }
 
 /** One member's record: scores, standing, best and worst calls, calibration. */
-export async function memberRecord(db: Db, guildId: string, userId: string): Promise<MemberRecord> {
+export async function memberRecord(ctx: GuildScope, userId: string): Promise<MemberRecord> {
+  const { db, guildId } = ctx;
   const [scores, settings, forecastRows] = await Promise.all([
-    loadScores(db, guildId),
-    getSettings(db, guildId),
+    loadScores(ctx),
+    getSettings(ctx),
     db
       .selectDistinct({ claimId: forecasts.claimId })
       .from(forecasts)
@@ -160,7 +164,8 @@ export interface NamedSpeaker {
 const foldedLabel = (label: string) => speakerKey(cleanText(label));
 
 /** Every speaker of a server that a live claim names, with its unique label, ordered by label. */
-export async function namedSpeakers(db: Db, guildId: string): Promise<NamedSpeaker[]> {
+export async function namedSpeakers(ctx: GuildScope): Promise<NamedSpeaker[]> {
+  const { db, guildId } = ctx;
   const rows = await db
     .select({
       id: speakers.id,
@@ -180,14 +185,15 @@ export async function namedSpeakers(db: Db, guildId: string): Promise<NamedSpeak
 }
 
 /** Speakers' track records, one per speaker, under its unique label. */
-export async function speakerRecords(db: Db, guildId: string): Promise<NamedTrackRecord[]> {
+export async function speakerRecords(ctx: GuildScope): Promise<NamedTrackRecord[]> {
+  const { db, guildId } = ctx;
   const [rows, named] = await Promise.all([
     db
       .select({ key: speakers.id, status: claims.status, outcome: claims.outcome, hedge: claims.hedge, conditionHeld: conditionHeldColumn })
       .from(claims)
       .innerJoin(speakers, and(eq(speakers.id, claims.speakerId), eq(speakers.guildId, guildId)))
       .where(liveClaimsOf(guildId)),
-    namedSpeakers(db, guildId),
+    namedSpeakers(ctx),
   ]);
   // One record per speaker identity (speakers.nameKey): two sources an article names alike stay apart.
   const labels = new Map(named.map((n) => [n.id, n.label]));
@@ -195,7 +201,8 @@ export async function speakerRecords(db: Db, guildId: string): Promise<NamedTrac
 }
 
 /** Outlets' track records (the outlet of the claim's article). */
-export async function outletRecords(db: Db, guildId: string): Promise<NamedTrackRecord[]> {
+export async function outletRecords(ctx: GuildScope): Promise<NamedTrackRecord[]> {
+  const { db, guildId } = ctx;
   const rows = await db
     .select({ name: articles.outlet, status: claims.status, outcome: claims.outcome, hedge: claims.hedge, conditionHeld: conditionHeldColumn })
     .from(claims)
@@ -231,8 +238,8 @@ const SPEAKER_CHOICE_KEY = /^speaker:(\d{1,9})$/;
  * value (speakerChoiceKey). A label shortened by hand ("…" at the end) is found by its start when
  * only one speaker's label starts so.
  */
-export async function findSpeaker(db: Db, guildId: string, name: string): Promise<{ id: number; name: string } | null> {
-  const named = await namedSpeakers(db, guildId);
+export async function findSpeaker(ctx: GuildScope, name: string): Promise<{ id: number; name: string } | null> {
+  const named = await namedSpeakers(ctx);
   const byId = SPEAKER_CHOICE_KEY.exec(name.trim());
   if (byId) {
     const found = named.find((s) => s.id === Number(byId[1]));
@@ -250,15 +257,15 @@ export async function findSpeaker(db: Db, guildId: string, name: string): Promis
 
 /** A speaker's or a family's claims per quarter of their check date, by outcome. */
 export async function outcomesOverTime(
-  db: Db,
-  guildId: string,
+  ctx: GuildScope,
   of: { speaker: string } | { family: string },
   maxQuarters?: number,
 ): Promise<OutcomesOverTime> {
+  const { db, guildId } = ctx;
   let subject: string;
   let condition: SQL;
   if ('speaker' in of) {
-    const speaker = await findSpeaker(db, guildId, of.speaker);
+    const speaker = await findSpeaker(ctx, of.speaker);
     if (!speaker) throw notFound('ledgerErrors.noSpeaker', { speaker: of.speaker.slice(0, 80) });
     subject = speaker.name;
     condition = eq(claims.speakerId, speaker.id);
@@ -278,23 +285,23 @@ export async function outcomesOverTime(
 }
 
 /** Up to `limit` speakers whose unique label contains what is typed, alphabetical (autocomplete). */
-export async function suggestSpeakers(db: Db, guildId: string, typed: string, limit = 25): Promise<NamedSpeaker[]> {
+export async function suggestSpeakers(ctx: GuildScope, typed: string, limit = 25): Promise<NamedSpeaker[]> {
   const text = foldedLabel(typed.slice(0, 100));
-  return (await namedSpeakers(db, guildId)).filter((s) => !text || foldedLabel(s.label).includes(text)).slice(0, limit);
+  return (await namedSpeakers(ctx)).filter((s) => !text || foldedLabel(s.label).includes(text)).slice(0, limit);
 }
 
 /** The unique labels of up to `limit` speakers containing what is typed, alphabetical. */
-export async function searchSpeakers(db: Db, guildId: string, typed: string, limit = 25): Promise<string[]> {
-  return (await suggestSpeakers(db, guildId, typed, limit)).map((s) => s.label);
+export async function searchSpeakers(ctx: GuildScope, typed: string, limit = 25): Promise<string[]> {
+  return (await suggestSpeakers(ctx, typed, limit)).map((s) => s.label);
 }
 
 /**
  * For round posts: how resolving `claimIds` moved the mean Brier of each member scored on them
  * (see `scoreChangesFrom`). Ids of other servers' claims are simply not found.
  */
-export async function scoreChanges(db: Db, guildId: string, claimIds: number[]): Promise<ScoreChange[]> {
+export async function scoreChanges(ctx: GuildScope, claimIds: number[]): Promise<ScoreChange[]> {
   if (!claimIds.length) return [];
-  return scoreChangesFrom(await loadScores(db, guildId), claimIds);
+  return scoreChangesFrom(await loadScores(ctx), claimIds);
 }
 
 /** One claim a member forecast or voted on, with what they did and, once scored, their Brier score. */
@@ -316,7 +323,8 @@ export interface MyClaim {
  * /predict mine: the live claims a member forecast or voted on (newest claims first, paged), and
  * their score so far (the same scores as /scores me).
  */
-export async function myClaims(db: Db, guildId: string, userId: string, opts: { page?: number; pageSize?: number } = {}) {
+export async function myClaims(ctx: GuildScope, userId: string, opts: { page?: number; pageSize?: number } = {}) {
+  const { db, guildId } = ctx;
   const pageSize = Math.min(Math.max(opts.pageSize ?? 10, 1), 25);
   // Correlated subqueries name the outer row as claims.* (drizzle renders a column in sql`` unqualified).
   const mine = sql`${claims.guildId} = ${guildId} and ${claims.deletedAt} is null and (
@@ -344,7 +352,7 @@ export async function myClaims(db: Db, guildId: string, userId: string, opts: { 
       .orderBy(sql`${claims.number} desc`)
       .limit(pageSize)
       .offset((page - 1) * pageSize),
-    loadScores(db, guildId),
+    loadScores(ctx),
   ]);
   const myScores = scores.filter((s) => s.userId === userId);
   const brierOf = new Map(myScores.map((s) => [s.claimId, s.brier]));

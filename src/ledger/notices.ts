@@ -5,9 +5,9 @@
  * sending happens outside it (src/jobs/direct-messages.ts).
  */
 import { sql } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
 import { directMessages, memberSettings } from '../db/schema.js';
 import type { Outcome } from './rules.js';
+import { assertSameServer, type GuildScope } from './context.js';
 
 /** At most this many direct messages per event of a claim; the members past it are left out (and logged). */
 export const MAX_DMS_PER_EVENT = 100;
@@ -46,12 +46,14 @@ export function chooseRecipients(candidates: readonly string[], actorId: string,
  * who forecast or voted on it (any round), opted in here, and has not had a DM refused since.
  */
 export async function queueNotices(
-  tx: Db,
+  ctx: GuildScope,
   claim: { guildId: string; id: number },
   what: { event: NoticeEvent; outcome: Outcome | null },
   actorId: string,
   now: Date,
 ): Promise<{ queued: number; leftOut: number }> {
+  assertSameServer(ctx, claim);
+  const { db: tx } = ctx;
   const result = await tx.execute(sql`
     select s.user_id from member_settings s
     where s.guild_id = ${claim.guildId} and s.notify and s.dm_refused_at is null
@@ -85,7 +87,8 @@ export interface MemberSettings {
 }
 
 /** A member's settings in a server (the defaults when they never changed one). */
-export async function getMemberSettings(db: Db, guildId: string, userId: string): Promise<MemberSettings> {
+export async function getMemberSettings(ctx: GuildScope, userId: string): Promise<MemberSettings> {
+  const { db, guildId } = ctx;
   const result = await db.execute(sql`select notify, dm_refused_at from member_settings where guild_id = ${guildId} and user_id = ${userId}`);
   const rows = (Array.isArray(result) ? result : ((result as { rows?: unknown[] }).rows ?? [])) as { notify: boolean; dm_refused_at: string | Date | null }[];
   const row = rows[0];
@@ -94,7 +97,8 @@ export async function getMemberSettings(db: Db, guildId: string, userId: string)
 }
 
 /** Turns a member's direct messages on or off in a server (one upsert). Turning them on clears a refusal noted before. */
-export async function setNotify(db: Db, guildId: string, userId: string, notify: boolean, now: Date): Promise<MemberSettings> {
+export async function setNotify(ctx: GuildScope, userId: string, notify: boolean, now: Date): Promise<MemberSettings> {
+  const { db, guildId } = ctx;
   const [row] = await db
     .insert(memberSettings)
     .values({ guildId, userId, notify, dmRefusedAt: null, updatedAt: now })
@@ -107,7 +111,8 @@ export async function setNotify(db: Db, guildId: string, userId: string, notify:
 }
 
 /** Discord refused a DM to the member (403, 50007): no more are tried until they turn DMs on again. */
-export async function noteDmRefused(db: Db, guildId: string, userId: string, now: Date): Promise<void> {
+export async function noteDmRefused(ctx: GuildScope, userId: string, now: Date): Promise<void> {
+  const { db, guildId } = ctx;
   await db
     .update(memberSettings)
     .set({ dmRefusedAt: now })

@@ -1,11 +1,10 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
 import { claims, guilds, SETTINGS_DEFAULTS } from '../db/schema.js';
 import { recordAudit } from './audit.js';
 import { forbidden, invalid } from './errors.js';
 import { dueAtFor, isValidTimezone } from './dates.js';
 import { LIMITS } from './limits.js';
-import { nowOf, type LedgerCtx } from './context.js';
+import { nowOf, type LedgerCtx, type GuildScope, inTx } from './context.js';
 import { intInRange } from './validate.js';
 import { CATALOGS, LANGUAGES } from '../i18n/index.js';
 
@@ -36,7 +35,8 @@ const DAY_MS = 86_400_000;
 export const addDaysMs = (at: Date, days: number) => new Date(at.getTime() + days * DAY_MS);
 
 /** A server's settings; the defaults when it has never changed any (reading writes nothing). */
-export async function getSettings(db: Db, guildId: string): Promise<GuildSettings> {
+export async function getSettings(ctx: GuildScope): Promise<GuildSettings> {
+  const { db, guildId } = ctx;
   const [row] = await db
     .select({
       quorum: guilds.quorum,
@@ -59,7 +59,8 @@ export async function getSettings(db: Db, guildId: string): Promise<GuildSetting
  * the server's row until the transaction ends, so concurrent adds get distinct numbers.
  * `count = 0` only takes the lock.
  */
-export async function reserveClaimNumbers(db: Db, guildId: string, count: number): Promise<number> {
+export async function reserveClaimNumbers(ctx: GuildScope, count: number): Promise<number> {
+  const { db, guildId } = ctx;
   const [row] = await db
     .insert(guilds)
     .values({ guildId, nextClaimNumber: 1 + count })
@@ -108,8 +109,8 @@ export async function updateSettings(ctx: LedgerCtx, patch: SettingsPatch): Prom
   if (!ctx.actor.isManager) throw forbidden('ledgerErrors.managersOnly', { what: { key: 'ledgerErrors.can.changeSettings' } });
   const changes = validatePatch(patch);
   return ctx.db.transaction(async (tx) => {
-    await reserveClaimNumbers(tx, ctx.guildId, 0); // creates the row if needed and locks it
-    const before = await getSettings(tx, ctx.guildId);
+    await reserveClaimNumbers(inTx(ctx, tx), 0); // creates the row if needed and locks it
+    const before = await getSettings(inTx(ctx, tx));
     const changed = Object.fromEntries(
       Object.entries(changes).filter(([k, v]) => before[k as keyof GuildSettings] !== v),
     ) as SettingsPatch;
@@ -119,9 +120,9 @@ export async function updateSettings(ctx: LedgerCtx, patch: SettingsPatch): Prom
       .set({ ...changed, updatedAt: nowOf(ctx) })
       .where(eq(guilds.guildId, ctx.guildId));
     const after = { ...before, ...changed };
-    if (changed.timezone !== undefined || changed.votingWindowDays !== undefined) await retimeOpenClaims(tx, ctx.guildId, before, after);
+    if (changed.timezone !== undefined || changed.votingWindowDays !== undefined) await retimeOpenClaims(inTx(ctx, tx), before, after);
     await recordAudit(
-      tx,
+      inTx(ctx, tx),
       Object.entries(changed).map(([key, value]) => ({
         guildId: ctx.guildId,
         actorId: ctx.actor.id,
@@ -134,7 +135,8 @@ export async function updateSettings(ctx: LedgerCtx, patch: SettingsPatch): Prom
   });
 }
 
-async function retimeOpenClaims(db: Db, guildId: string, before: GuildSettings, after: GuildSettings) {
+async function retimeOpenClaims(ctx: GuildScope, before: GuildSettings, after: GuildSettings) {
+  const { db, guildId } = ctx;
   const open = await db
     .select({ id: claims.id, checkBy: claims.checkBy, dueAt: claims.dueAt, windowStartsAt: claims.windowStartsAt })
     .from(claims)

@@ -5,7 +5,7 @@ import { claims, forecasts } from '../db/schema.js';
 import { recordAudit, type AuditAction } from './audit.js';
 import { changeClaim, rowsOf, type ClaimRow } from './claim-row.js';
 import { findClaim, tallyFor } from './claim-queries.js';
-import { assertManager, nowOf, SYSTEM_ACTOR, type LedgerCtx } from './context.js';
+import { assertManager, assertSameServer, nowOf, SYSTEM_ACTOR, type LedgerCtx, type GuildScope, inTx, guildScope } from './context.js';
 import { addDays, dueAtFor } from './dates.js';
 import { LedgerError, notFound, type MessageVars } from './errors.js';
 import type { MessageKey } from '../i18n/index.js';
@@ -230,7 +230,7 @@ export async function setForecast(ctx: LedgerCtx, number: number | string, proba
   const now = nowOf(ctx);
   const probability = checkProbability(probabilityInput);
   return ctx.db.transaction(async (tx) => {
-    const claim = await findClaim(tx, ctx.guildId, number);
+    const claim = await findClaim(inTx(ctx, tx), number);
     if (claim.status === 'resolved') throw closed('ledgerErrors.forecastResolved', { number: claim.number });
     // A claim checked "N days after" its condition has no check date until the condition comes true: forecasts stay open.
     const undated = claim.status === 'waiting' && claim.conditionDays !== null;
@@ -244,7 +244,7 @@ export async function setForecast(ctx: LedgerCtx, number: number | string, proba
       .orderBy(sql`${forecasts.createdAt} desc, ${forecasts.id} desc`)
       .limit(1);
     await tx.insert(forecasts).values({ guildId: ctx.guildId, claimId: claim.id, userId: ctx.actor.id, probability, createdAt: now });
-    await recordAudit(tx, {
+    await recordAudit(inTx(ctx, tx), {
       guildId: ctx.guildId,
       actorId: ctx.actor.id,
       action: 'forecast.set',
@@ -266,26 +266,26 @@ export async function resolveClaim(ctx: LedgerCtx, number: number | string, outc
   const outcome = outcomeInput as Outcome;
   const note = optionalText('Note', noteInput, LIMITS.note);
   const now = nowOf(ctx);
-  const settings = await getSettings(ctx.db, ctx.guildId);
+  const settings = await getSettings(ctx);
   return ctx.db.transaction(async (tx) => {
     // A condition is locked before its dependent (see condition-chain.ts).
-    const peek = await findClaim(tx, ctx.guildId, number);
-    const condition = peek.conditionClaimId !== null ? await lockCondition(tx, ctx.guildId, peek.conditionClaimId) : null;
-    const claim = await findClaim(tx, ctx.guildId, number, { forUpdate: true });
+    const peek = await findClaim(inTx(ctx, tx), number);
+    const condition = peek.conditionClaimId !== null ? await lockCondition(inTx(ctx, tx), peek.conditionClaimId) : null;
+    const claim = await findClaim(inTx(ctx, tx), number, { forUpdate: true });
     if (claim.status === 'resolved' && claim.outcome === outcome) {
       throw new LedgerError('conflict', 'ledgerErrors.alreadyResolvedAs', { number: claim.number, outcome: { key: `outcomes.${outcome}` } });
     }
     const refused = condition ? resolveGuard(claim.number, condition, outcome) : null;
     if (refused) throw new LedgerError('conflict', refused.key, refused.vars);
-    const tally = await tallyFor(tx, claim.guildId, claim.id, claim.round);
+    const tally = await tallyFor(inTx(ctx, tx), claim.id, claim.round);
     const previous = claim.status === 'resolved' ? claim.outcome : null;
     const row = await changeClaim(
-      tx,
+      inTx(ctx, tx),
       claim,
       { status: 'resolved', outcome, flag: null, resolvedBy: ctx.actor.id, resolvedAt: now, resolutionNote: note },
       { actorId: ctx.actor.id, actorName: ctx.actor.name, action: 'claim.resolve', detail: { outcome, from: previous, by: 'manager', tally, ...(note ? { note } : {}) }, at: now },
     );
-    const followed = await followDependents(tx, row, settings, now);
+    const followed = await followDependents(inTx(ctx, tx), row, settings, now);
     return { claim: row, tally, previous, followed };
   });
 }
@@ -295,11 +295,11 @@ export async function reopenClaim(ctx: LedgerCtx, number: number | string, noteI
   assertManager(ctx, 'ledgerErrors.can.reopen');
   const note = optionalText('Note', noteInput, LIMITS.note);
   const now = nowOf(ctx);
-  const settings = await getSettings(ctx.db, ctx.guildId);
+  const settings = await getSettings(ctx);
   return ctx.db.transaction(async (tx) => {
-    const peek = await findClaim(tx, ctx.guildId, number);
-    const condition = peek.conditionClaimId !== null ? await lockCondition(tx, ctx.guildId, peek.conditionClaimId) : null;
-    const claim = await findClaim(tx, ctx.guildId, number, { forUpdate: true });
+    const peek = await findClaim(inTx(ctx, tx), number);
+    const condition = peek.conditionClaimId !== null ? await lockCondition(inTx(ctx, tx), peek.conditionClaimId) : null;
+    const claim = await findClaim(inTx(ctx, tx), number, { forUpdate: true });
     if (claim.status === 'waiting') {
       throw condition
         ? new LedgerError('conflict', 'ledgerErrors.alreadyWaitingOn', { number: claim.number, condition: condition.number })
@@ -313,14 +313,13 @@ export async function reopenClaim(ctx: LedgerCtx, number: number | string, noteI
       throw new LedgerError('conflict', 'ledgerErrors.conditionFailedReopen', { number: claim.number, condition: condition.number });
     }
     const windowStartsAt = claim.dueAt > now ? claim.dueAt : now;
-    const moved = await reopenRow(tx, ctx, claim, condition, state, windowStartsAt, settings, now, note);
-    await followDependents(tx, moved, settings, now);
+    const moved = await reopenRow(inTx(ctx, tx), claim, condition, state, windowStartsAt, settings, now, note);
+    await followDependents(inTx(ctx, tx), moved, settings, now);
     return moved;
   });
 }
 
 async function reopenRow(
-  tx: Db,
   ctx: LedgerCtx,
   claim: ClaimRow,
   condition: ClaimRow | null,
@@ -333,14 +332,14 @@ async function reopenRow(
   // Its condition not resolved yet: back to waiting on it, in a new round (the closed round's votes stay in its history).
   if (condition && state === 'pending') {
     return changeClaim(
-      tx,
+      ctx,
       claim,
       { status: 'waiting', outcome: null, flag: null, resolvedBy: null, resolvedAt: null, resolutionNote: null, round: claim.round + 1 },
       { actorId: ctx.actor.id, action: 'claim.reopen', detail: { fromOutcome: claim.outcome, round: claim.round + 1, waiting: true, condition: condition.number, ...(note ? { note } : {}) }, at: now },
     );
   }
   return changeClaim(
-    tx,
+    ctx,
     claim,
     {
       status: 'open',
@@ -360,18 +359,19 @@ async function reopenRow(
 export type AppliedDecision = CloseDecision & { claim: ClaimRow; tally: Tally; changed: boolean; followed?: ClaimRow[] };
 
 /** Applies the rule to one locked, open claim. Writes only when something changes. */
-async function applyDecision(tx: Db, claim: ClaimRow, settings: GuildSettings, actorId: string, now: Date): Promise<AppliedDecision> {
-  const tally = await tallyFor(tx, claim.guildId, claim.id, claim.round);
+async function applyDecision(ctx: GuildScope, claim: ClaimRow, settings: GuildSettings, actorId: string, now: Date): Promise<AppliedDecision> {
+  assertSameServer(ctx, claim);
+  const tally = await tallyFor(ctx, claim.id, claim.round);
   const decision = decideAtClose(tally, settings);
   const change = (set: Partial<ClaimRow>, action: AuditAction, detail: Record<string, unknown>) =>
-    changeClaim(tx, claim, set, { actorId, action, detail: { ...detail, tally }, at: now });
+    changeClaim(ctx, claim, set, { actorId, action, detail: { ...detail, tally }, at: now });
   if (decision.kind === 'resolve') {
     const row = await change({ status: 'resolved', outcome: decision.outcome, flag: null, resolvedBy: actorId, resolvedAt: now }, 'claim.resolve', {
       outcome: decision.outcome,
       by: 'rule',
     });
     // Its dependents follow at once, in this transaction (a chain settles in order).
-    const followed = await followDependents(tx, row, settings, now);
+    const followed = await followDependents(ctx, row, settings, now);
     return { ...decision, claim: row, tally, changed: true, followed };
   }
   if (decision.kind === 'postpone') {
@@ -393,14 +393,14 @@ async function applyDecision(tx: Db, claim: ClaimRow, settings: GuildSettings, a
 export async function closeVoting(ctx: LedgerCtx, number: number | string) {
   assertManager(ctx, 'ledgerErrors.can.closeVoting');
   const now = nowOf(ctx);
-  const settings = await getSettings(ctx.db, ctx.guildId);
+  const settings = await getSettings(ctx);
   return ctx.db.transaction(async (tx) => {
-    const claim = await findClaim(tx, ctx.guildId, number, { forUpdate: true });
+    const claim = await findClaim(inTx(ctx, tx), number, { forUpdate: true });
     if (claim.status === 'resolved') throw new LedgerError('conflict', 'ledgerErrors.alreadyResolved', { number: claim.number });
     if (claim.status === 'waiting') throw closed('ledgerErrors.closeWaiting', { number: claim.number });
     if (claim.dueAt > now) throw closed('ledgerErrors.closeNotDue', { number: claim.number, date: claim.checkBy });
     if (claim.votingClosesAt > now) await tx.update(claims).set({ votingClosesAt: now }).where(eq(claims.id, claim.id));
-    return applyDecision(tx, { ...claim, votingClosesAt: now }, settings, ctx.actor.id, now);
+    return applyDecision(inTx(ctx, tx), { ...claim, votingClosesAt: now }, settings, ctx.actor.id, now);
   });
 }
 
@@ -422,9 +422,10 @@ export async function closeExpiredWindows(db: Db, now: Date, batch = 200, guildI
       .limit(batch)
       .for('update', { skipLocked: true });
     for (const claim of due) {
+      const scope = guildScope(tx, claim.guildId); // each claim in its own server's scope
       let settings = settingsCache.get(claim.guildId);
-      if (!settings) settingsCache.set(claim.guildId, (settings = await getSettings(tx, claim.guildId)));
-      const applied = await applyDecision(tx, claim, settings, SYSTEM_ACTOR.id, now);
+      if (!settings) settingsCache.set(claim.guildId, (settings = await getSettings(scope)));
+      const applied = await applyDecision(scope, claim, settings, SYSTEM_ACTOR.id, now);
       if (applied.changed) results.push(applied);
     }
   });

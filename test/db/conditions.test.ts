@@ -62,7 +62,7 @@ describe('a claim that hangs on a condition', () => {
     // Past B's own check date: still waiting (not due), so no vote and no round asks for it.
     clock.now = new Date('2026-01-17T12:00:00Z');
     await expectLedgerError(castVote(ctxFor(g, ALICE), { claim: b.number, verdict: 'came_true' }), 'closed', /waiting on its condition/);
-    const round = await composeRound(database.db, g, null, clock.now, new Date('2026-01-01T00:00:00Z'));
+    const round = await composeRound(ctxFor(g), null, clock.now, new Date('2026-01-01T00:00:00Z'));
     expect(round.newlyDue).toEqual([]);
     expect((await listClaims(ctxFor(g), { status: 'waiting' })).items.map((i) => [i.number, i.conditionNumber])).toEqual([
       [b.number, event.number],
@@ -87,7 +87,7 @@ describe('a claim that hangs on a condition', () => {
     const card = await claimDetail(ctxFor(g, ALICE), b.number);
     expect(card.condition).toMatchObject({ number: event.number, status: 'resolved', outcome: 'did_not' });
     // Void: never scored.
-    expect((await loadScores(database.db, g)).length).toBe(0);
+    expect((await loadScores(ctxFor(g))).length).toBe(0);
 
     // Reopening the event: both follow back to waiting; a reopened dependent whose condition failed is refused.
     await reopenClaim(ctxFor(g), event.number);
@@ -119,8 +119,8 @@ describe('a claim that hangs on a condition', () => {
     await sweepOnce(database.db, clock.now, log, 200, g);
     expect(await row(g, dep.number)).toMatchObject({ status: 'resolved', outcome: 'came_true' });
     // Scored: its condition held.
-    expect((await loadScores(database.db, g)).map((s) => [s.number, s.userId])).toEqual([[dep.number, BOB.id]]);
-    expect((await speakerRecords(database.db, g)).find((r) => r.name === 'Anna')).toMatchObject({ made: 1, cameTrue: 1, conditional: 1, conditionsHeld: 1 });
+    expect((await loadScores(ctxFor(g))).map((s) => [s.number, s.userId])).toEqual([[dep.number, BOB.id]]);
+    expect((await speakerRecords(ctxFor(g))).find((r) => r.name === 'Anna')).toMatchObject({ made: 1, cameTrue: 1, conditional: 1, conditionsHeld: 1 });
 
     // The event is reopened: the dependent goes back to waiting in a new round; the old round's votes stay.
     await reopenClaim(ctxFor(g), event.number, 'signature disputed');
@@ -128,9 +128,9 @@ describe('a claim that hangs on a condition', () => {
     const kept = await database.db.select().from(votes).where(and(eq(votes.guildId, g), eq(votes.claimId, dep.id)));
     expect(kept.map((v) => v.round)).toEqual([1, 1, 1]);
     // Not scored any more, and the speaker's record says its condition no longer holds.
-    expect(await loadScores(database.db, g)).toEqual([]);
-    expect((await leaderboard(database.db, g)).unranked).toEqual([]);
-    expect((await speakerRecords(database.db, g)).find((r) => r.name === 'Anna')).toMatchObject({ made: 0, conditional: 1, conditionsHeld: 0 });
+    expect(await loadScores(ctxFor(g))).toEqual([]);
+    expect((await leaderboard(ctxFor(g))).unranked).toEqual([]);
+    expect((await speakerRecords(ctxFor(g))).find((r) => r.name === 'Anna')).toMatchObject({ made: 0, conditional: 1, conditionsHeld: 0 });
   });
 
   it('a manager override of the condition: did not → came true reopens the system-voided dependent in a new round', async () => {
@@ -165,7 +165,7 @@ describe('conditions through export and import', () => {
     clock.now = new Date('2026-07-01T12:00:00Z');
     const event = await addClaim(ctxFor(g), { claim: 'Elections are held', checkBy: '2026-09-01' });
     const dep = await addClaim(ctxFor(g), { claim: 'The opposition wins', checkBy: '14 days after', speaker: 'Ole', condition: `#${event.number}` });
-    const data = await exportLedger(database.db, g, { memberData: true, now: clock.now });
+    const data = await exportLedger(ctxFor(g), { memberData: true, now: clock.now });
     expect(data.claims.find((c) => c.number === dep.number)).toMatchObject({ condition: `${g}#${event.number}`, conditionDays: 14 });
     const csv = exportCsv(data).split('\r\n');
     const header = csv[0]!.split(',');

@@ -56,7 +56,7 @@ const Q2 = '"Rates will rise," said Ole Lund.';
 const ARTICLE = { text: TEXT, title: 'Talks soon', outlet: 'The Herald', publishedOn: '2026-11-30', url: 'https://example.org/talks' };
 
 const newDraft = (guildId: string, owner = MANAGER.id, list: Candidate[] = [candidate(Q1), candidate(Q2, { speaker: 'Ole Lund', checkBy: null, checkByPhrase: null, restatement: 'Rates rise', family: null })]) =>
-  createDraft(database.db, guildId, owner, { ...ARTICLE, origin: null }, list, clock.now);
+  createDraft(ctxFor(guildId), owner, { ...ARTICLE, origin: null }, list, clock.now);
 
 beforeAll(async () => {
   database = await makeTestDb();
@@ -72,7 +72,7 @@ describe('drafts', () => {
     expect(draft.candidates.map((c) => c.state)).toEqual(['pending', 'pending']);
     expect(draft.article).toMatchObject({ key: 'https://example.org/talks', title: 'Talks soon', outlet: 'The Herald', publishedOn: '2026-11-30' });
     expect(draft.expiresAt.getTime() - NOW.getTime()).toBe(DRAFT_TTL_MS);
-    const again = await getDraft(database.db, g, draft.id, NOW);
+    const again = await getDraft(ctxFor(g), draft.id, NOW);
     expect(again.candidates[0]!.quote).toBe(Q1);
     // No claim was written.
     expect(await database.db.select().from(claims).where(eq(claims.guildId, g))).toHaveLength(0);
@@ -81,8 +81,8 @@ describe('drafts', () => {
   it('is invisible to other servers and gone after 24 hours; pruning deletes only expired drafts', async () => {
     const g = newGuildId();
     const draft = await newDraft(g);
-    await expectLedgerError(getDraft(database.db, newGuildId(), draft.id, NOW), 'closed', /expired .* or no longer exists/);
-    await expectLedgerError(getDraft(database.db, g, draft.id, new Date(NOW.getTime() + DRAFT_TTL_MS)), 'closed', /drafts last 24 hours/);
+    await expectLedgerError(getDraft(ctxFor(newGuildId()), draft.id, NOW), 'closed', /expired .* or no longer exists/);
+    await expectLedgerError(getDraft(ctxFor(g), draft.id, new Date(NOW.getTime() + DRAFT_TTL_MS)), 'closed', /drafts last 24 hours/);
     const later = new Date(NOW.getTime() + DRAFT_TTL_MS / 2);
     clock.now = later;
     const fresh = await newDraft(g);
@@ -103,7 +103,7 @@ describe('drafts', () => {
     await expectLedgerError(editCandidate(ctxFor(g), draft.id, 1, { hedge: 'certain-ish' }), 'invalid_input', /not a band/);
     await expectLedgerError(editCandidate(ctxFor(g), draft.id, 1, { restatement: '   ' }), 'invalid_input', /cannot be empty/);
     await expectLedgerError(editCandidate(ctxFor(g), draft.id, 7, { speaker: 'x' }), 'not_found');
-    const stored = await getDraft(database.db, g, draft.id, NOW);
+    const stored = await getDraft(ctxFor(g), draft.id, NOW);
     expect(stored.candidates[1]!.hedge).toBe('likely');
     // Clearing the speaker and family.
     const { draft: cleared } = await editCandidate(ctxFor(g), draft.id, 1, { speaker: '', family: '' });
@@ -117,7 +117,7 @@ describe('drafts', () => {
     expect(refused.map((r) => [r.field, r.label])).toEqual([['hedge', 'Band'], ['checkBy', 'Check by']]);
     expect(refused[0]!.message).toMatch(/"sure" is not a band/);
     expect(refused[1]!.message).toMatch(/someday/);
-    const stored = await getDraft(database.db, g, draft.id, NOW);
+    const stored = await getDraft(ctxFor(g), draft.id, NOW);
     expect(stored.candidates[1]).toMatchObject({ restatement: 'Rates rise in 2027', speaker: 'Ole Lund, governor', family: 'economy', hedge: 'very-likely', checkBy: null, edited: true });
     expect(after.candidates[1]).toEqual(stored.candidates[1]);
     // every field given is bad: nothing changes, and each is named
@@ -177,8 +177,8 @@ describe('drafts', () => {
     const g = newGuildId();
     await addClaim(ctxFor(g), { claim: 'Talks', checkBy: '2027-03-31', quote: '  "talks WILL start in Geneva   by March 2027," said Anna Berg. ' });
     expect(foldQuote(' A\n  b ')).toBe('a b');
-    expect([...(await duplicateClaims(database.db, g, [Q1, Q2])).entries()]).toEqual([[foldQuote(Q1), [1]]]);
-    expect((await duplicateClaims(database.db, newGuildId(), [Q1])).size).toBe(0);
+    expect([...(await duplicateClaims(ctxFor(g), [Q1, Q2])).entries()]).toEqual([[foldQuote(Q1), [1]]]);
+    expect((await duplicateClaims(ctxFor(newGuildId()), [Q1])).size).toBe(0);
     const draft = await newDraft(g);
     const first = await acceptCandidate(ctxFor(g), draft.id, 0);
     expect(first.result).toEqual({ kind: 'duplicate', of: [1] });
@@ -199,8 +199,8 @@ describe('drafts', () => {
     expect(proposed.draft.candidates[0]).toMatchObject({ state: 'proposed', proposedBy: ALICE.id });
     expect(await database.db.select().from(claims).where(eq(claims.guildId, g))).toHaveLength(0);
     await expectLedgerError(acceptCandidate(ctxFor(g, ALICE), draft.id, 0), 'invalid_input', /already proposed/);
-    expect((await listDrafts(database.db, g, NOW, ALICE.id)).map((d) => d.id)).toEqual([draft.id]);
-    expect(await listDrafts(database.db, g, NOW, BOB.id)).toEqual([]);
+    expect((await listDrafts(ctxFor(g), NOW, ALICE.id)).map((d) => d.id)).toEqual([draft.id]);
+    expect(await listDrafts(ctxFor(g), NOW, BOB.id)).toEqual([]);
     const { result } = await acceptCandidate(ctxFor(g), draft.id, 0);
     expect(result.kind === 'accepted' && result.claim.addedBy).toBe(ALICE.id);
     // Issue 24 (4): the history credits the author, and records the manager who accepted it as approver.
@@ -208,13 +208,13 @@ describe('drafts', () => {
     expect(added!.actorId).toBe(ALICE.id);
     expect(added!.detail).toMatchObject({ approvedBy: MANAGER.id, from: 'extract' });
     // Still one forecast to review: the draft stays in the lists.
-    expect((await listDrafts(database.db, g, NOW)).map((d) => d.id)).toEqual([draft.id]);
+    expect((await listDrafts(ctxFor(g), NOW)).map((d) => d.id)).toEqual([draft.id]);
     const discarded = await discardCandidate(ctxFor(g, ALICE), draft.id, 1);
     expect(discarded.candidates[1]!.state).toBe('discarded');
     // Issue 24: a draft whose every forecast is reviewed no longer shows in /predict drafts.
-    expect(await listDrafts(database.db, g, NOW)).toEqual([]);
-    expect(await listDrafts(database.db, g, NOW, ALICE.id)).toEqual([]);
-    expect((await getDraft(database.db, g, draft.id, NOW)).id).toBe(draft.id); // its buttons keep working
+    expect(await listDrafts(ctxFor(g), NOW)).toEqual([]);
+    expect(await listDrafts(ctxFor(g), NOW, ALICE.id)).toEqual([]);
+    expect((await getDraft(ctxFor(g), draft.id, NOW)).id).toBe(draft.id); // its buttons keep working
   });
 
   it('a manager accepting from their own draft is its author, with no approver', async () => {

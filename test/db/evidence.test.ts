@@ -37,7 +37,7 @@ describe('evidence items', () => {
     expect(item.side).toBe('came_true');
     const audit = await database.db.select().from(auditLog).where(and(eq(auditLog.guildId, g), eq(auditLog.action, 'evidence.add')));
     expect(audit).toHaveLength(1);
-    const data = (await cardData(database.db, g, claim.id, clock.now))!;
+    const data = (await cardData(ctxFor(g), claim.id, clock.now))!;
     expect(data.evidence?.total).toBe(1);
     const field = claimCard(data, clock.now).embeds![0]!.fields!.find((f) => f.name.startsWith('Evidence'))!;
     expect(field.name).toBe('Evidence (1)');
@@ -66,15 +66,15 @@ describe('evidence items', () => {
       const at = new Date(clock.now.getTime() + i * 1000);
       ids.push((await addEvidence(ctxFor(g, ALICE, at), { claim: claim.number, side: 'context', note: `note ${i}` })).item.id);
     }
-    const first = await listEvidence(database.db, g, claim.id, 1);
+    const first = await listEvidence(ctxFor(g), claim.id, 1);
     expect(first.total).toBe(12);
     expect(first.pages).toBe(2);
     expect(first.items.map((i) => i.note)).toEqual(Array.from({ length: 10 }, (_, i) => `note ${i}`));
-    expect((await listEvidence(database.db, g, claim.id, 2)).items.map((i) => i.note)).toEqual(['note 10', 'note 11']);
+    expect((await listEvidence(ctxFor(g), claim.id, 2)).items.map((i) => i.note)).toEqual(['note 10', 'note 11']);
     await expectLedgerError(removeEvidence(ctxFor(g, ALICE), { claim: claim.number, id: ids[0]! }), 'forbidden');
     await removeEvidence(ctxFor(g, MANAGER), { claim: claim.number, id: ids[0]! });
     await expectLedgerError(removeEvidence(ctxFor(g, MANAGER), { claim: claim.number, id: ids[0]! }), 'not_found');
-    expect((await listEvidence(database.db, g, claim.id, 1)).total).toBe(11);
+    expect((await listEvidence(ctxFor(g), claim.id, 1)).total).toBe(11);
     const audit = await database.db.select().from(auditLog).where(and(eq(auditLog.guildId, g), eq(auditLog.action, 'evidence.remove')));
     expect(audit.map((a) => a.actorId)).toEqual([MANAGER.id]);
   });
@@ -85,7 +85,7 @@ describe('evidence items', () => {
     const claim = await addClaim(ctxFor(g, ALICE), { claim: 'Talks start', checkBy: '2026-11-28' });
     const later = new Date(claim.dueAt.getTime() + 3_600_000);
     await addEvidence(ctxFor(g, ALICE, later), { claim: claim.number, side: 'did_not', note: 'nothing happened' });
-    const data = (await cardData(database.db, g, claim.id, later))!;
+    const data = (await cardData(ctxFor(g), claim.id, later))!;
     const field = claimCard(data, later).embeds![0]!.fields!.find((f) => f.name.startsWith('Evidence'))!;
     expect(field.value).toContain('sides hidden');
     expect(field.value).not.toContain('did not 1');
@@ -107,9 +107,9 @@ describe('evidence items', () => {
     const g = newGuildId();
     const claim = await addClaim(ctxFor(g, ALICE), { claim: 'Talks start', checkBy: '2026-12-31' });
     await addEvidence(ctxFor(g, ALICE), { claim: claim.number, side: 'came_true', url: 'https://example.org/a', note: '=cmd()' });
-    const data = await exportLedger(database.db, g, { memberData: true, now: clock.now });
+    const data = await exportLedger(ctxFor(g), { memberData: true, now: clock.now });
     expect(data.claims[0]!.evidence).toEqual([{ userId: ALICE.id, side: 'came_true', url: 'https://example.org/a', note: '=cmd()', createdAt: clock.now.toISOString() }]);
-    const members = await exportLedger(database.db, g, { memberData: false, now: clock.now });
+    const members = await exportLedger(ctxFor(g), { memberData: false, now: clock.now });
     expect(members.claims[0]!.evidence![0]!.userId).toBeNull();
     const csv = exportCsv(data);
     expect(csv.split('\r\n')[0]).toMatch(/,evidence$/);

@@ -15,6 +15,7 @@ import type { AppCtx, AutocompleteCall } from '../../src/kit/types.js';
 import { claimNumberOf } from '../../src/ledger/claim-queries.js';
 import { claimCard } from '../../src/kit/render.js';
 import { makeTestDb, newGuildId, type TestDatabase } from '../support/test-db.js';
+import { guildScope } from '../../src/ledger/context.js';
 
 let database: TestDatabase;
 const clock = { now: new Date('2026-01-01T00:00:00Z') };
@@ -77,21 +78,21 @@ describe('a claim named by words of its text (claim:Geneva)', () => {
     const talks = await claimOf(g, 'Talks start');
     const deleted = await claimOf(g, 'A summit in Vienna');
     await deleteClaim(ctxFor(g), deleted.number);
-    expect(await claimNumberOf(database.db, g, 'Geneva')).toBe(geneva.number);
-    expect(await claimNumberOf(database.db, g, '  oslo ')).toBe(oslo.number);
-    expect(await claimNumberOf(database.db, g, `#${oslo.number} · The embassy in Oslo reopens`)).toBe(oslo.number);
+    expect(await claimNumberOf(guildScope(database.db, g), 'Geneva')).toBe(geneva.number);
+    expect(await claimNumberOf(guildScope(database.db, g), '  oslo ')).toBe(oslo.number);
+    expect(await claimNumberOf(guildScope(database.db, g), `#${oslo.number} · The embassy in Oslo reopens`)).toBe(oslo.number);
     // An exact text wins over the claims that merely contain it.
-    expect(await claimNumberOf(database.db, g, 'talks start')).toBe(talks.number);
-    await expect(claimNumberOf(database.db, g, 'start')).rejects.toThrow(
+    expect(await claimNumberOf(guildScope(database.db, g), 'talks start')).toBe(talks.number);
+    await expect(claimNumberOf(guildScope(database.db, g), 'start')).rejects.toThrow(
       new RegExp(`^2 claims have "start" in their text: #${geneva.number} Talks start in Geneva; #${talks.number} Talks start\\. Give the number`),
     );
-    await expect(claimNumberOf(database.db, g, 'Vienna')).rejects.toThrow(/No claim of this server has the words "Vienna" in its text/);
+    await expect(claimNumberOf(guildScope(database.db, g), 'Vienna')).rejects.toThrow(/No claim of this server has the words "Vienna" in its text/);
     // Whole words: a fragment inside a word does not pick a claim ("bass" is not in "embassy").
-    await expect(claimNumberOf(database.db, g, 'bass')).rejects.toThrow(/No claim of this server has the words "bass"/);
-    expect(await claimNumberOf(database.db, g, 'embassy in oslo')).toBe(oslo.number);
+    await expect(claimNumberOf(guildScope(database.db, g), 'bass')).rejects.toThrow(/No claim of this server has the words "bass"/);
+    expect(await claimNumberOf(guildScope(database.db, g), 'embassy in oslo')).toBe(oslo.number);
     // What is typed is words, never a pattern.
-    await expect(claimNumberOf(database.db, g, 'Gen.*')).rejects.toThrow(/No claim of this server has the words "Gen\.\*"/);
-    await expect(claimNumberOf(database.db, g, 'ab')).rejects.toThrow(/at least 3 letters/);
+    await expect(claimNumberOf(guildScope(database.db, g), 'Gen.*')).rejects.toThrow(/No claim of this server has the words "Gen\.\*"/);
+    await expect(claimNumberOf(guildScope(database.db, g), 'ab')).rejects.toThrow(/at least 3 letters/);
     // Every command that takes a claim goes through findClaim, /vote through claimNumberOf.
     await setForecast(ctxFor(g, BOB), 'Geneva', 40);
     expect((await claimDetail(ctxFor(g, BOB), 'geneva')).myForecast).toBe(40);
@@ -113,22 +114,22 @@ describe('two speakers with the same name (2)', () => {
     };
     const imported = await importLedger(ctxFor(g), { raw: JSON.stringify(pack) });
     expect(imported.added).toBe(1);
-    const records = await speakerRecords(database.db, g);
+    const records = await speakerRecords(guildScope(database.db, g));
     expect(records.map((r) => r.name).sort()).toEqual(['a Russian diplomat', 'a Russian diplomat (2)']);
-    const offered = await suggestSpeakers(database.db, g, 'russian');
+    const offered = await suggestSpeakers(guildScope(database.db, g), 'russian');
     expect(offered.map((s) => [s.label, s.shared, s.claims])).toEqual([
       ['a Russian diplomat', true, [typed.number]],
       ['a Russian diplomat (2)', true, [imported.numbers[0]]],
     ]);
     // Every label offered finds its own speaker again, and the charts draw it.
     for (const s of offered) {
-      expect(await findSpeaker(database.db, g, s.label)).toEqual({ id: s.id, name: s.label });
-      const chart = await outcomesOverTime(database.db, g, { speaker: s.label.toUpperCase() });
+      expect(await findSpeaker(guildScope(database.db, g), s.label)).toEqual({ id: s.id, name: s.label });
+      const chart = await outcomesOverTime(guildScope(database.db, g), { speaker: s.label.toUpperCase() });
       expect(chart).toMatchObject({ subject: s.label, record: { made: 1 } });
-      expect((await hedgeCalibrationOf(database.db, g, { speaker: s.label })).subject).toBe(s.label);
+      expect((await hedgeCalibrationOf(guildScope(database.db, g), { speaker: s.label })).subject).toBe(s.label);
     }
     expect(new Set(offered.map((s) => s.id)).size).toBe(2);
-    expect(await findSpeaker(database.db, g, 'a Russian diplomat (3)')).toBeNull();
+    expect(await findSpeaker(guildScope(database.db, g), 'a Russian diplomat (3)')).toBeNull();
     // Autocomplete: two entries that read differently, each value the label that finds it again.
     const call = { guildId: g, focused: { name: 'speaker', value: 'diplomat' } } as unknown as AutocompleteCall;
     const app = { db: database.db, now: () => clock.now } as unknown as AppCtx;
@@ -179,11 +180,11 @@ describe('the CSV names members where it knows them', () => {
     const silent = await addClaim(ctxFor(g, BOB), { claim: 'A summit in Vienna', checkBy: '2026-01-10' });
     clock.now = VOTING;
     await resolveClaim(named(MANAGER, 'mod'), c.number, 'came_true');
-    const names = await memberNames(database.db, g);
+    const names = await memberNames(guildScope(database.db, g));
     expect(names.get(ALICE.id)).toBe('alice');
     expect(names.get(MANAGER.id)).toBe('mod');
     expect(names.has(BOB.id)).toBe(false);
-    const lines = exportCsv(await exportLedger(database.db, g, { memberData: true, now: clock.now }), names).trimEnd().split('\r\n');
+    const lines = exportCsv(await exportLedger(guildScope(database.db, g), { memberData: true, now: clock.now }), names).trimEnd().split('\r\n');
     const header = lines[0]!.split(',');
     expect(header).toEqual(expect.arrayContaining(['added_by', 'added_by_name', 'resolved_by', 'resolved_by_name']));
     const row = (n: number) => lines.find((l) => l.startsWith(`${n},`))!.split(',');
@@ -192,7 +193,7 @@ describe('the CSV names members where it knows them', () => {
     // Unknown names stay empty rather than guessed.
     expect([cell(silent.number, 'added_by'), cell(silent.number, 'added_by_name')]).toEqual([BOB.id, '']);
     // The paged export /predict export replies with (exportFiles) carries the same names.
-    const [file] = (await exportFiles(database.db, g, { memberData: true, now: clock.now, format: 'csv', names })).files;
+    const [file] = (await exportFiles(guildScope(database.db, g), { memberData: true, now: clock.now, format: 'csv', names })).files;
     const paged = file!.body.trimEnd().split('\r\n');
     expect(paged[0]).toBe(lines[0]);
     const pagedRow = paged.find((l) => l.startsWith(`${c.number},`))!.split(',');

@@ -73,7 +73,7 @@ describe('blind voting and private forecasts (finding 4)', () => {
 
     // Exports: a member gets claims only; a manager gets member data without this round's votes.
     for (const memberData of [false, true]) {
-      const data = await exportLedger(database.db, g, { memberData, now: clock.now });
+      const data = await exportLedger(ctxFor(g), { memberData, now: clock.now });
       const json = JSON.stringify(data);
       expect(json).not.toContain('did_not');
       expect(json).not.toContain('evidence-of-alice');
@@ -84,11 +84,11 @@ describe('blind voting and private forecasts (finding 4)', () => {
       for (const col of ['came_true', 'partly', 'did_not', 'too_early']) expect(row[header.indexOf(col)], col).toBe('');
     }
     // Autocomplete labels.
-    expect(JSON.stringify(await searchClaims(database.db, g, ''))).not.toMatch(/did_not|came_true/);
+    expect(JSON.stringify(await searchClaims(ctxFor(g), ''))).not.toMatch(/did_not|came_true/);
 
     // Once the window closes everything is visible again.
     clock.now = AFTER_WINDOW;
-    const after = await exportLedger(database.db, g, { memberData: true, now: clock.now });
+    const after = await exportLedger(ctxFor(g), { memberData: true, now: clock.now });
     expect(after.claims[0]!.votes.map((v) => v.verdict)).toEqual(['did_not', 'did_not']);
     expect((await claimDetail(ctxFor(g, BOB), c.number)).history.filter((h) => h.action === 'vote.cast')).toHaveLength(2);
   });
@@ -105,12 +105,12 @@ describe('blind voting and private forecasts (finding 4)', () => {
     expect(forAlice.history.map((h) => h.action)).toContain('forecast.set');
     expect(forAlice.myForecast).toBe(83);
 
-    const memberExport = JSON.stringify(await exportLedger(database.db, g, { memberData: false, now: clock.now }));
+    const memberExport = JSON.stringify(await exportLedger(ctxFor(g), { memberData: false, now: clock.now }));
     expect(memberExport).not.toContain(ALICE.id);
     expect(memberExport).not.toContain('"probability"');
     expect(JSON.parse(memberExport).claims[0].forecasts).toEqual([]);
-    expect(exportCsv(await exportLedger(database.db, g, { memberData: false, now: clock.now }))).not.toContain(ALICE.id);
-    const managerExport = await exportLedger(database.db, g, { memberData: true, now: clock.now });
+    expect(exportCsv(await exportLedger(ctxFor(g), { memberData: false, now: clock.now }))).not.toContain(ALICE.id);
+    const managerExport = await exportLedger(ctxFor(g), { memberData: true, now: clock.now });
     expect(managerExport.claims[0]!.forecasts).toEqual([expect.objectContaining({ userId: ALICE.id, probability: 83 })]);
     // After the check date the history shows it to everyone.
     clock.now = VOTING;
@@ -154,10 +154,10 @@ describe('claims lock once members forecast or vote (finding 7)', () => {
     clock.now = VOTING;
     await resolveClaim(ctxFor(g), c.number, 'came_true');
     await expectLedgerError(deleteClaim(ctxFor(g, ALICE), c.number), 'forbidden', /resolved/);
-    const before = await loadScores(database.db, g);
+    const before = await loadScores(ctxFor(g));
     await deleteClaim(ctxFor(g, MANAGER), c.number);
     await expectLedgerError(claimDetail(ctxFor(g, BOB), c.number), 'not_found');
-    expect(await loadScores(database.db, g)).toEqual(before);
+    expect(await loadScores(ctxFor(g))).toEqual(before);
     expect(before).toHaveLength(1);
   });
 });
@@ -171,7 +171,7 @@ describe('import of member data (finding 8)', () => {
     clock.now = VOTING;
     for (const m of [ALICE, BOB, CAROL]) await castVote(ctxFor(g, m), { claim: c.number, verdict: 'came_true' });
     await resolveClaim(ctxFor(g), c.number, 'came_true');
-    return { g, data: await exportLedger(database.db, g, { memberData: true, now: clock.now }) };
+    return { g, data: await exportLedger(ctxFor(g), { memberData: true, now: clock.now }) };
   }
 
   it('marks votes and forecasts from another server’s file and never scores them as members’ own', async () => {
@@ -181,7 +181,7 @@ describe('import of member data (finding 8)', () => {
     const stored = await database.db.select().from(forecasts).where(eq(forecasts.guildId, h));
     expect(stored.map((f) => [f.userId, f.importedFrom])).toEqual([[BOB.id, `export:${g}`]]);
     expect((await database.db.select().from(votes).where(eq(votes.guildId, h))).every((v) => v.importedFrom === `export:${g}`)).toBe(true);
-    expect(await loadScores(database.db, h)).toEqual([]);
+    expect(await loadScores(ctxFor(h))).toEqual([]);
     const [claim] = await database.db.select().from(claims).where(eq(claims.guildId, h));
     expect(claim).toMatchObject({ addedBy: MANAGER.id, resolvedBy: MANAGER.id });
   });
@@ -198,15 +198,15 @@ describe('import of member data (finding 8)', () => {
     for (const file of [forged, { ...forged, signature: null }]) {
       const k = newGuildId();
       await importLedger(ctxFor(k), { raw: JSON.stringify({ ...file, guildId: k }) });
-      expect(await loadScores(database.db, k)).toEqual([]);
-      const board = await leaderboard(database.db, k);
+      expect(await loadScores(ctxFor(k))).toEqual([]);
+      const board = await leaderboard(ctxFor(k));
       expect([...board.ranked, ...board.unranked]).toEqual([]);
     }
   });
 
   it('restores this server’s own signed export as members’ own forecasts', async () => {
     const { g, data } = await sourceExport();
-    const before = await loadScores(database.db, g);
+    const before = await loadScores(ctxFor(g));
     expect(before).toHaveLength(1);
     // The server lost its ledger (but keeps its settings row, and with it the export key).
     await database.db.delete(forecasts).where(eq(forecasts.guildId, g));
@@ -215,7 +215,7 @@ describe('import of member data (finding 8)', () => {
     await database.db.delete(claims).where(eq(claims.guildId, g));
     await importLedger(ctxFor(g), { raw: JSON.stringify(data) });
     expect(await database.db.select().from(forecasts).where(and(eq(forecasts.guildId, g), isNotNull(forecasts.importedFrom)))).toEqual([]);
-    expect((await loadScores(database.db, g)).map((s) => [s.userId, s.brier])).toEqual(before.map((s) => [s.userId, s.brier]));
+    expect((await loadScores(ctxFor(g))).map((s) => [s.userId, s.brier])).toEqual(before.map((s) => [s.userId, s.brier]));
   });
 
   it('imports 10,000 votes in one file (chunked under PostgreSQL’s parameter limit)', async () => {

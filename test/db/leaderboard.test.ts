@@ -130,7 +130,7 @@ afterAll(async () => {
 
 describe('leaderboard', () => {
   it('ranks members with enough scored claims and lists the rest apart (default minimum 3)', async () => {
-    const board = await leaderboard(database.db, guild);
+    const board = await leaderboard(ctxFor(guild));
     expect(board.minRanked).toBe(3);
     expect(board.ranked.map((m) => [m.rank, m.userId, m.claims])).toEqual([
       [1, ALICE.id, 3],
@@ -155,25 +155,25 @@ describe('leaderboard', () => {
     clock.now = AFTER_DUE;
     await resolveClaim(ctxFor(g), c.number, 'came_true');
     clock.now = saved;
-    expect((await leaderboard(database.db, g)).ranked).toEqual([]);
+    expect((await leaderboard(ctxFor(g))).ranked).toEqual([]);
     await updateSettings(ctxFor(g), { minRanked: 1 });
-    const board = await leaderboard(database.db, g);
+    const board = await leaderboard(ctxFor(g));
     expect(board.ranked.map((m) => [m.userId, +m.brier.toFixed(6), m.relative])).toEqual([[ALICE.id, 0.09, 0]]);
   });
 
   it('keeps servers apart', async () => {
-    const board = await leaderboard(database.db, other);
+    const board = await leaderboard(ctxFor(other));
     expect(board.unranked.map((m) => [m.userId, m.brier])).toEqual([
       [ALICE.id, 0],
       [BOB.id, 1],
     ]);
-    expect(await leaderboard(database.db, newGuildId())).toEqual({ minRanked: 3, ranked: [], unranked: [] });
+    expect(await leaderboard(ctxFor(newGuildId()))).toEqual({ minRanked: 3, ranked: [], unranked: [] });
   });
 });
 
 describe('memberRecord', () => {
   it('gives a member’s scores, standing, best and worst calls and calibration', async () => {
-    const rec = await memberRecord(database.db, guild, ALICE.id);
+    const rec = await memberRecord(ctxFor(guild), ALICE.id);
     expect(rec.forecastClaims).toBe(5); // #1, #2, #3, #4 (void), #6 (open); not the deleted #7
     expect(rec.score).toMatchObject({ userId: ALICE.id, claims: 3 });
     expect(rec.score!.brier).toBeCloseTo(0.08 / 3, 6);
@@ -189,7 +189,7 @@ describe('memberRecord', () => {
   });
 
   it('has no score for a member who forecast nothing resolved', async () => {
-    const rec = await memberRecord(database.db, guild, ERIN.id);
+    const rec = await memberRecord(ctxFor(guild), ERIN.id);
     expect(rec).toMatchObject({ forecastClaims: 1, score: null, rank: null, best: [], worst: [] });
     expect(rec.calibration.every((b) => b.count === 0)).toBe(true);
   });
@@ -197,7 +197,7 @@ describe('memberRecord', () => {
 
 describe('scoreChanges', () => {
   it('tells how resolving claims moved each forecaster’s mean Brier, best improvement first', async () => {
-    const changes = await scoreChanges(database.db, guild, [claim[2]!.id]);
+    const changes = await scoreChanges(ctxFor(guild), [claim[2]!.id]);
     expect(changes.map((c) => c.userId)).toEqual([CAROL.id, ALICE.id, BOB.id, DAVE.id]);
     expect(changes.map((c) => [c.before, c.after, c.delta].map((x) => +x!.toFixed(6)))).toEqual([
       [0.325, 0.22, -0.105],
@@ -205,20 +205,20 @@ describe('scoreChanges', () => {
       [0.16, 0.205, 0.045],
       [0.36, 0.425, 0.065],
     ]);
-    const first = await scoreChanges(database.db, guild, [claim[3]!.id]);
+    const first = await scoreChanges(ctxFor(guild), [claim[3]!.id]);
     expect(first.at(-1)).toEqual({ userId: FRANK.id, before: null, after: expect.closeTo(0.04, 6), delta: null });
   });
 
   it('finds nothing for void claims, another server’s claims or none', async () => {
-    expect(await scoreChanges(database.db, guild, [claim[4]!.id])).toEqual([]);
-    expect(await scoreChanges(database.db, other, [claim[2]!.id])).toEqual([]);
-    expect(await scoreChanges(database.db, guild, [])).toEqual([]);
+    expect(await scoreChanges(ctxFor(guild), [claim[4]!.id])).toEqual([]);
+    expect(await scoreChanges(ctxFor(other), [claim[2]!.id])).toEqual([]);
+    expect(await scoreChanges(ctxFor(guild), [])).toEqual([]);
   });
 });
 
 describe('track records', () => {
   it('sums up speakers, two spellings of one speaker together', async () => {
-    const records = await speakerRecords(database.db, guild);
+    const records = await speakerRecords(ctxFor(guild));
     expect(records.map((r) => [r.name, r.made, r.cameTrue, r.partly, r.didNot, r.open, r.shareTrue])).toEqual([
       ['A Kremlin official', 3, 1, 0, 1, 1, 0.5],
       ['White House', 2, 1, 1, 0, 0, 0.75],
@@ -226,7 +226,7 @@ describe('track records', () => {
   });
 
   it('sums up outlets', async () => {
-    const records = await outletRecords(database.db, guild);
+    const records = await outletRecords(ctxFor(guild));
     expect(records.map((r) => [r.name, r.made, r.judged, r.shareTrue])).toEqual([
       ['reuters.com', 3, 2, 0.5],
       ['apnews.com', 1, 1, 0.5],
@@ -236,7 +236,7 @@ describe('track records', () => {
 
 describe('outcomesOverTime', () => {
   it('counts a speaker’s claims per quarter of the check date', async () => {
-    const data = await outcomesOverTime(database.db, guild, { speaker: 'a kremlin official' });
+    const data = await outcomesOverTime(ctxFor(guild), { speaker: 'a kremlin official' });
     expect(data).toMatchObject({ subject: 'A Kremlin official', kind: 'speaker', omitted: 0 });
     expect(data.record).toMatchObject({ made: 3, judged: 2 });
     expect(data.buckets.map((b) => [`${b.year} Q${b.quarter}`, b.counts.came_true, b.counts.did_not, b.counts.open])).toEqual([
@@ -248,27 +248,27 @@ describe('outcomesOverTime', () => {
   });
 
   it('counts a family’s claims, and says when there is nothing to chart', async () => {
-    const data = await outcomesOverTime(database.db, guild, { family: 'Economy' });
+    const data = await outcomesOverTime(ctxFor(guild), { family: 'Economy' });
     expect(data.buckets.map((b) => b.counts)).toEqual([{ came_true: 0, partly: 1, did_not: 0, void: 1, open: 0 }]);
     for (const of of [{ speaker: 'Nobody' }, { family: 'sports' }]) {
-      const error = await outcomesOverTime(database.db, guild, of).catch((e: unknown) => e);
+      const error = await outcomesOverTime(ctxFor(guild), of).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(LedgerError);
       expect((error as LedgerError).code).toBe('not_found');
     }
     // Another server's speaker is not found here.
     const g = newGuildId();
-    await expect(outcomesOverTime(database.db, g, { speaker: 'A Kremlin official' })).rejects.toThrow(/no speaker/);
+    await expect(outcomesOverTime(ctxFor(g), { speaker: 'A Kremlin official' })).rejects.toThrow(/no speaker/);
   });
 
   it('finds a speaker by a name autocomplete shortened', async () => {
-    const data = await outcomesOverTime(database.db, guild, { speaker: 'A Kremlin off…' });
+    const data = await outcomesOverTime(ctxFor(guild), { speaker: 'A Kremlin off…' });
     expect(data.subject).toBe('A Kremlin official');
   });
 
   it('suggests speakers by part of their name', async () => {
-    expect(await searchSpeakers(database.db, guild, 'KREM')).toEqual(['A Kremlin official']);
-    expect(await searchSpeakers(database.db, guild, '')).toEqual(['A Kremlin official', 'White House']);
-    expect(await searchSpeakers(database.db, guild, '%')).toEqual([]);
+    expect(await searchSpeakers(ctxFor(guild), 'KREM')).toEqual(['A Kremlin official']);
+    expect(await searchSpeakers(ctxFor(guild), '')).toEqual(['A Kremlin official', 'White House']);
+    expect(await searchSpeakers(ctxFor(guild), '%')).toEqual([]);
   });
 });
 
@@ -432,13 +432,13 @@ describe('/scores autocomplete with names past Discord’s 100 characters', () =
       expect(String(choice.value).length).toBeLessThanOrEqual(100);
     }
     // Picking a suggestion finds that speaker (or outlet), not its look-alike.
-    const subjects = await Promise.all(speakerChoices.map(async (c) => (await outcomesOverTime(database.db, g, { speaker: String(c.value) })).subject));
+    const subjects = await Promise.all(speakerChoices.map(async (c) => (await outcomesOverTime(ctxFor(g), { speaker: String(c.value) })).subject));
     expect(subjects.sort()).toEqual([...speakerNames].sort());
-    const outlets = await Promise.all(outletChoices.map(async (c) => (await hedgeCalibrationOf(database.db, g, { outlet: String(c.value) })).subject));
+    const outlets = await Promise.all(outletChoices.map(async (c) => (await hedgeCalibrationOf(ctxFor(g), { outlet: String(c.value) })).subject));
     expect(outlets.sort()).toEqual([...outletNames].sort());
     // A short name stays its own value; another server's id is not found here.
     expect(speakerChoices.find((c) => c.name === 'A short name')!.value).toBe('A short name');
     const long = speakerChoices.find((c) => c.name.startsWith(head))!;
-    await expect(outcomesOverTime(database.db, newGuildId(), { speaker: String(long.value) })).rejects.toThrow(/no speaker/);
+    await expect(outcomesOverTime(ctxFor(newGuildId()), { speaker: String(long.value) })).rejects.toThrow(/no speaker/);
   });
 });

@@ -53,7 +53,7 @@ afterAll(async () => {
 describe('settings', () => {
   it('reads defaults without writing, and managers change them with an audit entry each', async () => {
     const g = newGuildId();
-    expect(await getSettings(database.db, g)).toEqual({
+    expect(await getSettings(ctxFor(g))).toEqual({
       quorum: 3,
       majorityPct: 60,
       votingWindowDays: 7,
@@ -66,7 +66,7 @@ describe('settings', () => {
     });
     const { after } = await updateSettings(ctxFor(g), { quorum: 5, timezone: 'Europe/Berlin', blindVoting: true });
     expect(after).toMatchObject({ quorum: 5, timezone: 'Europe/Berlin', blindVoting: true });
-    expect(await getSettings(database.db, g)).toMatchObject({ quorum: 5, timezone: 'Europe/Berlin' });
+    expect(await getSettings(ctxFor(g))).toMatchObject({ quorum: 5, timezone: 'Europe/Berlin' });
     const audit = await database.db.select().from(auditLog).where(eq(auditLog.guildId, g));
     expect(audit.map((a) => a.detail.setting).sort()).toEqual(['blindVoting', 'quorum', 'timezone']);
     expect(audit.every((a) => a.actorId === MANAGER.id)).toBe(true);
@@ -79,7 +79,7 @@ describe('settings', () => {
     await expectLedgerError(updateSettings(ctxFor(g), { quorum: 0 }), 'invalid_input', /Quorum/);
     await expectLedgerError(updateSettings(ctxFor(g), { majorityPct: 40 }), 'invalid_input', /Majority/);
     expect(await rowCount(auditLog, g)).toBe(0);
-    expect(await getSettings(database.db, g)).toMatchObject({ quorum: 3, timezone: 'UTC' });
+    expect(await getSettings(ctxFor(g))).toMatchObject({ quorum: 3, timezone: 'UTC' });
   });
 });
 
@@ -135,8 +135,8 @@ describe('claims', () => {
     await expectLedgerError(resolveClaim(ctxFor(b, MANAGER), 1, 'came_true'), 'not_found');
     await expectLedgerError(deleteClaim(ctxFor(b, MANAGER), 1), 'not_found');
     expect((await listClaims(ctxFor(b, ALICE))).total).toBe(0);
-    expect(await searchClaims(database.db, b, 'Secret')).toEqual([]);
-    expect((await exportLedger(database.db, b, { memberData: true, now: clock.now })).claims).toEqual([]);
+    expect(await searchClaims(ctxFor(b), 'Secret')).toEqual([]);
+    expect((await exportLedger(ctxFor(b), { memberData: true, now: clock.now })).claims).toEqual([]);
     expect((await listClaims(ctxFor(a, ALICE))).items.map((c) => c.text)).toEqual(['Secret of A']);
   });
 });
@@ -364,7 +364,7 @@ describe('export and import', () => {
     await castVote(ctxFor(g, ALICE), { claim: 1, verdict: 'came_true', evidence: 'evidence' });
     await setForecast(ctxFor(g, BOB), added + 1, 42);
     await resolveClaim(ctxFor(g), 2, 'partly', 'half of it');
-    const exported = await exportLedger(database.db, g, { memberData: true, now: clock.now });
+    const exported = await exportLedger(ctxFor(g), { memberData: true, now: clock.now });
     const raw = JSON.stringify(exported);
     const again = await importLedger(ctxFor(g), { raw });
     expect(again.added).toBe(0);
@@ -373,7 +373,7 @@ describe('export and import', () => {
     const h = newGuildId();
     const copy = await importLedger(ctxFor(h), { raw });
     expect(copy.added).toBe(exported.claims.length);
-    const reExported = await exportLedger(database.db, h, { memberData: true, now: clock.now });
+    const reExported = await exportLedger(ctxFor(h), { memberData: true, now: clock.now });
     // Into another server: the importing manager is recorded as adding and resolving; votes and forecasts come along (marked imported).
     const strip = (e: typeof exported) => e.claims.map(({ key: _k, addedBy: _a, resolvedBy: _r, ...rest }) => rest);
     expect(strip(reExported)).toEqual(strip(exported));

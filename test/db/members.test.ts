@@ -59,26 +59,26 @@ describe('the crowd forecast', () => {
   it('is the median of each member’s last forecast before the check date, and shows only after it or to a forecaster', async () => {
     const g = newGuildId();
     const c = await addClaim(ctxFor(g, ALICE), { claim: 'Talks start', checkBy: '2026-12-10' });
-    expect(await crowdForecast(database.db, g, c.id)).toEqual({ median: null, count: 0 });
+    expect(await crowdForecast(ctxFor(g), c.id)).toEqual({ median: null, count: 0 });
     await setForecast(ctxFor(g, ALICE), c.number, 90);
     await setForecast(ctxFor(g, ALICE), c.number, 20); // the last one counts
     await setForecast(ctxFor(g, BOB), c.number, 40);
-    expect(await crowdForecast(database.db, g, c.id)).toEqual({ median: 30, count: 2 });
+    expect(await crowdForecast(ctxFor(g), c.id)).toEqual({ median: 30, count: 2 });
     await setForecast(ctxFor(g, CAROL), c.number, 75);
-    expect(await crowdForecast(database.db, g, c.id)).toEqual({ median: 40, count: 3 });
+    expect(await crowdForecast(ctxFor(g), c.id)).toEqual({ median: 40, count: 3 });
     // A forecast stored after the check date (an import or clock skew) does not count.
     await database.db.insert(forecasts).values({ guildId: g, claimId: c.id, userId: BOB.id, probability: 99, createdAt: new Date('2026-12-20T00:00:00Z') });
-    expect(await crowdForecast(database.db, g, c.id)).toEqual({ median: 40, count: 3 });
+    expect(await crowdForecast(ctxFor(g), c.id)).toEqual({ median: 40, count: 3 });
     // Another server's ledger is never read.
-    expect(await crowdForecast(database.db, newGuildId(), c.id)).toEqual({ median: null, count: 0 });
+    expect(await crowdForecast(ctxFor(newGuildId()), c.id)).toEqual({ median: null, count: 0 });
 
     // Before the check date: hidden from the public card and from a member who has not forecast.
-    expect((await cardData(database.db, g, c.id, NOW))!.crowd).toBeNull();
+    expect((await cardData(ctxFor(g), c.id, NOW))!.crowd).toBeNull();
     expect((await claimDetail(ctxFor(g, MANAGER), c.number)).crowd).toBeNull();
     expect((await claimDetail(ctxFor(g, BOB), c.number)).crowd).toEqual({ median: 40, count: 3 });
     // After it: on the public card for everyone.
     const later = new Date('2026-12-12T00:00:00Z');
-    expect((await cardData(database.db, g, c.id, later))!.crowd).toEqual({ median: 40, count: 3 });
+    expect((await cardData(ctxFor(g), c.id, later))!.crowd).toEqual({ median: 40, count: 3 });
     expect((await claimDetail(ctxFor(g, MANAGER, later), c.number)).crowd).toEqual({ median: 40, count: 3 });
   });
 });
@@ -96,7 +96,7 @@ describe('/predict mine', () => {
     await castVote(ctxFor(g, BOB, voteAt), { claim: a.number, verdict: 'came_true', castAt: voteAt });
     await resolveClaim(ctxFor(g, MANAGER, voteAt), a.number, 'came_true');
 
-    const mine = await myClaims(database.db, g, BOB.id);
+    const mine = await myClaims(ctxFor(g), BOB.id);
     expect(mine.total).toBe(2);
     expect(mine.items.map((i) => [i.number, i.status, i.forecast, i.vote])).toEqual([
       [b.number, 'open', 30, null],
@@ -107,10 +107,10 @@ describe('/predict mine', () => {
     expect(mine.score).toMatchObject({ claims: 1 });
     expect(mine.score!.brier).toBeCloseTo(0.04, 6);
 
-    const page2 = await myClaims(database.db, g, BOB.id, { page: 2, pageSize: 1 });
+    const page2 = await myClaims(ctxFor(g), BOB.id, { page: 2, pageSize: 1 });
     expect([page2.page, page2.pages, page2.items.map((i) => i.number)]).toEqual([2, 2, [a.number]]);
     // Nothing of another member or another server.
-    expect((await myClaims(database.db, g, ALICE.id)).items).toEqual([]);
-    expect((await myClaims(database.db, newGuildId(), BOB.id)).total).toBe(0);
+    expect((await myClaims(ctxFor(g), ALICE.id)).items).toEqual([]);
+    expect((await myClaims(ctxFor(newGuildId()), BOB.id)).total).toBe(0);
   });
 });

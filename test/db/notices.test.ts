@@ -67,7 +67,7 @@ async function participated(g: string) {
   for (const [who, p] of [[ALICE, 70], [BOB, 40], [CAROL, 55], [MANAGER, 60]] as const) await setForecast(ctxFor(g, who), c.number, p);
   clock.now = new Date('2026-01-12T00:00:00Z');
   await castVote(ctxFor(g, DAVE), { claim: c.number, verdict: 'came_true' });
-  for (const who of [ALICE, CAROL, DAVE, MANAGER]) await setNotify(database.db, g, who.id, true, clock.now);
+  for (const who of [ALICE, CAROL, DAVE, MANAGER]) await setNotify(ctxFor(g), who.id, true, clock.now);
   return c;
 }
 
@@ -75,19 +75,19 @@ describe('the member setting', () => {
   it('is off until set, one row per member and server, upserted; turning it on clears a noted refusal', async () => {
     const g = newGuildId();
     const other = newGuildId();
-    expect(await getMemberSettings(database.db, g, ALICE.id)).toEqual({ notify: false, dmRefusedAt: null });
-    expect(await setNotify(database.db, g, ALICE.id, true, clock.now)).toMatchObject({ notify: true });
-    expect(await setNotify(database.db, g, ALICE.id, false, clock.now)).toMatchObject({ notify: false });
-    await setNotify(database.db, g, ALICE.id, true, clock.now);
+    expect(await getMemberSettings(ctxFor(g), ALICE.id)).toEqual({ notify: false, dmRefusedAt: null });
+    expect(await setNotify(ctxFor(g), ALICE.id, true, clock.now)).toMatchObject({ notify: true });
+    expect(await setNotify(ctxFor(g), ALICE.id, false, clock.now)).toMatchObject({ notify: false });
+    await setNotify(ctxFor(g), ALICE.id, true, clock.now);
     const [rows] = await database.db.select({ n: count() }).from(memberSettings).where(eq(memberSettings.guildId, g));
     expect(rows!.n).toBe(1);
     // Per server: another server's setting is its own.
-    expect(await getMemberSettings(database.db, other, ALICE.id)).toEqual({ notify: false, dmRefusedAt: null });
+    expect(await getMemberSettings(ctxFor(other), ALICE.id)).toEqual({ notify: false, dmRefusedAt: null });
     await database.db.update(memberSettings).set({ dmRefusedAt: clock.now }).where(and(eq(memberSettings.guildId, g), eq(memberSettings.userId, ALICE.id)));
-    expect((await getMemberSettings(database.db, g, ALICE.id)).dmRefusedAt).toEqual(clock.now);
+    expect((await getMemberSettings(ctxFor(g), ALICE.id)).dmRefusedAt).toEqual(clock.now);
     // Turning it off keeps the note; on again clears it.
-    expect((await setNotify(database.db, g, ALICE.id, false, clock.now)).dmRefusedAt).toEqual(clock.now);
-    expect((await setNotify(database.db, g, ALICE.id, true, clock.now)).dmRefusedAt).toBeNull();
+    expect((await setNotify(ctxFor(g), ALICE.id, false, clock.now)).dmRefusedAt).toEqual(clock.now);
+    expect((await setNotify(ctxFor(g), ALICE.id, true, clock.now)).dmRefusedAt).toBeNull();
   });
 });
 
@@ -97,7 +97,7 @@ describe('the outbox', () => {
     const c = await participated(g);
     // Alice opted in in another server too, with a claim of her own there: it is told nothing of this one.
     const other = newGuildId();
-    await setNotify(database.db, other, ALICE.id, true, clock.now);
+    await setNotify(ctxFor(other), ALICE.id, true, clock.now);
     await resolveClaim(ctxFor(g), c.number, 'came_true');
     expect(await outbox(g)).toEqual(
       [ALICE, CAROL, DAVE].map((u) => ({ userId: u.id, event: 'resolved', outcome: 'came_true', claimId: c.id })),
@@ -116,8 +116,8 @@ describe('the outbox', () => {
     const event = await addClaim(ctxFor(g, ALICE), { claim: 'The ceasefire holds', checkBy: '2026-01-10' });
     const dependent = await addClaim(ctxFor(g, ALICE), { claim: 'Trade resumes', checkBy: '2026-02-10', speaker: 'an official', condition: `#${event.number}` });
     await setForecast(ctxFor(g, BOB), dependent.number, 30);
-    await setNotify(database.db, g, BOB.id, true, clock.now);
-    await setNotify(database.db, g, CAROL.id, true, clock.now);
+    await setNotify(ctxFor(g), BOB.id, true, clock.now);
+    await setNotify(ctxFor(g), CAROL.id, true, clock.now);
     clock.now = new Date('2026-01-12T00:00:00Z');
     for (const who of [CAROL, DAVE, MANAGER]) await castVote(ctxFor(g, who), { claim: event.number, verdict: 'did_not' });
     await sweepOnce(database.db, new Date('2026-01-30T00:00:00Z'), log, 200, g);
@@ -146,14 +146,14 @@ describe('the sender', () => {
       [DAVE.id, true, false, 1],
     ]);
     expect(rows[1]!.error).toMatch(/403 50007/);
-    expect((await getMemberSettings(database.db, g, CAROL.id)).dmRefusedAt).not.toBeNull();
+    expect((await getMemberSettings(ctxFor(g), CAROL.id)).dmRefusedAt).not.toBeNull();
     // Later passes take nothing: the refusal is not tried again.
     poster.refusing.clear();
     expect(await sendDirectMessages(database.db, poster, new Date(clock.now.getTime() + 120_000), log, { guildId: g })).toEqual({ sent: 0, failed: 0, abandoned: 0 });
     // Her later events are not queued at all until she turns DMs on again.
     await reopenClaim(ctxFor(g), c.number);
     expect((await outbox(g)).filter((r) => r.event === 'reopened').map((r) => r.userId)).toEqual([ALICE.id, DAVE.id]);
-    await setNotify(database.db, g, CAROL.id, true, clock.now);
+    await setNotify(ctxFor(g), CAROL.id, true, clock.now);
     await resolveClaim(ctxFor(g), c.number, 'partly');
     expect((await outbox(g)).filter((r) => r.outcome === 'partly').map((r) => r.userId)).toEqual([ALICE.id, CAROL.id, DAVE.id]);
   });
@@ -161,8 +161,8 @@ describe('the sender', () => {
   it('takes a row left by a process that died once more, with the same nonce, and then gives it up', async () => {
     const g = newGuildId();
     const c = await participated(g);
-    await setNotify(database.db, g, CAROL.id, false, clock.now);
-    await setNotify(database.db, g, DAVE.id, false, clock.now);
+    await setNotify(ctxFor(g), CAROL.id, false, clock.now);
+    await setNotify(ctxFor(g), DAVE.id, false, clock.now);
     await resolveClaim(ctxFor(g), c.number, 'came_true');
     const [row] = await database.db.select().from(directMessages).where(eq(directMessages.guildId, g));
     // A process stamped it and died before recording an answer.

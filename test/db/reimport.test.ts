@@ -107,14 +107,14 @@ describe('re-importing the corrected article pack', () => {
     expect(proposer.speaker).toBe('another official (on US-proposed talks)');
     expect(optimist.speaker).toBe('another official (hoping for normalisation)');
     expect(proposer.claim.speakerId).not.toBe(optimist.claim.speakerId);
-    const records = await speakerRecords(database.db, g);
+    const records = await speakerRecords(ctxFor(g));
     expect(records.find((r) => r.name === 'another official (on US-proposed talks)')).toMatchObject({ made: 2 });
     expect(records.find((r) => r.name === 'another official (hoping for normalisation)')).toMatchObject({ made: 1 });
     expect(records.some((r) => r.name === 'another official')).toBe(false);
     // The speakers of the first import that no claim names any more are not offered.
-    const offered = await searchSpeakers(database.db, g, 'another official');
+    const offered = await searchSpeakers(ctxFor(g), 'another official');
     expect(offered.sort()).toEqual(['another official (hoping for normalisation)', 'another official (on US-proposed talks)']);
-    const chart = await outcomesOverTime(database.db, g, { speaker: 'a Russian government official' });
+    const chart = await outcomesOverTime(ctxFor(g), { speaker: 'a Russian government official' });
     expect(chart.record.made).toBe(2);
 
     // The article's title note reaches the card; the families are the design's.

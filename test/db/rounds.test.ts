@@ -258,7 +258,7 @@ describe('a scoring round', () => {
     poster.failWith = 'unknown_channel';
     const result = await runRound({ db: database.db, poster, log }, schedule.id, T0, T0);
     expect(result).toMatchObject({ outcome: 'failed', kind: 'unknown_channel', disabled: true });
-    const [row] = await listSchedules(database.db, g);
+    const [row] = await listSchedules(ctx(g));
     expect(row).toMatchObject({ status: 'disabled' });
     expect(row!.statusReason).toMatch(/no longer exists/);
     expect(poster.notices).toHaveLength(1);
@@ -274,7 +274,7 @@ describe('a scoring round', () => {
       const result = await runRound({ db: database.db, poster, log }, schedule.id, slot, slot);
       expect(result).toMatchObject({ outcome: 'failed', kind: 'missing_access', ...(day === 2 ? { paused: true } : {}) });
     }
-    const [row] = await listSchedules(database.db, g);
+    const [row] = await listSchedules(ctx(g));
     expect(row).toMatchObject({ status: 'paused', failures: 3 });
     expect(poster.notices).toHaveLength(1);
     expect(poster.notices[0]!.text).toMatch(/\/reminders resume id:\d+/);

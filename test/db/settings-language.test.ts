@@ -9,6 +9,7 @@ import { auditLog } from '../../src/db/schema.js';
 import { getSettings, LedgerError, updateSettings, type LedgerCtx } from '../../src/ledger/index.js';
 import { serverTranslator } from '../../src/kit/locale.js';
 import { makeTestDb, newGuildId, type TestDatabase } from '../support/test-db.js';
+import { guildScope } from '../../src/ledger/context.js';
 
 let database: TestDatabase;
 const NOW = new Date('2026-11-27T12:00:00Z');
@@ -26,21 +27,21 @@ afterAll(async () => {
 describe('the language of public posts', () => {
   it('follows the server’s Discord language until a manager sets one, and again after “auto”', async () => {
     const g = newGuildId();
-    expect((await getSettings(database.db, g)).language).toBeNull();
-    expect((await serverTranslator(database.db, g, 'ru')).locale).toBe('ru');
-    expect((await serverTranslator(database.db, g, 'de')).locale).toBe('en');
-    expect((await serverTranslator(database.db, g, null)).locale).toBe('en');
+    expect((await getSettings(guildScope(database.db, g))).language).toBeNull();
+    expect((await serverTranslator(guildScope(database.db, g), 'ru')).locale).toBe('ru');
+    expect((await serverTranslator(guildScope(database.db, g), 'de')).locale).toBe('en');
+    expect((await serverTranslator(guildScope(database.db, g), null)).locale).toBe('en');
 
     const { after } = await updateSettings(ctxFor(g), { language: 'uk' });
     expect(after.language).toBe('uk');
-    expect((await getSettings(database.db, g)).language).toBe('uk');
-    const publicT = await serverTranslator(database.db, g, 'ru');
+    expect((await getSettings(guildScope(database.db, g))).language).toBe('uk');
+    const publicT = await serverTranslator(guildScope(database.db, g), 'ru');
     expect(publicT.locale).toBe('uk');
     expect(publicT('verdicts.did_not')).toBe('Не справдився');
 
     await updateSettings(ctxFor(g), { language: null });
-    expect((await getSettings(database.db, g)).language).toBeNull();
-    expect((await serverTranslator(database.db, g, 'ru')).locale).toBe('ru');
+    expect((await getSettings(guildScope(database.db, g))).language).toBeNull();
+    expect((await serverTranslator(guildScope(database.db, g), 'ru')).locale).toBe('ru');
 
     const audit = await database.db.select().from(auditLog).where(eq(auditLog.guildId, g));
     expect(audit.map((a) => a.detail)).toEqual([
@@ -55,7 +56,7 @@ describe('the language of public posts', () => {
     const error = await updateSettings(ctxFor(g), { language: 'de' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LedgerError);
     expect(error).toMatchObject({ code: 'invalid_input', message: expect.stringMatching(/no "de" language.*en, ru, uk/) });
-    expect((await getSettings(database.db, g)).language).toBeNull();
+    expect((await getSettings(guildScope(database.db, g))).language).toBeNull();
     expect(await database.db.select().from(auditLog).where(eq(auditLog.guildId, g))).toEqual([]);
   });
 });

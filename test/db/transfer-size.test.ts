@@ -14,6 +14,7 @@ import { execute as predict } from '../../commands/predict.js';
 import type { AppCtx, CommandCall, Reply } from '../../src/kit/types.js';
 import { memberFacing } from '../../src/kit/work.js';
 import { inlineWork } from '../../src/work/index.js';
+import { guildScope } from '../../src/ledger/context.js';
 
 let database: TestDatabase;
 const clock = { now: new Date('2026-03-01T00:00:00Z') };
@@ -91,14 +92,14 @@ describe('export of a large ledger', () => {
     // Failed before: the export was re-read with the import schema (at most 1,000 claims, rounds
     // up to 1,000) to be signed, so a server with 1,050 claims (or one claim at round 1,500) got
     // "Something went wrong" and could not back up.
-    const batch = await exportFiles(database.db, g, { memberData: true, now: clock.now, format: 'json' });
+    const batch = await exportFiles(guildScope(database.db, g), { memberData: true, now: clock.now, format: 'json' });
     expect(batch.next).toBeNull();
     expect(batch.files.map((f) => f.claims)).toEqual([LIMITS.maxImportClaims, 50]);
     expect(batch.files.map((f) => [f.first, f.last])).toEqual([
       [1, LIMITS.maxImportClaims],
       [LIMITS.maxImportClaims + 1, total],
     ]);
-    const key = await existingExportKey(database.db, g);
+    const key = await existingExportKey(guildScope(database.db, g));
     const h = newGuildId();
     let added = 0;
     for (const file of batch.files) {
@@ -128,24 +129,24 @@ describe('export of a large ledger', () => {
   });
 
   it('exportLedger (one object) signs any number of claims', async () => {
-    const data = await exportLedger(database.db, g, { memberData: true, now: clock.now });
+    const data = await exportLedger(guildScope(database.db, g), { memberData: true, now: clock.now });
     expect(data.claims).toHaveLength(total);
     expect(data.signature).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('as CSV: one file with every claim', async () => {
-    const batch = await exportFiles(database.db, g, { memberData: false, now: clock.now, format: 'csv' });
+    const batch = await exportFiles(guildScope(database.db, g), { memberData: false, now: clock.now, format: 'csv' });
     expect(batch.files).toHaveLength(1);
     expect(batch.files[0]!.body.trimEnd().split('\r\n')).toHaveLength(total + 1);
   });
 
   it('continues in the next reply from the first claim left out, losing nothing added in between', async () => {
     const limits = { partClaims: 400, replyFiles: 2 };
-    const first = await exportFiles(database.db, g, { memberData: true, now: clock.now, format: 'json', limits });
+    const first = await exportFiles(guildScope(database.db, g), { memberData: true, now: clock.now, format: 'json', limits });
     expect(first.files.map((f) => f.claims)).toEqual([400, 400]);
     expect(first.next).toBe(801);
     await importLedger(ctxFor(g), { raw: packFile('late', 1) });
-    const second = await exportFiles(database.db, g, { memberData: true, now: clock.now, format: 'json', limits, from: first.next! });
+    const second = await exportFiles(guildScope(database.db, g), { memberData: true, now: clock.now, format: 'json', limits, from: first.next! });
     expect(second.next).toBeNull();
     const numbers = [...first.files, ...second.files].flatMap((f) => numbersIn(f.body));
     expect(numbers).toEqual(Array.from({ length: total + 1 }, (_, i) => i + 1));
@@ -156,7 +157,7 @@ describe('export of a large ledger', () => {
     await fill(k, 3);
     const [claim] = await database.db.select().from(claims).where(and(eq(claims.guildId, k), eq(claims.number, 2)));
     await database.db.insert(votes).values(votesFor(k, claim!.id, 1, 100));
-    const batch = await exportFiles(database.db, k, { memberData: true, now: clock.now, format: 'json', limits: { partBytes: 5000 } });
+    const batch = await exportFiles(guildScope(database.db, k), { memberData: true, now: clock.now, format: 'json', limits: { partBytes: 5000 } });
     expect(batch.trimmed).toEqual([2]);
     const exported = batch.files.flatMap((f) => (JSON.parse(f.body) as { claims: { number: number; votes: unknown[] }[] }).claims);
     expect(exported.map((c) => [c.number, c.votes.length])).toEqual([

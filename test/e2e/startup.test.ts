@@ -54,6 +54,7 @@ describe('a start that fails says why, in a sentence on standard error', () => {
   /** `node --import tsx src/main.ts …args` in a temporary data folder: its exit code and every line it printed. */
   const run = async (env: Record<string, string>, args: string[] = []) => {
     const dir = mkdtempSync(join(tmpdir(), 'hindsight-badstart-'));
+    seedDataDir(join(dir, 'data')); // a migrated database: these starts fail at Discord, not at the first migration
     try {
       const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
         cwd: ROOT,

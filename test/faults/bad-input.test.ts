@@ -22,6 +22,7 @@ import { addClaim } from '../../src/ledger/claims.js';
 import type { CommandOptionValue, FakeGuildInfo, FakeReply } from '../fake-discord/index.js';
 import { startBotHarness, type BotHarness } from '../support/bot-harness.js';
 import { MANAGER } from './world.js';
+import { guildScope } from '../../src/ledger/context.js';
 
 const MOD = { id: 'sweep-manager', manager: true } as const;
 /** A plain member (no Manage Server): the sweep runs as both, so the bot's own permission checks are swept too. */
@@ -268,9 +269,9 @@ function buttonCases(actor: Actor): Case[] {
 async function snapshot(guildId: string): Promise<string> {
   const db = h.app.database.db;
   const [ledger, settings, schedules, [audit], [rows]] = await Promise.all([
-    exportLedger(db, guildId, { memberData: true, now: new Date() }),
-    getSettings(db, guildId),
-    listSchedules(db, guildId),
+    exportLedger(guildScope(db, guildId), { memberData: true, now: new Date() }),
+    getSettings(guildScope(db, guildId)),
+    listSchedules(guildScope(db, guildId)),
     db.select({ n: count() }).from(auditLog).where(eq(auditLog.guildId, guildId)),
     db.select({ n: count() }).from(claims).where(eq(claims.guildId, guildId)),
   ]);

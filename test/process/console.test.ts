@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { seedDataDir } from '../support/test-db.js';
 import { bundledPacks } from '../../src/ledger/transfer.js';
 import { memberFacing } from '../../src/kit/work.js';
 import { inlineWork } from '../../src/work/index.js';
@@ -22,9 +23,15 @@ afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-function tempDir(): string {
+/**
+ * A temporary folder for one console session. Its database starts as a copy of the run's migrated
+ * PGlite template (a first start migrates for about two seconds of CPU; the first test below keeps
+ * starting from an empty folder, so that path stays covered), unless `fresh`.
+ */
+function tempDir(opts: { fresh?: boolean } = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'hindsight-console-'));
   dirs.push(dir);
+  if (!opts.fresh) seedDataDir(join(dir, 'data'));
   return dir;
 }
 
@@ -82,7 +89,7 @@ function replyTo(run: Run, echo: string): string {
 // Each test starts real console processes (a TypeScript loader, an embedded database): generous limits, as a loaded machine needs.
 describe('the console without Discord', { timeout: 120_000 }, () => {
   it('imports the pack, votes to quorum, resolves by the vote, and refuses what Discord would refuse (exit 1)', async () => {
-    const dir = tempDir();
+    const dir = tempDir({ fresh: true }); // a first start: the console creates and migrates its database
     const run = await runConsole(dir, [
       '/predict list status:due',
       '/as alice',
@@ -330,7 +337,7 @@ describe('the console without Discord', { timeout: 120_000 }, () => {
   }, 120_000);
 
   it('--help explains both modes and exits 0 without opening a database', async () => {
-    const dir = tempDir();
+    const dir = tempDir({ fresh: true });
     const run = await runConsole(dir, [], ['--help']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('DISCORD_TOKEN');
@@ -352,7 +359,7 @@ describe('console pieces, in process', () => {
     const logged: string[] = [];
     const screen = { print: (t: string) => void printed.push(t), color: false, width: 100 };
     const members = new Members(null);
-    const board = new Board(screen, { exportsDir: join(tempDir(), 'exports'), cwd: tmpdir(), renderOptions: () => ({ now: new Date(), nameOf: (id) => members.find(id)?.displayName, channelOf: () => 'console' }) });
+    const board = new Board(screen, { exportsDir: join(tempDir({ fresh: true }), 'exports'), cwd: tmpdir(), renderOptions: () => ({ now: new Date(), nameOf: (id) => members.find(id)?.displayName, channelOf: () => 'console' }) });
     const log = createLogger('error', { write: (line: string) => void logged.push(line) });
     const definition = new SlashCommandBuilder()
       .setName('try')
@@ -473,7 +480,7 @@ describe('console pieces, in process', () => {
     const pressed: string[] = [];
     const screen = { print: (t: string) => void printed.push(t), color: false, width: 100 };
     const members = new Members(null);
-    const board = new Board(screen, { exportsDir: join(tempDir(), 'exports'), cwd: tmpdir(), renderOptions: () => ({ now: new Date(), nameOf: () => undefined, channelOf: () => 'console' }) });
+    const board = new Board(screen, { exportsDir: join(tempDir({ fresh: true }), 'exports'), cwd: tmpdir(), renderOptions: () => ({ now: new Date(), nameOf: () => undefined, channelOf: () => 'console' }) });
     let cards = 0;
     const card = {
       definition: new SlashCommandBuilder().setName('card').setDescription('A card with two buttons').toJSON(),

@@ -5,6 +5,7 @@
  *   const clock = { now: new Date('2026-01-01T00:00:00Z') };
  *   const ctxFor = ledgerCtxFor(() => database.db, clock, MANAGER);
  *   await addClaim(ctxFor(guildId, ALICE), …);   // clock.now read at each now()
+ *   await findClaim(ctxFor(guildId), 3);          // a LedgerCtx is a GuildScope: reads take it too
  *
  * `db` is a function because test databases are opened in beforeAll, after the file's top level runs.
  */

@@ -221,30 +221,47 @@ describe('architecture: the module graph of src/ and commands/', () => {
     expect([...seen].filter((f) => f === 'src/extract/html.ts' || f === 'src/extract/index.ts' || f.startsWith('src/charts/'))).toEqual([]);
   });
 
-  it('(e) the ledger has two signatures: an operation for a member takes its ctx, a database function its handle and the server', () => {
-    // ctx: LedgerCtx carries the server, the acting member and the clock (commands call these).
-    // (db | tx: Db, guildId: string, …), or a row or audit entry that carries its server: what they are built from.
-    // A function that takes ids without the server could read or write another server's rows; only the
-    // cross-server jobs named here may go without one (they work on every server by design).
-    const CROSS_SERVER = ['closeExpiredWindows', 'pruneExpiredDrafts'];
-    const CARRIES_SERVER = /^ClaimRow$|^AuditEntry|guildId/;
+  it('(e) one ledger signature: every database function takes its scope first, as ctx (GuildScope or LedgerCtx)', () => {
+    // ctx: GuildScope is the server a call is confined to and its handle (the database or an open transaction);
+    // LedgerCtx extends it with the acting member and the clock (commands call these). A row handed in beside it
+    // must be of ctx's server (the function asserts it). A function that took a handle and ids without the server
+    // could read or write another server's rows: only the cross-server jobs named here take a bare handle (they
+    // work on every server by design). Outside the ledger, the guild-scoped database functions of the jobs, the
+    // kit and the components are held to the same signature, and no exported function there may go back to
+    // (db | tx: Db, guildId, …).
+    const CROSS_SERVER = ['closeExpiredWindows', 'pruneExpiredDrafts', 'activeSchedules'];
+    const GUILD_SCOPED = ['schedulesOnChannel', 'listSchedules', 'getSchedule', 'threadOf', 'composeRound', 'renderRound', 'roundScoreNotes', 'serverTranslator', 'evidencePageReply'];
+    const SCOPES = ['GuildScope', 'LedgerCtx'];
     const offenders: string[] = [];
+    const seen = new Set<string>();
     let checked = 0;
-    for (const file of files.filter((f) => f.startsWith('src/ledger/'))) {
+    for (const file of files.filter((f) => /^src\/(ledger|jobs|kit|components)\//.test(f))) {
+      const inLedger = file.startsWith('src/ledger/');
       const source = ts.createSourceFile(file, readFileSync(join(ROOT, file), 'utf8'), ts.ScriptTarget.Latest, true);
+      const exported = (node: ts.Node) => ts.canHaveModifiers(node) && !!ts.getModifiers(node)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+      const isAsync = (node: ts.Node) => ts.canHaveModifiers(node) && !!ts.getModifiers(node)?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
+      // Exported async functions: declarations, and `export const f = async (…) => …`.
+      const functions: { name: string; fn: ts.SignatureDeclarationBase }[] = [];
       for (const node of source.statements) {
-        if (!ts.isFunctionDeclaration(node) || !node.name || !node.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) continue;
-        if (!node.modifiers.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) continue; // pure rules take no database
+        if (ts.isFunctionDeclaration(node) && node.name && exported(node) && isAsync(node)) functions.push({ name: node.name.text, fn: node });
+        if (ts.isVariableStatement(node) && exported(node)) {
+          for (const d of node.declarationList.declarations) {
+            const init = d.initializer;
+            if (ts.isIdentifier(d.name) && init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) && isAsync(init)) functions.push({ name: d.name.text, fn: init });
+          }
+        }
+      }
+      for (const { name, fn } of functions) {
+        const [first, second] = fn.parameters.map((p) => ({ name: p.name.getText(source), type: p.type?.getText(source) ?? '' }));
+        const oldShape = (first?.name === 'db' || first?.name === 'tx') && first.type === 'Db' && second?.name === 'guildId';
+        if (!inLedger && !GUILD_SCOPED.includes(name) && !oldShape) continue; // not a database function of one server
         checked++;
-        const [first, second] = node.parameters.map((p) => ({ name: p.name.getText(source), type: p.type?.getText(source) ?? '' }));
-        const ok =
-          (first?.name === 'ctx' && first.type === 'LedgerCtx') ||
-          ((first?.name === 'db' || first?.name === 'tx') &&
-            first.type === 'Db' &&
-            ((second?.name === 'guildId' && second.type === 'string') || CARRIES_SERVER.test(second?.type ?? '') || CROSS_SERVER.includes(node.name.text)));
-        if (!ok) offenders.push(`${file}: ${node.name.text}(${node.parameters.map((p) => p.getText(source).split('=')[0]!.trim()).slice(0, 2).join(', ')}, …)`);
+        seen.add(name);
+        const ok = CROSS_SERVER.includes(name) ? first?.type === 'Db' : first?.name === 'ctx' && SCOPES.includes(first.type);
+        if (!ok) offenders.push(`${file}: ${name}(${fn.parameters.map((p) => p.getText(source).split('=')[0]!.trim()).slice(0, 2).join(', ')}, …)`);
       }
     }
+    expect(GUILD_SCOPED.filter((name) => !seen.has(name))).toEqual([]); // the list names functions that exist
     expect(checked).toBeGreaterThan(50);
     expect(offenders).toEqual([]);
   });

@@ -10,7 +10,6 @@
  * (`next`), so a ledger that changes between two replies loses nothing.
  */
 import { and, asc, eq, gte, inArray, isNull } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
 import { articles, claims, evidence, forecasts, speakers, votes } from '../../db/schema.js';
 import { LIMITS } from '../limits.js';
 import { tallyVisible } from '../rules.js';
@@ -20,6 +19,7 @@ import type { LedgerExport } from './schema.js';
 import { exportKeyOf } from './keys.js';
 import { createSigner } from './signature.js';
 import { csvHeader, csvRow, type CsvNames } from './csv.js';
+import type { GuildScope } from '../context.js';
 
 type ExportedClaim = LedgerExport['claims'][number];
 
@@ -54,8 +54,9 @@ interface ClaimOut {
  * The server's live claims from number `from` on, in number order, each as the export schema
  * reads it (keys in the schema's order, absent optional keys left out): exactly what is signed.
  */
-async function* exportedClaims(db: Db, guildId: string, opts: ExportOptions, from = 1): AsyncGenerator<ClaimOut> {
-  const settings = await getSettings(db, guildId);
+async function* exportedClaims(ctx: GuildScope, opts: ExportOptions, from = 1): AsyncGenerator<ClaimOut> {
+  const { db, guildId } = ctx;
+  const settings = await getSettings(ctx);
   for (let next = from; ; ) {
     const rows = await db
       .select({ claim: claims, speaker: speakers.name, speakerKey: speakers.nameKey, speakerNote: speakers.note, article: articles })
@@ -149,12 +150,13 @@ async function* exportedClaims(db: Db, guildId: string, opts: ExportOptions, fro
  * A server's whole ledger as one export object (small ledgers, tests). The bot's /predict
  * export uses exportFiles, which cuts a large ledger into files that each import.
  */
-export async function exportLedger(db: Db, guildId: string, opts: ExportOptions): Promise<LedgerExport> {
+export async function exportLedger(ctx: GuildScope, opts: ExportOptions): Promise<LedgerExport> {
+  const { guildId } = ctx;
   const out: ExportedClaim[] = [];
-  for await (const { claim } of exportedClaims(db, guildId, opts)) out.push(claim);
+  for await (const { claim } of exportedClaims(ctx, opts)) out.push(claim);
   const data: LedgerExport = { format: 'hindsight-ledger', version: 1, guildId, claims: out, signature: null, memberData: opts.memberData };
   if (opts.memberData) {
-    const signer = createSigner(await exportKeyOf(db, guildId), guildId);
+    const signer = createSigner(await exportKeyOf(ctx), guildId);
     for (const claim of out) signer.add(claim);
     data.signature = signer.digest();
   }
@@ -195,12 +197,12 @@ export interface ExportBatch {
  * time, so neither memory nor the event loop carry the whole ledger at once.
  */
 export async function exportFiles(
-  db: Db,
-  guildId: string,
+  ctx: GuildScope,
   opts: ExportOptions & { format: 'json' | 'csv'; from?: number; limits?: Partial<ExportLimits>; names?: CsvNames },
 ): Promise<ExportBatch> {
+  const { guildId } = ctx;
   const limits: ExportLimits = { partClaims: LIMITS.maxImportClaims, partBytes: PART_MAX_BYTES, replyFiles: REPLY_MAX_FILES, replyBytes: REPLY_MAX_BYTES, ...opts.limits };
-  const key = opts.memberData && opts.format === 'json' ? await exportKeyOf(db, guildId) : null;
+  const key = opts.memberData && opts.format === 'json' ? await exportKeyOf(ctx) : null;
   const maxClaims = opts.format === 'json' ? limits.partClaims : Number.POSITIVE_INFINITY;
   const maxFiles = opts.format === 'json' ? limits.replyFiles : 1;
   const files: ExportFile[] = [];
@@ -226,7 +228,7 @@ export async function exportFiles(
     signer = key ? createSigner(key, guildId) : null;
   };
 
-  for await (const out of exportedClaims(db, guildId, opts, opts.from ?? 1)) {
+  for await (const out of exportedClaims(ctx, opts, opts.from ?? 1)) {
     let line = opts.format === 'json' ? JSON.stringify(out.claim) : csvRow(out.claim, opts.memberData, out.conditionNumber, opts.names);
     let size = Buffer.byteLength(line) + 2;
     if (overhead + size > limits.partBytes && opts.format === 'json') {

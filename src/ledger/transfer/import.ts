@@ -4,14 +4,13 @@
  * changes nothing; into another server it recreates the claims.
  */
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
 import { claims, evidence, forecasts, votes } from '../../db/schema.js';
 import { recordAudit } from '../audit.js';
 import { insertClaims, updateFromSource } from '../claims.js';
 import { changeClaim } from '../claim-row.js';
 import { assertConditionAllowed, moveDependent } from '../condition-chain.js';
 import { invalid } from '../errors.js';
-import { nowOf, type LedgerCtx } from '../context.js';
+import { nowOf, type LedgerCtx, type GuildScope, inTx } from '../context.js';
 import { forbidden } from '../errors.js';
 import { getSettings, reserveClaimNumbers } from '../settings.js';
 import { findPack } from './packs.js';
@@ -29,7 +28,8 @@ export interface ImportResult {
   numbers: number[];
 }
 
-async function existingKeys(tx: Db, guildId: string, keys: string[]): Promise<Set<string>> {
+async function existingKeys(ctx: GuildScope, keys: string[]): Promise<Set<string>> {
+  const { db: tx, guildId } = ctx;
   const found = new Set<string>();
   const own = keys.map((k) => new RegExp(`^${guildId}#(\\d+)$`).exec(k)).filter((m) => m !== null);
   if (own.length) {
@@ -94,11 +94,11 @@ export async function importLedger(
   let plan: PreparedImport;
   if ('packId' in source) plan = preparePack(findPack(source.packId), ctx.actor.id);
   else {
-    const scope: PrepareScope = { guildId: ctx.guildId, actorId: ctx.actor.id, ownKey: await existingExportKey(ctx.db, ctx.guildId) };
+    const scope: PrepareScope = { guildId: ctx.guildId, actorId: ctx.actor.id, ownKey: await existingExportKey(ctx) };
     plan = opts.prepare ? await opts.prepare(source.raw, scope) : prepareImport(source.raw, scope);
   }
   const now = nowOf(ctx);
-  const settings = await getSettings(ctx.db, ctx.guildId);
+  const settings = await getSettings(ctx);
   const { own, importedFrom, name } = plan;
   const result: ImportResult = { added: 0, updated: 0, skipped: 0, numbers: [] };
   const conds = new Map(plan.conditions.map((c) => [c.key, c]));
@@ -106,8 +106,8 @@ export async function importLedger(
   for (const text of plan.batches) {
     const items = JSON.parse(text) as PreparedClaim[];
     await ctx.db.transaction(async (tx) => {
-      await reserveClaimNumbers(tx, ctx.guildId, 0); // lock the server's row: imports of one server write one batch at a time
-      const existing = await existingKeys(tx, ctx.guildId, items.map((i) => i.fields.sourceKey!));
+      await reserveClaimNumbers(inTx(ctx, tx), 0); // lock the server's row: imports of one server write one batch at a time
+      const existing = await existingKeys(inTx(ctx, tx), items.map((i) => i.fields.sourceKey!));
       const fresh = items.filter((i) => !existing.has(i.fields.sourceKey!));
       // A pack is the source of its claims: a re-import brings the ones already here up to date.
       let updated = 0;
@@ -123,12 +123,11 @@ export async function importLedger(
           : [];
         const bySource = new Map(known.map((f) => [f.sourceKey!, f]));
         for (const row of rows) {
-          if (await updateFromSource(tx, row, bySource.get(row.sourceKey!)!, settings, { actorId: ctx.actor.id, at: now, from: name })) updated++;
+          if (await updateFromSource(inTx(ctx, tx), row, bySource.get(row.sourceKey!)!, settings, { actorId: ctx.actor.id, at: now, from: name })) updated++;
         }
       }
       const rows = await insertClaims(
-        tx,
-        ctx.guildId,
+        inTx(ctx, tx),
         fresh.map((i) => i.fields),
         settings,
         now,
@@ -165,7 +164,7 @@ export async function importLedger(
       await insertChunked(forecastRows, (chunk) => tx.insert(forecasts).values(chunk));
       await insertChunked(evidenceRows, (chunk) => tx.insert(evidence).values(chunk).onConflictDoNothing());
       await recordAudit(
-        tx,
+        inTx(ctx, tx),
         rows.map((row) => ({
           guildId: ctx.guildId,
           actorId: ctx.actor.id,
@@ -186,8 +185,8 @@ export async function importLedger(
   }
   if (plan.conditions.length) {
     result.linked = await ctx.db.transaction(async (tx) => {
-      await reserveClaimNumbers(tx, ctx.guildId, 0);
-      return linkConditions(tx, ctx.guildId, plan.conditions, freshKeys, settings, now, { actorId: ctx.actor.id, from: name });
+      await reserveClaimNumbers(inTx(ctx, tx), 0);
+      return linkConditions(inTx(ctx, tx), plan.conditions, freshKeys, settings, now, { actorId: ctx.actor.id, from: name });
     });
   }
   return { name, ...result, foreign: importedFrom !== null };
@@ -200,14 +199,14 @@ export async function importLedger(
  * (a move back to waiting starts a new round). A condition not in the server is refused.
  */
 async function linkConditions(
-  tx: Db,
-  guildId: string,
+  ctx: GuildScope,
   links: { key: string; condition: string; days: number | null }[],
   freshKeys: ReadonlySet<string>,
   settings: Awaited<ReturnType<typeof getSettings>>,
   now: Date,
   audit: { actorId: string; from: string },
 ): Promise<number> {
+  const { db: tx, guildId } = ctx;
   let moved = 0;
   for (const link of links) {
     const [dependent] = await tx.select().from(claims).where(and(eq(claims.guildId, guildId), eq(claims.sourceKey, link.key), isNull(claims.deletedAt))).for('update');
@@ -216,12 +215,12 @@ async function linkConditions(
     if (!condition) throw invalid('ledgerErrors.file.conditionMissing', { key: link.key, condition: link.condition });
     let row = dependent;
     if (dependent.conditionClaimId !== condition.id || dependent.conditionDays !== link.days) {
-      await assertConditionAllowed(tx, guildId, dependent, condition);
+      await assertConditionAllowed(ctx, dependent, condition);
       const fresh = freshKeys.has(link.key);
       const set = { conditionClaimId: condition.id, conditionDays: link.days };
       row = fresh
         ? (await tx.update(claims).set(set).where(eq(claims.id, dependent.id)).returning())[0]!
-        : await changeClaim(tx, dependent, set, {
+        : await changeClaim(ctx, dependent, set, {
             actorId: audit.actorId,
             action: 'claim.edit',
             detail: { changes: { condition: { from: dependent.conditionClaimId, to: condition.number }, ...(dependent.conditionDays !== link.days ? { conditionDays: { from: dependent.conditionDays, to: link.days } } : {}) }, from: audit.from },
@@ -230,7 +229,7 @@ async function linkConditions(
     }
     // A claim already here that is linked now keeps its round: the votes cast on it count when its condition comes true.
     const keepRound = !freshKeys.has(link.key) && dependent.conditionClaimId !== condition.id;
-    if (await moveDependent(tx, row, condition, settings, now, { keepRound })) moved++;
+    if (await moveDependent(ctx, row, condition, settings, now, { keepRound })) moved++;
   }
   return moved;
 }

@@ -9,7 +9,7 @@ import { LIMITS } from '../src/ledger/limits.js';
 import { claimCard, DISCORD_LIMITS, listPage, safe, truncate } from '../src/kit/render.js';
 import { describeChanges } from '../src/kit/audit-text.js';
 import { serverT } from '../src/kit/locale.js';
-import { bySubcommand, CatalogError, ledgerCtx, type AppCtx, type AutocompleteCall, type Choice, type CommandCall } from '../src/kit/types.js';
+import { bySubcommand, CatalogError, ledgerCtx, UserError, type AppCtx, type AutocompleteCall, type Choice, type CommandCall } from '../src/kit/types.js';
 import { deleteQuestion } from '../src/components/delete.js';
 import { HEDGE_BANDS, HEDGE_BAND_INFO } from '../src/ledger/hedge.js';
 import { draftsList, runExtraction } from '../src/components/drafts.js';
@@ -226,7 +226,7 @@ async function add(call: CommandCall, o: Args<'add'>, ctx: AppCtx) {
         : pt('predict.addedDue', { when: ts(claim.dueAt) });
   await call.reply({
     content: `${pt('predict.added', { number: claim.number })} ${when}`,
-    ...claimCard(detail, ctx.now()),
+    ...claimCard(detail, ctx.now(), {}, pt),
   });
 }
 
@@ -235,7 +235,7 @@ async function list(call: CommandCall, o: Args<'list'>, ctx: AppCtx) {
   if (!STATUS_FILTERS.includes(status)) throw new CatalogError('predict.badStatus');
   const state = { status, page: o.page ?? 1, family: o.family, speaker: o.speaker, query: o.query };
   const result = await listClaims(ledgerCtx(call, ctx), state);
-  await call.reply(listPage(result, { ...state, page: result.page }, ctx.now()));
+  await call.reply(listPage(result, { ...state, page: result.page }, ctx.now(), await serverT(call, ctx)));
 }
 
 async function mine(call: CommandCall, o: Args<'mine'>, ctx: AppCtx) {
@@ -250,9 +250,11 @@ async function show(call: CommandCall, o: Args<'show'>, ctx: AppCtx) {
   const detail = await claimDetail(ledgerCtx(call, ctx), o.claim);
   // Before the check date the crowd's median is shown only to a member who forecast: then the card is theirs alone.
   const crowdBeforeDue = detail.crowd !== null && detail.claim.dueAt > ctx.now();
-  const card = claimCard(detail, ctx.now(), { history: true });
+  // Public in the server's language; the member's own (ephemeral) card in theirs.
+  const t = crowdBeforeDue ? call.t : await serverT(call, ctx);
+  const card = claimCard(detail, ctx.now(), { history: true }, t);
   // Every evidence item, a page at a time (Previous/Next open the next pages for the clicker).
-  const evidence = await evidencePageReply(guildScope(ctx.db, call.guildId), detail.claim.number, 1, ctx.now());
+  const evidence = await evidencePageReply(guildScope(ctx.db, call.guildId), detail.claim.number, 1, ctx.now(), t);
   await call.reply({
     ...card,
     embeds: [...(card.embeds ?? []), ...(evidence.embeds ?? [])],

@@ -13,15 +13,16 @@ import { button, form, ledgerCtx, type AppCtx, type Reply } from '../kit/types.j
 import { postInThread } from '../jobs/threads.js';
 import { cardFrame, FORGED } from './vote.js';
 import { guildScope, type GuildScope } from '../ledger/context.js';
+import { EN, type Translator } from '../i18n/index.js';
 
 /** A page of claim #number's evidence (side counts left out while blind voting hides the tally). */
-export async function evidencePageReply(ctx: GuildScope, number: number, page: number, now: Date): Promise<Reply> {
+export async function evidencePageReply(ctx: GuildScope, number: number, page: number, now: Date, t: Translator = EN): Promise<Reply> {
   const claim = await findClaim(ctx, number);
   const settings = await getSettings(ctx);
   const list = await listEvidence(ctx, claim.id, page);
   const p = Math.min(Math.max(1, page), list.pages);
   const summary = tallyVisible(claim, settings.blindVoting, now) ? await evidenceSummary(ctx, claim.id, 0) : null;
-  const { embed, row } = evidencePage(claim.number, list, p, summary);
+  const { embed, row } = evidencePage(claim.number, list, p, summary, t);
   return { ephemeral: true, embeds: [embed], ...(row ? { components: [row] } : {}) };
 }
 
@@ -40,7 +41,7 @@ export const evidenceButton = button({
       await call.showModal(evidenceModal(parsed.number, call.t));
       return;
     }
-    const reply = await evidencePageReply(guildScope(ctx.db, call.guildId), parsed.number, parsed.page, ctx.now());
+    const reply = await evidencePageReply(guildScope(ctx.db, call.guildId), parsed.number, parsed.page, ctx.now(), call.t);
     // A page of the ephemeral list turns in place; from the public /predict show it opens one for the clicker.
     if (call.message?.ephemeral || !call.message) await call.update(reply);
     else await call.reply(reply);

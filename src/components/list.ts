@@ -3,6 +3,7 @@ import { listClaims } from '../ledger/claim-queries.js';
 import { listPage } from '../kit/render.js';
 import { listIds } from '../kit/custom-ids.js';
 import { button, ledgerCtx } from '../kit/types.js';
+import { serverT } from '../kit/locale.js';
 import { FORGED } from './vote.js';
 
 export const listButton = button({
@@ -10,6 +11,6 @@ export const listButton = button({
   forged: FORGED,
   async handle(call, state, ctx) {
     const result = await listClaims(ledgerCtx(call, ctx), state);
-    await call.update(listPage(result, { ...state, page: result.page }, ctx.now()));
+    await call.update(listPage(result, { ...state, page: result.page }, ctx.now(), call.message?.ephemeral ? call.t : await serverT(call, ctx)));
   },
 });

@@ -4,7 +4,8 @@ import { castVote } from '../ledger/voting.js';
 import { cardData } from '../ledger/claim-queries.js';
 import { claimCard, isCompactCard } from '../kit/render.js';
 import { voteIds } from '../kit/custom-ids.js';
-import { button, CatalogError, ledgerCtx } from '../kit/types.js';
+import { button, CatalogError, ledgerCtx, UserError } from '../kit/types.js';
+import { serverT } from '../kit/locale.js';
 
 /** What a forged or outdated card button is refused with (a catalog key: said in the clicker's language). */
 export const FORGED = 'components.forged';
@@ -76,7 +77,7 @@ export const voteButton = button({
     }
     if (!message) {
       const data = await cardData(lctx, result.claim.id, ctx.now());
-      if (data) await call.editMessage(claimCard(data, ctx.now()));
+      if (data) await call.editMessage(claimCard(data, ctx.now(), {}, await serverT(call, ctx)));
     }
   },
 });

@@ -156,7 +156,8 @@ export async function flushCards(db: Db, editor: CardEditor, now: Date, log: Log
           return;
         }
         // A round's card stays compact: the frame registered with its first vote says which it was.
-        const rendered = card.frame?.compact ? compactCard(data, now, await serverLanguage(card.guild_id)) : claimCard(data, now);
+        const t = await serverLanguage(card.guild_id);
+        const rendered = card.frame?.compact ? compactCard(data, now, t) : claimCard(data, now, {}, t);
         await editor.edit(card.channel_id, card.message_id, {
           embeds: [...(card.frame?.before ?? []), ...(rendered.embeds ?? []), ...(card.frame?.after ?? [])],
           components: rendered.components ?? [],

@@ -20,8 +20,10 @@ import type { Reply } from '../kit/reply.js';
 import { safe } from '../kit/render.js';
 import { rowsOf } from '../ledger/claim-row.js';
 import { MAX_DMS_PER_EVENT, noteDmRefused, type NoticeEvent } from '../ledger/notices.js';
-import { OUTCOME_LABELS, type Outcome } from '../ledger/rules.js';
+import type { Outcome } from '../ledger/rules.js';
 import { guildScope } from '../ledger/context.js';
+import { EN, type Translator } from '../i18n/index.js';
+import { serverTranslator } from '../kit/locale.js';
 
 /** A stamped row not answered within this is taken once more (Discord remembers a nonce a few minutes). */
 export const DM_LEASE_MS = 60_000;
@@ -57,30 +59,34 @@ export interface DmPassResult {
   abandoned: number;
 }
 
-/** The message a member gets (plain content, mentions off: allowed_mentions none is set by the poster). */
-export function directMessageText(row: Pick<TakenRow, 'guild_id' | 'event' | 'outcome' | 'number' | 'text' | 'status' | 'voting_closes_at' | 'card_channel' | 'card_message'>): Reply {
-  const label = row.outcome ? OUTCOME_LABELS[row.outcome] : null;
+/**
+ * The message a member gets (plain content, mentions off: allowed_mentions none is set by the poster), in
+ * `t`'s language: the server's (no member locale is known when it is sent).
+ */
+export function directMessageText(
+  row: Pick<TakenRow, 'guild_id' | 'event' | 'outcome' | 'number' | 'text' | 'status' | 'voting_closes_at' | 'card_channel' | 'card_message'>,
+  t: Translator = EN,
+): Reply {
+  const label = row.outcome ? t(`outcomes.${row.outcome}`) : null;
+  const number = row.number ?? '?';
   const head =
     row.event === 'resolved'
-      ? `**Claim #${row.number} resolved: ${label ?? 'resolved'}**`
-      : `**Claim #${row.number} was reopened**${label ? ` (its result, ${label}, no longer stands)` : ''}`;
+      ? `**${label ? t('dm.resolved', { number, outcome: label }) : t('dm.resolvedPlain', { number })}**`
+      : label
+        ? t('dm.reopenedWas', { number, outcome: label })
+        : `**${t('dm.reopened', { number })}**`;
   const closes = row.voting_closes_at ? new Date(row.voting_closes_at) : null;
   const after =
     row.event === 'reopened' && row.status === 'open' && closes
-      ? `Voting is open again until <t:${Math.floor(closes.getTime() / 1000)}:f>.`
+      ? t('dm.votingOpen', { until: `<t:${Math.floor(closes.getTime() / 1000)}:f>` })
       : row.event === 'reopened' && row.status === 'waiting'
-        ? 'It waits on its condition again.'
+        ? t('dm.waitsAgain')
         : null;
-  const where = row.card_channel && row.card_message
-    ? `The card: https://discord.com/channels/${row.guild_id}/${row.card_channel}/${row.card_message}`
-    : `In the server: https://discord.com/channels/${row.guild_id} (/predict show claim:${row.number})`;
-  const lines = [
-    head,
-    `> ${safe(row.text ?? '', 500).replace(/\n/g, '\n> ')}`,
-    after,
-    where,
-    '*You forecast or voted on it and asked for these messages: `/predict notify dm:off` in the server turns them off.*',
-  ].filter((l): l is string => !!l);
+  const where =
+    row.card_channel && row.card_message
+      ? t('dm.card', { link: `https://discord.com/channels/${row.guild_id}/${row.card_channel}/${row.card_message}` })
+      : t('dm.inServer', { link: `https://discord.com/channels/${row.guild_id}`, number });
+  const lines = [head, `> ${safe(row.text ?? '', 500).replace(/\n/g, '\n> ')}`, after, where, `*${t('dm.footer')}*`].filter((l): l is string => !!l);
   return { content: lines.join('\n') };
 }
 
@@ -127,6 +133,12 @@ export async function sendDirectMessages(db: Db, poster: Poster, now: Date, log:
       ? db.execute(sql`update direct_messages set sent_at = ${nowText}::timestamptz, message_id = ${set.messageId} where id = ${id}::bigint`)
       : db.execute(sql`update direct_messages set failed_at = ${nowText}::timestamptz, error = ${set.error.slice(0, 500)} where id = ${id}::bigint`);
   const capped = new Set<string>();
+  // Each server's language, read once a pass.
+  const languages = new Map<string, Promise<Translator>>();
+  const serverLanguage = (guildId: string) => {
+    if (!languages.has(guildId)) languages.set(guildId, serverTranslator(guildScope(db, guildId), null).catch(() => EN));
+    return languages.get(guildId)!;
+  };
   for (const row of taken) {
     const id = Number(row.id);
     if (Number(row.eligible) > MAX_DMS_PER_EVENT && !capped.has(`${row.claim_id}:${row.event}`)) {
@@ -139,7 +151,7 @@ export async function sendDirectMessages(db: Db, poster: Poster, now: Date, log:
       continue;
     }
     try {
-      const message = await poster.directMessage(row.user_id, directMessageText(row), { nonce: `dm${id}` });
+      const message = await poster.directMessage(row.user_id, directMessageText(row, await serverLanguage(row.guild_id)), { nonce: `dm${id}` });
       await finish(id, { sent: true, messageId: message.id });
       result.sent += 1;
     } catch (error) {

@@ -16,10 +16,11 @@ import { claims, roundParts, scheduleRuns, schedules } from '../db/schema.js';
 import { recordAudit } from '../ledger/audit.js';
 import { claimDetail, tallyFor } from '../ledger/claim-queries.js';
 import { getSettings } from '../ledger/settings.js';
-import { FLAG_LABELS, OUTCOME_LABELS, VERDICTS, VERDICT_LABELS, type FlagReason, type Outcome, type Tally } from '../ledger/rules.js';
-import { compactCard, COLORS, DISCORD_LIMITS, mergeMessages, packSections, safe } from '../kit/render.js';
-import { serverLocale, translator } from '../i18n/index.js';
+import { VERDICTS, type Outcome, type Tally } from '../ledger/rules.js';
+import { compactCard, COLORS, DISCORD_LIMITS, flagText, mergeMessages, packSections, safe } from '../kit/render.js';
+import { EN, serverLocale, translator, type Translator } from '../i18n/index.js';
 import { openClaimThreads } from './threads.js';
+import { serverTranslator } from '../kit/locale.js';
 import type { Reply } from '../kit/types.js';
 import type { Logger } from '../log.js';
 import { PostError, type Poster, type RoundOutcome } from '../kit/poster.js';
@@ -106,22 +107,22 @@ export async function composeRound(ctx: GuildScope, since: Date | null, until: D
 
 export const isEmpty = (c: RoundContent) => !c.newlyDueCount && !c.stillOpenCount && !c.resolvedCount;
 
-const waited = (dueAt: Date, now: Date) => {
+const waited = (dueAt: Date, now: Date, t: Translator) => {
   const days = Math.floor((now.getTime() - dueAt.getTime()) / 86_400_000);
-  return days >= 1 ? `waiting ${days} day${days === 1 ? '' : 's'}` : 'due today';
+  return days >= 1 ? t('round.waiting', { count: days, shown: t.number(days) }) : t('round.dueToday');
 };
 
-const shortTally = (t: Tally) => VERDICTS.map((v) => `${VERDICT_LABELS[v]} ${t[v]}`).join(' · ');
+const shortTally = (tally: Tally, t: Translator) => VERDICTS.map((v) => `${t(`verdicts.${v}`)} ${t.number(tally[v])}`).join(' · ');
 
-const count = (n: number) => n.toLocaleString('en-US');
 const DUE_LIST = '`/predict list status:due`';
 const RESOLVED_LIST = '`/predict list status:resolved`';
 /** "…and N more: <where>" when a section shows only the first of its claims. */
-const more = (shown: number, total: number, where: string) => (total > shown ? [`…and ${count(total - shown)} more: ${where}`] : []);
+const more = (shown: number, total: number, where: string, t: Translator) =>
+  total > shown ? [t('round.more', { count: total - shown, shown: t.number(total - shown), where })] : [];
 
-/** "7 December 2026" in the server's time zone. */
-export const roundDate = (at: Date, timezone: string) =>
-  new Intl.DateTimeFormat('en-GB', { timeZone: timezone, day: 'numeric', month: 'long', year: 'numeric' }).format(at);
+/** "7 December 2026" in the server's time zone, in `t`'s language ("7 декабря 2026 г."). */
+export const roundDate = (at: Date, timezone: string, t: Translator = EN) =>
+  new Intl.DateTimeFormat(t.locale === 'en' ? 'en-GB' : t.locale, { timeZone: timezone, day: 'numeric', month: 'long', year: 'numeric' }).format(at);
 
 /** The messages of a round, in order: the summary (possibly split), then one compact card per newly due claim (at most MAX_CARDS_PER_ROUND). */
 export async function renderRound(ctx: GuildScope, content: RoundContent, now: Date): Promise<Reply[]> {
@@ -129,48 +130,53 @@ export async function renderRound(ctx: GuildScope, content: RoundContent, now: D
   const due = content.newlyDueCount;
   const also = content.newlyDue.slice(MAX_CARDS_PER_ROUND);
   const sections: { title: string; lines: string[] }[] = [];
+  // The server's date (an embed title renders no Discord timestamp): not UTC's, which is another day near midnight.
+  const { timezone, language } = await getSettings(ctx);
+  // The server's language (a round has no interaction, so no Discord guild locale: the setting, else English).
+  const t = translator(serverLocale(language, null));
   const intro = [
     due
       ? due > cards.length
-        ? `**${count(due)}** claims came due. The first ${cards.length} have cards with vote buttons below (a round posts at most ${MAX_CARDS_PER_ROUND}); the other ${count(due - cards.length)}: ${DUE_LIST}, or \`/predict show claim:<number>\` for a card.`
-        : `**${count(due)}** claim${due === 1 ? '' : 's'} came due: score ${due === 1 ? 'it' : 'them'} with the buttons below.`
+        ? t('round.cameDueMany', { count: due, shown: t.number(due), cards: cards.length, max: MAX_CARDS_PER_ROUND, others: t.number(due - cards.length), list: DUE_LIST })
+        : t('round.cameDue', { count: due, shown: t.number(due) })
       : null,
-    content.stillOpenCount ? `**${count(content.stillOpenCount)}** still open from earlier rounds.` : null,
-    content.resolvedCount ? `**${count(content.resolvedCount)}** resolved since the last round.` : null,
+    content.stillOpenCount ? t('round.stillOpenCount', { count: content.stillOpenCount, shown: t.number(content.stillOpenCount) }) : null,
+    content.resolvedCount ? t('round.resolvedCount', { count: content.resolvedCount, shown: t.number(content.resolvedCount) }) : null,
   ].filter((l): l is string => !!l);
-  // The server's date (an embed title renders no Discord timestamp): not UTC's, which is another day near midnight.
-  const { timezone, language } = await getSettings(ctx);
-  // Cards in the server's language (a round has no interaction, so no Discord guild locale: the setting, else English).
-  const t = translator(serverLocale(language, null));
   // Cards are compact (src/kit/render.ts compactCard): where the rest of each claim is, said once.
   if (cards.length) intro.push(t('round.details'));
-  sections.push({ title: `Scoring round · ${roundDate(now, timezone)}`, lines: intro });
+  sections.push({ title: t('round.title', { date: roundDate(now, timezone, t) }), lines: intro });
   if (also.length) {
     const rest = due - cards.length - also.length;
-    sections.push({ title: 'Also due', lines: [`${also.map((n) => `#${n}`).join(', ')}${rest > 0 ? ` and ${count(rest)} more: ${DUE_LIST}` : ''}`] });
+    const numbers = also.map((n) => `#${n}`).join(', ');
+    sections.push({
+      title: t('round.alsoDue'),
+      lines: [rest > 0 ? t('round.alsoDueMore', { numbers, count: rest, shown: t.number(rest), list: DUE_LIST }) : numbers],
+    });
   }
   if (content.resolved.length) {
     sections.push({
-      title: 'Resolved since the last round',
+      title: t('round.resolvedTitle'),
       lines: [
-        ...content.resolved.map((r) => `**#${r.number}** ${safe(r.text, 150)} → **${OUTCOME_LABELS[r.outcome]}** (${shortTally(r.tally)})`),
-        ...more(content.resolved.length, content.resolvedCount, RESOLVED_LIST),
+        ...content.resolved.map((r) => `**#${r.number}** ${safe(r.text, 150)} → **${t(`outcomes.${r.outcome}`)}** (${shortTally(r.tally, t)})`),
+        ...more(content.resolved.length, content.resolvedCount, RESOLVED_LIST, t),
       ],
     });
   }
-  if (content.notes.length) sections.push({ title: 'Score changes', lines: content.notes });
+  if (content.notes.length) sections.push({ title: t('round.scoreChanges'), lines: content.notes });
   if (content.stillOpen.length) {
     sections.push({
-      title: 'Still open from earlier rounds',
+      title: t('round.stillOpenTitle'),
       lines: [
         ...content.stillOpen.map(
-          (c) => `**#${c.number}** ${safe(c.text, 150)} · ${waited(c.dueAt, now)}${c.flag ? ` · needs a manager: ${FLAG_LABELS[c.flag as FlagReason] ?? c.flag}` : ` · ${time(c.dueAt, TimestampStyles.ShortDate)}`}`,
+          (c) =>
+            `**#${c.number}** ${safe(c.text, 150)} · ${waited(c.dueAt, now, t)} · ${c.flag ? t('round.flagged', { reason: flagText(c.flag, t) }) : time(c.dueAt, TimestampStyles.ShortDate)}`,
         ),
-        ...more(content.stillOpen.length, content.stillOpenCount, DUE_LIST),
+        ...more(content.stillOpen.length, content.stillOpenCount, DUE_LIST, t),
       ],
     });
   }
-  const messages = packSections(sections, COLORS.due);
+  const messages = packSections(sections, COLORS.due, t);
   const asSystem: LedgerCtx = { ...ctx, actor: { id: 'system', isManager: false }, now: () => now };
   const cardMessages: Reply[] = [];
   for (const number of cards) cardMessages.push(compactCard(await claimDetail(asSystem, number), now, t));
@@ -501,15 +507,13 @@ async function handleDeadTarget(deps: RoundDeps, schedule: ScheduleRow, error: P
   // Managers are told after the transaction: nothing is held while Discord answers.
   if (outcome.action === 'disable') {
     deps.log.warn({ scheduleId: schedule.id, guildId: schedule.guildId }, 'schedule disabled: unknown channel');
-    const notified = await notify(deps, schedule, `Hindsight disabled scoring-round schedule ${schedule.id}: its channel no longer exists. Add a new one with /reminders add.`);
+    const t = await serverTranslator(guildScope(deps.db, schedule.guildId), null).catch(() => EN);
+    const notified = await notify(deps, schedule, t('round.notifyDisabled', { id: schedule.id }));
     return { outcome: 'failed', kind, disabled: true, ...(notified ? { notified } : {}) };
   }
   if (outcome.action === 'pause') {
-    const notified = await notify(
-      deps,
-      schedule,
-      `Hindsight paused scoring-round schedule ${schedule.id}: it could not post in ${channel} for ${outcome.failures} rounds (it needs View Channel, Send Messages and Embed Links there). Fix the channel's permissions, then /reminders resume id:${schedule.id}.`,
-    );
+    const t = await serverTranslator(guildScope(deps.db, schedule.guildId), null).catch(() => EN);
+    const notified = await notify(deps, schedule, t('round.notifyPaused', { id: schedule.id, channel, count: outcome.failures, resume: `/reminders resume id:${schedule.id}` }));
     deps.log.warn({ scheduleId: schedule.id, guildId: schedule.guildId, notified }, 'schedule paused: missing access');
     return { outcome: 'failed', kind, paused: true, ...(notified ? { notified } : {}) };
   }

@@ -4,6 +4,7 @@ import type { Db } from '../db/client.js';
 import { schedules } from '../db/schema.js';
 import { recordAudit } from '../ledger/audit.js';
 import { LedgerError, notFound } from '../ledger/errors.js';
+import type { MessageKey } from '../i18n/index.js';
 import { assertManager, nowOf, type LedgerCtx, type GuildScope, inTx } from '../ledger/context.js';
 import { getSettings } from '../ledger/settings.js';
 import { assertMinInterval, MIN_ROUND_INTERVAL_SECONDS, parseSchedule, ScheduleError, type ScheduleSpec } from './schedule-spec.js';
@@ -13,7 +14,7 @@ export type ScheduleRow = typeof schedules.$inferSelect;
 /** At most this many schedules per server. */
 export const MAX_SCHEDULES_PER_GUILD = 10;
 
-export const MANAGE_ROUNDS = 'manage scoring rounds';
+export const MANAGE_ROUNDS = 'ledgerErrors.can.manageRounds' satisfies MessageKey;
 
 /** Validates what a manager typed; a bad cron field or time zone is named and nothing is saved. */
 export async function specFor(ctx: LedgerCtx, schedule: string, timezone: string | null): Promise<ScheduleSpec> {
@@ -22,7 +23,7 @@ export async function specFor(ctx: LedgerCtx, schedule: string, timezone: string
     return parseSchedule(schedule, tz);
   } catch (error) {
     // Named by the option at fault (the message names the cron field itself).
-    if (error instanceof ScheduleError) throw new LedgerError('invalid_input', `${error.field === 'timezone' ? 'timezone' : 'schedule'}: ${error.message}`);
+    if (error instanceof ScheduleError) throw new LedgerError('invalid_input', 'ledgerErrors.scheduleField', { field: error.field === 'timezone' ? 'timezone' : 'schedule', reason: error.message });
     throw error;
   }
 }
@@ -37,13 +38,13 @@ export async function addSchedule(
   opts: { minIntervalSeconds?: number } = {},
 ): Promise<ScheduleRow> {
   assertManager(ctx, MANAGE_ROUNDS);
-  if (!/^\d{1,20}$/.test(input.channelId)) throw new LedgerError('invalid_input', 'channel: pick a text channel of this server.');
+  if (!/^\d{1,20}$/.test(input.channelId)) throw new LedgerError('invalid_input', 'ledgerErrors.scheduleChannel');
   const spec = await specFor(ctx, input.schedule, input.timezone);
   const now = nowOf(ctx);
   try {
     assertMinInterval(spec, now, opts.minIntervalSeconds ?? MIN_ROUND_INTERVAL_SECONDS);
   } catch (error) {
-    if (error instanceof ScheduleError) throw new LedgerError('invalid_input', `${error.field}: ${error.message}`);
+    if (error instanceof ScheduleError) throw new LedgerError('invalid_input', 'ledgerErrors.scheduleField', { field: error.field, reason: error.message });
     throw error;
   }
   return ctx.db.transaction(async (tx) => {
@@ -52,7 +53,7 @@ export async function addSchedule(
       .from(schedules)
       .where(eq(schedules.guildId, ctx.guildId));
     if ((existing?.n ?? 0) >= MAX_SCHEDULES_PER_GUILD) {
-      throw new LedgerError('conflict', `This server already has ${MAX_SCHEDULES_PER_GUILD} schedules; remove one first (/reminders remove).`);
+      throw new LedgerError('conflict', 'ledgerErrors.tooManySchedules', { count: MAX_SCHEDULES_PER_GUILD });
     }
     const [row] = await tx
       .insert(schedules)
@@ -89,7 +90,7 @@ export async function getSchedule(ctx: GuildScope, id: number): Promise<Schedule
   const [row] = Number.isInteger(id) && id > 0 && id < 2 ** 31
     ? await db.select().from(schedules).where(and(eq(schedules.guildId, guildId), eq(schedules.id, id)))
     : [];
-  if (!row) throw notFound(`There is no schedule ${id} in this server. /reminders list shows them.`);
+  if (!row) throw notFound('ledgerErrors.noSchedule', { id });
   return row;
 }
 
@@ -109,8 +110,8 @@ export async function setScheduleActive(ctx: LedgerCtx, id: number, active: bool
   const now = nowOf(ctx);
   return ctx.db.transaction(async (tx) => {
     const row = await getSchedule(inTx(ctx, tx), id);
-    if (active && row.status === 'active') throw new LedgerError('conflict', `Schedule ${id} is already running.`);
-    if (!active && row.status !== 'active') throw new LedgerError('conflict', `Schedule ${id} is already ${row.status}.`);
+    if (active && row.status === 'active') throw new LedgerError('conflict', 'ledgerErrors.scheduleRunning', { id });
+    if (!active && row.status !== 'active') throw new LedgerError('conflict', row.status === 'paused' ? 'ledgerErrors.schedulePaused' : 'ledgerErrors.scheduleDisabled', { id });
     const [updated] = await tx
       .update(schedules)
       .set(active ? { status: 'active', failures: 0, statusReason: null, updatedAt: now } : { status: 'paused', statusReason: `paused by <@${ctx.actor.id}>`, updatedAt: now })

@@ -14,6 +14,7 @@ import { claims, claimThreads } from '../db/schema.js';
 import type { EvidenceItem } from '../ledger/evidence.js';
 import { voteIds } from '../kit/custom-ids.js';
 import { threadPost } from '../kit/evidence-view.js';
+import { serverTranslator } from '../kit/locale.js';
 import type { Poster } from '../kit/poster.js';
 import type { Reply } from '../kit/reply.js';
 import type { AppCtx } from '../kit/types.js';
@@ -94,10 +95,20 @@ export async function threadOf(ctx: GuildScope, claimId: number): Promise<string
 }
 
 /** Posts a new evidence item in its claim's thread (when there is one and the surface has threads). */
-export async function postInThread(ctx: Pick<AppCtx, 'db' | 'threads'>, guildId: string, claimId: number, number: number, item: EvidenceItem, blind = false): Promise<boolean> {
+export async function postInThread(
+  ctx: Pick<AppCtx, 'db' | 'threads'>,
+  guildId: string,
+  claimId: number,
+  number: number,
+  item: EvidenceItem,
+  blind = false,
+  /** The server's Discord language when a call gives it (the thread is public: the server's language). */
+  guildLocale: string | null = null,
+): Promise<boolean> {
   if (!ctx.threads?.postInThread) return false;
   const threadId = await threadOf(guildScope(ctx.db, guildId), claimId);
   if (!threadId) return false;
-  await ctx.threads.postInThread(threadId, threadPost(number, item, blind));
+  const t = await serverTranslator(guildScope(ctx.db, guildId), guildLocale);
+  await ctx.threads.postInThread(threadId, threadPost(number, item, blind, t));
   return true;
 }

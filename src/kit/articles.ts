@@ -4,7 +4,7 @@
  * the member. Fetching happens here; reading a page (Readability) and finding its forecasts run
  * on the worker pool the caller names (ctx.work), never on the event loop.
  */
-import { UserError, type ArticleTools } from './types.js';
+import { CatalogError, type ArticleTools } from './types.js';
 import { fetchPage, FetchArticleError } from '../extract/fetch.js';
 
 export const ARTICLE_LIMITS = { maxBytes: 5_000_000, timeoutMs: 15_000, maxFileBytes: 2_000_000 } as const;
@@ -23,7 +23,7 @@ export function articleTools(opts: { allowPrivateAddresses: boolean; maxBytes?: 
           timeoutMs: opts.timeoutMs ?? ARTICLE_LIMITS.timeoutMs,
         });
       } catch (error) {
-        if (error instanceof FetchArticleError) throw new UserError(`Could not read that link: ${error.message}`);
+        if (error instanceof FetchArticleError) throw new CatalogError('extract.unreadableLink', { reason: error.message });
         throw error;
       }
       const article =
@@ -34,9 +34,9 @@ export function articleTools(opts: { allowPrivateAddresses: boolean; maxBytes?: 
     },
     async fromFile(content, name, contentType, { guildId, work }) {
       if (contentType && !/^text\/|html|xml|json/i.test(contentType) && !/\.(txt|text|md|html?|xhtml)$/i.test(name)) {
-        throw new UserError(`${name.slice(0, 80)} is not a text or HTML file (it is ${contentType.split(';')[0]}). Upload the article as .txt or .html.`);
+        throw new CatalogError('extract.notTextFileOfType', { name: name.slice(0, 80), type: contentType.split(';')[0]! });
       }
-      if (content.includes('\u0000')) throw new UserError(`${name.slice(0, 80)} is not a text or HTML file. Upload the article as .txt or .html.`);
+      if (content.includes('\u0000')) throw new CatalogError('extract.notTextFile', { name: name.slice(0, 80) });
       return looksLikeHtml(content, name, contentType)
         ? work.run(guildId, 'article.html', { html: content, url: null })
         : work.run(guildId, 'article.text', { text: content, url: null });

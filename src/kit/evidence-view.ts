@@ -11,8 +11,8 @@ import { LIMITS } from '../ledger/limits.js';
 import { evidenceFormIds, evidenceIds } from './custom-ids.js';
 import { DISCORD_LIMITS, fitLines } from './limits.js';
 import { COLORS, evidenceLine, sideCounts } from './render.js';
-import type { Modal, Reply } from './types.js';
 import { EN, type Translator } from '../i18n/index.js';
+import type { Modal, Reply } from './types.js';
 
 /** The Add evidence form: a link, a note, the side it supports. */
 export function evidenceModal(number: number, t: Translator = EN): Modal {
@@ -34,13 +34,14 @@ export function evidencePage(
   list: { items: EvidenceItem[]; total: number; pages: number },
   page: number,
   summary: EvidenceSummary | null,
+  t: Translator = EN,
 ): { embed: APIEmbed; row: APIActionRowComponent<APIButtonComponent> | null } {
-  const head = summary ? (summary.total ? `${sideCounts(summary)}\n` : '') : list.total ? 'Sides hidden until voting closes.\n' : '';
+  const head = summary ? (summary.total ? `${sideCounts(summary, t)}\n` : '') : list.total ? `${t('evidenceView.sidesHidden')}\n` : '';
   const body = list.items.length
-    ? fitLines(list.items.map((i) => evidenceLine(i, { id: true, blind: !summary })), DISCORD_LIMITS.embedDescription - head.length - 10)
-    : 'No evidence yet: add some with the card’s Add evidence button or /vote … evidence:.';
+    ? fitLines(list.items.map((i) => evidenceLine(i, { id: true, blind: !summary }, t)), DISCORD_LIMITS.embedDescription - head.length - 10)
+    : t('evidenceView.empty');
   const embed: APIEmbed = {
-    title: `Evidence on #${number}${list.pages > 1 ? ` (page ${page} of ${list.pages})` : ''}`,
+    title: list.pages > 1 ? t('evidenceView.titlePaged', { number, page, pages: list.pages }) : t('evidenceView.title', { number }),
     description: head + body,
     color: COLORS.neutral,
   };
@@ -52,10 +53,10 @@ export function evidencePage(
     custom_id: evidenceIds.encode('p', number, Math.max(1, to)),
     disabled,
   });
-  return { embed, row: { type: ComponentType.ActionRow, components: [nav('Previous', page - 1, page <= 1), nav('Next', page + 1, page >= list.pages)] } };
+  return { embed, row: { type: ComponentType.ActionRow, components: [nav(t('render.previous'), page - 1, page <= 1), nav(t('render.next'), page + 1, page >= list.pages)] } };
 }
 
 /** The message posted in a claim's thread for a new item. */
-export function threadPost(number: number, item: EvidenceItem, blind = false): Reply {
-  return { content: `New evidence on #${number}: ${evidenceLine(item, { blind })}` };
+export function threadPost(number: number, item: EvidenceItem, blind = false, t: Translator = EN): Reply {
+  return { content: t('thread.newEvidence', { number, line: evidenceLine(item, { blind }, t) }) };
 }

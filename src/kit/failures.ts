@@ -18,7 +18,8 @@ export const guildOnly = () => new CatalogError('errors.guildOnly');
 /** The message an expected failure shows (in `locale` when it comes from the catalogs), or null for a bug. */
 export function expectedMessage(error: unknown, locale?: string | null): string | null {
   if (error instanceof CatalogError) return error.in(locale);
-  if (error instanceof LedgerError || error instanceof UserError) return error.message;
+  if (error instanceof LedgerError) return error.in(locale);
+  if (error instanceof UserError) return error.message;
   return null;
 }
 

@@ -6,6 +6,7 @@
  */
 import type { APIEmbed } from 'discord-api-types/v10';
 import type { Reply } from './types.js';
+import { EN, type Translator } from '../i18n/index.js';
 
 /** Discord's limits (developer docs: message and embed limits, components). */
 export const DISCORD_LIMITS = {
@@ -34,7 +35,7 @@ export const DISCORD_LIMITS = {
  * Joins lines into at most `maxChars` characters: as many whole lines as fit, then
  * "…and N more" for the rest. Never cuts a line.
  */
-export function fitLines(lines: readonly string[], maxChars: number, more = (n: number) => `…and ${n} more`): string {
+export function fitLines(lines: readonly string[], maxChars: number, more = (n: number) => EN('render.more', { count: n, shown: EN.number(n) })): string {
   let used = -1; // no newline before the first line
   let shown = 0;
   for (const line of lines) {
@@ -128,7 +129,7 @@ const SECTION_LINE = 1000;
 const SECTION_DESCRIPTION = 3800;
 
 /** Packs lines into embed descriptions, and embeds into messages, within Discord's limits and in order. */
-export function packSections(sections: { title: string; lines: string[] }[], color: number): Reply[] {
+export function packSections(sections: { title: string; lines: string[] }[], color: number, t: Translator = EN): Reply[] {
   const messages: Reply[] = [];
   let embeds: NonNullable<Reply['embeds']> = [];
   let size = 0;
@@ -141,7 +142,7 @@ export function packSections(sections: { title: string; lines: string[] }[], col
     let part = 0;
     let description = '';
     const push = () => {
-      const title = part === 0 ? section.title : `${section.title} (continued)`;
+      const title = part === 0 ? section.title : t('render.continued', { title: section.title });
       const cost = title.length + description.length;
       if (size + cost > DISCORD_LIMITS.embedTotal - SECTION_SLACK || embeds.length >= DISCORD_LIMITS.embedsPerMessage) flushMessage();
       embeds.push({ title, description, color });

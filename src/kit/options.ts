@@ -18,7 +18,8 @@
  * `subcommand` (`bySubcommand` runs one typed handler per subcommand).
  */
 import { ApplicationCommandOptionType as T, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord-api-types/v10';
-import { UserError } from './errors.js';
+import { CatalogError } from './errors.js';
+import { t } from '../i18n/index.js';
 
 export type CommandDefinition = RESTPostAPIChatInputApplicationCommandsJSONBody;
 
@@ -140,7 +141,7 @@ export function readOptions(options: readonly OptionShape[] | undefined, reader:
   const out: Record<string, unknown> = {};
   for (const option of options ?? []) {
     const value = read(option, reader);
-    if (value === null && option.required && !mode?.partial) throw new UserError(`${option.name}: this option is required; give a valid value.`);
+    if (value === null && option.required && !mode?.partial) throw new CatalogError('input.required', { option: option.name });
     if (value !== null && !mode?.partial) checkBounds(option, value);
     out[option.name] = value;
   }
@@ -153,31 +154,31 @@ export function readOptions(options: readonly OptionShape[] | undefined, reader:
  * console words them (src/console/parse.ts).
  */
 function checkBounds(option: OptionShape, value: unknown): void {
-  const name = `Option \`${option.name}\``;
+  const option_ = option.name;
   if (option.choices?.length && !option.choices.some((c) => c.value === value)) {
-    throw new UserError(`${name} must be one of: ${option.choices.map((c) => String(c.value)).join(', ')}.`);
+    throw new CatalogError('input.oneOf', { option: option_, choices: option.choices.map((c) => String(c.value)).join(', ') });
   }
   if (typeof value === 'number') {
-    if (!Number.isFinite(value) || (option.type === T.Integer && !Number.isSafeInteger(value))) throw new UserError(`${name} must be ${option.type === T.Integer ? 'a whole number' : 'a number'}.`);
-    if (option.min_value !== undefined && value < option.min_value) throw new UserError(`${name} must be at least ${option.min_value}.`);
-    if (option.max_value !== undefined && value > option.max_value) throw new UserError(`${name} must be at most ${option.max_value}.`);
+    if (!Number.isFinite(value) || (option.type === T.Integer && !Number.isSafeInteger(value))) throw new CatalogError(option.type === T.Integer ? 'input.wholeNumber' : 'input.number', { option: option_ });
+    if (option.min_value !== undefined && value < option.min_value) throw new CatalogError('input.atLeast', { option: option_, min: option.min_value });
+    if (option.max_value !== undefined && value > option.max_value) throw new CatalogError('input.atMost', { option: option_, max: option.max_value });
   }
   if (typeof value === 'string') {
     const length = Array.from(value).length;
-    if (option.min_length !== undefined && length < option.min_length) throw new UserError(`${name} must be at least ${option.min_length} characters long.`);
-    if (option.max_length !== undefined && length > option.max_length) throw new UserError(`${name} must be at most ${option.max_length} characters long (it has ${length}).`);
+    if (option.min_length !== undefined && length < option.min_length) throw new CatalogError('input.minLength', { option: option_, count: option.min_length });
+    if (option.max_length !== undefined && length > option.max_length) throw new CatalogError('input.maxLength', { option: option_, count: option.max_length, length });
   }
 }
 
 const subcommandOf = (definition: CommandDefinition, name: string | null) =>
   (definition.options as readonly OptionShape[] | undefined)?.find((o) => o.type === T.Subcommand && o.name === name);
 
-export const UNKNOWN_SUBCOMMAND = 'Unknown subcommand.';
+export const UNKNOWN_SUBCOMMAND = t('en', 'input.unknownSubcommand');
 
 /** The subcommand called (by name), or a UserError when the definition has none of that name. */
 export function subcommandCalled<D extends CommandDefinition>(definition: D, reader: OptionReader): SubcommandName<D> {
   const sub = subcommandOf(definition, reader.subcommand());
-  if (!sub) throw new UserError(UNKNOWN_SUBCOMMAND);
+  if (!sub) throw new CatalogError('input.unknownSubcommand');
   return sub.name as SubcommandName<D>;
 }
 

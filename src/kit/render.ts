@@ -14,17 +14,7 @@ import {
   type APIEmbedField,
 } from 'discord-api-types/v10';
 import type { CardData, ClaimSummary } from '../ledger/claim-queries.js';
-import {
-  FLAG_LABELS,
-  OUTCOME_LABELS,
-  VERDICTS,
-  VERDICT_LABELS,
-  phaseOf,
-  type FlagReason,
-  type Outcome,
-  type Tally,
-  type Verdict,
-} from '../ledger/rules.js';
+import { FLAG_REASONS, VERDICTS, phaseOf, type FlagReason, type Outcome, type Tally, type Verdict } from '../ledger/rules.js';
 import type { GuildSettings } from '../ledger/settings.js';
 import { HEDGE_BAND_INFO, isHedgeBand } from '../ledger/hedge.js';
 import type { Reply } from './types.js';
@@ -32,7 +22,7 @@ import { EN, languageName, type Translator } from '../i18n/index.js';
 import { historyLine, lockedEditText } from './audit-text.js';
 import { evidenceIds, FORECAST_CHOICES, forecastIds, listIds, voteIds, type ListState } from './custom-ids.js';
 import { DISCORD_LIMITS, fitLines, truncate } from './limits.js';
-import { EVIDENCE_SIDE_LABELS, type EvidenceItem, type EvidenceSummary } from '../ledger/evidence.js';
+import { type EvidenceItem, type EvidenceSummary } from '../ledger/evidence.js';
 
 // The limit fitting moved to ./limits.ts; re-exported so importers of the views keep one module.
 export { DISCORD_LIMITS, MODAL_LIMITS, fitEmbeds, fitLines, fitReply, mergeMessages, packSections, truncate } from './limits.js';
@@ -98,22 +88,26 @@ export function voteButtons(number: number, disabled = false, t: Translator = EN
   };
 }
 
+/** Why a claim needs a manager (a flag), in `t`'s language; an unknown flag as stored. */
+export const flagText = (flag: string, t: Translator = EN) => ((FLAG_REASONS as readonly string[]).includes(flag) ? t(`flags.${flag as FlagReason}`) : flag);
+
 export function statusText(
   c: { status: 'open' | 'resolved' | 'waiting'; outcome: Outcome | null; flag: string | null; dueAt: Date; votingClosesAt: Date; conditionNumber?: number | null },
   now: Date,
+  t: Translator = EN,
 ): string {
   const phase = phaseOf(c, now);
   switch (phase) {
     case 'waiting':
-      return c.conditionNumber ? `Waiting on #${c.conditionNumber}` : 'Waiting on its condition';
+      return c.conditionNumber ? t('card.status.waitingOn', { number: c.conditionNumber }) : t('card.status.waiting');
     case 'resolved':
-      return `Resolved: **${OUTCOME_LABELS[c.outcome ?? 'void']}**`;
+      return t('card.status.resolved', { outcome: t(`outcomes.${c.outcome ?? 'void'}`) });
     case 'upcoming':
-      return `Open: can be scored ${time(c.dueAt, TimestampStyles.RelativeTime)}`;
+      return t('card.status.upcoming', { when: time(c.dueAt, TimestampStyles.RelativeTime) });
     case 'voting':
-      return `Due: voting closes ${time(c.votingClosesAt, TimestampStyles.RelativeTime)}`;
+      return t('card.status.voting', { when: time(c.votingClosesAt, TimestampStyles.RelativeTime) });
     case 'closed':
-      return c.flag ? `Needs a manager: ${FLAG_LABELS[c.flag as FlagReason] ?? c.flag}` : 'Voting closed; being decided';
+      return c.flag ? t('card.status.flagged', { reason: flagText(c.flag, t) }) : t('card.status.closed');
   }
 }
 
@@ -125,13 +119,20 @@ const colorFor = (c: Parameters<typeof statusText>[0], now: Date) => {
 };
 
 /** A claim's condition and its state: "#4 Trump is inaugurated · came true". */
-function conditionLine(k: NonNullable<CardData['condition']>): string {
-  const state = k.status === 'resolved' ? (k.outcome === 'came_true' ? 'came true' : `did not happen (${OUTCOME_LABELS[k.outcome ?? 'void']})`) : k.status === 'waiting' ? 'waiting on its own condition' : 'not resolved yet';
-  return `Hangs on **#${k.number}** ${safe(k.text, 300)} · ${state}. Scored only if it comes true; void if it does not.`;
+function conditionLine(k: NonNullable<CardData['condition']>, t: Translator): string {
+  const state =
+    k.status === 'resolved'
+      ? k.outcome === 'came_true'
+        ? t('card.conditionState.cameTrue')
+        : t('card.conditionState.didNot', { outcome: t(`outcomes.${k.outcome ?? 'void'}`) })
+      : k.status === 'waiting'
+        ? t('card.conditionState.waiting')
+        : t('card.conditionState.open');
+  return t('card.condition', { number: k.number, text: safe(k.text, 300), state });
 }
 
 /** The card for one claim, as /predict show and rounds post it, with vote buttons while it is due. */
-export function claimCard(detail: CardData, now: Date, opts: { history?: boolean; personal?: boolean } = {}): Reply {
+export function claimCard(detail: CardData, now: Date, opts: { history?: boolean; personal?: boolean } = {}, t: Translator = EN): Reply {
   const { claim: c } = detail;
   const fields: APIEmbedField[] = [];
   const speakerLine = [detail.speaker ? safe(detail.speaker, 200) : null, detail.article?.outlet ? safe(detail.article.outlet, 100) : null]
@@ -141,51 +142,57 @@ export function claimCard(detail: CardData, now: Date, opts: { history?: boolean
   if (c.quote) lines.push(`> ${safe(c.quote, 1500).replace(/\n/g, '\n> ')}`);
   if (speakerLine) lines.push(`— ${speakerLine}${c.madeOn ? `, ${c.madeOn}` : ''}`);
   const undated = c.status === 'waiting' && c.conditionDays != null;
-  const checkBy = undated ? `${c.conditionDays} day${c.conditionDays === 1 ? '' : 's'} after #${detail.condition?.number ?? '?'} comes true` : `${c.checkBy} (${time(c.dueAt, TimestampStyles.RelativeTime)})`;
-  fields.push({ name: 'Check by', value: checkBy, inline: true });
-  fields.push({ name: 'Status', value: statusText({ ...c, conditionNumber: detail.condition?.number ?? null }, now), inline: true });
-  if (detail.condition) fields.push({ name: 'Condition', value: conditionLine(detail.condition) });
-  if (c.family) fields.push({ name: 'Family', value: safe(c.family, 100), inline: true });
-  if (c.checkByNote) fields.push({ name: 'Why this date', value: safe(c.checkByNote, 600) });
+  const checkBy = undated
+    ? t('card.checkByUndated', { count: c.conditionDays!, number: detail.condition?.number ?? '?' })
+    : `${c.checkBy} (${time(c.dueAt, TimestampStyles.RelativeTime)})`;
+  fields.push({ name: t('card.field.checkBy'), value: checkBy, inline: true });
+  fields.push({ name: t('card.field.status'), value: statusText({ ...c, conditionNumber: detail.condition?.number ?? null }, now, t), inline: true });
+  if (detail.condition) fields.push({ name: t('card.field.condition'), value: conditionLine(detail.condition, t) });
+  if (c.family) fields.push({ name: t('card.field.family'), value: safe(c.family, 100), inline: true });
+  if (c.checkByNote) fields.push({ name: t('card.field.whyThisDate'), value: safe(c.checkByNote, 600) });
   if (isHedgeBand(c.hedge)) {
     const band = HEDGE_BAND_INFO[c.hedge];
-    fields.push({ name: 'As sure as the wording', value: `${band.label} (${band.range[0]}–${band.range[1]}%)`, inline: true });
+    fields.push({ name: t('card.field.hedge'), value: t('card.band', { band: t(`bands.${c.hedge}`), low: band.range[0], high: band.range[1] }), inline: true });
   }
-  if (c.criteria) fields.push({ name: 'How it is scored', value: safe(c.criteria, DISCORD_LIMITS.fieldValue) });
+  if (c.criteria) fields.push({ name: t('card.field.criteria'), value: safe(c.criteria, DISCORD_LIMITS.fieldValue) });
   if ((phaseOf(c, now) !== 'upcoming' && phaseOf(c, now) !== 'waiting') || detail.votesCast > 0) {
     fields.push({
-      name: `Votes${c.round > 1 ? ` (round ${c.round})` : ''}`,
-      value: `${tallyLine(detail.tally, detail.votesCast)}\nQuorum ${detail.settings.quorum} · majority ${detail.settings.majorityPct}%`,
+      name: c.round > 1 ? t('card.field.votesRound', { round: c.round }) : t('card.field.votes'),
+      value: `${tallyLine(detail.tally, detail.votesCast, t)}\n${t('card.voteRules', { quorum: detail.settings.quorum, majority: detail.settings.majorityPct })}`,
     });
   }
   if (opts.personal && (detail.myVote || (detail.myForecast ?? null) !== null)) {
-    const mine = [detail.myVote ? `vote: ${VERDICT_LABELS[detail.myVote]}` : null, (detail.myForecast ?? null) !== null ? `forecast: ${detail.myForecast}%` : null]
+    const mine = [
+      detail.myVote ? t('card.myVote', { verdict: t(`verdicts.${detail.myVote}`) }) : null,
+      (detail.myForecast ?? null) !== null ? t('card.myForecast', { probability: t.number(detail.myForecast!) }) : null,
+    ]
       .filter(Boolean)
       .join(' · ');
-    fields.push({ name: 'Yours', value: mine, inline: true });
+    fields.push({ name: t('card.field.yours'), value: mine, inline: true });
   }
-  if (detail.forecasters) fields.push({ name: 'Forecasters', value: String(detail.forecasters), inline: true });
-  if (detail.crowd?.count && detail.crowd.median !== null) fields.push({ name: 'Crowd', value: `median ${detail.crowd.median}% of ${detail.crowd.count}`, inline: true });
-  if (detail.article?.url) fields.push({ name: 'Source', value: linkText(detail.article.url, 500) });
-  else if (detail.article?.title) fields.push({ name: 'Source', value: safe(detail.article.title, 300) });
-  if (detail.article?.titleNote) fields.push({ name: 'About the title', value: safe(detail.article.titleNote, 600) });
-  if (c.resolutionNote) fields.push({ name: 'Resolution note', value: safe(c.resolutionNote, 1000) });
-  const evidence = evidenceField(detail.evidence, detail.tally !== null);
+  if (detail.forecasters) fields.push({ name: t('card.field.forecasters'), value: t.number(detail.forecasters), inline: true });
+  if (detail.crowd?.count && detail.crowd.median !== null)
+    fields.push({ name: t('card.field.crowd'), value: t('card.crowd', { median: t.number(detail.crowd.median), count: detail.crowd.count }), inline: true });
+  if (detail.article?.url) fields.push({ name: t('card.field.source'), value: linkText(detail.article.url, 500) });
+  else if (detail.article?.title) fields.push({ name: t('card.field.source'), value: safe(detail.article.title, 300) });
+  if (detail.article?.titleNote) fields.push({ name: t('card.field.titleNote'), value: safe(detail.article.titleNote, 600) });
+  if (c.resolutionNote) fields.push({ name: t('card.field.resolutionNote'), value: safe(c.resolutionNote, 1000) });
+  const evidence = evidenceField(detail.evidence, detail.tally !== null, t);
   if (evidence) fields.push(evidence);
-  if (detail.lockedEdit) fields.push({ name: 'Edited', value: lockedEditText(detail.lockedEdit) });
+  if (detail.lockedEdit) fields.push({ name: t('card.field.edited'), value: lockedEditText(detail.lockedEdit, t) });
   if (opts.history && detail.history?.length) {
-    fields.push({ name: 'History', value: (detail.history ?? []).map(historyLine).join('\n') });
+    fields.push({ name: t('card.field.history'), value: (detail.history ?? []).map((h) => historyLine(h, t)).join('\n') });
   }
   const embed: APIEmbed = {
     title: `#${c.number} · ${truncate(c.text, 240)}`,
     ...(lines.length ? { description: lines.join('\n') } : {}),
     color: colorFor(c, now),
     fields,
-    footer: { text: phaseOf(c, now) === 'voting' || phaseOf(c, now) === 'closed' ? 'Score it with the buttons; you can change your vote.' : 'Hindsight' },
+    footer: { text: phaseOf(c, now) === 'voting' || phaseOf(c, now) === 'closed' ? t('card.footerVote') : 'Hindsight' },
   };
   const votable = c.status === 'open' && c.dueAt <= now;
   const forecastable = c.status === 'open' && c.dueAt > now;
-  return { embeds: [embed], ...(votable ? { components: [voteButtons(c.number), evidenceButtons(c.number)] } : forecastable ? { components: forecastButtons(c.number) } : {}) };
+  return { embeds: [embed], ...(votable ? { components: [voteButtons(c.number, false, t), evidenceButtons(c.number, t)] } : forecastable ? { components: forecastButtons(c.number, t) } : {}) };
 }
 
 /** Lines a round's card takes at most: its title and description (src/jobs/rounds.ts posts up to 25 of them). */
@@ -267,45 +274,37 @@ export function compactCard(detail: CardData, now: Date, t: Translator = EN): Re
   const embed: APIEmbed = { title: `#${c.number} · ${oneLine(c.text, 240)}`, description: lines.join('\n'), color: colorFor(c, now) };
   const votable = c.status === 'open' && c.dueAt <= now;
   const forecastable = c.status === 'open' && c.dueAt > now;
-  return { embeds: [embed], ...(votable ? { components: [voteButtons(c.number, false, t), evidenceButtons(c.number)] } : forecastable ? { components: forecastButtons(c.number) } : {}) };
+  return { embeds: [embed], ...(votable ? { components: [voteButtons(c.number, false, t), evidenceButtons(c.number, t)] } : forecastable ? { components: forecastButtons(c.number, t) } : {}) };
 }
 
 /** A claim card received back from Discord is a round's compact one (`compactCard`): it has no fields, the full card always has some. */
 export const isCompactCard = (embed: Pick<APIEmbed, 'fields'>) => !embed.fields?.length;
 
 /** The forecast row of a card before its check date: a few probabilities and "Other…" (a form for any 1–99%). */
-export function forecastButtons(number: number): APIActionRowComponent<APIButtonComponent>[] {
+export function forecastButtons(number: number, t: Translator = EN): APIActionRowComponent<APIButtonComponent>[] {
   // At most five buttons a row: the probabilities, then "Other…" on its own row.
   return [
     {
       type: ComponentType.ActionRow,
       components: FORECAST_CHOICES.map((p) => ({ type: ComponentType.Button, style: ButtonStyle.Secondary, label: `${p}%`, custom_id: forecastIds.encode(number, p) })),
     },
-    { type: ComponentType.ActionRow, components: [{ type: ComponentType.Button, style: ButtonStyle.Primary, label: 'Other…', custom_id: forecastIds.encode(number, 'other') }] },
+    { type: ComponentType.ActionRow, components: [{ type: ComponentType.Button, style: ButtonStyle.Primary, label: t('card.forecastOther'), custom_id: forecastIds.encode(number, 'other') }] },
   ];
 }
 
-const LIST_TITLES: Record<ListState['status'], string> = {
-  open: 'Open claims (check date not reached)',
-  due: 'Due claims (waiting for a verdict)',
-  resolved: 'Resolved claims',
-  waiting: 'Claims waiting on a condition',
-  all: 'All claims',
-};
-
-function summaryLine(c: ClaimSummary, now: Date): string {
+function summaryLine(c: ClaimSummary, now: Date, t: Translator): string {
   const who = c.speaker ? ` — ${safe(c.speaker, 60)}` : '';
   const phase = phaseOf(c, now);
   const status =
     phase === 'resolved'
-      ? OUTCOME_LABELS[c.outcome ?? 'void']
+      ? t(`outcomes.${c.outcome ?? 'void'}`)
       : phase === 'waiting'
-        ? `waiting on #${c.conditionNumber ?? '?'}`
-      : phase === 'upcoming'
-        ? `check ${c.checkBy}`
-        : c.flag
-          ? 'needs a manager'
-          : 'due';
+        ? t('render.list.waitingOn', { number: c.conditionNumber ?? '?' })
+        : phase === 'upcoming'
+          ? t('render.list.check', { date: c.checkBy })
+          : c.flag
+            ? t('render.list.flagged')
+            : t('render.list.due');
   return `**#${c.number}** ${safe(c.text, 160)}${who} · *${status}*`;
 }
 
@@ -313,17 +312,26 @@ export function listPage(
   result: { items: ClaimSummary[]; total: number; page: number; pages: number },
   state: ListState,
   now: Date,
+  t: Translator = EN,
 ): Reply {
-  const filters = [state.family ? `family ${safe(state.family, 40)}` : null, state.speaker ? `speaker “${safe(state.speaker, 40)}”` : null, state.query ? `“${safe(state.query, 40)}”` : null]
+  const filters = [
+    state.family ? t('render.list.filterFamily', { family: safe(state.family, 40) }) : null,
+    state.speaker ? t('render.list.filterSpeaker', { speaker: safe(state.speaker, 40) }) : null,
+    state.query ? t('render.list.filterQuery', { query: safe(state.query, 40) }) : null,
+  ]
     .filter(Boolean)
     .join(', ');
+  const footer = [
+    t('render.list.page', { page: t.number(result.page), pages: t.number(result.pages) }),
+    t('render.list.claims', { count: result.total, shown: t.number(result.total) }),
+    ...(filters ? [filters] : []),
+    t('render.list.showHint'),
+  ].join(' · ');
   const embed: APIEmbed = {
-    title: LIST_TITLES[state.status],
-    description: result.items.length
-      ? result.items.map((c) => summaryLine(c, now)).join('\n')
-      : 'No claims match. Add one with /predict add, or a manager can /predict import the article pack.',
+    title: t(`render.list.title.${state.status}`),
+    description: result.items.length ? result.items.map((c) => summaryLine(c, now, t)).join('\n') : t('render.list.empty'),
     color: COLORS.open,
-    footer: { text: `Page ${result.page} of ${result.pages} · ${result.total} claim${result.total === 1 ? '' : 's'}${filters ? ` · ${filters}` : ''} · /predict show claim:<number>` },
+    footer: { text: footer },
   };
   const components: APIActionRowComponent<APIComponentInMessageActionRow>[] =
     result.pages > 1
@@ -331,8 +339,8 @@ export function listPage(
           {
             type: ComponentType.ActionRow,
             components: [
-              { type: ComponentType.Button, style: ButtonStyle.Secondary, label: '◀ Previous', custom_id: listIds.encode({ ...state, page: result.page - 1 }, 'p'), disabled: result.page <= 1 },
-              { type: ComponentType.Button, style: ButtonStyle.Secondary, label: 'Next ▶', custom_id: listIds.encode({ ...state, page: result.page + 1 }, 'n'), disabled: result.page >= result.pages },
+              { type: ComponentType.Button, style: ButtonStyle.Secondary, label: `◀ ${t('render.previous')}`, custom_id: listIds.encode({ ...state, page: result.page - 1 }, 'p'), disabled: result.page <= 1 },
+              { type: ComponentType.Button, style: ButtonStyle.Secondary, label: `${t('render.next')} ▶`, custom_id: listIds.encode({ ...state, page: result.page + 1 }, 'n'), disabled: result.page >= result.pages },
             ],
           },
         ]
@@ -340,23 +348,23 @@ export function listPage(
   return { embeds: [embed], components };
 }
 
-export function settingsView(s: GuildSettings, title = 'Hindsight settings', t: Translator = EN): Reply {
+export function settingsView(s: GuildSettings, title: string | null = null, t: Translator = EN): Reply {
   return {
     embeds: [
       {
-        title,
+        title: title ?? t('render.settings.title'),
         color: COLORS.neutral,
         fields: [
-          { name: 'Quorum', value: `${s.quorum} votes`, inline: true },
-          { name: 'Majority', value: `${s.majorityPct}%`, inline: true },
-          { name: 'Voting window', value: `${s.votingWindowDays} days`, inline: true },
-          { name: 'Blind voting', value: s.blindVoting ? 'on: tallies hidden until voting closes' : 'off', inline: true },
-          { name: 'Time zone', value: s.timezone, inline: true },
-          { name: 'Too-early step', value: `${s.tooEarlyStepDays} days`, inline: true },
-          { name: 'Ranked after', value: `${s.minRanked} resolved forecasts`, inline: true },
+          { name: t('render.settings.quorum'), value: t('render.settings.votes', { count: s.quorum }), inline: true },
+          { name: t('render.settings.majority'), value: `${s.majorityPct}%`, inline: true },
+          { name: t('render.settings.votingWindow'), value: t('render.settings.days', { count: s.votingWindowDays }), inline: true },
+          { name: t('render.settings.blindVoting'), value: s.blindVoting ? t('render.settings.blindOn') : t('render.settings.blindOff'), inline: true },
+          { name: t('render.settings.timezone'), value: s.timezone, inline: true },
+          { name: t('render.settings.tooEarlyStep'), value: t('render.settings.days', { count: s.tooEarlyStepDays }), inline: true },
+          { name: t('render.settings.rankedAfter'), value: t('render.settings.resolvedForecasts', { count: s.minRanked }), inline: true },
           {
-            name: 'Extract from articles',
-            value: s.extractBy === 'members' ? 'members too (their forecasts wait for a manager)' : 'managers only',
+            name: t('render.settings.extractBy'),
+            value: s.extractBy === 'members' ? t('render.settings.extractByMembers') : t('render.settings.extractByManagers'),
             inline: true,
           },
           { name: t('settings.language'), value: s.language ? languageName(s.language) : t('settings.languageAuto'), inline: true },
@@ -371,11 +379,11 @@ export const errorReply = (message: string): Reply => ({ content: truncate(messa
 // ---- evidence on a card (the paged list and the form: ./evidence-view.ts) ----
 
 /** One item on one line: `[id] came true · @member · <url> — note · date`. */
-export function evidenceLine(item: EvidenceItem, opts: { id?: boolean; blind?: boolean } = {}): string {
+export function evidenceLine(item: EvidenceItem, opts: { id?: boolean; blind?: boolean } = {}, t: Translator = EN): string {
   // Blind voting: neither the side nor who added it (an item from /vote would tell the vote).
   const parts = [
     opts.id ? `\`${item.id}\`` : null,
-    opts.blind ? null : `**${EVIDENCE_SIDE_LABELS[item.side]}**`,
+    opts.blind ? null : `**${t(`sides.${item.side}`)}**`,
     opts.blind ? null : `<@${item.userId}>`,
     item.url ? linkText(item.url, 600) : null,
   ].filter(Boolean);
@@ -383,24 +391,27 @@ export function evidenceLine(item: EvidenceItem, opts: { id?: boolean; blind?: b
   return `${parts.join(' · ')}${note} · ${time(item.createdAt, TimestampStyles.ShortDate)}`;
 }
 
-export const sideCounts = (s: EvidenceSummary) =>
-  `came true ${s.bySide.came_true} · did not ${s.bySide.did_not} · context ${s.bySide.context}`;
+export const sideCounts = (s: EvidenceSummary, t: Translator = EN) =>
+  t('card.evidence.sideCounts', { cameTrue: t.number(s.bySide.came_true), didNot: t.number(s.bySide.did_not), contextCount: t.number(s.bySide.context) });
 
 /** The card's Evidence field (null when there is none): the count, by side unless hidden (blind voting), the latest few. */
-export function evidenceField(summary: EvidenceSummary | undefined, sidesVisible: boolean): APIEmbedField | null {
+export function evidenceField(summary: EvidenceSummary | undefined, sidesVisible: boolean, t: Translator = EN): APIEmbedField | null {
   if (!summary || summary.total === 0) return null;
-  const head = sidesVisible ? sideCounts(summary) : 'sides hidden until voting closes';
-  const more = summary.total > summary.latest.length ? `\n…and ${summary.total - summary.latest.length} more: /predict show` : '';
+  const head = sidesVisible ? sideCounts(summary, t) : t('card.evidence.sidesHidden');
+  const more = summary.total > summary.latest.length ? `\n${t('card.evidence.more', { count: summary.total - summary.latest.length })}` : '';
   return {
-    name: `Evidence (${summary.total})`,
-    value: fitLines([head, ...summary.latest.map((i) => evidenceLine(i, { blind: !sidesVisible }))], DISCORD_LIMITS.fieldValue - more.length) + more,
+    name: t('card.evidence.name', { count: summary.total }),
+    value: fitLines([head, ...summary.latest.map((i) => evidenceLine(i, { blind: !sidesVisible }, t))], DISCORD_LIMITS.fieldValue - more.length, moreLines(t)) + more,
   };
 }
 
+/** "…and N more" under a shortened list, in `t`'s language. */
+export const moreLines = (t: Translator) => (n: number) => t('render.more', { count: n, shown: t.number(n) });
+
 /** The row under a card: Add evidence. */
-export function evidenceButtons(number: number): APIActionRowComponent<APIButtonComponent> {
+export function evidenceButtons(number: number, t: Translator = EN): APIActionRowComponent<APIButtonComponent> {
   return {
     type: ComponentType.ActionRow,
-    components: [{ type: ComponentType.Button, style: ButtonStyle.Secondary, label: 'Add evidence', custom_id: evidenceIds.encode('a', number) }],
+    components: [{ type: ComponentType.Button, style: ButtonStyle.Secondary, label: t('card.addEvidence'), custom_id: evidenceIds.encode('a', number) }],
   };
 }

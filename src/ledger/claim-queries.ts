@@ -33,7 +33,7 @@ export async function claimNumberOf(ctx: GuildScope, typed: number | string): Pr
   const text = cleanText(typed);
   const numbered = /^#?\s*(\d+)(?:\s*·.*)?$/s.exec(text);
   if (numbered) return claimNumber(numbered[1]!);
-  if (text.length < 3) throw invalid('Claim: give its number (#3), or at least 3 letters of its text.');
+  if (text.length < 3) throw invalid('ledgerErrors.claimTooShort');
   const words = text.slice(0, LIMITS.claimText);
   // Whole words only ("war" is not in "toward"): a claim picked by a fragment inside a word would surprise.
   const escaped = words.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -46,12 +46,13 @@ export async function claimNumberOf(ctx: GuildScope, typed: number | string): Pr
     .limit(CANDIDATES_SHOWN + 1);
   const exact = rows.filter((r) => r.exact);
   if (exact.length === 1 || rows.length === 1) return (exact[0] ?? rows[0])!.number;
-  const quoted = `"${words.slice(0, 60)}"`;
-  if (!rows.length) throw notFound(`No claim of this server has the words ${quoted} in its text. Give its number (#3), or see /predict list.`);
+  const words60 = words.slice(0, 60);
+  if (!rows.length) throw notFound('ledgerErrors.noClaimWithWords', { words: words60 });
   const shown = rows.slice(0, CANDIDATES_SHOWN).map((r) => `#${r.number} ${r.text.length > 60 ? `${r.text.slice(0, 59)}…` : r.text}`);
-  throw invalid(
-    `${rows.length > CANDIDATES_SHOWN ? `More than ${CANDIDATES_SHOWN}` : rows.length} claims have ${quoted} in their text: ${shown.join('; ')}${rows.length > CANDIDATES_SHOWN ? '; …' : ''}. Give the number of the one you mean, or more of its words.`,
-  );
+  const list = `${shown.join('; ')}${rows.length > CANDIDATES_SHOWN ? '; …' : ''}`;
+  throw rows.length > CANDIDATES_SHOWN
+    ? invalid('ledgerErrors.manyClaimsWithWords', { count: CANDIDATES_SHOWN, words: words60, list })
+    : invalid('ledgerErrors.claimsWithWords', { count: rows.length, words: words60, list });
 }
 
 /**
@@ -66,7 +67,7 @@ export async function findClaim(ctx: GuildScope, number: number | string, opts: 
     .from(claims)
     .where(and(eq(claims.guildId, guildId), eq(claims.number, n), isNull(claims.deletedAt)));
   const [row] = opts.forUpdate ? await query.for('update') : await query;
-  if (!row) throw notFound(`There is no claim #${n} in this server. /predict list shows the claims.`);
+  if (!row) throw notFound('ledgerErrors.noClaim', { number: n });
   return row;
 }
 

@@ -11,6 +11,7 @@ import { nowOf, type LedgerCtx, type GuildScope, assertSameServer, inTx } from '
 import { dueAtFor, parseCheckBy, todayIn } from './dates.js';
 import type { HedgeBand } from './hedge.js';
 import { forbidden, invalid, notFound } from './errors.js';
+import type { MessageKey } from '../i18n/index.js';
 import { LIMITS } from './limits.js';
 import { HEDGE_BANDS, isHedgeBand } from './hedge.js';
 import { conditionState, parseDaysAfter } from './conditions.js';
@@ -221,13 +222,13 @@ export async function addClaim(ctx: LedgerCtx, input: AddClaimInput): Promise<Cl
   const text = requiredText('Claim', input.claim, LIMITS.claimText);
   const conditionGiven = input.condition != null && String(input.condition).trim() !== '';
   const daysAfter = parseDaysAfter(input.checkBy ?? '');
-  if (daysAfter !== null && !conditionGiven) throw invalid(`"${String(input.checkBy).trim().slice(0, 40)}" counts from a condition: give one with condition (a claim number, e.g. #4).`);
+  if (daysAfter !== null && !conditionGiven) throw invalid('ledgerErrors.daysAfterNeedsCondition', { typed: String(input.checkBy).trim().slice(0, 40) });
   // A days-after check date is provisional (as if the condition came true today) until the condition does.
   const checked = parseCheckBy(daysAfter !== null ? `in ${daysAfter} days` : (input.checkBy ?? ''), settings.timezone, now);
-  if (!checked.ok) throw invalid(checked.message);
+  if (!checked.ok) throw invalid(checked.error.key, checked.error.vars);
   const today = todayIn(settings.timezone, now);
   const madeOn = input.madeOn ? isoDate('Made on', input.madeOn) : today;
-  if (madeOn > today) throw invalid('A claim cannot have been made in the future.');
+  if (madeOn > today) throw invalid('ledgerErrors.madeInFuture');
   const url = optionalUrl('Source URL', input.sourceUrl);
   const outlet = optionalText('Outlet', input.outlet, LIMITS.outlet) ?? (url ? new URL(url).hostname.replace(/^www\./, '') : null);
   const fields: ClaimFields = {
@@ -247,9 +248,9 @@ export async function addClaim(ctx: LedgerCtx, input: AddClaimInput): Promise<Cl
     if (conditionGiven) {
       const found = await findClaim(inTx(ctx, tx), String(input.condition).trim());
       condition = await lockCondition(inTx(ctx, tx), found.id);
-      if (!condition) throw notFound(`There is no claim #${found.number} in this server.`);
+      if (!condition) throw notFound('ledgerErrors.noClaim', { number: found.number });
       if (conditionState(condition) === 'failed') {
-        throw invalid(`Claim #${condition.number} already did not happen (${condition.outcome}): a claim hanging on it would be void at once.`);
+        throw invalid('ledgerErrors.conditionAlreadyFailed', { number: condition.number, outcome: { key: `outcomes.${condition.outcome ?? 'void'}` } });
       }
       await assertConditionAllowed(inTx(ctx, tx), null, condition);
     }
@@ -273,24 +274,24 @@ export async function addClaim(ctx: LedgerCtx, input: AddClaimInput): Promise<Cl
   });
 }
 
-const LOCK_WORDS: Record<LockReason, string> = {
-  resolved: 'it is resolved',
-  due: 'its check date has passed',
-  votes: 'members have voted on it',
-  forecasts: 'members have forecast on it',
+const LOCK_WORDS: Record<LockReason, MessageKey> = {
+  resolved: 'ledgerErrors.lock.resolved',
+  due: 'ledgerErrors.lock.due',
+  votes: 'ledgerErrors.lock.votes',
+  forecasts: 'ledgerErrors.lock.forecasts',
 };
 
 /**
  * The author or a manager may change a claim until it is locked (see lockReason); after that
  * only managers. Returns the lock reason (null when unlocked).
  */
-async function assertMayChange(ctx: LedgerCtx, claim: ClaimRow, verb: string, now: Date): Promise<LockReason | null> {
+async function assertMayChange(ctx: LedgerCtx, claim: ClaimRow, verb: 'edit' | 'delete', now: Date): Promise<LockReason | null> {
   if (claim.addedBy !== ctx.actor.id && !ctx.actor.isManager) {
-    throw forbidden(`Only the member who added claim #${claim.number} or a manager (Manage Server) can ${verb} it.`);
+    throw forbidden(verb === 'edit' ? 'ledgerErrors.authorOnlyEdit' : 'ledgerErrors.authorOnlyDelete', { number: claim.number });
   }
   const locked = await lockReason(ctx, claim, now);
   if (locked && !ctx.actor.isManager) {
-    throw forbidden(`Claim #${claim.number} can no longer be changed by its author: ${LOCK_WORDS[locked]}. Ask a manager (Manage Server).`);
+    throw forbidden('ledgerErrors.locked', { number: claim.number, reason: { key: LOCK_WORDS[locked] } });
   }
   return locked;
 }
@@ -346,9 +347,9 @@ export async function editClaim(ctx: LedgerCtx, number: number | string, input: 
     let condition: ClaimRow | null = null;
     const previousCondition = async () => (claim.conditionClaimId === null ? null : ((await claimsById(inTx(ctx, tx), [claim.conditionClaimId]))[0]?.number ?? null));
     if (conditionInput !== null) {
-      if (claim.status === 'resolved') throw invalid(`Claim #${claim.number} is resolved; reopen it before changing its condition.`);
+      if (claim.status === 'resolved') throw invalid('ledgerErrors.resolvedConditionChange', { number: claim.number });
       if (dropCondition) {
-        if (claim.conditionClaimId === null) throw invalid(`Claim #${claim.number} hangs on no condition.`);
+        if (claim.conditionClaimId === null) throw invalid('ledgerErrors.noCondition', { number: claim.number });
         set.conditionClaimId = null;
         set.conditionDays = null;
         // Waiting on it no more: open on its check date (the provisional one while it waited).
@@ -357,9 +358,9 @@ export async function editClaim(ctx: LedgerCtx, number: number | string, input: 
       } else {
         const found = await findClaim(inTx(ctx, tx), conditionInput);
         condition = await lockCondition(inTx(ctx, tx), found.id);
-        if (!condition) throw notFound(`There is no claim #${found.number} in this server.`);
+        if (!condition) throw notFound('ledgerErrors.noClaim', { number: found.number });
         if (conditionState(condition) === 'failed') {
-          throw invalid(`Claim #${condition.number} already did not happen (${condition.outcome}): a claim hanging on it would be void at once.`);
+          throw invalid('ledgerErrors.conditionAlreadyFailed', { number: condition.number, outcome: { key: `outcomes.${condition.outcome ?? 'void'}` } });
         }
         await assertConditionAllowed(inTx(ctx, tx), claim, condition);
         if (condition.id !== claim.conditionClaimId) {
@@ -371,13 +372,13 @@ export async function editClaim(ctx: LedgerCtx, number: number | string, input: 
       }
     }
     if (input.checkBy != null) {
-      if (claim.status === 'resolved') throw invalid(`Claim #${claim.number} is resolved; reopen it before moving its check date.`);
+      if (claim.status === 'resolved') throw invalid('ledgerErrors.resolvedCheckByChange', { number: claim.number });
       const daysAfter = parseDaysAfter(input.checkBy);
       const hangs = dropCondition ? false : condition !== null || claim.conditionClaimId !== null;
-      if (daysAfter !== null && !hangs) throw invalid(`"${input.checkBy.trim().slice(0, 40)}" counts from a condition: give one with condition (a claim number, e.g. #4).`);
+      if (daysAfter !== null && !hangs) throw invalid('ledgerErrors.daysAfterNeedsCondition', { typed: input.checkBy.trim().slice(0, 40) });
       // A days-after check date is provisional (as if the condition came true today) until the condition does.
       const checked = parseCheckBy(daysAfter !== null ? `in ${daysAfter} days` : input.checkBy, settings.timezone, now);
-      if (!checked.ok) throw invalid(checked.message);
+      if (!checked.ok) throw invalid(checked.error.key, checked.error.vars);
       set.checkBy = checked.date;
       set.dueAt = dueAtFor(checked.date, settings.timezone);
       set.windowStartsAt = set.dueAt;
@@ -398,9 +399,9 @@ export async function editClaim(ctx: LedgerCtx, number: number | string, input: 
       if (set.speakerId !== claim.speakerId) changes.speaker = { from: claim.speakerId, to: name };
     }
     if (input.hedge != null) {
-      if (!ctx.actor.isManager) throw forbidden('Only managers (Manage Server) can correct a claim’s band.');
+      if (!ctx.actor.isManager) throw forbidden('ledgerErrors.managersOnly', { what: { key: 'ledgerErrors.can.correctBand' } });
       const hedge = input.hedge === 'none' ? null : input.hedge;
-      if (hedge !== null && !isHedgeBand(hedge)) throw invalid(`"${input.hedge.slice(0, 40)}" is not a band. Use one of: ${HEDGE_BANDS.join(', ')}, or none.`);
+      if (hedge !== null && !isHedgeBand(hedge)) throw invalid('ledgerErrors.notBandOrNone', { got: input.hedge.slice(0, 40), bands: HEDGE_BANDS.join(', ') });
       set.hedge = hedge;
       note('hedge', claim.hedge, set.hedge);
     }
@@ -411,7 +412,7 @@ export async function editClaim(ctx: LedgerCtx, number: number | string, input: 
         : null;
       if (set.articleId !== claim.articleId) changes.source = { from: claim.articleId, to: url };
     }
-    if (!Object.keys(changes).length) throw invalid('Nothing to change: give at least one new value.');
+    if (!Object.keys(changes).length) throw invalid('ledgerErrors.nothingToChange');
     // A change once the claim is locked is marked in the audit, and the card shows it.
     let row = await changeClaim(inTx(ctx, tx), claim, set, { actorId: ctx.actor.id, actorName: ctx.actor.name, action: 'claim.edit', detail: { changes, ...(locked ? { lockedBy: locked } : {}) }, at: now });
     // A condition that already came true: the claim opens at once, its due date counted from then.
@@ -439,7 +440,7 @@ export async function deleteClaim(ctx: LedgerCtx, number: number | string): Prom
       .orderBy(asc(claims.number))
       .limit(5);
     if (dependents.length) {
-      throw invalid(`Claim #${claim.number} is the condition of ${dependents.map((d) => `#${d.number}`).join(', ')}: delete ${dependents.length === 1 ? 'that claim' : 'those claims'} first, or resolve #${claim.number}.`);
+      throw invalid('ledgerErrors.isCondition', { number: claim.number, count: dependents.length, dependents: dependents.map((d) => `#${d.number}`).join(', ') });
     }
     // Deleting hides the claim; a resolved one keeps counting in the scores (see leaderboard.ts).
     await changeClaim(inTx(ctx, tx), claim, { deletedAt: now }, { actorId: ctx.actor.id, actorName: ctx.actor.name, action: 'claim.delete', detail: { text: claim.text, ...(locked ? { lockedBy: locked } : {}) }, at: now });

@@ -116,12 +116,12 @@ async function chainAbove(ctx: GuildScope, conditionId: number): Promise<Map<num
 /** Refuses a condition that would make `claimId` hang on itself or on one of its own dependents, or a chain too long. */
 export async function assertConditionAllowed(ctx: GuildScope, claim: { id: number; number: number } | null, condition: ClaimRow): Promise<void> {
   assertSameServer(ctx, condition);
-  if (claim && claim.id === condition.id) throw invalid(`Claim #${claim.number} cannot hang on itself.`);
+  if (claim && claim.id === condition.id) throw invalid('ledgerErrors.hangsOnItself', { number: claim.number });
   const above = await chainAbove(ctx, condition.id);
   if (claim && wouldCycle((id) => above.get(id), claim.id, condition.id)) {
-    throw invalid(`Claim #${claim.number} cannot hang on #${condition.number}: #${condition.number} already hangs on #${claim.number} (directly or through a chain).`);
+    throw invalid('ledgerErrors.conditionCycle', { number: claim.number, condition: condition.number });
   }
-  if (above.size >= MAX_CHAIN) throw invalid(`#${condition.number} is at the end of a chain of ${MAX_CHAIN} conditions; hang the claim on an earlier one.`);
+  if (above.size >= MAX_CHAIN) throw invalid('ledgerErrors.chainTooLong', { condition: condition.number, count: MAX_CHAIN });
 }
 
 /** Claims of a server by id (for a few ids). */

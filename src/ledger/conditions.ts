@@ -26,6 +26,7 @@
  */
 import { addDays, todayIn } from './dates.js';
 import { OUTCOME_LABELS, type Outcome } from './rules.js';
+import type { Message } from './errors.js';
 
 export type ClaimStatus = 'open' | 'resolved' | 'waiting';
 export type ConditionState = 'pending' | 'held' | 'failed';
@@ -91,12 +92,12 @@ export function followCondition(condition: ConditionView, dependent: DependentVi
  * Whether a manager (or the vote) may give a dependent this outcome: only void until its condition
  * came true. Returns the refusal in words, or null.
  */
-export function resolveGuard(number: number, condition: Pick<ConditionView, 'number' | 'status' | 'outcome'>, outcome: Outcome): string | null {
+export function resolveGuard(number: number, condition: Pick<ConditionView, 'number' | 'status' | 'outcome'>, outcome: Outcome): Message | null {
   const state = conditionState(condition);
   if (state === 'held' || outcome === 'void') return null;
   return state === 'pending'
-    ? `Claim #${number} hangs on #${condition.number}, which has not come true yet. Resolve #${condition.number} first, or resolve #${number} void.`
-    : `Claim #${number} hangs on #${condition.number}, which did not happen (${OUTCOME_LABELS[condition.outcome ?? 'void']}): it stays void. Resolve #${condition.number} came true first if that was wrong.`;
+    ? { key: 'ledgerErrors.conditionPending', vars: { number, condition: condition.number } }
+    : { key: 'ledgerErrors.conditionFailed', vars: { number, condition: condition.number, outcome: { key: `outcomes.${condition.outcome ?? 'void'}` } } };
 }
 
 /** "90 days after", "90 days after the condition", "2 weeks after it comes true" → days; null when the text is not such a phrase. */

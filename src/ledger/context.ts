@@ -1,5 +1,6 @@
 import type { Db } from '../db/client.js';
 import { forbidden } from './errors.js';
+import type { MessageKey } from '../i18n/index.js';
 
 /** Who is acting: a member's id, and whether they hold Manage Server in this server. */
 export interface Actor {
@@ -46,7 +47,7 @@ export function assertSameServer(ctx: GuildScope, row: { guildId: string }): voi
 /** The time of a ledger operation: its context's clock (required; there is no fallback). */
 export const nowOf = (ctx: { now: () => Date }): Date => ctx.now();
 
-/** The one manager check: managers hold Manage Server (as the interaction reports it). `what` ends "Only managers … can ___." */
-export function assertManager(ctx: { actor: Actor }, what: string): void {
-  if (!ctx.actor.isManager) throw forbidden(`Only managers (Manage Server) can ${what}.`);
+/** The one manager check: managers hold Manage Server (as the interaction reports it). `what` (a catalog key) ends "Only managers … can ___." */
+export function assertManager(ctx: { actor: Actor }, what: MessageKey): void {
+  if (!ctx.actor.isManager) throw forbidden('ledgerErrors.managersOnly', { what: { key: what } });
 }

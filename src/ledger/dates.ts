@@ -4,6 +4,8 @@
  * start of the next day there.
  */
 import { LIMITS } from './limits.js';
+import { messageIn, type Message, type MessageVars } from './errors.js';
+import { t, type MessageKey } from '../i18n/index.js';
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAY_MS = 86_400_000;
@@ -117,10 +119,13 @@ function monthIndex(word: string): number {
 
 const endOfMonth = (year: number, month0: number) => fromUtcMs(Date.UTC(year, month0 + 1, 0));
 
-export type DateParse = { ok: true; date: string } | { ok: false; message: string };
+export type DateParse = { ok: true; date: string } | { ok: false; message: string; error: Message };
 
-export const CHECK_BY_HELP =
-  'Use YYYY-MM-DD or a phrase such as "tomorrow", "in 3 months", "next Friday", "end of March", "end of next year".';
+/** How to write a check date, in English (the catalogs: `ledgerErrors.date.help`). */
+export const CHECK_BY_HELP = t('en', 'ledgerErrors.date.help');
+
+/** A refused date: its catalog message, and the English text. */
+const refuse = (key: MessageKey, vars: MessageVars = {}): DateParse => ({ ok: false, message: messageIn('en', { key, vars }), error: { key, vars } });
 
 /**
  * Reads a check date typed by a member, relative to today in the server's time zone:
@@ -132,11 +137,11 @@ export const CHECK_BY_HELP =
  */
 export function parseDatePhrase(input: string, today: string): DateParse {
   const text = input.trim().toLowerCase().replace(/\s+/g, ' ').replace(/^(by|on|before) /, '').replace(/[.!]$/, '');
-  if (!text) return { ok: false, message: `The date is empty. ${CHECK_BY_HELP}` };
+  if (!text) return refuse('ledgerErrors.date.empty');
   const [ty, tm] = today.split('-').map(Number) as [number, number, number];
 
   if (ISO_DATE.test(text)) {
-    return isValidIsoDate(text) ? { ok: true, date: text } : { ok: false, message: `${input.trim()} is not a real date.` };
+    return isValidIsoDate(text) ? { ok: true, date: text } : refuse('ledgerErrors.date.notReal', { typed: input.trim().slice(0, 60) });
   }
   if (text === 'today') return { ok: true, date: today };
   if (text === 'tomorrow') return { ok: true, date: addDays(today, 1) };
@@ -163,14 +168,14 @@ export function parseDatePhrase(input: string, today: string): DateParse {
   if (m) {
     // Object.hasOwn: "constructor" must not be read from Object.prototype.
     const n = /^\d+$/.test(m[1]!) ? Number(m[1]) : Object.hasOwn(NUMBER_WORDS, m[1]!) ? NUMBER_WORDS[m[1]!] : undefined;
-    if (n === undefined) return { ok: false, message: `I could not read "${m[1]}" as a number. ${CHECK_BY_HELP}` };
+    if (n === undefined) return refuse('ledgerErrors.date.notNumber', { typed: m[1]! });
     const date =
       m[2] === 'day' ? addDays(today, n)
       : m[2] === 'week' ? addDays(today, 7 * n)
       : m[2] === 'month' ? addMonths(today, n)
       : addMonths(today, 12 * n);
     // Past year 9999 the date is no longer YYYY-MM-DD ("+012025-01").
-    if (!ISO_DATE.test(date)) return { ok: false, message: `${input.trim().slice(0, 60)} is too far ahead.` };
+    if (!ISO_DATE.test(date)) return refuse('ledgerErrors.date.tooFar', { typed: input.trim().slice(0, 60) });
     return { ok: true, date };
   }
   m = /^next (day|week|month|year)$/.exec(text);
@@ -209,9 +214,9 @@ export function parseDatePhrase(input: string, today: string): DateParse {
   const dmy = m ? { d: m[1]!, mon: m[2]!, y: m[3]! } : m2 ? { d: m2[2]!, mon: m2[1]!, y: m2[3]! } : null;
   if (dmy && monthIndex(dmy.mon) >= 0) {
     const iso = `${dmy.y}-${String(monthIndex(dmy.mon) + 1).padStart(2, '0')}-${dmy.d.padStart(2, '0')}`;
-    return isValidIsoDate(iso) ? { ok: true, date: iso } : { ok: false, message: `${input.trim()} is not a real date.` };
+    return isValidIsoDate(iso) ? { ok: true, date: iso } : refuse('ledgerErrors.date.notReal', { typed: input.trim().slice(0, 60) });
   }
-  return { ok: false, message: `I could not read "${input.trim().slice(0, 60)}" as a date. ${CHECK_BY_HELP}` };
+  return refuse('ledgerErrors.date.unreadable', { typed: input.trim().slice(0, 60) });
 }
 
 /** A check date for a new claim: readable, not in the past, not absurdly far ahead. */
@@ -221,10 +226,9 @@ export function parseCheckBy(input: string, timezone: string, now: Date): DatePa
   if (!parsed.ok) return parsed;
   if (parsed.date < today) {
     const typed = input.trim().slice(0, 60);
-    const said = typed === parsed.date ? parsed.date : `"${typed}" (${parsed.date})`;
-    return { ok: false, message: `The check date ${said} is in the past; pick today or later, e.g. "in 3 months" or "end of next year".` };
+    return typed === parsed.date ? refuse('ledgerErrors.date.past', { date: parsed.date }) : refuse('ledgerErrors.date.pastTyped', { typed, date: parsed.date });
   }
   const latest = addMonths(today, 12 * LIMITS.maxYearsAhead);
-  if (parsed.date > latest) return { ok: false, message: `The check date ${parsed.date} is too far ahead (at most ${LIMITS.maxYearsAhead} years).` };
+  if (parsed.date > latest) return refuse('ledgerErrors.checkDateTooFar', { date: parsed.date, count: LIMITS.maxYearsAhead });
   return parsed;
 }

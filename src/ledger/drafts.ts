@@ -16,7 +16,8 @@ import { insertClaims, type ClaimFields } from './claims.js';
 import { type ClaimRow } from './claim-row.js';
 import { nowOf, type LedgerCtx, type GuildScope, inTx } from './context.js';
 import { addMonths, parseDatePhrase, todayIn } from './dates.js';
-import { forbidden, invalid, LedgerError, notFound } from './errors.js';
+import { forbidden, invalid, LedgerError, notFound, type Message } from './errors.js';
+import { t } from '../i18n/index.js';
 import { HEDGE_BANDS, HEDGE_BAND_INFO, isHedgeBand, type HedgeBand } from './hedge.js';
 import { LIMITS } from './limits.js';
 import { getSettings } from './settings.js';
@@ -63,8 +64,8 @@ export interface Draft {
   expiresAt: Date;
 }
 
-export const EXPIRED =
-  'This draft has expired (drafts last 24 hours) or no longer exists. Run /predict extract again to review the article.';
+/** Said when a draft has expired or is unknown (in English; the LedgerError carries the catalog key). */
+export const EXPIRED = t('en', 'ledgerErrors.draftExpired');
 
 /** Whitespace-folded, lower-cased: two quotes that differ only so are the same quote. */
 export const foldQuote = (quote: string) => quote.replace(/\s+/g, ' ').trim().toLowerCase();
@@ -133,7 +134,7 @@ export async function getDraft(ctx: GuildScope, id: number, now: Date, opts: { f
     .from(extractDrafts)
     .where(and(eq(extractDrafts.guildId, guildId), eq(extractDrafts.id, id)));
   const [row] = opts.forUpdate ? await query.for('update') : await query;
-  if (!row || row.expiresAt <= now) throw new LedgerError('closed', EXPIRED);
+  if (!row || row.expiresAt <= now) throw new LedgerError('closed', 'ledgerErrors.draftExpired');
   return rowToDraft(row);
 }
 
@@ -179,13 +180,13 @@ export async function duplicateClaims(ctx: GuildScope, quotes: readonly string[]
 
 function assertMayAct(ctx: LedgerCtx, draft: Draft) {
   if (draft.ownerId !== ctx.actor.id && !ctx.actor.isManager) {
-    throw forbidden('Only the member who ran this extraction or a manager (Manage Server) can review its forecasts.');
+    throw forbidden('ledgerErrors.draftOwnerOnly');
   }
 }
 
 function candidateAt(draft: Draft, index: number): DraftCandidate {
   const c = draft.candidates[index];
-  if (!Number.isInteger(index) || !c) throw notFound(`This draft has no forecast ${index + 1}.`);
+  if (!Number.isInteger(index) || !c) throw notFound('ledgerErrors.noDraftForecast', { index: index + 1 });
   return c;
 }
 
@@ -197,7 +198,7 @@ export function parseBand(input: string): HedgeBand {
   if (byLabel) return byLabel;
   const starts = HEDGE_BANDS.filter((b) => typed && (b.startsWith(typed) || HEDGE_BAND_INFO[b].label.replace(/\s+/g, '-').startsWith(typed)));
   if (starts.length === 1) return starts[0]!;
-  throw invalid(`"${input.trim().slice(0, 40)}" is not a band. Use one of: ${HEDGE_BANDS.join(', ')}.`);
+  throw invalid('ledgerErrors.notBand', { got: input.trim().slice(0, 40), bands: HEDGE_BANDS.join(', ') });
 }
 
 /**
@@ -211,13 +212,15 @@ export function parseReviewDate(input: string, today: string, articleDate: strin
   if (/^\d{4}-\d{2}-\d{2}$/.test(text)) date = isoDate('Check by', text);
   else {
     const parsed = parseDatePhrase(text, today);
-    if (!parsed.ok) throw invalid(parsed.message);
+    if (!parsed.ok) throw invalid(parsed.error.key, parsed.error.vars);
     date = parsed.date;
   }
-  if (articleDate && date < articleDate) throw invalid(`The check date ${date} is before the article's date (${articleDate}); a forecast is checked after it is made. Pick ${today > articleDate ? 'today' : articleDate} or later.`);
-  if (date < today) throw invalid(`The check date ${date} is in the past; pick today or later.`);
+  if (articleDate && date < articleDate) {
+    throw today > articleDate ? invalid('ledgerErrors.beforeArticleToday', { date, articleDate }) : invalid('ledgerErrors.beforeArticle', { date, articleDate });
+  }
+  if (date < today) throw invalid('ledgerErrors.checkDatePast', { date });
   const latest = addMonths(today, 12 * LIMITS.maxYearsAhead);
-  if (date > latest) throw invalid(`The check date ${date} is too far ahead (at most ${LIMITS.maxYearsAhead} years).`);
+  if (date > latest) throw invalid('ledgerErrors.checkDateTooFar', { date, count: LIMITS.maxYearsAhead });
   return date;
 }
 
@@ -242,7 +245,9 @@ export const EDIT_FIELD_LABELS: Record<keyof CandidateEdit, string> = {
 export interface RefusedField {
   field: keyof CandidateEdit;
   label: string;
+  /** Why, in English; `error` is the catalog message (in a member's language: messageIn(locale, error)). */
   message: string;
+  error: Message;
 }
 
 /** Runs `change` on the locked draft and writes its candidates back (one transaction). */
@@ -258,8 +263,8 @@ async function withDraft<T>(ctx: LedgerCtx, id: number, change: (draft: Draft, t
 }
 
 const assertOpen = (c: DraftCandidate, index: number) => {
-  if (c.state === 'accepted') throw invalid(`Forecast ${index + 1} is already in the ledger as claim #${c.claimNumber}.`);
-  if (c.state === 'discarded') throw invalid(`Forecast ${index + 1} was discarded.`);
+  if (c.state === 'accepted') throw invalid('ledgerErrors.draftAccepted', { index: index + 1, number: c.claimNumber ?? '?' });
+  if (c.state === 'discarded') throw invalid('ledgerErrors.draftDiscarded', { index: index + 1 });
 };
 
 /**
@@ -283,7 +288,7 @@ export async function editCandidate(ctx: LedgerCtx, id: number, index: number, e
         change();
       } catch (error) {
         if (!(error instanceof LedgerError)) throw error;
-        refused.push({ field, label: EDIT_FIELD_LABELS[field], message: error.message });
+        refused.push({ field, label: EDIT_FIELD_LABELS[field], message: error.message, error: error.text });
       }
     };
     apply('restatement', () => (next.restatement = requiredText('The restatement', edit.restatement, LIMITS.claimText)));
@@ -305,7 +310,10 @@ export async function editCandidate(ctx: LedgerCtx, id: number, index: number, e
         next.anchor = null;
       }
     });
-    if (given.length && refused.length === given.length) throw invalid(refused.length === 1 ? refused[0]!.message : refused.map((r) => `${r.label}: ${r.message}`).join(' '));
+    if (given.length && refused.length === given.length) {
+      if (refused.length === 1) throw invalid(refused[0]!.error.key, refused[0]!.error.vars);
+      throw invalid('ledgerErrors.joined', { parts: refused.map((r) => ({ key: 'ledgerErrors.fieldRefused', vars: { field: { key: `ledgerErrors.editField.${r.field}` }, reason: r.error } })) });
+    }
     const changed = (['restatement', 'speaker', 'family', 'hedge', 'checkBy', 'anchor'] as const).some((k) => next[k] !== c[k]);
     next.edited = c.edited || changed;
     draft.candidates[index] = next;
@@ -319,7 +327,7 @@ export async function dropCondition(ctx: LedgerCtx, id: number, index: number): 
   const { draft } = await withDraft(ctx, id, async (draft) => {
     const c = candidateAt(draft, index);
     assertOpen(c, index);
-    if (!c.condition) throw invalid(`Forecast ${index + 1} has no condition to drop.`);
+    if (!c.condition) throw invalid('ledgerErrors.draftNoCondition', { index: index + 1 });
     draft.candidates[index] = { ...c, condition: null, edited: true };
   });
   return draft;
@@ -342,7 +350,7 @@ export type AcceptResult =
 
 /** The claim a candidate becomes, validated as /predict add validates. */
 function claimFields(c: DraftCandidate, article: DraftArticle, addedBy: string, today: string): ClaimFields {
-  if (!c.checkBy) throw invalid('This forecast has no check-by date yet: press Edit and give one (YYYY-MM-DD or a phrase such as "end of next year").');
+  if (!c.checkBy) throw invalid('ledgerErrors.draftNoCheckBy');
   const madeOn = article.publishedOn && article.publishedOn <= today ? article.publishedOn : today;
   return {
     text: requiredText('The restatement', c.restatement, LIMITS.claimText),
@@ -377,7 +385,7 @@ export async function acceptCandidate(ctx: LedgerCtx, id: number, index: number,
       if (dups?.length) return { kind: 'duplicate', of: dups };
     }
     if (!ctx.actor.isManager) {
-      if (c.state === 'proposed') throw invalid(`Forecast ${index + 1} is already proposed; a manager will accept it.`);
+      if (c.state === 'proposed') throw invalid('ledgerErrors.draftProposed', { index: index + 1 });
       draft.candidates[index] = { ...c, state: 'proposed', proposedBy: ctx.actor.id, proposedByName: ctx.actor.name ?? null };
       return { kind: 'proposed' };
     }

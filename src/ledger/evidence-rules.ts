@@ -4,13 +4,18 @@
  * check that runs on the worker pool (transfer/prepare.ts).
  */
 import { invalid } from './errors.js';
+import { BASE_LOCALE, LANGUAGES, t } from '../i18n/index.js';
 import { LIMITS } from './limits.js';
 import type { Verdict } from './rules.js';
 import { optionalText, optionalUrl } from './validate.js';
 
 export const EVIDENCE_SIDES = ['came_true', 'did_not', 'context'] as const;
 export type EvidenceSide = (typeof EVIDENCE_SIDES)[number];
-export const EVIDENCE_SIDE_LABELS: Record<EvidenceSide, string> = { came_true: 'came true', did_not: 'did not', context: 'context' };
+/** The sides in English (in a member's language: `t('sides.came_true')`). */
+export const EVIDENCE_SIDE_LABELS = Object.fromEntries(EVIDENCE_SIDES.map((s) => [s, t(BASE_LOCALE, `sides.${s}`)])) as Record<EvidenceSide, string>;
+
+/** Each side as the catalogs name it, in every language (a form's side may be typed in any). */
+const SIDE_WORDS = new Map(EVIDENCE_SIDES.flatMap((s) => LANGUAGES.map((code) => [t(code, `sides.${s}`).toLowerCase().replace(/[\s_-]+/g, ' '), s] as const)));
 
 /**
  * The side a vote's evidence supports: came true and *partly* back "came true" (partly is a partial
@@ -27,7 +32,9 @@ export function parseSide(value: string | null | undefined): EvidenceSide {
   if (v === '' || v === 'context' || v === 'ctx' || v === 'c') return 'context';
   if (['came true', 'true', 'yes', 'for', 't', 'y'].includes(v)) return 'came_true';
   if (['did not', 'didnt', "didn't", 'false', 'no', 'against', 'n', 'd'].includes(v)) return 'did_not';
-  throw invalid(`Side must be "came true", "did not" or "context" (got "${v.slice(0, 40)}").`);
+  const named = SIDE_WORDS.get(v);
+  if (named) return named;
+  throw invalid('ledgerErrors.sideTyped', { got: v.slice(0, 40) });
 }
 
 /** `/vote … evidence:` text: one http(s) link alone becomes the link, anything else the note. */
@@ -40,7 +47,7 @@ export function splitEvidence(text: string): { url: string | null; note: string 
 export function checkEvidence(input: { url?: string | null; note?: string | null }): { url: string | null; note: string | null } {
   const url = optionalUrl('Link', input.url);
   const note = optionalText('Note', input.note, LIMITS.evidence);
-  if (!url && !note) throw invalid('Give a link, a note, or both.');
+  if (!url && !note) throw invalid('ledgerErrors.linkOrNote');
   return { url, note };
 }
 

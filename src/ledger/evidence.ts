@@ -22,7 +22,7 @@ async function findClaim(ctx: GuildScope, number: number | string): Promise<{ id
     .select({ id: claims.id, number: claims.number })
     .from(claims)
     .where(and(eq(claims.guildId, guildId), eq(claims.number, n), isNull(claims.deletedAt)));
-  if (!row) throw notFound(`There is no claim #${n} in this server. /predict list shows the claims.`);
+  if (!row) throw notFound('ledgerErrors.noClaim', { number: n });
   return row;
 }
 
@@ -45,7 +45,7 @@ export interface EvidenceInput {
 
 /** Adds an item to a claim of this server (any claim not deleted), audited. */
 export async function addEvidence(ctx: LedgerCtx, input: EvidenceInput): Promise<{ item: EvidenceItem; claimNumber: number }> {
-  if (!(EVIDENCE_SIDES as readonly string[]).includes(input.side)) throw invalid('Side must be came true, did not or context.');
+  if (!(EVIDENCE_SIDES as readonly string[]).includes(input.side)) throw invalid('ledgerErrors.side');
   const { url, note } = checkEvidence(input);
   const now = nowOf(ctx);
   const claim = await findClaim(ctx, input.claim);
@@ -97,7 +97,7 @@ export async function registerCard(
 
 /** A manager removes item `id` of claim #number (kept, marked removed), audited. */
 export async function removeEvidence(ctx: LedgerCtx, input: { claim: number | string; id: number }): Promise<{ claimNumber: number }> {
-  assertManager(ctx, 'remove evidence');
+  assertManager(ctx, 'ledgerErrors.can.removeEvidence');
   const claim = await findClaim(ctx, input.claim);
   const now = nowOf(ctx);
   const [row] = await ctx.db
@@ -105,7 +105,7 @@ export async function removeEvidence(ctx: LedgerCtx, input: { claim: number | st
     .set({ removedAt: now, removedBy: ctx.actor.id })
     .where(and(eq(evidence.guildId, ctx.guildId), eq(evidence.claimId, claim.id), eq(evidence.id, input.id), isNull(evidence.removedAt)))
     .returning({ id: evidence.id });
-  if (!row) throw notFound(`Claim #${claim.number} has no evidence item ${input.id}. /predict show lists them with their numbers.`);
+  if (!row) throw notFound('ledgerErrors.noEvidenceItem', { number: claim.number, id: input.id });
   await recordAudit(ctx, {
     guildId: ctx.guildId,
     actorId: ctx.actor.id,

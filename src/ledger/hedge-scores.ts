@@ -36,7 +36,7 @@ export async function hedgeCalibrationOf(ctx: GuildScope, of: { speaker: string 
   let rows: BandedRow[];
   if ('speaker' in of) {
     const speaker = await findSpeaker(ctx, of.speaker);
-    if (!speaker) throw notFound(`There is no speaker "${of.speaker.slice(0, 80)}" in this server. Pick one from the suggestions.`);
+    if (!speaker) throw notFound('ledgerErrors.noSpeaker', { speaker: of.speaker.slice(0, 80) });
     subject = speaker.name;
     rows = await db.select(columns).from(claims).where(and(live, eq(claims.speakerId, speaker.id)));
   } else {
@@ -45,17 +45,17 @@ export async function hedgeCalibrationOf(ctx: GuildScope, of: { speaker: string 
       ? await db.select({ outlet: articles.outlet }).from(articles).where(and(eq(articles.guildId, guildId), eq(articles.id, Number(byArticle[1]))))
       : [];
     const key = speakerKey(cleanText(picked?.outlet ?? of.outlet));
-    if (!key) throw invalid('Give an outlet, e.g. The Herald.');
+    if (!key) throw invalid('ledgerErrors.giveOutlet');
     const found = await db
       .select({ ...columns, outlet: articles.outlet })
       .from(claims)
       .innerJoin(articles, and(eq(articles.id, claims.articleId), eq(articles.guildId, guildId)))
       .where(and(live, sql`lower(regexp_replace(btrim(${articles.outlet}), '\\s+', ' ', 'g')) = ${key}`));
-    if (!found.length) throw notFound(`No claims come from the outlet "${of.outlet.slice(0, 80)}" in this server.`);
+    if (!found.length) throw notFound('ledgerErrors.noOutletClaims', { outlet: of.outlet.slice(0, 80) });
     subject = found[0]!.outlet!.trim();
     rows = found;
   }
-  if (!rows.length) throw notFound(`No claims of "${subject.slice(0, 80)}" in this server.`);
+  if (!rows.length) throw notFound('ledgerErrors.noClaimsOf', { subject: subject.slice(0, 80) });
   return { subject, kind: 'speaker' in of ? 'speaker' : 'outlet', record: trackRecord(rows), score: hedgeScore(rows), bins: hedgeCalibration(rows) };
 }
 

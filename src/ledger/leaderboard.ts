@@ -266,12 +266,12 @@ export async function outcomesOverTime(
   let condition: SQL;
   if ('speaker' in of) {
     const speaker = await findSpeaker(ctx, of.speaker);
-    if (!speaker) throw notFound(`There is no speaker "${of.speaker.slice(0, 80)}" in this server. Pick one from the suggestions.`);
+    if (!speaker) throw notFound('ledgerErrors.noSpeaker', { speaker: of.speaker.slice(0, 80) });
     subject = speaker.name;
     condition = eq(claims.speakerId, speaker.id);
   } else {
     const family = optionalFamily(of.family);
-    if (!family) throw invalid('Give a family, e.g. diplomacy.');
+    if (!family) throw invalid('ledgerErrors.giveFamily');
     subject = family;
     condition = eq(claims.family, family);
   }
@@ -280,7 +280,7 @@ export async function outcomesOverTime(
     .select({ checkBy: claims.checkBy, status: claims.status, outcome: claims.outcome })
     .from(claims)
     .where(and(liveClaimsOf(guildId), condition));
-  if (!rows.length) throw notFound(`No claims of ${kind} "${subject.slice(0, 80)}" in this server.`);
+  if (!rows.length) throw notFound(kind === 'speaker' ? 'ledgerErrors.noClaimsOfSpeaker' : 'ledgerErrors.noClaimsOfFamily', { subject: subject.slice(0, 80) });
   return { subject, kind, record: trackRecord(rows), ...outcomesByQuarter(rows, maxQuarters) };
 }
 

@@ -37,13 +37,11 @@ export interface ResolutionRules {
   tooEarlyStepDays: number;
 }
 
-export type FlagReason = 'no_quorum' | 'tie' | 'no_majority';
+export const FLAG_REASONS = ['no_quorum', 'tie', 'no_majority'] as const;
+export type FlagReason = (typeof FLAG_REASONS)[number];
 
-export const FLAG_LABELS: Record<FlagReason, string> = {
-  no_quorum: 'not enough votes to reach the quorum',
-  tie: 'the vote is tied',
-  no_majority: 'no verdict has the required majority',
-};
+/** Why a claim needs a manager, in English (in a member's language: `t('flags.tie')`). */
+export const FLAG_LABELS = Object.fromEntries(FLAG_REASONS.map((f) => [f, t(BASE_LOCALE, `flags.${f}`)])) as Record<FlagReason, string>;
 
 export type CloseDecision =
   | { kind: 'resolve'; outcome: Exclude<Outcome, 'void'> }

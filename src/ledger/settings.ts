@@ -84,18 +84,18 @@ function validatePatch(patch: SettingsPatch): SettingsPatch {
     out.tooEarlyStepDays = intInRange('Too-early step (days)', patch.tooEarlyStepDays, LIMITS.tooEarlyStepDays);
   if (patch.minRanked !== undefined) out.minRanked = intInRange('Minimum to rank', patch.minRanked, LIMITS.minRanked);
   if (patch.extractBy !== undefined) {
-    if (!(EXTRACT_BY as readonly string[]).includes(patch.extractBy)) throw invalid('extract-by must be managers or members.');
+    if (!(EXTRACT_BY as readonly string[]).includes(patch.extractBy)) throw invalid('ledgerErrors.extractBy');
     out.extractBy = patch.extractBy;
   }
   if (patch.language !== undefined) {
     // null: back to the server's Discord language.
-    if (patch.language !== null && !CATALOGS.has(patch.language)) throw invalid(`Hindsight has no "${patch.language.slice(0, 20)}" language. Choose one of: ${LANGUAGES.join(', ')}.`);
+    if (patch.language !== null && !CATALOGS.has(patch.language)) throw invalid('ledgerErrors.noLanguage', { got: patch.language.slice(0, 20), languages: LANGUAGES.join(', ') });
     out.language = patch.language;
   }
   if (patch.blindVoting !== undefined) out.blindVoting = Boolean(patch.blindVoting);
   if (patch.timezone !== undefined) {
     const tz = patch.timezone.trim();
-    if (!isValidTimezone(tz)) throw invalid(`"${tz.slice(0, 64)}" is not a time zone I know. Use an IANA name such as UTC, Europe/Berlin or America/New_York.`);
+    if (!isValidTimezone(tz)) throw invalid('ledgerErrors.timezone', { got: tz.slice(0, 64) });
     out.timezone = tz;
   }
   return out;
@@ -106,7 +106,7 @@ function validatePatch(patch: SettingsPatch): SettingsPatch {
  * window re-times the server's open claims.
  */
 export async function updateSettings(ctx: LedgerCtx, patch: SettingsPatch): Promise<{ before: GuildSettings; after: GuildSettings }> {
-  if (!ctx.actor.isManager) throw forbidden('Only managers (Manage Server) can change the settings.');
+  if (!ctx.actor.isManager) throw forbidden('ledgerErrors.managersOnly', { what: { key: 'ledgerErrors.can.changeSettings' } });
   const changes = validatePatch(patch);
   return ctx.db.transaction(async (tx) => {
     await reserveClaimNumbers(inTx(ctx, tx), 0); // creates the row if needed and locks it

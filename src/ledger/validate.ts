@@ -1,5 +1,6 @@
 /** Checks on member-typed input. Each returns the cleaned value or throws a LedgerError that says what to fix. */
-import { invalid } from './errors.js';
+import { invalid, type Message } from './errors.js';
+import type { MessageKey } from '../i18n/index.js';
 import { isValidIsoDate } from './dates.js';
 import { LIMITS } from './limits.js';
 
@@ -33,13 +34,38 @@ export function cleanText(value: string): string {
 /** For a value that cleaned to nothing: did invisible characters make it look like text? */
 const hadInvisible = (raw: string) => raw.search(INVISIBLE) !== -1;
 
-const invisibleError = (field: string) =>
-  invalid(`${field} has only invisible characters (zero-width spaces, direction marks or the like). Type visible text.`);
+/** The names members know fields by, in the catalogs; a name not listed (a file's field, `madeOn`) is shown as written. */
+const FIELD_KEYS: Readonly<Record<string, MessageKey>> = {
+  Claim: 'ledgerErrors.field.claim',
+  'Made on': 'ledgerErrors.field.madeOn',
+  'Source URL': 'ledgerErrors.field.sourceUrl',
+  Outlet: 'ledgerErrors.field.outlet',
+  Quote: 'ledgerErrors.field.quote',
+  Speaker: 'ledgerErrors.field.speaker',
+  Criteria: 'ledgerErrors.field.criteria',
+  Link: 'ledgerErrors.field.link',
+  Note: 'ledgerErrors.field.note',
+  Evidence: 'ledgerErrors.field.evidence',
+  Query: 'ledgerErrors.field.query',
+  'Check by': 'ledgerErrors.field.checkBy',
+  'The restatement': 'ledgerErrors.field.restatement',
+  'Check-by note': 'ledgerErrors.field.checkByNote',
+  Title: 'ledgerErrors.field.title',
+  'Title note': 'ledgerErrors.field.titleNote',
+  'Speaker note': 'ledgerErrors.field.speakerNote',
+  Family: 'ledgerErrors.field.family',
+};
+
+/** A field's name as a value of an error: translated where the catalogs know it. */
+export const fieldName = (field: string): Message | string => (Object.hasOwn(FIELD_KEYS, field) ? { key: FIELD_KEYS[field]! } : field);
+
+const invisibleError = (field: string) => invalid('ledgerErrors.invisible', { field: fieldName(field) });
+const tooLong = (field: string, length: number, max: number) => invalid('ledgerErrors.tooLong', { field: fieldName(field), length, max });
 
 export function requiredText(field: string, value: string | null | undefined, max: number): string {
   const cleaned = cleanText(value ?? '');
-  if (!cleaned) throw hadInvisible(value ?? '') ? invisibleError(field) : invalid(`${field} cannot be empty.`);
-  if (cleaned.length > max) throw invalid(`${field} is too long (${cleaned.length} characters; at most ${max}).`);
+  if (!cleaned) throw hadInvisible(value ?? '') ? invisibleError(field) : invalid('ledgerErrors.empty', { field: fieldName(field) });
+  if (cleaned.length > max) throw tooLong(field, cleaned.length, max);
   return cleaned;
 }
 
@@ -50,7 +76,7 @@ export function optionalText(field: string, value: string | null | undefined, ma
     if (hadInvisible(value)) throw invisibleError(field);
     return null;
   }
-  if (cleaned.length > max) throw invalid(`${field} is too long (${cleaned.length} characters; at most ${max}).`);
+  if (cleaned.length > max) throw tooLong(field, cleaned.length, max);
   return cleaned;
 }
 
@@ -61,9 +87,9 @@ export function optionalUrl(field: string, value: string | null | undefined): st
   try {
     url = new URL(text);
   } catch {
-    throw invalid(`${field} must be a full web address starting with https:// (got "${text.slice(0, 80)}").`);
+    throw invalid('ledgerErrors.notUrl', { field: fieldName(field), got: text.slice(0, 80) });
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid(`${field} must be an http(s) address.`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid('ledgerErrors.notHttp', { field: fieldName(field) });
   return url.toString();
 }
 
@@ -72,25 +98,25 @@ export function optionalFamily(value: string | null | undefined): string | null 
   const text = optionalText('Family', value, LIMITS.family);
   if (!text) return null;
   const family = text.toLowerCase().replace(/\s+/g, '-');
-  if (!/^[\p{L}\p{N}][\p{L}\p{N}_-]*$/u.test(family)) throw invalid('Family may use letters, digits, "-" and "_" only.');
+  if (!/^[\p{L}\p{N}][\p{L}\p{N}_-]*$/u.test(family)) throw invalid('ledgerErrors.familyChars');
   return family;
 }
 
 export function isoDate(field: string, value: string): string {
-  if (!isValidIsoDate(value)) throw invalid(`${field} must be a real date written YYYY-MM-DD (got "${value.slice(0, 40)}").`);
-  if (value < LIMITS.earliestDate || value > '2200-12-31') throw invalid(`${field} ${value} is out of range.`);
+  if (!isValidIsoDate(value)) throw invalid('ledgerErrors.notIsoDate', { field: fieldName(field), got: value.slice(0, 40) });
+  if (value < LIMITS.earliestDate || value > '2200-12-31') throw invalid('ledgerErrors.dateOutOfRange', { field: fieldName(field), date: value });
   return value;
 }
 
 export function intInRange(field: string, value: number, range: { min: number; max: number }): number {
   if (!Number.isInteger(value) || value < range.min || value > range.max) {
-    throw invalid(`${field} must be a whole number from ${range.min} to ${range.max}.`);
+    throw invalid('ledgerErrors.wholeNumber', { field: fieldName(field), min: range.min, max: range.max });
   }
   return value;
 }
 
 export function probability(value: number): number {
-  if (!Number.isFinite(value) || value < 0 || value > 100) throw invalid('Probability must be a number from 0 to 100 (percent).');
+  if (!Number.isFinite(value) || value < 0 || value > 100) throw invalid('ledgerErrors.probability');
   return Math.round(value * 10) / 10;
 }
 
@@ -98,7 +124,7 @@ export function claimNumber(value: number | string): number {
   // Whole digits only: parseInt would read "3.5", "3abc" and "1e3" as another claim's number.
   const digits = typeof value === 'number' ? null : /^#?\s*(\d{1,10})$/.exec(String(value).trim());
   const n = typeof value === 'number' ? value : digits ? Number(digits[1]) : Number.NaN;
-  if (!Number.isInteger(n) || n < 1 || n > 2_000_000_000) throw invalid('Claim must be a claim number such as 3 or #3.');
+  if (!Number.isInteger(n) || n < 1 || n > 2_000_000_000) throw invalid('ledgerErrors.claimNumber');
   return n;
 }
 

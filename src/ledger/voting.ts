@@ -7,7 +7,8 @@ import { changeClaim, rowsOf, type ClaimRow } from './claim-row.js';
 import { findClaim, tallyFor } from './claim-queries.js';
 import { assertManager, assertSameServer, nowOf, SYSTEM_ACTOR, type LedgerCtx, type GuildScope, inTx, guildScope } from './context.js';
 import { addDays, dueAtFor } from './dates.js';
-import { LedgerError, notFound } from './errors.js';
+import { LedgerError, notFound, type MessageVars } from './errors.js';
+import type { MessageKey } from '../i18n/index.js';
 import { LIMITS } from './limits.js';
 import {
   decideAtClose,
@@ -26,10 +27,10 @@ import { claimNumber, optionalText, probability as checkProbability } from './va
 import { conditionState, resolveGuard, type ConditionState } from './conditions.js';
 import { followDependents, lockCondition } from './condition-chain.js';
 
-const closed = (message: string) => new LedgerError('closed', message);
+const closed = (key: MessageKey, vars?: MessageVars) => new LedgerError('closed', key, vars);
 
 function assertVerdict(value: string): Verdict {
-  if (!(VERDICTS as readonly string[]).includes(value)) throw new LedgerError('invalid_input', `Unknown verdict "${value.slice(0, 30)}". Use came true, partly, did not or too early.`);
+  if (!(VERDICTS as readonly string[]).includes(value)) throw new LedgerError('invalid_input', 'ledgerErrors.unknownVerdict', { got: value.slice(0, 30) });
   return value as Verdict;
 }
 
@@ -182,7 +183,7 @@ export async function castVote(ctx: LedgerCtx, input: VoteInput): Promise<VoteRe
       (select verdict from prev) as previous${tallyColumns}
     from c`);
   const [row] = rowsOf<VoteStatementRow>(result);
-  if (!row) throw notFound(`There is no claim #${n} in this server. /predict list shows the claims.`);
+  if (!row) throw notFound('ledgerErrors.noClaim', { number: n });
   const claim: VoteClaim = {
     id: Number(row.id),
     number: Number(row.number),
@@ -196,15 +197,13 @@ export async function castVote(ctx: LedgerCtx, input: VoteInput): Promise<VoteRe
     votingClosesAt: asDate(row.voting_closes_at),
   };
   if (claim.status === 'resolved') {
-    throw closed(`Claim #${claim.number} is already resolved (${OUTCOME_LABELS[claim.outcome ?? 'void']}). A manager can reopen it.`);
+    throw closed('ledgerErrors.voteResolved', { number: claim.number, outcome: { key: `outcomes.${claim.outcome ?? 'void'}` } });
   }
   if (claim.status === 'waiting') {
-    throw closed(`Claim #${claim.number} is waiting on its condition (/predict show claim:${claim.number}): it can be scored once the condition comes true.`);
+    throw closed('ledgerErrors.voteWaiting', { number: claim.number });
   }
   if (!isDue(claim, now)) {
-    throw closed(
-      `Claim #${claim.number} can be scored once its check date (${claim.checkBy}) has passed. Until then, put your probability on it with /forecast.`,
-    );
+    throw closed('ledgerErrors.voteNotDue', { number: claim.number, date: claim.checkBy });
   }
   const applied = Number(row.applied) > 0;
   const previous = row.previous ?? null;
@@ -232,11 +231,11 @@ export async function setForecast(ctx: LedgerCtx, number: number | string, proba
   const probability = checkProbability(probabilityInput);
   return ctx.db.transaction(async (tx) => {
     const claim = await findClaim(inTx(ctx, tx), number);
-    if (claim.status === 'resolved') throw closed(`Claim #${claim.number} is resolved; forecasts are closed.`);
+    if (claim.status === 'resolved') throw closed('ledgerErrors.forecastResolved', { number: claim.number });
     // A claim checked "N days after" its condition has no check date until the condition comes true: forecasts stay open.
     const undated = claim.status === 'waiting' && claim.conditionDays !== null;
     if (claim.dueAt <= now && !undated) {
-      throw closed(`Forecasts on claim #${claim.number} closed when its check date (${claim.checkBy}) passed. You can still /vote on it.`);
+      throw closed('ledgerErrors.forecastClosed', { number: claim.number, date: claim.checkBy });
     }
     const [previous] = await tx
       .select({ probability: forecasts.probability })
@@ -260,9 +259,9 @@ export async function setForecast(ctx: LedgerCtx, number: number | string, proba
 
 /** A manager's direct resolution (also overrides an earlier one). */
 export async function resolveClaim(ctx: LedgerCtx, number: number | string, outcomeInput: string, noteInput?: string | null) {
-  assertManager(ctx, 'resolve claims');
+  assertManager(ctx, 'ledgerErrors.can.resolve');
   if (!(OUTCOMES as readonly string[]).includes(outcomeInput)) {
-    throw new LedgerError('invalid_input', `Unknown outcome "${outcomeInput.slice(0, 30)}". Use came true, partly, did not or void.`);
+    throw new LedgerError('invalid_input', 'ledgerErrors.unknownOutcome', { got: outcomeInput.slice(0, 30) });
   }
   const outcome = outcomeInput as Outcome;
   const note = optionalText('Note', noteInput, LIMITS.note);
@@ -274,10 +273,10 @@ export async function resolveClaim(ctx: LedgerCtx, number: number | string, outc
     const condition = peek.conditionClaimId !== null ? await lockCondition(inTx(ctx, tx), peek.conditionClaimId) : null;
     const claim = await findClaim(inTx(ctx, tx), number, { forUpdate: true });
     if (claim.status === 'resolved' && claim.outcome === outcome) {
-      throw new LedgerError('conflict', `Claim #${claim.number} is already resolved as ${OUTCOME_LABELS[outcome]}.`);
+      throw new LedgerError('conflict', 'ledgerErrors.alreadyResolvedAs', { number: claim.number, outcome: { key: `outcomes.${outcome}` } });
     }
     const refused = condition ? resolveGuard(claim.number, condition, outcome) : null;
-    if (refused) throw new LedgerError('conflict', refused);
+    if (refused) throw new LedgerError('conflict', refused.key, refused.vars);
     const tally = await tallyFor(inTx(ctx, tx), claim.id, claim.round);
     const previous = claim.status === 'resolved' ? claim.outcome : null;
     const row = await changeClaim(
@@ -293,7 +292,7 @@ export async function resolveClaim(ctx: LedgerCtx, number: number | string, outc
 
 /** Reopens a resolved (or flagged) claim: a new round of voting starts now and runs for the server's window. */
 export async function reopenClaim(ctx: LedgerCtx, number: number | string, noteInput?: string | null) {
-  assertManager(ctx, 'reopen claims');
+  assertManager(ctx, 'ledgerErrors.can.reopen');
   const note = optionalText('Note', noteInput, LIMITS.note);
   const now = nowOf(ctx);
   const settings = await getSettings(ctx);
@@ -302,14 +301,16 @@ export async function reopenClaim(ctx: LedgerCtx, number: number | string, noteI
     const condition = peek.conditionClaimId !== null ? await lockCondition(inTx(ctx, tx), peek.conditionClaimId) : null;
     const claim = await findClaim(inTx(ctx, tx), number, { forUpdate: true });
     if (claim.status === 'waiting') {
-      throw new LedgerError('conflict', `Claim #${claim.number} is already waiting on its condition${condition ? ` #${condition.number}` : ''}.`);
+      throw condition
+        ? new LedgerError('conflict', 'ledgerErrors.alreadyWaitingOn', { number: claim.number, condition: condition.number })
+        : new LedgerError('conflict', 'ledgerErrors.alreadyWaiting', { number: claim.number });
     }
     if (claim.status === 'open' && !claim.flag) {
-      throw new LedgerError('conflict', `Claim #${claim.number} is already open for voting.`);
+      throw new LedgerError('conflict', 'ledgerErrors.alreadyOpen', { number: claim.number });
     }
     const state = condition ? conditionState(condition) : 'held';
     if (condition && state === 'failed') {
-      throw new LedgerError('conflict', `Claim #${claim.number} hangs on #${condition.number}, which did not happen: it stays void. Reopen #${condition.number} if that was wrong.`);
+      throw new LedgerError('conflict', 'ledgerErrors.conditionFailedReopen', { number: claim.number, condition: condition.number });
     }
     const windowStartsAt = claim.dueAt > now ? claim.dueAt : now;
     const moved = await reopenRow(inTx(ctx, tx), claim, condition, state, windowStartsAt, settings, now, note);
@@ -390,14 +391,14 @@ async function applyDecision(ctx: GuildScope, claim: ClaimRow, settings: GuildSe
 
 /** A manager closes voting now: the rule is applied as if the window had ended. */
 export async function closeVoting(ctx: LedgerCtx, number: number | string) {
-  assertManager(ctx, 'close voting');
+  assertManager(ctx, 'ledgerErrors.can.closeVoting');
   const now = nowOf(ctx);
   const settings = await getSettings(ctx);
   return ctx.db.transaction(async (tx) => {
     const claim = await findClaim(inTx(ctx, tx), number, { forUpdate: true });
-    if (claim.status === 'resolved') throw new LedgerError('conflict', `Claim #${claim.number} is already resolved.`);
-    if (claim.status === 'waiting') throw closed(`Claim #${claim.number} is waiting on its condition; it has no voting to close.`);
-    if (claim.dueAt > now) throw closed(`Claim #${claim.number} is not due yet (check date ${claim.checkBy}).`);
+    if (claim.status === 'resolved') throw new LedgerError('conflict', 'ledgerErrors.alreadyResolved', { number: claim.number });
+    if (claim.status === 'waiting') throw closed('ledgerErrors.closeWaiting', { number: claim.number });
+    if (claim.dueAt > now) throw closed('ledgerErrors.closeNotDue', { number: claim.number, date: claim.checkBy });
     if (claim.votingClosesAt > now) await tx.update(claims).set({ votingClosesAt: now }).where(eq(claims.id, claim.id));
     return applyDecision(inTx(ctx, tx), { ...claim, votingClosesAt: now }, settings, ctx.actor.id, now);
   });

@@ -22,7 +22,7 @@ import {
   type APIModalInteractionResponseCallbackData,
 } from 'discord-api-types/v10';
 import { DISCORD_LIMITS, fitReply, MODAL_LIMITS, truncate } from '../kit/render.js';
-import { UserError, type Choice, type Modal, type Reply } from '../kit/types.js';
+import { CatalogError, type Choice, type Modal, type Reply } from '../kit/types.js';
 import type { Responder } from './responder.js';
 
 /** A reply as Discord's message JSON (mentions never parsed) and its files. */
@@ -189,7 +189,7 @@ export class DiscordResponder implements Responder {
   }
 
   async update(reply: Reply): Promise<void> {
-    if (this.isDetachedForm) throw new UserError('This form was not opened from a message.');
+    if (this.isDetachedForm) throw new CatalogError('errors.detachedForm');
     const shown = { ...reply, ephemeral: false };
     if (this.state === 'pending' && (!reply.files?.length || this.first.carriesFiles)) {
       const { data, files } = messageData(shown);

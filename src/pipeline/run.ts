@@ -71,7 +71,7 @@ async function route(i: APIInteraction, responder: Responder, registry: Registry
       if (i.data.type === ApplicationCommandType.Message) {
         return registry.messageCommand(i.data.name).execute(messageCommandCall(i as typeof i & { data: { type: ApplicationCommandType.Message } }, responder), ctx);
       }
-      throw new UserError('Hindsight does not handle that kind of command.');
+      throw new CatalogError('errors.unsupportedCommand');
     case InteractionType.MessageComponent: {
       const button = registry.button(i.data.custom_id);
       const args = button.ids.parse(i.data.custom_id);

@@ -28,7 +28,8 @@ import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { LedgerError } from '../ledger/errors.js';
+import { LedgerError, type MessageVars } from '../ledger/errors.js';
+import type { MessageKey } from '../i18n/index.js';
 import type { Logger } from '../log.js';
 
 /** Why a job did not run or did not finish; the message is for the member. */
@@ -66,7 +67,9 @@ export type JobInput<T extends JobTable, K extends keyof T> = Parameters<T[K]>[0
 export type JobOutput<T extends JobTable, K extends keyof T> = Awaited<ReturnType<T[K]>>;
 
 /** What a worker sends back: a result or an error (name, message, and a LedgerError's code). */
-export type WorkerReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { name: string; message: string; code?: string; stack?: string } };
+export type WorkerReply =
+  | { id: number; ok: true; value: unknown }
+  | { id: number; ok: false; error: { name: string; message: string; code?: string; key?: string; vars?: MessageVars; stack?: string } };
 
 interface Job {
   id: number;
@@ -122,8 +125,8 @@ function startWorker(jobsModule: URL, maxHeapMb: number): Worker {
 }
 
 /** Rebuilds a worker's error on this side: a LedgerError stays one (its message is for the member). */
-function rebuildError(error: { name: string; message: string; code?: string; stack?: string }): Error {
-  if (error.name === 'LedgerError' && error.code) return new LedgerError(error.code as LedgerError['code'], error.message);
+function rebuildError(error: { name: string; message: string; code?: string; key?: string; vars?: MessageVars; stack?: string }): Error {
+  if (error.name === 'LedgerError' && error.code && error.key) return new LedgerError(error.code as LedgerError['code'], error.key as MessageKey, error.vars ?? {});
   // A job's own refusal ("that page is too complex to read"): shown to the member as it is.
   if (error.name === 'WorkRefused') return new WorkRefused('rejected', error.message);
   const rebuilt = new Error(error.message);

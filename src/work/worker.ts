@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { JobTable, WorkerReply } from './pool.js';
+import type { MessageVars } from '../ledger/errors.js';
 
 const port = parentPort;
 if (!port) throw new Error('src/work/worker.ts runs as a worker thread of src/work/pool.ts');
@@ -22,7 +23,13 @@ port.on('message', async (message: { id: number; kind: string; input: unknown })
     reply = { id: message.id, ok: true, value: await job(message.input as never) };
   } catch (error) {
     const e = error instanceof Error ? error : new Error(String(error));
-    reply = { id: message.id, ok: false, error: { name: e.name, message: e.message, ...('code' in e && typeof e.code === 'string' ? { code: e.code } : {}), ...(e.stack ? { stack: e.stack } : {}) } };
+    // A LedgerError's catalog key and values travel too: the member reads it in their language.
+    const localized = e.name === 'LedgerError' && 'key' in e && typeof e.key === 'string' ? { key: e.key, vars: (e as { vars?: MessageVars }).vars ?? {} } : {};
+    reply = {
+      id: message.id,
+      ok: false,
+      error: { name: e.name, message: e.message, ...('code' in e && typeof e.code === 'string' ? { code: e.code } : {}), ...localized, ...(e.stack ? { stack: e.stack } : {}) },
+    };
   }
   port.postMessage(reply);
 });

@@ -129,7 +129,7 @@ describe('drafts', () => {
     const draft = await newDraft(g);
     // the article is of 2026-11-30, today is 2026-12-01
     const before = await editCandidate(ctxFor(g), draft.id, 0, { checkBy: '2020-01-01', speaker: 'Anna Berg, minister' });
-    expect(before.refused).toEqual([{ field: 'checkBy', label: 'Check by', message: expect.stringMatching(/2020-01-01 is before the article's date \(2026-11-30\)/) }]);
+    expect(before.refused).toEqual([{ field: 'checkBy', label: 'Check by', message: expect.stringMatching(/2020-01-01 is before the article's date \(2026-11-30\)/), error: { key: 'ledgerErrors.beforeArticleToday', vars: { date: '2020-01-01', articleDate: '2026-11-30' } } }]);
     expect(before.draft.candidates[0]).toMatchObject({ checkBy: '2027-03-31', speaker: 'Anna Berg, minister' });
     await expectLedgerError(editCandidate(ctxFor(g), draft.id, 0, { checkBy: '2026-11-30' }), 'invalid_input', /2026-11-30 is in the past; pick today or later/);
     await expectLedgerError(editCandidate(ctxFor(g), draft.id, 0, { checkBy: '2099-01-01' }), 'invalid_input', /too far ahead/);

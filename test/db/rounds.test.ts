@@ -102,6 +102,37 @@ describe('a scoring round', () => {
     expect(text).toMatch(new RegExp(`Score changes\n<@${member(7).id}> first score: 0\\.090\n<@${member(8).id}> first score: 0\\.640`));
   });
 
+  // Issue 26: a round is a public post, in the server's language.
+  it('posts a round of a Russian server in Russian: summary, sections, tallies, score changes and plurals', async () => {
+    const { g, schedule, poster } = await setup({ pack: false });
+    await updateSettings(ctx(g), { language: 'ru' });
+    const c1 = await addClaim(ctx(g, member(1), new Date('2026-11-20T00:00:00Z')), { claim: 'Will resolve', checkBy: '2026-11-27' });
+    const c2 = await addClaim(ctx(g, member(1), new Date('2026-11-20T00:00:00Z')), { claim: 'Will wait', checkBy: '2026-11-27' });
+    await setForecast(ctx(g, member(7), new Date('2026-11-21T00:00:00Z')), c1.number, 70);
+    const slot2 = new Date('2026-11-28T09:00:00Z');
+    expect((await runRound({ db: database.db, poster, log }, schedule.id, slot2, slot2)).outcome).toBe('posted');
+    const first = poster.posts[0]!.reply.embeds![0]!;
+    expect(first.title).toBe('Раунд оценки · 28 ноября 2026 г.');
+    expect(first.description).toContain('Срок проверки наступил у **2** прогнозов: оцените их кнопками ниже.');
+    const at = new Date('2026-11-28T12:00:00Z');
+    for (const i of [1, 2, 3]) await castVote(ctx(g, member(i), at), { claim: c1.number, verdict: 'came_true' });
+    await castVote(ctx(g, member(4), at), { claim: c1.number, verdict: 'partly' });
+    await resolveClaim(ctx(g, MANAGER, at), c1.number, 'came_true');
+    poster.posts = [];
+    const slot3 = new Date('2026-11-30T09:00:00Z');
+    expect((await runRound({ db: database.db, poster, log, notesFor: roundScoreNotes }, schedule.id, slot3, slot3)).outcome).toBe('posted');
+    poster.posts.forEach((p) => assertWithinLimits(p.reply));
+    const text = poster.posts[0]!.reply.embeds!.map((e) => `${e.title}\n${e.description}`).join('\n');
+    expect(text).toContain('Раунд оценки · 30 ноября 2026 г.');
+    expect(text).toContain('**1** прогноз ещё открыт с прошлых раундов.');
+    expect(text).toContain('**1** прогноз решён после прошлого раунда.');
+    expect(text).toMatch(/Решены после прошлого раунда\n\*\*#1\*\* Will resolve → \*\*Сбылся\*\* \(Сбылся 3 · Частично 1 · Не сбылся 0 · Рано судить 0\)/);
+    expect(text).toMatch(new RegExp(`Изменения счёта\n<@${member(7).id}> первый счёт: 0\\.090`));
+    expect(text).toMatch(new RegExp(`Ещё открыты с прошлых раундов\n\\*\\*#${c2.number}\\*\\* Will wait · ждёт 2 дня · <t:\\d+:d>`));
+    // Nothing of the English summary is left.
+    expect(text).not.toMatch(/Scoring round|came due|still open|Resolved since|Score changes|waiting \d/);
+  });
+
   // Issue 24 (6): an hourly and a daily schedule on one channel fired in the same hour and posted everything twice.
   it('two schedules on one channel post each claim once: the second round of the hour leaves out what the first posted', async () => {
     const { g, schedule: daily, poster } = await setup({ pack: false });

@@ -33,7 +33,7 @@ export const jobs = {
   },
   /** A LedgerError (a file's faulty field). */
   invalid: (input: { message: string }) => {
-    throw new LedgerError('invalid_input', input.message);
+    throw new LedgerError('invalid_input', 'ledgerErrors.notIsoDate', { field: { key: 'ledgerErrors.field.madeOn' }, got: input.message });
   },
   /** A refusal for the member. */
   refuse: (input: { message: string }) => {

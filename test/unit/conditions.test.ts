@@ -10,6 +10,7 @@ import {
   type ConditionView,
   type DependentView,
 } from '../../src/ledger/conditions.js';
+import { messageIn } from '../../src/ledger/errors.js';
 import { trackRecordsBy } from '../../src/ledger/scoring.js';
 import { proposeCondition } from '../../src/extract/condition.js';
 
@@ -64,8 +65,8 @@ describe('followCondition', () => {
 
 describe('resolveGuard', () => {
   it('lets a dependent be scored only once its condition came true; void is always allowed', () => {
-    expect(resolveGuard(7, cond(), 'came_true')).toMatch(/#7 hangs on #4, which has not come true yet/);
-    expect(resolveGuard(7, cond({ status: 'resolved', outcome: 'did_not' }), 'partly')).toMatch(/did not happen/);
+    expect(messageIn('en', resolveGuard(7, cond(), 'came_true')!)).toMatch(/#7 hangs on #4, which has not come true yet/);
+    expect(messageIn('en', resolveGuard(7, cond({ status: 'resolved', outcome: 'did_not' }), 'partly')!)).toMatch(/did not happen/);
     expect(resolveGuard(7, cond(), 'void')).toBeNull();
     expect(resolveGuard(7, cond({ status: 'resolved', outcome: 'came_true' }), 'did_not')).toBeNull();
   });

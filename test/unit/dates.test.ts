@@ -302,7 +302,7 @@ describe('parseDatePhrase', () => {
   it('rejects impossible dates, saying so', () => {
     for (const phrase of ['2025-02-30', '31 June 2026', 'February 30, 2026', '2100-02-29']) {
       const r = parseDatePhrase(phrase, THU);
-      expect(r).toEqual({ ok: false, message: `${phrase} is not a real date.` });
+      expect(r).toMatchObject({ ok: false, message: `${phrase} is not a real date.` });
     }
   });
 

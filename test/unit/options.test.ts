@@ -11,7 +11,10 @@ import * as vote from '../../commands/vote.js';
 import * as reminders from '../../commands/reminders.js';
 import * as predict from '../../commands/predict.js';
 import { argumentsOf, chatInputCommand, partialArgumentsOf, subcommandOptions, type ArgumentsOf, type PartialArgumentsOf } from '../../src/kit/options.js';
-import { bySubcommand, UserError, type AppCtx, type CommandCall, type OptionReader } from '../../src/kit/types.js';
+import { bySubcommand, CatalogError, UserError, type AppCtx, type CommandCall, type OptionReader } from '../../src/kit/types.js';
+
+/** A refusal from the catalogs (a CatalogError, so the member reads it in their language) with this English text. */
+const refusal = (message: string) => expect.objectContaining({ name: 'CatalogError', message }) as unknown as CatalogError;
 
 type Values = Record<string, { type: T; value: unknown }>;
 
@@ -126,16 +129,16 @@ describe('argumentsOf', () => {
     // (before, a from: of 2^31 reached SQL and a choice outside the list reached the handler).
     const where = { where: { type: T.Channel, value: { id: '9', type: 0 } } };
     const call = (extra: Values) => () => argumentsOf(ping, reader({ target: { type: T.String, value: 'x' }, ...where, ...extra }));
-    expect(call({ level: { type: T.Number, value: 3 } })).toThrow(new UserError('Option `level` must be one of: 0.5, 2.'));
+    expect(call({ level: { type: T.Number, value: 3 } })).toThrow(refusal('Option `level` must be one of: 0.5, 2.'));
     expect(call({ level: { type: T.Number, value: 2 } })).not.toThrow();
     const exportCall = (from: number) => () => argumentsOf(predict.definition, reader({ from: { type: T.Integer, value: from } }, 'export'));
-    expect(exportCall(2 ** 31)).toThrow(new UserError('Option `from` must be at most 2147483647.'));
-    expect(exportCall(0)).toThrow(new UserError('Option `from` must be at least 1.'));
-    expect(exportCall(1.5)).toThrow(new UserError('Option `from` must be a whole number.'));
+    expect(exportCall(2 ** 31)).toThrow(refusal('Option `from` must be at most 2147483647.'));
+    expect(exportCall(0)).toThrow(refusal('Option `from` must be at least 1.'));
+    expect(exportCall(1.5)).toThrow(refusal('Option `from` must be a whole number.'));
     expect(exportCall(7)).not.toThrow();
     const limited = chatInputCommand({ name: 'note', description: 'Lengths', options: [{ type: T.String, name: 'text', description: 'Text', required: true, min_length: 2, max_length: 3 }] });
-    expect(() => argumentsOf(limited, reader({ text: { type: T.String, value: 'a' } }))).toThrow(new UserError('Option `text` must be at least 2 characters long.'));
-    expect(() => argumentsOf(limited, reader({ text: { type: T.String, value: '🙂🙂🙂🙂' } }))).toThrow(new UserError('Option `text` must be at most 3 characters long (it has 4).'));
+    expect(() => argumentsOf(limited, reader({ text: { type: T.String, value: 'a' } }))).toThrow(refusal('Option `text` must be at least 2 characters long.'));
+    expect(() => argumentsOf(limited, reader({ text: { type: T.String, value: '🙂🙂🙂🙂' } }))).toThrow(refusal('Option `text` must be at most 3 characters long (it has 4).'));
     expect(argumentsOf(limited, reader({ text: { type: T.String, value: '🙂🙂🙂' } }))).toEqual({ text: '🙂🙂🙂' });
     // While the member is still typing, nothing is refused.
     expect(partialArgumentsOf(limited, reader({ text: { type: T.String, value: 'a' } }))).toEqual({ text: 'a' });
@@ -145,8 +148,8 @@ describe('argumentsOf', () => {
     const args = argumentsOf(reminders.definition, reader({ id: { type: T.Integer, value: 4 } }, 'pause'));
     expect(args).toEqual({ subcommand: 'pause', options: { id: 4 } });
     if (args.subcommand === 'pause') expectTypeOf(args.options.id).toEqualTypeOf<number>();
-    expect(() => argumentsOf(reminders.definition, reader({}, 'explode'))).toThrow(new UserError('Unknown subcommand.'));
-    expect(() => argumentsOf(reminders.definition, reader({}))).toThrow(new UserError('Unknown subcommand.'));
+    expect(() => argumentsOf(reminders.definition, reader({}, 'explode'))).toThrow(refusal('Unknown subcommand.'));
+    expect(() => argumentsOf(reminders.definition, reader({}))).toThrow(refusal('Unknown subcommand.'));
   });
 
   it('reads every option as possibly absent while the member is still typing (autocomplete)', () => {

@@ -6,7 +6,7 @@
  * must hold a worker wait on a shared flag the test sets.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -94,9 +94,11 @@ describe('WorkPool', () => {
 
   it('keeps a LedgerError a LedgerError, a refusal a refusal, and a bug an error', async () => {
     const pool = poolOf();
-    const invalid = await pool.run('g1', 'invalid', { message: 'claims.0.madeOn: must be a date' }).catch((e: unknown) => e);
+    const invalid = await pool.run('g1', 'invalid', { message: '2026-13-01' }).catch((e: unknown) => e);
     expect(invalid).toBeInstanceOf(LedgerError);
-    expect(invalid).toMatchObject({ code: 'invalid_input', message: 'claims.0.madeOn: must be a date' });
+    expect(invalid).toMatchObject({ code: 'invalid_input', message: 'Made on must be a real date written YYYY-MM-DD (got "2026-13-01").' });
+    // Its catalog key and values come back too: the member reads it in their language.
+    expect((invalid as LedgerError).in('ru')).toBe('Поле «дата высказывания» должно быть настоящей датой в формате ГГГГ-ММ-ДД (получено «2026-13-01»).');
     const refused = await refusal(pool.run('g1', 'refuse', { message: 'That page is too complex to read.' }));
     expect(refused).toMatchObject({ reason: 'rejected', message: 'That page is too complex to read.' });
     const bug = await pool.run('g1', 'bug', {}).catch((e: unknown) => e);
@@ -168,7 +170,10 @@ describe('the compiled worker (npm start runs dist/)', () => {
     const out = mkdtempSync(join(tmpdir(), 'hindsight-work-'));
     try {
       writeFileSync(join(out, 'package.json'), '{"type":"module"}');
-      for (const file of ['src/work/pool.ts', 'src/work/worker.ts', 'src/ledger/errors.ts', 'test/support/work-jobs.ts']) {
+      // A LedgerError carries a catalog key (issue 26): the message catalogs and i18next come along.
+      symlinkSync(join(root, 'node_modules'), join(out, 'node_modules'), 'dir');
+      cpSync(join(root, 'src/i18n/locales'), join(out, 'src/i18n/locales'), { recursive: true });
+      for (const file of ['src/work/pool.ts', 'src/work/worker.ts', 'src/ledger/errors.ts', 'src/i18n/index.ts', 'src/i18n/format.ts', 'test/support/work-jobs.ts']) {
         const js = ts.transpileModule(readFileSync(join(root, file), 'utf8'), {
           compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
         }).outputText;

@@ -90,7 +90,7 @@ export async function importLedger(
   source: { packId: string } | { raw: string },
   opts: ImportOptions = {},
 ): Promise<ImportResult & { name: string; foreign: boolean }> {
-  if (!ctx.actor.isManager) throw forbidden('Only managers (Manage Server) can import claims.');
+  if (!ctx.actor.isManager) throw forbidden('ledgerErrors.managersOnly', { what: { key: 'ledgerErrors.can.import' } });
   let plan: PreparedImport;
   if ('packId' in source) plan = preparePack(findPack(source.packId), ctx.actor.id);
   else {
@@ -212,7 +212,7 @@ async function linkConditions(
     const [dependent] = await tx.select().from(claims).where(and(eq(claims.guildId, guildId), eq(claims.sourceKey, link.key), isNull(claims.deletedAt))).for('update');
     if (!dependent) continue;
     const [condition] = await tx.select().from(claims).where(and(eq(claims.guildId, guildId), eq(claims.sourceKey, link.condition)));
-    if (!condition) throw invalid(`Claim "${link.key}" hangs on "${link.condition}", which is neither in the file nor in this server.`);
+    if (!condition) throw invalid('ledgerErrors.file.conditionMissing', { key: link.key, condition: link.condition });
     let row = dependent;
     if (dependent.conditionClaimId !== condition.id || dependent.conditionDays !== link.days) {
       await assertConditionAllowed(ctx, dependent, condition);

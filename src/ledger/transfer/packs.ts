@@ -18,6 +18,6 @@ export function bundledPacks(): Pack[] {
 
 export function findPack(id: string): Pack {
   const pack = bundledPacks().find((p) => p.id === id);
-  if (!pack) throw invalid(`There is no bundled pack "${id.slice(0, 60)}". Packs: ${bundledPacks().map((p) => p.id).join(', ')}.`);
+  if (!pack) throw invalid('ledgerErrors.file.noPack', { id: id.slice(0, 60), packs: bundledPacks().map((p) => p.id).join(', ') });
   return pack;
 }

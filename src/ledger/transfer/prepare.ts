@@ -6,7 +6,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { ClaimFields } from '../claims.js';
-import { invalid } from '../errors.js';
+import { invalid, LedgerError } from '../errors.js';
 import { LIMITS } from '../limits.js';
 import { isoDate, optionalFamily, optionalText, optionalUrl, requiredText } from '../validate.js';
 import type { HedgeBand } from '../hedge.js';
@@ -82,7 +82,7 @@ function validated(
 ): ClaimFields {
   const madeOn = isoDate('madeOn', c.madeOn);
   const checkBy = isoDate('checkBy', c.checkBy);
-  if (checkBy < madeOn) throw invalid(`Claim "${c.sourceKey}": its check date ${checkBy} is before the date it was made (${madeOn}).`);
+  if (checkBy < madeOn) throw invalid('ledgerErrors.file.checkBeforeMade', { key: c.sourceKey, checkBy, madeOn });
   const speaker = optionalText('Speaker', c.speaker, LIMITS.speaker);
   return {
     text: requiredText('Claim', c.text, LIMITS.claimText),
@@ -146,7 +146,7 @@ function packConditions(pack: Pack): Map<string, { condition: string; days: numb
 /** The conditions in the order they must be linked (a condition before its dependents); a loop is refused. */
 function orderedConditions(conds: Map<string, { condition: string; days: number | null }>): PreparedImport['conditions'] {
   const order = conditionOrder([...conds].map(([key, c]) => ({ key, condition: c.condition })));
-  if (!order) throw invalid('The file’s conditions go round in a loop: a claim cannot hang on itself or on its own dependents.');
+  if (!order) throw invalid('ledgerErrors.file.conditionLoop');
   return order.filter((key) => conds.has(key)).map((key) => ({ key, ...conds.get(key)! }));
 }
 
@@ -181,7 +181,7 @@ function checkedEvidence(c: Exported): ImportedEvidence[] {
     try {
       return { ...item, ...checkEvidence(item) };
     } catch (error) {
-      throw invalid(`Claim "${c.key}", evidence item ${i + 1}: ${error instanceof Error ? error.message : String(error)}`);
+      throw invalid('ledgerErrors.file.evidenceItem', { key: c.key, index: i + 1, reason: error instanceof LedgerError ? error.text : error instanceof Error ? error.message : String(error) });
     }
   });
 }
@@ -215,7 +215,7 @@ function batched(items: PreparedClaim[]): string[] {
 function prepared(kind: PreparedImport['kind'], name: string, own: boolean, importedFrom: string | null, items: PreparedClaim[], conds: Map<string, { condition: string; days: number | null }>): PreparedImport {
   const seen = new Set<string>();
   for (const { fields } of items) {
-    if (seen.has(fields.sourceKey!)) throw invalid(`The file lists "${fields.sourceKey}" twice.`);
+    if (seen.has(fields.sourceKey!)) throw invalid('ledgerErrors.file.duplicate', { key: fields.sourceKey! });
     seen.add(fields.sourceKey!);
   }
   return { kind, name, own, importedFrom, count: items.length, batches: batched(items), conditions: orderedConditions(conds) };

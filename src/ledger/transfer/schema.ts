@@ -234,20 +234,20 @@ export type LedgerExport = z.infer<typeof exportSchema>;
 
 /** Parses an uploaded JSON file (a pack or a ledger export), with errors that point at the faulty field. */
 export function parseImportFile(raw: string): { kind: 'pack'; pack: Pack } | { kind: 'export'; data: LedgerExport } {
-  if (raw.length > LIMITS.maxImportBytes) throw invalid(`The file is too large (at most ${LIMITS.maxImportBytes / 1_000_000} MB).`);
+  if (raw.length > LIMITS.maxImportBytes) throw invalid('ledgerErrors.file.tooLarge', { mb: LIMITS.maxImportBytes / 1_000_000 });
   // A UTF-8 byte order mark (as some editors save) is not part of the JSON: strip it.
   if (raw.charCodeAt(0) === 0xfeff) raw = raw.slice(1);
   let json: unknown;
   try {
     json = JSON.parse(raw);
   } catch {
-    throw invalid('The file is not valid JSON. Attach a pack or a file made by /predict export format:json.');
+    throw invalid('ledgerErrors.file.notJson');
   }
   const isExport = typeof json === 'object' && json !== null && (json as { format?: unknown }).format === 'hindsight-ledger';
   const result = isExport ? exportSchema.safeParse(json) : packSchema.safeParse(json);
   if (!result.success) {
     const first = result.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`);
-    throw invalid(`The file is not a valid ${isExport ? 'Hindsight export' : 'pack'}: ${first.join('; ')}.`);
+    throw invalid(isExport ? 'ledgerErrors.file.invalidExport' : 'ledgerErrors.file.invalidPack', { issues: first.join('; ') });
   }
   return isExport ? { kind: 'export', data: result.data as LedgerExport } : { kind: 'pack', pack: result.data as Pack };
 }

@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { extname, join, relative, basename } from 'node:path';
 import { fitReply } from '../kit/render.js';
 import type { Reply } from '../kit/types.js';
+import { EN, type Translator } from '../i18n/index.js';
 import type { Surface } from './calls.js';
 import { buttonsOf, renderMessage, styles, type RenderOptions, type SavedFile } from './render.js';
 
@@ -52,8 +53,13 @@ export class Board implements Surface {
 
   constructor(
     private readonly screen: Screen,
-    private readonly opts: { exportsDir: string; cwd: string; renderOptions(): Omit<RenderOptions, 'color' | 'width'> },
+    private readonly opts: { exportsDir: string; cwd: string; renderOptions(): Omit<RenderOptions, 'color' | 'width'>; t?: Translator },
   ) {}
+
+  /** The reader's language for the board's own words (headers, button refusals). */
+  get t(): Translator {
+    return this.opts.t ?? EN;
+  }
 
   /** A new line of the person's begins: the next message with buttons holds the latest ones. */
   newLine(): void {
@@ -65,17 +71,17 @@ export class Board implements Surface {
     const shown: Shown = { ephemeral: opts.ephemeral, numbers: [], line: this.line, about: '' };
     this.messages.set(id, shown);
     this.forgetOld();
-    this.print(id, shown, reply, opts.header ?? 'Hindsight');
+    this.print(id, shown, reply, opts.header ?? this.t('console.board.hindsight'));
     return id;
   }
 
   replace(messageId: string, reply: Reply): void {
     const shown = this.messages.get(messageId);
     if (!shown) {
-      this.show(reply, { ephemeral: reply.ephemeral ?? false, header: 'Hindsight edited an older message' });
+      this.show(reply, { ephemeral: reply.ephemeral ?? false, header: this.t('console.board.editedOlder') });
       return;
     }
-    this.print(messageId, shown, reply, 'Hindsight edited the message');
+    this.print(messageId, shown, reply, this.t('console.board.edited'));
   }
 
   /**
@@ -84,14 +90,18 @@ export class Board implements Surface {
    */
   press(n: number, opts: { explicit?: boolean } = {}): Pressed | string {
     const b = this.buttons.get(n);
-    if (!b) return this.nextNumber > 1 ? `There is no button [${n}]: use a number shown in brackets under a recent message.` : 'There are no buttons yet: they come with messages such as /predict list or /predict show.';
+    if (!b) return this.nextNumber > 1 ? this.t('console.board.noButton', { n }) : this.t('console.board.noButtons');
     const shown = this.messages.get(b.messageId);
     if (!opts.explicit && shown && shown.line !== this.latestLine) {
       const latest = this.latestNumbers();
-      const range = latest.length ? ` The latest buttons are ${latest.length === 1 ? `[${latest[0]}]` : `[${latest[0]}]–[${latest[latest.length - 1]}]`}.` : '';
-      return `[${n}] ${b.label} is a button of an older message (${shown.about}), not of the latest one.${range} Type /click ${n} to press it anyway.`;
+      const range = !latest.length
+        ? ''
+        : latest.length === 1
+          ? this.t('console.board.latestOne', { first: latest[0]! })
+          : this.t('console.board.latestRange', { first: latest[0]!, last: latest[latest.length - 1]! });
+      return this.t('console.board.olderButton', { n, label: b.label, about: shown.about, latest: range });
     }
-    if (b.disabled) return `[${n}] ${b.label} is disabled.`;
+    if (b.disabled) return this.t('console.board.disabled', { n, label: b.label });
     return { messageId: b.messageId, customId: b.customId };
   }
 
@@ -113,20 +123,21 @@ export class Board implements Surface {
       const n = shown.numbers[i];
       if (n !== undefined && b.customId !== undefined) this.buttons.set(n, { messageId: id, customId: b.customId, label: b.label, disabled: b.disabled });
     });
-    const first = reply.embeds?.[0]?.title ?? reply.content?.split('\n')[0] ?? 'a message';
+    const first = reply.embeds?.[0]?.title ?? reply.content?.split('\n')[0] ?? this.t('console.board.aMessage');
     shown.about = first.length > 60 ? `${first.slice(0, 59)}…` : first;
     // A message with buttons shown on a new line holds the latest buttons (an edit keeps its line).
     if (shown.numbers.some((n) => n !== undefined) && shown.line > this.latestLine) this.latestLine = shown.line;
     const s = styles(this.screen.color);
     const lines = renderMessage(reply, {
       ...this.opts.renderOptions(),
+      t: this.t,
       color: this.screen.color,
       width: this.screen.width - 2,
       numbers: shown.numbers,
       saved: (reply.files ?? []).map((f) => this.save(f.name, f.data)),
     });
-    const head = s.dim(`${header}${shown.ephemeral ? ' (only you can see this)' : ''}:`);
-    const hint = buttons.some((b) => b.customId && !b.disabled) && !this.hinted ? [s.dim('(type a number to press that button)')] : [];
+    const head = s.dim(`${header}${shown.ephemeral ? ` ${this.t('console.board.onlyYou')}` : ''}:`);
+    const hint = buttons.some((b) => b.customId && !b.disabled) && !this.hinted ? [s.dim(this.t('console.board.pressHint'))] : [];
     if (hint.length) this.hinted = true;
     this.screen.print([head, ...lines.map((l) => `  ${l}`), ...hint.map((l) => `  ${l}`)].join('\n'));
   }

@@ -18,7 +18,7 @@ import {
   type APIInteraction,
   type APIInteractionDataResolved,
 } from 'discord-api-types/v10';
-import { UserError, type AttachmentRef, type Choice, type Member, type Modal, type Reply } from '../kit/types.js';
+import { CatalogError, type AttachmentRef, type Choice, type Member, type Modal, type Reply } from '../kit/types.js';
 import type { Responder } from '../pipeline/responder.js';
 import type { OptionValue } from './parse.js';
 
@@ -211,12 +211,12 @@ export class ConsoleResponder implements Responder {
   }
 
   async update(reply: Reply): Promise<void> {
-    if (!this.opts.messageId) throw new UserError('This form was not opened from a message.');
+    if (!this.opts.messageId) throw new CatalogError('console.calls.noMessage');
     this.surface.replace(this.opts.messageId, reply);
   }
 
   async modal(modal: Modal): Promise<void> {
-    if (!this.opts.openForm || !this.opts.messageId) throw new UserError('Forms cannot be filled in here.');
+    if (!this.opts.openForm || !this.opts.messageId) throw new CatalogError('console.calls.noForms');
     this.opts.openForm(modal, this.opts.messageId);
   }
 
@@ -234,14 +234,14 @@ export class ConsoleResponder implements Responder {
 
 /** ctx.fetchAttachment in the console: attachments are local files (`file://` urls), read with the same size cap. */
 export async function readLocalAttachment(ref: AttachmentRef, maxBytes: number): Promise<string> {
-  if (!ref.url.startsWith('file:')) throw new UserError(`In the console, attachments are local files: give a path, e.g. file:./pack.json (not ${ref.url.slice(0, 60)}).`);
+  if (!ref.url.startsWith('file:')) throw new CatalogError('console.calls.localFiles', { url: ref.url.slice(0, 60) });
   const path = fileURLToPath(ref.url);
-  const tooLarge = () => new UserError(`The file is too large (at most ${Math.floor(maxBytes / 1_000_000)} MB).`);
+  const tooLarge = () => new CatalogError('console.calls.tooLarge', { mb: Math.floor(maxBytes / 1_000_000) });
   let info;
   try {
     info = await stat(path);
   } catch {
-    throw new UserError(`Could not read ${ref.name}: there is no such file any more.`);
+    throw new CatalogError('console.calls.gone', { name: ref.name });
   }
   if (info.size > maxBytes) throw tooLarge();
   const data = await readFile(path);

@@ -2,44 +2,53 @@
 import { ApplicationCommandOptionType as T } from 'discord-api-types/v10';
 import { BOT_PERMISSION_NAMES, BOT_PERMISSIONS_INTEGER, BOT_PERMISSIONS_WITHOUT_THREADS_INTEGER, inviteUrl, THREAD_PERMISSION_NAMES } from '../kit/permissions.js';
 import { UserError, type Command } from '../kit/types.js';
+import { EN, type Translator } from '../i18n/index.js';
 import { optionsOf, placeholder, usage, type OptionDef } from './parse.js';
 
 /** Commands Discord shows only to members with a permission (here: Manage Server) are for managers. */
 export const managersOnly = (command: Command) => command.definition.default_member_permissions != null;
 
-export const CONSOLE_COMMANDS: { name: string; usage: string; description: string }[] = [
-  { name: 'as', usage: '/as NAME [--manager|--member]', description: 'act as another member of the server (--manager: holds Manage Server)' },
-  { name: 'whoami', usage: '/whoami', description: 'who you are acting as' },
-  { name: 'help', usage: '/help [command [subcommand]]', description: 'this list, or one command (or one of its subcommands) with its options explained' },
-  { name: 'click', usage: '1, 2, … or /click N', description: 'press the button with that number' },
-  { name: 'apps', usage: '/apps NAME: TEXT', description: 'post TEXT as your message, then use the message command NAME on it (as Apps → NAME in Discord), e.g. /apps Track forecasts: "Talks will start by May," said Ole Lund.' },
-  { name: 'quit', usage: '/quit', description: 'leave (Ctrl-D does too)' },
-];
+/** The console's own commands; `usage` is syntax as typed, the description is `console.commands.<name>`. */
+export const CONSOLE_COMMANDS = [
+  { name: 'as', usage: '/as NAME [--manager|--member]' },
+  { name: 'whoami', usage: '/whoami' },
+  { name: 'help', usage: '/help [command [subcommand]]' },
+  { name: 'click', usage: '1, 2, … or /click N' },
+  { name: 'apps', usage: '/apps NAME: TEXT' },
+  { name: 'quit', usage: '/quit' },
+] as const;
+
+const ownDescription = (t: Translator, name: (typeof CONSOLE_COMMANDS)[number]['name']) => t(`console.commands.${name}`);
+
+/** A definition node's description (or a choice's name) in the reader's language, from the localizations the catalogs add. */
+const localized = (t: Translator, node: { description?: string; description_localizations?: Record<string, string> | null }) =>
+  (t.locale !== 'en' && node.description_localizations?.[t.locale]) || node.description || '';
 
 const isBranch = (o: OptionDef) => o.type === T.Subcommand || o.type === T.SubcommandGroup;
 
 /** Every runnable form of a command: [path, options, description]. */
-function forms(command: Command): { path: string[]; leaves: OptionDef[]; description: string }[] {
+function forms(command: Command, t: Translator = EN): { path: string[]; leaves: OptionDef[]; description: string }[] {
   const walk = (options: OptionDef[], path: string[], description: string): ReturnType<typeof forms> =>
     options.some(isBranch)
-      ? options.filter(isBranch).flatMap((b) => walk(b.options ?? [], [...path, b.name], b.description))
+      ? options.filter(isBranch).flatMap((b) => walk(b.options ?? [], [...path, b.name], localized(t, b)))
       : [{ path, leaves: options, description }];
-  return walk(optionsOf(command), [], command.definition.description);
+  return walk(optionsOf(command), [], localized(t, command.definition as never));
 }
 
-export function commandList(commands: readonly Command[], bold: (s: string) => string): string {
-  const lines = ['Hindsight’s commands, typed as in Discord: /command subcommand name:value (quote values with spaces: claim:"Talks start").', ''];
+export function commandList(commands: readonly Command[], bold: (s: string) => string, t: Translator = EN): string {
+  const lines = [t('console.help.intro'), ''];
+  const managers = t('console.help.managers');
   for (const command of commands) {
-    for (const form of forms(command)) {
-      const mark = managersOnly(command) && !/\(managers\)/.test(form.description) ? '   (managers)' : '';
-      lines.push(`  ${bold(usage(command, form.path, form.leaves))}${mark}`);
+    for (const form of forms(command, t)) {
+      const mark = managersOnly(command) && !/\(managers\)/.test(form.description) && !form.description.includes(managers) ? `   ${managers}` : '';
+      lines.push(`  ${bold(usage(command, form.path, form.leaves, t))}${mark}`);
       lines.push(`      ${form.description}`);
     }
   }
-  lines.push('', 'The console’s own commands:');
+  lines.push('', t('console.help.own'));
   const width = Math.max(...CONSOLE_COMMANDS.map((c) => c.usage.length));
-  for (const c of CONSOLE_COMMANDS) lines.push(`  ${bold(c.usage.padEnd(width))}  ${c.description}`);
-  lines.push('', 'Tab completes commands, subcommands, options, choices and claims. /help COMMAND explains one command.');
+  for (const c of CONSOLE_COMMANDS) lines.push(`  ${bold(c.usage.padEnd(width))}  ${ownDescription(t, c.name)}`);
+  lines.push('', t('console.help.footer'));
   return lines.join('\n');
 }
 
@@ -47,9 +56,9 @@ export function commandList(commands: readonly Command[], bold: (s: string) => s
  * One command explained, or only the subcommands under `path` (`/help predict edit`): each form
  * with its options. A path naming no subcommand is refused with the ones there are.
  */
-export function commandDetail(command: Command, bold: (s: string) => string, path: readonly string[] = []): string {
+export function commandDetail(command: Command, bold: (s: string) => string, path: readonly string[] = [], t: Translator = EN): string {
   const words = path.map((w) => w.toLowerCase());
-  const all = forms(command);
+  const all = forms(command, t);
   const chosen = all.filter((f) => words.every((w, i) => f.path[i] === w));
   if (!chosen.length) {
     const depth = words.findIndex((_, i) => !all.some((f) => words.slice(0, i + 1).every((w, j) => f.path[j] === w)));
@@ -57,21 +66,22 @@ export function commandDetail(command: Command, bold: (s: string) => string, pat
     const where = `/${[command.definition.name, ...words.slice(0, depth)].join(' ')}`;
     throw new UserError(
       known.length
-        ? `${where} has no subcommand ${words[depth]!.slice(0, 40)}. Its subcommands: ${known.join(', ')}.`
-        : `${where} has no subcommands. Type /help ${command.definition.name}.`,
+        ? t('console.help.noSubcommand', { where, word: words[depth]!.slice(0, 40), known: known.join(', ') })
+        : t('console.help.noSubcommands', { where, name: command.definition.name }),
     );
   }
-  const lines = [`${bold(`/${command.definition.name}`)}: ${command.definition.description}${managersOnly(command) ? ' (managers only)' : ''}`];
+  const lines = [`${bold(`/${command.definition.name}`)}: ${localized(t, command.definition as never)}${managersOnly(command) ? ` ${t('console.help.managersOnly')}` : ''}`];
   for (const form of chosen) {
-    lines.push('', `  ${bold(usage(command, form.path, form.leaves))}`);
+    lines.push('', `  ${bold(usage(command, form.path, form.leaves, t))}`);
     if (form.path.length) lines.push(`  ${form.description}`);
     for (const o of form.leaves) {
-      const choices = o.choices?.length ? ` One of: ${o.choices.map((c) => `${c.value} (${c.name})`).join(', ')}.` : '';
-      const kind = o.choices?.length ? '' : ` ${placeholder(o)}.${o.autocomplete ? ' Tab suggests values as you type.' : ''}`;
-      lines.push(`    ${o.name}${o.required ? ' (required)' : ''}: ${o.description}.${kind}${choices}`.replace(/\.\./g, '.'));
+      const choiceName = (c: { name: string; name_localizations?: Record<string, string> | null }) => (t.locale !== 'en' && c.name_localizations?.[t.locale]) || c.name;
+      const choices = o.choices?.length ? ` ${t('console.help.oneOf', { choices: o.choices.map((c) => `${c.value} (${choiceName(c)})`).join(', ') })}` : '';
+      const kind = o.choices?.length ? '' : ` ${placeholder(o, t)}.${o.autocomplete ? ` ${t('console.help.tabSuggests')}` : ''}`;
+      lines.push(`    ${o.name}${o.required ? ` ${t('console.help.required')}` : ''}: ${localized(t, o)}.${kind}${choices}`.replace(/\.\./g, '.'));
     }
   }
-  if (!words.length && chosen.length > 1) lines.push('', `/help ${command.definition.name} SUBCOMMAND explains one of them.`);
+  if (!words.length && chosen.length > 1) lines.push('', t('console.help.explainsOne', { name: command.definition.name }));
   return lines.join('\n');
 }
 
@@ -79,14 +89,14 @@ export function commandDetail(command: Command, bold: (s: string) => string, pat
  * What `/help …` prints: the list (no words), one command, one of its subcommands
  * (`/help predict edit`), or one of the console's own commands.
  */
-export function helpText(commands: readonly Command[], words: readonly string[], bold: (s: string) => string): string {
-  if (!words.length) return commandList(commands, bold);
+export function helpText(commands: readonly Command[], words: readonly string[], bold: (s: string) => string, t: Translator = EN): string {
+  if (!words.length) return commandList(commands, bold, t);
   const name = words[0]!.replace(/^\//, '').toLowerCase();
   const command = commands.find((c) => c.definition.name === name);
-  if (command) return commandDetail(command, bold, words.slice(1));
+  if (command) return commandDetail(command, bold, words.slice(1), t);
   const own = CONSOLE_COMMANDS.find((c) => c.name === name);
-  if (!own) throw new UserError(`There is no command /${name.slice(0, 40)}. Type /help for the list.`);
-  return `${bold(own.usage)}: ${own.description}`;
+  if (!own) throw new UserError(t('console.help.noCommand', { name: name.slice(0, 40) }));
+  return `${bold(own.usage)}: ${ownDescription(t, own.name)}`;
 }
 
 /** `npm start -- --help` */

@@ -21,6 +21,7 @@ import { Members } from './members.js';
 import { ConsolePoster } from './poster.js';
 import { styles, wrap } from './render.js';
 import { Session } from './session.js';
+import { translator } from '../i18n/index.js';
 
 /** The local server and its one channel (fixed, so a restart finds the same ledger). */
 export const CONSOLE_GUILD_ID = '100000000000000001';
@@ -76,6 +77,7 @@ export async function runConsole(config: Config, io: ConsoleIO): Promise<number>
   const cwd = io.cwd ?? process.cwd();
   const screen = new ConsoleScreen(io.output, io.isTTY);
   const s = styles(screen.color);
+  const t = translator(io.locale);
 
   // The same core as the bot, limited to the console's own server: on a shared database
   // (DATABASE_URL) it never runs, or disables, real servers' rounds or voting windows.
@@ -88,6 +90,7 @@ export async function runConsole(config: Config, io: ConsoleIO): Promise<number>
     // read again after every line, as /settings timezone may change it.
     const zone = { current: (await getSettings(guildScope(database.db, CONSOLE_GUILD_ID))).timezone };
     const board = new Board(screen, {
+      t,
       exportsDir: io.exportsDir ?? resolve(cwd, 'exports'),
       cwd,
       renderOptions: () => ({
@@ -113,19 +116,19 @@ export async function runConsole(config: Config, io: ConsoleIO): Promise<number>
 
     const banner = io.isTTY
       ? [
-          'Hindsight, local console: DISCORD_TOKEN is not set, so this is a pretend server with one channel, #console.',
-          `Ledger: ${config.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `${dataDir} (embedded, kept between runs)`}. npm start -- --help tells how to connect to Discord.`,
-          `You are ${session.member.displayName}, the server's owner (a manager). /as NAME switches member; /help lists the commands; Tab completes; /quit leaves.`,
+          t('console.start.bannerTty'),
+          t('console.start.ledger', { where: config.DATABASE_URL ? t('console.start.postgres') : t('console.start.embedded', { dir: dataDir }) }),
+          t('console.start.youAre', { name: session.member.displayName }),
         ]
-      : [`Hindsight local console · #console · ledger in ${config.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : dataDir}`];
+      : [t('console.start.bannerPipe', { where: config.DATABASE_URL ? t('console.start.postgres') : dataDir })];
     screen.print(banner.flatMap((line) => wrap(line, screen.width)).map((line) => s.dim(line)).join('\n'));
     for (const pack of bundledPacks()) {
       const result = await importLedger({ db: database.db, guildId: CONSOLE_GUILD_ID, actor: SYSTEM_ACTOR, now }, { packId: pack.id });
       if (result.added) {
         const range = `#${result.numbers[0]}–#${result.numbers[result.numbers.length - 1]}`;
-        screen.print(s.dim(`Imported the article pack “${result.name}”: ${result.added} claims added as ${range}.`));
+        screen.print(s.dim(t('console.start.imported', { name: result.name, count: result.added, range })));
       }
-      if (result.updated) screen.print(s.dim(`The article pack “${result.name}” was corrected: ${result.updated} claims updated (votes and forecasts kept).`));
+      if (result.updated) screen.print(s.dim(t('console.start.corrected', { name: result.name, count: result.updated })));
     }
     await jobs.start();
     await loop(session, screen, io, async () => {

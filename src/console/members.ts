@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { UserError, type Member } from '../kit/types.js';
+import { CatalogError, type Member } from '../kit/types.js';
 
 /** Who acts when the console starts: the owner of the local server. */
 export const OWNER = 'you';
@@ -48,7 +48,7 @@ export class Members {
     const clean = name.trim().replace(/^@/, '');
     const known = this.find(clean);
     if (known) return known;
-    if (!NAME.test(clean)) throw new UserError(`\`${clean.slice(0, 40)}\` cannot be a member name: use letters, digits, . _ or - (at most 32).`);
+    if (!NAME.test(clean)) throw new CatalogError('console.members.badName', { name: clean.slice(0, 40) });
     return this.remember(clean, false, true);
   }
 

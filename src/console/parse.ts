@@ -7,7 +7,8 @@ import { statSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ApplicationCommandOptionType as T, ChannelType } from 'discord-api-types/v10';
-import { UserError, type AttachmentRef, type Command, type Member } from '../kit/types.js';
+import { CatalogError, UserError, type AttachmentRef, type Command, type Member } from '../kit/types.js';
+import { EN, type Translator } from '../i18n/index.js';
 
 /** One word of a line, unquoted. `colon` is the index in `text` of the first unquoted ':' (or -1). */
 export interface Token {
@@ -66,9 +67,11 @@ export interface OptionDef {
   type: number;
   name: string;
   description: string;
+  /** Added from the catalogs (src/i18n/commands.ts) where the definitions are localized. */
+  description_localizations?: Record<string, string> | null;
   required?: boolean;
   autocomplete?: boolean;
-  choices?: { name: string; value: string | number }[];
+  choices?: { name: string; name_localizations?: Record<string, string> | null; value: string | number }[];
   min_value?: number;
   max_value?: number;
   min_length?: number;
@@ -114,7 +117,7 @@ const fmt = (command: Command, path: string[]) => `/${[command.definition.name, 
  * Finds the subcommand and the name:value pairs. `lenient` (for Tab completion) keeps going
  * where a run would stop, and returns what it has so far.
  */
-export function structure(command: Command, args: Token[], lenient = false): Invocation {
+export function structure(command: Command, args: Token[], lenient = false, t: Translator = EN): Invocation {
   let leaves = optionsOf(command);
   const path: string[] = [];
   let rest = args;
@@ -123,12 +126,12 @@ export function structure(command: Command, args: Token[], lenient = false): Inv
     const names = leaves.filter(isBranch).map((o) => o.name);
     if (!word || word.colon !== -1) {
       if (lenient) return { command, subcommand: null, leaves: [], pairs: [], path };
-      throw new UserError(`${fmt(command, path)} needs a subcommand: ${names.join(', ')}. For example: ${fmt(command, [...path, names[0] ?? ''])}`);
+      throw new UserError(t('console.parse.needsSubcommand', { command: fmt(command, path), names: names.join(', '), example: fmt(command, [...path, names[0] ?? '']) }));
     }
     const branch = leaves.find((o) => isBranch(o) && o.name === word.text.toLowerCase());
     if (!branch) {
       if (lenient) return { command, subcommand: null, leaves: [], pairs: [], path: [...path, word.text] };
-      throw new UserError(`${fmt(command, path)} has no subcommand \`${word.text.slice(0, 40)}\`. Its subcommands: ${names.join(', ')}.`);
+      throw new UserError(t('console.parse.noSubcommand', { command: fmt(command, path), word: word.text.slice(0, 40), names: names.join(', ') }));
     }
     path.push(branch.name);
     leaves = branch.options ?? [];
@@ -144,11 +147,11 @@ export function structure(command: Command, args: Token[], lenient = false): Inv
         continue;
       }
       if (lenient) continue;
-      const example = leaves[0] ? ` (e.g. ${leaves[0].name}:…)` : '';
+      const example = leaves[0] ? t('console.parse.example', { name: leaves[0].name }) : '';
       throw new UserError(
         leaves.length
-          ? `\`${token.text.slice(0, 40)}\` is not an option: write options as name:value${example}. ${optionList(command, path, leaves)}`
-          : `${fmt(command, path)} takes no options.`,
+          ? t('console.parse.notAnOption', { word: token.text.slice(0, 40), example, list: optionList(command, path, leaves, t) })
+          : t('console.parse.noOptions', { command: fmt(command, path) }),
       );
     }
     pairs.push({ name: token.text.slice(0, token.colon).toLowerCase(), raw: token.text.slice(token.colon + 1), token });
@@ -156,28 +159,28 @@ export function structure(command: Command, args: Token[], lenient = false): Inv
   return { command, subcommand: path.length ? path.join(' ') : null, leaves, pairs, path };
 }
 
-const optionList = (command: Command, path: string[], leaves: OptionDef[]) =>
-  `The options of ${fmt(command, path)} are: ${leaves.map((o) => o.name).join(', ')}.`;
+const optionList = (command: Command, path: string[], leaves: OptionDef[], t: Translator) =>
+  t('console.parse.optionList', { command: fmt(command, path), names: leaves.map((o) => o.name).join(', ') });
 
 /** Checks every pair against the definition and converts it, as Discord's client does before sending. */
-export function checkOptions(inv: Invocation, resolvers: Resolvers): Map<string, OptionValue> {
+export function checkOptions(inv: Invocation, resolvers: Resolvers, t: Translator = EN): Map<string, OptionValue> {
   const values = new Map<string, OptionValue>();
   for (const pair of inv.pairs) {
     const def = inv.leaves.find((o) => o.name === pair.name);
     if (!def) {
       throw new UserError(
         inv.leaves.length
-          ? `${fmt(inv.command, inv.path)} has no option \`${pair.name.slice(0, 40)}\`. ${optionList(inv.command, inv.path, inv.leaves)}`
-          : `${fmt(inv.command, inv.path)} takes no options.`,
+          ? t('console.parse.noSuchOption', { command: fmt(inv.command, inv.path), name: pair.name.slice(0, 40), list: optionList(inv.command, inv.path, inv.leaves, t) })
+          : t('console.parse.noOptions', { command: fmt(inv.command, inv.path) }),
       );
     }
-    if (values.has(def.name)) throw new UserError(`Option \`${def.name}\` is given twice.`);
-    values.set(def.name, convert(def, pair.raw, resolvers));
+    if (values.has(def.name)) throw new UserError(t('console.parse.twice', { name: def.name }));
+    values.set(def.name, convert(def, pair.raw, resolvers, t));
   }
   const missing = inv.leaves.filter((o) => o.required && !values.has(o.name));
   if (missing.length) {
-    const names = missing.map((o) => `\`${o.name}\``).join(' and ');
-    throw new UserError(`${missing.length > 1 ? 'Options' : 'Option'} ${names} ${missing.length > 1 ? 'are' : 'is'} required.\nUsage: ${usage(inv.command, inv.path, inv.leaves)}`);
+    const names = new Intl.ListFormat(t.locale, { type: 'conjunction' }).format(missing.map((o) => `\`${o.name}\``));
+    throw new UserError(t('console.parse.required', { count: missing.length, names, usage: usage(inv.command, inv.path, inv.leaves, t) }));
   }
   return values;
 }
@@ -187,20 +190,20 @@ const norm = (s: string) => s.trim().toLowerCase().replace(/[\s_]+/g, '-');
 
 const length = (s: string) => Array.from(s).length;
 
-function convert(def: OptionDef, raw: string, resolvers: Resolvers): OptionValue {
-  const name = `Option \`${def.name}\``;
+function convert(def: OptionDef, raw: string, resolvers: Resolvers, t: Translator): OptionValue {
+  const name = def.name;
   const typed = raw.length > 40 ? `${raw.slice(0, 39)}…` : raw;
-  if (raw.trim() === '') throw new UserError(`${name} has no value: write ${def.name}:${placeholder(def)}.`);
+  if (raw.trim() === '') throw new UserError(t('console.parse.noValue', { name, placeholder: placeholder(def, t) }));
   if (def.choices?.length) {
     const choice = def.choices.find((c) => String(c.value) === raw) ?? def.choices.find((c) => norm(String(c.value)) === norm(raw) || norm(c.name) === norm(raw));
-    if (!choice) throw new UserError(`${name} must be one of: ${def.choices.map((c) => String(c.value)).join(', ')} (not \`${typed}\`).`);
+    if (!choice) throw new UserError(t('console.parse.oneOf', { name, choices: def.choices.map((c) => String(c.value)).join(', '), typed }));
     raw = String(choice.value);
   }
   switch (def.type) {
     case T.String: {
-      if (def.min_length !== undefined && length(raw) < def.min_length) throw new UserError(`${name} must be at least ${def.min_length} characters long.`);
+      if (def.min_length !== undefined && length(raw) < def.min_length) throw new UserError(t('console.parse.minLength', { name, count: def.min_length }));
       if (def.max_length !== undefined && length(raw) > def.max_length) {
-        throw new UserError(`${name} must be at most ${def.max_length} characters long (it has ${length(raw)}).`);
+        throw new UserError(t('console.parse.maxLength', { name, count: def.max_length, has: length(raw) }));
       }
       return { type: T.String, value: raw };
     }
@@ -210,17 +213,17 @@ function convert(def: OptionDef, raw: string, resolvers: Resolvers): OptionValue
       const ok = integer ? /^[+-]?\d+$/.test(raw.trim()) : /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(raw.trim());
       const value = Number(raw);
       if (!ok || !Number.isFinite(value) || (integer && !Number.isSafeInteger(value))) {
-        throw new UserError(`${name} must be ${integer ? 'a whole number' : 'a number'} (not \`${typed}\`).`);
+        throw new UserError(t(integer ? 'console.parse.wholeNumber' : 'console.parse.number', { name, typed }));
       }
-      if (def.min_value !== undefined && value < def.min_value) throw new UserError(`${name} must be at least ${def.min_value}.`);
-      if (def.max_value !== undefined && value > def.max_value) throw new UserError(`${name} must be at most ${def.max_value}.`);
+      if (def.min_value !== undefined && value < def.min_value) throw new UserError(t('console.parse.atLeast', { name, min: def.min_value }));
+      if (def.max_value !== undefined && value > def.max_value) throw new UserError(t('console.parse.atMost', { name, max: def.max_value }));
       return { type: def.type, value };
     }
     case T.Boolean: {
       const word = raw.trim().toLowerCase();
       if (['true', 'yes', 'on'].includes(word)) return { type: T.Boolean, value: true };
       if (['false', 'no', 'off'].includes(word)) return { type: T.Boolean, value: false };
-      throw new UserError(`${name} must be true or false (not \`${typed}\`).`);
+      throw new UserError(t('console.parse.boolean', { name, typed }));
     }
     case T.User: {
       const mention = /^<@!?(\d+)>$/.exec(raw.trim());
@@ -230,14 +233,14 @@ function convert(def: OptionDef, raw: string, resolvers: Resolvers): OptionValue
     case T.Channel: {
       const word = raw.trim().replace(/^<#(\d+)>$/, '$1').replace(/^#/, '');
       if (word !== resolvers.channel.name && word !== resolvers.channel.id) {
-        throw new UserError(`${name}: the console has one channel, #${resolvers.channel.name} (not \`${typed}\`).`);
+        throw new UserError(t('console.parse.oneChannel', { name, channel: resolvers.channel.name, typed }));
       }
       return { type: T.Channel, value: { id: resolvers.channel.id, type: ChannelType.GuildText } };
     }
     case T.Attachment:
       return { type: T.Attachment, value: localAttachment(def.name, raw, resolvers.cwd) };
     default:
-      throw new UserError(`${name} is of a kind the console cannot give (type ${def.type}).`);
+      throw new UserError(t('console.parse.unsupported', { name, type: def.type }));
   }
 }
 
@@ -256,17 +259,17 @@ function localAttachment(option: string, raw: string, cwd: string): AttachmentRe
   let size: number;
   try {
     const stat = statSync(path);
-    if (!stat.isFile()) throw new UserError(`Option \`${option}\`: ${raw} is not a file.`);
+    if (!stat.isFile()) throw new CatalogError('console.parse.notAFile', { name: option, path: raw });
     size = stat.size;
   } catch (error) {
     if (error instanceof UserError) throw error;
-    throw new UserError(`Option \`${option}\`: there is no file ${raw} (paths start in ${cwd}).`);
+    throw new CatalogError('console.parse.noFile', { name: option, path: raw, cwd });
   }
   return { name: basename(path), url: pathToFileURL(path).href, size, contentType: CONTENT_TYPES[extname(path).toLowerCase()] ?? null };
 }
 
 /** How a value of this option is written, for usage lines. */
-export function placeholder(o: OptionDef): string {
+export function placeholder(o: OptionDef, t: Translator = EN): string {
   if (o.choices?.length) return o.choices.map((c) => String(c.value)).join('|');
   const range = (unit: string) =>
     o.min_value !== undefined && o.max_value !== undefined
@@ -278,9 +281,9 @@ export function placeholder(o: OptionDef): string {
           : `<${unit}>`;
   switch (o.type) {
     case T.Integer:
-      return range('whole number');
+      return range(t('console.placeholder.wholeNumber'));
     case T.Number:
-      return range('number');
+      return range(t('console.placeholder.number'));
     case T.Boolean:
       return 'true|false';
     case T.User:
@@ -288,14 +291,14 @@ export function placeholder(o: OptionDef): string {
     case T.Channel:
       return '#channel';
     case T.Attachment:
-      return '<path to a file>';
+      return t('console.placeholder.file');
     default:
-      return o.name === 'claim' && o.autocomplete ? '<number>' : '<text>';
+      return o.name === 'claim' && o.autocomplete ? t('console.placeholder.claim') : t('console.placeholder.text');
   }
 }
 
 /** `/vote claim:<number or text> verdict:came-true|partly|did-not|too-early [evidence:<text>]` */
-export function usage(command: Command, path: string[], leaves: OptionDef[]): string {
-  const parts = leaves.map((o) => (o.required ? `${o.name}:${placeholder(o)}` : `[${o.name}:${placeholder(o)}]`));
+export function usage(command: Command, path: string[], leaves: OptionDef[], t: Translator = EN): string {
+  const parts = leaves.map((o) => (o.required ? `${o.name}:${placeholder(o, t)}` : `[${o.name}:${placeholder(o, t)}]`));
   return [fmt(command, path), ...parts].join(' ');
 }

@@ -5,6 +5,7 @@
  */
 import { ButtonStyle, ComponentType, type APIEmbed } from 'discord-api-types/v10';
 import type { Reply } from '../kit/types.js';
+import { EN, type Translator } from '../i18n/index.js';
 
 export interface RenderOptions {
   now: Date;
@@ -21,6 +22,8 @@ export interface RenderOptions {
   color: boolean;
   /** Where lines are wrapped. */
   width: number;
+  /** The reader's language for the console's own words (default English). */
+  t?: Translator;
 }
 
 const ESC = '\x1b[';
@@ -56,10 +59,10 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number, number][] = [
 ];
 
 /** "in 3 days", "2 months ago" (as Discord's `R` style shows it). */
-export function relativeTime(date: Date, now: Date): string {
+export function relativeTime(date: Date, now: Date, locale = 'en'): string {
   const seconds = (date.getTime() - now.getTime()) / 1000;
   const [unit, size] = UNITS.find(([, , below]) => Math.abs(seconds) < below) ?? UNITS[UNITS.length - 1]!;
-  return new Intl.RelativeTimeFormat('en', { numeric: 'auto' }).format(Math.round(seconds / size), unit);
+  return new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(Math.round(seconds / size), unit);
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -179,7 +182,7 @@ export function buttonsOf(reply: Reply): Button[] {
   for (const row of reply.components ?? []) {
     for (const c of row.components) {
       if (c.type !== ComponentType.Button) continue;
-      const label = 'label' in c && c.label ? c.label : 'emoji' in c && c.emoji?.name ? c.emoji.name : '(button)';
+      const label = 'label' in c && c.label ? c.label : 'emoji' in c && c.emoji?.name ? c.emoji.name : EN('console.render.button');
       out.push({
         ...('custom_id' in c ? { customId: c.custom_id } : {}),
         ...('url' in c ? { url: c.url } : {}),
@@ -198,7 +201,12 @@ export interface SavedFile {
   bytes: number;
 }
 
-const size = (bytes: number) => (bytes < 1000 ? `${bytes} bytes` : bytes < 1_000_000 ? `${(bytes / 1000).toFixed(1)} kB` : `${(bytes / 1_000_000).toFixed(1)} MB`);
+const size = (bytes: number, t: Translator) =>
+  bytes < 1000
+    ? t('console.render.bytes', { count: bytes })
+    : bytes < 1_000_000
+      ? t('console.render.kb', { size: t.number(bytes / 1000, { minimumFractionDigits: 1, maximumFractionDigits: 1 }) })
+      : t('console.render.mb', { size: t.number(bytes / 1_000_000, { minimumFractionDigits: 1, maximumFractionDigits: 1 }) });
 
 function embedLines(e: APIEmbed, o: RenderOptions & { saved: SavedFile[] }): string[] {
   const s = styles(o.color);
@@ -228,7 +236,7 @@ function embedLines(e: APIEmbed, o: RenderOptions & { saved: SavedFile[] }): str
   if (e.image?.url) {
     const attached = /^attachment:\/\/(.+)$/.exec(e.image.url)?.[1];
     const file = attached ? o.saved.find((f) => f.name === attached) : undefined;
-    add(s.dim(file ? `(image: ${file.path})` : `(image: ${e.image.url})`));
+    add(s.dim((o.t ?? EN)('console.render.image', { path: file ? file.path : e.image.url })));
   }
   const title = e.title ? s.bold(renderText(e.title, o)) : '';
   const titleLines = title ? wrap(title, inner, '  ') : [''];
@@ -255,7 +263,7 @@ export function buttonLine(buttons: Button[], numbers: (number | undefined)[], o
     if (b.url) return `${b.label} <${b.url}>`;
     const n = numbers[i];
     const label = `[${n ?? '?'}] ${b.label}`;
-    return b.disabled ? s.dim(`${label} (disabled)`) : (paint[b.style] ?? ((t: string) => t))(label);
+    return b.disabled ? s.dim(`${label} ${(o.t ?? EN)('console.render.disabled')}`) : (paint[b.style] ?? ((t: string) => t))(label);
   });
   return wrap(items.join('  '), o.width);
 }
@@ -266,9 +274,9 @@ export function renderMessage(reply: Reply, o: RenderOptions & { numbers: (numbe
   const lines: string[] = [];
   if (reply.content) for (const line of renderText(reply.content, o).split('\n')) lines.push(...wrap(line, o.width, '  '));
   for (const e of reply.embeds ?? []) lines.push(...embedLines(e, o));
-  for (const f of o.saved) lines.push(`Saved ${s.bold(f.name)} to ${f.path} (${size(f.bytes)})`);
+  for (const f of o.saved) lines.push((o.t ?? EN)('console.render.saved', { name: s.bold(f.name), path: f.path, size: size(f.bytes, o.t ?? EN) }));
   const buttons = buttonsOf(reply);
   if (buttons.length) lines.push(...buttonLine(buttons, o.numbers, o));
-  if (!lines.length) lines.push(s.dim('(an empty message)'));
+  if (!lines.length) lines.push(s.dim((o.t ?? EN)('console.render.empty')));
   return lines;
 }

@@ -18,6 +18,7 @@ import { CONSOLE_COMMANDS, helpText, managersOnly } from './help.js';
 import { OWNER, type Members } from './members.js';
 import { checkOptions, optionsOf, structure, tokenize, type Invocation, type OptionDef, type OptionValue, type Resolvers, type Token } from './parse.js';
 import { styles } from './render.js';
+import { translator, type Translator } from '../i18n/index.js';
 
 export interface SessionDeps {
   ctx: AppCtx;
@@ -42,14 +43,17 @@ export class Session {
   /** A form a button opened (a Discord modal): the next line fills it in. */
   form: { modal: Modal; messageId: string } | null = null;
   private readonly resolvers: Resolvers;
+  /** The console's own texts (help, prompts, forms, refusals) in the reader's language. */
+  readonly t: Translator;
 
   constructor(private readonly deps: SessionDeps) {
+    this.t = translator(deps.locale);
     this.member = deps.members.get(OWNER);
     this.resolvers = { member: (name) => deps.members.get(name), channel: deps.channel, cwd: deps.cwd };
   }
 
   prompt(): string {
-    return `${this.member.displayName}${this.member.isManager ? ' (manager)' : ''} › `;
+    return `${this.member.displayName}${this.member.isManager ? ` ${this.t('console.session.manager')}` : ''} › `;
   }
 
   /** Runs one line; false when it failed. */
@@ -60,23 +64,23 @@ export class Session {
     try {
       if (this.form) {
         if (/^\/(submit|cancel)\b/i.test(text) || !text.startsWith('/')) return await this.fillForm(text);
-        this.info(`(The form “${this.form.modal.title}” was dropped.)`);
+        this.info(this.t('console.session.formDropped', { title: this.form.modal.title }));
         this.form = null;
       }
       if (/^\d{1,6}$/.test(text)) return await this.press(Number(text), false);
       if (/^\/apps(\s|$)/i.test(text)) return await this.messageCommand(text.slice(5));
       const { tokens, openQuote } = tokenize(text);
-      if (openQuote) throw new UserError(`A ${openQuote} quote is not closed: end the value with ${openQuote}.`);
+      if (openQuote) throw new UserError(this.t('console.session.openQuote', { quote: openQuote }));
       const [first, ...args] = tokens;
       const name = first!.text.replace(/^\//, '').toLowerCase();
       if (!first!.text.startsWith('/') && !this.commandNamed(name) && !CONSOLE_COMMANDS.some((c) => c.name === name)) {
-        throw new UserError('Commands start with / (for example /predict list). Type /help for the list, or a number to press a button.');
+        throw new UserError(this.t('console.session.startWithSlash'));
       }
       switch (name) {
         case 'as':
           return this.switchMember(args);
         case 'whoami':
-          this.info(`You are ${this.describe(this.member)}. Switch with /as NAME, or /as NAME --manager for a manager.`);
+          this.info(this.t('console.session.whoami', { who: this.describe(this.member) }));
           return true;
         case 'help':
           return this.help(args.map((a) => a.text));
@@ -86,7 +90,7 @@ export class Session {
           return true;
         case 'click': {
           const n = Number(args[0]?.text);
-          if (!Number.isInteger(n)) throw new UserError('Give the number of a button: /click 2 (or just type 2).');
+          if (!Number.isInteger(n)) throw new UserError(this.t('console.session.clickNumber'));
           return await this.press(n, true);
         }
       }
@@ -135,15 +139,13 @@ export class Session {
     const command = this.commandNamed(name);
     if (!command) {
       const known = this.commands.map((c) => `/${c.definition.name}`).join(', ');
-      throw new UserError(`There is no command /${name.slice(0, 40)}. Hindsight’s commands: ${known}; type /help for more.`);
+      throw new UserError(this.t('console.session.noCommand', { name: name.slice(0, 40), known }));
     }
     if (managersOnly(command) && !this.member.isManager) {
-      throw new UserError(
-        `/${name} is for managers (Manage Server): Discord does not offer it to ${this.member.displayName}. Switch with /as NAME --manager to try it as a manager.`,
-      );
+      throw new UserError(this.t('console.session.forManagers', { name, member: this.member.displayName }));
     }
-    const inv = structure(command, args);
-    const values = checkOptions(inv, this.resolvers);
+    const inv = structure(command, args, false, this.t);
+    const values = checkOptions(inv, this.resolvers, this.t);
     return this.dispatch(commandInteraction(this.place(), name, inv.subcommand, values), this.responder());
   }
 
@@ -160,11 +162,11 @@ export class Session {
   private async messageCommand(rest: string): Promise<boolean> {
     const names = this.deps.registry.messageCommands.map((c) => c.definition.name);
     const m = /^\s*([^:]+?)\s*:\s*([\s\S]*)$/.exec(rest);
-    if (!m) throw new UserError(`Write /apps NAME: TEXT, for example /apps ${names[0] ?? 'NAME'}: "Talks will start by May," said Ole Lund. Message commands: ${names.join(', ')}.`);
+    if (!m) throw new UserError(this.t('console.session.appsUsage', { example: names[0] ?? 'NAME', names: names.join(', ') }));
     const command = this.deps.registry.messageCommands.find((c) => c.definition.name.toLowerCase() === m[1]!.toLowerCase());
-    if (!command) throw new UserError(`There is no message command “${m[1]!.slice(0, 40)}”. Message commands: ${names.join(', ')}.`);
+    if (!command) throw new UserError(this.t('console.session.noMessageCommand', { name: m[1]!.slice(0, 40), names: names.join(', ') }));
     const content = m[2]!.trim();
-    const messageId = this.deps.board.show({ content }, { ephemeral: false, header: `${this.member.displayName} wrote` });
+    const messageId = this.deps.board.show({ content }, { ephemeral: false, header: this.t('console.session.wrote', { member: this.member.displayName }) });
     return this.dispatch(messageCommandInteraction(this.place(), command.definition.name, { id: messageId, content, author: this.member }), this.responder());
   }
 
@@ -172,12 +174,11 @@ export class Session {
   private openForm(modal: Modal, messageId: string): void {
     this.form = { modal, messageId };
     const bold = styles(this.deps.screen.color).bold;
-    const lines = [bold(`Form: ${modal.title}`)];
-    modal.fields.forEach((f, i) => lines.push(`  [${i + 1}] ${f.id}${f.required ? ' (required)' : ''}: ${f.label}`, `      = ${f.value ? JSON.stringify(f.value) : '(empty)'}`));
-    lines.push(
-      'Type the fields to change as field=value or number=value (quote values with spaces: speaker="Anna Berg" 3=2027-03-31),',
-      'or /submit to send it as shown, /cancel to drop it. The other fields keep their values.',
-    );
+    const lines = [bold(this.t('console.session.form', { title: modal.title }))];
+    const required = ` ${this.t('console.help.required')}`;
+    const empty = this.t('console.session.empty');
+    modal.fields.forEach((f, i) => lines.push(`  [${i + 1}] ${f.id}${f.required ? required : ''}: ${f.label}`, `      = ${f.value ? JSON.stringify(f.value) : empty}`));
+    lines.push(this.t('console.session.formHelp'));
     this.info(lines.join('\n'));
   }
 
@@ -186,7 +187,7 @@ export class Session {
     const { modal, messageId } = this.form!;
     if (/^\/cancel\b/i.test(text)) {
       this.form = null;
-      this.info(`Form “${modal.title}” dropped; nothing was sent.`);
+      this.info(this.t('console.session.formCancelled', { title: modal.title }));
       return true;
     }
     const values = new Map(modal.fields.map((f) => [f.id, f.value ?? '']));
@@ -194,19 +195,19 @@ export class Session {
       const pairs = [...text.matchAll(/([\w-]+)\s*[=:]\s*("(?:[^"\\]|\\.)*"|'[^']*'|\S*)/g)];
       const rest = text.replace(/([\w-]+)\s*[=:]\s*("(?:[^"\\]|\\.)*"|'[^']*'|\S*)/g, '').trim();
       if (!pairs.length || rest) {
-        throw new UserError(`Write the form's fields as field=value (for example ${modal.fields[0]?.id ?? 'field'}="new text"), or /submit, or /cancel.`);
+        throw new UserError(this.t('console.session.formSyntax', { field: modal.fields[0]?.id ?? 'field' }));
       }
       for (const [, key, raw] of pairs) {
         const field = /^\d+$/.test(key!) ? modal.fields[Number(key) - 1] : modal.fields.find((f) => f.id === key!.toLowerCase());
-        if (!field) throw new UserError(`The form has no field ${key}. Its fields: ${modal.fields.map((f, i) => `${i + 1} ${f.id}`).join(', ')}.`);
+        if (!field) throw new UserError(this.t('console.session.noField', { key: key!, fields: modal.fields.map((f, i) => `${i + 1} ${f.id}`).join(', ') }));
         const value = raw!.startsWith('"') ? raw!.slice(1, -1).replace(/\\(.)/g, '$1') : raw!.startsWith("'") ? raw!.slice(1, -1) : raw!;
         const max = Math.min(field.maxLength ?? MODAL_LIMITS.value, MODAL_LIMITS.value);
-        if (value.length > max) throw new UserError(`${field.id} is too long (${value.length} characters; at most ${max}).`);
+        if (value.length > max) throw new UserError(this.t('console.session.tooLong', { field: field.id, count: value.length, max }));
         values.set(field.id, value);
       }
     }
     const missing = modal.fields.find((f) => f.required && !values.get(f.id)?.trim());
-    if (missing) throw new UserError(`${missing.id} is required: give it a value (${missing.id}="…").`);
+    if (missing) throw new UserError(this.t('console.session.fieldRequired', { field: missing.id }));
     this.form = null;
     return this.dispatch(formInteraction(this.place(), modal.customId, values), this.responder({ messageId }));
   }
@@ -224,24 +225,24 @@ export class Session {
   }
 
   private describe(m: Member): string {
-    return `${m.displayName} (${m.isManager ? 'a manager: holds Manage Server' : 'a member'})`;
+    return this.t(m.isManager ? 'console.session.aManager' : 'console.session.aMember', { name: m.displayName });
   }
 
   private switchMember(args: Token[]): boolean {
     const flags = args.filter((a) => a.text.startsWith('--')).map((a) => a.text);
     const names = args.filter((a) => !a.text.startsWith('--'));
     const unknown = flags.find((f) => f !== '--manager' && f !== '--member');
-    if (names.length !== 1 || unknown) throw new UserError('Write /as NAME, /as NAME --manager or /as NAME --member (for example /as alice).');
+    if (names.length !== 1 || unknown) throw new UserError(this.t('console.session.asUsage'));
     let member = this.deps.members.get(names[0]!.text);
     if (flags.includes('--manager')) member = this.deps.members.setManager(member, true);
     else if (flags.includes('--member')) member = this.deps.members.setManager(member, false);
     this.member = member;
-    this.info(`You are now ${this.describe(member)}.`);
+    this.info(this.t('console.session.nowAs', { who: this.describe(member) }));
     return true;
   }
 
   private help(words: string[]): boolean {
-    this.info(helpText(this.commands, words, styles(this.deps.screen.color).bold));
+    this.info(helpText(this.commands, words, styles(this.deps.screen.color).bold, this.t));
     return true;
   }
 
@@ -265,7 +266,7 @@ export class Session {
     if (!command) return [[], raw];
     const branches = branchesAt(command, before.slice(1).map((t) => t.text));
     if (branches) return pick(branches.map((b) => `${b} `));
-    const inv = structure(command, before.slice(1), true);
+    const inv = structure(command, before.slice(1), true, this.t);
     if (current.colon === -1) {
       const used = new Set(inv.pairs.map((p) => p.name));
       return pick(inv.leaves.filter((o) => !used.has(o.name)).map((o) => `${o.name}:`));

@@ -3,20 +3,14 @@ import { ApplicationCommandOptionType as T } from 'discord-api-types/v10';
 import { BOT_PERMISSION_NAMES, BOT_PERMISSIONS_INTEGER, BOT_PERMISSIONS_WITHOUT_THREADS_INTEGER, inviteUrl, THREAD_PERMISSION_NAMES } from '../kit/permissions.js';
 import { UserError, type Command } from '../kit/types.js';
 import { EN, type Translator } from '../i18n/index.js';
+import { localizeDefinitions } from '../i18n/commands.js';
 import { optionsOf, placeholder, usage, type OptionDef } from './parse.js';
 
 /** Commands Discord shows only to members with a permission (here: Manage Server) are for managers. */
 export const managersOnly = (command: Command) => command.definition.default_member_permissions != null;
 
-/** The console's own commands; `usage` is syntax as typed, the description is `console.commands.<name>`. */
-export const CONSOLE_COMMANDS = [
-  { name: 'as', usage: '/as NAME [--manager|--member]' },
-  { name: 'whoami', usage: '/whoami' },
-  { name: 'help', usage: '/help [command [subcommand]]' },
-  { name: 'click', usage: '1, 2, … or /click N' },
-  { name: 'apps', usage: '/apps NAME: TEXT' },
-  { name: 'quit', usage: '/quit' },
-] as const;
+/** The console's own commands: how each is typed is `console.usage.<name>`, what it does `console.commands.<name>`. */
+export const CONSOLE_COMMANDS = [{ name: 'as' }, { name: 'whoami' }, { name: 'help' }, { name: 'click' }, { name: 'apps' }, { name: 'quit' }] as const;
 
 const ownDescription = (t: Translator, name: (typeof CONSOLE_COMMANDS)[number]['name']) => t(`console.commands.${name}`);
 
@@ -27,7 +21,12 @@ const localized = (t: Translator, node: { description?: string; description_loca
 const isBranch = (o: OptionDef) => o.type === T.Subcommand || o.type === T.SubcommandGroup;
 
 /** Every runnable form of a command: [path, options, description]. */
-function forms(command: Command, t: Translator = EN): { path: string[]; leaves: OptionDef[]; description: string }[] {
+/** The command with the catalogs' descriptions added as localizations (the registry keeps the plain definitions). */
+const withLocalizations = (command: Command, t: Translator): Command =>
+  t.locale === 'en' ? command : { ...command, definition: localizeDefinitions([command.definition])[0]! };
+
+function forms(plain: Command, t: Translator = EN): { path: string[]; leaves: OptionDef[]; description: string }[] {
+  const command = withLocalizations(plain, t);
   const walk = (options: OptionDef[], path: string[], description: string): ReturnType<typeof forms> =>
     options.some(isBranch)
       ? options.filter(isBranch).flatMap((b) => walk(b.options ?? [], [...path, b.name], localized(t, b)))
@@ -46,8 +45,9 @@ export function commandList(commands: readonly Command[], bold: (s: string) => s
     }
   }
   lines.push('', t('console.help.own'));
-  const width = Math.max(...CONSOLE_COMMANDS.map((c) => c.usage.length));
-  for (const c of CONSOLE_COMMANDS) lines.push(`  ${bold(c.usage.padEnd(width))}  ${ownDescription(t, c.name)}`);
+  const usages = CONSOLE_COMMANDS.map((c) => t(`console.usage.${c.name}`));
+  const width = Math.max(...usages.map((u) => u.length));
+  CONSOLE_COMMANDS.forEach((c, i) => lines.push(`  ${bold(usages[i]!.padEnd(width))}  ${ownDescription(t, c.name)}`));
   lines.push('', t('console.help.footer'));
   return lines.join('\n');
 }
@@ -70,7 +70,7 @@ export function commandDetail(command: Command, bold: (s: string) => string, pat
         : t('console.help.noSubcommands', { where, name: command.definition.name }),
     );
   }
-  const lines = [`${bold(`/${command.definition.name}`)}: ${localized(t, command.definition as never)}${managersOnly(command) ? ` ${t('console.help.managersOnly')}` : ''}`];
+  const lines = [`${bold(`/${command.definition.name}`)}: ${localized(t, withLocalizations(command, t).definition as never)}${managersOnly(command) ? ` ${t('console.help.managersOnly')}` : ''}`];
   for (const form of chosen) {
     lines.push('', `  ${bold(usage(command, form.path, form.leaves, t))}`);
     if (form.path.length) lines.push(`  ${form.description}`);
@@ -96,7 +96,7 @@ export function helpText(commands: readonly Command[], words: readonly string[],
   if (command) return commandDetail(command, bold, words.slice(1), t);
   const own = CONSOLE_COMMANDS.find((c) => c.name === name);
   if (!own) throw new UserError(t('console.help.noCommand', { name: name.slice(0, 40) }));
-  return `${bold(own.usage)}: ${ownDescription(t, own.name)}`;
+  return `${bold(t(`console.usage.${own.name}`))}: ${ownDescription(t, own.name)}`;
 }
 
 /** `npm start -- --help` */

@@ -69,7 +69,7 @@ function repliesOf(stdout: string): Map<string, string> {
   const replies = new Map<string, string>();
   let current: string | null = null;
   for (const line of stdout.split('\n')) {
-    if (/^\S+(?: \(manager\))? › /.test(line)) {
+    if (/^\S+(?: \([^)]+\))? › /.test(line)) {
       current = line;
       replies.set(current, '');
     } else if (current !== null && line.trim()) {
@@ -285,7 +285,7 @@ describe('the console without Discord', { timeout: 120_000 }, () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'statya.txt'), '«Переговори з Україною почнуться не раніше січня», — заявив речник Кремля журналістам.\n');
     const run = await runConsole(dir, ['/predict extract file:statya.txt'], ['--locale', 'ru']);
-    const reply = replyTo(run, 'you (manager) › /predict extract file:statya.txt').replace(/\s+/g, ' ');
+    const reply = replyTo(run, 'you (управляющий) › /predict extract file:statya.txt').replace(/\s+/g, ' ');
     expect(reply).toContain('Язык этой статьи — украинский; пока Hindsight читает только статьи на английском. Ничего не сохранено.');
     expect(run.code).toBe(1);
   }, 120_000);
@@ -465,6 +465,20 @@ describe('console pieces, in process', () => {
     const { session, printed } = await bootstrap('uk');
     expect(await session.run('/boom')).toBe(false);
     expect(printed.join('\n')).toMatch(/Щось пішло не так \(код [0-9a-f]{8}\)/);
+  });
+
+  it('--locale uk: the console’s own prompt, help and refusals in Ukrainian (not only the answers)', async () => {
+    const { session, printed } = await bootstrap('uk');
+    expect(session.prompt()).toBe('you (керівник) › ');
+    expect(await session.run('/help')).toBe(true);
+    const help = printed.join('\n');
+    expect(help).toContain('Власні команди консолі:');
+    expect(help).toContain("/as ІМ'Я [--manager|--member]");
+    expect(help).not.toContain('The console’s own commands');
+    expect(await session.run('/try count:abc')).toBe(false);
+    expect(printed.join('\n')).toContain('Параметр `count` має бути цілим числом (а не `abc`).');
+    expect(await session.run('/try word:x')).toBe(false);
+    expect(printed.join('\n')).toContain('Параметр `word` має містити щонайменше 2 символи.');
   });
 
   // Issue 24: numbers ran across the session, so "1" typed right after a card could vote through an older card.

@@ -25,13 +25,13 @@ const isBranch = (o: OptionDef) => o.type === T.Subcommand || o.type === T.Subco
 const withLocalizations = (command: Command, t: Translator): Command =>
   t.locale === 'en' ? command : { ...command, definition: localizeDefinitions([command.definition])[0]! };
 
-function forms(plain: Command, t: Translator = EN): { path: string[]; leaves: OptionDef[]; description: string }[] {
+function forms(plain: Command, t: Translator = EN): { path: string[]; leaves: OptionDef[]; description: string; english: string }[] {
   const command = withLocalizations(plain, t);
-  const walk = (options: OptionDef[], path: string[], description: string): ReturnType<typeof forms> =>
+  const walk = (options: OptionDef[], path: string[], description: string, english: string): ReturnType<typeof forms> =>
     options.some(isBranch)
-      ? options.filter(isBranch).flatMap((b) => walk(b.options ?? [], [...path, b.name], localized(t, b)))
-      : [{ path, leaves: options, description }];
-  return walk(optionsOf(command), [], localized(t, command.definition as never));
+      ? options.filter(isBranch).flatMap((b) => walk(b.options ?? [], [...path, b.name], localized(t, b), b.description))
+      : [{ path, leaves: options, description, english }];
+  return walk(optionsOf(command), [], localized(t, command.definition as never), command.definition.description);
 }
 
 export function commandList(commands: readonly Command[], bold: (s: string) => string, t: Translator = EN): string {
@@ -39,7 +39,8 @@ export function commandList(commands: readonly Command[], bold: (s: string) => s
   const managers = t('console.help.managers');
   for (const command of commands) {
     for (const form of forms(command, t)) {
-      const mark = managersOnly(command) && !/\(managers\)/.test(form.description) && !form.description.includes(managers) ? `   ${managers}` : '';
+      // A description that already says "(managers)" (in English, so in every catalog) gets no mark.
+      const mark = managersOnly(command) && !/\(managers\)/.test(form.english) ? `   ${managers}` : '';
       lines.push(`  ${bold(usage(command, form.path, form.leaves, t))}${mark}`);
       lines.push(`      ${form.description}`);
     }

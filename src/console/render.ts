@@ -76,14 +76,14 @@ function wall(d: Date, timeZone: string | undefined) {
   return { y: parts.year!, mo: parts.month!, d: parts.day!, h: parts.hour!, mi: parts.minute!, s: parts.second! };
 }
 
-const longDay = (d: Date, weekday: boolean, timeZone: string | undefined) =>
-  new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', ...(weekday ? { weekday: 'long' } : {}), ...(timeZone ? { timeZone } : {}) }).format(d);
+const longDay = (d: Date, weekday: boolean, timeZone: string | undefined, locale: string) =>
+  new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : locale, { day: 'numeric', month: 'long', year: 'numeric', ...(weekday ? { weekday: 'long' } : {}), ...(timeZone ? { timeZone } : {}) }).format(d);
 
 /**
  * `<t:1737331200:R>` and the other styles, as Discord shows them — but in the server's time zone
  * (Discord uses each viewer's), so a time says which zone it is in: "7 December 2026 10:00 (Europe/Paris)".
  */
-export function formatTimestamp(seconds: number, style: string | undefined, now: Date, timeZone?: string): string {
+export function formatTimestamp(seconds: number, style: string | undefined, now: Date, timeZone?: string, locale = 'en'): string {
   const d = new Date(seconds * 1000);
   if (Number.isNaN(d.getTime())) return String(seconds);
   const w = wall(d, timeZone);
@@ -96,13 +96,13 @@ export function formatTimestamp(seconds: number, style: string | undefined, now:
     case 'd':
       return `${w.y}-${pad(w.mo)}-${pad(w.d)}`;
     case 'D':
-      return longDay(d, false, timeZone);
+      return longDay(d, false, timeZone, locale);
     case 'F':
-      return `${longDay(d, true, timeZone)} ${clock(false)}`;
+      return `${longDay(d, true, timeZone, locale)} ${clock(false)}`;
     case 'R':
-      return relativeTime(d, now);
+      return relativeTime(d, now, locale);
     default:
-      return `${longDay(d, false, timeZone)} ${clock(false)}`;
+      return `${longDay(d, false, timeZone, locale)} ${clock(false)}`;
   }
 }
 
@@ -127,7 +127,7 @@ export function renderText(text: string, o: RenderOptions): string {
   });
   return lines
     .join('\n')
-    .replace(/<t:(-?\d{1,13})(?::([tTdDfFR]))?>/g, (_, t: string, st: string | undefined) => formatTimestamp(Number(t), st, o.now, o.timeZone))
+    .replace(/<t:(-?\d{1,13})(?::([tTdDfFR]))?>/g, (_, t: string, st: string | undefined) => formatTimestamp(Number(t), st, o.now, o.timeZone, o.t?.locale))
     .replace(/<@!?(\d{1,20})>/g, (_, id: string) => `@${o.nameOf(id) ?? `member ${id}`}`)
     .replace(/<@&(\d{1,20})>/g, '@role')
     .replace(/<#(\d{1,20})>/g, (_, id: string) => `#${o.channelOf(id) ?? 'unknown-channel'}`)
@@ -247,7 +247,7 @@ function embedLines(e: APIEmbed, o: RenderOptions & { saved: SavedFile[] }): str
   ];
   const footer = e.footer?.text ? wrap(renderText(e.footer.text, o), inner, '   ').map((l) => s.dim(l)) : [''];
   lines.push(`${bar('└─')} ${footer[0]}`.trimEnd(), ...footer.slice(1));
-  if (e.timestamp) lines[lines.length - 1] += s.dim(` · ${formatTimestamp(Math.floor(Date.parse(e.timestamp) / 1000), 'f', o.now, o.timeZone)}`);
+  if (e.timestamp) lines[lines.length - 1] += s.dim(` · ${formatTimestamp(Math.floor(Date.parse(e.timestamp) / 1000), 'f', o.now, o.timeZone, o.t?.locale)}`);
   return lines;
 }
 

@@ -285,7 +285,7 @@ describe('the console without Discord', { timeout: 120_000 }, () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'statya.txt'), '«Переговори з Україною почнуться не раніше січня», — заявив речник Кремля журналістам.\n');
     const run = await runConsole(dir, ['/predict extract file:statya.txt'], ['--locale', 'ru']);
-    const reply = replyTo(run, 'you (управляющий) › /predict extract file:statya.txt').replace(/\s+/g, ' ');
+    const reply = replyTo(run, 'you (менеджер) › /predict extract file:statya.txt').replace(/\s+/g, ' ');
     expect(reply).toContain('Язык этой статьи — украинский; пока Hindsight читает только статьи на английском. Ничего не сохранено.');
     expect(run.code).toBe(1);
   }, 120_000);
@@ -469,7 +469,7 @@ describe('console pieces, in process', () => {
 
   it('--locale uk: the console’s own prompt, help and refusals in Ukrainian (not only the answers)', async () => {
     const { session, printed } = await bootstrap('uk');
-    expect(session.prompt()).toBe('you (керівник) › ');
+    expect(session.prompt()).toBe('you (менеджер) › ');
     expect(await session.run('/help')).toBe(true);
     const help = printed.join('\n');
     expect(help).toContain('Власні команди консолі:');

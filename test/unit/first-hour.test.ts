@@ -117,6 +117,11 @@ describe('times say which zone they are in (5)', () => {
     expect(formatTimestamp(at, 'R', now, 'Europe/Paris')).toBe('in 6 days');
   });
 
+  it('in the console’s language (--locale): relative times and long dates as that language writes them', () => {
+    expect(formatTimestamp(at, 'R', now, 'Europe/Paris', 'uk')).toBe('через 6 днів');
+    expect(formatTimestamp(at, 'f', now, 'Europe/Paris', 'ru')).toBe('7 декабря 2026 г. 10:00 (Europe/Paris)');
+  });
+
   it('a round’s title carries the server’s date, not UTC’s', () => {
     expect(roundDate(new Date('2026-12-06T23:30:00Z'), 'Pacific/Auckland')).toBe('7 December 2026');
     expect(roundDate(new Date('2026-12-06T23:30:00Z'), 'UTC')).toBe('6 December 2026');

@@ -11,6 +11,7 @@ import type { CalibrationChartInput } from '../charts/calibration.js';
 import type { OutcomesChartInput } from '../charts/outcomes.js';
 import { prepareImport, type PreparedImport, type PrepareScope } from '../ledger/transfer/prepare.js';
 import { WorkRefused } from './pool.js';
+import { translator } from '../i18n/index.js';
 
 /** A page's refusal before parsing becomes the member's answer. */
 function refusing<T>(read: () => T): T {
@@ -33,8 +34,8 @@ export const jobs = {
   /** The forecasts found in an article. */
   'article.candidates': (input: { article: ArticleInput; today: string }): Candidate[] => extractCandidates(input.article, { today: input.today }),
   /** Charts (Skia is loaded on a worker's first chart). */
-  'chart.calibration': async (input: CalibrationChartInput): Promise<Uint8Array> => bytes(await (await import('../charts/calibration.js')).renderCalibrationChart(input)),
-  'chart.outcomes': async (input: OutcomesChartInput): Promise<Uint8Array> => bytes(await (await import('../charts/outcomes.js')).renderOutcomesChart(input)),
+  'chart.calibration': async (input: CalibrationChartInput): Promise<Uint8Array> => bytes(await (await import('../charts/calibration.js')).renderCalibrationChart(input, translator(input.locale))),
+  'chart.outcomes': async (input: OutcomesChartInput): Promise<Uint8Array> => bytes(await (await import('../charts/outcomes.js')).renderOutcomesChart(input, translator(input.locale))),
   /** An uploaded import file parsed and checked (the writing happens on the main thread). */
   'import.prepare': (input: { raw: string; scope: PrepareScope }): PreparedImport => prepareImport(input.raw, input.scope),
 };

@@ -1,8 +1,8 @@
 /**
  * Guard (issue 26): the views and posts a person reads, and the ledger's refusals, take their words
  * from the message catalogs, not from English literals in the code. Read with the TypeScript
- * compiler API: every string and template literal of src/kit/render.ts, src/jobs/rounds.ts and
- * src/jobs/direct-messages.ts, and every literal inside a `throw` (or a refusal helper's call) in
+ * compiler API: every string and template literal of src/kit/render.ts, src/jobs/rounds.ts,
+ * src/jobs/direct-messages.ts and the charts (src/charts/calibration.ts, outcomes.ts), and every literal inside a `throw` (or a refusal helper's call) in
  * src/ledger, is checked for English words. What is left is listed below with why.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -111,7 +111,7 @@ function tsFiles(dir: string): string[] {
 }
 
 describe('no user-facing English literal', () => {
-  for (const file of ['src/kit/render.ts', 'src/jobs/rounds.ts', 'src/jobs/direct-messages.ts']) {
+  for (const file of ['src/kit/render.ts', 'src/jobs/rounds.ts', 'src/jobs/direct-messages.ts', 'src/charts/calibration.ts', 'src/charts/outcomes.ts']) {
     it(`in ${file}: every word a person reads comes from the catalogs`, () => {
       expect(englishLiterals(file).filter((text) => !allowed(file, text))).toEqual([]);
     });

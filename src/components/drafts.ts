@@ -28,6 +28,7 @@ import { guildScope } from '../ledger/context.js';
 import { todayIn } from '../ledger/dates.js';
 import { LIMITS } from '../ledger/limits.js';
 import { MAX_CANDIDATES, MAX_TEXT_CHARS, type ArticleInput } from '../extract/types.js';
+import { readWhy } from '../extract/why.js';
 import { COLORS, safe, truncate } from '../kit/render.js';
 import { assertReadableLanguage } from '../kit/locale.js';
 import { EN, type Translator } from '../i18n/index.js';
@@ -112,6 +113,36 @@ export function foundNote(found: number, kept: number, name: string, t: Translat
   return `${head} ${t('drafts.keeps', { kept, max: MAX_DRAFT_CANDIDATES, others })}`;
 }
 
+
+/**
+ * A why line of a candidate (stored in English, src/extract/why.ts) in the reader's language; a line
+ * this version does not know is shown as it is.
+ */
+export function whyIn(line: string, t: Translator = EN): string {
+  const w = readWhy(line);
+  if (!w) return line;
+  switch (w.key) {
+    case 'attributed':
+      return t('extractWhy.attributed', { form: t(`extractWhy.form.${w.form}`), verb: w.verb });
+    case 'attributedInterview':
+      return t('extractWhy.attributedInterview');
+    case 'unattributed':
+      return t('extractWhy.unattributed', { form: t(`extractWhy.form.${w.form}`) });
+    case 'expectation':
+      return t('extractWhy.expectation', { phrase: w.phrase });
+    case 'cue':
+      return t(`extractWhy.cue.${w.kind}`, { phrase: w.phrase });
+    case 'hedge':
+      return t('extractWhy.hedge', { phrase: w.phrase });
+    case 'hedgeNegated':
+      return t('extractWhy.hedgeNegated', { phrase: w.phrase, band: t(`bands.${w.band}`) });
+    case 'anchored':
+      return t('extractWhy.anchored', { anchor: w.anchor });
+    case 'repeated':
+      return t('extractWhy.repeated', { count: w.count });
+  }
+}
+
 /** Said when the text was longer than the extractor reads, or nothing. */
 export function unreadNote(length: number, t: Translator = EN): string | null {
   if (length <= MAX_TEXT_CHARS) return null;
@@ -166,7 +197,7 @@ export async function draftCard(ctx: AppCtx, draft: Draft, index: number, viewer
   ];
   if (c.condition) fields.push({ name: t('drafts.card.condition'), value: `${safe(c.condition, 300)}\n${t('drafts.card.conditionHelp')}` });
   if (c.anchor) fields.push({ name: t('drafts.card.anchor'), value: t('drafts.card.anchorHelp', { anchor: safe(c.anchor, 200) }) });
-  if (c.why.length) fields.push({ name: t('drafts.card.why'), value: c.why.map((w) => `• ${safe(w, 200)}`).join('\n') });
+  if (c.why.length) fields.push({ name: t('drafts.card.why'), value: c.why.map((w) => `• ${safe(whyIn(w, t), 200)}`).join('\n') });
   if (dups.length) fields.push({ name: t('drafts.card.duplicate'), value: t('drafts.card.duplicateHelp', { claims: dups.map((n) => `#${n}`).join(', ') }) });
   const status =
     c.state === 'accepted'

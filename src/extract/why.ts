@@ -1,0 +1,64 @@
+/**
+ * Why a candidate was picked: the lines of `Candidate.why`. They are written (and kept in review
+ * drafts, and read by the quality benchmark) in English, as built here; a reviewer reads them in
+ * their language through `readWhy`, which gives each line back as its catalog key (`extractWhy.…`)
+ * and values, so drafts saved before (or by another version) are told in any language too. A line
+ * `readWhy` does not know is shown as it is.
+ */
+import { HEDGE_BAND_INFO, type HedgeBand } from '../ledger/hedge.js';
+
+export type WhyForm = 'quote' | 'paraphrase' | 'interview';
+export type CueKind = 'future' | 'modal' | 'conditional' | 'expectation' | 'horizon' | 'date';
+
+/** A cue's name in a why line, by kind. */
+export const CUE_LABELS: Readonly<Record<CueKind, string>> = {
+  future: 'future tense',
+  modal: 'modal',
+  conditional: 'condition',
+  expectation: 'expectation',
+  horizon: 'time horizon',
+  date: 'date',
+};
+
+/** The English why lines (what is stored). */
+export const why = {
+  attributed: (form: WhyForm, verb: string) => `attributed (${form}): ${verb}`,
+  unattributed: (form: WhyForm) => `unattributed ${form}`,
+  expectation: (verb: string) => `${CUE_LABELS.expectation}: ${verb}`,
+  cue: (kind: CueKind, phrase: string) => `${CUE_LABELS[kind]}: ${phrase}`,
+  hedge: (phrase: string, negatedBand?: HedgeBand) => `hedge: ${phrase}${negatedBand ? ` (negated: ${HEDGE_BAND_INFO[negatedBand].label} that the claim as stated comes true)` : ''}`,
+  anchored: (anchor: string) => `anchored on ${anchor}`,
+  repeated: (times: number) => `repeated in the article (${times} times): kept once`,
+};
+
+/** A why line as its catalog key and values (the values still to be told: a form, a band). */
+export type WhyLine =
+  | { key: 'attributed'; form: WhyForm; verb: string }
+  | { key: 'attributedInterview' }
+  | { key: 'unattributed'; form: WhyForm }
+  | { key: 'expectation'; phrase: string }
+  | { key: 'cue'; kind: Exclude<CueKind, 'expectation'>; phrase: string }
+  | { key: 'hedge'; phrase: string }
+  | { key: 'hedgeNegated'; phrase: string; band: HedgeBand }
+  | { key: 'anchored'; anchor: string }
+  | { key: 'repeated'; count: number };
+
+const FORM = '(quote|paraphrase|interview)';
+const BAND_BY_LABEL = new Map(Object.entries(HEDGE_BAND_INFO).map(([band, info]) => [info.label, band as HedgeBand]));
+const KIND_BY_LABEL = new Map(Object.entries(CUE_LABELS).map(([kind, label]) => [label, kind as CueKind]));
+
+/** A stored why line read back; null for a line this version did not write. */
+export function readWhy(line: string): WhyLine | null {
+  let m = new RegExp(`^attributed \\(${FORM}\\): ([^]*)$`).exec(line);
+  if (m) return m[1] === 'interview' && m[2] === 'interview answer' ? { key: 'attributedInterview' } : { key: 'attributed', form: m[1] as WhyForm, verb: m[2]! };
+  if ((m = new RegExp(`^unattributed ${FORM}$`).exec(line))) return { key: 'unattributed', form: m[1] as WhyForm };
+  if ((m = /^hedge: ([^]*) \(negated: ([a-z ]+) that the claim as stated comes true\)$/.exec(line)) && BAND_BY_LABEL.has(m[2]!)) return { key: 'hedgeNegated', phrase: m[1]!, band: BAND_BY_LABEL.get(m[2]!)! };
+  if ((m = /^hedge: ([^]*)$/.exec(line))) return { key: 'hedge', phrase: m[1]! };
+  if ((m = /^anchored on ([^]*)$/.exec(line))) return { key: 'anchored', anchor: m[1]! };
+  if ((m = /^repeated in the article \((\d+) times\): kept once$/.exec(line))) return { key: 'repeated', count: Number(m[1]) };
+  if ((m = /^([a-z ]+): ([^]*)$/.exec(line)) && KIND_BY_LABEL.has(m[1]!)) {
+    const kind = KIND_BY_LABEL.get(m[1]!)!;
+    return kind === 'expectation' ? { key: 'expectation', phrase: m[2]! } : { key: 'cue', kind, phrase: m[2]! };
+  }
+  return null;
+}

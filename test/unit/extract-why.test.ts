@@ -1,0 +1,43 @@
+/**
+ * The why lines of a candidate (issue 26): written in English as before, and told to a reviewer in
+ * their language by reading each stored line back to its catalog key (src/extract/why.ts,
+ * whyIn in src/components/drafts.ts).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { extractCandidates } from '../../src/extract/index.js';
+import { readWhy, why } from '../../src/extract/why.js';
+import { whyIn } from '../../src/components/drafts.js';
+import { EN, translator } from '../../src/i18n/index.js';
+
+const DIR = new URL('../fixtures/articles/', import.meta.url);
+const lines = readdirSync(DIR)
+  .filter((f) => f.endsWith('.txt'))
+  .flatMap((f) => extractCandidates({ text: readFileSync(new URL(f, DIR), 'utf8'), title: null, url: null, publishedOn: '2025-01-01' }).flatMap((c) => c.why));
+
+describe('why lines', () => {
+  it('every line the extractor writes is read back, and told in English exactly as written', () => {
+    expect(lines.length).toBeGreaterThan(20);
+    for (const line of lines) {
+      expect(readWhy(line), line).not.toBeNull();
+      expect(whyIn(line, EN)).toBe(line);
+    }
+  });
+
+  it('are told in Russian and Ukrainian, the article’s words kept', () => {
+    const ru = translator('ru');
+    const uk = translator('uk');
+    expect(whyIn(why.attributed('quote', 'said'), ru)).toBe('атрибуция (цитата): said');
+    expect(whyIn(why.hedge('probably', 'unlikely'), ru)).toBe(`степень уверенности: probably (с отрицанием: ${ru('bands.unlikely')}, что утверждение в этой формулировке сбудется)`);
+    expect(whyIn(why.cue('horizon', 'by June'), uk)).toBe('горизонт: by June');
+    expect(whyIn(why.repeated(2), ru)).toBe('повторяется в статье (2 раза): оставлен один');
+    expect(whyIn(why.repeated(5), uk)).toBe('повторюється в статті (5 разів): залишено один');
+    expect(whyIn(why.anchored('the summit'), uk)).toBe('відлік від: the summit');
+    for (const line of lines) expect(whyIn(line, ru), line).not.toBe(line);
+  });
+
+  it('shows a line it does not know as it is', () => {
+    expect(readWhy('something else: entirely')).toBeNull();
+    expect(whyIn('something else: entirely', translator('ru'))).toBe('something else: entirely');
+  });
+});

@@ -77,8 +77,8 @@ export function englishLiterals(file: string, source = parse(file)): string[] {
   return found;
 }
 
-/** The helpers the ledger refuses with (src/ledger/errors.ts and local ones). */
-const REFUSALS = new Set(['invalid', 'notFound', 'forbidden', 'conflict', 'closed', 'LedgerError', 'refuse']);
+/** The helpers the ledger refuses with (src/ledger/errors.ts and local ones), and the article fetcher's refusal. */
+const REFUSALS = new Set(['invalid', 'notFound', 'forbidden', 'conflict', 'closed', 'LedgerError', 'refuse', 'FetchArticleError']);
 
 /** English literals the ledger throws: inside `throw …`, or passed to a refusal helper. */
 export function thrownEnglish(file: string, source = parse(file)): string[] {
@@ -122,6 +122,10 @@ describe('no user-facing English literal', () => {
     expect(files.length).toBeGreaterThan(20);
     const left = files.flatMap((file) => thrownEnglish(file).map((text) => `${relative('.', file)}: ${text}`));
     expect(left).toEqual([]);
+  });
+
+  it('in the article fetcher’s refusals (src/extract/fetch.ts): each a catalog key with values', () => {
+    expect(thrownEnglish('src/extract/fetch.ts')).toEqual([]);
   });
 
   it('finds what it guards against (a literal in a view, a thrown English message)', () => {

@@ -1,8 +1,9 @@
 /**
  * The jobs the worker pool runs (src/work/pool.ts): each a function of one serialisable input,
  * CPU-heavy and free of I/O. Workers import this table; the bot names a job and its input
- * (ctx.work.run(guildId, 'article.html', …)). A job refuses what it will not read by throwing
- * WorkRefused (its message is for the member); a LedgerError (a file's faulty field) is kept.
+ * (ctx.work.run(guildId, 'article.html', …)). A job refuses what it will not read by throwing a
+ * LedgerError (a catalog key and values: a file's faulty field, a page too complex to read), which
+ * crosses the pool whole and is told in the member's language; a WorkRefused's message is shown as is.
  */
 import type { ArticleInput, Candidate } from '../extract/types.js';
 import { articleFromHtml, articleFromText, PageTooComplexError } from '../extract/html.js';
@@ -10,15 +11,16 @@ import { extractCandidates } from '../extract/index.js';
 import type { CalibrationChartInput } from '../charts/calibration.js';
 import type { OutcomesChartInput } from '../charts/outcomes.js';
 import { prepareImport, type PreparedImport, type PrepareScope } from '../ledger/transfer/prepare.js';
-import { WorkRefused } from './pool.js';
+import { LedgerError } from '../ledger/errors.js';
 import { translator } from '../i18n/index.js';
 
-/** A page's refusal before parsing becomes the member's answer. */
+/** A page's refusal before parsing becomes the member's answer (in their language). */
 function refusing<T>(read: () => T): T {
   try {
     return read();
   } catch (error) {
-    if (error instanceof PageTooComplexError) throw new WorkRefused('rejected', error.message);
+    // a LedgerError crosses the pool with its key and values: the member reads it in their language
+    if (error instanceof PageTooComplexError) throw new LedgerError('invalid_input', error.key, error.vars);
     throw error;
   }
 }

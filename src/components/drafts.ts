@@ -28,7 +28,7 @@ import { guildScope } from '../ledger/context.js';
 import { todayIn } from '../ledger/dates.js';
 import { LIMITS } from '../ledger/limits.js';
 import { MAX_CANDIDATES, MAX_TEXT_CHARS, type ArticleInput } from '../extract/types.js';
-import { readWhy } from '../extract/why.js';
+import { readCheckByPhrase, readWhy } from '../extract/why.js';
 import { COLORS, safe, truncate } from '../kit/render.js';
 import { assertReadableLanguage } from '../kit/locale.js';
 import { EN, type Translator } from '../i18n/index.js';
@@ -114,6 +114,13 @@ export function foundNote(found: number, kept: number, name: string, t: Translat
 }
 
 
+/** A check-by phrase in the reader's language when the extractor wrote it; the article's words as they are. */
+export function checkByPhraseIn(phrase: string, t: Translator = EN): string {
+  const p = readCheckByPhrase(phrase);
+  if (!p) return phrase;
+  return p.key === 'noHorizon' ? t('extractWhy.checkBy.noHorizon', { count: p.count }) : t('extractWhy.checkBy.asBefore', { phrase: checkByPhraseIn(p.phrase, t) });
+}
+
 /**
  * A why line of a candidate (stored in English, src/extract/why.ts) in the reader's language; a line
  * this version does not know is shown as it is.
@@ -192,7 +199,7 @@ export async function draftCard(ctx: AppCtx, draft: Draft, index: number, viewer
     { name: t('drafts.card.restatement'), value: safe(c.restatement, 1000) },
     {
       name: t('drafts.card.checkBy'),
-      value: c.checkBy ? `${c.checkBy}${c.checkByPhrase ? ` · ${safe(c.checkByPhrase, 200)}` : ''}` : t('drafts.card.noDate'),
+      value: c.checkBy ? `${c.checkBy}${c.checkByPhrase ? ` · ${safe(checkByPhraseIn(c.checkByPhrase, t), 200)}` : ''}` : t('drafts.card.noDate'),
     },
   ];
   if (c.condition) fields.push({ name: t('drafts.card.condition'), value: `${safe(c.condition, 300)}\n${t('drafts.card.conditionHelp')}` });

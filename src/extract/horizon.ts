@@ -23,6 +23,7 @@
  */
 import * as chrono from 'chrono-node';
 import { addDays, addMonths } from '../ledger/dates.js';
+import { checkByPhrase } from './why.js';
 
 export interface Horizon {
   checkBy: string;
@@ -421,5 +422,5 @@ export function readHorizon(text: string, publishedOn: string, context?: string,
     const h = fromRules(t, publishedOn, ctx) ?? fromChrono(t, publishedOn) ?? bareYear(t, publishedOn);
     if (h) return h;
   }
-  return { checkBy: addMonths(publishedOn, DEFAULT_HORIZON_MONTHS), phrase: `no horizon in the text: the default of ${DEFAULT_HORIZON_MONTHS} months`, anchor: null };
+  return { checkBy: addMonths(publishedOn, DEFAULT_HORIZON_MONTHS), phrase: checkByPhrase.noHorizon(DEFAULT_HORIZON_MONTHS), anchor: null };
 }

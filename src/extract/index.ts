@@ -15,7 +15,7 @@ import { readHorizon } from './horizon.js';
 import { guessFamily } from './family.js';
 import { inThirdPerson } from './person.js';
 import { mirrorBand } from '../ledger/hedge.js';
-import { why as whyLine } from './why.js';
+import { checkByPhrase, why as whyLine } from './why.js';
 
 export type { ArticleInput, Candidate, Extraction } from './types.js';
 export { articleFromHtml, articleFromText } from './html.js';
@@ -148,7 +148,7 @@ export function extractCandidates(input: ArticleInput, opts: ExtractOptions = {}
     // "When it does, …", "Then …": the horizon of the forecast it follows
     const previous = out.at(-1);
     if (previous && previous.speaker === seg.speaker && horizon.phrase.startsWith('no horizon') && ANAPHORIC.test(quote) && previous.checkBy) {
-      horizon = { checkBy: previous.checkBy, phrase: `as the forecast before it (${previous.checkByPhrase})`, anchor: previous.anchor };
+      horizon = { checkBy: previous.checkBy, phrase: checkByPhrase.asBefore(previous.checkByPhrase), anchor: previous.anchor };
     }
     const why: string[] = [];
     why.push(seg.speaker ? whyLine.attributed(seg.form, seg.verb) : whyLine.unattributed(seg.form));

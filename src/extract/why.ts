@@ -3,7 +3,8 @@
  * drafts, and read by the quality benchmark) in English, as built here; a reviewer reads them in
  * their language through `readWhy`, which gives each line back as its catalog key (`extractWhy.…`)
  * and values, so drafts saved before (or by another version) are told in any language too. A line
- * `readWhy` does not know is shown as it is.
+ * `readWhy` does not know is shown as it is. The same for the two check-by phrases the extractor
+ * writes itself (`checkByPhrase`; the others are the article's words): `readCheckByPhrase`.
  */
 import { HEDGE_BAND_INFO, type HedgeBand } from '../ledger/hedge.js';
 
@@ -60,5 +61,21 @@ export function readWhy(line: string): WhyLine | null {
     const kind = KIND_BY_LABEL.get(m[1]!)!;
     return kind === 'expectation' ? { key: 'expectation', phrase: m[2]! } : { key: 'cue', kind, phrase: m[2]! };
   }
+  return null;
+}
+
+/** The check-by phrases the extractor writes itself (English, stored). */
+export const checkByPhrase = {
+  noHorizon: (months: number) => `no horizon in the text: the default of ${months} months`,
+  asBefore: (previous: string | null) => `as the forecast before it (${previous})`,
+};
+
+export type CheckByPhrase = { key: 'noHorizon'; count: number } | { key: 'asBefore'; phrase: string };
+
+/** A stored check-by phrase read back; null for the article's own words. */
+export function readCheckByPhrase(phrase: string): CheckByPhrase | null {
+  let m = /^no horizon in the text: the default of (\d+) months?$/.exec(phrase);
+  if (m) return { key: 'noHorizon', count: Number(m[1]) };
+  if ((m = /^as the forecast before it \(([^]*)\)$/.exec(phrase))) return { key: 'asBefore', phrase: m[1]! };
   return null;
 }

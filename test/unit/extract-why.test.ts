@@ -6,8 +6,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { extractCandidates } from '../../src/extract/index.js';
-import { readWhy, why } from '../../src/extract/why.js';
-import { whyIn } from '../../src/components/drafts.js';
+import { checkByPhrase, readWhy, why } from '../../src/extract/why.js';
+import { checkByPhraseIn, whyIn } from '../../src/components/drafts.js';
 import { EN, translator } from '../../src/i18n/index.js';
 
 const DIR = new URL('../fixtures/articles/', import.meta.url);
@@ -39,5 +39,18 @@ describe('why lines', () => {
   it('shows a line it does not know as it is', () => {
     expect(readWhy('something else: entirely')).toBeNull();
     expect(whyIn('something else: entirely', translator('ru'))).toBe('something else: entirely');
+  });
+});
+
+describe('check-by phrases the extractor writes itself', () => {
+  it('are told in the reader’s language, nested or not; the article’s words stay', () => {
+    const none = checkByPhrase.noHorizon(12);
+    expect(none).toBe('no horizon in the text: the default of 12 months');
+    expect(checkByPhraseIn(none, EN)).toBe(none);
+    expect(checkByPhraseIn(none, translator('ru'))).toBe('в тексте нет срока: по умолчанию 12 месяцев');
+    const before = checkByPhrase.asBefore(none);
+    expect(checkByPhraseIn(before, EN)).toBe(before);
+    expect(checkByPhraseIn(before, translator('uk'))).toBe('як у прогнозу перед ним (у тексті немає терміну: за замовчуванням 12 місяців)');
+    expect(checkByPhraseIn('by the end of 2026', translator('uk'))).toBe('by the end of 2026');
   });
 });

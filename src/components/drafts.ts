@@ -28,7 +28,7 @@ import { guildScope } from '../ledger/context.js';
 import { todayIn } from '../ledger/dates.js';
 import { LIMITS } from '../ledger/limits.js';
 import { MAX_CANDIDATES, MAX_TEXT_CHARS, type ArticleInput } from '../extract/types.js';
-import { readCheckByPhrase, readWhy } from '../extract/why.js';
+import { readAnchor, readCheckByPhrase, readWhy } from '../extract/why.js';
 import { COLORS, safe, truncate } from '../kit/render.js';
 import { assertReadableLanguage } from '../kit/locale.js';
 import { EN, type Translator } from '../i18n/index.js';
@@ -114,6 +114,12 @@ export function foundNote(found: number, kept: number, name: string, t: Translat
 }
 
 
+/** An event anchor in the reader's language when the extractor named it; the article's words as they are. */
+export function anchorIn(anchor: string, t: Translator = EN): string {
+  const a = readAnchor(anchor);
+  return a ? t(`extractWhy.anchor.${a.key}`, a.day ? { day: a.day } : {}) : anchor;
+}
+
 /** A check-by phrase in the reader's language when the extractor wrote it; the article's words as they are. */
 export function checkByPhraseIn(phrase: string, t: Translator = EN): string {
   const p = readCheckByPhrase(phrase);
@@ -144,7 +150,7 @@ export function whyIn(line: string, t: Translator = EN): string {
     case 'hedgeNegated':
       return t('extractWhy.hedgeNegated', { phrase: w.phrase, band: t(`bands.${w.band}`) });
     case 'anchored':
-      return t('extractWhy.anchored', { anchor: w.anchor });
+      return t('extractWhy.anchored', { anchor: anchorIn(w.anchor, t) });
     case 'repeated':
       return t('extractWhy.repeated', { count: w.count });
   }
@@ -203,7 +209,7 @@ export async function draftCard(ctx: AppCtx, draft: Draft, index: number, viewer
     },
   ];
   if (c.condition) fields.push({ name: t('drafts.card.condition'), value: `${safe(c.condition, 300)}\n${t('drafts.card.conditionHelp')}` });
-  if (c.anchor) fields.push({ name: t('drafts.card.anchor'), value: t('drafts.card.anchorHelp', { anchor: safe(c.anchor, 200) }) });
+  if (c.anchor) fields.push({ name: t('drafts.card.anchor'), value: t('drafts.card.anchorHelp', { anchor: safe(anchorIn(c.anchor, t), 200) }) });
   if (c.why.length) fields.push({ name: t('drafts.card.why'), value: c.why.map((w) => `• ${safe(whyIn(w, t), 200)}`).join('\n') });
   if (dups.length) fields.push({ name: t('drafts.card.duplicate'), value: t('drafts.card.duplicateHelp', { claims: dups.map((n) => `#${n}`).join(', ') }) });
   const status =

@@ -79,3 +79,32 @@ export function readCheckByPhrase(phrase: string): CheckByPhrase | null {
   if ((m = /^as the forecast before it \(([^]*)\)$/.exec(phrase))) return { key: 'asBefore', phrase: m[1]! };
   return null;
 }
+
+/** The event anchors the extractor names itself (English, stored); others are the article's words ("the summit"). */
+export const anchorOf = {
+  inauguration: (day?: string) => (day ? `the inauguration (${day})` : 'the inauguration'),
+  takingOffice: (day?: string) => (day ? `taking office (inauguration ${day}; its first 100 days)` : 'taking office'),
+  newAdministration: (day: string) => `the new administration (inauguration ${day})`,
+  election: (day?: string) => (day ? `the election (${day})` : 'the election'),
+};
+
+export type AnchorKey = 'inauguration' | 'inaugurationOn' | 'takingOffice' | 'takingOfficeOn' | 'newAdministration' | 'election' | 'electionOn';
+
+/** A stored anchor read back as its catalog key and day; null for the article's own words. */
+export function readAnchor(anchor: string): { key: AnchorKey; day?: string } | null {
+  const DAY = '(\\d{4}-\\d{2}-\\d{2})';
+  const forms: [RegExp, AnchorKey][] = [
+    [/^the inauguration$/, 'inauguration'],
+    [new RegExp(`^the inauguration \\(${DAY}\\)$`), 'inaugurationOn'],
+    [/^taking office$/, 'takingOffice'],
+    [new RegExp(`^taking office \\(inauguration ${DAY}; its first 100 days\\)$`), 'takingOfficeOn'],
+    [new RegExp(`^the new administration \\(inauguration ${DAY}\\)$`), 'newAdministration'],
+    [/^the election$/, 'election'],
+    [new RegExp(`^the election \\(${DAY}\\)$`), 'electionOn'],
+  ];
+  for (const [re, key] of forms) {
+    const m = re.exec(anchor);
+    if (m) return m[1] ? { key, day: m[1] } : { key };
+  }
+  return null;
+}

@@ -6,8 +6,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { extractCandidates } from '../../src/extract/index.js';
-import { checkByPhrase, readWhy, why } from '../../src/extract/why.js';
-import { checkByPhraseIn, whyIn } from '../../src/components/drafts.js';
+import { anchorOf, checkByPhrase, readAnchor, readWhy, why } from '../../src/extract/why.js';
+import { anchorIn, checkByPhraseIn, whyIn } from '../../src/components/drafts.js';
 import { EN, translator } from '../../src/i18n/index.js';
 
 const DIR = new URL('../fixtures/articles/', import.meta.url);
@@ -52,5 +52,21 @@ describe('check-by phrases the extractor writes itself', () => {
     expect(checkByPhraseIn(before, EN)).toBe(before);
     expect(checkByPhraseIn(before, translator('uk'))).toBe('як у прогнозу перед ним (у тексті немає терміну: за замовчуванням 12 місяців)');
     expect(checkByPhraseIn('by the end of 2026', translator('uk'))).toBe('by the end of 2026');
+  });
+});
+
+describe('event anchors the extractor names itself', () => {
+  it('are told in the reader’s language, in the card and in the why line; the article’s words stay', () => {
+    const ru = translator('ru');
+    const uk = translator('uk');
+    const named = [anchorOf.inauguration(), anchorOf.inauguration('2029-01-20'), anchorOf.takingOffice(), anchorOf.takingOffice('2029-01-20'), anchorOf.newAdministration('2029-01-20'), anchorOf.election(), anchorOf.election('2028-11-07')];
+    for (const a of named) {
+      expect(readAnchor(a), a).not.toBeNull();
+      expect(anchorIn(a, EN)).toBe(a);
+      expect(anchorIn(a, ru), a).not.toBe(a);
+    }
+    expect(anchorIn(anchorOf.takingOffice('2029-01-20'), uk)).toBe('вступ на посаду (інавгурація 2029-01-20; перші 100 днів)');
+    expect(whyIn(why.anchored(anchorOf.election('2028-11-07')), ru)).toBe('отсчёт от: выборы (2028-11-07)');
+    expect(anchorIn('the summit', ru)).toBe('the summit');
   });
 });

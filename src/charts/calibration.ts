@@ -56,7 +56,8 @@ export async function renderCalibrationChart(input: CalibrationChartInput, t: Tr
     g.strokeStyle = THEME.background;
     g.stroke();
   }
-  axisTitle(g, frame, t('chart.calibration.forecastAxis'), 'x', 68);
+  // centred under the plot: at most twice the room left of its centre
+  axisTitle(g, frame, fitText(g, t('chart.calibration.forecastAxis'), 2 * (frame.left + frame.width / 2) - 32, font(13)), 'x', 68);
   axisTitle(g, frame, t('chart.calibration.observedAxis'), 'y', 58);
 
   const panel = right(frame) + 40;

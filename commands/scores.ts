@@ -209,6 +209,7 @@ async function me(call: CommandCall, options: SubcommandArguments<Scores, 'me'>,
     subtitle: t('scores.calibrationMemberSubtitle', { count: score.claims }),
     bins: rec.calibration,
     notes: headline.map(([k, v]) => `${k}: ${v}`),
+    locale: t.locale,
   });
   const embed: APIEmbed = {
     title,
@@ -240,6 +241,7 @@ async function calibrationChart(call: CommandCall, ctx: AppCtx, of: { speaker: s
       `Brier: ${data.score.brier === null ? '–' : formatScore(data.score.brier)}`,
       `${t('scores.noteCameTrue')}: ${data.record.shareTrue === null ? '–' : formatPct(data.record.shareTrue)}`,
     ],
+    locale: t.locale,
   });
   await call.reply({
     embeds: [
@@ -273,6 +275,7 @@ async function chart(call: CommandCall, { speaker, family, outlet, kind: given }
     title,
     subtitle: `${t('scores.outcomesSubtitle', { count: data.record.made })}${older}`,
     buckets: data.buckets,
+    locale: t.locale,
   });
   await call.reply({
     embeds: [

@@ -28,6 +28,7 @@ import { guildScope } from '../ledger/context.js';
 import { todayIn } from '../ledger/dates.js';
 import { LIMITS } from '../ledger/limits.js';
 import { MAX_CANDIDATES, MAX_TEXT_CHARS, type ArticleInput } from '../extract/types.js';
+import { readAnchor, readCheckByPhrase, readWhy } from '../extract/why.js';
 import { COLORS, safe, truncate } from '../kit/render.js';
 import { assertReadableLanguage } from '../kit/locale.js';
 import { EN, type Translator } from '../i18n/index.js';
@@ -112,6 +113,49 @@ export function foundNote(found: number, kept: number, name: string, t: Translat
   return `${head} ${t('drafts.keeps', { kept, max: MAX_DRAFT_CANDIDATES, others })}`;
 }
 
+
+/** An event anchor in the reader's language when the extractor named it; the article's words as they are. */
+export function anchorIn(anchor: string, t: Translator = EN): string {
+  const a = readAnchor(anchor);
+  return a ? t(`extractWhy.anchor.${a.key}`, a.day ? { day: a.day } : {}) : anchor;
+}
+
+/** A check-by phrase in the reader's language when the extractor wrote it; the article's words as they are. */
+export function checkByPhraseIn(phrase: string, t: Translator = EN): string {
+  const p = readCheckByPhrase(phrase);
+  if (!p) return phrase;
+  return p.key === 'noHorizon' ? t('extractWhy.checkBy.noHorizon', { count: p.count }) : t('extractWhy.checkBy.asBefore', { phrase: checkByPhraseIn(p.phrase, t) });
+}
+
+/**
+ * A why line of a candidate (stored in English, src/extract/why.ts) in the reader's language; a line
+ * this version does not know is shown as it is.
+ */
+export function whyIn(line: string, t: Translator = EN): string {
+  const w = readWhy(line);
+  if (!w) return line;
+  switch (w.key) {
+    case 'attributed':
+      return t('extractWhy.attributed', { form: t(`extractWhy.form.${w.form}`), verb: w.verb });
+    case 'attributedInterview':
+      return t('extractWhy.attributedInterview');
+    case 'unattributed':
+      return t('extractWhy.unattributed', { form: t(`extractWhy.form.${w.form}`) });
+    case 'expectation':
+      return t('extractWhy.expectation', { phrase: w.phrase });
+    case 'cue':
+      return t(`extractWhy.cue.${w.kind}`, { phrase: w.phrase });
+    case 'hedge':
+      return t('extractWhy.hedge', { phrase: w.phrase });
+    case 'hedgeNegated':
+      return t('extractWhy.hedgeNegated', { phrase: w.phrase, band: t(`bands.${w.band}`) });
+    case 'anchored':
+      return t('extractWhy.anchored', { anchor: anchorIn(w.anchor, t) });
+    case 'repeated':
+      return t('extractWhy.repeated', { count: w.count });
+  }
+}
+
 /** Said when the text was longer than the extractor reads, or nothing. */
 export function unreadNote(length: number, t: Translator = EN): string | null {
   if (length <= MAX_TEXT_CHARS) return null;
@@ -161,12 +205,12 @@ export async function draftCard(ctx: AppCtx, draft: Draft, index: number, viewer
     { name: t('drafts.card.restatement'), value: safe(c.restatement, 1000) },
     {
       name: t('drafts.card.checkBy'),
-      value: c.checkBy ? `${c.checkBy}${c.checkByPhrase ? ` · ${safe(c.checkByPhrase, 200)}` : ''}` : t('drafts.card.noDate'),
+      value: c.checkBy ? `${c.checkBy}${c.checkByPhrase ? ` · ${safe(checkByPhraseIn(c.checkByPhrase, t), 200)}` : ''}` : t('drafts.card.noDate'),
     },
   ];
   if (c.condition) fields.push({ name: t('drafts.card.condition'), value: `${safe(c.condition, 300)}\n${t('drafts.card.conditionHelp')}` });
-  if (c.anchor) fields.push({ name: t('drafts.card.anchor'), value: t('drafts.card.anchorHelp', { anchor: safe(c.anchor, 200) }) });
-  if (c.why.length) fields.push({ name: t('drafts.card.why'), value: c.why.map((w) => `• ${safe(w, 200)}`).join('\n') });
+  if (c.anchor) fields.push({ name: t('drafts.card.anchor'), value: t('drafts.card.anchorHelp', { anchor: safe(anchorIn(c.anchor, t), 200) }) });
+  if (c.why.length) fields.push({ name: t('drafts.card.why'), value: c.why.map((w) => `• ${safe(whyIn(w, t), 200)}`).join('\n') });
   if (dups.length) fields.push({ name: t('drafts.card.duplicate'), value: t('drafts.card.duplicateHelp', { claims: dups.map((n) => `#${n}`).join(', ') }) });
   const status =
     c.state === 'accepted'

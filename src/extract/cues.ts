@@ -4,10 +4,11 @@
  * "I wouldn't say", "should" as advice, questions). A stretch of speech is a forecast when it has
  * a cue left after the non-forecast forms are set aside. Plain functions.
  */
+import { why, type CueKind } from './why.js';
 
 export interface Cue {
   /** 'date': a day, month or season named ("in January", "on Sunday"): a time ahead for a modal, not a forecast by itself (the past names them too). */
-  kind: 'future' | 'modal' | 'conditional' | 'expectation' | 'horizon' | 'date';
+  kind: CueKind;
   phrase: string;
   index: number;
 }
@@ -190,7 +191,5 @@ export function readCues(text: string, publishedOn?: string): CueReading {
   return { cues, rejected: null };
 }
 
-export const describeCue = (c: Cue): string => {
-  const label = { future: 'future tense', modal: 'modal', conditional: 'condition', expectation: 'expectation', horizon: 'time horizon', date: 'date' }[c.kind];
-  return `${label}: ${c.phrase}`;
-};
+/** A cue as a why line (src/extract/why.ts). */
+export const describeCue = (c: Cue): string => why.cue(c.kind, c.phrase);

@@ -9,7 +9,8 @@
  * (default 10 s) covers everything, redirects included. Only text/html (or XHTML) and text/plain
  * are read, decoded by the charset the header or the page's <meta> names (default UTF-8).
  *
- * Every refusal is a FetchArticleError whose message can be shown to a member as it is.
+ * Every refusal is a FetchArticleError: a catalog key (extract.fetch.…) with its values, shown to a
+ * member in their language by `in(locale)`; its `message` is the English text.
  */
 import { lookup as dnsLookup } from 'node:dns/promises';
 import http from 'node:http';
@@ -18,16 +19,49 @@ import { isIP, type LookupFunction } from 'node:net';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import type { ArticleInput } from './types.js';
+import { translator, type Vars } from '../i18n/index.js';
 
 export type FetchErrorCode = 'bad-url' | 'bad-scheme' | 'private-address' | 'dns' | 'network' | 'timeout' | 'too-large' | 'too-many-redirects' | 'http-status' | 'not-html';
+
+/** Why a page could not be read: a key of the catalogs' `extract.fetch` group. */
+export type FetchReason =
+  | 'dns'
+  | 'privateAddress'
+  | 'badUrl'
+  | 'badScheme'
+  | 'tooLargeMb'
+  | 'tooLargeKb'
+  | 'timeout'
+  | 'unreachable'
+  | 'unreachableCode'
+  | 'redirectNowhere'
+  | 'tooManyRedirects'
+  | 'httpStatus'
+  | 'notHtml'
+  | 'notHtmlUntyped'
+  | 'unreadableFrom'
+  | 'unreadable';
+
+/** A reason in a language; numbers as that language writes them ("1.5" / "1,5"), never grouped (a status code). */
+function reasonIn(locale: string | null | undefined, reason: FetchReason, vars: Vars): string {
+  const tr = translator(locale);
+  const shown = Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, typeof v === 'number' ? tr.number(v, { maximumFractionDigits: 1, useGrouping: false }) : v]));
+  return tr(`extract.fetch.${reason}`, shown);
+}
 
 export class FetchArticleError extends Error {
   override readonly name = 'FetchArticleError';
   constructor(
     readonly code: FetchErrorCode,
-    message: string,
+    readonly reason: FetchReason,
+    readonly vars: Vars = {},
   ) {
-    super(message);
+    super(reasonIn('en', reason, vars));
+  }
+
+  /** The reason in a locale (the member's). */
+  in(locale: string | null | undefined): string {
+    return reasonIn(locale, this.reason, this.vars);
   }
 }
 
@@ -75,8 +109,12 @@ export const DEFAULT_MAX_BYTES = 2 * 1024 * 1024;
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_REDIRECTS = 5;
 
-const formatBytes = (n: number) => (n % (1024 * 1024) === 0 ? `${n / (1024 * 1024)} MB` : n >= 1024 * 1024 ? `${(n / (1024 * 1024)).toFixed(1)} MB` : `${Math.round(n / 1024)} KB`);
-const formatSeconds = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`);
+const MB = 1024 * 1024;
+/** The size limit as the reason says it: whole MB, MB to a tenth, or KB. */
+const sizeReason = (n: number): [FetchReason, Vars] =>
+  n % MB === 0 ? ['tooLargeMb', { size: n / MB }] : n >= MB ? ['tooLargeMb', { size: Math.round((n / MB) * 10) / 10 }] : ['tooLargeKb', { size: Math.round(n / 1024) }];
+/** Seconds, whole or to a tenth. */
+const seconds = (ms: number) => (ms % 1000 === 0 ? ms / 1000 : Math.round(ms / 100) / 10);
 
 // ── Addresses ──────────────────────────────────────────────────────────────────────────────
 
@@ -153,7 +191,8 @@ export function blockedAddressReason(address: string): string | null {
 const defaultResolve = async (host: string) => (await dnsLookup(host, { all: true, verbatim: true })).map((r) => ({ address: r.address, family: (r.family === 6 ? 6 : 4) as 4 | 6 }));
 
 /** The refusal of an address that is not public (loopback, private, link-local, …), the same for all of them. */
-export const NOT_PUBLIC = 'That address is not public; only public web pages can be read.';
+/** The private-address refusal in English. */
+export const NOT_PUBLIC = reasonIn('en', 'privateAddress', {});
 
 /** The address to connect to: every address the host resolves to is checked, the first one is used. */
 async function checkedAddress(url: URL, opts: FetchArticleOptions): Promise<{ address: string; family: 4 | 6 }> {
@@ -165,16 +204,16 @@ async function checkedAddress(url: URL, opts: FetchArticleOptions): Promise<{ ad
     try {
       addresses = await (opts.resolve ?? defaultResolve)(host);
     } catch {
-      throw new FetchArticleError('dns', `That site could not be found (${host}).`);
+      throw new FetchArticleError('dns', 'dns', { host });
     }
-    if (!addresses.length) throw new FetchArticleError('dns', `That site could not be found (${host}).`);
+    if (!addresses.length) throw new FetchArticleError('dns', 'dns', { host });
   }
   if (opts.allowPrivateAddresses !== true) {
     const allowed = Array.isArray(opts.allowPrivateAddresses) ? opts.allowPrivateAddresses : [];
     for (const a of addresses) {
       const why = allowed.includes(a.address) ? null : blockedAddressReason(a.address);
       // Said without the address or why: the answer must not map the network the bot runs in.
-      if (why) throw new FetchArticleError('private-address', NOT_PUBLIC);
+      if (why) throw new FetchArticleError('private-address', 'privateAddress');
     }
   }
   return addresses[0]!;
@@ -187,9 +226,9 @@ function parseUrl(raw: string, base?: string): URL {
   try {
     url = base ? new URL(raw, base) : new URL(raw.trim());
   } catch {
-    throw new FetchArticleError('bad-url', 'That is not a valid link.');
+    throw new FetchArticleError('bad-url', 'badUrl');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new FetchArticleError('bad-scheme', `Only http and https links can be read (not ${url.protocol.replace(/:$/, '')}).`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new FetchArticleError('bad-scheme', 'badScheme', { scheme: url.protocol.replace(/:$/, '') });
   return url;
 }
 
@@ -226,7 +265,7 @@ function request(url: URL, pinned: { address: string; family: 4 | 6 }, signal: A
 /** The body, decompressed, up to `maxBytes` (the request is abandoned past it). */
 async function readBody(res: Response, maxBytes: number, abort: () => void): Promise<Buffer> {
   const declared = Number(res.headers['content-length']);
-  const tooLarge = () => new FetchArticleError('too-large', `The page is larger than ${formatBytes(maxBytes)}.`);
+  const tooLarge = () => new FetchArticleError('too-large', ...sizeReason(maxBytes));
   if (Number.isFinite(declared) && declared > maxBytes) {
     abort();
     throw tooLarge();
@@ -293,7 +332,7 @@ export async function fetchPage(rawUrl: string, opts: FetchArticleOptions = {}):
   const maxRedirects = opts.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
   const userAgent = opts.userAgent ?? 'HindsightBot/0.1 (+forecast ledger; reads one article page on request)';
   const controller = new AbortController();
-  const timeoutError = new FetchArticleError('timeout', `No answer within ${formatSeconds(timeoutMs)}.`);
+  const timeoutError = new FetchArticleError('timeout', 'timeout', { seconds: seconds(timeoutMs) });
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
@@ -312,25 +351,25 @@ export async function fetchPage(rawUrl: string, opts: FetchArticleOptions = {}):
       } catch (error) {
         if (controller.signal.aborted) throw timeoutError;
         const code = (error as NodeJS.ErrnoException).code;
-        throw new FetchArticleError('network', `Could not reach ${url.host}${code ? ` (${code})` : ''}.`);
+        throw (code ? new FetchArticleError('network', 'unreachableCode', { host: url.host, code: String(code) }) : new FetchArticleError('network', 'unreachable', { host: url.host }));
       }
       if ([301, 302, 303, 307, 308].includes(res.status)) {
         res.stream.resume();
         const location = res.headers.location;
-        if (!location) throw new FetchArticleError('http-status', `The site answered ${res.status} (a redirect) without saying where to.`);
-        if (redirects >= maxRedirects) throw new FetchArticleError('too-many-redirects', `Too many redirects (more than ${maxRedirects}).`);
+        if (!location) throw new FetchArticleError('http-status', 'redirectNowhere', { status: String(res.status) });
+        if (redirects >= maxRedirects) throw new FetchArticleError('too-many-redirects', 'tooManyRedirects', { max: maxRedirects });
         url = parseUrl(location, url.href);
         continue;
       }
       if (res.status < 200 || res.status >= 300) {
         res.stream.resume();
-        throw new FetchArticleError('http-status', `The site answered ${res.status}${res.statusText ? ` ${res.statusText}` : ''}.`);
+        throw new FetchArticleError('http-status', 'httpStatus', { status: `${res.status}${res.statusText ? ` ${res.statusText}` : ''}` });
       }
       const contentType = String(res.headers['content-type'] ?? '').trim();
       const mime = contentType.split(';')[0]!.trim().toLowerCase();
       if (!READABLE_TYPES.has(mime)) {
         res.stream.destroy();
-        throw new FetchArticleError('not-html', `That link is not a web page (${mime || 'no content type'}).`);
+        throw (mime ? new FetchArticleError('not-html', 'notHtml', { type: mime }) : new FetchArticleError('not-html', 'notHtmlUntyped'));
       }
       let body: Buffer;
       try {
@@ -338,7 +377,7 @@ export async function fetchPage(rawUrl: string, opts: FetchArticleOptions = {}):
       } catch (error) {
         if (error instanceof FetchArticleError) throw error;
         if (controller.signal.aborted) throw timeoutError;
-        throw new FetchArticleError('network', `The page could not be read from ${url.host}.`);
+        throw new FetchArticleError('network', 'unreadableFrom', { host: url.host });
       }
       const charset = charsetOf(contentType, mime === 'text/plain' ? '' : body);
       const text = new TextDecoder(charset).decode(body);
@@ -349,7 +388,7 @@ export async function fetchPage(rawUrl: string, opts: FetchArticleOptions = {}):
     return await Promise.race([work, deadline]);
   } catch (error) {
     if (error instanceof FetchArticleError) throw error;
-    throw new FetchArticleError('network', 'The page could not be read.');
+    throw new FetchArticleError('network', 'unreadable');
   } finally {
     clearTimeout(timer);
     controller.abort();

@@ -23,6 +23,7 @@
  */
 import * as chrono from 'chrono-node';
 import { addDays, addMonths } from '../ledger/dates.js';
+import { anchorOf, checkByPhrase } from './why.js';
 
 export interface Horizon {
   checkBy: string;
@@ -145,18 +146,18 @@ const RULES: Rule[] = [
   {
     re: /\b(until|till|by|before|ahead of|after|following|once|as soon as|when|upon|from)\s+(?:\p{Lu}[\p{L}]+['’]s\s+|the\s+|his\s+|her\s+)?(inauguration|swearing-in)\b/iu,
     date: (m, on, ctx) => {
-      if (!ctx.usContext) return { checkBy: addMonths(on, DEFAULT_HORIZON_MONTHS), anchor: 'the inauguration' };
+      if (!ctx.usContext) return { checkBy: addMonths(on, DEFAULT_HORIZON_MONTHS), anchor: anchorOf.inauguration() };
       const day = nextUsInauguration(on);
       const after = /after|following|once|as soon as|when|upon|from/i.test(m[1]!);
-      return { checkBy: after ? addMonths(day, 6) : day, anchor: `the inauguration (${day})` };
+      return { checkBy: after ? addMonths(day, 6) : day, anchor: anchorOf.inauguration(day) };
     },
   },
   {
     re: /\b(as soon as|once|after|when)\s+(?:\p{Lu}[\p{L}]+|he|she)\s+(?:takes|took|assumes|enters)\s+office\b/iu,
     date: (m, on, ctx) => {
-      if (!ctx.usContext) return { checkBy: addMonths(on, DEFAULT_HORIZON_MONTHS), anchor: 'taking office' };
+      if (!ctx.usContext) return { checkBy: addMonths(on, DEFAULT_HORIZON_MONTHS), anchor: anchorOf.takingOffice() };
       const day = nextUsInauguration(on);
-      return { checkBy: /as soon as|once/i.test(m[1]!) ? addDays(day, 100) : addMonths(day, 6), anchor: `taking office (inauguration ${day}; its first 100 days)` };
+      return { checkBy: /as soon as|once/i.test(m[1]!) ? addDays(day, 100) : addMonths(day, 6), anchor: anchorOf.takingOffice(day) };
     },
   },
   {
@@ -164,15 +165,15 @@ const RULES: Rule[] = [
     date: (_m, on, ctx) => {
       if (!ctx.usContext) return null;
       const day = nextUsInauguration(on);
-      return day > addMonths(on, 4) ? null : { checkBy: addMonths(day, 6), anchor: `the new administration (inauguration ${day})` };
+      return day > addMonths(on, 4) ? null : { checkBy: addMonths(day, 6), anchor: anchorOf.newAdministration(day) };
     },
   },
   {
     re: /\b(until|by|before|ahead of|after|following)\s+(?:the\s+)?(?:(?:next|upcoming|coming)\s+)?(?:presidential\s+|general\s+|midterm\s+)?elections?\b/iu,
     date: (m, on, ctx) => {
-      if (!ctx.usContext) return { checkBy: addMonths(on, DEFAULT_HORIZON_MONTHS), anchor: 'the election' };
+      if (!ctx.usContext) return { checkBy: addMonths(on, DEFAULT_HORIZON_MONTHS), anchor: anchorOf.election() };
       const day = nextUsElection(on);
-      return { checkBy: /after|following/i.test(m[1]!) ? addMonths(day, 6) : day, anchor: `the election (${day})` };
+      return { checkBy: /after|following/i.test(m[1]!) ? addMonths(day, 6) : day, anchor: anchorOf.election(day) };
     },
   },
   {
@@ -421,5 +422,5 @@ export function readHorizon(text: string, publishedOn: string, context?: string,
     const h = fromRules(t, publishedOn, ctx) ?? fromChrono(t, publishedOn) ?? bareYear(t, publishedOn);
     if (h) return h;
   }
-  return { checkBy: addMonths(publishedOn, DEFAULT_HORIZON_MONTHS), phrase: `no horizon in the text: the default of ${DEFAULT_HORIZON_MONTHS} months`, anchor: null };
+  return { checkBy: addMonths(publishedOn, DEFAULT_HORIZON_MONTHS), phrase: checkByPhrase.noHorizon(DEFAULT_HORIZON_MONTHS), anchor: null };
 }

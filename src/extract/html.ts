@@ -13,6 +13,7 @@
  */
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
+import { t } from '../i18n/index.js';
 import * as chrono from 'chrono-node';
 import type { ArticleInput } from './types.js';
 
@@ -158,8 +159,15 @@ export const MAX_ELEMENTS = 30_000;
 export const MAX_DEPTH = 256;
 
 /** A page refused before parsing (too many elements, or nested too deep); the message is for the member. */
+/** A page refused before parsing; `key` and `vars` tell it in the member's language (`message` is English). */
 export class PageTooComplexError extends Error {
   override name = 'PageTooComplexError';
+  constructor(
+    readonly key: 'extract.page.tooManyElements' | 'extract.page.tooDeep',
+    readonly vars: { max: number },
+  ) {
+    super(t('en', key, vars));
+  }
 }
 
 /** Elements whose content is text, not markup (the scan skips to their end tag). */
@@ -256,9 +264,8 @@ export function scanHtml(html: string, limits: { elements: number; depth: number
 /** Refuses a page past the limits, with a message for the member. */
 export function assertReadableHtml(html: string): void {
   const shape = scanHtml(html);
-  const advice = 'Save the article as text and upload it as a file instead.';
-  if (shape.elements > MAX_ELEMENTS) throw new PageTooComplexError(`That page is too large to read: it has more than ${MAX_ELEMENTS.toLocaleString('en-US')} HTML elements (an article page has a few thousand). ${advice}`);
-  if (shape.depth > MAX_DEPTH) throw new PageTooComplexError(`That page is too complex to read: its HTML is nested more than ${MAX_DEPTH} levels deep. ${advice}`);
+  if (shape.elements > MAX_ELEMENTS) throw new PageTooComplexError('extract.page.tooManyElements', { max: MAX_ELEMENTS });
+  if (shape.depth > MAX_DEPTH) throw new PageTooComplexError('extract.page.tooDeep', { max: MAX_DEPTH });
 }
 
 /** An article out of an HTML page (refused with PageTooComplexError past the limits, before parsing). */

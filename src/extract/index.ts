@@ -14,7 +14,8 @@ import { readHedge } from './hedge.js';
 import { readHorizon } from './horizon.js';
 import { guessFamily } from './family.js';
 import { inThirdPerson } from './person.js';
-import { HEDGE_BAND_INFO, mirrorBand } from '../ledger/hedge.js';
+import { mirrorBand } from '../ledger/hedge.js';
+import { checkByPhrase, why as whyLine } from './why.js';
 
 export type { ArticleInput, Candidate, Extraction } from './types.js';
 export { articleFromHtml, articleFromText } from './html.js';
@@ -147,11 +148,11 @@ export function extractCandidates(input: ArticleInput, opts: ExtractOptions = {}
     // "When it does, …", "Then …": the horizon of the forecast it follows
     const previous = out.at(-1);
     if (previous && previous.speaker === seg.speaker && horizon.phrase.startsWith('no horizon') && ANAPHORIC.test(quote) && previous.checkBy) {
-      horizon = { checkBy: previous.checkBy, phrase: `as the forecast before it (${previous.checkByPhrase})`, anchor: previous.anchor };
+      horizon = { checkBy: previous.checkBy, phrase: checkByPhrase.asBefore(previous.checkByPhrase), anchor: previous.anchor };
     }
     const why: string[] = [];
-    why.push(seg.speaker ? `attributed (${seg.form}): ${seg.verb}` : `unattributed ${seg.form}`);
-    if (forecastVerb) why.push(`expectation: ${seg.verb}`);
+    why.push(seg.speaker ? whyLine.attributed(seg.form, seg.verb) : whyLine.unattributed(seg.form));
+    if (forecastVerb) why.push(whyLine.expectation(seg.verb));
     const described = new Set<string>();
     for (const c of reading.cues) {
       const d = describeCue(c);
@@ -161,8 +162,8 @@ export function extractCandidates(input: ArticleInput, opts: ExtractOptions = {}
     // A claim is scored as stated ("there won't be a shift" comes true when there is none), so a
     // negated forecast's band is mirrored: "very unlikely that X" is "very likely that not X".
     const band = hedge.negated ? mirrorBand(hedge.band) : hedge.band;
-    why.push(`hedge: ${hedge.phrase}${hedge.negated ? ` (negated: ${HEDGE_BAND_INFO[band].label} that the claim as stated comes true)` : ''}`);
-    if (horizon.anchor) why.push(`anchored on ${horizon.anchor}`);
+    why.push(whyLine.hedge(hedge.phrase, hedge.negated ? band : undefined));
+    if (horizon.anchor) why.push(whyLine.anchored(horizon.anchor));
     const candidate: ExtractedCandidate = {
       quote,
       start,
@@ -213,7 +214,7 @@ function mergeRepeated(list: ExtractedCandidate[]): ExtractedCandidate[] {
     }
     let best = group[0]!;
     for (const c of group.slice(1)) if (attributionRank(c) > attributionRank(best)) best = c;
-    out.push({ ...best, why: [...best.why, `repeated in the article (${group.length} times): kept once`] });
+    out.push({ ...best, why: [...best.why, whyLine.repeated(group.length)] });
   }
   return out;
 }

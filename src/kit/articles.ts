@@ -6,6 +6,18 @@
  */
 import { CatalogError, type ArticleTools } from './types.js';
 import { fetchPage, FetchArticleError } from '../extract/fetch.js';
+import { t as translate } from '../i18n/index.js';
+
+/** A link that could not be read: the fetcher's reason told in the language of whoever sees it. */
+export class UnreadableLink extends CatalogError {
+  constructor(readonly refusal: FetchArticleError) {
+    super('extract.unreadableLink', { reason: refusal.message });
+  }
+
+  override in(locale: string | null | undefined): string {
+    return translate(locale, 'extract.unreadableLink', { reason: this.refusal.in(locale) });
+  }
+}
 
 export const ARTICLE_LIMITS = { maxBytes: 5_000_000, timeoutMs: 15_000, maxFileBytes: 2_000_000 } as const;
 
@@ -23,7 +35,7 @@ export function articleTools(opts: { allowPrivateAddresses: boolean; maxBytes?: 
           timeoutMs: opts.timeoutMs ?? ARTICLE_LIMITS.timeoutMs,
         });
       } catch (error) {
-        if (error instanceof FetchArticleError) throw new CatalogError('extract.unreadableLink', { reason: error.message });
+        if (error instanceof FetchArticleError) throw new UnreadableLink(error);
         throw error;
       }
       const article =

@@ -1,8 +1,9 @@
 /**
  * The jobs the worker pool runs (src/work/pool.ts): each a function of one serialisable input,
  * CPU-heavy and free of I/O. Workers import this table; the bot names a job and its input
- * (ctx.work.run(guildId, 'article.html', …)). A job refuses what it will not read by throwing
- * WorkRefused (its message is for the member); a LedgerError (a file's faulty field) is kept.
+ * (ctx.work.run(guildId, 'article.html', …)). A job refuses what it will not read by throwing a
+ * LedgerError (a catalog key and values: a file's faulty field, a page too complex to read), which
+ * crosses the pool whole and is told in the member's language; a WorkRefused's message is shown as is.
  */
 import type { ArticleInput, Candidate } from '../extract/types.js';
 import { articleFromHtml, articleFromText, PageTooComplexError } from '../extract/html.js';
@@ -10,14 +11,16 @@ import { extractCandidates } from '../extract/index.js';
 import type { CalibrationChartInput } from '../charts/calibration.js';
 import type { OutcomesChartInput } from '../charts/outcomes.js';
 import { prepareImport, type PreparedImport, type PrepareScope } from '../ledger/transfer/prepare.js';
-import { WorkRefused } from './pool.js';
+import { LedgerError } from '../ledger/errors.js';
+import { translator } from '../i18n/index.js';
 
-/** A page's refusal before parsing becomes the member's answer. */
+/** A page's refusal before parsing becomes the member's answer (in their language). */
 function refusing<T>(read: () => T): T {
   try {
     return read();
   } catch (error) {
-    if (error instanceof PageTooComplexError) throw new WorkRefused('rejected', error.message);
+    // a LedgerError crosses the pool with its key and values: the member reads it in their language
+    if (error instanceof PageTooComplexError) throw new LedgerError('invalid_input', error.key, error.vars);
     throw error;
   }
 }
@@ -33,8 +36,8 @@ export const jobs = {
   /** The forecasts found in an article. */
   'article.candidates': (input: { article: ArticleInput; today: string }): Candidate[] => extractCandidates(input.article, { today: input.today }),
   /** Charts (Skia is loaded on a worker's first chart). */
-  'chart.calibration': async (input: CalibrationChartInput): Promise<Uint8Array> => bytes(await (await import('../charts/calibration.js')).renderCalibrationChart(input)),
-  'chart.outcomes': async (input: OutcomesChartInput): Promise<Uint8Array> => bytes(await (await import('../charts/outcomes.js')).renderOutcomesChart(input)),
+  'chart.calibration': async (input: CalibrationChartInput): Promise<Uint8Array> => bytes(await (await import('../charts/calibration.js')).renderCalibrationChart(input, translator(input.locale))),
+  'chart.outcomes': async (input: OutcomesChartInput): Promise<Uint8Array> => bytes(await (await import('../charts/outcomes.js')).renderOutcomesChart(input, translator(input.locale))),
   /** An uploaded import file parsed and checked (the writing happens on the main thread). */
   'import.prepare': (input: { raw: string; scope: PrepareScope }): PreparedImport => prepareImport(input.raw, input.scope),
 };

@@ -394,6 +394,22 @@ describe('restart and expiry', () => {
     expect(refused.content).toBe('Could not read that link: That address is not public; only public web pages can be read.');
   });
 
+  it('tells a Russian member why a link or a page was refused, and a Ukrainian reviewer why a forecast was picked, in their language (issue 26)', async () => {
+    const refused = await h.fake.sendCommand(h.guild.id, MOD, { name: 'predict', subcommand: 'extract', options: { url: `${base}/article.html` }, locale: 'ru' }).reply();
+    expect(refused.ephemeral).toBe(true);
+    expect(refused.content).toBe('Не удалось прочитать ссылку: Этот адрес не публичный; читаются только общедоступные веб-страницы.');
+    const card = await h.fake.sendCommand(h.guild.id, MOD, { name: 'predict', subcommand: 'extract', options: { file: fileOf() }, locale: 'uk' }).reply();
+    const why = card.embeds[0]!.fields!.find((f) => f.value.includes('• '))!;
+    expect(why.value).toMatch(/^• атрибуція \((цитата|переказ|інтерв’ю)\)/);
+    expect(why.value).toMatch(/• ступінь упевненості: /);
+    expect(why.value).not.toMatch(/attributed|hedge:/);
+    // refused on the worker pool, told in Russian on this side
+    const nested = fileOf(`<html><body>${'<div>'.repeat(300)}deep${'</div>'.repeat(300)}</body></html>`, 'nested.html', 'text/html');
+    const deep = await h.fake.sendCommand(h.guild.id, MOD, { name: 'predict', subcommand: 'extract', options: { file: nested }, locale: 'ru' }).reply();
+    expect(deep.ephemeral).toBe(true);
+    expect(deep.content).toBe('Эта страница слишком сложна для чтения: в её HTML больше 256 уровней вложенности. Сохраните статью как текст и загрузите её файлом.');
+  });
+
   it('an expired draft answers clearly, and the closer’s tick deletes it', async () => {
     const card = await extract(MOD, { file: fileOf() });
     offsetMs = 24 * 3600 * 1000 + 60_000;

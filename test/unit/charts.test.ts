@@ -9,6 +9,7 @@ import { MAX_BAR_WIDTH, OUTCOMES_FRAME, SEGMENT_COLORS, renderOutcomesChart } fr
 import { CHART_SIZE, THEME } from '../../src/charts/canvas.js';
 import { calibration, outcomesByQuarter, type ClaimScore } from '../../src/ledger/scoring.js';
 import type { Outcome } from '../../src/ledger/rules.js';
+import { EN, translator } from '../../src/i18n/index.js';
 
 type Rgb = [number, number, number];
 
@@ -159,5 +160,32 @@ describe('outcomes chart', () => {
     expect(Math.abs((left + right) / 2 - centre(0))).toBeLessThanOrEqual(1.5);
     expectColour(picture, left - 6, y, THEME.background, 'left of the bar');
     expectColour(picture, right + 6, y, THEME.background, 'right of the bar');
+  });
+});
+
+describe('the charts’ own words (issue 26)', () => {
+  /** Pixels of a horizontal strip that differ between two pictures (every other row and column). */
+  const differing = (a: Picture, b: Picture, top: number, bottomY: number, left = 0, rightX = a.width - 1) => {
+    let n = 0;
+    for (let y = top; y <= bottomY; y += 2) for (let x = left; x <= rightX; x += 2) if (distance(a.at(x, y), b.at(x, y)) > 6) n += 1;
+    return n;
+  };
+  const { buckets } = outcomesByQuarter([{ checkBy: '2024-02-01', status: 'resolved' as const, outcome: 'came_true' as Outcome }]);
+
+  it('are drawn in the translator’s language, the marks left as they are', async () => {
+    const enPng = await renderOutcomesChart({ title: 'T', buckets });
+    expect(enPng.equals(await renderOutcomesChart({ title: 'T', buckets }, EN)), 'English is the default').toBe(true);
+    const en = decode(enPng);
+    const ru = decode(await renderOutcomesChart({ title: 'T', buckets }, translator('ru')));
+    const axis = OUTCOMES_FRAME.top + OUTCOMES_FRAME.height + 62;
+    expect(differing(en, ru, axis - 8, axis + 8), 'the x axis title').toBeGreaterThan(20);
+    expect(differing(en, ru, 78, 94), 'the legend').toBeGreaterThan(20);
+    expect(differing(en, ru, OUTCOMES_FRAME.top, OUTCOMES_FRAME.top + OUTCOMES_FRAME.height - 1, OUTCOMES_FRAME.left, OUTCOMES_FRAME.left + OUTCOMES_FRAME.width - 1), 'the bars').toBe(0);
+
+    const cal = calibration([]);
+    const calEn = decode(await renderCalibrationChart({ title: 'T', bins: cal }));
+    const calUk = decode(await renderCalibrationChart({ title: 'T', bins: cal }, translator('uk')));
+    const xTitle = CALIBRATION_FRAME.top + CALIBRATION_FRAME.height + 68;
+    expect(differing(calEn, calUk, xTitle - 8, xTitle + 8), 'the x axis title').toBeGreaterThan(20);
   });
 });

@@ -8,6 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { articleFromHtml, MAX_DEPTH, MAX_ELEMENTS, PageTooComplexError, scanHtml } from '../../src/extract/html.js';
 import { attributedSegments, MAX_QUOTATIONS, QUOTE_WINDOW, readStructure } from '../../src/extract/attribution.js';
 import { splitSentences } from '../../src/extract/sentences.js';
+import { jobs } from '../../src/work/jobs.js';
+import { LedgerError } from '../../src/ledger/errors.js';
 import { extractCandidates, MAX_CANDIDATES, MAX_TEXT_CHARS } from '../../src/extract/index.js';
 
 const nested = (depth: number) => `<html><body>${'<div>'.repeat(depth)}deep${'</div>'.repeat(depth)}</body></html>`;
@@ -35,6 +37,24 @@ describe('articleFromHtml refuses a page past the limits before parsing it', () 
   it(`nesting deeper than ${MAX_DEPTH}`, () => {
     expect(() => articleFromHtml(nested(MAX_DEPTH + 5))).toThrow(PageTooComplexError);
     expect(() => articleFromHtml(nested(4000))).toThrow(/nested more than 256 levels deep/);
+  });
+
+  it('is told in the member’s language after crossing the worker pool (issue 26), the English unchanged', () => {
+    const refusal = (html: string) => {
+      try {
+        jobs['article.html']({ html, url: null });
+      } catch (error) {
+        return error as LedgerError;
+      }
+      throw new Error('expected a refusal');
+    };
+    const deep = refusal(nested(MAX_DEPTH + 5));
+    expect(deep).toBeInstanceOf(LedgerError);
+    expect(deep.message).toBe('That page is too complex to read: its HTML is nested more than 256 levels deep. Save the article as text and upload it as a file instead.');
+    expect(deep.in('ru')).toBe('Эта страница слишком сложна для чтения: в её HTML больше 256 уровней вложенности. Сохраните статью как текст и загрузите её файлом.');
+    const wide = refusal('<p>x</p>'.repeat(MAX_ELEMENTS + 1));
+    expect(wide.message).toBe('That page is too large to read: it has more than 30,000 HTML elements (an article page has a few thousand). Save the article as text and upload it as a file instead.');
+    expect(wide.in('uk')).toMatch(/^Ця сторінка завелика для читання: у ній понад 30\s000 HTML-елементів/);
   });
 
   it(`more than ${MAX_ELEMENTS.toLocaleString('en-US')} elements`, () => {

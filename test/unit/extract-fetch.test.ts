@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blockedAddressReason, charsetOf, fetchArticle, FetchArticleError, NOT_PUBLIC } from '../../src/extract/fetch.js';
+import { UnreadableLink } from '../../src/kit/articles.js';
 
 const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Council passes budget | The Test Gazette</title>
 <meta property="og:site_name" content="The Test Gazette"><meta property="article:published_time" content="2024-03-02T10:00:00Z"></head>
@@ -153,6 +154,19 @@ describe('fetchArticle', () => {
     expect(declared.code).toBe('too-large');
     const small = await refusal(fetchArticle(`${base}/article`, { allowPrivateAddresses: true, maxBytes: 100 }));
     expect(small.code).toBe('too-large');
+  });
+
+  it('tells its reason in the member’s language (issue 26), the English message unchanged', async () => {
+    const big = await refusal(fetchArticle(`${base}/huge`, { allowPrivateAddresses: true, maxBytes: 1.5 * 1024 * 1024 }));
+    expect(big.message).toBe('The page is larger than 1.5 MB.');
+    expect(big.in('ru')).toBe('Страница больше 1,5 МБ.');
+    expect(big.in('uk')).toBe('Сторінка більша за 1,5 МБ.');
+    expect(big.in('en-US')).toBe(big.message);
+    const pdf = await refusal(fetchArticle(`${base}/pdf`, { allowPrivateAddresses: true }));
+    expect(pdf.in('uk')).toBe('За цим посиланням не вебсторінка (application/pdf).');
+    const refused = new UnreadableLink(await refusal(fetchArticle(`${base}/article`)));
+    expect(refused.message).toBe(`Could not read that link: ${NOT_PUBLIC}`);
+    expect(refused.in('ru')).toBe('Не удалось прочитать ссылку: Этот адрес не публичный; читаются только общедоступные веб-страницы.');
   });
 
   it('gives up after the time limit', async () => {

@@ -1,8 +1,8 @@
 /**
  * Guard (issue 26): the views and posts a person reads, and the ledger's refusals, take their words
  * from the message catalogs, not from English literals in the code. Read with the TypeScript
- * compiler API: every string and template literal of src/kit/render.ts, src/jobs/rounds.ts and
- * src/jobs/direct-messages.ts, and every literal inside a `throw` (or a refusal helper's call) in
+ * compiler API: every string and template literal of src/kit/render.ts, src/jobs/rounds.ts,
+ * src/jobs/direct-messages.ts and the charts (src/charts/calibration.ts, outcomes.ts), and every literal inside a `throw` (or a refusal helper's call) in
  * src/ledger, is checked for English words. What is left is listed below with why.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -77,8 +77,8 @@ export function englishLiterals(file: string, source = parse(file)): string[] {
   return found;
 }
 
-/** The helpers the ledger refuses with (src/ledger/errors.ts and local ones). */
-const REFUSALS = new Set(['invalid', 'notFound', 'forbidden', 'conflict', 'closed', 'LedgerError', 'refuse']);
+/** The helpers the ledger refuses with (src/ledger/errors.ts and local ones), and the article fetcher's refusal. */
+const REFUSALS = new Set(['invalid', 'notFound', 'forbidden', 'conflict', 'closed', 'LedgerError', 'refuse', 'FetchArticleError']);
 
 /** English literals the ledger throws: inside `throw …`, or passed to a refusal helper. */
 export function thrownEnglish(file: string, source = parse(file)): string[] {
@@ -111,7 +111,7 @@ function tsFiles(dir: string): string[] {
 }
 
 describe('no user-facing English literal', () => {
-  for (const file of ['src/kit/render.ts', 'src/jobs/rounds.ts', 'src/jobs/direct-messages.ts']) {
+  for (const file of ['src/kit/render.ts', 'src/jobs/rounds.ts', 'src/jobs/direct-messages.ts', 'src/charts/calibration.ts', 'src/charts/outcomes.ts']) {
     it(`in ${file}: every word a person reads comes from the catalogs`, () => {
       expect(englishLiterals(file).filter((text) => !allowed(file, text))).toEqual([]);
     });
@@ -122,6 +122,10 @@ describe('no user-facing English literal', () => {
     expect(files.length).toBeGreaterThan(20);
     const left = files.flatMap((file) => thrownEnglish(file).map((text) => `${relative('.', file)}: ${text}`));
     expect(left).toEqual([]);
+  });
+
+  it('in the article fetcher’s refusals (src/extract/fetch.ts): each a catalog key with values', () => {
+    expect(thrownEnglish('src/extract/fetch.ts')).toEqual([]);
   });
 
   it('finds what it guards against (a literal in a view, a thrown English message)', () => {

@@ -35,7 +35,7 @@ const VERB_WORDS = [
   'contended', 'conceded', 'asserted', 'emphasized', 'emphasised', 'observed', 'remarked', 'hopes', 'fears', 'feared', 'thinks',
   'think', 'thought', 'reckons', 'anticipates', 'anticipated', 'promised', 'promises', 'vowed', 'vows', 'agreed', 'continued',
   'replied', 'recalled', 'confirmed', 'admitted', 'foresees', 'foresee', 'sees', 'see', 'signalled', 'signaled',
-  'plans', 'intends', 'aims',
+  'plans', 'intends', 'aims', 'reported', 'complained', 'complains',
 ];
 const VERB_PHRASES = [
   'pointed out', 'hold no illusions', 'holds no illusions', 'held no illusions', 'expressed confidence', 'shared his view', 'shared her view',
@@ -46,7 +46,9 @@ const PARTICIPLES = ['saying', 'adding', 'noting', 'warning', 'predicting', 'arg
 /** Verbs that carry a forecast themselves (so the restatement keeps them). */
 export const FORECAST_VERBS = new Set(['expects', 'expect', 'expected', 'predicted', 'predicts', 'predict', 'forecast', 'forecasts', 'projected', 'projects', 'project', 'anticipates', 'anticipated', 'estimates', 'foresees', 'foresee', 'is forecasting', 'are forecasting', 'is predicting', 'are predicting', 'is projecting', 'are projecting', 'is expecting', 'are expecting']);
 /** Verbs of intent ("plans to"): the one who plans is the speaker, the clause is read from them. */
-const PLAN_VERB = /^(?:plans|intends|aims|is planning|are planning)$/;
+const PLAN_VERB = /^(?:plans|intends|aims|is planning|are planning|hopes)$/;
+/** A time ahead in a plan that is only hoped for ("hopes to resume launches in December"): without one, a hope is no forecast. */
+const PLAN_TIME = /\b(?:in|by|before|until|from|next|this|early|late|mid-?|within)\s+(?:January|February|March|April|May|June|July|August|September|October|November|December|(?:19|20)\d{2}|next|the\s+(?:next|coming|first|second|third|fourth|end)|weeks|months|days|spring|summer|autumn|fall|winter|year|month|week|quarter)\b/;
 /** "sees"/"see": an outlook only with a time ahead ("we see demand coming back in 2026"); the clause keeps a negation before it. */
 const SEE_VERB = /^(?:sees|see)$/;
 
@@ -65,7 +67,7 @@ const CLAUSE_THEN_SPEAKER = new RegExp(`^(.*\\S),\\s+((?:[^,.;:!?]|${ABBREV_DOT}
 /** "Because of X, it said, sales will rise": the attribution inside the sentence, the whole sentence reported. */
 const PARENTHETICAL = new RegExp(`^(.*?\\p{L}.*?),\\s+((?:[^,.;:!?]|${ABBREV_DOT}){1,60}?)\\s+(${VERB}),\\s+(\\S.{11,})$`, 'iu');
 /** "…, said Joseph Arsenio, analyst with Birr, Wilson and Co.": the attribution after the clause, verb first. */
-const INVERTED_TAIL = new RegExp(`^(.*\\S),\\s+(said|says|added|adds|noted|notes|warned|warns|predicted|predicts|argued|argues|wrote|writes|explained|estimated|forecast|told\\s+\\p{L}+)\\s+((?:[^;:!?“”"]|${ABBREV_DOT}){2,200}?)[.!]?\\s*$`, 'iu');
+const INVERTED_TAIL = new RegExp(`^(.*\\S),\\s+(said|says|added|adds|noted|notes|warned|warns|predicted|predicts|argued|argues|wrote|writes|explained|estimated|forecast|reported|told\\s+\\p{L}+)\\s+((?:[^;:!?“”"]|${ABBREV_DOT}){2,200}?)[.!]?\\s*$`, 'iu');
 const FURTHER_CLAUSE = new RegExp(`^(?:who\\s+(?:also\\s+)?(?:${VERB})|${PARTICIPLE})\\s+(?:that\\s+)?`, 'iu');
 const isParticiple = (v: string) => PARTICIPLES.includes(v.toLowerCase().replace(/\s+/g, ' '));
 
@@ -157,6 +159,9 @@ function subjectOf(prefix: string): string | null {
   const joined = /^(.*\S)[,;]\s+(?:and|but|while|whereas|as)\s+(.*)$/iu.exec(s);
   if (joined && joined[2]!.trim()) s = joined[2]!.trim();
   else if (joined) s = joined[1]!;
+  // "The dollar rose after the Fed chairman said": the subject of the clause with the verb
+  const sub = /^\p{Lu}.*?\S\s+(?:after|when|because|since|while|before|although|though|once|until|as)\s+((?:the|a|an|his|her|its|their|\p{Lu})[^,]*)$/u.exec(s);
+  if (sub && sub[1]!.split(' ').length <= 8) s = sub[1]!;
   // when and where it was said is not who said it: "The central bank this morning", "the ministry in a statement"
   s = s.replace(/\s+(?:(?:early|late)\s+)?(?:this|last|on|on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\s+(?:morning|afternoon|evening|night|week|month|year|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)$|\s+(?:today|yesterday|tonight|earlier|later|previously)$|\s+(?:in|on)\s+(?:a|an|its|his|her|their)\s+(?:\p{L}+\s+)?(?:statement|interview|note|report|letter|speech|briefing|post|filing|release)$/iu, '');
   // drop a lead-in clause: "Asked whether …, she", "In a statement, the company"; a participle
@@ -365,17 +370,17 @@ export function paraphrases(masked: string): { start: number; end: number; speak
   }
   // CLAUSE, said X(, appositive).
   m = INVERTED_TAIL.exec(masked);
-  if (m && !/\0/.test(m[3]!) && m[1]!.replace(/\0/g, ' ').trim().split(/\s+/).length >= 4 && /^(?:the\s|an?\s|\p{Lu})/u.test(m[3]!.trim()) && !/\b(?:is|are|was|were|will|would|could|should|may|might|can|has|have|had|that|to|did|does|do)\b/i.test(m[3]!.split(',')[0]!)) {
+  if (m && !(/^reported$/i.test(m[2]!) && INNER_SPEAKER.test(m[1]!)) && !/\0/.test(m[3]!) && m[1]!.replace(/\0/g, ' ').trim().split(/\s+/).length >= 4 && /^(?:the\s|an?\s|\p{Lu})/u.test(m[3]!.trim()) && !/\b(?:is|are|was|were|will|would|could|should|may|might|can|has|have|had|that|to|did|does|do)\b/i.test(m[3]!.split(',')[0]!)) {
     const np = cutPhrase(m[3]!.replace(/,\s+(?=\p{Ll})/gu, ' , '));
     const speaker = m[3]!.trim().replace(/[.!]\s*$/, '');
-    if (np && speaker.split(/\s+/).length <= 16) {
+    if (np && speaker.split(/\s+/).length <= 16 && plausibleSpeaker(np)) {
       clause(masked.search(/\S/), m[1]!.length, speaker, m[2]!.toLowerCase());
       return out;
     }
   }
   // LEAD-IN, X said, CLAUSE.
   m = PARENTHETICAL.exec(masked);
-  if (m && !/\0/.test(masked) && m[2]!.split(/\s+/).length <= 6 && !/\b(?:that|if|which|because|when|and|but|who)\b/i.test(m[2]!) && !isParticiple(m[3]!) && m[4]!.split(/\s+/).length >= 4 && !/^(?:that|who|which|according|\p{L}+ing)\b/iu.test(m[4]!)) {
+  if (m && !/\0/.test(masked) && m[2]!.split(/\s+/).length <= 6 && plausibleSpeaker(m[2]!) && !/\b(?:that|if|which|because|when|and|but|who)\b/i.test(m[2]!) && !isParticiple(m[3]!) && m[4]!.split(/\s+/).length >= 4 && !/^(?:that|who|which|according|\p{L}+ing)\b/iu.test(m[4]!)) {
     clause(masked.search(/\S/), trimEnd(masked.length), m[2]!, m[3]!.toLowerCase());
     return out;
   }
@@ -390,7 +395,10 @@ export function paraphrases(masked: string): { start: number; end: number; speak
     !/\0/.test(m[4]!) &&
     m[1]!.replace(/\0/g, ' ').trim().split(/\s+/).length >= 3 &&
     (m[4]!.trim().split(/\s+/).filter(Boolean).length <= 6 || (/^\s*(?:in|on|at|during|to|after|before|from|via|through)\b/i.test(m[4]!) && m[4]!.trim().split(/\s+/).length <= 10)) &&
-    !/^\s*(?:asked|speaking|responding|in|on|at|for)\b/i.test(m[1]!)
+    !/^\s*(?:asked|speaking|responding|in|on|at|for)\b/i.test(m[1]!) &&
+    plausibleSpeaker(m[2]!) &&
+    !(/^reported$/i.test(m[3]!) && INNER_SPEAKER.test(m[1]!)) &&
+    !(NOUN_TOO.test(m[3]!.toLowerCase()) && /^\s*(?:for|of|from|on|at|by|in|to)\b/i.test(m[4]!))
   ) {
     clause(masked.search(/\S/), m[1]!.length, m[2]!, m[3]!.toLowerCase());
     const rest = m[5];
@@ -413,6 +421,7 @@ export function paraphrases(masked: string): { start: number; end: number; speak
     // "the United States": a capital is a name, not the verb (a sentence's first word aside)
     if (/^\p{Lu}/u.test(v[1]!) && /\S/.test(prefix)) continue;
     // a verb in a relative clause ("the startup that once promised …") is not the attribution
+    // (one with its own subject, "which it said", is read below)
     if (/\b(?:that|who|which)(?:\s+(?:once|also|had|has|have|\p{Ll}+ly))?\s*$/iu.test(prefix)) continue;
     // an attribution verb used as an adjective ("no confirmed signs", "the expected rise")
     if (/\b(?:no|the|a|an|any|its|their|his|her|our|of|been|being|un)\s*$/iu.test(prefix)) continue;
@@ -422,8 +431,13 @@ export function paraphrases(masked: string): { start: number; end: number; speak
       if (!/,\s*$/.test(prefix)) continue;
       prefix = prefix.replace(/,\s*$/, '');
     }
-    const subject = subjectOf(prefix);
-    if (!subject || subject.split(' ').length > 12) continue;
+    const verbWord = v[1]!.toLowerCase();
+    // "estimates for those programs", "forecasts of £532m", "analysts' forecasts": the noun, not the verb
+    if (NOUN_TOO.test(verbWord) && (/^\s+(?:for|of|from|on|at|by|in|to|and|or|were|was|are|is|have|had|has)\b/i.test(masked.slice(v.index + v[0].length)) || /[’']s?\s*$|\b(?:sales|growth|earnings|profit|revenue|output|cost|price|budget|market|consensus|official|earlier|previous|latest|new|revised|own)\s*$/iu.test(prefix))) continue;
+    // "…, which it said could reach 14.8% by 2006": the speaker inside the relative clause
+    const relative = /(?:,\s*|\s)(?:which|that)\s+(it|he|she|they|we|(?:the|its|his|her|their)\s+\p{Ll}+(?:\s+\p{Ll}+)?|\p{Lu}[\p{L}.&-]+(?:\s+\p{Lu}[\p{L}.&-]+){0,2})\s*$/u.exec(prefix);
+    const subject = relative ? relative[1]! : subjectOf(prefix);
+    if (!subject || subject.split(' ').length > 12 || !plausibleSpeaker(subject)) continue;
     let at = v.index + v[0].length;
     let after = masked.slice(at);
     const verb = v[1]!.toLowerCase().replace(/\s+/g, ' ');
@@ -454,6 +468,7 @@ export function paraphrases(masked: string): { start: number; end: number; speak
     // "MAS plans to launch trading …": a plan is read with the one who has it
     if (PLAN_VERB.test(verb)) {
       if (!/^\s+to\s/.test(after)) continue;
+      if (verb === 'hopes' && !PLAN_TIME.test(after)) continue;
       const from = masked.lastIndexOf(subject, v.index);
       at = from >= 0 ? from : masked.search(/\S/);
     }
@@ -462,6 +477,21 @@ export function paraphrases(masked: string): { start: number; end: number; speak
     return out;
   }
   return out;
+}
+
+/** "SAIC says none of its money will …, the FT reported": the one quoted inside the report is the speaker. */
+const INNER_SPEAKER = /^\s*(?:\p{Lu}[\p{L}.&’'-]*\s+){1,4}(?:says|said|expects|predicts|forecasts)\s/u;
+/** Verbs that are nouns too ("the forecasts for 2005", "cost estimates"). */
+const NOUN_TOO = /^(?:forecasts?|estimates?|projects?|projections?|expects?)$/;
+/** Head nouns of things that say nothing: "The dollar", "ongoing problems for Yukos", "Revenues". */
+const THINGS = new Set(['dollar', 'euro', 'pound', 'sterling', 'yen', 'yuan', 'rupee', 'currency', 'currencies', 'share', 'shares', 'stock', 'stocks', 'price', 'prices', 'revenue', 'revenues', 'sales', 'profit', 'profits', 'earnings', 'growth', 'economy', 'economies', 'result', 'results', 'figure', 'figures', 'data', 'bill', 'law', 'legislation', 'deal', 'move', 'decision', 'problem', 'problems', 'deficit', 'surplus', 'rate', 'rates', 'margin', 'margins', 'index', 'inflation', 'demand', 'supply', 'output', 'production', 'exports', 'imports', 'cash', 'money', 'cost', 'costs', 'spending', 'debt', 'oil', 'gas', 'gold', 'points', 'question', 'crisis', 'war', 'attack', 'vote', 'election', 'elections']);
+/** Whether a subject can be someone who says something: not a preposition's phrase, a passive's subject or a thing. */
+export function plausibleSpeaker(subject: string): boolean {
+  const s = subject.trim();
+  if (/^(?:with|without|ahead|from|for|of|to|into|than|despite|amid|cut|raised|lowered|increasing|rising|falling|during|over|under)\b/i.test(s)) return false;
+  if (/\b(?:is|are|was|were|be|been|being)$/i.test(s)) return false;
+  const head = (s.split(/\s+(?:of|for|in|on|at|from|with|to|by|against|about)\s+/i)[0] ?? s).split(/\s+/).at(-1)!.toLowerCase().replace(/[’']s?$/, '');
+  return !THINGS.has(head);
 }
 
 /** Every stretch of reported speech in the text, in order, with speakers resolved. */

@@ -81,7 +81,8 @@ const NOT_FORECAST: { re: RegExp; why: string; whole?: boolean }[] = [
   { re: /\b(?:does|do|did)(?:n[’']t|\s+not)\s+mean\s+(?:that\s+)?[^.;]*?\b(?:will|would)\b/giu, why: 'a denial, not a forecast' },
   // an elliptical end: "Any company that doesn't like a surprise attack would."
   { whole: true, re: /\b(?:would|will|could)(?:\s+too)?\s*[.!]?\s*$/giu, why: 'an elliptical modal' },
-  { re: /\b(?:would|could|might|should|may|must)(?:n[’']t)?\s+have\s+\p{L}+/giu, why: 'past counterfactual' },
+  // "would have risen" is the past; "would have no impact", "will have a chance" are the future
+  { re: /\b(?:would|could|might|should|may|must)(?:n[’']t)?\s+have\s+(?!(?:no|a|an|the|to|some|any|more|less|little|much|many|enough|its|their|his|her|our|my|your|this|that|these|those|nothing|one|two|three|major|serious|significant|limited|negative|positive|an?\s)\b|\d)\p{L}+/giu, why: 'past counterfactual' },
   { re: /\b(?:had|have|has|was|were)\s+(?:\p{L}+\s+)?(?:expected|predicted|forecast|anticipated|planned)\b/giu, why: 'a past expectation' },
   { re: /\b(?:I|we)\s*(?:would(?:n[’']t)?|[’']d|wouldn[’']t)\s+(?:not\s+)?(?:say|add|use|tell|call|describe|dismiss|like|love|prefer|rather|argue|recommend|suggest|caution|put|treat|go|advise|urge|encourage|want|be careful)\b/giu, why: 'speaking about their own words' },
   { re: /\b(?:would|will)\s+(?:believe|see)\s+\p{L}+\s+when\b/giu, why: 'scepticism, not a forecast' },

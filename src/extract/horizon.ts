@@ -192,6 +192,8 @@ const RULES: Rule[] = [
   { re: /\bfiscal\s+(?:year\s+)?((?:19|20)\d{2})\b/i, date: (m, on, ctx) => (ctx.fiscalYearEndMonth && Number(m[1]) >= year(on) ? { checkBy: endOfMonth(Number(m[1]), ctx.fiscalYearEndMonth) } : null) },
   { re: /\b(?:until|till|before|not\s+until)\s+at\s+least\s+((?:19|20)\d{2})\b/i, date: (m) => ({ checkBy: iso(Number(m[1]) - 1, 12, 31) }) },
   { re: /\bbefore\s+((?:19|20)\d{2})\b/i, date: (m) => ({ checkBy: iso(Number(m[1]) - 1, 12, 31) }) },
+  // "until 2007" (through 2006): judged when 2006 is over, as "until at least" and "before" are
+  { re: /\b(?:until|till|up\s+to)\s+((?:19|20)\d{2})\b(?!\/\d)/i, date: (m, on) => (Number(m[1]) > year(on) ? { checkBy: iso(Number(m[1]) - 1, 12, 31) } : null) },
   // decades: "the early 2030s" → 2033, "the mid-2030s" → 2036, "the late 2030s"/"the 2030s" → 2039
   {
     re: /\b(?:the\s+)?(early|mid|middle|late)?[- ]?((?:19|20)\d)0s\b/i,
@@ -270,7 +272,17 @@ const RULES: Rule[] = [
   { re: /\b(?:the\s+)?(second|back)\s+half(?:\s+of\s+(?:the\s+)?year)?\b/i, date: (_m, on) => ({ checkBy: iso(year(on), 12, 31) }) },
   { re: /\b(?:the\s+)?first\s+half(?:\s+of\s+(?:the\s+)?year)?\b/i, date: (_m, on) => (month(on) <= 6 ? { checkBy: iso(year(on), 6, 30) } : { checkBy: iso(year(on) + 1, 6, 30) }) },
   // Seasons
-  { re: /\b(next|this|in the|by the|by|in|over the|during the|until the)\s+(spring|summer|autumn|fall|winter)\b/i, date: (m, on) => ({ checkBy: seasonEnd(m[2]!, on, /next/i.test(m[1]!), /this/i.test(m[1]!)) }) },
+  {
+    // "by spring 2005", "in the summer of 2026": that year's season
+    re: /\b(next|this|in the|by the|by|in|over the|during the|until the)\s+(spring|summer|autumn|fall|winter)\b(?:\s+(?:of\s+)?((?:19|20)\d{2})\b)?/i,
+    date: (m, on) => {
+      if (m[3]) {
+        const end = seasonEnd(m[2]!, `${Number(m[3]) - 1}-12-31`, false);
+        return end >= on ? { checkBy: end } : null;
+      }
+      return { checkBy: seasonEnd(m[2]!, on, /next/i.test(m[1]!), /this/i.test(m[1]!)) };
+    },
+  },
   // Month and day, month
   {
     re: new RegExp(`\\b${MONTH}\\s+(\\d{1,2})(?:st|nd|rd|th)?(?:,?\\s+((?:19|20)\\d{2}))?\\b`, 'i'),
@@ -316,7 +328,7 @@ const RULES: Rule[] = [
       return { checkBy };
     },
   },
-  { re: /\bnear[- ]term\b|\bin the short term\b|\bsometime soon\b|\bshort[- ]term\b/i, date: (_m, on) => ({ checkBy: addMonths(on, 3) }) },
+  { re: /\bnear[- ]term\b|\bin the short term\b|\bsometime soon\b|\bshort[- ]term\b|\bin the (?:very\s+)?near future\b|\b(?:a|the)\s+not[- ]too[- ]distant\s+future\b/i, date: (_m, on) => ({ checkBy: addMonths(on, 3) }) },
   // "soon" denied ("doesn't see it coming back anytime soon", "won't happen soon"): not within the short window, so checked at the default
   {
     re: /\b(?:anytime|any time)\s+soon\b|\bsoon\b|\bbefore long\b|\bshortly\b|\bimminent(?:ly)?\b|\bin the near future\b/i,
@@ -365,6 +377,12 @@ function fromRules(text: string, on: string, ctx: RuleContext): Horizon | null {
     if (y.index >= best.start && y.index < best.end) continue;
     const end = iso(Number(y[1]), 12, 31);
     if (Number(y[1]) >= year(on) && end > best.h.checkBy && !/[-–]\s*$/.test(text.slice(0, y.index))) best.h = { checkBy: end, phrase: `${best.h.phrase} … ${y[1]}`, anchor: best.h.anchor };
+  }
+  // "in 2004, but fall to 3.3% next year": next year is the later one
+  const next = /\bnext\s+year\b/i.exec(text);
+  if (next && (next.index < best.start || next.index >= best.end)) {
+    const end = iso(year(on) + 1, 12, 31);
+    if (end > best.h.checkBy) best.h = { checkBy: end, phrase: `${best.h.phrase} … ${next[0]}`, anchor: best.h.anchor };
   }
   return best.h;
 }

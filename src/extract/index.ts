@@ -69,6 +69,11 @@ const WOULD_CHANGE = /\b(?:would|should)\s+(?:(?:\p{L}+ly|also|still|not|soon|ev
 const SHOULD_CHANGE = /\bshould\s+(?:(?:\p{L}+ly|also|still|not|soon|eventually|continue\s+to|help(?:\s+to)?)\s+){0,2}(?:rise|fall|increase|decrease|decline|drop|grow|exceed|top|climb|gain|improve|worsen|recover|rebound|slow|accelerate|expand|shrink|contract|ease|remain|stay|hold|last|come|arrive|happen|occur|unwind|stabili[sz]e|peak|bottom|pick\s+up|revive|support|boost|benefit|weigh|hurt|experience|see|reach|narrow|widen|fade|persist|continue|return|resume|end|begin|start|be\s+(?:\p{L}+er|better|worse|higher|lower|able|back|over|done|ready|completed|finished|available|enough|in\s+place|positive|negative|strong|weak|modest|limited|\p{L}+ed))\b/iu;
 /** "Should the talks fail, …", "Were rates to rise, …": a condition put first, by inversion. */
 const INVERTED_CONDITION = /^(?:should|were|had)\s+[^,]{3,120},/iu;
+/** Verbs of saying (a reported clause after them is what was said then, its "would" the future of the past). */
+const SPEECH_VERB = /^(?:said|says|told|tells|added|adds|warned|warns|noted|notes|insisted|insists|stressed|argued|argues|claimed|claims|maintained|reiterated|predicted|predicts|complained|reported|confirmed|wrote|writes)$/;
+/** A clause that opens with its subject (up to ten words, no verb of its own before it) and "would": "the crash of the ship would have …". */
+const REPORTED_WOULD = /^(?:that\s+)?(?!(?:[Aa]|[Aa]n|[Aa]ny|[Ss]uch)\s)(?:[\p{L}\p{N}’'%$£€.,-]+\s+){1,10}?(?:would|[’']d)\s+(?!(?:have\s+\p{L}+(?:ed|en|wn)|like|love|prefer|rather|mean|allow|permit|enable|be\s+(?:possible|impossible|able|unable|difficult|easy|hard|wise|better|best|good|bad|a\s+(?:mistake|shame|pity)))\b)\p{Ll}/u;
+// (an indefinite subject is a hypothetical: "a new daily would give", "a sterling crash would blow out")
 const PAST_ANNOUNCEMENT = /^(?:announced|declared|decided|agreed|confirmed|ruled|approved|stated)$/;
 
 /** Attribution verbs that say what the speaker sees ahead ("signalled two more increases"): the restatement keeps them. */
@@ -134,7 +139,12 @@ export function extractCandidates(input: ArticleInput, opts: ExtractOptions = {}
     // "should help revive"), not an act someone ought to do ("the government should raise taxes")
     const shouldOnly = strong.length > 0 && strong.every((c) => c.kind === 'modal' && /^should/i.test(c.phrase));
     const changeNamed = shouldOnly ? SHOULD_CHANGE.test(quote) : WOULD_CHANGE.test(quote);
-    if (wouldOnly && !forecastVerb && !BELIEF.test(seg.verb) && !ownPlan && !reading.cues.some((c) => c.kind === 'horizon' || c.kind === 'date' || c.kind === 'conditional') && !changeNamed && !INVERTED_CONDITION.test(quote)) continue;
+    // "X said the crash would have no impact", "said more than 250 hunts would meet": the future of
+    // reported speech, its subject and "would" opening the clause
+    // (said before the clause: "…, Jane Roe said" after a clause of "would" is as often a description)
+    const saidBefore = new RegExp(`\\b${seg.verb}\\b[^.;:!?]{0,40}$`, 'i').test(text.slice(Math.max(seg.sentence.start, start - 60), start));
+    const reportedFuture = seg.form === 'paraphrase' && SPEECH_VERB.test(seg.verb) && saidBefore && REPORTED_WOULD.test(quote);
+    if (wouldOnly && !forecastVerb && !BELIEF.test(seg.verb) && !ownPlan && !reportedFuture && !reading.cues.some((c) => c.kind === 'horizon' || c.kind === 'date' || c.kind === 'conditional') && !changeNamed && !INVERTED_CONDITION.test(quote)) continue;
     // no one to hold to it: a quotation whose speaker the article does not give is left to the reader
     if (!seg.speaker) continue;
     // a possibility on a condition ("could try to find a white knight if ..."): a conditional judgement

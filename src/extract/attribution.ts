@@ -25,19 +25,27 @@ export interface Segment {
   /** The attribution's words ("said", "according to", "expects", "continued quote"). */
   verb: string;
   sentence: Sentence;
+  /** An item of a list introduced by "X also said:" (a line without a full stop, not a heading). */
+  listItem?: boolean;
 }
 
 const VERB_WORDS = [
   'said', 'says', 'say', 'told', 'tells', 'tell', 'added', 'adds', 'noted', 'notes', 'explained', 'explains', 'wrote', 'writes',
   'argued', 'argues', 'warned', 'warns', 'cautioned', 'predicted', 'predicts', 'predict', 'expects', 'expect', 'expected',
   'believes', 'believe', 'believed', 'suggested', 'suggests', 'suggest', 'acknowledged', 'insisted', 'insists', 'stated', 'states',
-  'stressed', 'declared', 'announced', 'estimated', 'estimates', 'forecast', 'forecasts', 'projected', 'projects', 'project', 'claimed', 'claims',
+  'stressed', 'declared', 'announced', 'estimated', 'estimates', 'forecast', 'forecasts', 'projected', 'projects', 'project', 'claimed', 'claims', 'claim',
   'contended', 'conceded', 'asserted', 'emphasized', 'emphasised', 'observed', 'remarked', 'hopes', 'fears', 'feared', 'thinks',
   'think', 'thought', 'reckons', 'anticipates', 'anticipated', 'promised', 'promises', 'vowed', 'vows', 'agreed', 'continued',
   'replied', 'recalled', 'confirmed', 'admitted', 'foresees', 'foresee', 'sees', 'see', 'signalled', 'signaled',
   'plans', 'intends', 'aims', 'reported', 'complained', 'complains',
 ];
+/** "The IEA raised its estimate of 2005 demand …": revising one's own projection is making one. */
+const REVISIONS = ['raised', 'cut', 'lowered', 'lifted', 'trimmed', 'revised', 'reiterated', 'upgraded', 'downgraded', 'kept', 'maintained', 'raises', 'cuts', 'lowers', 'lifts', 'trims', 'revises', 'reiterates', 'keeps', 'maintains'].flatMap((v) =>
+  ['its', 'their'].flatMap((p) => ['forecast', 'forecasts', 'estimate', 'estimates', 'target', 'outlook', 'projection', 'projections', 'guidance'].map((n) => `${v} ${p} ${n}`)),
+);
+const REVISION_VERB = new RegExp(`^(?:${REVISIONS.join('|')})$`);
 const VERB_PHRASES = [
+  ...REVISIONS,
   'pointed out', 'hold no illusions', 'holds no illusions', 'held no illusions', 'expressed confidence', 'shared his view', 'shared her view',
   'shared their view', 'is confident', 'are confident', 'was confident', 'were confident',
   'is planning', 'are planning', 'is forecasting', 'are forecasting', 'is predicting', 'are predicting', 'is projecting', 'are projecting', 'is expecting', 'are expecting',
@@ -356,6 +364,12 @@ export function paraphrases(masked: string): { start: number; end: number; speak
     while (end > 0 && /[\s.,;]/.test(masked[end - 1]!)) end--;
     return end;
   };
+  // "The Fed, in Nomura's view, will push rates to 4.75%", "In the bank's view, growth will slow": X's view is X's forecast
+  const view = /(?:^\s*|,\s*)in\s+((?:the\s+)?\p{Lu}[\p{L}.&’' -]{0,60}?|(?:the|its|their)\s+[\p{Ll} -]{2,40}?)[’']s?\s+(?:view|opinion|estimation|judgement|judgment)\s*,\s*/iu.exec(masked);
+  if (view) {
+    clause(masked.search(/\S/), trimEnd(masked.length), view[1]!, 'in the view of');
+    return out;
+  }
   // According to X, CLAUSE.
   let m = /^\s*According to ([^,]{2,120}),\s*/iu.exec(masked);
   if (m) {
@@ -458,7 +472,7 @@ export function paraphrases(masked: string): { start: number; end: number; speak
     if (toThat && !/\b(?:will|would|should|could|may|might|can|is|are|was|were|and|but|has|have|had|be|won[’']t)\b/i.test(toThat[1]!)) at += toThat[0].length;
     else if (toldClause) at += toldClause[0].length;
     else if (/^(?:told|tells|tell)$/.test(verb)) continue;
-    else if (/^\s*(?:on|in|at|last|this|after|before|during)\b/i.test(after)) continue;
+    else if (/^\s*(?:on|in|at|after|before|during|(?:last|this)\s+(?:week|month|year|morning|afternoon|evening|night|weekend|spring|summer|autumn|fall|winter|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b/i.test(after)) continue;
     const end = trimEnd(masked.length);
     // "The ministry is forecasting 7%": a forecast verb with a short object is read with its subject
     if (end - at < 12 && FORECAST_VERBS.has(verb) && /\p{N}|%/u.test(masked.slice(at, end))) {
@@ -466,9 +480,15 @@ export function paraphrases(masked: string): { start: number; end: number; speak
       at = from >= 0 ? from : masked.search(/\S/);
     }
     // "MAS plans to launch trading …": a plan is read with the one who has it
+    // "The IEA raised its estimate of 2005 demand to 84 million barrels": read with its subject (a number is needed)
+    if (REVISION_VERB.test(verb)) {
+      if (!/\d/.test(after)) continue;
+      const from = masked.lastIndexOf(subject, v.index);
+      at = from >= 0 ? from : masked.search(/\S/);
+    }
     if (PLAN_VERB.test(verb)) {
       if (!/^\s+to\s/.test(after)) continue;
-      if (verb === 'hopes' && !PLAN_TIME.test(after)) continue;
+      if (!PLAN_TIME.test(after) && (verb === 'hopes' || !/\d/.test(after))) continue;
       const from = masked.lastIndexOf(subject, v.index);
       at = from >= 0 ? from : masked.search(/\S/);
     }
@@ -481,6 +501,8 @@ export function paraphrases(masked: string): { start: number; end: number; speak
 
 /** "SAIC says none of its money will …, the FT reported": the one quoted inside the report is the speaker. */
 const INNER_SPEAKER = /^\s*(?:\p{Lu}[\p{L}.&’'-]*\s+){1,4}(?:says|said|expects|predicts|forecasts)\s/u;
+/** Titles put before a surname ("Chancellor Berg", "Lord Strathclyde" is a name of its own and not one). */
+const NAME_TITLE = /^(?:President|Chancellor|Premier|Minister|Secretary|Governor|Senator|Judge|General|Ambassador|King|Queen|Prince|Princess|Pope|Chairman|Chairwoman|Chief|Director|Commissioner|Mayor|Speaker|Leader|Sir|Dame|Justice|Inspector|Detective|Sheriff|Coach|Captain|Admiral|Colonel|Bishop|Archbishop|Rabbi|Imam|Father|Sister)$/;
 /** Verbs that are nouns too ("the forecasts for 2005", "cost estimates"). */
 const NOUN_TOO = /^(?:forecasts?|estimates?|projects?|projections?|expects?)$/;
 /** Head nouns of things that say nothing: "The dollar", "ongoing problems for Yukos", "Revenues". */
@@ -490,6 +512,8 @@ export function plausibleSpeaker(subject: string): boolean {
   const s = subject.trim();
   if (/^(?:with|without|ahead|from|for|of|to|into|than|despite|amid|cut|raised|lowered|increasing|rising|falling|during|over|under)\b/i.test(s)) return false;
   if (/\b(?:is|are|was|were|be|been|being)$/i.test(s)) return false;
+  // "said ministers should": a verb's phrase, not a speaker
+  if (/^(?:said|says|told|added|warned|noted)\b|\b(?:should|would|will|could|may|might|must|can)\b/i.test(s)) return false;
   const head = (s.split(/\s+(?:of|for|in|on|at|from|with|to|by|against|about)\s+/i)[0] ?? s).split(/\s+/).at(-1)!.toLowerCase().replace(/[’']s?$/, '');
   return !THINGS.has(head);
 }
@@ -567,12 +591,30 @@ export function attributedSegments(ctx: AttributionContext): Segment[] {
       let start = s.start + c.start;
       let end = s.start + c.end;
       while (start < end && /[\s\0,]/.test(text[start]!) ) start++;
-      while (end > start && (/[\s,]/.test(text[end - 1]!) || masked[end - 1 - s.start] === '\0')) end--;
+      // "this wrinkle will “ensure a muddled market.”": a quotation that finishes the clause is part of it
+      const finishes = /[\p{L}\p{N}]\s+\0+[\s.]*$/u.test(masked.slice(c.start, c.end));
+      while (end > start && (/[\s,]/.test(text[end - 1]!) || (!finishes && masked[end - 1 - s.start] === '\0'))) end--;
       const tailPhrase = /,\s+(?:citing|pointing to|referring to)\b[^,]*$/i.exec(text.slice(start, end));
       if (tailPhrase && tailPhrase.index > 20) end = start + tailPhrase.index;
       const piece = text.slice(start, end);
       if (end - start < 8 || !/\p{L}/u.test(piece)) continue;
       segments.push({ start, end, rawSpeaker: c.speaker, at: start, form: 'paraphrase', verb: c.verb, sentence: s });
+    }
+  }
+  // "In the interview, X also said:" then a list, an item a line: each item is what X said
+  for (const p of paragraphs) {
+    if (text[p.end - 1] !== ':' || p.end - p.start > MAX_SENTENCE) continue;
+    const intro = sentenceAt(sentences, p.end - 1);
+    const said = intro ? beforeQuote(text.slice(Math.max(intro.start, p.end - QUOTE_WINDOW), p.end - 1).replace(/\s/g, ' ') + ' ') : null;
+    if (!said || !plausibleSpeaker(said.speaker)) continue;
+    for (let k = p.index + 1; k < paragraphs.length && k <= p.index + 12; k++) {
+      const item = paragraphs[k]!;
+      const line = text.slice(item.start, item.end).trim();
+      const words = line.split(/\s+/).length;
+      if (/[.!?…:]["”’)]*$/.test(line) || words < 3 || words > 40) break;
+      if (/^[“"‘]/.test(line)) continue;
+      const s = sentenceAt(sentences, item.start);
+      if (s) segments.push({ start: item.start, end: item.end, rawSpeaker: said.speaker, at: item.start, form: 'paraphrase', verb: said.verb, sentence: s, listItem: true });
     }
   }
   for (const x of extraFromQuotes) {
@@ -614,7 +656,11 @@ export function attributedSegments(ctx: AttributionContext): Segment[] {
         const start = Math.max(part.start, s.start);
         const end = Math.min(part.end, s.end);
         if (end - start < 3) continue;
-        segments.push({ start, end, rawSpeaker: info.raw, at: info.at, form: 'quote', verb: info.verb, sentence: s, quotation: q });
+        // "Details will not be revealed until a bill is published “in the next two weeks,” a
+        // spokesman said": a fragment quoted inside the reporter's sentence; the sentence is what was said
+        const head = q.parts.length === 1 && part.start > s.start ? text.slice(s.start, part.start - 1) : '';
+        const fragment = head && q.words < 12 && raw.get(q)?.at === q.closeAt + 1 && head.trim().split(/\s+/).length >= 4 && !/[“”"]/.test(head) && !new RegExp(verbAt.source, 'iu').test(head);
+        segments.push({ start: fragment ? s.start : start, end, rawSpeaker: info.raw, at: info.at, form: 'quote', verb: info.verb, sentence: s, quotation: q });
       }
     }
   }
@@ -659,6 +705,8 @@ export function attributedSegments(ctx: AttributionContext): Segment[] {
         if (lower === 'he' || lower === 'she') speaker = lastPerson ?? last ?? cleaned;
         else if (PRONOUNS.has(lower)) speaker = last ?? cleaned;
         else if (/^\p{Lu}[\p{L}’'-]+$/u.test(cleaned) && names.has(cleaned)) speaker = names.get(cleaned)!;
+        // "President Obama", "Chancellor Brown": the full name the article gave
+        else if (/^\p{Lu}\p{Ll}+\s\p{Lu}[\p{L}’'-]+$/u.test(cleaned) && (TITLES.has(cleaned.split(' ')[0]!.toLowerCase()) || NAME_TITLE.test(cleaned.split(' ')[0]!)) && names.has(cleaned.split(' ')[1]!)) speaker = names.get(cleaned.split(' ')[1]!)!;
         else speaker = cleaned;
         if (!PRONOUNS.has(lower)) {
           last = speaker;
@@ -669,5 +717,5 @@ export function attributedSegments(ctx: AttributionContext): Segment[] {
     if (e.seg) resolved.set(e.seg, speaker);
     if (speaker) lastParagraphSpeaker.set(e.seg ? e.seg.sentence.paragraph : paragraphOf(e.at), speaker);
   }
-  return segments.map((s) => ({ start: s.start, end: s.end, speaker: resolved.get(s) ?? null, form: s.form, verb: s.verb, sentence: s.sentence }));
+  return segments.map((s) => ({ start: s.start, end: s.end, speaker: resolved.get(s) ?? null, form: s.form, verb: s.verb, sentence: s.sentence, ...(s.listItem ? { listItem: true } : {}) }));
 }

@@ -51,8 +51,14 @@ const EXPECTATION: RegExp[] = [
   /\bsurprised if\b/gi,
   /\bhold(?:s)? no illusions\b/gi,
 ];
+/**
+ * A projection named with its number and its year ahead: "growth forecasts slipping to 1.8% in
+ * 2005", "raised its estimate of 2005 oil demand to 84 million barrels a day". Read only when the
+ * year is not before the article's (checked in readCues).
+ */
+const PROJECTION = /\b(?:forecasts?|estimates?|projections?|targets?|outlook|guidance)\b(?=[^.;]{0,120}?\d(?:[\d.,]*)\s*(?:%|per\s*cent|percent|bn|billion|million|mln|barrels|tonnes|points))(?=[^.;]{0,160}?\b(?:next year|(?:19|20)\d{2})\b)/gi;
 const HORIZON: RegExp[] = [
-  /\b(?:by|until|before|within|as early as|no later than|into)\s+(?:the\s+)?(?:(?:end|summer|spring|autumn|fall|winter|start|beginning|middle) of\s+)?(?:next|this|early|mid|late|January|February|March|April|May|June|July|August|September|October|November|December|(?:19|20)\d{2}\b|mid-(?:19|20)\d{2}|days|weeks|months|years|a\s+(?:year|month|week)|the next|the coming|spring|summer|autumn|fall|winter|Christmas|the (?:first|second|third|fourth) quarter)/gi,
+  /\b(?:by|until|before|within|as early as|no later than|into)\s+(?:the\s+)?(?:(?:end|summer|spring|autumn|fall|winter|start|beginning|middle) of\s+)?(?:next|this|early|mid|late|January|February|March|April|May|June|July|August|September|October|November|December|(?:19|20)\d{2}\b|mid-(?:19|20)\d{2}|days|weeks|months|years|a\s+(?:year|month|week)|the next|the coming|spring|summer|autumn|fall|winter|Christmas|the (?:first|second|third|fourth) quarter)(?!\s+of\b)/gi,
   /\b(?:next|coming)\s+(?:week|month|year|decade|spring|summer|autumn|fall|winter|quarter)\b/gi,
   /\bin the (?:coming|next) (?:days|weeks|months|years|decade)\b/gi,
   /\b(?:the\s+)?next\s+(?:couple\s+of|few|two|three|four|several)\s+(?:days|weeks|months|quarters|years)\b/gi,
@@ -63,13 +69,13 @@ const HORIZON: RegExp[] = [
 ];
 /** Days, months, seasons, quarters: enough of a time ahead for "could" or "may", never a forecast alone. */
 const DATES: RegExp[] = [
-  /\bin\s+(?:the\s+)?(?:first|second|third|fourth|current|next)\s+(?:quarter|half)\b|\b(?:this|the current)\s+(?:quarter|month|week|fall|autumn|spring|summer|winter)\b/gi,
+  /\bin\s+(?:the\s+)?(?:first|second|third|fourth|current|next)\s+(?:quarter|half)\b|\b(?:this|the current)\s+(?:quarter|month|week|year|fall|autumn|spring|summer|winter)\b/gi,
   /\b(?:in|by|until|before|from|early|late|mid-?)\s*(?:January|February|March|April|June|July|August|September|October|November|December)\b/g,
   /\b(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Mar\.|Apr\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)\s+\d{1,2}\b/g,
   /\b(?:later\s+)?on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|\b(?:next|this|on|by|until|before)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b/g,
   // a bare weekday ("notice Monday", "the debate Tuesday night"), not the day something was said
   /(?<!\b(?:said|says|told\s+\p{L}+|announced|added|confirmed|reported|wrote|stated|earlier|last|on)\s+)\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b(?!\s+(?:said|announced|told|reported|confirmed))/gu,
-  /\b(?:in|within|over)\s+(?:the\s+next\s+)?(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|a few|several|\d+)\s+(?:days?|weeks?|months?|quarters?|years?)\b/gi,
+  /\b(?:in|within|over)\s+(?:the\s+next\s+)?(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|a few|several|\d+)\s+(?:days?|weeks?|months?|quarters?|years?)\b(?!\s+of\b)/gi,
   /\b(?:in|by|this|next|until|before)\s+(?:the\s+)?(?:spring|summer|autumn|fall|winter)\b/gi,
   /\bsoon\b|\bshortly\b|\bbefore long\b|\bin the (?:near |distant )?future\b/gi,
 ];
@@ -96,17 +102,25 @@ const NOT_FORECAST: { re: RegExp; why: string; whole?: boolean }[] = [
   // an open question: "the question is whether voters will forsake him", "unclear whether the deal will hold"
   { re: /\bwhether\b[^.;:!?,]*?\b(?:will|would|won['’]t|is\s+going\s+to)\b(?:\s+\p{L}+)?/giu, why: 'an open question, not a forecast' },
   // declining to forecast: "it would depend on each order", "too early to say"
-  { whole: true, re: /\b(?:would|will|could|may|might)\s+depend\s+on\b|\b(?:it|that)\s+depends\s+on\b|\btoo\s+(?:early|soon)\s+to\s+(?:say|tell|project|predict|know|judge|call)\b|\bdeclined?\s+to\s+(?:say|comment|predict|forecast|speculate|give|specify|put)\b|\b(?:did|does|would)\s+not\s+(?:say|specify|predict|speculate)\b|\bhas\s+not\s+decided\s+whether\b|\bnot\s+(?:certain|sure|clear)\s+(?:when|whether|if|how)\b/giu, why: 'declining to forecast' },
+  { whole: true, re: /\b(?:would|will|could|may|might)\s+depend\s+on\b|\b(?:it|that)\s+depends\s+on\b|\btoo\s+(?:early|soon)\s+to\s+(?:say|tell|project|predict|know|judge|call)\b|\bdeclined?\s+to\s+(?:say|comment|predict|forecast|speculate|give|specify|put)\b|\b(?:did|does|would)\s+not\s+(?:say|specify|predict|speculate)\b|\b(?:did|does|do)(?:\s+not|n[’']t)\s+know\s+(?:if|whether|when|how)\b|\bhas\s+not\s+decided\s+whether\b|\bnot\s+(?:certain|sure|clear)\s+(?:when|whether|if|how)\b/giu, why: 'declining to forecast' },
   // what the speaker once told themself: "When I lived that, I said to myself ... next time we'll be ready" (the future of the past)
   { whole: true, re: /\b(?:I|we)\s+(?:said|told|thought|promised|swore|kept\s+telling)\s+(?:to\s+)?(?:myself|ourselves)\b/giu, why: 'what the speaker once told themself' },
   // a habit, not a forecast: "debris would normally be expected to float"
   { re: /\b(?:would|will|could|can|may|might)\s+(?:normally|usually|typically|generally|often|sometimes|always)(?:\s+be\s+(?:expected|predicted|forecast|projected)\b)?\b/giu, why: 'a habit, not a forecast' },
   // considering is not forecasting: "he would consider launching", "may also consider trading in its listing"
-  { re: /\b(?:would|may|might|could|will)\s+(?:also\s+)?(?:consider|explore|weigh|think\s+about|look\s+into)\b/giu, why: 'considering, not forecasting' },
+  { re: /\b(?:would|may|might|could|will|should)\s+(?:also\s+)?(?:consider|explore|weigh|think\s+about|look\s+into)\b/giu, why: 'considering, not forecasting' },
   // hedged uncertainty with nothing to check: "policies may change"
   { re: /\b(?:may|might|could|can)\s+(?:always\s+)?(?:change|vary|evolve|fluctuate|differ)\b/giu, why: 'hedged uncertainty' },
   // stances and slogans: "we will stand tall", "we won't gamble with safety"
   { re: /\b(?:we|I)\s+(?:will|shall|['’]ll|won['’]t|will\s+not|shall\s+not)\s+(?:always\s+|never\s+|not\s+|continue\s+to\s+)?(?:stand(?:\s+(?:tall|firm|strong|together|united|by|with))?|fight|give\s+up|back\s+down|gamble|compromise|tolerate|be\s+intimidated|rest|waver|falter|forget|surrender|bow)\b/giu, why: 'a stance, not a forecast' },
+  // defiance: "(terror) will not break our people's will", "they will never divide us"
+  { re: /\b(?:will|shall)\s+(?:not|never)\s+(?:break|undermine|defeat|destroy|divide|deter|intimidate|silence|weaken|shake|frighten|cow)\s+(?:our|us|the\s+(?:people|nation|country))\b/giu, why: 'a stance, not a forecast' },
+  // a rule of thumb for anyone: "If you've got that on the shelf, people are going to buy it"
+  { whole: true, re: /^\s*(?:but\s+|and\s+)?(?:even\s+)?if\s+you\b/giu, why: 'a rule of thumb, not a forecast' },
+  // an opinion of what ought to be: "we believe the ministry should be trained", "I think they should drop it"
+  { re: /\b(?:I|we)\s+(?:believe|think|feel|hope)\s+(?:that\s+)?[^.;:!?]{0,60}?\bshould\b/giu, why: 'advice, not a forecast' },
+  // an indirect question: "(did not say) where the job losses would fall"
+  { whole: true, re: /^\s*(?:where|how|which|whether)\b[^.;:!?]*\bwould\b/giu, why: 'an open question, not a forecast' },
   // a reaction in a quote fragment: "That would be OK."
   { whole: true, re: /^\s*(?:that|this|it)\s+(?:would|will|could|might)\s+be\s+(?:ok|okay|fine|good|great|nice|bad|terrible|awful|wonderful|helpful|welcome|a\s+(?:shame|pity|mistake|disaster|relief))\s*[.!]?\s*$/giu, why: 'a reaction, not a forecast' },
 ];
@@ -159,6 +173,10 @@ export function readCues(text: string, publishedOn?: string): CueReading {
   collect(text, FUTURE, 'future', all);
   collect(text, MODAL, 'modal', all);
   collect(text, EXPECTATION, 'expectation', all);
+  for (const m of text.matchAll(PROJECTION)) {
+    const ahead = /\b(?:next year|((?:19|20)\d{2}))\b/.exec(text.slice(m.index, m.index + 200));
+    if (ahead && (!ahead[1] || !publishedOn || Number(ahead[1]) >= Number(publishedOn.slice(0, 4)))) all.push({ kind: 'expectation', phrase: m[0], index: m.index });
+  }
   collect(text, HORIZON, 'horizon', all);
   collect(text, DATES, 'date', all);
   collect(text, CONDITIONAL, 'conditional', all);
@@ -172,7 +190,7 @@ export function readCues(text: string, publishedOn?: string): CueReading {
   };
   // "As soon as he takes office, then we can agree to start talks": a condition with "can" is a conditional forecast
   if (all.some((c) => c.kind === 'conditional' && /^(?:as soon as|once|if)$/i.test(c.phrase))) {
-    for (const m of text.matchAll(/\b(?:then\s+)?(?:we|they|you|he|she|it|Russia|\p{Lu}\p{L}+)\s+can\b/gu)) all.push({ kind: 'modal', phrase: m[0], index: m.index });
+    for (const m of text.matchAll(/\b(?:then\s+)?(?:we|they|you|he|she|it|Russia|\p{Lu}\p{L}+)\s+can\b(?![’']t|not)/gu)) all.push({ kind: 'modal', phrase: m[0], index: m.index });
   }
   // ("the lesson that should be learned": "should" right after "that" is in a relative clause too)
   const inRelative = (c: Cue) => c.kind !== 'horizon' && (/\b(?:which|who|whom)\s+(?:\p{L}+\s+){0,2}$/iu.test(text.slice(Math.max(0, c.index - 30), c.index)) || (/^should/i.test(c.phrase) && /\s(?:that|which|who)\s+$/i.test(text.slice(Math.max(0, c.index - 10), c.index))));

@@ -405,6 +405,8 @@ function fromChrono(text: string, on: string): Horizon | null {
     // bare durations ("a week", "three weeks", "$96 a year") are not horizons; our rules read "within …"
     if (/^(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|\d+|a few|several)\s+(?:day|week|month|year|hour|minute)s?$/i.test(r.text.trim())) continue;
     if (/^(?:now|today|tonight|this morning)$/i.test(r.text.trim())) continue;
+    // "£59m", "160m", "$2bn": money, not a time of day
+    if (/^\d+(?:[.,]\d+)?\s*(?:m|bn|k|mn|mln|b)$/i.test(r.text.trim()) || /[£$€¥]\s*$/.test(text.slice(Math.max(0, r.index - 2), r.index))) continue;
     // "the year's sales", "a month": a period named, not a date ahead
     if (/^(?:the|a|an|one|that)\s+(?:day|week|month|year)$/i.test(r.text.trim())) continue;
     return { checkBy, phrase: r.text, anchor: null };

@@ -66,13 +66,14 @@ const BELIEF = /^(?:believes?|believed|thinks?|thought|reckons|expects?|expected
 /** A change or an event after "would": what a forecast in reported speech names ("would rise", "would sign"). */
 const WOULD_CHANGE = /\b(?:would|should)\s+(?:(?:\p{L}+ly|also|still|not|soon|eventually|then|help|continue\s+to)\s+)?(?:re-?)?(?:rise|fall|increase|decrease|decline|drop|grow|reach|exceed|top|climb|gain|lose|improve|worsen|return|resume|recover|double|triple|halve|surge|slow|accelerate|expand|shrink|contract|end|begin|start|close|open|win|pass|approve|reject|sign|launch|announce|cut|raise|lower|hike|ease|tighten|report|post|earn|pay|sell|buy|acquire|merge|leave|resign|run|hold|take|make|become|continue|remain|stay|fail|succeed|collapse|default|strike|invade|attack|withdraw|hit|require|need|cost|save|delay|proceed|go\s+ahead|happen|occur|come|arrive|last|take\s+place|offer|introduce|propose|submit|file|seek|vote|act|impose|lift|ban|block|veto|unveil|release|issue|publish|deliver|complete|finish|hire|fire|invest|spend|borrow|lend|build|shut|reach|settle|sign|ratify|extend|expire|support|revive|boost|weigh|hurt|benefit|outpace|lag|trail|beat|miss|stabili[sz]e|rebound|recover|peak|bottom|unwind|experience|see|face|get|receive|lead|be\s+(?:signed|approved|passed|completed|lifted|imposed|announced|released|published|delivered|held|cut|raised|reduced|increased|higher|lower|ready|done|over|back|up|down|able|out|in\s+place|profitable|finished|in\s+(?:the\s+)?(?:black|red)))\b/iu;
 /** What "should" forecasts: a change that happens to things, or a state reached ("should exceed", "should be better off"). */
-const SHOULD_CHANGE = /\bshould\s+(?:(?:\p{L}+ly|also|still|not|soon|eventually|continue\s+to|help(?:\s+to)?)\s+){0,2}(?:rise|fall|increase|decrease|decline|drop|grow|exceed|top|climb|gain|improve|worsen|recover|rebound|slow|accelerate|expand|shrink|contract|ease|remain|stay|hold|last|come|arrive|happen|occur|unwind|stabili[sz]e|peak|bottom|pick\s+up|revive|support|boost|benefit|weigh|hurt|experience|see|reach|narrow|widen|fade|persist|continue|return|resume|end|begin|start|be\s+(?:\p{L}+er|better|worse|higher|lower|able|back|over|done|ready|completed|finished|available|enough|in\s+place|positive|negative|strong|weak|modest|limited|\p{L}+ed))\b/iu;
+const SHOULD_CHANGE = /\bshould\s+(?:(?:\p{L}+ly|also|still|not|soon|eventually|continue\s+to|help(?:\s+to)?)\s+){0,2}(?:rise|weather|outperform|underperform|lead\s+to|result\s+in|fall|increase|decrease|decline|drop|grow|exceed|top|climb|gain|improve|worsen|recover|rebound|slow|accelerate|expand|shrink|contract|ease|remain|stay|hold|last|come|arrive|happen|occur|unwind|stabili[sz]e|peak|bottom|pick\s+up|revive|support|boost|benefit|weigh|hurt|experience|see|reach|narrow|widen|fade|persist|continue|return|resume|end|begin|start|be\s+(?:\p{L}+er|better|worse|higher|lower|able|back|over|done|ready|completed|finished|available|enough|in\s+place|positive|negative|strong|weak|modest|limited|\p{L}+ed))\b/iu;
 /** "Should the talks fail, …", "Were rates to rise, …": a condition put first, by inversion. */
 const INVERTED_CONDITION = /^(?:should|were|had)\s+[^,]{3,120},/iu;
 /** Verbs of saying (a reported clause after them is what was said then, its "would" the future of the past). */
 const SPEECH_VERB = /^(?:said|says|told|tells|added|adds|warned|warns|noted|notes|insisted|insists|stressed|argued|argues|claimed|claims|maintained|reiterated|predicted|predicts|complained|reported|confirmed|wrote|writes)$/;
 /** A clause that opens with its subject (up to ten words, no verb of its own before it) and "would": "the crash of the ship would have …". */
-const REPORTED_WOULD = /^(?:that\s+)?(?!(?:[Aa]|[Aa]n|[Aa]ny|[Ss]uch)\s)(?:[\p{L}\p{N}’'%$£€.,-]+\s+){1,10}?(?:would|[’']d)\s+(?!(?:have\s+\p{L}+(?:ed|en|wn)|like|love|prefer|rather|mean|allow|permit|enable|be\s+(?:possible|impossible|able|unable|difficult|easy|hard|wise|better|best|good|bad|a\s+(?:mistake|shame|pity)))\b)\p{Ll}/u;
+const REPORTED_WOULD = /^(?:that\s+)?(?!(?:[Aa]|[Aa]n|[Aa]ny|[Ss]uch)\s)(?:[\p{L}\p{N}’'%$£€.,-]+\s+){1,14}?(?:would|[’']d)\s+(?!(?:have\s+\p{L}+(?:ed|en|wn)|like|love|prefer|rather|mean|allow|permit|enable|be\s+(?:possible|impossible|able|unable|difficult|easy|hard|wise|a|an)\b|be\s+(?:better|best|good|bad|worse)\s+(?:to|if|for|off)\b)\b)\p{Ll}/u;
+// ("it would be a risky strategy", "would be better to wait": a judgement or advice, not what will happen)
 // (an indefinite subject is a hypothetical: "a new daily would give", "a sterling crash would blow out")
 const PAST_ANNOUNCEMENT = /^(?:announced|declared|decided|agreed|confirmed|ruled|approved|stated)$/;
 
@@ -105,11 +106,14 @@ export function extractCandidates(input: ArticleInput, opts: ExtractOptions = {}
   const headings = new Set(ctx.paragraphs.filter((p) => isHeading(text.slice(p.start, p.end))).map((p) => p.index));
   const out: ExtractedCandidate[] = [];
   const seen = new Set<string>();
-  for (const seg of attributedSegments(ctx)) {
+  for (const seg of attributedSegments(ctx).flatMap((g) => splitForecasts(text, g, publishedOn))) {
     if (out.length >= MAX_CANDIDATES) break;
     if (seg.end - seg.start > MAX_SENTENCE) continue;
-    if (headings.has(seg.sentence.paragraph)) continue;
-    const [start, end] = trimSpan(text, seg.start, seg.end);
+    if (headings.has(seg.sentence.paragraph) && !seg.listItem) continue;
+    const [start0, end] = trimSpan(text, seg.start, seg.end);
+    // "Money has moved out of India this month and this upgrade should lead to a reversal": the
+    // clause with the forecast, not the account of the past joined before it
+    const start = forecastClauseStart(text, start0, end, publishedOn);
     const quote = text.slice(start, end);
     // "‘A landslide,’ one strategist predicted": a quotation the speaker is said, after it, to predict
     const closeMark = text.slice(end, end + 3).search(/[”"’]/);
@@ -117,7 +121,9 @@ export function extractCandidates(input: ArticleInput, opts: ExtractOptions = {}
     if (quote.split(/\s+/).length < 4 && !verbless) continue;
     const key = `${start}:${end}`;
     if (seen.has(key)) continue;
-    const reading = readCues(quote, publishedOn);
+    // "BA warned that yields were expected to decline": the past of reported speech is its present
+    const reported = seg.form === 'paraphrase' && SPEECH_VERB.test(seg.verb) ? quote.replace(/\b(was|were)(\s+(?:expected|forecast|projected|likely|set|due|poised)\s+to)\b/gi, (_m, be: string, rest: string) => `${be === 'was' || be === 'Was' ? 'is ' : 'are '}${rest}`) : quote;
+    const reading = readCues(reported, publishedOn);
     // "expects …", "‘A landslide,’ one strategist predicted": the verb says it is a forecast (a question stays a question)
     const forecastVerb = (seg.form === 'paraphrase' && FORECAST_VERBS.has(seg.verb)) || verbless;
     if (reading.rejected && (!forecastVerb || reading.rejected === 'a question')) continue;
@@ -138,7 +144,9 @@ export function extractCandidates(input: ArticleInput, opts: ExtractOptions = {}
     // "should" is advice unless it names a change that happens to things ("sales should exceed",
     // "should help revive"), not an act someone ought to do ("the government should raise taxes")
     const shouldOnly = strong.length > 0 && strong.every((c) => c.kind === 'modal' && /^should/i.test(c.phrase));
-    const changeNamed = shouldOnly ? SHOULD_CHANGE.test(quote) : WOULD_CHANGE.test(quote);
+    // ("a dip in prices would improve confidence": an indefinite subject is a hypothetical, not a change
+    // foreseen, unless the change is measured: "a stoppage would cut volumes by a fifth")
+    const changeNamed = shouldOnly ? SHOULD_CHANGE.test(quote) : WOULD_CHANGE.test(quote) && !(/^(?:that\s+)?(?:a|an)\s/i.test(quote) && !/\d|\b(?:half|third|quarter|fifth|tenth|double|triple)\b/i.test(quote));
     // "X said the crash would have no impact", "said more than 250 hunts would meet": the future of
     // reported speech, its subject and "would" opening the clause
     // (said before the clause: "…, Jane Roe said" after a clause of "would" is as often a description)
@@ -194,6 +202,46 @@ export function extractCandidates(input: ArticleInput, opts: ExtractOptions = {}
     out.push(candidate);
   }
   return mergeRepeated(out).sort((a, b) => a.start - b.start);
+}
+
+/**
+ * Two forecasts joined in one reported clause ("the rate will be raised to 3.5% this week, and
+ * the Fed will push it to 4.75% in 2023"): two segments, each a forecast of its own. Only a paraphrase,
+ * split at ", and" or "; " before a subject, when each side reads as a forecast and has six words.
+ */
+function splitForecasts(text: string, seg: Segment, publishedOn: string): Segment[] {
+  if (seg.form !== 'paraphrase' || seg.end - seg.start > MAX_SENTENCE) return [seg];
+  const span = text.slice(seg.start, seg.end);
+  const out: Segment[] = [];
+  let from = 0;
+  for (const j of span.matchAll(/(?:,\s+and|;)\s+(?=(?:the|a|an|its|their|this|that|it|he|she|they|we|\p{Lu}\p{L}+)\s)/gu)) {
+    const left = span.slice(from, j.index);
+    const right = span.slice(j.index + j[0].length);
+    if (left.split(/\s+/).length < 6 || right.split(/\s+/).length < 6) continue;
+    if (readCues(left, publishedOn).rejected !== null || readCues(right, publishedOn).rejected !== null) continue;
+    if (!/\b(?:will|would|could|should|may|might|won[’']t|is\s+set\s+to|is\s+expected\s+to|are\s+expected\s+to)\b/i.test(right.split(/\s+/).slice(0, 14).join(' '))) continue;
+    out.push({ ...seg, start: seg.start + from, end: seg.start + j.index });
+    from = j.index + j[0].length;
+  }
+  if (!out.length) return [seg];
+  out.push({ ...seg, start: seg.start + from });
+  return out;
+}
+
+/** Where a long quote's forecast starts: after leading clauses (joined by "and", "but", ";") that hold no forecast cue. */
+function forecastClauseStart(text: string, start: number, end: number, publishedOn: string): number {
+  const span = text.slice(start, end);
+  if (span.split(/\s+/).length < 20) return start;
+  const joints = [...span.matchAll(/(?:;\s+|,?\s+(?:and|but|while|whereas)\s+)(?=(?:this|that|these|those|the|it|we|they|he|she|I|\p{Lu})\b)/gu)];
+  let from = 0;
+  for (const j of joints) {
+    const before = span.slice(from, j.index);
+    if (readCues(before, publishedOn).rejected === null || /[“”"]/.test(before)) break;
+    const rest = span.slice(j.index + j[0].length);
+    if (rest.split(/\s+/).length < 5) break;
+    from = j.index + j[0].length;
+  }
+  return start + from;
 }
 
 /** A quote folded for comparison: letters and digits only, lower-cased. */

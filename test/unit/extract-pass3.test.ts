@@ -98,3 +98,70 @@ describe('horizons as forecast-keys.md reads them', () => {
     expect(by('they expect to sign a final deal by spring 2026')).toBe('2026-06-20');
   });
 });
+
+describe('more of the third pass', () => {
+  it('sets aside what is not a forecast: "it can\u2019t" after "if", "did not know if", "within months of", a rule of thumb, advice after "we believe", an indirect question', () => {
+    expect(readCues('If the council wanted a ban it should have voted for one, but it can\u2019t do so now', on).rejected).not.toBeNull();
+    expect(readCues('they did not know whether the new governor would keep the policy', on).rejected).not.toBeNull();
+    expect(readCues('within weeks of the merger, the chain was cutting prices', on).rejected).not.toBeNull();
+    expect(readCues('If you put that on the shelf, shoppers are going to buy it', on).rejected).not.toBeNull();
+    expect(readCues('We believe the police should be better equipped to fight this', on).rejected).not.toBeNull();
+    expect(readCues('where the new jobs would go', on).rejected).not.toBeNull();
+    expect(readCues('the protests will not break our resolve and will not divide us', on).rejected).not.toBeNull();
+  });
+
+  it('keeps "should lead to" and "should weather" as expectations, and a measured hypothetical', () => {
+    expect(found('"This rating upgrade should lead to a return of foreign money," said Priya Nair, an economist at Halden Bank.')).toHaveLength(1);
+    expect(found('Most lenders should weather the rise in defaults, according to the central bank.')).toHaveLength(1);
+    expect(found('A strike of more than a week would cut output at the plant by about a third, Tom Ekdahl said.')).toHaveLength(1);
+    expect(found('A fall in fuel prices would improve the mood of shoppers, the institute said.')).toEqual([]);
+  });
+
+  it('keeps a plan only with a date or a number', () => {
+    expect(found('The airline plans to add 12 routes from Leeds.')).toHaveLength(1);
+    expect(found('The group intends to change the way it books licence income.')).toEqual([]);
+  });
+
+  it('reads "in X\u2019s view" and "reports claim" as attribution', () => {
+    expect(found('The bank will, in Halden\u2019s view, cut rates twice in 2026.').map(([s]) => s)).toEqual(['Halden']);
+    expect(found('Norcross could sell its shipping arm this year, reports claim.').map(([s]) => s)).toEqual(['reports']);
+  });
+
+  it('splits two forecasts joined by ", and" in one reported clause', () => {
+    const c = candidates('Halden predicts the bank will raise rates to 3% at its meeting this week, and the bank will ultimately take them to 4% in 2026.');
+    expect(c.map((x) => x.checkBy)).toEqual(['2025-03-07', '2026-12-31']);
+  });
+
+  it('keeps the forecast clause of a long quote, not the account of the past before it', () => {
+    const c = candidates('"Money has flowed out of the country for three weeks into markets like Korea and Chile and this upgrade should lead to a reversal," said Priya Nair.');
+    expect(c.map((x) => x.quote)).toEqual(['this upgrade should lead to a reversal']);
+  });
+
+  it('reads the items of a list introduced by "X also said:", each as said by X', () => {
+    const text = 'Anna Berg spoke for an hour.\n\nIn the interview, Chancellor Berg also said:\n\nThe budget needs new taxes\n\nShe is confident the pension bill will be passed by parliament\n\nShe would visit Warsaw to discuss energy prices\n\nThe talks went on.';
+    const c = candidates(text);
+    expect(c.map((x) => [x.speaker, x.quote])).toEqual([
+      ['Anna Berg', 'She is confident the pension bill will be passed by parliament'],
+      ['Anna Berg', 'She would visit Warsaw to discuss energy prices'],
+    ]);
+  });
+
+  it('refuses a verb phrase as a speaker and keeps a quotation that finishes the clause', () => {
+    expect(plausibleSpeaker('said ministers should')).toBe(false);
+    expect(found('Rival publishers complained. Jo Marsh said this change will \u201cleave readers with a worse service.\u201d').map(([, q]) => q)).toEqual(['this change will \u201cleave readers with a worse service.']);
+  });
+
+  it('reads a projection with its number and its year ahead, and a revised estimate, as forecasts', () => {
+    expect(found('Growth forecasts for the region slip to 1.5% in 2026 from 1.9%, the fund said.')).toHaveLength(1);
+    expect(found('The agency raised its estimate of 2025 coal demand by 2% to 8.1 billion tonnes.').map(([s]) => s)).toEqual(['The agency']);
+    expect(found('The agency raised its estimate of 2023 coal demand by 2% to 8.1 billion tonnes.')).toEqual([]);
+  });
+
+  it('reads "were expected to" after "warned that" as an expectation', () => {
+    expect(found('The airline warned that fares were expected to fall as rivals cut prices.')).toHaveLength(1);
+  });
+
+  it('does not read money ("\u00a359m") as a time of day', () => {
+    expect(readHorizon('it expects fuel costs of \u00a359m to rise', on).checkBy).toBe('2026-03-04');
+  });
+});

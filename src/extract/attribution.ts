@@ -200,7 +200,7 @@ function subjectOf(prefix: string): string | null {
   const out: string[] = [];
   for (const [i, w] of words.entries()) {
     const lw = w.toLowerCase().replace(/[^\p{L}’']/gu, '');
-    if (i > 0 && (/^(is|are|was|were|has|have|had|will|would|could|can|may|might|said|says|told|shared|hold|holds|thanked|urged|told|made|gave|took|did|does|do|doesn[’']?t|don[’']?t|didn[’']?t|who|which|that|also)$/.test(lw) || (/^\p{Ll}/u.test(w) && /ed$/.test(lw) && lw.length > 4 && !/(?:speed|need|seed|feed|breed|creed|deed|greed|bred|hundred|red|bed|led)$/.test(lw)))) break;
+    if (i > 0 && (/^(is|are|was|were|has|have|had|will|would|could|can|may|might|said|says|told|shared|hold|holds|thanked|urged|told|made|gave|took|did|does|do|doesn[’']?t|don[’']?t|didn[’']?t|who|which|that|also)$/.test(lw) || (/^\p{Ll}/u.test(w) && /ed$/.test(lw) && lw.length > 4 && !/(?:speed|need|seed|feed|breed|creed|deed|greed|bred|hundred|red|bed|led)$/.test(lw) && !(/^(?:based|listed|owned|backed|funded|controlled)$/.test(lw) && /^\p{Lu}/u.test(words[i - 1] ?? ''))))) break;
     out.push(w);
   }
   while (out.length > 1 && /^\p{Ll}+ly$/u.test(out.at(-1)!)) out.pop();
@@ -325,10 +325,15 @@ function afterQuote(tail: string): { speaker: string; verb: string; rest: string
   let m = AFTER_VERB_FIRST.exec(t);
   if (m) {
     const np = cutPhrase(m[2]!);
-    if (np && np.split(' ').length <= 12) return { speaker: np, verb: m[1]!.toLowerCase(), rest: m[2]!.slice(np.length) };
+    if (np && np.split(' ').length <= 12 && plausibleSpeaker(np)) return { speaker: np, verb: m[1]!.toLowerCase(), rest: m[2]!.slice(np.length) };
   }
   m = AFTER_SPEAKER_FIRST.exec(t);
-  if (m && m[1]!.split(/\s+/).length <= 10 && !/\b(?:that|if|when|because|and then)\b/i.test(m[1]!)) return { speaker: m[1]!.trim(), verb: m[2]!.toLowerCase(), rest: m[3]! };
+  // "…” to hold off on their strike plans, Okafor said": past a phrase that is no speaker, to the next clause
+  for (let tries = 0; m && !plausibleSpeaker(m[1]!) && tries < 2; tries++) {
+    const comma = t.indexOf(',', t.indexOf(m[1]!) + m[1]!.length);
+    m = comma > 0 ? AFTER_SPEAKER_FIRST.exec(t.slice(comma + 1)) : null;
+  }
+  if (m && m[1]!.split(/\s+/).length <= 10 && !/\b(?:that|if|when|because|and then)\b/i.test(m[1]!) && plausibleSpeaker(m[1]!)) return { speaker: m[1]!.trim(), verb: m[2]!.toLowerCase(), rest: m[3]! };
   return null;
 }
 
@@ -384,7 +389,7 @@ export function paraphrases(masked: string): { start: number; end: number; speak
   }
   // CLAUSE, said X(, appositive).
   m = INVERTED_TAIL.exec(masked);
-  if (m && !(/^reported$/i.test(m[2]!) && INNER_SPEAKER.test(m[1]!)) && !/\0/.test(m[3]!) && m[1]!.replace(/\0/g, ' ').trim().split(/\s+/).length >= 4 && /^(?:the\s|an?\s|\p{Lu})/u.test(m[3]!.trim()) && !/\b(?:is|are|was|were|will|would|could|should|may|might|can|has|have|had|that|to|did|does|do)\b/i.test(m[3]!.split(',')[0]!)) {
+  if (m && !(/^reported$/i.test(m[2]!) && INNER_SPEAKER.test(m[1]!)) && !/\0/.test(m[3]!) && !(/^told/i.test(m[2]!) && /\0/.test(m[1]!)) && m[1]!.replace(/\0/g, ' ').trim().split(/\s+/).length >= 4 && /^(?:the\s|an?\s|\p{Lu})/u.test(m[3]!.trim()) && !/\b(?:is|are|was|were|will|would|could|should|may|might|can|has|have|had|that|to|did|does|do)\b/i.test(m[3]!.split(',')[0]!)) {
     const np = cutPhrase(m[3]!.replace(/,\s+(?=\p{Ll})/gu, ' , '));
     const speaker = m[3]!.trim().replace(/[.!]\s*$/, '');
     if (np && speaker.split(/\s+/).length <= 16 && plausibleSpeaker(np)) {
@@ -446,6 +451,8 @@ export function paraphrases(masked: string): { start: number; end: number; speak
       prefix = prefix.replace(/,\s*$/, '');
     }
     const verbWord = v[1]!.toLowerCase();
+    // "think tank", "the project's", "forecast period": nouns
+    if (/^think$/.test(verbWord) && /^\s+tanks?\b/i.test(masked.slice(v.index + v[0].length))) continue;
     // "estimates for those programs", "forecasts of £532m", "analysts' forecasts": the noun, not the verb
     if (NOUN_TOO.test(verbWord) && (/^\s+(?:for|of|from|on|at|by|in|to|and|or|were|was|are|is|have|had|has)\b/i.test(masked.slice(v.index + v[0].length)) || /[’']s?\s*$|\b(?:sales|growth|earnings|profit|revenue|output|cost|price|budget|market|consensus|official|earlier|previous|latest|new|revised|own)\s*$/iu.test(prefix))) continue;
     // "…, which it said could reach 14.8% by 2006": the speaker inside the relative clause

@@ -115,6 +115,8 @@ const NOT_FORECAST: { re: RegExp; why: string; whole?: boolean }[] = [
   { re: /\b(?:we|I)\s+(?:will|shall|['’]ll|won['’]t|will\s+not|shall\s+not)\s+(?:always\s+|never\s+|not\s+|continue\s+to\s+)?(?:stand(?:\s+(?:tall|firm|strong|together|united|by|with))?|fight|give\s+up|back\s+down|gamble|compromise|tolerate|be\s+intimidated|rest|waver|falter|forget|surrender|bow)\b/giu, why: 'a stance, not a forecast' },
   // defiance: "(terror) will not break our people's will", "they will never divide us"
   { re: /\b(?:will|shall)\s+(?:not|never)\s+(?:break|undermine|defeat|destroy|divide|deter|intimidate|silence|weaken|shake|frighten|cow)\s+(?:our|us|the\s+(?:people|nation|country))\b/giu, why: 'a stance, not a forecast' },
+  // attention asked for, not an outcome: "must be watched with an eagle eye", "will be worth watching"
+  { whole: true, re: /\b(?:must|should|will|would)\s+(?:also\s+)?be\s+(?:watched|monitored|worth\s+(?:watching|monitoring|a\s+look))\b/giu, why: 'advice, not a forecast' },
   // a rule of thumb for anyone: "If you've got that on the shelf, people are going to buy it"
   { whole: true, re: /^\s*(?:but\s+|and\s+)?(?:even\s+)?if\s+you\b/giu, why: 'a rule of thumb, not a forecast' },
   // an opinion of what ought to be: "we believe the ministry should be trained", "I think they should drop it"

@@ -401,7 +401,10 @@ function fromChrono(text: string, on: string): Horizon | null {
     let checkBy = iso(y, mo, d);
     if (!c.isCertain('day') && c.isCertain('month')) checkBy = endOfMonth(y, mo);
     else if (!c.isCertain('day') && !c.isCertain('month') && c.isCertain('year')) checkBy = iso(y, 12, 31);
-    if (checkBy < on) continue;
+    // the article's own date is when it was said ("Feb 26"), not a horizon ahead (a weekday or "today" may be)
+    if (checkBy < on || (checkBy === on && !/\b(?:today|tonight|morning|afternoon|evening|noon|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b/i.test(r.text))) continue;
+    // a number or a range alone ("000 to 250", "10-12") is no date
+    if (!/\p{L}{3,}/u.test(r.text.replace(/\b(?:to|and|am|pm)\b/gi, ''))) continue;
     // bare durations ("a week", "three weeks", "$96 a year") are not horizons; our rules read "within …"
     if (/^(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|\d+|a few|several)\s+(?:day|week|month|year|hour|minute)s?$/i.test(r.text.trim())) continue;
     if (/^(?:now|today|tonight|this morning)$/i.test(r.text.trim())) continue;

@@ -135,6 +135,8 @@ export function extractCandidates(input: ArticleInput, opts: ExtractOptions = {}
     const possibilityOnly = strong.length > 0 && strong.every((c) => c.kind === 'modal' && !/^(?:would|should)|[’']d$/i.test(c.phrase));
     const purpose = strong.length > 0 && strong.every((c) => c.kind === 'modal') && /\bwould\s+(?:not\s+)?(?:permit|allow|enable|mean|be\s+due\s+to)\b/i.test(quote);
     if (!forecastVerb && !BELIEF.test(seg.verb) && ((possibilityOnly && !reading.cues.some((c) => c.kind === 'horizon' || c.kind === 'date' || c.kind === 'conditional')) || purpose)) continue;
+    // believing something could happen, with no time for it, is still a bare possibility ("believed the economy could still regain momentum")
+    if (BELIEF.test(seg.verb) && !forecastVerb && possibilityOnly && !reading.cues.some((c) => c.kind === 'horizon' || c.kind === 'date')) continue;
     // "would" and nothing else, no time ahead, no condition, no change named: a description of how
     // things would be ("a new daily would give the city its second paper", "the mill would be
     // subsidized"), not a forecast one could check; "sales would rise" (a change) stays

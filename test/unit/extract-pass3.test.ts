@@ -165,3 +165,32 @@ describe('more of the third pass', () => {
     expect(readHorizon('it expects fuel costs of \u00a359m to rise', on).checkBy).toBe('2026-03-04');
   });
 });
+
+describe('speakers and horizons, last rules of the pass', () => {
+  it('does not take a number, a range or the article\u2019s own date for a horizon; a weekday of the same day stays', () => {
+    expect(readHorizon('demand is expected to remain stable at 200,000 to 250,000 tonnes', on).checkBy).toBe('2026-03-04');
+    expect(readHorizon('the company said on Mar 4 it would file a new plan', on).checkBy).toBe('2026-03-04');
+    expect(readHorizon('ships will join the search on Tuesday', on).checkBy).toBe('2025-03-04');
+  });
+
+  it('sets aside attention asked for ("must be watched", "will be worth watching")', () => {
+    expect(readCues('the Gulf must be watched with an eagle eye next year', on).rejected).not.toBeNull();
+    expect(readCues('metals will also be worth watching in 2026', on).rejected).not.toBeNull();
+  });
+
+  it('leaves a believed possibility with no time for it', () => {
+    expect(found('The institute believes the economy could still regain momentum.')).toEqual([]);
+    expect(found('The institute believes the economy could regain momentum by June.')).toHaveLength(1);
+  });
+
+  it('takes the one who told a programme, not the programme, and the speaker named after a quote\u2019s continuation', () => {
+    const c = candidates('"Once fuel prices stop rising, the shock will be absorbed within two quarters," Mia Laine, an economist with the fund, told the BBC\u2019s Business Hour.');
+    expect(c.map((x) => x.speaker)).toEqual(['Mia Laine']);
+    const d = candidates('\u201cIt is hard to see what could persuade the unions\u201d to hold off on their strike plans, Okafor said. \u201cThe two sides will be on a path to a walkout by May.\u201d');
+    expect(d.map((x) => x.speaker)).toEqual(['Okafor']);
+  });
+
+  it('keeps "the Paris based think tank" whole as a speaker', () => {
+    expect(speech('However, the Paris based economics think tank said growth would slow to 2% next year.')[0]!.speaker).toMatch(/think tank$/);
+  });
+});

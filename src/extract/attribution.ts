@@ -38,6 +38,8 @@ const VERB_WORDS = [
   'think', 'thought', 'reckons', 'anticipates', 'anticipated', 'promised', 'promises', 'vowed', 'vows', 'agreed', 'continued',
   'replied', 'recalled', 'confirmed', 'admitted', 'foresees', 'foresee', 'sees', 'see', 'signalled', 'signaled',
   'plans', 'intends', 'aims', 'reported', 'complained', 'complains',
+  'pledged', 'pledges', 'hinted', 'hints', 'indicated', 'indicates', 'forecasted', 'reiterated', 'reiterates', 'maintained', 'maintains',
+  'tweeted', 'testified', 'acknowledges', 'admits', 'concedes', 'insist', 'argue', 'warn', 'wagered', 'speculated', 'surmised',
 ];
 /** "The IEA raised its estimate of 2005 demand …": revising one's own projection is making one. */
 const REVISIONS = ['raised', 'cut', 'lowered', 'lifted', 'trimmed', 'revised', 'reiterated', 'upgraded', 'downgraded', 'kept', 'maintained', 'raises', 'cuts', 'lowers', 'lifts', 'trims', 'revises', 'reiterates', 'keeps', 'maintains'].flatMap((v) =>

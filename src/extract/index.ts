@@ -70,7 +70,7 @@ const SHOULD_CHANGE = /\bshould\s+(?:(?:\p{L}+ly|also|still|not|soon|eventually|
 /** "Should the talks fail, …", "Were rates to rise, …": a condition put first, by inversion. */
 const INVERTED_CONDITION = /^(?:should|were|had)\s+[^,]{3,120},/iu;
 /** Verbs of saying (a reported clause after them is what was said then, its "would" the future of the past). */
-const SPEECH_VERB = /^(?:said|says|told|tells|added|adds|warned|warns|noted|notes|insisted|insists|stressed|argued|argues|claimed|claims|maintained|reiterated|predicted|predicts|complained|reported|confirmed|wrote|writes)$/;
+const SPEECH_VERB = /^(?:said|says|told|tells|added|adds|warned|warns|noted|notes|insisted|insists|stressed|argued|argues|claimed|claims|maintained|reiterated|predicted|predicts|complained|reported|confirmed|wrote|writes|tweeted|testified|indicated|hinted|pledged|speculated)$/;
 /** A clause that opens with its subject (up to ten words, no verb of its own before it) and "would": "the crash of the ship would have …". */
 const REPORTED_WOULD = /^(?:that\s+)?(?!(?:[Aa]|[Aa]n|[Aa]ny|[Ss]uch)\s)(?:[\p{L}\p{N}’'%$£€.,-]+\s+){1,14}?(?:would|[’']d)\s+(?!(?:have\s+\p{L}+(?:ed|en|wn)|like|love|prefer|rather|mean|allow|permit|enable|be\s+(?:possible|impossible|able|unable|difficult|easy|hard|wise|a|an)\b|be\s+(?:better|best|good|bad|worse)\s+(?:to|if|for|off)\b)\b)\p{Ll}/u;
 // ("it would be a risky strategy", "would be better to wait": a judgement or advice, not what will happen)

@@ -194,3 +194,12 @@ describe('speakers and horizons, last rules of the pass', () => {
     expect(speech('However, the Paris based economics think tank said growth would slow to 2% next year.')[0]!.speaker).toMatch(/think tank$/);
   });
 });
+
+describe('verbs of saying beyond "said"', () => {
+  it('reads pledged, hinted, tweeted and testified as attribution', () => {
+    expect(found('The mayor pledged that the bridge would reopen by June.').map(([s]) => s)).toEqual(['The mayor']);
+    expect(found('The governor hinted that rates would rise again in May.').map(([s]) => s)).toEqual(['The governor']);
+    expect(found('Senator Ruth Vale tweeted that the bill will pass next week.').map(([s]) => s)).toEqual(['Ruth Vale']);
+    expect(found('The chief executive testified that the plant will close in 2026.').map(([s]) => s)).toEqual(['The chief executive']);
+  });
+});

@@ -131,15 +131,18 @@ const countWords = (s: string) => (s.match(/[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu)
  */
 export function findQuotations(text: string, paragraphs: Paragraph[] = splitParagraphs(text)): Quotation[] {
   const out: Quotation[] = [];
-  let pending: { parts: Span[]; firstParagraph: number; openAt: number } | null = null;
+  let pending: { parts: Span[]; firstParagraph: number; openAt: number; single: boolean } | null = null;
   for (const p of paragraphs) {
-    let open: { at: number; straight: boolean } | null = null;
+    let open: { at: number; straight: boolean; single: boolean } | null = null;
     let i = p.start;
     if (pending) {
       // A quotation left open by the previous paragraph continues only if this one opens with a mark.
       const c = text[i]!;
-      if (c === '“' || c === '"') {
-        open = { at: i, straight: c === '"' };
+      if (!pending.single && (c === '“' || c === '"')) {
+        open = { at: i, straight: c === '"', single: false };
+        i++;
+      } else if (pending.single && (c === '‘' || (c === "'" && /[\p{L}\p{N}]/u.test(text[i + 1] ?? '')))) {
+        open = { at: i, straight: c === "'", single: true };
         i++;
       } else {
         const last = pending.parts.at(-1)!;
@@ -149,19 +152,25 @@ export function findQuotations(text: string, paragraphs: Paragraph[] = splitPara
     }
     for (; i < p.end; i++) {
       const c = text[i]!;
-      if (c === '“' && !open) {
-        open = { at: i, straight: false };
-      } else if (c === '”' && open) {
+      if (c === '“' && (!open || open.single)) {
+        // a double quotation opening inside a single one: the single one was an apostrophe
+        open = { at: i, straight: false, single: false };
+      } else if (c === '”' && open && !open.single) {
         close(i);
       } else if (c === '"') {
-        if (open && open.straight) close(i);
-        else if (!open && (i === p.start || /[\s([\-—–]/.test(text[i - 1]!))) open = { at: i, straight: true };
+        if (open && open.straight && !open.single) close(i);
+        else if ((!open || open.single) && (i === p.start || /[\s([\-—–]/.test(text[i - 1]!))) open = { at: i, straight: true, single: false };
+      } else if (!open && singleOpens(text, i, p.start)) {
+        // British style: ‘We will win,’ he said. (a single quotation only outside a double one)
+        open = { at: i, straight: c === "'", single: true };
+      } else if (open?.single && singleCloses(text, i, p.end)) {
+        close(i);
       }
     }
     if (open) {
       const part = { start: open.at + 1, end: p.end };
       if (pending) pending.parts.push(part);
-      else pending = { parts: [part], firstParagraph: p.index, openAt: open.at };
+      else pending = { parts: [part], firstParagraph: p.index, openAt: open.at, single: open.single };
     }
 
     function close(at: number) {
@@ -178,6 +187,33 @@ export function findQuotations(text: string, paragraphs: Paragraph[] = splitPara
   }
   if (pending) out.push(makeQuotation(text, pending.parts, pending.firstParagraph, paragraphs.at(-1)!.index, pending.openAt, -1, pending.parts.at(-1)!));
   return out;
+}
+
+/** A single quotation mark that opens speech: ‘ or ' at the start of a paragraph or after a space or a bracket, before a letter or a digit. */
+function singleOpens(text: string, i: number, paragraphStart: number): boolean {
+  const c = text[i];
+  if (c !== '‘' && c !== "'") return false;
+  if (i > paragraphStart && !/[\s([\-—–]/.test(text[i - 1]!)) return false;
+  // "'90s", "'em": an elision, not a quotation
+  if (c === "'" && /^'(?:\d0s|em\b|tis\b|n\b)/i.test(text.slice(i, i + 5))) return false;
+  return /[\p{L}\p{N}]/u.test(text[i + 1] ?? '');
+}
+
+/**
+ * A single mark that closes speech, not an apostrophe: after the sentence's own punctuation
+ * (‘We will win,’ he said), or before punctuation, a space or the paragraph's end, but not in a
+ * word ("Nixon’s") nor after a plural's s before a word ("the workers’ pay").
+ */
+function singleCloses(text: string, i: number, paragraphEnd: number): boolean {
+  const c = text[i];
+  if (c !== '’' && c !== "'") return false;
+  const prev = text[i - 1] ?? '';
+  const next = i + 1 < paragraphEnd ? text[i + 1]! : '';
+  if (/\s/.test(prev)) return false;
+  if (/[,.!?…—–-]/.test(prev)) return true;
+  if (next === '' || /[,.;:!?)\]—–]/.test(next)) return true;
+  if (/\s/.test(next)) return !/[sS]/.test(prev) || !/^\s+\p{Ll}/u.test(text.slice(i + 1, i + 4)) || /^\s+(?:he|she|they|it|we|said|says|added|told)\b/u.test(text.slice(i + 1, i + 12));
+  return false;
 }
 
 function makeQuotation(text: string, parts: Span[], firstParagraph: number, lastParagraph: number, openAt: number, closeAt: number, last: Span): Quotation {

@@ -9,6 +9,7 @@ import { attributedSegments, plausibleSpeaker, readStructure } from '../../src/e
 import { readCues } from '../../src/extract/cues.js';
 import { readHorizon } from '../../src/extract/horizon.js';
 import { articleFromText, extractCandidates } from '../../src/extract/index.js';
+import { findQuotations } from '../../src/extract/sentences.js';
 
 const on = '2025-03-04';
 const candidates = (text: string, publishedOn = on) => extractCandidates(articleFromText(text, { publishedOn }));
@@ -201,5 +202,25 @@ describe('verbs of saying beyond "said"', () => {
     expect(found('The governor hinted that rates would rise again in May.').map(([s]) => s)).toEqual(['The governor']);
     expect(found('Senator Ruth Vale tweeted that the bill will pass next week.').map(([s]) => s)).toEqual(['Ruth Vale']);
     expect(found('The chief executive testified that the plant will close in 2026.').map(([s]) => s)).toEqual(['The chief executive']);
+  });
+});
+
+describe('speech in single quotation marks (British style)', () => {
+  it('reads ‘…’ and \'…\' as speech, with the speaker after them', () => {
+    expect(found('The vote is close. \u2018We will win this seat by a clear margin next month,\u2019 said Jo Pike, the party\u2019s agent.')).toEqual([
+      ['Jo Pike', 'We will win this seat by a clear margin next month'],
+    ]);
+    expect(found("'Sales will rise by 5% next year,' the chief executive told shareholders.")).toEqual([['the chief executive', 'Sales will rise by 5% next year']]);
+  });
+
+  it('does not take an apostrophe for a quotation mark', () => {
+    const text = 'The workers\u2019 union met Nixon\u2019s aides. \u2018We expect the plant to close in 2026 because the owners\u2019 losses keep growing,\u2019 said Ida Roos.';
+    const quotes = findQuotations(text).map((q) => text.slice(q.start, q.end));
+    expect(quotes).toEqual(['We expect the plant to close in 2026 because the owners\u2019 losses keep growing,']);
+  });
+
+  it('leaves a single quotation inside a double one alone', () => {
+    const text = '\u201cThey called it \u2018a mistake\u2019 and they will regret it next year,\u201d said Ida Roos.';
+    expect(findQuotations(text).map((q) => text.slice(q.start, q.end))).toEqual(['They called it \u2018a mistake\u2019 and they will regret it next year,']);
   });
 });

@@ -122,7 +122,9 @@ function cutPhrase(s: string): string {
 export function cleanSpeaker(raw: string): string | null {
   let s = raw.replace(/\s+/g, ' ').trim().replace(/^[,;:\s]+|[,;:\s]+$/g, '');
   for (let i = 0; i < 3; i++) s = s.replace(CONNECTORS, '');
-  s = s.replace(/\s+(?:also|later|previously|then|again|once|too|had|has|have|who|which)$/i, '').trim();
+  s = s.replace(/\s+(?:also|later|previously|then|again|once|too|had|has|have|who|which|now|currently|still|already|recently|meanwhile)$/i, '').trim();
+  // "the EIU's forecast", "the bank's latest report": whose it is
+  s = s.replace(/^(.+?)[’']s?\s+(?:latest\s+|new\s+|own\s+|annual\s+|quarterly\s+|monthly\s+)?(?:forecasts?|reports?|estimates?|analysis|projections?|data|survey|statement|outlook|figures|calculations|model|research|note)$/iu, '$1');
   if (!s || s.split(' ').length > 14) return null;
   if (!/\p{L}/u.test(s)) return null;
   // a demonstrative or a question word is no one: "this", "These", "What should we"

@@ -40,7 +40,9 @@ const EXPECTATION: RegExp[] = [
   /\b(?:is|are|be)\s+estimated\s+to\b/gi,
   /\bforesees?\b/gi,
   // "we see demand coming back in 2026": an outlook with a time ahead
-  /\b(?:sees?|saw)\b(?=[^.;]*\b(?:(?:19|20)\d{2}|next|this year|coming|soon|near[- ]term|anytime)\b)/gi,
+  /\b(?:sees?|saw)\b(?=[^.;]*\b(?:(?:19|20)\d{2}|next|this year|coming|soon|near[- ]term|anytime|full[- ]year|fiscal|the (?:current|fourth|third|second|first) quarter)\b)/gi,
+  // a hope with a date ahead: "hopes fans can return from October 1", "hoped talks would resume on March 7"
+  /\bhop(?:es|ed|ing)\s+(?:that\s+)?(?=[^.;]{0,80}?\b(?:will|would|can|could)\b[^.;]*\b(?:January|February|March|April|May|June|July|August|September|October|November|December|(?:19|20)\d{2}|next|tomorrow|this (?:week|month|year|summer|autumn|fall|winter|spring)|in the coming)\b)/gi,
   /\banticipat(?:es?|ing)\b/gi,
   /\b(?:likely|unlikely|probably|possibly|chances?)\b/gi,
   /\b(?:the odds|odds are|odds of)\b/gi,

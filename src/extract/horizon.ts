@@ -229,6 +229,15 @@ const RULES: Rule[] = [
   { re: /\b(?:by|in|during|for|until|over|by the end of|the end of|before the end of)?\s*next year\b/i, date: (_m, on) => ({ checkBy: iso(year(on) + 1, 12, 31) }) },
   // "in early April this year": the month, not the year
   { re: new RegExp(`\\b(?:(early|mid-?|late)\\s*)?${MONTH}\\s+(?:of\\s+)?this\\s+year\\b`, 'i'), date: (m, on) => ({ checkBy: partOfMonth(year(on), monthIndex(m[2]!), m[1]) }) },
+  // "full-year revenue": the company's year, when the article says where it ends ("the year to March 2005"), else this one
+  {
+    re: /\b(?:full[- ]year|for the full year)\b/i,
+    date: (_m, on, ctx) => {
+      if (!ctx.fiscalYearEndMonth) return { checkBy: iso(year(on), 12, 31) };
+      const thisOne = endOfMonth(year(on), ctx.fiscalYearEndMonth);
+      return { checkBy: thisOne >= on ? thisOne : endOfMonth(year(on) + 1, ctx.fiscalYearEndMonth) };
+    },
+  },
   { re: /\b(?:this year|the year['’]s|the rest of the year|the end of the year|year-end|end of this year|the year['’]s end|later this year|the coming year)\b/i, date: (_m, on) => ({ checkBy: iso(year(on), 12, 31) }) },
   { re: /\bnext month\b/i, date: (_m, on) => { const d = addMonths(on.slice(0, 8) + '01', 1); return { checkBy: endOfMonth(year(d), month(d)) }; } },
   { re: /\b(?:this month|the end of the month|later this month)\b/i, date: (_m, on) => ({ checkBy: endOfMonth(year(on), month(on)) }) },
@@ -437,6 +446,9 @@ export function readHorizon(text: string, publishedOn: string, context?: string,
     const mo = monthIndex((dated[1] ?? dated[4])!);
     ctx.fiscalYearEndMonth = ((mo - 1 + 3 * (4 - q)) % 12) + 1;
   }
+  // "the year to March 2005", "its financial year ending in June": where the company's year ends
+  const yearTo = new RegExp(`\\b(?:financial |fiscal )?year (?:to|ending(?: in)?|ended) ${MONTH}\\b`, 'i').exec(opts.article ?? `${context ?? ''} ${text}`);
+  if (yearTo && !ctx.fiscalYearEndMonth) ctx.fiscalYearEndMonth = monthIndex(yearTo[1]!);
   const split = /\b(?:19|20)\d{2}\/\d{2}\s*\((?:January|February|March|April|May|June|July|August|September|October|November|December)\/(January|February|March|April|May|June|July|August|September|October|November|December)\)/i.exec(opts.article ?? `${context ?? ''} ${text}`);
   if (split) ctx.splitYearEndMonth = monthIndex(split[1]!);
   // the day something was said ("said Monday", "told reporters on Tuesday") is no horizon of what was said

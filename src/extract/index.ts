@@ -125,7 +125,8 @@ export function extractCandidates(input: ArticleInput, opts: ExtractOptions = {}
     const reported = seg.form === 'paraphrase' && SPEECH_VERB.test(seg.verb) ? quote.replace(/\b(was|were)(\s+(?:expected|forecast|projected|likely|set|due|poised)\s+to)\b/gi, (_m, be: string, rest: string) => `${be === 'was' || be === 'Was' ? 'is ' : 'are '}${rest}`) : quote;
     const reading = readCues(reported, publishedOn);
     // "expects …", "‘A landslide,’ one strategist predicted": the verb says it is a forecast (a question stays a question)
-    const forecastVerb = (seg.form === 'paraphrase' && FORECAST_VERBS.has(seg.verb)) || verbless;
+    // ("now sees full-year revenue of $10bn": an outlook verb with a period ahead is one too)
+    const forecastVerb = (seg.form === 'paraphrase' && (FORECAST_VERBS.has(seg.verb) || (OUTLOOK_VERBS.test(seg.verb) && /\b(?:(?:19|20)\d{2}|next|this year|coming|full[- ]year|fiscal|quarter)\b/i.test(quote)))) || verbless;
     if (reading.rejected && (!forecastVerb || reading.rejected === 'a question')) continue;
     // a bare possibility ("could", "may", "would" and nothing else) with no time ahead and no one
     // saying they expect it: "the action would permit ...", "the plane could be at the bottom of the sea"

@@ -224,3 +224,25 @@ describe('speech in single quotation marks (British style)', () => {
     expect(findQuotations(text).map((q) => text.slice(q.start, q.end))).toEqual(['They called it \u2018a mistake\u2019 and they will regret it next year,']);
   });
 });
+
+describe('outlooks as business news words them', () => {
+  it('reads "now sees full-year revenue of …" as an outlook for this year', () => {
+    const c = candidates('The company now sees full-year revenue of $10bn to $11bn.');
+    expect(c.map((x) => [x.speaker, x.checkBy])).toEqual([['The company', '2025-12-31']]);
+  });
+
+  it('"full-year" is the company\u2019s year when the article says where it ends', () => {
+    expect(readHorizon('it expects a rise in full-year revenue', on, undefined, { article: 'Profits for the year to March 2025 rose.' }).checkBy).toBe('2025-03-31');
+    expect(readHorizon('it expects a rise in full-year revenue', on, undefined, { article: 'Profits for the year to June rose.' }).checkBy).toBe('2025-06-30');
+  });
+
+  it('reads a hope with a date ahead as a forecast, a hope without one as none', () => {
+    expect(found('The league hopes fans can return to stadiums from October 1, chief executive Ray Mott said.').map(([s]) => s)).toEqual(['Ray Mott']);
+    expect(found('The league hopes fans can return to stadiums soon enough, chief executive Ray Mott said.')).toEqual([]);
+  });
+
+  it('takes whose forecast or report it is, and leaves "now" out of a speaker', () => {
+    expect(found('According to the EIU\u2019s latest forecast, the incumbent will win the election in November.').map(([s]) => s)).toEqual(['the EIU']);
+    expect(found('The IMF now expects global growth of 3.1% this year.').map(([s]) => s)).toEqual(['The IMF']);
+  });
+});

@@ -385,15 +385,15 @@ export function paraphrases(masked: string): { start: number; end: number; speak
     clause(m[0].length, trimEnd(masked.length), m[1]!, 'according to');
     return out;
   }
-  // CLAUSE, according to X.
+  // CLAUSE, according to X. ("Analysts expect …, according to FactSet": the analysts expect it)
   m = /^(.*\S),\s+according to (.+?)[.]?\s*$/iu.exec(masked);
-  if (m) {
+  if (m && !/^\s*(?:\p{Lu}[\p{L}.&’'-]*\s+){1,3}(?:expect|expects|predict|predicts|forecast|forecasts|see|sees|estimate|estimates)\s/u.test(m[1]!)) {
     clause(masked.search(/\S/), m[1]!.length, cutPhrase(m[2]!), 'according to');
     return out;
   }
   // CLAUSE, said X(, appositive).
   m = INVERTED_TAIL.exec(masked);
-  if (m && !(/^reported$/i.test(m[2]!) && INNER_SPEAKER.test(m[1]!)) && !/\0/.test(m[3]!) && !(/^told/i.test(m[2]!) && /\0/.test(m[1]!)) && m[1]!.replace(/\0/g, ' ').trim().split(/\s+/).length >= 4 && /^(?:the\s|an?\s|\p{Lu})/u.test(m[3]!.trim()) && !/\b(?:is|are|was|were|will|would|could|should|may|might|can|has|have|had|that|to|did|does|do)\b/i.test(m[3]!.split(',')[0]!)) {
+  if (m && !(/^reported$/i.test(m[2]!) && INNER_SPEAKER.test(m[1]!)) && !/\0/.test(m[3]!) && !(/^told/i.test(m[2]!) && /\0/.test(m[1]!)) && m[1]!.replace(/\0/g, ' ').trim().split(/\s+/).length >= 4 && /^(?:the\s|an?\s|\p{Lu}|\d)/u.test(m[3]!.trim()) && !/\b(?:is|are|was|were|will|would|could|should|may|might|can|has|have|had|that|to|did|does|do)\b/i.test(m[3]!.split(',')[0]!)) {
     const np = cutPhrase(m[3]!.replace(/,\s+(?=\p{Ll})/gu, ' , '));
     const speaker = m[3]!.trim().replace(/[.!]\s*$/, '');
     if (np && speaker.split(/\s+/).length <= 16 && plausibleSpeaker(np)) {

@@ -79,7 +79,7 @@ const DATES: RegExp[] = [
   /(?<!\b(?:said|says|told\s+\p{L}+|announced|added|confirmed|reported|wrote|stated|earlier|last|on)\s+)\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b(?!\s+(?:said|announced|told|reported|confirmed))/gu,
   /\b(?:in|within|over)\s+(?:the\s+next\s+)?(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|a few|several|\d+)\s+(?:days?|weeks?|months?|quarters?|years?)\b(?!\s+of\b)/gi,
   /\b(?:in|by|this|next|until|before)\s+(?:the\s+)?(?:spring|summer|autumn|fall|winter)\b/gi,
-  /\bsoon\b|\bshortly\b|\bbefore long\b|\bin the (?:near |distant )?future\b/gi,
+  /(?<!\bas\s)\bsoon\b(?!\s+as\b)|\bas soon as (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|tomorrow|today|next)\b|\bshortly\b|\bbefore long\b|\bin the (?:near |distant )?future\b/gi,
 ];
 const CONDITIONAL: RegExp[] = [/\bif\b/gi, /\bonce\b/gi, /\bas soon as\b/gi, /\bprovided\b/gi, /\bunless\b/gi, /\bshould\s+(?:the|he|she|they|it|Russian|[A-Z])/g];
 

@@ -340,7 +340,7 @@ const RULES: Rule[] = [
   { re: /\bnear[- ]term\b|\bin the short term\b|\bsometime soon\b|\bshort[- ]term\b|\bin the (?:very\s+)?near future\b|\b(?:a|the)\s+not[- ]too[- ]distant\s+future\b/i, date: (_m, on) => ({ checkBy: addMonths(on, 3) }) },
   // "soon" denied ("doesn't see it coming back anytime soon", "won't happen soon"): not within the short window, so checked at the default
   {
-    re: /\b(?:anytime|any time)\s+soon\b|\bsoon\b|\bbefore long\b|\bshortly\b|\bimminent(?:ly)?\b|\bin the near future\b/i,
+    re: /\b(?:anytime|any time)\s+soon\b|(?<!\bas\s)\bsoon\b(?!\s+as\b)|\bbefore long\b|\bshortly\b|\bimminent(?:ly)?\b|\bin the near future\b/i,
     date: (m, on) => (/\b(?:not|no|never|nor|hardly)\b|n['’]t\b/i.test(m.input.slice(Math.max(0, m.index - 80), m.index).split(/[.;:!?]|,\s+(?:but|and|while)\b/).at(-1) ?? '')
       ? { checkBy: addMonths(on, DEFAULT_HORIZON_MONTHS), note: 'denied: not soon' }
       : { checkBy: addMonths(on, 6) }),

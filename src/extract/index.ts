@@ -122,7 +122,7 @@ export function extractCandidates(input: ArticleInput, opts: ExtractOptions = {}
     const key = `${start}:${end}`;
     if (seen.has(key)) continue;
     // "BA warned that yields were expected to decline": the past of reported speech is its present
-    const reported = seg.form === 'paraphrase' && SPEECH_VERB.test(seg.verb) ? quote.replace(/\b(was|were)(\s+(?:expected|forecast|projected|likely|set|due|poised)\s+to)\b/gi, (_m, be: string, rest: string) => `${be === 'was' || be === 'Was' ? 'is ' : 'are '}${rest}`) : quote;
+    const reported = seg.form === 'paraphrase' && SPEECH_VERB.test(seg.verb) ? quote.replace(/\b(was|were)(\s+(?:expected|forecast|projected|likely|unlikely|set|due|poised|on\s+track|scheduled|slated|bound|certain|sure)\s+to)\b/gi, (_m, be: string, rest: string) => `${be === 'was' || be === 'Was' ? 'is ' : 'are '}${rest}`) : quote;
     const reading = readCues(reported, publishedOn);
     // "expects …", "‘A landslide,’ one strategist predicted": the verb says it is a forecast (a question stays a question)
     // ("now sees full-year revenue of $10bn": an outlook verb with a period ahead is one too)

@@ -246,3 +246,21 @@ describe('outlooks as business news words them', () => {
     expect(found('The IMF now expects global growth of 3.1% this year.').map(([s]) => s)).toEqual(['The IMF']);
   });
 });
+
+describe('wire-service phrasing', () => {
+  it('"as soon as Monday" is that Monday, not "soon"', () => {
+    expect(candidates('Sources said the merger could be announced as soon as Monday.').map((c) => c.checkBy)).toEqual(['2025-03-10']);
+  });
+
+  it('"Analysts expect …, according to FactSet": the analysts are the speaker', () => {
+    expect(found('Analysts expect earnings of $1.20 a share in 2025, according to FactSet.').map(([s]) => s)).toEqual(['Analysts']);
+  });
+
+  it('"said it was on track to" is the reported present', () => {
+    expect(found('The chain said it was on track to open 50 stores by the end of the year.')).toHaveLength(1);
+  });
+
+  it('a poll\u2019s count of economists after "said" is the speaker', () => {
+    expect(found('The central bank will probably hold rates steady in March, said 38 of 45 economists polled.').map(([s]) => s)).toEqual(['38 of 45 economists polled']);
+  });
+});

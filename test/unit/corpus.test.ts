@@ -6,7 +6,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CORPUS_DIR, HELDOUT_DIR, SPLIT_SEED, occurrences, readCorpusKeys, readCorpusText, readSplit, seededSplit } from '../../bench/corpus.js';
+import { BLIND_DIR, CORPUS_DIR, HELDOUT_DIR, SPLIT_SEED, occurrences, readCorpusKeys, readCorpusText, readSplit, seededSplit } from '../../bench/corpus.js';
 import { combine, corpusSplits, loadCorpus, scoreArticle, type ArticleKey } from '../../bench/extract.js';
 import { articleFromText } from '../../src/extract/index.js';
 import type { Candidate } from '../../src/extract/types.js';
@@ -83,12 +83,14 @@ describe('the corpus as the bench reads it', () => {
     expect(dev[0]!.article).toMatchObject({ outlet: key.outlet, publishedOn: key.publishedOn, url: key.url });
   });
 
-  it('scores both splits (the test split is spent: both are in-sample) and the held-out set, every article of it', () => {
-    expect(corpusSplits()).toEqual(['dev', 'test', 'heldout']);
-    const heldout = loadCorpus('heldout');
-    const ids = readdirSync(HELDOUT_DIR).filter((f) => f.endsWith('.key.json')).map((f) => f.replace(/\.key\.json$/, '')).sort();
-    expect(heldout.map((k) => k.name).sort()).toEqual(ids);
-    expect(ids.length).toBeGreaterThanOrEqual(30);
+  it('scores both splits and the held-out set (spent: in-sample) and the blind set, every article of each', () => {
+    expect(corpusSplits()).toEqual(['dev', 'test', 'heldout', 'blind']);
+    for (const [set, dir] of [['heldout', HELDOUT_DIR], ['blind', BLIND_DIR]] as const) {
+      const loaded = loadCorpus(set);
+      const ids = readdirSync(dir).filter((f) => f.endsWith('.key.json')).map((f) => f.replace(/\.key\.json$/, '')).sort();
+      expect(loaded.map((k) => k.name).sort(), set).toEqual(ids);
+      expect(ids.length, set).toBeGreaterThanOrEqual(29);
+    }
   });
 
   it('a candidate on an ambiguous item only is left out of precision and counted wrong in strict precision', () => {

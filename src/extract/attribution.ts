@@ -51,10 +51,12 @@ const VERB_PHRASES = [
   'pointed out', 'hold no illusions', 'holds no illusions', 'held no illusions', 'expressed confidence', 'shared his view', 'shared her view',
   'shared their view', 'is confident', 'are confident', 'was confident', 'were confident',
   'is planning', 'are planning', 'is forecasting', 'are forecasting', 'is predicting', 'are predicting', 'is projecting', 'are projecting', 'is expecting', 'are expecting',
+  'is currently forecasting', 'is now forecasting', 'is still forecasting', 'are anticipating', 'is anticipating', 'are now expecting', 'is now expecting', 'now expects', 'now forecasts', 'now predicts',
+  'assumes', 'assume', 'envisages', 'envisions', 'expects',
 ];
 const PARTICIPLES = ['saying', 'adding', 'noting', 'warning', 'predicting', 'arguing', 'explaining', 'voicing the belief', 'expressing the hope', 'insisting', 'stressing'];
 /** Verbs that carry a forecast themselves (so the restatement keeps them). */
-export const FORECAST_VERBS = new Set(['expects', 'expect', 'expected', 'predicted', 'predicts', 'predict', 'forecast', 'forecasts', 'projected', 'projects', 'project', 'anticipates', 'anticipated', 'estimates', 'foresees', 'foresee', 'is forecasting', 'are forecasting', 'is predicting', 'are predicting', 'is projecting', 'are projecting', 'is expecting', 'are expecting']);
+export const FORECAST_VERBS = new Set(['expects', 'expect', 'expected', 'predicted', 'predicts', 'predict', 'forecast', 'forecasts', 'projected', 'projects', 'project', 'anticipates', 'anticipated', 'estimates', 'foresees', 'foresee', 'is forecasting', 'are forecasting', 'is predicting', 'are predicting', 'is projecting', 'are projecting', 'is expecting', 'are expecting', 'is currently forecasting', 'is now forecasting', 'is still forecasting', 'are anticipating', 'is anticipating', 'are now expecting', 'is now expecting', 'now expects', 'now forecasts', 'now predicts', 'assumes', 'assume', 'envisages', 'envisions']);
 /** Verbs of intent ("plans to"): the one who plans is the speaker, the clause is read from them. */
 const PLAN_VERB = /^(?:plans|intends|aims|is planning|are planning|hopes)$/;
 /** A time ahead in a plan that is only hoped for ("hopes to resume launches in December"): without one, a hope is no forecast. */
@@ -63,7 +65,7 @@ const PLAN_TIME = /\b(?:in|by|before|until|from|next|this|early|late|mid-?|withi
 const SEE_VERB = /^(?:sees|see)$/;
 
 /** A period that does not end a speaker's phrase: after an initial or a short abbreviation ("U.S.", "Gov.", "David T. Mizrahi"). */
-const ABBREV_DOT = String.raw`(?<=(?:^|[\s(])(?:\p{Lu}|U\.S|U\.K|Mr|Mrs|Ms|Dr|Gov|Sen|Rep|Gen|Lt|Col|Capt|Cmdr|Sgt|St|Jr|Sr|Prof|Rev|Hon|Co|Corp|Inc|Ltd|Bros|No))\.`;
+const ABBREV_DOT = String.raw`(?<=(?:^|[\s(])(?:\p{Lu}|\p{Lu}\.\p{Lu}|\p{Lu}\.\p{Lu}\.\p{Lu}|U\.S|U\.K|Mr|Mrs|Ms|Dr|Gov|Sen|Rep|Gen|Lt|Col|Capt|Cmdr|Sgt|St|Jr|Sr|Prof|Rev|Hon|Co|Corp|Inc|Ltd|Bros|No))\.`;
 /** A dateline opening a wire story: "CLEVELAND, Feb 26 - ", "Caracas, feb 26 - ", "JAKARTA (Reuters) - ", "WASHINGTON (AP) — ". */
 export const DATELINE = /^\s*(?:\p{Lu}[\p{L}.'’ -]{1,30}?(?:,\s*\p{Lu}[\p{L}.'’ -]{1,25}?)?,\s*(?:\p{L}{3,9}\.?\s+\d{1,2}|\d{1,2}\s+\p{L}{3,9})\s*[-–—]+\s+|\p{Lu}[\p{Lu}.'’ -]{1,30}(?:,\s*[\p{L}.'’ -]{2,25})?\s*\((?:Reuters|AP|AFP|UPI|Bloomberg|dpa|PTI|IANS|Xinhua)\)\s*[-–—]+\s+)/u;
 
@@ -121,6 +123,10 @@ function cutPhrase(s: string): string {
 /** A speaker's phrase tidied: connectors dropped, a personal name preferred to its job title. */
 export function cleanSpeaker(raw: string): string | null {
   let s = raw.replace(/\s+/g, ' ').trim().replace(/^[,;:\s]+|[,;:\s]+$/g, '');
+  // a wire dateline left on the subject: "WASHINGTON The U.S. Federal Reserve"
+  s = s.replace(/^\p{Lu}{3,}(?:\s+\p{Lu}{3,})*,?\s+(?=(?:The|A|An)\s)/u, '');
+  // "The analyst's prediction of a summer launch": whose prediction it is
+  s = s.replace(/^(.+?)[’']s\s+(?:prediction|forecast|projection|estimate|view|expectation|assessment|outlook)\b.*$/iu, '$1');
   for (let i = 0; i < 3; i++) s = s.replace(CONNECTORS, '');
   s = s.replace(/\s+(?:also|later|previously|then|again|once|too|had|has|have|who|which|now|currently|still|already|recently|meanwhile)$/i, '').trim();
   // "the EIU's forecast", "the bank's latest report": whose it is
@@ -204,7 +210,7 @@ function subjectOf(prefix: string): string | null {
   const out: string[] = [];
   for (const [i, w] of words.entries()) {
     const lw = w.toLowerCase().replace(/[^\p{L}’']/gu, '');
-    if (i > 0 && (/^(is|are|was|were|has|have|had|will|would|could|can|may|might|said|says|told|shared|hold|holds|thanked|urged|told|made|gave|took|did|does|do|doesn[’']?t|don[’']?t|didn[’']?t|who|which|that|also)$/.test(lw) || (/^\p{Ll}/u.test(w) && /ed$/.test(lw) && lw.length > 4 && !/(?:speed|need|seed|feed|breed|creed|deed|greed|bred|hundred|red|bed|led)$/.test(lw) && !(/^(?:based|listed|owned|backed|funded|controlled)$/.test(lw) && /^\p{Lu}/u.test(words[i - 1] ?? ''))))) break;
+    if (i > 0 && (/^(is|are|was|were|has|have|had|will|would|could|can|may|might|said|says|told|shared|hold|holds|thanked|urged|told|made|gave|took|did|does|do|doesn[’']?t|don[’']?t|didn[’']?t|who|which|that|also|continues|continue|wants|want|tends|seems|appears|began|begins|starts|goes|went|keeps|kept|remains)$/.test(lw) || (/^\p{Ll}/u.test(w) && /ed$/.test(lw) && lw.length > 4 && !/(?:speed|need|seed|feed|breed|creed|deed|greed|bred|hundred|red|bed|led)$/.test(lw) && !(/^(?:based|listed|owned|backed|funded|controlled)$/.test(lw) && /^\p{Lu}/u.test(words[i - 1] ?? ''))))) break;
     out.push(w);
   }
   while (out.length > 1 && /^\p{Ll}+ly$/u.test(out.at(-1)!)) out.pop();
@@ -325,19 +331,21 @@ const sentenceAt = (sentences: Sentence[], at: number): Sentence | undefined => 
 
 /** The speaker named right after a quotation: `,” she said.` `,” said X, who also expects that …` */
 function afterQuote(tail: string): { speaker: string; verb: string; rest: string } | null {
-  const t = tail.replace(/^[\s,]+/, ' ');
-  let m = AFTER_VERB_FIRST.exec(t);
-  if (m) {
-    const np = cutPhrase(m[2]!);
-    if (np && np.split(' ').length <= 12 && plausibleSpeaker(np)) return { speaker: np, verb: m[1]!.toLowerCase(), rest: m[2]!.slice(np.length) };
+  let t = tail.replace(/^[\s,]+/, ' ');
+  // "…” for retailers, said Jared Drieling": past a phrase that is no speaker to the next clause (twice at most)
+  for (let tries = 0; tries < 3; tries++) {
+    let m = AFTER_VERB_FIRST.exec(t);
+    if (m) {
+      const np = cutPhrase(m[2]!);
+      if (np && np.split(' ').length <= 12 && plausibleSpeaker(np)) return { speaker: np, verb: m[1]!.toLowerCase(), rest: m[2]!.slice(np.length) };
+    }
+    m = AFTER_SPEAKER_FIRST.exec(t);
+    if (m && m[1]!.split(/\s+/).length <= 10 && !/\b(?:that|if|when|because|and then)\b/i.test(m[1]!) && plausibleSpeaker(m[1]!)) return { speaker: m[1]!.trim(), verb: m[2]!.toLowerCase(), rest: m[3]! };
+    if (!m) return null;
+    const comma = t.indexOf(',');
+    if (comma < 0 || comma > 120) return null;
+    t = ' ' + t.slice(comma + 1).trimStart();
   }
-  m = AFTER_SPEAKER_FIRST.exec(t);
-  // "…” to hold off on their strike plans, Okafor said": past a phrase that is no speaker, to the next clause
-  for (let tries = 0; m && !plausibleSpeaker(m[1]!) && tries < 2; tries++) {
-    const comma = t.indexOf(',', t.indexOf(m[1]!) + m[1]!.length);
-    m = comma > 0 ? AFTER_SPEAKER_FIRST.exec(t.slice(comma + 1)) : null;
-  }
-  if (m && m[1]!.split(/\s+/).length <= 10 && !/\b(?:that|if|when|because|and then)\b/i.test(m[1]!) && plausibleSpeaker(m[1]!)) return { speaker: m[1]!.trim(), verb: m[2]!.toLowerCase(), rest: m[3]! };
   return null;
 }
 
@@ -387,7 +395,7 @@ export function paraphrases(masked: string): { start: number; end: number; speak
   }
   // CLAUSE, according to X. ("Analysts expect …, according to FactSet": the analysts expect it)
   m = /^(.*\S),\s+according to (.+?)[.]?\s*$/iu.exec(masked);
-  if (m && !/^\s*(?:\p{Lu}[\p{L}.&’'-]*\s+){1,3}(?:expect|expects|predict|predicts|forecast|forecasts|see|sees|estimate|estimates)\s/u.test(m[1]!)) {
+  if (m && !/^\s*(?:\p{Lu}[\p{L}.&’'-]*\s+){1,3}(?:expect|expects|predict|predicts|forecast|forecasts|see|sees|estimate|estimates|said|says|told)\s/u.test(m[1]!)) {
     clause(masked.search(/\S/), m[1]!.length, cutPhrase(m[2]!), 'according to');
     return out;
   }
@@ -434,6 +442,21 @@ export function paraphrases(masked: string): { start: number; end: number; speak
     }
     return out;
   }
+  // "Oxford's baseline forecast for Canada's GDP is for 0.9% growth in 2025": whose forecast it is
+  const owned = /^\s*(?:The\s+)?((?:\p{Lu}[\p{L}.&’'-]*\s+){0,3}\p{Lu}[\p{L}.&-]*)[’']s?\s+(?:(?:latest|new|revised|baseline|base-case|central|updated|own|current|annual|quarterly|monthly)\s+){0,2}(?:forecasts?|projections?|estimates?|outlook|base\s+case|baseline)\b(?=[^\0]*\d)/u.exec(masked);
+  if (owned && plausibleSpeaker(owned[1]!)) {
+    clause(masked.search(/\S/), trimEnd(masked.length), owned[1]!, 'in its forecast');
+    return out;
+  }
+  // "The cartel lowered its 2026 supply growth outlook to 1 million barrels a day": revising one's own projection
+  const revised = /^(.*?)\s(?:raised|cut|lowered|lifted|trimmed|revised|reiterated|upgraded|downgraded|kept|maintained|raises|cuts|lowers|lifts|trims|revises|reiterates|keeps|maintains|held|holds)\s+(?:its|their)\s+(?:[\p{L}\p{N}-]+\s+){0,4}?(?:forecasts?|estimates?|targets?|outlook|projections?|guidance)\b(?=[^\0]*?\b(?:to|at|of|from|by)\s+(?:about\s+|around\s+|up\s+to\s+)?[$£€¥]?\d)/u.exec(masked);
+  if (revised && !/\0/.test(revised[1]!)) {
+    const subject = subjectOf(revised[1]!);
+    if (subject && plausibleSpeaker(subject)) {
+      clause(masked.search(/\S/), trimEnd(masked.length), subject, 'revised its forecast');
+      return out;
+    }
+  }
   // X said/expects/predicts (that) CLAUSE.
   let tries = 0;
   for (const v of masked.matchAll(verbAt)) {
@@ -443,6 +466,17 @@ export function paraphrases(masked: string): { start: number; end: number; speak
     if (/[-–]$/.test(prefix)) continue; // "slower-than-expected"
     // "the United States": a capital is a name, not the verb (a sentence's first word aside)
     if (/^\p{Lu}/u.test(v[1]!) && /\S/.test(prefix)) continue;
+    // "The Met Office, which said gusts could cause problems": the one the relative clause is about said it
+    const whichSaid = /^(.*\S),\s*(?:which|who)\s*(?:also\s+)?$/u.exec(prefix);
+    if (whichSaid && /^(?:said|says|warned|warns|predicted|predicts|expects|forecast|forecasts)$/i.test(v[1]!)) {
+      const who = subjectOf(whichSaid[1]!);
+      const end = trimEnd(masked.length);
+      const at = v.index + v[0].length;
+      if (who && plausibleSpeaker(who) && end - at >= 12) {
+        clause(at, end, who, v[1]!.toLowerCase());
+        return out;
+      }
+    }
     // a verb in a relative clause ("the startup that once promised …") is not the attribution
     // (one with its own subject, "which it said", is read below)
     if (/\b(?:that|who|which)(?:\s+(?:once|also|had|has|have|\p{Ll}+ly))?\s*$/iu.test(prefix)) continue;
@@ -480,7 +514,7 @@ export function paraphrases(masked: string): { start: number; end: number; speak
     const toThat = /^((?:,?\s+[\p{L}\p{N}’'&-]+){0,8}?),?\s+that\s+/u.exec(after);
     // "told Reuters he would …", "told reporters the plant would …": the one told, then the clause
     const toldClause = /^(?:told|tells|tell|assured|informed)$/.test(verb) ? /^((?:\s+[\p{L}\p{N}’'&.-]+){1,4}?)\s+(?=(?:he|she|they|it|we|I|the|its|his|her|their|\p{Lu}\p{L}+)\s(?:[^.;,]{0,60}?\s)?(?:would|will|could|might|should|was\s+going\s+to|were\s+going\s+to|planned|expected|intended)\b)/u.exec(after) : null;
-    if (toThat && !/\b(?:will|would|should|could|may|might|can|is|are|was|were|and|but|has|have|had|be|won[’']t)\b/i.test(toThat[1]!)) at += toThat[0].length;
+    if (toThat && !/\b(?:will|would|should|could|may|might|can|is|are|was|were|and|but|has|have|had|be|won[’']t|expects?|believes?|thinks?|predicts?|hopes?|says|said|fears?|sees)\b/i.test(toThat[1]!)) at += toThat[0].length;
     else if (toldClause) at += toldClause[0].length;
     else if (/^(?:told|tells|tell)$/.test(verb)) continue;
     else if (/^\s*(?:on|in|at|after|before|during|(?:last|this)\s+(?:week|month|year|morning|afternoon|evening|night|weekend|spring|summer|autumn|fall|winter|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b/i.test(after)) continue;
@@ -517,16 +551,28 @@ const NAME_TITLE = /^(?:President|Chancellor|Premier|Minister|Secretary|Governor
 /** Verbs that are nouns too ("the forecasts for 2005", "cost estimates"). */
 const NOUN_TOO = /^(?:forecasts?|estimates?|projects?|projections?|expects?)$/;
 /** Head nouns of things that say nothing: "The dollar", "ongoing problems for Yukos", "Revenues". */
-const THINGS = new Set(['dollar', 'euro', 'pound', 'sterling', 'yen', 'yuan', 'rupee', 'currency', 'currencies', 'share', 'shares', 'stock', 'stocks', 'price', 'prices', 'revenue', 'revenues', 'sales', 'profit', 'profits', 'earnings', 'growth', 'economy', 'economies', 'result', 'results', 'figure', 'figures', 'data', 'bill', 'law', 'legislation', 'deal', 'move', 'decision', 'problem', 'problems', 'deficit', 'surplus', 'rate', 'rates', 'margin', 'margins', 'index', 'inflation', 'demand', 'supply', 'output', 'production', 'exports', 'imports', 'cash', 'money', 'cost', 'costs', 'spending', 'debt', 'oil', 'gas', 'gold', 'points', 'question', 'crisis', 'war', 'attack', 'vote', 'election', 'elections']);
+const THINGS = new Set(['attacks', 'taxes', 'tax', 'energy', 'storm', 'pandemic', 'standing', 'aspects', 'sector', 'risks', 'risk', 'limit', 'measures', 'policy', 'policies', 'tariffs', 'tariff', 'prospects', 'situation', 'weather', 'virus', 'outbreak', 'talks', 'negotiations', 'strike', 'ban', 'rule', 'rules', 'process', 'system', 'change', 'changes', 'dollar', 'euro', 'pound', 'sterling', 'yen', 'yuan', 'rupee', 'currency', 'currencies', 'share', 'shares', 'stock', 'stocks', 'price', 'prices', 'revenue', 'revenues', 'sales', 'profit', 'profits', 'earnings', 'growth', 'economy', 'economies', 'result', 'results', 'figure', 'figures', 'data', 'bill', 'law', 'legislation', 'deal', 'move', 'decision', 'problem', 'problems', 'deficit', 'surplus', 'rate', 'rates', 'margin', 'margins', 'index', 'inflation', 'demand', 'supply', 'output', 'production', 'exports', 'imports', 'cash', 'money', 'cost', 'costs', 'spending', 'debt', 'oil', 'gas', 'gold', 'points', 'question', 'crisis', 'war', 'attack', 'vote', 'election', 'elections']);
+/** Lower-case words a speaker's phrase may open with: determiners, numbers, quantifiers and people. */
+const LOWER_OPENERS = /^(?:he|she|it|they|we|i|the|a|an|some|many|most|several|few|all|both|other|these|those|this|that|his|her|its|their|our|my|your|one|two|three|four|five|six|seven|eight|nine|ten|dozens|hundreds|more|fewer|no|each|every|any|another|former|senior|top|local|state|federal|foreign|western|eastern|chief|deputy|independent|private|u\.s\.|analysts?|officials?|economists?|experts?|sources?|executives?|investors?|traders?|people|diplomats?|leaders?|lawmakers?|legislators?|critics?|residents?|scientists?|researchers?|doctors?|observers?|strategists?|bankers?|dealers?|insiders?|aides?|advisers?|advisors?|ministers?|members?|voters?|workers?|campaigners?|activists?|protesters?|organi[sz]ers?|authorities|police|prosecutors?|regulators?|forecasters?|meteorologists?|pollsters?|reports?|reporters?|bosses|managers?|consultants?|specialists?|engineers?|officers?|spokesm[ae]n|spokeswom[ae]n|spokespeople|spokespersons?|negotiators?|envoys?|delegates?|representatives?|ambassadors?|governors?|senators?|president|union|unions|fans|clubs|companies|firms|banks|markets|polls?|surveys?|studies|study|data|estimates|forecasts|projections|models|respondents|participants|economics|research|brokers?|lenders?|producers?|retailers?|airlines?|carriers?)$/i;
 /** Whether a subject can be someone who says something: not a preposition's phrase, a passive's subject or a thing. */
 export function plausibleSpeaker(subject: string): boolean {
-  const s = subject.trim();
+  const s = subject.trim().replace(/^(?:(?:last|this|late|early)\s+(?:night|week|month|year|morning|afternoon|evening)|yesterday|today|tonight|earlier|later)\s+/i, '').replace(/\s+(?:now|also|still|then|later|currently|already|again|too)$/i, '');
+  const first = s.split(/\s+/)[0] ?? '';
+  const head = (s.split(/\s+(?:of|for|in|on|at|from|with|to|by|against|about)\s+/i)[0] ?? s).split(/\s+/).at(-1)!;
+  // a phrase opening in lower case is a determiner's, a number's or people's ("analysts at X", "banking sources"), not "because Obama", "attacks on …"
+  if (/^\p{Ll}/u.test(first) && !LOWER_OPENERS.test(first) && !LOWER_OPENERS.test(head) && !/\s\p{Lu}\p{Ll}/u.test(s)) return false;
+  // a pronoun is one word ("He called on Congress to cut" is a clause); "you" is nobody
+  if (/^(?:he|she|it|they|we|i)$/i.test(first) && s.split(/\s+/).length > 1) return false;
+  if (/^you$/i.test(s)) return false;
+  // "Mr Trump’s": a possessive is half a phrase
+  if (/[’']s$/.test(s)) return false;
+  // a clause's words: a conjunction, an auxiliary before a verb, a particle at the end
+  if (/\b(?:when|because|if|while|although|whether)\b/i.test(s) || /\b(?:have|has|had|been)\s+\p{Ll}/u.test(s) || /\s(?:to|of|on|in|at|for|by|with|and|or|the|a|an)$/i.test(s)) return false;
   if (/^(?:with|without|ahead|from|for|of|to|into|than|despite|amid|cut|raised|lowered|increasing|rising|falling|during|over|under)\b/i.test(s)) return false;
   if (/\b(?:is|are|was|were|be|been|being)$/i.test(s)) return false;
   // "said ministers should": a verb's phrase, not a speaker
   if (/^(?:said|says|told|added|warned|noted)\b|\b(?:should|would|will|could|may|might|must|can)\b/i.test(s)) return false;
-  const head = (s.split(/\s+(?:of|for|in|on|at|from|with|to|by|against|about)\s+/i)[0] ?? s).split(/\s+/).at(-1)!.toLowerCase().replace(/[’']s?$/, '');
-  return !THINGS.has(head);
+  return !THINGS.has(head.toLowerCase().replace(/[’']s?$/, ''));
 }
 
 /** Every stretch of reported speech in the text, in order, with speakers resolved. */

@@ -26,14 +26,19 @@ const FUTURE: RegExp[] = [
   // plans and intentions: "he plans to campaign", "the bank intends to", "has no intention of running"
   /\b(?:plans?|intends?|aims?|hopes?|vows?|pledges?|promises?|is\s+(?:planning|preparing|scheduled)|are\s+(?:planning|preparing|scheduled))\s+to\b/gi,
   /\b(?:has|have)\s+no\s+(?:intention|plans?)\s+(?:of|to)\b/gi,
+  // "our commitment is to have a fuel cell car around 2020", "the goal is to …" with a year or a date ahead
+  /\b(?:commitment|goal|aim|plan|intention|target|ambition|objective)\s+(?:is|was)\s+to\b(?=[^.;]*\b(?:(?:19|20)\d{2}|next|by\s+the\s+end|within)\b)/gi,
+  /\b(?:appears?|seems?|looks?)\s+(?:set|poised|likely|unlikely|bound|certain)\s+to\b/gi,
+  /\b(?:are|is|am|['’]re|['’]m)\s+working\s+(?:to|towards?)\b(?=[^.;]*\b(?:January|February|March|April|May|June|July|August|September|October|November|December|(?:19|20)\d{2}|next|by\s+the\s+end|this\s+(?:year|month|week))\b)/gi,
   // present progressive with a time ahead: "we are going back in November"
   /\b(?:is|are|am|['’]re|['’]m)\s+(?:going|heading|coming|returning|travelling|traveling|flying|moving|launching|starting|opening|leaving|meeting|holding)\b(?=.*\b(?:next|tomorrow|in (?:January|February|March|April|May|June|July|August|September|October|November|December)|this (?:week|month|year|spring|summer|autumn|fall|winter)|later)\b)/gi,
 ];
-const MODAL: RegExp[] = [/\bwould(?:n[’']t)?\b/gi, /\b\p{L}+[’']d\b(?=\s+(?!better\b)\p{Ll})/giu, /\bcould(?:n[’']t)?\b/gi, /\bmight\b/gi, /(?<!\b(?:in|of|by|until|since|early|late|mid|from|through|during|and|or|to)\s)(?<![/-])\bmay\b(?![/-]|\s+(?:\d|of\b))/g, /(?<!\b(?:I|we|you|one|everyone|everybody|people)\s+)\bshould\s+(?:not\s+|also\s+|still\s+|\p{Ll}+ly\s+){0,2}(?!(?:have|be\s+(?:allowed|required|encouraged|made|given|forced|banned|punished|held\s+accountable|ashamed|careful))\b)\p{Ll}{2,}/giu];
+const MODAL: RegExp[] = [/\bwould(?:n[’']t)?\b/gi, /\b\p{L}+[’']d\b(?=\s+(?!better\b)\p{Ll})/giu, /\bcould(?:n[’']t)?\b/gi, /\bmight\b/gi, /(?<!\b(?:in|of|by|until|since|early|late|mid|from|through|during|and|or|to)\s)(?<![/-])\bmay\b(?![/-]|\s+(?:\d|of\b))/g, /(?<!\b(?:I|we|you|one|everyone|everybody|people)\s+)\bshould\s+(?:not\s+|also\s+|still\s+|\p{Ll}+ly\s+){0,2}(?!(?:the|a|an|he|she|they|it|we|there|this|that|these|those|any|such|have|be\s+(?:allowed|required|encouraged|made|given|forced|banned|punished|held\s+accountable|ashamed|careful))\b)\p{Ll}{2,}/giu];
 const EXPECTATION: RegExp[] = [
   // the verb, not the noun: "building expectations that cannot be met" forecasts nothing
-  /\b(?:expects?|expected|expecting)\b/gi,
-  /\bpredict(?:s|ed|ing)?\b/gi,
+  // (not the adjective: "the expected boost", "its predicted life")
+  /(?<!\b(?:the|an?|its|their|his|her|our|than|as|of)\s)\b(?:expects?|expected|expecting)\b/gi,
+  /(?<!\b(?:the|an?|its|their|his|her|our|than|as|of)\s)\bpredict(?:s|ed|ing)?\b/gi,
   /\bforecasts?\b(?=\s+(?:that|a|an|\d|growth|rain|rising|falling))/gi,
   // passive projections: "imports are forecast to rise", "growth is seen at 3%"
   /\b(?:is|are|be)\s+(?:forecast|projected|predicted|seen|tipped|poised)\s+(?:to|at)\b/gi,
@@ -46,7 +51,9 @@ const EXPECTATION: RegExp[] = [
   /\banticipat(?:es?|ing)\b/gi,
   /\b(?:likely|unlikely|probably|possibly|chances?)\b/gi,
   /\b(?:the odds|odds are|odds of)\b/gi,
-  /\b(?:don[’']t|do not|doesn[’']t|does not) (?:believe|think|expect|foresee|anticipate)\b/gi,
+  /\b(?:don[’']t|do not|doesn[’']t|does not) (?:expect|foresee|anticipate)\b/gi,
+  // "I don't think the Fed will hike" (not "I don't think she needs the money")
+  /\b(?:don[’']t|do not|doesn[’']t|does not) (?:believe|think)\b(?=[^.;]*\b(?:will|would|won[’']t|wouldn[’']t|going\s+to|could|can|be\s+able|any\s?time\s+soon|soon|next|this\s+(?:year|month|week|quarter|spring|summer|autumn|fall|winter)|(?:19|20)\d{2})\b)|\b(?:don[’']t|do not|doesn[’']t|does not) believe in\b/gi,
   /\b(?:I|we)\s+(?:believe|think|reckon|suspect|bet)\b(?=.*\b(?:will|won[’']t|going to|would)\b)/gi,
   /\bmy (?:guess|bet|base case)\b/gi,
   /\bI(?:['’]m| am) (?:confident|sure|certain)\b/gi,
@@ -59,6 +66,7 @@ const EXPECTATION: RegExp[] = [
  * year is not before the article's (checked in readCues).
  */
 const PROJECTION = /\b(?:forecasts?|estimates?|projections?|targets?|outlook|guidance)\b(?=[^.;]{0,120}?\d(?:[\d.,]*)\s*(?:%|per\s*cent|percent|bn|billion|million|mln|barrels|tonnes|points))(?=[^.;]{0,160}?\b(?:next year|(?:19|20)\d{2})\b)/gi;
+const PROJECTION_YEAR_FIRST = /\b((?:19|20)\d{2})\s+(?:[\p{L}-]+\s+){0,3}(?:forecasts?|estimates?|projections?|targets?|outlook|guidance)\b(?=[^.;]{0,120}?\d(?:[\d.,]*)\s*(?:%|per\s*cent|percent|bn|billion|million|mln|barrels|tonnes|points))/giu;
 const HORIZON: RegExp[] = [
   /\b(?:by|until|before|within|as early as|no later than|into)\s+(?:the\s+)?(?:(?:end|summer|spring|autumn|fall|winter|start|beginning|middle) of\s+)?(?:next|this|early|mid|late|January|February|March|April|May|June|July|August|September|October|November|December|(?:19|20)\d{2}\b|mid-(?:19|20)\d{2}|days|weeks|months|years|a\s+(?:year|month|week)|the next|the coming|spring|summer|autumn|fall|winter|Christmas|the (?:first|second|third|fourth) quarter)(?!\s+of\b)/gi,
   /\b(?:next|coming)\s+(?:week|month|year|decade|spring|summer|autumn|fall|winter|quarter)\b/gi,
@@ -81,7 +89,7 @@ const DATES: RegExp[] = [
   /\b(?:in|by|this|next|until|before)\s+(?:the\s+)?(?:spring|summer|autumn|fall|winter)\b/gi,
   /(?<!\bas\s)\bsoon\b(?!\s+as\b)|\bas soon as (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|tomorrow|today|next)\b|\bshortly\b|\bbefore long\b|\bin the (?:near |distant )?future\b/gi,
 ];
-const CONDITIONAL: RegExp[] = [/\bif\b/gi, /\bonce\b/gi, /\bas soon as\b/gi, /\bprovided\b/gi, /\bunless\b/gi, /\bshould\s+(?:the|he|she|they|it|Russian|[A-Z])/g];
+const CONDITIONAL: RegExp[] = [/\bif\b/gi, /\bonce\b/gi, /\bas soon as\b/gi, /\bprovided\b/gi, /\bunless\b/gi, /\b[Ss]hould\s+(?:the|he|she|they|it|we|there|this|that|any|Russian|[A-Z])/g];
 
 /** Forms that carry a modal but no forecast. Their span is set aside before cues are counted. */
 const NOT_FORECAST: { re: RegExp; why: string; whole?: boolean }[] = [
@@ -92,12 +100,15 @@ const NOT_FORECAST: { re: RegExp; why: string; whole?: boolean }[] = [
   // "would have risen" is the past; "would have no impact", "will have a chance" are the future
   { re: /\b(?:would|could|might|should|may|must)(?:n[’']t)?\s+have\s+(?!(?:no|a|an|the|to|some|any|more|less|little|much|many|enough|its|their|his|her|our|my|your|this|that|these|those|nothing|one|two|three|major|serious|significant|limited|negative|positive|an?\s)\b|\d)\p{L}+/giu, why: 'past counterfactual' },
   { re: /\b(?:had|have|has|was|were)\s+(?:\p{L}+\s+)?(?:expected|predicted|forecast|anticipated|planned)\b/giu, why: 'a past expectation' },
+  // "We had expected a quarter of the stadiums would be full": what was expected, and did not come
+  { whole: true, re: /^\s*(?:but\s+|and\s+)?(?:I|we|they|he|she|it|\p{Lu}\p{L}+)\s+had\s+(?:\p{L}+ly\s+)?(?:expected|hoped|predicted|anticipated|thought|assumed)\b/giu, why: 'a past expectation' },
   { re: /\b(?:I|we)\s*(?:would(?:n[’']t)?|[’']d|wouldn[’']t)\s+(?:not\s+)?(?:say|add|use|tell|call|describe|dismiss|like|love|prefer|rather|argue|recommend|suggest|caution|put|treat|go|advise|urge|encourage|want|be careful)\b/giu, why: 'speaking about their own words' },
   { re: /\b(?:would|will)\s+(?:believe|see)\s+\p{L}+\s+when\b/giu, why: 'scepticism, not a forecast' },
   { re: /\bwhat\s+(?:a|an|the)?\s*\p{L}+\s+would\s+(?:cost|mean|look)\b/giu, why: 'a hypothetical, not a forecast' },
   { re: /\bwill\s+(?:never\s+)?get\s+back\b/giu, why: 'an embedded clause' },
   { re: /\b(?:I|we)(?:['’]m|['’]re| am| are)\s+(?:confident|sure|certain)\s+(?:of|about)\s+(?:that|it|this)\b/giu, why: 'confidence in what was just said' },
-  { re: /\b(?:will|would)\s+(?:tell|show|reveal|determine|decide|dictate|depend\s+on)\s+(?:us\s+)?(?:whether|if|how|what|when|which|who|where)\b|\bremains to be seen\b/giu, why: 'says when we will know, not what will happen' },
+  { re: /\b(?:will|would)\s+(?:tell|show|reveal|determine|decide|dictate|depend\s+on)\s+(?:us\s+)?(?:whether|if|how|what|when|which|who|where)\b/giu, why: 'says when we will know, not what will happen' },
+  { whole: true, re: /\bremains? to be seen\b|\b(?:unclear|unsure|uncertain|not\s+known)\s+(?:when|whether|if|how|what)\b|\b(?:haven[’']t|hasn[’']t|have\s+not|has\s+not|had\s+not|hadn[’']t)\s+(?:yet\s+)?decided\b|\b(?:I|we)(?:[’']m|\s+am|[’']re|\s+are)\s+not\s+going\s+to\s+(?:offer|comment|speculate|say|discuss|give|predict|guess|get\s+into)\b/giu, why: 'declining to forecast' },
   // "longer than (most) expected", "above forecasts", "based on updated forecasts": expectations named, not made
   { re: /\b(?:than|above|below|beyond|exceeded|missed|beat|topped|in line with|ahead of|short of)\s+(?:(?:most|many|some|analysts['’]?|economists['’]?|the|earlier|previous|initial|market|our|its|their|his|her)\s+)*(?:expected|expectations?|forecasts?|predicted|predictions?|anticipated|estimates?|estimated|projections?|thought|feared|hoped)\b/giu, why: 'a comparison with what was expected' },
   { re: /\b(?:based on|according to|under|in)\s+(?:the\s+|its\s+|their\s+|our\s+)?(?:updated\s+|latest\s+|new\s+|revised\s+|earlier\s+|previous\s+|official\s+)*(?:forecasts?|projections?|estimates?|expectations?)\b/giu, why: 'a forecast named, not made' },
@@ -117,14 +128,20 @@ const NOT_FORECAST: { re: RegExp; why: string; whole?: boolean }[] = [
   { re: /\b(?:we|I)\s+(?:will|shall|['’]ll|won['’]t|will\s+not|shall\s+not)\s+(?:always\s+|never\s+|not\s+|continue\s+to\s+)?(?:stand(?:\s+(?:tall|firm|strong|together|united|by|with))?|fight|give\s+up|back\s+down|gamble|compromise|tolerate|be\s+intimidated|rest|waver|falter|forget|surrender|bow)\b/giu, why: 'a stance, not a forecast' },
   // defiance: "(terror) will not break our people's will", "they will never divide us"
   { re: /\b(?:will|shall)\s+(?:not|never)\s+(?:break|undermine|defeat|destroy|divide|deter|intimidate|silence|weaken|shake|frighten|cow)\s+(?:our|us|the\s+(?:people|nation|country))\b/giu, why: 'a stance, not a forecast' },
+  // a routine, not an outcome: "will continue to monitor the scope for cuts"
+  { whole: true, re: /\b(?:will|would|shall)\s+(?:continue\s+to\s+|closely\s+)?(?:monitor|watch|assess|review|evaluate|keep\s+an\s+eye\s+on)\b/giu, why: 'a routine, not a forecast' },
+  // a pledge of conduct: "we are going to respect the integrity of our staff", "we’re going to hope for the best"
+  { re: /\b(?:we|I)\s*(?:will|shall|['’]ll|(?:['’]re|['’]m|\s+are|\s+am)\s+going\s+to)\s+(?:always\s+|continue\s+to\s+)?(?:respect|uphold|honou?r|protect|defend|hope|pray|wish)\b/giu, why: 'a stance, not a forecast' },
   // attention asked for, not an outcome: "must be watched with an eagle eye", "will be worth watching"
   { whole: true, re: /\b(?:must|should|will|would)\s+(?:also\s+)?be\s+(?:watched|monitored|worth\s+(?:watching|monitoring|a\s+look))\b/giu, why: 'advice, not a forecast' },
   // a rule of thumb for anyone: "If you've got that on the shelf, people are going to buy it"
-  { whole: true, re: /^\s*(?:but\s+|and\s+)?(?:even\s+)?if\s+you\b/giu, why: 'a rule of thumb, not a forecast' },
+  { whole: true, re: /^\s*(?:but\s+|and\s+)?(?:even\s+)?(?:if|when|once|whenever)\s+you\b/giu, why: 'a rule of thumb, not a forecast' },
   // an opinion of what ought to be: "we believe the ministry should be trained", "I think they should drop it"
   { re: /\b(?:I|we)\s+(?:believe|think|feel|hope)\s+(?:that\s+)?[^.;:!?]{0,60}?\bshould\b/giu, why: 'advice, not a forecast' },
   // an indirect question: "(did not say) where the job losses would fall"
   { whole: true, re: /^\s*(?:where|how|which|whether)\b[^.;:!?]*\bwould\b/giu, why: 'an open question, not a forecast' },
+  // a hypothetical weighed: "That would make it much tougher for another president to undo it"
+  { whole: true, re: /^\s*(?:but\s+|and\s+)?(?:that|this)\s+would\s+(?:make|be)\b/giu, why: 'a hypothetical, not a forecast' },
   // a reaction in a quote fragment: "That would be OK."
   { whole: true, re: /^\s*(?:that|this|it)\s+(?:would|will|could|might)\s+be\s+(?:ok|okay|fine|good|great|nice|bad|terrible|awful|wonderful|helpful|welcome|a\s+(?:shame|pity|mistake|disaster|relief))\s*[.!]?\s*$/giu, why: 'a reaction, not a forecast' },
 ];
@@ -132,7 +149,7 @@ const NOT_FORECAST: { re: RegExp; why: string; whole?: boolean }[] = [
 /** A clause's verb in the past tense or the perfect. */
 const PAST_TENSE = /\b(?:was|were|had|did|has\s+been|have\s+been|rose|fell|grew|dropped|jumped|slid|increased|decreased|declined|gained|lost|reached|posted|reported|earned|announced|targeted|recorded|totalled|totaled|ended|closed)\b/i;
 
-const PAST_MARKER = /\b(?:ago|last (?:year|month|week|spring|summer|autumn|fall|winter)|yesterday|previously|at the time|back then|in the past|(?:in|since) (?:19\d\d|200\d|201\d))\b/i;
+const PAST_MARKER = /\b(?:ago|last (?:year|month|week|spring|summer|autumn|fall|winter)|yesterday|previously|at the time|back then|in the past|(?:in|since|during the) (?:19\d\d|200\d|201\d))\b/i;
 
 /**
  * The past named in the clause itself, not in a phrase that describes one of its nouns:
@@ -181,6 +198,10 @@ export function readCues(text: string, publishedOn?: string): CueReading {
     const ahead = /\b(?:next year|((?:19|20)\d{2}))\b/.exec(text.slice(m.index, m.index + 200));
     if (ahead && (!ahead[1] || !publishedOn || Number(ahead[1]) >= Number(publishedOn.slice(0, 4)))) all.push({ kind: 'expectation', phrase: m[0], index: m.index });
   }
+  // the year before the noun: "its 2026 supply growth outlook to 1 million barrels a day"
+  for (const m of text.matchAll(PROJECTION_YEAR_FIRST)) {
+    if (!publishedOn || Number(m[1]) >= Number(publishedOn.slice(0, 4))) all.push({ kind: 'expectation', phrase: m[0], index: m.index });
+  }
   collect(text, HORIZON, 'horizon', all);
   collect(text, DATES, 'date', all);
   collect(text, CONDITIONAL, 'conditional', all);
@@ -193,11 +214,11 @@ export function readCues(text: string, publishedOn?: string): CueReading {
     return y !== undefined && Number(y) < year;
   };
   // "As soon as he takes office, then we can agree to start talks": a condition with "can" is a conditional forecast
-  if (all.some((c) => c.kind === 'conditional' && /^(?:as soon as|once|if)$/i.test(c.phrase))) {
+  if (all.some((c) => c.kind === 'conditional' && /^(?:as soon as|once|if)$/i.test(c.phrase) && !/\b(?:see|know|ask|asked|wonder|check|test|tell|whether)\s+$/i.test(text.slice(Math.max(0, c.index - 10), c.index)))) {
     for (const m of text.matchAll(/\b(?:then\s+)?(?:we|they|you|he|she|it|Russia|\p{Lu}\p{L}+)\s+can\b(?![’']t|not)/gu)) all.push({ kind: 'modal', phrase: m[0], index: m.index });
   }
   // ("the lesson that should be learned": "should" right after "that" is in a relative clause too)
-  const inRelative = (c: Cue) => c.kind !== 'horizon' && (/\b(?:which|who|whom)\s+(?:\p{L}+\s+){0,2}$/iu.test(text.slice(Math.max(0, c.index - 30), c.index)) || (/^should/i.test(c.phrase) && /\s(?:that|which|who)\s+$/i.test(text.slice(Math.max(0, c.index - 10), c.index))));
+  const inRelative = (c: Cue) => c.kind !== 'horizon' && (/\b(?:levels?|efforts?|measures?|steps?|rules?|changes?|policies|policy|laws?|deals?|agreements?|reforms?|ways?|things?|products?|moves?|actions?|decisions?|factors?|conditions?|tools?|weapons?|scenarios?)\s+that\s+$/i.test(text.slice(Math.max(0, c.index - 20), c.index)) || /\b(?:which|who|whom)\s+(?:\p{L}+\s+){0,2}$/iu.test(text.slice(Math.max(0, c.index - 30), c.index)) || (/^should/i.test(c.phrase) && /\s(?:that|which|who)\s+$/i.test(text.slice(Math.max(0, c.index - 10), c.index))));
   const cues = all.filter((c) => outside(c) && !pastHorizon(c) && !inRelative(c)).sort((a, b) => a.index - b.index);
   // only would/could/might, with the past named ("twenty years ago", "last year"): the past, not a forecast
   if (cues.length && cues.every((c) => c.kind === 'modal' || c.kind === 'conditional') && pastNamed(text)) return { cues, rejected: 'the past (a modal about what was)' };
@@ -207,6 +228,8 @@ export function readCues(text: string, publishedOn?: string): CueReading {
   // four pct in 1987", "are being negotiated now: … payments due in 1987"): a fact, not a forecast
   // ("postponed until late March", "would be running by mid-2026" in a relative clause: a date ahead, kept)
   if (strong.length && strong.every((c) => c.kind === 'horizon' && /^in\s/i.test(c.phrase)) && (PAST_TENSE.test(text) || /\b(?:now|currently|at present|so far)\b/i.test(text))) return { cues, rejected: 'a date in a clause about the past or the present' };
+  // any horizon alone in a clause in the past ("there was a need for changes ahead of a vote next week", "had experienced gusts by mid-afternoon")
+  if (strong.length && strong.every((c) => c.kind === 'horizon') && /\b(?:was|were|had)\b/i.test(text) && !/\b(?:will|would|going\s+to|expect|plan|due)\w*/i.test(text)) return { cues, rejected: 'a date in a clause about the past or the present' };
   // "probably closer to 17 mln bpd now": a hedged view of the present
   // "most of it likely is not in the hands of banks": the same, said of what is
   if (strong.length && strong.every((c) => c.kind === 'expectation' && /^(?:probably|likely)$/i.test(c.phrase)) && (/\b(?:is|are)\s+(?:\p{L}+\s+)?probably\b[^.;]*\b(?:now|currently|at present|already|today)\b/iu.test(text) || /\b(?:likely|probably)\s+(?:is|are|was|were|isn['’]t|aren['’]t|wasn['’]t|weren['’]t|has\s+been|had\s+been)\b/i.test(text))) return { cues, rejected: 'a view of the present' };

@@ -216,6 +216,16 @@ const RULES: Rule[] = [
   { re: /\b(?:by\s+|in\s+|until\s+)?mid-((?:19|20)\d{2})\b/i, date: (m) => ({ checkBy: iso(Number(m[1]), 6, 30) }) },
   { re: /\b(?:by|in)\s+early\s+((?:19|20)\d{2})\b/i, date: (m) => ({ checkBy: iso(Number(m[1]), 3, 31) }) },
   { re: /\b(?:by|in|into|until|during|for|through|throughout|as early as|as late as|no later than|by the end of|the end of|late)\s+((?:19|20)\d{2})\b(?!\/\d)/i, date: (m, on) => (Number(m[1]) >= year(on) ? { checkBy: iso(Number(m[1]), 12, 31) } : null) },
+  // "by Q3 2026", "in 4Q25": the end of that calendar quarter
+  {
+    re: /\b(?:Q([1-4])|([1-4])Q)\s*[-']?\s*((?:19|20)?\d{2})\b/i,
+    date: (m, on) => {
+      const q = Number(m[1] ?? m[2]);
+      const y = m[3]!.length === 2 ? 2000 + Number(m[3]) : Number(m[3]);
+      const end = endOfMonth(y, q * 3);
+      return end >= on ? { checkBy: end } : null;
+    },
+  },
   // Halves: "the second half of 2026", "the first half of next year"
   {
     re: /\b(?:the\s+)?(first|second|back)\s+half\s+of\s+(next year|this year|the year|(?:19|20)\d{2})\b/i,

@@ -70,9 +70,9 @@ const SHOULD_CHANGE = /\bshould\s+(?:(?:\p{L}+ly|also|still|not|soon|eventually|
 /** "Should the talks fail, …", "Were rates to rise, …": a condition put first, by inversion. */
 const INVERTED_CONDITION = /^(?:should|were|had)\s+[^,]{3,120},/iu;
 /** Verbs of saying (a reported clause after them is what was said then, its "would" the future of the past). */
-const SPEECH_VERB = /^(?:said|says|told|tells|added|adds|warned|warns|noted|notes|insisted|insists|stressed|argued|argues|claimed|claims|maintained|reiterated|predicted|predicts|complained|reported|confirmed|wrote|writes|tweeted|testified|indicated|hinted|pledged|speculated)$/;
+const SPEECH_VERB = /^(?:said|says|told|tells|added|adds|warned|warns|noted|notes|insisted|insists|stressed|argued|argues|claimed|claims|maintained|reiterated|predicted|predicts|complained|reported|confirmed|wrote|writes|tweeted|testified|indicated|hinted|pledged|speculated|promised|vowed|assured|forecast|projected|estimated)$/;
 /** A clause that opens with its subject (up to ten words, no verb of its own before it) and "would": "the crash of the ship would have …". */
-const REPORTED_WOULD = /^(?:that\s+)?(?!(?:[Aa]|[Aa]n|[Aa]ny|[Ss]uch)\s)(?:[\p{L}\p{N}’'%$£€.,-]+\s+){1,14}?(?:would|[’']d)\s+(?!(?:have\s+\p{L}+(?:ed|en|wn)|like|love|prefer|rather|mean|allow|permit|enable|be\s+(?:possible|impossible|able|unable|difficult|easy|hard|wise|a|an)\b|be\s+(?:better|best|good|bad|worse)\s+(?:to|if|for|off)\b)\b)\p{Ll}/u;
+const REPORTED_WOULD = /^(?:that\s+)?(?!(?:[Aa]|[Aa]n|[Aa]ny|[Ss]uch)\s)(?:[\p{L}\p{N}’'%$£€.,“”"‘-]+\s+){1,14}?(?:would|[’']d)\s+(?!(?:have\s+\p{L}+(?:ed|en|wn)|like|love|prefer|rather|mean|allow|permit|enable|be\s+(?:possible|impossible|able|unable|difficult|easy|hard|wise|a|an)\b|be\s+(?:better|best|good|bad|worse)\s+(?:to|if|for|off)\b)\b)\p{Ll}/u;
 // ("it would be a risky strategy", "would be better to wait": a judgement or advice, not what will happen)
 // (an indefinite subject is a hypothetical: "a new daily would give", "a sterling crash would blow out")
 const PAST_ANNOUNCEMENT = /^(?:announced|declared|decided|agreed|confirmed|ruled|approved|stated)$/;
@@ -217,7 +217,7 @@ function splitForecasts(text: string, seg: Segment, publishedOn: string): Segmen
   const span = text.slice(seg.start, seg.end);
   const out: Segment[] = [];
   let from = 0;
-  for (const j of span.matchAll(/(?:,\s+and|;)\s+(?=(?:the|a|an|its|their|this|that|it|he|she|they|we|\p{Lu}\p{L}+)\s)/gu)) {
+  for (const j of span.matchAll(/(?:,\s+(?:and|but)|;)\s+(?=(?:the|a|an|its|their|this|that|it|he|she|they|we|as|\p{Lu}\p{L}+)\s)/gu)) {
     const left = span.slice(from, j.index);
     const right = span.slice(j.index + j[0].length);
     if (left.split(/\s+/).length < 6 || right.split(/\s+/).length < 6) continue;

@@ -264,3 +264,60 @@ describe('wire-service phrasing', () => {
     expect(found('The central bank will probably hold rates steady in March, said 38 of 45 economists polled.').map(([s]) => s)).toEqual(['38 of 45 economists polled']);
   });
 });
+
+describe('fourth pass: speakers that are phrases, and what is not a forecast', () => {
+  it('refuses clauses and fragments as speakers, keeps people described in lower case', () => {
+    for (const junk of ['because Obama', 'He called on Congress to cut', 'Just when you', 'The OPEC continues to', 'only Chinese scientists have been able to lead', 'at the low end of prior', 'Mr Trump\u2019s', 'you', 'Taxes'])
+      expect(plausibleSpeaker(junk), junk).toBe(false);
+    for (const person of ['banking sources', 'administration and industry sources', 'aviation analyst Mike Powell of Dresdner', 'chief executive Lena Halvorsen', 'she', 'last night Citibank'])
+      expect(plausibleSpeaker(person), person).toBe(true);
+  });
+
+  it('reads past a phrase that is no speaker to the one named after it', () => {
+    expect(found('"There is going to be a rude awakening next year" for retailers, said Jared Drieling, an analyst.').map(([s]) => s)).toEqual(['Jared Drieling']);
+  });
+
+  it('sets aside: what remains to be seen, what is unclear or undecided, a past expectation, a routine, a pledge of conduct, a weighed hypothetical', () => {
+    for (const t of [
+      'It remains to be seen how the tariffs will play out next year',
+      'it remains unclear if the new government will really cut taxes',
+      'They haven\u2019t decided how long the strike will last yet',
+      'I am not going to offer the incoming president advice next year',
+      'We had expected at least a quarter of our stadiums would be full by October 1',
+      'the bank will continue to monitor the scope for rate cuts next year',
+      'We are going to respect the independence of our scientists',
+      'That would make it much tougher for another president to undo the deal in 2026',
+      'When you have so many agencies involved, each one is going to have its own rules',
+      'I don\u2019t think she needs the money right now',
+      'there was a need for improvements ahead of a vote in parliament next week',
+    ]) expect(readCues(t, on).rejected, t).not.toBeNull();
+    expect(readCues('I don\u2019t think the bank will cut rates this year', on).rejected).toBeNull();
+  });
+
+  it('does not read adjectives ("the expected boost", "its predicted life") or an inverted condition ("should the UK leave") as cues', () => {
+    expect(readCues('the expected boost to spending may have been overblown', on).rejected).not.toBeNull();
+    expect(readCues('the plane is nearing the end of its predicted life', on).rejected).not.toBeNull();
+    expect(readCues('our stores are ready should the UK leave without a deal', on).rejected).not.toBeNull();
+  });
+
+  it('keeps plans and outlooks worded otherwise: "our commitment is to …" with a year, "appears set to", "is currently forecasting", "assumes", a quarter like "Q3 2026"', () => {
+    expect(readCues('Our commitment is to have a hydrogen car in the range around 2028', on).rejected).toBeNull();
+    expect(readCues('new lockdowns appear set to push oil demand lower', on).rejected).toBeNull();
+    expect(found('Oxford Economics is currently forecasting a 0.8% decline in GDP from Q2 to Q4 2025.').map(([s]) => s)).toEqual(['Oxford Economics']);
+    const c = candidates('Oxford Economics assumes that most US tariffs will be removed by Q3 2026 as the trade pact is renegotiated.');
+    expect(c.map((x) => [x.speaker, x.checkBy])).toEqual([['Oxford Economics', '2026-09-30']]);
+  });
+
+  it('reads whose forecast it is, a revised outlook with words between, and "X, which said"', () => {
+    expect(found('Oxford\u2019s baseline forecast for Canada\u2019s GDP is for 0.9% growth in 2025, slowing to 0.4% in 2026.').map(([s]) => s)).toEqual(['Oxford']);
+    expect(found('The cartel lowered its 2026 supply growth outlook to 1 million barrels a day.').map(([s]) => s)).toEqual(['The cartel']);
+    expect(found('Halden Micro raised its full-year revenue forecast on Wednesday, sending its shares up 11%.')).toEqual([]);
+    expect(found('Rain will spread east. The Met Office, which said gusts could cause problems during rush hour on Friday, issued a warning.').map(([s]) => s)).toEqual(['The Met Office']);
+  });
+
+  it('splits forecasts joined by ", but" and reads "U.N. envoy X said" after a clause', () => {
+    const c = candidates('The set-top box won\u2019t go away entirely before 2027, but as more devices get the software, the box will become optional by 2030, executives said.');
+    expect(c).toHaveLength(2);
+    expect(found('The United Nations will name a date on Friday for the parties to return to talks, U.N. Syria envoy Staffan de Mistura said on Thursday.').map(([s]) => s)).toEqual(['Staffan de Mistura']);
+  });
+});

@@ -75,6 +75,10 @@ const HOLIDAYS: Record<string, (y: number) => string> = {
   'independence day': (y) => iso(y, 7, 4),
   'the fourth of july': (y) => iso(y, 7, 4),
   easter: (y) => easter(y),
+  'black friday': (y) => addDays(nthWeekday(y, 11, 4, 4), 1),
+  'cyber monday': (y) => addDays(nthWeekday(y, 11, 4, 4), 4),
+  'christmas eve': (y) => iso(y, 12, 24),
+  "new year's eve": (y) => iso(y, 12, 31),
 };
 
 function easter(y: number): string {
@@ -169,7 +173,8 @@ const RULES: Rule[] = [
     },
   },
   {
-    re: /\b(until|by|before|ahead of|after|following)\s+(?:the\s+)?(?:(?:next|upcoming|coming)\s+)?(?:presidential\s+|general\s+|midterm\s+)?elections?\b/iu,
+    // ("win November's presidential election", "in the election": the election's own day)
+    re: /\b(until|by|before|ahead of|after|following|win|wins|winning|lose|loses|losing|carry|in)\s+(?:the\s+|this\s+|November['’]s\s+)?(?:(?:next|upcoming|coming)\s+)?(?:presidential\s+|general\s+|midterm\s+)?elections?\b/iu,
     date: (m, on, ctx) => {
       if (!ctx.usContext) return { checkBy: addMonths(on, DEFAULT_HORIZON_MONTHS), anchor: anchorOf.election() };
       const day = nextUsElection(on);
@@ -177,9 +182,9 @@ const RULES: Rule[] = [
     },
   },
   {
-    re: /\b(?:by|before|until|on|after|for|at)\s+(Memorial Day|Labor Day|Thanksgiving|Christmas|New Year['’]?s?|Independence Day|the Fourth of July|Easter)(\s+next year|\s+(?:19|20)\d{2})?\b/iu,
+    re: /\b(?:by|before|until|on|after|for|at|over|during)\s+(?:the\s+)?(Memorial Day|Labor Day|Thanksgiving|Black Friday|Cyber Monday|Christmas Eve|New Year['’]s Eve|Christmas|New Year['’]?s?|Independence Day|the Fourth of July|Easter)(\s+next year|\s+(?:19|20)\d{2})?\b/iu,
     date: (m, on) => {
-      const key = m[1]!.toLowerCase().replace('’', "'").replace(/^new year'?s?$/, 'new year');
+      const key = m[1]!.toLowerCase().replace('’', "'").replace(/^new year'?s?$/, 'new year').replace(/^the fourth/, 'the fourth');
       const fn = HOLIDAYS[key] ?? HOLIDAYS['new year']!;
       if (m[2] && /next year/i.test(m[2])) return { checkBy: fn(year(on) + 1) };
       if (m[2]) return { checkBy: fn(Number(m[2].trim())) };
@@ -192,6 +197,8 @@ const RULES: Rule[] = [
   { re: /\bfiscal\s+(?:year\s+)?((?:19|20)\d{2})\b/i, date: (m, on, ctx) => (ctx.fiscalYearEndMonth && Number(m[1]) >= year(on) ? { checkBy: endOfMonth(Number(m[1]), ctx.fiscalYearEndMonth) } : null) },
   { re: /\b(?:until|till|before|not\s+until)\s+at\s+least\s+((?:19|20)\d{2})\b/i, date: (m) => ({ checkBy: iso(Number(m[1]) - 1, 12, 31) }) },
   { re: /\bbefore\s+((?:19|20)\d{2})\b/i, date: (m) => ({ checkBy: iso(Number(m[1]) - 1, 12, 31) }) },
+  // "postponed until 2018", "until around 2035": the event is in that year, judged when it is over
+  { re: /\b(?:(?:postponed|delayed|pushed\s+back|deferred|put\s+off|moved)\s+(?:\p{L}+\s+){0,2}(?:until|till|to)\s+|(?:until|till)\s+(?:around|about|roughly|circa)\s+)((?:19|20)\d{2})\b/iu, date: (m, on) => (Number(m[1]) >= year(on) ? { checkBy: iso(Number(m[1]), 12, 31) } : null) },
   // "until 2007" (through 2006): judged when 2006 is over, as "until at least" and "before" are
   { re: /\b(?:until|till|up\s+to)\s+((?:19|20)\d{2})\b(?!\/\d)/i, date: (m, on) => (Number(m[1]) > year(on) ? { checkBy: iso(Number(m[1]) - 1, 12, 31) } : null) },
   // decades: "the early 2030s" → 2033, "the mid-2030s" → 2036, "the late 2030s"/"the 2030s" → 2039
@@ -216,6 +223,27 @@ const RULES: Rule[] = [
   { re: /\b(?:by\s+|in\s+|until\s+)?mid-((?:19|20)\d{2})\b/i, date: (m) => ({ checkBy: iso(Number(m[1]), 6, 30) }) },
   { re: /\b(?:by|in)\s+early\s+((?:19|20)\d{2})\b/i, date: (m) => ({ checkBy: iso(Number(m[1]), 3, 31) }) },
   { re: /\b(?:by|in|into|until|during|for|through|throughout|as early as|as late as|no later than|by the end of|the end of|late)\s+((?:19|20)\d{2})\b(?!\/\d)/i, date: (m, on) => (Number(m[1]) >= year(on) ? { checkBy: iso(Number(m[1]), 12, 31) } : null) },
+  // "in the quarter to March", "the six months to June 2026", "the year to March": the end of that month
+  {
+    re: new RegExp(`\\b(?:quarter|half|year|six\\s+months|three\\s+months|nine\\s+months|period)\\s+(?:to|ending(?:\\s+in)?)\\s+${MONTH}(?:\\s+((?:19|20)\\d{2}))?`, 'i'),
+    date: (m, on) => {
+      const mo = monthIndex(m[1]!);
+      if (m[2]) return { checkBy: endOfMonth(Number(m[2]), mo) };
+      const thisOne = endOfMonth(year(on), mo);
+      return { checkBy: thisOne >= on ? thisOne : endOfMonth(year(on) + 1, mo) };
+    },
+  },
+  // "in a couple of hours", "within hours": the same day
+  { re: /\b(?:in|within)\s+(?:a\s+couple\s+of\s+|a\s+few\s+|two\s+|three\s+|(\d+)\s+)?hours?(?:['’]?\s+time)?\b|\blater\s+(?:today|tonight|in\s+the\s+day)\b/i, date: (m, on) => ({ checkBy: addDays(on, Math.ceil(Number(m[1] ?? 0) / 24)) }) },
+  // "calendar Q1" (CQ1) without a year: this year's quarter, or next year's once it is over
+  {
+    re: /\bC?Q([1-4])\b(?!\s*[-']?\s*(?:19|20)?\d{2}\b)/,
+    date: (m, on) => {
+      const q = Number(m[1]);
+      const thisOne = endOfMonth(year(on), q * 3);
+      return { checkBy: thisOne >= on ? thisOne : endOfMonth(year(on) + 1, q * 3) };
+    },
+  },
   // "by Q3 2026", "in 4Q25": the end of that calendar quarter
   {
     re: /\b(?:Q([1-4])|([1-4])Q)\s*[-']?\s*((?:19|20)?\d{2})\b/i,
@@ -248,7 +276,7 @@ const RULES: Rule[] = [
       return { checkBy: thisOne >= on ? thisOne : endOfMonth(year(on) + 1, ctx.fiscalYearEndMonth) };
     },
   },
-  { re: /\b(?:this year|the year['’]s|the rest of the year|the end of the year|year-end|end of this year|the year['’]s end|later this year|the coming year)\b/i, date: (_m, on) => ({ checkBy: iso(year(on), 12, 31) }) },
+  { re: /\b(?:this (?:calendar )?year|the year['’]s|the rest of the year|the end of the (?:calendar )?year|year-end|end of this (?:calendar )?year|the year['’]s end|later this year|the coming year)\b/i, date: (_m, on) => ({ checkBy: iso(year(on), 12, 31) }) },
   { re: /\bnext month\b/i, date: (_m, on) => { const d = addMonths(on.slice(0, 8) + '01', 1); return { checkBy: endOfMonth(year(d), month(d)) }; } },
   { re: /\b(?:this month|the end of the month|later this month)\b/i, date: (_m, on) => ({ checkBy: endOfMonth(year(on), month(on)) }) },
   {
@@ -424,6 +452,8 @@ function fromChrono(text: string, on: string): Horizon | null {
     if (checkBy < on || (checkBy === on && !/\b(?:today|tonight|morning|afternoon|evening|noon|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b/i.test(r.text))) continue;
     // a number or a range alone ("000 to 250", "10-12") is no date
     if (!/\p{L}{3,}/u.test(r.text.replace(/\b(?:to|and|am|pm)\b/gi, ''))) continue;
+    // "a day from 1.10" (a figure), "quarter to March" (a period): not dates
+    if (/\d\.\d|\bquarter\s+to\b/i.test(r.text)) continue;
     // bare durations ("a week", "three weeks", "$96 a year") are not horizons; our rules read "within …"
     if (/^(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|\d+|a few|several)\s+(?:day|week|month|year|hour|minute)s?$/i.test(r.text.trim())) continue;
     if (/^(?:now|today|tonight|this morning)$/i.test(r.text.trim())) continue;

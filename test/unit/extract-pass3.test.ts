@@ -321,3 +321,29 @@ describe('fourth pass: speakers that are phrases, and what is not a forecast', (
     expect(found('The United Nations will name a date on Friday for the parties to return to talks, U.N. Syria envoy Staffan de Mistura said on Thursday.').map(([s]) => s)).toEqual(['Staffan de Mistura']);
   });
 });
+
+describe('fourth pass: horizons', () => {
+  const h = (t: string, article = 'Washington, the US Congress') => readHorizon(t, on, undefined, { article }).checkBy;
+  it('reads hours, quarters to a month, calendar quarters, this calendar year', () => {
+    expect(h('the results will come within 48 hours')).toBe('2025-03-06');
+    expect(h('I hope to tell you the outcome in a couple of hours time')).toBe('2025-03-04');
+    expect(h('sales in the quarter to March will rise')).toBe('2025-03-31');
+    expect(h('demand could slow in CQ1')).toBe('2025-03-31');
+    expect(h('by the time we get to the end of this calendar year')).toBe('2025-12-31');
+  });
+
+  it('reads postponements and "until around" as that year, a plain "until" as the year before', () => {
+    expect(h('the launch was postponed until 2027')).toBe('2027-12-31');
+    expect(h('demand will grow until around 2035')).toBe('2035-12-31');
+    expect(h('the market will grow 20% a year until 2028')).toBe('2027-12-31');
+  });
+
+  it('reads Black Friday and winning the election as their days', () => {
+    expect(h('there will be a slowdown on Black Friday')).toBe('2025-11-28');
+    expect(readHorizon('she will win the presidential election', '2024-07-16', undefined, { article: 'Washington, Trump' }).checkBy).toBe('2024-11-05');
+  });
+
+  it('does not read a figure ("a day from 1.10") as a date', () => {
+    expect(h('supply growth to 1 million barrels a day from 1.10 million')).toBe('2026-03-04');
+  });
+});

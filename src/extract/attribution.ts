@@ -75,7 +75,7 @@ const PARTICIPLE = `(?:${alt(PARTICIPLES)})`;
 const verbAt = new RegExp(`\\b(${VERB}|${PARTICIPLE})\\b`, 'giu');
 const AFTER_VERB_FIRST = new RegExp(`^\\s*(${VERB})\\s+(.+)$`, 'iu');
 const AFTER_SPEAKER_FIRST = new RegExp(`^\\s*((?:[^.;:!?“”"]|${ABBREV_DOT}){1,90}?)\\s+(?:also\\s+|later\\s+|then\\s+)?(${VERB})\\b(.*)$`, 'iu');
-const CLAUSE_THEN_SPEAKER = new RegExp(`^(.*\\S),\\s+((?:[^,.;:!?]|${ABBREV_DOT}){2,80}?)\\s+(?:also\\s+)?(${VERB})\\b((?:[^,.;]|${ABBREV_DOT})*)(?:[,;]\\s*(.*?))?[.!]?\\s*$`, 'iu');
+const CLAUSE_THEN_SPEAKER = new RegExp(`^(.*\\S),\\s+((?:[^,.;:!?]|${ABBREV_DOT}){2,80}?)\\s+(?:also\\s+)?(${VERB})\\b((?:[^,.;]|${ABBREV_DOT})*)(?:[,;]\\s*(.*?))?[.!]?[”"’)]*\\s*$`, 'iu');
 /** "Because of X, it said, sales will rise": the attribution inside the sentence, the whole sentence reported. */
 const PARENTHETICAL = new RegExp(`^(.*?\\p{L}.*?),\\s+((?:[^,.;:!?]|${ABBREV_DOT}){1,60}?)\\s+(${VERB}),\\s+(\\S.{11,})$`, 'iu');
 /** "…, said Joseph Arsenio, analyst with Birr, Wilson and Co.": the attribution after the clause, verb first. */
@@ -307,6 +307,8 @@ export function readStructure(text: string): AttributionContext {
 /** Quotations of speech, not scare quotes ("desperate", "not that far apart"): at least five words. */
 export const isSpeech = (q: Quotation) => q.words >= 5;
 
+/** "“He will be prosecuted” when he returns, X told reporters": a short quotation that is a whole forecast (a subject and "will") is speech too. */
+export const isShortForecast = (text: string, q: Quotation) => q.words >= 3 && q.words < 5 && q.parts.length === 1 && /^(?:I|we|he|she|it|they|you|this|that|there|\p{Lu}\p{L}+)\s+(?:will|won[’']t|would|is\s+going\s+to|are\s+going\s+to|shall)\s+\p{L}/u.test(text.slice(q.parts[0]!.start, q.parts[0]!.end).trim());
 /** "‘A landslide,’ one strategist predicted": a short quotation someone is said to predict is speech. */
 const PREDICTED_AFTER = new RegExp(`^[\\s,]*(?!according\\b)(?:(?:[^.;:!?“”"]|${ABBREV_DOT}){1,60}?\\s+)?(?<![’']s?\\s|\\b(?:a|an|the|its|their|his|her)\\s)(?:predicted|predicts|forecast|forecasts|projected|projects|wagered|bet)\\b(?!\\s+(?:that|to|for|of)\\b)`, 'iu');
 /** After a quotation's closing mark at `closeAt`: its speaker and a verb of predicting ("…,” one strategist predicted). */
@@ -425,7 +427,7 @@ export function paraphrases(masked: string): { start: number; end: number; speak
     /\p{L}/u.test(m[1]!.replace(/\0/g, '')) &&
     !/\0/.test(m[4]!) &&
     m[1]!.replace(/\0/g, ' ').trim().split(/\s+/).length >= 3 &&
-    (m[4]!.trim().split(/\s+/).filter(Boolean).length <= 6 || (/^\s*(?:in|on|at|during|to|after|before|from|via|through)\b/i.test(m[4]!) && m[4]!.trim().split(/\s+/).length <= 10)) &&
+    (m[4]!.trim().split(/\s+/).filter(Boolean).length <= 6 || (/^\s*(?:in|on|at|during|to|after|before|from|via|through)\b/i.test(m[4]!) && m[4]!.trim().split(/\s+/).length <= 10) || /^\s*[-–—]\s/.test(m[4]!)) &&
     !/^\s*(?:asked|speaking|responding|in|on|at|for)\b/i.test(m[1]!) &&
     plausibleSpeaker(m[2]!) &&
     !(/^reported$/i.test(m[3]!) && INNER_SPEAKER.test(m[1]!)) &&
@@ -492,7 +494,7 @@ export function paraphrases(masked: string): { start: number; end: number; speak
     // "think tank", "the project's", "forecast period": nouns
     if (/^think$/.test(verbWord) && /^\s+tanks?\b/i.test(masked.slice(v.index + v[0].length))) continue;
     // "estimates for those programs", "forecasts of £532m", "analysts' forecasts": the noun, not the verb
-    if (NOUN_TOO.test(verbWord) && (/^\s+(?:for|of|from|on|at|by|in|to|and|or|were|was|are|is|have|had|has)\b/i.test(masked.slice(v.index + v[0].length)) || /[’']s?\s*$|\b(?:sales|growth|earnings|profit|revenue|output|cost|price|budget|market|consensus|official|earlier|previous|latest|new|revised|own)\s*$/iu.test(prefix))) continue;
+    if (NOUN_TOO.test(verbWord) && (/^\s+(?:for|of|from|on|at|by|in|and|or|were|was|are|is|have|had|has)\b/i.test(masked.slice(v.index + v[0].length)) || /[’']s?\s*$|\b(?:sales|growth|earnings|profit|revenue|output|cost|price|budget|market|consensus|official|earlier|previous|latest|new|revised|own)\s*$/iu.test(prefix))) continue;
     // "…, which it said could reach 14.8% by 2006": the speaker inside the relative clause
     const relative = /(?:,\s*|\s)(?:which|that)\s+(it|he|she|they|we|(?:the|its|his|her|their)\s+\p{Ll}+(?:\s+\p{Ll}+)?|\p{Lu}[\p{L}.&-]+(?:\s+\p{Lu}[\p{L}.&-]+){0,2})\s*$/u.exec(prefix);
     const subject = relative ? relative[1]! : subjectOf(prefix);
@@ -524,6 +526,11 @@ export function paraphrases(masked: string): { start: number; end: number; speak
       const from = masked.lastIndexOf(subject, v.index);
       at = from >= 0 ? from : masked.search(/\S/);
     }
+    // "The Fed raised rates and signalled a faster pace of increases in 2017", "the Fed sees three hikes in 2017": an outlook is read with its subject
+    if (/^(?:signall?ed|signals|sees|foresaw|foresees)$/.test(verb) && !/^\s+(?:that\s+)?(?:the|a|an|it|he|she|they|we|its|their|\p{Lu}\p{L}+)\s+(?:\p{L}+\s+){0,3}(?:will|would|is|are|could|may)\b/u.test(after)) {
+      const from = masked.lastIndexOf(subject, v.index);
+      if (from >= 0) at = from;
+    }
     // "MAS plans to launch trading …": a plan is read with the one who has it
     // "The IEA raised its estimate of 2005 demand to 84 million barrels": read with its subject (a number is needed)
     if (REVISION_VERB.test(verb)) {
@@ -531,7 +538,8 @@ export function paraphrases(masked: string): { start: number; end: number; speak
       const from = masked.lastIndexOf(subject, v.index);
       at = from >= 0 ? from : masked.search(/\S/);
     }
-    if (PLAN_VERB.test(verb)) {
+    // ("Li hopes that the telescope will soon move": a hope with its own clause is read as what is hoped)
+    if (PLAN_VERB.test(verb) && !(verb === 'hopes' && /^\s+that\s/.test(after))) {
       if (!/^\s+to\s/.test(after)) continue;
       if (!PLAN_TIME.test(after) && (verb === 'hopes' || !/\d/.test(after))) continue;
       const from = masked.lastIndexOf(subject, v.index);
@@ -549,7 +557,7 @@ const INNER_SPEAKER = /^\s*(?:\p{Lu}[\p{L}.&’'-]*\s+){1,4}(?:says|said|expects
 /** Titles put before a surname ("Chancellor Berg", "Lord Strathclyde" is a name of its own and not one). */
 const NAME_TITLE = /^(?:President|Chancellor|Premier|Minister|Secretary|Governor|Senator|Judge|General|Ambassador|King|Queen|Prince|Princess|Pope|Chairman|Chairwoman|Chief|Director|Commissioner|Mayor|Speaker|Leader|Sir|Dame|Justice|Inspector|Detective|Sheriff|Coach|Captain|Admiral|Colonel|Bishop|Archbishop|Rabbi|Imam|Father|Sister)$/;
 /** Verbs that are nouns too ("the forecasts for 2005", "cost estimates"). */
-const NOUN_TOO = /^(?:forecasts?|estimates?|projects?|projections?|expects?)$/;
+const NOUN_TOO = /^(?:forecasts?|estimates?|projects?|projections?)$/;
 /** Head nouns of things that say nothing: "The dollar", "ongoing problems for Yukos", "Revenues". */
 const THINGS = new Set(['attacks', 'taxes', 'tax', 'energy', 'storm', 'pandemic', 'standing', 'aspects', 'sector', 'risks', 'risk', 'limit', 'measures', 'policy', 'policies', 'tariffs', 'tariff', 'prospects', 'situation', 'weather', 'virus', 'outbreak', 'talks', 'negotiations', 'strike', 'ban', 'rule', 'rules', 'process', 'system', 'change', 'changes', 'dollar', 'euro', 'pound', 'sterling', 'yen', 'yuan', 'rupee', 'currency', 'currencies', 'share', 'shares', 'stock', 'stocks', 'price', 'prices', 'revenue', 'revenues', 'sales', 'profit', 'profits', 'earnings', 'growth', 'economy', 'economies', 'result', 'results', 'figure', 'figures', 'data', 'bill', 'law', 'legislation', 'deal', 'move', 'decision', 'problem', 'problems', 'deficit', 'surplus', 'rate', 'rates', 'margin', 'margins', 'index', 'inflation', 'demand', 'supply', 'output', 'production', 'exports', 'imports', 'cash', 'money', 'cost', 'costs', 'spending', 'debt', 'oil', 'gas', 'gold', 'points', 'question', 'crisis', 'war', 'attack', 'vote', 'election', 'elections']);
 /** Lower-case words a speaker's phrase may open with: determiners, numbers, quantifiers and people. */
@@ -563,7 +571,7 @@ export function plausibleSpeaker(subject: string): boolean {
   if (/^\p{Ll}/u.test(first) && !LOWER_OPENERS.test(first) && !LOWER_OPENERS.test(head) && !/\s\p{Lu}\p{Ll}/u.test(s)) return false;
   // a pronoun is one word ("He called on Congress to cut" is a clause); "you" is nobody
   if (/^(?:he|she|it|they|we|i)$/i.test(first) && s.split(/\s+/).length > 1) return false;
-  if (/^you$/i.test(s)) return false;
+  if (/^(?:you|most|all|each|any|another|other|the|a|an|no|every|this|that|these|those)$/i.test(s)) return false;
   // "Mr Trump’s": a possessive is half a phrase
   if (/[’']s$/.test(s)) return false;
   // a clause's words: a conjunction, an auxiliary before a verb, a particle at the end
@@ -578,7 +586,7 @@ export function plausibleSpeaker(subject: string): boolean {
 /** Every stretch of reported speech in the text, in order, with speakers resolved. */
 export function attributedSegments(ctx: AttributionContext): Segment[] {
   const { text, sentences, paragraphs } = ctx;
-  const speech = ctx.quotations.filter((q) => isSpeech(q) || isVerblessPrediction(text, q)).slice(0, MAX_QUOTATIONS);
+  const speech = ctx.quotations.filter((q) => isSpeech(q) || isVerblessPrediction(text, q) || isShortForecast(text, q)).slice(0, MAX_QUOTATIONS);
   const names = namesBySurname(text);
   const raw = new Map<Quotation, RawAttribution & { verb: string }>();
   const extraFromQuotes: { start: number; end: number; at: number; quotation: Quotation; verb: string }[] = [];
@@ -717,7 +725,13 @@ export function attributedSegments(ctx: AttributionContext): Segment[] {
         // spokesman said": a fragment quoted inside the reporter's sentence; the sentence is what was said
         const head = q.parts.length === 1 && part.start > s.start ? text.slice(s.start, part.start - 1) : '';
         const fragment = head && q.words < 12 && raw.get(q)?.at === q.closeAt + 1 && head.trim().split(/\s+/).length >= 4 && !/[“”"]/.test(head) && !new RegExp(verbAt.source, 'iu').test(head);
-        segments.push({ start: fragment ? s.start : start, end, rawSpeaker: info.raw, at: info.at, form: 'quote', verb: info.verb, sentence: s, quotation: q });
+        // "“He will be prosecuted” when he returns to Liberia, X told reporters": the clause that continues a short quote is said too
+        let to = end;
+        if (q.words < 5 && q.closeAt >= 0 && q.closeAt < s.end) {
+          const cont = /^\s+(?:when|if|once|after|before|until|by|in|on|unless|as\s+soon\s+as)\s[^,.;:!?“”"]{3,120}(?=,)/u.exec(text.slice(q.closeAt + 1, s.end));
+          if (cont) to = q.closeAt + 1 + cont[0].length;
+        }
+        segments.push({ start: fragment ? s.start : start, end: to, rawSpeaker: info.raw, at: info.at, form: 'quote', verb: info.verb, sentence: s, quotation: q });
       }
     }
   }

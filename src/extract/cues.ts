@@ -18,11 +18,14 @@ const FUTURE: RegExp[] = [
   /(?<!\b(?:the|a|of|political|popular|good|free|ill|own|his|her|their|its|our|my|your|people['’]s|public)\s+)\bwill\b(?!\s+(?:of|to)\s+(?:the|a|an|its|their|his|her|our)\b)/gi,
   /\bwon[’']t\b/gi,
   /\b\p{L}+[’'](?:ll)\b/giu,
-  /\bshall\b/gi,
+  // "we shall overcome"; "Uber shall do the same" is a rule, not a forecast
+  /(?<=\b(?:I|we)\s+)shall\b/gi,
   /\b(?:is|are|am|was|were|['’]re|['’]s)\s+(?:not\s+)?going\s+to\b/gi,
   /\b(?:is|are)\s+(?:set|poised|bound|slated|expected|likely|unlikely|on track|certain|sure)\s+to\b/gi,
   /\b(?:is|are)\s+due\s+to\s+(?:be|begin|start|open|close|arrive|end|take|come|meet|report|release|expire|launch|finish|resume|vote|hold|sign|pay|visit|return|announce|publish|rule|decide|complete|deliver|go|leave|land|reach|present|testify|appear)\b/gi,
   /\bgonna\b/gi,
+  // the future perfect with its date: "By the 2030s, the telescope should have racked up enough data"
+  /(?<=\bby\s+(?:the\s+)?(?:end\s+of\s+)?(?:(?:19|20)\d{2}s?|next\s+\p{L}+)\b[^.;]{0,80})\b(?:will|should|would|could|may|might)\s+have\s+\p{L}+/giu,
   // plans and intentions: "he plans to campaign", "the bank intends to", "has no intention of running"
   /\b(?:plans?|intends?|aims?|hopes?|vows?|pledges?|promises?|is\s+(?:planning|preparing|scheduled)|are\s+(?:planning|preparing|scheduled))\s+to\b/gi,
   /\b(?:has|have)\s+no\s+(?:intention|plans?)\s+(?:of|to)\b/gi,
@@ -47,7 +50,7 @@ const EXPECTATION: RegExp[] = [
   // "we see demand coming back in 2026": an outlook with a time ahead
   /\b(?:sees?|saw)\b(?=[^.;]*\b(?:(?:19|20)\d{2}|next|this year|coming|soon|near[- ]term|anytime|full[- ]year|fiscal|the (?:current|fourth|third|second|first) quarter)\b)/gi,
   // a hope with a date ahead: "hopes fans can return from October 1", "hoped talks would resume on March 7"
-  /\bhop(?:es|ed|ing)\s+(?:that\s+)?(?=[^.;]{0,80}?\b(?:will|would|can|could)\b[^.;]*\b(?:January|February|March|April|May|June|July|August|September|October|November|December|(?:19|20)\d{2}|next|tomorrow|this (?:week|month|year|summer|autumn|fall|winter|spring)|in the coming)\b)/gi,
+  /\bhop(?:es|ed|ing)\s+(?:that\s+)?(?=[^.;]{0,80}?\b(?:will|would|can|could)\b)(?=[^.;]*\b(?:January|February|March|April|May|June|July|August|September|October|November|December|(?:19|20)\d{2}|next|tomorrow|soon|this (?:week|month|year|summer|autumn|fall|winter|spring)|in the coming)\b)/gi,
   /\banticipat(?:es?|ing)\b/gi,
   /\b(?:likely|unlikely|probably|possibly|chances?)\b/gi,
   /\b(?:the odds|odds are|odds of)\b/gi,
@@ -56,7 +59,7 @@ const EXPECTATION: RegExp[] = [
   /\b(?:don[’']t|do not|doesn[’']t|does not) (?:believe|think)\b(?=[^.;]*\b(?:will|would|won[’']t|wouldn[’']t|going\s+to|could|can|be\s+able|any\s?time\s+soon|soon|next|this\s+(?:year|month|week|quarter|spring|summer|autumn|fall|winter)|(?:19|20)\d{2})\b)|\b(?:don[’']t|do not|doesn[’']t|does not) believe in\b/gi,
   /\b(?:I|we)\s+(?:believe|think|reckon|suspect|bet)\b(?=.*\b(?:will|won[’']t|going to|would)\b)/gi,
   /\bmy (?:guess|bet|base case)\b/gi,
-  /\bI(?:['’]m| am) (?:confident|sure|certain)\b/gi,
+  /\bI(?:['’]m| am) (?:confident|sure|certain)\b(?=[^.;]*\b(?:will|won[’']t|would|going\s+to|next|soon|(?:19|20)\d{2})\b)/gi,
   /\bsurprised if\b/gi,
   /\bhold(?:s)? no illusions\b/gi,
 ];
@@ -98,7 +101,7 @@ const NOT_FORECAST: { re: RegExp; why: string; whole?: boolean }[] = [
   // an elliptical end: "Any company that doesn't like a surprise attack would."
   { whole: true, re: /\b(?:would|will|could)(?:\s+too)?\s*[.!]?\s*$/giu, why: 'an elliptical modal' },
   // "would have risen" is the past; "would have no impact", "will have a chance" are the future
-  { re: /\b(?:would|could|might|should|may|must)(?:n[’']t)?\s+have\s+(?!(?:no|a|an|the|to|some|any|more|less|little|much|many|enough|its|their|his|her|our|my|your|this|that|these|those|nothing|one|two|three|major|serious|significant|limited|negative|positive|an?\s)\b|\d)\p{L}+/giu, why: 'past counterfactual' },
+  { re: /(?<!\bby\s+(?:the\s+)?(?:end\s+of\s+)?(?:(?:19|20)\d{2}s?|next\s+\p{L}+|then)\b[^.;]{0,80})\b(?:would|could|might|should|may|must)(?:n[’']t)?\s+have\s+(?!(?:no|a|an|the|to|some|any|more|less|little|much|many|enough|its|their|his|her|our|my|your|this|that|these|those|nothing|one|two|three|major|serious|significant|limited|negative|positive|an?\s)\b|\d)\p{L}+/giu, why: 'past counterfactual' },
   { re: /\b(?:had|have|has|was|were)\s+(?:\p{L}+\s+)?(?:expected|predicted|forecast|anticipated|planned)\b/giu, why: 'a past expectation' },
   // "We had expected a quarter of the stadiums would be full": what was expected, and did not come
   { whole: true, re: /^\s*(?:but\s+|and\s+)?(?:I|we|they|he|she|it|\p{Lu}\p{L}+)\s+had\s+(?:\p{L}+ly\s+)?(?:expected|hoped|predicted|anticipated|thought|assumed)\b/giu, why: 'a past expectation' },
@@ -134,6 +137,12 @@ const NOT_FORECAST: { re: RegExp; why: string; whole?: boolean }[] = [
   { re: /\b(?:we|I)\s*(?:will|shall|['’]ll|(?:['’]re|['’]m|\s+are|\s+am)\s+going\s+to)\s+(?:always\s+|continue\s+to\s+)?(?:respect|uphold|honou?r|protect|defend|hope|pray|wish)\b/giu, why: 'a stance, not a forecast' },
   // attention asked for, not an outcome: "must be watched with an eagle eye", "will be worth watching"
   { whole: true, re: /\b(?:must|should|will|would)\s+(?:also\s+)?be\s+(?:watched|monitored|worth\s+(?:watching|monitoring|a\s+look))\b/giu, why: 'advice, not a forecast' },
+  // stances: "that will not change", "it will not negotiate in public"
+  { re: /\b(?:that|this)\s+(?:will\s+not|won[’']t|is\s+not\s+going\s+to)\s+change\b|\bwill\s+not\s+negotiate\b|\bwill\s+(?:now\s+)?(?:find\s+out|discover|see)\s+who\b/giu, why: 'a stance, not a forecast' },
+  // a need weighed: "the central bank would need to balance concerns"
+  { re: /\bwould\s+(?:need|have)\s+to\b/giu, why: 'a hypothetical need, not a forecast' },
+  // "…, while analysts expected a profit": what was expected of a result now known
+  { whole: true, re: /\b(?:while|whereas|but|and|when)\s+(?:most\s+|many\s+)?(?:analysts|economists|investors|traders|markets?|the\s+market|wall\s+street|the\s+consensus)(?:\s+\p{L}+){0,3}\s+(?:had\s+)?(?:expected|forecast|predicted|anticipated|estimated|projected)\b/giu, why: 'a comparison with what was expected' },
   // a rule of thumb for anyone: "If you've got that on the shelf, people are going to buy it"
   { whole: true, re: /^\s*(?:but\s+|and\s+)?(?:even\s+)?(?:if|when|once|whenever)\s+you\b/giu, why: 'a rule of thumb, not a forecast' },
   // an opinion of what ought to be: "we believe the ministry should be trained", "I think they should drop it"
@@ -218,7 +227,7 @@ export function readCues(text: string, publishedOn?: string): CueReading {
     for (const m of text.matchAll(/\b(?:then\s+)?(?:we|they|you|he|she|it|Russia|\p{Lu}\p{L}+)\s+can\b(?![’']t|not)/gu)) all.push({ kind: 'modal', phrase: m[0], index: m.index });
   }
   // ("the lesson that should be learned": "should" right after "that" is in a relative clause too)
-  const inRelative = (c: Cue) => c.kind !== 'horizon' && (/\b(?:levels?|efforts?|measures?|steps?|rules?|changes?|policies|policy|laws?|deals?|agreements?|reforms?|ways?|things?|products?|moves?|actions?|decisions?|factors?|conditions?|tools?|weapons?|scenarios?)\s+that\s+$/i.test(text.slice(Math.max(0, c.index - 20), c.index)) || /\b(?:which|who|whom)\s+(?:\p{L}+\s+){0,2}$/iu.test(text.slice(Math.max(0, c.index - 30), c.index)) || (/^should/i.test(c.phrase) && /\s(?:that|which|who)\s+$/i.test(text.slice(Math.max(0, c.index - 10), c.index))));
+  const inRelative = (c: Cue) => c.kind !== 'horizon' && ((c.kind === 'expectation' && /\b(?:what|beyond\s+what|than\s+what)\s+(?:[\p{L}’']+\s+){1,3}$/iu.test(text.slice(Math.max(0, c.index - 40), c.index))) || /\b(?:levels?|efforts?|measures?|steps?|rules?|changes?|policies|policy|laws?|deals?|agreements?|reforms?|ways?|things?|products?|moves?|actions?|decisions?|factors?|conditions?|tools?|weapons?|scenarios?)\s+that\s+$/i.test(text.slice(Math.max(0, c.index - 20), c.index)) || /\b(?:which|who|whom)\s+(?:\p{L}+\s+){0,2}$/iu.test(text.slice(Math.max(0, c.index - 30), c.index)) || (/^should/i.test(c.phrase) && /\s(?:that|which|who)\s+$/i.test(text.slice(Math.max(0, c.index - 10), c.index))));
   const cues = all.filter((c) => outside(c) && !pastHorizon(c) && !inRelative(c)).sort((a, b) => a.index - b.index);
   // only would/could/might, with the past named ("twenty years ago", "last year"): the past, not a forecast
   if (cues.length && cues.every((c) => c.kind === 'modal' || c.kind === 'conditional') && pastNamed(text)) return { cues, rejected: 'the past (a modal about what was)' };

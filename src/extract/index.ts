@@ -154,7 +154,14 @@ export function extractCandidates(input: ArticleInput, opts: ExtractOptions = {}
     // reported speech, its subject and "would" opening the clause
     // (said before the clause: "…, Jane Roe said" after a clause of "would" is as often a description)
     const saidBefore = new RegExp(`\\b${seg.verb}\\b[^.;:!?]{0,40}$`, 'i').test(text.slice(Math.max(seg.sentence.start, start - 60), start));
-    const reportedFuture = seg.form === 'paraphrase' && SPEECH_VERB.test(seg.verb) && saidBefore && REPORTED_WOULD.test(quote);
+    // ("Obama pledged during the 2008 campaign that he would close the prison": said long ago, the future of then)
+    const saidLongAgo = (() => {
+      const said = text.slice(seg.sentence.start, start);
+      const y = /\b(?:in|during(?:\s+the)?|since)\s+((?:19|20)\d{2})\b/.exec(said);
+      return (y !== null && Number(y[1]) < Number(publishedOn.slice(0, 4))) || /\b(?:ago|last\s+(?:year|decade))\b/i.test(said);
+    })();
+    const reportedFuture = seg.form === 'paraphrase' && SPEECH_VERB.test(seg.verb) && saidBefore && !saidLongAgo && REPORTED_WOULD.test(quote);
+    if (wouldOnly && saidLongAgo && seg.form === 'paraphrase') continue;
     if (wouldOnly && !forecastVerb && !BELIEF.test(seg.verb) && !ownPlan && !reportedFuture && !reading.cues.some((c) => c.kind === 'horizon' || c.kind === 'date' || c.kind === 'conditional') && !changeNamed && !INVERTED_CONDITION.test(quote)) continue;
     // no one to hold to it: a quotation whose speaker the article does not give is left to the reader
     if (!seg.speaker) continue;

@@ -13,7 +13,7 @@
  * - "within days" ≈ a week, "within weeks"/"in the coming weeks" ≈ 6 weeks, "within months" ≈ 6
  *   months, "within two years", "over the next decade" → that long; "next week"/"next month" → its
  *   end;
- * - "soon", "anytime soon", "before long" ≈ 6 months;
+ * - "soon", "anytime soon", "before long" ≈ 3 months (as forecast-keys.md reads "sometime soon");
  * - events: "until/before the inauguration" → the day of it, "after/following the inauguration" → 6
  *   months after, "as soon as he takes office" → 100 days after; US holidays ("by Memorial Day next
  *   year") by their calendar rule. An event we can't date ("before the deadline", "after the
@@ -201,6 +201,8 @@ const RULES: Rule[] = [
   { re: /\b(?:(?:postponed|delayed|pushed\s+back|deferred|put\s+off|moved)\s+(?:\p{L}+\s+){0,2}(?:until|till|to)\s+|(?:until|till)\s+(?:around|about|roughly|circa)\s+)((?:19|20)\d{2})\b/iu, date: (m, on) => (Number(m[1]) >= year(on) ? { checkBy: iso(Number(m[1]), 12, 31) } : null) },
   // "until 2007" (through 2006): judged when 2006 is over, as "until at least" and "before" are
   { re: /\b(?:until|till|up\s+to)\s+((?:19|20)\d{2})\b(?!\/\d)/i, date: (m, on) => (Number(m[1]) > year(on) ? { checkBy: iso(Number(m[1]) - 1, 12, 31) } : null) },
+  // "by the 2030s": by the decade's first year
+  { re: /\bby\s+the\s+((?:19|20)\d)0s\b/i, date: (m, on) => (Number(m[1]) * 10 >= year(on) ? { checkBy: iso(Number(m[1]) * 10, 12, 31) } : null) },
   // decades: "the early 2030s" → 2033, "the mid-2030s" → 2036, "the late 2030s"/"the 2030s" → 2039
   {
     re: /\b(?:the\s+)?(early|mid|middle|late)?[- ]?((?:19|20)\d)0s\b/i,
@@ -220,7 +222,7 @@ const RULES: Rule[] = [
       return end > on ? { checkBy: end } : null;
     },
   },
-  { re: /\b(?:by\s+|in\s+|until\s+)?mid-((?:19|20)\d{2})\b/i, date: (m) => ({ checkBy: iso(Number(m[1]), 6, 30) }) },
+  { re: /\b(?:by\s+|in\s+|until\s+)?(?:mid-|(?:the\s+)?middle\s+of\s+)((?:19|20)\d{2})\b/i, date: (m) => ({ checkBy: iso(Number(m[1]), 6, 30) }) },
   { re: /\b(?:by|in)\s+early\s+((?:19|20)\d{2})\b/i, date: (m) => ({ checkBy: iso(Number(m[1]), 3, 31) }) },
   { re: /\b(?:by|in|into|until|during|for|through|throughout|as early as|as late as|no later than|by the end of|the end of|late)\s+((?:19|20)\d{2})\b(?!\/\d)/i, date: (m, on) => (Number(m[1]) >= year(on) ? { checkBy: iso(Number(m[1]), 12, 31) } : null) },
   // "in the quarter to March", "the six months to June 2026", "the year to March": the end of that month
@@ -235,15 +237,6 @@ const RULES: Rule[] = [
   },
   // "in a couple of hours", "within hours": the same day
   { re: /\b(?:in|within)\s+(?:a\s+couple\s+of\s+|a\s+few\s+|two\s+|three\s+|(\d+)\s+)?hours?(?:['’]?\s+time)?\b|\blater\s+(?:today|tonight|in\s+the\s+day)\b/i, date: (m, on) => ({ checkBy: addDays(on, Math.ceil(Number(m[1] ?? 0) / 24)) }) },
-  // "calendar Q1" (CQ1) without a year: this year's quarter, or next year's once it is over
-  {
-    re: /\bC?Q([1-4])\b(?!\s*[-']?\s*(?:19|20)?\d{2}\b)/,
-    date: (m, on) => {
-      const q = Number(m[1]);
-      const thisOne = endOfMonth(year(on), q * 3);
-      return { checkBy: thisOne >= on ? thisOne : endOfMonth(year(on) + 1, q * 3) };
-    },
-  },
   // "by Q3 2026", "in 4Q25": the end of that calendar quarter
   {
     re: /\b(?:Q([1-4])|([1-4])Q)\s*[-']?\s*((?:19|20)?\d{2})\b/i,
@@ -252,6 +245,15 @@ const RULES: Rule[] = [
       const y = m[3]!.length === 2 ? 2000 + Number(m[3]) : Number(m[3]);
       const end = endOfMonth(y, q * 3);
       return end >= on ? { checkBy: end } : null;
+    },
+  },
+  // "calendar Q1" (CQ1) without a year: this year's quarter, or next year's once it is over
+  {
+    re: /\bC?Q([1-4])\b(?!\s*[-']?\s*(?:19|20)?\d{2}\b)/,
+    date: (m, on) => {
+      const q = Number(m[1]);
+      const thisOne = endOfMonth(year(on), q * 3);
+      return { checkBy: thisOne >= on ? thisOne : endOfMonth(year(on) + 1, q * 3) };
     },
   },
   // Halves: "the second half of 2026", "the first half of next year"
@@ -381,7 +383,7 @@ const RULES: Rule[] = [
     re: /\b(?:anytime|any time)\s+soon\b|(?<!\bas\s)\bsoon\b(?!\s+as\b)|\bbefore long\b|\bshortly\b|\bimminent(?:ly)?\b|\bin the near future\b/i,
     date: (m, on) => (/\b(?:not|no|never|nor|hardly)\b|n['’]t\b/i.test(m.input.slice(Math.max(0, m.index - 80), m.index).split(/[.;:!?]|,\s+(?:but|and|while)\b/).at(-1) ?? '')
       ? { checkBy: addMonths(on, DEFAULT_HORIZON_MONTHS), note: 'denied: not soon' }
-      : { checkBy: addMonths(on, 6) }),
+      : { checkBy: addMonths(on, 3) }),
   },
   // Anchors we cannot date
   {

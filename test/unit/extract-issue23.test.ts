@@ -195,13 +195,13 @@ describe('precision on descriptions in reported speech (issue 23, dev split)', (
 });
 
 describe('"soon" denied (dev split)', () => {
-  it('checks a denied "soon" at the default of 12 months, an affirmed one at 6', () => {
+  it('checks a denied "soon" at the default of 12 months, an affirmed one at 3 months (forecast-keys.md: "sometime soon")', () => {
     const h = (text: string) => readHorizon(text, '2025-03-04');
     expect(h('he doesn’t see hiring coming back anytime soon')).toMatchObject({ checkBy: '2026-03-04' });
     expect(h('he doesn’t see hiring coming back anytime soon').phrase).toMatch(/denied: not soon/);
     expect(h('rates will not fall soon')).toMatchObject({ checkBy: '2026-03-04' });
-    expect(h('talks will resume soon')).toMatchObject({ checkBy: '2025-09-04' });
-    expect(h('no one expected it, but talks will resume soon')).toMatchObject({ checkBy: '2025-09-04' });
+    expect(h('talks will resume soon')).toMatchObject({ checkBy: '2025-06-04' });
+    expect(h('no one expected it, but talks will resume soon')).toMatchObject({ checkBy: '2025-06-04' });
   });
 });
 

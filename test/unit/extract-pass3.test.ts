@@ -372,3 +372,16 @@ describe('fourth pass: the last rules', () => {
     expect(c.map((x) => x.quote)).toEqual(['The Federal Reserve raised interest rates on Wednesday and signalled a faster pace of increases in 2026']);
   });
 });
+
+describe('fourth pass: datelines and the last horizons', () => {
+  it('drops an agency dateline without spaces ("HOUSTON (ICIS)–") and keeps a capitalised -ing word inside a name', () => {
+    expect(found('HOUSTON (ICIS)\u2013Mining major Halden announced it will now cost $7 billion to build the mine by mid-2027.').map(([s]) => s)).toEqual(['Mining major Halden']);
+  });
+
+  it('reads "by the middle of 2026", "by the 2030s", "soon" as three months, a year-quarter before a bare one', () => {
+    expect(readHorizon('inflation will rise to 3% by the middle of 2026', on).checkBy).toBe('2026-06-30');
+    expect(readHorizon('by the 2030s it should have enough data', on).checkBy).toBe('2030-12-31');
+    expect(readHorizon('talks will resume soon', on).checkBy).toBe('2025-06-04');
+    expect(readHorizon('a decline in GDP from Q2 to Q4 2025', '2025-07-24').checkBy).toBe('2025-12-31');
+  });
+});

@@ -6,7 +6,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BLIND_DIR, CORPUS_DIR, HELDOUT_DIR, SPLIT_SEED, occurrences, readCorpusKeys, readCorpusText, readSplit, seededSplit } from '../../bench/corpus.js';
+import { BLIND2_DIR, BLIND_DIR, CORPUS_DIR, HELDOUT_DIR, SPLIT_SEED, occurrences, readCorpusKeys, readCorpusText, readSplit, seededSplit } from '../../bench/corpus.js';
 import { combine, corpusSplits, loadCorpus, scoreArticle, type ArticleKey } from '../../bench/extract.js';
 import { articleFromText } from '../../src/extract/index.js';
 import type { Candidate } from '../../src/extract/types.js';
@@ -83,9 +83,9 @@ describe('the corpus as the bench reads it', () => {
     expect(dev[0]!.article).toMatchObject({ outlet: key.outlet, publishedOn: key.publishedOn, url: key.url });
   });
 
-  it('scores both splits and the held-out set (spent: in-sample) and the blind set, every article of each', () => {
-    expect(corpusSplits()).toEqual(['dev', 'test', 'heldout', 'blind']);
-    for (const [set, dir] of [['heldout', HELDOUT_DIR], ['blind', BLIND_DIR]] as const) {
+  it('scores both splits, the held-out and first blind sets (spent: in-sample) and the second blind set, every article of each', () => {
+    expect(corpusSplits()).toEqual(['dev', 'test', 'heldout', 'blind', 'blind2']);
+    for (const [set, dir] of [['heldout', HELDOUT_DIR], ['blind', BLIND_DIR], ['blind2', BLIND2_DIR]] as const) {
       const loaded = loadCorpus(set);
       const ids = readdirSync(dir).filter((f) => f.endsWith('.key.json')).map((f) => f.replace(/\.key\.json$/, '')).sort();
       expect(loaded.map((k) => k.name).sort(), set).toEqual(ids);

@@ -1,9 +1,9 @@
 /**
- * The held-out and blind extraction sets (test/fixtures/heldout/ and test/fixtures/blind/, issue
- * 23) are well-formed: every key parses with the fields the bench reads, its id matches its file names, every quote (forecasts,
+ * The held-out and blind extraction sets (test/fixtures/heldout/, blind/ and blind2/, issue 23)
+ * are well-formed: every key parses with the fields the bench reads, its id matches its file names, every quote (forecasts,
  * ambiguous, notForecasts) stands in its article exactly once, and every check-by is a real day
  * not before the article's date. Reads files only: the extractor is neither imported nor run, and
- * nothing here looks at what it would answer (the blind set is the measure, never tuned on).
+ * nothing here looks at what it would answer (the second blind set is the measure, never tuned on).
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,7 +30,7 @@ function occurrences(body: string, quote: string): number {
   return n;
 }
 
-for (const name of ['heldout', 'blind'] as const) {
+for (const name of ['heldout', 'blind', 'blind2'] as const) {
   const DIR = fileURLToPath(new URL(`../fixtures/${name}/`, import.meta.url));
   const keyFiles = readdirSync(DIR).filter((f) => f.endsWith('.key.json')).sort();
   const keys = keyFiles.map((f) => ({ file: f, key: JSON.parse(readFileSync(join(DIR, f), 'utf8')) as Key }));

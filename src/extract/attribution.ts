@@ -41,13 +41,7 @@ const VERB_WORDS = [
   'pledged', 'pledges', 'hinted', 'hints', 'indicated', 'indicates', 'forecasted', 'reiterated', 'reiterates', 'maintained', 'maintains',
   'tweeted', 'testified', 'acknowledges', 'admits', 'concedes', 'insist', 'argue', 'warn', 'wagered', 'speculated', 'surmised',
 ];
-/** "The IEA raised its estimate of 2005 demand …": revising one's own projection is making one. */
-const REVISIONS = ['raised', 'cut', 'lowered', 'lifted', 'trimmed', 'revised', 'reiterated', 'upgraded', 'downgraded', 'kept', 'maintained', 'raises', 'cuts', 'lowers', 'lifts', 'trims', 'revises', 'reiterates', 'keeps', 'maintains'].flatMap((v) =>
-  ['its', 'their'].flatMap((p) => ['forecast', 'forecasts', 'estimate', 'estimates', 'target', 'outlook', 'projection', 'projections', 'guidance'].map((n) => `${v} ${p} ${n}`)),
-);
-const REVISION_VERB = new RegExp(`^(?:${REVISIONS.join('|')})$`);
 const VERB_PHRASES = [
-  ...REVISIONS,
   'pointed out', 'hold no illusions', 'holds no illusions', 'held no illusions', 'expressed confidence', 'shared his view', 'shared her view',
   'shared their view', 'is confident', 'are confident', 'was confident', 'were confident',
   'is planning', 'are planning', 'is forecasting', 'are forecasting', 'is predicting', 'are predicting', 'is projecting', 'are projecting', 'is expecting', 'are expecting',
@@ -531,13 +525,15 @@ export function paraphrases(masked: string): { start: number; end: number; speak
       const from = masked.lastIndexOf(subject, v.index);
       if (from >= 0) at = from;
     }
-    // "MAS plans to launch trading …": a plan is read with the one who has it
-    // "The IEA raised its estimate of 2005 demand to 84 million barrels": read with its subject (a number is needed)
-    if (REVISION_VERB.test(verb)) {
-      if (!/\d/.test(after)) continue;
+    // "The IEA raised its estimate to 84 million barrels": revising one's own projection is making one,
+    // read with its subject (a number is needed)
+    const revision = /^(?:raised|cut|lowered|lifted|trimmed|revised|reiterated|upgraded|downgraded|kept|maintained|raises|cuts|lowers|lifts|trims|revises|reiterates|keeps|maintains)$/.test(verb) ? /^\s+(?:its|their)\s+(?:forecasts?|estimates?|target|outlook|projections?|guidance)\b/.exec(after) : null;
+    if (revision) {
+      if (!/\d/.test(after.slice(revision[0].length))) continue;
       const from = masked.lastIndexOf(subject, v.index);
       at = from >= 0 ? from : masked.search(/\S/);
     }
+    // "MAS plans to launch trading …": a plan is read with the one who has it
     // ("Li hopes that the telescope will soon move": a hope with its own clause is read as what is hoped)
     if (PLAN_VERB.test(verb) && !(verb === 'hopes' && /^\s+that\s/.test(after))) {
       if (!/^\s+to\s/.test(after)) continue;

@@ -24,8 +24,6 @@ const FUTURE: RegExp[] = [
   /\b(?:is|are)\s+(?:set|poised|bound|slated|expected|likely|unlikely|on track|certain|sure)\s+to\b/gi,
   /\b(?:is|are)\s+due\s+to\s+(?:be|begin|start|open|close|arrive|end|take|come|meet|report|release|expire|launch|finish|resume|vote|hold|sign|pay|visit|return|announce|publish|rule|decide|complete|deliver|go|leave|land|reach|present|testify|appear)\b/gi,
   /\bgonna\b/gi,
-  // the future perfect with its date: "By the 2030s, the telescope should have racked up enough data"
-  /(?<=\bby\s+(?:the\s+)?(?:end\s+of\s+)?(?:(?:19|20)\d{2}s?|next\s+\p{L}+)\b[^.;]{0,80})\b(?:will|should|would|could|may|might)\s+have\s+\p{L}+/giu,
   // plans and intentions: "he plans to campaign", "the bank intends to", "has no intention of running"
   /\b(?:plans?|intends?|aims?|hopes?|vows?|pledges?|promises?|is\s+(?:planning|preparing|scheduled)|are\s+(?:planning|preparing|scheduled))\s+to\b/gi,
   /\b(?:has|have)\s+no\s+(?:intention|plans?)\s+(?:of|to)\b/gi,
@@ -95,13 +93,19 @@ const DATES: RegExp[] = [
 const CONDITIONAL: RegExp[] = [/\bif\b/gi, /\bonce\b/gi, /\bas soon as\b/gi, /\bprovided\b/gi, /\bunless\b/gi, /\b[Ss]hould\s+(?:the|he|she|they|it|we|there|this|that|any|Russian|[A-Z])/g];
 
 /** Forms that carry a modal but no forecast. Their span is set aside before cues are counted. */
-const NOT_FORECAST: { re: RegExp; why: string; whole?: boolean }[] = [
+/** "by 2030", "by the end of next year", "by the 2030s": a date the future perfect is reckoned to. */
+const BY_DATE = /\bby\s+(?:the\s+)?(?:end\s+of\s+)?(?:(?:19|20)\d{2}s?|next\s+\p{L}+|then)\b/iu;
+/** The future perfect after such a date: "…, the array should have racked up …". */
+const FUTURE_PERFECT = /\b(?:will|should|would|could|may|might)\s+have\s+\p{L}+/giu;
+
+/** `unlessDated`: not when a "by" date stands before it within 80 characters (then it is the future perfect). */
+const NOT_FORECAST: { re: RegExp; why: string; whole?: boolean; unlessDated?: boolean }[] = [
   // "X does not mean Y will": a denial, not a forecast
   { re: /\b(?:does|do|did)(?:n[’']t|\s+not)\s+mean\s+(?:that\s+)?[^.;]*?\b(?:will|would)\b/giu, why: 'a denial, not a forecast' },
   // an elliptical end: "Any company that doesn't like a surprise attack would."
   { whole: true, re: /\b(?:would|will|could)(?:\s+too)?\s*[.!]?\s*$/giu, why: 'an elliptical modal' },
   // "would have risen" is the past; "would have no impact", "will have a chance" are the future
-  { re: /(?<!\bby\s+(?:the\s+)?(?:end\s+of\s+)?(?:(?:19|20)\d{2}s?|next\s+\p{L}+|then)\b[^.;]{0,80})\b(?:would|could|might|should|may|must)(?:n[’']t)?\s+have\s+(?!(?:no|a|an|the|to|some|any|more|less|little|much|many|enough|its|their|his|her|our|my|your|this|that|these|those|nothing|one|two|three|major|serious|significant|limited|negative|positive|an?\s)\b|\d)\p{L}+/giu, why: 'past counterfactual' },
+  { unlessDated: true, re: /\b(?:would|could|might|should|may|must)(?:n[’']t)?\s+have\s+(?!(?:no|a|an|the|to|some|any|more|less|little|much|many|enough|its|their|his|her|our|my|your|this|that|these|those|nothing|one|two|three|major|serious|significant|limited|negative|positive|an?\s)\b|\d)\p{L}+/giu, why: 'past counterfactual' },
   { re: /\b(?:had|have|has|was|were)\s+(?:\p{L}+\s+)?(?:expected|predicted|forecast|anticipated|planned)\b/giu, why: 'a past expectation' },
   // "We had expected a quarter of the stadiums would be full": what was expected, and did not come
   { whole: true, re: /^\s*(?:but\s+|and\s+)?(?:I|we|they|he|she|it|\p{Lu}\p{L}+)\s+had\s+(?:\p{L}+ly\s+)?(?:expected|hoped|predicted|anticipated|thought|assumed)\b/giu, why: 'a past expectation' },
@@ -191,8 +195,11 @@ export function readCues(text: string, publishedOn?: string): CueReading {
   if (/\?\s*[”"’]?$/.test(trimmed)) return { cues: [], rejected: 'a question' };
   const excluded: [number, number][] = [];
   let firstReason: string | null = null;
-  for (const { re, why, whole } of NOT_FORECAST) {
+  const byDate = BY_DATE.exec(text);
+  const datedBefore = (at: number) => byDate !== null && byDate.index < at && at - (byDate.index + byDate[0].length) <= 80 && !/[.;]/.test(text.slice(byDate.index, at));
+  for (const { re, why, whole, unlessDated } of NOT_FORECAST) {
     for (const m of text.matchAll(re)) {
+      if (unlessDated && datedBefore(m.index)) continue;
       if (whole) return { cues: [], rejected: why };
       excluded.push([m.index, m.index + m[0].length]);
       firstReason ??= why;
@@ -201,6 +208,8 @@ export function readCues(text: string, publishedOn?: string): CueReading {
   const outside = (c: Cue) => !excluded.some(([a, b]) => c.index >= a && c.index < b);
   const all: Cue[] = [];
   collect(text, FUTURE, 'future', all);
+  // the future perfect with its date: "By the 2030s, the telescope should have racked up enough data"
+  if (byDate && !/\bthen$/i.test(byDate[0])) for (const m of text.matchAll(FUTURE_PERFECT)) if (datedBefore(m.index)) all.push({ kind: 'future', phrase: m[0], index: m.index });
   collect(text, MODAL, 'modal', all);
   collect(text, EXPECTATION, 'expectation', all);
   for (const m of text.matchAll(PROJECTION)) {

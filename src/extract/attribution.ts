@@ -40,6 +40,7 @@ const VERB_WORDS = [
   'plans', 'intends', 'aims', 'reported', 'complained', 'complains',
   'pledged', 'pledges', 'hinted', 'hints', 'indicated', 'indicates', 'forecasted', 'reiterated', 'reiterates', 'maintained', 'maintains',
   'tweeted', 'testified', 'acknowledges', 'admits', 'concedes', 'insist', 'argue', 'warn', 'wagered', 'speculated', 'surmised',
+  'revealed', 'unveiled', 'outlined', 'disclosed', 'alleges', 'alleged', 'doubted', 'doubts', 'doubt',
 ];
 const VERB_PHRASES = [
   'pointed out', 'hold no illusions', 'holds no illusions', 'held no illusions', 'expressed confidence', 'shared his view', 'shared her view',
@@ -50,7 +51,7 @@ const VERB_PHRASES = [
 ];
 const PARTICIPLES = ['saying', 'adding', 'noting', 'warning', 'predicting', 'arguing', 'explaining', 'voicing the belief', 'expressing the hope', 'insisting', 'stressing'];
 /** Verbs that carry a forecast themselves (so the restatement keeps them). */
-export const FORECAST_VERBS = new Set(['expects', 'expect', 'expected', 'predicted', 'predicts', 'predict', 'forecast', 'forecasts', 'projected', 'projects', 'project', 'anticipates', 'anticipated', 'estimates', 'foresees', 'foresee', 'is forecasting', 'are forecasting', 'is predicting', 'are predicting', 'is projecting', 'are projecting', 'is expecting', 'are expecting', 'is currently forecasting', 'is now forecasting', 'is still forecasting', 'are anticipating', 'is anticipating', 'are now expecting', 'is now expecting', 'now expects', 'now forecasts', 'now predicts', 'assumes', 'assume', 'envisages', 'envisions']);
+export const FORECAST_VERBS = new Set(['revised its forecast', 'in its forecast', 'expects', 'expect', 'expected', 'predicted', 'predicts', 'predict', 'forecast', 'forecasts', 'projected', 'projects', 'project', 'anticipates', 'anticipated', 'estimates', 'foresees', 'foresee', 'is forecasting', 'are forecasting', 'is predicting', 'are predicting', 'is projecting', 'are projecting', 'is expecting', 'are expecting', 'is currently forecasting', 'is now forecasting', 'is still forecasting', 'are anticipating', 'is anticipating', 'are now expecting', 'is now expecting', 'now expects', 'now forecasts', 'now predicts', 'assumes', 'assume', 'envisages', 'envisions']);
 /** Verbs of intent ("plans to"): the one who plans is the speaker, the clause is read from them. */
 const PLAN_VERB = /^(?:plans|intends|aims|is planning|are planning|hopes)$/;
 /** A time ahead in a plan that is only hoped for ("hopes to resume launches in December"): without one, a hope is no forecast. */
@@ -183,7 +184,10 @@ function subjectOf(prefix: string): string | null {
   for (const [i, p] of parts.entries()) {
     const first = p.split(' ')[0]?.toLowerCase() ?? '';
     if (!p.trim()) continue;
-    if (i < parts.length - 1 && (LEAD_IN.test(first) || /^\p{L}+ing$/u.test(first) || /^(?:this|that|last|next|earlier|later|yesterday|today|tonight|tomorrow)$/.test(first) || (/^\p{Ll}+ed$/u.test(first) && !useful.length))) continue;
+    // (a participle opens a clause: "Looking ahead to its results", "Released on Tuesday"; a name ending
+    // alike stands alone or with other names: "Mohammed al-Sabban", "Manning")
+    const participle = (re: RegExp) => re.test(first) && (/^\p{Ll}/u.test(p) || /\s\p{Ll}{3,}/u.test(p.replace(/\s(?:al|el|de|van|von|bin|da)-?/g, ' ')));
+    if (i < parts.length - 1 && (LEAD_IN.test(first) || participle(/^\p{L}+ing$/u) || /^(?:this|that|last|next|earlier|later|yesterday|today|tonight|tomorrow)$/.test(first) || (participle(/^\p{L}+ed$/u) && !useful.length))) continue;
     // an appositive after a kept part: "Mira Castellanos, a transport economist at …,"
     if (useful.length && /^(who|which|whose|where|a|an|the|one|each|both|some)$/.test(first) && !/\p{Lu}\p{Ll}+\s\p{Lu}/u.test(p)) continue;
     useful.push(p);
@@ -198,7 +202,9 @@ function subjectOf(prefix: string): string | null {
     useful[0] = np;
   }
   const named = useful.find((p) => /\p{Lu}\p{Ll}+\s\p{Lu}\p{Ll}+/u.test(p) && !/^(asked|in|on)\b/i.test(p));
-  s = named ?? useful[0]!;
+  // ("…, though it says customers won't be affected": the subject after the conjunction, in the clause next to the verb)
+  const concessive = useful.length > 1 && /^(?:though|although|whereas)\s+\S/i.test(useful.at(-1)!) ? useful.at(-1)! : null;
+  s = (concessive ?? named ?? useful[0]!).replace(/^(?:though|although|whereas)\s+(?=\S)/i, '');
   // cut at the clause's first verb, if the prefix ran past it ("A Russian official expressed confidence in …")
   const words = s.split(' ');
   const out: string[] = [];
@@ -424,6 +430,11 @@ export function paraphrases(masked: string): { start: number; end: number; speak
     (m[4]!.trim().split(/\s+/).filter(Boolean).length <= 6 || (/^\s*(?:in|on|at|during|to|after|before|from|via|through)\b/i.test(m[4]!) && m[4]!.trim().split(/\s+/).length <= 10) || /^\s*[-–—]\s/.test(m[4]!)) &&
     !/^\s*(?:asked|speaking|responding|in|on|at|for)\b/i.test(m[1]!) &&
     plausibleSpeaker(m[2]!) &&
+    // ("…, the airline warned that fares were expected to fall", "…, though it says customers won't be
+    // affected": what follows the verb is what was said, not the clause before it)
+    !/^\s*that\b/i.test(m[4]!) &&
+    !/\b(?:will|won[’']t|would|could|should|may|might|is|are|was|were|be)\b/i.test(m[4]!) &&
+    !/^(?:though|although|while|whereas|as|because|since)\s/i.test(m[2]!.trim()) &&
     !(/^reported$/i.test(m[3]!) && INNER_SPEAKER.test(m[1]!)) &&
     !(NOUN_TOO.test(m[3]!.toLowerCase()) && /^\s*(?:for|of|from|on|at|by|in|to)\b/i.test(m[4]!))
   ) {
@@ -458,16 +469,18 @@ export function paraphrases(masked: string): { start: number; end: number; speak
   for (const v of masked.matchAll(verbAt)) {
     if (++tries > 6) break;
     let prefix = masked.slice(0, v.index);
-    if (/\0/.test(prefix) || /[“”"]/.test(prefix)) break;
+    // (a quoted title in the subject, "a report on “Breakthrough Batteries”", is no speech)
+    if (/\0/.test(prefix) || (/[“”"]/.test(prefix) && !((prefix.match(/“/g)?.length ?? 0) === (prefix.match(/”/g)?.length ?? 0) && (prefix.match(/"/g)?.length ?? 0) % 2 === 0))) break;
     if (/[-–]$/.test(prefix)) continue; // "slower-than-expected"
     // "the United States": a capital is a name, not the verb (a sentence's first word aside)
     if (/^\p{Lu}/u.test(v[1]!) && /\S/.test(prefix)) continue;
     // "The Met Office, which said gusts could cause problems": the one the relative clause is about said it
     const whichSaid = /^(.*\S),\s*(?:which|who)\s*(?:also\s+)?$/u.exec(prefix);
-    if (whichSaid && /^(?:said|says|warned|warns|predicted|predicts|expects|forecast|forecasts)$/i.test(v[1]!)) {
+    if (whichSaid && /^(?:said|says|warned|warns|predicted|predicts|expects|forecast|forecasts|plans|intends|aims)$/i.test(v[1]!)) {
       const who = subjectOf(whichSaid[1]!);
       const end = trimEnd(masked.length);
-      const at = v.index + v[0].length;
+      // ("…, which plans to sell 5% of Aramco next year": the plan read from its verb)
+      const at = /^(?:plans|intends|aims)$/i.test(v[1]!) ? v.index : v.index + v[0].length;
       if (who && plausibleSpeaker(who) && end - at >= 12) {
         clause(at, end, who, v[1]!.toLowerCase());
         return out;
@@ -494,6 +507,8 @@ export function paraphrases(masked: string): { start: number; end: number; speak
     const subject = relative ? relative[1]! : subjectOf(prefix);
     if (!subject || subject.split(' ').length > 12 || !plausibleSpeaker(subject)) continue;
     let at = v.index + v[0].length;
+    // ("its 2024 forecasts for India, which it now expects to expand by 7%": the antecedent is what is forecast)
+    if (relative && /,\s*which\s/.test(relative[0]) && /^\s+to\s/.test(masked.slice(at))) at = masked.search(/\S/);
     let after = masked.slice(at);
     const verb = v[1]!.toLowerCase().replace(/\s+/g, ' ');
     if (SEE_VERB.test(verb)) {
@@ -557,7 +572,7 @@ const NOUN_TOO = /^(?:forecasts?|estimates?|projects?|projections?)$/;
 /** Head nouns of things that say nothing: "The dollar", "ongoing problems for Yukos", "Revenues". */
 const THINGS = new Set(['attacks', 'taxes', 'tax', 'energy', 'storm', 'pandemic', 'standing', 'aspects', 'sector', 'risks', 'risk', 'limit', 'measures', 'policy', 'policies', 'tariffs', 'tariff', 'prospects', 'situation', 'weather', 'virus', 'outbreak', 'talks', 'negotiations', 'strike', 'ban', 'rule', 'rules', 'process', 'system', 'change', 'changes', 'dollar', 'euro', 'pound', 'sterling', 'yen', 'yuan', 'rupee', 'currency', 'currencies', 'share', 'shares', 'stock', 'stocks', 'price', 'prices', 'revenue', 'revenues', 'sales', 'profit', 'profits', 'earnings', 'growth', 'economy', 'economies', 'result', 'results', 'figure', 'figures', 'data', 'bill', 'law', 'legislation', 'deal', 'move', 'decision', 'problem', 'problems', 'deficit', 'surplus', 'rate', 'rates', 'margin', 'margins', 'index', 'inflation', 'demand', 'supply', 'output', 'production', 'exports', 'imports', 'cash', 'money', 'cost', 'costs', 'spending', 'debt', 'oil', 'gas', 'gold', 'points', 'question', 'crisis', 'war', 'attack', 'vote', 'election', 'elections']);
 /** Lower-case words a speaker's phrase may open with: determiners, numbers, quantifiers and people. */
-const LOWER_OPENERS = /^(?:he|she|it|they|we|i|the|a|an|some|many|most|several|few|all|both|other|these|those|this|that|his|her|its|their|our|my|your|one|two|three|four|five|six|seven|eight|nine|ten|dozens|hundreds|more|fewer|no|each|every|any|another|former|senior|top|local|state|federal|foreign|western|eastern|chief|deputy|independent|private|u\.s\.|analysts?|officials?|economists?|experts?|sources?|executives?|investors?|traders?|people|diplomats?|leaders?|lawmakers?|legislators?|critics?|residents?|scientists?|researchers?|doctors?|observers?|strategists?|bankers?|dealers?|insiders?|aides?|advisers?|advisors?|ministers?|members?|voters?|workers?|campaigners?|activists?|protesters?|organi[sz]ers?|authorities|police|prosecutors?|regulators?|forecasters?|meteorologists?|pollsters?|reports?|reporters?|bosses|managers?|consultants?|specialists?|engineers?|officers?|spokesm[ae]n|spokeswom[ae]n|spokespeople|spokespersons?|negotiators?|envoys?|delegates?|representatives?|ambassadors?|governors?|senators?|president|union|unions|fans|clubs|companies|firms|banks|markets|polls?|surveys?|studies|study|data|estimates|forecasts|projections|models|respondents|participants|economics|research|brokers?|lenders?|producers?|retailers?|airlines?|carriers?)$/i;
+const LOWER_OPENERS = /^(?:he|she|it|they|we|i|management|staff|administration|government|leadership|parliament|congress|police|the|a|an|some|many|most|several|few|all|both|other|these|those|this|that|his|her|its|their|our|my|your|one|two|three|four|five|six|seven|eight|nine|ten|dozens|hundreds|more|fewer|no|each|every|any|another|former|senior|top|local|state|federal|foreign|western|eastern|chief|deputy|independent|private|u\.s\.|analysts?|officials?|economists?|experts?|sources?|executives?|investors?|traders?|people|diplomats?|leaders?|lawmakers?|legislators?|critics?|residents?|scientists?|researchers?|doctors?|observers?|strategists?|bankers?|dealers?|insiders?|aides?|advisers?|advisors?|ministers?|members?|voters?|workers?|campaigners?|activists?|protesters?|organi[sz]ers?|authorities|police|prosecutors?|regulators?|forecasters?|meteorologists?|pollsters?|reports?|reporters?|bosses|managers?|consultants?|specialists?|engineers?|officers?|spokesm[ae]n|spokeswom[ae]n|spokespeople|spokespersons?|negotiators?|envoys?|delegates?|representatives?|ambassadors?|governors?|senators?|president|union|unions|fans|clubs|companies|firms|banks|markets|polls?|surveys?|studies|study|data|estimates|forecasts|projections|models|respondents|participants|economics|research|brokers?|lenders?|producers?|retailers?|airlines?|carriers?)$/i;
 /** Whether a subject can be someone who says something: not a preposition's phrase, a passive's subject or a thing. */
 export function plausibleSpeaker(subject: string): boolean {
   const s = subject.trim().replace(/^(?:(?:last|this|late|early)\s+(?:night|week|month|year|morning|afternoon|evening)|yesterday|today|tonight|earlier|later)\s+/i, '').replace(/\s+(?:now|also|still|then|later|currently|already|again|too)$/i, '');
@@ -573,7 +588,7 @@ export function plausibleSpeaker(subject: string): boolean {
   // a clause's words: a conjunction, an auxiliary before a verb, a particle at the end
   if (/\b(?:when|because|if|while|although|whether)\b/i.test(s) || /\b(?:have|has|had|been)\s+\p{Ll}/u.test(s) || /\s(?:to|of|on|in|at|for|by|with|and|or|the|a|an)$/i.test(s)) return false;
   if (/^(?:with|without|ahead|from|for|of|to|into|than|despite|amid|cut|raised|lowered|increasing|rising|falling|during|over|under)\b/i.test(s)) return false;
-  if (/\b(?:is|are|was|were|be|been|being)$/i.test(s)) return false;
+  if (/\b(?:is|are|was|were|be|been|being|aren[’']t|isn[’']t|wasn[’']t|weren[’']t|don[’']t|doesn[’']t|didn[’']t|won[’']t|can[’']t)$/i.test(s)) return false;
   // "said ministers should": a verb's phrase, not a speaker
   if (/^(?:said|says|told|added|warned|noted)\b|\b(?:should|would|will|could|may|might|must|can)\b/i.test(s)) return false;
   return !THINGS.has(head.toLowerCase().replace(/[’']s?$/, ''));
@@ -720,7 +735,9 @@ export function attributedSegments(ctx: AttributionContext): Segment[] {
         // "Details will not be revealed until a bill is published “in the next two weeks,” a
         // spokesman said": a fragment quoted inside the reporter's sentence; the sentence is what was said
         const head = q.parts.length === 1 && part.start > s.start ? text.slice(s.start, part.start - 1) : '';
-        const fragment = head && q.words < 12 && raw.get(q)?.at === q.closeAt + 1 && head.trim().split(/\s+/).length >= 4 && !/[“”"]/.test(head) && !new RegExp(verbAt.source, 'iu').test(head);
+        // (no attribution verb before it: a passive "will not be revealed" is none)
+        const attributedBefore = [...head.matchAll(new RegExp(verbAt.source, 'giu'))].some((m) => !/\b(?:be|been|being|is|are|was|were)\s+(?:\p{Ll}+ly\s+)?$/iu.test(head.slice(0, m.index)));
+        const fragment = head && q.words < 12 && raw.get(q)?.at === q.closeAt + 1 && head.trim().split(/\s+/).length >= 4 && !/[“”"]/.test(head) && !attributedBefore;
         // "“He will be prosecuted” when he returns to Liberia, X told reporters": the clause that continues a short quote is said too
         let to = end;
         if (q.words < 5 && q.closeAt >= 0 && q.closeAt < s.end) {

@@ -20,12 +20,17 @@ const FUTURE: RegExp[] = [
   /\b\p{L}+[’'](?:ll)\b/giu,
   // "we shall overcome"; "Uber shall do the same" is a rule, not a forecast
   /(?<=\b(?:I|we)\s+)shall\b/gi,
-  /\b(?:is|are|am|was|were|['’]re|['’]s)\s+(?:not\s+)?going\s+to\b/gi,
-  /\b(?:is|are)\s+(?:set|poised|bound|slated|expected|likely|unlikely|on track|certain|sure)\s+to\b/gi,
+  // (not "I thought he was going to …": the past's future; reported speech reads "was" as "is" before this)
+  /\b(?:is|are|am|['’]re|['’]s)\s+(?:not\s+)?going\s+to\b/gi,
+  /\b(?:is|are)\s+(?:still\s+|now\s+|also\s+|widely\s+)?(?:set|poised|bound|slated|expected|likely|unlikely|on track|certain|sure)\s+to\b/gi,
+  // "demand is still set for a record fall in 2020", "on course for a majority"
+  /\b(?:is|are)\s+(?:still\s+|now\s+|also\s+)?(?:set|on\s+course|on\s+track|poised|headed|heading)\s+for\b/gi,
   /\b(?:is|are)\s+due\s+to\s+(?:be|begin|start|open|close|arrive|end|take|come|meet|report|release|expire|launch|finish|resume|vote|hold|sign|pay|visit|return|announce|publish|rule|decide|complete|deliver|go|leave|land|reach|present|testify|appear)\b/gi,
   /\bgonna\b/gi,
   // plans and intentions: "he plans to campaign", "the bank intends to", "has no intention of running"
-  /\b(?:plans?|intends?|aims?|hopes?|vows?|pledges?|promises?|is\s+(?:planning|preparing|scheduled)|are\s+(?:planning|preparing|scheduled))\s+to\b/gi,
+  /\b(?:plans?|intends?|aims?|hopes?|vows?|vowed|pledges?|pledged|promises?|promised|is\s+(?:planning|preparing|scheduled)|are\s+(?:planning|preparing|scheduled))\s+to\b/gi,
+  // "could be just weeks away"
+  /\b(?:days|weeks|months|years)\s+away\b/gi,
   /\b(?:has|have)\s+no\s+(?:intention|plans?)\s+(?:of|to)\b/gi,
   // "our commitment is to have a fuel cell car around 2020", "the goal is to …" with a year or a date ahead
   /\b(?:commitment|goal|aim|plan|intention|target|ambition|objective)\s+(?:is|was)\s+to\b(?=[^.;]*\b(?:(?:19|20)\d{2}|next|by\s+the\s+end|within)\b)/gi,
@@ -34,7 +39,7 @@ const FUTURE: RegExp[] = [
   // present progressive with a time ahead: "we are going back in November"
   /\b(?:is|are|am|['’]re|['’]m)\s+(?:going|heading|coming|returning|travelling|traveling|flying|moving|launching|starting|opening|leaving|meeting|holding)\b(?=.*\b(?:next|tomorrow|in (?:January|February|March|April|May|June|July|August|September|October|November|December)|this (?:week|month|year|spring|summer|autumn|fall|winter)|later)\b)/gi,
 ];
-const MODAL: RegExp[] = [/\bwould(?:n[’']t)?\b/gi, /\b\p{L}+[’']d\b(?=\s+(?!better\b)\p{Ll})/giu, /\bcould(?:n[’']t)?\b/gi, /\bmight\b/gi, /(?<!\b(?:in|of|by|until|since|early|late|mid|from|through|during|and|or|to)\s)(?<![/-])\bmay\b(?![/-]|\s+(?:\d|of\b))/g, /(?<!\b(?:I|we|you|one|everyone|everybody|people)\s+)\bshould\s+(?:not\s+|also\s+|still\s+|\p{Ll}+ly\s+){0,2}(?!(?:the|a|an|he|she|they|it|we|there|this|that|these|those|any|such|have|be\s+(?:allowed|required|encouraged|made|given|forced|banned|punished|held\s+accountable|ashamed|careful))\b)\p{Ll}{2,}/giu];
+const MODAL: RegExp[] = [/\bcan\b(?![’']t|not)(?=[^.;]*\b(?:next\s+(?:year|month|week|quarter)|this\s+year|(?:19|20)\d{2}|by\s+the\s+end)\b)/gi, /\bwould(?:n[’']t)?\b/gi, /\b\p{L}+[’']d\b(?=\s+(?!better\b)\p{Ll})/giu, /\bcould(?:n[’']t)?\b/gi, /\bmight\b/gi, /(?<!\b(?:in|of|by|until|since|early|late|mid|from|through|during|and|or|to)\s)(?<![/-])\bmay\b(?![/-]|\s+(?:\d|of\b))/g, /(?<!\b(?:I|we|you|one|everyone|everybody|people)\s+)\bshould\s+(?:not\s+|also\s+|still\s+|\p{Ll}+ly\s+){0,2}(?!(?:the|a|an|he|she|they|it|we|there|this|that|these|those|any|such|have|be\s+(?:allowed|required|encouraged|made|given|forced|banned|punished|held\s+accountable|ashamed|careful))\b)\p{Ll}{2,}/giu];
 const EXPECTATION: RegExp[] = [
   // the verb, not the noun: "building expectations that cannot be met" forecasts nothing
   // (not the adjective: "the expected boost", "its predicted life")
@@ -77,6 +82,7 @@ const HORIZON: RegExp[] = [
   /\bin\s+(?:fiscal\s+)?(?:19|20)\d{2}(?:\/\d{2})?\b/gi,
   /\b(?:later|by the end of)\s+(?:today|tonight|this week)\b|\btomorrow\b/gi,
   /\bnear[- ]term\b|\bin the short term\b|\bsometime soon\b/gi,
+  /\b(?:before|by)\s+the\s+end\s+of\s+(?:the\s+)?(?:first|second)\s+half\s+of\s+(?:19|20)\d{2}\b|\blater\s+(?:this|in\s+the)\s+(?:year|month|week|decade)\b|\bend\s+the\s+year\b/gi,
 ];
 /** Days, months, seasons, quarters: enough of a time ahead for "could" or "may", never a forecast alone. */
 const DATES: RegExp[] = [
@@ -147,6 +153,15 @@ const NOT_FORECAST: { re: RegExp; why: string; whole?: boolean; unlessDated?: bo
   { re: /\bwould\s+(?:need|have)\s+to\b/giu, why: 'a hypothetical need, not a forecast' },
   // "…, while analysts expected a profit": what was expected of a result now known
   { whole: true, re: /\b(?:while|whereas|but|and|when)\s+(?:most\s+|many\s+)?(?:analysts|economists|investors|traders|markets?|the\s+market|wall\s+street|the\s+consensus)(?:\s+\p{L}+){0,3}\s+(?:had\s+)?(?:expected|forecast|predicted|anticipated|estimated|projected)\b/giu, why: 'a comparison with what was expected' },
+  // "no one knows what tomorrow will bring", "it's going to be up to the people": declining to forecast
+  { whole: true, re: /\b(?:no\s+one|nobody|who)\s+knows\b|\b(?:going\s+to|will)\s+(?:really\s+)?be\s+up\s+to\s+(?:the|them|you|voters|us|him|her)\b/giu, why: 'declining to forecast' },
+  // a commitment of conduct: "we have to make sure that it won't happen"
+  { whole: true, re: /\bmake\s+sure\s+(?:that\s+)?(?:it|this|that|nothing)\s+(?:won['’]t|will\s+not|doesn['’]t|does\s+not|never)\s+(?:happen|happens|again)\b/giu, why: 'a stance, not a forecast' },
+  // attention asked for: "It will be key to watch for further development"
+  { whole: true, re: /\bwill\s+be\s+(?:key|important|crucial|interesting|worth)\s+to\s+(?:watch|see|monitor|follow)\b/giu, why: 'advice, not a forecast' },
+  // an exclamation or an indirect question: "shows how easy it will be", "which rock types will prove tricky"
+  { re: /\bhow\s+(?:\p{L}+\s+){0,2}(?:it|this|that|they)\s+will\b/giu, why: 'an open question, not a forecast' },
+  { whole: true, re: /^\s*(?:which|where|how)\s+(?!it\s|they\s|he\s|she\s)\p{L}+[^.;:!?]*\bwill\b/giu, why: 'an open question, not a forecast' },
   // a rule of thumb for anyone: "If you've got that on the shelf, people are going to buy it"
   { whole: true, re: /^\s*(?:but\s+|and\s+)?(?:even\s+)?(?:if|when|once|whenever)\s+you\b/giu, why: 'a rule of thumb, not a forecast' },
   // an opinion of what ought to be: "we believe the ministry should be trained", "I think they should drop it"
@@ -196,7 +211,8 @@ export function readCues(text: string, publishedOn?: string): CueReading {
   const excluded: [number, number][] = [];
   let firstReason: string | null = null;
   const byDate = BY_DATE.exec(text);
-  const datedBefore = (at: number) => byDate !== null && byDate.index < at && at - (byDate.index + byDate[0].length) <= 80 && !/[.;]/.test(text.slice(byDate.index, at));
+  // ("by 2030 it should have …", and "could have been affected by 2015": the date before or just after)
+  const datedBefore = (at: number) => byDate !== null && ((byDate.index < at && at - (byDate.index + byDate[0].length) <= 80 && !/[.;]/.test(text.slice(byDate.index, at))) || (byDate.index > at && byDate.index - at <= 60 && !/[.;,]/.test(text.slice(at, byDate.index))));
   for (const { re, why, whole, unlessDated } of NOT_FORECAST) {
     for (const m of text.matchAll(re)) {
       if (unlessDated && datedBefore(m.index)) continue;
@@ -233,7 +249,8 @@ export function readCues(text: string, publishedOn?: string): CueReading {
   };
   // "As soon as he takes office, then we can agree to start talks": a condition with "can" is a conditional forecast
   if (all.some((c) => c.kind === 'conditional' && /^(?:as soon as|once|if)$/i.test(c.phrase) && !/\b(?:see|know|ask|asked|wonder|check|test|tell|whether)\s+$/i.test(text.slice(Math.max(0, c.index - 10), c.index)))) {
-    for (const m of text.matchAll(/\b(?:then\s+)?(?:we|they|you|he|she|it|Russia|\p{Lu}\p{L}+)\s+can\b(?![’']t|not)/gu)) all.push({ kind: 'modal', phrase: m[0], index: m.index });
+    // (not the "can" of the condition itself: "if Herr Blume can make them cheaper")
+    for (const m of text.matchAll(/\b(?:then\s+)?(?:we|they|you|he|she|it|Russia|\p{Lu}\p{L}+)\s+can\b(?![’']t|not)/gu)) if (!/\b(?:if|once|as\s+soon\s+as|unless)\s+(?:[^,;]{0,40})$/i.test(text.slice(Math.max(0, m.index - 50), m.index))) all.push({ kind: 'modal', phrase: m[0], index: m.index });
   }
   // ("the lesson that should be learned": "should" right after "that" is in a relative clause too)
   const inRelative = (c: Cue) => c.kind !== 'horizon' && ((c.kind === 'expectation' && /\b(?:what|beyond\s+what|than\s+what)\s+(?:[\p{L}’']+\s+){1,3}$/iu.test(text.slice(Math.max(0, c.index - 40), c.index))) || /\b(?:levels?|efforts?|measures?|steps?|rules?|changes?|policies|policy|laws?|deals?|agreements?|reforms?|ways?|things?|products?|moves?|actions?|decisions?|factors?|conditions?|tools?|weapons?|scenarios?)\s+that\s+$/i.test(text.slice(Math.max(0, c.index - 20), c.index)) || /\b(?:which|who|whom)\s+(?:\p{L}+\s+){0,2}$/iu.test(text.slice(Math.max(0, c.index - 30), c.index)) || (/^should/i.test(c.phrase) && /\s(?:that|which|who)\s+$/i.test(text.slice(Math.max(0, c.index - 10), c.index))));

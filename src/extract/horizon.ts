@@ -235,6 +235,10 @@ const RULES: Rule[] = [
       return { checkBy: thisOne >= on ? thisOne : endOfMonth(year(on) + 1, mo) };
     },
   },
+  // "just weeks away": days ≈ a week, weeks ≈ six weeks, months ≈ six months, years ≈ three years
+  { re: /\b(days|weeks|months|years)\s+away\b/i, date: (m, on) => ({ checkBy: /days/i.test(m[1]!) ? addDays(on, 7) : /weeks/i.test(m[1]!) ? addDays(on, 42) : /months/i.test(m[1]!) ? addMonths(on, 6) : addMonths(on, 36) }) },
+  // "before the end of the first half of 2015"
+  { re: /\b(?:before|by)\s+the\s+end\s+of\s+(?:the\s+)?(first|second)\s+half\s+of\s+((?:19|20)\d{2})\b/i, date: (m) => ({ checkBy: /first/i.test(m[1]!) ? iso(Number(m[2]), 6, 30) : iso(Number(m[2]), 12, 31) }) },
   // "in a couple of hours", "within hours": the same day
   { re: /\b(?:in|within)\s+(?:a\s+couple\s+of\s+|a\s+few\s+|two\s+|three\s+|(\d+)\s+)?hours?(?:['’]?\s+time)?\b|\blater\s+(?:today|tonight|in\s+the\s+day)\b/i, date: (m, on) => ({ checkBy: addDays(on, Math.ceil(Number(m[1] ?? 0) / 24)) }) },
   // "by Q3 2026", "in 4Q25": the end of that calendar quarter
@@ -278,7 +282,7 @@ const RULES: Rule[] = [
       return { checkBy: thisOne >= on ? thisOne : endOfMonth(year(on) + 1, ctx.fiscalYearEndMonth) };
     },
   },
-  { re: /\b(?:this (?:calendar )?year|the year['’]s|the rest of the year|the end of the (?:calendar )?year|year-end|end of this (?:calendar )?year|the year['’]s end|later this year|the coming year)\b/i, date: (_m, on) => ({ checkBy: iso(year(on), 12, 31) }) },
+  { re: /\b(?:this (?:calendar )?year|the year['’]s|the rest of the year|the end of the (?:calendar )?year|year-end|end of this (?:calendar )?year|the year['’]s end|later this year|later in the year|end the year|during the year|the coming year)\b/i, date: (_m, on) => ({ checkBy: iso(year(on), 12, 31) }) },
   { re: /\bnext month\b/i, date: (_m, on) => { const d = addMonths(on.slice(0, 8) + '01', 1); return { checkBy: endOfMonth(year(d), month(d)) }; } },
   { re: /\b(?:this month|the end of the month|later this month)\b/i, date: (_m, on) => ({ checkBy: endOfMonth(year(on), month(on)) }) },
   {

@@ -110,11 +110,12 @@ export function extractCandidates(input: ArticleInput, opts: ExtractOptions = {}
     if (out.length >= MAX_CANDIDATES) break;
     if (seg.end - seg.start > MAX_SENTENCE) continue;
     if (headings.has(seg.sentence.paragraph) && !seg.listItem) continue;
-    const [start0, end] = trimSpan(text, seg.start, seg.end);
+    const [start0, end0] = trimSpan(text, seg.start, seg.end);
+    let end = end0;
     // "Money has moved out of India this month and this upgrade should lead to a reversal": the
     // clause with the forecast, not the account of the past joined before it
     const start = forecastClauseStart(text, start0, end, publishedOn);
-    const quote = text.slice(start, end);
+    let quote = text.slice(start, end);
     // "‘A landslide,’ one strategist predicted": a quotation the speaker is said, after it, to predict
     const closeMark = text.slice(end, end + 3).search(/[”"’]/);
     const verbless = seg.form === 'quote' && FORECAST_VERBS.has(seg.verb) && closeMark >= 0 && predictedAfter(text, end + closeMark);
@@ -122,12 +123,32 @@ export function extractCandidates(input: ArticleInput, opts: ExtractOptions = {}
     const key = `${start}:${end}`;
     if (seen.has(key)) continue;
     // "BA warned that yields were expected to decline": the past of reported speech is its present
-    const reported = seg.form === 'paraphrase' && SPEECH_VERB.test(seg.verb) ? quote.replace(/\b(was|were)(\s+(?:expected|forecast|projected|likely|unlikely|set|due|poised|on\s+track|scheduled|slated|bound|certain|sure)\s+to)\b/gi, (_m, be: string, rest: string) => `${be === 'was' || be === 'Was' ? 'is ' : 'are '}${rest}`) : quote;
-    const reading = readCues(reported, publishedOn);
+    // ("said candidates would have to think carefully": the reported "will have to", same length)
+    const reported = seg.form === 'paraphrase' && SPEECH_VERB.test(seg.verb) ? quote.replace(/\b(was|were)(\s+(?:not\s+)?(?:expected|forecast|projected|likely|unlikely|set|due|poised|on\s+track|scheduled|slated|bound|certain|sure|going)\s+to)\b/gi, (_m, be: string, rest: string) => `${be === 'was' || be === 'Was' ? 'is ' : 'are '}${rest}`).replace(/\bwould(\s+have\s+to)\b/gi, 'will $1') : quote;
+    let reading = readCues(reported, publishedOn);
+    // "Doses will be ready in 2015 but it is not clear if any will work": the forecast before a
+    // trailing clause that declines one
+    let cut = end;
+    if (reading.rejected) {
+      const joint = /(?:,\s*|\s+)but\s+(?=it\s+is\s+not|it['’]s\s+not|there\s+is\s+no|no\s+one|nobody|it\s+remains|it\s+was\s+not)/i.exec(reported);
+      if (joint && joint.index > 20) {
+        const left = readCues(reported.slice(0, joint.index), publishedOn);
+        if (!left.rejected) { reading = left; cut = start + joint.index; }
+      }
+    }
+    if (cut < end) {
+      quote = text.slice(start, cut).replace(/[\s,;]+$/, '');
+      end = start + quote.length;
+    }
     // "expects …", "‘A landslide,’ one strategist predicted": the verb says it is a forecast (a question stays a question)
     // ("now sees full-year revenue of $10bn": an outlook verb with a period ahead is one too)
     const forecastVerb = (seg.form === 'paraphrase' && (FORECAST_VERBS.has(seg.verb) || (OUTLOOK_VERBS.test(seg.verb) && /\b(?:(?:19|20)\d{2}|next|this year|coming|full[- ]year|fiscal|quarter)\b/i.test(quote)))) || verbless;
     if (reading.rejected && (!forecastVerb || reading.rejected === 'a question')) continue;
+    // a revised or owned projection of a year already past ("raised its estimate of 2023 demand", said in 2025) is history
+    if (/^(?:revised its forecast|in its forecast)$/.test(seg.verb)) {
+      const years = [...quote.matchAll(/\b(?:19|20)\d{2}\b/g)].map((m) => Number(m[0]));
+      if (years.length && years.every((y) => y < Number(publishedOn.slice(0, 4)))) continue;
+    }
     // a bare possibility ("could", "may", "would" and nothing else) with no time ahead and no one
     // saying they expect it: "the action would permit ...", "the plane could be at the bottom of the sea"
     // ("would" in reported speech is the future of the past, and stays unless it gives a purpose:
@@ -224,7 +245,7 @@ function splitForecasts(text: string, seg: Segment, publishedOn: string): Segmen
   const span = text.slice(seg.start, seg.end);
   const out: Segment[] = [];
   let from = 0;
-  for (const j of span.matchAll(/(?:,\s+(?:and|but)|;)\s+(?=(?:the|a|an|its|their|this|that|it|he|she|they|we|as|\p{Lu}\p{L}+)\s)/gu)) {
+  for (const j of span.matchAll(/(?:,\s+(?:and|but)|;|\s*[—–]\s*but)\s+(?=(?:the|a|an|its|their|this|that|it|he|she|they|we|as|annual|\p{Lu}\p{L}+)\s)/gu)) {
     const left = span.slice(from, j.index);
     const right = span.slice(j.index + j[0].length);
     if (left.split(/\s+/).length < 6 || right.split(/\s+/).length < 6) continue;

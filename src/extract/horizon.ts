@@ -480,23 +480,37 @@ function bareYear(text: string, on: string): Horizon | null {
   return null;
 }
 
-/** The horizon of a forecast: from its own words, else from its sentence, else the default. */
-export function readHorizon(text: string, publishedOn: string, context?: string, opts: HorizonOptions = {}): Horizon {
-  const ctx: RuleContext = { usContext: US_CONTEXT.test(opts.article ?? `${context ?? ''} ${text}`) };
-  const fq = new RegExp(`\\b(first|second|third|fourth)\\s+quarter\\s*,?\\s+(?:ending|ended|which ends|that ends)\\s+${MONTH}\\s+(\\d{1,2})\\b`, 'i').exec(opts.article ?? `${context ?? ''} ${text}`);
+const FISCAL_QUARTER = new RegExp(`\\b(first|second|third|fourth)\\s+quarter\\s*,?\\s+(?:ending|ended|which ends|that ends)\\s+${MONTH}\\s+(\\d{1,2})\\b`, 'i');
+const DATED_QUARTER = new RegExp(`\\b${MONTH}\\s+\\d{1,2}\\s+(first|second|third|fourth)\\s+quarter\\b|\\b(first|second|third|fourth)\\s+quarter\\s*,?\\s+(?:ending|ended)\\s+${MONTH}\\b`, 'i');
+const YEAR_TO = new RegExp(`\\b(?:financial |fiscal )?year (?:to|ending(?: in)?|ended) ${MONTH}\\b`, 'i');
+const SPLIT_YEAR = /\b(?:19|20)\d{2}\/\d{2}\s*\((?:January|February|March|April|May|June|July|August|September|October|November|December)\/(January|February|March|April|May|June|July|August|September|October|November|December)\)/i;
+
+/** What the whole article says about dates (US context, a company's fiscal year, split years): read once per article, not per forecast. */
+let lastArticle: { text: string; ctx: RuleContext } | null = null;
+function articleContext(article: string): RuleContext {
+  if (lastArticle?.text === article) return lastArticle.ctx;
+  const ctx: RuleContext = { usContext: US_CONTEXT.test(article) };
+  const fq = FISCAL_QUARTER.exec(article);
   if (fq) ctx.fiscalQuarter = { ordinal: fq[1]!.toLowerCase(), month: monthIndex(fq[2]!), day: Number(fq[3]) };
   // "the January 31 second quarter", "fourth quarter ending May 30": the fiscal year ends 3 months per quarter later
-  const dated = new RegExp(`\\b${MONTH}\\s+\\d{1,2}\\s+(first|second|third|fourth)\\s+quarter\\b|\\b(first|second|third|fourth)\\s+quarter\\s*,?\\s+(?:ending|ended)\\s+${MONTH}\\b`, 'i').exec(opts.article ?? `${context ?? ''} ${text}`);
+  const dated = DATED_QUARTER.exec(article);
   if (dated) {
     const q = ['first', 'second', 'third', 'fourth'].indexOf((dated[2] ?? dated[3])!.toLowerCase()) + 1;
     const mo = monthIndex((dated[1] ?? dated[4])!);
     ctx.fiscalYearEndMonth = ((mo - 1 + 3 * (4 - q)) % 12) + 1;
   }
   // "the year to March 2005", "its financial year ending in June": where the company's year ends
-  const yearTo = new RegExp(`\\b(?:financial |fiscal )?year (?:to|ending(?: in)?|ended) ${MONTH}\\b`, 'i').exec(opts.article ?? `${context ?? ''} ${text}`);
+  const yearTo = YEAR_TO.exec(article);
   if (yearTo && !ctx.fiscalYearEndMonth) ctx.fiscalYearEndMonth = monthIndex(yearTo[1]!);
-  const split = /\b(?:19|20)\d{2}\/\d{2}\s*\((?:January|February|March|April|May|June|July|August|September|October|November|December)\/(January|February|March|April|May|June|July|August|September|October|November|December)\)/i.exec(opts.article ?? `${context ?? ''} ${text}`);
+  const split = SPLIT_YEAR.exec(article);
   if (split) ctx.splitYearEndMonth = monthIndex(split[1]!);
+  lastArticle = { text: article, ctx };
+  return ctx;
+}
+
+/** The horizon of a forecast: from its own words, else from its sentence, else the default. */
+export function readHorizon(text: string, publishedOn: string, context?: string, opts: HorizonOptions = {}): Horizon {
+  const ctx: RuleContext = { ...articleContext(opts.article ?? `${context ?? ''} ${text}`) };
   // the day something was said ("said Monday", "told reporters on Tuesday") is no horizon of what was said
   const spoken = context && context !== text ? context.replace(SAID_ON, ' ') : null;
   for (const t of spoken ? [text, spoken] : [text]) {

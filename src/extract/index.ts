@@ -174,7 +174,9 @@ export function extractCandidates(input: ArticleInput, opts: ExtractOptions = {}
     // "X said the crash would have no impact", "said more than 250 hunts would meet": the future of
     // reported speech, its subject and "would" opening the clause
     // (said before the clause: "…, Jane Roe said" after a clause of "would" is as often a description)
-    const saidBefore = new RegExp(`\\b${seg.verb}\\b[^.;:!?]{0,40}$`, 'i').test(text.slice(Math.max(seg.sentence.start, start - 60), start));
+    const said = text.slice(Math.max(seg.sentence.start, start - 60), start);
+    const at = said.toLowerCase().lastIndexOf(seg.verb);
+    const saidBefore = at >= 0 && !/[.;:!?]/.test(said.slice(at + seg.verb.length)) && said.length - (at + seg.verb.length) <= 40 && !/\p{L}/u.test(said[at - 1] ?? ' ') && !/\p{L}/u.test(said[at + seg.verb.length] ?? ' ');
     // ("Obama pledged during the 2008 campaign that he would close the prison": said long ago, the future of then)
     const saidLongAgo = (() => {
       const said = text.slice(seg.sentence.start, start);

@@ -458,7 +458,7 @@ export function paraphrases(masked: string): { start: number; end: number; speak
     return out;
   }
   // "The cartel lowered its 2026 supply growth outlook to 1 million barrels a day": revising one's own projection
-  const revised = /^(.*?)\s(?:raised|cut|lowered|lifted|trimmed|revised|reiterated|upgraded|downgraded|kept|maintained|raises|cuts|lowers|lifts|trims|revises|reiterates|keeps|maintains|held|holds)\s+(?:its|their)\s+(?:[\p{L}\p{N}-]+\s+){0,4}?(?:forecasts?|estimates?|targets?|outlook|projections?|guidance)\b(?=[^\0]*?\b(?:to|at|of|from|by)\s+(?:about\s+|around\s+|up\s+to\s+)?[$£€¥]?\d)/u.exec(masked);
+  const revised = REVISED_PROJECTION.exec(masked);
   if (revised && !/\0/.test(revised[1]!)) {
     const subject = subjectOf(revised[1]!);
     if (subject && plausibleSpeaker(subject)) {
@@ -544,7 +544,7 @@ export function paraphrases(masked: string): { start: number; end: number; speak
     }
     // "The IEA raised its estimate to 84 million barrels": revising one's own projection is making one,
     // read with its subject (a number is needed)
-    const revision = /^(?:raised|cut|lowered|lifted|trimmed|revised|reiterated|upgraded|downgraded|kept|maintained|raises|cuts|lowers|lifts|trims|revises|reiterates|keeps|maintains)$/.test(verb) ? /^\s+(?:its|their)\s+(?:forecasts?|estimates?|target|outlook|projections?|guidance)\b/.exec(after) : null;
+    const revision = REVISING_VERB.test(verb) ? /^\s+(?:its|their)\s+(?:forecasts?|estimates?|target|outlook|projections?|guidance)\b/.exec(after) : null;
     if (revision) {
       if (!/\d/.test(after.slice(revision[0].length))) continue;
       const from = masked.lastIndexOf(subject, v.index);
@@ -567,6 +567,11 @@ export function paraphrases(masked: string): { start: number; end: number; speak
 
 /** "SAIC says none of its money will …, the FT reported": the one quoted inside the report is the speaker. */
 const INNER_SPEAKER = /^\s*(?:\p{Lu}[\p{L}.&’'-]*\s+){1,4}(?:says|said|expects|predicts|forecasts)\s/u;
+/** Verbs of revising one's own projection ("raised its estimate", "lowered its 2026 outlook"). */
+const REVISING = 'raised|cut|lowered|lifted|trimmed|revised|reiterated|upgraded|downgraded|kept|maintained|raises|cuts|lowers|lifts|trims|revises|reiterates|keeps|maintains|held|holds';
+const REVISING_VERB = new RegExp(`^(?:${REVISING})$`);
+/** "The cartel lowered its 2026 supply growth outlook to 1 million barrels a day": the subject before, a figure after. */
+const REVISED_PROJECTION = new RegExp(`^(.*?)\\s(?:${REVISING})\\s+(?:its|their)\\s+(?:[\\p{L}\\p{N}-]+\\s+){0,4}?(?:forecasts?|estimates?|targets?|outlook|projections?|guidance)\\b(?=[^\\0]*?\\b(?:to|at|of|from|by)\\s+(?:about\\s+|around\\s+|up\\s+to\\s+)?[$£€¥]?\\d)`, 'u');
 /** Titles put before a surname ("Chancellor Berg", "Lord Strathclyde" is a name of its own and not one). */
 const NAME_TITLE = /^(?:President|Chancellor|Premier|Minister|Secretary|Governor|Senator|Judge|General|Ambassador|King|Queen|Prince|Princess|Pope|Chairman|Chairwoman|Chief|Director|Commissioner|Mayor|Speaker|Leader|Sir|Dame|Justice|Inspector|Detective|Sheriff|Coach|Captain|Admiral|Colonel|Bishop|Archbishop|Rabbi|Imam|Father|Sister)$/;
 /** Verbs that are nouns too ("the forecasts for 2005", "cost estimates"). */

@@ -20,6 +20,7 @@ import type { CardData, ClaimSummary } from '../../src/ledger/claim-queries.js';
 import type { EvidenceItem } from '../../src/ledger/evidence.js';
 import type { GuildSettings } from '../../src/ledger/settings.js';
 import { LIMITS } from '../../src/ledger/limits.js';
+import { longestCardData } from '../support/cards.js';
 
 const at = new Date('2026-03-01T00:00:00Z');
 const long = (n: number) => 'word and more words '.repeat(Math.ceil(n / 20)).slice(0, n);
@@ -28,13 +29,8 @@ const item = (id: number): EvidenceItem => ({ id, claimId: 1, userId: '123456789
 
 /** A full card's data with every part a card can show, each as long as the ledger allows. */
 function longestCard(): CardData {
-  const claim = {
-    id: 1, guildId: '1', number: 99999, sourceKey: null, text: long(500), quote: long(2000), speakerId: 1, articleId: 1, family: long(100),
-    madeOn: '2026-01-01', checkBy: '2026-02-01', checkByNote: long(1000), hedge: 'almost-no-chance', criteria: long(1000),
-    dueAt: new Date('2026-02-02T00:00:00Z'), windowStartsAt: new Date('2026-02-02T00:00:00Z'), votingClosesAt: new Date('2026-02-09T00:00:00Z'),
-    round: 3, status: 'open', outcome: null, flag: 'no_majority', resolvedBy: null, resolvedAt: null, resolutionNote: long(1000), addedBy: '2',
-    conditionClaimId: 2, conditionDays: null, createdAt: at, updatedAt: at, deletedAt: null,
-  } as unknown as CardData['claim'];
+  const base = longestCardData('word and more words ', at);
+  const claim = { ...base.claim, hedge: 'almost-no-chance', votingClosesAt: new Date('2026-02-09T00:00:00Z'), flag: 'no_majority' } as unknown as CardData['claim'];
   const history = [
     { createdAt: at, actorId: '123456789012345678', action: 'claim.edit', detail: { changes: { checkBy: { from: '2026-01-01', to: '2027-12-07' }, condition: { from: 4, to: null }, conditionDays: { from: null, to: 90 }, hedge: { from: null, to: 'very-likely' } }, from: 'vpost-2024-11-06' } },
     { createdAt: at, actorId: 'system', action: 'claim.resolve', detail: { outcome: 'did_not', by: 'condition', condition: 99998 } },
@@ -46,15 +42,9 @@ function longestCard(): CardData {
     { createdAt: at, actorId: '123456789012345678', action: 'vote.cast', detail: { verdict: 'too_early' } },
   ];
   return {
+    ...base,
     claim,
-    speaker: long(300),
-    article: { outlet: long(200), url: `https://news.example/${long(400)}`, title: long(300), titleNote: long(300) },
-    tally: { came_true: 123456, partly: 123456, did_not: 123456, too_early: 123456 },
-    votesCast: 493824,
-    forecasters: 99999,
-    settings: { quorum: 1000, majorityPct: 100 },
-    condition: { number: 99998, text: long(500), status: 'resolved', outcome: 'void' },
-    crowd: { median: 57.5, count: 99999 },
+    condition: { ...base.condition!, status: 'resolved', outcome: 'void' },
     myVote: 'too_early',
     myForecast: 57.5,
     evidence: { total: 99999, bySide: { came_true: 33333, did_not: 33333, context: 33333 }, latest: [item(1), item(2), item(3)] },

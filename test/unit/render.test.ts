@@ -3,6 +3,7 @@ import { claimCard, compactCard, COMPACT_CARD_LINES, isCompactCard, safe } from 
 import { LANGUAGES, translator } from '../../src/i18n/index.js';
 import { FORECAST_CHOICES } from '../../src/kit/custom-ids.js';
 import type { CardData } from '../../src/ledger/claim-queries.js';
+import { longestCardData } from '../support/cards.js';
 import { fitEmbeds, truncate, DISCORD_LIMITS } from '../../src/kit/limits.js';
 
 describe('fitting Discord’s limits', () => {
@@ -122,28 +123,7 @@ describe('member text in public cards and round posts', () => {
   });
 });
 
-/** A claim card's data with every part a card can show, each as long as the ledger allows. */
-function longest(text: string, at: Date): CardData {
-  const long = (n: number) => text.repeat(Math.ceil(n / text.length)).slice(0, n);
-  const claim = {
-    id: 1, guildId: '1', number: 99999, sourceKey: null, text: long(500), quote: long(2000), speakerId: 1, articleId: 1, family: long(100),
-    madeOn: '2026-01-01', checkBy: '2026-02-01', checkByNote: long(1000), hedge: 'likely', criteria: long(1000),
-    dueAt: new Date('2026-02-02T00:00:00Z'), windowStartsAt: new Date('2026-02-02T00:00:00Z'), votingClosesAt: new Date('2026-03-09T00:00:00Z'),
-    round: 3, status: 'open', outcome: null, flag: null, resolvedBy: null, resolvedAt: null, resolutionNote: long(1000), addedBy: '2',
-    conditionClaimId: 2, conditionDays: null, createdAt: at, updatedAt: at, deletedAt: null,
-  } as unknown as CardData['claim'];
-  return {
-    claim,
-    speaker: long(300),
-    article: { outlet: long(200), url: `https://news.example/${long(400)}`, title: long(300), titleNote: long(300) },
-    tally: { came_true: 123456, partly: 123456, did_not: 123456, too_early: 123456 },
-    votesCast: 493824,
-    forecasters: 99999,
-    settings: { quorum: 1000, majorityPct: 100 },
-    condition: { number: 99998, text: long(500), status: 'open', outcome: null },
-    crowd: { median: 57.5, count: 99999 },
-  };
-}
+const longest = longestCardData;
 
 const cardLines = (reply: ReturnType<typeof compactCard>) => {
   const e = reply.embeds![0]!;

@@ -93,23 +93,44 @@ function contextOf(text: string, seg: Segment): string {
   return text.slice(Math.max(s.start, seg.start - CONTEXT_WINDOW), Math.min(s.end, seg.end + CONTEXT_WINDOW));
 }
 
+/** A stretch of an article considered as a forecast: the candidate it would be, and what the rules say of it. */
+export interface Pooled {
+  candidate: ExtractedCandidate;
+  /** Why the hand-written rules set it aside; null when they keep it. */
+  rule: string | null;
+  /** How it was found: attributed speech (its form), or a sentence no attribution covers. */
+  form: Segment['form'] | 'sentence';
+  verb: string;
+  /** The cues read in its quote, and the reading's own rejection; whether its verb is a forecasting one. */
+  cues: { kind: string; phrase: string }[];
+  rejected: string | null;
+  forecastVerb: boolean;
+  /** Up to 60 characters before the quote in its sentence (the attribution's frame). */
+  before: string;
+  publishedOn: string;
+}
+
+/** Stretches considered per article at most (the candidates kept are at most MAX_CANDIDATES). */
+export const MAX_POOL = MAX_CANDIDATES * 4;
+
 /**
- * The forecasts of an article, in reading order. Bounded whatever the text: at most
- * MAX_TEXT_CHARS read, MAX_CANDIDATES found, and no segment longer than a prose sentence
- * considered, so the work grows with the text, never with its square.
+ * Every stretch of an article that could be a forecast, in reading order: each attributed segment
+ * (quotation, paraphrase, interview answer) with the verdict of the hand-written rules, then each
+ * prose sentence that no segment covers, given the nearest speaker before it in its paragraph (or
+ * the paragraph before). Bounded whatever the text: at most MAX_TEXT_CHARS read, MAX_POOL
+ * stretches, and no segment longer than a prose sentence considered, so the work grows with the
+ * text, never with its square.
  */
-export function extractCandidates(input: ArticleInput, opts: ExtractOptions = {}): ExtractedCandidate[] {
+export function poolCandidates(input: ArticleInput, opts: ExtractOptions = {}): Pooled[] {
   const text = input.text.length > MAX_TEXT_CHARS ? input.text.slice(0, MAX_TEXT_CHARS) : input.text;
   const publishedOn = input.publishedOn ?? opts.today ?? todayUtc();
   const ctx = readStructure(text);
   const usContextText = text.slice(0, 20_000);
   const headings = new Set(ctx.paragraphs.filter((p) => isHeading(text.slice(p.start, p.end))).map((p) => p.index));
-  const out: ExtractedCandidate[] = [];
+  const pool: Pooled[] = [];
   const seen = new Set<string>();
-  for (const seg of attributedSegments(ctx).flatMap((g) => splitForecasts(text, g, publishedOn))) {
-    if (out.length >= MAX_CANDIDATES) break;
-    if (seg.end - seg.start > MAX_SENTENCE) continue;
-    if (headings.has(seg.sentence.paragraph) && !seg.listItem) continue;
+  let previousKept: ExtractedCandidate | undefined;
+  const consider = (seg: Segment, sentenceOnly: boolean): void => {
     const [start0, end0] = trimSpan(text, seg.start, seg.end);
     let end = end0;
     // "Money has moved out of India this month and this upgrade should lead to a reversal": the
@@ -119,85 +140,86 @@ export function extractCandidates(input: ArticleInput, opts: ExtractOptions = {}
     // "‘A landslide,’ one strategist predicted": a quotation the speaker is said, after it, to predict
     const closeMark = text.slice(end, end + 3).search(/[”"’]/);
     const verbless = seg.form === 'quote' && FORECAST_VERBS.has(seg.verb) && closeMark >= 0 && predictedAfter(text, end + closeMark);
-    if (quote.split(/\s+/).length < 4 && !verbless) continue;
+    if (quote.split(/\s+/).length < 4 && !verbless) return;
     const key = `${start}:${end}`;
-    if (seen.has(key)) continue;
-    // "BA warned that yields were expected to decline": the past of reported speech is its present
-    // ("said candidates would have to think carefully": the reported "will have to", same length)
-    const reported = seg.form === 'paraphrase' && SPEECH_VERB.test(seg.verb) ? quote.replace(/\b(was|were)(\s+(?:not\s+)?(?:expected|forecast|projected|likely|unlikely|set|due|poised|on\s+track|scheduled|slated|bound|certain|sure|going)\s+to)\b/gi, (_m, be: string, rest: string) => `${be === 'was' || be === 'Was' ? 'is ' : 'are '}${rest}`).replace(/\bwould(\s+have\s+to)\b/gi, 'will $1') : quote;
-    let reading = readCues(reported, publishedOn);
-    // "Doses will be ready in 2015 but it is not clear if any will work": the forecast before a
-    // trailing clause that declines one
-    let cut = end;
-    if (reading.rejected) {
-      const joint = /(?:,\s*|\s+)but\s+(?=it\s+is\s+not|it['’]s\s+not|there\s+is\s+no|no\s+one|nobody|it\s+remains|it\s+was\s+not)/i.exec(reported);
-      if (joint && joint.index > 20) {
-        const left = readCues(reported.slice(0, joint.index), publishedOn);
-        if (!left.rejected) { reading = left; cut = start + joint.index; }
-      }
-    }
-    if (cut < end) {
-      quote = text.slice(start, cut).replace(/[\s,;]+$/, '');
-      end = start + quote.length;
-    }
-    // "expects …", "‘A landslide,’ one strategist predicted": the verb says it is a forecast (a question stays a question)
-    // ("now sees full-year revenue of $10bn": an outlook verb with a period ahead is one too)
-    const forecastVerb = (seg.form === 'paraphrase' && (FORECAST_VERBS.has(seg.verb) || (OUTLOOK_VERBS.test(seg.verb) && /\b(?:(?:19|20)\d{2}|next|this year|coming|full[- ]year|fiscal|quarter)\b/i.test(quote)))) || verbless;
-    if (reading.rejected && (!forecastVerb || reading.rejected === 'a question')) continue;
-    // a revised or owned projection of a year already past ("raised its estimate of 2023 demand", said in 2025) is history
-    if (/^(?:revised its forecast|in its forecast)$/.test(seg.verb)) {
-      const years = [...quote.matchAll(/\b(?:19|20)\d{2}\b/g)].map((m) => Number(m[0]));
-      if (years.length && years.every((y) => y < Number(publishedOn.slice(0, 4)))) continue;
-    }
-    // a bare possibility ("could", "may", "would" and nothing else) with no time ahead and no one
-    // saying they expect it: "the action would permit ...", "the plane could be at the bottom of the sea"
-    // ("would" in reported speech is the future of the past, and stays unless it gives a purpose:
-    // "the action would permit the government to ...")
-    const strong = reading.cues.filter((c) => c.kind !== 'conditional' && c.kind !== 'date');
-    const possibilityOnly = strong.length > 0 && strong.every((c) => c.kind === 'modal' && !/^(?:would|should)|[’']d$/i.test(c.phrase));
-    const purpose = strong.length > 0 && strong.every((c) => c.kind === 'modal') && /\bwould\s+(?:not\s+)?(?:permit|allow|enable|mean|be\s+due\s+to)\b/i.test(quote);
-    if (!forecastVerb && !BELIEF.test(seg.verb) && ((possibilityOnly && !reading.cues.some((c) => c.kind === 'horizon' || c.kind === 'date' || c.kind === 'conditional')) || purpose)) continue;
-    // believing something could happen, with no time for it, is still a bare possibility ("believed the economy could still regain momentum")
-    if (BELIEF.test(seg.verb) && !forecastVerb && possibilityOnly && !reading.cues.some((c) => c.kind === 'horizon' || c.kind === 'date')) continue;
-    // "would" and nothing else, no time ahead, no condition, no change named: a description of how
-    // things would be ("a new daily would give the city its second paper", "the mill would be
-    // subsidized"), not a forecast one could check; "sales would rise" (a change) stays
-    // ("he would offer a bill", said of himself, is his plan: kept)
-    const wouldOnly = strong.length > 0 && strong.every((c) => c.kind === 'modal' && /^(?:would|should)|[’']d$/i.test(c.phrase));
-    const ownPlan = seg.form === 'paraphrase' && /^(?:he|she|they|it|we)\s+would\s+(?!(?:be|have|like|love|prefer|rather|want)\b)/i.test(quote);
-    // "should" is advice unless it names a change that happens to things ("sales should exceed",
-    // "should help revive"), not an act someone ought to do ("the government should raise taxes")
-    const shouldOnly = strong.length > 0 && strong.every((c) => c.kind === 'modal' && /^should/i.test(c.phrase));
-    // ("a dip in prices would improve confidence": an indefinite subject is a hypothetical, not a change
-    // foreseen, unless the change is measured: "a stoppage would cut volumes by a fifth")
-    const changeNamed = shouldOnly ? SHOULD_CHANGE.test(quote) : WOULD_CHANGE.test(quote) && !(/^(?:that\s+)?(?:a|an)\s/i.test(quote) && !/\d|\b(?:half|third|quarter|fifth|tenth|double|triple)\b/i.test(quote));
-    // "X said the crash would have no impact", "said more than 250 hunts would meet": the future of
-    // reported speech, its subject and "would" opening the clause
-    // (said before the clause: "…, Jane Roe said" after a clause of "would" is as often a description)
-    const said = text.slice(Math.max(seg.sentence.start, start - 60), start);
-    const at = said.toLowerCase().lastIndexOf(seg.verb);
-    const saidBefore = at >= 0 && !/[.;:!?]/.test(said.slice(at + seg.verb.length)) && said.length - (at + seg.verb.length) <= 40 && !/\p{L}/u.test(said[at - 1] ?? ' ') && !/\p{L}/u.test(said[at + seg.verb.length] ?? ' ');
-    // ("Obama pledged during the 2008 campaign that he would close the prison": said long ago, the future of then)
-    const saidLongAgo = (() => {
-      const said = text.slice(seg.sentence.start, start);
-      const y = /\b(?:in|during(?:\s+the)?|since)\s+((?:19|20)\d{2})\b/.exec(said);
-      return (y !== null && Number(y[1]) < Number(publishedOn.slice(0, 4))) || /\b(?:ago|last\s+(?:year|decade))\b/i.test(said);
-    })();
-    const reportedFuture = seg.form === 'paraphrase' && SPEECH_VERB.test(seg.verb) && saidBefore && !saidLongAgo && REPORTED_WOULD.test(quote);
-    if (wouldOnly && saidLongAgo && seg.form === 'paraphrase') continue;
-    if (wouldOnly && !forecastVerb && !BELIEF.test(seg.verb) && !ownPlan && !reportedFuture && !reading.cues.some((c) => c.kind === 'horizon' || c.kind === 'date' || c.kind === 'conditional') && !changeNamed && !INVERTED_CONDITION.test(quote)) continue;
-    // no one to hold to it: a quotation whose speaker the article does not give is left to the reader
-    if (!seg.speaker) continue;
-    // a possibility on a condition ("could try to find a white knight if ..."): a conditional judgement
-    if (!forecastVerb && !BELIEF.test(seg.verb) && strong.length > 0 && strong.every((c) => c.kind === 'modal' && /^(?:could|might|may)/i.test(c.phrase)) && reading.cues.some((c) => c.kind === 'conditional') && !reading.cues.some((c) => c.kind === 'horizon' || c.kind === 'date')) continue;
-    // "announced that the administration would impose sanctions": a past announcement, not a forecast
-    if (seg.form === 'paraphrase' && PAST_ANNOUNCEMENT.test(seg.verb) && reading.cues.filter((c) => c.kind !== 'conditional').every((c) => c.kind === 'modal' && /^would/i.test(c.phrase))) continue;
+    if (seen.has(key)) return;
     seen.add(key);
+    let rule: string | null = sentenceOnly ? 'no attribution' : null;
+      // "BA warned that yields were expected to decline": the past of reported speech is its present
+      // ("said candidates would have to think carefully": the reported "will have to", same length)
+      const reported = seg.form === 'paraphrase' && SPEECH_VERB.test(seg.verb) ? quote.replace(/\b(was|were)(\s+(?:not\s+)?(?:expected|forecast|projected|likely|unlikely|set|due|poised|on\s+track|scheduled|slated|bound|certain|sure|going)\s+to)\b/gi, (_m, be: string, rest: string) => `${be === 'was' || be === 'Was' ? 'is ' : 'are '}${rest}`).replace(/\bwould(\s+have\s+to)\b/gi, 'will $1') : quote;
+      let reading = readCues(reported, publishedOn);
+      // "Doses will be ready in 2015 but it is not clear if any will work": the forecast before a
+      // trailing clause that declines one
+      let cut = end;
+      if (reading.rejected) {
+        const joint = /(?:,\s*|\s+)but\s+(?=it\s+is\s+not|it['’]s\s+not|there\s+is\s+no|no\s+one|nobody|it\s+remains|it\s+was\s+not)/i.exec(reported);
+        if (joint && joint.index > 20) {
+          const left = readCues(reported.slice(0, joint.index), publishedOn);
+          if (!left.rejected) { reading = left; cut = start + joint.index; }
+        }
+      }
+      if (cut < end) {
+        quote = text.slice(start, cut).replace(/[\s,;]+$/, '');
+        end = start + quote.length;
+      }
+      // "expects …", "‘A landslide,’ one strategist predicted": the verb says it is a forecast (a question stays a question)
+      // ("now sees full-year revenue of $10bn": an outlook verb with a period ahead is one too)
+      const forecastVerb = (seg.form === 'paraphrase' && (FORECAST_VERBS.has(seg.verb) || (OUTLOOK_VERBS.test(seg.verb) && /\b(?:(?:19|20)\d{2}|next|this year|coming|full[- ]year|fiscal|quarter)\b/i.test(quote)))) || verbless;
+      if (reading.rejected && (!forecastVerb || reading.rejected === 'a question')) rule ??= 'cues: ' + reading.rejected;
+      // a revised or owned projection of a year already past ("raised its estimate of 2023 demand", said in 2025) is history
+      if (/^(?:revised its forecast|in its forecast)$/.test(seg.verb)) {
+        const years = [...quote.matchAll(/\b(?:19|20)\d{2}\b/g)].map((m) => Number(m[0]));
+        if (years.length && years.every((y) => y < Number(publishedOn.slice(0, 4)))) rule ??= 'a revised projection of a past year';
+      }
+      // a bare possibility ("could", "may", "would" and nothing else) with no time ahead and no one
+      // saying they expect it: "the action would permit ...", "the plane could be at the bottom of the sea"
+      // ("would" in reported speech is the future of the past, and stays unless it gives a purpose:
+      // "the action would permit the government to ...")
+      const strong = reading.cues.filter((c) => c.kind !== 'conditional' && c.kind !== 'date');
+      const possibilityOnly = strong.length > 0 && strong.every((c) => c.kind === 'modal' && !/^(?:would|should)|[’']d$/i.test(c.phrase));
+      const purpose = strong.length > 0 && strong.every((c) => c.kind === 'modal') && /\bwould\s+(?:not\s+)?(?:permit|allow|enable|mean|be\s+due\s+to)\b/i.test(quote);
+      if (!forecastVerb && !BELIEF.test(seg.verb) && ((possibilityOnly && !reading.cues.some((c) => c.kind === 'horizon' || c.kind === 'date' || c.kind === 'conditional')) || purpose)) rule ??= 'a bare possibility';
+      // believing something could happen, with no time for it, is still a bare possibility ("believed the economy could still regain momentum")
+      if (BELIEF.test(seg.verb) && !forecastVerb && possibilityOnly && !reading.cues.some((c) => c.kind === 'horizon' || c.kind === 'date')) rule ??= 'a belief in a possibility, no time';
+      // "would" and nothing else, no time ahead, no condition, no change named: a description of how
+      // things would be ("a new daily would give the city its second paper", "the mill would be
+      // subsidized"), not a forecast one could check; "sales would rise" (a change) stays
+      // ("he would offer a bill", said of himself, is his plan: kept)
+      const wouldOnly = strong.length > 0 && strong.every((c) => c.kind === 'modal' && /^(?:would|should)|[’']d$/i.test(c.phrase));
+      const ownPlan = seg.form === 'paraphrase' && /^(?:he|she|they|it|we)\s+would\s+(?!(?:be|have|like|love|prefer|rather|want)\b)/i.test(quote);
+      // "should" is advice unless it names a change that happens to things ("sales should exceed",
+      // "should help revive"), not an act someone ought to do ("the government should raise taxes")
+      const shouldOnly = strong.length > 0 && strong.every((c) => c.kind === 'modal' && /^should/i.test(c.phrase));
+      // ("a dip in prices would improve confidence": an indefinite subject is a hypothetical, not a change
+      // foreseen, unless the change is measured: "a stoppage would cut volumes by a fifth")
+      const changeNamed = shouldOnly ? SHOULD_CHANGE.test(quote) : WOULD_CHANGE.test(quote) && !(/^(?:that\s+)?(?:a|an)\s/i.test(quote) && !/\d|\b(?:half|third|quarter|fifth|tenth|double|triple)\b/i.test(quote));
+      // "X said the crash would have no impact", "said more than 250 hunts would meet": the future of
+      // reported speech, its subject and "would" opening the clause
+      // (said before the clause: "…, Jane Roe said" after a clause of "would" is as often a description)
+      const said = text.slice(Math.max(seg.sentence.start, start - 60), start);
+      const at = said.toLowerCase().lastIndexOf(seg.verb);
+      const saidBefore = at >= 0 && !/[.;:!?]/.test(said.slice(at + seg.verb.length)) && said.length - (at + seg.verb.length) <= 40 && !/\p{L}/u.test(said[at - 1] ?? ' ') && !/\p{L}/u.test(said[at + seg.verb.length] ?? ' ');
+      // ("Obama pledged during the 2008 campaign that he would close the prison": said long ago, the future of then)
+      const saidLongAgo = (() => {
+        const said = text.slice(seg.sentence.start, start);
+        const y = /\b(?:in|during(?:\s+the)?|since)\s+((?:19|20)\d{2})\b/.exec(said);
+        return (y !== null && Number(y[1]) < Number(publishedOn.slice(0, 4))) || /\b(?:ago|last\s+(?:year|decade))\b/i.test(said);
+      })();
+      const reportedFuture = seg.form === 'paraphrase' && SPEECH_VERB.test(seg.verb) && saidBefore && !saidLongAgo && REPORTED_WOULD.test(quote);
+      if (wouldOnly && saidLongAgo && seg.form === 'paraphrase') rule ??= 'would, said long ago';
+      if (wouldOnly && !forecastVerb && !BELIEF.test(seg.verb) && !ownPlan && !reportedFuture && !reading.cues.some((c) => c.kind === 'horizon' || c.kind === 'date' || c.kind === 'conditional') && !changeNamed && !INVERTED_CONDITION.test(quote)) rule ??= 'would, nothing ahead';
+      // no one to hold to it: a quotation whose speaker the article does not give is left to the reader
+      if (!seg.speaker) rule ??= 'no speaker';
+      // a possibility on a condition ("could try to find a white knight if ..."): a conditional judgement
+      if (!forecastVerb && !BELIEF.test(seg.verb) && strong.length > 0 && strong.every((c) => c.kind === 'modal' && /^(?:could|might|may)/i.test(c.phrase)) && reading.cues.some((c) => c.kind === 'conditional') && !reading.cues.some((c) => c.kind === 'horizon' || c.kind === 'date')) rule ??= 'a possibility on a condition';
+      // "announced that the administration would impose sanctions": a past announcement, not a forecast
+      if (seg.form === 'paraphrase' && PAST_ANNOUNCEMENT.test(seg.verb) && reading.cues.filter((c) => c.kind !== 'conditional').every((c) => c.kind === 'modal' && /^would/i.test(c.phrase))) rule ??= 'a past announcement';
     const hedge = readHedge(forecastVerb ? `${seg.verb} ${quote}` : quote);
     const context = contextOf(text, seg);
     let horizon = readHorizon(quote, publishedOn, context, { article: usContextText });
     // "When it does, …", "Then …": the horizon of the forecast it follows
-    const previous = out.at(-1);
+    const previous = previousKept;
     if (previous && previous.speaker === seg.speaker && horizon.phrase.startsWith('no horizon') && ANAPHORIC.test(quote) && previous.checkBy) {
       horizon = { checkBy: previous.checkBy, phrase: checkByPhrase.asBefore(previous.checkByPhrase), anchor: previous.anchor };
     }
@@ -232,9 +254,46 @@ export function extractCandidates(input: ArticleInput, opts: ExtractOptions = {}
     if (hedge.negated) candidate.negated = true;
     const condition = proposeCondition(quote);
     if (condition) candidate.condition = condition;
-    out.push(candidate);
+    pool.push({ candidate, rule, form: sentenceOnly ? 'sentence' : seg.form, verb: seg.verb, cues: reading.cues.map((c) => ({ kind: c.kind, phrase: c.phrase })), rejected: reading.rejected, forecastVerb, before: text.slice(Math.max(seg.sentence.start, start - 60), start), publishedOn });
+    if (rule === null) previousKept = candidate;
+  };
+
+  const segments = attributedSegments(ctx).flatMap((g) => splitForecasts(text, g, publishedOn));
+  for (const seg of segments) {
+    if (pool.length >= MAX_POOL) break;
+    if (seg.end - seg.start > MAX_SENTENCE) continue;
+    if (headings.has(seg.sentence.paragraph) && !seg.listItem) continue;
+    consider(seg, false);
   }
-  return mergeRepeated(out).sort((a, b) => a.start - b.start);
+  // sentences no attribution covers: "The fund foresees growth of 3% next year." — the nearest
+  // speaker before them in the paragraph, or in the paragraph before, is the best guess of whose it is
+  const covered = new Set(segments.map((g) => g.sentence));
+  let lastSpeaker: { speaker: string; paragraph: number } | null = null;
+  let k = 0;
+  const bySpan = [...segments].sort((a, b) => a.start - b.start);
+  for (const s of ctx.sentences) {
+    while (k < bySpan.length && bySpan[k]!.start < s.start) {
+      const g = bySpan[k++]!;
+      if (g.speaker) lastSpeaker = { speaker: g.speaker, paragraph: g.sentence.paragraph };
+    }
+    if (pool.length >= MAX_POOL) break;
+    if (covered.has(s) || s.end - s.start > MAX_SENTENCE || headings.has(s.paragraph)) continue;
+    if (s.text.split(/\s+/).length < 6) continue;
+    const speaker = lastSpeaker && s.paragraph - lastSpeaker.paragraph <= 1 ? lastSpeaker.speaker : null;
+    consider({ start: s.start, end: s.end, speaker, form: 'paraphrase', verb: 'nearby attribution', sentence: s }, true);
+  }
+  return pool.sort((a, b) => a.candidate.start - b.candidate.start);
+}
+
+/** The forecasts the hand-written rules keep (the extractor before the model; for comparison and the model's features). */
+export function extractByRules(input: ArticleInput, opts: ExtractOptions = {}): ExtractedCandidate[] {
+  const kept = poolCandidates(input, opts).filter((p) => p.rule === null).map((p) => p.candidate).slice(0, MAX_CANDIDATES);
+  return mergeRepeated(kept).sort((a, b) => a.start - b.start);
+}
+
+/** The forecasts of an article, in reading order. */
+export function extractCandidates(input: ArticleInput, opts: ExtractOptions = {}): ExtractedCandidate[] {
+  return extractByRules(input, opts);
 }
 
 /**

@@ -16,6 +16,8 @@ import { guessFamily } from './family.js';
 import { inThirdPerson } from './person.js';
 import { mirrorBand } from '../ledger/hedge.js';
 import { checkByPhrase, why as whyLine } from './why.js';
+import { features, probability, type ForecastModel } from './model.js';
+import { FORECAST_MODEL } from './model-weights.js';
 
 export type { ArticleInput, Candidate, Extraction } from './types.js';
 export { articleFromHtml, articleFromText } from './html.js';
@@ -291,9 +293,26 @@ export function extractByRules(input: ArticleInput, opts: ExtractOptions = {}): 
   return mergeRepeated(kept).sort((a, b) => a.start - b.start);
 }
 
-/** The forecasts of an article, in reading order. */
+/**
+ * What the model keeps of a pool: the stretches it gives at least its threshold, the likelier first
+ * where two overlap (by half of the shorter), at most MAX_CANDIDATES, repeats merged, in reading order.
+ */
+export function selectCandidates(pool: readonly Pooled[], model: ForecastModel = FORECAST_MODEL): ExtractedCandidate[] {
+  const scored = pool.map((p) => ({ p, score: probability(model, features(p, { withRule: model.withRule === true })) })).filter((x) => x.score >= model.threshold);
+  scored.sort((a, b) => b.score - a.score || a.p.candidate.start - b.p.candidate.start);
+  const kept: ExtractedCandidate[] = [];
+  for (const { p } of scored) {
+    if (kept.length >= MAX_CANDIDATES) break;
+    const c = p.candidate;
+    if (kept.some((k) => Math.min(k.end, c.end) - Math.max(k.start, c.start) >= 0.5 * Math.min(k.end - k.start, c.end - c.start))) continue;
+    kept.push(c);
+  }
+  return mergeRepeated(kept.sort((a, b) => a.start - b.start)).sort((a, b) => a.start - b.start);
+}
+
+/** The forecasts of an article, in reading order: the pool, as the trained model reads it. */
 export function extractCandidates(input: ArticleInput, opts: ExtractOptions = {}): ExtractedCandidate[] {
-  return extractByRules(input, opts);
+  return selectCandidates(poolCandidates(input, opts));
 }
 
 /**

@@ -728,7 +728,9 @@ export function attributedSegments(ctx: AttributionContext): Segment[] {
       const intro = opensParagraph && before && text[before.end - 1] === ':' ? sentenceAt(sentences, before.end - 1) : undefined;
       const introduced = intro ? beforeQuote(text.slice(Math.max(intro.start, before!.end - QUOTE_WINDOW), before!.end).replace(/\s/g, ' ')) : null;
       if (introduced) quoteSpeaker.set(q, { raw: introduced.speaker, at: intro!.start, verb: introduced.verb });
-      else quoteSpeaker.set(q, { raw: opensParagraph ? '\u0001previous paragraph' : null, at: q.openAt, verb: 'continued quote' });
+      // ("Danielle Hale foresees something in between. “The deceleration … will continue.”": a
+      // quotation after a sentence that names its speaker, in the same paragraph, is theirs)
+      else quoteSpeaker.set(q, { raw: opensParagraph ? '\u0001previous paragraph' : '\u0001this paragraph', at: q.openAt, verb: 'continued quote' });
     }
   }
   for (const q of speech) {
@@ -789,6 +791,8 @@ export function attributedSegments(ctx: AttributionContext): Segment[] {
     if (e.raw === '\u0001previous paragraph') {
       const para = e.seg ? e.seg.sentence.paragraph : paragraphOf(e.at);
       speaker = lastParagraphSpeaker.get(para - 1) ?? null;
+    } else if (e.raw === '\u0001this paragraph') {
+      speaker = lastParagraphSpeaker.get(e.seg ? e.seg.sentence.paragraph : paragraphOf(e.at)) ?? null;
     } else if (e.raw) {
       const cleaned = cleanSpeaker(e.raw);
       if (cleaned) {

@@ -6,9 +6,9 @@
  * → forecast cues (cues.ts) → horizon (horizon.ts), hedge (hedge.ts), family (family.ts).
  * Candidates are for a person to review; nothing here touches the ledger.
  */
-import { MAX_CANDIDATES, MAX_TEXT_CHARS, type ArticleInput, type Candidate } from './types.js';
+import { MAX_CANDIDATES, MAX_TEXT_CHARS, type ArticleInput, type Candidate, type Pooled } from './types.js';
 import { proposeCondition } from './condition.js';
-import { attributedSegments, FORECAST_VERBS, MAX_SENTENCE, predictedAfter, readStructure, type Segment } from './attribution.js';
+import { attributedSegments, cleanSpeaker, FORECAST_VERBS, MAX_SENTENCE, plausibleSpeaker, predictedAfter, readStructure, type Segment } from './attribution.js';
 import { describeCue, readCues } from './cues.js';
 import { readHedge } from './hedge.js';
 import { readHorizon } from './horizon.js';
@@ -19,7 +19,7 @@ import { checkByPhrase, why as whyLine } from './why.js';
 import { features, probability, type ForecastModel } from './model.js';
 import { FORECAST_MODEL } from './model-weights.js';
 
-export type { ArticleInput, Candidate, Extraction } from './types.js';
+export type { ArticleInput, Candidate, Extraction, Pooled } from './types.js';
 export { articleFromHtml, articleFromText } from './html.js';
 export { fetchArticle, fetchPage, FetchArticleError, type FetchedPage, type FetchArticleOptions } from './fetch.js';
 
@@ -95,23 +95,6 @@ function contextOf(text: string, seg: Segment): string {
   return text.slice(Math.max(s.start, seg.start - CONTEXT_WINDOW), Math.min(s.end, seg.end + CONTEXT_WINDOW));
 }
 
-/** A stretch of an article considered as a forecast: the candidate it would be, and what the rules say of it. */
-export interface Pooled {
-  candidate: ExtractedCandidate;
-  /** Why the hand-written rules set it aside; null when they keep it. */
-  rule: string | null;
-  /** How it was found: attributed speech (its form), or a sentence no attribution covers. */
-  form: Segment['form'] | 'sentence';
-  verb: string;
-  /** The cues read in its quote, and the reading's own rejection; whether its verb is a forecasting one. */
-  cues: { kind: string; phrase: string }[];
-  rejected: string | null;
-  forecastVerb: boolean;
-  /** Up to 60 characters before the quote in its sentence (the attribution's frame). */
-  before: string;
-  publishedOn: string;
-}
-
 /** Stretches considered per article at most (the candidates kept are at most MAX_CANDIDATES). */
 export const MAX_POOL = MAX_CANDIDATES * 4;
 
@@ -137,7 +120,8 @@ export function poolCandidates(input: ArticleInput, opts: ExtractOptions = {}): 
     let end = end0;
     // "Money has moved out of India this month and this upgrade should lead to a reversal": the
     // clause with the forecast, not the account of the past joined before it
-    const start = forecastClauseStart(text, start0, end, publishedOn);
+    // (not after a forecasting verb: "projects a growth of 6.8% for 2017 while …" — its object is the forecast)
+    const start = seg.form === 'paraphrase' && FORECAST_VERBS.has(seg.verb) ? start0 : forecastClauseStart(text, start0, end, publishedOn);
     let quote = text.slice(start, end);
     // "‘A landslide,’ one strategist predicted": a quotation the speaker is said, after it, to predict
     const closeMark = text.slice(end, end + 3).search(/[”"’]/);
@@ -323,6 +307,16 @@ export function extractCandidates(input: ArticleInput, opts: ExtractOptions = {}
 function splitForecasts(text: string, seg: Segment, publishedOn: string): Segment[] {
   if (seg.form !== 'paraphrase' || seg.end - seg.start > MAX_SENTENCE) return [seg];
   const span = text.slice(seg.start, seg.end);
+  // "projects growth of 6.8% for 2017 while the Asian Development Bank sees 6.4%": a second
+  // speaker's forecast after "while", theirs
+  const other = WHILE_OTHER.exec(span);
+  if (other && other.index >= 12) {
+    const speaker = cleanSpeaker(other[1]!);
+    const rightStart = seg.start + other.index + other[0].length;
+    if (speaker && plausibleSpeaker(speaker) && seg.end - rightStart >= 12) {
+      return [{ ...seg, end: seg.start + other.index }, { ...seg, start: rightStart, speaker, verb: other[2]!.toLowerCase() }];
+    }
+  }
   const out: Segment[] = [];
   let from = 0;
   for (const j of span.matchAll(/(?:,\s+(?:and|but)|;|\s*[—–]\s*but)\s+(?=(?:the|a|an|its|their|this|that|it|he|she|they|we|as|annual|\p{Lu}\p{L}+)\s)/gu)) {
@@ -338,6 +332,9 @@ function splitForecasts(text: string, seg: Segment, publishedOn: string): Segmen
   out.push({ ...seg, start: seg.start + from });
   return out;
 }
+
+/** "…, while the Asian Development Bank sees …": another speaker and their verb of forecasting, after "while" or "whereas". */
+const WHILE_OTHER = /,?\s+(?:while|whereas)\s+((?:the\s+)?\p{Lu}[\p{L}&.’'-]*(?:\s+(?:of\s+)?\p{Lu}[\p{L}&.’'-]*){0,5})\s+(sees|expects|projects|forecasts|predicts|estimates|anticipates|is\s+forecasting|is\s+projecting|is\s+predicting|is\s+expecting)\s+/u;
 
 /** Where a long quote's forecast starts: after leading clauses (joined by "and", "but", ";") that hold no forecast cue. */
 function forecastClauseStart(text: string, start: number, end: number, publishedOn: string): number {

@@ -5,7 +5,7 @@
  * writes model-weights.ts; nothing is learned at run time). Plain functions: features are strings,
  * a weight per feature, the probability is the logistic of their sum.
  */
-import type { Pooled } from './index.js';
+import type { Pooled } from './types.js';
 
 /** Words of a stretch, lower-cased: letters (with inner apostrophes and hyphens) or digits. */
 const tokens = (text: string): string[] => text.toLowerCase().replace(/[’]/g, "'").match(/\p{L}[\p{L}'-]*|\d+(?:[.,]\d+)?/gu) ?? [];
@@ -60,6 +60,8 @@ export function features(p: Pooled, opts: { withRule?: boolean } = {}): string[]
   // pairs: how it was found, with its cues, its speaker, its horizon and its first words
   const ks = [...kinds].sort().join('+') || 'none';
   out.push(`fk=${p.form}|${ks}`, `vk=${p.verb.toLowerCase()}|${ks}`, `fs=${p.form}|${speakerKind}`, `fh=${p.form}|${horizonKind}`);
+  // a forecasting verb is a cue of its own ("the report predicts an increase in unemployment")
+  out.push(`fvk=${p.forecastVerb}|${ks}`, `fvr=${p.forecastVerb}|${p.rejected ?? 'none'}`);
   for (const w of words.slice(0, 3)) out.push(`fw=${p.form}|${w}`);
   if (c.negated) out.push('negated');
   return [...new Set(out)];

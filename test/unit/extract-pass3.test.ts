@@ -427,3 +427,26 @@ describe('fifth pass (tuned on the first two blind sets after their scoring)', (
       expect(readCues(t, on).rejected, t).not.toBeNull();
   });
 });
+
+describe('sixth pass (read from the fourth blind set after its one scoring)', () => {
+  it('gives a quotation with no attribution of its own to the speaker a sentence before it in the paragraph names', () => {
+    const text = 'Rents rose again. The bank’s chief economist, Ana Ruiz, foresees something in between. “Sales will keep falling as long as rates stay high. We forecast a further 4% drop in 2026.” She expects inventory to rise.';
+    expect(speech(text).filter((s) => /Sales will keep falling|further 4% drop/.test(s.text)).map((s) => s.speaker)).toEqual(['Ana Ruiz', 'Ana Ruiz']);
+    // (a quotation with no one named before it in its paragraph still has no speaker)
+    expect(speech('Rents rose again in May across the region. “Sales will keep falling as long as rates stay high,” was the verdict.')[0]?.speaker ?? null).toBeNull();
+  });
+
+  it('reads "X projects A while Y sees B" as two forecasts, each with its own speaker', () => {
+    const text = 'Other lenders were gloomier. The fund projects growth of 6.8% for 2027 while the Asian Development Bank sees growth of 6.4% in 2027 and 6.6% in 2028.';
+    expect(found(text)).toEqual([
+      ['The fund', 'growth of 6.8% for 2027'],
+      ['Asian Development Bank', 'growth of 6.4% in 2027 and 6.6% in 2028'],
+    ]);
+  });
+
+  it('keeps the whole object of a forecasting verb, not only the clause after "and" or "while"', () => {
+    const text = 'The ministry projects a budget deficit of 3.1% of output for the whole of 2026, while the shortfall in the year after that should be a little smaller at about 2.9%.';
+    const [c] = candidates(text);
+    expect(c!.quote.startsWith('a budget deficit of 3.1%')).toBe(true);
+  });
+});

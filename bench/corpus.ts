@@ -85,6 +85,7 @@ export const BLIND2_DIR = fileURLToPath(new URL('../test/fixtures/blind2/', impo
 export const BLIND3_DIR = fileURLToPath(new URL('../test/fixtures/blind3/', import.meta.url));
 export const BLIND4_DIR = fileURLToPath(new URL('../test/fixtures/blind4/', import.meta.url));
 export const BLIND5_DIR = fileURLToPath(new URL('../test/fixtures/blind5/', import.meta.url));
+export const BLIND6_DIR = fileURLToPath(new URL('../test/fixtures/blind6/', import.meta.url));
 
 /** Every key in the corpus folder, by id. */
 export function readCorpusKeys(dir = CORPUS_DIR): CorpusKey[] {

@@ -26,7 +26,7 @@ import { features, type ForecastModel } from '../src/extract/model.js';
 import { combine, loadCorpus, locate, scoreArticle, spansMatch, type ArticleKey, type ArticleScore, type SetName } from './extract.js';
 
 /** The sets trained on, grouped as the folds of `--cv` (the corpus's two splits are one fold). */
-export const TRAINING_FOLDS: Record<string, SetName[]> = { corpus: ['dev', 'test'], heldout: ['heldout'], blind: ['blind'], blind2: ['blind2'], blind3: ['blind3'], blind4: ['blind4'] };
+export const TRAINING_FOLDS: Record<string, SetName[]> = { corpus: ['dev', 'test'], heldout: ['heldout'], blind: ['blind'], blind2: ['blind2'], blind3: ['blind3'], blind4: ['blind4'], blind5: ['blind5'] };
 const MIN_COUNT = 2;
 export const LAMBDA = 10;
 export const THRESHOLD = 0.25;

@@ -278,11 +278,12 @@ export function extractByRules(input: ArticleInput, opts: ExtractOptions = {}): 
 }
 
 /**
- * What the model keeps of a pool: the stretches it gives at least its threshold, the likelier first
+ * What the model keeps of a pool: the stretches with a speaker it gives at least its threshold, the likelier first
  * where two overlap (by half of the shorter), at most MAX_CANDIDATES, repeats merged, in reading order.
  */
 export function selectCandidates(pool: readonly Pooled[], model: ForecastModel = FORECAST_MODEL): ExtractedCandidate[] {
-  const scored = pool.map((p) => ({ p, score: probability(model, features(p, { withRule: model.withRule === true })) })).filter((x) => x.score >= model.threshold);
+  // (a stretch nobody is said to have said is no claim anyone can be held to: not a draft)
+  const scored = pool.filter((p) => p.candidate.speaker).map((p) => ({ p, score: probability(model, features(p, { withRule: model.withRule === true })) })).filter((x) => x.score >= model.threshold);
   scored.sort((a, b) => b.score - a.score || a.p.candidate.start - b.p.candidate.start);
   const kept: ExtractedCandidate[] = [];
   for (const { p } of scored) {
@@ -334,7 +335,7 @@ function splitForecasts(text: string, seg: Segment, publishedOn: string): Segmen
 }
 
 /** "…, while the Asian Development Bank sees …": another speaker and their verb of forecasting, after "while" or "whereas". */
-const WHILE_OTHER = /,?\s+(?:while|whereas)\s+((?:the\s+)?\p{Lu}[\p{L}&.’'-]*(?:\s+(?:of\s+)?\p{Lu}[\p{L}&.’'-]*){0,5})\s+(sees|expects|projects|forecasts|predicts|estimates|anticipates|is\s+forecasting|is\s+projecting|is\s+predicting|is\s+expecting)\s+/u;
+const WHILE_OTHER = /,?\s+(?:while|whereas)\s+((?:the\s+)?\p{Lu}[\p{L}&.’'-]*(?:\s+(?:of\s+)?\p{Lu}[\p{L}&.’'-]*){0,5})\s+(sees|saw|expects|expected|projects|projected|forecasts|forecast|predicts|predicted|estimates|estimated|anticipates|anticipated|is\s+forecasting|is\s+projecting|is\s+predicting|is\s+expecting)\s+/u;
 
 /** Where a long quote's forecast starts: after leading clauses (joined by "and", "but", ";") that hold no forecast cue. */
 function forecastClauseStart(text: string, start: number, end: number, publishedOn: string): number {

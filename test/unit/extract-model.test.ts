@@ -77,6 +77,15 @@ describe('selection', () => {
     expect(selectCandidates(pool, byWord('fall', 1))).toEqual([]);
   });
 
+  it('keeps no stretch without a speaker, however likely', () => {
+    const unattributed = poolCandidates(articleFromText('Prices will rise by 5% in 2030 across the whole region, the report shows.\n\nSales will fall by a third in 2031 in every market we know of.', { publishedOn: on }));
+    const speakerless = unattributed.filter((p) => p.candidate.speaker === null);
+    expect(speakerless.length).toBeGreaterThan(0);
+    const everything: ForecastModel = { threshold: 0.5, bias: 5, weights: {} };
+    expect(selectCandidates(unattributed, everything).every((c) => c.speaker !== null)).toBe(true);
+    expect(selectCandidates(speakerless, everything)).toEqual([]);
+  });
+
   it('merges a repeated quote into one, with why it was kept once', () => {
     const [only] = selectCandidates(pool, byWord('fall', 10));
     expect(only!.why.at(-1)).toMatch(/repeated in the article \(2 times\)/);

@@ -444,6 +444,17 @@ describe('sixth pass (read from the fourth blind set after its one scoring)', ()
     ]);
   });
 
+  it('a connecting adverb before the subject is not the speaker ("Consequently, they believe", "Specifically, Musk wrote")', () => {
+    expect(speech('The forecasters said the season would be busy. Consequently, they believe that El Niño is extremely unlikely this year.').map((s) => s.speaker)).toEqual(['The forecasters', 'The forecasters']);
+    expect(speech('Specifically, Musk wrote: "The new car should ship in 2027 if supply allows."').map((s) => s.speaker)).toEqual(['Musk']);
+    expect(speech('Accordingly, the Government expects to borrow Rs.1,944 billion from local and foreign sources.').map((s) => s.speaker)).toEqual(['the Government']);
+  });
+
+  it('reads "…, while Y forecast B" in the past tense too', () => {
+    const text = 'Nomura sees the won at 1,350 by June, while Barclays Capital forecast continued depreciation, with the rate reaching 1,500 by the end of 2027.';
+    expect(found(text).map(([who]) => who)).toEqual(['Nomura', 'Barclays Capital']);
+  });
+
   it('keeps the whole object of a forecasting verb, not only the clause after "and" or "while"', () => {
     const text = 'The ministry projects a budget deficit of 3.1% of output for the whole of 2026, while the shortfall in the year after that should be a little smaller at about 2.9%.';
     const [c] = candidates(text);

@@ -15,7 +15,8 @@
  *
  * `--cv` instead prints leave-one-set-out figures (train on four sets, score the fifth with the
  * bench's scorer) for a range of thresholds and penalties, next to the rules alone, and writes
- * nothing; `--with-rule` adds the rules' verdict to the features (a comparison: see model.ts).
+ * nothing; `--with-rule` adds the rules' verdict to the features (a comparison: see model.ts),
+ * `--per-fold` prints each fold's figures too, `--lambda a,b` and `--threshold a,b` the grid.
  * `--compare SET` scores one set (overall figures only) with the shipped model, the model trained
  * with the rules' verdict, and the rules alone.
  */
@@ -42,16 +43,13 @@ interface Article {
   examples: Example[];
 }
 
-/** 1 when the stretch matches a key forecast by the bench's rule, else 0 (an ambiguous item included). */
-function label(key: ArticleKey, p: Pooled): 0 | 1 {
-  const text = key.article.text;
-  return key.forecasts.some((f) => { const at = locate(text, f.quote); return at !== null && spansMatch(at, p.candidate); }) ? 1 : 0;
-}
-
+/** Each set's articles with their pools, every stretch labelled: 1 when it matches a key forecast by the bench's rule, else 0 (an ambiguous item included). */
 export function loadArticles(sets: SetName[], opts: { withRule?: boolean } = {}): Article[] {
   return sets.flatMap((set) => loadCorpus(set)).map((key) => {
     const pool = poolCandidates(key.article);
-    return { key, pool, examples: pool.map((p) => ({ feats: features(p, opts), label: label(key, p) })) };
+    const spans = key.forecasts.flatMap((f) => locate(key.article.text, f.quote) ?? []);
+    const label = (p: Pooled): 0 | 1 => (spans.some((at) => spansMatch(at, p.candidate)) ? 1 : 0);
+    return { key, pool, examples: pool.map((p) => ({ feats: features(p, opts), label: label(p) })) };
   });
 }
 
@@ -98,7 +96,7 @@ export function train(articles: Article[], lambda = LAMBDA, threshold = THRESHOL
 
 const fmt = (s: ArticleScore) => `recall ${s.recall.toFixed(2)} · precision ${s.precision.toFixed(2)} · strict ${s.strictPrecision.toFixed(2)} · speaker ${s.speaker.toFixed(2)} · check-by ${s.checkBy.toFixed(2)} (${s.matched}/${s.forecasts}, ${s.candidates} found)`;
 
-function crossValidate(lambdas: number[], thresholds: number[], withRule: boolean): void {
+function crossValidate(lambdas: number[], thresholds: number[], withRule: boolean, perFold: boolean): void {
   const folds = Object.entries(TRAINING_FOLDS).map(([name, sets]) => ({ name, articles: loadArticles(sets, { withRule }) }));
   const rules = folds.map((f) => combine(f.articles.map((a) => scoreArticle(a.key, extractByRules(a.key.article)))));
   console.log(`rules alone, all folds: ${fmt(combine(rules))}`);
@@ -108,7 +106,7 @@ function crossValidate(lambdas: number[], thresholds: number[], withRule: boolea
     for (const threshold of thresholds) {
       const per = folds.map((f, i) => combine(f.articles.map((a) => scoreArticle(a.key, selectCandidates(a.pool, { ...models[i]!, threshold })))));
       console.log(`λ ${lambda} threshold ${threshold}: ${fmt(combine(per))}`);
-      if (process.env.CV_FOLDS === '1') folds.forEach((f, i) => console.log(`  ${f.name}: ${fmt(per[i]!)}`));
+      if (perFold) folds.forEach((f, i) => console.log(`  ${f.name}: ${fmt(per[i]!)}`));
     }
   }
 }
@@ -157,7 +155,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       const at = process.argv.indexOf(flag);
       return at >= 0 ? process.argv[at + 1]!.split(',').map(Number) : dflt;
     };
-    crossValidate(nums('--lambda', [LAMBDA]), nums('--threshold', [0.2, 0.25, 0.3, 0.35, 0.4]), process.argv.includes('--with-rule'));
+    crossValidate(nums('--lambda', [LAMBDA]), nums('--threshold', [0.2, 0.25, 0.3, 0.35, 0.4]), process.argv.includes('--with-rule'), process.argv.includes('--per-fold'));
   } else {
     const sets = Object.values(TRAINING_FOLDS).flat();
     const articles = loadArticles(sets);

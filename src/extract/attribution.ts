@@ -79,7 +79,7 @@ const INVERTED_TAIL = new RegExp(`^(.*\\S),\\s+(said|says|added|adds|noted|notes
 const FURTHER_CLAUSE = new RegExp(`^(?:who\\s+(?:also\\s+)?(?:${VERB})|${PARTICIPLE})\\s+(?:that\\s+)?`, 'iu');
 const isParticiple = (v: string) => PARTICIPLES.includes(v.toLowerCase().replace(/\s+/g, ' '));
 
-const PRONOUNS = new Set(['he', 'she', 'they', 'it', 'we', 'i']);
+export const PRONOUNS: ReadonlySet<string> = new Set(['he', 'she', 'they', 'it', 'we', 'i']);
 const CONNECTORS = /^(?:however|meanwhile|but|and|yet|still|also|instead|moreover|separately|similarly|likewise|indeed|now|so|then|later|earlier|previously|nevertheless|nonetheless|furthermore|additionally|besides|elsewhere|overall|still|today|yesterday|consequently|specifically|accordingly|therefore|thus|hence|ultimately|finally|currently|notably|importantly|crucially|initially|originally|subsequently|alternatively|conversely|essentially|generally|typically|historically|traditionally|fortunately|unfortunately|interestingly|significantly|clearly|obviously|in addition|in turn|as a result|in fact|for (?:now|example|instance|its part|his part|her part|their part)|this (?:morning|afternoon|evening|week)|in (?:a|an|the) [\p{L} -]+|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\s*,?\s+/iu;
 const TITLES = new Set(
   ['mayor', 'president', 'councilor', 'councillor', 'council', 'city', 'manager', 'chief', 'executive', 'officer', 'minister', 'senator', 'sen.', 'rep.', 'gov.',

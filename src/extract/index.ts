@@ -131,76 +131,76 @@ export function poolCandidates(input: ArticleInput, opts: ExtractOptions = {}): 
     if (seen.has(key)) return;
     seen.add(key);
     let rule: string | null = sentenceOnly ? 'no attribution' : null;
-      // "BA warned that yields were expected to decline": the past of reported speech is its present
-      // ("said candidates would have to think carefully": the reported "will have to", same length)
-      const reported = seg.form === 'paraphrase' && SPEECH_VERB.test(seg.verb) ? quote.replace(/\b(was|were)(\s+(?:not\s+)?(?:expected|forecast|projected|likely|unlikely|set|due|poised|on\s+track|scheduled|slated|bound|certain|sure|going)\s+to)\b/gi, (_m, be: string, rest: string) => `${be === 'was' || be === 'Was' ? 'is ' : 'are '}${rest}`).replace(/\bwould(\s+have\s+to)\b/gi, 'will $1') : quote;
-      let reading = readCues(reported, publishedOn);
-      // "Doses will be ready in 2015 but it is not clear if any will work": the forecast before a
-      // trailing clause that declines one
-      let cut = end;
-      if (reading.rejected) {
-        const joint = /(?:,\s*|\s+)but\s+(?=it\s+is\s+not|it['’]s\s+not|there\s+is\s+no|no\s+one|nobody|it\s+remains|it\s+was\s+not)/i.exec(reported);
-        if (joint && joint.index > 20) {
-          const left = readCues(reported.slice(0, joint.index), publishedOn);
-          if (!left.rejected) { reading = left; cut = start + joint.index; }
-        }
+    // "BA warned that yields were expected to decline": the past of reported speech is its present
+    // ("said candidates would have to think carefully": the reported "will have to", same length)
+    const reported = seg.form === 'paraphrase' && SPEECH_VERB.test(seg.verb) ? quote.replace(/\b(was|were)(\s+(?:not\s+)?(?:expected|forecast|projected|likely|unlikely|set|due|poised|on\s+track|scheduled|slated|bound|certain|sure|going)\s+to)\b/gi, (_m, be: string, rest: string) => `${be === 'was' || be === 'Was' ? 'is ' : 'are '}${rest}`).replace(/\bwould(\s+have\s+to)\b/gi, 'will $1') : quote;
+    let reading = readCues(reported, publishedOn);
+    // "Doses will be ready in 2015 but it is not clear if any will work": the forecast before a
+    // trailing clause that declines one
+    let cut = end;
+    if (reading.rejected) {
+      const joint = /(?:,\s*|\s+)but\s+(?=it\s+is\s+not|it['’]s\s+not|there\s+is\s+no|no\s+one|nobody|it\s+remains|it\s+was\s+not)/i.exec(reported);
+      if (joint && joint.index > 20) {
+        const left = readCues(reported.slice(0, joint.index), publishedOn);
+        if (!left.rejected) { reading = left; cut = start + joint.index; }
       }
-      if (cut < end) {
-        quote = text.slice(start, cut).replace(/[\s,;]+$/, '');
-        end = start + quote.length;
-      }
-      // "expects …", "‘A landslide,’ one strategist predicted": the verb says it is a forecast (a question stays a question)
-      // ("now sees full-year revenue of $10bn": an outlook verb with a period ahead is one too)
-      const forecastVerb = (seg.form === 'paraphrase' && (FORECAST_VERBS.has(seg.verb) || (OUTLOOK_VERBS.test(seg.verb) && /\b(?:(?:19|20)\d{2}|next|this year|coming|full[- ]year|fiscal|quarter)\b/i.test(quote)))) || verbless;
-      if (reading.rejected && (!forecastVerb || reading.rejected === 'a question')) rule ??= 'cues: ' + reading.rejected;
-      // a revised or owned projection of a year already past ("raised its estimate of 2023 demand", said in 2025) is history
-      if (/^(?:revised its forecast|in its forecast)$/.test(seg.verb)) {
-        const years = [...quote.matchAll(/\b(?:19|20)\d{2}\b/g)].map((m) => Number(m[0]));
-        if (years.length && years.every((y) => y < Number(publishedOn.slice(0, 4)))) rule ??= 'a revised projection of a past year';
-      }
-      // a bare possibility ("could", "may", "would" and nothing else) with no time ahead and no one
-      // saying they expect it: "the action would permit ...", "the plane could be at the bottom of the sea"
-      // ("would" in reported speech is the future of the past, and stays unless it gives a purpose:
-      // "the action would permit the government to ...")
-      const strong = reading.cues.filter((c) => c.kind !== 'conditional' && c.kind !== 'date');
-      const possibilityOnly = strong.length > 0 && strong.every((c) => c.kind === 'modal' && !/^(?:would|should)|[’']d$/i.test(c.phrase));
-      const purpose = strong.length > 0 && strong.every((c) => c.kind === 'modal') && /\bwould\s+(?:not\s+)?(?:permit|allow|enable|mean|be\s+due\s+to)\b/i.test(quote);
-      if (!forecastVerb && !BELIEF.test(seg.verb) && ((possibilityOnly && !reading.cues.some((c) => c.kind === 'horizon' || c.kind === 'date' || c.kind === 'conditional')) || purpose)) rule ??= 'a bare possibility';
-      // believing something could happen, with no time for it, is still a bare possibility ("believed the economy could still regain momentum")
-      if (BELIEF.test(seg.verb) && !forecastVerb && possibilityOnly && !reading.cues.some((c) => c.kind === 'horizon' || c.kind === 'date')) rule ??= 'a belief in a possibility, no time';
-      // "would" and nothing else, no time ahead, no condition, no change named: a description of how
-      // things would be ("a new daily would give the city its second paper", "the mill would be
-      // subsidized"), not a forecast one could check; "sales would rise" (a change) stays
-      // ("he would offer a bill", said of himself, is his plan: kept)
-      const wouldOnly = strong.length > 0 && strong.every((c) => c.kind === 'modal' && /^(?:would|should)|[’']d$/i.test(c.phrase));
-      const ownPlan = seg.form === 'paraphrase' && /^(?:he|she|they|it|we)\s+would\s+(?!(?:be|have|like|love|prefer|rather|want)\b)/i.test(quote);
-      // "should" is advice unless it names a change that happens to things ("sales should exceed",
-      // "should help revive"), not an act someone ought to do ("the government should raise taxes")
-      const shouldOnly = strong.length > 0 && strong.every((c) => c.kind === 'modal' && /^should/i.test(c.phrase));
-      // ("a dip in prices would improve confidence": an indefinite subject is a hypothetical, not a change
-      // foreseen, unless the change is measured: "a stoppage would cut volumes by a fifth")
-      const changeNamed = shouldOnly ? SHOULD_CHANGE.test(quote) : WOULD_CHANGE.test(quote) && !(/^(?:that\s+)?(?:a|an)\s/i.test(quote) && !/\d|\b(?:half|third|quarter|fifth|tenth|double|triple)\b/i.test(quote));
-      // "X said the crash would have no impact", "said more than 250 hunts would meet": the future of
-      // reported speech, its subject and "would" opening the clause
-      // (said before the clause: "…, Jane Roe said" after a clause of "would" is as often a description)
-      const said = text.slice(Math.max(seg.sentence.start, start - 60), start);
-      const at = said.toLowerCase().lastIndexOf(seg.verb);
-      const saidBefore = at >= 0 && !/[.;:!?]/.test(said.slice(at + seg.verb.length)) && said.length - (at + seg.verb.length) <= 40 && !/\p{L}/u.test(said[at - 1] ?? ' ') && !/\p{L}/u.test(said[at + seg.verb.length] ?? ' ');
-      // ("Obama pledged during the 2008 campaign that he would close the prison": said long ago, the future of then)
-      const saidLongAgo = (() => {
-        const said = text.slice(seg.sentence.start, start);
-        const y = /\b(?:in|during(?:\s+the)?|since)\s+((?:19|20)\d{2})\b/.exec(said);
-        return (y !== null && Number(y[1]) < Number(publishedOn.slice(0, 4))) || /\b(?:ago|last\s+(?:year|decade))\b/i.test(said);
-      })();
-      const reportedFuture = seg.form === 'paraphrase' && SPEECH_VERB.test(seg.verb) && saidBefore && !saidLongAgo && REPORTED_WOULD.test(quote);
-      if (wouldOnly && saidLongAgo && seg.form === 'paraphrase') rule ??= 'would, said long ago';
-      if (wouldOnly && !forecastVerb && !BELIEF.test(seg.verb) && !ownPlan && !reportedFuture && !reading.cues.some((c) => c.kind === 'horizon' || c.kind === 'date' || c.kind === 'conditional') && !changeNamed && !INVERTED_CONDITION.test(quote)) rule ??= 'would, nothing ahead';
-      // no one to hold to it: a quotation whose speaker the article does not give is left to the reader
-      if (!seg.speaker) rule ??= 'no speaker';
-      // a possibility on a condition ("could try to find a white knight if ..."): a conditional judgement
-      if (!forecastVerb && !BELIEF.test(seg.verb) && strong.length > 0 && strong.every((c) => c.kind === 'modal' && /^(?:could|might|may)/i.test(c.phrase)) && reading.cues.some((c) => c.kind === 'conditional') && !reading.cues.some((c) => c.kind === 'horizon' || c.kind === 'date')) rule ??= 'a possibility on a condition';
-      // "announced that the administration would impose sanctions": a past announcement, not a forecast
-      if (seg.form === 'paraphrase' && PAST_ANNOUNCEMENT.test(seg.verb) && reading.cues.filter((c) => c.kind !== 'conditional').every((c) => c.kind === 'modal' && /^would/i.test(c.phrase))) rule ??= 'a past announcement';
+    }
+    if (cut < end) {
+      quote = text.slice(start, cut).replace(/[\s,;]+$/, '');
+      end = start + quote.length;
+    }
+    // "expects …", "‘A landslide,’ one strategist predicted": the verb says it is a forecast (a question stays a question)
+    // ("now sees full-year revenue of $10bn": an outlook verb with a period ahead is one too)
+    const forecastVerb = (seg.form === 'paraphrase' && (FORECAST_VERBS.has(seg.verb) || (OUTLOOK_VERBS.test(seg.verb) && /\b(?:(?:19|20)\d{2}|next|this year|coming|full[- ]year|fiscal|quarter)\b/i.test(quote)))) || verbless;
+    if (reading.rejected && (!forecastVerb || reading.rejected === 'a question')) rule ??= 'cues: ' + reading.rejected;
+    // a revised or owned projection of a year already past ("raised its estimate of 2023 demand", said in 2025) is history
+    if (/^(?:revised its forecast|in its forecast)$/.test(seg.verb)) {
+      const years = [...quote.matchAll(/\b(?:19|20)\d{2}\b/g)].map((m) => Number(m[0]));
+      if (years.length && years.every((y) => y < Number(publishedOn.slice(0, 4)))) rule ??= 'a revised projection of a past year';
+    }
+    // a bare possibility ("could", "may", "would" and nothing else) with no time ahead and no one
+    // saying they expect it: "the action would permit ...", "the plane could be at the bottom of the sea"
+    // ("would" in reported speech is the future of the past, and stays unless it gives a purpose:
+    // "the action would permit the government to ...")
+    const strong = reading.cues.filter((c) => c.kind !== 'conditional' && c.kind !== 'date');
+    const possibilityOnly = strong.length > 0 && strong.every((c) => c.kind === 'modal' && !/^(?:would|should)|[’']d$/i.test(c.phrase));
+    const purpose = strong.length > 0 && strong.every((c) => c.kind === 'modal') && /\bwould\s+(?:not\s+)?(?:permit|allow|enable|mean|be\s+due\s+to)\b/i.test(quote);
+    if (!forecastVerb && !BELIEF.test(seg.verb) && ((possibilityOnly && !reading.cues.some((c) => c.kind === 'horizon' || c.kind === 'date' || c.kind === 'conditional')) || purpose)) rule ??= 'a bare possibility';
+    // believing something could happen, with no time for it, is still a bare possibility ("believed the economy could still regain momentum")
+    if (BELIEF.test(seg.verb) && !forecastVerb && possibilityOnly && !reading.cues.some((c) => c.kind === 'horizon' || c.kind === 'date')) rule ??= 'a belief in a possibility, no time';
+    // "would" and nothing else, no time ahead, no condition, no change named: a description of how
+    // things would be ("a new daily would give the city its second paper", "the mill would be
+    // subsidized"), not a forecast one could check; "sales would rise" (a change) stays
+    // ("he would offer a bill", said of himself, is his plan: kept)
+    const wouldOnly = strong.length > 0 && strong.every((c) => c.kind === 'modal' && /^(?:would|should)|[’']d$/i.test(c.phrase));
+    const ownPlan = seg.form === 'paraphrase' && /^(?:he|she|they|it|we)\s+would\s+(?!(?:be|have|like|love|prefer|rather|want)\b)/i.test(quote);
+    // "should" is advice unless it names a change that happens to things ("sales should exceed",
+    // "should help revive"), not an act someone ought to do ("the government should raise taxes")
+    const shouldOnly = strong.length > 0 && strong.every((c) => c.kind === 'modal' && /^should/i.test(c.phrase));
+    // ("a dip in prices would improve confidence": an indefinite subject is a hypothetical, not a change
+    // foreseen, unless the change is measured: "a stoppage would cut volumes by a fifth")
+    const changeNamed = shouldOnly ? SHOULD_CHANGE.test(quote) : WOULD_CHANGE.test(quote) && !(/^(?:that\s+)?(?:a|an)\s/i.test(quote) && !/\d|\b(?:half|third|quarter|fifth|tenth|double|triple)\b/i.test(quote));
+    // "X said the crash would have no impact", "said more than 250 hunts would meet": the future of
+    // reported speech, its subject and "would" opening the clause
+    // (said before the clause: "…, Jane Roe said" after a clause of "would" is as often a description)
+    const said = text.slice(Math.max(seg.sentence.start, start - 60), start);
+    const at = said.toLowerCase().lastIndexOf(seg.verb);
+    const saidBefore = at >= 0 && !/[.;:!?]/.test(said.slice(at + seg.verb.length)) && said.length - (at + seg.verb.length) <= 40 && !/\p{L}/u.test(said[at - 1] ?? ' ') && !/\p{L}/u.test(said[at + seg.verb.length] ?? ' ');
+    // ("Obama pledged during the 2008 campaign that he would close the prison": said long ago, the future of then)
+    const saidLongAgo = (() => {
+      const said = text.slice(seg.sentence.start, start);
+      const y = /\b(?:in|during(?:\s+the)?|since)\s+((?:19|20)\d{2})\b/.exec(said);
+      return (y !== null && Number(y[1]) < Number(publishedOn.slice(0, 4))) || /\b(?:ago|last\s+(?:year|decade))\b/i.test(said);
+    })();
+    const reportedFuture = seg.form === 'paraphrase' && SPEECH_VERB.test(seg.verb) && saidBefore && !saidLongAgo && REPORTED_WOULD.test(quote);
+    if (wouldOnly && saidLongAgo && seg.form === 'paraphrase') rule ??= 'would, said long ago';
+    if (wouldOnly && !forecastVerb && !BELIEF.test(seg.verb) && !ownPlan && !reportedFuture && !reading.cues.some((c) => c.kind === 'horizon' || c.kind === 'date' || c.kind === 'conditional') && !changeNamed && !INVERTED_CONDITION.test(quote)) rule ??= 'would, nothing ahead';
+    // no one to hold to it: a quotation whose speaker the article does not give is left to the reader
+    if (!seg.speaker) rule ??= 'no speaker';
+    // a possibility on a condition ("could try to find a white knight if ..."): a conditional judgement
+    if (!forecastVerb && !BELIEF.test(seg.verb) && strong.length > 0 && strong.every((c) => c.kind === 'modal' && /^(?:could|might|may)/i.test(c.phrase)) && reading.cues.some((c) => c.kind === 'conditional') && !reading.cues.some((c) => c.kind === 'horizon' || c.kind === 'date')) rule ??= 'a possibility on a condition';
+    // "announced that the administration would impose sanctions": a past announcement, not a forecast
+    if (seg.form === 'paraphrase' && PAST_ANNOUNCEMENT.test(seg.verb) && reading.cues.filter((c) => c.kind !== 'conditional').every((c) => c.kind === 'modal' && /^would/i.test(c.phrase))) rule ??= 'a past announcement';
     const hedge = readHedge(forecastVerb ? `${seg.verb} ${quote}` : quote);
     const context = contextOf(text, seg);
     let horizon = readHorizon(quote, publishedOn, context, { article: usContextText });
@@ -255,11 +255,11 @@ export function poolCandidates(input: ArticleInput, opts: ExtractOptions = {}): 
   // speaker before them in the paragraph, or in the paragraph before, is the best guess of whose it is
   const covered = new Set(segments.map((g) => g.sentence));
   let lastSpeaker: { speaker: string; paragraph: number } | null = null;
+  // (segments come in reading order: attributedSegments sorts them, splitting keeps the order)
   let k = 0;
-  const bySpan = [...segments].sort((a, b) => a.start - b.start);
   for (const s of ctx.sentences) {
-    while (k < bySpan.length && bySpan[k]!.start < s.start) {
-      const g = bySpan[k++]!;
+    while (k < segments.length && segments[k]!.start < s.start) {
+      const g = segments[k++]!;
       if (g.speaker) lastSpeaker = { speaker: g.speaker, paragraph: g.sentence.paragraph };
     }
     if (pool.length >= MAX_POOL) break;

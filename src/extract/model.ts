@@ -5,12 +5,11 @@
  * writes model-weights.ts; nothing is learned at run time). Plain functions: features are strings,
  * a weight per feature, the probability is the logistic of their sum.
  */
+import { PRONOUNS } from './attribution.js';
 import type { Pooled } from './types.js';
 
 /** Words of a stretch, lower-cased: letters (with inner apostrophes and hyphens) or digits. */
 const tokens = (text: string): string[] => text.toLowerCase().replace(/[’]/g, "'").match(/\p{L}[\p{L}'-]*|\d+(?:[.,]\d+)?/gu) ?? [];
-
-const PRONOUN_SPEAKER = /^(?:he|she|they|it|we|i)$/i;
 
 /** The words of a stretch as features: each word, each pair of neighbours, and its first two words. */
 function wordFeatures(words: string[], out: string[]): void {
@@ -53,7 +52,7 @@ export function features(p: Pooled, opts: { withRule?: boolean } = {}): string[]
   if (/[“”"]/.test(c.quote)) out.push('quoteMark');
   if (/\b(?:I|we|our|my|us)\b/.test(c.quote)) out.push('firstPerson');
   if (/\?\s*$/.test(c.quote)) out.push('question');
-  const speakerKind = !c.speaker ? 'none' : PRONOUN_SPEAKER.test(c.speaker) ? 'pronoun' : /^\p{Lu}/u.test(c.speaker) ? 'named' : 'described';
+  const speakerKind = !c.speaker ? 'none' : PRONOUNS.has(c.speaker.toLowerCase()) ? 'pronoun' : /^\p{Lu}/u.test(c.speaker) ? 'named' : 'described';
   const horizonKind = c.checkByPhrase?.startsWith('no horizon') ? 'default' : c.checkByPhrase?.startsWith('as the forecast') ? 'before' : 'found';
   out.push(`speaker=${speakerKind}`, `horizon=${horizonKind}`);
   out.push(`hedge=${c.hedge}`);

@@ -1,9 +1,10 @@
 /**
- * The forecast model: a logistic regression over what the pool (index.ts) knows of a stretch of
- * text — the hand-written rules' verdict, how it was attributed, its cues, its words and the words
- * of its attribution frame — trained on the keyed real articles in test/fixtures/ (bench/train-extract.ts
- * writes model-weights.ts; nothing is learned at run time). Plain functions: features are strings,
- * a weight per feature, the probability is the logistic of their sum.
+ * The forecast model: what the pool (index.ts) knows of a stretch of text — how it was attributed,
+ * its cues, its words and the words of its attribution frame — as string features, and a score
+ * over them: gradient-boosted regression trees (each asks whether a stretch has a feature, and its
+ * leaf adds to the log-odds), optionally beside linear weights (the comparison model), trained on
+ * the keyed real articles in test/fixtures/ (bench/train-extract.ts writes model-weights.ts; nothing
+ * is learned at run time). Plain functions: the probability is the logistic of the sum.
  */
 import { PRONOUNS } from './attribution.js';
 import type { Pooled } from './types.js';
@@ -66,18 +67,41 @@ export function features(p: Pooled, opts: { withRule?: boolean } = {}): string[]
   return [...new Set(out)];
 }
 
+/**
+ * A regression tree over the features: each inner node asks whether a stretch has feature `f`
+ * (then `yes`, else `no`, indices into the array, the root first); a leaf holds a value `v`.
+ */
+export type TreeNode = { f: string; yes: number; no: number } | { v: number };
+export type Tree = readonly TreeNode[];
+
+/** A tree's value for a stretch with these features. */
+export function leafValue(tree: Tree, has: (feature: string) => boolean): number {
+  let node = tree[0];
+  for (let steps = 0; node && steps < tree.length; steps++) {
+    if ('v' in node) return node.v;
+    node = tree[has(node.f) ? node.yes : node.no];
+  }
+  return 0;
+}
+
 export interface ForecastModel {
   /** Keep a stretch when its probability is at least this. */
   threshold: number;
   bias: number;
   weights: Readonly<Record<string, number>>;
+  /** Boosted trees added to the linear sum (gradient boosting); none in a purely linear model. */
+  trees?: readonly Tree[];
   /** Trained with the rules' verdict among the features (the comparison only; the shipped model is not). */
   withRule?: boolean;
 }
 
 /** The probability that a stretch with these features is a forecast the keys would list. */
-export function probability(model: Pick<ForecastModel, 'bias' | 'weights'>, feats: readonly string[]): number {
+export function probability(model: Pick<ForecastModel, 'bias' | 'weights' | 'trees'>, feats: readonly string[]): number {
   let z = model.bias;
   for (const f of feats) z += model.weights[f] ?? 0;
+  if (model.trees?.length) {
+    const has = new Set(feats);
+    for (const tree of model.trees) z += leafValue(tree, (f) => has.has(f));
+  }
   return 1 / (1 + Math.exp(-z));
 }

@@ -53,7 +53,7 @@ export interface Core {
    * changes are picked up by the gateway process's scheduler (it reconciles every 30 s), and
    * run-now posts the round from this process.
    */
-  jobs(poster: Poster, fetchAttachment: AppCtx['fetchAttachment'], opts?: { runsJobs?: boolean }): CoreJobs;
+  jobs(poster: Poster, fetchAttachment: AppCtx['fetchAttachment'], opts?: { runsJobs?: boolean; cardsInPlace?: boolean }): CoreJobs;
   stop(): Promise<void>;
 }
 
@@ -107,7 +107,7 @@ export async function openCore(config: Config, log: Logger, opts: CoreOptions = 
         : { register: () => {}, unregister: async () => {}, runNow: (id) => scheduler.runNow(id) };
       const articles = opts.articles ?? articleTools({ allowPrivateAddresses: config.HINDSIGHT_EXTRACT_ALLOW_PRIVATE });
       const minRoundIntervalSeconds = config.HINDSIGHT_TEST_MIN_ROUND_INTERVAL_SECONDS ?? MIN_ROUND_INTERVAL_SECONDS;
-      const ctx: AppCtx = { db: database.db, log, now, fetchAttachment, scheduler: scheduling, articles, minRoundIntervalSeconds, work, ...(poster.postInThread ? { threads: poster } : {}) };
+      const ctx: AppCtx = { db: database.db, log, now, fetchAttachment, scheduler: scheduling, articles, minRoundIntervalSeconds, work, ...(poster.postInThread ? { threads: poster } : {}), ...(jobOpts.cardsInPlace ? { cardsInPlace: true } : {}) };
       return {
         ctx,
         scheduler,

@@ -32,8 +32,8 @@ export const evidenceButton = button({
   async handle(call, parsed, ctx) {
     if (parsed.action === 'a') {
       const message = call.message;
-      // The card of this claim (not an ephemeral copy): registered so the new item shows on it.
-      if (message && !message.ephemeral && message.embeds.some((e) => e.title?.startsWith(`#${parsed.number} `))) {
+      // The card of this claim (not an ephemeral copy): registered so the new item shows on it (where a flusher runs).
+      if (message && !message.ephemeral && !ctx.cardsInPlace && message.embeds.some((e) => e.title?.startsWith(`#${parsed.number} `))) {
         await registerCard(guildScope(ctx.db, call.guildId), parsed.number, { messageId: message.id, channelId: message.channelId, frame: cardFrame(message.embeds, parsed.number) }, ctx.now());
       } else {
         await findClaim(guildScope(ctx.db, call.guildId), parsed.number); // an unknown claim is refused before the form

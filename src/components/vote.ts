@@ -2,7 +2,7 @@
 import type { APIEmbed } from 'discord-api-types/v10';
 import { castVote } from '../ledger/voting.js';
 import { cardData } from '../ledger/claim-queries.js';
-import { claimCard, isCompactCard } from '../kit/render.js';
+import { cardInFrame, isCompactCard } from '../kit/render.js';
 import { voteIds } from '../kit/custom-ids.js';
 import { button, CatalogError, ledgerCtx, UserError } from '../kit/types.js';
 import { serverT } from '../kit/locale.js';
@@ -43,7 +43,8 @@ function requestEmbed(e: APIEmbed): APIEmbed {
  * A vote click: the vote is stored (one statement, which registers the card on its first vote),
  * then the click is answered in its own callback with an ephemeral "You voted" — one request.
  * The card's tally is refreshed by the card flusher (src/jobs/cards.ts), at most once per card per
- * interval however many votes arrive. The console (no message to mark) edits the card in place.
+ * interval however many votes arrive. The console (no flusher: `ctx.cardsInPlace`), or a click that
+ * comes without its message, re-renders the card in place at once, in its frame (compact if a round's).
  */
 export const voteButton = button({
   ids: voteIds,
@@ -52,8 +53,11 @@ export const voteButton = button({
     const lctx = ledgerCtx(call, ctx);
     const message = call.message;
     // The message is this claim's card only when it shows the claim (a forged button elsewhere registers nothing).
-    const isCard = message && !message.ephemeral && message.embeds.some((e) => e.title?.startsWith(`#${parsed.number} `));
-    const card = isCard ? { messageId: message.id, channelId: message.channelId, frame: cardFrame(message.embeds, parsed.number) } : null;
+    const showsClaim = message !== null && message.embeds.some((e) => e.title?.startsWith(`#${parsed.number} `));
+    const isCard = showsClaim && !message.ephemeral;
+    const frame = showsClaim ? cardFrame(message.embeds, parsed.number) : null;
+    const inPlace = ctx.cardsInPlace === true || !message;
+    const card = isCard && !inPlace ? { messageId: message.id, channelId: message.channelId, frame } : null;
     // The answer is the callback itself once the vote is stored; should the database be slow, acknowledge
     // before Discord's 3 s deadline and answer with a follow-up instead (call.reply does that once deferred).
     // A deferral already on its way is waited for, so the answer never races it (one acknowledgement).
@@ -75,9 +79,9 @@ export const voteButton = button({
       ctx.log.warn({ err: error, claim: result.claim.number }, 'vote stored, but its confirmation was not delivered');
       throw new CatalogError('vote.recorded', { verdict: call.t(`verdicts.${result.verdict}`), number: result.claim.number });
     }
-    if (!message) {
+    if (inPlace && (showsClaim || !message)) {
       const data = await cardData(lctx, result.claim.id, ctx.now());
-      if (data) await call.editMessage(claimCard(data, ctx.now(), {}, await serverT(call, ctx)));
+      if (data) await call.editMessage(cardInFrame(data, ctx.now(), frame, await serverT(call, ctx)));
     }
   },
 });

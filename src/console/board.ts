@@ -10,6 +10,7 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { extname, join, relative, basename } from 'node:path';
+import type { APIEmbed } from 'discord-api-types/v10';
 import { fitReply } from '../kit/render.js';
 import type { Reply } from '../kit/types.js';
 import { EN, type Translator } from '../i18n/index.js';
@@ -31,11 +32,16 @@ interface Shown {
   line: number;
   /** What it is, in a few words (its first title or line), for a refusal. */
   about: string;
+  /** Its embeds as shown (a click carries them, as Discord's does: the card's frame). */
+  embeds: APIEmbed[];
 }
 
 export interface Pressed {
   messageId: string;
   customId: string;
+  /** The message the button is on, as a click carries it. */
+  embeds: APIEmbed[];
+  ephemeral: boolean;
 }
 
 /** How many messages keep clickable buttons. */
@@ -68,7 +74,7 @@ export class Board implements Surface {
 
   show(reply: Reply, opts: { ephemeral: boolean; header?: string }): string {
     const id = String(200_000_000_000_000_000n + BigInt(this.nextMessage++));
-    const shown: Shown = { ephemeral: opts.ephemeral, numbers: [], line: this.line, about: '' };
+    const shown: Shown = { ephemeral: opts.ephemeral, numbers: [], line: this.line, about: '', embeds: [] };
     this.messages.set(id, shown);
     this.forgetOld();
     this.print(id, shown, reply, opts.header ?? this.t('console.board.hindsight'));
@@ -102,7 +108,7 @@ export class Board implements Surface {
       return this.t('console.board.olderButton', { n, label: b.label, about: shown.about, latest: range });
     }
     if (b.disabled) return this.t('console.board.disabled', { n, label: b.label });
-    return { messageId: b.messageId, customId: b.customId };
+    return { messageId: b.messageId, customId: b.customId, embeds: shown?.embeds ?? [], ephemeral: shown?.ephemeral ?? false };
   }
 
   /** The numbers of the latest buttons shown, in order. */
@@ -114,6 +120,7 @@ export class Board implements Surface {
 
   private print(id: string, shown: Shown, raw: Reply, header: string): void {
     const reply = fitReply(raw);
+    shown.embeds = reply.embeds ?? [];
     const buttons = buttonsOf(reply);
     // An edited message keeps its numbers, position by position; new buttons get new ones.
     const old = shown.numbers.filter((n): n is number => n !== undefined);

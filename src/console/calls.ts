@@ -13,8 +13,11 @@ import {
   InteractionContextType,
   InteractionType,
   Locale,
+  MessageFlags,
   PermissionFlagsBits,
   type APIApplicationCommandInteractionDataOption,
+  type APIEmbed,
+  type APIMessage,
   type APIInteraction,
   type APIInteractionDataResolved,
 } from 'discord-api-types/v10';
@@ -143,12 +146,35 @@ export function autocompleteInteraction(place: CallPlace, name: string, subcomma
 }
 
 /** A press of the button `customId` (the console edits the message in place: no message rides along). */
-export function buttonInteraction(place: CallPlace, customId: string): APIInteraction {
+export function buttonInteraction(place: CallPlace, customId: string, on?: { id: string; embeds: readonly APIEmbed[]; ephemeral: boolean }): APIInteraction {
   return {
     ...interactionBase(place),
     type: InteractionType.MessageComponent,
     data: { custom_id: customId, component_type: ComponentType.Button },
+    // the message the button is on, as Discord's click carries it (its embeds: the card's frame)
+    ...(on ? { message: clickedMessage(place, on) } : {}),
   } satisfies Partial<APIInteraction> as unknown as APIInteraction;
+}
+
+/** The bot's message a button is on, in Discord's shape (what the handlers read of it: id, channel, embeds, flags). */
+function clickedMessage(place: CallPlace, on: { id: string; embeds: readonly APIEmbed[]; ephemeral: boolean }): APIMessage {
+  return {
+    id: on.id,
+    channel_id: place.channelId,
+    author: { id: '0', username: 'Hindsight', global_name: null, discriminator: '0', avatar: null },
+    content: '',
+    timestamp: place.createdAt.toISOString(),
+    edited_timestamp: null,
+    tts: false,
+    mention_everyone: false,
+    mentions: [],
+    mention_roles: [],
+    attachments: [],
+    embeds: [...on.embeds],
+    pinned: false,
+    type: 0,
+    flags: on.ephemeral ? MessageFlags.Ephemeral : 0,
+  } as APIMessage;
 }
 
 /** A filled-in form, as Discord's modal submit (one action row per text input). */

@@ -100,7 +100,7 @@ export async function runConsole(config: Config, io: ConsoleIO): Promise<number>
         channelOf: (id) => (id === CONSOLE_CHANNEL.id ? CONSOLE_CHANNEL.name : undefined),
       }),
     });
-    const jobs = core.jobs(new ConsolePoster(board, CONSOLE_CHANNEL, (id) => members.find(id)?.displayName), readLocalAttachment);
+    const jobs = core.jobs(new ConsolePoster(board, CONSOLE_CHANNEL, (id) => members.find(id)?.displayName), readLocalAttachment, { cardsInPlace: true });
     const { ctx } = jobs;
     const session = new Session({
       ctx,

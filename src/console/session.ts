@@ -152,7 +152,7 @@ export class Session {
   private async press(n: number, explicit: boolean): Promise<boolean> {
     const pressed = this.deps.board.press(n, { explicit });
     if (typeof pressed === 'string') return this.refuse(pressed);
-    return this.dispatch(buttonInteraction(this.place(), pressed.customId), this.responder({ messageId: pressed.messageId }));
+    return this.dispatch(buttonInteraction(this.place(), pressed.customId, { id: pressed.messageId, embeds: pressed.embeds, ephemeral: pressed.ephemeral }), this.responder({ messageId: pressed.messageId }));
   }
 
   /**

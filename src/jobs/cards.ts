@@ -22,7 +22,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { cardData } from '../ledger/claim-queries.js';
 import { rowsOf } from '../ledger/claim-row.js';
-import { claimCard, compactCard } from '../kit/render.js';
+import { cardInFrame } from '../kit/render.js';
 import { serverTranslator } from '../kit/locale.js';
 import type { Translator } from '../i18n/index.js';
 import type { Reply } from '../kit/reply.js';
@@ -157,11 +157,7 @@ export async function flushCards(db: Db, editor: CardEditor, now: Date, log: Log
         }
         // A round's card stays compact: the frame registered with its first vote says which it was.
         const t = await serverLanguage(card.guild_id);
-        const rendered = card.frame?.compact ? compactCard(data, now, t) : claimCard(data, now, {}, t);
-        await editor.edit(card.channel_id, card.message_id, {
-          embeds: [...(card.frame?.before ?? []), ...(rendered.embeds ?? []), ...(card.frame?.after ?? [])],
-          components: rendered.components ?? [],
-        });
+        await editor.edit(card.channel_id, card.message_id, cardInFrame(data, now, card.frame, t));
         result.edited += 1;
         await shown(card);
       } catch (error) {

@@ -241,6 +241,16 @@ function compactCheckLine(detail: CardData, now: Date, t: Translator): string {
 }
 
 /**
+ * A claim's card re-rendered in the message it is on: the embeds around it kept, and compact again
+ * when it was a round's compact card (the frame says which: src/components/vote.ts cardFrame). The
+ * card flusher and the console's edit in place both render with it.
+ */
+export function cardInFrame(detail: CardData, now: Date, frame: { before?: readonly APIEmbed[]; after?: readonly APIEmbed[]; compact?: boolean } | null, t: Translator = EN): Reply {
+  const rendered = frame?.compact ? compactCard(detail, now, t) : claimCard(detail, now, {}, t);
+  return { embeds: [...(frame?.before ?? []), ...(rendered.embeds ?? []), ...(frame?.after ?? [])], components: rendered.components ?? [] };
+}
+
+/**
  * A claim's card as a scoring round posts it: what it takes to score the claim and nothing more,
  * in at most COMPACT_CARD_LINES lines — number and restatement, speaker (as the article names
  * them) and outlet, check date, what counts as "came true", votes and forecasts (the crowd's only

@@ -117,7 +117,7 @@ export interface ComponentCall extends CallBase {
   values: readonly string[];
   /** Opens a form (must be the first answer: no defer before it). */
   showModal(modal: Modal): Promise<void>;
-  /** The message the button is on (Discord); null where the surface edits it in place (the console). */
+  /** The message the button is on, as the click carries it (Discord and the console); null when a click comes without one. */
   message: ClickedMessage | null;
   /** Answers only the clicker. */
   reply(reply: Reply): Promise<void>;
@@ -190,6 +190,11 @@ export interface AppCtx {
   minRoundIntervalSeconds?: number;
   /** The worker pool for CPU-heavy jobs (created by the composition root, src/core.ts). */
   work: Work;
+  /**
+   * The console: no card flusher runs, so a voted card is re-rendered in place at once (in its frame:
+   * compact if it was a round's). Absent: cards are registered and the flusher refreshes them.
+   */
+  cardsInPlace?: boolean;
 }
 
 export const ledgerCtx = (call: CallBase, ctx: Pick<AppCtx, 'db' | 'now'>): LedgerCtx => ({

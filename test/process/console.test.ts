@@ -216,6 +216,21 @@ describe('the console without Discord', { timeout: 120_000 }, () => {
     expect(round).toMatch(/bob/);
   });
 
+  it('a vote on a round’s compact card keeps it compact, its tally updated in place (as the card flusher does in Discord)', async () => {
+    const dir = tempDir();
+    const run = await runConsole(dir, ['/reminders add channel:#console schedule:"daily 09:00"', '/reminders run-now id:1', '/as alice', '1']);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const round = replyTo(run, 'you (manager) › /reminders run-now id:1');
+    expect(round).toMatch(/#1 · [^]*Check date: [^]*Votes: Came true 0 · Partly 0/);
+    const voted = replyTo(run, 'alice › 1');
+    expect(voted).toContain('You voted Came true on claim #1.');
+    const edited = voted.slice(voted.indexOf('Hindsight edited the message:'));
+    expect(edited).toMatch(/#1 · [^]*Check date: [^]*Votes: Came true 1 · Partly 0/);
+    // the full card's parts stay on /predict show
+    expect(edited).not.toMatch(/How it is scored:|Family:|Why this date:/);
+    expect(edited.split('\n').filter((l) => l.trim().startsWith('│')).length).toBeLessThanOrEqual(8);
+  });
+
   it('/predict extract file:article.txt: the review buttons are numbered actions and Edit is a form filled at the prompt', async () => {
     const dir = tempDir();
     writeFileSync(

@@ -264,7 +264,7 @@ async function show(call: CommandCall, o: Args<'show'>, ctx: AppCtx) {
 }
 
 async function evidenceRemove(call: CommandCall, o: Args<'evidence-remove'>, ctx: AppCtx) {
-  const { claimNumber } = await removeEvidence(ledgerCtx(call, ctx), { claim: o.claim, id: o.item });
+  const { claimNumber } = await removeEvidence(ledgerCtx(call, ctx), { claim: o.claim, item: o.item });
   await call.reply({ ephemeral: true, content: call.t('predict.evidenceRemoved', { item: o.item, number: claimNumber }) });
 }
 

@@ -57,7 +57,8 @@ const AUDIT_LABELS: Record<string, (d: Record<string, unknown>, t: Translator) =
   'vote.cast': (d, t) => t('history.voted', { verdict: verdictText(d.verdict, t) }),
   'forecast.set': (d, t) => t('history.forecast', { probability: String(d.probability) }),
   'evidence.add': (d, t) => t('history.evidenceAdded', { side: sideText(d.side, t) }),
-  'evidence.remove': (d, t) => t('history.evidenceRemoved', { id: String(d.evidence) }),
+  // (its number on the claim; entries written before numbers were per claim kept only the item's id)
+  'evidence.remove': (d, t) => t('history.evidenceRemoved', { id: String(d.number ?? d.evidence) }),
   'claim.resolve': (d, t) => {
     const outcome = outcomeText(d.outcome, t);
     if (d.by === 'rule') return t('history.resolvedByVote', { outcome });

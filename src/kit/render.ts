@@ -388,11 +388,11 @@ export const errorReply = (message: string): Reply => ({ content: truncate(messa
 
 // ---- evidence on a card (the paged list and the form: ./evidence-view.ts) ----
 
-/** One item on one line: `[id] came true · @member · <url> — note · date`. */
+/** One item on one line: `[number] came true · @member · <url> — note · date` (its number on the claim, where listed for removal). */
 export function evidenceLine(item: EvidenceItem, opts: { id?: boolean; blind?: boolean } = {}, t: Translator = EN): string {
   // Blind voting: neither the side nor who added it (an item from /vote would tell the vote).
   const parts = [
-    opts.id ? `\`${item.id}\`` : null,
+    opts.id && item.number !== undefined ? `\`${item.number}\`` : null,
     opts.blind ? null : `**${t(`sides.${item.side}`)}**`,
     opts.blind ? null : `<@${item.userId}>`,
     item.url ? linkText(item.url, 600) : null,

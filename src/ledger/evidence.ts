@@ -3,7 +3,7 @@
  * did not, context). Added from the card's Add evidence form and from `/vote … evidence:`; a
  * manager removes one (the row is kept, marked removed, and the removal audited).
  */
-import { and, asc, count, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, getTableColumns, isNull, lte, sql } from 'drizzle-orm';
 import { cardRefreshes, claims, evidence } from '../db/schema.js';
 import { recordAudit } from './audit.js';
 import { assertManager, nowOf, type LedgerCtx, type GuildScope } from './context.js';
@@ -28,6 +28,12 @@ async function findClaim(ctx: GuildScope, number: number | string): Promise<{ id
 
 export interface EvidenceItem {
   id: number;
+  /**
+   * Its number on its claim (1, 2, 3 …): its place among every item the claim was ever given, in the
+   * order they were stored, removed ones included, so a number never moves or comes back. Given where
+   * items are listed for removal (listEvidence, addEvidence); what /predict evidence-remove takes.
+   */
+  number?: number;
   claimId: number;
   userId: string;
   side: EvidenceSide;
@@ -68,7 +74,11 @@ export async function addEvidence(ctx: LedgerCtx, input: EvidenceInput): Promise
     at: now,
   });
   await touchCards(ctx, claim.id, now);
-  return { item: toItem(row!), claimNumber: claim.number };
+  const [{ n } = { n: 0 }] = await ctx.db
+    .select({ n: count() })
+    .from(evidence)
+    .where(and(eq(evidence.guildId, ctx.guildId), eq(evidence.claimId, claim.id), lte(evidence.id, row!.id)));
+  return { item: { ...toItem(row!), number: Number(n) }, claimNumber: claim.number };
 }
 
 /** The claim's registered cards are pending again (the card flusher re-renders them with the new count). */
@@ -95,28 +105,45 @@ export async function registerCard(
     .onConflictDoNothing();
 }
 
-/** A manager removes item `id` of claim #number (kept, marked removed), audited. */
-export async function removeEvidence(ctx: LedgerCtx, input: { claim: number | string; id: number }): Promise<{ claimNumber: number }> {
+/** A manager removes item `item` (its number on the claim, as /predict show lists it) of claim #number (kept, marked removed), audited. */
+export async function removeEvidence(ctx: LedgerCtx, input: { claim: number | string; item: number }): Promise<{ claimNumber: number }> {
   assertManager(ctx, 'ledgerErrors.can.removeEvidence');
   const claim = await findClaim(ctx, input.claim);
   const now = nowOf(ctx);
+  // the item with that number (numbers count every item the claim was given, removed ones too), if not removed yet
+  const numbered = numberedItems(ctx, claim.id);
   const [row] = await ctx.db
     .update(evidence)
     .set({ removedAt: now, removedBy: ctx.actor.id })
-    .where(and(eq(evidence.guildId, ctx.guildId), eq(evidence.claimId, claim.id), eq(evidence.id, input.id), isNull(evidence.removedAt)))
+    .where(
+      and(
+        eq(evidence.guildId, ctx.guildId),
+        isNull(evidence.removedAt),
+        eq(evidence.id, sql`(select ${numbered.id} from ${numbered} where ${numbered.number} = ${Math.trunc(input.item)}::int)`),
+      ),
+    )
     .returning({ id: evidence.id });
-  if (!row) throw notFound('ledgerErrors.noEvidenceItem', { number: claim.number, id: input.id });
+  if (!row) throw notFound('ledgerErrors.noEvidenceItem', { number: claim.number, id: input.item });
   await recordAudit(ctx, {
     guildId: ctx.guildId,
     actorId: ctx.actor.id,
     action: 'evidence.remove',
     claimId: claim.id,
     claimNumber: claim.number,
-    detail: { evidence: input.id },
+    detail: { evidence: row.id, number: input.item },
     at: now,
   });
   await touchCards(ctx, claim.id, now);
   return { claimNumber: claim.number };
+}
+
+/** Every item of a claim with its number on the claim (removed ones too: numbers never move). */
+function numberedItems(ctx: GuildScope, claimId: number) {
+  return ctx.db
+    .select({ ...getTableColumns(evidence), number: sql<number>`(row_number() over (order by ${evidence.id}))::int`.as('number') })
+    .from(evidence)
+    .where(and(eq(evidence.guildId, ctx.guildId), eq(evidence.claimId, claimId)))
+    .as('numbered');
 }
 
 function toItem(row: typeof evidence.$inferSelect): EvidenceItem {
@@ -130,8 +157,15 @@ export async function listEvidence(ctx: GuildScope, claimId: number, page = 1): 
   const [{ n } = { n: 0 }] = await db.select({ n: count() }).from(evidence).where(where);
   const pages = Math.max(1, Math.ceil(n / LIMITS.pageSize));
   const p = Math.min(Math.max(1, page), pages);
-  const rows = await db.select().from(evidence).where(where).orderBy(asc(evidence.createdAt), asc(evidence.id)).limit(LIMITS.pageSize).offset((p - 1) * LIMITS.pageSize);
-  return { items: rows.map(toItem), total: n, pages };
+  const numbered = numberedItems(ctx, claimId);
+  const rows = await db
+    .select()
+    .from(numbered)
+    .where(isNull(numbered.removedAt))
+    .orderBy(asc(numbered.createdAt), asc(numbered.id))
+    .limit(LIMITS.pageSize)
+    .offset((p - 1) * LIMITS.pageSize);
+  return { items: rows.map((r) => ({ ...toItem(r), number: Number(r.number) })), total: n, pages };
 }
 
 export interface EvidenceSummary {

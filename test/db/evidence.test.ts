@@ -58,22 +58,48 @@ describe('evidence items', () => {
     expect(await database.db.select().from(evidence).where(eq(evidence.guildId, g))).toHaveLength(0);
   });
 
+  it('numbers items per claim from 1 in every server; a number never moves or comes back after a removal', async () => {
+    const a = newGuildId();
+    const b = newGuildId();
+    // server A's items come first in the table, so B's would not start at 1 if numbers were the table's ids
+    const inA = await addClaim(ctxFor(a, ALICE), { claim: 'Talks start', checkBy: '2026-12-31' });
+    const otherInA = await addClaim(ctxFor(a, ALICE), { claim: 'An envoy is named', checkBy: '2026-12-31' });
+    for (let i = 0; i < 3; i++) await addEvidence(ctxFor(a, ALICE, new Date(clock.now.getTime() + i)), { claim: inA.number, side: 'context', note: `a${i}` });
+    const inB = await addClaim(ctxFor(b, ALICE), { claim: 'Talks start', checkBy: '2026-12-31' });
+    const added = [];
+    for (let i = 0; i < 3; i++) added.push((await addEvidence(ctxFor(b, ALICE, new Date(clock.now.getTime() + i)), { claim: inB.number, side: 'context', note: `b${i}` })).item);
+    expect(added.map((i) => i.number)).toEqual([1, 2, 3]);
+    expect((await addEvidence(ctxFor(a, ALICE), { claim: otherInA.number, side: 'context', note: 'first on its claim' })).item.number).toBe(1);
+    // removing B's #2 leaves #1 and #3 as they were; the next item is #4, not #3 again; A is untouched
+    await removeEvidence(ctxFor(b, MANAGER), { claim: inB.number, item: 2 });
+    expect((await listEvidence(ctxFor(b), inB.id)).items.map((i) => [i.number, i.note])).toEqual([[1, 'b0'], [3, 'b2']]);
+    expect((await addEvidence(ctxFor(b, ALICE, new Date(clock.now.getTime() + 10)), { claim: inB.number, side: 'context', note: 'b3' })).item.number).toBe(4);
+    expect((await listEvidence(ctxFor(a), inA.id)).items.map((i) => [i.number, i.note])).toEqual([[1, 'a0'], [2, 'a1'], [3, 'a2']]);
+    // a number of another server's claim, or one never given, is not found; nothing changes
+    await expectLedgerError(removeEvidence(ctxFor(a, MANAGER), { claim: inA.number, item: 9 }), 'not_found');
+    await expectLedgerError(removeEvidence(ctxFor(b, MANAGER), { claim: inB.number, item: 2 }), 'not_found');
+    expect((await listEvidence(ctxFor(a), inA.id)).total).toBe(3);
+    const [removal] = await database.db.select().from(auditLog).where(and(eq(auditLog.guildId, b), eq(auditLog.action, 'evidence.remove')));
+    expect(removal!.detail).toMatchObject({ number: 2 });
+  });
+
   it('pages all items; a manager (only) removes one, audited, and it leaves the list', async () => {
     const g = newGuildId();
     const claim = await addClaim(ctxFor(g, ALICE), { claim: 'Talks start', checkBy: '2026-12-31' });
-    const ids: number[] = [];
+    const numbers: number[] = [];
     for (let i = 0; i < 12; i++) {
       const at = new Date(clock.now.getTime() + i * 1000);
-      ids.push((await addEvidence(ctxFor(g, ALICE, at), { claim: claim.number, side: 'context', note: `note ${i}` })).item.id);
+      numbers.push((await addEvidence(ctxFor(g, ALICE, at), { claim: claim.number, side: 'context', note: `note ${i}` })).item.number!);
     }
+    expect(numbers).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
     const first = await listEvidence(ctxFor(g), claim.id, 1);
     expect(first.total).toBe(12);
     expect(first.pages).toBe(2);
     expect(first.items.map((i) => i.note)).toEqual(Array.from({ length: 10 }, (_, i) => `note ${i}`));
     expect((await listEvidence(ctxFor(g), claim.id, 2)).items.map((i) => i.note)).toEqual(['note 10', 'note 11']);
-    await expectLedgerError(removeEvidence(ctxFor(g, ALICE), { claim: claim.number, id: ids[0]! }), 'forbidden');
-    await removeEvidence(ctxFor(g, MANAGER), { claim: claim.number, id: ids[0]! });
-    await expectLedgerError(removeEvidence(ctxFor(g, MANAGER), { claim: claim.number, id: ids[0]! }), 'not_found');
+    await expectLedgerError(removeEvidence(ctxFor(g, ALICE), { claim: claim.number, item: 1 }), 'forbidden');
+    await removeEvidence(ctxFor(g, MANAGER), { claim: claim.number, item: 1 });
+    await expectLedgerError(removeEvidence(ctxFor(g, MANAGER), { claim: claim.number, item: 1 }), 'not_found');
     expect((await listEvidence(ctxFor(g), claim.id, 1)).total).toBe(11);
     const audit = await database.db.select().from(auditLog).where(and(eq(auditLog.guildId, g), eq(auditLog.action, 'evidence.remove')));
     expect(audit.map((a) => a.actorId)).toEqual([MANAGER.id]);

@@ -109,6 +109,8 @@ describe('claim threads and evidence', () => {
     const shown = await cmd(h.guild, 'carol', 'predict', { claim: '1' }, 'show');
     const list = shown.embeds.find((e) => e.title?.startsWith('Evidence on #1'))!.description!;
     const item = Number(/`(\d+)`[^\n]*example\.org\/bob/.exec(list)![1]);
+    // numbered on the claim (1, 2), not by the table's ids across servers
+    expect([...list.matchAll(/^`(\d+)`/gm)].map((m) => Number(m[1])).sort()).toEqual([1, 2]);
     const refused = await cmd(h.guild, 'bob', 'predict', { claim: '1', item }, 'evidence-remove');
     expect(refused.ephemeral).toBe(true);
     const removed = await cmd(h.guild, MOD, 'predict', { claim: '1', item }, 'evidence-remove');

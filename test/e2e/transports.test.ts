@@ -13,7 +13,7 @@
  */
 import { evidenceIds, mineIds } from '../../src/kit/custom-ids.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { desc, eq } from 'drizzle-orm';
+import { and, desc, eq, lte } from 'drizzle-orm';
 import { articles, auditLog, claims, evidence, extractDrafts, forecasts, guilds, memberSettings, schedules, speakers, votes } from '../../src/db/schema.js';
 import { bundledPacks } from '../../src/ledger/transfer.js';
 import { registry } from '../../commands/index.js';
@@ -167,8 +167,12 @@ const click = (s: Side, user: FakeActor, saved: string, label: string | RegExp) 
   return h.fake.clickButton(s.guild.id, user, { customId: buttonOf(r, label).custom_id!, messageId: r.messageId });
 };
 /** The id of the server's newest evidence item (ids are a serial shared by every server: each side asks its own). */
-const lastEvidence = async (s: Side) =>
-  (await h.app.database.db.select({ id: evidence.id }).from(evidence).where(eq(evidence.guildId, s.guild.id)).orderBy(desc(evidence.id)).limit(1))[0]!.id;
+/** The number (on its claim) of the server's latest evidence item: how many items its claim was given up to it. */
+const lastEvidence = async (s: Side) => {
+  const [last] = await h.app.database.db.select({ id: evidence.id, claimId: evidence.claimId }).from(evidence).where(eq(evidence.guildId, s.guild.id)).orderBy(desc(evidence.id)).limit(1);
+  const earlier = await h.app.database.db.select({ id: evidence.id }).from(evidence).where(and(eq(evidence.guildId, s.guild.id), eq(evidence.claimId, last!.claimId), lte(evidence.id, last!.id)));
+  return earlier.length;
+};
 const keep = (s: Side, name: string, r: FakeReply) => (s.saved.set(name, r), seenReply(r));
 const choices = async (s: Side, user: FakeActor, name: string, focused: string, options: Record<string, string>, subcommand?: string) =>
   seenChoices(await h.fake.sendAutocomplete(s.guild.id, user, { name, options, focused, ...(subcommand ? { subcommand } : {}) }).choices(10_000));

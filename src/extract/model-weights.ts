@@ -5,7 +5,8 @@ import type { ForecastModel } from './model.js';
 export const FORECAST_MODEL: ForecastModel = {
   threshold: 0.3,
   bias: -1.9578,
-  weights: {},
+  weights: {
+  },
   trees: [
     [{"f":"rej=none","yes":1,"no":2},{"f":"form=sentence","yes":3,"no":4},{"f":"forecastVerb","yes":5,"no":6},{"f":"w=#","yes":7,"no":8},{"f":"horizon=found","yes":9,"no":10},{"f":"pre=expected","yes":11,"no":12},{"f":"hedge=likely","yes":13,"no":14},{"v":0.0714},{"v":-0.0755},{"v":0.5539},{"v":0.1975},{"v":-0.0252},{"v":0.3899},{"v":-0.0386},{"v":-0.1032}],
     [{"f":"rej=none","yes":1,"no":2},{"f":"form=sentence","yes":3,"no":4},{"f":"forecastVerb","yes":5,"no":6},{"f":"w=#","yes":7,"no":8},{"f":"fvk=false|modal","yes":9,"no":10},{"f":"fh=paraphrase|default","yes":11,"no":12},{"f":"pre=will","yes":13,"no":14},{"v":0.061},{"v":-0.0722},{"v":0.037},{"v":0.3018},{"v":0.1216},{"v":0.3455},{"v":0.1321},{"v":-0.0983}],

@@ -3,7 +3,7 @@
  * did not, context). Added from the card's Add evidence form and from `/vote … evidence:`; a
  * manager removes one (the row is kept, marked removed, and the removal audited).
  */
-import { and, asc, count, desc, eq, getTableColumns, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, getTableColumns, isNull, sql } from 'drizzle-orm';
 import { cardRefreshes, claims, evidence } from '../db/schema.js';
 import { recordAudit } from './audit.js';
 import { assertManager, nowOf, type LedgerCtx, type GuildScope } from './context.js';
@@ -31,7 +31,7 @@ export interface EvidenceItem {
   /**
    * Its number on its claim (1, 2, 3 …): its place among every item the claim was ever given, in the
    * order they were stored, removed ones included, so a number never moves or comes back. Given where
-   * items are listed for removal (listEvidence, addEvidence); what /predict evidence-remove takes.
+   * items are listed for removal (listEvidence); what /predict evidence-remove takes.
    */
   number?: number;
   claimId: number;
@@ -74,11 +74,7 @@ export async function addEvidence(ctx: LedgerCtx, input: EvidenceInput): Promise
     at: now,
   });
   await touchCards(ctx, claim.id, now);
-  const [{ n } = { n: 0 }] = await ctx.db
-    .select({ n: count() })
-    .from(evidence)
-    .where(and(eq(evidence.guildId, ctx.guildId), eq(evidence.claimId, claim.id), lte(evidence.id, row!.id)));
-  return { item: { ...toItem(row!), number: Number(n) }, claimNumber: claim.number };
+  return { item: toItem(row!), claimNumber: claim.number };
 }
 
 /** The claim's registered cards are pending again (the card flusher re-renders them with the new count). */

@@ -86,10 +86,13 @@ export const BLIND3_DIR = fileURLToPath(new URL('../test/fixtures/blind3/', impo
 export const BLIND4_DIR = fileURLToPath(new URL('../test/fixtures/blind4/', import.meta.url));
 export const BLIND5_DIR = fileURLToPath(new URL('../test/fixtures/blind5/', import.meta.url));
 export const BLIND6_DIR = fileURLToPath(new URL('../test/fixtures/blind6/', import.meta.url));
-/** The seventh blind set (session 6): the measure of the boosted trees. */
+/** The seventh blind set (session 6): the measure of the boosted trees, scored once, trained on since (session 7). */
 export const BLIND7_DIR = fileURLToPath(new URL('../test/fixtures/blind7/', import.meta.url));
 /** The eighth blind set (session 6): keyed at the same time as the seventh, for training only. */
 export const BLIND8_DIR = fileURLToPath(new URL('../test/fixtures/blind8/', import.meta.url));
+/** The ninth and tenth blind sets (session 7): together, the measure. */
+export const BLIND9_DIR = fileURLToPath(new URL('../test/fixtures/blind9/', import.meta.url));
+export const BLIND10_DIR = fileURLToPath(new URL('../test/fixtures/blind10/', import.meta.url));
 
 /** Every key in the corpus folder, by id. */
 export function readCorpusKeys(dir = CORPUS_DIR): CorpusKey[] {

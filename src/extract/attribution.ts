@@ -41,6 +41,7 @@ const VERB_WORDS = [
   'pledged', 'pledges', 'hinted', 'hints', 'indicated', 'indicates', 'forecasted', 'reiterated', 'reiterates', 'maintained', 'maintains',
   'tweeted', 'testified', 'acknowledges', 'admits', 'concedes', 'insist', 'argue', 'warn', 'wagered', 'speculated', 'surmised',
   'revealed', 'unveiled', 'outlined', 'disclosed', 'alleges', 'alleged', 'doubted', 'doubts', 'doubt',
+  'estimate', 'anticipate', 'reckon', 'reckoned',
 ];
 const VERB_PHRASES = [
   'pointed out', 'hold no illusions', 'holds no illusions', 'held no illusions', 'expressed confidence', 'shared his view', 'shared her view',
@@ -48,10 +49,12 @@ const VERB_PHRASES = [
   'is planning', 'are planning', 'is forecasting', 'are forecasting', 'is predicting', 'are predicting', 'is projecting', 'are projecting', 'is expecting', 'are expecting',
   'is currently forecasting', 'is now forecasting', 'is still forecasting', 'are anticipating', 'is anticipating', 'are now expecting', 'is now expecting', 'now expects', 'now forecasts', 'now predicts',
   'assumes', 'assume', 'envisages', 'envisions', 'expects',
+  'are widely expecting', 'is widely expecting', 'are increasingly expecting', 'are still expecting', 'is still expecting', 'are also expecting', 'is also expecting', 'are now forecasting', 'are now predicting', 'is now predicting',
+  'are betting', 'is betting', 'are now betting', 'is now betting',
 ];
 const PARTICIPLES = ['saying', 'adding', 'noting', 'warning', 'predicting', 'arguing', 'explaining', 'voicing the belief', 'expressing the hope', 'insisting', 'stressing'];
 /** Verbs that carry a forecast themselves (so the restatement keeps them). */
-export const FORECAST_VERBS = new Set(['revised its forecast', 'in its forecast', 'expects', 'expect', 'expected', 'predicted', 'predicts', 'predict', 'forecast', 'forecasts', 'projected', 'projects', 'project', 'anticipates', 'anticipated', 'estimates', 'foresees', 'foresee', 'is forecasting', 'are forecasting', 'is predicting', 'are predicting', 'is projecting', 'are projecting', 'is expecting', 'are expecting', 'is currently forecasting', 'is now forecasting', 'is still forecasting', 'are anticipating', 'is anticipating', 'are now expecting', 'is now expecting', 'now expects', 'now forecasts', 'now predicts', 'assumes', 'assume', 'envisages', 'envisions']);
+export const FORECAST_VERBS = new Set(['revised its forecast', 'in its forecast', 'expects', 'expect', 'expected', 'predicted', 'predicts', 'predict', 'forecast', 'forecasts', 'projected', 'projects', 'project', 'anticipates', 'anticipated', 'estimates', 'foresees', 'foresee', 'is forecasting', 'are forecasting', 'is predicting', 'are predicting', 'is projecting', 'are projecting', 'is expecting', 'are expecting', 'is currently forecasting', 'is now forecasting', 'is still forecasting', 'are anticipating', 'is anticipating', 'are now expecting', 'is now expecting', 'now expects', 'now forecasts', 'now predicts', 'assumes', 'assume', 'envisages', 'envisions', 'estimate', 'anticipate', 'are widely expecting', 'is widely expecting', 'are increasingly expecting', 'are still expecting', 'is still expecting', 'are also expecting', 'is also expecting', 'are now forecasting', 'are now predicting', 'is now predicting']);
 /** Verbs of intent ("plans to"): the one who plans is the speaker, the clause is read from them. */
 const PLAN_VERB = /^(?:plans|intends|aims|is planning|are planning|hopes)$/;
 /** A time ahead in a plan that is only hoped for ("hopes to resume launches in December"): without one, a hope is no forecast. */
@@ -75,7 +78,7 @@ const CLAUSE_THEN_SPEAKER = new RegExp(`^(.*\\S),\\s+((?:[^,.;:!?]|${ABBREV_DOT}
 const PARENTHETICAL = new RegExp(`^(.*?\\p{L}.*?),\\s+((?:[^,.;:!?]|${ABBREV_DOT}){1,60}?)\\s+(${VERB}),\\s+(\\S.{11,})$`, 'iu');
 const VERB_THEN_COMMA = new RegExp(`\\b(?:${VERB}),`, 'iu');
 /** "…, said Joseph Arsenio, analyst with Birr, Wilson and Co.": the attribution after the clause, verb first. */
-const INVERTED_TAIL = new RegExp(`^(.*\\S),\\s+(said|says|added|adds|noted|notes|warned|warns|predicted|predicts|argued|argues|wrote|writes|explained|estimated|forecast|reported|told\\s+\\p{L}+)\\s+((?:[^;:!?“”"]|${ABBREV_DOT}){2,200}?)[.!]?\\s*$`, 'iu');
+const INVERTED_TAIL = new RegExp(`^(.*\\S),\\s+(said|says|added|adds|noted|notes|warned|warns|predicted|predicts|argued|argues|wrote|writes|explained|estimated|estimates|forecast|forecasts|reckons|reckoned|reported|told\\s+\\p{L}+)\\s+((?:[^;:!?“”"]|${ABBREV_DOT}){2,200}?)[.!]?\\s*$`, 'iu');
 const FURTHER_CLAUSE = new RegExp(`^(?:who\\s+(?:also\\s+)?(?:${VERB})|${PARTICIPLE})\\s+(?:that\\s+)?`, 'iu');
 const isParticiple = (v: string) => PARTICIPLES.includes(v.toLowerCase().replace(/\s+/g, ' '));
 
@@ -332,8 +335,21 @@ function lastStartingBy<T extends { start: number }>(items: readonly T[], at: nu
 }
 const sentenceAt = (sentences: Sentence[], at: number): Sentence | undefined => sentences[lastStartingBy(sentences, at)];
 
+/**
+ * A credit closing a paragraph: `… “By some measures, India is even further ahead.” — Akshat Rathi,
+ * Bloomberg Green` (a roundup's or a newsletter's item, an epigraph): the one credited, or null.
+ */
+export function creditAtEnd(paragraph: string): string | null {
+  const m = /[.!?…"”’)\]]\s*[—–]\s*(\p{Lu}[\p{L}.’'-]+(?:\s+\p{Lu}[\p{L}.’'-]+){0,3})(?:\s*,\s*[^.!?“”"]{2,80})?\s*$/u.exec(paragraph.trimEnd());
+  const who = m ? cleanSpeaker(m[1]!) : null;
+  return who && plausibleSpeaker(who) ? who : null;
+}
+
 /** The speaker named right after a quotation: `,” she said.` `,” said X, who also expects that …` */
 function afterQuote(tail: string): { speaker: string; verb: string; rest: string } | null {
+  // "…further ahead.” — Akshat Rathi, Bloomberg Green": a credit
+  const credited = /^\s*[—–]/.test(tail) ? creditAtEnd(`.${tail}`) : null;
+  if (credited) return { speaker: credited, verb: 'credited', rest: '' };
   let t = tail.replace(/^[\s,]+/, ' ');
   // "…” for retailers, said Jared Drieling": past a phrase that is no speaker to the next clause (twice at most)
   for (let tries = 0; tries < 3; tries++) {

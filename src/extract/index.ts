@@ -8,7 +8,7 @@
  */
 import { MAX_CANDIDATES, MAX_TEXT_CHARS, type ArticleInput, type Candidate, type Pooled } from './types.js';
 import { proposeCondition } from './condition.js';
-import { attributedSegments, cleanSpeaker, FORECAST_VERBS, MAX_SENTENCE, plausibleSpeaker, predictedAfter, readStructure, type Segment } from './attribution.js';
+import { attributedSegments, cleanSpeaker, creditAtEnd, FORECAST_VERBS, MAX_SENTENCE, plausibleSpeaker, predictedAfter, readStructure, type Segment } from './attribution.js';
 import { describeCue, readCues } from './cues.js';
 import { readHedge } from './hedge.js';
 import { readHorizon } from './horizon.js';
@@ -58,7 +58,12 @@ export function restate(quote: string, speaker: string | null, verb: string, for
 
 function isHeading(text: string): boolean {
   const t = text.trim();
-  return !/[.!?…]["”’)\]]*$/.test(t) || t.split(/\s+/).length < 4;
+  const words = t.split(/\s+/).length;
+  if (words < 4) return true;
+  if (/[.!?…]["”’)\]]*$/.test(t)) return false;
+  // ("… by some measures, India is even further ahead.” — Akshat Rathi, Bloomberg Green": a paragraph of
+  // sentences that ends without a full stop, on a credit or a cut-off, is prose, not a heading)
+  return !(words >= 12 && /[.!?…]["”’)\]]*\s+\S/.test(t));
 }
 
 const ANAPHORIC = /^(?:when (?:it|that|this|they|he|she) (?:does|do|happens?|comes?)|once (?:it|that|this) (?:does|happens)|then|after that|by then|at that point)\b/i;
@@ -265,8 +270,11 @@ export function poolCandidates(input: ArticleInput, opts: ExtractOptions = {}): 
     if (pool.length >= MAX_POOL) break;
     if (covered.has(s) || s.end - s.start > MAX_SENTENCE || headings.has(s.paragraph)) continue;
     if (s.text.split(/\s+/).length < 6) continue;
-    const speaker = lastSpeaker && s.paragraph - lastSpeaker.paragraph <= 1 ? lastSpeaker.speaker : null;
-    consider({ start: s.start, end: s.end, speaker, form: 'paraphrase', verb: 'nearby attribution', sentence: s }, true);
+    // ("India will be the world’s first electrostate. “…” — Akshat Rathi, Bloomberg Green": the one its paragraph credits)
+    const para = ctx.paragraphs[s.paragraph];
+    const credited = para ? creditAtEnd(text.slice(para.start, para.end)) : null;
+    const speaker = credited ?? (lastSpeaker && s.paragraph - lastSpeaker.paragraph <= 1 ? lastSpeaker.speaker : null);
+    consider({ start: s.start, end: s.end, speaker, form: 'paraphrase', verb: credited ? 'credited' : 'nearby attribution', sentence: s }, true);
   }
   return pool.sort((a, b) => a.candidate.start - b.candidate.start);
 }

@@ -1,13 +1,16 @@
 /**
  * Evidence on a claim card: the Add evidence button opens a form (link, note, side); its submission
- * stores the item, refreshes the registered cards (the card flusher) and posts the item in the
- * claim's thread when it has one. The Previous/Next of /predict show's evidence list page it.
+ * stores the item, refreshes the registered cards (the card flusher; in the console, which runs none,
+ * the card the form came from, at once) and posts the item in the claim's thread when it has one. The Previous/Next of /predict show's evidence list page it.
  */
 import { addEvidence, evidenceSummary, listEvidence, parseSide, registerCard, type EvidenceItem } from '../ledger/evidence.js';
-import { findClaim } from '../ledger/claim-queries.js';
+import { cardData, findClaim } from '../ledger/claim-queries.js';
+import { cardInFrame } from '../kit/render.js';
+import { serverT } from '../kit/locale.js';
 import { getSettings } from '../ledger/settings.js';
 import { tallyVisible } from '../ledger/rules.js';
-import { evidenceModal, evidencePage } from '../kit/evidence-view.js';
+import type { APIEmbed } from 'discord-api-types/v10';
+import { evidenceModal, evidencePage, isEvidenceList } from '../kit/evidence-view.js';
 import { evidenceFormIds, evidenceIds } from '../kit/custom-ids.js';
 import { button, form, ledgerCtx, type AppCtx, type Reply } from '../kit/types.js';
 import { postInThread } from '../jobs/threads.js';
@@ -26,6 +29,14 @@ export async function evidencePageReply(ctx: GuildScope, number: number, page: n
   return { ephemeral: true, embeds: [embed], ...(row ? { components: [row] } : {}) };
 }
 
+/**
+ * A message's embeds without claim #number's evidence list: once an item is added, the list /predict
+ * show put under the card is out of date, and the refreshed card lists the latest items itself.
+ */
+function withoutEvidenceList(embeds: readonly APIEmbed[], number: number): APIEmbed[] {
+  return embeds.filter((e) => !isEvidenceList(e, number));
+}
+
 export const evidenceButton = button({
   ids: evidenceIds,
   forged: FORGED,
@@ -34,7 +45,7 @@ export const evidenceButton = button({
       const message = call.message;
       // The card of this claim (not an ephemeral copy): registered so the new item shows on it (where a flusher runs).
       if (message && !message.ephemeral && !ctx.cardsInPlace && message.embeds.some((e) => e.title?.startsWith(`#${parsed.number} `))) {
-        await registerCard(guildScope(ctx.db, call.guildId), parsed.number, { messageId: message.id, channelId: message.channelId, frame: cardFrame(message.embeds, parsed.number) }, ctx.now());
+        await registerCard(guildScope(ctx.db, call.guildId), parsed.number, { messageId: message.id, channelId: message.channelId, frame: cardFrame(withoutEvidenceList(message.embeds, parsed.number), parsed.number) }, ctx.now());
       } else {
         await findClaim(guildScope(ctx.db, call.guildId), parsed.number); // an unknown claim is refused before the form
       }
@@ -72,6 +83,12 @@ export const evidenceForm = form({
       note: call.fields.get('note') ?? null,
     });
     await call.reply({ ephemeral: true, content: call.t('evidenceForm.added', { number: claimNumber }) });
+    // The console runs no card flusher: the card the form was opened from shows the new item at once, in its frame.
+    const message = call.message;
+    if (ctx.cardsInPlace && message && !message.ephemeral && message.embeds.some((e) => e.title?.startsWith(`#${claimNumber} `))) {
+      const data = await cardData(ledgerCtx(call, ctx), item.claimId, ctx.now());
+      if (data) await call.editMessage(cardInFrame(data, ctx.now(), cardFrame(withoutEvidenceList(message.embeds, claimNumber), claimNumber), await serverT(call, ctx)));
+    }
     await announceEvidence(ctx, call.guildId, claimNumber, item);
   },
 });

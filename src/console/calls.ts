@@ -177,8 +177,8 @@ function clickedMessage(place: CallPlace, on: { id: string; embeds: readonly API
   } as APIMessage;
 }
 
-/** A filled-in form, as Discord's modal submit (one action row per text input). */
-export function formInteraction(place: CallPlace, customId: string, fields: ReadonlyMap<string, string>): APIInteraction {
+/** A filled-in form, as Discord's modal submit (one action row per text input), with the message whose button opened it. */
+export function formInteraction(place: CallPlace, customId: string, fields: ReadonlyMap<string, string>, on?: { id: string; embeds: readonly APIEmbed[]; ephemeral: boolean } | null): APIInteraction {
   return {
     ...interactionBase(place),
     type: InteractionType.ModalSubmit,
@@ -186,6 +186,7 @@ export function formInteraction(place: CallPlace, customId: string, fields: Read
       custom_id: customId,
       components: [...fields].map(([id, value]) => ({ type: ComponentType.ActionRow, components: [{ type: ComponentType.TextInput, custom_id: id, value }] })),
     },
+    ...(on ? { message: clickedMessage(place, on) } : {}),
   } satisfies Partial<APIInteraction> as unknown as APIInteraction;
 }
 

@@ -6,7 +6,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ApplicationCommandOptionType as T } from 'discord-api-types/v10';
-import type { APIInteraction } from 'discord-api-types/v10';
+import type { APIEmbed, APIInteraction } from 'discord-api-types/v10';
 import { guarded } from '../kit/failures.js';
 import type { Registry } from '../kit/registry.js';
 import { CatalogError, UserError, type AppCtx, type Command, type Member, type Modal } from '../kit/types.js';
@@ -19,6 +19,9 @@ import { OWNER, type Members } from './members.js';
 import { checkOptions, optionsOf, structure, tokenize, type Invocation, type OptionDef, type OptionValue, type Resolvers, type Token } from './parse.js';
 import { styles } from './render.js';
 import { translator, type Translator } from '../i18n/index.js';
+
+/** The message a button was pressed on, as a click or a form submission carries it. */
+type PressedMessage = { id: string; embeds: readonly APIEmbed[]; ephemeral: boolean };
 
 export interface SessionDeps {
   ctx: AppCtx;
@@ -41,7 +44,9 @@ export class Session {
   failed = false;
   quitting = false;
   /** A form a button opened (a Discord modal): the next line fills it in. */
-  form: { modal: Modal; messageId: string } | null = null;
+  form: { modal: Modal; messageId: string; on: PressedMessage | null } | null = null;
+  /** The message of the last button pressed (a form it opens is submitted with it, as Discord's is). */
+  private lastPressed: PressedMessage | null = null;
   private readonly resolvers: Resolvers;
   /** The console's own texts (help, prompts, forms, refusals) in the reader's language. */
   readonly t: Translator;
@@ -152,7 +157,8 @@ export class Session {
   private async press(n: number, explicit: boolean): Promise<boolean> {
     const pressed = this.deps.board.press(n, { explicit });
     if (typeof pressed === 'string') return this.refuse(pressed);
-    return this.dispatch(buttonInteraction(this.place(), pressed.customId, { id: pressed.messageId, embeds: pressed.embeds, ephemeral: pressed.ephemeral }), this.responder({ messageId: pressed.messageId }));
+    this.lastPressed = { id: pressed.messageId, embeds: pressed.embeds, ephemeral: pressed.ephemeral };
+    return this.dispatch(buttonInteraction(this.place(), pressed.customId, this.lastPressed), this.responder({ messageId: pressed.messageId }));
   }
 
   /**
@@ -172,7 +178,7 @@ export class Session {
 
   /** Shows a form's fields with their values; the next line fills it in. */
   private openForm(modal: Modal, messageId: string): void {
-    this.form = { modal, messageId };
+    this.form = { modal, messageId, on: this.lastPressed?.id === messageId ? this.lastPressed : null };
     const bold = styles(this.deps.screen.color).bold;
     const lines = [bold(this.t('console.session.form', { title: modal.title }))];
     const required = ` ${this.t('console.help.required')}`;
@@ -184,7 +190,7 @@ export class Session {
 
   /** Fills in and submits the open form, or cancels it. */
   private async fillForm(text: string): Promise<boolean> {
-    const { modal, messageId } = this.form!;
+    const { modal, messageId, on } = this.form!;
     if (/^\/cancel\b/i.test(text)) {
       this.form = null;
       this.info(this.t('console.session.formCancelled', { title: modal.title }));
@@ -209,7 +215,7 @@ export class Session {
     const missing = modal.fields.find((f) => f.required && !values.get(f.id)?.trim());
     if (missing) throw new UserError(this.t('console.session.fieldRequired', { field: missing.id }));
     this.form = null;
-    return this.dispatch(formInteraction(this.place(), modal.customId, values), this.responder({ messageId }));
+    return this.dispatch(formInteraction(this.place(), modal.customId, values, on), this.responder({ messageId }));
   }
 
   /** Refused before reaching Hindsight, as Discord's client refuses a bad option. */

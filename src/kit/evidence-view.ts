@@ -11,7 +11,7 @@ import { LIMITS } from '../ledger/limits.js';
 import { evidenceFormIds, evidenceIds } from './custom-ids.js';
 import { DISCORD_LIMITS, fitLines } from './limits.js';
 import { COLORS, evidenceLine, sideCounts } from './render.js';
-import { EN, type Translator } from '../i18n/index.js';
+import { EN, LANGUAGES, translator, type Translator } from '../i18n/index.js';
 import type { Modal, Reply } from './types.js';
 
 /** The Add evidence form: a link, a note, the side it supports. */
@@ -54,6 +54,15 @@ export function evidencePage(
     disabled,
   });
   return { embed, row: { type: ComponentType.ActionRow, components: [nav(t('render.previous'), page - 1, page <= 1), nav(t('render.next'), page + 1, page >= list.pages)] } };
+}
+
+/** Whether an embed is claim #number's evidence list (a page of it, in any language): what /predict show puts under the card. */
+export function isEvidenceList(embed: APIEmbed, number: number): boolean {
+  const title = embed.title ?? '';
+  return LANGUAGES.some((code) => {
+    const base = translator(code)('evidenceView.title', { number });
+    return title === base || title.startsWith(`${base} (`);
+  });
 }
 
 /** The message posted in a claim's thread for a new item. */

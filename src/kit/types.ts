@@ -134,6 +134,8 @@ export interface ModalCall extends CallBase {
   customId: string;
   /** The text inputs' values by field id (empty fields as ''). */
   fields: ReadonlyMap<string, string>;
+  /** The message whose button opened the form, as the submission carries it (Discord and the console); null for a form opened by a command. */
+  message: ClickedMessage | null;
   reply(reply: Reply): Promise<void>;
   /** Replaces the message whose button opened the modal. */
   update(reply: Reply): Promise<void>;

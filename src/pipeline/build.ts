@@ -22,7 +22,7 @@ import {
   type APIModalSubmitInteraction,
 } from 'discord-api-types/v10';
 import type { OptionReader } from '../kit/options.js';
-import type { AutocompleteCall, CallBase, CommandCall, ComponentCall, Member, MessageCommandCall, ModalCall } from '../kit/types.js';
+import type { AutocompleteCall, CallBase, ClickedMessage, CommandCall, ComponentCall, Member, MessageCommandCall, ModalCall } from '../kit/types.js';
 import type { Responder } from './responder.js';
 import { localeOf } from '../kit/locale.js';
 
@@ -145,16 +145,19 @@ export function messageCommandCall(i: APIMessageApplicationCommandInteraction, r
   };
 }
 
+/** The bot's message an interaction came from (a button on it, or a form a button on it opened), or null. */
+function clickedMessage(i: APIMessageComponentInteraction | APIModalSubmitInteraction): ClickedMessage | null {
+  const message = 'message' in i && i.message ? i.message : null;
+  return message ? { id: message.id, channelId: message.channel_id, embeds: message.embeds ?? [], ephemeral: ((message.flags ?? 0) & MessageFlags.Ephemeral) !== 0 } : null;
+}
+
 /** A click on a button (or a select menu's choice). */
 export function componentCall(i: APIMessageComponentInteraction, r: Responder): ComponentCall {
-  const message = 'message' in i && i.message ? i.message : null;
   return {
     customId: i.data.custom_id,
     values: 'values' in i.data ? [...i.data.values] : [],
     ...callBase(i),
-    message: message
-      ? { id: message.id, channelId: message.channel_id, embeds: message.embeds ?? [], ephemeral: ((message.flags ?? 0) & MessageFlags.Ephemeral) !== 0 }
-      : null,
+    message: clickedMessage(i),
     showModal: (modal) => r.modal(modal),
     reply: (reply) => r.message(reply),
     update: (reply) => r.update(reply),
@@ -183,6 +186,7 @@ export function modalCall(i: APIModalSubmitInteraction, r: Responder): ModalCall
     customId: i.data.custom_id,
     ...callBase(i),
     fields: modalFields(i),
+    message: clickedMessage(i),
     reply: (reply) => r.message(reply),
     update: (reply) => r.update(reply),
     deferUpdate: () => r.deferUpdate(),

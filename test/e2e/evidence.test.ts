@@ -123,6 +123,23 @@ describe('claim threads and evidence', () => {
     expect(text(after)).toMatch(/came true 0 · did not 1 · context 0/);
   });
 
+  it('evidence added from /predict show’s card refreshes that message: the card lists it, the out-of-date list under it goes', async () => {
+    const shown = await cmd(h.guild, 'carol', 'predict', { claim: '2' }, 'show');
+    expect(shown.ephemeral).toBe(false);
+    expect(shown.embeds.map((e) => e.title)).toContainEqual('Evidence on #2');
+    const modal = await h.fake.clickButton(h.guild.id, 'carol', { customId: buttonId(shown, 'Add evidence')!, messageId: shown.messageId }).modal(10_000);
+    const submitted = await h.fake
+      .submitModal(h.guild.id, 'carol', { customId: modal.custom_id, messageId: shown.messageId, fields: { link: 'https://example.org/five', note: 'the minutes', side: 'context' } })
+      .reply(10_000);
+    expect(submitted.content).toMatch(/Evidence added to claim #2/);
+    // The card flusher edits the message: the card with its item, no "No evidence yet" list left under it.
+    await vi.waitFor(() => expect(text(h.fake.message(shown.messageId)!)).toContain('https://example.org/five'), { timeout: 20_000 });
+    const refreshed = h.fake.message(shown.messageId)!;
+    expect(refreshed.embeds.some((e) => e.title?.startsWith('Evidence on #2'))).toBe(false);
+    expect(text(refreshed)).not.toContain('No evidence yet');
+    expect(refreshed.embeds[0]?.title).toMatch(/^#2 /);
+  });
+
   it('a server that has not granted the thread permission still gets its round, once told in the log', async () => {
     const other = h.fake.addGuild({ name: 'No threads here' });
     await vi.waitFor(async () => expect((await cmd(other, MOD, 'predict', { pack: pack.id }, 'import')).content).toMatch(/Imported|added/i), { timeout: 20_000 });

@@ -231,6 +231,19 @@ describe('the console without Discord', { timeout: 120_000 }, () => {
     expect(edited.split('\n').filter((l) => l.trim().startsWith('│')).length).toBeLessThanOrEqual(8);
   });
 
+  it('evidence added from /predict show’s card shows on that card at once (no card flusher runs in the console), the stale list under it gone', async () => {
+    const dir = tempDir();
+    const run = await runConsole(dir, ['/predict show claim:1', '5', 'link=https://example.org/a note="the map" side="came true"']);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(replyTo(run, 'you (manager) › /predict show claim:1')).toContain('No evidence yet');
+    const added = replyTo(run, 'you (manager) › link=https://example.org/a note="the map" side="came true"');
+    expect(added).toContain('Evidence added to claim #1.');
+    const edited = added.slice(added.indexOf('Hindsight edited the message:'));
+    expect(added.indexOf('Hindsight edited the message:'), added).toBeGreaterThan(0);
+    expect(edited).toMatch(/#1 · [^]*Evidence \(1\):[^]*https:\/\/example\.org\/a — the map/);
+    expect(edited).not.toContain('No evidence yet');
+  });
+
   it('/predict extract file:article.txt: the review buttons are numbered actions and Edit is a form filled at the prompt', async () => {
     const dir = tempDir();
     writeFileSync(

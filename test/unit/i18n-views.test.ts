@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { APIEmbed } from 'discord-api-types/v10';
 import { LANGUAGES, t, translator } from '../../src/i18n/index.js';
 import { claimCard, listPage, settingsView } from '../../src/kit/render.js';
-import { evidenceModal, evidencePage } from '../../src/kit/evidence-view.js';
+import { evidenceModal, evidencePage, isEvidenceList } from '../../src/kit/evidence-view.js';
 import { historyLine, lockedEditText } from '../../src/kit/audit-text.js';
 import { formatScoreChanges } from '../../src/kit/score-text.js';
 import { directMessageText } from '../../src/jobs/direct-messages.js';
@@ -189,5 +189,26 @@ describe('Russian and Ukrainian plurals in the views (CLDR: one, few, many)', ()
     const line = historyLine({ createdAt: new Date(0), actorId: '1001', action: 'claim.resolve', detail: { outcome: 'did_not', by: 'rule' } }, translator('ru'));
     expect(line).toBe('<t:0:d> <@1001> решил(а): Не сбылся (по итогам голосования)');
     expect(fitLines(['a'.repeat(10), 'b'.repeat(10), 'c'.repeat(10)], 25, (n) => translator('uk')('render.more', { count: n, shown: n }))).toBe(`${'a'.repeat(10)}\n…і ще 2`);
+  });
+});
+
+describe('a claim’s evidence list is told from the other embeds of a message, in every language', () => {
+  const list = (code: string, pages: number, number = 7) =>
+    evidencePage(number, { items: [], total: pages * 10, pages }, 1, null, translator(code)).embed;
+
+  it('recognises the list of that claim, one page or several, in each language', () => {
+    for (const code of LANGUAGES) {
+      expect(isEvidenceList(list(code, 1), 7), code).toBe(true);
+      expect(isEvidenceList(list(code, 3), 7), code).toBe(true);
+      // another claim's list, or the same number as a prefix of another (#7 / #71), is not this one's
+      expect(isEvidenceList(list(code, 1, 71), 7), code).toBe(false);
+      expect(isEvidenceList(list(code, 1), 8), code).toBe(false);
+    }
+  });
+
+  it('leaves a card and a round summary alone', () => {
+    expect(isEvidenceList({ title: '#7 · The ferry will run by May' }, 7)).toBe(false);
+    expect(isEvidenceList({ title: 'Due for scoring' }, 7)).toBe(false);
+    expect(isEvidenceList({}, 7)).toBe(false);
   });
 });

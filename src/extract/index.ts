@@ -260,6 +260,15 @@ export function poolCandidates(input: ArticleInput, opts: ExtractOptions = {}): 
   // speaker before them in the paragraph, or in the paragraph before, is the best guess of whose it is
   const covered = new Set(segments.map((g) => g.sentence));
   let lastSpeaker: { speaker: string; paragraph: number } | null = null;
+  // (read once a paragraph: a long one holds thousands of sentences)
+  const credits = new Map<number, string | null>();
+  const creditOf = (index: number): string | null => {
+    if (!credits.has(index)) {
+      const para = ctx.paragraphs[index];
+      credits.set(index, para ? creditAtEnd(text.slice(Math.max(para.start, para.end - 200), para.end)) : null);
+    }
+    return credits.get(index)!;
+  };
   // (segments come in reading order: attributedSegments sorts them, splitting keeps the order)
   let k = 0;
   for (const s of ctx.sentences) {
@@ -271,8 +280,7 @@ export function poolCandidates(input: ArticleInput, opts: ExtractOptions = {}): 
     if (covered.has(s) || s.end - s.start > MAX_SENTENCE || headings.has(s.paragraph)) continue;
     if (s.text.split(/\s+/).length < 6) continue;
     // ("India will be the world’s first electrostate. “…” — Akshat Rathi, Bloomberg Green": the one its paragraph credits)
-    const para = ctx.paragraphs[s.paragraph];
-    const credited = para ? creditAtEnd(text.slice(para.start, para.end)) : null;
+    const credited = creditOf(s.paragraph);
     const speaker = credited ?? (lastSpeaker && s.paragraph - lastSpeaker.paragraph <= 1 ? lastSpeaker.speaker : null);
     consider({ start: s.start, end: s.end, speaker, form: 'paraphrase', verb: credited ? 'credited' : 'nearby attribution', sentence: s }, true);
   }

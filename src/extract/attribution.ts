@@ -67,7 +67,7 @@ const SEE_VERB = /^(?:sees|see)$/;
 /** A period that does not end a speaker's phrase: after an initial or a short abbreviation ("U.S.", "Gov.", "David T. Mizrahi"). */
 const ABBREV_DOT = String.raw`(?<=(?:^|[\s(])(?:\p{Lu}|\p{Lu}\.\p{Lu}|\p{Lu}\.\p{Lu}\.\p{Lu}|U\.S|U\.K|Mr|Mrs|Ms|Dr|Gov|Sen|Rep|Gen|Lt|Col|Capt|Cmdr|Sgt|St|Jr|Sr|Prof|Rev|Hon|Co|Corp|Inc|Ltd|Bros|No))\.`;
 /** A dateline opening a wire story: "CLEVELAND, Feb 26 - ", "Caracas, feb 26 - ", "JAKARTA (Reuters) - ", "WASHINGTON (AP) — ". */
-export const DATELINE = /^\s*(?:\p{Lu}[\p{L}.'’ -]{1,30}?(?:,\s*\p{Lu}[\p{L}.'’ -]{1,25}?)?,\s*(?:\p{L}{3,9}\.?\s+\d{1,2}|\d{1,2}\s+\p{L}{3,9})\s*[-–—]+\s+|\p{Lu}[\p{Lu}.'’ -]{1,30}(?:,\s*[\p{L}.'’ -]{2,25})?\s*\((?:Reuters|AP|AFP|UPI|Bloomberg|dpa|PTI|IANS|Xinhua|ICIS|CNN|Dow Jones|MarketWatch|MT Newswires)\)\s*[-–—]+\s*)/u;
+export const DATELINE = /^\s*(?:\((?:Reuters|AP|AFP|UPI|Bloomberg|dpa|PTI|IANS|Xinhua)\)\s*[-–—]+\s*|\p{Lu}[\p{L}.'’ -]{1,30}?(?:,\s*\p{Lu}[\p{L}.'’ -]{1,25}?)?,\s*(?:\p{L}{3,9}\.?\s+\d{1,2}|\d{1,2}\s+\p{L}{3,9})\s*[-–—]+\s+|\p{Lu}[\p{Lu}.'’ -]{1,30}(?:,\s*[\p{L}.'’ -]{2,25})?\s*\((?:Reuters|AP|AFP|UPI|Bloomberg|dpa|PTI|IANS|Xinhua|ICIS|CNN|Dow Jones|MarketWatch|MT Newswires)\)\s*[-–—]+\s*)/u;
 
 const alt = (words: string[]) => words.map((w) => w.replace(/ /g, '\\s+')).sort((a, b) => b.length - a.length).join('|');
 const VERB = `(?:${alt([...VERB_PHRASES, ...VERB_WORDS])})`;

@@ -126,7 +126,9 @@ export function poolCandidates(input: ArticleInput, opts: ExtractOptions = {}): 
     // "Money has moved out of India this month and this upgrade should lead to a reversal": the
     // clause with the forecast, not the account of the past joined before it
     // (not after a forecasting verb: "projects a growth of 6.8% for 2017 while …" — its object is the forecast)
-    const start = seg.form === 'paraphrase' && FORECAST_VERBS.has(seg.verb) ? start0 : forecastClauseStart(text, start0, end, publishedOn);
+    // ("…, but oil companies will add 8% to output, analysts estimate": an attribution after the clause has no object to keep)
+    const objectOfVerb = seg.form === 'paraphrase' && FORECAST_VERBS.has(seg.verb) && text.slice(seg.sentence.start, start0).toLowerCase().includes(seg.verb);
+    const start = objectOfVerb ? start0 : forecastClauseStart(text, start0, end, publishedOn);
     let quote = text.slice(start, end);
     // "‘A landslide,’ one strategist predicted": a quotation the speaker is said, after it, to predict
     const closeMark = text.slice(end, end + 3).search(/[”"’]/);
@@ -357,13 +359,16 @@ const WHILE_OTHER = /,?\s+(?:while|whereas)\s+((?:the\s+)?\p{Lu}[\p{L}&.’'-]*(
 function forecastClauseStart(text: string, start: number, end: number, publishedOn: string): number {
   const span = text.slice(start, end);
   if (span.split(/\s+/).length < 20) return start;
-  const joints = [...span.matchAll(/(?:;\s+|,?\s+(?:and|but|while|whereas)\s+)(?=(?:this|that|these|those|the|it|we|they|he|she|I|\p{Lu})\b)/gu)];
+  // ("…put a dent in output in the second quarter, but oil companies are ramping up …": after a comma, "but" opens a clause whatever its subject)
+  const joints = [...span.matchAll(/(?:;\s+|,?\s+(?:and|but|while|whereas)\s+)(?=(?:this|that|these|those|the|it|we|they|he|she|I|\p{Lu})\b)|,\s+(?:but|while|whereas)\s+(?=\p{Ll}+\s)/gu)];
   let from = 0;
   for (const j of joints) {
     const before = span.slice(from, j.index);
     if (readCues(before, publishedOn).rejected === null || /[“”"]/.test(before)) break;
     const rest = span.slice(j.index + j[0].length);
     if (rest.split(/\s+/).length < 5) break;
+    // (a clause opened by "but" with a common noun, "but oil companies are …", only when it is the forecast)
+    if (!/^(?:this|that|these|those|the|it|we|they|he|she|I|\p{Lu})\b/u.test(rest) && readCues(rest, publishedOn).rejected !== null) continue;
     from = j.index + j[0].length;
   }
   return start + from;

@@ -1,12 +1,11 @@
 /**
  * Evidence on a claim card: the Add evidence button opens a form (link, note, side); its submission
  * stores the item, refreshes the registered cards (the card flusher; in the console, which runs none,
- * the card the form came from, at once) and posts the item in the claim's thread when it has one. The Previous/Next of /predict show's evidence list page it.
+ * the card the form came from, at once) and posts the item in the claim's thread when it has one.
+ * The Previous/Next of /predict show's evidence list page it.
  */
 import { addEvidence, evidenceSummary, listEvidence, parseSide, registerCard, type EvidenceItem } from '../ledger/evidence.js';
-import { cardData, findClaim } from '../ledger/claim-queries.js';
-import { cardInFrame } from '../kit/render.js';
-import { serverT } from '../kit/locale.js';
+import { findClaim } from '../ledger/claim-queries.js';
 import { getSettings } from '../ledger/settings.js';
 import { tallyVisible } from '../ledger/rules.js';
 import type { APIEmbed } from 'discord-api-types/v10';
@@ -14,7 +13,7 @@ import { evidenceModal, evidencePage, isEvidenceList } from '../kit/evidence-vie
 import { evidenceFormIds, evidenceIds } from '../kit/custom-ids.js';
 import { button, form, ledgerCtx, type AppCtx, type Reply } from '../kit/types.js';
 import { postInThread } from '../jobs/threads.js';
-import { cardFrame, FORGED } from './vote.js';
+import { cardFrame, FORGED, isCardOf, refreshCardInPlace } from './vote.js';
 import { guildScope, type GuildScope } from '../ledger/context.js';
 import { EN, type Translator } from '../i18n/index.js';
 
@@ -44,7 +43,7 @@ export const evidenceButton = button({
     if (parsed.action === 'a') {
       const message = call.message;
       // The card of this claim (not an ephemeral copy): registered so the new item shows on it (where a flusher runs).
-      if (message && !message.ephemeral && !ctx.cardsInPlace && message.embeds.some((e) => e.title?.startsWith(`#${parsed.number} `))) {
+      if (message && !message.ephemeral && !ctx.cardsInPlace && message.embeds.some((e) => isCardOf(e, parsed.number))) {
         await registerCard(guildScope(ctx.db, call.guildId), parsed.number, { messageId: message.id, channelId: message.channelId, frame: cardFrame(withoutEvidenceList(message.embeds, parsed.number), parsed.number) }, ctx.now());
       } else {
         await findClaim(guildScope(ctx.db, call.guildId), parsed.number); // an unknown claim is refused before the form
@@ -85,9 +84,8 @@ export const evidenceForm = form({
     await call.reply({ ephemeral: true, content: call.t('evidenceForm.added', { number: claimNumber }) });
     // The console runs no card flusher: the card the form was opened from shows the new item at once, in its frame.
     const message = call.message;
-    if (ctx.cardsInPlace && message && !message.ephemeral && message.embeds.some((e) => e.title?.startsWith(`#${claimNumber} `))) {
-      const data = await cardData(ledgerCtx(call, ctx), item.claimId, ctx.now());
-      if (data) await call.editMessage(cardInFrame(data, ctx.now(), cardFrame(withoutEvidenceList(message.embeds, claimNumber), claimNumber), await serverT(call, ctx)));
+    if (ctx.cardsInPlace && message && !message.ephemeral && message.embeds.some((e) => isCardOf(e, claimNumber))) {
+      await refreshCardInPlace(call, ctx, item.claimId, cardFrame(withoutEvidenceList(message.embeds, claimNumber), claimNumber));
     }
     await announceEvidence(ctx, call.guildId, claimNumber, item);
   },

@@ -4,11 +4,20 @@ import { castVote } from '../ledger/voting.js';
 import { cardData } from '../ledger/claim-queries.js';
 import { cardInFrame, isCompactCard } from '../kit/render.js';
 import { voteIds } from '../kit/custom-ids.js';
-import { button, CatalogError, ledgerCtx, UserError } from '../kit/types.js';
+import { button, CatalogError, ledgerCtx, UserError, type AppCtx, type ComponentCall, type ModalCall } from '../kit/types.js';
 import { serverT } from '../kit/locale.js';
 
 /** What a forged or outdated card button is refused with (a catalog key: said in the clicker's language). */
 export const FORGED = 'components.forged';
+
+/** Whether an embed is claim #number's card (its title opens with the number). */
+export const isCardOf = (embed: APIEmbed, number: number): boolean => embed.title?.startsWith(`#${number} `) === true;
+
+/** Claim #claimId's card re-rendered at once on the message a click or a form came from, in its frame (where no card flusher runs). */
+export async function refreshCardInPlace(call: ComponentCall | ModalCall, ctx: AppCtx, claimId: number, frame: ReturnType<typeof cardFrame>): Promise<void> {
+  const data = await cardData(ledgerCtx(call, ctx), claimId, ctx.now());
+  if (data) await call.editMessage(cardInFrame(data, ctx.now(), frame, await serverT(call, ctx)));
+}
 
 /**
  * The embeds around claim #number's card on a message (e.g. a round's summary), and whether the card
@@ -16,7 +25,7 @@ export const FORGED = 'components.forged';
  * whole message and a full one.
  */
 export function cardFrame(embeds: readonly APIEmbed[], number: number): { before: APIEmbed[]; after: APIEmbed[]; compact?: true } | null {
-  const at = embeds.findIndex((e) => e.title?.startsWith(`#${number} `));
+  const at = embeds.findIndex((e) => isCardOf(e, number));
   if (at < 0) return null;
   const compact = isCompactCard(embeds[at]!);
   if (embeds.length <= 1 && !compact) return null;
@@ -53,7 +62,7 @@ export const voteButton = button({
     const lctx = ledgerCtx(call, ctx);
     const message = call.message;
     // The message is this claim's card only when it shows the claim (a forged button elsewhere registers nothing).
-    const showsClaim = message !== null && message.embeds.some((e) => e.title?.startsWith(`#${parsed.number} `));
+    const showsClaim = message !== null && message.embeds.some((e) => isCardOf(e, parsed.number));
     const isCard = showsClaim && !message.ephemeral;
     const frame = showsClaim ? cardFrame(message.embeds, parsed.number) : null;
     const inPlace = ctx.cardsInPlace === true || !message;
@@ -79,9 +88,6 @@ export const voteButton = button({
       ctx.log.warn({ err: error, claim: result.claim.number }, 'vote stored, but its confirmation was not delivered');
       throw new CatalogError('vote.recorded', { verdict: call.t(`verdicts.${result.verdict}`), number: result.claim.number });
     }
-    if (inPlace && (showsClaim || !message)) {
-      const data = await cardData(lctx, result.claim.id, ctx.now());
-      if (data) await call.editMessage(cardInFrame(data, ctx.now(), frame, await serverT(call, ctx)));
-    }
+    if (inPlace && (showsClaim || !message)) await refreshCardInPlace(call, ctx, result.claim.id, frame);
   },
 });

@@ -145,8 +145,15 @@ export function autocompleteInteraction(place: CallPlace, name: string, subcomma
   } satisfies Partial<APIInteraction> as unknown as APIInteraction;
 }
 
-/** A press of the button `customId` (the console edits the message in place: no message rides along). */
-export function buttonInteraction(place: CallPlace, customId: string, on?: { id: string; embeds: readonly APIEmbed[]; ephemeral: boolean }): APIInteraction {
+/** The console's message a button was pressed on, as a click or a form submission carries it. */
+export interface PressedMessage {
+  id: string;
+  embeds: readonly APIEmbed[];
+  ephemeral: boolean;
+}
+
+/** A press of the button `customId`, with the message it is on. */
+export function buttonInteraction(place: CallPlace, customId: string, on?: PressedMessage): APIInteraction {
   return {
     ...interactionBase(place),
     type: InteractionType.MessageComponent,
@@ -157,7 +164,7 @@ export function buttonInteraction(place: CallPlace, customId: string, on?: { id:
 }
 
 /** The bot's message a button is on, in Discord's shape (what the handlers read of it: id, channel, embeds, flags). */
-function clickedMessage(place: CallPlace, on: { id: string; embeds: readonly APIEmbed[]; ephemeral: boolean }): APIMessage {
+function clickedMessage(place: CallPlace, on: PressedMessage): APIMessage {
   return {
     id: on.id,
     channel_id: place.channelId,
@@ -178,7 +185,7 @@ function clickedMessage(place: CallPlace, on: { id: string; embeds: readonly API
 }
 
 /** A filled-in form, as Discord's modal submit (one action row per text input), with the message whose button opened it. */
-export function formInteraction(place: CallPlace, customId: string, fields: ReadonlyMap<string, string>, on?: { id: string; embeds: readonly APIEmbed[]; ephemeral: boolean } | null): APIInteraction {
+export function formInteraction(place: CallPlace, customId: string, fields: ReadonlyMap<string, string>, on?: PressedMessage | null): APIInteraction {
   return {
     ...interactionBase(place),
     type: InteractionType.ModalSubmit,

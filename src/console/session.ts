@@ -6,22 +6,19 @@
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ApplicationCommandOptionType as T } from 'discord-api-types/v10';
-import type { APIEmbed, APIInteraction } from 'discord-api-types/v10';
+import type { APIInteraction } from 'discord-api-types/v10';
 import { guarded } from '../kit/failures.js';
 import type { Registry } from '../kit/registry.js';
 import { CatalogError, UserError, type AppCtx, type Command, type Member, type Modal } from '../kit/types.js';
 import { runInteraction } from '../pipeline/run.js';
 import type { Board, Screen } from './board.js';
-import { autocompleteInteraction, buttonInteraction, commandInteraction, ConsoleResponder, formInteraction, messageCommandInteraction, type CallPlace } from './calls.js';
+import { autocompleteInteraction, buttonInteraction, commandInteraction, ConsoleResponder, formInteraction, messageCommandInteraction, type CallPlace, type PressedMessage } from './calls.js';
 import { MODAL_LIMITS } from '../kit/render.js';
 import { CONSOLE_COMMANDS, helpText, managersOnly } from './help.js';
 import { OWNER, type Members } from './members.js';
 import { checkOptions, optionsOf, structure, tokenize, type Invocation, type OptionDef, type OptionValue, type Resolvers, type Token } from './parse.js';
 import { styles } from './render.js';
 import { translator, type Translator } from '../i18n/index.js';
-
-/** The message a button was pressed on, as a click or a form submission carries it. */
-type PressedMessage = { id: string; embeds: readonly APIEmbed[]; ephemeral: boolean };
 
 export interface SessionDeps {
   ctx: AppCtx;
